@@ -1,0 +1,142 @@
+/**
+ * The contracts between the clients (I/O) and everything above them (reconcile, provider, CLI).
+ * Wire types of the `reference` build service live here too: the sandbox serves them and
+ * `schema/build-service.openapi.yaml` documents them.
+ */
+import type { OrgAccessState, ProviderKind } from "../config/types.js";
+import type { ObservedDeployKey, ObservedWebhook, PlannedRequest } from "../reconcile/model.js";
+import type { Secret } from "./secret.js";
+
+/** `reference` wire: a link as the build service returns it. */
+export interface BuildServiceLinkWire {
+  id: string;
+  resource_uri: string;
+  namespace: string;
+  provider: ProviderKind;
+  account: string;
+  team: string | null;
+  service_account: boolean;
+  /** `unlinked` records stay listed after `DELETE`: the service keeps the grant and leaves webhooks. */
+  state: "enabled" | "disabled" | "unlinked";
+  created_at: string;
+  updated_at: string;
+}
+
+/** `reference` wire: the list envelope, modeled on Docker Cloud's API. */
+export interface BuildServiceListWire<T> {
+  meta: { limit: number; offset: number; next: string | null; previous: string | null; total_count: number };
+  objects: T[];
+}
+
+/** `reference` wire: an autobuild source repository of a link. */
+export interface AutobuildRepositoryWire {
+  repository: string;
+  provider: ProviderKind;
+  webhook_url: string;
+}
+
+/** `reference` wire: the OAuth grant the build service holds for a link (namespace owners only). */
+export interface LinkCredentialsWire {
+  provider: ProviderKind;
+  client_id: string;
+  access_token: string;
+}
+
+/** `reference` wire: an org's third-party access for the service's OAuth app, via a link. */
+export interface OrgAccessWire {
+  org: string;
+  access: OrgAccessState | "requested";
+}
+
+/** Input for creating a link. */
+export interface NewLink {
+  provider: ProviderKind;
+  account: string;
+  team: string | null;
+  serviceAccount: boolean;
+}
+
+/** Operations on the build service (the `reference` contract). */
+export interface BuildServiceClient {
+  listLinks(namespace: string): Promise<BuildServiceLinkWire[]>;
+  createLink(namespace: string, link: NewLink): Promise<BuildServiceLinkWire>;
+  setLinkState(namespace: string, linkId: string, state: "enabled" | "disabled"): Promise<BuildServiceLinkWire>;
+  /** Idempotent: an already unlinked or missing link is not an error. */
+  unlink(namespace: string, linkId: string): Promise<void>;
+  /** The link's OAuth access token, or null when the service holds none (404). */
+  getCredentials(namespace: string, linkId: string): Promise<Secret | null>;
+  listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]>;
+  getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]>;
+  setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void>;
+  /** The request a call would send, for previews. */
+  describe(op: "createLink" | "setLinkState" | "unlink" | "setOrgAccess", namespace: string, linkId?: string, org?: string): PlannedRequest;
+}
+
+/** A repository's webhooks and deploy keys as a provider returns them, before matching. */
+export interface RepositoryListing<T> {
+  /** False on 404: the repository is gone or invisible to the token. */
+  exists: boolean;
+  items: T[];
+}
+
+/** Operations shared by GitHub and Bitbucket clients. */
+export interface SourceProviderClient {
+  readonly kind: ProviderKind;
+  listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>>;
+  /** `gone` when the hook was already deleted (404): deletes are idempotent. */
+  deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone">;
+  listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>>;
+  deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
+  describeDeleteWebhook(repository: string, hookId: string): PlannedRequest;
+  describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest;
+}
+
+/** GitHub's OAuth-app endpoints, authenticated with the app owner's client credentials. */
+export interface OAuthGrantClient {
+  /** `POST /applications/{client_id}/token`: whether the access token is still valid. */
+  checkGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"active" | "revoked">;
+  /** `DELETE /applications/{client_id}/grant`: idempotent, `gone` when already revoked. */
+  revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone">;
+  describeRevokeGrant(clientId: string): PlannedRequest;
+}
+
+/** GitHub org access observation without the build service. */
+export interface OrgAccessProbe {
+  /** Probes with the app's token: a 403 containing "has enabled OAuth App access restrictions" means denied. */
+  probe(org: string, appToken: Secret): Promise<"granted" | "denied">;
+  /** GitHub Enterprise Cloud audit log, or null when the endpoint is unavailable (404/403). */
+  fromAuditLog(org: string, clientId: string): Promise<OrgAccessState | "requested" | null>;
+}
+
+/** What the clients need to talk to one world: endpoints, credentials and the build service's patterns. */
+export interface ClientSettings {
+  buildService: {
+    kind: "reference" | "docker-hub";
+    apiUrl: string;
+    token: Secret | null;
+    webhookUrlPatterns: string[];
+    deployKeyTitlePatterns: string[];
+  };
+  github: { apiUrl: string; token: Secret | null } | null;
+  bitbucket: { apiUrl: string; username: string; token: Secret | null } | null;
+  /** Optional tuning; defaults suit api.github.com. */
+  options?: {
+    /** Maximum concurrent requests per provider. */
+    concurrency?: number;
+    /** File that persists ETags between runs; memory only when absent. */
+    etagCacheFile?: string;
+  };
+}
+
+/** The clients of one world, built by `createClients` (clients/index.ts). */
+export interface Clients {
+  /** Null for `docker-hub`, which has no public API for links. */
+  buildService: BuildServiceClient | null;
+  providers: Partial<Record<ProviderKind, SourceProviderClient>>;
+  /** Null when GitHub is not configured. */
+  githubGrants: OAuthGrantClient | null;
+  githubOrgAccess: OrgAccessProbe | null;
+  /** Whether a webhook URL / deploy key title belongs to the build service. */
+  isBuildServiceWebhook(url: string): boolean;
+  isBuildServiceDeployKey(title: string): boolean;
+}

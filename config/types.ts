@@ -1,0 +1,103 @@
+/** Typed form of a merged `sourcelinks/v1` configuration (design.md §2). */
+
+/** Source code providers a build service can link to. */
+export type ProviderKind = "github" | "bitbucket";
+
+/** Build service contracts sourcelinks knows how to drive. */
+export type BuildServiceKind = "reference" | "docker-hub";
+
+/** Desired state of a link between a build-service namespace and a provider account. */
+export type LinkState = "linked" | "disabled" | "revoked";
+
+/** What revoking does to the build service's leftovers on each repository. */
+export type RevokeAction = "delete" | "keep";
+
+/** Desired third-party access of the build service's OAuth app in a GitHub org. */
+export type OrgAccessState = "granted" | "denied";
+
+/** Where a value came from in the YAML, for `FILE:LINE:COL` messages. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** The build service's OAuth application as registered with one provider. */
+export interface OAuthAppSpec {
+  /** GitHub OAuth app client id (github) or Bitbucket consumer key (bitbucket). */
+  clientId: string;
+  name: string;
+  /** Env var holding the app owner's client secret; enables revoking grants by API. */
+  clientSecretEnv?: string;
+}
+
+/** `buildService:` — the service links are made on. */
+export interface BuildServiceSpec {
+  kind: BuildServiceKind;
+  apiUrl: string;
+  tokenEnv: string;
+  /** Glob patterns (`*` matches within a path segment run) recognising the service's webhooks by URL. */
+  webhookUrlPatterns: string[];
+  /** Glob patterns recognising the service's deploy keys by title. */
+  deployKeyTitlePatterns: string[];
+  oauthApps: Partial<Record<ProviderKind, OAuthAppSpec>>;
+}
+
+/** `providers.github:` */
+export interface GitHubProviderSpec {
+  apiUrl: string;
+  tokenEnv: string;
+}
+
+/** `providers.bitbucket:` */
+export interface BitbucketProviderSpec {
+  apiUrl: string;
+  usernameEnv: string;
+  tokenEnv: string;
+}
+
+/** `providers:` */
+export interface ProvidersSpec {
+  github?: GitHubProviderSpec;
+  bitbucket?: BitbucketProviderSpec;
+}
+
+/** One declared link; `name` is unique across all files and is the resource name. */
+export interface LinkSpec {
+  name: string;
+  namespace: string;
+  team?: string;
+  provider: ProviderKind;
+  account: string;
+  serviceAccount: boolean;
+  state: LinkState;
+  /** `owner/name` (GitHub) or `workspace/slug` (Bitbucket). */
+  repositories: string[];
+  onRevoke: { webhooks: RevokeAction; deployKeys: RevokeAction };
+}
+
+/** One declared org access entry. */
+export interface OrgAccessSpec {
+  org: string;
+  provider: "github";
+  /** Key into `buildService.oauthApps`. */
+  app: ProviderKind;
+  access: OrgAccessState;
+}
+
+/** The merged configuration of one or more files. */
+export interface SourcelinksConfig {
+  apiVersion: "sourcelinks/v1";
+  buildService: BuildServiceSpec;
+  providers: ProvidersSpec;
+  links: LinkSpec[];
+  orgAccess: OrgAccessSpec[];
+}
+
+/** A loaded configuration plus where each link and org entry was declared. */
+export interface LoadedConfig {
+  config: SourcelinksConfig;
+  files: string[];
+  /** Location of a JSON pointer into the merged config, e.g. `/links/3/repositories/0`. */
+  locate(pointer: string): SourceLocation | undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * Observed state and planned steps: the shared vocabulary of the clients, the pure planner,
+ * the provider's outputs, the policy rules and the CLI's plan output.
+ */
+import type { LinkState, OrgAccessState, ProviderKind } from "../config/types.js";
+
+/** The last delivery of a webhook, as the provider reports it. */
+export interface HookLastResponse {
+  code: number | null;
+  status: string;
+  message: string | null;
+}
+
+/** A webhook on a repository (only ever the build service's in outputs; foreign ones are counted). */
+export interface ObservedWebhook {
+  id: string;
+  url: string;
+  active: boolean;
+  events: string[];
+  hasSecret: boolean;
+  insecureSsl: boolean;
+  lastResponse: HookLastResponse | null;
+}
+
+/** A deploy key on a repository that belongs to the build service. */
+export interface ObservedDeployKey {
+  id: string;
+  title: string;
+  readOnly: boolean;
+}
+
+/** What the build service left on one repository. */
+export interface ObservedRepository {
+  /** `owner/name` or `workspace/slug`. */
+  repository: string;
+  /** False when the repository does not exist or the token cannot see it (404). */
+  exists: boolean;
+  webhooks: ObservedWebhook[];
+  deployKeys: ObservedDeployKey[];
+  /** Webhooks that do not match the build service's patterns: never touched, only counted. */
+  foreignWebhookCount: number;
+}
+
+/** Whether the provider-side OAuth grant of the link's account is still live. */
+export type ProviderGrant = "active" | "revoked" | "unverifiable";
+
+/** A step no API covers, with what to click and where. */
+export interface ManualStep {
+  /** Stable id, e.g. `revoke-grant:github:acme-builder`. */
+  id: string;
+  summary: string;
+  /** UI path, e.g. `GitHub → Settings → Applications → Authorized OAuth Apps → Docker Hub Builder → Revoke`. */
+  uiPath: string;
+  url: string;
+}
+
+/** The live state of a link on the build service, or `absent` when there is none. */
+export type LiveLinkState = LinkState | "absent" | "unknown";
+
+/** Everything observed about one declared link. */
+export interface ObservedLink {
+  name: string;
+  provider: ProviderKind;
+  namespace: string;
+  /** Build service link id when a live link exists. */
+  linkId: string | null;
+  state: LiveLinkState;
+  account: string | null;
+  team: string | null;
+  serviceAccount: boolean | null;
+  repositories: ObservedRepository[];
+  providerGrant: ProviderGrant;
+  pendingManualSteps: ManualStep[];
+}
+
+/** How an org's third-party access was observed. */
+export type ObservedVia = "build-service" | "audit-log" | "probe" | "none";
+
+/** Observed third-party access of the build service's app in a GitHub org. */
+export interface ObservedOrgAccess {
+  org: string;
+  provider: "github";
+  app: ProviderKind;
+  access: OrgAccessState | "requested" | "unknown";
+  observedVia: ObservedVia;
+  pendingManualSteps: ManualStep[];
+}
+
+/** An HTTP request a step will send, for previews that show the exact call without sending it. */
+export interface PlannedRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Absolute URL. */
+  url: string;
+}
+
+/** One change `apply` (or the provider) makes. Steps of one link run in order; the first failure stops that link. */
+export type PlanStep =
+  | { kind: "link"; request: PlannedRequest; namespace: string; provider: ProviderKind; account: string; team: string | null }
+  | { kind: "set-state"; request: PlannedRequest; namespace: string; linkId: string; state: "linked" | "disabled" }
+  | { kind: "unlink"; request: PlannedRequest; namespace: string; linkId: string }
+  | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string }
+  | { kind: "delete-webhook"; request: PlannedRequest; provider: ProviderKind; repository: string; hookId: string; url: string }
+  | { kind: "delete-deploy-key"; request: PlannedRequest; provider: ProviderKind; repository: string; keyId: string; title: string }
+  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState }
+  | { kind: "manual"; step: ManualStep };
+
+/** The plan for one declared link or org access entry. */
+export interface ResourcePlan {
+  /** `link` or `orgAccess`. */
+  resource: "link" | "orgAccess";
+  name: string;
+  steps: PlanStep[];
+}
