@@ -1,0 +1,176 @@
+/**
+ * The sandbox's world: everything the three fake services hold, as plain JSON so it can be
+ * persisted atomically, snapshotted and seeded. Route modules read and mutate it; nothing else does.
+ */
+
+/** GitHub: a user or organization account. */
+export interface GitHubAccountState {
+  id: number;
+  login: string;
+  type: "User" | "Organization";
+  name: string | null;
+}
+
+/** GitHub: the last delivery of a hook. */
+export interface GitHubHookResponseState {
+  code: number | null;
+  status: string;
+  message: string | null;
+}
+
+/** GitHub: a repository webhook (`/repos/{owner}/{repo}/hooks`). */
+export interface GitHubHookState {
+  id: number;
+  active: boolean;
+  events: string[];
+  config: { url: string; content_type: "json" | "form"; secret: string | null; insecure_ssl: "0" | "1" };
+  created_at: string;
+  updated_at: string;
+  last_response: GitHubHookResponseState;
+}
+
+/** GitHub: a deploy key (`/repos/{owner}/{repo}/keys`). */
+export interface GitHubDeployKeyState {
+  id: number;
+  key: string;
+  title: string;
+  read_only: boolean;
+  verified: boolean;
+  created_at: string;
+  added_by: string | null;
+}
+
+/** GitHub: a repository with its hooks and keys. */
+export interface GitHubRepoState {
+  id: number;
+  owner: string;
+  name: string;
+  private: boolean;
+  hooks: GitHubHookState[];
+  keys: GitHubDeployKeyState[];
+}
+
+/** GitHub: an org's members and its third-party (OAuth app) access policy. */
+export interface GitHubOrgState {
+  login: string;
+  owners: string[];
+  members: string[];
+  /** Keyed by OAuth app client id; absent means the org has no restriction set for that app. */
+  oauthAppAccess: Record<string, "granted" | "denied" | "requested">;
+  /** Whether OAuth App access restrictions are on (GitHub's default for new orgs). */
+  oauthRestrictionsEnabled: boolean;
+  /** GitHub Enterprise Cloud audit log entries (`org.oauth_app_access_*`); null when not an enterprise org. */
+  auditLog: { action: string; created_at: string; actor: string; oauth_application_client_id: string }[] | null;
+}
+
+/** A credential the sandbox accepts: a personal token, or an OAuth token issued to an app for a user. */
+export interface GitHubTokenState {
+  token: string;
+  login: string;
+  kind: "pat" | "oauth";
+  /** For `oauth` tokens: the app they were issued to. */
+  clientId: string | null;
+  revoked: boolean;
+}
+
+/** An OAuth application registered on GitHub or Bitbucket (the build service's). */
+export interface OAuthAppState {
+  provider: "github" | "bitbucket";
+  clientId: string;
+  clientSecret: string;
+  name: string;
+}
+
+/** Bitbucket: a repository webhook. */
+export interface BitbucketHookState {
+  uuid: string;
+  url: string;
+  description: string;
+  active: boolean;
+  events: string[];
+  skip_cert_verification: boolean;
+  secret_set: boolean;
+  created_at: string;
+}
+
+/** Bitbucket: a repository deploy key. */
+export interface BitbucketDeployKeyState {
+  id: number;
+  key: string;
+  label: string;
+  created_on: string;
+}
+
+/** Bitbucket: a repository in a workspace. */
+export interface BitbucketRepoState {
+  uuid: string;
+  workspace: string;
+  slug: string;
+  hooks: BitbucketHookState[];
+  keys: BitbucketDeployKeyState[];
+}
+
+/** Bitbucket: a user with an app password; `grants` lists OAuth consumers the user authorized. */
+export interface BitbucketUserState {
+  username: string;
+  appPassword: string;
+  workspaces: string[];
+  grants: { consumerKey: string; revoked: boolean; accessToken: string }[];
+}
+
+/** Build service: a link record, as served on the wire plus the grant it holds. */
+export interface BuildServiceLinkState {
+  id: string;
+  namespace: string;
+  provider: "github" | "bitbucket";
+  account: string;
+  team: string | null;
+  service_account: boolean;
+  state: "enabled" | "disabled" | "unlinked";
+  created_at: string;
+  updated_at: string;
+  /** The OAuth access token the service obtained when linking (a GitHub oauth token or Bitbucket grant token). */
+  grantToken: string | null;
+  /** Autobuild source repositories (`owner/name`). */
+  repositories: string[];
+}
+
+/** Build service: an API token and the namespaces it may act on. */
+export interface BuildServiceTokenState {
+  token: string;
+  namespaces: string[];
+}
+
+/** The whole sandbox world. */
+export interface World {
+  github: {
+    accounts: GitHubAccountState[];
+    orgs: GitHubOrgState[];
+    repos: GitHubRepoState[];
+    tokens: GitHubTokenState[];
+  };
+  bitbucket: {
+    users: BitbucketUserState[];
+    repos: BitbucketRepoState[];
+  };
+  oauthApps: OAuthAppState[];
+  buildService: {
+    /** Prefix of the webhook URLs the service installs, e.g. `https://cloud.docker.com/api/build/v1/vcs/`. */
+    webhookUrlBase: string;
+    tokens: BuildServiceTokenState[];
+    links: BuildServiceLinkState[];
+  };
+  /** Monotonic id source for every numeric id the sandbox hands out. */
+  nextId: number;
+}
+
+/** An empty world, the base every seed builds on. */
+export function emptyWorld(): World {
+  return {
+    github: { accounts: [], orgs: [], repos: [], tokens: [] },
+    bitbucket: { users: [], repos: [] },
+    oauthApps: [],
+    buildService: { webhookUrlBase: "https://cloud.docker.com/api/build/v1/vcs/", tokens: [], links: [] },
+    nextId: 1000,
+  };
+}
