@@ -125,6 +125,11 @@ export interface ClientSettings {
     concurrency?: number;
     /** File that persists ETags between runs; memory only when absent. */
     etagCacheFile?: string;
+    /**
+     * GitHub pacing: point budgets are paced by default only for api.github.com and *.ghe.com;
+     * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.
+     */
+    githubPacing?: { budgets?: boolean; timeScale?: number };
   };
 }
 
@@ -139,4 +144,6 @@ export interface Clients {
   /** Whether a webhook URL / deploy key title belongs to the build service. */
   isBuildServiceWebhook(url: string): boolean;
   isBuildServiceDeployKey(title: string): boolean;
+  /** Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends. Optional so test fakes need not implement it. */
+  flush?(): Promise<void>;
 }

@@ -37,6 +37,8 @@ export interface ObservedRepository {
   exists: boolean;
   webhooks: ObservedWebhook[];
   deployKeys: ObservedDeployKey[];
+  /** False when deploy keys were not read (only revocations need them); `deployKeys` is then empty. */
+  deployKeysListed?: boolean;
   /** Webhooks that do not match the build service's patterns: never touched, only counted. */
   foreignWebhookCount: number;
 }
@@ -57,6 +59,22 @@ export interface ManualStep {
 /** The live state of a link on the build service, or `absent` when there is none. */
 export type LiveLinkState = LinkState | "absent" | "unknown";
 
+/**
+ * Another live (or grant-holding) build-service record with the same identity as a declared team link
+ * but a different account, e.g. the person's link a team is moving away from. It gets retired.
+ */
+export interface SupersededLink {
+  linkId: string;
+  account: string;
+  /** `revoked` for an `unlinked` record whose grant the service still holds. */
+  state: LinkState;
+  providerGrant: ProviderGrant;
+  /** Whether the build service still holds a token of the grant (its credentials answered). */
+  grantHeld: boolean;
+  /** Ids of other live links in the namespace authorized by the same provider account (a GitHub grant is per app and user). */
+  grantSharedWith: string[];
+}
+
 /** Everything observed about one declared link. */
 export interface ObservedLink {
   name: string;
@@ -71,6 +89,12 @@ export interface ObservedLink {
   repositories: ObservedRepository[];
   providerGrant: ProviderGrant;
   pendingManualSteps: ManualStep[];
+  /** Other records of the same team link with another account, still to be unlinked (and their grants revoked). */
+  supersededLinks?: SupersededLink[];
+  /** Whether the build service still holds a token of the link's grant (its credentials answered). */
+  grantHeld?: boolean;
+  /** Ids of other live links in the namespace authorized by the same provider account: revoking the grant would break them. */
+  grantSharedWith?: string[];
 }
 
 /** How an org's third-party access was observed. */
@@ -84,6 +108,8 @@ export interface ObservedOrgAccess {
   access: OrgAccessState | "requested" | "unknown";
   observedVia: ObservedVia;
   pendingManualSteps: ManualStep[];
+  /** The build-service link org access was read through (and can be set through), when there is one. */
+  via?: { link: string; namespace: string; linkId: string } | null;
 }
 
 /** An HTTP request a step will send, for previews that show the exact call without sending it. */
@@ -95,13 +121,16 @@ export interface PlannedRequest {
 
 /** One change `apply` (or the provider) makes. Steps of one link run in order; the first failure stops that link. */
 export type PlanStep =
-  | { kind: "link"; request: PlannedRequest; namespace: string; provider: ProviderKind; account: string; team: string | null }
+  | { kind: "link"; request: PlannedRequest; namespace: string; provider: ProviderKind; account: string; team: string | null; serviceAccount?: boolean }
+  /** An empty `linkId` targets the link created by the preceding `link` step of the same plan. */
   | { kind: "set-state"; request: PlannedRequest; namespace: string; linkId: string; state: "linked" | "disabled" }
   | { kind: "unlink"; request: PlannedRequest; namespace: string; linkId: string }
-  | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string }
+  /** `namespace`/`linkId`: the build-service record whose held credentials identify the grant. */
+  | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string; namespace?: string; linkId?: string }
   | { kind: "delete-webhook"; request: PlannedRequest; provider: ProviderKind; repository: string; hookId: string; url: string }
   | { kind: "delete-deploy-key"; request: PlannedRequest; provider: ProviderKind; repository: string; keyId: string; title: string }
-  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState }
+  /** `namespace`/`linkId`: the build-service link the access is set through. */
+  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string }
   | { kind: "manual"; step: ManualStep };
 
 /** The plan for one declared link or org access entry. */

@@ -61,6 +61,8 @@ export interface GitHubOrgState {
   oauthRestrictionsEnabled: boolean;
   /** GitHub Enterprise Cloud audit log entries (`org.oauth_app_access_*`); null when not an enterprise org. */
   auditLog: { action: string; created_at: string; actor: string; oauth_application_client_id: string }[] | null;
+  /** Organization webhooks (`/orgs/{org}/hooks`); absent means none. */
+  hooks?: GitHubHookState[];
 }
 
 /** A credential the sandbox accepts: a personal token, or an OAuth token issued to an app for a user. */
@@ -162,6 +164,11 @@ export interface World {
   };
   /** Monotonic id source for every numeric id the sandbox hands out. */
   nextId: number;
+  /**
+   * Whose credentials the sandbox hands out in its `env` (GITHUB_TOKEN, BITBUCKET_*, SOURCELINKS_BUILD_TOKEN).
+   * Absent or null fields fall back to the first PAT / Bitbucket user / build token of namespace `acme`.
+   */
+  operator?: { github: string | null; bitbucket: string | null; namespace: string | null };
 }
 
 /** An empty world, the base every seed builds on. */

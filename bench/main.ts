@@ -1,0 +1,329 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` (issue 6, design.md §8): seeds 1,000 links over 5,000 repositories in a sandbox
+ * running in its own process, runs each scenario in a child process (so peak RSS is the work's own),
+ * reads the sandbox's counters, prints one line per figure and writes everything to bench/results.json.
+ * Exits 1 when a target is missed.
+ *
+ * (a) refresh, unlimited server (GHES-like), 50 ms latency, no ETag cache;
+ * (b) refresh, github.com-like limits enforced on a compressed clock, ETag cache filled;
+ * (d) the same refresh again with nothing changed: every answer a 304;
+ * (c) apply revoking 200 links: 1,000 webhooks deleted under the same limits;
+ * (e) `sourcelinks validate` of a 10,000-link config, node start included;
+ * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { CountersSnapshot } from "../sandbox/counters.js";
+import type { LimitsConfig } from "../sandbox/limits.js";
+import { formatFigure, meets, round, type Figure } from "./figures.js";
+import { computeFloor, FLOOR_FORMULA, type EndpointNeed, type Floor, type FloorLimits } from "./floor.js";
+import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
+import { ISSUE_SHAPE, linkRepositories, scaleConfigText, validateConfigText, type ScaleShape } from "./scale-config.js";
+import type { ScenarioOutcome, ScenarioParams } from "./scenario.js";
+
+const SHAPE: ScaleShape = ISSUE_SHAPE;
+/** Injected on every request of every service (real milliseconds). */
+const LATENCY_MS = 50;
+/** Requests in flight per credential (GitHub allows 100) and repositories read at once per link. */
+const CONCURRENCY = 64;
+/** GitHub seconds per real second for (b), (c), (d): a GitHub minute lasts 3 real seconds. */
+const TIME_SCALE = 20;
+/** Links revoked by (c): 200 links × 5 repositories = 1,000 webhooks. */
+const REVOKE_LINKS = 200;
+/** The naive baseline's subset: 40 links, 200 repositories. */
+const NAIVE_LINKS = 40;
+const VALIDATE_LINKS = 10_000;
+const VALIDATE_RUNS = 3;
+/**
+ * github.com's documented limits, enforced, except the primary budget: 15,000 points per hour, GitHub's
+ * documented limit for GitHub Apps and OAuth apps of GitHub Enterprise Cloud organizations. A refresh of
+ * 5,000 repositories needs 10,020 reads; on a 5,000-point token the primary limit alone binds (three
+ * primary windows, a floor of two GitHub hours, reported as `b.refresh.floorSecondsAt5000PerHour`).
+ */
+const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80 };
+const HOOKS_PER_PAGE = 100;
+
+const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
+const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
+const HOOK_DELETE = "DELETE /github/repos/:owner/:repo/hooks/:hook_id";
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** One scenario's record in results.json. */
+interface ScenarioRecord {
+  description: string;
+  figures: Figure[];
+  floor?: Floor;
+  outcome?: ScenarioOutcome;
+  counters?: CountersSnapshot;
+  [extra: string]: unknown;
+}
+
+/** `npm run bench -- --only a,b`: run some scenarios only (results.json is then not written). */
+function selected(): Set<string> | null {
+  const i = process.argv.indexOf("--only");
+  return i < 0 ? null : new Set((process.argv[i + 1] ?? "").split(","));
+}
+
+async function main(): Promise<void> {
+  const only = selected();
+  const wants = (id: string): boolean => only === null || only.has(id);
+  const dir = await mkdtemp(join(tmpdir(), "sourcelinks-bench-"));
+  const scenarios: Record<string, ScenarioRecord> = {};
+  const started = new Date();
+  try {
+    const configFile = join(dir, "scale.yaml");
+    const revokeFile = join(dir, "scale-revoke.yaml");
+    const validateFile = join(dir, "validate-10k.yaml");
+    await writeFile(configFile, scaleConfigText(SHAPE));
+    await writeFile(revokeFile, scaleConfigText(SHAPE, { revoke: REVOKE_LINKS }));
+    await writeFile(validateFile, validateConfigText(VALIDATE_LINKS));
+    const etagFile = join(dir, "etags.json");
+    const world = { ...SHAPE };
+
+    // (a) and (f): an unlimited server (GHES ships with rate limits disabled).
+    if (wants("a") || wants("f")) {
+      const unlimited = await SandboxProcess.start({ world, timeScale: 1, limits: { enabled: false } });
+      try {
+        await unlimited.addFault({ latencyMs: LATENCY_MS });
+        if (wants("a")) {
+          scenarios["a"] = await measure(unlimited, "refresh", { configFile, concurrency: CONCURRENCY }, {
+            id: "a.refresh",
+            description: `refresh (observe every link) of ${SHAPE.links} links over ${SHAPE.repositories} repositories, unlimited server, ${LATENCY_MS} ms latency, no ETag cache`,
+            floorLimits: { primaryPointsPerHour: Infinity, endpointPointsPerMinute: Infinity, contentCreatingPerMinute: Infinity, maxConcurrent: CONCURRENCY },
+            timeScale: 1,
+            needs: refreshNeeds(SHAPE),
+          });
+        }
+        if (wants("f")) scenarios["f"] = await naive(unlimited, configFile);
+      } finally {
+        await unlimited.stop();
+      }
+    }
+
+    // (b), (d), (c): github.com-like limits, enforced on a compressed clock.
+    if (wants("b") || wants("c") || wants("d")) {
+      const limited = await SandboxProcess.start({ world, timeScale: TIME_SCALE, limits: LIMITS });
+      try {
+        await limited.addFault({ latencyMs: LATENCY_MS });
+        const paced = { concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE };
+        if (wants("b") || wants("d")) {
+          const b = await measure(limited, "refresh", { configFile, ...paced, etagCacheFile: etagFile }, {
+            id: "b.refresh",
+            description: `refresh, github.com-like limits enforced (time scale ${TIME_SCALE}), ${LATENCY_MS} ms latency, empty ETag cache`,
+            floorLimits: LIMITS,
+            timeScale: TIME_SCALE,
+            needs: refreshNeeds(SHAPE),
+            targetRatio: true,
+          });
+          const at5000 = computeFloor(refreshNeeds(SHAPE), { ...LIMITS, primaryPointsPerHour: 5000 }, TIME_SCALE, LATENCY_MS);
+          b.figures.push({ key: "b.refresh.floorSecondsAt5000PerHour", value: at5000.seconds, note: `not run: with a 5,000-point token the ${at5000.binding} limit binds, ${round((at5000.seconds * TIME_SCALE) / 3600)} GitHub hours` });
+          b["floorAt5000PerHour"] = at5000;
+          scenarios["b"] = b;
+        }
+        if (wants("d")) {
+          scenarios["d"] = await measure(limited, "refresh", { configFile, ...paced, etagCacheFile: etagFile }, {
+            id: "d.refresh-unchanged",
+            description: "the same refresh again with nothing changed, the ETag cache from (b) on disk: every listing revalidated with If-None-Match",
+            floorLimits: LIMITS,
+            timeScale: TIME_SCALE,
+            needs: refreshNeeds(SHAPE),
+            primaryFree: true,
+            targetPrimaryZero: true,
+          });
+        }
+        if (wants("c")) {
+          await limited.resetWorld();
+          const c = await measure(limited, "apply", { configFile: revokeFile, ...paced }, {
+            id: "c.apply",
+            description: `apply of the config with ${REVOKE_LINKS} links revoked (onRevoke webhooks: delete, deployKeys: keep): observe all ${SHAPE.links} links, unlink ${REVOKE_LINKS} links, delete ${revokedRepositories(SHAPE, REVOKE_LINKS)} webhooks, under the limits of (b)`,
+            floorLimits: LIMITS,
+            timeScale: TIME_SCALE,
+            needs: [...refreshNeeds(SHAPE, REVOKE_LINKS), { endpoint: "DELETE /repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", requests: revokedRepositories(SHAPE, REVOKE_LINKS) }],
+            targetRatio: true,
+          });
+          addApplyChecks(c);
+          scenarios["c"] = c;
+        }
+      } finally {
+        await limited.stop();
+      }
+    }
+
+    if (wants("e")) scenarios["e"] = await validate(validateFile, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  const figures = Object.values(scenarios).flatMap((s) => s.figures);
+  for (const figure of figures) process.stdout.write(`${formatFigure(figure)}\n`);
+  const missed = figures.filter((f) => !meets(f));
+  const results = {
+    issue: "6: performance at scale (design.md §8)",
+    date: started.toISOString(),
+    machine: { cpuModel: cpus()[0]?.model ?? "unknown", cpus: cpus().length, totalMemoryGiB: round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    settings: {
+      world: SHAPE,
+      latencyMs: LATENCY_MS,
+      concurrency: CONCURRENCY,
+      timeScale: TIME_SCALE,
+      limits: LIMITS,
+      primaryLimitNote:
+        "(b), (c), (d) run with 15,000 primary points per hour (GitHub's documented limit for GitHub Apps and OAuth apps of Enterprise Cloud organizations), stated here rather than hidden: " +
+        "a refresh needs 10,020 reads, which a 5,000-point token can only spend over three primary windows (floor two GitHub hours, see scenarios.b.floorAt5000PerHour). " +
+        "Secondary limits are github.com's: 900 points per endpoint per minute, 80 content-creating requests per minute, 100 concurrent. " +
+        "Windows are started afresh (PUT /_sandbox/limits) before each scenario, as a pause of an hour of GitHub time between runs would.",
+      refreshDefinition: "observeLinks over every declared link (reconcile/operations.ts): the namespace's links listed once, each link's credentials read, each repository's webhooks and deploy keys listed. The config names no clientSecretEnv, so grants are not checked with POST /applications/{client_id}/token (that would add 1,000 content-creating requests: a 12.5 GitHub-minute floor).",
+      requestsPerRepositoryNote: "requestsPerRepository = every GitHub request of the run ÷ 5,000 (retries and extra pages included). A refresh of linked links lists webhooks only (reconcile/observe-link.ts lists deploy keys only for links to be revoked), so its floor is 1 + 20 extra pages / 5,000 = 1.004.",
+    },
+    floorFormula: FLOOR_FORMULA,
+    pass: missed.length === 0,
+    missed: missed.map(formatFigure),
+    lines: figures.map(formatFigure),
+    scenarios,
+  };
+  if (only === null) await writeFile(here("../../bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  if (missed.length > 0) {
+    process.stderr.write(`bench: ${missed.length} target(s) missed\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** How a scenario's counters become figures. */
+interface MeasureSpec {
+  id: string;
+  description: string;
+  floorLimits: FloorLimits;
+  timeScale: number;
+  needs: EndpointNeed[];
+  primaryFree?: boolean;
+  targetRatio?: boolean;
+  targetPrimaryZero?: boolean;
+}
+
+/** Runs one workload against a sandbox with fresh counters and windows, and derives its figures. */
+async function measure(sandbox: SandboxProcess, workload: "refresh" | "apply", scenarioParams: ScenarioParams, spec: MeasureSpec): Promise<ScenarioRecord> {
+  await sandbox.setLimits({});
+  await sandbox.resetCounters();
+  const outcome = await runScenario(workload, scenarioParams, sandbox.env);
+  const counters = await sandbox.counters();
+  const floor = computeFloor(spec.needs, spec.floorLimits, spec.timeScale, LATENCY_MS, spec.primaryFree);
+  const repos = SHAPE.repositories;
+  const github = counters.byService["github"] ?? 0;
+  const primary = sum(Object.values(counters.primaryPointsByToken));
+  const { injected, ...knowable } = counters.rejections;
+  const rejections = sum(Object.values(knowable));
+  const id = spec.id;
+  const figures: Figure[] = [
+    { key: `${id}.wallSeconds`, value: outcome.wallSeconds, ...(id === "a.refresh" ? { target: { op: "<", limit: 25 } } : {}), note: `floor ${round(floor.seconds)} s` },
+    { key: `${id}.githubRequests`, value: github },
+    { key: `${id}.requestsPerRepository`, value: github / repos, ...(id === "a.refresh" ? { target: { op: "<=", limit: 1.05 } } : {}), note: `GitHub requests ÷ ${repos} repositories; floor ${round(sum(spec.needs.map((n) => n.requests)) / repos)}` },
+    { key: `${id}.hookListingsPerRepository`, value: (counters.byEndpoint[HOOK_LIST] ?? 0) / repos },
+    { key: `${id}.keyListingsPerRepository`, value: (counters.byEndpoint[KEY_LIST] ?? 0) / repos },
+    { key: `${id}.buildServiceRequests`, value: counters.byService["build-service"] ?? 0 },
+    { key: `${id}.primaryPoints`, value: primary, ...(spec.targetPrimaryZero ? { target: { op: "==", limit: 0 } } : {}) },
+    { key: `${id}.notModified`, value: counters.notModified },
+    { key: `${id}.rejections`, value: rejections, ...(spec.timeScale !== 1 ? { target: { op: "==", limit: 0 } } : {}), note: "refused for a limit the client could know" },
+    { key: `${id}.floorSeconds`, value: floor.seconds, note: `binding: ${floor.binding}; rate form ${round(floor.rateSeconds)} s` },
+    { key: `${id}.ratioToFloor`, value: outcome.wallSeconds / floor.seconds, ...(spec.targetRatio ? { target: { op: "<=", limit: 1.15 } } : {}) },
+    { key: `${id}.peakRssMB`, value: outcome.peakRssBytes / 2 ** 20, ...(id === "a.refresh" ? { target: { op: "<", limit: 300 } } : {}) },
+    ...completeness(id, outcome),
+  ];
+  if (injected > 0) figures.push({ key: `${id}.injectedRejections`, value: injected });
+  return { description: spec.description, figures, floor, outcome, counters };
+}
+
+/** Every repository seen, and every build-service webhook and foreign webhook counted: the run read the whole world. */
+function completeness(id: string, outcome: ScenarioOutcome): Figure[] {
+  const s = outcome.summary;
+  const foreign = (SHAPE.repositories - SHAPE.multiPageRepos) * SHAPE.foreignHooksPerRepo + SHAPE.multiPageRepos * Math.max(SHAPE.foreignHooksPerRepo, SHAPE.hooksPerMultiPageRepo - 1);
+  return [
+    { key: `${id}.observedRepositories`, value: s.repositories, target: { op: "==", limit: SHAPE.repositories } },
+    { key: `${id}.observedForeignWebhooks`, value: s.foreignWebhooks, target: { op: "==", limit: foreign } },
+  ];
+}
+
+/** (c) must delete every webhook of the revoked links and nothing else, without a failed step. */
+function addApplyChecks(record: ScenarioRecord): void {
+  const counters = record.counters!;
+  const summary = record.outcome!.summary as { failedLinks?: number };
+  record.figures.push(
+    { key: "c.apply.webhooksDeleted", value: counters.byEndpoint[HOOK_DELETE] ?? 0, target: { op: "==", limit: revokedRepositories(SHAPE, REVOKE_LINKS) } },
+    { key: "c.apply.failedLinks", value: summary.failedLinks ?? NaN, target: { op: "==", limit: 0 } },
+  );
+}
+
+/** (f): the same GitHub client, one request at a time and no cache, on a subset; extrapolated per repository. */
+async function naive(sandbox: SandboxProcess, configFile: string): Promise<ScenarioRecord> {
+  await sandbox.resetCounters();
+  const outcome = await runScenario("naive", { configFile, concurrency: 1, subsetLinks: NAIVE_LINKS }, sandbox.env);
+  const counters = await sandbox.counters();
+  const repos = outcome.summary.repositories;
+  const perRepo = outcome.wallSeconds / repos;
+  return {
+    description: `naive baseline: webhooks then deploy keys of each of ${repos} repositories (${NAIVE_LINKS} links), one request at a time, no ETag cache, ${LATENCY_MS} ms latency; extrapolated to ${SHAPE.repositories}`,
+    figures: [
+      { key: "f.naive.repositories", value: repos },
+      { key: "f.naive.wallSeconds", value: outcome.wallSeconds },
+      { key: "f.naive.secondsPerRepository", value: perRepo },
+      { key: "f.naive.requestsPerRepository", value: (counters.byService["github"] ?? 0) / repos },
+      { key: "f.naive.extrapolatedSeconds", value: perRepo * SHAPE.repositories, note: `${SHAPE.repositories} repositories` },
+      { key: "f.naive.peakRssMB", value: outcome.peakRssBytes / 2 ** 20 },
+    ],
+    outcome,
+    counters,
+  };
+}
+
+/** (e): the built CLI validating a 10,000-link config, node start included; the slowest of a few runs. */
+async function validate(file: string, dir: string): Promise<ScenarioRecord> {
+  const cli = here("../cli/main.js");
+  const rssFile = join(dir, "validate-rss");
+  const runs: { seconds: number; code: number | null; peakRssBytes: number }[] = [];
+  for (let i = 0; i < VALIDATE_RUNS; i++) {
+    const run = await timeCommand(["--import", pathToFileURL(here("./exit-rss.js")).href, cli, "validate", file], { ...process.env, BENCH_RSS_FILE: rssFile });
+    if (run.code !== 0) throw new Error(`validate exited with ${run.code}: ${run.stderr.slice(0, 500)}`);
+    runs.push({ seconds: run.seconds, code: run.code, peakRssBytes: Number(await readFile(rssFile, "utf8")) });
+  }
+  const slowest = Math.max(...runs.map((r) => r.seconds));
+  return {
+    description: `node dist/cli/main.js validate <${VALIDATE_LINKS}-link config> as a child process, node start included; slowest of ${VALIDATE_RUNS} runs`,
+    figures: [
+      { key: "e.validate.wallSeconds", value: slowest, target: { op: "<", limit: 1 }, note: `${VALIDATE_LINKS} links, node start included, slowest of ${VALIDATE_RUNS}` },
+      { key: "e.validate.peakRssMB", value: Math.max(...runs.map((r) => r.peakRssBytes)) / 2 ** 20 },
+    ],
+    runs,
+  };
+}
+
+/**
+ * The listings an observation of every link needs: one page of webhooks per repository (two where
+ * there are over 100), and the deploy keys of the repositories of the first `revoked` links only
+ * (observe-link.ts lists deploy keys only for links to be revoked).
+ */
+function refreshNeeds(shape: ScaleShape, revoked = 0): EndpointNeed[] {
+  const extraPages = shape.multiPageRepos * (Math.ceil(shape.hooksPerMultiPageRepo / HOOKS_PER_PAGE) - 1);
+  const needs: EndpointNeed[] = [{ endpoint: "GET /repos/{owner}/{repo}/hooks", method: "GET", requests: shape.repositories + extraPages }];
+  const keys = revokedRepositories(shape, revoked);
+  if (keys > 0) needs.push({ endpoint: "GET /repos/{owner}/{repo}/keys", method: "GET", requests: keys });
+  return needs;
+}
+
+/** Repositories of the first `links` links: each holds one build-service webhook to delete. */
+function revokedRepositories(shape: ScaleShape, links: number): number {
+  let n = 0;
+  for (let i = 0; i < links; i++) n += linkRepositories(shape, i).length;
+  return n;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

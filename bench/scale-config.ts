@@ -1,0 +1,105 @@
+/**
+ * The sourcelinks configs the benchmark runs: the desired state of a generated scale world
+ * (sandbox/scale-world.ts), optionally with some links revoked, and a large config for `validate`.
+ */
+import { SCALE_CLIENT_ID, SCALE_NAMESPACE, SCALE_ORG } from "../sandbox/scale-world.js";
+
+/** The shape of a generated world, as passed to `scaleSeed` (repeated here so floors can be computed). */
+export interface ScaleShape {
+  links: number;
+  repositories: number;
+  foreignHooksPerRepo: number;
+  multiPageRepos: number;
+  hooksPerMultiPageRepo: number;
+}
+
+/** What issue 6 asks for: 1,000 links over 5,000 repositories, foreign hooks, 20 repositories with 120 hooks. */
+export const ISSUE_SHAPE: ScaleShape = Object.freeze({
+  links: 1000,
+  repositories: 5000,
+  foreignHooksPerRepo: 1,
+  multiPageRepos: 20,
+  hooksPerMultiPageRepo: 120,
+});
+
+/** The repositories of link `i`, dealt round-robin exactly as `scaleSeed` deals them. */
+export function linkRepositories(shape: ScaleShape, i: number): string[] {
+  const out: string[] = [];
+  for (let r = i; r < shape.repositories; r += shape.links) out.push(`${SCALE_ORG}/repo-${r}`);
+  return out;
+}
+
+/** Options of the scale config. */
+export interface ScaleConfigOptions {
+  /** Only the first N links are declared (default: all). */
+  declare?: number;
+  /** The first N links are declared `revoked`, deleting their webhooks and keeping their deploy keys. */
+  revoke?: number;
+  /** Names `clientSecretEnv`, so observing a link also checks its grant with `POST /applications/{id}/token`. */
+  checkGrants?: boolean;
+}
+
+/**
+ * YAML of the desired state of a scale world: every link linked as generated (so a refresh finds
+ * nothing to change), except the first `revoke` links, which are to be revoked.
+ */
+export function scaleConfigText(shape: ScaleShape, options: ScaleConfigOptions = {}): string {
+  const secret = options.checkGrants ? ", clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET" : "";
+  const lines = [
+    "apiVersion: sourcelinks/v1",
+    "buildService:",
+    "  kind: reference",
+    "  apiUrl: https://builds.example.com/api/build/v1",
+    "  tokenEnv: SOURCELINKS_BUILD_TOKEN",
+    '  webhookUrlPatterns: ["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]',
+    '  deployKeyTitlePatterns: ["Docker Hub Builder*"]',
+    "  oauthApps:",
+    `    github: { clientId: ${SCALE_CLIENT_ID}, name: Docker Hub Builder${secret} }`,
+    "providers:",
+    "  github: { apiUrl: https://api.github.com, tokenEnv: GITHUB_TOKEN }",
+    "links:",
+  ];
+  const declared = Math.min(options.declare ?? shape.links, shape.links);
+  const revoke = options.revoke ?? 0;
+  for (let i = 0; i < declared; i++) {
+    const revoked = i < revoke;
+    lines.push(
+      `  - name: scale-link-${i}`,
+      `    namespace: ${SCALE_NAMESPACE}`,
+      "    provider: github",
+      `    account: builder-${i}`,
+      "    serviceAccount: true",
+      `    state: ${revoked ? "revoked" : "linked"}`,
+      `    repositories: [${linkRepositories(shape, i).join(", ")}]`,
+      `    onRevoke: { webhooks: delete, deployKeys: ${revoked ? "keep" : "delete"} }`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** YAML of a valid config with `count` links over two repositories each, for timing `validate`. */
+export function validateConfigText(count: number): string {
+  const lines = [
+    "apiVersion: sourcelinks/v1",
+    "buildService:",
+    "  kind: docker-hub",
+    "  oauthApps:",
+    "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
+    "providers:",
+    "  github: {}",
+    "links:",
+  ];
+  for (let i = 0; i < count; i++) {
+    const id = String(i).padStart(5, "0");
+    lines.push(
+      `  - name: app-${id}`,
+      "    namespace: acme",
+      "    provider: github",
+      `    account: builder-${i % 50}`,
+      "    serviceAccount: true",
+      `    state: ${i % 10 === 0 ? "revoked" : "linked"}`,
+      `    repositories: [acme/app-${id}, acme/app-${id}-web]`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

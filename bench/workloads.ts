@@ -1,0 +1,86 @@
+/**
+ * What the benchmark times, written only with the operations API (reconcile/operations.ts), so the
+ * figures are those of the code the CLI and the provider run.
+ */
+import type { LinkSpec } from "../config/types.js";
+import { mapLimit } from "../reconcile/map-limit.js";
+import { executePlan, observeLinks, planLink, type ObservedLink, type OperationContext } from "../reconcile/operations.js";
+
+/** What a refresh saw, to check it read the whole world. */
+export interface RefreshSummary {
+  links: number;
+  repositories: number;
+  missingRepositories: number;
+  buildServiceWebhooks: number;
+  deployKeys: number;
+  foreignWebhooks: number;
+}
+
+/** What an apply did. */
+export interface ApplySummary extends RefreshSummary {
+  plannedSteps: number;
+  doneSteps: number;
+  skippedSteps: number;
+  failedLinks: number;
+  /** The first failure, redacted (HttpError messages hold no secret). */
+  firstFailure: string | null;
+}
+
+/** Links applied at once, as the CLI's `apply` does (cli/concurrency.ts). */
+const APPLY_CONCURRENCY = 8;
+
+/** A refresh: every link observed (build-service record, grant, webhooks and deploy keys of each repository). */
+export async function refresh(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<RefreshSummary> {
+  return summarize(await observeLinks(ctx, specs));
+}
+
+/**
+ * The naive baseline: what a script looping over the API does. One repository after the other, the
+ * same listings a refresh reads (webhooks; deploy keys too for a link to be revoked), through the
+ * same GitHub client (run with concurrency 1 and no ETag cache).
+ */
+export async function naiveListing(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<RefreshSummary> {
+  const github = ctx.clients.providers.github;
+  if (!github) throw new Error("bench: no GitHub client");
+  const summary: RefreshSummary = { links: specs.length, repositories: 0, missingRepositories: 0, buildServiceWebhooks: 0, deployKeys: 0, foreignWebhooks: 0 };
+  for (const [repository, revoked] of specs.flatMap((s) => s.repositories.map((r) => [r, s.state === "revoked"] as const))) {
+    const hooks = await github.listWebhooks(repository);
+    const keys = revoked ? await github.listDeployKeys(repository) : { exists: true, items: [] };
+    const ours = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
+    summary.repositories++;
+    if (!hooks.exists || !keys.exists) summary.missingRepositories++;
+    summary.buildServiceWebhooks += ours;
+    summary.foreignWebhooks += hooks.items.length - ours;
+    summary.deployKeys += keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)).length;
+  }
+  return summary;
+}
+
+/** An apply: observe every link, plan each, and execute the plans that have steps. */
+export async function apply(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<ApplySummary> {
+  const observed = await observeLinks(ctx, specs);
+  const plans = specs.map((spec, i) => planLink(spec, observed[i]!, ctx)).filter((plan) => plan.steps.length > 0);
+  const results = await mapLimit(plans, APPLY_CONCURRENCY, (plan) => executePlan(ctx, plan));
+  const failed = results.filter((r) => r.failed !== null);
+  return {
+    ...summarize(observed),
+    plannedSteps: plans.reduce((n, p) => n + p.steps.length, 0),
+    doneSteps: results.reduce((n, r) => n + r.done.length, 0),
+    skippedSteps: results.reduce((n, r) => n + r.skipped.length, 0),
+    failedLinks: failed.length,
+    firstFailure: failed[0]?.failed?.error.message ?? null,
+  };
+}
+
+/** Counts what was observed. */
+export function summarize(observed: readonly ObservedLink[]): RefreshSummary {
+  const repos = observed.flatMap((o) => o.repositories);
+  return {
+    links: observed.length,
+    repositories: repos.length,
+    missingRepositories: repos.filter((r) => !r.exists).length,
+    buildServiceWebhooks: repos.reduce((n, r) => n + r.webhooks.length, 0),
+    deployKeys: repos.reduce((n, r) => n + r.deployKeys.length, 0),
+    foreignWebhooks: repos.reduce((n, r) => n + r.foreignWebhookCount, 0),
+  };
+}

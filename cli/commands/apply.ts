@@ -1,0 +1,172 @@
+/**
+ * `sourcelinks apply FILE... [--yes] [--max-revoke-ratio R]`: observes, plans, guards, then executes
+ * each resource's plan through `executePlan` (the operations the Pulumi provider uses). A failed step
+ * stops its own resource; the others finish. Terraform-like confirmation: `--yes`, or a "yes" typed on
+ * a terminal; without either on a pipe the run is refused.
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import type { LoadedConfig } from "../../config/types.js";
+import type { PlanStep } from "../../reconcile/model.js";
+import { createOperationContext, executePlan, type ExecutionResult, type OperationContext } from "../../reconcile/operations.js";
+import { DEFAULT_CONCURRENCY, settleAll } from "../concurrency.js";
+import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { plural } from "../format/observed-summary.js";
+import { summarize } from "../format/plan-summary.js";
+import { formatPlanText } from "../format/plan-text.js";
+import { describeStep, isApiStep } from "../format/steps.js";
+import type { CliIo } from "../io.js";
+import { loadConfig, locateNearest } from "../load-config.js";
+import { formatLocation } from "../location.js";
+import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
+import { buildPlanRun, errorText, type PlanRun, type PlannedEntry } from "../run.js";
+
+/** Options of `apply`. */
+export interface ApplyOptions {
+  yes?: boolean;
+  maxRevokeRatio: number;
+}
+
+/** A ratio from 0 to 1 (`--max-revoke-ratio`). */
+export function parseRatio(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("expected a number from 0 to 1, e.g. 0.5");
+  return n;
+}
+
+/** Runs `apply`: 0 when everything was applied (or nothing to do), 1 when a step failed, 2 when refused. */
+export async function runApply(files: string[], options: ApplyOptions, io: CliIo): Promise<ExitCodeValue> {
+  const loaded = await loadConfig(files);
+  const ctx = createOperationContext(loaded.config, io.env);
+  const run = await buildPlanRun(loaded, ctx, io);
+  const summary = summarize(run);
+  if (!summary.hasChanges) {
+    io.out(formatPlanText(run));
+    return ExitCode.ok;
+  }
+
+  io.out(formatPlanText(run));
+  const verdict = judgeRevocations(run, await liveLinkIds(ctx, loaded, run), options.maxRevokeRatio);
+  if (verdict.refusals.length > 0) {
+    const lines = verdict.revocations.map((r) => {
+      const i = loaded.config.links.findIndex((l) => l.name === r.link);
+      return `${formatLocation(locateNearest(loaded, `/links/${i}/state`))}: link ${r.link} would unlink live link ${r.linkId} in namespace ${r.namespace}`;
+    });
+    throw new CliError(ExitCode.invalidInput, [...lines, ...verdict.refusals.map((r) => `sourcelinks apply: ${r}`)]);
+  }
+
+  if (!options.yes) {
+    if (!io.interactive) {
+      throw new CliError(ExitCode.invalidInput, `sourcelinks apply: refusing to send ${plural(summary.apiSteps, "request")} without confirmation: not a terminal; review the plan above and rerun with --yes`);
+    }
+    const answer = await io.ask(`Send these ${plural(summary.apiSteps, "request")}? Only 'yes' will be accepted: `);
+    if (answer.trim() !== "yes") {
+      io.err("Apply cancelled; nothing was changed.");
+      return ExitCode.ok;
+    }
+  }
+
+  const outcomes = await execute(ctx, run, io);
+  io.out(formatOutcomes(outcomes));
+  return outcomes.some((o) => o.result.failed !== null) ? ExitCode.operational : ExitCode.ok;
+}
+
+/** The build service's live (`enabled`/`disabled`) link ids in every namespace the config declares. */
+async function liveLinkIds(ctx: OperationContext, loaded: LoadedConfig, run: PlanRun): Promise<Set<string>> {
+  const bs = ctx.clients.buildService;
+  if (bs === null) {
+    // docker-hub: no link API; what was observed of the declared links is all that is known.
+    return new Set(run.links.filter((e) => e.observed.linkId !== null && (e.observed.state === "linked" || e.observed.state === "disabled")).map((e) => e.observed.linkId as string));
+  }
+  const namespaces = [...new Set(loaded.config.links.map((l) => l.namespace))];
+  const ids = new Set<string>();
+  for (const ns of namespaces) for (const record of await bs.listLinks(ns)) if (record.state !== "unlinked") ids.add(record.id);
+  return ids;
+}
+
+/** What happened to one resource. */
+interface Outcome {
+  entry: PlannedEntry;
+  result: ExecutionResult;
+}
+
+/** Links first (concurrently, bounded), then org access, which may act through a link. */
+async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<Outcome[]> {
+  const withChanges = (entries: PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(isApiStep));
+  const one = async (entry: PlannedEntry): Promise<Outcome> => {
+    const result = await executePlan(ctx, entry.plan, {
+      onStep: (step: PlanStep, outcome, error) => {
+        if (outcome === "skipped") return;
+        io.progress(`${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`);
+      },
+    });
+    return { entry, result };
+  };
+  const outcomes: Outcome[] = [];
+  for (const group of [withChanges(run.links), withChanges(run.orgs)]) {
+    const settled = await settleAll(group, DEFAULT_CONCURRENCY, one);
+    settled.forEach((s, i) => {
+      // executePlan reports a step's failure in its result; a rejection here is a bug or a lost client, kept as a failure of that resource.
+      if (s.status === "fulfilled") outcomes.push(s.value);
+      else {
+        const entry = group[i] as PlannedEntry;
+        const first = entry.plan.steps.find(isApiStep) as PlanStep;
+        const error = s.reason instanceof Error ? s.reason : new Error(String(s.reason));
+        outcomes.push({ entry, result: { done: [], skipped: [], failed: { step: first, error }, remaining: entry.plan.steps.filter((st) => st !== first && isApiStep(st)) } });
+      }
+    });
+  }
+  return outcomes;
+}
+
+/** The apply report: per resource what was done, what failed and what remains, then the totals. */
+function formatOutcomes(outcomes: readonly Outcome[]): string {
+  const lines: string[] = ["", "Apply:"];
+  let done = 0;
+  let failed = 0;
+  let remaining = 0;
+  for (const { entry, result } of outcomes) {
+    const kind = entry.resource === "link" ? "link" : "org access";
+    const notDone = result.remaining.filter(isApiStep);
+    lines.push(`${kind} ${entry.plan.name}: ${result.failed ? "FAILED" : "done"}`);
+    for (const step of result.done) lines.push(`  done    ${describeStep(step)}`);
+    if (result.failed) lines.push(`  failed  ${describeStep(result.failed.step)}: ${errorText(result.failed.error)}`);
+    for (const step of notDone) lines.push(`  remains ${describeStep(step)}`);
+    done += result.done.length;
+    failed += result.failed ? 1 : 0;
+    remaining += notDone.length;
+  }
+  lines.push(
+    "",
+    failed === 0
+      ? `Apply complete: ${plural(done, "request")} sent.`
+      : `Apply incomplete: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** Adds `apply` to the program. */
+export function registerApply(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
+  program
+    .command("apply")
+    .description("converge the live world to the configuration, through the same operations as the Pulumi provider")
+    .argument("<file...>", "sourcelinks/v1 YAML files")
+    .option("--yes", "apply without asking (required when stdin is not a terminal)")
+    .option("--max-revoke-ratio <ratio>", "largest share of live links one run may revoke (0 to 1)", parseRatio, DEFAULT_MAX_REVOKE_RATIO)
+    .addHelpText(
+      "after",
+      `
+The plan is printed first. Without --yes, apply asks for "yes" on a terminal and refuses on a pipe.
+Safety: a run that would revoke more than 25% of the live links of the declared namespaces (unless
+--max-revoke-ratio allows it), or delete a webhook or deploy key this run did not discover, is
+refused with exit 2 and nothing is sent. Each resource stops at its first failed step; the others go
+on. Progress goes to stderr on a terminal only. A second apply finds nothing to do.
+
+Exit codes: 0 applied (or nothing to do), 1 a step or an API call failed, 2 invalid input or refused run.
+
+Examples:
+  $ sourcelinks apply sourcelinks.yaml
+  $ sourcelinks apply sourcelinks.yaml --yes
+  $ sourcelinks apply retire-all.yaml --yes --max-revoke-ratio 1`,
+    )
+    .action(async (files: string[], options: ApplyOptions) => finish(await runApply(files, options, io)));
+}

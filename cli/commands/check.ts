@@ -1,0 +1,80 @@
+/**
+ * `sourcelinks check FILE... [--format text|json|markdown|sarif] [--live]`: the shared policy rules
+ * (policies/rules) over the config alone, or over the config plus the live world observed through the
+ * same operations as `plan`. Exit 3 on a mandatory violation.
+ */
+import { Option, type Command } from "commander";
+import type { ObservedLink, ObservedOrgAccess } from "../../reconcile/model.js";
+import { createOperationContext } from "../../reconcile/operations.js";
+import { evaluateAll, factsFromConfig, type ObservedWorld } from "../../policies/rules/index.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { countViolations, type CheckReport } from "../format/check-report.js";
+import { formatCheckJson } from "../format/check-json.js";
+import { formatCheckMarkdown } from "../format/check-markdown.js";
+import { formatCheckText } from "../format/check-text.js";
+import { formatSarif } from "../format/sarif.js";
+import type { CliIo } from "../io.js";
+import { loadConfig, locateNearest } from "../load-config.js";
+import { observeAll } from "../run.js";
+
+/** Output formats of `check`. */
+export type CheckFormat = "text" | "json" | "markdown" | "sarif";
+
+/** Options of `check`. */
+export interface CheckOptions {
+  format: CheckFormat;
+  live?: boolean;
+}
+
+/** Runs `check`: 0, or 3 when a mandatory rule is violated. */
+export async function runCheck(files: string[], options: CheckOptions, io: CliIo, cwd: string): Promise<ExitCodeValue> {
+  const loaded = await loadConfig(files);
+  const world: ObservedWorld = {};
+  if (options.live) {
+    const observation = await observeAll(loaded, createOperationContext(loaded.config, io.env), io);
+    world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
+    world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
+  }
+  const violations = evaluateAll(factsFromConfig(loaded.config, world));
+  const report: CheckReport = {
+    files: loaded.files,
+    live: options.live === true,
+    violations: violations.map((v) => ({ ...v, location: locateNearest(loaded, v.pointer) })),
+  };
+  const formatted =
+    options.format === "sarif"
+      ? formatSarif(report, cwd)
+      : options.format === "json"
+        ? formatCheckJson(report)
+        : options.format === "markdown"
+          ? formatCheckMarkdown(report)
+          : formatCheckText(report);
+  io.out(formatted);
+  return countViolations(report).mandatory > 0 ? ExitCode.policyViolation : ExitCode.ok;
+}
+
+/** Adds `check` to the program. */
+export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void, cwd: string): void {
+  program
+    .command("check")
+    .description("evaluate the policy rules on the configuration, or with --live on the configuration plus the live world")
+    .argument("<file...>", "sourcelinks/v1 YAML files")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif"]).default("text"))
+    .option("--live", "observe the build service and providers (read-only) and check the live state too")
+    .addHelpText(
+      "after",
+      `
+Rules: revoked-link-has-no-webhooks, revocation-is-two-sided, team-link-uses-service-account,
+disabled-link-webhooks-inactive, org-access-matches-declared, linked-repos-have-org-access,
+webhook-hygiene, pending-manual-steps. Mandatory violations are SARIF errors, advisory ones warnings;
+SARIF 2.1.0 results point at the YAML line and column of the offending node.
+
+Exit codes: 0 no mandatory violation, 1 API or network error (--live), 2 invalid input, 3 mandatory violation.
+
+Examples:
+  $ sourcelinks check sourcelinks.yaml
+  $ sourcelinks check sourcelinks.yaml --live --format markdown
+  $ sourcelinks check sourcelinks.yaml --format sarif > sourcelinks.sarif`,
+    )
+    .action(async (files: string[], options: CheckOptions) => finish(await runCheck(files, options, io, cwd)));
+}

@@ -1,0 +1,163 @@
+/**
+ * `sourcelinks export [--namespace NS]... [--org ORG]... [--config FILE]...`: writes a `sourcelinks/v1`
+ * YAML of the live world, to adopt existing links (design.md §3: dynamic resources cannot be imported).
+ *
+ * Endpoints and patterns come from `--config` when given (its links' namespaces and org entries are the
+ * defaults for `--namespace`/`--org`); otherwise from the environment: SOURCELINKS_BUILD_API_URL
+ * (required), SOURCELINKS_GITHUB_API_URL, SOURCELINKS_BITBUCKET_API_URL, Docker Hub's webhook and
+ * deploy-key patterns, and the OAuth apps named by `--github-client-id` / `--bitbucket-key`.
+ * Live (`enabled`/`disabled`) links are exported; `unlinked` records are listed as notes.
+ */
+import type { Command } from "commander";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig } from "../../config/types.js";
+import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../config/index.js";
+import { createOperationContext, observeOrgAccess } from "../../reconcile/operations.js";
+import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { exportToYaml, linkName, type ExportedWorld } from "../export/to-yaml.js";
+import type { CliIo } from "../io.js";
+import { loadConfig } from "../load-config.js";
+
+/** Options of `export`. */
+export interface ExportOptions {
+  namespace: string[];
+  org: string[];
+  config: string[];
+  githubClientId?: string;
+  bitbucketKey?: string;
+  appName: string;
+}
+
+/** The config an export starts from: the given files, or one built from the environment. */
+async function baseConfig(options: ExportOptions, env: NodeJS.ProcessEnv): Promise<SourcelinksConfig> {
+  if (options.config.length > 0) return (await loadConfig(options.config)).config;
+  const apiUrl = env[API_URL_OVERRIDES.buildService];
+  if (!apiUrl) {
+    throw new CliError(ExitCode.invalidInput, `sourcelinks export: no build service: pass --config FILE, or set ${API_URL_OVERRIDES.buildService} (and SOURCELINKS_BUILD_TOKEN)`);
+  }
+  const oauthApps: BuildServiceSpec["oauthApps"] = {};
+  if (options.githubClientId) {
+    oauthApps.github = { clientId: options.githubClientId, name: options.appName };
+    // Only the variable's name goes into the YAML; with it set, revocation can revoke grants by API.
+    if (env["SOURCELINKS_GITHUB_CLIENT_SECRET"]) oauthApps.github.clientSecretEnv = "SOURCELINKS_GITHUB_CLIENT_SECRET";
+  }
+  if (options.bitbucketKey) oauthApps.bitbucket = { clientId: options.bitbucketKey, name: options.appName };
+  const providers: ProvidersSpec = {
+    github: { apiUrl: env[API_URL_OVERRIDES.github] || "https://api.github.com", tokenEnv: "GITHUB_TOKEN" },
+    bitbucket: { apiUrl: env[API_URL_OVERRIDES.bitbucket] || "https://api.bitbucket.org/2.0", usernameEnv: "BITBUCKET_USERNAME", tokenEnv: "BITBUCKET_APP_PASSWORD" },
+  };
+  return {
+    apiVersion: "sourcelinks/v1",
+    buildService: {
+      kind: "reference",
+      apiUrl,
+      tokenEnv: "SOURCELINKS_BUILD_TOKEN",
+      webhookUrlPatterns: [...DOCKER_HUB_WEBHOOK_URL_PATTERNS],
+      deployKeyTitlePatterns: [...DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS],
+      oauthApps,
+    },
+    providers,
+    links: [],
+    orgAccess: [],
+  };
+}
+
+/** Runs `export`: the YAML on stdout. */
+export async function runExport(options: ExportOptions, io: CliIo): Promise<ExitCodeValue> {
+  const base = await baseConfig(options, io.env);
+  const namespaces = unique(options.namespace.length > 0 ? options.namespace : base.links.map((l) => l.namespace));
+  const orgs = unique([...options.org, ...base.orgAccess.map((o) => o.org)]);
+  if (namespaces.length === 0) throw new CliError(ExitCode.invalidInput, "sourcelinks export: name at least one --namespace (or pass a --config that declares links)");
+
+  const ctx = createOperationContext(base, io.env);
+  const bs = ctx.clients.buildService;
+  if (bs === null) throw new CliError(ExitCode.invalidInput, `sourcelinks export: build service kind ${base.buildService.kind} has no API to list links; export needs kind: reference`);
+
+  const notes: string[] = [];
+  const links: LinkSpec[] = [];
+  const taken = new Set<string>();
+  for (const namespace of namespaces) {
+    io.progress(`listing links of ${namespace}`);
+    const records = await bs.listLinks(namespace);
+    for (const record of records) {
+      if (record.state === "unlinked") {
+        notes.push(`link ${record.id} in ${namespace} (${record.provider} account ${record.account}${record.team ? `, team ${record.team}` : ""}) is unlinked on the build service; declare it with state: revoked to revoke its grant and remove its webhooks.`);
+        continue;
+      }
+      if (!base.buildService.oauthApps[record.provider]) {
+        const flag = record.provider === "github" ? "--github-client-id" : "--bitbucket-key";
+        throw new CliError(ExitCode.invalidInput, `sourcelinks export: link ${record.id} in ${namespace} is a ${record.provider} link but no ${record.provider} OAuth app is known: pass ${flag} or a --config that declares buildService.oauthApps.${record.provider}`);
+      }
+      const name = linkName({ namespace, team: record.team, provider: record.provider, account: record.account }, taken);
+      const repositories = (await bs.listAutobuildRepositories(namespace, record.id)).map((r) => r.repository);
+      // The config requires team links to declare a service account (config/semantics.ts); the live flag stays visible to `check --live`.
+      const serviceAccount = record.team !== null ? true : record.service_account;
+      if (record.team !== null && !record.service_account) {
+        notes.push(`link ${name}: team ${record.team} is linked through ${record.account}, which the build service records as a person's account; set account to a service account and run apply to relink (check --live reports it).`);
+      }
+      links.push({
+        name,
+        namespace,
+        ...(record.team !== null ? { team: record.team } : {}),
+        provider: record.provider,
+        account: record.account,
+        serviceAccount,
+        state: record.state === "disabled" ? "disabled" : "linked",
+        repositories: [...new Set(repositories)],
+        onRevoke: { webhooks: "delete", deployKeys: "delete" },
+      });
+    }
+  }
+
+  const orgAccess: OrgAccessSpec[] = [];
+  for (const org of orgs) {
+    io.progress(`observing org ${org}`);
+    const observed = await observeOrgAccess(ctx, { org, provider: "github", app: "github", access: "granted" }, links);
+    if (observed.access === "granted" || observed.access === "denied") orgAccess.push({ org, provider: "github", app: "github", access: observed.access });
+    else notes.push(`org ${org}: third-party access is ${observed.access} (observed via ${observed.observedVia}); declare orgAccess for it once decided.`);
+  }
+
+  const providers: ProvidersSpec = {};
+  const used = new Set(links.map((l) => l.provider));
+  if (options.config.length > 0 || used.has("github") || orgAccess.length > 0) if (base.providers.github) providers.github = base.providers.github;
+  if (options.config.length > 0 || used.has("bitbucket")) if (base.providers.bitbucket) providers.bitbucket = base.providers.bitbucket;
+
+  const world: ExportedWorld = { buildService: base.buildService, providers, links, orgAccess, notes };
+  io.out(exportToYaml(world));
+  return ExitCode.ok;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Adds `export` to the program. */
+export function registerExport(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
+  program
+    .command("export")
+    .description("write a sourcelinks/v1 YAML of the live world (links, their autobuild repositories, org access) to adopt existing links")
+    .option("--namespace <ns>", "build-service namespace to export (repeatable; default: the namespaces of --config's links)", collect, [])
+    .option("--org <org>", "GitHub org whose third-party access to export (repeatable; --config's orgAccess orgs are added)", collect, [])
+    .option("--config <file>", "take the build service, providers, patterns and OAuth apps from this config (repeatable)", collect, [])
+    .option("--github-client-id <id>", "without --config: the build service's GitHub OAuth app client id")
+    .option("--bitbucket-key <key>", "without --config: the build service's Bitbucket OAuth consumer key")
+    .option("--app-name <name>", "without --config: the OAuth apps' display name", "Docker Hub Builder")
+    .addHelpText(
+      "after",
+      `
+With --config, endpoints, token variables, webhook patterns and OAuth apps are copied from it (the
+links and orgAccess are replaced by the live world). Without it, the build service URL comes from
+SOURCELINKS_BUILD_API_URL (the provider URLs from SOURCELINKS_GITHUB_API_URL and
+SOURCELINKS_BITBUCKET_API_URL, else the public APIs), with Docker Hub's webhook patterns.
+Only live (enabled or disabled) links are exported; unlinked records are listed in the header
+comment. The output validates, and \`sourcelinks plan\` on it shows no changes.
+
+Examples:
+  $ sourcelinks export --config sourcelinks.yaml > live.yaml
+  $ sourcelinks export --namespace acme --org acme --github-client-id Iv1.0123456789abcdef > live.yaml`,
+    )
+    .action(async (options: ExportOptions) => finish(await runExport(options, io)));
+}

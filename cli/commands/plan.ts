@@ -1,0 +1,64 @@
+/**
+ * `sourcelinks plan FILE... [--format text|json|markdown] [--detailed-exitcode]`: observes the live
+ * world through the operations and prints what `apply` would send, without sending anything.
+ */
+import { Option, type Command } from "commander";
+import { createOperationContext } from "../../reconcile/operations.js";
+import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { formatPlanJson } from "../format/plan-json.js";
+import { formatPlanMarkdown } from "../format/plan-markdown.js";
+import { summarize } from "../format/plan-summary.js";
+import { formatPlanText } from "../format/plan-text.js";
+import type { CliIo } from "../io.js";
+import { loadConfig } from "../load-config.js";
+import { buildPlanRun, type PlanRun } from "../run.js";
+
+/** Output formats of `plan`. */
+export type PlanFormat = "text" | "json" | "markdown";
+
+const FORMATTERS = {
+  text: formatPlanText,
+  json: formatPlanJson,
+  markdown: formatPlanMarkdown,
+} satisfies Record<PlanFormat, (run: PlanRun) => string>;
+
+/** Options of `plan`. */
+export interface PlanOptions {
+  format: PlanFormat;
+  detailedExitcode?: boolean;
+}
+
+/** Runs `plan`: 0, or 4 with `--detailed-exitcode` when apply would send a request. */
+export async function runPlan(files: string[], options: PlanOptions, io: CliIo): Promise<ExitCodeValue> {
+  const loaded = await loadConfig(files);
+  const ctx = createOperationContext(loaded.config, io.env);
+  const run = await buildPlanRun(loaded, ctx, io);
+  io.out(FORMATTERS[options.format](run));
+  return options.detailedExitcode && summarize(run).hasChanges ? ExitCode.changesPending : ExitCode.ok;
+}
+
+/** Adds `plan` to the program. */
+export function registerPlan(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
+  program
+    .command("plan")
+    .description("show the requests apply would send (build service, provider revocations, webhook and deploy key deletions) and the manual steps")
+    .argument("<file...>", "sourcelinks/v1 YAML files")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--detailed-exitcode", "exit 4 when apply would change something (0 when nothing to do)")
+    .addHelpText(
+      "after",
+      `
+JSON output follows schema/plan.schema.json (apiVersion sourcelinks.plan/v1). Markdown is meant for a
+pull-request comment. Manual steps alone (what no API can do) do not count as changes for
+--detailed-exitcode; \`sourcelinks check --live\` reports them until they are done.
+
+Exit codes: 0 ok, 1 API or network error, 2 invalid input, 4 changes pending (with --detailed-exitcode).
+
+Examples:
+  $ sourcelinks plan sourcelinks.yaml
+  $ sourcelinks plan sourcelinks.yaml --format json > plan.json
+  $ sourcelinks plan sourcelinks.yaml --format markdown > plan.md
+  $ sourcelinks plan sourcelinks.yaml --detailed-exitcode || [ $? -eq 4 ] && echo "drift"`,
+    )
+    .action(async (files: string[], options: PlanOptions) => finish(await runPlan(files, options, io)));
+}

@@ -1,0 +1,35 @@
+/** One line saying what was observed of a resource, for the text and markdown plans. */
+import type { ObservedLink, ObservedOrgAccess } from "../../reconcile/model.js";
+import type { PlannedEntry } from "../run.js";
+
+/** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
+export function observedSummary(entry: PlannedEntry): string {
+  return entry.resource === "link" ? linkSummary(entry.observed) : orgSummary(entry.observed);
+}
+
+function linkSummary(o: ObservedLink): string {
+  const live = o.state === "linked" ? "enabled" : o.state === "revoked" ? "unlinked" : o.state;
+  const who = o.account === null ? "" : ` as ${o.account}`;
+  const details = [o.team ? `team ${o.team}` : null, o.serviceAccount === null ? null : o.serviceAccount ? "service account" : "person"].filter((d) => d !== null);
+  const hooks = o.repositories.reduce((n, r) => n + r.webhooks.length, 0);
+  const keys = o.repositories.reduce((n, r) => n + r.deployKeys.length, 0);
+  const foreign = o.repositories.reduce((n, r) => n + r.foreignWebhookCount, 0);
+  const missing = o.repositories.filter((r) => !r.exists).length;
+  const repos = [
+    plural(o.repositories.length, "repository", "repositories"),
+    plural(hooks, "build-service webhook"),
+    plural(keys, "deploy key"),
+    foreign > 0 ? `${plural(foreign, "foreign webhook")} (never touched)` : null,
+    missing > 0 ? `${missing} not found` : null,
+  ].filter((d) => d !== null);
+  return `${live}${who}${details.length > 0 ? ` (${details.join(", ")})` : ""}, grant ${o.providerGrant}; ${repos.join(", ")}`;
+}
+
+function orgSummary(o: ObservedOrgAccess): string {
+  return `access ${o.access} (observed via ${o.observedVia})`;
+}
+
+/** `1 webhook`, `2 webhooks`. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}

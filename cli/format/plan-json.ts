@@ -1,0 +1,160 @@
+/**
+ * `plan --format json`: the stable, documented plan (schema/plan.schema.json, `apiVersion:
+ * sourcelinks.plan/v1`). Every field is written out explicitly rather than spread from the internal
+ * types, so an additive change inside the planner cannot change this output by accident.
+ */
+import type { SourceLocation } from "../../config/types.js";
+import type { ManualStep, ObservedLink, ObservedOrgAccess, PlanStep } from "../../reconcile/model.js";
+import type { PlanRun, PlannedEntry } from "../run.js";
+import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
+import { categoryOf, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
+
+/** The `apiVersion` of the JSON plan; bumped only on an incompatible change. */
+export const PLAN_API_VERSION = "sourcelinks.plan/v1";
+
+/** One API step as the JSON plan shows it. Fields beyond `kind`…`request` depend on `kind`. */
+export interface PlanStepJson {
+  kind: ApiStep["kind"];
+  category: Exclude<StepCategory, "manual">;
+  description: string;
+  request: { method: string; url: string };
+  namespace?: string;
+  provider?: string;
+  account?: string;
+  team?: string | null;
+  serviceAccount?: boolean;
+  linkId?: string;
+  state?: string;
+  clientId?: string;
+  repository?: string;
+  hookId?: string;
+  url?: string;
+  keyId?: string;
+  title?: string;
+  org?: string;
+  access?: string;
+}
+
+/** The observed state of a link, summarized (no token, no secret: only ids, URLs and flags). */
+export interface ObservedLinkJson {
+  state: string;
+  linkId: string | null;
+  account: string | null;
+  team: string | null;
+  serviceAccount: boolean | null;
+  providerGrant: string;
+  repositories: {
+    repository: string;
+    exists: boolean;
+    webhooks: { id: string; url: string; active: boolean; hasSecret: boolean; insecureSsl: boolean }[];
+    deployKeys: { id: string; title: string }[];
+    foreignWebhookCount: number;
+  }[];
+  supersededLinks: { linkId: string; account: string; state: string; providerGrant: string }[];
+}
+
+/** The observed state of an org's third-party access. */
+export interface ObservedOrgJson {
+  access: string;
+  observedVia: string;
+}
+
+/** One resource of the JSON plan. */
+export interface PlanResourceJson {
+  resource: "link" | "orgAccess";
+  name: string;
+  location: SourceLocation | null;
+  /** The declared state: `linked | disabled | revoked` or `granted | denied`. */
+  desired: string;
+  hasChanges: boolean;
+  counts: PlanCounts;
+  observed: ObservedLinkJson | ObservedOrgJson;
+  steps: PlanStepJson[];
+  manualSteps: ManualStep[];
+}
+
+/** The whole JSON plan. */
+export interface PlanJson {
+  apiVersion: typeof PLAN_API_VERSION;
+  files: string[];
+  summary: PlanSummary;
+  resources: PlanResourceJson[];
+}
+
+/** The JSON plan as a value. */
+export function planToJson(run: PlanRun): PlanJson {
+  return {
+    apiVersion: PLAN_API_VERSION,
+    files: run.files,
+    summary: summarize(run),
+    resources: entriesOf(run).map(resourceJson),
+  };
+}
+
+/** `plan --format json` output. */
+export function formatPlanJson(run: PlanRun): string {
+  return `${JSON.stringify(planToJson(run), null, 2)}\n`;
+}
+
+function resourceJson(entry: PlannedEntry): PlanResourceJson {
+  const counts = countSteps(entry);
+  return {
+    resource: entry.resource,
+    name: entry.plan.name,
+    location: entry.location ?? null,
+    desired: entry.resource === "link" ? entry.spec.state : entry.spec.access,
+    hasChanges: counts.apiSteps > 0,
+    counts,
+    observed: entry.resource === "link" ? observedLinkJson(entry.observed) : observedOrgJson(entry.observed),
+    steps: entry.plan.steps.filter(isApiStep).map(stepJson),
+    manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
+  };
+}
+
+function stepJson(step: ApiStep): PlanStepJson {
+  const base = {
+    kind: step.kind,
+    category: categoryOf(step as PlanStep) as Exclude<StepCategory, "manual">,
+    description: describeStep(step),
+    request: { method: step.request.method, url: step.request.url },
+  };
+  switch (step.kind) {
+    case "link":
+      return { ...base, namespace: step.namespace, provider: step.provider, account: step.account, team: step.team, ...(step.serviceAccount === undefined ? {} : { serviceAccount: step.serviceAccount }) };
+    case "set-state":
+      return { ...base, namespace: step.namespace, linkId: step.linkId, state: step.state };
+    case "unlink":
+      return { ...base, namespace: step.namespace, linkId: step.linkId };
+    case "revoke-grant":
+      return { ...base, provider: step.provider, account: step.account, clientId: step.clientId, ...(step.linkId ? { linkId: step.linkId } : {}), ...(step.namespace ? { namespace: step.namespace } : {}) };
+    case "delete-webhook":
+      return { ...base, provider: step.provider, repository: step.repository, hookId: step.hookId, url: step.url };
+    case "delete-deploy-key":
+      return { ...base, provider: step.provider, repository: step.repository, keyId: step.keyId, title: step.title };
+    case "set-org-access":
+      return { ...base, org: step.org, access: step.access, ...(step.linkId ? { linkId: step.linkId } : {}), ...(step.namespace ? { namespace: step.namespace } : {}) };
+  }
+}
+
+function observedLinkJson(o: ObservedLink): ObservedLinkJson {
+  return {
+    state: o.state,
+    linkId: o.linkId,
+    account: o.account,
+    team: o.team,
+    serviceAccount: o.serviceAccount,
+    providerGrant: o.providerGrant,
+    repositories: o.repositories.map((r) => ({
+      repository: r.repository,
+      exists: r.exists,
+      webhooks: r.webhooks.map((h) => ({ id: h.id, url: h.url, active: h.active, hasSecret: h.hasSecret, insecureSsl: h.insecureSsl })),
+      deployKeys: r.deployKeys.map((k) => ({ id: k.id, title: k.title })),
+      foreignWebhookCount: r.foreignWebhookCount,
+    })),
+    supersededLinks: (o.supersededLinks ?? []).map((s) => ({ linkId: s.linkId, account: s.account, state: s.state, providerGrant: s.providerGrant })),
+  };
+}
+
+function observedOrgJson(o: ObservedOrgAccess): ObservedOrgJson {
+  return { access: o.access, observedVia: o.observedVia };
+}

@@ -1,0 +1,79 @@
+/** Counts a plan's steps by category, the numbers every plan format leads with. */
+import type { PlanRun, PlannedEntry } from "../run.js";
+import { categoryOf, isApiStep, manualStepsOf } from "./steps.js";
+
+/** The counts of a plan, or of one resource's plan. */
+export interface PlanCounts {
+  /** Steps that send a request (what `apply` would do). */
+  apiSteps: number;
+  buildServiceCalls: number;
+  providerRevocations: number;
+  webhookDeletions: number;
+  deployKeyDeletions: number;
+  /** Steps no API covers (distinct by id). */
+  manualSteps: number;
+}
+
+/** The counts of a whole plan. */
+export interface PlanSummary extends PlanCounts {
+  resources: number;
+  links: number;
+  orgAccess: number;
+  /** Resources with at least one API step. */
+  resourcesWithChanges: number;
+  /** Whether `apply` would send anything: what `plan --detailed-exitcode` reports as 4. */
+  hasChanges: boolean;
+}
+
+/** Every planned entry, links first, in config order. */
+export function entriesOf(run: PlanRun): PlannedEntry[] {
+  return [...run.links, ...run.orgs];
+}
+
+/** The counts of one resource's plan. */
+export function countSteps(entry: PlannedEntry): PlanCounts {
+  const counts: PlanCounts = { apiSteps: 0, buildServiceCalls: 0, providerRevocations: 0, webhookDeletions: 0, deployKeyDeletions: 0, manualSteps: 0 };
+  for (const step of entry.plan.steps) {
+    if (!isApiStep(step)) continue;
+    counts.apiSteps++;
+    const category = categoryOf(step);
+    if (category === "build-service") counts.buildServiceCalls++;
+    else if (category === "provider-revocation") counts.providerRevocations++;
+    else if (category === "webhook-deletion") counts.webhookDeletions++;
+    else if (category === "deploy-key-deletion") counts.deployKeyDeletions++;
+  }
+  counts.manualSteps = manualStepsOf(entry.plan.steps).length;
+  return counts;
+}
+
+/**
+ * The counts of a whole plan. Manual steps do not make `hasChanges` true: `apply` cannot perform them,
+ * and `check` reports them (rule `pending-manual-steps`) until they are verified.
+ */
+export function summarize(run: PlanRun): PlanSummary {
+  const summary: PlanSummary = {
+    resources: run.links.length + run.orgs.length,
+    links: run.links.length,
+    orgAccess: run.orgs.length,
+    resourcesWithChanges: 0,
+    hasChanges: false,
+    apiSteps: 0,
+    buildServiceCalls: 0,
+    providerRevocations: 0,
+    webhookDeletions: 0,
+    deployKeyDeletions: 0,
+    manualSteps: 0,
+  };
+  for (const entry of entriesOf(run)) {
+    const c = countSteps(entry);
+    if (c.apiSteps > 0) summary.resourcesWithChanges++;
+    summary.apiSteps += c.apiSteps;
+    summary.buildServiceCalls += c.buildServiceCalls;
+    summary.providerRevocations += c.providerRevocations;
+    summary.webhookDeletions += c.webhookDeletions;
+    summary.deployKeyDeletions += c.deployKeyDeletions;
+    summary.manualSteps += c.manualSteps;
+  }
+  summary.hasChanges = summary.apiSteps > 0;
+  return summary;
+}

@@ -1,0 +1,60 @@
+/**
+ * `plan` for people: per resource, what was observed and each request apply would send, grouped as
+ * build-service calls, provider-side revocations, webhook and deploy-key deletions, then the manual
+ * steps with their UI path and URL.
+ */
+import type { PlanStep } from "../../reconcile/model.js";
+import { formatLocation } from "../location.js";
+import type { PlanRun, PlannedEntry } from "../run.js";
+import { observedSummary, plural } from "./observed-summary.js";
+import { countSteps, entriesOf, summarize, type PlanSummary } from "./plan-summary.js";
+import { CATEGORY_TITLES, categoryOf, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
+
+const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = ["build-service", "provider-revocation", "webhook-deletion", "deploy-key-deletion"];
+
+/** The text plan. */
+export function formatPlanText(run: PlanRun): string {
+  const lines: string[] = [];
+  for (const entry of entriesOf(run)) lines.push(...resourceLines(entry), "");
+  lines.push(summaryLine(summarize(run)));
+  return `${lines.join("\n")}\n`;
+}
+
+function resourceLines(entry: PlannedEntry): string[] {
+  const kind = entry.resource === "link" ? "link" : "org access";
+  const desired = entry.resource === "link" ? entry.spec.state : entry.spec.access;
+  const where = entry.location ? `  (${formatLocation(entry.location)})` : "";
+  const counts = countSteps(entry);
+  const status = counts.apiSteps === 0 ? "no changes" : plural(counts.apiSteps, "change");
+  const lines = [`${kind} ${entry.plan.name}: ${desired}, ${status}${where}`, `  observed: ${observedSummary(entry)}`];
+  const apiSteps = entry.plan.steps.filter(isApiStep);
+  for (const category of API_CATEGORIES) {
+    const steps = apiSteps.filter((s) => categoryOf(s) === category);
+    if (steps.length === 0) continue;
+    lines.push(`  ${CATEGORY_TITLES[category]}:`);
+    for (const step of steps) lines.push(`    ${marker(step)} ${describeStep(step)}`, `        ${step.request.method} ${step.request.url}`);
+  }
+  const manual = manualStepsOf(entry.plan.steps);
+  if (manual.length > 0) {
+    lines.push(`  ${CATEGORY_TITLES.manual} (apply cannot do these):`);
+    manual.forEach((m, i) => lines.push(`    ${i + 1}. ${m.summary}`, `       where: ${m.uiPath}`, `       url:   ${m.url}`));
+  }
+  return lines;
+}
+
+/** `+` creates, `~` changes in place, `-` removes. */
+function marker(step: PlanStep): string {
+  if (step.kind === "link") return "+";
+  if (step.kind === "set-state" || step.kind === "set-org-access") return "~";
+  return "-";
+}
+
+function summaryLine(s: PlanSummary): string {
+  const manual = s.manualSteps > 0 ? `; ${plural(s.manualSteps, "manual step")} to do by hand` : "";
+  if (!s.hasChanges) return `No changes: ${plural(s.resources, "resource")} match the configuration${manual}.`;
+  return (
+    `Plan: ${plural(s.apiSteps, "request")} on ${s.resourcesWithChanges} of ${plural(s.resources, "resource")}: ` +
+    `${plural(s.buildServiceCalls, "build-service call")}, ${plural(s.providerRevocations, "provider revocation")}, ` +
+    `${plural(s.webhookDeletions, "webhook deletion")}, ${plural(s.deployKeyDeletions, "deploy key deletion")}${manual}.`
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * Where a command writes: results on stdout, errors on stderr, progress on stderr only when it is a
+ * terminal (design.md §6: "nothing but results on a pipe"). Commands take this instead of `process`
+ * so the whole CLI can run in-process in a test as well as from `main`.
+ */
+import { createInterface } from "node:readline";
+
+/** The process surface a command may use. */
+export interface CliIo {
+  /** Results (plan, check report, exported YAML). */
+  out(text: string): void;
+  /** Errors and warnings. */
+  err(text: string): void;
+  /** Progress lines; a no-op unless stderr is a TTY. */
+  progress(text: string): void;
+  /** Whether a person can answer a prompt (stdin and stderr are terminals). */
+  readonly interactive: boolean;
+  /** Asks on stderr and reads one line from stdin. */
+  ask(question: string): Promise<string>;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The real process: stdout, stderr, stdin and the environment. */
+export function processIo(): CliIo {
+  const stderrTty = process.stderr.isTTY === true;
+  return {
+    out: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    progress: (text) => {
+      if (stderrTty) process.stderr.write(`${text}\n`);
+    },
+    interactive: process.stdin.isTTY === true && stderrTty,
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await new Promise<string>((resolve) => rl.question(question, resolve));
+      } finally {
+        rl.close();
+      }
+    },
+    env: process.env,
+  };
+}

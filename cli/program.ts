@@ -1,0 +1,84 @@
+/**
+ * The `sourcelinks` program: commander wiring, and the one place errors become exit codes.
+ * Usage errors exit 2 (commander's own exit is overridden), config errors 2, refused runs 2,
+ * API and network errors 1; every error goes to stderr, results to stdout.
+ */
+import { Command, CommanderError } from "commander";
+import { HttpError } from "../clients/http-error.js";
+import { ReconcileError } from "../reconcile/operations.js";
+import { registerApply } from "./commands/apply.js";
+import { registerCheck } from "./commands/check.js";
+import { registerExport } from "./commands/export.js";
+import { registerPlan } from "./commands/plan.js";
+import { registerSandbox } from "./commands/sandbox.js";
+import { registerValidate } from "./commands/validate.js";
+import { CliError, ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+import { packageInfo } from "./version.js";
+
+/** Builds the program; each command reports its exit code through `finish`. */
+export function createProgram(io: CliIo, finish: (code: ExitCodeValue) => void, cwd: string): Command {
+  const program = new Command("sourcelinks");
+  program
+    .description("Declarative links between build services and source providers: validate, plan, apply, check, export, sandbox")
+    .version(packageInfo().version)
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) })
+    // Inherited by every subcommand created below: commander throws instead of exiting.
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 success; 1 API or network error; 2 invalid input (YAML, schema, usage, refused run);
+3 mandatory policy violation (check); 4 changes pending (plan --detailed-exitcode).
+
+Examples:
+  $ sourcelinks validate sourcelinks.yaml
+  $ sourcelinks plan sourcelinks.yaml --format markdown
+  $ sourcelinks apply sourcelinks.yaml --yes
+  $ sourcelinks check sourcelinks.yaml --live --format sarif > sourcelinks.sarif`,
+    );
+  registerValidate(program, io, finish);
+  registerPlan(program, io, finish);
+  registerApply(program, io, finish);
+  registerCheck(program, io, finish, cwd);
+  registerExport(program, io, finish);
+  registerSandbox(program, io, finish);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo, cwd: string = process.cwd()): Promise<ExitCodeValue> {
+  let code: ExitCodeValue = ExitCode.ok;
+  const program = createProgram(io, (c) => (code = c), cwd);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+/** Prints an error on stderr and picks its exit code. */
+function report(error: unknown, io: CliIo): ExitCodeValue {
+  if (error instanceof CommanderError) {
+    // Help and version are successes; everything else commander throws is a usage error it already printed.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
+    return ExitCode.invalidInput;
+  }
+  if (error instanceof CliError) {
+    for (const line of error.lines) io.err(line);
+    return error.exitCode;
+  }
+  if (error instanceof HttpError) {
+    io.err(`sourcelinks: ${error.message}`);
+    return ExitCode.operational;
+  }
+  if (error instanceof ReconcileError) {
+    io.err(`sourcelinks: ${error.message}`);
+    return ExitCode.operational;
+  }
+  // An unexpected error: its message only (never a stack with request objects in it).
+  io.err(`sourcelinks: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  return ExitCode.operational;
+}

@@ -1,0 +1,83 @@
+/**
+ * The mass-revocation guard of `apply` (design.md §6): a typo must not mass-revoke. A run is refused
+ * when it would unlink more than `maxRatio` of the live links, or delete a webhook or deploy key
+ * that this run's own observation did not find. Pure: the caller supplies the live link ids.
+ */
+import type { PlanRun } from "./run.js";
+
+/** The default share of live links one `apply` may revoke. */
+export const DEFAULT_MAX_REVOKE_RATIO = 0.25;
+
+/** A live link this run would unlink because its declaration says `revoked`. */
+export interface Revocation {
+  link: string;
+  namespace: string;
+  linkId: string;
+}
+
+/** The guard's verdict. */
+export interface GuardVerdict {
+  revocations: Revocation[];
+  liveLinks: number;
+  ratio: number;
+  /** Why the run is refused, one line each; empty when it may proceed. */
+  refusals: string[];
+}
+
+/**
+ * Judges a plan. `liveLinkIds` are the build service's `enabled`/`disabled` records in the namespaces
+ * the config touches. Retiring a superseded record while the same team link is (re)linked is a
+ * replacement, not a revocation: only unlinks of links declared `revoked` count.
+ */
+export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>, maxRatio: number): GuardVerdict {
+  const revocations: Revocation[] = [];
+  const seen = new Set<string>();
+  for (const entry of run.links) {
+    if (entry.spec.state !== "revoked") continue;
+    for (const step of entry.plan.steps) {
+      if (step.kind !== "unlink" || !liveLinkIds.has(step.linkId) || seen.has(step.linkId)) continue;
+      seen.add(step.linkId);
+      revocations.push({ link: entry.spec.name, namespace: step.namespace, linkId: step.linkId });
+    }
+  }
+  const liveLinks = liveLinkIds.size;
+  const ratio = liveLinks === 0 ? 0 : revocations.length / liveLinks;
+  const refusals: string[] = [];
+  if (ratio > maxRatio) {
+    refusals.push(
+      `refusing to revoke ${revocations.length} of ${liveLinks} live links (${percent(ratio)} > ${percent(maxRatio)}): ` +
+        `${revocations.map((r) => `${r.link} (${r.namespace}/${r.linkId})`).join(", ")}; ` +
+        `if this is intended, rerun with --max-revoke-ratio ${Math.min(1, Math.ceil(ratio * 100) / 100)}`,
+    );
+  }
+  refusals.push(...undiscoveredDeletions(run));
+  return { revocations, liveLinks, ratio, refusals };
+}
+
+/** Deletions of webhooks or deploy keys that no observation of this run found (should be impossible by construction). */
+function undiscoveredDeletions(run: PlanRun): string[] {
+  const hooks = new Set<string>();
+  const keys = new Set<string>();
+  for (const entry of run.links) {
+    for (const repo of entry.observed.repositories) {
+      for (const hook of repo.webhooks) hooks.add(`${entry.spec.provider}:${repo.repository.toLowerCase()}#${hook.id}`);
+      for (const key of repo.deployKeys) keys.add(`${entry.spec.provider}:${repo.repository.toLowerCase()}#${key.id}`);
+    }
+  }
+  const out: string[] = [];
+  for (const entry of [...run.links, ...run.orgs]) {
+    for (const step of entry.plan.steps) {
+      if (step.kind === "delete-webhook" && !hooks.has(`${step.provider}:${step.repository.toLowerCase()}#${step.hookId}`)) {
+        out.push(`refusing to delete webhook ${step.hookId} on ${step.repository} (${step.url}): this run did not discover it`);
+      }
+      if (step.kind === "delete-deploy-key" && !keys.has(`${step.provider}:${step.repository.toLowerCase()}#${step.keyId}`)) {
+        out.push(`refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not discover it`);
+      }
+    }
+  }
+  return out;
+}
+
+function percent(ratio: number): string {
+  return `${Math.round(ratio * 1000) / 10}%`;
+}

@@ -1,0 +1,2 @@
+/** The Bitbucket Cloud client. */
+export { BitbucketClient, createBitbucketClient, type BitbucketClientOptions } from "./client.js";

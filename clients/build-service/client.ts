@@ -1,0 +1,167 @@
+/**
+ * The `reference` build service client (schema/build-service.openapi.yaml) over `fetch`:
+ * Bearer auth, Docker Cloud style `meta.next` pagination, `{"detail": …}` errors as `HttpError`.
+ */
+import type { OrgAccessState } from "../../config/types.js";
+import type { PlannedRequest } from "../../reconcile/model.js";
+import { HttpError } from "../http-error.js";
+import { JsonHttp, assertSameOrigin, type HttpMethod } from "../json-http.js";
+import { Secret } from "../secret.js";
+import type {
+  AutobuildRepositoryWire,
+  BuildServiceClient,
+  BuildServiceLinkWire,
+  BuildServiceListWire,
+  LinkCredentialsWire,
+  NewLink,
+  OrgAccessWire,
+} from "../types.js";
+
+/** How to reach the build service. */
+export interface BuildServiceClientOptions {
+  /** Base URL up to and including `/api/build/v1`. */
+  apiUrl: string;
+  /** API token, sent as `Authorization: Bearer …`; null sends no credentials (every call will be 401). */
+  token: Secret | null;
+  /** Maximum requests in flight; default 8. */
+  concurrency?: number;
+  /** Page size asked of list endpoints; default 100 (the contract's maximum). */
+  pageSize?: number;
+  /** Transport overrides for tests: retries, sleep, fetch, timeout. */
+  transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number };
+}
+
+/** Creates a client for the `reference` build service. No I/O happens until a method is called. */
+export function createBuildServiceClient(options: BuildServiceClientOptions): BuildServiceClient {
+  return new ReferenceBuildServiceClient(options);
+}
+
+/** `BuildServiceClient` for the `reference` contract. */
+export class ReferenceBuildServiceClient implements BuildServiceClient {
+  readonly #base: string;
+  readonly #http: JsonHttp;
+  readonly #pageSize: number;
+
+  constructor(options: BuildServiceClientOptions) {
+    this.#base = options.apiUrl.replace(/\/+$/, "");
+    this.#pageSize = options.pageSize ?? 100;
+    this.#http = new JsonHttp({
+      service: "build-service",
+      authorization: options.token ? new Secret(`Bearer ${options.token.reveal()}`) : null,
+      secrets: options.token ? [options.token] : [],
+      errorDetail: drfDetail,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...options.transport,
+    });
+  }
+
+  /** Every link of the namespace, `unlinked` records included, across all pages. */
+  listLinks(namespace: string): Promise<BuildServiceLinkWire[]> {
+    return this.#listAll<BuildServiceLinkWire>(`${this.#links(namespace)}?limit=${this.#pageSize}`);
+  }
+
+  /** `POST /{namespace}/links/`: 201 with the new link (the service issues the OAuth grant). */
+  async createLink(namespace: string, link: NewLink): Promise<BuildServiceLinkWire> {
+    const { method, url } = this.describe("createLink", namespace);
+    const body = { provider: link.provider, account: link.account, team: link.team, service_account: link.serviceAccount };
+    return (await this.#http.request<BuildServiceLinkWire>(method, url, body)).body;
+  }
+
+  /** `PATCH /{namespace}/links/{id}/` with `{state}`. */
+  async setLinkState(namespace: string, linkId: string, state: "enabled" | "disabled"): Promise<BuildServiceLinkWire> {
+    const { method, url } = this.describe("setLinkState", namespace, linkId);
+    return (await this.#http.request<BuildServiceLinkWire>(method, url, { state })).body;
+  }
+
+  /** `DELETE /{namespace}/links/{id}/`; a 404 means it is already gone, which is what unlinking wants. */
+  async unlink(namespace: string, linkId: string): Promise<void> {
+    const { method, url } = this.describe("unlink", namespace, linkId);
+    try {
+      await this.#http.request(method, url);
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return;
+      throw error;
+    }
+  }
+
+  /** The link's OAuth access token, or null when the service holds none or it was revoked (404). */
+  async getCredentials(namespace: string, linkId: string): Promise<Secret | null> {
+    try {
+      const res = await this.#http.request<LinkCredentialsWire>("GET", `${this.#link(namespace, linkId)}credentials/`);
+      return new Secret(res.body.access_token);
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return null;
+      throw error;
+    }
+  }
+
+  /** The link's autobuild source repositories, across all pages. */
+  listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]> {
+    return this.#listAll<AutobuildRepositoryWire>(`${this.#link(namespace, linkId)}repositories/?limit=${this.#pageSize}`);
+  }
+
+  /** The effective access of the service's OAuth app in a GitHub org. */
+  async getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]> {
+    const res = await this.#http.request<OrgAccessWire>("GET", this.#orgAccess(namespace, linkId, org));
+    return res.body.access;
+  }
+
+  /** `PUT …/orgs/{org}/access/` with `{access}`. */
+  async setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void> {
+    const { method, url } = this.describe("setOrgAccess", namespace, linkId, org);
+    await this.#http.request<OrgAccessWire>(method, url, { access });
+  }
+
+  /** The exact request a mutating call sends, for previews. */
+  describe(op: "createLink" | "setLinkState" | "unlink" | "setOrgAccess", namespace: string, linkId?: string, org?: string): PlannedRequest {
+    const need = (value: string | undefined, what: string): string => {
+      if (value === undefined || value === "") throw new TypeError(`build-service: describe("${op}") needs ${what}`);
+      return value;
+    };
+    const planned = (method: HttpMethod, url: string): PlannedRequest => ({ method, url });
+    switch (op) {
+      case "createLink":
+        return planned("POST", this.#links(namespace));
+      case "setLinkState":
+        return planned("PATCH", this.#link(namespace, need(linkId, "a link id")));
+      case "unlink":
+        return planned("DELETE", this.#link(namespace, need(linkId, "a link id")));
+      case "setOrgAccess":
+        return planned("PUT", this.#orgAccess(namespace, need(linkId, "a link id"), need(org, "an org")));
+    }
+  }
+
+  async #listAll<T>(first: string): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let url: string | null = first;
+    while (url !== null) {
+      if (seen.has(url)) throw new HttpError({ status: 0, service: "build-service", method: "GET", url, detail: "pagination loops back to a page already read" });
+      seen.add(url);
+      const page: BuildServiceListWire<T> = (await this.#http.request<BuildServiceListWire<T>>("GET", url)).body;
+      items.push(...page.objects);
+      url = page.meta.next === null ? null : assertSameOrigin("build-service", this.#base, page.meta.next);
+    }
+    return items;
+  }
+
+  #links(namespace: string): string {
+    return `${this.#base}/${encodeURIComponent(namespace)}/links/`;
+  }
+
+  #link(namespace: string, linkId: string): string {
+    return `${this.#links(namespace)}${encodeURIComponent(linkId)}/`;
+  }
+
+  #orgAccess(namespace: string, linkId: string, org: string): string {
+    return `${this.#link(namespace, linkId)}orgs/${encodeURIComponent(org)}/access/`;
+  }
+}
+
+/** Django REST framework's error text: `{"detail": "…"}`. */
+function drfDetail(body: unknown): string | null {
+  if (typeof body === "object" && body !== null && typeof (body as { detail?: unknown }).detail === "string") {
+    return (body as { detail: string }).detail;
+  }
+  return null;
+}

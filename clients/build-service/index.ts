@@ -1,0 +1,2 @@
+/** The `reference` build service client. */
+export { createBuildServiceClient, ReferenceBuildServiceClient, type BuildServiceClientOptions } from "./client.js";

@@ -1,0 +1,131 @@
+/**
+ * ETags and the bodies they stand for, so a repeated GET can send `If-None-Match` and a `304 Not
+ * Modified` (free of GitHub's primary rate limit) can be answered from memory. Entries are scoped by
+ * a hash of the credential (never the credential), since what a token may see differs per token.
+ * Persisted as JSON with an atomic write (temp file + rename) when a file is given.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, writeFile, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Secret } from "./secret.js";
+
+/** One cached answer: the validator, the body and the pagination `Link` header that came with it. */
+export interface CachedResponse {
+  etag: string;
+  data: unknown;
+  link: string | null;
+}
+
+interface CacheFile {
+  version: 1;
+  entries: [string, CachedResponse][];
+}
+
+/** Options of an ETag cache. */
+export interface EtagCacheOptions {
+  /** JSON file to load from and `save()` to; memory only when absent. */
+  file?: string;
+  /** Least recently used entries beyond this are dropped. Default 100,000. */
+  maxEntries?: number;
+}
+
+/** The cache scope of a credential: a SHA-256 prefix, so the token itself is never stored or printed. */
+export function credentialScope(token: Secret | null): string {
+  if (token === null) return "anonymous";
+  return createHash("sha256").update(token.reveal()).digest("hex").slice(0, 24);
+}
+
+/** An LRU map of `(scope, URL) → CachedResponse`. */
+export class EtagCache {
+  readonly file: string | null;
+  readonly #max: number;
+  #entries = new Map<string, CachedResponse>();
+  #dirty = false;
+
+  constructor(options: EtagCacheOptions = {}) {
+    this.file = options.file ?? null;
+    this.#max = options.maxEntries ?? 100_000;
+  }
+
+  /** A cache loaded from `file` (empty when the file does not exist yet); `save()` writes it back. */
+  static fromFile(file: string, options: Omit<EtagCacheOptions, "file"> = {}): EtagCache {
+    const cache = new EtagCache({ ...options, file });
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return cache;
+      throw error;
+    }
+    let parsed: CacheFile;
+    try {
+      parsed = JSON.parse(text) as CacheFile;
+    } catch (error) {
+      throw new Error(`etag cache: ${file} is not valid JSON; delete it to start with an empty cache`, { cause: error });
+    }
+    if (parsed.version !== 1 || !Array.isArray(parsed.entries)) {
+      throw new Error(`etag cache: ${file} has an unknown format; delete it to start with an empty cache`);
+    }
+    for (const [key, value] of parsed.entries) cache.#entries.set(key, value);
+    return cache;
+  }
+
+  /** Number of cached responses. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The cached response for a URL, refreshed as most recently used. */
+  get(scope: string, url: string): CachedResponse | undefined {
+    const key = `${scope} ${url}`;
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Stores the response to a URL. */
+  set(scope: string, url: string, response: CachedResponse): void {
+    const key = `${scope} ${url}`;
+    this.#entries.delete(key);
+    this.#entries.set(key, response);
+    this.#dirty = true;
+    while (this.#entries.size > this.#max) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  /** Drops every entry (of any scope) whose URL satisfies `predicate`; returns how many. */
+  invalidate(predicate: (url: string) => boolean): number {
+    let n = 0;
+    for (const key of [...this.#entries.keys()]) {
+      if (predicate(key.slice(key.indexOf(" ") + 1))) {
+        this.#entries.delete(key);
+        n++;
+      }
+    }
+    if (n > 0) this.#dirty = true;
+    return n;
+  }
+
+  /** Writes the cache to its file atomically (no-op without a file or when nothing changed). */
+  async save(): Promise<void> {
+    if (this.file === null || !this.#dirty) return;
+    const body: CacheFile = { version: 1, entries: [...this.#entries] };
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
+      await rename(tmp, this.file);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    this.#dirty = false;
+  }
+}

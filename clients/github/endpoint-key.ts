@@ -1,0 +1,40 @@
+/**
+ * The endpoint key a request is paced under: its route template (`/repos/{owner}/{repo}/hooks`), the
+ * unit GitHub's per-endpoint secondary limit counts. Pages after the first arrive as absolute URLs
+ * from `Link` headers, so those are mapped back to the template they came from.
+ */
+
+/** Route templates this client sends; absolute URLs are matched against them. */
+const TEMPLATES = [
+  "/repos/{owner}/{repo}/hooks",
+  "/repos/{owner}/{repo}/hooks/{hook_id}",
+  "/repos/{owner}/{repo}/keys",
+  "/repos/{owner}/{repo}/keys/{key_id}",
+  "/orgs/{org}/repos",
+  "/orgs/{org}/audit-log",
+  "/applications/{client_id}/token",
+  "/applications/{client_id}/grant",
+].map((t) => ({ template: t, parts: t.split("/").filter(Boolean) }));
+
+/** The endpoint key of a request URL (template or absolute), relative to the API's base path. */
+export function endpointKey(url: string, baseUrl: string): string {
+  if (url.includes("{")) return normalize(url.split("?")[0]!);
+  let path: string;
+  try {
+    path = new URL(url, baseUrl).pathname;
+  } catch {
+    return url.split("?")[0]!;
+  }
+  const basePath = new URL(baseUrl).pathname.replace(/\/$/, "");
+  if (basePath && path.startsWith(basePath)) path = path.slice(basePath.length);
+  const parts = path.split("/").filter(Boolean);
+  for (const { template, parts: tparts } of TEMPLATES) {
+    if (tparts.length === parts.length && tparts.every((t, i) => t.startsWith("{") || t === parts[i])) return normalize(template);
+  }
+  return path;
+}
+
+/** Parameter names do not matter: `/hooks/{hook_id}` and `/hooks/{id}` are one endpoint. */
+function normalize(template: string): string {
+  return template.replace(/\{[^}]*\}/g, "{}");
+}

@@ -1,0 +1,84 @@
+/**
+ * GitHub's OAuth app endpoints, authenticated with the app owner's client credentials (Basic
+ * `client_id:client_secret`): https://docs.github.com/en/rest/apps/oauth-applications.
+ */
+import type { PlannedRequest } from "../../reconcile/model.js";
+import { HttpError } from "../http-error.js";
+import type { Secret } from "../secret.js";
+import type { OAuthGrantClient } from "../types.js";
+import type { GitHubContext } from "./context.js";
+import type { GitHubOctokit } from "./octokit.js";
+
+/** Checks and revokes the OAuth grant a build service holds. */
+export class GitHubGrantClient implements OAuthGrantClient {
+  #octokit: GitHubOctokit | null = null;
+  readonly #secrets: string[] = [];
+
+  constructor(private readonly ctx: GitHubContext) {}
+
+  /** `POST /applications/{client_id}/token`: 200 → active; 404 ("Invalid tokens will return 404") → revoked. */
+  async checkGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"active" | "revoked"> {
+    const request = { method: "POST", url: this.ctx.url(`/applications/${encodeURIComponent(clientId)}/token`) };
+    try {
+      await this.#send(request, clientId, clientSecret, accessToken, "POST /applications/{client_id}/token");
+      return "active";
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return "revoked";
+      throw error;
+    }
+  }
+
+  /**
+   * `DELETE /applications/{client_id}/grant` (204). Idempotent: GitHub answers 404 or 422 for a token
+   * that is no longer valid, which means the grant is already gone.
+   */
+  async revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone"> {
+    const request = this.describeRevokeGrant(clientId);
+    try {
+      await this.#send(request, clientId, clientSecret, accessToken, "DELETE /applications/{client_id}/grant");
+      return "revoked";
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 404 || error.status === 422)) return "gone";
+      throw error;
+    }
+  }
+
+  /** The request `revokeGrant` would send. */
+  describeRevokeGrant(clientId: string): PlannedRequest {
+    return { method: "DELETE", url: this.ctx.url(`/applications/${encodeURIComponent(clientId)}/grant`) };
+  }
+
+  async #send(
+    request: { method: string; url: string },
+    clientId: string,
+    clientSecret: Secret,
+    accessToken: Secret,
+    route: "POST /applications/{client_id}/token" | "DELETE /applications/{client_id}/grant",
+  ): Promise<void> {
+    this.#remember(clientSecret, accessToken);
+    const octokit = this.#client();
+    const basic = Buffer.from(`${clientId}:${clientSecret.reveal()}`).toString("base64");
+    const params = { client_id: clientId, access_token: accessToken.reveal(), headers: { authorization: `basic ${basic}` } };
+    await this.ctx.call(
+      request,
+      async (): Promise<void> => {
+        if (route === "POST /applications/{client_id}/token") await octokit.request(route, params);
+        else await octokit.request(route, params);
+      },
+      [clientSecret, accessToken],
+    );
+  }
+
+  /** The Octokit for client-credential calls: no token of its own, each request sends Basic auth. */
+  #client(): GitHubOctokit {
+    this.#octokit ??= this.ctx.octokit(null, { cache: false, secrets: () => [...this.ctx.secrets(), ...this.#secrets] });
+    return this.#octokit;
+  }
+
+  /** Secrets seen by this client, so log lines can be scrubbed of them (the Basic header encodes one). */
+  #remember(clientSecret: Secret, accessToken: Secret): void {
+    for (const s of [clientSecret.reveal(), accessToken.reveal()]) {
+      if (!this.#secrets.includes(s)) this.#secrets.push(s);
+    }
+  }
+}

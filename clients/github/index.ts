@@ -1,0 +1,33 @@
+/** The GitHub clients: webhooks and deploy keys, OAuth grants, and org access observation. */
+import type { OAuthGrantClient, OrgAccessProbe, SourceProviderClient } from "../types.js";
+import { GitHubContext, type GitHubClientSettings } from "./context.js";
+import { GitHubGrantClient } from "./grant-client.js";
+import { GitHubOrgAccessProbe } from "./org-access-probe.js";
+import { GitHubProviderClient } from "./provider-client.js";
+
+export type { GitHubClientSettings } from "./context.js";
+export { isGitHubDotCom } from "./context.js";
+export { MissingGitHubTokenError } from "./errors.js";
+export { OAUTH_RESTRICTION_SIGNAL } from "./org-access-probe.js";
+export type { ClientLogger } from "./safe-logger.js";
+export { GitHubGrantClient, GitHubOrgAccessProbe, GitHubProviderClient };
+
+/** The three GitHub clients of one world, sharing pacing and the ETag cache. */
+export interface GitHubClients {
+  provider: SourceProviderClient;
+  grants: OAuthGrantClient;
+  orgAccess: OrgAccessProbe;
+}
+
+/**
+ * Builds the GitHub clients. Nothing is sent and no Octokit is built until the first call; a null
+ * token still constructs (calls that need it fail with "no GitHub token").
+ *
+ * @example
+ * const gh = createGitHubClients({ apiUrl: env.SOURCELINKS_GITHUB_API_URL, token: new Secret(env.GITHUB_TOKEN), etagCache });
+ * const { exists, items } = await gh.provider.listWebhooks("acme/api");
+ */
+export function createGitHubClients(settings: GitHubClientSettings): GitHubClients {
+  const ctx = new GitHubContext(settings);
+  return { provider: new GitHubProviderClient(ctx), grants: new GitHubGrantClient(ctx), orgAccess: new GitHubOrgAccessProbe(ctx) };
+}

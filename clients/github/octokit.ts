@@ -1,0 +1,136 @@
+/**
+ * Builds the Octokit instance of one credential: `@octokit/rest` with the official throttling and
+ * retry plugins, plus this client's request hooks (pacing and ETags) innermost, so every attempt,
+ * retries included, is paced and revalidated. Called lazily by the clients, never at module load.
+ */
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import Bottleneck from "bottleneck";
+import type { EtagCache } from "../etag-cache.js";
+import type { Pacer } from "../pacer.js";
+import { endpointKey } from "./endpoint-key.js";
+import { safeLogger, type ClientLogger } from "./safe-logger.js";
+
+/** An Octokit with the throttling and retry plugins (typed as the REST Octokit: only its request API is used). */
+export type GitHubOctokit = Octokit;
+
+/** How one Octokit instance behaves. */
+export interface OctokitSetup {
+  baseUrl: string;
+  /** The token for `Authorization: token …`, or undefined for requests that send their own (Basic). */
+  token: string | undefined;
+  pacer: Pacer;
+  /** ETag cache and the credential's scope in it; no caching when absent. */
+  etags?: { cache: EtagCache; scope: string };
+  /** Retries after a primary or secondary rate-limit answer (403/429). Default 3. */
+  rateLimitRetries: number;
+  /** Retries after a 5xx or network failure (plugin-retry). Default 3. */
+  serverErrorRetries: number;
+  /** Milliseconds per second of `retry-after` / backoff; lower only in tests. Default 1000. */
+  retryAfterBaseMs: number;
+  logger: ClientLogger | undefined;
+  /** Every secret value that must never appear in a log line. */
+  secrets: () => readonly string[];
+  userAgent: string;
+}
+
+/** A new Octokit for the setup. */
+export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
+  const log = safeLogger(setup.logger, setup.secrets);
+  // The throttling plugin's default groups serialize writes one per second and cap reads at 10 in
+  // flight; the pacer does both better, so the plugin's groups are left unbounded and it only retries.
+  const unbounded = () => new Bottleneck.Group({ maxConcurrent: null, minTime: 0 });
+  const throttle = {
+    global: unbounded(),
+    auth: unbounded(),
+    write: unbounded(),
+    search: unbounded(),
+    notifications: unbounded(),
+    retryAfterBaseValue: setup.retryAfterBaseMs,
+    onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      log.warn(`github: primary rate limit reached on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
+      return retryCount < setup.rateLimitRetries;
+    },
+    onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      log.warn(`github: secondary rate limit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
+      return retryCount < setup.rateLimitRetries;
+    },
+  };
+  const Kit = Octokit.plugin(sourcelinksHooks(setup), throttling, retry);
+  return new Kit({
+    baseUrl: setup.baseUrl,
+    auth: setup.token,
+    userAgent: setup.userAgent,
+    log,
+    throttle,
+    retry: {
+      // Rate-limit answers (403, 429) belong to the throttling plugin, which honors retry-after.
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      retries: setup.serverErrorRetries,
+      retryAfterBaseValue: setup.retryAfterBaseMs,
+    },
+  });
+}
+
+/** Octokit's plugin signature, as `Octokit.plugin` accepts it. */
+type OctokitPlugin = Parameters<typeof Octokit.plugin>[number];
+/** What the request hook resolves to. */
+type Response = Awaited<ReturnType<Octokit["request"]>>;
+
+/** Headers of an Octokit response, as plain strings. */
+function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** The plugin holding this client's hooks: pacing around each attempt, ETags around pacing. */
+function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
+  return (octokit): void => {
+    // Registered first, so it runs innermost (closest to the wire): one pacer slot per HTTP attempt.
+    octokit.hook.wrap("request", (request, options): Promise<Response> => {
+      const method = String(options.method);
+      // GitHub counts secondary points per endpoint: method and route template.
+      const endpoint = `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
+      return setup.pacer.schedule({ method, endpoint }, async () => {
+        try {
+          const response = await request(options);
+          observe(setup.pacer, response.headers);
+          return response;
+        } catch (error) {
+          observe(setup.pacer, (error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+          throw error;
+        }
+      });
+    });
+
+    const etags = setup.etags;
+    if (!etags) return;
+    octokit.hook.wrap("request", async (request, options): Promise<Response> => {
+      if (String(options.method) !== "GET") return request(options);
+      const url = octokit.request.endpoint.parse(options).url;
+      const cached = etags.cache.get(etags.scope, url);
+      if (cached) options.headers = { ...options.headers, "if-none-match": cached.etag };
+      try {
+        const response = await request(options);
+        const etag = header(response.headers, "etag");
+        if (etag) etags.cache.set(etags.scope, url, { etag, data: response.data, link: header(response.headers, "link") ?? null });
+        return response;
+      } catch (error) {
+        // @octokit/request throws on 304 (https://github.com/octokit/request.js: "Not modified"); the
+        // cached body is the answer, with the Link header it came with so pagination continues.
+        if (cached && (error as { status?: unknown }).status === 304) {
+          const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
+          return { status: 304, url, headers: { ...headers, ...(cached.link ? { link: cached.link } : {}) }, data: cached.data } as Response;
+        }
+        throw error;
+      }
+    });
+  };
+}
+
+function observe(pacer: Pacer, headers: Record<string, unknown> | undefined): void {
+  const remaining = header(headers, "x-ratelimit-remaining");
+  const reset = header(headers, "x-ratelimit-reset");
+  if (remaining !== undefined && reset !== undefined) pacer.observePrimary(Number(remaining), Number(reset));
+}

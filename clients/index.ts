@@ -1,0 +1,62 @@
+/**
+ * `createClients`: the clients of one world (build service, GitHub, Bitbucket) and the build
+ * service's webhook and deploy key matchers, from `ClientSettings`. Construction does no I/O:
+ * nothing is sent and no file is read until a client method is called.
+ */
+import { createBitbucketClient } from "./bitbucket/index.js";
+import { createBuildServiceClient } from "./build-service/index.js";
+import { createGitHubClients } from "./github/index.js";
+import { LazyFileEtagCache } from "./lazy-etag-cache.js";
+import type { ClientSettings, Clients, SourceProviderClient } from "./types.js";
+import type { ProviderKind } from "../config/types.js";
+import { compileTitlePatterns, compileUrlPatterns } from "./webhook-patterns.js";
+
+export { compileTitlePatterns, compileUrlPatterns, type PatternMatcher } from "./webhook-patterns.js";
+
+/**
+ * Builds the clients of one world.
+ *
+ * @example
+ * const clients = createClients(resolveClientSettings(config, process.env));
+ * const hooks = await clients.providers.github?.listWebhooks("acme/api");
+ * const ours = hooks?.items.filter((h) => clients.isBuildServiceWebhook(h.url));
+ */
+export function createClients(settings: ClientSettings): Clients {
+  const concurrency = settings.options?.concurrency;
+  const tuning = concurrency === undefined ? {} : { concurrency };
+  const etagFile = settings.options?.etagCacheFile;
+  const etagCache = etagFile === undefined ? undefined : new LazyFileEtagCache(etagFile);
+
+  const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
+  const pacing = settings.options?.githubPacing;
+  const github = settings.github
+    ? createGitHubClients({
+        apiUrl: settings.github.apiUrl,
+        token: settings.github.token,
+        ...tuning,
+        ...(etagCache ? { etagCache } : {}),
+        ...(pacing ? { pacing } : {}),
+      })
+    : null;
+  if (github) providers.github = github.provider;
+  if (settings.bitbucket) {
+    const { apiUrl, username, token } = settings.bitbucket;
+    providers.bitbucket = createBitbucketClient({ apiUrl, username, appPassword: token, ...tuning });
+  }
+
+  const { buildService } = settings;
+  const webhooks = compileUrlPatterns(buildService.webhookUrlPatterns);
+  const deployKeys = compileTitlePatterns(buildService.deployKeyTitlePatterns);
+  return {
+    // docker-hub has no public API for linked accounts (design.md §4).
+    buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, ...tuning }) : null,
+    providers,
+    githubGrants: github?.grants ?? null,
+    githubOrgAccess: github?.orgAccess ?? null,
+    isBuildServiceWebhook: (url) => webhooks.matchesAny(url),
+    isBuildServiceDeployKey: (title) => deployKeys.matchesAny(title),
+    flush: async () => {
+      await etagCache?.save();
+    },
+  };
+}

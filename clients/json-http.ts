@@ -1,0 +1,174 @@
+/**
+ * A small JSON-over-`fetch` transport for the build service and Bitbucket clients: one
+ * authorization header, a concurrency bound, a bounded retry of idempotent requests, and every
+ * failure as a redacted `HttpError`. (The GitHub client uses Octokit and its plugins instead.)
+ */
+import { HttpError, type ServiceName } from "./http-error.js";
+import type { Secret } from "./secret.js";
+
+/** Methods the clients send. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Tuning and credentials of a transport. */
+export interface JsonHttpOptions {
+  service: ServiceName;
+  /** The whole `Authorization` header value, or null for anonymous requests. */
+  authorization: Secret | null;
+  /** Raw credential values scrubbed from any error text, beside the header value itself. */
+  secrets?: readonly Secret[];
+  /** Extracts the service's own error text from a parsed error body. */
+  errorDetail: (body: unknown) => string | null;
+  /** Maximum requests in flight; default 8. */
+  concurrency?: number;
+  /** Extra attempts for an idempotent request after a 5xx, 429 or no response; default 2. */
+  retries?: number;
+  /** A `retry-after` longer than this (seconds) is not waited for: the error is thrown; default 60. */
+  maxRetryAfterSeconds?: number;
+  /** Per-attempt timeout in milliseconds; default 30 000. */
+  timeoutMs?: number;
+  /** Injectable for tests (fake time); default a `setTimeout` promise. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injectable `fetch`; default the global one. */
+  fetch?: typeof fetch;
+}
+
+/** A successful exchange: status, parsed JSON body (undefined when empty) and headers. */
+export interface JsonResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** Backoff before retry N (0-based) when the server gave no `retry-after`: 250 ms, 500 ms, 1 s … */
+const BACKOFF_BASE_MS = 250;
+
+/** GET and DELETE are idempotent (RFC 9110 §9.2.2) and safe to resend; POST/PUT/PATCH are sent once. */
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "DELETE"]);
+
+/** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
+export class JsonHttp {
+  readonly #options: JsonHttpOptions;
+  readonly #limit: Semaphore;
+  readonly #fetch: typeof fetch;
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(options: JsonHttpOptions) {
+    this.#options = options;
+    this.#limit = new Semaphore(options.concurrency ?? 8);
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Sends one request (retrying idempotent ones within bounds); throws `HttpError` on any status ≥ 400 or no response. */
+  async request<T>(method: HttpMethod, url: string, body?: unknown): Promise<JsonResponse<T>> {
+    const retries = IDEMPOTENT.has(method) ? (this.#options.retries ?? 2) : 0;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.#limit.run(() => this.#once<T>(method, url, body));
+      if (!(outcome instanceof HttpError)) return outcome;
+      const retryable = outcome.status === 0 || outcome.status === 429 || outcome.status >= 500;
+      if (!retryable || attempt >= retries) throw outcome;
+      const delayMs = outcome.retryAfterSeconds !== null ? outcome.retryAfterSeconds * 1000 : BACKOFF_BASE_MS * 2 ** attempt;
+      if (delayMs > (this.#options.maxRetryAfterSeconds ?? 60) * 1000) throw outcome;
+      await this.#sleep(delayMs);
+    }
+  }
+
+  async #once<T>(method: HttpMethod, url: string, body: unknown): Promise<JsonResponse<T> | HttpError> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.#options.authorization) headers["authorization"] = this.#options.authorization.reveal();
+    if (body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await this.#fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        redirect: "error",
+        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+      });
+    } catch (cause) {
+      return this.#error({ status: 0, method, url, detail: describeNetworkError(cause), retryAfterSeconds: null });
+    }
+    const text = await res.text();
+    if (res.status >= 400) {
+      return this.#error({ status: res.status, method, url, detail: this.#detail(text), retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after")) });
+    }
+    let parsed: unknown;
+    if (text !== "") {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return this.#error({ status: res.status, method, url, detail: "the response is not JSON", retryAfterSeconds: null });
+      }
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  #detail(text: string): string | null {
+    if (text === "") return null;
+    try {
+      return this.#options.errorDetail(JSON.parse(text));
+    } catch {
+      // Not JSON (a proxy's HTML page): keep a short excerpt; HttpError still scrubs secrets from it.
+      return text.slice(0, 200);
+    }
+  }
+
+  #error(init: { status: number; method: HttpMethod; url: string; detail: string | null; retryAfterSeconds: number | null }): HttpError {
+    const secrets: string[] = [];
+    if (this.#options.authorization) secrets.push(this.#options.authorization.reveal());
+    for (const s of this.#options.secrets ?? []) secrets.push(s.reveal());
+    // Longest first, so a header value is scrubbed whole before its parts.
+    secrets.sort((a, b) => b.length - a.length);
+    return new HttpError({ ...init, service: this.#options.service, secrets });
+  }
+}
+
+/**
+ * Whether `next` may be followed from `base`: pagination links must stay on the API's origin, so
+ * credentials are never sent to a host a response names.
+ */
+export function assertSameOrigin(service: ServiceName, base: string, next: string): string {
+  const target = new URL(next, base);
+  if (target.origin !== new URL(base).origin) {
+    throw new HttpError({ status: 0, service, method: "GET", url: target.toString(), detail: `refusing to follow a pagination link off ${new URL(base).origin}` });
+  }
+  return target.toString();
+}
+
+/** `retry-after` as seconds (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), or null. */
+export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+function describeNetworkError(cause: unknown): string {
+  if (cause instanceof Error && cause.name === "TimeoutError") return "timed out";
+  const code = cause instanceof Error && cause.cause instanceof Error ? (cause.cause as NodeJS.ErrnoException).code : undefined;
+  return code ? `network error (${code})` : "network error";
+}
+
+/** A counting semaphore bounding requests in flight. */
+class Semaphore {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`concurrency must be a positive integer, got ${size}`);
+    this.#free = size;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The same schema and messages for a link or org access entry that arrives as data rather than
+ * YAML, e.g. Pulumi resource inputs: a dynamic provider's `check()` returns these as
+ * `CheckFailure { property, reason }` (pulumi/pulumi sdk/nodejs/dynamic).
+ */
+import type { LinkSpec, OrgAccessSpec } from "./types.js";
+import { dotted, subjectOf } from "./labels.js";
+import { splitPointer } from "./pointer.js";
+import { findingsFromAjv } from "./schema-messages.js";
+import { validateConfigFile } from "./schema-validator.js";
+import { teamWithoutServiceAccount } from "./semantics.js";
+
+/** One problem with an input: the property path (`repositories[1]`, empty for the whole entry) and why. */
+export interface EntryFailure {
+  property: string;
+  reason: string;
+}
+
+/** An entry with the schema's defaults filled in, or its failures. */
+export type EntryCheck<T> = { ok: true; value: T } | { ok: false; failures: EntryFailure[] };
+
+/** Checks one link as the YAML loader would (schema, defaults, the team rule); the input is not mutated. */
+export function checkLinkInput(input: unknown): EntryCheck<LinkSpec> {
+  const result = checkEntry<LinkSpec>("links", input);
+  if (!result.ok || result.value.team === undefined || result.value.serviceAccount) return result;
+  return { ok: false, failures: [{ property: "team", reason: teamWithoutServiceAccount(result.value.team) }] };
+}
+
+/** Checks one org access entry as the YAML loader would. */
+export function checkOrgAccessInput(input: unknown): EntryCheck<OrgAccessSpec> {
+  return checkEntry<OrgAccessSpec>("orgAccess", input);
+}
+
+function checkEntry<T>(section: "links" | "orgAccess", input: unknown): EntryCheck<T> {
+  // A JSON copy: validation fills defaults in place, and inputs must stay untouched.
+  const entry: unknown = input === undefined ? undefined : JSON.parse(JSON.stringify(input));
+  const data = { apiVersion: "sourcelinks/v1", [section]: [entry] };
+  const result = validateConfigFile(data);
+  if (result.valid) return { ok: true, value: entry as T };
+  const subject = subjectOf(`/${section}/0`, data);
+  const failures = findingsFromAjv(result.errors, data).map((f): EntryFailure => {
+    const path = splitPointer(f.pointer).slice(2);
+    if (f.missingKey !== undefined) path.push(f.missingKey);
+    const property = dotted(path);
+    const reason = withoutSubject(f.message, subject);
+    return { property, reason: f.missingKey === undefined ? withoutSubject(reason, property) : reason };
+  });
+  return { ok: false, failures };
+}
+
+/** `links[0] (x): state must be ...` → `state must be ...` (and then → `must be ...` for `state`). */
+function withoutSubject(message: string, subject: string): string {
+  if (subject === "") return message;
+  if (message.startsWith(`${subject}: `)) return message.slice(subject.length + 2);
+  if (message.startsWith(`${subject} `)) return message.slice(subject.length + 1);
+  return message;
+}

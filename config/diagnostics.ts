@@ -1,0 +1,37 @@
+/** Config errors as data: every problem names the file, line and column it is about. */
+
+/** One problem in a configuration file, 1-based `line` and `column`. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** `FILE:LINE:COL: message`, the form editors and CI annotations understand. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.message}`;
+}
+
+/**
+ * Thrown when a configuration cannot be loaded; carries every problem found, not only the first.
+ * The message is one formatted diagnostic per line, so printing it is enough for a CLI.
+ */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(diagnostics: readonly Diagnostic[], summary?: string) {
+    super(summary ?? diagnostics.map(formatDiagnostic).join("\n"));
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Orders diagnostics by the order files were given, then by position. */
+export function sortDiagnostics(diagnostics: Diagnostic[], files: readonly string[]): Diagnostic[] {
+  const order = new Map(files.map((f, i) => [f, i] as const));
+  return [...diagnostics].sort(
+    (a, b) =>
+      (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column,
+  );
+}

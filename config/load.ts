@@ -1,0 +1,108 @@
+/**
+ * Loading a configuration: parse each file, validate it against the JSON schema, merge, check
+ * semantics, and either return the typed config or throw one `ConfigError` with every problem.
+ */
+import { readFile } from "node:fs/promises";
+import type { LoadedConfig, SourcelinksConfig } from "./types.js";
+import { ConfigError, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { describeType, quoteValue } from "./labels.js";
+import { mergeFiles } from "./merge.js";
+import type { FileEntry } from "./origins.js";
+import { parseText } from "./parse-file.js";
+import { isRecord } from "./pointer.js";
+import { findingsFromAjv } from "./schema-messages.js";
+import { validateConfigFile } from "./schema-validator.js";
+import { salvage } from "./salvage.js";
+import { checkSemantics } from "./semantics.js";
+
+/** The apiVersion this code reads. */
+export const API_VERSION = "sourcelinks/v1";
+
+/** One configuration file's name (as shown in messages) and text. */
+export interface ConfigText {
+  file: string;
+  text: string;
+}
+
+/**
+ * Loads configuration texts (no I/O): the merged, typed config, or a `ConfigError` listing every
+ * problem as `FILE:LINE:COL: message`. `locate` maps pointers into the merged config to positions.
+ */
+export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
+  if (files.length === 0) throw new ConfigError([], "no configuration file given: pass at least one sourcelinks YAML file");
+  const diagnostics: Diagnostic[] = [];
+  const entries: FileEntry[] = [];
+  let complete = true;
+
+  for (const { file, text } of files) {
+    const parsed = parseText(file, text);
+    if (!parsed.ok) {
+      diagnostics.push(...parsed.diagnostics);
+      complete = false;
+      continue;
+    }
+    const { data, sourceMap } = parsed;
+    const rootProblem = checkRoot(data);
+    if (rootProblem !== undefined) {
+      diagnostics.push({ ...sourceMap.locate(rootProblem.pointer), message: rootProblem.message });
+      complete = false;
+      continue;
+    }
+    const result = validateConfigFile(data);
+    if (result.valid) {
+      entries.push({ file, data: result.data, original: data, kept: {}, sourceMap });
+      continue;
+    }
+    for (const finding of findingsFromAjv(result.errors, data)) {
+      diagnostics.push({ ...sourceMap.locate(finding.pointer, finding.anchor), message: finding.message });
+    }
+    const valid = salvage(data, result.errors);
+    entries.push({ file, data: valid.data, original: data, kept: valid.kept, sourceMap });
+    complete &&= valid.complete;
+  }
+
+  const merged = mergeFiles(entries);
+  diagnostics.push(...merged.diagnostics, ...checkSemantics(merged.config, merged.origins, complete));
+  const names = files.map((f) => f.file);
+  if (diagnostics.length > 0) throw new ConfigError(sortDiagnostics(diagnostics, names));
+
+  // checkSemantics reports a missing buildService, so here it is defined.
+  const { buildService } = merged.config;
+  if (buildService === undefined) throw new Error("unreachable: a config without buildService passed the semantic checks");
+  const config: SourcelinksConfig = { ...merged.config, buildService };
+  return { config, files: names, locate: (pointer) => merged.origins.locate(pointer) };
+}
+
+/** Reads and loads configuration files; unreadable files are reported like any other problem. */
+export async function loadConfigFiles(paths: readonly string[]): Promise<LoadedConfig> {
+  const results = await Promise.all(
+    paths.map(async (file): Promise<ConfigText | Diagnostic> => {
+      try {
+        return { file, text: await readFile(file, "utf8") };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === undefined) throw error;
+        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code;
+        return { file, line: 1, column: 1, message: `cannot read the configuration file (${reason})` };
+      }
+    }),
+  );
+  const unreadable = results.filter((r): r is Diagnostic => "message" in r);
+  if (unreadable.length > 0) throw new ConfigError(unreadable);
+  return loadConfigTexts(results.filter((r): r is ConfigText => "text" in r));
+}
+
+/** Problems that make the rest of a file meaningless: no content, not a mapping, another apiVersion. */
+function checkRoot(data: unknown): { pointer: string; message: string } | undefined {
+  const start = `a sourcelinks file is a mapping that starts with apiVersion: ${API_VERSION}`;
+  if (data === undefined || data === null) return { pointer: "", message: `the file is empty: ${start}` };
+  if (!isRecord(data)) return { pointer: "", message: `the file holds ${describeType(data)}, not a mapping: ${start}` };
+  const version = data["apiVersion"];
+  if (version !== undefined && version !== API_VERSION) {
+    return {
+      pointer: "/apiVersion",
+      message: `apiVersion ${quoteValue(version)} is not supported: this version of sourcelinks reads apiVersion: ${API_VERSION}`,
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,157 @@
+/**
+ * Rules the schema cannot express, over the merged configuration: unique names, references
+ * between sections, and the vendor rule that team links use a service account. Each finding
+ * names the place, and a second place when two declarations clash.
+ */
+import type { ProviderKind } from "./types.js";
+import type { Diagnostic } from "./diagnostics.js";
+import type { MergedConfig } from "./merge.js";
+import type { Origins } from "./origins.js";
+import type { Anchor } from "./source-map.js";
+
+/** Defaults shown when asking the user to configure a provider. */
+const PROVIDER_HINTS: Record<ProviderKind, string> = {
+  github: "add providers: { github: {} } to one file (defaults: apiUrl https://api.github.com, tokenEnv GITHUB_TOKEN)",
+  bitbucket:
+    "add providers: { bitbucket: {} } to one file (defaults: apiUrl https://api.bitbucket.org/2.0, usernameEnv BITBUCKET_USERNAME, tokenEnv BITBUCKET_APP_PASSWORD)",
+};
+
+/** How to declare each provider's OAuth app. */
+const OAUTH_APP_HINTS: Record<ProviderKind, string> = {
+  github: "add the build service's GitHub OAuth app as buildService.oauthApps.github: { clientId, name }",
+  bitbucket: "add the build service's Bitbucket OAuth consumer as buildService.oauthApps.bitbucket: { key, name }",
+};
+
+/**
+ * Checks a merged config. `complete` is false when some file failed the schema: checks that a
+ * section exists are then skipped, since the missing part may be in the file that failed.
+ */
+export function checkSemantics(config: MergedConfig, origins: Origins, complete: boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (pointer: string, message: string, anchor: Anchor = "value"): void => {
+    const at = origins.locate(pointer, anchor);
+    if (at !== undefined) out.push({ ...at, message });
+  };
+
+  if (complete && config.buildService === undefined) {
+    if (config.links.length > 0) {
+      report("/links", "links are declared but no file defines buildService: add a buildService section (kind, apiUrl, webhookUrlPatterns, oauthApps) to one of the files", "key");
+    } else {
+      report("", "no file defines buildService: add a buildService section (kind, apiUrl, webhookUrlPatterns, oauthApps) to one of the files");
+    }
+  }
+
+  checkLinks(config, origins, complete, report);
+  checkOrgAccess(config, origins, complete, report);
+  return out;
+}
+
+type Report = (pointer: string, message: string, anchor?: Anchor) => void;
+
+function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, report: Report): void {
+  const names = new Map<string, number>();
+  // Per provider: the first link with a missing provider section / OAuth app, and how many more.
+  const unconfigured = new Map<ProviderKind, { first: number; more: number }>();
+  const withoutApp = new Map<ProviderKind, { first: number; more: number }>();
+
+  config.links.forEach((link, i) => {
+    const previous = names.get(link.name);
+    if (previous === undefined) {
+      names.set(link.name, i);
+    } else {
+      report(
+        `/links/${i}/name`,
+        `${origins.subject(`/links/${i}`, { named: false })} uses the name "${link.name}", already used by ` +
+          `${origins.subject(`/links/${previous}`, { named: false })} at ` +
+          `${origins.where(`/links/${previous}/name`)}: link names must be unique across all files (each is a resource name); rename one`,
+      );
+    }
+
+    if (link.team !== undefined && !link.serviceAccount) {
+      report(
+        `/links/${i}/team`,
+`${origins.subject(`/links/${i}`)} ${teamWithoutServiceAccount(link.team)}`,
+      );
+    }
+
+    if (link.repositories.length > 1) {
+      // GitHub and Bitbucket treat repository names case-insensitively.
+      const seen = new Map<string, number>();
+      link.repositories.forEach((repository, k) => {
+        const key = repository.toLowerCase();
+        const first = seen.get(key);
+        if (first === undefined) {
+          seen.set(key, k);
+          return;
+        }
+        report(
+          `/links/${i}/repositories/${k}`,
+          `${origins.subject(`/links/${i}/repositories/${k}`)} repeats "${repository}" (already listed at ` +
+            `${origins.where(`/links/${i}/repositories/${first}`)}): list each repository once`,
+        );
+      });
+    }
+
+    if (complete && config.providers[link.provider] === undefined) count(unconfigured, link.provider, i);
+    if (complete && config.buildService !== undefined && config.buildService.oauthApps[link.provider] === undefined) {
+      count(withoutApp, link.provider, i);
+    }
+  });
+
+  for (const [provider, { first, more }] of unconfigured) {
+    report(
+      `/links/${first}/provider`,
+      `${origins.subject(`/links/${first}`)} uses provider ${provider}${others(more)}, but providers.${provider} is not configured: ${PROVIDER_HINTS[provider]}`,
+    );
+  }
+  for (const [provider, { first, more }] of withoutApp) {
+    report(
+      `/links/${first}/provider`,
+      `${origins.subject(`/links/${first}`)} uses provider ${provider}${others(more)}, but buildService.oauthApps has no ${provider} entry: ${OAUTH_APP_HINTS[provider]}`,
+    );
+  }
+}
+
+function checkOrgAccess(config: MergedConfig, origins: Origins, complete: boolean, report: Report): void {
+  const declared = new Map<string, number>();
+  config.orgAccess.forEach((entry, i) => {
+    const subject = origins.subject(`/orgAccess/${i}`);
+    if (entry.app !== "github") {
+      report(
+        `/orgAccess/${i}/app`,
+        `${subject} names app ${entry.app}, but a GitHub organization restricts GitHub OAuth apps only: use app: github`,
+      );
+    } else if (complete && config.buildService !== undefined && config.buildService.oauthApps.github === undefined) {
+      report(`/orgAccess/${i}/app`, `${subject} names app github, but buildService.oauthApps has no github entry: ${OAUTH_APP_HINTS.github}`);
+    }
+
+    // GitHub logins are case-insensitive.
+    const key = `${entry.org.toLowerCase()}\u0000${entry.app}`;
+    const previous = declared.get(key);
+    if (previous === undefined) {
+      declared.set(key, i);
+      return;
+    }
+    report(
+      `/orgAccess/${i}/org`,
+      `${subject} declares org "${entry.org}" for app ${entry.app} again (first at ${origins.where(`/orgAccess/${previous}/org`)}): ` +
+        `declare each org once per app`,
+    );
+  });
+}
+
+/** Why a team link needs a service account, and the fix (shared with Pulumi input checks). */
+export function teamWithoutServiceAccount(team: string): string {
+  return `sets team "${team}" but serviceAccount is not true: a team link must use a service account (set serviceAccount: true and account to the service account's login)`;
+}
+
+function count(map: Map<ProviderKind, { first: number; more: number }>, provider: ProviderKind, index: number): void {
+  const entry = map.get(provider);
+  if (entry === undefined) map.set(provider, { first: index, more: 0 });
+  else entry.more += 1;
+}
+
+function others(more: number): string {
+  if (more === 0) return "";
+  return more === 1 ? " (as does 1 more link)" : ` (as do ${more} more links)`;
+}

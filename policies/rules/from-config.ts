@@ -1,0 +1,31 @@
+/** Builds rule facts from a loaded config plus whatever was observed (nothing, for an offline check). */
+import type { SourcelinksConfig } from "../../config/types.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../reconcile/model.js";
+import type { StackFacts } from "./types.js";
+
+/** Observed state keyed by link name and by org name. */
+export interface ObservedWorld {
+  links?: ReadonlyMap<string, ObservedLink>;
+  orgs?: ReadonlyMap<string, ObservedOrgAccess>;
+}
+
+/** Facts for every declared link and org entry, with JSON pointers into the merged config. */
+export function factsFromConfig(config: SourcelinksConfig, observed: ObservedWorld = {}): StackFacts {
+  return {
+    links: config.links.map((desired, i) => ({
+      name: desired.name,
+      desired,
+      observed: observed.links?.get(desired.name),
+      pointer: `/links/${i}`,
+    })),
+    orgs: config.orgAccess.map((desired, i) => ({
+      name: desired.org,
+      desired,
+      observed: observed.orgs?.get(desired.org),
+      pointer: `/orgAccess/${i}`,
+    })),
+    githubWebhooks: [],
+    webhookUrlPatterns: [...config.buildService.webhookUrlPatterns],
+    allowedRepositories: [],
+  };
+}

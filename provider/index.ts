@@ -1,0 +1,21 @@
+/**
+ * The package's main entry (`import { SourceProviderLink, declareFromConfig } from "sourcelinks"`):
+ * the two dynamic resources, the YAML-driven declaration helper, and their property types.
+ */
+export { SourceProviderLink, OrgThirdPartyAccess, SOURCE_PROVIDER_LINK_TYPE, ORG_THIRD_PARTY_ACCESS_TYPE, TOKEN_MODULE } from "./resources.js";
+export type { SourceProviderLinkArgs, OrgThirdPartyAccessArgs, WorldArgs } from "./resources.js";
+export { declareFromConfig, declareFromLoadedConfig, orgAccessResourceName } from "./declare.js";
+export type { DeclareOptions, DeclaredResources } from "./declare.js";
+export { CREDENTIAL_CONFIG_KEYS } from "./credentials.js";
+export { linkResourceId, orgAccessResourceId } from "./properties.js";
+export type {
+  SourceProviderLinkInputs,
+  SourceProviderLinkOutputs,
+  OrgThirdPartyAccessInputs,
+  OrgThirdPartyAccessOutputs,
+  RepositoryWebhook,
+  RepositoryDeployKey,
+  WorldSettings,
+} from "./properties.js";
+export type * from "../config/types.js";
+export type * from "../reconcile/model.js";

@@ -1,0 +1,137 @@
+/**
+ * What `SourceProviderLink`'s dynamic provider does, loaded inside the dynamic-provider host by
+ * link-provider.ts. Every method builds its clients here (never captured), calls the operations API
+ * (reconcile/operations.ts) and turns its result into Pulumi results. Contracts, after Pulumi's:
+ * - `create` adopts a matching live link instead of failing, so a re-run after a crash converges;
+ * - a failed step throws an error saying what was done and what remains; after a failed `delete` the
+ *   resource is assumed to still exist, and running it again continues where it stopped;
+ * - `read` of a link that is gone returns outputs with `liveState: "absent"`, not an error.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { redactText } from "../clients/http-error.js";
+import type { LinkSpec } from "../config/types.js";
+import { createOperationContext, type ObservedLink, observeLink, type OperationContext, planLink, reconcileLink } from "../reconcile/operations.js";
+import { checkLinkInputs } from "./check-inputs.js";
+import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
+import {
+  configOf,
+  LINK_INPUT_KEYS,
+  linkOutputsOf,
+  linkResourceId,
+  linkSpecOf,
+  parseLinkResourceId,
+  type SourceProviderLinkInputs,
+  type SourceProviderLinkOutputs,
+} from "./properties.js";
+import { stoppedExecutionMessage } from "./step-text.js";
+
+/** Inputs as the host hands them over: the declared properties plus the host's `__provider`. */
+type Props = SourceProviderLinkInputs & { __provider?: string };
+
+function contextFor(inputs: SourceProviderLinkInputs, spec: LinkSpec, credentials: ProviderCredentials): OperationContext {
+  return createOperationContext(configOf(inputs, [spec]), process.env, credentialOverrides(credentials));
+}
+
+function redactorFor(inputs: SourceProviderLinkInputs, credentials: ProviderCredentials): (text: string) => string {
+  const gh = inputs.providers?.github;
+  const bb = inputs.providers?.bitbucket;
+  const secrets = knownSecretValues(
+    credentials,
+    [inputs.buildService?.tokenEnv, gh?.tokenEnv, bb?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
+    process.env,
+  );
+  return (text) => redactText(text, secrets);
+}
+
+/** observe → plan → execute → observe, throwing the stopped-execution message when a step failed. */
+async function reconcile(what: string, inputs: SourceProviderLinkInputs, spec: LinkSpec, credentials: ProviderCredentials): Promise<ObservedLink> {
+  const redact = redactorFor(inputs, credentials);
+  let outcome: Awaited<ReturnType<typeof reconcileLink>>;
+  try {
+    outcome = await reconcileLink(contextFor(inputs, spec, credentials), spec);
+  } catch (error) {
+    // Observation failed before any step ran (or after all of them): nothing half-done to report.
+    throw new Error(redact(`${what} failed while observing the live link: ${error instanceof Error ? error.message : String(error)}`), { cause: error });
+  }
+  if (outcome.result.failed !== null) throw new Error(stoppedExecutionMessage(what, outcome.result, redact));
+  return outcome.observed;
+}
+
+function label(inputs: SourceProviderLinkInputs): string {
+  return `SourceProviderLink "${inputs.name}"`;
+}
+
+/** Validates inputs against the config schema and the link's cross-field rules. */
+export async function checkLink(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>> {
+  return { inputs: news, failures: checkLinkInputs(news) };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * Replaces only when the link's identity changes (namespace, provider, the team of a team link, the
+ * account of a personal link): those cannot be changed in place. A team link's new account is an
+ * in-place relink. `changes` is also true when the last observation differs from what is declared
+ * (a drifted link), judged by the planner: a plan with any step to send.
+ */
+export async function diffLink(_id: string, olds: SourceProviderLinkOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const changed = LINK_INPUT_KEYS.filter((key) => !same(olds[key], news[key]));
+  const identity: readonly string[] = olds.team !== undefined || news.team !== undefined ? ["namespace", "provider", "team"] : ["namespace", "provider", "account"];
+  const replaces = changed.filter((key) => identity.includes(key));
+  let drifted = false;
+  if (changed.length === 0 && olds.observed !== undefined) {
+    const spec = linkSpecOf(news);
+    // Pure: planLink only uses the context's clients to describe requests, nothing is sent.
+    const plan = planLink(spec, olds.observed, contextFor(news, spec, {}));
+    drifted = plan.steps.some((s) => s.kind !== "manual");
+  }
+  // Revoke the old link (and its grant) before linking anew: a grant is per app and user, so revoking
+  // it after creating the replacement could cut the replacement off.
+  return { changes: changed.length > 0 || drifted, replaces, deleteBeforeReplace: replaces.length > 0 };
+}
+
+/** Links (or adopts) the declared link and brings it to the declared state. */
+export async function createLink(credentials: ProviderCredentials, inputs: Props): Promise<pulumi.dynamic.CreateResult<SourceProviderLinkOutputs>> {
+  const spec = linkSpecOf(inputs);
+  const observed = await reconcile(`${label(inputs)} create`, inputs, spec, credentials);
+  return { id: linkResourceId(spec), outs: linkOutputsOf(inputs, observed) };
+}
+
+/**
+ * Refresh: the live link, webhooks and deploy keys. A link gone from the build service is reported
+ * (`liveState: "absent"`), not deleted from state, so a policy can see it. Only an id that is not a
+ * link id, or state without the link's declaration, is an error: dynamic resources cannot be imported.
+ */
+export async function readLink(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<SourceProviderLinkOutputs>> {
+  const parsed = parseLinkResourceId(id);
+  if (parsed === null) throw new Error(`SourceProviderLink read: "${id}" is not a link id (<namespace>/<provider>/<account> or <namespace>/<provider>/team:<team>)`);
+  if (props === undefined || typeof props.name !== "string" || props.buildService === undefined) {
+    throw new Error(
+      `SourceProviderLink read: no declaration for ${id}. Dynamic resources cannot be imported; declare the link (sourcelinks export writes YAML for the live world) and run pulumi up: create adopts the live link.`,
+    );
+  }
+  const spec = linkSpecOf(props);
+  let observed: ObservedLink;
+  try {
+    observed = await observeLink(contextFor(props, spec, credentials), spec);
+  } catch (error) {
+    const redact = redactorFor(props, credentials);
+    throw new Error(redact(`${label(props)} read failed: ${error instanceof Error ? error.message : String(error)}`), { cause: error });
+  }
+  return { id, props: linkOutputsOf(props, observed) };
+}
+
+/** Brings the live link to the new declaration: state changes, relinking a team, revoking. */
+export async function updateLink(credentials: ProviderCredentials, _id: string, _olds: SourceProviderLinkOutputs, news: Props): Promise<pulumi.dynamic.UpdateResult<SourceProviderLinkOutputs>> {
+  const spec = linkSpecOf(news);
+  const observed = await reconcile(`${label(news)} update`, news, spec, credentials);
+  return { outs: linkOutputsOf(news, observed) };
+}
+
+/** Delete is revoke (design.md §3): unlink, revoke the grant where an API allows, remove leftovers per `onRevoke`. */
+export async function deleteLink(credentials: ProviderCredentials, _id: string, props: SourceProviderLinkOutputs): Promise<void> {
+  const spec: LinkSpec = { ...linkSpecOf(props), state: "revoked" };
+  await reconcile(`${label(props)} delete (revoke)`, props, spec, credentials);
+}

@@ -1,0 +1,63 @@
+/**
+ * The dynamic provider of `SourceProviderLink`, as `dynamic.Resource` serializes it into each
+ * resource's `__provider` input. It captures nothing but the absolute URL of its implementation:
+ * each method imports link-methods.js inside the dynamic-provider host (a relative specifier would
+ * resolve against the host) and passes the credentials `configure()` read from stack config.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProviderCredentials } from "./credentials.js";
+import type * as LinkMethods from "./link-methods.js";
+import type { SourceProviderLinkInputs, SourceProviderLinkOutputs } from "./properties.js";
+
+/** Absolute URL of the implementation, captured by value when the provider is serialized. */
+const LINK_METHODS: string = new URL("./link-methods.js", import.meta.url).href;
+
+/** A dynamic provider that keeps the credentials `configure()` read, in the host's memory only. */
+export interface CredentialedProvider<Inputs, Outputs> extends pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
+  credentials: ProviderCredentials;
+}
+
+/** The `SourceProviderLink` provider object. */
+export const linkProvider: CredentialedProvider<SourceProviderLinkInputs, SourceProviderLinkOutputs> = {
+  credentials: {},
+
+  // The host calls this once, with the whole stack config, before the first method (Pulumi ≥ 3.139).
+  async configure(req) {
+    this.credentials = {
+      githubToken: req.config.get("sourcelinks:githubToken"),
+      buildToken: req.config.get("sourcelinks:buildToken"),
+      bitbucketToken: req.config.get("sourcelinks:bitbucketToken"),
+      githubClientSecret: req.config.get("sourcelinks:githubClientSecret"),
+    };
+  },
+
+  async check(olds, news) {
+    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    return methods.checkLink(olds, news);
+  },
+
+  async diff(id, olds, news) {
+    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    return methods.diffLink(id, olds, news);
+  },
+
+  async create(inputs) {
+    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    return methods.createLink(this.credentials, inputs);
+  },
+
+  async read(id, props) {
+    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    return methods.readLink(this.credentials, id, props);
+  },
+
+  async update(id, olds, news) {
+    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    return methods.updateLink(this.credentials, id, olds, news);
+  },
+
+  async delete(id, props) {
+    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    return methods.deleteLink(this.credentials, id, props);
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * What `OrgThirdPartyAccess`'s dynamic provider does, loaded inside the dynamic-provider host by
+ * org-access-provider.ts: clients built per call, the operations API for every step. Access that no
+ * API can set (GitHub has none for approving an OAuth app) is reported in `pendingManualSteps`.
+ * Deleting the resource stops managing the org's setting and leaves it as it is: removing a
+ * declaration must not silently deny (or grant) an app for a whole organization.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { redactText } from "../clients/http-error.js";
+import { createOperationContext, type ObservedOrgAccess, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess } from "../reconcile/operations.js";
+import { checkOrgAccessInputs } from "./check-inputs.js";
+import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
+import {
+  configOf,
+  ORG_ACCESS_INPUT_KEYS,
+  ORG_ACCESS_REPLACE_KEYS,
+  orgAccessOutputsOf,
+  orgAccessResourceId,
+  orgAccessSpecOf,
+  type OrgThirdPartyAccessInputs,
+  type OrgThirdPartyAccessOutputs,
+} from "./properties.js";
+import { stoppedExecutionMessage } from "./step-text.js";
+
+/** Inputs as the host hands them over, with the host's `__provider`. */
+type Props = OrgThirdPartyAccessInputs & { __provider?: string };
+
+function contextFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCredentials): OperationContext {
+  return createOperationContext(configOf(inputs, inputs.links, [orgAccessSpecOf(inputs)]), process.env, credentialOverrides(credentials));
+}
+
+function redactorFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCredentials): (text: string) => string {
+  const secrets = knownSecretValues(
+    credentials,
+    [inputs.buildService?.tokenEnv, inputs.providers?.github?.tokenEnv, inputs.providers?.bitbucket?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
+    process.env,
+  );
+  return (text) => redactText(text, secrets);
+}
+
+function label(inputs: OrgThirdPartyAccessInputs): string {
+  return `OrgThirdPartyAccess "${inputs.org}" (${inputs.app} app)`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function reconcile(what: string, inputs: OrgThirdPartyAccessInputs, credentials: ProviderCredentials): Promise<ObservedOrgAccess> {
+  const redact = redactorFor(inputs, credentials);
+  let outcome: Awaited<ReturnType<typeof reconcileOrgAccess>>;
+  try {
+    outcome = await reconcileOrgAccess(contextFor(inputs, credentials), orgAccessSpecOf(inputs), inputs.links);
+  } catch (error) {
+    throw new Error(redact(`${what} failed while observing the org's access: ${messageOf(error)}`), { cause: error });
+  }
+  if (outcome.result.failed !== null) throw new Error(stoppedExecutionMessage(what, outcome.result, redact));
+  return outcome.observed;
+}
+
+/** Validates inputs against the config schema, including the links it may act through. */
+export async function checkOrgAccess(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>> {
+  return { inputs: news, failures: checkOrgAccessInputs(news) };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Replaces when the org or app changes; `changes` also when the last observation differs from the declaration. */
+export async function diffOrgAccess(_id: string, olds: OrgThirdPartyAccessOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const changed = ORG_ACCESS_INPUT_KEYS.filter((key) => !same(olds[key], news[key]));
+  const replaces = changed.filter((key) => (ORG_ACCESS_REPLACE_KEYS as readonly string[]).includes(key));
+  let drifted = false;
+  if (changed.length === 0 && olds.observed !== undefined) {
+    // Pure: the context's clients only describe requests here.
+    const plan = planOrgAccess(orgAccessSpecOf(news), olds.observed, contextFor(news, {}), news.links);
+    drifted = plan.steps.some((s) => s.kind !== "manual");
+  }
+  return { changes: changed.length > 0 || drifted, replaces };
+}
+
+/** Sets the declared access where an API allows (through a live build-service link) and observes it. */
+export async function createOrgAccess(credentials: ProviderCredentials, inputs: Props): Promise<pulumi.dynamic.CreateResult<OrgThirdPartyAccessOutputs>> {
+  const observed = await reconcile(`${label(inputs)} create`, inputs, credentials);
+  return { id: orgAccessResourceId(inputs), outs: orgAccessOutputsOf(inputs, observed) };
+}
+
+/** Refresh: the effective access and how it was observed. */
+export async function readOrgAccess(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<OrgThirdPartyAccessOutputs>> {
+  if (props === undefined || typeof props.org !== "string" || props.buildService === undefined) {
+    throw new Error(`OrgThirdPartyAccess read: no declaration for ${id}. Dynamic resources cannot be imported; declare the org access and run pulumi up.`);
+  }
+  let observed: ObservedOrgAccess;
+  try {
+    observed = await observeOrgAccess(contextFor(props, credentials), orgAccessSpecOf(props), props.links);
+  } catch (error) {
+    throw new Error(redactorFor(props, credentials)(`${label(props)} read failed: ${messageOf(error)}`), { cause: error });
+  }
+  return { id, props: orgAccessOutputsOf(props, observed) };
+}
+
+/** Brings the org's access to the new declaration. */
+export async function updateOrgAccess(credentials: ProviderCredentials, _id: string, _olds: OrgThirdPartyAccessOutputs, news: Props): Promise<pulumi.dynamic.UpdateResult<OrgThirdPartyAccessOutputs>> {
+  const observed = await reconcile(`${label(news)} update`, news, credentials);
+  return { outs: orgAccessOutputsOf(news, observed) };
+}

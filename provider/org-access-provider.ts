@@ -1,0 +1,55 @@
+/**
+ * The dynamic provider of `OrgThirdPartyAccess`, serialized into each resource's `__provider`.
+ * Like link-provider.ts it captures only the absolute URL of its implementation and imports it
+ * inside each method, in the dynamic-provider host.
+ */
+import type { CredentialedProvider } from "./link-provider.js";
+import type * as OrgAccessMethods from "./org-access-methods.js";
+import type { OrgThirdPartyAccessInputs, OrgThirdPartyAccessOutputs } from "./properties.js";
+
+/** Absolute URL of the implementation, captured by value when the provider is serialized. */
+const ORG_ACCESS_METHODS: string = new URL("./org-access-methods.js", import.meta.url).href;
+
+/** The `OrgThirdPartyAccess` provider object. */
+export const orgAccessProvider: CredentialedProvider<OrgThirdPartyAccessInputs, OrgThirdPartyAccessOutputs> = {
+  credentials: {},
+
+  async configure(req) {
+    this.credentials = {
+      githubToken: req.config.get("sourcelinks:githubToken"),
+      buildToken: req.config.get("sourcelinks:buildToken"),
+      bitbucketToken: req.config.get("sourcelinks:bitbucketToken"),
+      githubClientSecret: req.config.get("sourcelinks:githubClientSecret"),
+    };
+  },
+
+  async check(olds, news) {
+    const methods = (await import(ORG_ACCESS_METHODS)) as typeof OrgAccessMethods;
+    return methods.checkOrgAccess(olds, news);
+  },
+
+  async diff(id, olds, news) {
+    const methods = (await import(ORG_ACCESS_METHODS)) as typeof OrgAccessMethods;
+    return methods.diffOrgAccess(id, olds, news);
+  },
+
+  async create(inputs) {
+    const methods = (await import(ORG_ACCESS_METHODS)) as typeof OrgAccessMethods;
+    return methods.createOrgAccess(this.credentials, inputs);
+  },
+
+  async read(id, props) {
+    const methods = (await import(ORG_ACCESS_METHODS)) as typeof OrgAccessMethods;
+    return methods.readOrgAccess(this.credentials, id, props);
+  },
+
+  async update(id, olds, news) {
+    const methods = (await import(ORG_ACCESS_METHODS)) as typeof OrgAccessMethods;
+    return methods.updateOrgAccess(this.credentials, id, olds, news);
+  },
+
+  // Deleting the declaration leaves the org's setting as it is (org-access-methods.ts explains why).
+  async delete() {
+    return;
+  },
+};

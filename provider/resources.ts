@@ -1,0 +1,148 @@
+/**
+ * The two resource classes users declare, in the root program or their own Pulumi programs.
+ * Type tokens: `pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink` and
+ * `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess` (policies match on them).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../config/types.js";
+import type { LiveLinkState, ManualStep, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../reconcile/model.js";
+import { linkProvider } from "./link-provider.js";
+import { orgAccessProvider } from "./org-access-provider.js";
+import { packageVersion } from "./package-files.js";
+import type { RepositoryDeployKey, RepositoryWebhook } from "./properties.js";
+
+/** The module part of both type tokens (`pulumi-nodejs:dynamic/<module>:<Type>`). */
+export const TOKEN_MODULE = "sourcelinks";
+
+/** `pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink`. */
+export const SOURCE_PROVIDER_LINK_TYPE = `pulumi-nodejs:dynamic/${TOKEN_MODULE}:SourceProviderLink`;
+
+/** `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess`. */
+export const ORG_THIRD_PARTY_ACCESS_TYPE = `pulumi-nodejs:dynamic/${TOKEN_MODULE}:OrgThirdPartyAccess`;
+
+/** Where a resource's operations run; the same blocks as the YAML's `buildService:` and `providers:`. */
+export interface WorldArgs {
+  buildService: pulumi.Input<BuildServiceSpec>;
+  providers: pulumi.Input<ProvidersSpec>;
+}
+
+/** Arguments of a `SourceProviderLink`; the defaults are the YAML's. */
+export interface SourceProviderLinkArgs extends WorldArgs {
+  namespace: pulumi.Input<string>;
+  /** A team link must use a service account (`serviceAccount: true`). */
+  team?: pulumi.Input<string>;
+  provider: pulumi.Input<ProviderKind>;
+  account: pulumi.Input<string>;
+  /** Default `false`. */
+  serviceAccount?: pulumi.Input<boolean>;
+  /** Default `linked`. */
+  state?: pulumi.Input<LinkState>;
+  /** Default `[]`. */
+  repositories?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Default: delete both. */
+  onRevoke?: pulumi.Input<{ webhooks: RevokeAction; deployKeys: RevokeAction }>;
+}
+
+/** Arguments of an `OrgThirdPartyAccess`. */
+export interface OrgThirdPartyAccessArgs extends WorldArgs {
+  org: pulumi.Input<string>;
+  access: pulumi.Input<OrgAccessState>;
+  /** Which `buildService.oauthApps` entry; default `github`. */
+  app?: pulumi.Input<ProviderKind>;
+  /** The declared links org access may be read and set through (live, not revoked, GitHub). */
+  links?: pulumi.Input<pulumi.Input<LinkSpec>[]>;
+}
+
+/**
+ * A link between a build-service namespace and a GitHub or Bitbucket account (design.md §3).
+ * Deleting it revokes the link on both sides and removes the build service's webhooks and deploy keys
+ * per `onRevoke`; the outputs show what is live, including steps no API covers.
+ */
+export class SourceProviderLink extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly namespace: pulumi.Output<string>;
+  declare readonly team: pulumi.Output<string | undefined>;
+  declare readonly provider: pulumi.Output<ProviderKind>;
+  declare readonly account: pulumi.Output<string>;
+  declare readonly serviceAccount: pulumi.Output<boolean>;
+  declare readonly state: pulumi.Output<LinkState>;
+  declare readonly repositories: pulumi.Output<string[]>;
+  declare readonly onRevoke: pulumi.Output<{ webhooks: RevokeAction; deployKeys: RevokeAction }>;
+  declare readonly buildService: pulumi.Output<BuildServiceSpec>;
+  declare readonly providers: pulumi.Output<ProvidersSpec>;
+  declare readonly providerVersion: pulumi.Output<string>;
+  /** Everything the last create, update or refresh observed. */
+  declare readonly observed: pulumi.Output<ObservedLink>;
+  declare readonly linkId: pulumi.Output<string | null>;
+  declare readonly liveState: pulumi.Output<LiveLinkState>;
+  declare readonly providerGrant: pulumi.Output<ProviderGrant>;
+  declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
+  declare readonly webhooks: pulumi.Output<RepositoryWebhook[]>;
+  declare readonly deployKeys: pulumi.Output<RepositoryDeployKey[]>;
+
+  /** Declares the link `name` (also its name in the YAML). */
+  constructor(name: string, args: SourceProviderLinkArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = {
+      name,
+      namespace: args.namespace,
+      // Absent for a personal link; an undefined value also makes `team` an output.
+      team: args.team,
+      provider: args.provider,
+      account: args.account,
+      serviceAccount: args.serviceAccount ?? false,
+      state: args.state ?? "linked",
+      repositories: args.repositories ?? [],
+      onRevoke: args.onRevoke ?? { webhooks: "delete", deployKeys: "delete" },
+      buildService: args.buildService,
+      providers: args.providers,
+      providerVersion: packageVersion(),
+      // Output-only properties: declared so they surface as outputs; the provider fills them.
+      observed: undefined,
+      linkId: undefined,
+      liveState: undefined,
+      providerGrant: undefined,
+      pendingManualSteps: undefined,
+      webhooks: undefined,
+      deployKeys: undefined,
+    };
+    super(linkProvider, name, props, opts, TOKEN_MODULE, "SourceProviderLink");
+  }
+}
+
+/**
+ * The desired third-party access of the build service's OAuth app in a GitHub organization.
+ * Deleting it stops managing the setting and leaves the organization's choice in place.
+ */
+export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
+  declare readonly org: pulumi.Output<string>;
+  declare readonly provider: pulumi.Output<"github">;
+  declare readonly app: pulumi.Output<ProviderKind>;
+  declare readonly access: pulumi.Output<OrgAccessState>;
+  declare readonly buildService: pulumi.Output<BuildServiceSpec>;
+  declare readonly providers: pulumi.Output<ProvidersSpec>;
+  declare readonly links: pulumi.Output<LinkSpec[]>;
+  declare readonly providerVersion: pulumi.Output<string>;
+  declare readonly observed: pulumi.Output<ObservedOrgAccess>;
+  declare readonly observedAccess: pulumi.Output<ObservedOrgAccess["access"]>;
+  declare readonly observedVia: pulumi.Output<ObservedVia>;
+  declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
+
+  /** Declares the access of one org; the resource name is free (declareFromConfig uses `<org>-<app>`). */
+  constructor(name: string, args: OrgThirdPartyAccessArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = {
+      org: args.org,
+      provider: "github",
+      app: args.app ?? "github",
+      access: args.access,
+      buildService: args.buildService,
+      providers: args.providers,
+      links: args.links ?? [],
+      providerVersion: packageVersion(),
+      observed: undefined,
+      observedAccess: undefined,
+      observedVia: undefined,
+      pendingManualSteps: undefined,
+    };
+    super(orgAccessProvider, name, props, opts, TOKEN_MODULE, "OrgThirdPartyAccess");
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The context every operation runs in: the clients of one world, the non-secret build-service
+ * settings, and the app owner's client secret when revoking grants by API is possible.
+ */
+import type { BuildServiceSpec, SourcelinksConfig } from "../config/types.js";
+import { resolveClientSettings, resolveGitHubClientSecret } from "../config/runtime.js";
+import { createClients } from "../clients/index.js";
+import type { ClientSettings, Clients } from "../clients/types.js";
+import type { Secret } from "../clients/secret.js";
+
+/** What every operation needs: the clients of one world plus the non-secret build-service settings. */
+export interface OperationContext {
+  clients: Clients;
+  buildService: BuildServiceSpec;
+  /** The app owner's GitHub client secret; enables checking and revoking grants by API. */
+  githubClientSecret: Secret | null;
+  /** How many repositories one observation reads at once (the clients pace the requests themselves). */
+  concurrency?: number;
+  /**
+   * `all` (default): observe every link's provider grant. `when-deciding`: only where a step depends on
+   * it (revoked links, accounts being replaced); kept links then report `unverifiable`.
+   */
+  grantChecks?: "all" | "when-deciding";
+}
+
+/** Credentials and tuning that take precedence over the environment (the provider passes stack-config secrets). */
+export interface OperationOverrides {
+  githubToken?: Secret;
+  buildToken?: Secret;
+  bitbucketToken?: Secret;
+  githubClientSecret?: Secret;
+  etagCacheFile?: string;
+  concurrency?: number;
+  grantChecks?: "all" | "when-deciding";
+}
+
+/**
+ * Builds the context for `config`: credentials come from `overrides` first, else from the env vars the
+ * config names; API URLs from the env overrides of design.md §2 (resolved by config/runtime.ts).
+ */
+export function createOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, overrides: OperationOverrides = {}): OperationContext {
+  const settings = applyOverrides(resolveClientSettings(config, env), overrides);
+  const githubClientSecret = overrides.githubClientSecret ?? resolveGitHubClientSecret(config, env);
+  const ctx: OperationContext = { clients: createClients(settings), buildService: config.buildService, githubClientSecret };
+  if (overrides.concurrency !== undefined) ctx.concurrency = overrides.concurrency;
+  if (overrides.grantChecks !== undefined) ctx.grantChecks = overrides.grantChecks;
+  return ctx;
+}
+
+/** `settings` with the override credentials and tuning applied. */
+function applyOverrides(settings: ClientSettings, overrides: OperationOverrides): ClientSettings {
+  const out: ClientSettings = {
+    ...settings,
+    buildService: { ...settings.buildService, token: overrides.buildToken ?? settings.buildService.token },
+    github: settings.github && { ...settings.github, token: overrides.githubToken ?? settings.github.token },
+    bitbucket: settings.bitbucket && { ...settings.bitbucket, token: overrides.bitbucketToken ?? settings.bitbucket.token },
+  };
+  if (overrides.concurrency !== undefined || overrides.etagCacheFile !== undefined) {
+    out.options = { ...settings.options };
+    if (overrides.concurrency !== undefined) out.options.concurrency = overrides.concurrency;
+    if (overrides.etagCacheFile !== undefined) out.options.etagCacheFile = overrides.etagCacheFile;
+  }
+  return out;
+}

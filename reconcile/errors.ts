@@ -1,0 +1,22 @@
+/** Typed errors of the operations: a step that must not or cannot be sent, or a missing client. */
+
+/** Why an operation refused to act. */
+export type ReconcileErrorCode =
+  | "missing-client"
+  | "missing-credentials"
+  | "foreign-webhook"
+  | "foreign-deploy-key"
+  | "request-mismatch"
+  | "not-automatable";
+
+/** An operation refused to act; the message says what to configure or why the step is unsafe. */
+export class ReconcileError extends Error {
+  override readonly name = "ReconcileError";
+
+  constructor(
+    readonly code: ReconcileErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

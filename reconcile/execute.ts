@@ -1,0 +1,175 @@
+/**
+ * Runs a plan's steps in order, stopping at the first failure. Every step is idempotent, so re-running
+ * (after a crash, a 5xx, a timeout) converges: a 404 on delete means already gone, unlinking an unlinked
+ * link is done, creating a link that already exists adopts it. Before sending, each step's request is
+ * recomputed and compared with the one the plan described: no step sends a request the plan did not show.
+ */
+import type { BuildServiceClient } from "../clients/types.js";
+import { HttpError } from "../clients/http-error.js";
+import type { OperationContext } from "./context.js";
+import { ReconcileError } from "./errors.js";
+import { isLive } from "./link-identity.js";
+import type { PlannedRequest, PlanStep, ResourcePlan } from "./model.js";
+import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
+import { providerClient } from "./provider-client.js";
+
+/** What an execution did: steps done (manual ones skipped), the failed one, and those not attempted. */
+export interface ExecutionResult {
+  done: PlanStep[];
+  /** Manual steps: nothing to send, reported for a person to do. */
+  skipped: PlanStep[];
+  failed: { step: PlanStep; error: Error } | null;
+  remaining: PlanStep[];
+}
+
+/** Progress callbacks, e.g. for the CLI's progress display. */
+export interface ExecutionHooks {
+  onStep?(step: PlanStep, outcome: "done" | "skipped" | "failed", error?: Error): void;
+}
+
+/** Runs `plan`'s steps in order and stops at the first failed step. Never throws for a step's failure. */
+export async function executePlan(ctx: OperationContext, plan: ResourcePlan, hooks: ExecutionHooks = {}): Promise<ExecutionResult> {
+  const result: ExecutionResult = { done: [], skipped: [], failed: null, remaining: [] };
+  const state: RunState = { createdLinkId: null };
+  for (const [index, step] of plan.steps.entries()) {
+    if (step.kind === "manual") {
+      result.skipped.push(step);
+      hooks.onStep?.(step, "skipped");
+      continue;
+    }
+    try {
+      await runStep(ctx, step, state);
+    } catch (cause) {
+      const error = cause instanceof Error ? cause : new Error(String(cause));
+      result.failed = { step, error };
+      result.remaining = plan.steps.slice(index + 1);
+      hooks.onStep?.(step, "failed", error);
+      return result;
+    }
+    result.done.push(step);
+    hooks.onStep?.(step, "done");
+  }
+  return result;
+}
+
+/** What earlier steps of the same run produced for later ones. */
+interface RunState {
+  createdLinkId: string | null;
+}
+
+async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "manual" }>, state: RunState): Promise<void> {
+  switch (step.kind) {
+    case "link": {
+      const bs = buildService(ctx);
+      expectRequest(step, bs.describe("createLink", step.namespace));
+      state.createdLinkId = await createOrAdopt(bs, step);
+      return;
+    }
+    case "set-state": {
+      const bs = buildService(ctx);
+      const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
+      if (linkId === null) throw new ReconcileError("request-mismatch", `set-state in ${step.namespace} names the link created by a preceding link step, but none ran.`);
+      expectRequest(step, bs.describe("setLinkState", step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER));
+      await bs.setLinkState(step.namespace, linkId, step.state === "linked" ? "enabled" : "disabled");
+      return;
+    }
+    case "unlink": {
+      const bs = buildService(ctx);
+      expectRequest(step, bs.describe("unlink", step.namespace, step.linkId));
+      await bs.unlink(step.namespace, step.linkId);
+      return;
+    }
+    case "revoke-grant":
+      return revokeGrant(ctx, step);
+    case "delete-webhook": {
+      // Defense in depth: a plan edited by hand or built elsewhere still cannot delete a foreign webhook.
+      if (!ctx.clients.isBuildServiceWebhook(step.url)) {
+        throw new ReconcileError("foreign-webhook", `Refusing to delete webhook ${step.hookId} on ${step.repository}: ${step.url} does not match the build service's webhook patterns.`);
+      }
+      const client = providerClient(ctx, step.provider);
+      expectRequest(step, client.describeDeleteWebhook(step.repository, step.hookId));
+      await client.deleteWebhook(step.repository, step.hookId);
+      return;
+    }
+    case "delete-deploy-key": {
+      if (!ctx.clients.isBuildServiceDeployKey(step.title)) {
+        throw new ReconcileError("foreign-deploy-key", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: "${step.title}" does not match the build service's deploy key patterns.`);
+      }
+      const client = providerClient(ctx, step.provider);
+      expectRequest(step, client.describeDeleteDeployKey(step.repository, step.keyId));
+      await client.deleteDeployKey(step.repository, step.keyId);
+      return;
+    }
+    case "set-org-access": {
+      const bs = buildService(ctx);
+      if (step.namespace === undefined || step.linkId === undefined) {
+        throw new ReconcileError("not-automatable", `set-org-access for ${step.org} names no build-service link to act through.`);
+      }
+      expectRequest(step, bs.describe("setOrgAccess", step.namespace, step.linkId, step.org));
+      await bs.setOrgAccess(step.namespace, step.linkId, step.org, step.access);
+      return;
+    }
+  }
+}
+
+/**
+ * `POST` the link; a 409 (the reference contract's answer when an identical live link exists, e.g.
+ * created by a run whose response was lost) adopts that link instead.
+ */
+async function createOrAdopt(bs: BuildServiceClient, step: Extract<PlanStep, { kind: "link" }>): Promise<string> {
+  try {
+    const created = await bs.createLink(step.namespace, {
+      provider: step.provider,
+      account: step.account,
+      team: step.team,
+      // A team link must use a service account (design.md §2); older plans may lack the field.
+      serviceAccount: step.serviceAccount ?? step.team !== null,
+    });
+    return created.id;
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 409) throw error;
+    const existing = (await bs.listLinks(step.namespace)).find(
+      (r) => isLive(r) && r.provider === step.provider && r.account === step.account && r.team === step.team,
+    );
+    if (!existing) throw error;
+    return existing.id;
+  }
+}
+
+/**
+ * `DELETE /applications/{client_id}/grant` needs one of the grant's tokens, which only the build
+ * service holds: fetched here, never carried in the plan. No credentials (404) means the service holds
+ * no live token of the grant any more, so there is nothing left to revoke through it.
+ */
+async function revokeGrant(ctx: OperationContext, step: Extract<PlanStep, { kind: "revoke-grant" }>): Promise<void> {
+  const grants = ctx.clients.githubGrants;
+  if (step.provider !== "github" || grants === null) {
+    throw new ReconcileError("not-automatable", `Revoking ${step.provider} grants needs the GitHub OAuth-app API: revoke ${step.account}'s authorization by hand.`);
+  }
+  if (ctx.githubClientSecret === null) {
+    throw new ReconcileError("missing-credentials", `Revoking ${step.account}'s grant needs the OAuth app's client secret: set the env var named by buildService.oauthApps.github.clientSecretEnv.`);
+  }
+  if (step.namespace === undefined || step.linkId === undefined) {
+    throw new ReconcileError("not-automatable", `revoke-grant for ${step.account} names no build-service link holding the grant's token.`);
+  }
+  expectRequest(step, grants.describeRevokeGrant(step.clientId));
+  const token = await buildService(ctx).getCredentials(step.namespace, step.linkId);
+  if (token === null) return;
+  await grants.revokeGrant(step.clientId, ctx.githubClientSecret, token);
+}
+
+function buildService(ctx: OperationContext): BuildServiceClient {
+  const bs = ctx.clients.buildService;
+  if (bs === null) throw new ReconcileError("missing-client", `The ${ctx.buildService.kind} build service has no API client: this step must be done by hand.`);
+  return bs;
+}
+
+/** Throws unless the request about to be sent is the one the plan described. */
+function expectRequest(step: Exclude<PlanStep, { kind: "manual" }>, actual: PlannedRequest): void {
+  if (step.request.method !== actual.method || step.request.url !== actual.url) {
+    throw new ReconcileError(
+      "request-mismatch",
+      `The plan described ${step.request.method} ${step.request.url} for this ${step.kind} step, but it would send ${actual.method} ${actual.url}: re-plan against this world.`,
+    );
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * What to do about a provider grant that should no longer exist (pure): revoke it by API, ask a person,
+ * or leave it because other live links use the same account. A GitHub grant is per app and user, so
+ * `DELETE /applications/{client_id}/grant` revokes every token the user gave the app.
+ */
+import type { LinkSpec, ProviderKind } from "../config/types.js";
+import type { OperationContext } from "./context.js";
+import { revokeGrantStep, sharedGrantStep } from "./manual-steps.js";
+import type { ManualStep, ObservedLink, ProviderGrant } from "./model.js";
+
+/** What was observed about one account's grant. */
+export interface GrantFacts {
+  provider: ProviderKind;
+  account: string;
+  grant: ProviderGrant;
+  /** Whether the build service still holds a token of the grant. */
+  held: boolean;
+  /** Other live links using the same account. */
+  sharedWith: readonly string[];
+}
+
+/** The plan's action (`api`, a manual step, or nothing) and what stays pending for a person. */
+export interface GrantRetirement {
+  plan: "api" | ManualStep | null;
+  pending: ManualStep | null;
+}
+
+/** Whether grants of `provider` can be revoked by API: GitHub with the app owner's client secret. */
+export function canRevokeGrantByApi(ctx: OperationContext, provider: ProviderKind): boolean {
+  return provider === "github" && ctx.githubClientSecret !== null && ctx.clients.githubGrants !== null && Boolean(ctx.buildService.oauthApps.github?.clientId);
+}
+
+/** The OAuth app's display name for manual steps. */
+export function appName(ctx: OperationContext, provider: ProviderKind): string {
+  return ctx.buildService.oauthApps[provider]?.name ?? "the build service's OAuth app";
+}
+
+/**
+ * How to retire a grant. A plan only acts on what this run observed (a grant seen active or a token the
+ * service still holds); an unverifiable grant the service no longer holds stays a pending manual check.
+ */
+export function retireGrant(ctx: OperationContext, facts: GrantFacts): GrantRetirement {
+  if (facts.grant === "revoked") return { plan: null, pending: null };
+  const observed = facts.held || facts.grant === "active";
+  const name = appName(ctx, facts.provider);
+  if (facts.sharedWith.length > 0) {
+    const step = sharedGrantStep(facts.provider, facts.account, name, facts.sharedWith);
+    return { plan: observed ? step : null, pending: step };
+  }
+  if (facts.grant === "active" && canRevokeGrantByApi(ctx, facts.provider)) return { plan: "api", pending: null };
+  const step = revokeGrantStep(facts.provider, facts.account, name);
+  return { plan: observed ? step : null, pending: step };
+}
+
+/**
+ * Whether the record representing the link is to be retired: the link is revoked, or a team link moves
+ * to another account and the old record is live or its grant still held.
+ */
+export function primaryRetires(spec: LinkSpec, observed: ObservedLink): boolean {
+  if (spec.state === "revoked") return true;
+  if (observed.linkId === null) return false;
+  if (observed.account === spec.account) return false;
+  return observed.state === "linked" || observed.state === "disabled" || (observed.grantHeld === true && observed.providerGrant !== "revoked");
+}

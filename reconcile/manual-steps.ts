@@ -1,0 +1,90 @@
+/**
+ * Pure builders of the steps no API covers: what to click and where. The UI paths follow the vendors'
+ * own docs: GitHub "Reviewing your authorized OAuth apps" and "Approving/Denying OAuth apps for your
+ * organization", Bitbucket "App authorizations", Docker Hub "Configure automated builds from GitHub
+ * and Bitbucket" (Repository settings → Linked accounts).
+ */
+import type { OrgAccessState, ProviderKind } from "../config/types.js";
+import type { ManualStep } from "./model.js";
+
+const PROVIDER_LABEL: Record<ProviderKind, string> = { github: "GitHub", bitbucket: "Bitbucket" };
+
+/** Where each provider lists the OAuth apps a user authorized (the page to revoke a grant on). */
+const AUTHORIZED_APPS: Record<ProviderKind, { path: string; url: string }> = {
+  github: { path: "GitHub → Settings → Applications → Authorized OAuth Apps", url: "https://github.com/settings/applications" },
+  bitbucket: { path: "Bitbucket → Personal settings → App authorizations", url: "https://bitbucket.org/account/settings/app-authorizations/" },
+};
+
+/** Docker Hub's linked-accounts tab of its repository settings. */
+const DOCKER_HUB_LINKED_ACCOUNTS = "https://hub.docker.com/repository-settings/linked-accounts";
+
+/** The provider user revokes the build service's OAuth app (the provider side of a two-sided revocation). */
+export function revokeGrantStep(provider: ProviderKind, account: string, appName: string): ManualStep {
+  const where = AUTHORIZED_APPS[provider];
+  return {
+    id: `revoke-grant:${provider}:${account}`,
+    summary: `Signed in to ${PROVIDER_LABEL[provider]} as ${account}, revoke the authorization of the OAuth app "${appName}" (or confirm it is no longer listed).`,
+    uiPath: `${where.path} → ${appName} → Revoke`,
+    url: where.url,
+  };
+}
+
+/**
+ * Why a grant is deliberately left in place: other live links use the same provider account, and a grant
+ * is per app and user, so revoking it would break them. Revoke it once they are revoked too.
+ */
+export function sharedGrantStep(provider: ProviderKind, account: string, appName: string, sharedWith: readonly string[]): ManualStep {
+  const where = AUTHORIZED_APPS[provider];
+  return {
+    id: `shared-grant:${provider}:${account}`,
+    summary:
+      `Not revoking ${PROVIDER_LABEL[provider]} account ${account}'s grant to "${appName}": live link(s) ${sharedWith.join(", ")} use the same account ` +
+      `and would break. Revoke it after those links are revoked.`,
+    uiPath: `${where.path} → ${appName} → Revoke`,
+    url: where.url,
+  };
+}
+
+/** A GitHub org owner grants or denies the build service's OAuth app access to the org. */
+export function orgAccessStep(org: string, appName: string, access: OrgAccessState): ManualStep {
+  const action = access === "granted" ? "Review → Grant access" : "Edit → Deny access";
+  return {
+    id: `org-access:github:${org}`,
+    summary: `As an owner of the GitHub organization ${org}, ${access === "granted" ? "grant" : "deny"} the OAuth app "${appName}" access to the organization.`,
+    uiPath: `GitHub → Organization settings → Third-party Access → OAuth app policy → ${appName} → ${action}`,
+    url: `https://github.com/organizations/${encodeURIComponent(org)}/settings/oauth_application_policy`,
+  };
+}
+
+/** Docker Hub has no public API for linked accounts: connect the provider account in its UI. */
+export function dockerHubLinkStep(namespace: string, provider: ProviderKind, account: string): ManualStep {
+  return {
+    id: `docker-hub-link:${namespace}:${provider}:${account}`,
+    summary: `Signed in to Docker Hub for ${namespace}, link the ${PROVIDER_LABEL[provider]} account ${account} (sign out of other ${PROVIDER_LABEL[provider]} accounts first).`,
+    uiPath: `Docker Hub → Settings → Repository settings → Linked accounts → ${PROVIDER_LABEL[provider]} → Link provider`,
+    url: DOCKER_HUB_LINKED_ACCOUNTS,
+  };
+}
+
+/** Docker Hub has no public API for linked accounts: disconnect the provider account in its UI. */
+export function dockerHubUnlinkStep(namespace: string, provider: ProviderKind, account: string): ManualStep {
+  return {
+    id: `docker-hub-unlink:${namespace}:${provider}:${account}`,
+    summary: `Signed in to Docker Hub for ${namespace}, unlink the ${PROVIDER_LABEL[provider]} account ${account}.`,
+    uiPath: `Docker Hub → Settings → Repository settings → Linked accounts → ${PROVIDER_LABEL[provider]} → Unlink provider`,
+    url: DOCKER_HUB_LINKED_ACCOUNTS,
+  };
+}
+
+/**
+ * Docker Hub cannot pause a link: a disabled link there means autobuild turned off on each source
+ * repository's image repository, which the user does in the Builds tab.
+ */
+export function dockerHubDisableStep(namespace: string, provider: ProviderKind, account: string): ManualStep {
+  return {
+    id: `docker-hub-disable:${namespace}:${provider}:${account}`,
+    summary: `Docker Hub cannot disable a linked account: in ${namespace}, turn autobuild off on every image repository that builds from ${PROVIDER_LABEL[provider]} account ${account}'s repositories.`,
+    uiPath: `Docker Hub → Repositories → ${namespace}/<repository> → Builds → Configure automated builds → Autobuild → off`,
+    url: `https://hub.docker.com/repositories/${encodeURIComponent(namespace)}`,
+  };
+}

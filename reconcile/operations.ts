@@ -1,0 +1,15 @@
+/**
+ * The operations API: the one implementation of every operation, used by the Pulumi dynamic provider
+ * and by the CLI's `plan`/`apply`. Observation reads, planning is pure, execution sends exactly the
+ * planned requests.
+ */
+export { createOperationContext, type OperationContext, type OperationOverrides } from "./context.js";
+export { observeLink, observeLinks } from "./observe-link.js";
+export { planLink, CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
+export { executePlan, type ExecutionHooks, type ExecutionResult } from "./execute.js";
+export { reconcileLink, type LinkReconciliation } from "./reconcile-link.js";
+export { observeOrgAccess } from "./observe-org-access.js";
+export { planOrgAccess } from "./plan-org-access.js";
+export { reconcileOrgAccess, type OrgAccessReconciliation } from "./reconcile-org-access.js";
+export { ReconcileError, type ReconcileErrorCode } from "./errors.js";
+export type * from "./model.js";

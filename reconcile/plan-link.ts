@@ -1,0 +1,157 @@
+/**
+ * The pure planner of one link (design.md §3): from the declared spec and this run's observation to
+ * the ordered steps, each carrying the exact request it will send (the clients' `describe*`).
+ * It never plans a step for something this run did not observe.
+ */
+import type { LinkSpec } from "../config/types.js";
+import type { BuildServiceClient } from "../clients/types.js";
+import type { OperationContext } from "./context.js";
+import { type GrantFacts, appName, primaryRetires, retireGrant } from "./grant-policy.js";
+import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
+import type { ObservedLink, PlanStep, ResourcePlan } from "./model.js";
+import { providerClient } from "./provider-client.js";
+
+/**
+ * The link id a `set-state` step names when it targets the link created by the preceding `link` step:
+ * its real id exists only once that step ran. The step's `linkId` is then empty.
+ */
+export const CREATED_LINK_PLACEHOLDER = "{created}";
+
+/** A build-service record to retire: unlink it when live, and deal with its account's grant first. */
+interface Retiree extends GrantFacts {
+  linkId: string;
+  live: boolean;
+}
+
+/** Plans the steps that bring the live link to `spec`; an empty `steps` means nothing to do. */
+export function planLink(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext): ResourcePlan {
+  const bs = ctx.clients.buildService;
+  const steps: PlanStep[] =
+    bs === null || observed.state === "unknown"
+      ? planWithoutBuildServiceApi(spec, observed, ctx)
+      : spec.state === "revoked"
+        ? [...retireSteps(spec, retirees(spec, observed), bs, ctx), ...leftoverSteps(spec, observed, ctx)]
+        : [...linkSteps(spec, observed, bs), ...retireSteps(spec, retirees(spec, observed), bs, ctx)];
+  return { resource: "link", name: spec.name, steps };
+}
+
+/** `linked`/`disabled`: create the declared account's link when none is live, then set its state. */
+function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: BuildServiceClient): PlanStep[] {
+  const desired = spec.state === "disabled" ? "disabled" : "linked";
+  const live = observed.state === "linked" || observed.state === "disabled";
+  if (live && observed.account === spec.account && observed.linkId !== null) {
+    if (observed.state === desired) return [];
+    return [{ kind: "set-state", request: bs.describe("setLinkState", spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId, state: desired }];
+  }
+  const steps: PlanStep[] = [
+    {
+      kind: "link",
+      request: bs.describe("createLink", spec.namespace),
+      namespace: spec.namespace,
+      provider: spec.provider,
+      account: spec.account,
+      team: spec.team ?? null,
+      serviceAccount: spec.serviceAccount,
+    },
+  ];
+  // A new link starts enabled (the reference contract's POST has no state).
+  if (desired === "disabled") {
+    steps.push({ kind: "set-state", request: bs.describe("setLinkState", spec.namespace, CREATED_LINK_PLACEHOLDER), namespace: spec.namespace, linkId: "", state: "disabled" });
+  }
+  return steps;
+}
+
+/** The records to retire: the representative one when the link is revoked or moved off its account, and every superseded one. */
+function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
+  const out: Retiree[] = [];
+  if (observed.linkId !== null && observed.account !== null && primaryRetires(spec, observed)) {
+    out.push({
+      linkId: observed.linkId,
+      live: observed.state === "linked" || observed.state === "disabled",
+      provider: spec.provider,
+      account: observed.account,
+      grant: observed.providerGrant,
+      held: observed.grantHeld ?? false,
+      sharedWith: observed.grantSharedWith ?? [],
+    });
+  }
+  for (const old of observed.supersededLinks ?? []) {
+    out.push({
+      linkId: old.linkId,
+      live: old.state !== "revoked",
+      provider: spec.provider,
+      account: old.account,
+      grant: old.providerGrant,
+      held: old.grantHeld,
+      sharedWith: old.grantSharedWith,
+    });
+  }
+  return out;
+}
+
+/**
+ * Per record: (1) the grant, while the build service still holds the token that identifies it (so
+ * before unlinking), by API when possible, else a manual step; never when another live link uses the
+ * same account; (2) unlink when live. A crash between the two leaves a live link whose grant is gone,
+ * which the next run observes and unlinks.
+ */
+function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: BuildServiceClient, ctx: OperationContext): PlanStep[] {
+  const steps: PlanStep[] = [];
+  for (const record of records) {
+    const { plan } = retireGrant(ctx, record);
+    if (plan === "api") {
+      const clientId = ctx.buildService.oauthApps.github!.clientId;
+      steps.push({
+        kind: "revoke-grant",
+        request: ctx.clients.githubGrants!.describeRevokeGrant(clientId),
+        provider: record.provider,
+        account: record.account,
+        clientId,
+        namespace: spec.namespace,
+        linkId: record.linkId,
+      });
+    } else if (plan !== null && !steps.some((s) => s.kind === "manual" && s.step.id === plan.id)) {
+      steps.push({ kind: "manual", step: plan });
+    }
+    if (record.live) steps.push({ kind: "unlink", request: bs.describe("unlink", spec.namespace, record.linkId), namespace: spec.namespace, linkId: record.linkId });
+  }
+  return steps;
+}
+
+/** Deletes of the build service's observed webhooks and deploy keys per `onRevoke`; foreign webhooks are never planned. */
+function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext): PlanStep[] {
+  const wantsHooks = spec.onRevoke.webhooks === "delete";
+  const wantsKeys = spec.onRevoke.deployKeys === "delete";
+  if (!wantsHooks && !wantsKeys) return [];
+  const client = providerClient(ctx, spec.provider);
+  const hooks: PlanStep[] = [];
+  const keys: PlanStep[] = [];
+  for (const repo of observed.repositories) {
+    if (!repo.exists) continue;
+    if (wantsHooks) {
+      for (const hook of repo.webhooks) {
+        // Observations only keep the service's webhooks; checking again keeps a foreign one out of any plan.
+        if (!ctx.clients.isBuildServiceWebhook(hook.url)) continue;
+        hooks.push({ kind: "delete-webhook", request: client.describeDeleteWebhook(repo.repository, hook.id), provider: spec.provider, repository: repo.repository, hookId: hook.id, url: hook.url });
+      }
+    }
+    if (wantsKeys) {
+      for (const key of repo.deployKeys) {
+        if (!ctx.clients.isBuildServiceDeployKey(key.title)) continue;
+        keys.push({ kind: "delete-deploy-key", request: client.describeDeleteDeployKey(repo.repository, key.id), provider: spec.provider, repository: repo.repository, keyId: key.id, title: key.title });
+      }
+    }
+  }
+  return [...hooks, ...keys];
+}
+
+/** `docker-hub`: the link side is manual; webhooks and deploy keys still go through the providers' APIs. */
+function planWithoutBuildServiceApi(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext): PlanStep[] {
+  if (spec.state === "linked") return [{ kind: "manual", step: dockerHubLinkStep(spec.namespace, spec.provider, spec.account) }];
+  if (spec.state === "disabled") return [{ kind: "manual", step: dockerHubDisableStep(spec.namespace, spec.provider, spec.account) }];
+  return [
+    { kind: "manual", step: dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account) },
+    { kind: "manual", step: revokeGrantStep(spec.provider, spec.account, appName(ctx, spec.provider)) },
+    ...leftoverSteps(spec, observed, ctx),
+  ];
+}

@@ -1,0 +1,116 @@
+/**
+ * The sandbox's own admin API under `/_sandbox` (JSON, loopback only). It is a test and demo
+ * control surface, not a service fake: `GET /snapshot` returns the whole world WITH token values,
+ * because the sandbox's secrets are fake and whoever can reach the loopback port already runs it.
+ *
+ * - `POST /reset`            back to the world the sandbox started with
+ * - `POST /seed`             body: a seed document (or a world) → replaces the world; answers the new env
+ * - `GET  /snapshot`         the world
+ * - `GET  /counters`, `POST /counters/reset`
+ * - `POST /act`              act as a person in a web UI (admin/act.ts)
+ * - `GET|POST|DELETE /faults`  list, add (faults.ts) or clear injected faults
+ * - `GET|PUT /limits`        GitHub limit enforcement (limits.ts); PUT starts every window afresh
+ */
+import { act, ActError } from "./act.js";
+import type { Counters } from "../counters.js";
+import type { SandboxEnv } from "../env.js";
+import { FaultSpecError, parseFaultSpec, type Faults } from "../faults.js";
+import type { GitHubLimiter, LimitsConfig } from "../limits.js";
+import { json, Router, type RouteResponse } from "../router.js";
+import { SeedError } from "../seed.js";
+import type { World } from "../world.js";
+
+/** What the admin routes control; the server implements it. */
+export interface SandboxControl {
+  world(): World;
+  /** Replaces the world from a seed document or world (throws SeedError) and persists it. */
+  seed(input: unknown): Promise<void>;
+  /** Restores the start world and persists it. */
+  reset(): Promise<void>;
+  /** Persists the world after an in-place change. */
+  persist(): Promise<void>;
+  env(): SandboxEnv;
+  counters: Counters;
+  faults: Faults;
+  limiter: GitHubLimiter;
+}
+
+/** Admin error body. */
+function error(status: number, message: string, extra: Record<string, unknown> = {}): RouteResponse {
+  return json(status, { message, ...extra });
+}
+
+/** The admin routes, mounted at `/_sandbox`. */
+export function adminRouter(control: SandboxControl): Router {
+  return new Router("/_sandbox")
+    .add("POST", "/reset", async () => {
+      await control.reset();
+      return json(200, { reset: true, env: control.env() });
+    })
+    .add("POST", "/seed", async (ctx) => {
+      try {
+        await control.seed(ctx.body);
+      } catch (e) {
+        if (e instanceof SeedError) return error(422, "invalid seed", { errors: e.problems });
+        throw e;
+      }
+      return json(200, { seeded: true, env: control.env() });
+    })
+    .add("GET", "/snapshot", () => json(200, control.world()))
+    .add("GET", "/counters", () => json(200, control.counters.snapshot()))
+    .add("POST", "/counters/reset", () => {
+      control.counters.reset();
+      return json(200, control.counters.snapshot());
+    })
+    .add("POST", "/act", async (ctx) => {
+      try {
+        const result = act(control.world(), ctx.body);
+        await control.persist();
+        return json(200, result);
+      } catch (e) {
+        if (e instanceof ActError) return error(e.status, e.message);
+        throw e;
+      }
+    })
+    .add("GET", "/faults", () => json(200, { faults: control.faults.list() }))
+    .add("POST", "/faults", (ctx) => {
+      try {
+        return json(201, control.faults.add(parseFaultSpec(ctx.body)));
+      } catch (e) {
+        if (e instanceof FaultSpecError) return error(400, e.message);
+        throw e;
+      }
+    })
+    .add("DELETE", "/faults", () => {
+      control.faults.clear();
+      return { status: 204 };
+    })
+    .add("GET", "/limits", () => json(200, control.limiter.config))
+    .add("PUT", "/limits", (ctx) => {
+      const change = parseLimits(ctx.body);
+      if (typeof change === "string") return error(400, change);
+      return json(200, control.limiter.configure(change));
+    });
+}
+
+const LIMIT_NUMBERS = ["primaryPointsPerHour", "maxConcurrent", "endpointPointsPerMinute", "contentCreatingPerMinute"] as const;
+
+/** A partial limits config from a request body, or the reason it is not one. */
+function parseLimits(body: unknown): Partial<LimitsConfig> | string {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return "limits: body must be a JSON object";
+  const b = body as Record<string, unknown>;
+  const out: Partial<LimitsConfig> = {};
+  for (const key of Object.keys(b)) {
+    if (key === "enabled") {
+      if (typeof b[key] !== "boolean") return "limits: enabled must be a boolean";
+      out.enabled = b[key];
+    } else if ((LIMIT_NUMBERS as readonly string[]).includes(key)) {
+      const v = b[key];
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1) return `limits: ${key} must be a positive integer`;
+      out[key as (typeof LIMIT_NUMBERS)[number]] = v;
+    } else {
+      return `limits: unknown field "${key}"`;
+    }
+  }
+  return out;
+}

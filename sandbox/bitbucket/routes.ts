@@ -1,0 +1,66 @@
+/**
+ * The sandbox's Bitbucket Cloud 2.0 subset, mounted at `/bitbucket/2.0`: the current user, a
+ * repository, its webhooks and its deploy keys, with Bitbucket's pages and error bodies.
+ */
+import { createHash } from "node:crypto";
+import type { RouteHandler } from "../router.js";
+import { Router, json } from "../router.js";
+import { authenticate, withRepository } from "./auth.js";
+import { createDeployKey, deleteDeployKey, getDeployKey, listDeployKeys } from "./deploy-keys.js";
+import { createHook, deleteHook, getHook, listHooks, updateHook } from "./hooks.js";
+import { repoHref } from "./wire.js";
+
+/** Mount point of Bitbucket in the sandbox. */
+export const BITBUCKET_MOUNT = "/bitbucket/2.0";
+
+/** `GET /user`: the authenticated account. */
+const getUser: RouteHandler = (ctx) => {
+  const user = authenticate(ctx);
+  if ("status" in user) return user;
+  const uuid = stableUuid(`user:${user.username}`);
+  return json(200, {
+    type: "user",
+    username: user.username,
+    display_name: user.username,
+    uuid,
+    account_id: `sbx:${user.username}`,
+    links: { self: { href: `${ctx.mountUrl}/users/${encodeURIComponent(uuid)}` } },
+  });
+};
+
+/** `GET /repositories/{workspace}/{repo_slug}`. */
+const getRepository = withRepository((ctx, repo) =>
+  json(200, {
+    type: "repository",
+    uuid: repo.uuid,
+    full_name: `${repo.workspace}/${repo.slug}`,
+    name: repo.slug,
+    slug: repo.slug,
+    is_private: true,
+    scm: "git",
+    workspace: { type: "workspace", slug: repo.workspace },
+    links: { self: { href: repoHref(ctx, repo) } },
+  }),
+);
+
+/** The Bitbucket routes. */
+export function bitbucketRouter(): Router {
+  return new Router(BITBUCKET_MOUNT)
+    .add("GET", "/user", getUser)
+    .add("GET", "/repositories/:workspace/:repo_slug", getRepository)
+    .add("GET", "/repositories/:workspace/:repo_slug/hooks", listHooks)
+    .add("POST", "/repositories/:workspace/:repo_slug/hooks", createHook)
+    .add("GET", "/repositories/:workspace/:repo_slug/hooks/:uid", getHook)
+    .add("PUT", "/repositories/:workspace/:repo_slug/hooks/:uid", updateHook)
+    .add("DELETE", "/repositories/:workspace/:repo_slug/hooks/:uid", deleteHook)
+    .add("GET", "/repositories/:workspace/:repo_slug/deploy-keys", listDeployKeys)
+    .add("POST", "/repositories/:workspace/:repo_slug/deploy-keys", createDeployKey)
+    .add("GET", "/repositories/:workspace/:repo_slug/deploy-keys/:key_id", getDeployKey)
+    .add("DELETE", "/repositories/:workspace/:repo_slug/deploy-keys/:key_id", deleteDeployKey);
+}
+
+/** A brace-wrapped UUID derived from `seed`, so an account keeps its uuid across restarts. */
+function stableUuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `{${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}}`;
+}

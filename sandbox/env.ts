@@ -1,0 +1,56 @@
+/**
+ * The environment a sandbox hands to the CLI and tests (design.md §7): every variable the demo
+ * config names, pointing at the sandbox and holding the seeded world's credentials.
+ */
+import type { World } from "./world.js";
+
+/** Mount points of the three services under the sandbox's base URL. */
+export const MOUNTS = {
+  github: "/github",
+  bitbucket: "/bitbucket/2.0",
+  buildService: "/build/api/build/v1",
+  admin: "/_sandbox",
+} as const;
+
+/** The eight variables, in the order `sourcelinks sandbox` prints them. */
+export const SANDBOX_ENV_KEYS = [
+  "SOURCELINKS_BUILD_API_URL",
+  "SOURCELINKS_BUILD_TOKEN",
+  "SOURCELINKS_GITHUB_API_URL",
+  "GITHUB_TOKEN",
+  "SOURCELINKS_BITBUCKET_API_URL",
+  "BITBUCKET_USERNAME",
+  "BITBUCKET_APP_PASSWORD",
+  "SOURCELINKS_GITHUB_CLIENT_SECRET",
+] as const;
+
+/** One of the sandbox's environment variables. */
+export type SandboxEnvKey = (typeof SANDBOX_ENV_KEYS)[number];
+
+/** The sandbox's environment; a credential the world lacks is the empty string. */
+export type SandboxEnv = Record<SandboxEnvKey, string>;
+
+/**
+ * Builds the environment for a world served at `baseUrl`. Credentials: the build token of the
+ * operator's namespace (else `acme`, else the first token), the operator's GitHub PAT (else the
+ * first live PAT), the operator's Bitbucket user (else the first), the first GitHub OAuth app's secret.
+ */
+export function sandboxEnv(baseUrl: string, world: World): SandboxEnv {
+  const op = world.operator;
+  const ns = op?.namespace ?? "acme";
+  const buildToken = world.buildService.tokens.find((t) => t.namespaces.includes(ns)) ?? world.buildService.tokens[0];
+  const pats = world.github.tokens.filter((t) => t.kind === "pat" && !t.revoked);
+  const pat = (op?.github ? pats.find((t) => t.login === op.github) : undefined) ?? pats[0];
+  const bbUser = (op?.bitbucket ? world.bitbucket.users.find((u) => u.username === op.bitbucket) : undefined) ?? world.bitbucket.users[0];
+  const app = world.oauthApps.find((a) => a.provider === "github");
+  return {
+    SOURCELINKS_BUILD_API_URL: `${baseUrl}${MOUNTS.buildService}`,
+    SOURCELINKS_BUILD_TOKEN: buildToken?.token ?? "",
+    SOURCELINKS_GITHUB_API_URL: `${baseUrl}${MOUNTS.github}`,
+    GITHUB_TOKEN: pat?.token ?? "",
+    SOURCELINKS_BITBUCKET_API_URL: `${baseUrl}${MOUNTS.bitbucket}`,
+    BITBUCKET_USERNAME: bbUser?.username ?? "",
+    BITBUCKET_APP_PASSWORD: bbUser?.appPassword ?? "",
+    SOURCELINKS_GITHUB_CLIENT_SECRET: app?.clientSecret ?? "",
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Who is calling and what they may see, as GitHub decides it: token auth (`token X` / `Bearer X`),
+ * 404 for what the token cannot see, and the OAuth App access restriction 403
+ * (https://docs.github.com/en/organizations/managing-oauth-access-to-your-organizations-data/about-oauth-app-access-restrictions).
+ */
+import type { RouteContext, RouteHandler, RouteResponse } from "../router.js";
+import type { GitHubOrgState, GitHubRepoState, GitHubTokenState, World } from "../world.js";
+import { badCredentials, githubError, notFound, requiresAuthentication } from "./respond.js";
+
+/** The caller behind a token. */
+export interface Caller {
+  token: GitHubTokenState;
+  login: string;
+}
+
+/** A handler that runs only for an authenticated caller. */
+export type AuthedHandler = (ctx: RouteContext, caller: Caller) => RouteResponse | Promise<RouteResponse>;
+
+/** Wraps a handler with GitHub token authentication: 401 when the token is missing, unknown or revoked. */
+export function authed(handler: AuthedHandler): RouteHandler {
+  return (ctx) => {
+    const raw = bearerToken(ctx.headers.authorization);
+    if (raw === null) return requiresAuthentication();
+    const token = ctx.world.github.tokens.find((t) => t.token === raw);
+    if (!token || token.revoked) return badCredentials();
+    return handler(ctx, { token, login: token.login });
+  };
+}
+
+/** The token of an `Authorization: token X` or `Authorization: Bearer X` header (schemes are case-insensitive). */
+function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** Case-insensitive login comparison: GitHub logins and repository names are case-insensitive. */
+export function sameLogin(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The org with this login, if the world has one. */
+export function findOrg(world: World, login: string): GitHubOrgState | undefined {
+  return world.github.orgs.find((o) => sameLogin(o.login, login));
+}
+
+/** The repository `owner/name`, if it exists. */
+export function findRepo(world: World, owner: string, name: string): GitHubRepoState | undefined {
+  return world.github.repos.find((r) => sameLogin(r.owner, owner) && sameLogin(r.name, name));
+}
+
+/** Whether the caller is the owner account, or an owner or member of the owning org. */
+export function isAffiliated(world: World, login: string, owner: string): boolean {
+  if (sameLogin(login, owner)) return true;
+  const org = findOrg(world, owner);
+  return !!org && [...org.owners, ...org.members].some((m) => sameLogin(m, login));
+}
+
+/** Whether the caller owns the org (audit log, org webhooks). */
+export function isOrgOwner(org: GitHubOrgState, login: string): boolean {
+  return org.owners.some((m) => sameLogin(m, login));
+}
+
+/**
+ * The 403 GitHub sends when an org restricts OAuth apps and the token's app is not approved;
+ * null when the request may proceed. The substring "has enabled OAuth App access restrictions" is
+ * the documented signal clients match on (design.md §4).
+ */
+export function oauthRestriction(world: World, caller: Caller, ownerLogin: string): RouteResponse | null {
+  if (caller.token.kind !== "oauth" || caller.token.clientId === null) return null;
+  const org = findOrg(world, ownerLogin);
+  if (!org || !org.oauthRestrictionsEnabled) return null;
+  if (org.oauthAppAccess[caller.token.clientId] === "granted") return null;
+  return githubError(
+    403,
+    `Although you appear to have the correct authorization credentials, the \`${org.login}\` organization has enabled OAuth App access restrictions, meaning that data access to third-parties is limited. For more information on these restrictions, including how to enable this app, visit https://docs.github.com/articles/restricting-access-to-your-organization-s-data/`,
+    "https://docs.github.com/articles/restricting-access-to-your-organization-s-data/",
+  );
+}
+
+/** What a route needs on a repository: to read it, or admin (webhooks and deploy keys). */
+export type RepoNeed = "read" | "admin";
+
+/** A lookup that either found the thing or produced the response to send instead. */
+export type Lookup<T> = { ok: true; value: T } | { ok: false; response: RouteResponse };
+
+/**
+ * Resolves `:owner/:repo` for the caller: 404 when it does not exist or cannot be seen (GitHub
+ * hides private repositories and admin-only resources behind 404), 403 for an OAuth restriction.
+ */
+export function repoFor(ctx: RouteContext, caller: Caller, need: RepoNeed): Lookup<GitHubRepoState> {
+  const repo = findRepo(ctx.world, ctx.params.owner ?? "", ctx.params.repo ?? "");
+  if (!repo) return { ok: false, response: notFound() };
+  const affiliated = isAffiliated(ctx.world, caller.login, repo.owner);
+  if (repo.private && !affiliated) return { ok: false, response: notFound() };
+  const restricted = oauthRestriction(ctx.world, caller, repo.owner);
+  if (restricted) return { ok: false, response: restricted };
+  if (need === "admin" && !affiliated) return { ok: false, response: notFound() };
+  return { ok: true, value: repo };
+}

@@ -1,0 +1,118 @@
+/**
+ * GitHub's error bodies, pagination and conditional requests, as api.github.com sends them.
+ * Docs: https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api and
+ * https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api.
+ */
+import { createHash } from "node:crypto";
+import type { RouteContext, RouteResponse } from "../router.js";
+
+/** The `documentation_url` GitHub puts on generic errors. */
+export const DOCS_URL = "https://docs.github.com/rest";
+
+/** A GitHub error body (`basic-error`): `message`, `documentation_url`, and the status as a string. */
+export function githubError(status: number, message: string, documentationUrl = DOCS_URL): RouteResponse {
+  return { status, body: { message, documentation_url: documentationUrl, status: String(status) } };
+}
+
+/** 404 `Not Found`: GitHub answers it for resources that do not exist and for those the token cannot see. */
+export function notFound(): RouteResponse {
+  return githubError(404, "Not Found");
+}
+
+/** 401 for an unknown or revoked token. */
+export function badCredentials(): RouteResponse {
+  return githubError(401, "Bad credentials");
+}
+
+/** 401 when no credentials were sent to an endpoint that needs them. */
+export function requiresAuthentication(): RouteResponse {
+  return githubError(401, "Requires authentication");
+}
+
+/** One entry of a 422 body's `errors` array. */
+export interface ValidationIssue {
+  resource: string;
+  code: "missing" | "missing_field" | "invalid" | "already_exists" | "unprocessable" | "custom";
+  field?: string;
+  message?: string;
+}
+
+/** 422 `Validation Failed` with GitHub's `errors` array (`validation-error` in the OpenAPI description). */
+export function validationFailed(errors: ValidationIssue[], documentationUrl = DOCS_URL): RouteResponse {
+  return { status: 422, body: { message: "Validation Failed", errors, documentation_url: documentationUrl, status: "422" } };
+}
+
+/** GitHub's default and maximum `per_page`. */
+const DEFAULT_PER_PAGE = 30;
+const MAX_PER_PAGE = 100;
+
+/** One page of a list plus its `Link` header, computed from `per_page` and `page` like GitHub does. */
+export function paginate<T>(ctx: RouteContext, items: readonly T[]): RouteResponse {
+  const perPage = clamp(parsePositive(ctx.url.searchParams.get("per_page")) ?? DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
+  const page = parsePositive(ctx.url.searchParams.get("page")) ?? 1;
+  const lastPage = Math.max(1, Math.ceil(items.length / perPage));
+  const body = items.slice((page - 1) * perPage, page * perPage);
+  const links: string[] = [];
+  const link = (n: number, rel: string): void => {
+    links.push(`<${pageUrl(ctx, perPage, n)}>; rel="${rel}"`);
+  };
+  if (page > 1) link(Math.min(page - 1, lastPage), "prev");
+  if (page < lastPage) link(page + 1, "next");
+  if (page < lastPage) link(lastPage, "last");
+  if (page > 1) link(1, "first");
+  const headers: Record<string, string> = links.length > 0 ? { link: links.join(", ") } : {};
+  return { status: 200, body, headers };
+}
+
+function pageUrl(ctx: RouteContext, perPage: number, page: number): string {
+  const url = new URL(ctx.url.toString());
+  url.searchParams.set("per_page", String(perPage));
+  url.searchParams.set("page", String(page));
+  // Links are absolute URLs under the mount, as GitHub's are under https://api.github.com.
+  const mount = new URL(ctx.mountUrl);
+  return `${mount.origin}${url.pathname}${url.search}`;
+}
+
+function parsePositive(raw: string | null): number | undefined {
+  if (raw === null || !/^\d+$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n >= 1 ? n : undefined;
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, n));
+}
+
+/** A strong ETag: the SHA-256 of the JSON body (GitHub's are opaque; any stable hash satisfies RFC 9110). */
+export function etagOf(body: unknown): string {
+  const text = typeof body === "string" ? body : JSON.stringify(body ?? null);
+  return `"${createHash("sha256").update(text).digest("hex")}"`;
+}
+
+/**
+ * Adds `ETag` to a successful GET and answers `304 Not Modified` with an empty body when the
+ * request's `If-None-Match` names it (RFC 9110 §13.1.2; GitHub documents a 304 as free of
+ * primary rate-limit cost: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api).
+ */
+export function conditional(ctx: RouteContext, response: RouteResponse): RouteResponse {
+  if (ctx.method !== "GET" || response.status !== 200) return response;
+  const etag = etagOf(response.body);
+  const headers: Record<string, string> = {
+    ...response.headers,
+    etag,
+    "cache-control": "private, max-age=60, s-maxage=60",
+    vary: "Accept, Authorization, Cookie, X-GitHub-OTP",
+  };
+  if (ifNoneMatchMatches(ctx.headers["if-none-match"], etag)) return { status: 304, headers };
+  return { ...response, headers };
+}
+
+function ifNoneMatchMatches(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const raw = Array.isArray(header) ? header.join(",") : header;
+  // If-None-Match uses the weak comparison (RFC 9110 §13.1.2): a `W/` prefix does not matter.
+  return raw.split(",").some((candidate) => {
+    const c = candidate.trim();
+    return c === "*" || c.replace(/^W\//, "") === etag;
+  });
+}

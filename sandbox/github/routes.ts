@@ -1,0 +1,21 @@
+/**
+ * The GitHub REST subset the sandbox serves, mounted at `/github` so that Octokit's `baseUrl` is
+ * `${baseUrl}/github`. Rate-limit headers and limits are applied by the sandbox server around these routes.
+ */
+import { Router } from "../router.js";
+import { registerAccountRoutes } from "./account-routes.js";
+import { registerAuditLogRoutes } from "./audit-log-routes.js";
+import { registerHookRoutes } from "./hook-routes.js";
+import { registerKeyRoutes } from "./key-routes.js";
+import { registerOAuthAppRoutes } from "./oauth-app-routes.js";
+
+/** The GitHub router (mount `/github`). */
+export function githubRouter(): Router {
+  const router = new Router("/github");
+  registerAccountRoutes(router);
+  registerAuditLogRoutes(router);
+  registerHookRoutes(router);
+  registerKeyRoutes(router);
+  registerOAuthAppRoutes(router);
+  return router;
+}

@@ -1,0 +1,136 @@
+/**
+ * Where the sandbox keeps its world between requests: memory, or a JSON file written atomically
+ * (temp file in the same directory, fsync, rename, fsync of the directory), so a crash or a kill
+ * leaves either the old state or the new one, never a torn file.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { World } from "./world.js";
+
+/** Persistence of one sandbox world. */
+export interface StateStore {
+  /** The persisted world, or undefined when there is none yet. */
+  load(): World | undefined;
+  /** Persists the world as it is now; resolves once it is durable. */
+  save(world: World): Promise<void>;
+  /** Waits for pending writes. */
+  close(): Promise<void>;
+}
+
+/** A state file that exists but cannot be read as a world. */
+export class StateFileError extends Error {
+  override readonly name = "StateFileError";
+}
+
+/** Keeps the world in memory only: the live object is the state. */
+export class MemoryStore implements StateStore {
+  load(): World | undefined {
+    return undefined;
+  }
+  async save(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+/**
+ * Persists the world to a JSON file. Saves are group-committed: a save issued while a write is in
+ * flight waits for the next write, which serializes the world as it is then, so every caller's
+ * change is durable when its promise resolves and a burst of requests costs few writes.
+ */
+export class FileStore implements StateStore {
+  #writing: Promise<void> | null = null;
+  #next: { world: World; done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
+
+  constructor(readonly path: string) {}
+
+  load(): World | undefined {
+    if (!existsSync(this.path)) return undefined;
+    const text = readFileSync(this.path, "utf8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (cause) {
+      throw new StateFileError(`sandbox: state file ${this.path} is not valid JSON; remove it or pass a seed`, { cause });
+    }
+    if (!isWorld(parsed)) throw new StateFileError(`sandbox: state file ${this.path} does not hold a sandbox world; remove it or pass a seed`);
+    return parsed;
+  }
+
+  save(world: World): Promise<void> {
+    if (this.#next) {
+      this.#next.world = world;
+      return this.#next.done;
+    }
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.#next = { world, done, resolve, reject };
+    void this.#drain();
+    return done;
+  }
+
+  async close(): Promise<void> {
+    // Failures were already delivered to the callers of save(); here we only wait for quiet.
+    while (this.#writing || this.#next) {
+      const pending = this.#writing ?? this.#next?.done;
+      if (pending) await Promise.allSettled([pending]);
+    }
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#writing) return;
+    while (this.#next) {
+      const batch = this.#next;
+      this.#next = null;
+      // Serialize now, not at enqueue time: the write includes every change made so far.
+      this.#writing = writeAtomically(this.path, JSON.stringify(batch.world));
+      try {
+        await this.#writing;
+        batch.resolve();
+      } catch (error) {
+        batch.reject(error);
+      } finally {
+        this.#writing = null;
+      }
+    }
+  }
+}
+
+/** Writes `text` to `path` so readers see the old or the new content, never a mix. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const file = await open(temp, "w", 0o600);
+  try {
+    await file.writeFile(text, "utf8");
+    await file.sync();
+  } catch (error) {
+    await file.close();
+    await unlink(temp);
+    throw error;
+  }
+  await file.close();
+  await rename(temp, path);
+  // The rename is durable only once the directory entry is flushed.
+  const dirHandle = await open(dir, "r");
+  try {
+    await dirHandle.sync();
+  } finally {
+    await dirHandle.close();
+  }
+}
+
+/** A structural check that a parsed value is a world (enough to refuse the wrong file). */
+export function isWorld(value: unknown): value is World {
+  if (typeof value !== "object" || value === null) return false;
+  const w = value as Partial<World>;
+  return typeof w.nextId === "number"
+    && typeof w.github === "object" && w.github !== null && Array.isArray(w.github.accounts)
+    && typeof w.bitbucket === "object" && w.bitbucket !== null && Array.isArray(w.bitbucket.users)
+    && Array.isArray(w.oauthApps)
+    && typeof w.buildService === "object" && w.buildService !== null && Array.isArray(w.buildService.links);
+}

@@ -1,0 +1,107 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HttpError } from "../../clients/http-error.js";
+import { JsonHttp, parseRetryAfter } from "../../clients/json-http.js";
+
+/** A loopback server answering from a script: each request takes the next scripted reply (the last repeats). */
+let server: Server;
+let url: string;
+let script: { status: number; headers?: Record<string, string>; body?: unknown; holdMs?: number }[];
+let received: string[];
+let inFlight: number;
+let maxInFlight: number;
+
+beforeEach(async () => {
+  script = [{ status: 200, body: { ok: true } }];
+  received = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  server = createServer((req, res) => {
+    received.push(req.method!);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const reply = script.length > 1 ? script.shift()! : script[0]!;
+    setTimeout(() => {
+      inFlight--;
+      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+      res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+    }, reply.holdMs ?? 0);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+});
+afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function transport(overrides: { retries?: number; concurrency?: number } = {}): { http: JsonHttp; sleeps: number[] } {
+  const sleeps: number[] = [];
+  const http = new JsonHttp({
+    service: "bitbucket",
+    authorization: null,
+    errorDetail: () => null,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...overrides,
+  });
+  return { http, sleeps };
+}
+
+describe.each([503, 429])("a %i answer", (status) => {
+  it("is retried for GET after the server's retry-after", async () => {
+    script = [{ status, headers: { "retry-after": "3" } }, { status: 200, body: { ok: true } }];
+    const { http, sleeps } = transport();
+    expect((await http.request("GET", url)).body).toEqual({ ok: true });
+    expect(sleeps).toEqual([3000]);
+    expect(received).toEqual(["GET", "GET"]);
+  });
+
+  it("is retried for DELETE with exponential backoff when no retry-after is given, then thrown once retries run out", async () => {
+    script = [{ status }];
+    const { http, sleeps } = transport({ retries: 2 });
+    await expect(http.request("DELETE", url)).rejects.toMatchObject({ status, method: "DELETE" });
+    expect(sleeps).toEqual([250, 500]);
+    expect(received).toEqual(["DELETE", "DELETE", "DELETE"]);
+  });
+
+  it("is not retried for POST, which is not idempotent", async () => {
+    script = [{ status, headers: { "retry-after": "1" } }];
+    const { http, sleeps } = transport();
+    await expect(http.request("POST", url, {})).rejects.toBeInstanceOf(HttpError);
+    expect(sleeps).toEqual([]);
+    expect(received).toEqual(["POST"]);
+  });
+});
+
+describe("bounds", () => {
+  it("does not wait for a retry-after beyond the cap", async () => {
+    script = [{ status: 429, headers: { "retry-after": "3600" } }];
+    const { http, sleeps } = transport();
+    await expect(http.request("GET", url)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 3600 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it("does not retry a 4xx other than 429", async () => {
+    script = [{ status: 404 }];
+    const { http, sleeps } = transport();
+    await expect(http.request("GET", url)).rejects.toMatchObject({ status: 404, isGone: true });
+    expect(sleeps).toEqual([]);
+  });
+
+  it("keeps at most `concurrency` requests in flight", async () => {
+    script = [{ status: 200, body: {}, holdMs: 20 }];
+    const { http } = transport({ concurrency: 2 });
+    await Promise.all(Array.from({ length: 6 }, () => http.request("GET", url)));
+    expect(received).toHaveLength(6);
+    expect(maxInFlight).toBe(2);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads delay-seconds and HTTP-dates (RFC 9110 §10.2.3)", () => {
+    expect(parseRetryAfter("120")).toBe(120);
+    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:30 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(30);
+    expect(parseRetryAfter("soon")).toBeNull();
+    expect(parseRetryAfter(null)).toBeNull();
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Both providers serialize the way `dynamic.Resource` serializes them into `__provider`, capture
+ * nothing but the absolute URL of their implementation, and carry no credential even when every
+ * credential env var holds a value.
+ */
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { beforeAll, describe, expect, it } from "vitest";
+import type * as LinkProvider from "../../provider/link-provider.js";
+import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, requireDist, serializeProvider } from "./dist.js";
+import { projectRoot } from "./engine-harness.js";
+
+const require = createRequire(import.meta.url);
+const requireFromString = require("require-from-string") as (code: string) => { handler(): Record<string, unknown> };
+
+/** Distinctive fake credentials, made at run time, in every variable the demo config names. */
+const FAKE: Record<string, string> = Object.fromEntries(
+  [
+    "SOURCELINKS_BUILD_TOKEN",
+    "GITHUB_TOKEN",
+    "BITBUCKET_APP_PASSWORD",
+    "SOURCELINKS_GITHUB_CLIENT_SECRET",
+    "PULUMI_CONFIG",
+  ].map((name) => [name, `fake-${name.toLowerCase()}-${randomBytes(8).toString("hex")}`]),
+);
+
+const cases = [
+  { label: "SourceProviderLink", module: "provider/link-provider.js", exported: "linkProvider", url: "dist/provider/link-methods.js", capture: "LINK_METHODS" },
+  { label: "OrgThirdPartyAccess", module: "provider/org-access-provider.js", exported: "orgAccessProvider", url: "dist/provider/org-access-methods.js", capture: "ORG_ACCESS_METHODS" },
+] as const;
+
+describe.each(cases)("the $label provider, serialized", ({ module, exported, url, capture }) => {
+  let text: string;
+
+  beforeAll(async () => {
+    for (const [name, value] of Object.entries(FAKE)) process.env[name] = value;
+    await ensureBuilt();
+    const loaded = requireDist<Record<string, unknown> & (typeof LinkProvider | typeof OrgAccessProvider)>(module);
+    text = await serializeProvider(loaded[exported] as object);
+  }, BUILD_TIMEOUT_MS);
+
+  it("contains no credential from the environment", () => {
+    for (const value of Object.values(FAKE)) expect(text).not.toContain(value);
+  });
+
+  it("captures only the absolute URL of its implementation", () => {
+    const captures = [...text.matchAll(/with\(\{ ([^}]*)\}\)/g)].map((m) => m[1] ?? "");
+    const names = new Set(captures.flatMap((c) => [...c.matchAll(/(\w+): /g)].map((m) => m[1])));
+    names.delete("this");
+    names.delete("arguments");
+    names.delete("provider");
+    expect([...names]).toEqual([capture]);
+    expect(text).toContain(`${capture}: "file://${projectRoot}${url}"`);
+  });
+
+  it("deserializes, as the host does, into a provider with every method", () => {
+    const provider = requireFromString(text).handler();
+    for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
+      expect(typeof provider[method]).toBe("function");
+    }
+    expect(provider.credentials).toEqual({});
+  });
+});

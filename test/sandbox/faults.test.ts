@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Faults, mulberry32 } from "../../sandbox/faults.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { testGitHubRouter } from "./core-harness.js";
+
+const open: SandboxHandle[] = [];
+afterEach(async () => {
+  while (open.length > 0) await open.pop()!.close();
+});
+
+async function start(): Promise<SandboxHandle> {
+  const sandbox = await startSandbox({ routers: [testGitHubRouter()] });
+  open.push(sandbox);
+  return sandbox;
+}
+
+async function statuses(sandbox: SandboxHandle, path: string, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await fetch(`${sandbox.baseUrl}${path}`)).status);
+  return out;
+}
+
+describe("fault injection", () => {
+  it("adds latency to matching requests only: a delayed request finishes after a later, undelayed one", async () => {
+    const sandbox = await start();
+    sandbox.injectFault({ latencyMs: 300, match: { pathPrefix: "/github/_test/items/slow" } });
+    const order: string[] = [];
+    const delayed = fetch(`${sandbox.baseUrl}/github/_test/items/slow`).then(() => order.push("delayed"));
+    await new Promise((r) => setTimeout(r, 20));
+    const quick = fetch(`${sandbox.baseUrl}/github/_test/items/quick`).then(() => order.push("quick"));
+    await Promise.all([delayed, quick]);
+    expect(order).toEqual(["quick", "delayed"]);
+  });
+
+  it("is deterministic with a seed: the same seed gives the same sequence of errors", async () => {
+    const a = await start();
+    const b = await start();
+    for (const s of [a, b]) s.injectFault({ errorRate: 0.5, errorStatus: 502, seed: 42 });
+    const seqA = await statuses(a, "/github/_test/etag", 20);
+    const seqB = await statuses(b, "/github/_test/etag", 20);
+    expect(seqA).toEqual(seqB);
+    expect(new Set(seqA)).toEqual(new Set([200, 502]));
+  });
+
+  it("answers injected errors in the service's error shape and counts them as injected rejections", async () => {
+    const sandbox = await start();
+    sandbox.injectFault({ errorRate: 1, errorStatus: 503, match: { service: "build-service" } });
+    const res = await fetch(`${sandbox.baseUrl}/build/api/build/v1/acme/links/`, { headers: { authorization: `Bearer ${sandbox.env.SOURCELINKS_BUILD_TOKEN}` } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ detail: "sandbox: injected 503" });
+    expect((await fetch(`${sandbox.baseUrl}/github/_test/etag`)).status).toBe(200);
+    expect(sandbox.counters().rejections.injected).toBe(1);
+  });
+
+  it("applies to the next `count` matching requests only", async () => {
+    const sandbox = await start();
+    sandbox.injectFault({ errorRate: 1, count: 2, match: { method: "GET", service: "github" } });
+    expect(await statuses(sandbox, "/github/_test/etag", 4)).toEqual([500, 500, 200, 200]);
+  });
+
+  it("injects GitHub-style secondary rate limits with retry-after", async () => {
+    const sandbox = await start();
+    sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 2, seed: 7, count: 1 });
+    const res = await fetch(`${sandbox.baseUrl}/github/_test/etag`);
+    expect([403, 429]).toContain(res.status);
+    expect(res.headers.get("retry-after")).toBe("2");
+    expect(((await res.json()) as { message: string }).message).toContain("You have exceeded a secondary rate limit");
+  });
+
+  it("injects timeouts: the connection is dropped without an answer", async () => {
+    const sandbox = await start();
+    sandbox.injectFault({ timeoutRate: 1, timeoutMs: 50, count: 1 });
+    await expect(fetch(`${sandbox.baseUrl}/github/_test/etag`)).rejects.toThrow();
+    expect((await fetch(`${sandbox.baseUrl}/github/_test/etag`)).status).toBe(200);
+  });
+
+  it("never touches the admin API", async () => {
+    const sandbox = await start();
+    sandbox.injectFault({ errorRate: 1 });
+    expect((await fetch(`${sandbox.baseUrl}/_sandbox/counters`)).status).toBe(200);
+  });
+});
+
+describe("Faults", () => {
+  it("draws disjoint outcomes by rate, in order timeout, rate limit, error", () => {
+    const faults = new Faults();
+    faults.add({ timeoutRate: 0.2, rateLimitRate: 0.3, errorRate: 0.5, seed: 1 });
+    const kinds = new Set(Array.from({ length: 200 }, () => faults.decide("github", "GET", "/github/x").outcome.kind));
+    expect(kinds).toEqual(new Set(["timeout", "rate-limit", "error"]));
+  });
+
+  it("mulberry32 is a pure function of its seed", () => {
+    const a = mulberry32(9);
+    const b = mulberry32(9);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+  });
+});
