@@ -1,12 +1,10 @@
 /**
- * `check()` for both resources: the YAML's JSON schema (schema/sourcelinks.schema.json, exported by
- * config/schema-validator.ts, the definitions the config loader validates files with) applied to one link or org access entry, plus
- * the cross-field rules a single resource can see. Failures are `CheckFailure {property, reason}`
+ * `check()` for both resources: one link or org access entry checked exactly as the config loader
+ * checks YAML (config/check-entry.ts: the JSON schema and the team rule, the same messages), plus
+ * the build service and provider settings a single resource needs. Failures are `CheckFailure {property, reason}`
  * with Pulumi property paths (`repositories[1]`, `onRevoke.webhooks`).
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import { configSchema } from "../config/schema-validator.js";
-import type { LinkSpec } from "../config/types.js";
+import { checkLinkInput, checkOrgAccessInput, type EntryFailure } from "../config/index.js";
 import type { OrgThirdPartyAccessInputs, SourceProviderLinkInputs, WorldSettings } from "./properties.js";
 
 /** One reason the engine must not proceed with these inputs (Pulumi's `CheckFailure`). */
@@ -19,58 +17,6 @@ const LINK_KEYS = ["name", "namespace", "team", "provider", "account", "serviceA
 const ORG_KEYS = ["org", "provider", "app", "access"] as const;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
-interface Validators {
-  link: ValidateFunction;
-  orgAccess: ValidateFunction;
-}
-
-let compiled: Validators | null = null;
-
-/** Compiles the two definitions once per process. */
-function validators(): Validators {
-  if (compiled !== null) return compiled;
-  const id = configSchema.$id;
-  // validateSchema: false, as config/schema-validator.ts: the schema is checked against the 2020-12
-  // meta-schema by the config tests. No useDefaults: check() reports, it does not fill in.
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false });
-  ajv.addSchema(configSchema, id);
-  const get = (pointer: string): ValidateFunction => {
-    const fn = ajv.getSchema(`${id}#${pointer}`);
-    if (fn === undefined) throw new Error(`sourcelinks: schema/sourcelinks.schema.json has no ${pointer}`);
-    return fn;
-  };
-  compiled = { link: get("/$defs/link"), orgAccess: get("/$defs/orgAccess") };
-  return compiled;
-}
-
-/** `/repositories/1` → `repositories[1]`, under an optional prefix. */
-function propertyPath(instancePath: string, prefix = ""): string {
-  let path = prefix;
-  for (const part of instancePath.split("/").slice(1)) {
-    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
-    path += /^\d+$/.test(key) ? `[${key}]` : path === "" ? key : `.${key}`;
-  }
-  return path;
-}
-
-function schemaFailures(errors: ErrorObject[] | null | undefined, prefix = ""): InputFailure[] {
-  return (errors ?? []).map((e) => {
-    if (e.keyword === "additionalProperties") {
-      const extra = String((e.params as { additionalProperty?: unknown }).additionalProperty);
-      return { property: propertyPath(`${e.instancePath}/${extra}`, prefix), reason: "is not a known property" };
-    }
-    if (e.keyword === "required") {
-      const missing = String((e.params as { missingProperty?: unknown }).missingProperty);
-      return { property: propertyPath(`${e.instancePath}/${missing}`, prefix), reason: "is required" };
-    }
-    if (e.keyword === "enum") {
-      const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-      return { property: propertyPath(e.instancePath, prefix), reason: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` };
-    }
-    return { property: propertyPath(e.instancePath, prefix), reason: e.message ?? "is invalid" };
-  });
-}
-
 function pick(source: object, keys: readonly string[]): Record<string, unknown> {
   const record = source as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -78,18 +24,21 @@ function pick(source: object, keys: readonly string[]): Record<string, unknown> 
   return out;
 }
 
-/** The link's own schema and its cross-field rules. */
+/** `account` under `links[1]` → `links[1].account`; `[0]` → `links[1][0]`; `` → `links[1]`. */
+function under(prefix: string, property: string): string {
+  if (prefix === "") return property;
+  if (property === "") return prefix;
+  return property.startsWith("[") ? `${prefix}${property}` : `${prefix}.${property}`;
+}
+
+function prefixed(failures: readonly EntryFailure[], prefix: string): InputFailure[] {
+  return failures.map((f) => ({ property: under(prefix, f.property), reason: f.reason }));
+}
+
+/** The link's own properties, checked as the YAML loader checks a link (schema and the team rule). */
 function linkFailures(link: Record<string, unknown>, prefix = ""): InputFailure[] {
-  const validate = validators().link;
-  const failures = validate(link) ? [] : schemaFailures(validate.errors, prefix);
-  const spec = link as Partial<LinkSpec>;
-  if (spec.team !== undefined && spec.serviceAccount !== true) {
-    failures.push({
-      property: propertyPath("/serviceAccount", prefix),
-      reason: `team link "${spec.name ?? ""}" (team ${spec.team}) must use a service account: set serviceAccount: true and link the team's service account, not a person`,
-    });
-  }
-  return failures;
+  const result = checkLinkInput(link);
+  return result.ok ? [] : prefixed(result.failures, prefix);
 }
 
 /** Build service and provider settings a resource of `provider` needs (env var NAMES, URLs). */
@@ -139,9 +88,8 @@ export function checkLinkInputs(inputs: SourceProviderLinkInputs): InputFailure[
 
 /** Validates `OrgThirdPartyAccess` inputs. */
 export function checkOrgAccessInputs(inputs: OrgThirdPartyAccessInputs): InputFailure[] {
-  const validate = validators().orgAccess;
-  const own = pick(inputs, ORG_KEYS);
-  const failures = validate(own) ? [] : schemaFailures(validate.errors);
+  const own = checkOrgAccessInput(pick(inputs, ORG_KEYS));
+  const failures = own.ok ? [] : prefixed(own.failures, "");
   if (!Array.isArray(inputs.links)) {
     failures.push({ property: "links", reason: "must be a list of links (may be empty)" });
   } else {

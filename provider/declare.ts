@@ -9,7 +9,7 @@
  * ```
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { loadConfigFiles } from "../config/load.js";
+import { loadConfigFiles } from "../config/index.js";
 import type { SourcelinksConfig } from "../config/types.js";
 import { OrgThirdPartyAccess, SourceProviderLink } from "./resources.js";
 

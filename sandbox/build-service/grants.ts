@@ -31,14 +31,3 @@ export function issueGrant(world: World, provider: BuildServiceLinkState["provid
   }
   return token;
 }
-
-/** Whether the link's grant token is still live on the provider (not revoked by the user or the app owner). */
-export function grantIsLive(world: World, link: BuildServiceLinkState): boolean {
-  const token = link.grantToken;
-  if (token === null) return false;
-  if (link.provider === "github") {
-    return world.github.tokens.some((t) => t.token === token && !t.revoked);
-  }
-  const user = world.bitbucket.users.find((u) => u.username === link.account);
-  return user?.grants.some((g) => g.accessToken === token && !g.revoked) ?? false;
-}

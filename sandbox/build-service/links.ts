@@ -8,7 +8,7 @@ import type { RouteContext, RouteHandler, RouteResponse } from "../router.js";
 import { json } from "../router.js";
 import type { BuildServiceLinkState, World } from "../world.js";
 import { authorize } from "./auth.js";
-import { accountExists, grantIsLive, issueGrant, oauthAppFor } from "./grants.js";
+import { accountExists, issueGrant, oauthAppFor } from "./grants.js";
 import { detail, linkWire, listEnvelope, notFound, pageParams } from "./wire.js";
 
 const PROVIDERS = ["github", "bitbucket"] as const;
@@ -96,10 +96,14 @@ export const deleteLink = withLink((_ctx, link) => {
   return { status: 204 };
 });
 
-/** `GET /{namespace}/links/{id}/credentials/`: the grant's access token, 404 when none is held or it was revoked. */
+/**
+ * `GET /{namespace}/links/{id}/credentials/`: the token the link holds, 404 when it holds none. A token
+ * revoked on the provider is still returned: the service learns of a revocation only by using the token,
+ * so the app owner checks it with the provider (`POST /applications/{client_id}/token`).
+ */
 export const getCredentials = withLink((ctx, link) => {
   const app = oauthAppFor(ctx.world, link.provider);
-  if (!app || link.grantToken === null || !grantIsLive(ctx.world, link)) return notFound();
+  if (!app || link.grantToken === null) return notFound();
   const body: LinkCredentialsWire = { provider: link.provider, client_id: app.clientId, access_token: link.grantToken };
   return json(200, body);
 });

@@ -90,8 +90,8 @@ describe("SourceProviderLink on GitHub: the team link acme-builds", () => {
     const checked = await host.check(urn, {}, inputs({ serviceAccount: false }));
     expect(checked.failures).toEqual([
       {
-        property: "serviceAccount",
-        reason: 'team link "acme-builds" (team ci) must use a service account: set serviceAccount: true and link the team\'s service account, not a person',
+        property: "team",
+        reason: `sets team "ci" but serviceAccount is not true: a team link must use a service account (set serviceAccount: true and account to the service account's login)`,
       },
     ]);
   });

@@ -97,7 +97,7 @@ describe("diff of a SourceProviderLink", () => {
     ["repositories", { repositories: ["acme/api", "acme/web"] }],
     ["onRevoke", { onRevoke: { webhooks: "keep", deployKeys: "delete" } }],
     ["providerVersion", { providerVersion: "0.2.0" }],
-  ] as const)("changes %s in place", async (_key, change) => {
+  ] satisfies [string, Partial<SourceProviderLinkInputs>][])("changes %s in place", async (_key, change) => {
     await expect(diffLink("acme/github/team:ci", outputs(teamLink), inputs(teamLink, change))).resolves.toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 

@@ -124,9 +124,18 @@ describe("reconciling the demo world", () => {
     }
   });
 
+  it("verifies by API, on a later refresh, a grant it revoked: no manual step is left", async () => {
+    const ctx = context();
+    await reconcileLink(ctx, link("legacy-builds"));
+    const observed = await observeLink(ctx, link("legacy-builds"));
+    expect(observed.providerGrant).toBe("revoked");
+    expect(observed.pendingManualSteps).toEqual([]);
+  });
+
   it("reports a revoked link's unverifiable grant as a manual check once the service no longer holds its token", async () => {
     const ctx = context();
     await reconcileLink(ctx, link("legacy-builds"));
+    for (const record of sandbox.world().buildService.links) if (record.account === "legacy-builder") record.grantToken = null;
     const observed = await observeLink(ctx, link("legacy-builds"));
     expect(observed.providerGrant).toBe("unverifiable");
     expect(observed.pendingManualSteps.map((s) => [s.id, s.url])).toEqual([["revoke-grant:github:legacy-builder", "https://github.com/settings/applications"]]);

@@ -1,0 +1,74 @@
+/**
+ * `npm start`: the main job on the embedded sandbox. Starts the sandbox in-process with the demo
+ * world, then drives the built CLI exactly as a user would (separate processes, the sandbox's env):
+ * validate → check --live → plan → apply → plan --detailed-exitcode → check --live.
+ * Exits 0 only when every step answered as the demo world promises.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { startSandbox } from "../sandbox/server.js";
+import { SANDBOX_ENV_KEYS } from "../sandbox/env.js";
+
+const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CONFIG = "examples/basic/sourcelinks.yaml";
+
+/** One CLI run of the demo and the exit code it must end with. */
+interface DemoStep {
+  why: string;
+  args: string[];
+  expect: number;
+}
+
+const STEPS: DemoStep[] = [
+  { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
+  { why: "Check the live world against the policies: the revoked link's webhooks are still there", args: ["check", CONFIG, "--live"], expect: 3 },
+  { why: "Plan: what apply would do, read from the live world", args: ["plan", CONFIG], expect: 0 },
+  { why: "Apply the plan through the same operations the Pulumi provider uses", args: ["apply", CONFIG, "--yes"], expect: 0 },
+  { why: "Plan again: nothing left to do", args: ["plan", CONFIG, "--detailed-exitcode"], expect: 0 },
+  { why: "Check again: no violation left", args: ["check", CONFIG, "--live"], expect: 0 },
+];
+
+/** Runs the CLI in a child process (never synchronously: the sandbox serves from this event loop). */
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/** The environment a user of the sandbox has: theirs, minus any real credentials, plus the sandbox's. */
+function sandboxEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of SANDBOX_ENV_KEYS) delete out[key];
+  return { ...out, ...env, NO_COLOR: "1" };
+}
+
+async function main(): Promise<number> {
+  const sandbox = await startSandbox();
+  const env = sandboxEnvironment(sandbox.env);
+  console.log(`sourcelinks demo: the build service, GitHub and Bitbucket are faked on ${sandbox.baseUrl}`);
+  let failures = 0;
+  try {
+    for (const [i, step] of STEPS.entries()) {
+      console.log(`\n── ${i + 1}/${STEPS.length} ${step.why}\n$ sourcelinks ${step.args.join(" ")}`);
+      const code = await runCli(step.args, env);
+      if (code !== step.expect) {
+        failures++;
+        console.log(`!! exit code ${code}, expected ${step.expect}`);
+      } else {
+        console.log(`(exit ${code}, as expected)`);
+      }
+    }
+    const legacy = sandbox.world().github.repos.filter((r) => r.name.startsWith("legacy-"));
+    const foreign = legacy.flatMap((r) => r.hooks).filter((h) => h.config.url.startsWith("https://ci.acme.example/"));
+    console.log(`\nForeign webhooks still on the legacy repositories: ${foreign.length} of ${legacy.length} (never touched).`);
+  } finally {
+    await sandbox.close();
+  }
+  console.log(failures === 0 ? "\nDemo finished: every step answered as expected." : `\nDemo finished with ${failures} unexpected answer(s).`);
+  return failures === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
