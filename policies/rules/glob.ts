@@ -1,30 +1,21 @@
-// A tiny glob matcher for webhook URLs, deploy key titles and repository allowlists: `*` matches any
-// run of characters except `/`, so `https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/`
-// matches exactly one `<uuid>` segment; every other character is literal. Pure; each glob compiles once.
+// Glob matching for the rules: webhook URLs and repository allow-lists. The semantics (`*` matches
+// any run of characters except `/`, everything else literal) are the clients' URL patterns, so the
+// rules and the clients always agree on which webhooks belong to the build service.
+import { compileUrlPatterns, type PatternMatcher } from "../../clients/webhook-patterns.js";
+import { DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../config/defaults.js";
 
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, PatternMatcher>();
 
-/** The anchored regular expression for one glob. */
-export function globToRegExp(glob: string): RegExp {
-  const cached = compiled.get(glob);
-  if (cached) return cached;
-  const body = glob
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join("[^/]*");
-  const re = new RegExp(`^${body}$`);
-  compiled.set(glob, re);
-  return re;
-}
-
-/** Whether `value` matches at least one of `globs`. */
+/** Whether `value` matches at least one of `globs`; each list compiles once. */
 export function matchesAny(value: string, globs: readonly string[]): boolean {
-  return globs.some((g) => globToRegExp(g).test(value));
+  const key = JSON.stringify(globs);
+  let matcher = compiled.get(key);
+  if (!matcher) {
+    matcher = compileUrlPatterns(globs);
+    compiled.set(key, matcher);
+  }
+  return matcher.matchesAny(value);
 }
 
 /** Webhook URL patterns of `docker-hub` (design.md §1), used when neither config nor policy config names any. */
-export const DEFAULT_WEBHOOK_URL_PATTERNS: readonly string[] = [
-  "https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/",
-  "https://registry.hub.docker.com/hooks/github",
-  "https://registry.hub.docker.com/hooks/bitbucket",
-];
+export const DEFAULT_WEBHOOK_URL_PATTERNS: readonly string[] = DOCKER_HUB_WEBHOOK_URL_PATTERNS;

@@ -3,4 +3,4 @@ export * from "./types.js";
 export * from "./evaluate.js";
 export * from "./from-config.js";
 export { rules, ruleList } from "./registry.js";
-export { DEFAULT_WEBHOOK_URL_PATTERNS, matchesAny, globToRegExp } from "./glob.js";
+export { DEFAULT_WEBHOOK_URL_PATTERNS, matchesAny } from "./glob.js";
