@@ -19,6 +19,8 @@ export interface BenchClientOptions {
   etagCacheFile?: string;
   /** Pace GitHub's secondary budgets on this time scale (GitHub seconds per real second); absent: concurrency only. */
   pacedTimeScale?: number;
+  /** Budgets other than github.com's documented ones, when the server enforces others (tests). */
+  budgets?: { endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
 }
 
 /** An operation context for `config` in `env`, built from the real clients. */
@@ -36,7 +38,7 @@ export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, 
     apiUrl: github.apiUrl,
     token: github.token,
     concurrency: options.concurrency,
-    pacing: { budgets: true, timeScale: options.pacedTimeScale },
+    pacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale },
     ...(etagCache ? { etagCache } : {}),
   });
   const base = ctx.clients;

@@ -54,8 +54,10 @@ export interface Floor {
 export const FLOOR_FORMULA =
   "floor = max( max_b (ceil(points_b / limit_b) - 1) * window_b / timeScale + latency, requests * latency / maxConcurrent ); " +
   "budgets b: each endpoint (GET 1 point, POST/PATCH/PUT/DELETE 5; 900 per GitHub minute), content-creating requests (80 per GitHub minute), " +
-  "primary points (per GitHub hour; a 304 costs none). rateFloor = the same with points_b / limit_b * window_b (issue 6's form).";
+  "primary points (per GitHub hour; a 304 costs none). rateFloor = the same with points_b / limit_b * window_b for secondary budgets (issue 6's form). " +
+  "An apply is two phases (the revoke guard of design.md §6 needs the whole plan before anything is deleted): its floor is the observe floor plus the execute floor.";
 
+const PRIMARY = "primary points";
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
 /**
@@ -78,13 +80,14 @@ export function computeFloor(needs: readonly EndpointNeed[], limits: FloorLimits
   };
   for (const need of needs) term(`secondary: ${need.endpoint}`, need.requests * (WRITE_METHODS.has(need.method) ? 5 : 1), limits.endpointPointsPerMinute, 60);
   term("secondary: content-creating requests", needs.filter((n) => WRITE_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0), limits.contentCreatingPerMinute, 60);
-  if (!primaryFree) term("primary points", needs.reduce((s, n) => s + n.requests, 0), limits.primaryPointsPerHour, 3600);
+  if (!primaryFree) term(PRIMARY, needs.reduce((s, n) => s + n.requests, 0), limits.primaryPointsPerHour, 3600);
 
   const requests = needs.reduce((s, n) => s + n.requests, 0);
   const latency = latencyMs / 1000;
   const concurrencyBoundSeconds = (requests * latency) / limits.maxConcurrent;
   const worst = terms.reduce<FloorTerm | null>((w, t) => (w === null || t.burstGitHubSeconds > w.burstGitHubSeconds ? t : w), null);
-  const worstRate = Math.max(0, ...terms.map((t) => t.rateGitHubSeconds));
+  // The primary budget is a bucket granted whole each hour, so only its burst form bounds one run.
+  const worstRate = Math.max(0, ...terms.map((t) => (t.budget === PRIMARY ? t.burstGitHubSeconds : t.rateGitHubSeconds)));
   const limited = (worst?.burstGitHubSeconds ?? 0) / timeScale + latency;
   return {
     seconds: Math.max(limited, concurrencyBoundSeconds),
@@ -92,6 +95,18 @@ export function computeFloor(needs: readonly EndpointNeed[], limits: FloorLimits
     binding: limited >= concurrencyBoundSeconds && worst ? worst.budget : "concurrency",
     terms,
     concurrencyBoundSeconds,
+    formula: FLOOR_FORMULA,
+  };
+}
+
+/** The floor of two phases run one after the other: the sum, since neither phase alone can beat its own floor. */
+export function sequentialFloor(first: Floor, second: Floor): Floor {
+  return {
+    seconds: first.seconds + second.seconds,
+    rateSeconds: first.rateSeconds + second.rateSeconds,
+    binding: `${first.binding} then ${second.binding}`,
+    terms: [...first.terms, ...second.terms],
+    concurrencyBoundSeconds: first.concurrencyBoundSeconds + second.concurrencyBoundSeconds,
     formula: FLOOR_FORMULA,
   };
 }

@@ -33,15 +33,15 @@ export function linkRepositories(shape: ScaleShape, i: number): string[] {
 export interface ScaleConfigOptions {
   /** Only the first N links are declared (default: all). */
   declare?: number;
-  /** The first N links are declared `revoked`, deleting their webhooks and keeping their deploy keys. */
-  revoke?: number;
+  /** Every Nth link (0, N, 2N…) is declared `revoked`, deleting its webhooks and keeping its deploy keys. */
+  revokeEvery?: number;
   /** Names `clientSecretEnv`, so observing a link also checks its grant with `POST /applications/{id}/token`. */
   checkGrants?: boolean;
 }
 
 /**
  * YAML of the desired state of a scale world: every link linked as generated (so a refresh finds
- * nothing to change), except the first `revoke` links, which are to be revoked.
+ * nothing to change), except every `revokeEvery`th link, which is to be revoked.
  */
 export function scaleConfigText(shape: ScaleShape, options: ScaleConfigOptions = {}): string {
   const secret = options.checkGrants ? ", clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET" : "";
@@ -60,9 +60,8 @@ export function scaleConfigText(shape: ScaleShape, options: ScaleConfigOptions =
     "links:",
   ];
   const declared = Math.min(options.declare ?? shape.links, shape.links);
-  const revoke = options.revoke ?? 0;
   for (let i = 0; i < declared; i++) {
-    const revoked = i < revoke;
+    const revoked = isRevoked(i, options.revokeEvery);
     lines.push(
       `  - name: scale-link-${i}`,
       `    namespace: ${SCALE_NAMESPACE}`,
@@ -75,6 +74,11 @@ export function scaleConfigText(shape: ScaleShape, options: ScaleConfigOptions =
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Whether link `i` is declared revoked when every `revokeEvery`th link is. */
+export function isRevoked(i: number, revokeEvery: number | undefined): boolean {
+  return revokeEvery !== undefined && i % revokeEvery === 0;
 }
 
 /** YAML of a valid config with `count` links over two repositories each, for timing `validate`. */

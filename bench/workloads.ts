@@ -18,6 +18,9 @@ export interface RefreshSummary {
 
 /** What an apply did. */
 export interface ApplySummary extends RefreshSummary {
+  /** Real seconds observing every link, then executing the plans. */
+  observeSeconds: number;
+  executeSeconds: number;
   plannedSteps: number;
   doneSteps: number;
   skippedSteps: number;
@@ -56,14 +59,21 @@ export async function naiveListing(ctx: OperationContext, specs: readonly LinkSp
   return summary;
 }
 
-/** An apply: observe every link, plan each, and execute the plans that have steps. */
+/**
+ * An apply as the CLI runs one: observe every link, plan each, then execute the plans that have steps.
+ * The phases do not overlap: `apply`'s revoke guard (design.md §6) judges the whole plan first.
+ */
 export async function apply(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<ApplySummary> {
+  const started = performance.now();
   const observed = await observeLinks(ctx, specs);
   const plans = specs.map((spec, i) => planLink(spec, observed[i]!, ctx)).filter((plan) => plan.steps.length > 0);
+  const planned = performance.now();
   const results = await mapLimit(plans, APPLY_CONCURRENCY, (plan) => executePlan(ctx, plan));
   const failed = results.filter((r) => r.failed !== null);
   return {
     ...summarize(observed),
+    observeSeconds: (planned - started) / 1000,
+    executeSeconds: (performance.now() - planned) / 1000,
     plannedSteps: plans.reduce((n, p) => n + p.steps.length, 0),
     doneSteps: results.reduce((n, r) => n + r.done.length, 0),
     skippedSteps: results.reduce((n, r) => n + r.skipped.length, 0),

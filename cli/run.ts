@@ -5,7 +5,7 @@
  */
 import type { LinkSpec, LoadedConfig, OrgAccessSpec, SourceLocation } from "../config/types.js";
 import type { ObservedLink, ObservedOrgAccess, ResourcePlan } from "../reconcile/model.js";
-import { observeLink, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../reconcile/operations.js";
+import { linkObserver, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../reconcile/operations.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "./concurrency.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -72,8 +72,10 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   let finished = 0;
   const tick = (what: string): void => io.progress(`observed ${++finished}/${total}: ${what}`);
 
+  // One observer for the run: each namespace's build-service links are listed once, not once per link.
+  const observeLink = linkObserver(ctx);
   const linkResults = await settleAll(links, DEFAULT_CONCURRENCY, async (spec) => {
-    const observed = await observeLink(ctx, spec);
+    const observed = await observeLink(spec);
     tick(`link ${spec.name}`);
     return observed;
   });

@@ -25,10 +25,11 @@ export function observeLink(ctx: OperationContext, spec: LinkSpec): Promise<Obse
 }
 
 /**
- * Observes many links, listing each namespace's build-service links once rather than once per link
- * (a namespace with 1,000 links is 10 pages per listing). Results are in `specs` order.
+ * An observer of many links that lists each namespace's build-service links once, however many of
+ * its links it observes (a namespace with 1,000 links is 10 pages per listing). Use one per run:
+ * the listings are not refreshed.
  */
-export function observeLinks(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<ObservedLink[]> {
+export function linkObserver(ctx: OperationContext): (spec: LinkSpec) => Promise<ObservedLink> {
   const bs = ctx.clients.buildService;
   const listings = new Map<string, Promise<BuildServiceLinkWire[]>>();
   const list = (namespace: string): Promise<BuildServiceLinkWire[]> => {
@@ -39,7 +40,12 @@ export function observeLinks(ctx: OperationContext, specs: readonly LinkSpec[]):
     }
     return listing;
   };
-  return mapLimit(specs, LINK_CONCURRENCY, (spec) => observeWith(ctx, spec, bs && (() => list(spec.namespace))));
+  return (spec) => observeWith(ctx, spec, bs && (() => list(spec.namespace)));
+}
+
+/** Observes many links through one `linkObserver`. Results are in `specs` order. */
+export function observeLinks(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<ObservedLink[]> {
+  return mapLimit(specs, LINK_CONCURRENCY, linkObserver(ctx));
 }
 
 async function observeWith(ctx: OperationContext, spec: LinkSpec, listLinks: (() => Promise<BuildServiceLinkWire[]>) | null): Promise<ObservedLink> {

@@ -4,9 +4,9 @@
  * retries included, is paced and revalidated. Called lazily by the clients, never at module load.
  */
 import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
+import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
+import { passThroughGroup, RetryScheduler } from "./throttle-schedulers.js";
 import { Octokit } from "@octokit/rest";
-import Bottleneck from "bottleneck";
 import type { EtagCache } from "../etag-cache.js";
 import type { Pacer } from "../pacer.js";
 import { endpointKey } from "./endpoint-key.js";
@@ -39,14 +39,15 @@ export interface OctokitSetup {
 export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
   const log = safeLogger(setup.logger, setup.secrets);
   // The throttling plugin's default groups serialize writes one per second and cap reads at 10 in
-  // flight; the pacer does both better, so the plugin's groups are left unbounded and it only retries.
-  const unbounded = () => new Bottleneck.Group({ maxConcurrent: null, minTime: 0 });
+  // flight, and Bottleneck's queueing alone caps throughput; the pacer admits requests instead, and
+  // the plugin only recognises rate-limit answers and retries them (see throttle-schedulers.ts).
   const throttle = {
-    global: unbounded(),
-    auth: unbounded(),
-    write: unbounded(),
-    search: unbounded(),
-    notifications: unbounded(),
+    global: passThroughGroup(),
+    auth: passThroughGroup(),
+    write: passThroughGroup(),
+    search: passThroughGroup(),
+    notifications: passThroughGroup(),
+    retryLimiter: new RetryScheduler(),
     retryAfterBaseValue: setup.retryAfterBaseMs,
     onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
       log.warn(`github: primary rate limit reached on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
@@ -63,7 +64,8 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
     auth: setup.token,
     userAgent: setup.userAgent,
     log,
-    throttle,
+    // The plugin's types name Bottleneck's classes; it calls only `key().schedule`, `schedule` and `on`.
+    throttle: throttle as unknown as ThrottlingOptions,
     retry: {
       // Rate-limit answers (403, 429) belong to the throttling plugin, which honors retry-after.
       doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
