@@ -4,12 +4,10 @@
  * `__provider`; `require()` of the ESM build (Node ≥ 20.19) bypasses the transform, so the
  * provider, its `import.meta.url` and its `import()` calls are exactly those of a real program.
  */
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
 import type * as ConfigLoad from "../../config/load.js";
 import type { SourcelinksConfig } from "../../config/types.js";
 import type * as ProviderIndex from "../../provider/index.js";
@@ -19,55 +17,12 @@ import type { OrgThirdPartyAccessInputs, SourceProviderLinkInputs } from "../../
 import { projectRoot, type PropertyMap, providerKey } from "./engine-harness.js";
 
 const require = createRequire(import.meta.url);
-const SOURCE_DIRS = ["provider", "reconcile", "clients", "config"];
-const ENTRY = join(projectRoot, "dist/provider/index.js");
-const LOCK = join(projectRoot, "dist/.provider-test-build.lock");
-
-function newestSource(): number {
-  let newest = statSync(join(projectRoot, "index.ts")).mtimeMs;
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  for (const dir of SOURCE_DIRS) walk(join(projectRoot, dir));
-  return newest;
-}
-
-function isFresh(): boolean {
-  return existsSync(ENTRY) && existsSync(join(projectRoot, "dist/index.js")) && statSync(ENTRY).mtimeMs >= newestSource();
-}
-
 /** Timeout for a hook that may compile dist/ (a cold `tsc -p .` takes tens of seconds on a busy machine). */
 export const BUILD_TIMEOUT_MS = 240_000;
 
-/**
- * Runs `tsc -p .` when dist/ is missing or older than the sources. tsc emits even when another
- * part of the tree has type errors, so only a missing output is a failure. A lock directory keeps
- * test files running in parallel from compiling over each other.
- */
-export async function ensureBuilt(): Promise<void> {
-  if (isFresh()) return;
-  mkdirSync(join(projectRoot, "dist"), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      if (isFresh()) return;
-    }
-  }
-  try {
-    if (!isFresh()) {
-      await promisify(execFile)(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "."], { cwd: projectRoot }).catch(() => undefined);
-    }
-    if (!existsSync(ENTRY)) throw new Error("npx tsc -p . produced no dist/provider/index.js");
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
+/** Compiles the provider and the root program when dist/ is missing or stale (see test/support/ensure-built.ts). */
+export function ensureBuilt(): Promise<void> {
+  return ensureBuiltOutputs(["dist/provider/index.js", "dist/index.js"]);
 }
 
 /** Loads a compiled module natively (see the file comment). */
