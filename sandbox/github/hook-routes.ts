@@ -91,11 +91,10 @@ export function registerHookRoutes(router: Router): void {
       "GET",
       `${base}/:hook_id`,
       authed((ctx, caller) => {
-        const owner = resolve(ctx, caller);
-        if (!owner.ok) return owner.response;
-        const hook = findHook(owner.value.hooks(), ctx.params.hook_id);
-        if (!hook) return notFound();
-        return conditional(ctx, { status: 200, body: hookWire(ctx.mountUrl, owner.value.scope, hook) });
+        const found = resolveHook(resolve, ctx, caller);
+        if (!found.ok) return found.response;
+        const { owner, hook } = found.value;
+        return conditional(ctx, { status: 200, body: hookWire(ctx.mountUrl, owner.scope, hook) });
       }),
     );
 
@@ -103,14 +102,13 @@ export function registerHookRoutes(router: Router): void {
       "PATCH",
       `${base}/:hook_id`,
       authed((ctx, caller) => {
-        const owner = resolve(ctx, caller);
-        if (!owner.ok) return owner.response;
-        const hook = findHook(owner.value.hooks(), ctx.params.hook_id);
-        if (!hook) return notFound();
+        const found = resolveHook(resolve, ctx, caller);
+        if (!found.ok) return found.response;
+        const { owner, hook } = found.value;
         const parsed = parseHookInput(ctx.body, hook);
         if (!parsed.ok) return parsed.response;
         Object.assign(hook, parsed.value, { updated_at: timestamp() });
-        return { status: 200, body: hookWire(ctx.mountUrl, owner.value.scope, hook) };
+        return { status: 200, body: hookWire(ctx.mountUrl, owner.scope, hook) };
       }),
     );
 
@@ -118,16 +116,23 @@ export function registerHookRoutes(router: Router): void {
       "DELETE",
       `${base}/:hook_id`,
       authed((ctx, caller) => {
-        const owner = resolve(ctx, caller);
-        if (!owner.ok) return owner.response;
-        const hooks = owner.value.hooks();
-        const hook = findHook(hooks, ctx.params.hook_id);
-        if (!hook) return notFound();
-        hooks.splice(hooks.indexOf(hook), 1);
+        const found = resolveHook(resolve, ctx, caller);
+        if (!found.ok) return found.response;
+        const hooks = found.value.owner.hooks();
+        hooks.splice(hooks.indexOf(found.value.hook), 1);
         return { status: 204 };
       }),
     );
   }
+}
+
+/** The owner and the hook `:hook_id` names, or the response that refuses the request (404 for an unknown id). */
+function resolveHook(resolve: OwnerResolver, ctx: RouteContext, caller: Caller): Lookup<{ owner: HookOwner; hook: GitHubHookState }> {
+  const owner = resolve(ctx, caller);
+  if (!owner.ok) return owner;
+  const hook = findHook(owner.value.hooks(), ctx.params.hook_id);
+  if (!hook) return { ok: false, response: notFound() };
+  return { ok: true, value: { owner: owner.value, hook } };
 }
 
 function findHook(hooks: GitHubHookState[], rawId: string | undefined): GitHubHookState | undefined {

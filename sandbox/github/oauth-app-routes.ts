@@ -3,7 +3,7 @@
  * `client_id:client_secret`): https://docs.github.com/en/rest/apps/oauth-applications.
  */
 import type { RouteContext, Router } from "../router.js";
-import type { OAuthAppState } from "../world.js";
+import type { GitHubTokenState, OAuthAppState } from "../world.js";
 import type { Lookup } from "./auth.js";
 import { badCredentials, notFound, requiresAuthentication, validationFailed } from "./respond.js";
 import { authorizationWire } from "./wire.js";
@@ -11,26 +11,19 @@ import { authorizationWire } from "./wire.js";
 /** Registers `POST /applications/{client_id}/token` and `DELETE /applications/{client_id}/grant`. */
 export function registerOAuthAppRoutes(router: Router): void {
   router.add("POST", "/applications/:client_id/token", (ctx) => {
-    const app = clientApp(ctx);
-    if (!app.ok) return app.response;
-    const accessToken = accessTokenOf(ctx);
-    if (!accessToken.ok) return accessToken.response;
-    const token = liveToken(ctx, app.value, accessToken.value);
-    // "Invalid tokens will return 404 NOT FOUND" (Check a token, REST docs).
-    if (!token) return notFound();
-    return { status: 200, body: authorizationWire(ctx.mountUrl, ctx.world, app.value, token) };
+    const grant = grantOf(ctx);
+    if (!grant.ok) return grant.response;
+    const { app, token } = grant.value;
+    return { status: 200, body: authorizationWire(ctx.mountUrl, ctx.world, app, token) };
   });
 
   router.add("DELETE", "/applications/:client_id/grant", (ctx) => {
-    const app = clientApp(ctx);
-    if (!app.ok) return app.response;
-    const accessToken = accessTokenOf(ctx);
-    if (!accessToken.ok) return accessToken.response;
-    const token = liveToken(ctx, app.value, accessToken.value);
-    if (!token) return notFound();
+    const grant = grantOf(ctx);
+    if (!grant.ok) return grant.response;
+    const { app, token } = grant.value;
     // A grant is per app and user: deleting it revokes every OAuth token of that user for that app.
     for (const t of ctx.world.github.tokens) {
-      if (t.kind === "oauth" && t.clientId === app.value.clientId && t.login === token.login) t.revoked = true;
+      if (t.kind === "oauth" && t.clientId === app.clientId && t.login === token.login) t.revoked = true;
     }
     return { status: 204 };
   });
@@ -60,6 +53,16 @@ function accessTokenOf(ctx: RouteContext): Lookup<string> {
   return { ok: true, value };
 }
 
-function liveToken(ctx: RouteContext, app: OAuthAppState, accessToken: string) {
-  return ctx.world.github.tokens.find((t) => t.token === accessToken && t.kind === "oauth" && t.clientId === app.clientId && !t.revoked);
+/**
+ * The app (from its client credentials) and the live OAuth token the body's `access_token` names.
+ * "Invalid tokens will return 404 NOT FOUND" (Check a token, REST docs); deleting a grant answers alike.
+ */
+function grantOf(ctx: RouteContext): Lookup<{ app: OAuthAppState; token: GitHubTokenState }> {
+  const app = clientApp(ctx);
+  if (!app.ok) return app;
+  const accessToken = accessTokenOf(ctx);
+  if (!accessToken.ok) return accessToken;
+  const token = ctx.world.github.tokens.find((t) => t.token === accessToken.value && t.kind === "oauth" && t.clientId === app.value.clientId && !t.revoked);
+  if (!token) return { ok: false, response: notFound() };
+  return { ok: true, value: { app: app.value, token } };
 }
