@@ -85,6 +85,8 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
     tick(`org ${spec.org}`);
     return observed;
   });
+  // The reads are done: keep their ETags for the next run (a no-op without a cache file).
+  await ctx.clients.flush?.();
 
   const failures: string[] = [];
   const out: Observation = { links: [], orgs: [] };

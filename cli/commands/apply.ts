@@ -7,13 +7,14 @@
 import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../config/types.js";
 import type { PlanStep } from "../../reconcile/model.js";
-import { createOperationContext, executePlan, type ExecutionResult, type OperationContext } from "../../reconcile/operations.js";
+import { executePlan, type ExecutionResult, type OperationContext } from "../../reconcile/operations.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "../concurrency.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { plural } from "../format/observed-summary.js";
 import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
 import { describeStep, isApiStep } from "../format/steps.js";
+import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { formatLocation } from "../location.js";
@@ -36,7 +37,7 @@ export function parseRatio(value: string): number {
 /** Runs `apply`: 0 when everything was applied (or nothing to do), 1 when a step failed, 2 when refused. */
 export async function runApply(files: string[], options: ApplyOptions, io: CliIo): Promise<ExitCodeValue> {
   const loaded = await loadConfig(files);
-  const ctx = createOperationContext(loaded.config, io.env);
+  const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
   const summary = summarize(run);
   if (!summary.hasChanges) {

@@ -5,7 +5,6 @@
  */
 import { Option, type Command } from "commander";
 import type { ObservedLink, ObservedOrgAccess } from "../../reconcile/model.js";
-import { createOperationContext } from "../../reconcile/operations.js";
 import { evaluateAll, factsFromConfig, type ObservedWorld } from "../../policies/rules/index.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { countViolations, type CheckReport } from "../format/check-report.js";
@@ -13,6 +12,7 @@ import { formatCheckJson } from "../format/check-json.js";
 import { formatCheckMarkdown } from "../format/check-markdown.js";
 import { formatCheckText } from "../format/check-text.js";
 import { formatSarif } from "../format/sarif.js";
+import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { observeAll } from "../run.js";
@@ -31,7 +31,7 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
   const loaded = await loadConfig(files);
   const world: ObservedWorld = {};
   if (options.live) {
-    const observation = await observeAll(loaded, createOperationContext(loaded.config, io.env), io);
+    const observation = await observeAll(loaded, cliOperationContext(loaded.config, io.env), io);
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
   }

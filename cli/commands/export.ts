@@ -8,10 +8,11 @@
  * deploy-key patterns, and the OAuth apps named by `--github-client-id` / `--bitbucket-key`.
  * Live (`enabled`/`disabled`) links are exported; `unlinked` records are listed as notes.
  */
+import { cliOperationContext } from "../context.js";
 import type { Command } from "commander";
 import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig } from "../../config/types.js";
 import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../config/index.js";
-import { createOperationContext, observeOrgAccess } from "../../reconcile/operations.js";
+import { observeOrgAccess } from "../../reconcile/operations.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { exportToYaml, linkName, type ExportedWorld } from "../export/to-yaml.js";
 import type { CliIo } from "../io.js";
@@ -68,7 +69,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
   const orgs = unique([...options.org, ...base.orgAccess.map((o) => o.org)]);
   if (namespaces.length === 0) throw new CliError(ExitCode.invalidInput, "sourcelinks export: name at least one --namespace (or pass a --config that declares links)");
 
-  const ctx = createOperationContext(base, io.env);
+  const ctx = cliOperationContext(base, io.env);
   const bs = ctx.clients.buildService;
   if (bs === null) throw new CliError(ExitCode.invalidInput, `sourcelinks export: build service kind ${base.buildService.kind} has no API to list links; export needs kind: reference`);
 

@@ -3,12 +3,12 @@
  * world through the operations and prints what `apply` would send, without sending anything.
  */
 import { Option, type Command } from "commander";
-import { createOperationContext } from "../../reconcile/operations.js";
 import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { formatPlanJson } from "../format/plan-json.js";
 import { formatPlanMarkdown } from "../format/plan-markdown.js";
 import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
+import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
 import { buildPlanRun, type PlanRun } from "../run.js";
@@ -31,7 +31,7 @@ export interface PlanOptions {
 /** Runs `plan`: 0, or 4 with `--detailed-exitcode` when apply would send a request. */
 export async function runPlan(files: string[], options: PlanOptions, io: CliIo): Promise<ExitCodeValue> {
   const loaded = await loadConfig(files);
-  const ctx = createOperationContext(loaded.config, io.env);
+  const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
   io.out(FORMATTERS[options.format](run));
   return options.detailedExitcode && summarize(run).hasChanges ? ExitCode.changesPending : ExitCode.ok;

@@ -1,0 +1,27 @@
+/**
+ * The operation context of one CLI run. Every command builds it here, so all of them read the live
+ * world the same way: grants are checked only where a step depends on them (a kept link's grant
+ * costs two requests and decides nothing), and GitHub ETags persist between runs so an unchanged
+ * repository answers 304 at no primary-rate cost (design.md §8).
+ */
+import { join } from "node:path";
+import type { SourcelinksConfig } from "../config/types.js";
+import { createOperationContext, type OperationContext } from "../reconcile/operations.js";
+
+/** Builds the context of a CLI run from the config and the environment. */
+export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv): OperationContext {
+  const etagCacheFile = etagCachePath(env);
+  return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });
+}
+
+/**
+ * Where ETags persist: `SOURCELINKS_ETAG_CACHE` (a file, or `off`), else the user's cache folder
+ * (`$XDG_CACHE_HOME` or `~/.cache`)/sourcelinks/etags.json; memory only when neither is known.
+ */
+export function etagCachePath(env: NodeJS.ProcessEnv): string | undefined {
+  const explicit = env.SOURCELINKS_ETAG_CACHE;
+  if (explicit === "off") return undefined;
+  if (explicit) return explicit;
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined);
+  return base === undefined ? undefined : join(base, "sourcelinks", "etags.json");
+}

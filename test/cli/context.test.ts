@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { etagCachePath } from "../../cli/context.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
+import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
+
+describe("etagCachePath", () => {
+  it("takes SOURCELINKS_ETAG_CACHE, then the user's cache folder, and turns off on request", () => {
+    expect(etagCachePath({ SOURCELINKS_ETAG_CACHE: "/tmp/e.json", HOME: "/home/u" })).toBe("/tmp/e.json");
+    expect(etagCachePath({ SOURCELINKS_ETAG_CACHE: "off", HOME: "/home/u" })).toBeUndefined();
+    expect(etagCachePath({ XDG_CACHE_HOME: "/c", HOME: "/home/u" })).toBe("/c/sourcelinks/etags.json");
+    expect(etagCachePath({ HOME: "/home/u" })).toBe("/home/u/.cache/sourcelinks/etags.json");
+    expect(etagCachePath({})).toBeUndefined();
+  });
+});
+
+describe("the CLI keeps GitHub ETags between runs", () => {
+  let sandbox: SandboxHandle;
+  beforeAll(async () => {
+    await ensureBuilt();
+    sandbox = await startSandbox();
+  }, 240_000);
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("without a cache file nothing is revalidated", async () => {
+    const env = { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" };
+    expect((await runCli(["plan", EXAMPLE], env)).code).toBe(0);
+    const before = sandbox.counters().notModified;
+    expect((await runCli(["plan", EXAMPLE], env)).code).toBe(0);
+    expect(sandbox.counters().notModified - before).toBe(0);
+  });
+
+  it("a second plan revalidates every GitHub listing with If-None-Match and gets 304s", async () => {
+    const cache = join(mkdtempSync(join(tmpdir(), "sourcelinks-etags-")), "etags.json");
+    const env = { ...sandbox.env, SOURCELINKS_ETAG_CACHE: cache };
+    expect((await runCli(["plan", EXAMPLE], env)).code).toBe(0);
+    expect(existsSync(cache)).toBe(true);
+    const before = sandbox.counters().notModified;
+    expect((await runCli(["plan", EXAMPLE], env)).code).toBe(0);
+    // Eight GitHub listings: the hooks of acme/api and acme/web, and the hooks and deploy keys of the
+    // three legacy repositories (keys are read only for the revoked link).
+    expect(sandbox.counters().notModified - before).toBe(8);
+  });
+});
