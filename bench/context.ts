@@ -1,13 +1,8 @@
 /**
- * The operation context the benchmark runs the operations in: `createOperationContext`'s clients, with
- * the GitHub clients rebuilt when the run must pace for a server that enforces GitHub's limits on a
- * compressed clock. `ClientSettings` has no pacing option yet (only api.github.com is paced by
- * default), so this composes `createGitHubClients` with the same settings plus `pacing`.
+ * The operation context the benchmark runs the operations in: `createOperationContext`, paced for a
+ * server that enforces GitHub's limits on a compressed clock when the scenario asks for it (by
+ * default only api.github.com is paced).
  */
-import { createGitHubClients } from "../clients/github/index.js";
-import { LazyFileEtagCache } from "../clients/lazy-etag-cache.js";
-import type { Clients } from "../clients/types.js";
-import { resolveClientSettings } from "../config/runtime.js";
 import type { SourcelinksConfig } from "../config/types.js";
 import { createOperationContext, type OperationContext } from "../reconcile/operations.js";
 
@@ -25,31 +20,9 @@ export interface BenchClientOptions {
 
 /** An operation context for `config` in `env`, built from the real clients. */
 export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, options: BenchClientOptions): OperationContext {
-  const ctx = createOperationContext(config, env, {
+  return createOperationContext(config, env, {
     concurrency: options.concurrency,
     ...(options.etagCacheFile === undefined ? {} : { etagCacheFile: options.etagCacheFile }),
+    ...(options.pacedTimeScale === undefined ? {} : { githubPacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale } }),
   });
-  if (options.pacedTimeScale === undefined) return ctx;
-
-  const github = resolveClientSettings(config, env).github;
-  if (github === null) throw new Error("bench: the config declares no GitHub provider");
-  const etagCache = options.etagCacheFile === undefined ? undefined : new LazyFileEtagCache(options.etagCacheFile);
-  const paced = createGitHubClients({
-    apiUrl: github.apiUrl,
-    token: github.token,
-    concurrency: options.concurrency,
-    pacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale },
-    ...(etagCache ? { etagCache } : {}),
-  });
-  const base = ctx.clients;
-  const clients: Clients = {
-    ...base,
-    providers: { ...base.providers, github: paced.provider },
-    githubGrants: paced.grants,
-    githubOrgAccess: paced.orgAccess,
-    flush: async () => {
-      await etagCache?.save();
-    },
-  };
-  return { ...ctx, clients };
 }

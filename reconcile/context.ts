@@ -32,6 +32,8 @@ export interface OperationOverrides {
   etagCacheFile?: string;
   concurrency?: number;
   grantChecks?: "all" | "when-deciding";
+  /** GitHub pacing, e.g. for a server that enforces github.com's limits on a compressed clock. */
+  githubPacing?: NonNullable<ClientSettings["options"]>["githubPacing"];
 }
 
 /**
@@ -55,10 +57,11 @@ function applyOverrides(settings: ClientSettings, overrides: OperationOverrides)
     github: settings.github && { ...settings.github, token: overrides.githubToken ?? settings.github.token },
     bitbucket: settings.bitbucket && { ...settings.bitbucket, token: overrides.bitbucketToken ?? settings.bitbucket.token },
   };
-  if (overrides.concurrency !== undefined || overrides.etagCacheFile !== undefined) {
+  if (overrides.concurrency !== undefined || overrides.etagCacheFile !== undefined || overrides.githubPacing !== undefined) {
     out.options = { ...settings.options };
     if (overrides.concurrency !== undefined) out.options.concurrency = overrides.concurrency;
     if (overrides.etagCacheFile !== undefined) out.options.etagCacheFile = overrides.etagCacheFile;
+    if (overrides.githubPacing !== undefined) out.options.githubPacing = overrides.githubPacing;
   }
   return out;
 }
