@@ -6,12 +6,19 @@
  */
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../config/types.js";
+import { ReconcileError } from "../reconcile/errors.js";
 import { createOperationContext, type OperationContext } from "../reconcile/operations.js";
+import { CliError, ExitCode } from "./exit-codes.js";
 
-/** Builds the context of a CLI run from the config and the environment. */
+/** Builds the context of a CLI run from the config and the environment; a malformed tuning variable is invalid input (exit 2). */
 export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv): OperationContext {
   const etagCacheFile = etagCachePath(env);
-  return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });
+  try {
+    return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });
+  } catch (error) {
+    if (error instanceof ReconcileError && error.code === "invalid-setting") throw new CliError(ExitCode.invalidInput, `sourcelinks: ${error.message}`);
+    throw error;
+  }
 }
 
 /**

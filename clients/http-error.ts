@@ -1,7 +1,9 @@
 /**
  * The one error type every client throws for a failed HTTP exchange. Secrets are redacted here,
  * at construction, so no call site can forget: the request's authorization header is never kept,
- * and token-like query parameters and userinfo are stripped from the stored URL.
+ * token-like query parameters and userinfo are stripped from the stored URL, and the known secret
+ * values (raw, percent-encoded or inside base64) and echoed `Basic`/`Bearer` credentials are removed
+ * from both the URL and the server's error text.
  */
 
 /** Which service answered. */
@@ -10,29 +12,72 @@ export type ServiceName = "build-service" | "github" | "bitbucket";
 /** Query parameters that carry credentials in some APIs (GitHub's legacy `access_token`, OAuth `client_secret`). */
 const SECRET_QUERY_PARAMS = ["access_token", "token", "client_secret", "password"];
 
-/** Strips userinfo and credential query parameters from a URL before it is stored or printed. */
-export function redactUrl(raw: string): string {
+/** What a removed secret is replaced with. */
+const REDACTED = "[redacted]";
+
+/**
+ * An Authorization header value echoed back by a server or a proxy (RFC 9110 §11.6.2: `scheme
+ * credentials`), known to us or not: `Basic`/`Bearer` followed by a credential-shaped word, with the
+ * space as it appears in text, in a form-encoded query (`+`) or percent-encoded (`%20`).
+ */
+const AUTHORIZATION_VALUE = /\b(basic|bearer)(\s+|\+|%20)[A-Za-z0-9+/=._~%-]{16,}/gi;
+
+/** A run of base64 or base64url characters long enough to hide a credential (a Basic header encodes `user:secret`). */
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+
+/**
+ * Strips userinfo and credential query parameters from a URL before it is stored or printed, and
+ * any of the given secret values (or an echoed Authorization value) from its path and query: a
+ * hostile or broken server can put them in a pagination link the client then follows.
+ */
+export function redactUrl(raw: string, secrets: readonly string[] = []): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return raw;
+    return redactText(raw, secrets);
   }
   url.username = "";
   url.password = "";
-  for (const name of SECRET_QUERY_PARAMS) {
-    if (url.searchParams.has(name)) url.searchParams.set(name, "[redacted]");
+  url.pathname = redactText(url.pathname, secrets);
+  for (const [name, value] of [...url.searchParams]) {
+    if (SECRET_QUERY_PARAMS.includes(name)) url.searchParams.set(name, REDACTED);
+    else {
+      const clean = redactText(value, secrets);
+      if (clean !== value) url.searchParams.set(name, clean);
+    }
   }
   return url.toString();
 }
 
-/** Removes every occurrence of the given secret values from a text (for provider error bodies that echo input). */
+/**
+ * Removes every occurrence of the given secret values from a text (for provider error bodies that
+ * echo input): the values themselves, percent-encoded, inside base64 (an echoed Basic header), and
+ * any echoed `Basic …`/`Bearer …` credential even when its value is not one we know.
+ */
 export function redactText(text: string, secrets: readonly string[]): string {
+  // Longest first, so a header value is scrubbed whole before its parts.
+  const values = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("[redacted]");
+  for (const secret of values) {
+    out = out.split(secret).join(REDACTED);
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
   }
-  return out;
+  const hidden = values.filter((s) => s.length >= 8);
+  if (hidden.length > 0) {
+    out = out.replace(BASE64_RUN, (run) => (hidden.some((s) => decodesToInclude(run, s)) ? REDACTED : run));
+  }
+  return out.replace(AUTHORIZATION_VALUE, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
+}
+
+/** Whether `run`, read as base64 or base64url from any of its first four offsets (text glued in front), contains `secret`. */
+function decodesToInclude(run: string, secret: string): boolean {
+  const encoding = /[-_]/.test(run) ? "base64url" : "base64";
+  for (let offset = 0; offset < 4; offset++) {
+    if (Buffer.from(run.slice(offset), encoding).toString("latin1").includes(secret)) return true;
+  }
+  return false;
 }
 
 /** A failed HTTP exchange with one of the services, safe to log. */
@@ -59,7 +104,7 @@ export class HttpError extends Error {
     secrets?: readonly string[];
     cause?: unknown;
   }) {
-    const url = redactUrl(init.url);
+    const url = redactUrl(init.url, init.secrets ?? []);
     const detail = init.detail == null ? null : redactText(init.detail, init.secrets ?? []);
     const what = init.status === 0 ? "no response" : `HTTP ${init.status}`;
     super(`${init.service}: ${init.method} ${url} failed: ${what}${detail ? `: ${detail}` : ""}`, init.cause === undefined ? undefined : { cause: init.cause });

@@ -24,6 +24,8 @@ export { compileTitlePatterns, compileUrlPatterns, type PatternMatcher } from ".
 export function createClients(settings: ClientSettings): Clients {
   const concurrency = settings.options?.concurrency;
   const tuning = concurrency === undefined ? {} : { concurrency };
+  const timeoutMs = settings.options?.requestTimeoutMs;
+  const transport = timeoutMs === undefined ? {} : { transport: { timeoutMs } };
   const etagFile = settings.options?.etagCacheFile;
   const etagCache = etagFile === undefined ? undefined : new LazyFileEtagCache(etagFile);
 
@@ -36,12 +38,13 @@ export function createClients(settings: ClientSettings): Clients {
         ...tuning,
         ...(etagCache ? { etagCache } : {}),
         ...(pacing ? { pacing } : {}),
+        ...(timeoutMs === undefined ? {} : { requestTimeoutMs: timeoutMs }),
       })
     : null;
   if (github) providers.github = github.provider;
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    providers.bitbucket = createBitbucketClient({ apiUrl, username, appPassword: token, ...tuning });
+    providers.bitbucket = createBitbucketClient({ apiUrl, username, appPassword: token, ...tuning, ...transport });
   }
 
   const { buildService } = settings;
@@ -49,7 +52,7 @@ export function createClients(settings: ClientSettings): Clients {
   const deployKeys = compileTitlePatterns(buildService.deployKeyTitlePatterns);
   return {
     // docker-hub has no public API for linked accounts (design.md §4).
-    buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, ...tuning }) : null,
+    buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, ...tuning, ...transport }) : null,
     providers,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,

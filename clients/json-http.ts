@@ -20,7 +20,7 @@ export interface JsonHttpOptions {
   errorDetail: (body: unknown) => string | null;
   /** Maximum requests in flight; default 8. */
   concurrency?: number;
-  /** Extra attempts for an idempotent request after a 5xx, 429 or no response; default 2. */
+  /** Extra attempts after a 429, or after a 5xx or no response when resending is safe; default 2. */
   retries?: number;
   /** A `retry-after` longer than this (seconds) is not waited for: the error is thrown; default 60. */
   maxRetryAfterSeconds?: number;
@@ -42,8 +42,18 @@ export interface JsonResponse<T> {
 /** Backoff before retry N (0-based) when the server gave no `retry-after`: 250 ms, 500 ms, 1 s … */
 const BACKOFF_BASE_MS = 250;
 
-/** GET and DELETE are idempotent (RFC 9110 §9.2.2) and safe to resend; POST/PUT/PATCH are sent once. */
-const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "DELETE"]);
+/** Idempotent by method (RFC 9110 §9.2.2), so safe to resend after an ambiguous failure. */
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"]);
+
+/** Per-request options of `JsonHttp.request`. */
+export interface RequestOptions {
+  /**
+   * Whether resending is safe when the outcome is unknown (no response, 5xx). Default: by method, so
+   * POST and PATCH are sent once; a PATCH that sets absolute values may declare itself idempotent.
+   * A 429 is retried whatever the method: the server refused the request without acting on it.
+   */
+  idempotent?: boolean;
+}
 
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
 export class JsonHttp {
@@ -59,13 +69,18 @@ export class JsonHttp {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Sends one request (retrying idempotent ones within bounds); throws `HttpError` on any status ≥ 400 or no response. */
-  async request<T>(method: HttpMethod, url: string, body?: unknown): Promise<JsonResponse<T>> {
-    const retries = IDEMPOTENT.has(method) ? (this.#options.retries ?? 2) : 0;
+  /**
+   * Sends one request, retrying within bounds what is safe to resend (see `RequestOptions`); throws
+   * `HttpError` on any status ≥ 400 or no response.
+   */
+  async request<T>(method: HttpMethod, url: string, body?: unknown, options: RequestOptions = {}): Promise<JsonResponse<T>> {
+    const idempotent = options.idempotent ?? IDEMPOTENT.has(method);
+    const retries = this.#options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.#limit.run(() => this.#once<T>(method, url, body));
       if (!(outcome instanceof HttpError)) return outcome;
-      const retryable = outcome.status === 0 || outcome.status === 429 || outcome.status >= 500;
+      const ambiguous = outcome.status === 0 || outcome.status >= 500;
+      const retryable = outcome.status === 429 || (ambiguous && idempotent);
       if (!retryable || attempt >= retries) throw outcome;
       const delayMs = outcome.retryAfterSeconds !== null ? outcome.retryAfterSeconds * 1000 : BACKOFF_BASE_MS * 2 ** attempt;
       if (delayMs > (this.#options.maxRetryAfterSeconds ?? 60) * 1000) throw outcome;

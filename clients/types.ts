@@ -125,6 +125,8 @@ export interface ClientSettings {
     concurrency?: number;
     /** File that persists ETags between runs; memory only when absent. */
     etagCacheFile?: string;
+    /** Per-attempt HTTP timeout in milliseconds for every client; default 30 000. */
+    requestTimeoutMs?: number;
     /**
      * GitHub pacing: point budgets are paced by default only for api.github.com and *.ghe.com;
      * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.

@@ -7,7 +7,9 @@ export type ReconcileErrorCode =
   | "foreign-webhook"
   | "foreign-deploy-key"
   | "request-mismatch"
-  | "not-automatable";
+  | "not-automatable"
+  | "invalid-setting"
+  | "unobserved";
 
 /** An operation refused to act; the message says what to configure or why the step is unsafe. */
 export class ReconcileError extends Error {

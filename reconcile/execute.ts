@@ -86,6 +86,9 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       if (!ctx.clients.isBuildServiceWebhook(step.url)) {
         throw new ReconcileError("foreign-webhook", `Refusing to delete webhook ${step.hookId} on ${step.repository}: ${step.url} does not match the build service's webhook patterns.`);
       }
+      if (ctx.seen.webhookUrl(step.provider, step.repository, step.hookId) !== step.url) {
+        throw new ReconcileError("unobserved", `Refusing to delete webhook ${step.hookId} on ${step.repository}: this run did not observe it with URL ${step.url}; re-plan against this world.`);
+      }
       const client = providerClient(ctx, step.provider);
       expectRequest(step, client.describeDeleteWebhook(step.repository, step.hookId));
       await client.deleteWebhook(step.repository, step.hookId);
@@ -94,6 +97,9 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
     case "delete-deploy-key": {
       if (!ctx.clients.isBuildServiceDeployKey(step.title)) {
         throw new ReconcileError("foreign-deploy-key", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: "${step.title}" does not match the build service's deploy key patterns.`);
+      }
+      if (ctx.seen.deployKeyTitle(step.provider, step.repository, step.keyId) !== step.title) {
+        throw new ReconcileError("unobserved", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not observe it titled "${step.title}"; re-plan against this world.`);
       }
       const client = providerClient(ctx, step.provider);
       expectRequest(step, client.describeDeleteDeployKey(step.repository, step.keyId));
@@ -112,27 +118,37 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
   }
 }
 
+/** How many times one run sends a link's `POST`, each after checking that the previous one did not take effect. */
+const CREATE_ATTEMPTS = 3;
+
 /**
- * `POST` the link; a 409 (the reference contract's answer when an identical live link exists, e.g.
- * created by a run whose response was lost) adopts that link instead.
+ * `POST` the link, never blindly twice: `POST` is not idempotent, so when its outcome is unknown (no
+ * answer, a 5xx) the namespace's links are read first, and a live link with this identity (created by
+ * the lost attempt, or by an interrupted earlier run) is adopted instead of sent again. A 409 (the
+ * reference contract's answer when an identical live link exists) adopts that link too.
  */
 async function createOrAdopt(bs: BuildServiceClient, step: Extract<PlanStep, { kind: "link" }>): Promise<string> {
-  try {
-    const created = await bs.createLink(step.namespace, {
-      provider: step.provider,
-      account: step.account,
-      team: step.team,
-      // A team link must use a service account (design.md §2); older plans may lack the field.
-      serviceAccount: step.serviceAccount ?? step.team !== null,
-    });
-    return created.id;
-  } catch (error) {
-    if (!(error instanceof HttpError) || error.status !== 409) throw error;
-    const existing = (await bs.listLinks(step.namespace)).find(
-      (r) => isLive(r) && r.provider === step.provider && r.account === step.account && r.team === step.team,
-    );
-    if (!existing) throw error;
-    return existing.id;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await bs.createLink(step.namespace, {
+        provider: step.provider,
+        account: step.account,
+        team: step.team,
+        // A team link must use a service account (design.md §2); older plans may lack the field.
+        serviceAccount: step.serviceAccount ?? step.team !== null,
+      });
+      return created.id;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      const conflict = error.status === 409;
+      const outcomeUnknown = error.status === 0 || error.status >= 500;
+      if (!conflict && !outcomeUnknown) throw error;
+      const existing = (await bs.listLinks(step.namespace)).find(
+        (r) => isLive(r) && r.provider === step.provider && r.account === step.account && r.team === step.team,
+      );
+      if (existing) return existing.id;
+      if (conflict || attempt >= CREATE_ATTEMPTS) throw error;
+    }
   }
 }
 

@@ -191,11 +191,14 @@ async function observeRepositories(ctx: OperationContext, spec: LinkSpec): Promi
   return mapLimit(spec.repositories, ctx.concurrency ?? DEFAULT_CONCURRENCY, async (repository) => {
     const [hooks, keys] = await Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null]);
     const webhooks = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url));
+    const deployKeys = keys ? keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)) : [];
+    for (const hook of webhooks) ctx.seen.recordWebhook(spec.provider, repository, hook.id, hook.url);
+    for (const key of deployKeys) ctx.seen.recordDeployKey(spec.provider, repository, key.id, key.title);
     return {
       repository,
       exists: hooks.exists && (keys?.exists ?? true),
       webhooks,
-      deployKeys: keys ? keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)) : [],
+      deployKeys,
       deployKeysListed: keys !== null,
       foreignWebhookCount: hooks.items.length - webhooks.length,
     };

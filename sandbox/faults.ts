@@ -1,12 +1,17 @@
 /**
- * Fault injection (`POST /_sandbox/faults`): latency, server errors, rate-limit answers and
- * timeouts on matching requests, with a seedable PRNG so a test or benchmark replays exactly.
- * Rules are tried in the order they were added; the first matching rule with requests left decides.
+ * Fault injection (`POST /_sandbox/faults`): latency, server errors, rate-limit answers, dropped
+ * connections, lost responses and timeouts on matching requests. Rules are tried in the order they
+ * were added; the first matching rule with requests left decides.
+ *
+ * With a seed, what happens to a request is a function of the seed, the request's method and path,
+ * and how many times that rule has seen that method and path: not of arrival order. A client that
+ * sends requests concurrently (in whatever interleaving) meets the same faults on every run, so a
+ * failure reproduces.
  */
 import type { ServiceName } from "./counters.js";
 import type { Method } from "./router.js";
 
-/** A fault rule as posted to `/_sandbox/faults`. Rates are probabilities in [0, 1] and must sum to ≤ 1. */
+/** A fault rule as posted to `/_sandbox/faults`. Rates are probabilities in [0, 1] and must sum to ≤ 1 (one draw picks timeout, drop, lost response, rate limit or error, in that order). */
 export interface FaultSpec {
   /** Added before every matching request is handled (real milliseconds, not time-scaled). */
   latencyMs?: number;
@@ -20,6 +25,13 @@ export interface FaultSpec {
   /** Probability of never answering: the socket is closed after `timeoutMs` (default 30000). */
   timeoutRate?: number;
   timeoutMs?: number;
+  /** Probability of a dropped connection: the socket is closed at once and the request is not handled. */
+  dropRate?: number;
+  /**
+   * Probability of a lost response: the request is handled and its change persisted, then the socket
+   * is closed before the answer is written. The case a client must never resend a `POST` blindly on.
+   */
+  lostResponseRate?: number;
   /** Which requests the rule applies to; `pathPrefix` is the full path, mount included (`/github/repos/acme`). */
   match?: { service?: ServiceName; method?: Method; pathPrefix?: string };
   /** Apply only to the next N matching requests, then expire. */
@@ -33,7 +45,9 @@ export type FaultOutcome =
   | { kind: "pass" }
   | { kind: "error"; status: number }
   | { kind: "rate-limit"; status: 403 | 429; retryAfterSeconds: number }
-  | { kind: "timeout"; afterMs: number };
+  | { kind: "timeout"; afterMs: number }
+  | { kind: "drop" }
+  | { kind: "lost-response" };
 
 /** The injected delay and outcome for one request. */
 export interface FaultDecision {
@@ -58,7 +72,9 @@ interface Rule {
   id: number;
   spec: FaultSpec;
   remaining: number | null;
-  random: () => number;
+  seed: number;
+  /** How many times the rule has decided for each `METHOD path`. */
+  seen: Map<string, number>;
 }
 
 const PASS: FaultDecision = { latencyMs: 0, outcome: { kind: "pass" } };
@@ -75,7 +91,8 @@ export class Faults {
       id: this.#nextId++,
       spec: structuredClone(spec),
       remaining: spec.count ?? null,
-      random: mulberry32(spec.seed ?? Math.floor(Math.random() * 2 ** 32)),
+      seed: spec.seed ?? Math.floor(Math.random() * 2 ** 32),
+      seen: new Map(),
     };
     this.#rules.push(rule);
     return view(rule);
@@ -97,14 +114,22 @@ export class Faults {
     if (!rule) return PASS;
     if (rule.remaining !== null && --rule.remaining <= 0) this.#rules = this.#rules.filter((r) => r !== rule);
     const s = rule.spec;
-    const roll = rule.random();
+    const request = `${method} ${path}`;
+    const occurrence = (rule.seen.get(request) ?? 0) + 1;
+    rule.seen.set(request, occurrence);
+    const random = mulberry32(hash32(`${rule.seed}\u0000${request}\u0000${occurrence}`));
+    const roll = random();
     let edge = s.timeoutRate ?? 0;
     let outcome: FaultOutcome = { kind: "pass" };
     if (roll < edge) {
       outcome = { kind: "timeout", afterMs: s.timeoutMs ?? 30_000 };
+    } else if (roll < (edge += s.dropRate ?? 0)) {
+      outcome = { kind: "drop" };
+    } else if (roll < (edge += s.lostResponseRate ?? 0)) {
+      outcome = { kind: "lost-response" };
     } else if (roll < (edge += s.rateLimitRate ?? 0)) {
       // GitHub answers secondary limits with either 403 or 429; a second draw picks one.
-      outcome = { kind: "rate-limit", status: rule.random() < 0.5 ? 403 : 429, retryAfterSeconds: s.retryAfterSeconds ?? 1 };
+      outcome = { kind: "rate-limit", status: random() < 0.5 ? 403 : 429, retryAfterSeconds: s.retryAfterSeconds ?? 1 };
     } else if (roll < (edge += s.errorRate ?? 0)) {
       outcome = { kind: "error", status: s.errorStatus ?? 500 };
     }
@@ -124,7 +149,9 @@ function view(rule: Rule): FaultRuleView {
   return { id: rule.id, spec: structuredClone(rule.spec), remaining: rule.remaining };
 }
 
-const SPEC_KEYS = new Set(["latencyMs", "errorRate", "errorStatus", "rateLimitRate", "retryAfterSeconds", "timeoutRate", "timeoutMs", "match", "count", "seed"]);
+const RATE_KEYS = ["errorRate", "rateLimitRate", "timeoutRate", "dropRate", "lostResponseRate"] as const;
+const NUMBER_KEYS = [...RATE_KEYS, "latencyMs", "errorStatus", "retryAfterSeconds", "timeoutMs", "count", "seed"] as const;
+const SPEC_KEYS: ReadonlySet<string> = new Set([...NUMBER_KEYS, "match"]);
 const MATCH_KEYS = new Set(["service", "method", "pathPrefix"]);
 const SERVICES = new Set(["github", "bitbucket", "build-service"]);
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -143,7 +170,7 @@ export function parseFaultSpec(body: unknown): FaultSpec {
     if (m["method"] !== undefined && !METHODS.has(String(m["method"]))) throw new FaultSpecError("fault: match.method must be GET, POST, PUT, PATCH or DELETE");
     if (m["pathPrefix"] !== undefined && typeof m["pathPrefix"] !== "string") throw new FaultSpecError("fault: match.pathPrefix must be a string");
   }
-  for (const key of ["latencyMs", "errorRate", "errorStatus", "rateLimitRate", "retryAfterSeconds", "timeoutRate", "timeoutMs", "count", "seed"]) {
+  for (const key of NUMBER_KEYS) {
     if (spec[key] !== undefined && typeof spec[key] !== "number") throw new FaultSpecError(`fault: ${key} must be a number`);
   }
   const parsed = spec as FaultSpec;
@@ -152,11 +179,13 @@ export function parseFaultSpec(body: unknown): FaultSpec {
 }
 
 function validate(spec: FaultSpec): void {
-  const rates = [spec.errorRate, spec.rateLimitRate, spec.timeoutRate];
-  for (const [name, rate] of [["errorRate", spec.errorRate], ["rateLimitRate", spec.rateLimitRate], ["timeoutRate", spec.timeoutRate]] as const) {
+  let total = 0;
+  for (const name of RATE_KEYS) {
+    const rate = spec[name];
     if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new FaultSpecError(`fault: ${name} must be between 0 and 1`);
+    total += rate ?? 0;
   }
-  if (rates.reduce<number>((a, r) => a + (r ?? 0), 0) > 1 + 1e-9) throw new FaultSpecError("fault: errorRate + rateLimitRate + timeoutRate must not exceed 1");
+  if (total > 1 + 1e-9) throw new FaultSpecError(`fault: ${RATE_KEYS.join(" + ")} must not exceed 1`);
   if (spec.errorStatus !== undefined && !(Number.isInteger(spec.errorStatus) && spec.errorStatus >= 400 && spec.errorStatus <= 599)) {
     throw new FaultSpecError("fault: errorStatus must be an HTTP error status (400-599)");
   }
@@ -165,6 +194,16 @@ function validate(spec: FaultSpec): void {
   }
   if (spec.count !== undefined && !(Number.isInteger(spec.count) && spec.count >= 1)) throw new FaultSpecError("fault: count must be a positive integer");
   if (spec.seed !== undefined && !Number.isInteger(spec.seed)) throw new FaultSpecError("fault: seed must be an integer");
+}
+
+/** FNV-1a, 32 bits: a request's identity as a PRNG seed. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** A small, fast, seedable PRNG (mulberry32); uniform in [0, 1). */

@@ -6,6 +6,8 @@
  * Request pipeline: route by mount → parse JSON (400 when invalid) → match → [GitHub: concurrency
  * slot] → injected latency and faults → [GitHub: primary and secondary budgets] → handler →
  * [GitHub: charge the primary point unless 304; x-ratelimit-* headers] → persist → serialize.
+ * An injected lost response is the one fault applied after the handler: the change is persisted,
+ * then the connection is closed without an answer.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -245,6 +247,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           counters.response(0);
           req.socket.destroy();
           return;
+        case "drop":
+          counters.response(0);
+          req.socket.destroy();
+          return;
         case "error":
           return reply(outcome.status, {}, errorBody(outcome.status, `sandbox: injected ${outcome.status}`));
         case "rate-limit": {
@@ -253,6 +259,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           return reply(429, headers, errorBody(429, "Rate limit for this resource has been exceeded (sandbox: injected)"));
         }
         case "pass":
+        case "lost-response":
           break;
       }
       if (caller) {
@@ -276,6 +283,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       if (caller) limiter.charge(caller, result.status);
       if (m !== "GET" && result.status < 400) await store.save(world);
+      if (outcome.kind === "lost-response") {
+        // The change is made and durable; only the answer is lost, as when a proxy drops the connection.
+        counters.response(0);
+        req.socket.destroy();
+        return;
+      }
       return reply(result.status, result.headers ?? {}, result.body);
     } finally {
       if (isGitHub) limiter.leave();

@@ -26,7 +26,7 @@ export interface BitbucketClientOptions {
   appPassword: Secret | null;
   /** Maximum requests in flight; default 8. */
   concurrency?: number;
-  /** Transport overrides for tests: retries, sleep, fetch, timeout. */
+  /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number };
 }
 

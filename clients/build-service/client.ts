@@ -27,7 +27,7 @@ export interface BuildServiceClientOptions {
   concurrency?: number;
   /** Page size asked of list endpoints; default 100 (the contract's maximum). */
   pageSize?: number;
-  /** Transport overrides for tests: retries, sleep, fetch, timeout. */
+  /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number };
 }
 
@@ -60,17 +60,20 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
     return this.#listAll<BuildServiceLinkWire>(`${this.#links(namespace)}?limit=${this.#pageSize}`);
   }
 
-  /** `POST /{namespace}/links/`: 201 with the new link (the service issues the OAuth grant). */
+  /**
+   * `POST /{namespace}/links/`: 201 with the new link (the service issues the OAuth grant). Sent once:
+   * when the outcome is unknown, the caller looks for the link before sending it again.
+   */
   async createLink(namespace: string, link: NewLink): Promise<BuildServiceLinkWire> {
     const { method, url } = this.describe("createLink", namespace);
     const body = { provider: link.provider, account: link.account, team: link.team, service_account: link.serviceAccount };
     return (await this.#http.request<BuildServiceLinkWire>(method, url, body)).body;
   }
 
-  /** `PATCH /{namespace}/links/{id}/` with `{state}`. */
+  /** `PATCH /{namespace}/links/{id}/` with `{state}`; it sets an absolute value, so resending it is safe. */
   async setLinkState(namespace: string, linkId: string, state: "enabled" | "disabled"): Promise<BuildServiceLinkWire> {
     const { method, url } = this.describe("setLinkState", namespace, linkId);
-    return (await this.#http.request<BuildServiceLinkWire>(method, url, { state })).body;
+    return (await this.#http.request<BuildServiceLinkWire>(method, url, { state }, { idempotent: true })).body;
   }
 
   /** `DELETE /{namespace}/links/{id}/`; a 404 means it is already gone, which is what unlinking wants. */

@@ -32,6 +32,8 @@ export interface GitHubClientSettings {
   serverErrorRetries?: number;
   /** Milliseconds per second of `retry-after` and retry backoff; only tests lower it. Default 1000. */
   retryAfterBaseMs?: number;
+  /** Per-attempt timeout in milliseconds. Default 30 000. */
+  requestTimeoutMs?: number;
   logger?: ClientLogger;
   userAgent?: string;
 }
@@ -82,6 +84,7 @@ export class GitHubContext {
       rateLimitRetries: this.settings.rateLimitRetries ?? 3,
       serverErrorRetries: this.settings.serverErrorRetries ?? 3,
       retryAfterBaseMs: this.settings.retryAfterBaseMs ?? 1000,
+      requestTimeoutMs: this.settings.requestTimeoutMs ?? 30_000,
       logger: this.settings.logger,
       secrets: options.secrets,
       userAgent: this.settings.userAgent ?? "sourcelinks",

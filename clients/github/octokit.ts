@@ -29,6 +29,8 @@ export interface OctokitSetup {
   serverErrorRetries: number;
   /** Milliseconds per second of `retry-after` / backoff; lower only in tests. Default 1000. */
   retryAfterBaseMs: number;
+  /** Per-attempt timeout in milliseconds: an attempt that gets no answer in time fails and is retried. */
+  requestTimeoutMs: number;
   logger: ClientLogger | undefined;
   /** Every secret value that must never appear in a log line. */
   secrets: () => readonly string[];
@@ -64,6 +66,7 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
     auth: setup.token,
     userAgent: setup.userAgent,
     log,
+    request: { fetch: fetchWithTimeout(setup.requestTimeoutMs) },
     // The plugin's types name Bottleneck's classes; it calls only `key().schedule`, `schedule` and `on`.
     throttle: throttle as unknown as ThrottlingOptions,
     retry: {
@@ -128,6 +131,24 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
         throw error;
       }
     });
+  };
+}
+
+/**
+ * `fetch` that gives up on an attempt after `ms`. Octokit has no timeout of its own, and a connection
+ * that never answers would hold a pacer slot forever. The timeout surfaces as a network error (not an
+ * `AbortError`, which @octokit/request passes through unretried), so plugin-retry tries again.
+ */
+function fetchWithTimeout(ms: number): typeof fetch {
+  return async (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    try {
+      return await fetch(input, { ...init, signal });
+    } catch (error) {
+      if (timeout.aborted && !(init?.signal?.aborted ?? false)) throw new TypeError("fetch failed", { cause: new Error(`no response within ${ms} ms`) });
+      throw error;
+    }
   };
 }
 

@@ -20,11 +20,11 @@ function capturingLogger(): ClientLogger & { lines: string[] } {
 }
 
 /** A fault seed whose single rate-limit answer has the wanted status (the sandbox draws 403 or 429). */
-function seedFor(status: 403 | 429): number {
+function seedFor(status: 403 | 429, path: string): number {
   for (let seed = 1; seed < 1000; seed++) {
     const faults = new Faults();
     faults.add({ rateLimitRate: 1, seed });
-    const outcome = faults.decide("github", "GET", "/github/x").outcome;
+    const outcome = faults.decide("github", "GET", path).outcome;
     if (outcome.kind === "rate-limit" && outcome.status === status) return seed;
   }
   throw new Error(`no seed gives ${status}`);
@@ -144,7 +144,7 @@ describe("GitHubProviderClient", () => {
 
 describe("rate limits and retries", () => {
   it.each([403, 429] as const)("waits out a secondary rate limit (%i, retry-after) and succeeds", async (status) => {
-    gh.sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 1, count: 1, match: { service: "github", pathPrefix: "/github/repos/acme/api/hooks" }, seed: seedFor(status) });
+    gh.sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 1, count: 1, match: { service: "github", pathPrefix: "/github/repos/acme/api/hooks" }, seed: seedFor(status, "/github/repos/acme/api/hooks") });
     const { provider } = clients();
     const listing = await provider.listWebhooks("acme/api");
     expect(listing.items).toHaveLength(2);

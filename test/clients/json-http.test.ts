@@ -64,12 +64,44 @@ describe.each([503, 429])("a %i answer", (status) => {
     expect(received).toEqual(["DELETE", "DELETE", "DELETE"]);
   });
 
-  it("is not retried for POST, which is not idempotent", async () => {
-    script = [{ status, headers: { "retry-after": "1" } }];
+});
+
+describe("resending only what is safe to resend", () => {
+  it("does not resend a POST after a 503: the server may have acted on it", async () => {
+    script = [{ status: 503, headers: { "retry-after": "1" } }];
     const { http, sleeps } = transport();
-    await expect(http.request("POST", url, {})).rejects.toBeInstanceOf(HttpError);
+    await expect(http.request("POST", url, {})).rejects.toMatchObject({ status: 503 });
     expect(sleeps).toEqual([]);
     expect(received).toEqual(["POST"]);
+  });
+
+  it("does not resend a POST whose answer never came", async () => {
+    server.removeAllListeners("request");
+    server.on("request", (req) => {
+      received.push(req.method!);
+      req.socket.destroy();
+    });
+    const { http } = transport();
+    await expect(http.request("POST", url, {})).rejects.toMatchObject({ status: 0 });
+    expect(received).toEqual(["POST"]);
+  });
+
+  it("resends a POST refused with 429, which the server did not act on", async () => {
+    script = [{ status: 429, headers: { "retry-after": "1" } }, { status: 201, body: { id: "1" } }];
+    const { http, sleeps } = transport();
+    expect((await http.request("POST", url, {})).status).toBe(201);
+    expect(sleeps).toEqual([1000]);
+    expect(received).toEqual(["POST", "POST"]);
+  });
+
+  it("resends a PUT (idempotent by method) and a PATCH that declares itself idempotent, but not a plain PATCH", async () => {
+    script = [{ status: 502 }, { status: 200, body: {} }];
+    await transport().http.request("PUT", url, {});
+    script = [{ status: 502 }, { status: 200, body: {} }];
+    await transport().http.request("PATCH", url, { state: "disabled" }, { idempotent: true });
+    script = [{ status: 502 }, { status: 200, body: {} }];
+    await expect(transport().http.request("PATCH", url, { state: "disabled" })).rejects.toMatchObject({ status: 502 });
+    expect(received).toEqual(["PUT", "PUT", "PATCH", "PATCH", "PATCH"]);
   });
 });
 

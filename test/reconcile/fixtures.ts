@@ -7,6 +7,7 @@ import type { BuildServiceClient, Clients, OAuthGrantClient, SourceProviderClien
 import { Secret } from "../../clients/secret.js";
 import type { OperationContext } from "../../reconcile/context.js";
 import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../reconcile/model.js";
+import { SeenInRun } from "../../reconcile/seen-in-run.js";
 
 export const BUILD = "https://builds.test/api/build/v1";
 export const GH = "https://github.test/api";
@@ -81,6 +82,7 @@ export function planningContext(options: { clientSecret?: boolean; dockerHub?: b
     clients,
     buildService: options.dockerHub ? { ...buildServiceSpec, kind: "docker-hub" } : buildServiceSpec,
     githubClientSecret: options.clientSecret === false ? null : new Secret(["fake", "client", "secret"].join("-")),
+    seen: new SeenInRun(),
   };
 }
 

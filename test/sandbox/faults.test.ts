@@ -74,6 +74,37 @@ describe("fault injection", () => {
     expect((await fetch(`${sandbox.baseUrl}/github/_test/etag`)).status).toBe(200);
   });
 
+  it("drops a connection without handling the request", async () => {
+    const sandbox = await start();
+    const before = sandbox.world().nextId;
+    sandbox.injectFault({ dropRate: 1, count: 1, match: { method: "POST" } });
+    await expect(fetch(`${sandbox.baseUrl}/github/_test/mutate`, { method: "POST" })).rejects.toThrow();
+    expect(sandbox.world().nextId).toBe(before);
+  });
+
+  it("loses a response after the change was made: the client gets no answer, the world has the change", async () => {
+    const sandbox = await start();
+    const before = sandbox.world().nextId;
+    sandbox.injectFault({ lostResponseRate: 1, count: 1, match: { method: "POST" } });
+    await expect(fetch(`${sandbox.baseUrl}/github/_test/mutate`, { method: "POST" })).rejects.toThrow();
+    expect(sandbox.world().nextId).toBe(before + 1);
+    expect(sandbox.counters().byStatus["0"]).toBe(1);
+  });
+
+  it("with a seed, decides each request by what it is, not by when it arrives", async () => {
+    const outcomes = async (order: string[]): Promise<Record<string, number>> => {
+      const sandbox = await start();
+      sandbox.injectFault({ errorRate: 0.5, seed: 11 });
+      const out: Record<string, number> = {};
+      for (const id of order) out[id] = (await fetch(`${sandbox.baseUrl}/github/_test/items/${id}`)).status;
+      return out;
+    };
+    const ids = Array.from({ length: 16 }, (_, i) => `i${i}`);
+    const forward = await outcomes(ids);
+    expect(await outcomes([...ids].reverse())).toEqual(forward);
+    expect(new Set(Object.values(forward))).toEqual(new Set([200, 500]));
+  });
+
   it("never touches the admin API", async () => {
     const sandbox = await start();
     sandbox.injectFault({ errorRate: 1 });
