@@ -4,7 +4,7 @@
  * leaves either the old state or the new one, never a torn file.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { World } from "./world.js";
@@ -42,7 +42,10 @@ export class FileStore implements StateStore {
   #writing: Promise<void> | null = null;
   #next: { world: World; done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
 
-  constructor(readonly path: string) {}
+  /** Opens the state file at `path`, removing temp files a killed writer left beside it. */
+  constructor(readonly path: string) {
+    removeTempLeftovers(path);
+  }
 
   load(): World | undefined {
     if (!existsSync(this.path)) return undefined;
@@ -100,10 +103,27 @@ export class FileStore implements StateStore {
   }
 }
 
+/** The temp-file name prefix of `path`'s atomic writes. */
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
+/**
+ * Removes temp files a killed writer left beside `path` (its rename never happened, so the state file
+ * is whole without them). Called when a state file is opened, before this process writes it.
+ */
+function removeTempLeftovers(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(tempPrefix(path)) && name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
+  }
+}
+
 /** Writes `text` to `path` so readers see the old or the new content, never a mix. */
 export async function writeAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const temp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const file = await open(temp, "w", 0o600);
   try {
     await file.writeFile(text, "utf8");

@@ -241,6 +241,11 @@ export class ProviderHost {
   }
 
   /** Closes the channel and stops the host process (the engine kills plugins the same way). */
+  /** Kills the host process as a crash or an OOM kill would: the RPC in flight never answers. */
+  crash(): void {
+    this.child.kill("SIGKILL");
+  }
+
   async close(): Promise<void> {
     this.client.close();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
