@@ -89,9 +89,22 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
   return value === undefined || value === null ? undefined : String(value);
 }
 
+/**
+ * Requests plugin-retry may resend after a 5xx or no answer: idempotent methods (RFC 9110 §9.2.2),
+ * and the one POST that only reads (checking a token). Any other POST or PATCH is sent once, and the
+ * caller decides what an unknown outcome means.
+ */
+function resendable(method: string, url: string): boolean {
+  return method === "GET" || method === "HEAD" || method === "PUT" || method === "DELETE" || (method === "POST" && url === "/applications/{client_id}/token");
+}
+
 /** The plugin holding this client's hooks: pacing around each attempt, ETags around pacing. */
 function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
   return (octokit): void => {
+    octokit.hook.before("request", (options) => {
+      if (!resendable(String(options.method), String(options.url))) options.request = { ...options.request, retries: 0 };
+    });
+
     // Registered first, so it runs innermost (closest to the wire): one pacer slot per HTTP attempt.
     octokit.hook.wrap("request", (request, options): Promise<Response> => {
       const method = String(options.method);
