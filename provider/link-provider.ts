@@ -2,7 +2,8 @@
  * The dynamic provider of `SourceProviderLink`, as `dynamic.Resource` serializes it into each
  * resource's `__provider` input. It captures nothing but the absolute URL of its implementation:
  * each method imports link-methods.js inside the dynamic-provider host (a relative specifier would
- * resolve against the host) and passes the credentials `configure()` read from stack config.
+ * resolve against the host) and passes the credentials `configure()` read from stack config, which
+ * it keeps outside the object so they are never serialized.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderCredentials } from "./credentials.js";
@@ -14,16 +15,25 @@ const LINK_METHODS: string = new URL("./link-methods.js", import.meta.url).href;
 
 /** A dynamic provider that keeps the credentials `configure()` read, in the host's memory only. */
 export interface CredentialedProvider<Inputs, Outputs> extends pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
-  credentials: ProviderCredentials;
+  readonly credentials: ProviderCredentials;
 }
+
+/** The host process's global object, where `configure()` keeps what it read (see `credentials` below). */
+export type CredentialStore = { [key: symbol]: ProviderCredentials | undefined };
 
 /** The `SourceProviderLink` provider object. */
 export const linkProvider: CredentialedProvider<SourceProviderLinkInputs, SourceProviderLinkOutputs> = {
-  credentials: {},
+  // A getter over the host process's global object, never a field of this object: the object is what
+  // `dynamic.Resource` serializes into `__provider` (and so into state), and a field that configure()
+  // set in the process that serializes it would be serialized with it. The key is written out in each
+  // place because anything this object refers to is captured by value.
+  get credentials(): ProviderCredentials {
+    return (globalThis as CredentialStore)[Symbol.for("sourcelinks.providerCredentials")] ?? {};
+  },
 
   // The host calls this once, with the whole stack config, before the first method (Pulumi ≥ 3.139).
   async configure(req) {
-    this.credentials = {
+    (globalThis as CredentialStore)[Symbol.for("sourcelinks.providerCredentials")] = {
       githubToken: req.config.get("sourcelinks:githubToken"),
       buildToken: req.config.get("sourcelinks:buildToken"),
       bitbucketToken: req.config.get("sourcelinks:bitbucketToken"),

@@ -3,7 +3,8 @@
  * Like link-provider.ts it captures only the absolute URL of its implementation and imports it
  * inside each method, in the dynamic-provider host.
  */
-import type { CredentialedProvider } from "./link-provider.js";
+import type { ProviderCredentials } from "./credentials.js";
+import type { CredentialedProvider, CredentialStore } from "./link-provider.js";
 import type * as OrgAccessMethods from "./org-access-methods.js";
 import type { OrgThirdPartyAccessInputs, OrgThirdPartyAccessOutputs } from "./properties.js";
 
@@ -12,10 +13,13 @@ const ORG_ACCESS_METHODS: string = new URL("./org-access-methods.js", import.met
 
 /** The `OrgThirdPartyAccess` provider object. */
 export const orgAccessProvider: CredentialedProvider<OrgThirdPartyAccessInputs, OrgThirdPartyAccessOutputs> = {
-  credentials: {},
+  // Kept on the host process's global object, as in link-provider.ts, so it is never serialized.
+  get credentials(): ProviderCredentials {
+    return (globalThis as CredentialStore)[Symbol.for("sourcelinks.providerCredentials")] ?? {};
+  },
 
   async configure(req) {
-    this.credentials = {
+    (globalThis as CredentialStore)[Symbol.for("sourcelinks.providerCredentials")] = {
       githubToken: req.config.get("sourcelinks:githubToken"),
       buildToken: req.config.get("sourcelinks:buildToken"),
       bitbucketToken: req.config.get("sourcelinks:bitbucketToken"),

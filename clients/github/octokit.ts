@@ -9,6 +9,7 @@ import { passThroughGroup, RetryScheduler } from "./throttle-schedulers.js";
 import { Octokit } from "@octokit/rest";
 import type { EtagCache } from "../etag-cache.js";
 import type { Pacer } from "../pacer.js";
+import { redactText } from "../http-error.js";
 import { endpointKey } from "./endpoint-key.js";
 import { safeLogger, type ClientLogger } from "./safe-logger.js";
 
@@ -105,8 +106,12 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
       if (!resendable(String(options.method), String(options.url))) options.request = { ...options.request, retries: 0 };
     });
 
+    const apiOrigin = new URL(setup.baseUrl).origin;
     // Registered first, so it runs innermost (closest to the wire): one pacer slot per HTTP attempt.
     octokit.hook.wrap("request", (request, options): Promise<Response> => {
+      // Pagination follows the `Link` URLs a response names; the token must never go to another host.
+      const origin = new URL(octokit.request.endpoint.parse(options).url).origin;
+      if (origin !== apiOrigin) return Promise.reject(new Error(`github: refusing to send a request to ${origin}, which is not the API's origin (${apiOrigin})`));
       const method = String(options.method);
       // GitHub counts secondary points per endpoint: method and route template.
       const endpoint = `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
@@ -132,7 +137,12 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
       try {
         const response = await request(options);
         const etag = header(response.headers, "etag");
-        if (etag) etags.cache.set(etags.scope, url, { etag, data: response.data, link: header(response.headers, "link") ?? null });
+        const link = header(response.headers, "link") ?? null;
+        // The cache is a file on disk: a page whose URLs carry a credential (a server echoing it) is not kept.
+        const secrets = setup.secrets();
+        if (etag && redactText(url, secrets) === url && (link === null || redactText(link, secrets) === link)) {
+          etags.cache.set(etags.scope, url, { etag, data: response.data, link });
+        }
         return response;
       } catch (error) {
         // @octokit/request throws on 304 (https://github.com/octokit/request.js: "Not modified"); the
