@@ -6,3 +6,5 @@ export { API_URL_OVERRIDES, resolveClientSettings, resolveGitHubClientSecret } f
 export { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "./defaults.js";
 export { configSchema } from "./schema-validator.js";
 export { checkLinkInput, checkOrgAccessInput, type EntryCheck, type EntryFailure } from "./check-entry.js";
+export { deployKeyTitlePatternProblem, webhookUrlPatternProblem } from "./pattern-safety.js";
+export { MAX_FILE_BYTES } from "./input-limits.js";

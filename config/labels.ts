@@ -33,7 +33,7 @@ export function dotted(segments: readonly string[]): string {
 export function quoteValue(value: unknown): string {
   if (typeof value === "string") {
     if (looksLikeSecret(value)) return "a value that looks like a secret (not shown)";
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    return printable(JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value));
   }
   return describeType(value);
 }
@@ -48,6 +48,18 @@ export function describeType(value: unknown): string {
   return "a string";
 }
 
+/** Only names as the schema allows them are shown unquoted in a subject (no spaces, escapes or newlines). */
 function isPrintableName(name: string): boolean {
-  return name.length > 0 && name.length <= 80 && !looksLikeSecret(name);
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(name) && !looksLikeSecret(name);
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves other invisible or reordering characters (DEL, C1,
+ * bidi overrides, zero-width and line separators) that a terminal or an editor would act on.
+ */
+function printable(quoted: string): string {
+  return quoted.replace(/[\p{C}\u2028\u2029]/gu, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }

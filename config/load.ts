@@ -2,7 +2,6 @@
  * Loading a configuration: parse each file, validate it against the JSON schema, merge, check
  * semantics, and either return the typed config or throw one `ConfigError` with every problem.
  */
-import { readFile } from "node:fs/promises";
 import type { LoadedConfig, SourcelinksConfig } from "./types.js";
 import { ConfigError, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { describeType, quoteValue } from "./labels.js";
@@ -10,6 +9,7 @@ import { mergeFiles } from "./merge.js";
 import type { FileEntry } from "./origins.js";
 import { parseText } from "./parse-file.js";
 import { isRecord } from "./pointer.js";
+import { readConfigFile } from "./read-file.js";
 import { findingsFromAjv } from "./schema-messages.js";
 import { validateConfigFile } from "./schema-validator.js";
 import { salvage } from "./salvage.js";
@@ -73,20 +73,12 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   return { config, files: names, locate: (pointer) => merged.origins.locate(pointer) };
 }
 
-/** Reads and loads configuration files; unreadable files are reported like any other problem. */
+/**
+ * Reads and loads configuration files; unreadable files (missing, a directory, over the size
+ * limit, not UTF-8) are reported like any other problem.
+ */
 export async function loadConfigFiles(paths: readonly string[]): Promise<LoadedConfig> {
-  const results = await Promise.all(
-    paths.map(async (file): Promise<ConfigText | Diagnostic> => {
-      try {
-        return { file, text: await readFile(file, "utf8") };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === undefined) throw error;
-        const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code;
-        return { file, line: 1, column: 1, message: `cannot read the configuration file (${reason})` };
-      }
-    }),
-  );
+  const results = await Promise.all(paths.map(readConfigFile));
   const unreadable = results.filter((r): r is Diagnostic => "message" in r);
   if (unreadable.length > 0) throw new ConfigError(unreadable);
   return loadConfigTexts(results.filter((r): r is ConfigText => "text" in r));

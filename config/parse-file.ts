@@ -2,46 +2,81 @@
  * Reads one file's YAML into plain data. js-yaml is the fast path (the `yaml` package's parser is
  * several times slower on large files, and `validate` of 10,000 links must stay under a second);
  * when js-yaml rejects the text, the `yaml` package decides: its errors, with its positions, are
- * what the user sees, and if it accepts the text its data is used.
+ * what the user sees, and if it accepts the text its data is used. Both paths read the YAML 1.2
+ * core schema only (no tags that build objects, no merge keys), and both end in the same
+ * structure check (structure.ts), so an alias bomb, a cycle or extreme nesting is refused, at its
+ * position, before the schema validator or any other step walks the data.
  */
 import { CORE_SCHEMA, YAMLException, load } from "js-yaml";
 import type { Diagnostic } from "./diagnostics.js";
+import { firstNonPrintable, nonPrintableMessage } from "./characters.js";
+import { MAX_DEPTH, MAX_FILE_BYTES, tooLargeMessage } from "./input-limits.js";
 import { SourceMap } from "./source-map.js";
+import { checkStructure } from "./structure.js";
 
 /** One file after parsing: data when the YAML is well formed, else its syntax diagnostics. */
 export type ParsedText =
   | { ok: true; file: string; data: unknown; sourceMap: SourceMap }
   | { ok: false; file: string; diagnostics: Diagnostic[]; sourceMap: SourceMap };
 
-/** YAML 1.2 core schema, like the `yaml` package's default: no timestamps, no `<<` merge keys. */
-const LOAD_OPTIONS = { schema: CORE_SCHEMA, json: false } as const;
+/**
+ * YAML 1.2 core schema, like the `yaml` package's default: no timestamps, no `<<` merge keys, and
+ * no `!!js/...` or other tags (js-yaml throws "unknown tag"). `maxDepth` bounds js-yaml's own
+ * recursion, which would otherwise overflow the stack on a few thousand nested `[`.
+ */
+const LOAD_OPTIONS = { schema: CORE_SCHEMA, json: false, maxDepth: MAX_DEPTH } as const;
 
 /** Parses one file's text; never throws for bad YAML. */
 export function parseText(file: string, text: string): ParsedText {
   const sourceMap = new SourceMap(file, text);
+  const failed = (diagnostics: Diagnostic[]): ParsedText => ({ ok: false, file, diagnostics, sourceMap });
+  // Bytes are at least UTF-16 units, so only a long text needs counting.
+  if (text.length > MAX_FILE_BYTES / 4) {
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > MAX_FILE_BYTES) return failed([{ file, line: 1, column: 1, message: tooLargeMessage(bytes) }]);
+  }
+
+  let data: unknown;
   try {
-    return { ok: true, file, data: load(text, { ...LOAD_OPTIONS, filename: file }), sourceMap };
+    data = load(text, { ...LOAD_OPTIONS, filename: file });
   } catch (error) {
     if (!(error instanceof YAMLException)) throw error;
-    const diagnostics = sourceMap.syntaxErrors();
-    if (diagnostics.length > 0) return { ok: false, file, diagnostics, sourceMap };
-    return fromYamlPackage(file, error, sourceMap);
+    const fallback = fromYamlPackage(file, text, error, sourceMap);
+    if ("diagnostics" in fallback) return failed(fallback.diagnostics);
+    data = fallback.data;
   }
+
+  const problem = checkStructure(data);
+  if (problem !== undefined) return failed([{ ...sourceMap.locate(problem.pointer), message: problem.message }]);
+  return { ok: true, file, data, sourceMap };
 }
 
 /** js-yaml and `yaml` disagree: trust `yaml`, whose positions every other message uses. */
-function fromYamlPackage(file: string, jsYamlError: YAMLException, sourceMap: SourceMap): ParsedText {
-  try {
-    return { ok: true, file, data: sourceMap.document().toJS({ maxAliasCount: 100 }), sourceMap };
-  } catch (error) {
-    // toJS throws on alias bombs (ReferenceError); report it where js-yaml stopped.
-    if (!(error instanceof Error)) throw error;
-    const mark = jsYamlError.mark;
+function fromYamlPackage(file: string, text: string, jsYamlError: YAMLException, sourceMap: SourceMap): { data: unknown } | { diagnostics: Diagnostic[] } {
+  // js-yaml's mark is missing for a few stream-level errors (several documents).
+  const jsMark = jsYamlError.mark as YAMLException["mark"] | undefined;
+  const mark = { file, line: (jsMark?.line ?? 0) + 1, column: (jsMark?.column ?? 0) + 1 };
+  // js-yaml stopped at the depth bound: its position is exact, and the `yaml` package would overflow the stack.
+  if (jsYamlError.reason.startsWith("nesting exceeded maxDepth")) {
     return {
-      ok: false,
-      file,
-      diagnostics: [{ file, line: mark.line + 1, column: mark.column + 1, message: `invalid YAML: ${error.message}` }],
-      sourceMap,
+      diagnostics: [
+        {
+          ...mark,
+          message: `lists and mappings nest deeper than ${MAX_DEPTH} levels here; a sourcelinks file nests at most 5 (buildService.oauthApps.github.clientId)`,
+        },
+      ],
     };
+  }
+  const character = firstNonPrintable(text);
+  if (character !== undefined) return { diagnostics: [{ ...sourceMap.position(character.offset), message: nonPrintableMessage(character.codePoint) }] };
+  for (const found of [sourceMap.syntaxErrors(), sourceMap.tagErrors(), sourceMap.aliasAndKeyErrors()]) {
+    if (found.length > 0) return { diagnostics: found };
+  }
+  try {
+    // Aliases share the anchored value (no copy, so no expansion here); checkStructure bounds the rest.
+    return { data: sourceMap.document().toJS({ maxAliasCount: -1 }) };
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    return { diagnostics: [{ ...mark, message: `invalid YAML: ${error.message}` }] };
   }
 }

@@ -103,7 +103,9 @@ function describe(error: ErrorObject, data: unknown): Finding | undefined {
 
 function unknownKey(error: ErrorObject, key: string, data: unknown): Finding {
   const pointer = joinPointer([...splitPointer(error.instancePath), key]);
-  const where = error.instancePath === "" ? `unknown top-level key "${key}"` : `${subjectOf(error.instancePath, data)} has unknown key "${key}"`;
+  // quoteValue: a key may hold a pasted token, a newline or a terminal escape; never echo those raw.
+  const shown = quoteValue(key);
+  const where = error.instancePath === "" ? `unknown top-level key ${shown}` : `${subjectOf(error.instancePath, data)} has unknown key ${shown}`;
   const allowed = allowedKeys(error.instancePath);
   // usernameEnv / clientSecretEnv only where they exist; tokenEnv is the advice anywhere else.
   const envKey = /Env$/.test(key) ? undefined : SECRET_KEYS.find(([pattern, env]) => pattern.test(key) && (env === "tokenEnv" || allowed.includes(env)))?.[1];
@@ -156,23 +158,42 @@ function patternFinding(error: ErrorObject, subject: string, value: unknown): Fi
           `rotate that credential, put it in an environment variable and set ${key} to the variable's name`,
       };
     }
-    case "repository":
-      return {
-        pointer,
-        anchor: "value",
-        message: `${subject} must be a repository written owner/name (GitHub) or workspace/slug (Bitbucket), not ${quoteValue(value)}`,
-      };
+    case "repository": {
+      const base = `${subject} must be a repository written owner/name (GitHub) or workspace/slug (Bitbucket)`;
+      if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(text) && text.split("/").some((s) => s === "." || s === "..")) {
+        return { pointer, anchor: "value", message: `${base}; "." and ".." are not names (they would walk up API paths), not ${quoteValue(value)}` };
+      }
+      return { pointer, anchor: "value", message: `${base}, not ${quoteValue(value)}` };
+    }
     case "httpUrl":
-      return { pointer, anchor: "value", message: `${subject} must be an http(s) URL such as https://api.github.com, not ${quoteValue(value)}` };
+      return { pointer, anchor: "value", message: httpUrlMessage(subject, text) };
     case "identifier":
       return {
         pointer,
         anchor: "value",
-        message: `${subject} must be made of letters, digits, ".", "-" and "_", starting with a letter or digit, not ${quoteValue(value)}`,
+        message:
+          `${subject} must be made of letters, digits, ".", "-" and "_", starting with a letter or digit` +
+          (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(text) ? ` and at most 100 characters long, not ${text.length} characters` : `, not ${quoteValue(value)}`),
       };
+    case "displayName":
+      return { pointer, anchor: "value", message: `${subject} must be a display name of 1 to 100 printable characters, not only spaces, and without control or format characters` };
     default:
       return { pointer, anchor: "value", message: `${subject} has an invalid format` };
   }
+}
+
+/** A bad URL; one that carries credentials or a query is never echoed (either may hold a token). */
+function httpUrlMessage(subject: string, text: string): string {
+  const base = `${subject} must be an http(s) URL such as https://api.github.com`;
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(text)?.[1] ?? "";
+  if (authority.includes("@")) {
+    return (
+      `${base}, without credentials: this one has user info (...@) before its host (not shown); credentials are named by env var ` +
+      `(tokenEnv), never written in YAML: remove them, and rotate them if this file was shared`
+    );
+  }
+  if (/[?#]/.test(text)) return `${base}, without a query or fragment (not shown, it may hold a token): write the base URL only`;
+  return `${base}, not ${quoteValue(text)}`;
 }
 
 function typeWords(type: string): string {
@@ -195,6 +216,8 @@ function allowedKeys(pointer: string): string[] {
 
 /** The allowed key within edit distance 2 (case-insensitive), for "did you mean". */
 function closest(key: string, allowed: readonly string[]): string | undefined {
+  // Keys are short; a long one is no typo, and comparing it would cost time for nothing.
+  if (key.length > 40) return undefined;
   let best: { key: string; distance: number } | undefined;
   for (const candidate of allowed) {
     const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());

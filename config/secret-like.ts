@@ -14,3 +14,13 @@ export function looksLikeSecret(value: string): boolean {
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
   return classes >= 2 && /[0-9]/.test(value);
 }
+
+/**
+ * Whether a value that passes as an env var NAME (`^[A-Z_][A-Z0-9_]*$`) is more likely a pasted
+ * credential: a known token prefix (AWS key ids are upper-case and digits), or a long run of
+ * letters and digits with no `_` between words, which names have and generated keys do not.
+ */
+export function looksLikeSecretEnvName(name: string): boolean {
+  if (TOKEN_PREFIXES.test(name)) return true;
+  return name.length >= 20 && !name.includes("_") && /[0-9]/.test(name) && /[A-Z]/.test(name);
+}

@@ -7,7 +7,10 @@ import type { ProviderKind } from "./types.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { MergedConfig } from "./merge.js";
 import type { Origins } from "./origins.js";
+import { quoteValue } from "./labels.js";
 import type { Anchor } from "./source-map.js";
+import { deployKeyTitlePatternProblem, webhookUrlPatternProblem } from "./pattern-safety.js";
+import { looksLikeSecretEnvName } from "./secret-like.js";
 
 /** Defaults shown when asking the user to configure a provider. */
 const PROVIDER_HINTS: Record<ProviderKind, string> = {
@@ -41,6 +44,8 @@ export function checkSemantics(config: MergedConfig, origins: Origins, complete:
     }
   }
 
+  checkBuildServicePatterns(config, origins, report);
+  checkEnvNames(config, origins, report);
   checkLinks(config, origins, complete, report);
   checkOrgAccess(config, origins, complete, report);
   return out;
@@ -108,6 +113,47 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
     report(
       `/links/${first}/provider`,
       `${origins.subject(`/links/${first}`)} uses provider ${provider}${others(more)}, but buildService.oauthApps has no ${provider} entry: ${OAUTH_APP_HINTS[provider]}`,
+    );
+  }
+}
+
+/**
+ * Patterns broad enough to match other hosts' webhooks or people's deploy keys (pattern-safety.ts):
+ * revocation deletes whatever they match, so they are refused before anything runs.
+ */
+function checkBuildServicePatterns(config: MergedConfig, origins: Origins, report: Report): void {
+  const buildService = config.buildService;
+  if (buildService === undefined) return;
+  const lists = [
+    ["webhookUrlPatterns", buildService.webhookUrlPatterns, webhookUrlPatternProblem],
+    ["deployKeyTitlePatterns", buildService.deployKeyTitlePatterns, deployKeyTitlePatternProblem],
+  ] as const;
+  for (const [key, patterns, problemOf] of lists) {
+    patterns.forEach((pattern, i) => {
+      const problem = problemOf(pattern);
+      if (problem === undefined) return;
+      const pointer = `/buildService/${key}/${i}`;
+      report(pointer, `${origins.subject(pointer)} ${quoteValue(pattern)} ${problem}`);
+    });
+  }
+}
+
+/** Env var NAME fields holding what looks like the credential itself (upper-case tokens pass the schema's pattern). */
+function checkEnvNames(config: MergedConfig, origins: Origins, report: Report): void {
+  const fields: [string, string | undefined][] = [
+    ["/buildService/tokenEnv", config.buildService?.tokenEnv],
+    ["/buildService/oauthApps/github/clientSecretEnv", config.buildService?.oauthApps.github?.clientSecretEnv],
+    ["/providers/github/tokenEnv", config.providers.github?.tokenEnv],
+    ["/providers/bitbucket/usernameEnv", config.providers.bitbucket?.usernameEnv],
+    ["/providers/bitbucket/tokenEnv", config.providers.bitbucket?.tokenEnv],
+  ];
+  for (const [pointer, name] of fields) {
+    if (name === undefined || !looksLikeSecretEnvName(name)) continue;
+    const key = pointer.slice(pointer.lastIndexOf("/") + 1);
+    report(
+      pointer,
+      `${origins.subject(pointer)} must be the NAME of an environment variable, but the value written there looks like a secret itself (not shown): ` +
+        `remove it from the file, rotate that credential, put it in an environment variable and set ${key} to the variable's name`,
     );
   }
 }

@@ -4,7 +4,7 @@
  * cost is paid only when a message or a caller asks where something is.
  */
 import { createRequire } from "node:module";
-import type { Document, ErrorCode, LineCounter, Pair } from "yaml";
+import type { Document, ErrorCode, LineCounter, Pair, YAMLMap } from "yaml";
 import type { SourceLocation } from "./types.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { splitPointer } from "./pointer.js";
@@ -25,6 +25,8 @@ function yaml(): typeof import("yaml") {
 /** Parser messages that speak about the `yaml` API rather than the user's file, by error code. */
 const FRIENDLIER: Partial<Record<ErrorCode, string>> = {
   MULTIPLE_DOCS: "the file holds several YAML documents (separated by ---): put each in its own file",
+  // Raised when composing a collection overflows the stack: nesting far beyond any configuration.
+  RESOURCE_EXHAUSTION: "lists and mappings nest too deeply to read; a sourcelinks file nests at most 5 levels (buildService.oauthApps.github.clientId)",
 };
 
 interface Parsed {
@@ -56,6 +58,67 @@ export class SourceMap {
   syntaxErrors(): Diagnostic[] {
     const { doc } = this.#parse();
     return doc.errors.slice(0, 1).map((e) => ({ ...this.#at(e.pos[0]), message: `invalid YAML: ${FRIENDLIER[e.code] ?? e.message}` }));
+  }
+
+  /**
+   * Explicit tags the core schema does not resolve (`!!js/function`, `!!python/object`, `!!binary`,
+   * `!vault`, a `!!int` on a word), one diagnostic each: a configuration is plain data, and
+   * js-yaml refuses them, so the `yaml` package must not quietly read them as strings.
+   */
+  tagErrors(): Diagnostic[] {
+    const { doc } = this.#parse();
+    return doc.warnings
+      .filter((w) => w.code === "TAG_RESOLVE_FAILED")
+      .map((w) => ({ ...this.#at(w.pos[0]), message: tagMessage(w.message.replace(/^Unresolved tag: /, "")) }));
+  }
+
+  /**
+   * Aliases (`*name`) with no anchor (`&name`) before them, and mapping keys that are not plain
+   * scalars or repeat after aliases are resolved (`&k team: a` then `*k : b`): js-yaml refuses
+   * these, while the `yaml` package would read the last value silently. Sorted by position.
+   */
+  aliasAndKeyErrors(): Diagnostic[] {
+    const { doc } = this.#parse();
+    const { isAlias, isMap, isScalar, visit } = yaml();
+    // Pre-order visit = document order: an alias means the last anchor of its name seen so far.
+    const anchors = new Map<string, unknown>();
+    const targets = new Map<unknown, unknown>();
+    const maps: YAMLMap[] = [];
+    const found: { offset: number; message: string }[] = [];
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) {
+          const target = anchors.get(node.source);
+          if (target === undefined) {
+            found.push({ offset: rangeStart(node) ?? 0, message: `invalid YAML: the alias ${aliasName(node.source)} has no anchor before it: define the value with &name first, or write it out` });
+          } else targets.set(node, target);
+          return;
+        }
+        if (node.anchor !== undefined) anchors.set(node.anchor, node);
+        if (isMap(node)) maps.push(node);
+      },
+    });
+    for (const map of maps) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isAlias(pair.key) ? targets.get(pair.key) : pair.key;
+        const offset = rangeStart(pair.key) ?? rangeStart(pair.value) ?? rangeStart(map) ?? 0;
+        if (key === undefined) continue; // an unresolved alias, reported above
+        if (!isScalar(key) || key.value === null) {
+          found.push({ offset, message: "invalid YAML: every key in a sourcelinks file is a plain word; this one is empty, a list or a mapping" });
+          continue;
+        }
+        const text = String(key.value);
+        if (seen.has(text)) found.push({ offset, message: "invalid YAML: Map keys must be unique" });
+        seen.add(text);
+      }
+    }
+    return found.sort((a, b) => a.offset - b.offset).map((f) => ({ ...this.#at(f.offset), message: f.message }));
+  }
+
+  /** The position of a character offset in the text. */
+  position(offset: number): SourceLocation {
+    return this.#at(offset);
   }
 
   /** Where the node at `pointer` starts (its key with `anchor: "key"`), or the nearest existing ancestor. */
@@ -96,11 +159,40 @@ export class SourceMap {
       const { LineCounter, parseDocument } = yaml();
       const lines = new LineCounter();
       // prettyErrors: false keeps source excerpts (which could hold a pasted secret) out of messages.
-      const doc = parseDocument(this.#text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+      // The YAML 1.2 core schema whatever a %YAML directive says, no `<<` merge keys and no YAML 1.1
+      // tags (!!binary, !!set, ...): the data js-yaml's CORE_SCHEMA reads (parse-file.ts), nothing more.
+      const doc = parseDocument(this.#text, {
+        lineCounter: lines,
+        prettyErrors: false,
+        uniqueKeys: true,
+        schema: "core",
+        merge: false,
+        resolveKnownTags: false,
+        // toJS would print "Keys with collection values will be stringified" on stderr; such keys are errors here.
+        logLevel: "error",
+      });
       this.#parsed = { doc, lines };
     }
     return this.#parsed;
   }
+}
+
+/** Tags of the core schema: on a value they do not fit (`!!int abc`) they fail to resolve too. */
+const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"]);
+
+function tagMessage(tag: string): string {
+  const short = tag.startsWith("tag:yaml.org,2002:") ? `!!${tag.slice("tag:yaml.org,2002:".length)}` : tag.startsWith("!") ? tag : `!<${tag}>`;
+  // Tags cannot hold spaces; anything unprintable or long is not worth echoing.
+  const shown = /^[\x21-\x7e]{1,60}$/.test(short) ? short : "a tag";
+  if (CORE_TAGS.has(short.slice(2))) return `invalid YAML: the value does not fit its tag ${shown}: remove the tag, or write a value of that type`;
+  return (
+    `invalid YAML: the tag ${shown} is not allowed: a sourcelinks file holds plain strings, numbers, true/false, lists and mappings ` +
+    `(YAML tags that make objects or code are refused); remove the tag`
+  );
+}
+
+function aliasName(source: string): string {
+  return /^[\x21-\x7e]{1,60}$/.test(source) ? `*${source}` : "here";
 }
 
 function keyText(key: unknown): string | undefined {

@@ -4,7 +4,7 @@
  * the build service and provider settings a single resource needs. Failures are `CheckFailure {property, reason}`
  * with Pulumi property paths (`repositories[1]`, `onRevoke.webhooks`).
  */
-import { checkLinkInput, checkOrgAccessInput, type EntryFailure } from "../config/index.js";
+import { checkLinkInput, checkOrgAccessInput, deployKeyTitlePatternProblem, webhookUrlPatternProblem, type EntryFailure } from "../config/index.js";
 import type { OrgThirdPartyAccessInputs, SourceProviderLinkInputs, WorldSettings } from "./properties.js";
 
 /** One reason the engine must not proceed with these inputs (Pulumi's `CheckFailure`). */
@@ -57,8 +57,11 @@ function worldFailures(world: Partial<WorldSettings>, provider: unknown, app: un
   }
   if (!Array.isArray(bs.webhookUrlPatterns) || bs.webhookUrlPatterns.length === 0) {
     failures.push({ property: "buildService.webhookUrlPatterns", reason: "must list at least one URL pattern of the build service's webhooks" });
+  } else {
+    failures.push(...patternFailures("buildService.webhookUrlPatterns", bs.webhookUrlPatterns, webhookUrlPatternProblem));
   }
   if (!Array.isArray(bs.deployKeyTitlePatterns)) failures.push({ property: "buildService.deployKeyTitlePatterns", reason: "must be a list of title patterns" });
+  else failures.push(...patternFailures("buildService.deployKeyTitlePatterns", bs.deployKeyTitlePatterns, deployKeyTitlePatternProblem));
   if (typeof app === "string" && (bs.oauthApps === undefined || bs.oauthApps[app as "github" | "bitbucket"] === undefined)) {
     failures.push({ property: `buildService.oauthApps.${app}`, reason: `is required: the build service's OAuth app on ${app}` });
   }
@@ -71,6 +74,17 @@ function worldFailures(world: Partial<WorldSettings>, provider: unknown, app: un
     }
   }
   return failures;
+}
+
+/**
+ * The YAML loader's breadth rules for patterns, for inputs declared in TypeScript: revocation deletes
+ * whatever the patterns match, so one that could match another host's webhooks is refused here too.
+ */
+function patternFailures(property: string, patterns: readonly unknown[], problem: (pattern: string) => string | undefined): InputFailure[] {
+  return patterns.flatMap((pattern, i) => {
+    const reason = typeof pattern === "string" ? problem(pattern) : "must be a string";
+    return reason === undefined ? [] : [{ property: `${property}[${i}]`, reason }];
+  });
 }
 
 function versionFailures(version: unknown): InputFailure[] {

@@ -5,16 +5,18 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names, links naming configured providers, team links using service accounts) are checked by `sourcelinks validate`, not by this schema.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable; secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]*$"},"httpUrl":{"description":"An http(s) URL.","type":"string","pattern":"^https?://[^\\s/?#]+[^\\s]*$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket).","type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","type":"string","pattern":"\\S"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","type":"string","pattern":"\\S"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"$ref":"#/$defs/envVarName","default":"BITBUCKET_USERNAME"},"tokenEnv":{"description":"Env var holding the Bitbucket app password.","$ref":"#/$defs/envVarName","default":"BITBUCKET_APP_PASSWORD"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"A team link must set serviceAccount: true.","type":"string","pattern":"\\S"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]}}}}};
-const schema32 = {"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","type":"string","pattern":"\\S"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","type":"string","pattern":"\\S"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}};
-const schema33 = {"description":"An http(s) URL.","type":"string","pattern":"^https?://[^\\s/?#]+[^\\s]*$"};
-const schema34 = {"description":"The NAME of an environment variable; secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]*$"};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names, links naming configured providers, team links using service accounts) are checked by `sourcelinks validate`, not by this schema.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"$ref":"#/$defs/envVarName","default":"BITBUCKET_USERNAME"},"tokenEnv":{"description":"Env var holding the Bitbucket app password.","$ref":"#/$defs/envVarName","default":"BITBUCKET_APP_PASSWORD"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (a team link must set serviceAccount: true).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]}}}}};
+const schema32 = {"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}};
+const schema33 = {"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"};
+const schema34 = {"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"};
 const schema35 = {"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"};
-const schema37 = {"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
-const pattern4 = new RegExp("^https?://[^\\s/?#]+[^\\s]*$", "u");
-const pattern5 = new RegExp("^[A-Z_][A-Z0-9_]*$", "u");
+const schema37 = {"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"};
+const schema38 = {"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"};
+const pattern4 = new RegExp("^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$", "u");
+const pattern5 = new RegExp("^[A-Z_][A-Z0-9_]{0,127}$", "u");
 const pattern6 = new RegExp("\\S", "u");
-const pattern8 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern8 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
+const pattern9 = new RegExp("^(?=[^\\p{C}]{1,100}$).*\\S", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -159,7 +161,7 @@ if(data.apiUrl !== undefined){
 let data2 = data.apiUrl;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
-const err9 = {instancePath:instancePath+"/apiUrl",schemaPath:"#/$defs/httpUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/?#]+[^\\s]*$"},message:"must match pattern \""+"^https?://[^\\s/?#]+[^\\s]*$"+"\""};
+const err9 = {instancePath:instancePath+"/apiUrl",schemaPath:"#/$defs/httpUrl/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},message:"must match pattern \""+"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -183,7 +185,7 @@ errors++;
 let data3 = data.tokenEnv;
 if(typeof data3 === "string"){
 if(!pattern5.test(data3)){
-const err11 = {instancePath:instancePath+"/tokenEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\""};
+const err11 = {instancePath:instancePath+"/tokenEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -348,7 +350,7 @@ if(data9.clientId !== undefined){
 let data10 = data9.clientId;
 if(typeof data10 === "string"){
 if(!pattern8.test(data10)){
-const err24 = {instancePath:instancePath+"/oauthApps/github/clientId",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
+const err24 = {instancePath:instancePath+"/oauthApps/github/clientId",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -372,8 +374,8 @@ errors++;
 if(data9.name !== undefined){
 let data11 = data9.name;
 if(typeof data11 === "string"){
-if(!pattern6.test(data11)){
-const err26 = {instancePath:instancePath+"/oauthApps/github/name",schemaPath:"#/properties/oauthApps/properties/github/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(!pattern9.test(data11)){
+const err26 = {instancePath:instancePath+"/oauthApps/github/name",schemaPath:"#/$defs/displayName/pattern",keyword:"pattern",params:{pattern: "^(?=[^\\p{C}]{1,100}$).*\\S"},message:"must match pattern \""+"^(?=[^\\p{C}]{1,100}$).*\\S"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -384,7 +386,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/oauthApps/github/name",schemaPath:"#/properties/oauthApps/properties/github/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/oauthApps/github/name",schemaPath:"#/$defs/displayName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -398,7 +400,7 @@ if(data9.clientSecretEnv !== undefined){
 let data12 = data9.clientSecretEnv;
 if(typeof data12 === "string"){
 if(!pattern5.test(data12)){
-const err28 = {instancePath:instancePath+"/oauthApps/github/clientSecretEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\""};
+const err28 = {instancePath:instancePath+"/oauthApps/github/clientSecretEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -470,7 +472,7 @@ if(data13.key !== undefined){
 let data14 = data13.key;
 if(typeof data14 === "string"){
 if(!pattern8.test(data14)){
-const err34 = {instancePath:instancePath+"/oauthApps/bitbucket/key",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
+const err34 = {instancePath:instancePath+"/oauthApps/bitbucket/key",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -494,8 +496,8 @@ errors++;
 if(data13.name !== undefined){
 let data15 = data13.name;
 if(typeof data15 === "string"){
-if(!pattern6.test(data15)){
-const err36 = {instancePath:instancePath+"/oauthApps/bitbucket/name",schemaPath:"#/properties/oauthApps/properties/bitbucket/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(!pattern9.test(data15)){
+const err36 = {instancePath:instancePath+"/oauthApps/bitbucket/name",schemaPath:"#/$defs/displayName/pattern",keyword:"pattern",params:{pattern: "^(?=[^\\p{C}]{1,100}$).*\\S"},message:"must match pattern \""+"^(?=[^\\p{C}]{1,100}$).*\\S"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -506,7 +508,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/oauthApps/bitbucket/name",schemaPath:"#/properties/oauthApps/properties/bitbucket/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err37 = {instancePath:instancePath+"/oauthApps/bitbucket/name",schemaPath:"#/$defs/displayName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -555,7 +557,7 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema40 = {"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"$ref":"#/$defs/envVarName","default":"BITBUCKET_USERNAME"},"tokenEnv":{"description":"Env var holding the Bitbucket app password.","$ref":"#/$defs/envVarName","default":"BITBUCKET_APP_PASSWORD"}}}}};
+const schema42 = {"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"$ref":"#/$defs/envVarName","default":"BITBUCKET_USERNAME"},"tokenEnv":{"description":"Env var holding the Bitbucket app password.","$ref":"#/$defs/envVarName","default":"BITBUCKET_APP_PASSWORD"}}}}};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -604,7 +606,7 @@ errors++;
 let data1 = data0.apiUrl;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err2 = {instancePath:instancePath+"/github/apiUrl",schemaPath:"#/$defs/httpUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/?#]+[^\\s]*$"},message:"must match pattern \""+"^https?://[^\\s/?#]+[^\\s]*$"+"\""};
+const err2 = {instancePath:instancePath+"/github/apiUrl",schemaPath:"#/$defs/httpUrl/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},message:"must match pattern \""+"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -627,7 +629,7 @@ errors++;
 let data2 = data0.tokenEnv;
 if(typeof data2 === "string"){
 if(!pattern5.test(data2)){
-const err4 = {instancePath:instancePath+"/github/tokenEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\""};
+const err4 = {instancePath:instancePath+"/github/tokenEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -686,7 +688,7 @@ errors++;
 let data4 = data3.apiUrl;
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/bitbucket/apiUrl",schemaPath:"#/$defs/httpUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/?#]+[^\\s]*$"},message:"must match pattern \""+"^https?://[^\\s/?#]+[^\\s]*$"+"\""};
+const err8 = {instancePath:instancePath+"/bitbucket/apiUrl",schemaPath:"#/$defs/httpUrl/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},message:"must match pattern \""+"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -709,7 +711,7 @@ errors++;
 let data5 = data3.usernameEnv;
 if(typeof data5 === "string"){
 if(!pattern5.test(data5)){
-const err10 = {instancePath:instancePath+"/bitbucket/usernameEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\""};
+const err10 = {instancePath:instancePath+"/bitbucket/usernameEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -732,7 +734,7 @@ errors++;
 let data6 = data3.tokenEnv;
 if(typeof data6 === "string"){
 if(!pattern5.test(data6)){
-const err12 = {instancePath:instancePath+"/bitbucket/tokenEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]*$"+"\""};
+const err12 = {instancePath:instancePath+"/bitbucket/tokenEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -780,12 +782,12 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema46 = {"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"A team link must set serviceAccount: true.","type":"string","pattern":"\\S"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}}}};
-const schema49 = {"type":"string","enum":["github","bitbucket"]};
-const schema51 = {"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket).","type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"};
-const schema52 = {"type":"string","enum":["delete","keep"]};
+const schema48 = {"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (a team link must set serviceAccount: true).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}}}};
+const schema52 = {"type":"string","enum":["github","bitbucket"]};
+const schema54 = {"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"};
+const schema55 = {"type":"string","enum":["delete","keep"]};
 const func1 = Object.prototype.hasOwnProperty;
-const pattern22 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+const pattern22 = new RegExp("^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$", "u");
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -851,7 +853,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema46.properties, key0))){
+if(!(func1.call(schema48.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -866,7 +868,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(!pattern8.test(data0)){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -891,7 +893,7 @@ if(data.namespace !== undefined){
 let data1 = data.namespace;
 if(typeof data1 === "string"){
 if(!pattern8.test(data1)){
-const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
+const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -915,8 +917,8 @@ errors++;
 if(data.team !== undefined){
 let data2 = data.team;
 if(typeof data2 === "string"){
-if(!pattern6.test(data2)){
-const err9 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(!pattern8.test(data2)){
+const err9 = {instancePath:instancePath+"/team",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -927,7 +929,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/team",schemaPath:"#/properties/team/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/team",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -950,7 +952,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((data3 === "github") || (data3 === "bitbucket"))){
-const err12 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema49.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -964,7 +966,7 @@ if(data.account !== undefined){
 let data4 = data.account;
 if(typeof data4 === "string"){
 if(!pattern8.test(data4)){
-const err13 = {instancePath:instancePath+"/account",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
+const err13 = {instancePath:instancePath+"/account",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1007,7 +1009,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((data6 === "linked") || (data6 === "disabled")) || (data6 === "revoked"))){
-const err17 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema46.properties.state.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema48.properties.state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1023,7 +1025,7 @@ for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(typeof data8 === "string"){
 if(!pattern22.test(data8)){
-const err18 = {instancePath:instancePath+"/repositories/" + i0,schemaPath:"#/$defs/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\""};
+const err18 = {instancePath:instancePath+"/repositories/" + i0,schemaPath:"#/$defs/repository/pattern",keyword:"pattern",params:{pattern: "^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},message:"must match pattern \""+"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1087,7 +1089,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!((data10 === "delete") || (data10 === "keep"))){
-const err23 = {instancePath:instancePath+"/onRevoke/webhooks",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/onRevoke/webhooks",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1108,7 +1110,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!((data11 === "delete") || (data11 === "keep"))){
-const err25 = {instancePath:instancePath+"/onRevoke/deployKeys",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err25 = {instancePath:instancePath+"/onRevoke/deployKeys",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1144,7 +1146,7 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = {"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]}}};
+const schema57 = {"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]}}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1199,7 +1201,7 @@ if(data.org !== undefined){
 let data0 = data.org;
 if(typeof data0 === "string"){
 if(!pattern8.test(data0)){
-const err3 = {instancePath:instancePath+"/org",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""};
+const err3 = {instancePath:instancePath+"/org",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1232,7 +1234,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "github")){
-const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema54.properties.provider.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema57.properties.provider.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1253,7 +1255,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data2 === "github") || (data2 === "bitbucket"))){
-const err8 = {instancePath:instancePath+"/app",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema49.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/app",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1275,7 +1277,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data3 === "granted") || (data3 === "denied"))){
-const err10 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/enum",keyword:"enum",params:{allowedValues: schema54.properties.access.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/enum",keyword:"enum",params:{allowedValues: schema57.properties.access.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }

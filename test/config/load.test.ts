@@ -158,9 +158,9 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
     expected: ["a.yaml:4:8: buildService.kind must be a string, not empty"],
   },
   {
-    name: "an empty team name",
+    name: "a blank team name (a team is a name, like the namespace)",
     text: basicWith("    team: ci", '    team: " "'),
-    expected: ["a.yaml:24:11: links[0] (acme-builds): team must not be empty"],
+    expected: ['a.yaml:24:11: links[0] (acme-builds): team must be made of letters, digits, ".", "-" and "_", starting with a letter or digit, not " "'],
   },
   {
     name: "an empty file",

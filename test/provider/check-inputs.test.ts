@@ -57,6 +57,24 @@ describe("check of SourceProviderLink inputs", () => {
     ]);
   });
 
+  it("refuses a webhook URL pattern that could match another host's webhooks, as the YAML loader does", () => {
+    const inputs = { ...valid, buildService: { ...valid.buildService, webhookUrlPatterns: ["https://registry.hub.docker.com/hooks/*", "https://*/hooks/*"] } };
+    expect(checkLinkInputs(inputs)).toEqual([
+      {
+        property: "buildService.webhookUrlPatterns[1]",
+        reason:
+          "has * in its host, so it could match webhooks on any host, not only the build service's: list each host of the build service as its own pattern, and write the build service's webhook URL with its scheme and host spelled out and * only in the path, e.g. https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/",
+      },
+    ]);
+  });
+
+  it("refuses a deploy key title pattern that matches every key", () => {
+    const inputs = { ...valid, buildService: { ...valid.buildService, deployKeyTitlePatterns: ["*"] } };
+    expect(checkLinkInputs(inputs)).toEqual([
+      { property: "buildService.deployKeyTitlePatterns[0]", reason: 'would match every deploy key (it is nothing but wildcards): start the pattern with the build service\'s own key title, e.g. "Docker Hub Builder*"' },
+    ]);
+  });
+
   it("requires the package version", () => {
     expect(checkLinkInputs({ ...valid, providerVersion: "" })).toEqual([{ property: "providerVersion", reason: "must be the sourcelinks package version" }]);
   });
