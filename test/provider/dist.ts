@@ -85,3 +85,33 @@ export function orgAccessInputs(config: SourcelinksConfig, org: string, serializ
   };
   return JSON.parse(JSON.stringify({ ...inputs, [providerKey]: serialized })) as PropertyMap;
 }
+
+/** A resource the root program registered with the mocks. */
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * Runs the root program (dist/index.js) under `pulumi.runtime.setMocks`, pushing every resource it
+ * registers onto `registered` (registration continues after this resolves); resolves with the
+ * program's outputs.
+ */
+export async function runProgramWithMocks(registered: RegisteredResource[]): Promise<Record<string, unknown>> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call() {
+        return {};
+      },
+    },
+    "sourcelinks",
+    "dev",
+    false,
+  );
+  return requireDist<{ default: () => Promise<Record<string, unknown>> }>("index.js").default();
+}

@@ -8,20 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "./dist.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, runProgramWithMocks, serializeProvider, type RegisteredResource } from "./dist.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
 const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_APP_PASSWORD", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
 const fakes = CREDENTIAL_VARS.map((name) => `fake-${randomBytes(8).toString("hex")}`);
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-
-const registered: Registered[] = [];
+const registered: RegisteredResource[] = [];
 let outputs: Record<string, unknown>;
 
 function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
@@ -31,22 +25,7 @@ function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 beforeAll(async () => {
   CREDENTIAL_VARS.forEach((name, i) => (process.env[name] = fakes[i]));
   await ensureBuilt();
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call() {
-        return {};
-      },
-    },
-    "sourcelinks",
-    "dev",
-    false,
-  );
-  const program = requireDist<{ default: () => Promise<Record<string, unknown>> }>("index.js").default;
-  outputs = await program();
+  outputs = await runProgramWithMocks(registered);
   // Registration is asynchronous: wait until every declared resource reached the mocks.
   const links = outputs.links as Record<string, { liveState: pulumi.Output<string> }>;
   const orgs = outputs.orgAccess as Record<string, { observedVia: pulumi.Output<string> }>;

@@ -30,7 +30,7 @@ import type { SourcelinksConfig } from "../../config/types.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
 import { EXAMPLE, MAIN } from "../cli/cli-harness.js";
-import { demoConfig, linkInputs, orgAccessInputs, requireDist, serializedProviders } from "../provider/dist.js";
+import { demoConfig, linkInputs, orgAccessInputs, requireDist, runProgramWithMocks, serializedProviders, type RegisteredResource } from "../provider/dist.js";
 import { FakeEngine, HostRpcError, makeUrn, type PropertyMap, ProviderHost } from "../provider/engine-harness.js";
 import { ensureBuilt } from "../support/ensure-built.js";
 import { canary, CanarySet, type Output } from "./canaries.js";
@@ -627,27 +627,15 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
     await rec.failure("read of an id that is not a link id", host.read("not-a-link-id", urn, link("acme-builds"), link("acme-builds")));
   }
 
-  it("with every credential as a stack-config secret (Configure), no response, error or host log holds a canary", async () => {
+  it.each([
+    { how: "as a stack-config secret (Configure)", label: "credentials from stack config", fromEnv: false, stackConfig: stackSecrets },
+    { how: "in the environment", label: "credentials from the environment", fromEnv: true, stackConfig: (): Record<string, string> => ({}) },
+  ])("with every credential $how, no response, error or host log holds a canary", async ({ label, fromEnv, stackConfig }) => {
     const sandbox = await canarySandbox();
-    const host = await ProviderHost.start({ env: hostEnv(sandbox, false) });
-    const rec = new Recorder("credentials from stack config");
+    const host = await ProviderHost.start({ env: hostEnv(sandbox, fromEnv) });
+    const rec = new Recorder(label);
     try {
-      await host.configure(stackSecrets(sandbox));
-      await lifecycle(host, sandbox, rec);
-      rec.record("host stderr", host.stderr);
-      expect(leaksIn(rec.outputs, sandbox.world(), "provider sandbox")).toEqual([]);
-    } finally {
-      await host.close();
-      await sandbox.close();
-    }
-  });
-
-  it("with every credential in the environment, no response, error or host log holds a canary", async () => {
-    const sandbox = await canarySandbox();
-    const host = await ProviderHost.start({ env: hostEnv(sandbox, true) });
-    const rec = new Recorder("credentials from the environment");
-    try {
-      await host.configure({});
+      await host.configure(stackConfig(sandbox));
       await lifecycle(host, sandbox, rec);
       rec.record("host stderr", host.stderr);
       expect(leaksIn(rec.outputs, sandbox.world(), "provider sandbox")).toEqual([]);
@@ -690,26 +678,11 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
   it("the root program under pulumi.runtime.setMocks registers no canary, with credentials in the env and in stack config", async () => {
     const sandbox = await canarySandbox();
     const saved = Object.fromEntries(CREDENTIAL_VARS.map((k) => [k, process.env[k]]));
-    const registered: unknown[] = [];
+    const registered: RegisteredResource[] = [];
     try {
       for (const key of CREDENTIAL_VARS) process.env[key] = sandbox.env[key as keyof typeof sandbox.env];
       pulumi.runtime.setAllConfig(stackSecrets(sandbox), Object.keys(stackSecrets(sandbox)));
-      await pulumi.runtime.setMocks(
-        {
-          newResource(args) {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-            return { id: `${args.name}-id`, state: args.inputs };
-          },
-          call() {
-            return {};
-          },
-        },
-        "sourcelinks",
-        "dev",
-        false,
-      );
-      const program = requireDist<{ default: () => Promise<Record<string, unknown>> }>("index.js").default;
-      const outputs = await program();
+      const outputs = await runProgramWithMocks(registered);
       // Registration is asynchronous: wait until all five resources reached the mocks.
       await expect.poll(() => registered.length).toBe(5);
       expect(leaksIn([
