@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import Ajv, { type ValidateFunction } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basicAuth, startGitHubSandbox, type GitHubSandbox, type RawResponse } from "./github-harness.js";
@@ -64,7 +64,7 @@ class Conformance {
     this.#doc = doc;
     this.#id = id;
     this.#ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-    addFormats(this.#ajv);
+    addFormats.default(this.#ajv);
     for (const f of ["int32", "int64", "float", "double", "byte", "binary", "password", "repo.nwo", "ssh-key", "ssh-key fingerprint", "uri-template"]) this.#ajv.addFormat(f, true);
     const definitions = Object.fromEntries(Object.entries(doc.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]));
     this.#ajv.addSchema({ $id: id, definitions } as object);

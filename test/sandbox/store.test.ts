@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileStore, MemoryStore, StateFileError, writeAtomically } from "../../sandbox/store.js";
+import { FileStore, MemoryStore, StateFileError, writeAtomically, type StateStore } from "../../sandbox/store.js";
 import { emptyWorld } from "../../sandbox/world.js";
 
 const dir = (): string => mkdtempSync(join(tmpdir(), "sourcelinks-store-"));
@@ -54,7 +54,7 @@ describe("FileStore", () => {
 
 describe("MemoryStore", () => {
   it("has nothing to resume", async () => {
-    const store = new MemoryStore();
+    const store: StateStore = new MemoryStore();
     await store.save(emptyWorld());
     expect(store.load()).toBeUndefined();
   });
