@@ -32,6 +32,11 @@ export function createProgram(io: CliIo, finish: (code: ExitCodeValue) => void, 
 Exit codes: 0 success; 1 API or network error; 2 invalid input (YAML, schema, usage, refused run);
 3 mandatory policy violation (check); 4 changes pending (plan --detailed-exitcode).
 
+Environment: credentials come from the variables the YAML names. SOURCELINKS_BUILD_API_URL,
+SOURCELINKS_GITHUB_API_URL and SOURCELINKS_BITBUCKET_API_URL override the API URLs;
+SOURCELINKS_HTTP_TIMEOUT sets the per-request timeout in seconds (default 30);
+SOURCELINKS_ETAG_CACHE moves the GitHub ETag cache file, or disables it with "off".
+
 Examples:
   $ sourcelinks validate sourcelinks.yaml
   $ sourcelinks plan sourcelinks.yaml --format markdown

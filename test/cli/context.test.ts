@@ -46,3 +46,29 @@ describe("the CLI keeps GitHub ETags between runs", () => {
     expect(sandbox.counters().notModified - before).toBe(8);
   });
 });
+
+describe("SOURCELINKS_HTTP_TIMEOUT", () => {
+  let sandbox: SandboxHandle;
+  beforeAll(async () => {
+    await ensureBuilt();
+    sandbox = await startSandbox();
+  }, 240_000);
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("is invalid input (exit 2) when it is not a number of seconds, and nothing is sent", async () => {
+    const before = sandbox.counters().requests;
+    const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "30s" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be a number of seconds between 0 and 3600, got "30s".\n');
+    expect(sandbox.counters().requests).toBe(before);
+  });
+
+  it("bounds each request: an answer held for 30 s fails after the timeout and the read is retried", async () => {
+    sandbox.injectFault({ timeoutRate: 1, timeoutMs: 30_000, count: 1, match: { service: "build-service", method: "GET" } });
+    const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "0.5", SOURCELINKS_ETAG_CACHE: "off" });
+    expect(run.code, run.stderr).toBe(0);
+    expect(sandbox.counters().byStatus["0"]).toBe(1);
+  });
+});
