@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../config/types.js";
-import { ReconcileError } from "../reconcile/errors.js";
+import { SettingError } from "../config/runtime.js";
 import { createOperationContext, type OperationContext } from "../reconcile/operations.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
@@ -16,7 +16,7 @@ export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.Proce
   try {
     return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });
   } catch (error) {
-    if (error instanceof ReconcileError && error.code === "invalid-setting") throw new CliError(ExitCode.invalidInput, `sourcelinks: ${error.message}`);
+    if (error instanceof SettingError) throw new CliError(ExitCode.invalidInput, `sourcelinks: ${error.message}`);
     throw error;
   }
 }

@@ -3,6 +3,7 @@
  * when it would unlink more than `maxRatio` of the live links, or delete a webhook or deploy key
  * that this run's own observation did not find. Pure: the caller supplies the live link ids.
  */
+import { SeenInRun } from "../reconcile/seen-in-run.js";
 import type { PlanRun } from "./run.js";
 
 /** The default share of live links one `apply` may revoke. */
@@ -54,23 +55,21 @@ export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>,
   return { revocations, liveLinks, ratio, refusals };
 }
 
-/** Deletions of webhooks or deploy keys that no observation of this run found (should be impossible by construction). */
+/**
+ * Deletions of webhooks or deploy keys that no observation of this run found (impossible by
+ * construction), judged by the same rule the executor applies to each step (reconcile/seen-in-run.ts),
+ * but for the whole plan before anything is sent.
+ */
 function undiscoveredDeletions(run: PlanRun): string[] {
-  const hooks = new Set<string>();
-  const keys = new Set<string>();
-  for (const entry of run.links) {
-    for (const repo of entry.observed.repositories) {
-      for (const hook of repo.webhooks) hooks.add(`${entry.spec.provider}:${repo.repository.toLowerCase()}#${hook.id}`);
-      for (const key of repo.deployKeys) keys.add(`${entry.spec.provider}:${repo.repository.toLowerCase()}#${key.id}`);
-    }
-  }
+  const seen = new SeenInRun();
+  for (const entry of run.links) for (const repo of entry.observed.repositories) seen.record(entry.spec.provider, repo);
   const out: string[] = [];
   for (const entry of [...run.links, ...run.orgs]) {
     for (const step of entry.plan.steps) {
-      if (step.kind === "delete-webhook" && !hooks.has(`${step.provider}:${step.repository.toLowerCase()}#${step.hookId}`)) {
+      if (step.kind === "delete-webhook" && !seen.observed(step)) {
         out.push(`refusing to delete webhook ${step.hookId} on ${step.repository} (${step.url}): this run did not discover it`);
       }
-      if (step.kind === "delete-deploy-key" && !keys.has(`${step.provider}:${step.repository.toLowerCase()}#${step.keyId}`)) {
+      if (step.kind === "delete-deploy-key" && !seen.observed(step)) {
         out.push(`refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not discover it`);
       }
     }

@@ -120,4 +120,9 @@ export class HttpError extends Error {
   get isGone(): boolean {
     return this.status === 404 || this.status === 410;
   }
+
+  /** True for no answer or a 5xx: the request may or may not have taken effect. */
+  get outcomeUnknown(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
 }

@@ -4,6 +4,7 @@
  * failure as a redacted `HttpError`. (The GitHub client uses Octokit and its plugins instead.)
  */
 import { HttpError, type ServiceName } from "./http-error.js";
+import { isIdempotentMethod } from "./idempotent.js";
 import type { Secret } from "./secret.js";
 
 /** Methods the clients send. */
@@ -42,9 +43,6 @@ export interface JsonResponse<T> {
 /** Backoff before retry N (0-based) when the server gave no `retry-after`: 250 ms, 500 ms, 1 s … */
 const BACKOFF_BASE_MS = 250;
 
-/** Idempotent by method (RFC 9110 §9.2.2), so safe to resend after an ambiguous failure. */
-const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"]);
-
 /** Per-request options of `JsonHttp.request`. */
 export interface RequestOptions {
   /**
@@ -74,13 +72,12 @@ export class JsonHttp {
    * `HttpError` on any status ≥ 400 or no response.
    */
   async request<T>(method: HttpMethod, url: string, body?: unknown, options: RequestOptions = {}): Promise<JsonResponse<T>> {
-    const idempotent = options.idempotent ?? IDEMPOTENT.has(method);
+    const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const retries = this.#options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.#limit.run(() => this.#once<T>(method, url, body));
       if (!(outcome instanceof HttpError)) return outcome;
-      const ambiguous = outcome.status === 0 || outcome.status >= 500;
-      const retryable = outcome.status === 429 || (ambiguous && idempotent);
+      const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent);
       if (!retryable || attempt >= retries) throw outcome;
       const delayMs = outcome.retryAfterSeconds !== null ? outcome.retryAfterSeconds * 1000 : BACKOFF_BASE_MS * 2 ** attempt;
       if (delayMs > (this.#options.maxRetryAfterSeconds ?? 60) * 1000) throw outcome;

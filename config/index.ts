@@ -2,7 +2,7 @@
 export type * from "./types.js";
 export { ConfigError, formatDiagnostic, type Diagnostic } from "./diagnostics.js";
 export { API_VERSION, loadConfigFiles, loadConfigTexts, type ConfigText } from "./load.js";
-export { API_URL_OVERRIDES, resolveClientSettings, resolveGitHubClientSecret } from "./runtime.js";
+export { API_URL_OVERRIDES, HTTP_TIMEOUT_ENV, resolveClientSettings, resolveGitHubClientSecret, SettingError } from "./runtime.js";
 export { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "./defaults.js";
 export { configSchema } from "./schema-validator.js";
 export { checkLinkInput, checkOrgAccessInput, type EntryCheck, type EntryFailure } from "./check-entry.js";

@@ -1,7 +1,7 @@
 /**
  * From a loaded config and an environment to what the clients need: API URLs (env overrides
- * win, design.md §2) and credentials read from the env vars the config names. Pure: the
- * environment is passed in, nothing is read from `process`.
+ * win, design.md §2), credentials read from the env vars the config names, and the HTTP timeout.
+ * Pure: the environment is passed in, nothing is read from `process`.
  */
 import type { ClientSettings } from "../clients/types.js";
 import { Secret } from "../clients/secret.js";
@@ -14,17 +14,28 @@ export const API_URL_OVERRIDES = {
   bitbucket: "SOURCELINKS_BITBUCKET_API_URL",
 } as const;
 
+/** The env var that sets the per-attempt HTTP timeout, in seconds (for slow proxies, or fast failure in CI). */
+export const HTTP_TIMEOUT_ENV = "SOURCELINKS_HTTP_TIMEOUT";
+
+/** An environment variable sourcelinks reads has a value it cannot use; the message names it. */
+export class SettingError extends Error {
+  override readonly name = "SettingError";
+}
+
 /**
  * Client settings for a config in an environment. A missing credential gives a `null` token
  * rather than an error, so commands that need no credential still run; the clients report 401s.
+ * Throws `SettingError` for a malformed `SOURCELINKS_HTTP_TIMEOUT`.
  */
 export function resolveClientSettings(
   config: SourcelinksConfig,
   env: NodeJS.ProcessEnv,
-  options?: ClientSettings["options"],
+  tuning?: ClientSettings["options"],
 ): ClientSettings {
   const { buildService, providers } = config;
   const { github, bitbucket } = providers;
+  const requestTimeoutMs = requestTimeoutFrom(env);
+  const options = requestTimeoutMs === undefined ? tuning : { ...tuning, requestTimeoutMs };
   return {
     buildService: {
       kind: buildService.kind,
@@ -54,6 +65,17 @@ export function resolveClientSettings(
 export function resolveGitHubClientSecret(config: SourcelinksConfig, env: NodeJS.ProcessEnv): Secret | null {
   const name = config.buildService.oauthApps.github?.clientSecretEnv;
   return name === undefined ? null : secretFrom(env, name);
+}
+
+/** The HTTP timeout `env` asks for, in milliseconds, or undefined when unset. */
+function requestTimeoutFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = nonEmpty(env[HTTP_TIMEOUT_ENV]);
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new SettingError(`${HTTP_TIMEOUT_ENV} must be a number of seconds between 0 and 3600, got "${raw.slice(0, 20)}".`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function secretFrom(env: NodeJS.ProcessEnv, name: string): Secret | null {

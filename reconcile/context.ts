@@ -7,7 +7,6 @@ import { resolveClientSettings, resolveGitHubClientSecret } from "../config/runt
 import { createClients } from "../clients/index.js";
 import type { ClientSettings, Clients } from "../clients/types.js";
 import type { Secret } from "../clients/secret.js";
-import { ReconcileError } from "./errors.js";
 import { SeenInRun } from "./seen-in-run.js";
 
 /** What every operation needs: the clients of one world plus the non-secret build-service settings. */
@@ -38,31 +37,15 @@ export interface OperationOverrides {
   grantChecks?: "all" | "when-deciding";
   /** GitHub pacing, e.g. for a server that enforces github.com's limits on a compressed clock. */
   githubPacing?: NonNullable<ClientSettings["options"]>["githubPacing"];
-  /** Per-attempt HTTP timeout in milliseconds; default `SOURCELINKS_HTTP_TIMEOUT` (seconds) or 30 s. */
-  requestTimeoutMs?: number;
-}
-
-/** The env var that sets the per-attempt HTTP timeout, in seconds (for slow proxies, or fast failure in CI). */
-export const HTTP_TIMEOUT_ENV = "SOURCELINKS_HTTP_TIMEOUT";
-
-/** The HTTP timeout `env` asks for, in milliseconds, or undefined when unset; throws on a value that is not a positive number. */
-export function requestTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env[HTTP_TIMEOUT_ENV];
-  if (raw === undefined || raw === "") return undefined;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new ReconcileError("invalid-setting", `${HTTP_TIMEOUT_ENV} must be a number of seconds between 0 and 3600, got "${raw.slice(0, 20)}".`);
-  }
-  return Math.round(seconds * 1000);
 }
 
 /**
  * Builds the context for `config`: credentials come from `overrides` first, else from the env vars the
- * config names; API URLs from the env overrides of design.md §2 (resolved by config/runtime.ts).
+ * config names; API URLs and the HTTP timeout from the environment (resolved by config/runtime.ts).
+ * Throws `SettingError` when such a variable is malformed.
  */
 export function createOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, overrides: OperationOverrides = {}): OperationContext {
-  const requestTimeoutMs = overrides.requestTimeoutMs ?? requestTimeoutFromEnv(env);
-  const settings = applyOverrides(resolveClientSettings(config, env), { ...overrides, ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }) });
+  const settings = applyOverrides(resolveClientSettings(config, env), overrides);
   const githubClientSecret = overrides.githubClientSecret ?? resolveGitHubClientSecret(config, env);
   const ctx: OperationContext = { clients: createClients(settings), buildService: config.buildService, githubClientSecret, seen: new SeenInRun() };
   if (overrides.concurrency !== undefined) ctx.concurrency = overrides.concurrency;
@@ -78,9 +61,8 @@ function applyOverrides(settings: ClientSettings, overrides: OperationOverrides)
     github: settings.github && { ...settings.github, token: overrides.githubToken ?? settings.github.token },
     bitbucket: settings.bitbucket && { ...settings.bitbucket, token: overrides.bitbucketToken ?? settings.bitbucket.token },
   };
-  if (overrides.concurrency !== undefined || overrides.etagCacheFile !== undefined || overrides.githubPacing !== undefined || overrides.requestTimeoutMs !== undefined) {
+  if (overrides.concurrency !== undefined || overrides.etagCacheFile !== undefined || overrides.githubPacing !== undefined) {
     out.options = { ...settings.options };
-    if (overrides.requestTimeoutMs !== undefined) out.options.requestTimeoutMs = overrides.requestTimeoutMs;
     if (overrides.concurrency !== undefined) out.options.concurrency = overrides.concurrency;
     if (overrides.etagCacheFile !== undefined) out.options.etagCacheFile = overrides.etagCacheFile;
     if (overrides.githubPacing !== undefined) out.options.githubPacing = overrides.githubPacing;

@@ -8,7 +8,6 @@ export type ReconcileErrorCode =
   | "foreign-deploy-key"
   | "request-mismatch"
   | "not-automatable"
-  | "invalid-setting"
   | "unobserved";
 
 /** An operation refused to act; the message says what to configure or why the step is unsafe. */

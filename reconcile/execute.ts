@@ -86,7 +86,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       if (!ctx.clients.isBuildServiceWebhook(step.url)) {
         throw new ReconcileError("foreign-webhook", `Refusing to delete webhook ${step.hookId} on ${step.repository}: ${step.url} does not match the build service's webhook patterns.`);
       }
-      if (ctx.seen.webhookUrl(step.provider, step.repository, step.hookId) !== step.url) {
+      if (!ctx.seen.observed(step)) {
         throw new ReconcileError("unobserved", `Refusing to delete webhook ${step.hookId} on ${step.repository}: this run did not observe it with URL ${step.url}; re-plan against this world.`);
       }
       const client = providerClient(ctx, step.provider);
@@ -98,7 +98,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       if (!ctx.clients.isBuildServiceDeployKey(step.title)) {
         throw new ReconcileError("foreign-deploy-key", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: "${step.title}" does not match the build service's deploy key patterns.`);
       }
-      if (ctx.seen.deployKeyTitle(step.provider, step.repository, step.keyId) !== step.title) {
+      if (!ctx.seen.observed(step)) {
         throw new ReconcileError("unobserved", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not observe it titled "${step.title}"; re-plan against this world.`);
       }
       const client = providerClient(ctx, step.provider);
@@ -141,8 +141,7 @@ async function createOrAdopt(bs: BuildServiceClient, step: Extract<PlanStep, { k
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       const conflict = error.status === 409;
-      const outcomeUnknown = error.status === 0 || error.status >= 500;
-      if (!conflict && !outcomeUnknown) throw error;
+      if (!conflict && !error.outcomeUnknown) throw error;
       const existing = (await bs.listLinks(step.namespace)).find(
         (r) => isLive(r) && r.provider === step.provider && r.account === step.account && r.team === step.team,
       );

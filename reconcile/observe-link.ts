@@ -192,9 +192,7 @@ async function observeRepositories(ctx: OperationContext, spec: LinkSpec): Promi
     const [hooks, keys] = await Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null]);
     const webhooks = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url));
     const deployKeys = keys ? keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)) : [];
-    for (const hook of webhooks) ctx.seen.recordWebhook(spec.provider, repository, hook.id, hook.url);
-    for (const key of deployKeys) ctx.seen.recordDeployKey(spec.provider, repository, key.id, key.title);
-    return {
+    const observed: ObservedRepository = {
       repository,
       exists: hooks.exists && (keys?.exists ?? true),
       webhooks,
@@ -202,5 +200,7 @@ async function observeRepositories(ctx: OperationContext, spec: LinkSpec): Promi
       deployKeysListed: keys !== null,
       foreignWebhookCount: hooks.items.length - webhooks.length,
     };
+    ctx.seen.record(spec.provider, observed);
+    return observed;
   });
 }

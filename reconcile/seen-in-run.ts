@@ -1,36 +1,34 @@
 /**
  * What one run observed of the build service's leftovers. A delete is sent only for a webhook or
  * deploy key in here, seen with the same URL or title: a plan from another run, a stale id or a
- * hand-edited step cannot reach anything this run did not look at.
+ * hand-edited step cannot reach anything this run did not look at. `apply` checks a whole plan
+ * against it before sending anything; the executor checks each step again before it is sent.
  */
 import type { ProviderKind } from "../config/types.js";
+import type { ObservedRepository, PlanStep } from "./model.js";
+
+/** A step that deletes a webhook or a deploy key. */
+export type DeleteStep = Extract<PlanStep, { kind: "delete-webhook" | "delete-deploy-key" }>;
 
 /** The webhooks and deploy keys one operation context observed, by provider, repository and id. */
 export class SeenInRun {
-  readonly #webhooks = new Map<string, string>();
-  readonly #deployKeys = new Map<string, string>();
+  /** URL of each observed webhook, title of each observed deploy key. */
+  readonly #seen = new Map<string, string>();
 
-  /** Records a build-service webhook as observed, with its URL. */
-  recordWebhook(provider: ProviderKind, repository: string, id: string, url: string): void {
-    this.#webhooks.set(key(provider, repository, id), url);
+  /** Records the build service's webhooks and deploy keys observed on one repository. */
+  record(provider: ProviderKind, observed: ObservedRepository): void {
+    for (const hook of observed.webhooks) this.#seen.set(key(provider, observed.repository, "hook", hook.id), hook.url);
+    for (const deployKey of observed.deployKeys) this.#seen.set(key(provider, observed.repository, "key", deployKey.id), deployKey.title);
   }
 
-  /** Records a build-service deploy key as observed, with its title. */
-  recordDeployKey(provider: ProviderKind, repository: string, id: string, title: string): void {
-    this.#deployKeys.set(key(provider, repository, id), title);
-  }
-
-  /** The URL the webhook had when this run observed it, or undefined when it did not. */
-  webhookUrl(provider: ProviderKind, repository: string, id: string): string | undefined {
-    return this.#webhooks.get(key(provider, repository, id));
-  }
-
-  /** The title the deploy key had when this run observed it, or undefined when it did not. */
-  deployKeyTitle(provider: ProviderKind, repository: string, id: string): string | undefined {
-    return this.#deployKeys.get(key(provider, repository, id));
+  /** Whether this run observed what `step` deletes, with the URL or title the step names. */
+  observed(step: DeleteStep): boolean {
+    return step.kind === "delete-webhook"
+      ? this.#seen.get(key(step.provider, step.repository, "hook", step.hookId)) === step.url
+      : this.#seen.get(key(step.provider, step.repository, "key", step.keyId)) === step.title;
   }
 }
 
-function key(provider: ProviderKind, repository: string, id: string): string {
-  return `${provider}\u0000${repository}\u0000${id}`;
+function key(provider: ProviderKind, repository: string, kind: "hook" | "key", id: string): string {
+  return `${provider}\u0000${repository}\u0000${kind}\u0000${id}`;
 }

@@ -10,6 +10,7 @@ import { Octokit } from "@octokit/rest";
 import type { EtagCache } from "../etag-cache.js";
 import type { Pacer } from "../pacer.js";
 import { redactText } from "../http-error.js";
+import { isIdempotentMethod } from "../idempotent.js";
 import { endpointKey } from "./endpoint-key.js";
 import { safeLogger, type ClientLogger } from "./safe-logger.js";
 
@@ -91,12 +92,12 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 }
 
 /**
- * Requests plugin-retry may resend after a 5xx or no answer: idempotent methods (RFC 9110 §9.2.2),
- * and the one POST that only reads (checking a token). Any other POST or PATCH is sent once, and the
- * caller decides what an unknown outcome means.
+ * Requests plugin-retry may resend after a 5xx or no answer: idempotent methods, and the one POST
+ * that only reads (checking a token). Any other POST or PATCH is sent once, and the caller decides
+ * what an unknown outcome means.
  */
 function resendable(method: string, url: string): boolean {
-  return method === "GET" || method === "HEAD" || method === "PUT" || method === "DELETE" || (method === "POST" && url === "/applications/{client_id}/token");
+  return isIdempotentMethod(method) || (method === "POST" && url === "/applications/{client_id}/token");
 }
 
 /** The plugin holding this client's hooks: pacing around each attempt, ETags around pacing. */

@@ -12,6 +12,7 @@ import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import type { World } from "../../sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, serializedProviders } from "./dist.js";
 import { FakeEngine, makeUrn, ProviderHost } from "./engine-harness.js";
+import { fingerprint } from "../reliability/harness.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const FOREIGN_HOOK = "https://ci.acme.example/hooks/github";
@@ -20,17 +21,6 @@ let sandbox: SandboxHandle;
 let host: ProviderHost;
 let config: SourcelinksConfig;
 let serializedLink: string;
-
-/** What a revoke changes, without timestamps or the random ids of links made by `prepare`: links, webhooks, deploy keys, grants. */
-function fingerprint(world: World): unknown {
-  return {
-    links: world.buildService.links.map((l) => `${l.namespace} ${l.provider} ${l.account} ${l.team ?? "-"} ${l.state}`).sort(),
-    github: world.github.repos.map((r) => ({ repo: `${r.owner}/${r.name}`, hooks: r.hooks.map((h) => `${h.id} ${h.config.url}`), keys: r.keys.map((k) => `${k.id} ${k.title}`) })),
-    tokens: world.github.tokens.map((t) => `${t.login} ${t.kind} ${t.revoked}`),
-    bitbucket: world.bitbucket.repos.map((r) => ({ repo: `${r.workspace}/${r.slug}`, hooks: r.hooks.map((h) => h.url), keys: r.keys.map((k) => k.label) })),
-    grants: world.bitbucket.users.map((u) => u.grants.map((g) => `${g.consumerKey} ${g.revoked}`)),
-  };
-}
 
 function foreignHookCount(world: World): number {
   return world.github.repos.flatMap((r) => r.hooks).filter((h) => h.config.url === FOREIGN_HOOK).length;
