@@ -25,7 +25,7 @@ import { githubRouter } from "./github/routes.js";
 import { GitHubLimiter, rateLimitBody, type Caller, type LimitsConfig } from "./limits.js";
 import type { Method, RouteContext, RouteResponse, Router } from "./router.js";
 import { loadSeed, loadSeedFile, type SeedDocument } from "./seed.js";
-import { FileStore, isWorld, MemoryStore, type StateStore } from "./store.js";
+import { FileStore, fileStoreOptionsFromEnv, isWorld, MemoryStore, type StateStore } from "./store.js";
 import type { World } from "./world.js";
 import { redactUrl } from "../clients/http-error.js";
 
@@ -115,7 +115,7 @@ export function resolveSeed(seed: string | SeedDocument | World | unknown): Worl
 
 /** Starts a sandbox on 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
-  const store: StateStore = options.stateFile ? new FileStore(options.stateFile) : new MemoryStore();
+  const store: StateStore = options.stateFile ? new FileStore(options.stateFile, fileStoreOptionsFromEnv(process.env)) : new MemoryStore();
   let startWorld: World;
   let world: World;
   if (options.seed !== undefined) {

@@ -33,6 +33,27 @@ export class MemoryStore implements StateStore {
   async close(): Promise<void> {}
 }
 
+/** Options of a state file; `stallAtWrite` exists for crash tests only. */
+export interface FileStoreOptions {
+  /**
+   * The write (1-based, in this process) that stops forever after half of its temp file is on disk,
+   * so a crash test can kill the process inside a write without racing the clock.
+   */
+  stallAtWrite?: number;
+  /** Told once the stalled write has stopped, so the test knows when to kill. */
+  onStall?: () => void;
+}
+
+/** The crash-test hook's variable: `SOURCELINKS_SANDBOX_STALL_AT_WRITE=N` stalls the Nth state write. */
+export const STALL_AT_WRITE_ENV = "SOURCELINKS_SANDBOX_STALL_AT_WRITE";
+
+/** Reads the crash-test hook from the environment (absent or malformed: no hook). */
+export function fileStoreOptionsFromEnv(env: NodeJS.ProcessEnv): FileStoreOptions {
+  const value = env[STALL_AT_WRITE_ENV];
+  if (value === undefined || !/^[1-9][0-9]{0,8}$/.test(value)) return {};
+  return { stallAtWrite: Number(value), onStall: () => process.stderr.write(`sandbox: state write ${value} stalled (${STALL_AT_WRITE_ENV})\n`) };
+}
+
 /**
  * Persists the world to a JSON file. Saves are group-committed: a save issued while a write is in
  * flight waits for the next write, which serializes the world as it is then, so every caller's
@@ -41,9 +62,13 @@ export class MemoryStore implements StateStore {
 export class FileStore implements StateStore {
   #writing: Promise<void> | null = null;
   #next: { world: World; done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  #writes = 0;
 
   /** Opens the state file at `path`, removing temp files a killed writer left beside it. */
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    readonly options: FileStoreOptions = {},
+  ) {
     removeTempLeftovers(path);
   }
 
@@ -90,7 +115,8 @@ export class FileStore implements StateStore {
       const batch = this.#next;
       this.#next = null;
       // Serialize now, not at enqueue time: the write includes every change made so far.
-      this.#writing = writeAtomically(this.path, JSON.stringify(batch.world));
+      const stall = ++this.#writes === this.options.stallAtWrite;
+      this.#writing = writeAtomically(this.path, JSON.stringify(batch.world), stall ? (this.options.onStall ?? (() => {})) : null);
       try {
         await this.#writing;
         batch.resolve();
@@ -120,12 +146,21 @@ function removeTempLeftovers(path: string): void {
   }
 }
 
-/** Writes `text` to `path` so readers see the old or the new content, never a mix. */
-export async function writeAtomically(path: string, text: string): Promise<void> {
+/**
+ * Writes `text` to `path` so readers see the old or the new content, never a mix. With `stall`, the
+ * write stops for good halfway through the temp file and calls `stall` (the crash tests' hook).
+ */
+export async function writeAtomically(path: string, text: string, stall: (() => void) | null = null): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const file = await open(temp, "w", 0o600);
   try {
+    if (stall) {
+      await file.writeFile(text.slice(0, text.length >> 1), "utf8");
+      await file.sync();
+      stall();
+      await new Promise<never>(() => {});
+    }
     await file.writeFile(text, "utf8");
     await file.sync();
   } catch (error) {

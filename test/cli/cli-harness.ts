@@ -26,9 +26,6 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Every output of every run, for the "no token anywhere" assertion. */
-export const allOutputs: string[] = [];
-
 /** Runs `sourcelinks ARGS` with `env` as its whole environment. */
 export function runCli(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
@@ -38,9 +35,6 @@ export function runCli(args: readonly string[], env: Record<string, string>, opt
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => {
-      allOutputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }

@@ -24,9 +24,11 @@ const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const HOOK_DELETE = "DELETE /github/repos/:owner/:repo/hooks/:hook_id";
 
 let sandbox: SandboxHandle;
+/** When set, the sandbox's clock stands still, so a burst lands in one window however slow the machine. */
+let frozenAt: number | null = null;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: generateScaleWorld(SHAPE), timeScale: TIME_SCALE, limits: LIMITS });
+  sandbox = await startSandbox({ seed: generateScaleWorld(SHAPE), timeScale: TIME_SCALE, limits: LIMITS, now: () => frozenAt ?? Date.now() });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -55,7 +57,8 @@ describe("under enforced limits", () => {
     const repos = Array.from({ length: SHAPE.repositories }, (_, r) => `scale/repo-${r}`);
     // Octokit's first request pays for its setup; the burst that follows is what the limit sees.
     await github.provider.listWebhooks(repos[0]!);
-    const results = await Promise.allSettled(repos.map((repo) => github.provider.listWebhooks(repo)));
+    frozenAt = Date.now();
+    const results = await Promise.allSettled(repos.map((repo) => github.provider.listWebhooks(repo))).finally(() => (frozenAt = null));
     expect(results.filter((r) => r.status === "rejected").length).toBeGreaterThan(0);
     expect(sandbox.counters().rejections["secondary-points"]).toBeGreaterThan(before.rejections["secondary-points"]);
   });

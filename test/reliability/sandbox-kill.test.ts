@@ -1,11 +1,12 @@
 /**
- * The sandbox's state file survives SIGKILL in the middle of a write: the test watches the state
- * folder and kills the sandbox process the moment a write's temp file appears, while clients keep
- * creating links. After every kill the state file is a whole world holding every change the sandbox
- * acknowledged, and a restart resumes from it and clears the dead writer's temp file.
+ * The sandbox's state file survives SIGKILL in the middle of a write. The sandbox's crash-test hook
+ * (`SOURCELINKS_SANDBOX_STALL_AT_WRITE=N`) stops its Nth write halfway through the temp file, and the
+ * test kills the process the moment that temp file appears, while clients keep creating links. So
+ * every kill lands inside a write, whatever the machine's load. After every kill the state file is a
+ * whole world holding every change the sandbox acknowledged, and a restart resumes from it and
+ * clears the dead writer's temp file.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { watch } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,15 +14,14 @@ import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mulberry32 } from "../../sandbox/faults.js";
 import { scaleSeed, SCALE_NAMESPACE } from "../../sandbox/scale-world.js";
-import { isWorld } from "../../sandbox/store.js";
+import { isWorld, STALL_AT_WRITE_ENV } from "../../sandbox/store.js";
 import type { World } from "../../sandbox/world.js";
 import { ensureBuilt } from "../support/ensure-built.js";
 import { ROOT } from "../cli/cli-harness.js";
 
 const MAIN = join(ROOT, "dist/sandbox/main.js");
-/** Kills that must land inside a write (a temp file present at the kill) before the test is satisfied. */
+/** Rounds, each ending with a kill inside a write. */
 const KILLS_MID_WRITE = 3;
-const MAX_ROUNDS = 12;
 
 let dir: string;
 let seedFile: string;
@@ -33,11 +33,14 @@ beforeAll(async () => {
   seedFile = join(dir, "seed.json");
   stateFile = join(dir, "state", "world.json");
   await mkdir(join(dir, "state"));
-  // A world of a few megabytes, so each write takes long enough to be killed inside.
-  await writeFile(seedFile, JSON.stringify(scaleSeed({ links: 200, repositories: 4000 })));
+  await writeFile(seedFile, JSON.stringify(scaleSeed({ links: 20, repositories: 200 })));
 }, 240_000);
 
+/** Every sandbox process started here, so a failed run leaves none behind. */
+const children: ChildProcess[] = [];
+
 afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -45,19 +48,29 @@ interface Running {
   child: ChildProcess;
   baseUrl: string;
   token: string;
+  /** Resolves once the sandbox reports that its stalled write stopped halfway. */
+  stalled: Promise<void>;
 }
 
-async function startSandboxProcess(withSeed: boolean): Promise<Running> {
+/** Starts the sandbox on the state file; `stallAtWrite` makes that write stop halfway. */
+async function startSandboxProcess(withSeed: boolean, stallAtWrite?: number): Promise<Running> {
   const args = [MAIN, "--state", stateFile, "--quiet", ...(withSeed ? ["--seed", seedFile] : [])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const env = { ...process.env, [STALL_AT_WRITE_ENV]: stallAtWrite === undefined ? "" : String(stallAtWrite) };
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
+  children.push(child);
   let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  let reportStall!: () => void;
+  const stalled = new Promise<void>((resolve) => (reportStall = resolve));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+    if (stderr.includes(`stalled (${STALL_AT_WRITE_ENV})`)) reportStall();
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`sandbox exited (${code}) before its start line: ${stderr}`)));
   });
   const start = JSON.parse(line) as { baseUrl: string; env: Record<string, string> };
-  return { child, baseUrl: start.baseUrl, token: start.env["SOURCELINKS_BUILD_TOKEN"]! };
+  return { child, baseUrl: start.baseUrl, token: start.env["SOURCELINKS_BUILD_TOKEN"]!, stalled };
 }
 
 async function stateOnDisk(): Promise<World> {
@@ -74,41 +87,24 @@ describe("SIGKILL of the sandbox in the middle of a state write", () => {
   it(`leaves a whole state file with every acknowledged change, ${KILLS_MID_WRITE} times over`, async () => {
     const random = mulberry32(4242);
     const acknowledged = new Set<string>();
-    let midWrite = 0;
-    let round = 0;
-    for (; round < MAX_ROUNDS && midWrite < KILLS_MID_WRITE; round++) {
-      const running = await startSandboxProcess(round === 0);
+    for (let round = 0; round < KILLS_MID_WRITE; round++) {
+      // The seed's own write (round 0) comes first; then at least two writes acknowledge links.
+      const stallAt = 3 + Math.floor(random() * 4) + (round === 0 ? 1 : 0);
+      const running = await startSandboxProcess(round === 0, stallAt);
       // The previous round's dead writer left its temp file; opening the state removed it.
       expect(await tempFiles()).toEqual([]);
       if (round > 0) {
         const teams = new Set((await stateOnDisk()).buildService.links.map((l) => l.team));
         for (const team of acknowledged) expect(teams, `after restart ${round}`).toContain(team);
       }
+      const acknowledgedBefore = acknowledged.size;
 
       const exited = new Promise<void>((resolve) => running.child.once("exit", () => resolve()));
       let killed = false;
-      const kill = (): void => {
+      // The stalled write never finishes, so the kill always lands while its temp file exists.
+      const killedMidWrite = running.stalled.then(() => {
         killed = true;
         running.child.kill("SIGKILL");
-      };
-      // Arm the watcher after a seeded delay, so kills land at different points of the run.
-      const armAfterMs = 50 + Math.floor(random() * 250);
-      const armed = new Promise<void>((resolve) => {
-        setTimeout(() => {
-          const watcher = watch(join(dir, "state"), (_event, name) => {
-            if (name?.endsWith(".tmp") && !killed) {
-              kill();
-              watcher.close();
-              resolve();
-            }
-          });
-          // No write seen within 5 s: kill anyway (the round then counts as not mid-write).
-          setTimeout(() => {
-            watcher.close();
-            if (!killed) kill();
-            resolve();
-          }, 5_000).unref();
-        }, armAfterMs);
       });
 
       let next = 0;
@@ -129,15 +125,14 @@ describe("SIGKILL of the sandbox in the middle of a state write", () => {
           }
         }
       };
-      await Promise.all([armed.then(() => exited), client(), client(), client(), client()]);
-      if ((await tempFiles()).length > 0) midWrite++;
+      await Promise.all([killedMidWrite.then(() => exited), client(), client(), client(), client()]);
+      expect(await tempFiles(), `round ${round}: the kill landed inside a write`).toHaveLength(1);
+      expect(acknowledged.size, `round ${round}: writes before the stalled one acknowledged links`).toBeGreaterThan(acknowledgedBefore);
 
       const world = await stateOnDisk();
       const teams = new Set(world.buildService.links.map((l) => l.team));
       for (const team of acknowledged) expect(teams, `round ${round}: acknowledged ${team} is missing`).toContain(team);
     }
-    expect(midWrite).toBe(KILLS_MID_WRITE);
-    expect(acknowledged.size).toBeGreaterThan(round);
 
     const last = await startSandboxProcess(false);
     try {

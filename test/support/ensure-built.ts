@@ -12,22 +12,27 @@ import { promisify } from "node:util";
 
 const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-/** Folders compiled into dist/ (tsconfig.json `include`). */
-const SOURCE_DIRS = ["config", "clients", "reconcile", "provider", "policies", "cli", "sandbox", "demo", "bench"];
+/**
+ * What tsconfig.json's `**\/*.ts` include leaves out, so the freshness check sees exactly the
+ * compiled sources without keeping a second list of folders.
+ */
+const NOT_COMPILED = new Set(["node_modules", "dist", "test", ".git"]);
 /** Parallel test files take this lock so they never run tsc over each other. */
 const LOCK = join(ROOT, "dist/.test-build.lock");
+/** A lock older than a build can take was left by a killed test run, not by a running build. */
+const STALE_LOCK_MS = 5 * 60_000;
 
 function newestSource(): number {
-  let newest = statSync(join(ROOT, "index.ts")).mtimeMs;
+  let newest = 0;
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith(".") || NOT_COMPILED.has(entry.name)) continue;
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== "node_modules") walk(path);
-      } else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts") && entry.name !== "vitest.config.ts") newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
-  for (const dir of SOURCE_DIRS) walk(join(ROOT, dir));
+  walk(ROOT);
   return newest;
 }
 
@@ -36,23 +41,33 @@ function isFresh(outputs: readonly string[]): boolean {
   return outputs.every((output) => existsSync(join(ROOT, output)) && statSync(join(ROOT, output)).mtimeMs >= newest);
 }
 
+function takeLock(): boolean {
+  try {
+    mkdirSync(LOCK);
+    return true;
+  } catch {
+    if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+    return false;
+  }
+}
+
 /** Builds dist/ unless every one of `outputs` (paths relative to the repository root) is up to date. */
 export async function ensureBuilt(outputs: readonly string[]): Promise<void> {
   if (isFresh(outputs)) return;
   mkdirSync(join(ROOT, "dist"), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      if (isFresh(outputs)) return;
-    }
+  while (!takeLock()) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (isFresh(outputs)) return;
   }
   try {
     if (!isFresh(outputs)) {
-      // tsc emits even when the tree has type errors; only a missing output fails the tests that need it.
-      await promisify(execFile)(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "."], { cwd: ROOT }).catch(() => undefined);
+      try {
+        await promisify(execFile)(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "."], { cwd: ROOT, maxBuffer: 16 << 20 });
+      } catch (error) {
+        // A type error would pass unnoticed if the stale output were run anyway: say what tsc said.
+        const output = (error as { stdout?: string }).stdout ?? "";
+        throw new Error(`tsc -p . failed; the tests would run stale or broken output:\n${output || String(error)}`);
+      }
     }
     const missing = outputs.filter((output) => !existsSync(join(ROOT, output)));
     if (missing.length > 0) throw new Error(`tsc -p . produced no ${missing.join(", ")}`);
