@@ -54,19 +54,18 @@ async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorl
   }
 
   // The providers and the build service are different hosts: read both at once. A revocation also covers
-  // the repositories its records list, so it reads the records first (item 3 of issue 11).
-  const revoking = spec.state === "revoked";
-  const [early, records] = await Promise.all([
-    revoking ? null : observeRepositories(ctx, spec, spec.repositories.map((r) => ({ repository: r, source: "declared" as const }))),
-    world.records(spec.namespace),
-  ]);
+  // every other repository its build-service records list (read once the records are known).
+  const declaredTargets = spec.repositories.map((r) => ({ repository: r, source: "declared" as const }));
+  const [declaredRepositories, records] = await Promise.all([observeRepositories(ctx, spec, declaredTargets), world.records(spec.namespace)]);
   const { primary, others, all } = identityRecords(spec, records);
-  const [repositoriesRead, everyRecord, primaryFacts, othersFacts] = await Promise.all([
-    early ?? revokedRepositories(ctx, spec, world, primary ? [primary, ...others] : others),
+  const revoking = spec.state === "revoked";
+  const [recordRepositories, everyRecord, primaryFacts, othersFacts] = await Promise.all([
+    revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others) : [],
     world.allRecords(spec.namespace),
     primary && checksGrant(ctx, spec, primary) ? observeGrant(ctx, primary) : null,
     Promise.all(others.map((record) => observeGrant(ctx, record))),
   ]);
+  const repositoriesRead = [...declaredRepositories, ...recordRepositories];
   const facts: SharingFacts = { declared: withSelf(declared, spec), records: everyRecord };
   const repositories = revoking && repositoriesRead.some(hasArtifacts)
     ? coverWith(spec, repositoriesRead, { ...facts, recordRepositories: await world.repositoriesOf(coverageRecords(facts, spec.provider, all)) }, all)
@@ -129,11 +128,11 @@ function coverWith(spec: LinkSpec, repositories: ObservedRepository[], facts: Sh
   });
 }
 
-/** A revoked link's repositories: the declared ones, then every other one its build-service records list. */
-async function revokedRepositories(ctx: OperationContext, spec: LinkSpec, world: RunWorld, records: readonly BuildServiceLinkWire[]): Promise<ObservedRepository[]> {
+/** The repositories a revoked link's build-service records list beyond the declared ones, observed. */
+async function recordOnlyRepositories(ctx: OperationContext, spec: LinkSpec, world: RunWorld, records: readonly BuildServiceLinkWire[]): Promise<ObservedRepository[]> {
   const listed = await world.repositoriesOf(records);
-  const targets: RepositoryTarget[] = spec.repositories.map((r) => ({ repository: r, source: "declared" }));
   const seen = new Set(spec.repositories.map((r) => r.toLowerCase()));
+  const targets: RepositoryTarget[] = [];
   for (const repos of listed.values()) {
     for (const repository of repos) {
       if (seen.has(repository.toLowerCase())) continue;
