@@ -1,5 +1,6 @@
 /**
- * Revocation in a shared, real world (issue 11), end to end: the built CLI against the multi-namespace
+ * Revocation in a shared, real world (issue 11), end to end: the CLI (in process, through the same
+ * entry point as the bin, so each run takes milliseconds rather than a node start) against the multi-namespace
  * sandbox world of test/fixtures/worlds/shared.yaml (one operator token over namespaces acme and beta,
  * GitHub account shared-bot linked from both, a revoked link whose record lists a repository the YAML
  * omits, a person's account on a team link and on an undeclared personal link in the other namespace).
@@ -11,8 +12,9 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { runCli as runProgram } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { ROOT } from "./cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/shared.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/shared.sourcelinks.yaml");
@@ -26,8 +28,23 @@ const validatePlan = ajv.compile(JSON.parse(readFileSync(join(ROOT, "schema/plan
 let sandbox: SandboxHandle;
 let tmp: string;
 
+/** Runs `sourcelinks ARGS` with `env` as its whole environment, capturing what it prints. */
+async function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const line = (text: string): string => (text.endsWith("\n") ? text : `${text}\n`);
+  const code = await runProgram(args, {
+    out: (text) => void (stdout += line(text)),
+    err: (text) => void (stderr += line(text)),
+    progress: () => undefined,
+    interactive: false,
+    ask: () => Promise.reject(new Error("no terminal in tests")),
+    env,
+  }, ROOT);
+  return { code, stdout, stderr };
+}
+
 beforeAll(async () => {
-  await ensureBuilt();
   sandbox = await startSandbox({ seed: SEED });
   tmp = mkdtempSync(join(tmpdir(), "sourcelinks-shared-"));
 });
