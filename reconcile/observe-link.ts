@@ -12,7 +12,7 @@ import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGra
 import { mapLimit } from "./map-limit.js";
 import type { ManualStep, ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "./model.js";
 import { RunWorld } from "./run-world.js";
-import { coverageRecords, grantKeepers, repositoryKeepers, type SharingFacts } from "./sharing.js";
+import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } from "./sharing.js";
 
 /** Repositories read at once by default; the clients pace and cap their own requests beneath this. */
 const DEFAULT_CONCURRENCY = 32;
@@ -68,7 +68,7 @@ async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorl
   const repositoriesRead = [...declaredRepositories, ...recordRepositories];
   const facts: SharingFacts = { declared: withSelf(declared, spec), records: everyRecord };
   const repositories = revoking && repositoriesRead.some(hasArtifacts)
-    ? coverWith(spec, repositoriesRead, { ...facts, recordRepositories: await world.repositoriesOf(coverageRecords(facts, spec.provider, all)) }, all)
+    ? coverWith(spec, repositoriesRead, { ...facts, recordRepositories: await world.repositoriesOf(keeperRecords(facts, spec.provider, all)) }, all)
     : repositoriesRead;
   const grantSharedWith = primary ? grantKeepers(facts, spec, spec.provider, primary.account, all) : [];
 

@@ -40,12 +40,13 @@ function recordLabel(record: BuildServiceLinkWire, declared: readonly LinkSpec[]
   return `link ${record.id} in namespace ${record.namespace} (${record.provider} account ${record.account}${record.team === null ? "" : `, team ${record.team}`})`;
 }
 
-/** Live records that may keep something: not `self`'s own records, not retired by a declaration, of `provider`. */
-function keeperRecords(facts: SharingFacts, provider: ProviderKind, exclude: readonly BuildServiceLinkWire[]): BuildServiceLinkWire[] {
-  const excluded = new Set(exclude.map((r) => `${r.namespace}\u0000${r.id}`));
-  return facts.records.filter(
-    (r) => isLive(r) && r.provider === provider && !excluded.has(`${r.namespace}\u0000${r.id}`) && !retiredByDeclaration(r, facts.declared),
-  );
+/**
+ * Live records of `provider` that may keep something: outside `exclude` (a link's own records) and not
+ * retired by a declaration. `repositoryKeepers` needs the repositories of exactly these.
+ */
+export function keeperRecords(facts: SharingFacts, provider: ProviderKind, exclude: readonly BuildServiceLinkWire[]): BuildServiceLinkWire[] {
+  const excluded = new Set(exclude.map(recordKey));
+  return facts.records.filter((r) => isLive(r) && r.provider === provider && !excluded.has(recordKey(r)) && !retiredByDeclaration(r, facts.declared));
 }
 
 /** Declared links other than `self` that stay live (linked or disabled). */
@@ -83,11 +84,6 @@ export function repositoryKeepers(facts: SharingFacts, self: LinkSpec, provider:
 /** The key of a record in `recordRepositories`. */
 export function recordKey(record: BuildServiceLinkWire): string {
   return `${record.namespace}\u0000${record.id}`;
-}
-
-/** The records whose repositories `repositoryKeepers` needs: live, of `provider`, not excluded, not retired. */
-export function coverageRecords(facts: SharingFacts, provider: ProviderKind, exclude: readonly BuildServiceLinkWire[]): BuildServiceLinkWire[] {
-  return keeperRecords(facts, provider, exclude);
 }
 
 function unique(labels: string[]): string[] {
