@@ -22,8 +22,8 @@ const LINK_CONCURRENCY = 8;
 
 /**
  * Observes the live state of `spec`'s link, its grant and the build service's webhooks and deploy keys.
- * Alone, it sees `spec`'s namespace only; `declared` (every link of the run's files) widens what counts
- * as another live link to theirs and to their namespaces.
+ * Other live links are the ones the build service shows in `spec`'s namespace and every namespace its
+ * token may act on; `declared` (every link of the run's files) adds theirs and their namespaces.
  */
 export function observeLink(ctx: OperationContext, spec: LinkSpec, declared: readonly LinkSpec[] = [spec]): Promise<ObservedLink> {
   return linkObserver(ctx, declared)(spec);
