@@ -1,8 +1,9 @@
 /**
  * The operation context of one CLI run. Every command builds it here, so all of them read the live
- * world the same way: grants are checked only where a step depends on them (a kept link's grant
- * costs two requests and decides nothing), and GitHub ETags persist between runs so an unchanged
- * repository answers 304 at no primary-rate cost (design.md §8).
+ * world the same way: grants are checked only where a step depends on them (a revocation, a move to
+ * another account, or a live link whose grant an API can verify: a revoked one is a broken link to
+ * relink), and GitHub ETags persist between runs so an unchanged repository answers 304 at no
+ * primary-rate cost (design.md §8).
  */
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../config/types.js";

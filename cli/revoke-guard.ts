@@ -13,6 +13,7 @@ export const DEFAULT_MAX_REVOKE_RATIO = 0.25;
 export interface Revocation {
   link: string;
   namespace: string;
+  /** Empty for a build service without a link API (`docker-hub`), where the link is known only by its declaration. */
   linkId: string;
 }
 
@@ -28,12 +29,22 @@ export interface GuardVerdict {
 /**
  * Judges a plan. `liveLinkIds` are the build service's `enabled`/`disabled` records in the namespaces
  * the config touches. Retiring a superseded record while the same team link is (re)linked is a
- * replacement, not a revocation: only unlinks of links declared `revoked` count.
+ * replacement, not a revocation: only unlinks of links declared `revoked` count. Where the build service
+ * has no link API (`docker-hub`, observed state `unknown`), every declared link counts as live and a
+ * revoked one counts as revoked when the run deletes its webhooks or deploy keys or revokes its grant.
  */
 export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>, maxRatio: number): GuardVerdict {
   const revocations: Revocation[] = [];
   const seen = new Set<string>();
+  let unknownLinks = 0;
   for (const entry of run.links) {
+    if (entry.observed.state === "unknown") {
+      unknownLinks++;
+      if (entry.spec.state === "revoked" && entry.plan.steps.some((s) => s.kind !== "manual")) {
+        revocations.push({ link: entry.spec.name, namespace: entry.spec.namespace, linkId: "" });
+      }
+      continue;
+    }
     if (entry.spec.state !== "revoked") continue;
     for (const step of entry.plan.steps) {
       if (step.kind !== "unlink" || !liveLinkIds.has(step.linkId) || seen.has(step.linkId)) continue;
@@ -41,13 +52,13 @@ export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>,
       revocations.push({ link: entry.spec.name, namespace: step.namespace, linkId: step.linkId });
     }
   }
-  const liveLinks = liveLinkIds.size;
+  const liveLinks = liveLinkIds.size + unknownLinks;
   const ratio = liveLinks === 0 ? 0 : revocations.length / liveLinks;
   const refusals: string[] = [];
   if (ratio > maxRatio) {
     refusals.push(
       `refusing to revoke ${revocations.length} of ${liveLinks} live links (${percent(ratio)} > ${percent(maxRatio)}): ` +
-        `${revocations.map((r) => `${r.link} (${r.namespace}/${r.linkId})`).join(", ")}; ` +
+        `${revocations.map((r) => `${r.link} (${r.linkId === "" ? r.namespace : `${r.namespace}/${r.linkId}`})`).join(", ")}; ` +
         `if this is intended, rerun with --max-revoke-ratio ${Math.min(1, Math.ceil(ratio * 100) / 100)}`,
     );
   }

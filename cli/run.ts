@@ -72,8 +72,9 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   let finished = 0;
   const tick = (what: string): void => io.progress(`observed ${++finished}/${total}: ${what}`);
 
-  // One observer for the run: each namespace's build-service links are listed once, not once per link.
-  const observeLink = linkObserver(ctx);
+  // One observer for the run: each namespace's build-service links are listed once, not once per link,
+  // and every declared link (of every file) counts as another live link when judging what to keep.
+  const observeLink = linkObserver(ctx, links);
   const linkResults = await settleAll(links, DEFAULT_CONCURRENCY, async (spec) => {
     const observed = await observeLink(spec);
     tick(`link ${spec.name}`);

@@ -28,6 +28,11 @@ export interface BuildServiceListWire<T> {
   objects: T[];
 }
 
+/** `reference` wire: a namespace the caller's token may act on (`GET /namespaces/`). */
+export interface NamespaceWire {
+  name: string;
+}
+
 /** `reference` wire: an autobuild source repository of a link. */
 export interface AutobuildRepositoryWire {
   repository: string;
@@ -68,6 +73,8 @@ export interface BuildServiceClient {
   listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]>;
   getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]>;
   setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void>;
+  /** The namespaces the token may act on, or null when the service does not offer the listing (404). */
+  listNamespaces(): Promise<string[] | null>;
   /** The request a call would send, for previews. */
   describe(op: "createLink" | "setLinkState" | "unlink" | "setOrgAccess", namespace: string, linkId?: string, org?: string): PlannedRequest;
 }

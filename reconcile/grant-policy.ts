@@ -5,7 +5,7 @@
  */
 import type { LinkSpec, ProviderKind } from "../config/types.js";
 import type { OperationContext } from "./context.js";
-import { revokeGrantStep, sharedGrantStep } from "./manual-steps.js";
+import { revokeGrantStep } from "./manual-steps.js";
 import type { ManualStep, ObservedLink, ProviderGrant } from "./model.js";
 
 /** What was observed about one account's grant. */
@@ -15,7 +15,7 @@ export interface GrantFacts {
   grant: ProviderGrant;
   /** Whether the build service still holds a token of the grant. */
   held: boolean;
-  /** Other live links using the same account. */
+  /** Other live links using the same account (declared, or observed in any namespace the run sees). */
   sharedWith: readonly string[];
 }
 
@@ -38,15 +38,13 @@ export function appName(ctx: OperationContext, provider: ProviderKind): string {
 /**
  * How to retire a grant. A plan only acts on what this run observed (a grant seen active or a token the
  * service still holds); an unverifiable grant the service no longer holds stays a pending manual check.
+ * A grant other live links use is neither revoked nor a step for a person (revoking it by hand would
+ * break them too): the plan lists it as kept, and the last link of the account to go revokes it.
  */
 export function retireGrant(ctx: OperationContext, facts: GrantFacts): GrantRetirement {
-  if (facts.grant === "revoked") return { plan: null, pending: null };
+  if (facts.grant === "revoked" || facts.sharedWith.length > 0) return { plan: null, pending: null };
   const observed = facts.held || facts.grant === "active";
   const name = appName(ctx, facts.provider);
-  if (facts.sharedWith.length > 0) {
-    const step = sharedGrantStep(facts.provider, facts.account, name, facts.sharedWith);
-    return { plan: observed ? step : null, pending: step };
-  }
   if (facts.grant === "active" && canRevokeGrantByApi(ctx, facts.provider)) return { plan: "api", pending: null };
   const step = revokeGrantStep(facts.provider, facts.account, name);
   return { plan: observed ? step : null, pending: step };

@@ -30,7 +30,7 @@ export interface IdentityRecords {
   primary: BuildServiceLinkWire | null;
   /** For each other account of the identity, its representative record (live first, then the latest). */
   others: BuildServiceLinkWire[];
-  /** Every record of the identity, to exclude from shared-grant checks. */
+  /** Every record of the identity, to exclude from shared-grant and coverage checks. */
   all: BuildServiceLinkWire[];
 }
 
@@ -45,15 +45,6 @@ export function identityRecords(spec: LinkSpec, records: readonly BuildServiceLi
   }
   const others = [...byAccount.values()].map((group) => pickRepresentative(group, null)).filter((r): r is BuildServiceLinkWire => r !== null);
   return { primary, others, all };
-}
-
-/**
- * Ids of live records in the namespace, outside `exclude`, authorized by the same provider account:
- * a GitHub grant is per app and user, so revoking it would break them.
- */
-export function grantSharers(records: readonly BuildServiceLinkWire[], provider: string, account: string, exclude: readonly BuildServiceLinkWire[]): string[] {
-  const excluded = new Set(exclude.map((r) => r.id));
-  return records.filter((r) => isLive(r) && r.provider === provider && r.account === account && !excluded.has(r.id)).map((r) => r.id);
 }
 
 /** Live before unlinked, `preferredAccount` before others, then the most recently updated. */

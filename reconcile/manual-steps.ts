@@ -29,22 +29,6 @@ export function revokeGrantStep(provider: ProviderKind, account: string, appName
   };
 }
 
-/**
- * Why a grant is deliberately left in place: other live links use the same provider account, and a grant
- * is per app and user, so revoking it would break them. Revoke it once they are revoked too.
- */
-export function sharedGrantStep(provider: ProviderKind, account: string, appName: string, sharedWith: readonly string[]): ManualStep {
-  const where = AUTHORIZED_APPS[provider];
-  return {
-    id: `shared-grant:${provider}:${account}`,
-    summary:
-      `Not revoking ${PROVIDER_LABEL[provider]} account ${account}'s grant to "${appName}": live link(s) ${sharedWith.join(", ")} use the same account ` +
-      `and would break. Revoke it after those links are revoked.`,
-    uiPath: `${where.path} → ${appName} → Revoke`,
-    url: where.url,
-  };
-}
-
 /** A GitHub org owner grants or denies the build service's OAuth app access to the org. */
 export function orgAccessStep(org: string, appName: string, access: OrgAccessState): ManualStep {
   const action = access === "granted" ? "Review → Grant access" : "Edit → Deny access";

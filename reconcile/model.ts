@@ -41,6 +41,13 @@ export interface ObservedRepository {
   deployKeysListed?: boolean;
   /** Webhooks that do not match the build service's patterns: never touched, only counted. */
   foreignWebhookCount: number;
+  /**
+   * Other live links (declared, or observed in any namespace the run sees) that build from this
+   * repository: the build service's webhooks and deploy keys here are theirs too, so a revocation keeps them.
+   */
+  coveredBy?: string[];
+  /** How a revoked link came to cover the repository: `declared` in the YAML, or only in its build-service `record`. */
+  source?: "declared" | "record";
 }
 
 /** Whether the provider-side OAuth grant of the link's account is still live. */
@@ -71,7 +78,7 @@ export interface SupersededLink {
   providerGrant: ProviderGrant;
   /** Whether the build service still holds a token of the grant (its credentials answered). */
   grantHeld: boolean;
-  /** Ids of other live links in the namespace authorized by the same provider account (a GitHub grant is per app and user). */
+  /** Other live links (declared, or observed in any namespace the run sees) authorized by the same provider account: a grant is per (account, app). */
   grantSharedWith: string[];
 }
 
@@ -93,7 +100,7 @@ export interface ObservedLink {
   supersededLinks?: SupersededLink[];
   /** Whether the build service still holds a token of the link's grant (its credentials answered). */
   grantHeld?: boolean;
-  /** Ids of other live links in the namespace authorized by the same provider account: revoking the grant would break them. */
+  /** Other live links (declared, or observed in any namespace the run sees) authorized by the same provider account: revoking the grant would break them. */
   grantSharedWith?: string[];
 }
 
@@ -133,10 +140,18 @@ export type PlanStep =
   | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string }
   | { kind: "manual"; step: ManualStep };
 
+/** Something a revocation leaves in place on purpose, and why (another live link still uses it). */
+export type KeptItem =
+  | { kind: "webhook"; provider: ProviderKind; repository: string; hookId: string; url: string; keptFor: string[] }
+  | { kind: "deploy-key"; provider: ProviderKind; repository: string; keyId: string; title: string; keptFor: string[] }
+  | { kind: "grant"; provider: ProviderKind; account: string; keptFor: string[] };
+
 /** The plan for one declared link or org access entry. */
 export interface ResourcePlan {
   /** `link` or `orgAccess`. */
   resource: "link" | "orgAccess";
   name: string;
   steps: PlanStep[];
+  /** What a revocation deliberately leaves because other live links use it; absent or empty when nothing is. */
+  kept?: KeptItem[];
 }

@@ -7,10 +7,12 @@ import type { BuildServiceLinkWire } from "../clients/types.js";
 import type { OperationContext } from "./context.js";
 import { appName, primaryRetires, retireGrant } from "./grant-policy.js";
 import { providerClient } from "./provider-client.js";
-import { grantSharers, identityRecords, isLive, liveStateOf } from "./link-identity.js";
+import { identityRecords, isLive, liveStateOf } from "./link-identity.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import { mapLimit } from "./map-limit.js";
 import type { ManualStep, ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "./model.js";
+import { RunWorld } from "./run-world.js";
+import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } from "./sharing.js";
 
 /** Repositories read at once by default; the clients pace and cap their own requests beneath this. */
 const DEFAULT_CONCURRENCY = 32;
@@ -18,60 +20,70 @@ const DEFAULT_CONCURRENCY = 32;
 /** Links observed at once by `observeLinks`; each also reads its repositories with bounded concurrency. */
 const LINK_CONCURRENCY = 8;
 
-/** Observes the live state of `spec`'s link, its grant and the build service's webhooks and deploy keys. */
-export function observeLink(ctx: OperationContext, spec: LinkSpec): Promise<ObservedLink> {
-  const bs = ctx.clients.buildService;
-  return observeWith(ctx, spec, bs && (() => bs.listLinks(spec.namespace)));
+/**
+ * Observes the live state of `spec`'s link, its grant and the build service's webhooks and deploy keys.
+ * Other live links are the ones the build service shows in `spec`'s namespace and every namespace its
+ * token may act on; `declared` (every link of the run's files) adds theirs and their namespaces.
+ */
+export function observeLink(ctx: OperationContext, spec: LinkSpec, declared: readonly LinkSpec[] = [spec]): Promise<ObservedLink> {
+  return linkObserver(ctx, declared)(spec);
 }
 
 /**
- * An observer of many links that lists each namespace's build-service links once, however many of
- * its links it observes (a namespace with 1,000 links is 10 pages per listing). Use one per run:
- * the listings are not refreshed.
+ * An observer of many links that reads each namespace's build-service links once, however many of its
+ * links it observes (a namespace with 1,000 links is 10 pages per listing), and what other live links use
+ * once per run (reconcile/run-world.ts). `declared`: every link of the run's files. Use one per run: the
+ * listings are not refreshed.
  */
-export function linkObserver(ctx: OperationContext): (spec: LinkSpec) => Promise<ObservedLink> {
+export function linkObserver(ctx: OperationContext, declared: readonly LinkSpec[] = []): (spec: LinkSpec) => Promise<ObservedLink> {
   const bs = ctx.clients.buildService;
-  const listings = new Map<string, Promise<BuildServiceLinkWire[]>>();
-  const list = (namespace: string): Promise<BuildServiceLinkWire[]> => {
-    let listing = listings.get(namespace);
-    if (!listing) {
-      listing = bs!.listLinks(namespace);
-      listings.set(namespace, listing);
-    }
-    return listing;
-  };
-  return (spec) => observeWith(ctx, spec, bs && (() => list(spec.namespace)));
+  const world = bs && new RunWorld(bs, declared);
+  return (spec) => observeWith(ctx, spec, world, declared);
 }
 
-/** Observes many links through one `linkObserver`. Results are in `specs` order. */
+/** Observes many links through one `linkObserver`, `specs` being the run's declared links. Results are in `specs` order. */
 export function observeLinks(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<ObservedLink[]> {
-  return mapLimit(specs, LINK_CONCURRENCY, linkObserver(ctx));
+  return mapLimit(specs, LINK_CONCURRENCY, linkObserver(ctx, specs));
 }
 
-async function observeWith(ctx: OperationContext, spec: LinkSpec, listLinks: (() => Promise<BuildServiceLinkWire[]>) | null): Promise<ObservedLink> {
-  if (listLinks === null) return observeWithoutBuildServiceApi(ctx, spec, await observeRepositories(ctx, spec));
+async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorld | null, declared: readonly LinkSpec[]): Promise<ObservedLink> {
+  if (world === null) {
+    // No link API: the declared links are all that is known of who else builds from a repository.
+    const repositories = await observeRepositories(ctx, spec, spec.repositories.map((r) => ({ repository: r, source: "declared" as const })));
+    return observeWithoutBuildServiceApi(ctx, spec, coverWith(spec, repositories, { declared, records: [] }, []));
+  }
 
-  // The providers and the build service are different hosts: read both at once.
-  const [repositories, records] = await Promise.all([observeRepositories(ctx, spec), listLinks()]);
+  // The providers and the build service are different hosts: read both at once. A revocation also covers
+  // every other repository its build-service records list (read once the records are known).
+  const declaredTargets = spec.repositories.map((r) => ({ repository: r, source: "declared" as const }));
+  const [declaredRepositories, records] = await Promise.all([observeRepositories(ctx, spec, declaredTargets), world.records(spec.namespace)]);
   const { primary, others, all } = identityRecords(spec, records);
-  const [primaryFacts, othersFacts] = await Promise.all([
+  const revoking = spec.state === "revoked";
+  const [recordRepositories, everyRecord, primaryFacts, othersFacts] = await Promise.all([
+    revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others) : [],
+    world.allRecords(spec.namespace),
     primary && checksGrant(ctx, spec, primary) ? observeGrant(ctx, primary) : null,
     Promise.all(others.map((record) => observeGrant(ctx, record))),
   ]);
-  const grantSharedWith = primary ? grantSharers(records, spec.provider, primary.account, all) : [];
+  const repositoriesRead = [...declaredRepositories, ...recordRepositories];
+  const facts: SharingFacts = { declared: withSelf(declared, spec), records: everyRecord };
+  const repositories = revoking && repositoriesRead.some(hasArtifacts)
+    ? coverWith(spec, repositoriesRead, { ...facts, recordRepositories: await world.repositoriesOf(keeperRecords(facts, spec.provider, all)) }, all)
+    : repositoriesRead;
+  const grantSharedWith = primary ? grantKeepers(facts, spec, spec.provider, primary.account, all) : [];
 
   const supersededLinks: SupersededLink[] = [];
   for (const [i, record] of others.entries()) {
-    const facts = othersFacts[i]!;
+    const grant = othersFacts[i]!;
     // An unlinked record only matters while the service still holds a live token of its grant.
-    if (!isLive(record) && (!facts.held || facts.grant === "revoked")) continue;
+    if (!isLive(record) && (!grant.held || grant.grant === "revoked")) continue;
     supersededLinks.push({
       linkId: record.id,
       account: record.account,
       state: liveStateOf(record),
-      providerGrant: facts.grant,
-      grantHeld: facts.held,
-      grantSharedWith: grantSharers(records, spec.provider, record.account, all),
+      providerGrant: grant.grant,
+      grantHeld: grant.held,
+      grantSharedWith: grantKeepers(facts, spec, spec.provider, record.account, all),
     });
   }
 
@@ -94,6 +106,41 @@ async function observeWith(ctx: OperationContext, spec: LinkSpec, listLinks: (()
   if (primaryFacts) observed.grantHeld = primaryFacts.held;
   observed.pendingManualSteps = pendingGrantSteps(ctx, spec, observed);
   return observed;
+}
+
+/** `declared` with `spec` in it, so a link observed alone still knows its own declaration. */
+function withSelf(declared: readonly LinkSpec[], spec: LinkSpec): readonly LinkSpec[] {
+  return declared.some((d) => d.name === spec.name) ? declared : [...declared, spec];
+}
+
+/** Whether the build service left anything on a repository. */
+function hasArtifacts(repo: ObservedRepository): boolean {
+  return repo.webhooks.length > 0 || repo.deployKeys.length > 0;
+}
+
+/** Marks each repository with artifacts that another live link builds from (`coveredBy`): a revocation keeps what is there. */
+function coverWith(spec: LinkSpec, repositories: ObservedRepository[], facts: SharingFacts, exclude: readonly BuildServiceLinkWire[]): ObservedRepository[] {
+  if (spec.state !== "revoked") return repositories;
+  return repositories.map((repo) => {
+    if (!hasArtifacts(repo)) return repo;
+    const keepers = repositoryKeepers(facts, spec, spec.provider, repo.repository, exclude);
+    return keepers.length === 0 ? repo : { ...repo, coveredBy: keepers };
+  });
+}
+
+/** The repositories a revoked link's build-service records list beyond the declared ones, observed. */
+async function recordOnlyRepositories(ctx: OperationContext, spec: LinkSpec, world: RunWorld, records: readonly BuildServiceLinkWire[]): Promise<ObservedRepository[]> {
+  const listed = await world.repositoriesOf(records);
+  const seen = new Set(spec.repositories.map((r) => r.toLowerCase()));
+  const targets: RepositoryTarget[] = [];
+  for (const repos of listed.values()) {
+    for (const repository of repos) {
+      if (seen.has(repository.toLowerCase())) continue;
+      seen.add(repository.toLowerCase());
+      targets.push({ repository, source: "record" });
+    }
+  }
+  return observeRepositories(ctx, spec, targets);
 }
 
 /**
@@ -151,11 +198,17 @@ function observeWithoutBuildServiceApi(ctx: OperationContext, spec: LinkSpec, re
 
 /**
  * Whether to read the representative record's grant: always by default; with `grantChecks:
- * "when-deciding"` only when a step depends on it (the link is revoked or moves to another account),
- * which saves a build-service read and a GitHub `POST` per kept link on large refreshes.
+ * "when-deciding"` only when a step depends on it: the link is revoked or moves to another account, or
+ * an API can verify the grant of a live link (a revoked grant is a broken link, relinked by apply).
+ * Without such an API a kept link's grant costs a build-service read and decides nothing.
  */
 function checksGrant(ctx: OperationContext, spec: LinkSpec, primary: BuildServiceLinkWire): boolean {
-  return ctx.grantChecks !== "when-deciding" || spec.state === "revoked" || primary.account !== spec.account;
+  return ctx.grantChecks !== "when-deciding" || spec.state === "revoked" || primary.account !== spec.account || canVerifyGrant(ctx, primary);
+}
+
+/** Whether a record's grant can be checked by API: GitHub with the app owner's client secret. */
+function canVerifyGrant(ctx: OperationContext, record: BuildServiceLinkWire): boolean {
+  return record.provider === "github" && ctx.githubClientSecret !== null && ctx.clients.githubGrants !== null && Boolean(ctx.buildService.oauthApps.github?.clientId);
 }
 
 /** A grant's state and whether the build service still holds one of its tokens. */
@@ -174,21 +227,25 @@ async function observeGrant(ctx: OperationContext, record: BuildServiceLinkWire)
   if (bs === null) return { grant: "unverifiable", held: false };
   const token = await bs.getCredentials(record.namespace, record.id);
   if (token === null) return { grant: "unverifiable", held: false };
-  const clientId = ctx.buildService.oauthApps.github?.clientId;
-  const grants = ctx.clients.githubGrants;
-  if (record.provider === "github" && ctx.githubClientSecret !== null && grants !== null && clientId) {
-    return { grant: await grants.checkGrant(clientId, ctx.githubClientSecret, token), held: true };
+  if (canVerifyGrant(ctx, record)) {
+    return { grant: await ctx.clients.githubGrants!.checkGrant(ctx.buildService.oauthApps.github!.clientId, ctx.githubClientSecret!, token), held: true };
   }
   return { grant: "unverifiable", held: true };
 }
 
+/** A repository to observe, and whether the YAML declares it or only a build-service record lists it. */
+interface RepositoryTarget {
+  repository: string;
+  source: "declared" | "record";
+}
+
 /** The build service's webhooks and deploy keys on each repository, read with bounded concurrency. */
-async function observeRepositories(ctx: OperationContext, spec: LinkSpec): Promise<ObservedRepository[]> {
+async function observeRepositories(ctx: OperationContext, spec: LinkSpec, targets: readonly RepositoryTarget[]): Promise<ObservedRepository[]> {
   const client = providerClient(ctx, spec.provider);
   // Deploy keys matter only to a revocation (deleting them, or proving none is left); a kept link's
   // refresh lists webhooks alone, the one request per repository GitHub's API makes the floor.
   const listKeys = spec.state === "revoked";
-  return mapLimit(spec.repositories, ctx.concurrency ?? DEFAULT_CONCURRENCY, async (repository) => {
+  return mapLimit(targets, ctx.concurrency ?? DEFAULT_CONCURRENCY, async ({ repository, source }) => {
     const [hooks, keys] = await Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null]);
     const webhooks = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url));
     const deployKeys = keys ? keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)) : [];
@@ -200,6 +257,7 @@ async function observeRepositories(ctx: OperationContext, spec: LinkSpec): Promi
       deployKeysListed: keys !== null,
       foreignWebhookCount: hooks.items.length - webhooks.length,
     };
+    if (source === "record") observed.source = "record";
     ctx.seen.record(spec.provider, observed);
     return observed;
   });

@@ -8,7 +8,7 @@ import type { BuildServiceClient } from "../clients/types.js";
 import type { OperationContext } from "./context.js";
 import { type GrantFacts, appName, primaryRetires, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
-import type { ObservedLink, PlanStep, ResourcePlan } from "./model.js";
+import type { KeptItem, ObservedLink, PlanStep, ResourcePlan } from "./model.js";
 import { providerClient } from "./provider-client.js";
 
 /**
@@ -26,20 +26,38 @@ interface Retiree extends GrantFacts {
 /** Plans the steps that bring the live link to `spec`; an empty `steps` means nothing to do. */
 export function planLink(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext): ResourcePlan {
   const bs = ctx.clients.buildService;
+  const kept: KeptItem[] = [];
   const steps: PlanStep[] =
     bs === null || observed.state === "unknown"
-      ? planWithoutBuildServiceApi(spec, observed, ctx)
+      ? planWithoutBuildServiceApi(spec, observed, ctx, kept)
       : spec.state === "revoked"
-        ? [...retireSteps(spec, retirees(spec, observed), bs, ctx), ...leftoverSteps(spec, observed, ctx)]
-        : [...linkSteps(spec, observed, bs), ...retireSteps(spec, retirees(spec, observed), bs, ctx)];
-  return { resource: "link", name: spec.name, steps };
+        ? [...retireSteps(spec, retirees(spec, observed), bs, ctx, kept), ...leftoverSteps(spec, observed, ctx, kept)]
+        : [...relinkSteps(spec, observed, bs), ...linkSteps(spec, observed, bs), ...retireSteps(spec, retirees(spec, observed), bs, ctx, kept)];
+  const plan: ResourcePlan = { resource: "link", name: spec.name, steps };
+  if (kept.length > 0) plan.kept = kept;
+  return plan;
 }
 
-/** `linked`/`disabled`: create the declared account's link when none is live, then set its state. */
+/**
+ * Whether the live link of the declared account is broken: its provider grant is observed revoked (by
+ * this tool, its user, or an org), so the build service holds a dead token and cannot build.
+ */
+export function isBrokenLink(spec: LinkSpec, observed: ObservedLink): boolean {
+  const live = observed.state === "linked" || observed.state === "disabled";
+  return spec.state !== "revoked" && live && observed.linkId !== null && observed.account === spec.account && observed.providerGrant === "revoked";
+}
+
+/** A broken link is unlinked, then linked anew (`linkSteps`), which makes the build service ask for a new grant. */
+function relinkSteps(spec: LinkSpec, observed: ObservedLink, bs: BuildServiceClient): PlanStep[] {
+  if (!isBrokenLink(spec, observed) || observed.linkId === null) return [];
+  return [{ kind: "unlink", request: bs.describe("unlink", spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId }];
+}
+
+/** `linked`/`disabled`: create the declared account's link when none is live (or it is broken), then set its state. */
 function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: BuildServiceClient): PlanStep[] {
   const desired = spec.state === "disabled" ? "disabled" : "linked";
   const live = observed.state === "linked" || observed.state === "disabled";
-  if (live && observed.account === spec.account && observed.linkId !== null) {
+  if (live && observed.account === spec.account && observed.linkId !== null && !isBrokenLink(spec, observed)) {
     if (observed.state === desired) return [];
     return [{ kind: "set-state", request: bs.describe("setLinkState", spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId, state: desired }];
   }
@@ -95,10 +113,13 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
  * same account; (2) unlink when live. A crash between the two leaves a live link whose grant is gone,
  * which the next run observes and unlinks.
  */
-function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: BuildServiceClient, ctx: OperationContext): PlanStep[] {
+function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: BuildServiceClient, ctx: OperationContext, kept: KeptItem[]): PlanStep[] {
   const steps: PlanStep[] = [];
   for (const record of records) {
     const { plan } = retireGrant(ctx, record);
+    if (record.sharedWith.length > 0 && record.grant !== "revoked" && !kept.some((k) => k.kind === "grant" && k.account === record.account)) {
+      kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith] });
+    }
     if (plan === "api") {
       const clientId = ctx.buildService.oauthApps.github!.clientId;
       steps.push({
@@ -118,8 +139,11 @@ function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: BuildServi
   return steps;
 }
 
-/** Deletes of the build service's observed webhooks and deploy keys per `onRevoke`; foreign webhooks are never planned. */
-function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext): PlanStep[] {
+/**
+ * Deletes of the build service's observed webhooks and deploy keys per `onRevoke`; foreign webhooks are
+ * never planned, and on a repository another live link builds from (`coveredBy`) they are kept.
+ */
+function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext, kept: KeptItem[]): PlanStep[] {
   const wantsHooks = spec.onRevoke.webhooks === "delete";
   const wantsKeys = spec.onRevoke.deployKeys === "delete";
   if (!wantsHooks && !wantsKeys) return [];
@@ -128,6 +152,13 @@ function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationCon
   const keys: PlanStep[] = [];
   for (const repo of observed.repositories) {
     if (!repo.exists) continue;
+    if (repo.coveredBy !== undefined && repo.coveredBy.length > 0) {
+      const keptFor = repo.coveredBy;
+      const { repository } = repo;
+      for (const hook of repo.webhooks) kept.push({ kind: "webhook", provider: spec.provider, repository, hookId: hook.id, url: hook.url, keptFor: [...keptFor] });
+      for (const key of repo.deployKeys) kept.push({ kind: "deploy-key", provider: spec.provider, repository, keyId: key.id, title: key.title, keptFor: [...keptFor] });
+      continue;
+    }
     if (wantsHooks) {
       for (const hook of repo.webhooks) {
         // Observations only keep the service's webhooks; checking again keeps a foreign one out of any plan.
@@ -146,12 +177,12 @@ function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationCon
 }
 
 /** `docker-hub`: the link side is manual; webhooks and deploy keys still go through the providers' APIs. */
-function planWithoutBuildServiceApi(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext): PlanStep[] {
+function planWithoutBuildServiceApi(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext, kept: KeptItem[]): PlanStep[] {
   if (spec.state === "linked") return [{ kind: "manual", step: dockerHubLinkStep(spec.namespace, spec.provider, spec.account) }];
   if (spec.state === "disabled") return [{ kind: "manual", step: dockerHubDisableStep(spec.namespace, spec.provider, spec.account) }];
   return [
     { kind: "manual", step: dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account) },
     { kind: "manual", step: revokeGrantStep(spec.provider, spec.account, appName(ctx, spec.provider)) },
-    ...leftoverSteps(spec, observed, ctx),
+    ...leftoverSteps(spec, observed, ctx, kept),
   ];
 }

@@ -46,11 +46,12 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   }
 
   io.out(formatPlanText(run));
-  const verdict = judgeRevocations(run, await liveLinkIds(ctx, loaded, run), options.maxRevokeRatio);
+  const verdict = judgeRevocations(run, await liveLinkIds(ctx, loaded), options.maxRevokeRatio);
   if (verdict.refusals.length > 0) {
     const lines = verdict.revocations.map((r) => {
       const i = loaded.config.links.findIndex((l) => l.name === r.link);
-      return `${formatLocation(locateNearest(loaded, `/links/${i}/state`))}: link ${r.link} would unlink live link ${r.linkId} in namespace ${r.namespace}`;
+      const what = r.linkId === "" ? `would delete the build service's webhooks and deploy keys of its link in namespace ${r.namespace}` : `would unlink live link ${r.linkId} in namespace ${r.namespace}`;
+      return `${formatLocation(locateNearest(loaded, `/links/${i}/state`))}: link ${r.link} ${what}`;
     });
     throw new CliError(ExitCode.invalidInput, [...lines, ...verdict.refusals.map((r) => `sourcelinks apply: ${r}`)]);
   }
@@ -72,12 +73,10 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
 }
 
 /** The build service's live (`enabled`/`disabled`) link ids in every namespace the config declares. */
-async function liveLinkIds(ctx: OperationContext, loaded: LoadedConfig, run: PlanRun): Promise<Set<string>> {
+async function liveLinkIds(ctx: OperationContext, loaded: LoadedConfig): Promise<Set<string>> {
   const bs = ctx.clients.buildService;
-  if (bs === null) {
-    // docker-hub: no link API; what was observed of the declared links is all that is known.
-    return new Set(run.links.filter((e) => e.observed.linkId !== null && (e.observed.state === "linked" || e.observed.state === "disabled")).map((e) => e.observed.linkId as string));
-  }
+  // docker-hub: no link API; judgeRevocations counts its declared links instead.
+  if (bs === null) return new Set();
   const namespaces = [...new Set(loaded.config.links.map((l) => l.namespace))];
   const ids = new Set<string>();
   for (const ns of namespaces) for (const record of await bs.listLinks(ns)) if (record.state !== "unlinked") ids.add(record.id);

@@ -66,7 +66,7 @@ export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCo
       `
 Rules: revoked-link-has-no-webhooks, revocation-is-two-sided, team-link-uses-service-account,
 disabled-link-webhooks-inactive, org-access-matches-declared, linked-repos-have-org-access,
-webhook-hygiene, pending-manual-steps. Mandatory violations are SARIF errors, advisory ones warnings;
+webhook-hygiene, live-link-has-grant, pending-manual-steps. Mandatory violations are SARIF errors, advisory ones warnings;
 SARIF 2.1.0 results point at the YAML line and column of the offending node.
 
 Exit codes: 0 no mandatory violation, 1 API or network error (--live), 2 invalid input, 3 mandatory violation.

@@ -4,10 +4,10 @@
  * types, so an additive change inside the planner cannot change this output by accident.
  */
 import type { SourceLocation } from "../../config/types.js";
-import type { ManualStep, ObservedLink, ObservedOrgAccess, PlanStep } from "../../reconcile/model.js";
+import type { KeptItem, ManualStep, ObservedLink, ObservedOrgAccess, PlanStep } from "../../reconcile/model.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
-import { categoryOf, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
+import { categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
 
 /** The `apiVersion` of the JSON plan; bumped only on an incompatible change. */
 export const PLAN_API_VERSION = "sourcelinks.plan/v1";
@@ -71,6 +71,8 @@ export interface PlanResourceJson {
   observed: ObservedLinkJson | ObservedOrgJson;
   steps: PlanStepJson[];
   manualSteps: ManualStep[];
+  /** What a revocation keeps on purpose because other live links use it. */
+  kept: (KeptItem & { description: string })[];
 }
 
 /** The whole JSON plan. */
@@ -108,6 +110,7 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
     observed: entry.resource === "link" ? observedLinkJson(entry.observed) : observedOrgJson(entry.observed),
     steps: entry.plan.steps.filter(isApiStep).map(stepJson),
     manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
+    kept: (entry.plan.kept ?? []).map(keptJson),
   };
 }
 
@@ -133,6 +136,18 @@ function stepJson(step: ApiStep): PlanStepJson {
       return { ...base, provider: step.provider, repository: step.repository, keyId: step.keyId, title: step.title };
     case "set-org-access":
       return { ...base, org: step.org, access: step.access, ...(step.linkId ? { linkId: step.linkId } : {}), ...(step.namespace ? { namespace: step.namespace } : {}) };
+  }
+}
+
+function keptJson(item: KeptItem): KeptItem & { description: string } {
+  const description = describeKept(item);
+  switch (item.kind) {
+    case "webhook":
+      return { kind: item.kind, description, provider: item.provider, repository: item.repository, hookId: item.hookId, url: item.url, keptFor: [...item.keptFor] };
+    case "deploy-key":
+      return { kind: item.kind, description, provider: item.provider, repository: item.repository, keyId: item.keyId, title: item.title, keptFor: [...item.keptFor] };
+    case "grant":
+      return { kind: item.kind, description, provider: item.provider, account: item.account, keptFor: [...item.keptFor] };
   }
 }
 

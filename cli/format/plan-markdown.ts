@@ -8,7 +8,7 @@ import type { PlanRun, PlannedEntry } from "../run.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
 import { countSteps, entriesOf, summarize } from "./plan-summary.js";
-import { CATEGORY_TITLES, categoryOf, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
+import { CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
 
 const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = ["build-service", "provider-revocation", "webhook-deletion", "deploy-key-deletion"];
 
@@ -41,7 +41,8 @@ export function formatPlanMarkdown(run: PlanRun): string {
 
 function details(entry: PlannedEntry): string[] {
   const c = countSteps(entry);
-  if (c.apiSteps === 0 && c.manualSteps === 0) return [];
+  const kept = entry.plan.kept ?? [];
+  if (c.apiSteps === 0 && c.manualSteps === 0 && kept.length === 0) return [];
   const title = `${entry.resource === "link" ? "link" : "org access"} ${entry.plan.name}: ${plural(c.apiSteps, "request")}` + (c.manualSteps > 0 ? `, ${plural(c.manualSteps, "manual step")}` : "");
   const lines = [`<details><summary>${html(title)}</summary>`, ""];
   if (entry.location) lines.push(`Declared at ${code(formatLocation(entry.location))}.`, "");
@@ -57,6 +58,11 @@ function details(entry: PlannedEntry): string[] {
   if (manual.length > 0) {
     lines.push(`**${CATEGORY_TITLES.manual}**`, "");
     manual.forEach((m, i) => lines.push(`${i + 1}. ${m.summary}`, `   ${m.uiPath}: <${m.url}>`));
+    lines.push("");
+  }
+  if (kept.length > 0) {
+    lines.push(`**${KEPT_TITLE}**`, "");
+    for (const item of kept) lines.push(`- ${html(describeKept(item))}`);
     lines.push("");
   }
   lines.push("</details>", "");

@@ -8,7 +8,7 @@ import { formatLocation } from "../location.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { countSteps, entriesOf, summarize, type PlanSummary } from "./plan-summary.js";
-import { CATEGORY_TITLES, categoryOf, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
+import { CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
 
 const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = ["build-service", "provider-revocation", "webhook-deletion", "deploy-key-deletion"];
 
@@ -38,6 +38,11 @@ function resourceLines(entry: PlannedEntry): string[] {
   if (manual.length > 0) {
     lines.push(`  ${CATEGORY_TITLES.manual} (apply cannot do these):`);
     manual.forEach((m, i) => lines.push(`    ${i + 1}. ${m.summary}`, `       where: ${m.uiPath}`, `       url:   ${m.url}`));
+  }
+  const kept = entry.plan.kept ?? [];
+  if (kept.length > 0) {
+    lines.push(`  ${KEPT_TITLE}:`);
+    for (const item of kept) lines.push(`    = ${describeKept(item)}`);
   }
   return lines;
 }

@@ -2,7 +2,7 @@
  * How a plan step reads in every plan format: its category (the groups design.md §6 asks the plan to
  * show) and one sentence saying what it does. Shared so text, markdown and JSON never disagree.
  */
-import type { ManualStep, PlanStep } from "../../reconcile/model.js";
+import type { KeptItem, ManualStep, PlanStep } from "../../reconcile/model.js";
 
 /** The groups a plan shows: calls to the build service, provider-side revocations, deletions, manual steps. */
 export type StepCategory = "build-service" | "provider-revocation" | "webhook-deletion" | "deploy-key-deletion" | "manual";
@@ -72,4 +72,20 @@ export function manualStepsOf(steps: readonly PlanStep[]): ManualStep[] {
   const seen = new Map<string, ManualStep>();
   for (const step of steps) if (step.kind === "manual" && !seen.has(step.step.id)) seen.set(step.step.id, step.step);
   return [...seen.values()];
+}
+
+/** Heading of what a revocation keeps because other live links use it. */
+export const KEPT_TITLE = "Kept (other live links use them)";
+
+/** One sentence naming what is kept and which live links keep it. */
+export function describeKept(item: KeptItem): string {
+  const by = `still used by ${item.keptFor.join(", ")}`;
+  switch (item.kind) {
+    case "webhook":
+      return `keep webhook ${item.hookId} on ${item.repository} (${item.url}): ${by}, building from ${item.repository}`;
+    case "deploy-key":
+      return `keep deploy key ${item.keyId} "${item.title}" on ${item.repository}: ${by}, building from ${item.repository}`;
+    case "grant":
+      return `keep ${item.provider} account ${item.account}'s OAuth grant (one grant covers every link of the account): ${by}`;
+  }
 }

@@ -13,6 +13,7 @@ import type {
   BuildServiceLinkWire,
   BuildServiceListWire,
   LinkCredentialsWire,
+  NamespaceWire,
   NewLink,
   OrgAccessWire,
 } from "../types.js";
@@ -113,6 +114,16 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
   async setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void> {
     const { method, url } = this.describe("setOrgAccess", namespace, linkId, org);
     await this.#http.request<OrgAccessWire>(method, url, { access });
+  }
+
+  /** `GET /namespaces/`: the namespaces the token may act on; null when the service answers 404 (the listing is optional). */
+  async listNamespaces(): Promise<string[] | null> {
+    try {
+      return (await this.#listAll<NamespaceWire>(`${this.#base}/namespaces/?limit=${this.#pageSize}`)).map((n) => n.name);
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return null;
+      throw error;
+    }
   }
 
   /** The exact request a mutating call sends, for previews. */

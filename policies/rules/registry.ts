@@ -1,5 +1,6 @@
 /** The typed registry of rules: a rule id without an entry (or an entry without an id) is a compile error. */
 import { teamLinkUsesServiceAccount } from "./accounts.js";
+import { liveLinkHasGrant } from "./grants.js";
 import { pendingManualSteps } from "./manual-steps.js";
 import { linkedReposHaveOrgAccess, orgAccessMatchesDeclared } from "./org-access.js";
 import { revocationIsTwoSided, revokedLinkHasNoWebhooks } from "./revocation.js";
@@ -15,6 +16,7 @@ export const rules = {
   "org-access-matches-declared": orgAccessMatchesDeclared,
   "linked-repos-have-org-access": linkedReposHaveOrgAccess,
   "webhook-hygiene": webhookHygiene,
+  "live-link-has-grant": liveLinkHasGrant,
   "pending-manual-steps": pendingManualSteps,
 } as const satisfies { [K in RuleId]: Rule & { id: K } };
 

@@ -45,6 +45,8 @@ function revokedLinkLeftovers(link: LinkFacts): Finding[] {
     return findings;
   }
   for (const repo of observed.repositories) {
+    // Another live link builds from this repository: what is there is its own, and no revocation removes it.
+    if (repo.coveredBy !== undefined && repo.coveredBy.length > 0) continue;
     for (const hook of repo.webhooks) {
       const fix = leftoverFix(link, "webhooks");
       findings.push({
@@ -185,6 +187,8 @@ function twoSided(link: LinkFacts): Finding[] {
       pointer: pointerAt(link, "/state"),
     });
   }
+  // A grant other live links still use is kept on purpose; pending-manual-steps says which and when.
+  if ((observed.grantSharedWith ?? []).length > 0) return findings;
   if (observed.providerGrant === "active") {
     const fix = grantFix(link);
     findings.push({

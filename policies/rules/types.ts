@@ -110,6 +110,7 @@ export type RuleId =
   | "org-access-matches-declared"
   | "linked-repos-have-org-access"
   | "webhook-hygiene"
+  | "live-link-has-grant"
   | "pending-manual-steps";
 
 /** Fields every rule has. */

@@ -67,7 +67,7 @@ function unsoundWebhooks(link: LinkFacts): Finding[] {
   for (const repo of observed.repositories) {
     for (const hook of repo.webhooks) {
       if (!hook.hasSecret) {
-        const fix = "remove the repository from the link, run sourcelinks apply, and add it back so the build service recreates the webhook with a secret";
+        const fix = `set a secret on the webhook in ${repo.repository}'s webhook settings (GitHub: Settings → Webhooks → Edit → Secret; Bitbucket: Repository settings → Webhooks → Edit → Secret), so deliveries are signed`;
         findings.push({
           resource: name,
           subject: repo.repository,
@@ -77,7 +77,7 @@ function unsoundWebhooks(link: LinkFacts): Finding[] {
         });
       }
       if (hook.insecureSsl) {
-        const fix = "set insecure_ssl to 0 (verify TLS certificates) in the repository's webhook settings";
+        const fix = `turn SSL verification back on for the webhook in ${repo.repository}'s webhook settings (GitHub: Settings → Webhooks → Edit → Enable SSL verification; Bitbucket: Repository settings → Webhooks → Edit → uncheck Skip certificate verification)`;
         findings.push({
           resource: name,
           subject: repo.repository,
@@ -106,7 +106,8 @@ function kindOf(hook: GithubWebhookFacts): string {
 function undeclaredAndManaged(stack: StackFacts, ctx: RuleContext): Finding[] {
   const findings: Finding[] = [];
   for (const link of stack.links) {
-    if (link.observed === undefined || link.observed === "unknown") continue;
+    // A revoked link's leftovers are revoked-link-has-no-webhooks' (its fix, apply, deletes them).
+    if (link.observed === undefined || link.observed === "unknown" || link.desired.state === "revoked") continue;
     for (const repo of link.observed.repositories) {
       if (repo.webhooks.length === 0 || declaredOrAllowed(repo.repository, stack, ctx)) continue;
       for (const hook of repo.webhooks) {

@@ -4,6 +4,7 @@
  */
 import { Router } from "../router.js";
 import { createLink, deleteLink, getCredentials, getLink, listLinks, listRepositories, patchLink } from "./links.js";
+import { listNamespaces } from "./namespaces.js";
 import { getOrgAccess, putOrgAccess } from "./org-access.js";
 
 /** Mount point of the build service in the sandbox. */
@@ -12,6 +13,7 @@ export const BUILD_SERVICE_MOUNT = "/build/api/build/v1";
 /** The build service's routes. */
 export function buildServiceRouter(): Router {
   return new Router(BUILD_SERVICE_MOUNT)
+    .add("GET", "/namespaces/", listNamespaces)
     .add("GET", "/:namespace/links/", listLinks)
     .add("POST", "/:namespace/links/", createLink)
     .add("GET", "/:namespace/links/:id/", getLink)

@@ -70,6 +70,15 @@ describe("links", () => {
   });
 });
 
+describe("namespaces", () => {
+  it("lists the namespaces the token may act on across pages, and null where the service has no such listing (404)", async () => {
+    const expected = sandbox.world().buildService.tokens.find((t) => t.token === creds.buildToken)!.namespaces;
+    expect(await client.listNamespaces()).toEqual(expected);
+    const elsewhere = createBuildServiceClient({ apiUrl: `${sandbox.baseUrl}/build/api/build/v1/no-such-mount`, token: new Secret(creds.buildToken) });
+    expect(await elsewhere.listNamespaces()).toBeNull();
+  });
+});
+
 describe("repositories and org access", () => {
   it("lists autobuild repositories across pages", async () => {
     const repos = await client.listAutobuildRepositories("acme", "link-jdoe");

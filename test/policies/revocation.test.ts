@@ -137,3 +137,20 @@ describe("revocation-is-two-sided", () => {
     expect(violationsOf(stack, "revocation-is-two-sided")).toEqual([]);
   });
 });
+
+describe("what other live links keep (issue 11)", () => {
+  it("revoked-link-has-no-webhooks does not report leftovers on a repository another live link builds from", () => {
+    const stack = happyStack();
+    const legacy = observedOf(stack, "legacy-builds");
+    legacy.repositories[0] = { ...legacy.repositories[0]!, webhooks: [hook("31")], deployKeys: [{ id: "32", title: "Docker Hub Builder", readOnly: true }], coveredBy: ['"acme-builds" (namespace acme)'] };
+    expect(violationsOf(stack, "revoked-link-has-no-webhooks")).toEqual([]);
+  });
+
+  it("revocation-is-two-sided does not ask to revoke a grant other live links use", () => {
+    const stack = happyStack();
+    const legacy = observedOf(stack, "legacy-builds");
+    legacy.providerGrant = "active";
+    legacy.grantSharedWith = ['"acme-builds" (namespace acme)'];
+    expect(violationsOf(stack, "revocation-is-two-sided")).toEqual([]);
+  });
+});

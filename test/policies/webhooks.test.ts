@@ -45,7 +45,7 @@ describe("webhook-hygiene", () => {
     expect(messagesOf(stack, "webhook-hygiene")).toEqual([
       [
         "advisory",
-        `link "acme-builds": the build service's webhook 102 (${BUILD_HOOK_URL}) on acme/web has no secret, so anyone who knows the URL can trigger builds: remove the repository from the link, run sourcelinks apply, and add it back so the build service recreates the webhook with a secret`,
+        `link "acme-builds": the build service's webhook 102 (${BUILD_HOOK_URL}) on acme/web has no secret, so anyone who knows the URL can trigger builds: set a secret on the webhook in acme/web's webhook settings (GitHub: Settings → Webhooks → Edit → Secret; Bitbucket: Repository settings → Webhooks → Edit → Secret), so deliveries are signed`,
       ],
     ]);
   });
@@ -56,7 +56,7 @@ describe("webhook-hygiene", () => {
     expect(messagesOf(stack, "webhook-hygiene")).toEqual([
       [
         "advisory",
-        `link "acme-builds": the build service's webhook 101 (${BUILD_HOOK_URL}) on acme/api has insecure_ssl: 1, so deliveries do not verify TLS certificates: set insecure_ssl to 0 (verify TLS certificates) in the repository's webhook settings`,
+        `link "acme-builds": the build service's webhook 101 (${BUILD_HOOK_URL}) on acme/api has insecure_ssl: 1, so deliveries do not verify TLS certificates: turn SSL verification back on for the webhook in acme/api's webhook settings (GitHub: Settings → Webhooks → Edit → Enable SSL verification; Bitbucket: Repository settings → Webhooks → Edit → uncheck Skip certificate verification)`,
       ],
     ]);
   });

@@ -106,6 +106,11 @@ describe("diff of a SourceProviderLink", () => {
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
+  it("reports a change for a broken link (its grant observed revoked), so pulumi up relinks it", async () => {
+    const diff = await diffLink("acme/github/team:ci", outputs(teamLink, { state: "linked", providerGrant: "revoked" }), inputs(teamLink));
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
   it("does not report a change for what only a person can do (a manual step is not a diff)", async () => {
     const revoked: LinkSpec = { ...teamLink, state: "revoked" };
     const manual = { id: "revoke-grant:github:acme-builder", summary: "revoke", uiPath: "GitHub → Settings", url: "https://github.com/settings/applications" };

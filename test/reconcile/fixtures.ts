@@ -28,6 +28,7 @@ function fakeBuildService(): BuildServiceClient {
     unlink: noIo,
     getCredentials: noIo,
     listAutobuildRepositories: noIo,
+    listNamespaces: noIo,
     getOrgAccess: noIo,
     setOrgAccess: noIo,
     describe(op, namespace, linkId, org) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BuildServiceLinkWire } from "../../clients/types.js";
-import { grantSharers, identityRecords } from "../../reconcile/link-identity.js";
+import { identityRecords } from "../../reconcile/link-identity.js";
+import { grantKeepers, repositoryKeepers } from "../../reconcile/sharing.js";
 import { teamSpec } from "./fixtures.js";
 
 function record(id: string, fields: Partial<BuildServiceLinkWire> = {}): BuildServiceLinkWire {
@@ -52,10 +53,41 @@ describe("identityRecords", () => {
   });
 });
 
-describe("grantSharers", () => {
-  it("names other live links of the same provider account, outside the link's own records", () => {
+describe("grantKeepers", () => {
+  it("names other live links of the same provider account in every namespace, outside the link's own records", () => {
     const own = record("own", { account: "jdoe" });
-    const records = [own, record("shared", { account: "jdoe", team: null }), record("gone", { account: "jdoe", team: "qa", state: "unlinked" }), record("bb", { account: "jdoe", provider: "bitbucket" })];
-    expect(grantSharers(records, "github", "jdoe", [own])).toEqual(["shared"]);
+    const records = [
+      own,
+      record("shared", { account: "jdoe", team: null }),
+      record("elsewhere", { account: "jdoe", team: null, namespace: "beta" }),
+      record("gone", { account: "jdoe", team: "qa", state: "unlinked" }),
+      record("bb", { account: "jdoe", provider: "bitbucket" }),
+    ];
+    expect(grantKeepers({ declared: [teamSpec()], records }, teamSpec(), "github", "jdoe", [own])).toEqual([
+      "link shared in namespace acme (github account jdoe)",
+      "link elsewhere in namespace beta (github account jdoe)",
+    ]);
+  });
+
+  it("counts a declared live link of the account, and no record a declaration retires", () => {
+    const revoked = { ...teamSpec(), name: "beta-jdoe", namespace: "beta", team: undefined, account: "jdoe", state: "revoked" as const };
+    const personal = { ...teamSpec(), name: "jdoe-personal", namespace: "gamma", team: undefined, account: "jdoe", state: "linked" as const };
+    const records = [record("b1", { account: "jdoe", team: null, namespace: "beta" })];
+    expect(grantKeepers({ declared: [teamSpec(), revoked, personal], records }, teamSpec(), "github", "jdoe", [])).toEqual(['"jdoe-personal" (namespace gamma)']);
+  });
+});
+
+describe("repositoryKeepers", () => {
+  it("names live links whose record lists the repository, and declared live links listing it", () => {
+    const records = [record("r1", { namespace: "beta", team: null }), record("r2", { namespace: "beta", team: null, state: "unlinked" })];
+    const recordRepositories = new Map([
+      ["beta\u0000r1", ["acme/api"]],
+      ["beta\u0000r2", ["acme/api"]],
+    ]);
+    const other = { ...teamSpec(), name: "other", team: "qa", repositories: ["ACME/API"] };
+    expect(repositoryKeepers({ declared: [teamSpec(), other], records, recordRepositories }, teamSpec(), "github", "acme/api", [])).toEqual([
+      '"other" (namespace acme)',
+      "link r1 in namespace beta (github account acme-builder)",
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep, sharedGrantStep } from "../../reconcile/manual-steps.js";
+import { dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "../../reconcile/manual-steps.js";
 
 describe("manual steps", () => {
   it("revokes a GitHub authorization where GitHub lists authorized OAuth apps", () => {
@@ -27,9 +27,5 @@ describe("manual steps", () => {
       uiPath: "Docker Hub → Settings → Repository settings → Linked accounts → Bitbucket → Unlink provider",
       url: "https://hub.docker.com/repository-settings/linked-accounts",
     });
-  });
-
-  it("names the links that keep a shared grant alive", () => {
-    expect(sharedGrantStep("github", "jdoe", "Docker Hub Builder", ["l1", "l2"]).summary).toContain("live link(s) l1, l2 use the same account");
   });
 });

@@ -89,13 +89,27 @@ describe("planLink", () => {
     expect(plan.steps.some((s) => s.kind === "delete-webhook" && s.hookId === "99")).toBe(false);
   });
 
-  it("does not revoke a grant another live link in the namespace uses, and says so", () => {
+  it("does not revoke a grant another live link uses, and lists it as kept with the link that keeps it", () => {
     const plan = planLink(teamSpec({ state: "revoked" }), observedLinked({ grantSharedWith: ["other-link"] }), planningContext());
-    expect(kinds(plan.steps)).toEqual(["manual:shared-grant:github:acme-builder", "unlink", "delete-webhook", "delete-webhook", "delete-deploy-key", "delete-deploy-key"]);
-    const manual = plan.steps[0];
-    expect(manual?.kind === "manual" && manual.step.summary).toBe(
-      `Not revoking GitHub account acme-builder's grant to "Docker Hub Builder": live link(s) other-link use the same account and would break. Revoke it after those links are revoked.`,
-    );
+    expect(kinds(plan.steps)).toEqual(["unlink", "delete-webhook", "delete-webhook", "delete-deploy-key", "delete-deploy-key"]);
+    expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "acme-builder", keptFor: ["other-link"] }]);
+  });
+
+  it("keeps the webhooks and deploy keys of a repository another live link builds from", () => {
+    const observed = observedLinked();
+    observed.repositories[0]!.coveredBy = ['"other" (namespace beta)'];
+    const plan = planLink(teamSpec({ state: "revoked" }), observed, planningContext());
+    const covered = observed.repositories[0]!;
+    expect(plan.steps.some((s) => (s.kind === "delete-webhook" || s.kind === "delete-deploy-key") && s.repository === covered.repository)).toBe(false);
+    expect(plan.kept?.map((k) => [k.kind, k.kind === "grant" ? k.account : k.repository, k.keptFor])).toEqual([
+      ...covered.webhooks.map(() => ["webhook", covered.repository, ['"other" (namespace beta)']]),
+      ...covered.deployKeys.map(() => ["deploy-key", covered.repository, ['"other" (namespace beta)']]),
+    ]);
+  });
+
+  it("relinks a live link whose grant is revoked (a broken link): unlink, then link anew", () => {
+    const plan = planLink(teamSpec(), observedLinked({ providerGrant: "revoked" }), planningContext());
+    expect(kinds(plan.steps)).toEqual(["unlink", "link"]);
   });
 
   it("keeps webhooks and deploy keys when onRevoke says keep", () => {

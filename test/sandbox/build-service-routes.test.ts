@@ -254,3 +254,15 @@ describe("GET|PUT /{namespace}/links/{id}/orgs/{org}/access/", () => {
     expect(await call("PUT", "/acme/links/link-jdoe/orgs/acme/access/", { body: { access: "maybe" } })).toMatchObject({ status: 400 });
   });
 });
+
+describe("GET /namespaces/", () => {
+  it("lists the namespaces the token may act on, and 401 without a token", async () => {
+    const own = await call("GET", "/namespaces/");
+    expect(own.status).toBe(200);
+    const tokenNamespaces = sandbox.world().buildService.tokens.find((t) => t.token === creds.buildToken)!.namespaces;
+    expect((own.body as BuildServiceListWire<{ name: string }>).objects).toEqual(tokenNamespaces.map((name) => ({ name })));
+    const other = await call("GET", "/namespaces/", { token: creds.otherNamespaceToken });
+    expect((other.body as BuildServiceListWire<{ name: string }>).objects.map((n) => n.name)).not.toContain("acme");
+    expect((await call("GET", "/namespaces/", { token: null })).status).toBe(401);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Who else uses what a revocation would remove (design.md §3, pure). A provider grant belongs to
+ * (account, OAuth app) across every namespace: `DELETE /applications/{client_id}/grant` revokes every
+ * token the account gave the app. A build-service webhook or deploy key sits on a repository, not on a
+ * link: every link building from that repository relies on it. So both are kept while any other live
+ * link uses them: a link declared in any of the files (not `revoked`), or a live record the build
+ * service shows in any namespace the run sees, unless a declaration retires that record in this run.
+ */
+import type { LinkSpec, ProviderKind } from "../config/types.js";
+import type { BuildServiceLinkWire } from "../clients/types.js";
+import { isLive, sameIdentity } from "./link-identity.js";
+
+/** What one run sees beyond a single link. */
+export interface SharingFacts {
+  /** Every link declared in the run's files. */
+  declared: readonly LinkSpec[];
+  /** Every record of every namespace the run lists (those the declared links name). */
+  records: readonly BuildServiceLinkWire[];
+  /** The autobuild repositories of live records, by record id; only read when a revocation needs them. */
+  recordRepositories?: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Whether a declaration retires `record` in this run: a link declared `revoked` with its identity, or a
+ * team link declared with another account (the record is superseded). Such a record is no keeper.
+ */
+export function retiredByDeclaration(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): boolean {
+  return declared.some((d) => sameIdentity(d, record) && (d.state === "revoked" || (d.team !== undefined && d.account !== record.account)));
+}
+
+/** How a declared link is named in plans and messages. */
+export function declaredLabel(spec: LinkSpec): string {
+  return `"${spec.name}" (namespace ${spec.namespace})`;
+}
+
+/** How a live record is named: its declaration when one keeps it, else namespace, id and account. */
+function recordLabel(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): string {
+  const owner = declared.find((d) => d.state !== "revoked" && sameIdentity(d, record) && d.account === record.account);
+  if (owner) return declaredLabel(owner);
+  return `link ${record.id} in namespace ${record.namespace} (${record.provider} account ${record.account}${record.team === null ? "" : `, team ${record.team}`})`;
+}
+
+/**
+ * Live records of `provider` that may keep something: outside `exclude` (a link's own records) and not
+ * retired by a declaration. `repositoryKeepers` needs the repositories of exactly these.
+ */
+export function keeperRecords(facts: SharingFacts, provider: ProviderKind, exclude: readonly BuildServiceLinkWire[]): BuildServiceLinkWire[] {
+  const excluded = new Set(exclude.map(recordKey));
+  return facts.records.filter((r) => isLive(r) && r.provider === provider && !excluded.has(recordKey(r)) && !retiredByDeclaration(r, facts.declared));
+}
+
+/** Declared links other than `self` that stay live (linked or disabled). */
+function liveDeclarations(facts: SharingFacts, self: LinkSpec, provider: ProviderKind): LinkSpec[] {
+  return facts.declared.filter((d) => d.name !== self.name && d.state !== "revoked" && d.provider === provider);
+}
+
+/**
+ * The other live links authorized by `provider` account `account`, excluding `exclude` (the records of
+ * `self`'s own identity): while any is left, the account's grant must not be revoked.
+ */
+export function grantKeepers(facts: SharingFacts, self: LinkSpec, provider: ProviderKind, account: string, exclude: readonly BuildServiceLinkWire[]): string[] {
+  const labels = liveDeclarations(facts, self, provider)
+    .filter((d) => d.account === account)
+    .map(declaredLabel);
+  for (const r of keeperRecords(facts, provider, exclude)) if (r.account === account) labels.push(recordLabel(r, facts.declared));
+  return unique(labels);
+}
+
+/**
+ * The other live links that build from `repository`: declared ones listing it, and live records whose
+ * build-service record lists it. While any is left, the build service's webhooks and deploy keys there stay.
+ */
+export function repositoryKeepers(facts: SharingFacts, self: LinkSpec, provider: ProviderKind, repository: string, exclude: readonly BuildServiceLinkWire[]): string[] {
+  const same = (a: string): boolean => a.toLowerCase() === repository.toLowerCase();
+  const labels = liveDeclarations(facts, self, provider)
+    .filter((d) => d.repositories.some(same))
+    .map(declaredLabel);
+  for (const r of keeperRecords(facts, provider, exclude)) {
+    if (facts.recordRepositories?.get(recordKey(r))?.some(same)) labels.push(recordLabel(r, facts.declared));
+  }
+  return unique(labels);
+}
+
+/** The key of a record in `recordRepositories`. */
+export function recordKey(record: BuildServiceLinkWire): string {
+  return `${record.namespace}\u0000${record.id}`;
+}
+
+function unique(labels: string[]): string[] {
+  return [...new Set(labels)];
+}
