@@ -123,9 +123,10 @@ export class JsonHttp {
       return this.#error({ status: res.status, method, url, detail: "a redirect without a Location", retryAfterSeconds: null, refused: true });
     }
     try {
-      const shape = res.status === 204 ? "empty-or-json" : (options.shape ?? defaultShape(method));
-      const parsed = parseBody(res.text, shape, res.status, this.#secrets());
-      const problem = res.status === 204 ? null : (options.check?.(parsed) ?? null);
+      // A read must answer a document: a 204 to a GET is as empty as a 200 with no body.
+      const empty = res.status === 204 && method !== "GET";
+      const parsed = parseBody(res.text, empty ? "empty-or-json" : (options.shape ?? defaultShape(method)), res.status, this.#secrets());
+      const problem = empty ? null : (options.check?.(parsed) ?? null);
       if (problem !== null) throw new UnusableResponseError(`HTTP ${res.status} whose body is not the expected answer: ${problem}`, true, res.status);
       return { status: res.status, body: parsed as T, headers: res.headers };
     } catch (cause) {

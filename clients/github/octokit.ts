@@ -210,7 +210,8 @@ function guardedOctokitFetch(setup: OctokitSetup): typeof fetch {
     headers.delete("content-length");
     headers.delete("content-encoding");
     let body: string | null = answer.text;
-    if (answer.status === 204 || answer.status === 205 || answer.status === 304) body = null;
+    // A read must answer a document: a 204 to a GET is as empty as a 200 with no body.
+    if (answer.status === 304 || ((answer.status === 204 || answer.status === 205) && method !== "GET")) body = null;
     else if (answer.status < 300) {
       const shape = method === "GET" ? (isListEndpoint(url, setup.baseUrl) ? "array" : "object") : "empty-or-json";
       const data = parseBody(answer.text, shape, answer.status, setup.secrets());
