@@ -159,7 +159,10 @@ describe("a body cut off mid-transfer (item 1)", () => {
         const answer = await tools.forward();
         // Announce the whole body, send half of it, and drop the connection.
         res.writeHead(200, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.text)) });
-        res.write(answer.text.slice(0, Math.floor(answer.text.length / 2)));
+        res.flushHeaders();
+        // Drop the connection only once the half is on the wire, so the client has begun reading the body.
+        await new Promise<void>((resolve) => res.write(answer.text.slice(0, Math.floor(answer.text.length / 2)), () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, 20));
         res.socket?.destroy();
       };
     });
