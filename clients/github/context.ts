@@ -32,8 +32,10 @@ export interface GitHubClientSettings {
   serverErrorRetries?: number;
   /** Milliseconds per second of `retry-after` and retry backoff; only tests lower it. Default 1000. */
   retryAfterBaseMs?: number;
-  /** Per-attempt timeout in milliseconds. Default 30 000. */
+  /** Per-attempt timeout in milliseconds, the whole body included. Default 30 000. */
   requestTimeoutMs?: number;
+  /** Largest response body accepted, in bytes. Default 8 MiB (clients/guarded-fetch.ts). */
+  maxResponseBytes?: number;
   logger?: ClientLogger;
   userAgent?: string;
 }
@@ -85,6 +87,7 @@ export class GitHubContext {
       serverErrorRetries: this.settings.serverErrorRetries ?? 3,
       retryAfterBaseMs: this.settings.retryAfterBaseMs ?? 1000,
       requestTimeoutMs: this.settings.requestTimeoutMs ?? 30_000,
+      ...(this.settings.maxResponseBytes === undefined ? {} : { maxResponseBytes: this.settings.maxResponseBytes }),
       logger: this.settings.logger,
       secrets: options.secrets,
       userAgent: this.settings.userAgent ?? "sourcelinks",
