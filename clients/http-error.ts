@@ -104,10 +104,9 @@ export function redactData(value: unknown, secrets: readonly string[]): unknown 
  * (of 16 characters or more): a credential cut short by an excerpt, or its tail behind a partial redaction.
  */
 function redactFragments(text: string, secrets: readonly string[]): string {
-  const long = secrets.filter((s) => s.length >= 16);
-  if (long.length === 0 || text.length < FRAGMENT_LENGTH) return text;
-  const windows = new Set<string>();
-  for (const secret of long) for (let i = 0; i + FRAGMENT_LENGTH <= secret.length; i++) windows.add(secret.slice(i, i + FRAGMENT_LENGTH));
+  if (text.length < FRAGMENT_LENGTH) return text;
+  const windows = fragmentsOf(secrets);
+  if (windows.size === 0) return text;
   const ranges: [number, number][] = [];
   for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
     if (!windows.has(text.slice(i, i + FRAGMENT_LENGTH))) continue;
@@ -123,6 +122,20 @@ function redactFragments(text: string, secrets: readonly string[]): string {
     at = end;
   }
   return out + text.slice(at);
+}
+
+/** The last secrets' fragments: redactData calls redactText for every string of an answer with the same secrets. */
+let fragmentMemo: { key: string; windows: ReadonlySet<string> } | null = null;
+
+/** Every run of `FRAGMENT_LENGTH` characters of the secrets of 16 characters or more. */
+function fragmentsOf(secrets: readonly string[]): ReadonlySet<string> {
+  const long = secrets.filter((s) => s.length >= 16);
+  const key = long.join("\u0000");
+  if (fragmentMemo?.key === key) return fragmentMemo.windows;
+  const windows = new Set<string>();
+  for (const secret of long) for (let i = 0; i + FRAGMENT_LENGTH <= secret.length; i++) windows.add(secret.slice(i, i + FRAGMENT_LENGTH));
+  fragmentMemo = { key, windows };
+  return windows;
 }
 
 /** Whether `run`, read as base64 or base64url from any of its first four offsets (text glued in front), contains `secret`. */

@@ -311,11 +311,12 @@ describe("credentials in successful answers (item 6)", () => {
       await cli(["plan", file, "--format", "text"], env),
       await cli(["plan", file, "--format", "json"], env),
       await cli(["plan", file, "--format", "markdown"], env),
+      await cli(["check", file, "--live", "--format", "text"], env),
       await cli(["check", file, "--live", "--format", "json"], env),
       await cli(["check", file, "--live", "--format", "sarif"], env),
       await cli(["check", file, "--live", "--format", "markdown"], env),
     ];
-    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 3, 3, 3]);
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 3, 3, 3, 3]);
     expect(runs[0]!.stdout).toContain(`${BUILD_HOOK}-[redacted]`);
     const cached = readFileSync(cache, "utf8");
     expect(cached).toContain(`${BUILD_HOOK}-[redacted]`);
