@@ -28,6 +28,8 @@ export interface BitbucketClientOptions {
   appPassword: Secret | null;
   /** Maximum requests in flight; default 8. */
   concurrency?: number;
+  /** The world's other credentials (build service, GitHub), also removed from every answer and error. */
+  otherSecrets?: readonly Secret[];
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number; maxResponseBytes?: number };
 }
@@ -56,7 +58,7 @@ export class BitbucketClient implements SourceProviderClient {
     this.#http = new JsonHttp({
       service: "bitbucket",
       authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : null,
-      secrets: password && basic ? [password, basic] : [],
+      secrets: [...(password && basic ? [password, basic] : []), ...(options.otherSecrets ?? [])],
       errorDetail: bitbucketErrorMessage,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,

@@ -28,6 +28,8 @@ export interface BuildServiceClientOptions {
   concurrency?: number;
   /** Page size asked of list endpoints; default 100 (the contract's maximum). */
   pageSize?: number;
+  /** The world's other credentials (GitHub, Bitbucket), also removed from every answer and error. */
+  otherSecrets?: readonly Secret[];
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number; maxResponseBytes?: number };
 }
@@ -52,7 +54,7 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
     this.#http = new JsonHttp({
       service: "build-service",
       authorization: options.token ? new Secret(`Bearer ${options.token.reveal()}`) : null,
-      secrets: options.token ? [options.token] : [],
+      secrets: [...(options.token ? [options.token] : []), ...(options.otherSecrets ?? [])],
       errorDetail: drfDetail,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,

@@ -36,6 +36,8 @@ export interface GitHubClientSettings {
   requestTimeoutMs?: number;
   /** Largest response body accepted, in bytes. Default 8 MiB (clients/guarded-fetch.ts). */
   maxResponseBytes?: number;
+  /** The world's other credentials (build service, Bitbucket), also removed from every answer and error. */
+  otherSecrets?: readonly Secret[];
   logger?: ClientLogger;
   userAgent?: string;
 }
@@ -60,7 +62,7 @@ export class GitHubContext {
 
   /** Secret values to scrub from messages. */
   secrets(extra: readonly (Secret | null | undefined)[] = []): string[] {
-    return [this.settings.token, ...extra].filter((s): s is Secret => s != null).map((s) => s.reveal());
+    return [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra].filter((s): s is Secret => s != null).map((s) => s.reveal());
   }
 
   /** The pacer of one credential scope (each token has its own budgets on GitHub). */

@@ -327,6 +327,21 @@ describe("credentials in successful answers (item 6)", () => {
       expect(text).not.toContain(fragment);
     }
   });
+  it("so is another service's credential: the build service's token echoed by GitHub", async () => {
+    const token = sandbox.env.SOURCELINKS_BUILD_TOKEN;
+    await useProxy((req) =>
+      req.method === "GET" && isLegacyHooks(req.url)
+        ? async (_res, tools) => {
+            const answer = await tools.forward();
+            tools.send(answer.status, answer.headers, answer.text.split(BUILD_HOOK).join(`${BUILD_HOOK}-${token}`));
+          }
+        : undefined,
+    );
+    const run = await cli(["plan", configFile(), "--format", "json"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${BUILD_HOOK}-[redacted]`);
+    expect(run.stdout).not.toContain(token.slice(-12));
+  });
 });
 
 describe("a response too large (item 10)", () => {
