@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { HttpError } from "../clients/http-error.js";
+import { UnobservableRepositoryError } from "../clients/unobservable-repository-error.js";
 import { ReconcileError } from "../reconcile/operations.js";
 import { registerApply } from "./commands/apply.js";
 import { registerCheck } from "./commands/check.js";
@@ -75,7 +76,7 @@ function report(error: unknown, io: CliIo): ExitCodeValue {
     for (const line of error.lines) io.err(line);
     return error.exitCode;
   }
-  if (error instanceof HttpError) {
+  if (error instanceof HttpError || error instanceof UnobservableRepositoryError) {
     io.err(`sourcelinks: ${error.message}`);
     return ExitCode.operational;
   }

@@ -22,8 +22,18 @@ const REDACTED = "[redacted]";
  */
 const AUTHORIZATION_VALUE = /\b(basic|bearer)(\s+|\+|%20)[A-Za-z0-9+/=._~%-]{16,}/gi;
 
-/** A run of base64 or base64url characters long enough to hide a credential (a Basic header encodes `user:secret`). */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/**
+ * A run of base64 or base64url characters long enough to hide a credential (a Basic header encodes
+ * `user:secret`), possibly wrapped into lines (MIME wraps at 76, PEM at 64), with real line breaks or
+ * JSON's escaped `\n` between them.
+ */
+const BASE64_RUN = /[A-Za-z0-9+/_-]{4,}(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/_-]{4,})*={0,2}/g;
+
+/** Line breaks inside a wrapped base64 run, removed before decoding. */
+const LINE_BREAKS = /\r?\n|\\r\\n|\\n/g;
+
+/** Shortest run of a credential's characters redacted on its own (a prefix cut short, a tail): long enough not to match by chance. */
+const FRAGMENT_LENGTH = 12;
 
 /**
  * Strips userinfo and credential query parameters from a URL before it is stored or printed, and
@@ -52,8 +62,10 @@ export function redactUrl(raw: string, secrets: readonly string[] = []): string 
 
 /**
  * Removes every occurrence of the given secret values from a text (for provider error bodies that
- * echo input): the values themselves, percent-encoded, inside base64 (an echoed Basic header), and
- * any echoed `Basic …`/`Bearer …` credential even when its value is not one we know.
+ * echo input, and every string of a successful answer): the values themselves, percent-encoded, any
+ * run of 12 or more of their characters (a prefix cut short), inside base64 even when wrapped into
+ * lines (an echoed Basic header), and any echoed `Basic …`/`Bearer …` credential even when its value
+ * is not one we know.
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   // Longest first, so a header value is scrubbed whole before its parts.
@@ -64,18 +76,74 @@ export function redactText(text: string, secrets: readonly string[]): string {
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret) out = out.split(encoded).join(REDACTED);
   }
+  out = redactFragments(out, values);
   const hidden = values.filter((s) => s.length >= 8);
   if (hidden.length > 0) {
-    out = out.replace(BASE64_RUN, (run) => (hidden.some((s) => decodesToInclude(run, s)) ? REDACTED : run));
+    out = out.replace(BASE64_RUN, (run) => (run.length >= 16 && hidden.some((s) => decodesToInclude(run, s)) ? REDACTED : run));
   }
   return out.replace(AUTHORIZATION_VALUE, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
 }
 
+/**
+ * Every string (and key) of parsed JSON with the secret values removed, as `redactText` does: for
+ * answers that echo a credential in data (a hook URL carrying a token) before it is printed or cached.
+ */
+export function redactData(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === "string") return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactData(item, secrets));
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[redactText(key, secrets)] = redactData(item, secrets);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Removes every run of at least `FRAGMENT_LENGTH` characters that also occurs in one of the secrets
+ * (of 16 characters or more): a credential cut short by an excerpt, or its tail behind a partial redaction.
+ */
+function redactFragments(text: string, secrets: readonly string[]): string {
+  if (text.length < FRAGMENT_LENGTH) return text;
+  const windows = fragmentsOf(secrets);
+  if (windows.size === 0) return text;
+  const ranges: [number, number][] = [];
+  for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
+    if (!windows.has(text.slice(i, i + FRAGMENT_LENGTH))) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && i <= last[1]) last[1] = i + FRAGMENT_LENGTH;
+    else ranges.push([i, i + FRAGMENT_LENGTH]);
+  }
+  if (ranges.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const [start, end] of ranges) {
+    out += `${text.slice(at, start)}${REDACTED}`;
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
+/** The last secrets' fragments: redactData calls redactText for every string of an answer with the same secrets. */
+let fragmentMemo: { key: string; windows: ReadonlySet<string> } | null = null;
+
+/** Every run of `FRAGMENT_LENGTH` characters of the secrets of 16 characters or more. */
+function fragmentsOf(secrets: readonly string[]): ReadonlySet<string> {
+  const long = secrets.filter((s) => s.length >= 16);
+  const key = long.join("\u0000");
+  if (fragmentMemo?.key === key) return fragmentMemo.windows;
+  const windows = new Set<string>();
+  for (const secret of long) for (let i = 0; i + FRAGMENT_LENGTH <= secret.length; i++) windows.add(secret.slice(i, i + FRAGMENT_LENGTH));
+  fragmentMemo = { key, windows };
+  return windows;
+}
+
 /** Whether `run`, read as base64 or base64url from any of its first four offsets (text glued in front), contains `secret`. */
 function decodesToInclude(run: string, secret: string): boolean {
-  const encoding = /[-_]/.test(run) ? "base64url" : "base64";
+  const joined = run.replace(LINE_BREAKS, "");
+  const encoding = /[-_]/.test(joined) ? "base64url" : "base64";
   for (let offset = 0; offset < 4; offset++) {
-    if (Buffer.from(run.slice(offset), encoding).toString("latin1").includes(secret)) return true;
+    if (Buffer.from(joined.slice(offset), encoding).toString("latin1").includes(secret)) return true;
   }
   return false;
 }
@@ -93,6 +161,8 @@ export class HttpError extends Error {
   readonly detail: string | null;
   /** Seconds the server asked us to wait (`retry-after`), when it said. */
   readonly retryAfterSeconds: number | null;
+  /** The client refused the answer and resending would get the same (a redirect to another origin, a body over the size cap). */
+  readonly refused: boolean;
 
   constructor(init: {
     status: number;
@@ -101,6 +171,7 @@ export class HttpError extends Error {
     url: string;
     detail?: string | null;
     retryAfterSeconds?: number | null;
+    refused?: boolean;
     secrets?: readonly string[];
     cause?: unknown;
   }) {
@@ -114,6 +185,7 @@ export class HttpError extends Error {
     this.url = url;
     this.detail = detail;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.refused = init.refused ?? false;
   }
 
   /** True for 404 and 410: the thing is gone, which read and delete treat as a normal answer. */

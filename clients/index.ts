@@ -7,6 +7,7 @@ import { createBitbucketClient } from "./bitbucket/index.js";
 import { createBuildServiceClient } from "./build-service/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
+import type { Secret } from "./secret.js";
 import type { ClientSettings, Clients, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../config/types.js";
 import { compileTitlePatterns, compileUrlPatterns } from "./webhook-patterns.js";
@@ -29,12 +30,22 @@ export function createClients(settings: ClientSettings): Clients {
   const etagFile = settings.options?.etagCacheFile;
   const etagCache = etagFile === undefined ? undefined : new LazyFileEtagCache(etagFile);
 
+  // Each client also scrubs the others' credentials: a server may echo any token it was ever sent.
+  const credentials = {
+    build: settings.buildService.token,
+    github: settings.github?.token ?? null,
+    bitbucket: settings.bitbucket?.token ?? null,
+  };
+  const othersThan = (own: keyof typeof credentials): Secret[] =>
+    (Object.keys(credentials) as (keyof typeof credentials)[]).filter((k) => k !== own).map((k) => credentials[k]).filter((s): s is Secret => s !== null);
+
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
   const pacing = settings.options?.githubPacing;
   const github = settings.github
     ? createGitHubClients({
         apiUrl: settings.github.apiUrl,
         token: settings.github.token,
+        otherSecrets: othersThan("github"),
         ...tuning,
         ...(etagCache ? { etagCache } : {}),
         ...(pacing ? { pacing } : {}),
@@ -44,7 +55,7 @@ export function createClients(settings: ClientSettings): Clients {
   if (github) providers.github = github.provider;
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    providers.bitbucket = createBitbucketClient({ apiUrl, username, appPassword: token, ...tuning, ...transport });
+    providers.bitbucket = createBitbucketClient({ apiUrl, username, appPassword: token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
   }
 
   const { buildService } = settings;
@@ -52,7 +63,7 @@ export function createClients(settings: ClientSettings): Clients {
   const deployKeys = compileTitlePatterns(buildService.deployKeyTitlePatterns);
   return {
     // docker-hub has no public API for linked accounts (design.md §4).
-    buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, ...tuning, ...transport }) : null,
+    buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, otherSecrets: othersThan("build"), ...tuning, ...transport }) : null,
     providers,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,

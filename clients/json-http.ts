@@ -3,8 +3,10 @@
  * authorization header, a concurrency bound, a bounded retry of idempotent requests, and every
  * failure as a redacted `HttpError`. (The GitHub client uses Octokit and its plugins instead.)
  */
+import { guardedFetch, UnusableResponseError, type GuardedAnswer } from "./guarded-fetch.js";
 import { HttpError, type ServiceName } from "./http-error.js";
 import { isIdempotentMethod } from "./idempotent.js";
+import { parseBody, type BodyShape } from "./response-body.js";
 import type { Secret } from "./secret.js";
 
 /** Methods the clients send. */
@@ -25,8 +27,10 @@ export interface JsonHttpOptions {
   retries?: number;
   /** A `retry-after` longer than this (seconds) is not waited for: the error is thrown; default 60. */
   maxRetryAfterSeconds?: number;
-  /** Per-attempt timeout in milliseconds; default 30 000. */
+  /** Per-attempt timeout in milliseconds, the whole body included; default 30 000. */
   timeoutMs?: number;
+  /** Largest response body accepted, in bytes; default 8 MiB (clients/guarded-fetch.ts). */
+  maxResponseBytes?: number;
   /** Injectable for tests (fake time); default a `setTimeout` promise. */
   sleep?: (ms: number) => Promise<void>;
   /** Injectable `fetch`; default the global one. */
@@ -51,6 +55,14 @@ export interface RequestOptions {
    * A 429 is retried whatever the method: the server refused the request without acting on it.
    */
   idempotent?: boolean;
+  /**
+   * What a successful body must be; default a JSON object or array for a GET (an empty or `null`
+   * answer to a read is never data), any JSON or nothing otherwise. A body of another shape is an
+   * error, retried like an answer that never came.
+   */
+  shape?: BodyShape;
+  /** Checks the parsed body further (a page's envelope); returns what is wrong, or null. */
+  check?: (body: unknown) => string | null;
 }
 
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
@@ -75,9 +87,9 @@ export class JsonHttp {
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const retries = this.#options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#limit.run(() => this.#once<T>(method, url, body));
+      const outcome = await this.#limit.run(() => this.#once<T>(method, url, body, options));
       if (!(outcome instanceof HttpError)) return outcome;
-      const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent);
+      const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent && !outcome.refused);
       if (!retryable || attempt >= retries) throw outcome;
       const delayMs = outcome.retryAfterSeconds !== null ? outcome.retryAfterSeconds * 1000 : BACKOFF_BASE_MS * 2 ** attempt;
       if (delayMs > (this.#options.maxRetryAfterSeconds ?? 60) * 1000) throw outcome;
@@ -85,35 +97,58 @@ export class JsonHttp {
     }
   }
 
-  async #once<T>(method: HttpMethod, url: string, body: unknown): Promise<JsonResponse<T> | HttpError> {
+  async #once<T>(method: HttpMethod, url: string, body: unknown, options: RequestOptions): Promise<JsonResponse<T> | HttpError> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.#options.authorization) headers["authorization"] = this.#options.authorization.reveal();
     if (body !== undefined) headers["content-type"] = "application/json";
-    let res: Response;
+    const timeoutMs = this.#options.timeoutMs ?? 30_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: GuardedAnswer;
     try {
-      res = await this.#fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        redirect: "error",
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+      res = await guardedFetch(url, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: timeout }, {
+        fetch: this.#fetch,
+        secrets: this.#secrets(),
+        timeout,
+        timeoutMs,
+        ...(this.#options.maxResponseBytes === undefined ? {} : { maxBytes: this.#options.maxResponseBytes }),
       });
     } catch (cause) {
+      if (cause instanceof UnusableResponseError) return this.#unusable(method, url, cause);
       return this.#error({ status: 0, method, url, detail: describeNetworkError(cause), retryAfterSeconds: null });
     }
-    const text = await res.text();
     if (res.status >= 400) {
-      return this.#error({ status: res.status, method, url, detail: this.#detail(text), retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after")) });
+      return this.#error({ status: res.status, method, url, detail: this.#detail(res.text), retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after")) });
     }
-    let parsed: unknown;
-    if (text !== "") {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return this.#error({ status: res.status, method, url, detail: "the response is not JSON", retryAfterSeconds: null });
-      }
+    if (res.status >= 300) {
+      return this.#error({ status: res.status, method, url, detail: "a redirect without a Location", retryAfterSeconds: null, refused: true });
     }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    try {
+      // A read must answer a document: a 204 to a GET is as empty as a 200 with no body.
+      const empty = res.status === 204 && method !== "GET";
+      const parsed = parseBody(res.text, empty ? "empty-or-json" : (options.shape ?? defaultShape(method)), res.status, this.#secrets());
+      const problem = empty ? null : (options.check?.(parsed) ?? null);
+      if (problem !== null) throw new UnusableResponseError(`HTTP ${res.status} whose body is not the expected answer: ${problem}`, true, res.status);
+      return { status: res.status, body: parsed as T, headers: res.headers };
+    } catch (cause) {
+      if (cause instanceof UnusableResponseError) return this.#unusable(method, url, cause);
+      throw cause;
+    }
+  }
+
+  /**
+   * An answer refused by guardedFetch or parseBody: one that may come out right when resent (cut off,
+   * stalled, malformed) counts as no answer (status 0, outcome unknown); the others keep their status.
+   */
+  #unusable(method: HttpMethod, url: string, cause: UnusableResponseError): HttpError {
+    return this.#error({ status: cause.retryable ? 0 : cause.status, method, url, detail: cause.message, retryAfterSeconds: null, refused: !cause.retryable });
+  }
+
+  #secrets(): string[] {
+    const secrets: string[] = [];
+    if (this.#options.authorization) secrets.push(this.#options.authorization.reveal());
+    for (const s of this.#options.secrets ?? []) secrets.push(s.reveal());
+    // Longest first, so a header value is scrubbed whole before its parts.
+    return secrets.sort((a, b) => b.length - a.length);
   }
 
   #detail(text: string): string | null {
@@ -126,14 +161,14 @@ export class JsonHttp {
     }
   }
 
-  #error(init: { status: number; method: HttpMethod; url: string; detail: string | null; retryAfterSeconds: number | null }): HttpError {
-    const secrets: string[] = [];
-    if (this.#options.authorization) secrets.push(this.#options.authorization.reveal());
-    for (const s of this.#options.secrets ?? []) secrets.push(s.reveal());
-    // Longest first, so a header value is scrubbed whole before its parts.
-    secrets.sort((a, b) => b.length - a.length);
-    return new HttpError({ ...init, service: this.#options.service, secrets });
+  #error(init: { status: number; method: HttpMethod; url: string; detail: string | null; retryAfterSeconds: number | null; refused?: boolean }): HttpError {
+    return new HttpError({ ...init, service: this.#options.service, secrets: this.#secrets() });
   }
+}
+
+/** What a successful body must be when the caller does not say: a read returns a JSON document. */
+function defaultShape(method: HttpMethod): BodyShape {
+  return method === "GET" ? "object-or-array" : "empty-or-json";
 }
 
 /**

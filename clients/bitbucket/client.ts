@@ -5,6 +5,8 @@
 import type { PlannedRequest } from "../../reconcile/model.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
+import { PageGuard } from "../page-guard.js";
+import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
 import { Secret } from "../secret.js";
 import type { RepositoryListing, SourceProviderClient } from "../types.js";
 import {
@@ -26,12 +28,17 @@ export interface BitbucketClientOptions {
   appPassword: Secret | null;
   /** Maximum requests in flight; default 8. */
   concurrency?: number;
+  /** The world's other credentials (build service, GitHub), also removed from every answer and error. */
+  otherSecrets?: readonly Secret[];
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
-  transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number };
+  transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number; maxResponseBytes?: number };
 }
 
 /** Bitbucket's maximum `pagelen` for these collections: fewest requests per repository. */
 const PAGELEN = 100;
+
+/** Pages of one repository's webhooks or deploy keys read at most: 10,000 items, far more than a repository holds. */
+const MAX_PAGES = 100;
 
 /** Creates a Bitbucket client. No I/O happens until a method is called. */
 export function createBitbucketClient(options: BitbucketClientOptions): SourceProviderClient {
@@ -51,16 +58,19 @@ export class BitbucketClient implements SourceProviderClient {
     this.#http = new JsonHttp({
       service: "bitbucket",
       authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : null,
-      secrets: password && basic ? [password, basic] : [],
+      secrets: [...(password && basic ? [password, basic] : []), ...(options.otherSecrets ?? [])],
       errorDetail: bitbucketErrorMessage,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,
     });
   }
 
-  /** The repository's webhooks, every page; `exists: false` when the repository is gone or invisible (404). */
+  /**
+   * The repository's webhooks, every page; `exists: false` only when the repository itself is gone
+   * (404). A listing the credentials may not read is an error, never an empty list.
+   */
   async listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>> {
-    const hooks = await this.#listAll<BitbucketHookWire>(`${this.#repo(repository)}/hooks?pagelen=${PAGELEN}`);
+    const hooks = await this.#listAll<BitbucketHookWire>(repository, "webhooks", `${this.#repo(repository)}/hooks?pagelen=${PAGELEN}`);
     return hooks === null ? { exists: false, items: [] } : { exists: true, items: hooks.map(toObservedWebhook) };
   }
 
@@ -71,7 +81,7 @@ export class BitbucketClient implements SourceProviderClient {
 
   /** The repository's deploy keys, every page; `exists: false` on 404. */
   async listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>> {
-    const keys = await this.#listAll<BitbucketDeployKeyWire>(`${this.#repo(repository)}/deploy-keys?pagelen=${PAGELEN}`);
+    const keys = await this.#listAll<BitbucketDeployKeyWire>(repository, "deploy keys", `${this.#repo(repository)}/deploy-keys?pagelen=${PAGELEN}`);
     return keys === null ? { exists: false, items: [] } : { exists: true, items: keys.map(toObservedDeployKey) };
   }
 
@@ -91,25 +101,40 @@ export class BitbucketClient implements SourceProviderClient {
     return { method: "DELETE", url: `${this.#repo(repository)}/deploy-keys/${encodeURIComponent(keyId)}` };
   }
 
-  /** Every value of a paginated collection, or null when its repository answers 404. */
-  async #listAll<T>(first: string): Promise<T[] | null> {
+  /**
+   * Every value of a paginated collection, or null when its repository is gone. A 404 on the listing
+   * is confirmed on the repository itself: if the repository answers, the listing was hidden from
+   * these credentials, which is an error naming the permission, not "nothing there".
+   */
+  async #listAll<T>(repository: string, what: "webhooks" | "deploy keys", first: string): Promise<T[] | null> {
     const values: T[] = [];
-    const seen = new Set<string>();
+    const guard = new PageGuard("bitbucket", `${what} of ${repository}`, MAX_PAGES, `the most a repository's ${what} can fill`);
     let url: string | undefined = first;
     while (url !== undefined) {
-      if (seen.has(url)) throw new HttpError({ status: 0, service: "bitbucket", method: "GET", url, detail: "pagination loops back to a page already read" });
-      seen.add(url);
+      guard.visit(url);
       let page: BitbucketPageWire<T>;
       try {
-        page = (await this.#http.request<BitbucketPageWire<T>>("GET", url)).body;
+        page = (await this.#http.request<BitbucketPageWire<T>>("GET", url, undefined, { shape: "object", check: pageProblem })).body;
       } catch (error) {
-        if (error instanceof HttpError && error.isGone && values.length === 0) return null;
+        if (error instanceof HttpError && error.isGone && values.length === 0) return this.#confirmGone(repository, what, error);
         throw error;
       }
+      if (typeof page.size === "number" && typeof page.pagelen === "number") guard.announce(page.size, page.pagelen, "size");
       values.push(...page.values);
       url = page.next === undefined ? undefined : assertSameOrigin("bitbucket", this.#base, page.next);
     }
     return values;
+  }
+
+  /** After a 404 on a listing: null when `GET /repositories/{workspace}/{repo_slug}` is 404 too, else the error. */
+  async #confirmGone(repository: string, what: "webhooks" | "deploy keys", listing: HttpError): Promise<null> {
+    try {
+      await this.#http.request("GET", this.#repo(repository), undefined, { shape: "object" });
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return null;
+      throw error;
+    }
+    throw new UnobservableRepositoryError({ service: "bitbucket", repository, what, status: listing.status, permission: "admin access to the repository (the webhook and repository:admin scopes)" });
   }
 
   async #delete(url: string): Promise<"deleted" | "gone"> {
@@ -129,4 +154,12 @@ export class BitbucketClient implements SourceProviderClient {
     }
     return `${this.#base}/repositories/${encodeURIComponent(parts[0]!)}/${encodeURIComponent(parts[1]!)}`;
   }
+}
+
+/** What is wrong with a page that should be a paginated collection, or null. */
+function pageProblem(body: unknown): string | null {
+  const page = body as Partial<BitbucketPageWire<unknown>>;
+  if (!Array.isArray(page.values)) return "no `values` list";
+  if (page.next !== undefined && typeof page.next !== "string") return "`next` is not a URL";
+  return null;
 }

@@ -6,6 +6,7 @@ import type { OrgAccessState } from "../../config/types.js";
 import type { PlannedRequest } from "../../reconcile/model.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin, type HttpMethod } from "../json-http.js";
+import { PageGuard } from "../page-guard.js";
 import { Secret } from "../secret.js";
 import type {
   AutobuildRepositoryWire,
@@ -28,9 +29,14 @@ export interface BuildServiceClientOptions {
   concurrency?: number;
   /** Page size asked of list endpoints; default 100 (the contract's maximum). */
   pageSize?: number;
+  /** The world's other credentials (GitHub, Bitbucket), also removed from every answer and error. */
+  otherSecrets?: readonly Secret[];
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
-  transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number };
+  transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number; maxResponseBytes?: number };
 }
+
+/** Pages of one listing read at most when the service announces no smaller count: 100,000 items at the default page size. */
+const MAX_PAGES = 1_000;
 
 /** Creates a client for the `reference` build service. No I/O happens until a method is called. */
 export function createBuildServiceClient(options: BuildServiceClientOptions): BuildServiceClient {
@@ -49,7 +55,7 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
     this.#http = new JsonHttp({
       service: "build-service",
       authorization: options.token ? new Secret(`Bearer ${options.token.reveal()}`) : null,
-      secrets: options.token ? [options.token] : [],
+      secrets: [...(options.token ? [options.token] : []), ...(options.otherSecrets ?? [])],
       errorDetail: drfDetail,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,
@@ -58,7 +64,7 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
 
   /** Every link of the namespace, `unlinked` records included, across all pages. */
   listLinks(namespace: string): Promise<BuildServiceLinkWire[]> {
-    return this.#listAll<BuildServiceLinkWire>(`${this.#links(namespace)}?limit=${this.#pageSize}`);
+    return this.#listAll<BuildServiceLinkWire>(`links of ${namespace}`, `${this.#links(namespace)}?limit=${this.#pageSize}`);
   }
 
   /**
@@ -101,7 +107,7 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
 
   /** The link's autobuild source repositories, across all pages. */
   listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]> {
-    return this.#listAll<AutobuildRepositoryWire>(`${this.#link(namespace, linkId)}repositories/?limit=${this.#pageSize}`);
+    return this.#listAll<AutobuildRepositoryWire>(`autobuild repositories of link ${linkId}`, `${this.#link(namespace, linkId)}repositories/?limit=${this.#pageSize}`);
   }
 
   /** The effective access of the service's OAuth app in a GitHub org. */
@@ -145,14 +151,23 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
     }
   }
 
-  async #listAll<T>(first: string): Promise<T[]> {
+  /**
+   * Every object of a listing, bounded: a repeated `meta.next`, an `offset` that does not advance, or
+   * more pages than the first page's `total_count` allows end it with an error.
+   */
+  async #listAll<T>(what: string, first: string): Promise<T[]> {
     const items: T[] = [];
-    const seen = new Set<string>();
+    const guard = new PageGuard("build-service", what, MAX_PAGES, "the most this client reads");
     let url: string | null = first;
+    let offset = -1;
     while (url !== null) {
-      if (seen.has(url)) throw new HttpError({ status: 0, service: "build-service", method: "GET", url, detail: "pagination loops back to a page already read" });
-      seen.add(url);
-      const page: BuildServiceListWire<T> = (await this.#http.request<BuildServiceListWire<T>>("GET", url)).body;
+      guard.visit(url);
+      const page: BuildServiceListWire<T> = (await this.#http.request<BuildServiceListWire<T>>("GET", url, undefined, { shape: "object", check: listProblem })).body;
+      if (items.length === 0) guard.announce(page.meta.total_count, page.meta.limit, "total_count");
+      if (page.meta.offset <= offset) {
+        throw new HttpError({ status: 0, service: "build-service", method: "GET", url: first, detail: `pagination of the ${what} never ends: the offset went from ${offset} to ${page.meta.offset}`, refused: true });
+      }
+      offset = page.meta.offset;
       items.push(...page.objects);
       url = page.meta.next === null ? null : assertSameOrigin("build-service", this.#base, page.meta.next);
     }
@@ -177,5 +192,16 @@ function drfDetail(body: unknown): string | null {
   if (typeof body === "object" && body !== null && typeof (body as { detail?: unknown }).detail === "string") {
     return (body as { detail: string }).detail;
   }
+  return null;
+}
+
+/** What is wrong with a page that should be the contract's list envelope, or null. */
+function listProblem(body: unknown): string | null {
+  const page = body as Partial<BuildServiceListWire<unknown>>;
+  if (!Array.isArray(page.objects)) return "no `objects` list";
+  const meta = page.meta;
+  if (typeof meta !== "object" || meta === null) return "no `meta`";
+  if (meta.next !== null && typeof meta.next !== "string") return "`meta.next` is neither a URL nor null";
+  if (typeof meta.offset !== "number" || typeof meta.limit !== "number" || typeof meta.total_count !== "number") return "`meta` lacks offset, limit or total_count";
   return null;
 }

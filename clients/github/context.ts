@@ -32,8 +32,12 @@ export interface GitHubClientSettings {
   serverErrorRetries?: number;
   /** Milliseconds per second of `retry-after` and retry backoff; only tests lower it. Default 1000. */
   retryAfterBaseMs?: number;
-  /** Per-attempt timeout in milliseconds. Default 30 000. */
+  /** Per-attempt timeout in milliseconds, the whole body included. Default 30 000. */
   requestTimeoutMs?: number;
+  /** Largest response body accepted, in bytes. Default 8 MiB (clients/guarded-fetch.ts). */
+  maxResponseBytes?: number;
+  /** The world's other credentials (build service, Bitbucket), also removed from every answer and error. */
+  otherSecrets?: readonly Secret[];
   logger?: ClientLogger;
   userAgent?: string;
 }
@@ -58,7 +62,7 @@ export class GitHubContext {
 
   /** Secret values to scrub from messages. */
   secrets(extra: readonly (Secret | null | undefined)[] = []): string[] {
-    return [this.settings.token, ...extra].filter((s): s is Secret => s != null).map((s) => s.reveal());
+    return [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra].filter((s): s is Secret => s != null).map((s) => s.reveal());
   }
 
   /** The pacer of one credential scope (each token has its own budgets on GitHub). */
@@ -85,6 +89,7 @@ export class GitHubContext {
       serverErrorRetries: this.settings.serverErrorRetries ?? 3,
       retryAfterBaseMs: this.settings.retryAfterBaseMs ?? 1000,
       requestTimeoutMs: this.settings.requestTimeoutMs ?? 30_000,
+      ...(this.settings.maxResponseBytes === undefined ? {} : { maxResponseBytes: this.settings.maxResponseBytes }),
       logger: this.settings.logger,
       secrets: options.secrets,
       userAgent: this.settings.userAgent ?? "sourcelinks",

@@ -38,3 +38,11 @@ export function endpointKey(url: string, baseUrl: string): string {
 function normalize(template: string): string {
   return template.replace(/\{[^}]*\}/g, "{}");
 }
+
+/** Endpoints that answer a JSON array (a list page), as endpoint keys. */
+const LIST_ENDPOINTS: ReadonlySet<string> = new Set(["/repos/{}/{}/hooks", "/repos/{}/{}/keys", "/orgs/{}/repos", "/orgs/{}/audit-log"]);
+
+/** Whether a GET of `url` answers a list page: its body must then be a JSON array, never empty or `null`. */
+export function isListEndpoint(url: string, baseUrl: string): boolean {
+  return LIST_ENDPOINTS.has(endpointKey(url, baseUrl));
+}

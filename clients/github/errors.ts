@@ -1,4 +1,5 @@
 /** Errors of the GitHub client: every failure leaves as an `HttpError` that holds no credential. */
+import { UnusableResponseError } from "../guarded-fetch.js";
 import { HttpError } from "../http-error.js";
 
 /** The parts of Octokit's `RequestError` this module reads (duck-typed: the class is a transitive package). */
@@ -36,6 +37,21 @@ function providerMessage(data: unknown): string | null {
  */
 export function toHttpError(error: unknown, fallback: { method: string; url: string }, secrets: readonly string[]): HttpError {
   if (error instanceof HttpError) return error;
+  // An answer refused by the guarded fetch (cut off, stalled, malformed) after plugin-retry gave up:
+  // @octokit/request reported it as a 500, but no usable answer came at all.
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof UnusableResponseError) {
+    const request = isOctokitRequestError(error) ? error.request : undefined;
+    return new HttpError({
+      status: cause.retryable ? 0 : cause.status,
+      service: "github",
+      method: request?.method ?? fallback.method,
+      url: request?.url ?? fallback.url,
+      detail: cause.message,
+      refused: !cause.retryable,
+      secrets,
+    });
+  }
   if (isOctokitRequestError(error)) {
     const headers = error.response?.headers ?? {};
     const retryAfter = Number(headers["retry-after"]);

@@ -9,9 +9,11 @@ import { passThroughGroup, RetryScheduler } from "./throttle-schedulers.js";
 import { Octokit } from "@octokit/rest";
 import type { EtagCache } from "../etag-cache.js";
 import type { Pacer } from "../pacer.js";
-import { redactText } from "../http-error.js";
+import { guardedFetch, UnusableResponseError, type GuardedAnswer } from "../guarded-fetch.js";
+import { HttpError, redactText } from "../http-error.js";
 import { isIdempotentMethod } from "../idempotent.js";
-import { endpointKey } from "./endpoint-key.js";
+import { parseBody } from "../response-body.js";
+import { endpointKey, isListEndpoint } from "./endpoint-key.js";
 import { safeLogger, type ClientLogger } from "./safe-logger.js";
 
 /** An Octokit with the throttling and retry plugins (typed as the REST Octokit: only its request API is used). */
@@ -31,8 +33,10 @@ export interface OctokitSetup {
   serverErrorRetries: number;
   /** Milliseconds per second of `retry-after` / backoff; lower only in tests. Default 1000. */
   retryAfterBaseMs: number;
-  /** Per-attempt timeout in milliseconds: an attempt that gets no answer in time fails and is retried. */
+  /** Per-attempt timeout in milliseconds, the whole body included: an attempt that gets no complete answer in time fails and is retried. */
   requestTimeoutMs: number;
+  /** Largest response body accepted, in bytes (clients/guarded-fetch.ts). */
+  maxResponseBytes?: number;
   logger: ClientLogger | undefined;
   /** Every secret value that must never appear in a log line. */
   secrets: () => readonly string[];
@@ -68,7 +72,7 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
     auth: setup.token,
     userAgent: setup.userAgent,
     log,
-    request: { fetch: fetchWithTimeout(setup.requestTimeoutMs) },
+    request: { fetch: guardedOctokitFetch(setup) },
     // The plugin's types name Bottleneck's classes; it calls only `key().schedule`, `schedule` and `on`.
     throttle: throttle as unknown as ThrottlingOptions,
     retry: {
@@ -123,6 +127,12 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
           return response;
         } catch (error) {
           observe(setup.pacer, (error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+          // @octokit/request wraps what fetch throws as a 500, which plugin-retry would resend; an answer
+          // refused for good (a redirect elsewhere, a body over the cap) leaves as an HttpError it passes by.
+          const cause = (error as { cause?: unknown }).cause;
+          if (cause instanceof UnusableResponseError && !cause.retryable) {
+            throw new HttpError({ status: cause.status, service: "github", method, url: octokit.request.endpoint.parse(options).url, detail: cause.message, refused: true, secrets: setup.secrets() });
+          }
           throw error;
         }
       });
@@ -133,7 +143,10 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
     octokit.hook.wrap("request", async (request, options): Promise<Response> => {
       if (String(options.method) !== "GET") return request(options);
       const url = octokit.request.endpoint.parse(options).url;
-      const cached = etags.cache.get(etags.scope, url);
+      // An entry that is not a document of the endpoint's shape (kept by an older version from a cut-off
+      // body) is never served: the request goes out without If-None-Match and the answer replaces it.
+      const hit = etags.cache.get(etags.scope, url);
+      const cached = hit && fitsShape(hit.data, isListEndpoint(url, setup.baseUrl)) ? hit : undefined;
       if (cached) options.headers = { ...options.headers, "if-none-match": cached.etag };
       try {
         const response = await request(options);
@@ -159,21 +172,62 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
 }
 
 /**
- * `fetch` that gives up on an attempt after `ms`. Octokit has no timeout of its own, and a connection
- * that never answers would hold a pacer slot forever. The timeout surfaces as a network error (not an
- * `AbortError`, which @octokit/request passes through unretried), so plugin-retry tries again.
+ * Octokit's `fetch`: one guarded exchange (clients/guarded-fetch.ts: same-origin redirects only, the
+ * whole body read within the timeout and the size cap), and a successful body checked against the
+ * endpoint's shape and redacted before @octokit/request sees it. @octokit/request turns a body it
+ * cannot read or parse into `""`, which pagination would read as an empty list; here that never
+ * reaches it. Failures surface as errors @octokit/request wraps as a 500 with this error as `cause`,
+ * so plugin-retry resends what may come out right (a cut-off or stalled body), and the request hook
+ * above stops what would not. Octokit has no timeout of its own, and a connection that never answers
+ * would hold a pacer slot forever; the timeout is a network error, not an `AbortError` (which
+ * @octokit/request passes through unretried).
  */
-function fetchWithTimeout(ms: number): typeof fetch {
+function guardedOctokitFetch(setup: OctokitSetup): typeof fetch {
+  const ms = setup.requestTimeoutMs;
   return async (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.toString() : input.url;
+    const method = (init?.method ?? "GET").toUpperCase();
     const timeout = AbortSignal.timeout(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let answer: GuardedAnswer;
     try {
-      return await fetch(input, { ...init, signal });
+      answer = await guardedFetch(url, { ...init, signal }, {
+        fetch,
+        secrets: setup.secrets(),
+        timeout,
+        timeoutMs: ms,
+        ...(setup.maxResponseBytes === undefined ? {} : { maxBytes: setup.maxResponseBytes }),
+      });
     } catch (error) {
+      if (error instanceof UnusableResponseError) throw error;
       if (timeout.aborted && !(init?.signal?.aborted ?? false)) throw new TypeError("fetch failed", { cause: new Error(`no response within ${ms} ms`) });
       throw error;
     }
+    if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {
+      throw new UnusableResponseError(`HTTP ${answer.status} is a redirect without a Location`, false, answer.status);
+    }
+    const headers = new Headers(answer.headers);
+    headers.delete("content-length");
+    headers.delete("content-encoding");
+    let body: string | null = answer.text;
+    // A read must answer a document: a 204 to a GET is as empty as a 200 with no body.
+    if (answer.status === 304 || ((answer.status === 204 || answer.status === 205) && method !== "GET")) body = null;
+    else if (answer.status < 300) {
+      const shape = method === "GET" ? (isListEndpoint(url, setup.baseUrl) ? "array" : "object") : "empty-or-json";
+      const data = parseBody(answer.text, shape, answer.status, setup.secrets());
+      body = data === undefined ? "" : JSON.stringify(data);
+      headers.set("content-type", "application/json; charset=utf-8");
+    }
+    const response = new Response(body, { status: answer.status, statusText: answer.statusText, headers });
+    // @octokit/request reports the final URL; a constructed Response has none of its own.
+    Object.defineProperty(response, "url", { value: answer.url });
+    return response;
   };
+}
+
+/** Whether cached data is a whole document of the endpoint's shape: an array for a list page, else an object. */
+function fitsShape(data: unknown, list: boolean): boolean {
+  return list ? Array.isArray(data) : typeof data === "object" && data !== null;
 }
 
 function observe(pacer: Pacer, headers: Record<string, unknown> | undefined): void {

@@ -6,9 +6,23 @@ import { MissingGitHubTokenError } from "./errors.js";
 import { toObservedDeployKey, toObservedWebhook, type GitHubDeployKeyWire, type GitHubHookWire } from "./mapping.js";
 import type { GitHubOctokit } from "./octokit.js";
 import { HttpError } from "../http-error.js";
+import { PageGuard } from "../page-guard.js";
+import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
 
 /** GitHub's maximum page size, so a listing costs as few requests as possible. */
 const PER_PAGE = 100;
+
+/**
+ * Pages of one repository's webhooks or deploy keys read at most: 5,000 items, far beyond what GitHub
+ * lets a repository hold (20 webhooks per event, https://docs.github.com/en/webhooks/about-webhooks).
+ */
+const MAX_PAGES = 50;
+
+/** What the token needs to read each listing (GitHub answers 404 without it). */
+const PERMISSION = {
+  hooks: "admin access to the repository (a classic token with the repo or admin:repo_hook scope, or a fine-grained token with Webhooks: read)",
+  keys: "admin access to the repository (a classic token with the repo scope, or a fine-grained token with Administration: read)",
+} as const;
 
 /** Webhooks and deploy keys of GitHub repositories, with pagination, ETags and pacing. */
 export class GitHubProviderClient implements SourceProviderClient {
@@ -16,12 +30,12 @@ export class GitHubProviderClient implements SourceProviderClient {
 
   constructor(private readonly ctx: GitHubContext) {}
 
-  /** `GET /repos/{owner}/{repo}/hooks`, every page; `exists: false` on 404. */
+  /** `GET /repos/{owner}/{repo}/hooks`, every page; `exists: false` when the repository is gone (see `#confirmGone`). */
   listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>> {
     return this.#list(repository, "hooks", (items: GitHubHookWire[]) => items.map(toObservedWebhook));
   }
 
-  /** `GET /repos/{owner}/{repo}/keys`, every page; `exists: false` on 404. */
+  /** `GET /repos/{owner}/{repo}/keys`, every page; `exists: false` when the repository is gone. */
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>> {
     return this.#list(repository, "keys", (items: GitHubDeployKeyWire[]) => items.map(toObservedDeployKey));
   }
@@ -56,16 +70,52 @@ export class GitHubProviderClient implements SourceProviderClient {
     const { owner, repo } = splitRepository(repository);
     const octokit = this.#octokit(`listing ${kind} of ${repository}`);
     const request = { method: "GET", url: this.ctx.url(`${repoPath(repository)}/${kind}`) };
+    const what = kind === "hooks" ? "webhooks" : "deploy keys";
+    const route = `GET /repos/{owner}/{repo}/${kind}`;
+    const params = { owner, repo, per_page: PER_PAGE };
     try {
-      const items = await this.ctx.call(request, () =>
-        octokit.paginate<W>(`GET /repos/{owner}/{repo}/${kind}`, { owner, repo, per_page: PER_PAGE }),
-      );
+      const items = await this.ctx.call(request, async () => {
+        const guard = new PageGuard("github", `${what} of ${repository}`, MAX_PAGES, "far more than GitHub lets a repository hold");
+        guard.visit(octokit.request.endpoint(route, params).url);
+        const all: W[] = [];
+        for await (const page of octokit.paginate.iterator(route, params)) {
+          all.push(...(page.data as W[]));
+          const next = nextLink(page.headers.link);
+          if (next !== null) guard.visit(next);
+        }
+        return all;
+      });
       return { exists: true, items: map(items) };
     } catch (error) {
-      // 404: the repository is gone or the token cannot see it; read treats that as an answer.
+      if (error instanceof HttpError && error.isGone) return this.#confirmGone(repository, kind, error);
+      throw error;
+    }
+  }
+
+  /**
+   * A listing answered 404: GitHub says that both for a repository that is gone and for one whose
+   * hooks or keys the token may not administer. `GET /repos/{owner}/{repo}` tells them apart: 404 →
+   * gone (`exists: false`); an answer → the listing was hidden, an error naming the permission.
+   */
+  async #confirmGone<T>(repository: string, kind: "hooks" | "keys", listing: HttpError): Promise<RepositoryListing<T>> {
+    const { owner, repo } = splitRepository(repository);
+    const octokit = this.#octokit(`reading ${repository}`);
+    let permissions: { admin?: unknown } | undefined;
+    try {
+      const response = await this.ctx.call({ method: "GET", url: this.ctx.url(repoPath(repository)) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }));
+      permissions = (response.data as { permissions?: { admin?: unknown } }).permissions;
+    } catch (error) {
       if (error instanceof HttpError && error.isGone) return { exists: false, items: [] };
       throw error;
     }
+    const admin = permissions === undefined ? "not reported" : `permissions.admin: ${String(permissions.admin)}`;
+    throw new UnobservableRepositoryError({
+      service: "github",
+      repository,
+      what: kind === "hooks" ? "webhooks" : "deploy keys",
+      status: listing.status,
+      permission: `${PERMISSION[kind]}; the token's access to it: ${admin}`,
+    });
   }
 
   async #delete(repository: string, kind: "hooks" | "keys", id: string): Promise<"deleted" | "gone"> {
@@ -100,4 +150,10 @@ export class GitHubProviderClient implements SourceProviderClient {
 function repoPath(repository: string): string {
   const { owner, repo } = splitRepository(repository);
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+}
+
+/** The `rel="next"` URL of a `Link` header (RFC 8288), or null. */
+function nextLink(link: string | undefined): string | null {
+  const match = /<([^<>]+)>;\s*rel="next"/.exec(link ?? "");
+  return match ? match[1]! : null;
 }

@@ -63,7 +63,9 @@ export function registerAccountRoutes(router: Router): void {
     authed((ctx, caller) => {
       const found = repoFor(ctx, caller, "read");
       if (!found.ok) return found.response;
-      return conditional(ctx, { status: 200, body: fullRepository(ctx.mountUrl, ctx.world, found.value) });
+      // The sandbox's admin rule is repoFor's: the owner account, or an owner or member of the owning org.
+      const admin = isAffiliated(ctx.world, caller.login, found.value.owner);
+      return conditional(ctx, { status: 200, body: fullRepository(ctx.mountUrl, ctx.world, found.value, admin) });
     }),
   );
 }

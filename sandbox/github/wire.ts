@@ -191,10 +191,12 @@ export function minimalRepository(api: string, world: World, repo: GitHubRepoSta
 }
 
 /** `full-repository` (`GET /repos/{owner}/{repo}`). */
-export function fullRepository(api: string, world: World, repo: GitHubRepoState): WireObject {
+export function fullRepository(api: string, world: World, repo: GitHubRepoState, admin?: boolean): WireObject {
   const full = `${repo.owner}/${repo.name}`;
   return {
     ...minimalRepository(api, world, repo),
+    // What the caller may do, as GitHub reports it to an authenticated caller; admin is what hooks and keys need.
+    ...(admin === undefined ? {} : { permissions: { admin, maintain: admin, push: admin, triage: admin, pull: true } }),
     git_url: `git://github.com/${full}.git`,
     ssh_url: `git@github.com:${full}.git`,
     clone_url: `${HTML_BASE}/${full}.git`,
