@@ -122,7 +122,7 @@ describe("a consumer project moved between up and refresh/destroy", () => {
     } finally {
       await runner.close();
     }
-  });
+  }, 60_000); // two host starts and a full up/refresh/destroy: seconds alone, more on a busy machine
 
   it("runs the policy pack from the installed package (pulumi preview --policy-pack node_modules/sourcelinks/policies)", async () => {
     const project = existsSync(moved) ? moved : first;
