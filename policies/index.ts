@@ -1,13 +1,8 @@
 /**
- * The `sourcelinks` policy pack. Run by the Pulumi engine (`pulumi preview --policy-pack policies`),
- * which starts this module through @pulumi/pulumi's run-policy-pack; constructing the PolicyPack
- * starts the analyzer gRPC server and prints its port on stdout.
+ * The `sourcelinks` policy pack, compiled into dist/policies/index.js. The pack folder's entry is
+ * policies/pack.cjs (see policies/package.json), which loads the same library by package name;
+ * constructing the PolicyPack starts the analyzer gRPC server and prints its port on stdout.
  */
-import { PolicyPack } from "@pulumi/policy";
-import { buildPolicies } from "./pack-policies.js";
+import { sourcelinksPolicyPack } from "./library.js";
 
-new PolicyPack("sourcelinks", {
-  description: "Build-service links (Docker Hub autobuilds style) to GitHub and Bitbucket: revocation leaves nothing behind, team links use service accounts, org access matches the config.",
-  enforcementLevel: "mandatory",
-  policies: buildPolicies(),
-});
+sourcelinksPolicyPack();

@@ -13,7 +13,7 @@ export interface InputFailure {
   reason: string;
 }
 
-const LINK_KEYS = ["name", "namespace", "team", "provider", "account", "serviceAccount", "state", "repositories", "onRevoke"] as const;
+const LINK_KEYS = ["name", "namespace", "team", "provider", "account", "serviceAccount", "state", "repositories", "onRevoke", "onDelete"] as const;
 const ORG_KEYS = ["org", "provider", "app", "access"] as const;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 

@@ -10,7 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { loadConfigFiles } from "../config/index.js";
-import type { SourcelinksConfig } from "../config/types.js";
+import type { LinkSpec, SourcelinksConfig } from "../config/types.js";
 import { OrgThirdPartyAccess, SourceProviderLink } from "./resources.js";
 
 /** Options of `declareFromConfig`. */
@@ -31,9 +31,27 @@ export function orgAccessResourceName(entry: { org: string; app: string }): stri
 }
 
 /**
- * Declares the resources of an already merged configuration. Each org access entry may act through
- * the declared links of its app's provider, and depends on them: a relink completes before the
- * org's access is read or set through it.
+ * The declared links an org access entry may act through: those of its app's provider with a
+ * repository in the org, or all of that provider's links when none has one (any live link can set the
+ * access). Carrying only these keeps an edit of another org's link from updating this resource.
+ */
+export function orgAccessLinks(config: SourcelinksConfig, entry: { org: string; app: string }): LinkSpec[] {
+  const usable = config.links.filter((l) => l.provider === entry.app);
+  const inOrg = usable.filter((l) => l.repositories.some((r) => r.split("/")[0]?.toLowerCase() === entry.org.toLowerCase()));
+  return (inOrg.length > 0 ? inOrg : usable).map(withoutResourceOptions);
+}
+
+/** A link as an org access input: without `aliases` and `onDelete`, which concern only the link's own resource. */
+function withoutResourceOptions(link: LinkSpec): LinkSpec {
+  const { aliases: _aliases, onDelete: _onDelete, ...rest } = link;
+  return rest;
+}
+
+/**
+ * Declares the resources of an already merged configuration. A link's `aliases` become Pulumi
+ * aliases (its earlier names), so renaming it moves the state instead of deleting and creating. Each
+ * org access entry may act through the links `orgAccessLinks` picks, and depends on them: a relink
+ * completes before the org's access is read or set through it.
  */
 export function declareFromLoadedConfig(config: SourcelinksConfig, options: DeclareOptions = {}): DeclaredResources {
   const world = { buildService: config.buildService, providers: config.providers };
@@ -48,13 +66,15 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
       state: link.state,
       repositories: link.repositories,
       onRevoke: link.onRevoke,
+      onDelete: link.onDelete ?? "release",
       ...(link.team !== undefined ? { team: link.team } : {}),
     };
-    links[link.name] = new SourceProviderLink(link.name, args, options.resourceOptions);
+    const aliases = [...(options.resourceOptions?.aliases ?? []), ...(link.aliases ?? []).map((name) => ({ name }))];
+    links[link.name] = new SourceProviderLink(link.name, args, { ...options.resourceOptions, ...(aliases.length > 0 ? { aliases } : {}) });
   }
   const orgAccess: Record<string, OrgThirdPartyAccess> = {};
   for (const entry of config.orgAccess) {
-    const usable = config.links.filter((l) => l.provider === entry.app);
+    const usable = orgAccessLinks(config, entry);
     const dependsOn = usable.flatMap((l) => (links[l.name] ? [links[l.name] as SourceProviderLink] : []));
     const name = orgAccessResourceName(entry);
     orgAccess[name] = new OrgThirdPartyAccess(

@@ -5,7 +5,10 @@
  * - `create` adopts a matching live link instead of failing, so a re-run after a crash converges;
  * - a failed step throws an error saying what was done and what remains; after a failed `delete` the
  *   resource is assumed to still exist, and running it again continues where it stopped;
- * - `read` of a link that is gone returns outputs with `liveState: "absent"`, not an error.
+ * - `read` of a link that is gone returns outputs with `liveState: "absent"`, not an error;
+ * - `delete` releases the link (stops managing it, leaves it linked) unless it declares
+ *   `onDelete: revoke`: a rename or a new parent makes the engine create the new resource (which
+ *   adopts the live link) and then delete the old one, and that delete must not revoke the link.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { redactText } from "../clients/http-error.js";
@@ -17,6 +20,7 @@ import {
   configOf,
   LINK_INPUT_KEYS,
   linkOutputsOf,
+  linkReplaceKeys,
   linkResourceId,
   linkSpecOf,
   parseLinkResourceId,
@@ -24,6 +28,7 @@ import {
   type SourceProviderLinkOutputs,
 } from "./properties.js";
 import { stoppedExecutionMessage } from "./step-text.js";
+import { knownFailures } from "./unknowns.js";
 
 /** Inputs as the host hands them over: the declared properties plus the host's `__provider`. */
 type Props = SourceProviderLinkInputs & { __provider?: string };
@@ -61,9 +66,9 @@ function label(inputs: SourceProviderLinkInputs): string {
   return `SourceProviderLink "${inputs.name}"`;
 }
 
-/** Validates inputs against the config schema and the link's cross-field rules. */
+/** Validates inputs against the config schema and the link's cross-field rules; values unknown during preview wait for apply. */
 export async function checkLink(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>> {
-  return { inputs: news, failures: checkLinkInputs(news) };
+  return { inputs: news, failures: knownFailures(news, checkLinkInputs(news)) };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -78,7 +83,8 @@ function same(a: unknown, b: unknown): boolean {
  */
 export async function diffLink(_id: string, olds: SourceProviderLinkOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
   const changed = LINK_INPUT_KEYS.filter((key) => !same(olds[key], news[key]));
-  const identity: readonly string[] = olds.team !== undefined || news.team !== undefined ? ["namespace", "provider", "team"] : ["namespace", "provider", "account"];
+  // An identity key unknown during preview differs from the old value, so it shows as a possible replacement.
+  const identity: readonly string[] = linkReplaceKeys(olds.team !== undefined || news.team !== undefined);
   const replaces = changed.filter((key) => identity.includes(key));
   let drifted = false;
   if (changed.length === 0 && olds.observed !== undefined) {
@@ -105,6 +111,11 @@ export async function createLink(credentials: ProviderCredentials, inputs: Props
  * link id, or state without the link's declaration, is an error: dynamic resources cannot be imported.
  */
 export async function readLink(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<SourceProviderLinkOutputs>> {
+  if (id === "") {
+    throw new Error(
+      "SourceProviderLink read: no id. Dynamic resources cannot be imported (pulumi import, or the import resource option); declare the link and run pulumi up: create adopts the live link.",
+    );
+  }
   const parsed = parseLinkResourceId(id);
   if (parsed === null) throw new Error(`SourceProviderLink read: "${id}" is not a link id (<namespace>/<provider>/<account> or <namespace>/<provider>/team:<team>)`);
   if (props === undefined || typeof props.name !== "string" || props.buildService === undefined) {
@@ -130,8 +141,13 @@ export async function updateLink(credentials: ProviderCredentials, _id: string, 
   return { outs: linkOutputsOf(news, observed) };
 }
 
-/** Delete is revoke (design.md §3): unlink, revoke the grant where an API allows, remove leftovers per `onRevoke`. */
+/**
+ * Delete releases the link: nothing is sent, the link stays as it is and is no longer managed (as in
+ * the CLI, where a link absent from the files is not managed). With `onDelete: revoke` (as last applied)
+ * it revokes: unlink, revoke the grant where an API allows, remove leftovers per `onRevoke`.
+ */
 export async function deleteLink(credentials: ProviderCredentials, _id: string, props: SourceProviderLinkOutputs): Promise<void> {
+  if (props.onDelete !== "revoke") return;
   const spec: LinkSpec = { ...linkSpecOf(props), state: "revoked" };
   await reconcile(`${label(props)} delete (revoke)`, props, spec, credentials);
 }

@@ -1,17 +1,19 @@
 /**
  * The dynamic provider of `SourceProviderLink`, as `dynamic.Resource` serializes it into each
- * resource's `__provider` input. It captures nothing but the absolute URL of its implementation:
- * each method imports link-methods.js inside the dynamic-provider host (a relative specifier would
- * resolve against the host) and passes the credentials `configure()` read from stack config, which
- * it keeps outside the object so they are never serialized.
+ * resource's `__provider` input. It captures nothing but the package specifier of its implementation
+ * and the function that imports it: each method imports link-methods.js by package name inside the
+ * dynamic-provider host, resolved from the project directory (import-from-project.ts), and passes the
+ * credentials `configure()` read from stack config, which it keeps outside the object so they are
+ * never serialized.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderCredentials } from "./credentials.js";
+import { importFromProject } from "./import-from-project.js";
 import type * as LinkMethods from "./link-methods.js";
 import type { SourceProviderLinkInputs, SourceProviderLinkOutputs } from "./properties.js";
 
-/** Absolute URL of the implementation, captured by value when the provider is serialized. */
-const LINK_METHODS: string = new URL("./link-methods.js", import.meta.url).href;
+/** The implementation, by package name (import-from-project.ts), captured by value when the provider is serialized. */
+const LINK_METHODS = "sourcelinks/provider/link-methods";
 
 /** A dynamic provider that keeps the credentials `configure()` read, in the host's memory only. */
 export interface CredentialedProvider<Inputs, Outputs> extends pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
@@ -42,32 +44,32 @@ export const linkProvider: CredentialedProvider<SourceProviderLinkInputs, Source
   },
 
   async check(olds, news) {
-    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    const methods = (await importFromProject(LINK_METHODS)) as typeof LinkMethods;
     return methods.checkLink(olds, news);
   },
 
   async diff(id, olds, news) {
-    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    const methods = (await importFromProject(LINK_METHODS)) as typeof LinkMethods;
     return methods.diffLink(id, olds, news);
   },
 
   async create(inputs) {
-    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    const methods = (await importFromProject(LINK_METHODS)) as typeof LinkMethods;
     return methods.createLink(this.credentials, inputs);
   },
 
   async read(id, props) {
-    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    const methods = (await importFromProject(LINK_METHODS)) as typeof LinkMethods;
     return methods.readLink(this.credentials, id, props);
   },
 
   async update(id, olds, news) {
-    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    const methods = (await importFromProject(LINK_METHODS)) as typeof LinkMethods;
     return methods.updateLink(this.credentials, id, olds, news);
   },
 
   async delete(id, props) {
-    const methods = (await import(LINK_METHODS)) as typeof LinkMethods;
+    const methods = (await importFromProject(LINK_METHODS)) as typeof LinkMethods;
     return methods.deleteLink(this.credentials, id, props);
   },
 };

@@ -21,6 +21,7 @@ import {
   type OrgThirdPartyAccessOutputs,
 } from "./properties.js";
 import { stoppedExecutionMessage } from "./step-text.js";
+import { knownFailures } from "./unknowns.js";
 
 /** Inputs as the host hands them over, with the host's `__provider`. */
 type Props = OrgThirdPartyAccessInputs & { __provider?: string };
@@ -58,9 +59,9 @@ async function reconcile(what: string, inputs: OrgThirdPartyAccessInputs, creden
   return outcome.observed;
 }
 
-/** Validates inputs against the config schema, including the links it may act through. */
+/** Validates inputs against the config schema, including the links it may act through; unknowns wait for apply. */
 export async function checkOrgAccess(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>> {
-  return { inputs: news, failures: checkOrgAccessInputs(news) };
+  return { inputs: news, failures: knownFailures(news, checkOrgAccessInputs(news)) };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -88,6 +89,7 @@ export async function createOrgAccess(credentials: ProviderCredentials, inputs: 
 
 /** Refresh: the effective access and how it was observed. */
 export async function readOrgAccess(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<OrgThirdPartyAccessOutputs>> {
+  if (id === "") throw new Error("OrgThirdPartyAccess read: no id. Dynamic resources cannot be imported; declare the org access and run pulumi up.");
   if (props === undefined || typeof props.org !== "string" || props.buildService === undefined) {
     throw new Error(`OrgThirdPartyAccess read: no declaration for ${id}. Dynamic resources cannot be imported; declare the org access and run pulumi up.`);
   }

@@ -77,6 +77,7 @@ export const LINK_INPUT_KEYS = [
   "state",
   "repositories",
   "onRevoke",
+  "onDelete",
   "buildService",
   "providers",
   "providerVersion",
@@ -94,8 +95,13 @@ export const ORG_ACCESS_INPUT_KEYS = [
   "providerVersion",
 ] as const satisfies readonly (keyof OrgThirdPartyAccessInputs)[];
 
-/** Link inputs whose change cannot be applied in place: the link's identity on the build service. */
-export const LINK_REPLACE_KEYS = ["namespace", "provider"] as const satisfies readonly (keyof SourceProviderLinkInputs)[];
+/**
+ * Link inputs whose change cannot be applied in place: the link's identity on the build service, which
+ * is the team of a team link (its account can be relinked in place) and otherwise the account.
+ */
+export function linkReplaceKeys(teamLink: boolean): readonly (keyof SourceProviderLinkInputs)[] {
+  return teamLink ? ["namespace", "provider", "team"] : ["namespace", "provider", "account"];
+}
 
 /** Org access inputs whose change makes it another resource. */
 export const ORG_ACCESS_REPLACE_KEYS = ["org", "provider", "app"] as const satisfies readonly (keyof OrgThirdPartyAccessInputs)[];

@@ -41,6 +41,8 @@ export interface SourceProviderLinkArgs extends WorldArgs {
   repositories?: pulumi.Input<pulumi.Input<string>[]>;
   /** Default: delete both. */
   onRevoke?: pulumi.Input<{ webhooks: RevokeAction; deployKeys: RevokeAction }>;
+  /** What deleting this resource does: `release` (default: stop managing, leave linked) or `revoke`. */
+  onDelete?: pulumi.Input<"release" | "revoke">;
 }
 
 /** Arguments of an `OrgThirdPartyAccess`. */
@@ -55,8 +57,10 @@ export interface OrgThirdPartyAccessArgs extends WorldArgs {
 
 /**
  * A link between a build-service namespace and a GitHub or Bitbucket account (design.md §3).
- * Deleting it revokes the link on both sides and removes the build service's webhooks and deploy keys
- * per `onRevoke`; the outputs show what is live, including steps no API covers.
+ * `state: revoked` revokes the link on both sides and removes the build service's webhooks and deploy
+ * keys per `onRevoke`. Deleting the resource releases the link (stops managing it) unless `onDelete`
+ * is `revoke`, so a rename or a new parent never revokes. The outputs show what is live, including
+ * steps no API covers.
  */
 export class SourceProviderLink extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
@@ -68,6 +72,7 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<LinkState>;
   declare readonly repositories: pulumi.Output<string[]>;
   declare readonly onRevoke: pulumi.Output<{ webhooks: RevokeAction; deployKeys: RevokeAction }>;
+  declare readonly onDelete: pulumi.Output<"release" | "revoke">;
   declare readonly buildService: pulumi.Output<BuildServiceSpec>;
   declare readonly providers: pulumi.Output<ProvidersSpec>;
   declare readonly providerVersion: pulumi.Output<string>;
@@ -93,6 +98,7 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
       state: args.state ?? "linked",
       repositories: args.repositories ?? [],
       onRevoke: args.onRevoke ?? { webhooks: "delete", deployKeys: "delete" },
+      onDelete: args.onDelete ?? "release",
       buildService: args.buildService,
       providers: args.providers,
       providerVersion: packageVersion(),

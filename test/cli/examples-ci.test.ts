@@ -52,4 +52,13 @@ describe("examples/ci/pulumi-preview.yml", () => {
     const runs = steps(workflow("pulumi-preview.yml")).map((s) => s.run ?? "").join("\n");
     expect(runs).toMatch(/pulumi preview .*--policy-pack policies/);
   });
+
+  it("builds before previewing, and refreshes so stack policies judge fresh outputs", () => {
+    const runs = steps(workflow("pulumi-preview.yml")).map((s) => s.run ?? "");
+    const build = runs.indexOf("npm run build");
+    const preview = runs.findIndex((r) => r.startsWith("pulumi preview"));
+    expect(build).toBeGreaterThan(runs.indexOf("npm ci"));
+    expect(preview).toBeGreaterThan(build);
+    expect(runs[preview]).toContain(" --refresh ");
+  });
 });

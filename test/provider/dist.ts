@@ -115,3 +115,48 @@ export async function runProgramWithMocks(registered: RegisteredResource[]): Pro
   );
   return requireDist<{ default: () => Promise<Record<string, unknown>> }>("index.js").default();
 }
+
+/** One registration as the engine receives it: the raw property struct (unknowns as the sentinel) and the aliases. */
+export interface RawRegistration {
+  type: string;
+  name: string;
+  /** `RegisterResourceRequest.object` as JSON: what the engine passes on to Check. */
+  object: PropertyMap;
+  /** The structured aliases (`Alias.Spec` as objects: `name`, `type`, `parenturn`, …). */
+  aliases: Record<string, unknown>[];
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getObject(): { toJavaScript(): PropertyMap } | undefined;
+  getAliasesList(): { getSpec(): { toObject(): Record<string, unknown> } | undefined }[];
+}
+
+type RecordedMonitor = { registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> };
+
+/**
+ * `pulumi.runtime.setMocks`, plus a record of each registration as it reaches the monitor (Pulumi's
+ * own MockMonitor, whose registerResource is wrapped): the raw struct and aliases that
+ * `MockResourceArgs` does not carry. With `preview`, outputs the mocks leave out are unknown, as in
+ * `pulumi preview`. setMocks also declares the monitor's features (structured aliases among them).
+ */
+export async function setRecordingMocks(
+  mocks: pulumi.runtime.Mocks,
+  records: RawRegistration[],
+  options: { preview: boolean; project?: string; stack?: string },
+): Promise<void> {
+  await pulumi.runtime.setMocks(mocks, options.project ?? "sourcelinks", options.stack ?? "dev", options.preview);
+  const { getMonitor } = require("@pulumi/pulumi/runtime/settings.js") as { getMonitor(): RecordedMonitor };
+  const monitor = getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    records.push({
+      type: req.getType(),
+      name: req.getName(),
+      object: req.getObject()?.toJavaScript() ?? {},
+      aliases: req.getAliasesList().map((a) => a.getSpec()?.toObject() ?? {}),
+    });
+    return register(req, callback);
+  };
+}

@@ -88,9 +88,12 @@ export class ProviderHost {
    * prints on its first stdout line. The host only requires the engine address to be present; it
    * never dials it for resource RPCs.
    */
-  static async start(options: { env?: NodeJS.ProcessEnv; engineAddress?: string; project?: string } = {}): Promise<ProviderHost> {
-    const child = spawn(process.execPath, [hostScript, options.engineAddress ?? "127.0.0.1:1"], {
-      cwd: projectRoot,
+  static async start(
+    options: { env?: NodeJS.ProcessEnv; engineAddress?: string; project?: string; cwd?: string; hostScript?: string } = {},
+  ): Promise<ProviderHost> {
+    // `cwd` is the Pulumi project directory (the engine starts plugins there); `hostScript` that project's host.
+    const child = spawn(process.execPath, [options.hostScript ?? hostScript, options.engineAddress ?? "127.0.0.1:1"], {
+      cwd: options.cwd ?? projectRoot,
       env: { ...options.env, PULUMI_NODEJS_PROJECT: options.project ?? "sourcelinks" },
       stdio: ["ignore", "pipe", "pipe"],
     });

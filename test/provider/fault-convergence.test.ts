@@ -67,10 +67,10 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    label: "destroying the relinked team link acme-builds",
+    label: "destroying the relinked team link acme-builds (onDelete: revoke)",
     link: "acme-builds",
     prepare: async (engine, urn) => {
-      await engine.up(urn, linkInputs(config, "acme-builds", serializedLink));
+      await engine.up(urn, linkInputs(config, "acme-builds", serializedLink, { onDelete: "revoke" }));
     },
     revoke: (engine, urn) => engine.destroy(urn),
   },

@@ -266,7 +266,10 @@ describe("SourceProviderLink on Bitbucket: mobile-builds", () => {
     expect(mobile()?.state).toBe("enabled");
   });
 
-  it("delete revokes: unlinks, deletes the webhook, and leaves the Bitbucket grant as a manual step (no API)", async () => {
+  it("delete with onDelete: revoke revokes: unlinks, deletes the webhook, and leaves the Bitbucket grant as a manual step (no API)", async () => {
+    const declared = await engine.up(urn, inputs({ onDelete: "revoke" }));
+    expect(declared.op).toBe("update");
+    expect(mobile()?.state).toBe("enabled");
     const state = engine.state.get(urn);
     if (state === undefined) throw new Error("no state");
     await engine.destroy(urn);

@@ -67,6 +67,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
       state: "linked",
       repositories: ["acme/api", "acme/web"],
       onRevoke: { webhooks: "delete", deployKeys: "delete" },
+      onDelete: "release",
       buildService: {
         kind: "reference",
         tokenEnv: "SOURCELINKS_BUILD_TOKEN",
@@ -84,7 +85,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
       providerVersion: packageVersion(),
     });
     expect(Object.keys(inputs).sort()).toEqual(
-      ["__provider", "account", "buildService", "name", "namespace", "onRevoke", "provider", "providerVersion", "providers", "repositories", "serviceAccount", "state", "team"].sort(),
+      ["__provider", "account", "buildService", "name", "namespace", "onDelete", "onRevoke", "provider", "providerVersion", "providers", "repositories", "serviceAccount", "state", "team"].sort(),
     );
   });
 

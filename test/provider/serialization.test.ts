@@ -1,6 +1,7 @@
 /**
  * Both providers serialize the way `dynamic.Resource` serializes them into `__provider`, capture
- * nothing but the absolute URL of their implementation, and carry no credential even when every
+ * nothing but the package specifier of their implementation and the function that imports it (no
+ * file path: the state must survive the project moving), and carry no credential even when every
  * credential env var holds a value.
  */
 import { randomBytes } from "node:crypto";
@@ -26,11 +27,11 @@ const FAKE: Record<string, string> = Object.fromEntries(
 );
 
 const cases = [
-  { label: "SourceProviderLink", module: "provider/link-provider.js", exported: "linkProvider", url: "dist/provider/link-methods.js", capture: "LINK_METHODS" },
-  { label: "OrgThirdPartyAccess", module: "provider/org-access-provider.js", exported: "orgAccessProvider", url: "dist/provider/org-access-methods.js", capture: "ORG_ACCESS_METHODS" },
+  { label: "SourceProviderLink", module: "provider/link-provider.js", exported: "linkProvider", specifier: "sourcelinks/provider/link-methods", capture: "LINK_METHODS" },
+  { label: "OrgThirdPartyAccess", module: "provider/org-access-provider.js", exported: "orgAccessProvider", specifier: "sourcelinks/provider/org-access-methods", capture: "ORG_ACCESS_METHODS" },
 ] as const;
 
-describe.each(cases)("the $label provider, serialized", ({ module, exported, url, capture }) => {
+describe.each(cases)("the $label provider, serialized", ({ module, exported, specifier, capture }) => {
   let text: string;
 
   beforeAll(async () => {
@@ -44,14 +45,16 @@ describe.each(cases)("the $label provider, serialized", ({ module, exported, url
     for (const value of Object.values(FAKE)) expect(text).not.toContain(value);
   });
 
-  it("captures only the absolute URL of its implementation", () => {
+  it("captures only the package specifier of its implementation and the function that imports it, no path", () => {
     const captures = [...text.matchAll(/with\(\{ ([^}]*)\}\)/g)].map((m) => m[1] ?? "");
     const names = new Set(captures.flatMap((c) => [...c.matchAll(/(\w+): /g)].map((m) => m[1])));
     names.delete("this");
     names.delete("arguments");
     names.delete("provider");
-    expect([...names]).toEqual([capture]);
-    expect(text).toContain(`${capture}: "file://${projectRoot}${url}"`);
+    expect([...names].sort()).toEqual([capture, "importFromProject"].sort());
+    expect(text).toContain(`${capture}: "${specifier}"`);
+    expect(text).not.toContain(projectRoot);
+    expect(text).not.toContain("file://");
   });
 
   it("deserializes, as the host does, into a provider with every method", () => {

@@ -572,8 +572,8 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
   });
 
   it("serializes with no canary, with every credential variable set and the provider objects configured in this very process", () => {
-    expect(serialized.link).toContain("link-methods.js");
-    expect(serialized.orgAccess).toContain("org-access-methods.js");
+    expect(serialized.link).toContain("sourcelinks/provider/link-methods");
+    expect(serialized.orgAccess).toContain("sourcelinks/provider/org-access-methods");
     expect(leaksIn([
       { where: "serialized SourceProviderLink provider (__provider)", text: serialized.link },
       { where: "serialized OrgThirdPartyAccess provider (__provider)", text: serialized.orgAccess },
@@ -659,11 +659,12 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
     try {
       await host.configure(stackSecrets(sandbox));
       const link = (name: string): PropertyMap => linkInputs(config, name, serialized.link);
+      const revoking = (name: string): PropertyMap => linkInputs(config, name, serialized.link, { onDelete: "revoke" });
       const urn = (name: string): string => makeUrn(LINK_TYPE, name);
       await rec.failure("create acme-builds", host.create(urn("acme-builds"), link("acme-builds")));
       await rec.failure("read mobile-builds", host.read("acme/bitbucket/acme-bb-builder", urn("mobile-builds"), link("mobile-builds"), link("mobile-builds")));
       await rec.failure("update mobile-builds", host.update("acme/bitbucket/acme-bb-builder", urn("mobile-builds"), link("mobile-builds"), link("mobile-builds"), link("mobile-builds")));
-      await rec.failure("delete legacy-builds", host.delete("acme/github/legacy-builder", urn("legacy-builds"), link("legacy-builds"), link("legacy-builds")));
+      await rec.failure("delete legacy-builds (onDelete: revoke)", host.delete("acme/github/legacy-builder", urn("legacy-builds"), revoking("legacy-builds"), revoking("legacy-builds")));
       await rec.failure("create org access contractor-co", host.create(makeUrn(ORG_TYPE, "contractor-co-github"), orgAccessInputs(config, "contractor-co", serialized.orgAccess)));
       rec.record("host stderr", host.stderr);
       expect(hostile.attacked()).toBeGreaterThanOrEqual(4);

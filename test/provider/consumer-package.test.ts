@@ -1,0 +1,148 @@
+/**
+ * sourcelinks as a user's Pulumi project gets it: `npm pack` of this repository, installed offline
+ * into a consumer project (the tarball extracted into its node_modules, every other package linked
+ * from this repository's node_modules). The consumer's program registers its links under mocks, the
+ * real dynamic-provider host runs `up` in the project's folder, then the project MOVES (a laptop
+ * versus a CI runner) and refresh and destroy run from the new folder with the state from before.
+ * The policy pack then runs from the installed package, as `--policy-pack node_modules/sourcelinks/policies`.
+ */
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as ProviderIndex from "../../provider/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "./dist.js";
+import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
+
+const require = createRequire(import.meta.url);
+const run = promisify(execFile);
+const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
+
+let tmp: string;
+let files: string[];
+let first: string;
+let moved: string;
+let sandbox: SandboxHandle;
+const records: RawRegistration[] = [];
+
+const PROGRAM = `import { fileURLToPath } from "node:url";
+import { declareFromConfig } from "sourcelinks";
+
+/** A user's program: the links of its own YAML. */
+export default function program() {
+  return declareFromConfig([fileURLToPath(new URL("./sourcelinks.yaml", import.meta.url))]);
+}
+`;
+
+/** Builds the consumer project from the tarball, offline. */
+async function consumerProject(dir: string, tarball: string): Promise<void> {
+  const installed = join(dir, "node_modules/sourcelinks");
+  mkdirSync(installed, { recursive: true });
+  await run("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
+  for (const entry of readdirSync(join(projectRoot, "node_modules"))) {
+    if (entry.startsWith(".") || entry === "sourcelinks") continue;
+    symlinkSync(join(projectRoot, "node_modules", entry), join(dir, "node_modules", entry));
+  }
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "acme-links", private: true, type: "module", dependencies: { sourcelinks: "^0.1.0", "@pulumi/pulumi": "^3.248.0" } }));
+  writeFileSync(join(dir, "index.js"), PROGRAM);
+  const yaml = readFileSync(join(projectRoot, "examples/basic/sourcelinks.yaml"), "utf8").replace(/(\n(\s*)- name: acme-builds\n)/, "$1$2  onDelete: revoke\n");
+  writeFileSync(join(dir, "sourcelinks.yaml"), yaml);
+}
+
+beforeAll(async () => {
+  await ensureBuilt();
+  tmp = mkdtempSync(join(tmpdir(), "sourcelinks-consumer-"));
+  const packed = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: projectRoot });
+  const [result] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  if (result === undefined) throw new Error("npm pack printed nothing");
+  files = result.files.map((f) => f.path);
+  first = join(tmp, "laptop/acme-links");
+  moved = join(tmp, "ci-runner/work/acme-links");
+  await consumerProject(first, join(tmp, result.filename));
+  sandbox = await startSandbox();
+}, BUILD_TIMEOUT_MS);
+
+afterAll(async () => {
+  await sandbox?.close();
+  if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("the npm package", () => {
+  it("ships the build, the schema and the policy pack's entry, without tests, sources or fixtures", () => {
+    expect(files).toEqual(expect.arrayContaining(["package.json", "dist/provider/index.js", "dist/provider/link-methods.js", "dist/policies/library.js", "dist/cli/main.js", "policies/pack.cjs", "policies/package.json", "policies/PulumiPolicy.yaml", "schema/sourcelinks.schema.json"]));
+    expect(files.filter((f) => f.startsWith("test/") || f.endsWith(".ts") && !f.endsWith(".d.ts") || f.startsWith("dist/bench/") || f.endsWith(".map"))).toEqual([]);
+  });
+
+  it("declares @pulumi/pulumi as a peer and nothing a consumer does not need at run time", () => {
+    const manifest = JSON.parse(readFileSync(join(first, "node_modules/sourcelinks/package.json"), "utf8")) as Record<string, Record<string, string>>;
+    expect(manifest.peerDependencies).toEqual({ "@pulumi/pulumi": "^3.248.0" });
+    expect(Object.keys(manifest.dependencies ?? {})).not.toContain("@pulumi/pulumi");
+    expect(Object.keys(manifest.dependencies ?? {})).not.toContain("@pulumi/github");
+  });
+});
+
+describe("a consumer project moved between up and refresh/destroy", () => {
+  it("up in the first folder, then refresh and destroy (onDelete: revoke) from the moved folder", async () => {
+    await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, { preview: false });
+    const program = require(join(first, "index.js")) as { default: () => Promise<Awaited<ReturnType<typeof ProviderIndex.declareFromConfig>>> };
+    const declared = await program.default();
+    await Promise.all(Object.values(declared.links).map((l) => new Promise((resolve) => l.urn.apply(resolve))));
+    const inputs = records.find((r) => r.type === LINK_TYPE && r.name === "acme-builds")?.object;
+    if (inputs === undefined) throw new Error("the consumer program registered no acme-builds");
+    expect(JSON.stringify(inputs)).not.toContain(tmp);
+
+    const urn = makeUrn(LINK_TYPE, "acme-builds", "dev", "acme-links");
+    const hostIn = (dir: string): Promise<ProviderHost> =>
+      ProviderHost.start({ cwd: dir, hostScript: join(dir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js"), env: { PATH: process.env.PATH ?? "", ...sandbox.env }, project: "acme-links" });
+    const laptop = await hostIn(first);
+    const engine = new FakeEngine(laptop);
+    try {
+      await laptop.configure({});
+      const up = await engine.up(urn, inputs);
+      expect(up.entry.outputs).toMatchObject({ liveState: "linked", onDelete: "revoke" });
+    } finally {
+      await laptop.close();
+    }
+
+    mkdirSync(join(moved, ".."), { recursive: true });
+    renameSync(first, moved);
+    const runner = await hostIn(moved);
+    try {
+      await runner.configure({});
+      const later = new FakeEngine(runner);
+      for (const [key, entry] of engine.state) later.state.set(key, entry);
+      expect((await later.refresh(urn)).outputs.liveState).toBe("linked");
+      await later.destroy(urn);
+      const team = sandbox.world().buildService.links.find((l) => l.namespace === "acme" && l.team === "ci" && l.account === "acme-builder");
+      expect(team?.state).toBe("unlinked");
+    } finally {
+      await runner.close();
+    }
+  }, 60_000); // two host starts and a full up/refresh/destroy: seconds alone, more on a busy machine
+
+  it("runs the policy pack from the installed package (pulumi preview --policy-pack node_modules/sourcelinks/policies)", async () => {
+    const project = existsSync(moved) ? moved : first;
+    const packDir = join(project, "node_modules/sourcelinks/policies");
+    const runner = join(project, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js");
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", packDir], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes("\n")) resolve(out.split("\n")[0]?.trim() ?? "");
+        });
+        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+        child.on("exit", (code) => reject(new Error(`the pack exited (${code}): ${err}`)));
+      });
+      expect(port).toMatch(/^\d+$/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
