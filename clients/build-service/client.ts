@@ -125,7 +125,7 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
   /** `GET /namespaces/`: the namespaces the token may act on; null when the service answers 404 (the listing is optional). */
   async listNamespaces(): Promise<string[] | null> {
     try {
-      return (await this.#listAll<NamespaceWire>(`${this.#base}/namespaces/?limit=${this.#pageSize}`)).map((n) => n.name);
+      return (await this.#listAll<NamespaceWire>("namespaces", `${this.#base}/namespaces/?limit=${this.#pageSize}`)).map((n) => n.name);
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return null;
       throw error;
