@@ -47,6 +47,18 @@ describe("the CLI keeps GitHub ETags between runs", () => {
   });
 });
 
+describe("an ETag cache that cannot be kept", () => {
+  it("SOURCELINKS_ETAG_CACHE=/dev/full: the plan is the same as without a cache, with one warning, and nothing hangs", async () => {
+    const without = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" });
+    const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "/dev/full" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(without.stdout);
+    expect(run.stderr).toBe(
+      "warning: ETag cache /dev/full is a device, not a regular file; this run goes on without persisting it (set SOURCELINKS_ETAG_CACHE to a writable file path, or to off)\n",
+    );
+  });
+});
+
 describe("SOURCELINKS_HTTP_TIMEOUT", () => {
   it("is invalid input (exit 2) when it is not a number of seconds, and nothing is sent", async () => {
     const before = sandbox.counters().requests;

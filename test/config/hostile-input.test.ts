@@ -7,6 +7,7 @@
  * by the CLI in process (validate, plan, apply --yes) and by the built bin as users run it.
  * Multi-megabyte inputs are generated here rather than committed.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -236,17 +237,26 @@ describe("generated inputs too large to commit", () => {
     expect(requests).toBe(0);
   });
 
-  test("a device that never ends (/dev/zero) is read only up to the limit, then refused", async () => {
+  test("a device that never ends (/dev/zero) is refused without being read", async () => {
     await expect(loadConfigFiles(["/dev/zero"])).rejects.toThrow(
       new ConfigError([
         {
           file: "/dev/zero",
           line: 1,
           column: 1,
-          message: "the file is more than 16 MiB, over the 16 MiB limit for one configuration file: split it into several files (they merge: sourcelinks validate base.yaml teams/*.yaml)",
+          message: "cannot read the configuration file (it is a device, not a regular file): pass the path of a YAML file",
         },
       ]),
     );
+  });
+
+  test("a named pipe (FIFO) nobody writes to is refused at once, by the loader and by validate (exit 2), instead of hanging", async () => {
+    const fifo = join(tmp, "config.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const message = "cannot read the configuration file (it is a named pipe (FIFO), not a regular file): pass the path of a YAML file";
+    await expect(loadConfigFiles([fifo])).rejects.toThrow(new ConfigError([{ file: fifo, line: 1, column: 1, message }]));
+    const run = await runBin(["validate", fifo], env);
+    expect({ code: run.code, stderr: lines(run.stderr) }).toEqual({ code: 2, stderr: [`${fifo}:1:1: ${message}`] });
   });
 });
 
