@@ -3,6 +3,7 @@
  * Usage errors exit 2 (commander's own exit is overridden), config errors 2, refused runs 2,
  * API and network errors 1; every error goes to stderr, results to stdout.
  */
+import { terminalText } from "./format/escape.js";
 import { Command, CommanderError } from "commander";
 import { HttpError } from "../clients/http-error.js";
 import { ReconcileError } from "../reconcile/operations.js";
@@ -72,18 +73,19 @@ function report(error: unknown, io: CliIo): ExitCodeValue {
     return ExitCode.invalidInput;
   }
   if (error instanceof CliError) {
-    for (const line of error.lines) io.err(line);
+    // Lines quote servers' messages: each stays one visible line, so a body cannot forge a FILE:LINE:COL line.
+    for (const line of error.lines) io.err(terminalText(line));
     return error.exitCode;
   }
   if (error instanceof HttpError) {
-    io.err(`sourcelinks: ${error.message}`);
+    io.err(`sourcelinks: ${terminalText(error.message)}`);
     return ExitCode.operational;
   }
   if (error instanceof ReconcileError) {
-    io.err(`sourcelinks: ${error.message}`);
+    io.err(`sourcelinks: ${terminalText(error.message)}`);
     return ExitCode.operational;
   }
   // An unexpected error: its message only (never a stack with request objects in it).
-  io.err(`sourcelinks: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  io.err(`sourcelinks: internal error: ${terminalText(error instanceof Error ? error.message : String(error))}`);
   return ExitCode.operational;
 }
