@@ -10,6 +10,7 @@
  * (d) the same refresh again with nothing changed: every answer a 304;
  * (c) apply revoking 200 links: 1,000 webhooks deleted under the same limits;
  * (e) `sourcelinks validate` of a 10,000-link config, node start included;
+ * (e2) `sourcelinks validate` of a file of 100,000 unknown keys: exit 2, 100 located problems and a count;
  * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -21,7 +22,7 @@ import type { LimitsConfig } from "../sandbox/limits.js";
 import { formatFigure, meets, round, type Figure } from "./figures.js";
 import { computeFloor, FLOOR_FORMULA, sequentialFloor, type EndpointNeed, type Floor, type FloorLimits } from "./floor.js";
 import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
-import { isRevoked, ISSUE_SHAPE, linkRepositories, scaleConfigText, validateConfigText, type ScaleShape } from "./scale-config.js";
+import { isRevoked, ISSUE_SHAPE, linkRepositories, scaleConfigText, unknownKeysConfigText, validateConfigText, type ScaleShape } from "./scale-config.js";
 import type { ScenarioOutcome, ScenarioParams } from "./scenario.js";
 import type { ApplySummary } from "./workloads.js";
 
@@ -42,6 +43,9 @@ const REVOKE_EVERY = 5;
 const NAIVE_LINKS = 40;
 const VALIDATE_LINKS = 10_000;
 const VALIDATE_RUNS = 5;
+/** (e2): unknown keys in one mapping, the shape that was quadratic (issue 16); a few runs, each several seconds at most. */
+const HOSTILE_KEYS = 100_000;
+const HOSTILE_RUNS = 3;
 /**
  * github.com's documented limits, enforced, except the primary budget: 15,000 points per hour, GitHub's
  * documented limit for GitHub Apps and OAuth apps of GitHub Enterprise Cloud organizations. A refresh of
@@ -169,6 +173,11 @@ async function main(): Promise<void> {
     }
 
     if (wants("e")) scenarios["e"] = await attempt("e.validate", () => validate(validateFile, dir));
+    if (wants("e2")) {
+      const hostileFile = join(dir, "unknown-keys-100k.yaml");
+      await writeFile(hostileFile, unknownKeysConfigText(HOSTILE_KEYS));
+      scenarios["e2"] = await attempt("e2.validate", () => validateHostile(hostileFile, dir));
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -303,6 +312,33 @@ async function naive(sandbox: SandboxProcess, configFile: string): Promise<Scena
     ],
     outcome,
     counters,
+  };
+}
+
+/** (e2): the built CLI refusing a file of 100,000 unknown keys: exit 2, 100 located problems, then the count of the rest. */
+async function validateHostile(file: string, dir: string): Promise<ScenarioRecord> {
+  const cli = here("../cli/main.js");
+  const rssFile = join(dir, "validate-hostile-rss");
+  const cpuFile = join(dir, "validate-hostile-cpu");
+  const runs: { seconds: number; cpuSeconds: number; code: number | null; peakRssBytes: number }[] = [];
+  const last = `and ${(HOSTILE_KEYS - 100).toLocaleString("en-US")} more problems: only the first 100 are listed; fix them and run again`;
+  for (let i = 0; i < HOSTILE_RUNS; i++) {
+    const run = await timeCommand(["--import", pathToFileURL(here("./exit-rss.js")).href, cli, "validate", file], { ...process.env, BENCH_RSS_FILE: rssFile, BENCH_CPU_FILE: cpuFile });
+    const lines = run.stderr.trimEnd().split("\n");
+    if (run.code !== 2 || lines.length !== 101 || lines[100] !== last) throw new Error(`validate exited with ${run.code}, ${lines.length} lines: ${run.stderr.slice(-300)}`);
+    runs.push({ seconds: run.seconds, cpuSeconds: Number(await readFile(cpuFile, "utf8")), code: run.code, peakRssBytes: Number(await readFile(rssFile, "utf8")) });
+  }
+  const cpu = runs.map((r) => r.cpuSeconds).sort((x, y) => x - y);
+  const sorted = runs.map((r) => r.seconds).sort((x, y) => x - y);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return {
+    description: `node dist/cli/main.js validate <a file of ${HOSTILE_KEYS} unknown keys> as a child process, node start included; exit 2 with 100 located problems and a count; median of ${HOSTILE_RUNS} runs`,
+    figures: [
+      { key: "e2.validateHostile.wallSeconds", value: median, target: { op: "<", limit: 5 }, note: `${HOSTILE_KEYS} unknown keys, node start included, median of ${HOSTILE_RUNS}` },
+      { key: "e2.validateHostile.cpuSeconds", value: cpu[Math.floor(cpu.length / 2)]!, note: "user + system of the validate process, median; wall time also counts other processes on a shared machine" },
+      { key: "e2.validateHostile.peakRssMB", value: Math.max(...runs.map((r) => r.peakRssBytes)) / 2 ** 20 },
+    ],
+    runs,
   };
 }
 

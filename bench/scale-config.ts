@@ -107,3 +107,22 @@ export function validateConfigText(count: number): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * YAML of a config whose root mapping holds `count` unknown keys after a valid head, for timing
+ * `validate` of a hostile pull request (issue 16): every key is an error, so the run describes
+ * the first 100 at their lines and counts the rest.
+ */
+export function unknownKeysConfigText(count: number): string {
+  const lines = [
+    "apiVersion: sourcelinks/v1",
+    "buildService:",
+    "  kind: docker-hub",
+    "  oauthApps:",
+    "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
+    "providers:",
+    "  github: {}",
+  ];
+  for (let i = 0; i < count; i++) lines.push(`x${i}: ${i}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,5 +1,5 @@
 /** Loading the config for a command: a `ConfigError` becomes exit 2 with one `FILE:LINE:COL: message` line per problem. */
-import { ConfigError, formatDiagnostic, loadConfigFiles, type LoadedConfig } from "../config/index.js";
+import { ConfigError, formatDiagnostic, loadConfigFiles, omittedLine, type LoadedConfig } from "../config/index.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 /** Loads and validates `files` (no network). */
@@ -7,7 +7,10 @@ export async function loadConfig(files: readonly string[]): Promise<LoadedConfig
   try {
     return await loadConfigFiles(files);
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(ExitCode.invalidInput, error.diagnostics.map(formatDiagnostic), { cause: error });
+    if (error instanceof ConfigError) {
+      const more = error.omitted > 0 ? [omittedLine(error.omitted, error.diagnostics.length)] : [];
+      throw new CliError(ExitCode.invalidInput, [...error.diagnostics.map(formatDiagnostic), ...more], { cause: error });
+    }
     throw error;
   }
 }

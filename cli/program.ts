@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { HttpError } from "../clients/http-error.js";
 import { UnobservableRepositoryError } from "../clients/unobservable-repository-error.js";
 import { ReconcileError } from "../reconcile/operations.js";
+import { terminalText } from "./format/escape.js";
 import { registerApply } from "./commands/apply.js";
 import { registerCheck } from "./commands/check.js";
 import { registerExport } from "./commands/export.js";
@@ -73,18 +74,19 @@ function report(error: unknown, io: CliIo): ExitCodeValue {
     return ExitCode.invalidInput;
   }
   if (error instanceof CliError) {
-    for (const line of error.lines) io.err(line);
+    // Lines quote servers' messages: each stays one visible line, so a body cannot forge a FILE:LINE:COL line.
+    for (const line of error.lines) io.err(terminalText(line));
     return error.exitCode;
   }
   if (error instanceof HttpError || error instanceof UnobservableRepositoryError) {
-    io.err(`sourcelinks: ${error.message}`);
+    io.err(`sourcelinks: ${terminalText(error.message)}`);
     return ExitCode.operational;
   }
   if (error instanceof ReconcileError) {
-    io.err(`sourcelinks: ${error.message}`);
+    io.err(`sourcelinks: ${terminalText(error.message)}`);
     return ExitCode.operational;
   }
   // An unexpected error: its message only (never a stack with request objects in it).
-  io.err(`sourcelinks: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  io.err(`sourcelinks: internal error: ${terminalText(error instanceof Error ? error.message : String(error))}`);
   return ExitCode.operational;
 }

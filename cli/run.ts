@@ -86,8 +86,9 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
     tick(`org ${spec.org}`);
     return observed;
   });
-  // The reads are done: keep their ETags for the next run (a no-op without a cache file).
-  await ctx.clients.flush?.();
+  // The reads are done: keep their ETags for the next run (a no-op without a cache file). A cache
+  // that cannot be kept only costs the next run some requests: a warning, not a failure.
+  for (const warning of (await ctx.clients.flush?.()) ?? []) io.err(warning);
 
   const failures: string[] = [];
   const out: Observation = { links: [], orgs: [] };

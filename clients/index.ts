@@ -70,7 +70,9 @@ export function createClients(settings: ClientSettings): Clients {
     isBuildServiceWebhook: (url) => webhooks.matchesAny(url),
     isBuildServiceDeployKey: (title) => deployKeys.matchesAny(title),
     flush: async () => {
-      await etagCache?.save();
+      if (etagCache === undefined) return [];
+      await etagCache.save();
+      return etagCache.warning === null ? [] : [etagCache.warning];
     },
   };
 }

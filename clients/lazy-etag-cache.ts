@@ -1,7 +1,12 @@
 /**
  * An `EtagCache` backed by a file that is read on first use rather than at construction, so that
  * `createClients` does no I/O (the provider builds clients inside every method, even `check`).
+ * The cache only saves requests: a path that is not a regular file (a FIFO would block the read
+ * forever, `/dev/full` never ends, and the atomic rename would replace the device node) or a file
+ * that cannot be written makes the run go on without persisting, with a warning, never a hang or a
+ * failed command.
  */
+import { statSync } from "node:fs";
 import { EtagCache, type CachedResponse, type EtagCacheOptions } from "./etag-cache.js";
 
 /** An ETag cache loaded from `file` on first access; `save()` writes it back when it was used. */
@@ -9,6 +14,8 @@ export class LazyFileEtagCache extends EtagCache {
   readonly #path: string;
   readonly #options: Omit<EtagCacheOptions, "file">;
   #loaded: EtagCache | null = null;
+  /** Why the file is not used (the run keeps a memory-only cache), once that is known. */
+  #unusable: string | null = null;
 
   constructor(file: string, options: Omit<EtagCacheOptions, "file"> = {}) {
     super({ ...options, file });
@@ -16,9 +23,17 @@ export class LazyFileEtagCache extends EtagCache {
     this.#options = options;
   }
 
-  /** The file's cache, read once (a missing file is an empty cache). */
+  /** Why the cache file could not be read or written this run, or null when it could (or was never needed). */
+  get warning(): string | null {
+    return this.#unusable === null ? null : `warning: ETag cache ${this.#path} ${this.#unusable}; this run goes on without persisting it (set SOURCELINKS_ETAG_CACHE to a writable file path, or to off)`;
+  }
+
+  /** The file's cache, read once (a missing file is an empty cache; a non-regular one is not touched). */
   #cache(): EtagCache {
-    this.#loaded ??= EtagCache.fromFile(this.#path, this.#options);
+    if (this.#loaded === null) {
+      this.#unusable = fileProblem(this.#path) ?? null;
+      this.#loaded = this.#unusable === null ? EtagCache.fromFile(this.#path, this.#options) : new EtagCache(this.#options);
+    }
     return this.#loaded;
   }
 
@@ -38,8 +53,47 @@ export class LazyFileEtagCache extends EtagCache {
     return this.#cache().invalidate(predicate);
   }
 
-  /** Writes back only a cache that was loaded: an unused one has nothing new to say. */
+  /**
+   * Writes back only a cache that was loaded from a regular file (an unused one has nothing new to
+   * say). A write that fails becomes `warning`, not an error: the answers it would keep were served.
+   */
   override async save(): Promise<void> {
-    if (this.#loaded !== null) await this.#loaded.save();
+    if (this.#loaded === null || this.#unusable !== null) return;
+    // Checked again: the path may have become a FIFO or a device since it was read.
+    this.#unusable = fileProblem(this.#path) ?? null;
+    if (this.#unusable !== null) return;
+    try {
+      await this.#loaded.save();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined) throw error;
+      this.#unusable = `could not be written (${code})`;
+    }
   }
+}
+
+/**
+ * Why `path` cannot hold the cache, or undefined when it is a regular file or does not exist yet.
+ * `statSync` never opens the file, so a FIFO cannot block it.
+ */
+function fileProblem(path: string): string | undefined {
+  let stat;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    return `cannot be used (${code})`;
+  }
+  if (stat === undefined || stat.isFile()) return undefined;
+  const kind = stat.isDirectory()
+    ? "a directory"
+    : stat.isFIFO()
+      ? "a named pipe (FIFO)"
+      : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? "a device"
+        : stat.isSocket()
+          ? "a socket"
+          : "a special file";
+  return `is ${kind}, not a regular file`;
 }

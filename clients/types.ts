@@ -153,6 +153,10 @@ export interface Clients {
   /** Whether a webhook URL / deploy key title belongs to the build service. */
   isBuildServiceWebhook(url: string): boolean;
   isBuildServiceDeployKey(title: string): boolean;
-  /** Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends. Optional so test fakes need not implement it. */
-  flush?(): Promise<void>;
+  /**
+   * Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends.
+   * Resolves to warnings for the caller to print (a cache file that could not be read or written:
+   * the run went on without it). Optional so test fakes need not implement it.
+   */
+  flush?(): Promise<string[]>;
 }

@@ -5,9 +5,11 @@
  *
  * Glob semantics: a pattern matches the WHOLE string, case-sensitively; every character but `*`
  * is literal (`?`, `.`, `[` included: URLs contain them); `*` matches any run, possibly empty, of
- * - URL patterns: characters other than `/`. The `<uuid>` in
+ * - URL patterns: characters other than `/`, `?` and `#`. The `<uuid>` in
  *   `https://cloud.docker.com/api/build/v1/vcs/<*>/trigger/call/` is exactly one path segment, so
- *   `…/vcs/a/b/trigger/call/` does not match (as in policies/rules/glob.ts).
+ *   `…/vcs/a/b/trigger/call/` does not match, and a `*` never runs into a query or a fragment, so
+ *   `…/vcs/x#/trigger/call/` and `…/hooks/*` against `…/hooks/github?x=1` do not match either:
+ *   those URLs deliver elsewhere or carry what the pattern never named (as in policies/rules/glob.ts).
  * - Title patterns: any characters. Titles are not paths: Docker Hub names keys like
  *   `Docker Hub Builder (acme/ci)`, which `Docker Hub Builder*` must match.
  */
@@ -20,9 +22,9 @@ export interface PatternMatcher {
   matchesAny(value: string): boolean;
 }
 
-/** Compiles webhook URL patterns: `*` stays within one path segment. */
+/** Compiles webhook URL patterns: `*` stays within one path segment, never into a query or fragment. */
 export function compileUrlPatterns(patterns: readonly string[]): PatternMatcher {
-  return compile(patterns, "[^/]*");
+  return compile(patterns, "[^/?#]*");
 }
 
 /** Compiles deploy key title patterns: `*` matches any run of characters. */

@@ -38,7 +38,7 @@ function checkEntry<T>(section: "links" | "orgAccess", input: unknown): EntryChe
   const result = validateConfigFile(data);
   if (result.valid) return { ok: true, value: entry as T };
   const subject = subjectOf(`/${section}/0`, data);
-  const failures = findingsFromAjv(result.errors, data).map((f): EntryFailure => {
+  const failures = findingsFromAjv(result.errors, data).findings.map((f): EntryFailure => {
     const path = splitPointer(f.pointer).slice(2);
     if (f.missingKey !== undefined) path.push(f.missingKey);
     const property = dotted(path);

@@ -20,11 +20,19 @@ export function formatDiagnostic(d: Diagnostic): string {
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   readonly diagnostics: readonly Diagnostic[];
+  /** Problems found beyond those listed: only the first ones are described and located. */
+  readonly omitted: number;
 
-  constructor(diagnostics: readonly Diagnostic[], summary?: string) {
-    super(summary ?? diagnostics.map(formatDiagnostic).join("\n"));
+  constructor(diagnostics: readonly Diagnostic[], summary?: string, omitted = 0) {
+    super(summary ?? [...diagnostics.map(formatDiagnostic), ...(omitted > 0 ? [omittedLine(omitted, diagnostics.length)] : [])].join("\n"));
     this.diagnostics = diagnostics;
+    this.omitted = omitted;
   }
+}
+
+/** The line after the listed problems when more were found: `and 99,900 more problems ...`. */
+export function omittedLine(omitted: number, shown: number): string {
+  return `and ${omitted.toLocaleString("en-US")} more ${omitted === 1 ? "problem" : "problems"}: only the first ${shown} are listed; fix them and run again`;
 }
 
 /** Orders diagnostics by the order files were given, then by position. */

@@ -30,6 +30,19 @@ export function expansionBudget(written: number): number {
   return Math.max(2 * written, written + ALIAS_ALLOWANCE);
 }
 
+/**
+ * The largest text whose YAML errors the `yaml` package describes (its messages and positions are
+ * the ones users see for small files). Its parser is superlinear in the length of a mapping or
+ * list, so beyond this js-yaml's own error and position are reported instead.
+ */
+export const MAX_YAML_PACKAGE_CHARS = 512 * 1024;
+
+/**
+ * The most problems one load reports, in file order; the rest are counted ("and N more"). A
+ * generated file can hold a problem on every line, and no one reads past the first hundred.
+ */
+export const MAX_REPORTED_PROBLEMS = 100;
+
 /** `16 MiB`, `2.5 MiB`, `900 KiB`: sizes in messages. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;

@@ -4,6 +4,7 @@
  */
 import type { LoadedConfig, SourcelinksConfig } from "./types.js";
 import { ConfigError, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { MAX_REPORTED_PROBLEMS } from "./input-limits.js";
 import { describeType, quoteValue } from "./labels.js";
 import { mergeFiles } from "./merge.js";
 import type { FileEntry } from "./origins.js";
@@ -33,6 +34,7 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   const diagnostics: Diagnostic[] = [];
   const entries: FileEntry[] = [];
   let complete = true;
+  let omitted = 0;
 
   for (const { file, text } of files) {
     const parsed = parseText(file, text);
@@ -53,7 +55,10 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
       entries.push({ file, data: result.data, original: data, kept: {}, sourceMap });
       continue;
     }
-    for (const finding of findingsFromAjv(result.errors, data)) {
+    // Only what can still be listed is described and located; the rest is counted.
+    const { findings, omitted: unlisted } = findingsFromAjv(result.errors, data, Math.max(MAX_REPORTED_PROBLEMS - diagnostics.length, 0));
+    omitted += unlisted;
+    for (const finding of findings) {
       diagnostics.push({ ...sourceMap.locate(finding.pointer, finding.anchor), message: finding.message });
     }
     const valid = salvage(data, result.errors);
@@ -64,7 +69,11 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   const merged = mergeFiles(entries);
   diagnostics.push(...merged.diagnostics, ...checkSemantics(merged.config, merged.origins, complete));
   const names = files.map((f) => f.file);
-  if (diagnostics.length > 0) throw new ConfigError(sortDiagnostics(diagnostics, names));
+  if (diagnostics.length > 0) {
+    const sorted = sortDiagnostics(diagnostics, names);
+    const listed = sorted.slice(0, MAX_REPORTED_PROBLEMS);
+    throw new ConfigError(listed, undefined, omitted + sorted.length - listed.length);
+  }
 
   // checkSemantics reports a missing buildService, so here it is defined.
   const { buildService } = merged.config;

@@ -10,7 +10,7 @@
 import { CORE_SCHEMA, YAMLException, load } from "js-yaml";
 import type { Diagnostic } from "./diagnostics.js";
 import { firstNonPrintable, nonPrintableMessage } from "./characters.js";
-import { MAX_DEPTH, MAX_FILE_BYTES, tooLargeMessage } from "./input-limits.js";
+import { MAX_DEPTH, MAX_FILE_BYTES, MAX_YAML_PACKAGE_CHARS, tooLargeMessage } from "./input-limits.js";
 import { SourceMap } from "./source-map.js";
 import { checkStructure } from "./structure.js";
 
@@ -69,6 +69,7 @@ function fromYamlPackage(file: string, text: string, jsYamlError: YAMLException,
   }
   const character = firstNonPrintable(text);
   if (character !== undefined) return { diagnostics: [{ ...sourceMap.position(character.offset), message: nonPrintableMessage(character.codePoint) }] };
+  if (text.length > MAX_YAML_PACKAGE_CHARS) return { diagnostics: [{ ...mark, message: jsYamlMessage(jsYamlError.reason) }] };
   for (const found of [sourceMap.syntaxErrors(), sourceMap.tagErrors(), sourceMap.aliasAndKeyErrors()]) {
     if (found.length > 0) return { diagnostics: found };
   }
@@ -79,4 +80,17 @@ function fromYamlPackage(file: string, text: string, jsYamlError: YAMLException,
     if (!(error instanceof Error)) throw error;
     return { diagnostics: [{ ...mark, message: `invalid YAML: ${error.message}` }] };
   }
+}
+
+/**
+ * js-yaml's reason for refusing a large text, in the words the `yaml` path uses for the same
+ * problems (source-map.ts); other reasons are js-yaml's own, which quote no source text.
+ */
+function jsYamlMessage(reason: string): string {
+  if (reason === "duplicated mapping key") return "invalid YAML: Map keys must be unique";
+  if (reason.startsWith("unknown tag")) {
+    return "invalid YAML: a tag here is not allowed: a sourcelinks file holds plain strings, numbers, true/false, lists and mappings (YAML tags that make objects or code are refused); remove the tag";
+  }
+  if (reason.startsWith("unidentified alias")) return "invalid YAML: an alias here has no anchor before it: define the value with &name first, or write it out";
+  return `invalid YAML: ${reason}`;
 }

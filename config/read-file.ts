@@ -1,9 +1,10 @@
 /**
- * Reading a configuration file from disk without trusting it: never more than the size limit
- * (a huge file, or a device or pipe that never ends, is refused after reading the limit), and
- * only UTF-8 (a stray byte becomes a located error, not a silent U+FFFD in a name).
+ * Reading a configuration file from disk without trusting it: only a regular file (a FIFO would
+ * hang the command until someone writes to it, a device may never end), never more than the size
+ * limit, and only UTF-8 (a stray byte becomes a located error, not a silent U+FFFD in a name).
  */
 import { isUtf8 } from "node:buffer";
+import { constants, type Stats } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Diagnostic } from "./diagnostics.js";
 import { firstInvalidUtf8, positionAfter } from "./characters.js";
@@ -17,13 +18,16 @@ export async function readConfigFile(file: string): Promise<ReadResult> {
   const problem = (message: string, at = { line: 1, column: 1 }): Diagnostic => ({ file, ...at, message });
   let bytes: Buffer;
   try {
-    const handle = await open(file, "r");
+    // O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer, forever. The type is
+    // checked on the opened handle, so a path swapped after a check cannot slip a FIFO through.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const stat = await handle.stat();
       if (stat.isDirectory()) return problem("cannot read the configuration file (it is a directory)");
-      // A regular file says its size; a device or pipe is read in chunks until the limit.
-      if (stat.isFile() && stat.size > MAX_FILE_BYTES) return problem(tooLargeMessage(stat.size));
-      const read = await readAtMost(handle, stat.isFile() ? stat.size : 0);
+      if (!stat.isFile()) return problem(`cannot read the configuration file (it is ${kindOf(stat)}, not a regular file): pass the path of a YAML file`);
+      if (stat.size > MAX_FILE_BYTES) return problem(tooLargeMessage(stat.size));
+      // The size is a hint: a file that grows while it is read (or reports 0, as /proc does) is still cut at the limit.
+      const read = await readAtMost(handle, stat.size);
       if (read === undefined) return problem(tooLargeMessage(MAX_FILE_BYTES, true));
       bytes = read;
     } finally {
@@ -57,4 +61,12 @@ async function readAtMost(handle: Awaited<ReturnType<typeof open>>, expected: nu
     if (total > MAX_FILE_BYTES) return undefined;
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+}
+
+/** What a non-regular, non-directory file is, for the message. */
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return "a named pipe (FIFO)";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  if (stat.isSocket()) return "a socket";
+  return "a special file";
 }

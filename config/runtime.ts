@@ -25,7 +25,7 @@ export class SettingError extends Error {
 /**
  * Client settings for a config in an environment. A missing credential gives a `null` token
  * rather than an error, so commands that need no credential still run; the clients report 401s.
- * Throws `SettingError` for a malformed `SOURCELINKS_HTTP_TIMEOUT`.
+ * Throws `SettingError` for a malformed `SOURCELINKS_HTTP_TIMEOUT` or `SOURCELINKS_*_API_URL`.
  */
 export function resolveClientSettings(
   config: SourcelinksConfig,
@@ -67,13 +67,21 @@ export function resolveGitHubClientSecret(config: SourcelinksConfig, env: NodeJS
   return name === undefined ? null : secretFrom(env, name);
 }
 
-/** The HTTP timeout `env` asks for, in milliseconds, or undefined when unset. */
+/** Bounds of `SOURCELINKS_HTTP_TIMEOUT`, in seconds: below 0.1 s no API answers; above an hour a hang is a hang. */
+const TIMEOUT_RANGE = { min: 0.1, max: 3600 } as const;
+
+/**
+ * The HTTP timeout `env` asks for, in milliseconds, or undefined when unset. Only plain decimal
+ * seconds (`30`, `2.5`): `Number()` would also take `0x10`, `1e-9` and ` 30 `, which nobody means.
+ */
 function requestTimeoutFrom(env: NodeJS.ProcessEnv): number | undefined {
   const raw = nonEmpty(env[HTTP_TIMEOUT_ENV]);
   if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new SettingError(`${HTTP_TIMEOUT_ENV} must be a number of seconds between 0 and 3600, got "${raw.slice(0, 20)}".`);
+  const seconds = /^\d{1,4}(?:\.\d{1,3})?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seconds >= TIMEOUT_RANGE.min && seconds <= TIMEOUT_RANGE.max)) {
+    throw new SettingError(
+      `${HTTP_TIMEOUT_ENV} must be plain decimal seconds from ${TIMEOUT_RANGE.min} to ${TIMEOUT_RANGE.max} (e.g. 30 or 2.5), got ${JSON.stringify(raw.slice(0, 20))}.`,
+    );
   }
   return Math.round(seconds * 1000);
 }
@@ -83,9 +91,30 @@ function secretFrom(env: NodeJS.ProcessEnv, name: string): Secret | null {
   return value === undefined ? null : new Secret(value);
 }
 
-/** The override when set, else the configured URL; a trailing slash is dropped so paths join cleanly. */
+/**
+ * The override when set, else the configured URL; a trailing slash is dropped so paths join cleanly.
+ * The config's URLs are checked by the schema; an override is checked here to the same rules, so a
+ * typo is invalid input naming the variable rather than an "Invalid URL" from deep in a client.
+ */
 function apiUrl(env: NodeJS.ProcessEnv, override: string, configured: string): string {
-  return (nonEmpty(env[override]) ?? configured).replace(/\/+$/, "");
+  const value = nonEmpty(env[override]);
+  if (value !== undefined) {
+    const problem = urlProblem(value);
+    if (problem !== undefined) throw new SettingError(`${override} ${problem}: set it to the API's base URL, e.g. https://api.github.com, or unset it.`);
+  }
+  return (value ?? configured).replace(/\/+$/, "");
+}
+
+/** Why `value` is not a usable API base URL (the value itself is not repeated: it may hold a credential), or undefined. */
+function urlProblem(value: string): string | undefined {
+  if (value.length > 2048) return "is longer than 2048 characters";
+  if (/[\s\p{C}]/u.test(value)) return "contains whitespace or a control character";
+  if (!URL.canParse(value)) return "is not a valid absolute URL";
+  const url = new URL(value);
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "must start with https:// (or http://)";
+  if (url.username !== "" || url.password !== "") return "must not contain credentials (user:password@): credentials come from their own variables";
+  if (url.search !== "" || url.hash !== "" || /[?#]/.test(value)) return "must not contain a query (?) or a fragment (#)";
+  return undefined;
 }
 
 /** An empty variable counts as unset (`FOO= cmd` is how shells unset for one command). */

@@ -52,14 +52,26 @@ const SECRET_KEYS: [RegExp, string][] = [
   [/token|password|passwd|secret|api_?key|credential|private_?key/i, "tokenEnv"],
 ];
 
-/** One finding per ajv error worth reporting (ajv's `if` echo of a failed `then` is dropped). */
-export function findingsFromAjv(errors: readonly ErrorObject[], data: unknown): Finding[] {
+/**
+ * One finding per ajv error worth reporting (ajv's `if` echo of a failed `then` is dropped), at
+ * most `limit` of them: the rest are only counted in `omitted`, since describing one (a subject, a
+ * did-you-mean) and later locating it is what 100,000 errors would spend their time on.
+ */
+export function findingsFromAjv(errors: readonly ErrorObject[], data: unknown, limit = Number.POSITIVE_INFINITY): { findings: Finding[]; omitted: number } {
   // A value of the wrong type also fails its enum or pattern; the type is the one to report.
   const wrongType = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
   const seen = new Set<string>();
   const findings: Finding[] = [];
+  const unseen = new Set<string>();
   for (const error of errors) {
     if (error.keyword !== "type" && error.keyword !== "required" && error.keyword !== "additionalProperties" && wrongType.has(error.instancePath)) continue;
+    if (findings.length >= limit) {
+      if (error.keyword === "if") continue;
+      // The same error twice (same place, keyword and key) is one problem, as `seen` makes it below.
+      const params = error.params as Record<string, unknown>;
+      unseen.add(`${error.instancePath}\u0000${error.keyword}\u0000${String(params["additionalProperty"] ?? params["missingProperty"] ?? "")}`);
+      continue;
+    }
     const finding = describe(error, data);
     if (finding === undefined) continue;
     const id = `${finding.pointer}\u0000${finding.message}`;
@@ -67,7 +79,7 @@ export function findingsFromAjv(errors: readonly ErrorObject[], data: unknown): 
     seen.add(id);
     findings.push(finding);
   }
-  return findings;
+  return { findings, omitted: unseen.size };
 }
 
 function describe(error: ErrorObject, data: unknown): Finding | undefined {

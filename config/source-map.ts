@@ -1,13 +1,16 @@
 /**
- * Maps JSON pointers into one YAML file back to line and column, using the `yaml` package's node
- * ranges. The AST is built lazily: loading a valid file never needs it (see parse-file.ts), so its
- * cost is paid only when a message or a caller asks where something is.
+ * Maps JSON pointers into one YAML file back to line and column. Positions come from a linear
+ * index of js-yaml's parse (position-index.ts); the `yaml` package's document, whose construction
+ * is superlinear in the size of a mapping, is built only for text js-yaml refuses (its errors are
+ * the messages) and only for files small enough to build it quickly. Both are built lazily:
+ * loading a valid file needs neither (see parse-file.ts).
  */
 import { createRequire } from "node:module";
-import type { Document, ErrorCode, LineCounter, Pair, YAMLMap } from "yaml";
+import type { Document, ErrorCode, Pair, YAMLMap } from "yaml";
 import type { SourceLocation } from "./types.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { splitPointer } from "./pointer.js";
+import { PositionIndex } from "./position-index.js";
 
 /** Which part of a mapping entry a location should point at: its key or its value. */
 export type Anchor = "key" | "value";
@@ -31,7 +34,6 @@ const FRIENDLIER: Partial<Record<ErrorCode, string>> = {
 
 interface Parsed {
   doc: Document.Parsed;
-  lines: LineCounter;
 }
 
 /** Line/column lookup for one file; `locate` falls back to the nearest enclosing node that exists. */
@@ -39,6 +41,9 @@ export class SourceMap {
   readonly file: string;
   readonly #text: string;
   #parsed: Parsed | undefined;
+  /** null once js-yaml has refused the text: positions then come from the `yaml` document. */
+  #index: PositionIndex | null | undefined;
+  #lineStarts: number[] | undefined;
 
   constructor(file: string, text: string) {
     this.file = file;
@@ -123,6 +128,8 @@ export class SourceMap {
 
   /** Where the node at `pointer` starts (its key with `anchor: "key"`), or the nearest existing ancestor. */
   locate(pointer: string, anchor: Anchor = "value"): SourceLocation {
+    if (this.#index === undefined) this.#index = PositionIndex.build(this.#text) ?? null;
+    if (this.#index !== null) return this.#at(this.#index.offsetOf(splitPointer(pointer), anchor));
     const { doc } = this.#parse();
     const { isAlias, isMap, isSeq } = yaml();
     let node: unknown = doc.contents;
@@ -149,29 +156,42 @@ export class SourceMap {
     return this.#at(offset);
   }
 
+  /** Line and column of an offset, counting `\n` as the `yaml` package's LineCounter does (binary search over line starts). */
   #at(offset: number): SourceLocation {
-    const { line, col } = this.#parse().lines.linePos(offset);
-    return { file: this.file, line: Math.max(line, 1), column: Math.max(col, 1) };
+    if (this.#lineStarts === undefined) {
+      const starts = [0];
+      for (let i = this.#text.indexOf("\n"); i !== -1; i = this.#text.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.#lineStarts = starts;
+    }
+    const starts = this.#lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { file: this.file, line: low + 1, column: Math.max(offset - (starts[low] ?? 0) + 1, 1) };
   }
 
   #parse(): Parsed {
     if (this.#parsed === undefined) {
-      const { LineCounter, parseDocument } = yaml();
-      const lines = new LineCounter();
+      const { parseDocument } = yaml();
       // prettyErrors: false keeps source excerpts (which could hold a pasted secret) out of messages.
       // The YAML 1.2 core schema whatever a %YAML directive says, no `<<` merge keys and no YAML 1.1
       // tags (!!binary, !!set, ...): the data js-yaml's CORE_SCHEMA reads (parse-file.ts), nothing more.
       const doc = parseDocument(this.#text, {
-        lineCounter: lines,
         prettyErrors: false,
-        uniqueKeys: true,
+        // Duplicate keys are found by aliasAndKeyErrors in one pass; the parser's own check
+        // compares each key with every earlier one, which took minutes on a large mapping.
+        uniqueKeys: false,
         schema: "core",
         merge: false,
         resolveKnownTags: false,
         // toJS would print "Keys with collection values will be stringified" on stderr; such keys are errors here.
         logLevel: "error",
       });
-      this.#parsed = { doc, lines };
+      this.#parsed = { doc };
     }
     return this.#parsed;
   }

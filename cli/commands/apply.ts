@@ -4,6 +4,7 @@
  * stops its own resource; the others finish. Terraform-like confirmation: `--yes`, or a "yes" typed on
  * a terminal; without either on a pipe the run is refused.
  */
+import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../config/types.js";
 import type { PlanStep } from "../../reconcile/model.js";
@@ -96,7 +97,7 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
     const result = await executePlan(ctx, entry.plan, {
       onStep: (step: PlanStep, outcome, error) => {
         if (outcome === "skipped") return;
-        io.progress(`${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`);
+        io.progress(terminalText(`${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`));
       },
     });
     return { entry, result };
@@ -141,7 +142,7 @@ function formatOutcomes(outcomes: readonly Outcome[]): string {
       ? `Apply complete: ${plural(done, "request")} sent.`
       : `Apply incomplete: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`,
   );
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(terminalText).join("\n")}\n`;
 }
 
 /** Adds `apply` to the program. */

@@ -1,6 +1,7 @@
 /** `check --format markdown`: a pull-request comment, mandatory violations first. */
 import { formatLocation } from "../location.js";
 import { cell, code } from "./markdown.js";
+import { markdownText } from "./escape.js";
 import { plural } from "./observed-summary.js";
 import { countViolations, type CheckReport } from "./check-report.js";
 
@@ -22,11 +23,11 @@ export function formatCheckMarkdown(report: CheckReport): string {
   const ordered = [...report.violations].sort((a, b) => (a.enforcement === b.enforcement ? 0 : a.enforcement === "mandatory" ? -1 : 1));
   for (const v of ordered) {
     lines.push(
-      `| ${v.enforcement} | ${code(v.ruleId)} | ${cell(v.resource)} | ${cell(v.subject)} | ${code(formatLocation(v.location))} | ${cell(v.fix)} |`,
+      `| ${v.enforcement} | ${code(v.ruleId)} | ${cell(markdownText(v.resource))} | ${cell(markdownText(v.subject))} | ${code(formatLocation(v.location))} | ${cell(markdownText(v.fix))} |`,
     );
   }
   lines.push("", "<details><summary>Messages</summary>", "");
-  for (const v of ordered) lines.push(`- ${code(v.ruleId)}: ${v.message}`);
+  for (const v of ordered) lines.push(`- ${code(v.ruleId)}: ${markdownText(v.message)}`);
   lines.push("", "</details>", "");
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,6 @@
 /** `check` for people and editors: one `FILE:LINE:COL: level rule: message` line per violation. */
 import { formatLocation } from "../location.js";
+import { terminalText } from "./escape.js";
 import { plural } from "./observed-summary.js";
 import { countViolations, type CheckReport } from "./check-report.js";
 
@@ -13,5 +14,6 @@ export function formatCheckText(report: CheckReport): string {
       ? `No policy violations (${scope} checked).`
       : `${plural(mandatory, "mandatory violation")}, ${plural(advisory, "advisory violation")} (${scope} checked).`,
   );
-  return `${lines.join("\n")}\n`;
+  // Violation messages quote remote text (URLs, titles): one terminal line each, whatever it holds.
+  return `${lines.map(terminalText).join("\n")}\n`;
 }

@@ -7,6 +7,7 @@ import { formatLocation } from "../location.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
+import { markdownText } from "./escape.js";
 import { countSteps, entriesOf, summarize } from "./plan-summary.js";
 import { CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
 
@@ -29,7 +30,7 @@ export function formatPlanMarkdown(run: PlanRun): string {
     const c = countSteps(entry);
     const desired = entry.resource === "link" ? entry.spec.state : entry.spec.access;
     lines.push(
-      `| ${cell(`${entry.resource === "link" ? "link" : "org"} ${code(entry.plan.name)}`)} | ${desired} | ${cell(observedSummary(entry))} | ` +
+      `| ${cell(`${entry.resource === "link" ? "link" : "org"} ${code(entry.plan.name)}`)} | ${desired} | ${cell(markdownText(observedSummary(entry)))} | ` +
         `${c.buildServiceCalls} | ${c.providerRevocations} | ${c.webhookDeletions} | ${c.deployKeyDeletions} | ${c.manualSteps} |`,
     );
   }
@@ -51,13 +52,13 @@ function details(entry: PlannedEntry): string[] {
     const steps = apiSteps.filter((s) => categoryOf(s) === category);
     if (steps.length === 0) continue;
     lines.push(`**${CATEGORY_TITLES[category]}**`, "");
-    for (const step of steps) lines.push(`- ${describeStep(step)}: ${code(`${step.request.method} ${step.request.url}`)}`);
+    for (const step of steps) lines.push(`- ${markdownText(describeStep(step))}: ${code(`${step.request.method} ${step.request.url}`)}`);
     lines.push("");
   }
   const manual = manualStepsOf(entry.plan.steps);
   if (manual.length > 0) {
     lines.push(`**${CATEGORY_TITLES.manual}**`, "");
-    manual.forEach((m, i) => lines.push(`${i + 1}. ${m.summary}`, `   ${m.uiPath}: <${m.url}>`));
+    manual.forEach((m, i) => lines.push(`${i + 1}. ${markdownText(m.summary)}`, `   ${markdownText(m.uiPath)}: <${m.url}>`));
     lines.push("");
   }
   if (kept.length > 0) {

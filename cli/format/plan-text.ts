@@ -6,6 +6,7 @@
 import type { PlanStep } from "../../reconcile/model.js";
 import { formatLocation } from "../location.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
+import { terminalText } from "./escape.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { countSteps, entriesOf, summarize, type PlanSummary } from "./plan-summary.js";
 import { CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
@@ -17,7 +18,8 @@ export function formatPlanText(run: PlanRun): string {
   const lines: string[] = [];
   for (const entry of entriesOf(run)) lines.push(...resourceLines(entry), "");
   lines.push(summaryLine(summarize(run)));
-  return `${lines.join("\n")}\n`;
+  // Each line is one line on the terminal: remote text in it (titles, URLs) cannot break or control it.
+  return `${lines.map(terminalText).join("\n")}\n`;
 }
 
 function resourceLines(entry: PlannedEntry): string[] {

@@ -1416,13 +1416,13 @@ errors++;
 }
 if(data.buildService !== undefined){
 if(!(validate21(data.buildService, {instancePath:instancePath+"/buildService",parentData:data,parentDataProperty:"buildService",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if (vErrors === null) vErrors = [...validate21.errors]; else for (const e of validate21.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
 if(data.providers !== undefined){
 if(!(validate23(data.providers, {instancePath:instancePath+"/providers",parentData:data,parentDataProperty:"providers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if (vErrors === null) vErrors = [...validate23.errors]; else for (const e of validate23.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1432,7 +1432,7 @@ if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 if(!(validate25(data3[i0], {instancePath:instancePath+"/links/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if (vErrors === null) vErrors = [...validate25.errors]; else for (const e of validate25.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1454,7 +1454,7 @@ if(Array.isArray(data5)){
 const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 if(!(validate27(data5[i1], {instancePath:instancePath+"/orgAccess/" + i1,parentData:data5,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if (vErrors === null) vErrors = [...validate27.errors]; else for (const e of validate27.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }

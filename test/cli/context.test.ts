@@ -47,13 +47,31 @@ describe("the CLI keeps GitHub ETags between runs", () => {
   });
 });
 
+describe("an ETag cache that cannot be kept", () => {
+  it("SOURCELINKS_ETAG_CACHE=/dev/full: the plan is the same as without a cache, with one warning, and nothing hangs", async () => {
+    const without = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" });
+    const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "/dev/full" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(without.stdout);
+    expect(run.stderr).toBe(
+      "warning: ETag cache /dev/full is a device, not a regular file; this run goes on without persisting it (set SOURCELINKS_ETAG_CACHE to a writable file path, or to off)\n",
+    );
+  });
+});
+
 describe("SOURCELINKS_HTTP_TIMEOUT", () => {
   it("is invalid input (exit 2) when it is not a number of seconds, and nothing is sent", async () => {
     const before = sandbox.counters().requests;
     const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "30s" });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be a number of seconds between 0 and 3600, got "30s".\n');
+    expect(run.stderr).toBe('sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got "30s".\n');
     expect(sandbox.counters().requests).toBe(before);
+  });
+
+  it.each(["0x10", "1e-9"])("refuses %s: only plain decimal seconds in a sane range (exit 2)", async (value) => {
+    const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: value });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got "${value}".\n`);
   });
 
   it("bounds each request: an answer held for 30 s fails after the timeout and the read is retried", async () => {
@@ -61,5 +79,15 @@ describe("SOURCELINKS_HTTP_TIMEOUT", () => {
     const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "0.5", SOURCELINKS_ETAG_CACHE: "off" });
     expect(run.code, run.stderr).toBe(0);
     expect(sandbox.counters().byStatus["0"] ?? 0).toBe(1);
+  });
+});
+
+describe("SOURCELINKS_*_API_URL", () => {
+  it("a malformed URL is invalid input (exit 2) naming the variable, and nothing is sent", async () => {
+    const before = sandbox.counters().requests;
+    const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_GITHUB_API_URL: "http//127.0.0.1/github" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("sourcelinks: SOURCELINKS_GITHUB_API_URL is not a valid absolute URL: set it to the API's base URL, e.g. https://api.github.com, or unset it.\n");
+    expect(sandbox.counters().requests).toBe(before);
   });
 });

@@ -44,6 +44,16 @@ describe("glob syntax", () => {
     expect(p.matchesAny("https://.example//x")).toBe(true);
   });
 
+  it("keeps `*` out of a query and a fragment", () => {
+    const p = compileUrlPatterns(["https://registry.hub.docker.com/hooks/*", "https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]);
+    expect(p.matchesAny("https://registry.hub.docker.com/hooks/github")).toBe(true);
+    expect(p.matchesAny("https://registry.hub.docker.com/hooks/github?x=1")).toBe(false);
+    expect(p.matchesAny("https://registry.hub.docker.com/hooks/github#frag")).toBe(false);
+    expect(p.matchesAny("https://cloud.docker.com/api/build/v1/vcs/x#/trigger/call/")).toBe(false);
+    expect(p.matchesAny("https://cloud.docker.com/api/build/v1/vcs/x?/trigger/call/")).toBe(false);
+    expect(p.matchesAny("https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/")).toBe(true);
+  });
+
   it("matches nothing with no patterns", () => {
     expect(compileUrlPatterns([]).matchesAny("")).toBe(false);
     expect(compileTitlePatterns([]).matchesAny("Docker Hub Builder")).toBe(false);

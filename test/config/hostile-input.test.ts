@@ -7,6 +7,7 @@
  * by the CLI in process (validate, plan, apply --yes) and by the built bin as users run it.
  * Multi-megabyte inputs are generated here rather than committed.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +52,28 @@ function absolute(file: string, lines: readonly string[]): string[] {
 }
 
 /** Output split into lines, without the final newline. */
+/** The valid head of a generated config: seven lines. */
+const HEADER = [
+  "apiVersion: sourcelinks/v1",
+  "buildService:",
+  "  kind: docker-hub",
+  "  oauthApps:",
+  "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
+  "providers:",
+  "  github: {}",
+];
+
+/** The ConfigError `text` (as test.yaml) is refused with. */
+function configErrorOf(text: string): ConfigError {
+  try {
+    loadConfigTexts([{ file: "test.yaml", text }]);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("the text was accepted");
+}
+
 function lines(text: string): string[] {
   return text === "" ? [] : text.replace(/\n$/, "").split("\n");
 }
@@ -236,17 +259,62 @@ describe("generated inputs too large to commit", () => {
     expect(requests).toBe(0);
   });
 
-  test("a device that never ends (/dev/zero) is read only up to the limit, then refused", async () => {
+  test("100,000 unknown keys: validate lists the first 100 problems at their lines, then counts the rest (exit 2)", async () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `x${i}: ${i}`);
+    const file = join(tmp, "unknown-keys.yaml");
+    await writeFile(file, [...HEADER, ...keys].join("\n") + "\n");
+    const run = await runBin(["validate", file], env);
+    const out = lines(run.stderr);
+    expect(run.code).toBe(2);
+    expect(out).toHaveLength(101);
+    expect(out[0]).toBe(`${file}:8:1: unknown top-level key "x0": allowed keys are apiVersion, buildService, providers, links, orgAccess`);
+    expect(out[99]).toBe(`${file}:107:1: unknown top-level key "x99": allowed keys are apiVersion, buildService, providers, links, orgAccess`);
+    expect(out[100]).toBe("and 99,900 more problems: only the first 100 are listed; fix them and run again");
+  });
+
+  test("20,000 links with an error each: the loader reports the first 100 and counts the rest", () => {
+    const links = Array.from({ length: 20_000 }, (_, i) => `  - {name: a${i}, namespace: acme, provider: github, account: b, x: 1}`);
+    const error = configErrorOf([...HEADER, "links:", ...links].join("\n") + "\n");
+    expect(error.diagnostics).toHaveLength(100);
+    expect(error.diagnostics[0]).toEqual({
+      file: "test.yaml",
+      line: 9,
+      column: 63,
+      message: 'links[0] (a0) has unknown key "x": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke',
+    });
+    expect(error.diagnostics[99]?.line).toBe(108);
+    expect(error.omitted).toBe(19_900);
+    expect(error.message.split("\n").at(-1)).toBe("and 19,900 more problems: only the first 100 are listed; fix them and run again");
+  });
+
+  test("a large file (over 512 KiB) with a duplicate key at its end is refused at that key, by js-yaml's parse alone", () => {
+    const keys = Array.from({ length: 60_000 }, (_, i) => `x${i}: ${i}`);
+    const text = [...HEADER, ...keys, "x5: again"].join("\n") + "\n";
+    expect(text.length).toBeGreaterThan(512 * 1024);
+    const error = configErrorOf(text);
+    expect(error.diagnostics).toEqual([{ file: "test.yaml", line: 60_008, column: 1, message: "invalid YAML: Map keys must be unique" }]);
+  });
+
+  test("a device that never ends (/dev/zero) is refused without being read", async () => {
     await expect(loadConfigFiles(["/dev/zero"])).rejects.toThrow(
       new ConfigError([
         {
           file: "/dev/zero",
           line: 1,
           column: 1,
-          message: "the file is more than 16 MiB, over the 16 MiB limit for one configuration file: split it into several files (they merge: sourcelinks validate base.yaml teams/*.yaml)",
+          message: "cannot read the configuration file (it is a device, not a regular file): pass the path of a YAML file",
         },
       ]),
     );
+  });
+
+  test("a named pipe (FIFO) nobody writes to is refused at once, by the loader and by validate (exit 2), instead of hanging", async () => {
+    const fifo = join(tmp, "config.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const message = "cannot read the configuration file (it is a named pipe (FIFO), not a regular file): pass the path of a YAML file";
+    await expect(loadConfigFiles([fifo])).rejects.toThrow(new ConfigError([{ file: fifo, line: 1, column: 1, message }]));
+    const run = await runBin(["validate", fifo], env);
+    expect({ code: run.code, stderr: lines(run.stderr) }).toEqual({ code: 2, stderr: [`${fifo}:1:1: ${message}`] });
   });
 });
 

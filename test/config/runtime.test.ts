@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Secret } from "../../clients/secret.js";
-import { loadConfigTexts, resolveClientSettings, resolveGitHubClientSecret, type SourcelinksConfig } from "../../config/index.js";
+import { loadConfigTexts, resolveClientSettings, resolveGitHubClientSecret, SettingError, type SourcelinksConfig } from "../../config/index.js";
 import { basicYaml } from "./helpers.js";
 
 const config: SourcelinksConfig = loadConfigTexts([{ file: "basic.yaml", text: basicYaml }]).config;
@@ -74,6 +74,39 @@ describe("resolveClientSettings", () => {
     const settings = resolveClientSettings(config, { GITHUB_TOKEN: token });
     expect(JSON.stringify(settings)).not.toContain(token);
     expect(String(settings.github?.token)).toBe("[redacted]");
+  });
+});
+
+describe("malformed settings are SettingErrors naming the variable", () => {
+  const fix = "set it to the API's base URL, e.g. https://api.github.com, or unset it.";
+  test.each([
+    ["SOURCELINKS_BUILD_API_URL", "not-a-url", "is not a valid absolute URL"],
+    ["SOURCELINKS_GITHUB_API_URL", "http//127.0.0.1:4000/github", "is not a valid absolute URL"],
+    ["SOURCELINKS_BITBUCKET_API_URL", "ftp://127.0.0.1/bitbucket", "must start with https:// (or http://)"],
+    ["SOURCELINKS_GITHUB_API_URL", `https://user:${fake("pw")}@ghe.example.com/api/v3`, "must not contain credentials (user:password@): credentials come from their own variables"],
+    ["SOURCELINKS_GITHUB_API_URL", "https://ghe.example.com/api/v3?x=1", "must not contain a query (?) or a fragment (#)"],
+    ["SOURCELINKS_BUILD_API_URL", "https://builds.example.com/\u001b[2J", "contains whitespace or a control character"],
+  ])("%s=%j", (name, value, problem) => {
+    const env = { [name]: value };
+    expect(() => resolveClientSettings(config, env)).toThrow(new SettingError(`${name} ${problem}: ${fix}`));
+  });
+
+  test.each(["0x10", "1e-9", "1e3", " 30", "30 ", "-1", "0", "0.01", "3601", "Infinity", "30s", ".5", "5.", "+5"])(
+    "SOURCELINKS_HTTP_TIMEOUT=%j is refused",
+    (value) => {
+      expect(() => resolveClientSettings(config, { SOURCELINKS_HTTP_TIMEOUT: value })).toThrow(
+        new SettingError(`SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got ${JSON.stringify(value)}.`),
+      );
+    },
+  );
+
+  test.each([
+    ["30", 30_000],
+    ["2.5", 2_500],
+    ["0.1", 100],
+    ["3600", 3_600_000],
+  ])("SOURCELINKS_HTTP_TIMEOUT=%s is %d ms", (value, ms) => {
+    expect(resolveClientSettings(config, { SOURCELINKS_HTTP_TIMEOUT: value }).options).toEqual({ requestTimeoutMs: ms });
   });
 });
 

@@ -12,4 +12,10 @@ describe("matchesAny", () => {
     expect(matchesAny("https://cloud.docker.com/api/build/v1/vcs/a/b/trigger/call/", DEFAULT_WEBHOOK_URL_PATTERNS)).toBe(false);
     expect(matchesAny("https://registry.hub.docker.comXhooks/github", ["https://registry.hub.docker.com.hooks/github"])).toBe(false);
   });
+
+  it("never lets * run into a query or a fragment", () => {
+    expect(matchesAny("https://cloud.docker.com/api/build/v1/vcs/x#/trigger/call/", DEFAULT_WEBHOOK_URL_PATTERNS)).toBe(false);
+    expect(matchesAny("https://registry.hub.docker.com/hooks/github?x=1", ["https://registry.hub.docker.com/hooks/*"])).toBe(false);
+    expect(matchesAny("https://registry.hub.docker.com/hooks/github", ["https://registry.hub.docker.com/hooks/*"])).toBe(true);
+  });
 });

@@ -79,7 +79,7 @@ describe("requests that never get an answer", () => {
 
   it("rejects a timeout setting that is not a number of seconds", () => {
     expect(() => createOperationContext(demoConfig(), { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "soon" })).toThrow(
-      'SOURCELINKS_HTTP_TIMEOUT must be a number of seconds between 0 and 3600, got "soon".',
+      'SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got "soon".',
     );
   });
 });
