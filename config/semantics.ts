@@ -3,7 +3,7 @@
  * between sections, and the vendor rule that team links use a service account. Each finding
  * names the place, and a second place when two declarations clash.
  */
-import type { ProviderKind } from "./types.js";
+import type { LinkSpec, ProviderKind } from "./types.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { MergedConfig } from "./merge.js";
 import type { Origins } from "./origins.js";
@@ -59,7 +59,10 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
   const unconfigured = new Map<ProviderKind, { first: number; more: number }>();
   const withoutApp = new Map<ProviderKind, { first: number; more: number }>();
 
+  const identities = new Map<string, number>();
+
   config.links.forEach((link, i) => {
+    checkIdentity(link, i, identities, origins, report);
     const previous = names.get(link.name);
     if (previous === undefined) {
       names.set(link.name, i);
@@ -115,6 +118,31 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
       `${origins.subject(`/links/${first}`)} uses provider ${provider}${others(more)}, but buildService.oauthApps has no ${provider} entry: ${OAUTH_APP_HINTS[provider]}`,
     );
   }
+}
+
+/**
+ * Two declarations of one build-service link (reconcile/link-identity.ts: a team link is
+ * (namespace, provider, team), any other (namespace, provider, account)) would each undo the other
+ * on every apply, so the second is refused naming the first. Compared case-insensitively, as the
+ * providers compare logins.
+ */
+function checkIdentity(link: LinkSpec, i: number, seen: Map<string, number>, origins: Origins, report: Report): void {
+  const parts = link.team !== undefined ? [link.namespace, link.provider, "team", link.team] : [link.namespace, link.provider, "account", link.account];
+  const key = parts.map((p) => p.toLowerCase()).join("\u0000");
+  const first = seen.get(key);
+  if (first === undefined) {
+    seen.set(key, i);
+    return;
+  }
+  const what =
+    link.team !== undefined
+      ? `team "${link.team}" of namespace "${link.namespace}" on ${link.provider}`
+      : `account "${link.account}" in namespace "${link.namespace}" on ${link.provider} (no team)`;
+  report(
+    `/links/${i}/namespace`,
+    `${origins.subject(`/links/${i}`)} declares the same link as ${origins.subject(`/links/${first}`)} at ${origins.where(`/links/${first}/namespace`)}: ` +
+      `both are ${what}, so each apply would undo the other; keep one declaration (merge their repositories)`,
+  );
 }
 
 /**

@@ -370,7 +370,7 @@ describe("several files merge", () => {
     "apiVersion: sourcelinks/v1",
     "links:",
     "  - { name: a1, namespace: acme, provider: github, account: bot, repositories: [acme/one] }",
-    "  - { name: a2, namespace: acme, provider: github, account: bot, repositories: [acme/two] }",
+    "  - { name: a2, namespace: acme, provider: github, account: bob, repositories: [acme/two] }",
   ].join("\n");
   const teamB = [
     "apiVersion: sourcelinks/v1",
@@ -380,7 +380,7 @@ describe("several files merge", () => {
     "  - name: b1",
     "    namespace: acme",
     "    provider: github",
-    "    account: bot",
+    "    account: bot3",
     "    repositories:",
     "      - acme/three",
     "      - acme/four",
@@ -413,6 +413,26 @@ describe("several files merge", () => {
     ]);
     expect(error.message.split("\n")).toEqual([
       'again.yaml:3:13: links[0] uses the name "a2", already used by links[1] at team-a.yaml:4:13: link names must be unique across all files (each is a resource name); rename one',
+    ]);
+  });
+
+  test("two links with one identity, across files or in one file, are refused naming both places", () => {
+    const again = [
+      "apiVersion: sourcelinks/v1",
+      "links:",
+      "  - { name: c1, namespace: acme, provider: github, account: BOT, repositories: [acme/five] }",
+      "  - { name: t1, namespace: acme, team: ci, provider: github, account: svc1, serviceAccount: true }",
+      "  - { name: t2, namespace: acme, team: ci, provider: github, account: svc2, serviceAccount: true }",
+      "  - { name: t3, namespace: acme, team: ci, provider: bitbucket, account: svc1, serviceAccount: true }",
+    ].join("\n");
+    const error = configErrorOf([
+      { file: "service.yaml", text: service.replace("    github:", "    bitbucket: { key: K1, name: B }\n    github:") + "\n  bitbucket: {}" },
+      { file: "team-a.yaml", text: teamA },
+      { file: "again.yaml", text: again },
+    ]);
+    expect(error.message.split("\n")).toEqual([
+      'again.yaml:3:28: links[0] (c1) declares the same link as links[0] (a1) at team-a.yaml:3:28: both are account "BOT" in namespace "acme" on github (no team), so each apply would undo the other; keep one declaration (merge their repositories)',
+      'again.yaml:5:28: links[2] (t2) declares the same link as links[1] (t1) at again.yaml:4:28: both are team "ci" of namespace "acme" on github, so each apply would undo the other; keep one declaration (merge their repositories)',
     ]);
   });
 
