@@ -1,7 +1,8 @@
 /**
  * Rules the schema cannot express, over the merged configuration: unique names, references
- * between sections, and the vendor rule that team links use a service account. Each finding
- * names the place, and a second place when two declarations clash.
+ * between sections. Each finding names the place, and a second place when two declarations clash.
+ * A team link through a person's account is valid input: it is the policy
+ * `team-link-uses-service-account` (policies/rules/accounts.ts), so `export` can write the world as it is.
  */
 import type { LinkSpec, ProviderKind } from "./types.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -72,13 +73,6 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
         `${origins.subject(`/links/${i}`, { named: false })} uses the name "${link.name}", already used by ` +
           `${origins.subject(`/links/${previous}`, { named: false })} at ` +
           `${origins.where(`/links/${previous}/name`)}: link names must be unique across all files (each is a resource name); rename one`,
-      );
-    }
-
-    if (link.team !== undefined && !link.serviceAccount) {
-      report(
-        `/links/${i}/team`,
-`${origins.subject(`/links/${i}`)} ${teamWithoutServiceAccount(link.team)}`,
       );
     }
 
@@ -212,11 +206,6 @@ function checkOrgAccess(config: MergedConfig, origins: Origins, complete: boolea
         `declare each org once per app`,
     );
   });
-}
-
-/** Why a team link needs a service account, and the fix (shared with Pulumi input checks). */
-export function teamWithoutServiceAccount(team: string): string {
-  return `sets team "${team}" but serviceAccount is not true: a team link must use a service account (set serviceAccount: true and account to the service account's login)`;
 }
 
 function count(map: Map<ProviderKind, { first: number; more: number }>, provider: ProviderKind, index: number): void {
