@@ -6,6 +6,7 @@
 import { HttpError, type ServiceName } from "./http-error.js";
 import { isIdempotentMethod } from "./idempotent.js";
 import type { Secret } from "./secret.js";
+import { unreachableCode, unreachableDetail } from "./unreachable.js";
 
 /** Methods the clients send. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -99,6 +100,9 @@ export class JsonHttp {
         signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
       });
     } catch (cause) {
+      // Thrown rather than returned, so request() does not retry it (clients/unreachable.ts says why).
+      const code = unreachableCode(cause);
+      if (code !== undefined) throw this.#error({ status: 0, method, url, detail: unreachableDetail(url, code), retryAfterSeconds: null });
       return this.#error({ status: 0, method, url, detail: describeNetworkError(cause), retryAfterSeconds: null });
     }
     const text = await res.text();

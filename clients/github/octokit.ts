@@ -9,7 +9,8 @@ import { passThroughGroup, RetryScheduler } from "./throttle-schedulers.js";
 import { Octokit } from "@octokit/rest";
 import type { EtagCache } from "../etag-cache.js";
 import type { Pacer } from "../pacer.js";
-import { redactText } from "../http-error.js";
+import { HttpError, redactText } from "../http-error.js";
+import { unreachableCode, unreachableDetail } from "../unreachable.js";
 import { isIdempotentMethod } from "../idempotent.js";
 import { endpointKey } from "./endpoint-key.js";
 import { safeLogger, type ClientLogger } from "./safe-logger.js";
@@ -123,6 +124,13 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
           return response;
         } catch (error) {
           observe(setup.pacer, (error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+          // @octokit/request reports a failed connection as HTTP 500, which plugin-retry would resend
+          // with growing waits; an HttpError is passed through unretried (clients/unreachable.ts).
+          const code = unreachableCode(error);
+          if (code !== undefined) {
+            const url = octokit.request.endpoint.parse(options).url;
+            throw new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() });
+          }
           throw error;
         }
       });
