@@ -193,6 +193,8 @@ function checkOrgAccess(config: MergedConfig, origins: Origins, complete: boolea
       report(`/orgAccess/${i}/app`, `${subject} names app github, but buildService.oauthApps has no github entry: ${OAUTH_APP_HINTS.github}`);
     }
 
+    if (entry.access === "denied") checkDeniedOrgUnused(config, origins, i, report);
+
     // GitHub logins are case-insensitive.
     const key = `${entry.org.toLowerCase()}\u0000${entry.app}`;
     const previous = declared.get(key);
@@ -206,6 +208,27 @@ function checkOrgAccess(config: MergedConfig, origins: Origins, complete: boolea
         `declare each org once per app`,
     );
   });
+}
+
+/**
+ * An org declared `denied` while a declared live GitHub link builds from its repositories: the link
+ * cannot build (GitHub refuses the app's token there), and each apply would fight the other, so the
+ * contradiction is refused before anything runs, naming the first such repository.
+ */
+function checkDeniedOrgUnused(config: MergedConfig, origins: Origins, i: number, report: Report): void {
+  const org = config.orgAccess[i]!.org.toLowerCase();
+  for (const [l, link] of config.links.entries()) {
+    if (link.provider !== "github" || link.state === "revoked") continue;
+    const r = link.repositories.findIndex((repository) => repository.split("/")[0]!.toLowerCase() === org);
+    if (r < 0) continue;
+    report(
+      `/orgAccess/${i}/access`,
+      `${origins.subject(`/orgAccess/${i}`)} denies the app access to org "${config.orgAccess[i]!.org}", but ${origins.subject(`/links/${l}`)} at ` +
+        `${origins.where(`/links/${l}/repositories/${r}`)} builds from its repository "${link.repositories[r]}" (state ${link.state}): ` +
+        `grant the org access, or remove its repositories from the link (or revoke the link)`,
+    );
+    return;
+  }
 }
 
 function count(map: Map<ProviderKind, { first: number; more: number }>, provider: ProviderKind, index: number): void {

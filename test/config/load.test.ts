@@ -222,6 +222,13 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
     expected: ['a.yaml:30:5: links[1] (legacy-builds) is missing required key "account": set the provider login the link authorizes'],
   },
   {
+    name: "an org declared denied while a live link builds from its repositories",
+    text: basicWith("repositories: [acme/api, acme/web]", "repositories: [acme/api, contractor-co/web]"),
+    expected: [
+      'a.yaml:56:13: orgAccess[1] (contractor-co) denies the app access to org "contractor-co", but links[0] (acme-builds) at a.yaml:29:30 builds from its repository "contractor-co/web" (state linked): grant the org access, or remove its repositories from the link (or revoke the link)',
+    ],
+  },
+  {
     name: "an env var name that is not one",
     text: basicWith("tokenEnv: GITHUB_TOKEN", "tokenEnv: github_token"),
     expected: [
@@ -289,7 +296,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: "the same org declared twice for one app (logins are case-insensitive)",
-    text: basicWith("  - org: contractor-co", "  - org: ACME"),
+    text: basicWith("  - org: contractor-co\n    provider: github\n    app: github\n    access: denied", "  - org: ACME\n    provider: github\n    app: github\n    access: granted"),
     expected: ['a.yaml:53:10: orgAccess[1] (ACME) declares org "ACME" for app github again (first at a.yaml:49:10): declare each org once per app'],
   },
   {
@@ -311,7 +318,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: "several problems at once: schema errors do not hide semantic ones elsewhere",
-    text: basicWith("    state: revoked", "    state: enabled").replace("  - org: contractor-co", "  - org: ACME").replace("account: acme-bb-builder", "account: -bad"),
+    text: basicWith("    state: revoked", "    state: enabled").replace("  - org: contractor-co", "  - org: ACME").replace("    access: denied", "    access: granted").replace("account: acme-bb-builder", "account: -bad"),
     expected: [
       'a.yaml:35:12: links[1] (legacy-builds): state must be one of linked, disabled, revoked, not "enabled"',
       'a.yaml:44:14: links[2] (mobile-builds): account must be made of letters, digits, ".", "-" and "_", starting with a letter or digit, not "-bad"',
