@@ -106,6 +106,39 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   return out;
 }
 
+/**
+ * The GitHub orgs that own a repository of a declared linked or disabled link but that no `orgAccess`
+ * entry declares (lower-case logins, sorted): an org owner may have denied the app there, which
+ * breaks the link's builds whether or not the config mentions the org.
+ */
+export function undeclaredOrgs(config: LoadedConfig["config"]): string[] {
+  const declared = new Set(config.orgAccess.map((o) => o.org.toLowerCase()));
+  const owners = config.links
+    .filter((l) => l.provider === "github" && l.state !== "revoked")
+    .flatMap((l) => l.repositories.map((r) => r.split("/")[0]!.toLowerCase()));
+  return [...new Set(owners)].filter((o) => !declared.has(o)).sort();
+}
+
+/**
+ * Observes the access of every undeclared org (see `undeclaredOrgs`) for `check --live`; a failed
+ * observation fails the run (exit 1), as a declared one does.
+ */
+export async function observeUndeclaredOrgs(loaded: LoadedConfig, ctx: OperationContext, io: CliIo): Promise<Map<string, ObservedOrgAccess>> {
+  const out = new Map<string, ObservedOrgAccess>();
+  const orgs = undeclaredOrgs(loaded.config);
+  const results = await settleAll(orgs, DEFAULT_CONCURRENCY, async (org) => {
+    io.progress(`observing undeclared org ${org}`);
+    return observeOrgAccess(ctx, { org, provider: "github", app: "github", access: "granted" }, loaded.config.links);
+  });
+  const failures: string[] = [];
+  results.forEach((result, i) => {
+    if (result.status === "fulfilled") out.set(orgs[i]!, result.value);
+    else failures.push(`sourcelinks: org ${orgs[i]} (a live link's repositories, not declared in orgAccess): ${errorText(result.reason)}`);
+  });
+  if (failures.length > 0) throw new CliError(ExitCode.operational, failures);
+  return out;
+}
+
 /** Plans every observed resource (pure: no request is sent). */
 export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
