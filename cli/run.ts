@@ -142,10 +142,12 @@ export async function observeUndeclaredOrgs(loaded: LoadedConfig, ctx: Operation
 /** Plans every observed resource (pure: no request is sent). */
 export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
+  const linkEntries = observation.links.map((entry) => ({ ...entry, plan: planLink(entry.spec, entry.observed, ctx) }));
+  const linkPlans = linkEntries.map((e) => e.plan);
   return {
     files: loaded.files,
-    links: observation.links.map((entry) => ({ ...entry, plan: planLink(entry.spec, entry.observed, ctx) })),
-    orgs: observation.orgs.map((entry) => ({ ...entry, plan: planOrgAccess(entry.spec, entry.observed, ctx, links) })),
+    links: linkEntries,
+    orgs: observation.orgs.map((entry) => ({ ...entry, plan: planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans) })),
   };
 }
 

@@ -129,8 +129,11 @@ export type PlanStep =
   | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string; namespace?: string; linkId?: string }
   | { kind: "delete-webhook"; request: PlannedRequest; provider: ProviderKind; repository: string; hookId: string; url: string }
   | { kind: "delete-deploy-key"; request: PlannedRequest; provider: ProviderKind; repository: string; keyId: string; title: string }
-  /** `namespace`/`linkId`: the build-service link the access is set through. */
-  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string }
+  /**
+   * `namespace`/`linkId`: the build-service link the access is set through. An empty `linkId` with
+   * `throughLink` names a declared link that a `link` step of the same run creates first.
+   */
+  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string; throughLink?: string }
   | { kind: "manual"; step: ManualStep };
 
 /** The plan for one declared link or org access entry. */

@@ -8,6 +8,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../config/types.js";
 import type { PlanStep } from "../../reconcile/model.js";
 import { executePlan, type ExecutionResult, type OperationContext } from "../../reconcile/operations.js";
+import { identityRecords, isLive } from "../../reconcile/link-identity.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "../concurrency.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { plural } from "../format/observed-summary.js";
@@ -103,7 +104,9 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
     return { entry, result };
   };
   const outcomes: Outcome[] = [];
-  for (const group of [withChanges(run.links), withChanges(run.orgs)]) {
+  for (const [g, planned] of [withChanges(run.links), withChanges(run.orgs)].entries()) {
+    // Org access planned through a link this run creates: that link's id is known only now.
+    const group = g === 0 ? planned : await Promise.all(planned.map((e) => throughCreatedLinks(ctx, run, e)));
     const settled = await settleAll(group, DEFAULT_CONCURRENCY, one);
     settled.forEach((s, i) => {
       // executePlan reports a step's failure in its result; a rejection here is a bug or a lost client, kept as a failure of that resource.
@@ -117,6 +120,33 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
     });
   }
   return outcomes;
+}
+
+/**
+ * `entry` with each `set-org-access` step that acts through a link created by this run (`throughLink`)
+ * pointed at that link's id, read back from the build service, and its request described again so
+ * the executor's check still ties what runs to what was planned. Unresolved when the link is not live
+ * (its creation failed): the executor then refuses the step, and a re-run converges.
+ */
+async function throughCreatedLinks(ctx: OperationContext, run: PlanRun, entry: PlannedEntry): Promise<PlannedEntry> {
+  const bs = ctx.clients.buildService;
+  if (bs === null || !entry.plan.steps.some((s) => s.kind === "set-org-access" && s.throughLink !== undefined)) return entry;
+  const steps: PlanStep[] = [];
+  for (const step of entry.plan.steps) {
+    const spec = step.kind === "set-org-access" && step.linkId === "" ? run.links.find((l) => l.spec.name === step.throughLink)?.spec : undefined;
+    if (step.kind !== "set-org-access" || spec === undefined) {
+      steps.push(step);
+      continue;
+    }
+    const { primary } = identityRecords(spec, await bs.listLinks(spec.namespace));
+    if (primary === null || !isLive(primary)) {
+      const { linkId: _unresolved, ...rest } = step;
+      steps.push(rest);
+      continue;
+    }
+    steps.push({ ...step, linkId: primary.id, request: bs.describe("setOrgAccess", spec.namespace, primary.id, step.org) });
+  }
+  return { ...entry, plan: { ...entry.plan, steps } };
 }
 
 /** The apply report: per resource what was done, what failed and what remains, then the totals. */
