@@ -62,6 +62,15 @@ export interface ProvidersSpec {
   bitbucket?: BitbucketProviderSpec;
 }
 
+/** A step no API covers, recorded in the YAML as done by a person (`manualSteps:`). */
+export interface RecordedManualStep {
+  /** The id the plan printed for the step. */
+  id: string;
+  /** `YYYY-MM-DD`. */
+  done: string;
+  by: string;
+}
+
 /** One declared link; `name` is unique across all files and is the resource name. */
 export interface LinkSpec {
   name: string;
@@ -74,6 +83,8 @@ export interface LinkSpec {
   /** `owner/name` (GitHub) or `workspace/slug` (Bitbucket). */
   repositories: string[];
   onRevoke: { webhooks: RevokeAction; deployKeys: RevokeAction };
+  /** Manual steps a person recorded as done. */
+  manualSteps?: RecordedManualStep[];
 }
 
 /** One declared org access entry. */
@@ -83,6 +94,8 @@ export interface OrgAccessSpec {
   /** Key into `buildService.oauthApps`. */
   app: ProviderKind;
   access: OrgAccessState;
+  /** Manual steps a person recorded as done. */
+  manualSteps?: RecordedManualStep[];
 }
 
 /** The merged configuration of one or more files. */

@@ -56,6 +56,14 @@ export interface ManualStep {
   url: string;
 }
 
+/** A manual step a person recorded in the YAML as done, and who and when. */
+export interface DoneByHand {
+  step: ManualStep;
+  /** `YYYY-MM-DD`. */
+  done: string;
+  by: string;
+}
+
 /** The live state of a link on the build service, or `absent` when there is none. */
 export type LiveLinkState = LinkState | "absent" | "unknown";
 
@@ -89,6 +97,8 @@ export interface ObservedLink {
   repositories: ObservedRepository[];
   providerGrant: ProviderGrant;
   pendingManualSteps: ManualStep[];
+  /** Steps no API could verify that the YAML records as done by a person (no longer pending). */
+  manualStepsDoneByHand?: DoneByHand[];
   /** Other records of the same team link with another account, still to be unlinked (and their grants revoked). */
   supersededLinks?: SupersededLink[];
   /** Whether the build service still holds a token of the link's grant (its credentials answered). */
@@ -108,6 +118,8 @@ export interface ObservedOrgAccess {
   access: OrgAccessState | "requested" | "unknown";
   observedVia: ObservedVia;
   pendingManualSteps: ManualStep[];
+  /** Steps no API could verify that the YAML records as done by a person (no longer pending). */
+  manualStepsDoneByHand?: DoneByHand[];
   /** The build-service link org access was read through (and can be set through), when there is one. */
   via?: { link: string; namespace: string; linkId: string } | null;
 }

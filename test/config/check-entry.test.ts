@@ -21,7 +21,7 @@ describe("checkLinkInput", () => {
         { property: "account", reason: 'is missing required key "account": set the provider login the link authorizes' },
         {
           property: "extra",
-          reason: "has unknown key \"extra\": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke",
+          reason: "has unknown key \"extra\": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, manualSteps",
         },
         { property: "state", reason: 'must be one of linked, disabled, revoked, not "enabled"' },
         { property: "repositories[1]", reason: 'must be a repository written owner/name (GitHub) or workspace/slug (Bitbucket), not "api"' },

@@ -96,6 +96,17 @@ describe("loadConfigTexts: the happy path", () => {
     expect(loaded.config.links[0]).toMatchObject({ name: "acme-builds", team: "ci", account: "jdoe", serviceAccount: false });
   });
 
+  test("manualSteps record steps done by hand (id, done, by) on a link and on org access", () => {
+    const text = basicWith("    state: revoked\n", "    state: revoked\n    manualSteps:\n      - { id: revoke-grant:github:legacy-builder, done: 2026-11-20, by: jdoe }\n").replace(
+      "    access: denied",
+      "    access: denied\n    manualSteps: [{ id: org-access:github:contractor-co, done: 2026-11-21, by: owner.one }]",
+    );
+    const loaded = loadConfigTexts([{ file: "a.yaml", text }]);
+    expect(loaded.config.links[1]?.manualSteps).toEqual([{ id: "revoke-grant:github:legacy-builder", done: "2026-11-20", by: "jdoe" }]);
+    expect(loaded.config.orgAccess[1]?.manualSteps).toEqual([{ id: "org-access:github:contractor-co", done: "2026-11-21", by: "owner.one" }]);
+    expect(() => loadConfigTexts([{ file: "a.yaml", text: text.replace("done: 2026-11-20", "done: yesterday") }])).toThrow(/a\.yaml:\d+:\d+: .*done/);
+  });
+
   test("locate maps pointers to 1-based positions, and defaulted values to their nearest written parent", () => {
     const { locate } = loadConfigTexts([{ file: "basic.yaml", text: basicYaml }]);
     expect(locate("/links/1/repositories/2")).toEqual({ file: "basic.yaml", line: 39, column: 9 });
@@ -191,7 +202,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
     name: "an unknown key, at the key, with a suggestion",
     text: basicWith("    state: revoked\n", "    stat: revoked\n"),
     expected: [
-      'a.yaml:35:5: links[1] (legacy-builds) has unknown key "stat": did you mean "state"? allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke',
+      'a.yaml:35:5: links[1] (legacy-builds) has unknown key "stat": did you mean "state"? allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, manualSteps',
     ],
   },
   {
