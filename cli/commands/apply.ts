@@ -18,6 +18,7 @@ import { describeStep, isApiStep } from "../format/steps.js";
 import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
+import { missingNames } from "../missing-names.js";
 import { formatLocation } from "../location.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, type PlanRun, type PlannedEntry } from "../run.js";
@@ -40,6 +41,8 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
+  const missing = missingNames(loaded, run);
+  if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
   const summary = summarize(run);
   if (!summary.hasChanges) {
     io.out(formatPlanText(run));
