@@ -99,7 +99,7 @@ export function validateConfigText(count: number): string {
       `  - name: app-${id}`,
       "    namespace: acme",
       "    provider: github",
-      `    account: builder-${i % 50}`,
+      `    account: builder-${i}`,
       "    serviceAccount: true",
       `    state: ${i % 10 === 0 ? "revoked" : "linked"}`,
       `    repositories: [acme/app-${id}, acme/app-${id}-web]`,

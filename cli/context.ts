@@ -7,12 +7,18 @@
  */
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../config/types.js";
+import { missingCredentials } from "../config/missing-credentials.js";
 import { SettingError } from "../config/runtime.js";
 import { createOperationContext, type OperationContext } from "../reconcile/operations.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
-/** Builds the context of a CLI run from the config and the environment; a malformed tuning variable is invalid input (exit 2). */
+/**
+ * Builds the context of a CLI run from the config and the environment. A malformed tuning variable,
+ * or a credential variable the run needs that is unset, is invalid input (exit 2), before any request.
+ */
 export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv): OperationContext {
+  const missing = missingCredentials(config, env);
+  if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing.map((m) => `sourcelinks: ${m.message}`));
   const etagCacheFile = etagCachePath(env);
   try {
     return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });

@@ -3,8 +3,9 @@
  * `apply` and `check --live`. Observation goes through the operations of reconcile/operations.ts
  * (the same ones the Pulumi provider uses), concurrently and bounded.
  */
-import type { LinkSpec, LoadedConfig, OrgAccessSpec, SourceLocation } from "../config/types.js";
-import type { ObservedLink, ObservedOrgAccess, ResourcePlan } from "../reconcile/model.js";
+import type { LinkSpec, LoadedConfig, OrgAccessSpec, RecordedManualStep, SourceLocation } from "../config/types.js";
+import type { DoneByHand, ObservedLink, ObservedOrgAccess, ResourcePlan } from "../reconcile/model.js";
+import { splitRecorded, withRecordedSteps } from "../reconcile/recorded-steps.js";
 import { linkObserver, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../reconcile/operations.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "./concurrency.js";
 import { CliError, ExitCode } from "./exit-codes.js";
@@ -40,11 +41,15 @@ export interface Observation {
 /** A planned link: its observation plus the steps that would converge it. */
 export interface PlannedLinkEntry extends ObservedLinkEntry {
   plan: ResourcePlan;
+  /** Manual steps of the plan that the YAML records as done by a person (left out of `plan`). */
+  doneByHand?: DoneByHand[];
 }
 
 /** A planned org access entry. */
 export interface PlannedOrgEntry extends ObservedOrgEntry {
   plan: ResourcePlan;
+  /** Manual steps of the plan that the YAML records as done by a person (left out of `plan`). */
+  doneByHand?: DoneByHand[];
 }
 
 /** Either kind of planned entry. */
@@ -96,13 +101,46 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
     const spec = links[i] as LinkSpec;
     const pointer = `/links/${i}`;
     if (result.status === "rejected") failures.push(`${formatLocation(locateNearest(loaded, pointer))}: link ${spec.name}: ${errorText(result.reason)}`);
-    else out.links.push({ resource: "link", pointer, location: loaded.locate(pointer), spec, observed: result.value });
+    else out.links.push({ resource: "link", pointer, location: loaded.locate(pointer), spec, observed: withRecordedSteps(result.value, spec.manualSteps) });
   });
   orgResults.forEach((result, i) => {
     const spec = orgAccess[i] as OrgAccessSpec;
     const pointer = `/orgAccess/${i}`;
     if (result.status === "rejected") failures.push(`${formatLocation(locateNearest(loaded, pointer))}: org access ${spec.org}: ${errorText(result.reason)}`);
-    else out.orgs.push({ resource: "orgAccess", pointer, location: loaded.locate(pointer), spec, observed: result.value });
+    else out.orgs.push({ resource: "orgAccess", pointer, location: loaded.locate(pointer), spec, observed: withRecordedSteps(result.value, spec.manualSteps) });
+  });
+  if (failures.length > 0) throw new CliError(ExitCode.operational, failures);
+  return out;
+}
+
+/**
+ * The GitHub orgs that own a repository of a declared linked or disabled link but that no `orgAccess`
+ * entry declares (lower-case logins, sorted): an org owner may have denied the app there, which
+ * breaks the link's builds whether or not the config mentions the org.
+ */
+export function undeclaredOrgs(config: LoadedConfig["config"]): string[] {
+  const declared = new Set(config.orgAccess.map((o) => o.org.toLowerCase()));
+  const owners = config.links
+    .filter((l) => l.provider === "github" && l.state !== "revoked")
+    .flatMap((l) => l.repositories.map((r) => r.split("/")[0]!.toLowerCase()));
+  return [...new Set(owners)].filter((o) => !declared.has(o)).sort();
+}
+
+/**
+ * Observes the access of every undeclared org (see `undeclaredOrgs`) for `check --live`; a failed
+ * observation fails the run (exit 1), as a declared one does.
+ */
+export async function observeUndeclaredOrgs(loaded: LoadedConfig, ctx: OperationContext, io: CliIo): Promise<Map<string, ObservedOrgAccess>> {
+  const out = new Map<string, ObservedOrgAccess>();
+  const orgs = undeclaredOrgs(loaded.config);
+  const results = await settleAll(orgs, DEFAULT_CONCURRENCY, async (org) => {
+    io.progress(`observing undeclared org ${org}`);
+    return observeOrgAccess(ctx, { org, provider: "github", app: "github", access: "granted" }, loaded.config.links);
+  });
+  const failures: string[] = [];
+  results.forEach((result, i) => {
+    if (result.status === "fulfilled") out.set(orgs[i]!, result.value);
+    else failures.push(`sourcelinks: org ${orgs[i]} (a live link's repositories, not declared in orgAccess): ${errorText(result.reason)}`);
   });
   if (failures.length > 0) throw new CliError(ExitCode.operational, failures);
   return out;
@@ -111,11 +149,22 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
 /** Plans every observed resource (pure: no request is sent). */
 export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
+  const linkEntries = observation.links.map((entry) => ({ ...entry, ...recordedOut(planLink(entry.spec, entry.observed, ctx), entry.spec.manualSteps) }));
+  const linkPlans = linkEntries.map((e) => e.plan);
   return {
     files: loaded.files,
-    links: observation.links.map((entry) => ({ ...entry, plan: planLink(entry.spec, entry.observed, ctx) })),
-    orgs: observation.orgs.map((entry) => ({ ...entry, plan: planOrgAccess(entry.spec, entry.observed, ctx, links) })),
+    links: linkEntries,
+    orgs: observation.orgs.map((entry) => ({ ...entry, ...recordedOut(planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans), entry.spec.manualSteps) })),
   };
+}
+
+/** `plan` without the manual steps the YAML records as done, which are returned beside it. */
+function recordedOut(plan: ResourcePlan, recorded: readonly RecordedManualStep[] | undefined): { plan: ResourcePlan; doneByHand: DoneByHand[] } {
+  const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
+  const { doneByHand } = splitRecorded(manual, recorded);
+  if (doneByHand.length === 0) return { plan, doneByHand };
+  const done = new Set(doneByHand.map((d) => d.step.id));
+  return { plan: { ...plan, steps: plan.steps.filter((s) => s.kind !== "manual" || !done.has(s.step.id)) }, doneByHand };
 }
 
 /** Observes and plans a whole config. */

@@ -8,6 +8,7 @@ import { HttpError, type ServiceName } from "./http-error.js";
 import { isIdempotentMethod } from "./idempotent.js";
 import { parseBody, type BodyShape } from "./response-body.js";
 import type { Secret } from "./secret.js";
+import { unreachableCode, unreachableDetail } from "./unreachable.js";
 
 /** Methods the clients send. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -114,6 +115,9 @@ export class JsonHttp {
       });
     } catch (cause) {
       if (cause instanceof UnusableResponseError) return this.#unusable(method, url, cause);
+      // Thrown rather than returned, so request() does not retry it (clients/unreachable.ts says why).
+      const code = unreachableCode(cause);
+      if (code !== undefined) throw this.#error({ status: 0, method, url, detail: unreachableDetail(url, code), retryAfterSeconds: null });
       return this.#error({ status: 0, method, url, detail: describeNetworkError(cause), retryAfterSeconds: null });
     }
     if (res.status >= 400) {

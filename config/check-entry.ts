@@ -8,7 +8,6 @@ import { dotted, subjectOf } from "./labels.js";
 import { splitPointer } from "./pointer.js";
 import { findingsFromAjv } from "./schema-messages.js";
 import { validateConfigFile } from "./schema-validator.js";
-import { teamWithoutServiceAccount } from "./semantics.js";
 
 /** One problem with an input: the property path (`repositories[1]`, empty for the whole entry) and why. */
 export interface EntryFailure {
@@ -19,11 +18,12 @@ export interface EntryFailure {
 /** An entry with the schema's defaults filled in, or its failures. */
 export type EntryCheck<T> = { ok: true; value: T } | { ok: false; failures: EntryFailure[] };
 
-/** Checks one link as the YAML loader would (schema, defaults, the team rule); the input is not mutated. */
+/**
+ * Checks one link as the YAML loader would (schema, defaults); the input is not mutated. A team
+ * link through a person's account passes: that is the policy `team-link-uses-service-account`.
+ */
 export function checkLinkInput(input: unknown): EntryCheck<LinkSpec> {
-  const result = checkEntry<LinkSpec>("links", input);
-  if (!result.ok || result.value.team === undefined || result.value.serviceAccount) return result;
-  return { ok: false, failures: [{ property: "team", reason: teamWithoutServiceAccount(result.value.team) }] };
+  return checkEntry<LinkSpec>("links", input);
 }
 
 /** Checks one org access entry as the YAML loader would. */

@@ -1,9 +1,10 @@
 /**
  * Rules the schema cannot express, over the merged configuration: unique names, references
- * between sections, and the vendor rule that team links use a service account. Each finding
- * names the place, and a second place when two declarations clash.
+ * between sections. Each finding names the place, and a second place when two declarations clash.
+ * A team link through a person's account is valid input: it is the policy
+ * `team-link-uses-service-account` (policies/rules/accounts.ts), so `export` can write the world as it is.
  */
-import type { ProviderKind } from "./types.js";
+import type { LinkSpec, ProviderKind } from "./types.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { MergedConfig } from "./merge.js";
 import type { Origins } from "./origins.js";
@@ -59,7 +60,10 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
   const unconfigured = new Map<ProviderKind, { first: number; more: number }>();
   const withoutApp = new Map<ProviderKind, { first: number; more: number }>();
 
+  const identities = new Map<string, number>();
+
   config.links.forEach((link, i) => {
+    checkIdentity(link, i, identities, origins, report);
     const previous = names.get(link.name);
     if (previous === undefined) {
       names.set(link.name, i);
@@ -69,13 +73,6 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
         `${origins.subject(`/links/${i}`, { named: false })} uses the name "${link.name}", already used by ` +
           `${origins.subject(`/links/${previous}`, { named: false })} at ` +
           `${origins.where(`/links/${previous}/name`)}: link names must be unique across all files (each is a resource name); rename one`,
-      );
-    }
-
-    if (link.team !== undefined && !link.serviceAccount) {
-      report(
-        `/links/${i}/team`,
-`${origins.subject(`/links/${i}`)} ${teamWithoutServiceAccount(link.team)}`,
       );
     }
 
@@ -115,6 +112,31 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
       `${origins.subject(`/links/${first}`)} uses provider ${provider}${others(more)}, but buildService.oauthApps has no ${provider} entry: ${OAUTH_APP_HINTS[provider]}`,
     );
   }
+}
+
+/**
+ * Two declarations of one build-service link (reconcile/link-identity.ts: a team link is
+ * (namespace, provider, team), any other (namespace, provider, account)) would each undo the other
+ * on every apply, so the second is refused naming the first. Compared case-insensitively, as the
+ * providers compare logins.
+ */
+function checkIdentity(link: LinkSpec, i: number, seen: Map<string, number>, origins: Origins, report: Report): void {
+  const parts = link.team !== undefined ? [link.namespace, link.provider, "team", link.team] : [link.namespace, link.provider, "account", link.account];
+  const key = parts.map((p) => p.toLowerCase()).join("\u0000");
+  const first = seen.get(key);
+  if (first === undefined) {
+    seen.set(key, i);
+    return;
+  }
+  const what =
+    link.team !== undefined
+      ? `team "${link.team}" of namespace "${link.namespace}" on ${link.provider}`
+      : `account "${link.account}" in namespace "${link.namespace}" on ${link.provider} (no team)`;
+  report(
+    `/links/${i}/namespace`,
+    `${origins.subject(`/links/${i}`)} declares the same link as ${origins.subject(`/links/${first}`)} at ${origins.where(`/links/${first}/namespace`)}: ` +
+      `both are ${what}, so each apply would undo the other; keep one declaration (merge their repositories)`,
+  );
 }
 
 /**
@@ -171,6 +193,8 @@ function checkOrgAccess(config: MergedConfig, origins: Origins, complete: boolea
       report(`/orgAccess/${i}/app`, `${subject} names app github, but buildService.oauthApps has no github entry: ${OAUTH_APP_HINTS.github}`);
     }
 
+    if (entry.access === "denied") checkDeniedOrgUnused(config, origins, i, report);
+
     // GitHub logins are case-insensitive.
     const key = `${entry.org.toLowerCase()}\u0000${entry.app}`;
     const previous = declared.get(key);
@@ -186,9 +210,25 @@ function checkOrgAccess(config: MergedConfig, origins: Origins, complete: boolea
   });
 }
 
-/** Why a team link needs a service account, and the fix (shared with Pulumi input checks). */
-export function teamWithoutServiceAccount(team: string): string {
-  return `sets team "${team}" but serviceAccount is not true: a team link must use a service account (set serviceAccount: true and account to the service account's login)`;
+/**
+ * An org declared `denied` while a declared live GitHub link builds from its repositories: the link
+ * cannot build (GitHub refuses the app's token there), and each apply would fight the other, so the
+ * contradiction is refused before anything runs, naming the first such repository.
+ */
+function checkDeniedOrgUnused(config: MergedConfig, origins: Origins, i: number, report: Report): void {
+  const org = config.orgAccess[i]!.org.toLowerCase();
+  for (const [l, link] of config.links.entries()) {
+    if (link.provider !== "github" || link.state === "revoked") continue;
+    const r = link.repositories.findIndex((repository) => repository.split("/")[0]!.toLowerCase() === org);
+    if (r < 0) continue;
+    report(
+      `/orgAccess/${i}/access`,
+      `${origins.subject(`/orgAccess/${i}`)} denies the app access to org "${config.orgAccess[i]!.org}", but ${origins.subject(`/links/${l}`)} at ` +
+        `${origins.where(`/links/${l}/repositories/${r}`)} builds from its repository "${link.repositories[r]}" (state ${link.state}): ` +
+        `grant the org access, or remove its repositories from the link (or revoke the link)`,
+    );
+    return;
+  }
 }
 
 function count(map: Map<ProviderKind, { first: number; more: number }>, provider: ProviderKind, index: number): void {

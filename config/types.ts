@@ -62,6 +62,15 @@ export interface ProvidersSpec {
   bitbucket?: BitbucketProviderSpec;
 }
 
+/** A step no API covers, recorded in the YAML as done by a person (`manualSteps:`). */
+export interface RecordedManualStep {
+  /** The id the plan printed for the step. */
+  id: string;
+  /** `YYYY-MM-DD`. */
+  done: string;
+  by: string;
+}
+
 /** One declared link; `name` is unique across all files and is the resource name. */
 export interface LinkSpec {
   name: string;
@@ -78,6 +87,8 @@ export interface LinkSpec {
   onDelete?: "release" | "revoke";
   /** Earlier names of the link, passed to Pulumi as aliases so a rename is not a delete and a create. */
   aliases?: string[];
+  /** Manual steps a person recorded as done. */
+  manualSteps?: RecordedManualStep[];
 }
 
 /** One declared org access entry. */
@@ -87,6 +98,8 @@ export interface OrgAccessSpec {
   /** Key into `buildService.oauthApps`. */
   app: ProviderKind;
   access: OrgAccessState;
+  /** Manual steps a person recorded as done. */
+  manualSteps?: RecordedManualStep[];
 }
 
 /** The merged configuration of one or more files. */

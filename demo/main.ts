@@ -22,7 +22,7 @@ interface DemoStep {
 
 const STEPS: DemoStep[] = [
   { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
-  { why: "Check the live world against the policies: the revoked link's webhooks are still there", args: ["check", CONFIG, "--live"], expect: 3 },
+  { why: "Check the live world against the policies: the revoked link's webhooks are still there, and team ci is linked through a person's account", args: ["check", CONFIG, "--live"], expect: 3 },
   { why: "Plan: what apply would do, read from the live world", args: ["plan", CONFIG], expect: 0 },
   { why: "Apply the plan through the same operations the Pulumi provider uses", args: ["apply", CONFIG, "--yes"], expect: 0 },
   { why: "Plan again: nothing left to do", args: ["plan", CONFIG, "--detailed-exitcode"], expect: 0 },

@@ -63,6 +63,14 @@ export interface ManualStep {
   url: string;
 }
 
+/** A manual step a person recorded in the YAML as done, and who and when. */
+export interface DoneByHand {
+  step: ManualStep;
+  /** `YYYY-MM-DD`. */
+  done: string;
+  by: string;
+}
+
 /** The live state of a link on the build service, or `absent` when there is none. */
 export type LiveLinkState = LinkState | "absent" | "unknown";
 
@@ -96,6 +104,8 @@ export interface ObservedLink {
   repositories: ObservedRepository[];
   providerGrant: ProviderGrant;
   pendingManualSteps: ManualStep[];
+  /** Steps no API could verify that the YAML records as done by a person (no longer pending). */
+  manualStepsDoneByHand?: DoneByHand[];
   /** Other records of the same team link with another account, still to be unlinked (and their grants revoked). */
   supersededLinks?: SupersededLink[];
   /** Whether the build service still holds a token of the link's grant (its credentials answered). */
@@ -115,6 +125,8 @@ export interface ObservedOrgAccess {
   access: OrgAccessState | "requested" | "unknown";
   observedVia: ObservedVia;
   pendingManualSteps: ManualStep[];
+  /** Steps no API could verify that the YAML records as done by a person (no longer pending). */
+  manualStepsDoneByHand?: DoneByHand[];
   /** The build-service link org access was read through (and can be set through), when there is one. */
   via?: { link: string; namespace: string; linkId: string } | null;
 }
@@ -136,8 +148,11 @@ export type PlanStep =
   | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string; namespace?: string; linkId?: string }
   | { kind: "delete-webhook"; request: PlannedRequest; provider: ProviderKind; repository: string; hookId: string; url: string }
   | { kind: "delete-deploy-key"; request: PlannedRequest; provider: ProviderKind; repository: string; keyId: string; title: string }
-  /** `namespace`/`linkId`: the build-service link the access is set through. */
-  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string }
+  /**
+   * `namespace`/`linkId`: the build-service link the access is set through. An empty `linkId` with
+   * `throughLink` names a declared link that a `link` step of the same run creates first.
+   */
+  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string; throughLink?: string }
   | { kind: "manual"; step: ManualStep };
 
 /** Something a revocation leaves in place on purpose, and why (another live link still uses it). */

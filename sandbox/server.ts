@@ -33,7 +33,7 @@ import { redactUrl } from "../clients/http-error.js";
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
-  /** JSON file to persist the world in (atomically); memory only when absent. An existing file is resumed unless `seed` is given. */
+  /** JSON file to persist the world in (atomically); memory only when absent. An existing file is resumed, with or without `seed`. */
   stateFile?: string;
   /**
    * The world to start with: a seed file path, YAML seed text (any string containing a newline),
@@ -60,7 +60,7 @@ export interface SandboxHandle {
   readonly env: SandboxEnv;
   /** The live world (mutations by callers are not persisted until the next successful write). */
   world(): World;
-  /** Back to the start world (the seed, or the demo world when the state was resumed from a file). */
+  /** Back to the start world (the seed, or the demo world when there is none). */
   reset(): Promise<void>;
   counters(): CountersSnapshot;
   /** Adds a fault rule, as `POST /_sandbox/faults` does. */
@@ -116,15 +116,10 @@ export function resolveSeed(seed: string | SeedDocument | World | unknown): Worl
 /** Starts a sandbox on 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const store: StateStore = options.stateFile ? new FileStore(options.stateFile, fileStoreOptionsFromEnv(process.env)) : new MemoryStore();
-  let startWorld: World;
-  let world: World;
-  if (options.seed !== undefined) {
-    startWorld = resolveSeed(options.seed);
-    world = structuredClone(startWorld);
-  } else {
-    startWorld = loadSeedFile(demoSeedPath());
-    world = store.load() ?? structuredClone(startWorld);
-  }
+  // A saved world is resumed even when a seed is given: the seed describes where a new state file
+  // starts (and what reset() returns to), so a restart with the same command line keeps the world.
+  const startWorld: World = options.seed !== undefined ? resolveSeed(options.seed) : loadSeedFile(demoSeedPath());
+  let world: World = store.load() ?? structuredClone(startWorld);
   await store.save(world);
 
   const quiet = options.quiet ?? true;

@@ -9,6 +9,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../config/types.js";
 import type { PlanStep } from "../../reconcile/model.js";
 import { executePlan, type ExecutionResult, type OperationContext } from "../../reconcile/operations.js";
+import { identityRecords, isLive } from "../../reconcile/link-identity.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "../concurrency.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { plural } from "../format/observed-summary.js";
@@ -18,6 +19,7 @@ import { describeStep, isApiStep } from "../format/steps.js";
 import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
+import { missingNames } from "../missing-names.js";
 import { formatLocation } from "../location.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, type PlanRun, type PlannedEntry } from "../run.js";
@@ -40,6 +42,8 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
+  const missing = missingNames(loaded, run);
+  if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
   const summary = summarize(run);
   if (!summary.hasChanges) {
     io.out(formatPlanText(run));
@@ -103,7 +107,9 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
     return { entry, result };
   };
   const outcomes: Outcome[] = [];
-  for (const group of [withChanges(run.links), withChanges(run.orgs)]) {
+  for (const [g, planned] of [withChanges(run.links), withChanges(run.orgs)].entries()) {
+    // Org access planned through a link this run creates: that link's id is known only now.
+    const group = g === 0 ? planned : await Promise.all(planned.map((e) => throughCreatedLinks(ctx, run, e)));
     const settled = await settleAll(group, DEFAULT_CONCURRENCY, one);
     settled.forEach((s, i) => {
       // executePlan reports a step's failure in its result; a rejection here is a bug or a lost client, kept as a failure of that resource.
@@ -117,6 +123,33 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
     });
   }
   return outcomes;
+}
+
+/**
+ * `entry` with each `set-org-access` step that acts through a link created by this run (`throughLink`)
+ * pointed at that link's id, read back from the build service, and its request described again so
+ * the executor's check still ties what runs to what was planned. Unresolved when the link is not live
+ * (its creation failed): the executor then refuses the step, and a re-run converges.
+ */
+async function throughCreatedLinks(ctx: OperationContext, run: PlanRun, entry: PlannedEntry): Promise<PlannedEntry> {
+  const bs = ctx.clients.buildService;
+  if (bs === null || !entry.plan.steps.some((s) => s.kind === "set-org-access" && s.throughLink !== undefined)) return entry;
+  const steps: PlanStep[] = [];
+  for (const step of entry.plan.steps) {
+    const spec = step.kind === "set-org-access" && step.linkId === "" ? run.links.find((l) => l.spec.name === step.throughLink)?.spec : undefined;
+    if (step.kind !== "set-org-access" || spec === undefined) {
+      steps.push(step);
+      continue;
+    }
+    const { primary } = identityRecords(spec, await bs.listLinks(spec.namespace));
+    if (primary === null || !isLive(primary)) {
+      const { linkId: _unresolved, ...rest } = step;
+      steps.push(rest);
+      continue;
+    }
+    steps.push({ ...step, linkId: primary.id, request: bs.describe("setOrgAccess", spec.namespace, primary.id, step.org) });
+  }
+  return { ...entry, plan: { ...entry.plan, steps } };
 }
 
 /** The apply report: per resource what was done, what failed and what remains, then the totals. */

@@ -15,7 +15,7 @@ import { formatSarif } from "../format/sarif.js";
 import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
-import { observeAll } from "../run.js";
+import { observeAll, observeUndeclaredOrgs } from "../run.js";
 
 /** Output formats of `check`. */
 export type CheckFormat = "text" | "json" | "markdown" | "sarif";
@@ -31,9 +31,11 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
   const loaded = await loadConfig(files);
   const world: ObservedWorld = {};
   if (options.live) {
-    const observation = await observeAll(loaded, cliOperationContext(loaded.config, io.env), io);
+    const ctx = cliOperationContext(loaded.config, io.env);
+    const observation = await observeAll(loaded, ctx, io);
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
+    world.undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   }
   const violations = evaluateAll(factsFromConfig(loaded.config, world));
   const report: CheckReport = {

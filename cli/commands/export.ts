@@ -90,10 +90,11 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
       }
       const name = linkName({ namespace, team: record.team, provider: record.provider, account: record.account }, taken);
       const repositories = (await bs.listAutobuildRepositories(namespace, record.id)).map((r) => r.repository);
-      // The config requires team links to declare a service account (config/semantics.ts); the live flag stays visible to `check --live`.
-      const serviceAccount = record.team !== null ? true : record.service_account;
+      // Written as the build service records it: a team linked through a person is a policy
+      // violation of the live world (team-link-uses-service-account), not a malformed file.
+      const serviceAccount = record.service_account;
       if (record.team !== null && !record.service_account) {
-        notes.push(`link ${name}: team ${record.team} is linked through ${record.account}, which the build service records as a person's account; set account to a service account and run apply to relink (check --live reports it).`);
+        notes.push(`link ${name}: team ${record.team} is linked through ${record.account}, which the build service records as a person's account; set account to a service account, serviceAccount: true, and run apply to relink (check reports it).`);
       }
       links.push({
         name,

@@ -3,7 +3,8 @@
  * world through the operations and prints what `apply` would send, without sending anything.
  */
 import { Option, type Command } from "commander";
-import { ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { missingNames } from "../missing-names.js";
 import { formatPlanJson } from "../format/plan-json.js";
 import { formatPlanMarkdown } from "../format/plan-markdown.js";
 import { summarize } from "../format/plan-summary.js";
@@ -33,6 +34,8 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
+  const missing = missingNames(loaded, run);
+  if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
   io.out(FORMATTERS[options.format](run));
   return options.detailedExitcode && summarize(run).hasChanges ? ExitCode.changesPending : ExitCode.ok;
 }

@@ -39,7 +39,12 @@ function resourceLines(entry: PlannedEntry): string[] {
   const manual = manualStepsOf(entry.plan.steps);
   if (manual.length > 0) {
     lines.push(`  ${CATEGORY_TITLES.manual} (apply cannot do these):`);
-    manual.forEach((m, i) => lines.push(`    ${i + 1}. ${m.summary}`, `       where: ${m.uiPath}`, `       url:   ${m.url}`));
+    manual.forEach((m, i) => lines.push(`    ${i + 1}. ${m.summary}`, `       where: ${m.uiPath}`, `       url:   ${m.url}`, `       id:    ${m.id} (once done, record it under manualSteps)`));
+  }
+  const done = [...(entry.doneByHand ?? []), ...(entry.observed.manualStepsDoneByHand ?? [])].filter((d, i, all) => all.findIndex((o) => o.step.id === d.step.id) === i);
+  if (done.length > 0) {
+    lines.push("  done by hand (recorded in manualSteps, not verifiable by API):");
+    for (const d of done) lines.push(`    - ${d.step.id}: done ${d.done} by ${d.by}`);
   }
   const kept = entry.plan.kept ?? [];
   if (kept.length > 0) {

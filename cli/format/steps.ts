@@ -56,7 +56,7 @@ export function describeStep(step: PlanStep): string {
     case "delete-deploy-key":
       return `delete deploy key ${step.keyId} "${step.title}" on ${step.repository}`;
     case "set-org-access":
-      return `set third-party access of org ${step.org} to ${step.access}`;
+      return `set third-party access of org ${step.org} to ${step.access}${step.throughLink ? ` (through link ${step.throughLink}, created first by this apply)` : ""}`;
     case "manual":
       return step.step.summary;
   }

@@ -11,6 +11,7 @@ import type { EtagCache } from "../etag-cache.js";
 import type { Pacer } from "../pacer.js";
 import { guardedFetch, UnusableResponseError, type GuardedAnswer } from "../guarded-fetch.js";
 import { HttpError, redactText } from "../http-error.js";
+import { unreachableCode, unreachableDetail } from "../unreachable.js";
 import { isIdempotentMethod } from "../idempotent.js";
 import { parseBody } from "../response-body.js";
 import { endpointKey, isListEndpoint } from "./endpoint-key.js";
@@ -132,6 +133,13 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
           const cause = (error as { cause?: unknown }).cause;
           if (cause instanceof UnusableResponseError && !cause.retryable) {
             throw new HttpError({ status: cause.status, service: "github", method, url: octokit.request.endpoint.parse(options).url, detail: cause.message, refused: true, secrets: setup.secrets() });
+          }
+          // @octokit/request reports a failed connection as HTTP 500, which plugin-retry would resend
+          // with growing waits; an HttpError is passed through unretried (clients/unreachable.ts).
+          const code = unreachableCode(error);
+          if (code !== undefined) {
+            const url = octokit.request.endpoint.parse(options).url;
+            throw new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() });
           }
           throw error;
         }

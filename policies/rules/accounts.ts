@@ -36,7 +36,11 @@ function teamThroughServiceAccount(link: LinkFacts): Finding[] {
     observed.team !== null &&
     observed.serviceAccount === false
   ) {
-    const fix = `${APPLY} to relink the team through service account "${desired.account}"`;
+    // When the live account is the declared one, relinking cannot help: the declared account is the person's.
+    const fix =
+      observed.account !== null && observed.account.toLowerCase() === desired.account.toLowerCase()
+        ? "set account to a service account's login (the build service records this one as a person's), then apply to relink the team"
+        : `${APPLY} to relink the team through service account "${desired.account}"`;
     return [
       {
         resource: name,

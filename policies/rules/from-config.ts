@@ -7,6 +7,8 @@ import type { StackFacts } from "./types.js";
 export interface ObservedWorld {
   links?: ReadonlyMap<string, ObservedLink>;
   orgs?: ReadonlyMap<string, ObservedOrgAccess>;
+  /** Orgs no `orgAccess` entry declares that live links build from, keyed by lower-case login. */
+  undeclaredOrgs?: ReadonlyMap<string, ObservedOrgAccess>;
 }
 
 /** Facts for every declared link and org entry, with JSON pointers into the merged config. */
@@ -27,5 +29,6 @@ export function factsFromConfig(config: SourcelinksConfig, observed: ObservedWor
     githubWebhooks: [],
     webhookUrlPatterns: [...config.buildService.webhookUrlPatterns],
     allowedRepositories: [],
+    ...(observed.undeclaredOrgs === undefined ? {} : { undeclaredOrgs: observed.undeclaredOrgs }),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { APPLY, RECHECK, orgAccessUi, pointerAt, repositoryPointer } from "./common.js";
 import { ownerOf, sameName } from "./names.js";
+import type { ObservedOrgAccess } from "../../reconcile/model.js";
 import type { Finding, OrgFacts, OrgRule, StackFacts, StackRule } from "./types.js";
 
 /** Declared versus observed access of one org. */
@@ -57,7 +58,10 @@ function linkedReposInDenyingOrgs(stack: StackFacts): Finding[] {
     for (const repository of link.desired.repositories) {
       const owner = ownerOf(repository);
       const org = stack.orgs.find((o) => sameName(o.desired.org, owner) && o.desired.app === link.desired.provider);
-      if (org === undefined) continue;
+      if (org === undefined) {
+        findings.push(...undeclaredDenial(link.name, repository, owner, stack.undeclaredOrgs?.get(owner.toLowerCase()), repositoryPointer(link, repository)));
+        continue;
+      }
       let how: string | undefined;
       if (org.desired.access === "denied") how = "declared access: denied";
       else if (org.observed !== undefined && org.observed !== "unknown" && org.observed.access === "denied") {
@@ -77,12 +81,27 @@ function linkedReposInDenyingOrgs(stack: StackFacts): Finding[] {
   return findings;
 }
 
+/** A live link's repository in an org no `orgAccess` entry declares, observed to deny the app. */
+function undeclaredDenial(link: string, repository: string, org: string, observed: ObservedOrgAccess | undefined, pointer: string | undefined): Finding[] {
+  if (observed === undefined || observed.access !== "denied") return [];
+  const fix = `remove ${repository} from the link, or have an org owner approve the app at ${orgAccessUi(org)} and declare it in orgAccess with access: granted`;
+  return [
+    {
+      resource: link,
+      subject: repository,
+      message: `link "${link}" builds from ${repository}, but org "${org}", which orgAccess does not declare, denies the build service's github app (observed via ${observed.observedVia}): ${fix}`,
+      fix,
+      ...(pointer === undefined ? {} : { pointer }),
+    },
+  ];
+}
+
 /** `linked-repos-have-org-access`: a repository in an org that denies the app cannot be built. */
 export const linkedReposHaveOrgAccess = {
   id: "linked-repos-have-org-access",
   scope: "stack",
   defaultEnforcement: "mandatory",
   description:
-    "A linked or disabled link's repository whose owner is a GitHub org that denies the build service's OAuth app (declared `access: denied`, or observed as denied) cannot be built: GitHub answers the app's token with 403 \"has enabled OAuth App access restrictions\". Either the repository does not belong in the link, or the org's access must be granted.",
+    "A linked or disabled link's repository whose owner is a GitHub org that denies the build service's OAuth app (declared `access: denied`, or observed as denied, whether or not `orgAccess` declares the org) cannot be built: GitHub answers the app's token with 403 \"has enabled OAuth App access restrictions\". Either the repository does not belong in the link, or the org's access must be granted.",
   evaluate: linkedReposInDenyingOrgs,
 } satisfies StackRule;

@@ -93,6 +93,8 @@ export interface StackFacts {
   webhookUrlPatterns: string[];
   /** Repositories (globs, e.g. `acme/*`) allowed to carry build-service webhooks without a declaring link. */
   allowedRepositories: string[];
+  /** Orgs no `orgAccess` entry declares but a live link builds from, as observed (keyed by lower-case login). */
+  undeclaredOrgs?: ReadonlyMap<string, ObservedOrgAccess>;
 }
 
 /** Settings every rule can read. */

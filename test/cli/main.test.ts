@@ -302,9 +302,13 @@ describe("export", () => {
     expect(run.code).toBe(0);
     const file = join(tmp, "exported.yaml");
     writeFileSync(file, run.stdout);
-    expect(run.stdout).toContain("account: jdoe");
+    expect(run.stdout).toMatch(/account: jdoe\n\s+serviceAccount: false\n/);
     expect(run.stdout).toMatch(/NOTE: link \d+ in acme \(github account legacy-builder\) is unlinked/);
     expect((await runCli(["validate", file], env)).code).toBe(0);
+    // The team linked through a person is a policy violation of the world, with the fix.
+    const check = await runCli(["check", file], env);
+    expect(check.code).toBe(3);
+    expect(check.stdout).toMatch(/exported\.yaml:\d+:\d+: error \[team-link-uses-service-account\] link "[^"]+" links team "ci" through account "jdoe", which is not declared a service account: link the team through a service account and set serviceAccount: true/);
     const plan = await runCli(["plan", file, "--detailed-exitcode"], env);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain("No changes: 4 resources match the configuration.");

@@ -21,7 +21,7 @@ describe("checkLinkInput", () => {
         { property: "account", reason: 'is missing required key "account": set the provider login the link authorizes' },
         {
           property: "extra",
-          reason: "has unknown key \"extra\": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases",
+          reason: "has unknown key \"extra\": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps",
         },
         { property: "state", reason: 'must be one of linked, disabled, revoked, not "enabled"' },
         { property: "repositories[1]", reason: 'must be a repository written owner/name (GitHub) or workspace/slug (Bitbucket), not "api"' },
@@ -29,16 +29,8 @@ describe("checkLinkInput", () => {
     });
   });
 
-  test("a team link without a service account fails on team", () => {
-    expect(checkLinkInput({ ...link, team: "ci", serviceAccount: false })).toEqual({
-      ok: false,
-      failures: [
-        {
-          property: "team",
-          reason: `sets team "ci" but serviceAccount is not true: a team link must use a service account (set serviceAccount: true and account to the service account's login)`,
-        },
-      ],
-    });
+  test("a team link through a person's account passes (team-link-uses-service-account is a policy)", () => {
+    expect(checkLinkInput({ ...link, team: "ci", serviceAccount: false })).toMatchObject({ ok: true, value: { team: "ci", serviceAccount: false } });
   });
 });
 

@@ -18,7 +18,7 @@ export function largeConfigText(count: number): string {
       `  - name: app-${id}`,
       "    namespace: acme",
       "    provider: github",
-      `    account: builder-${i % 20}`,
+      `    account: builder-${i}`,
       `    state: ${i % 10 === 0 ? "revoked" : "linked"}`,
       `    repositories: [acme/app-${id}, acme/app-${id}-web]`,
     );

@@ -91,6 +91,22 @@ describe("loadConfigTexts: the happy path", () => {
     expect(example.config.buildService.oauthApps).toEqual(fixture.config.buildService.oauthApps);
   });
 
+  test("a team link through a person's account loads: team-link-uses-service-account is a policy, not a validation error", () => {
+    const loaded = loadConfigTexts([{ file: "a.yaml", text: basicWith("    account: acme-builder\n    serviceAccount: true\n", "    account: jdoe\n") }]);
+    expect(loaded.config.links[0]).toMatchObject({ name: "acme-builds", team: "ci", account: "jdoe", serviceAccount: false });
+  });
+
+  test("manualSteps record steps done by hand (id, done, by) on a link and on org access", () => {
+    const text = basicWith("    state: revoked\n", "    state: revoked\n    manualSteps:\n      - { id: revoke-grant:github:legacy-builder, done: 2026-11-20, by: jdoe }\n").replace(
+      "    access: denied",
+      "    access: denied\n    manualSteps: [{ id: org-access:github:contractor-co, done: 2026-11-21, by: owner.one }]",
+    );
+    const loaded = loadConfigTexts([{ file: "a.yaml", text }]);
+    expect(loaded.config.links[1]?.manualSteps).toEqual([{ id: "revoke-grant:github:legacy-builder", done: "2026-11-20", by: "jdoe" }]);
+    expect(loaded.config.orgAccess[1]?.manualSteps).toEqual([{ id: "org-access:github:contractor-co", done: "2026-11-21", by: "owner.one" }]);
+    expect(() => loadConfigTexts([{ file: "a.yaml", text: text.replace("done: 2026-11-20", "done: yesterday") }])).toThrow(/a\.yaml:\d+:\d+: .*done/);
+  });
+
   test("locate maps pointers to 1-based positions, and defaulted values to their nearest written parent", () => {
     const { locate } = loadConfigTexts([{ file: "basic.yaml", text: basicYaml }]);
     expect(locate("/links/1/repositories/2")).toEqual({ file: "basic.yaml", line: 39, column: 9 });
@@ -186,7 +202,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
     name: "an unknown key, at the key, with a suggestion",
     text: basicWith("    state: revoked\n", "    stat: revoked\n"),
     expected: [
-      'a.yaml:35:5: links[1] (legacy-builds) has unknown key "stat": did you mean "state"? allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases',
+      'a.yaml:35:5: links[1] (legacy-builds) has unknown key "stat": did you mean "state"? allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps',
     ],
   },
   {
@@ -217,10 +233,10 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
     expected: ['a.yaml:30:5: links[1] (legacy-builds) is missing required key "account": set the provider login the link authorizes'],
   },
   {
-    name: "a team link without a service account",
-    text: basicWith("    account: acme-builder\n    serviceAccount: true\n", "    account: jdoe\n"),
+    name: "an org declared denied while a live link builds from its repositories",
+    text: basicWith("repositories: [acme/api, acme/web]", "repositories: [acme/api, contractor-co/web]"),
     expected: [
-      `a.yaml:24:11: links[0] (acme-builds) sets team "ci" but serviceAccount is not true: a team link must use a service account (set serviceAccount: true and account to the service account's login)`,
+      'a.yaml:56:13: orgAccess[1] (contractor-co) denies the app access to org "contractor-co", but links[0] (acme-builds) at a.yaml:29:30 builds from its repository "contractor-co/web" (state linked): grant the org access, or remove its repositories from the link (or revoke the link)',
     ],
   },
   {
@@ -291,7 +307,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: "the same org declared twice for one app (logins are case-insensitive)",
-    text: basicWith("  - org: contractor-co", "  - org: ACME"),
+    text: basicWith("  - org: contractor-co\n    provider: github\n    app: github\n    access: denied", "  - org: ACME\n    provider: github\n    app: github\n    access: granted"),
     expected: ['a.yaml:53:10: orgAccess[1] (ACME) declares org "ACME" for app github again (first at a.yaml:49:10): declare each org once per app'],
   },
   {
@@ -313,7 +329,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: "several problems at once: schema errors do not hide semantic ones elsewhere",
-    text: basicWith("    state: revoked", "    state: enabled").replace("  - org: contractor-co", "  - org: ACME").replace("account: acme-bb-builder", "account: -bad"),
+    text: basicWith("    state: revoked", "    state: enabled").replace("  - org: contractor-co", "  - org: ACME").replace("    access: denied", "    access: granted").replace("account: acme-bb-builder", "account: -bad"),
     expected: [
       'a.yaml:35:12: links[1] (legacy-builds): state must be one of linked, disabled, revoked, not "enabled"',
       'a.yaml:44:14: links[2] (mobile-builds): account must be made of letters, digits, ".", "-" and "_", starting with a letter or digit, not "-bad"',
@@ -370,7 +386,7 @@ describe("several files merge", () => {
     "apiVersion: sourcelinks/v1",
     "links:",
     "  - { name: a1, namespace: acme, provider: github, account: bot, repositories: [acme/one] }",
-    "  - { name: a2, namespace: acme, provider: github, account: bot, repositories: [acme/two] }",
+    "  - { name: a2, namespace: acme, provider: github, account: bob, repositories: [acme/two] }",
   ].join("\n");
   const teamB = [
     "apiVersion: sourcelinks/v1",
@@ -380,7 +396,7 @@ describe("several files merge", () => {
     "  - name: b1",
     "    namespace: acme",
     "    provider: github",
-    "    account: bot",
+    "    account: bot3",
     "    repositories:",
     "      - acme/three",
     "      - acme/four",
@@ -413,6 +429,26 @@ describe("several files merge", () => {
     ]);
     expect(error.message.split("\n")).toEqual([
       'again.yaml:3:13: links[0] uses the name "a2", already used by links[1] at team-a.yaml:4:13: link names must be unique across all files (each is a resource name); rename one',
+    ]);
+  });
+
+  test("two links with one identity, across files or in one file, are refused naming both places", () => {
+    const again = [
+      "apiVersion: sourcelinks/v1",
+      "links:",
+      "  - { name: c1, namespace: acme, provider: github, account: BOT, repositories: [acme/five] }",
+      "  - { name: t1, namespace: acme, team: ci, provider: github, account: svc1, serviceAccount: true }",
+      "  - { name: t2, namespace: acme, team: ci, provider: github, account: svc2, serviceAccount: true }",
+      "  - { name: t3, namespace: acme, team: ci, provider: bitbucket, account: svc1, serviceAccount: true }",
+    ].join("\n");
+    const error = configErrorOf([
+      { file: "service.yaml", text: service.replace("    github:", "    bitbucket: { key: K1, name: B }\n    github:") + "\n  bitbucket: {}" },
+      { file: "team-a.yaml", text: teamA },
+      { file: "again.yaml", text: again },
+    ]);
+    expect(error.message.split("\n")).toEqual([
+      'again.yaml:3:28: links[0] (c1) declares the same link as links[0] (a1) at team-a.yaml:3:28: both are account "BOT" in namespace "acme" on github (no team), so each apply would undo the other; keep one declaration (merge their repositories)',
+      'again.yaml:5:28: links[2] (t2) declares the same link as links[1] (t1) at again.yaml:4:28: both are team "ci" of namespace "acme" on github, so each apply would undo the other; keep one declaration (merge their repositories)',
     ]);
   });
 

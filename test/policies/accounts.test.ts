@@ -35,6 +35,17 @@ describe("team-link-uses-service-account", () => {
     ]);
   });
 
+  it("a declared service account the build service records as a person's: the fix is to change the account, not to relink it", () => {
+    const stack = happyStack();
+    Object.assign(observedOf(stack, "acme-builds"), { account: "acme-builder", serviceAccount: false });
+    expect(messagesOf(stack, "team-link-uses-service-account")).toEqual([
+      [
+        "mandatory",
+        'link "acme-builds" is live for team "ci" through "acme-builder", which the build service records as a person\'s account: set account to a service account\'s login (the build service records this one as a person\'s), then apply to relink the team',
+      ],
+    ]);
+  });
+
   it("does not apply to links without a team", () => {
     const stack = happyStack();
     link(stack, "mobile-builds").desired.serviceAccount = false;

@@ -86,14 +86,9 @@ describe("SourceProviderLink on GitHub: the team link acme-builds", () => {
     engine = new FakeEngine(host);
   });
 
-  it("check rejects a team link that does not use a service account, naming the property", async () => {
+  it("check accepts a team link through a person's account: team-link-uses-service-account is a policy", async () => {
     const checked = await host.check(urn, {}, inputs({ serviceAccount: false }));
-    expect(checked.failures).toEqual([
-      {
-        property: "team",
-        reason: `sets team "ci" but serviceAccount is not true: a team link must use a service account (set serviceAccount: true and account to the service account's login)`,
-      },
-    ]);
+    expect(checked.failures).toEqual([]);
   });
 
   it("check reports schema errors with Pulumi property paths", async () => {

@@ -146,15 +146,17 @@ describe("persistence", () => {
     expect(JSON.parse(readFileSync(stateFile, "utf8")).nextId).toBe(sandbox.world().nextId - 100);
   });
 
-  it("a seed replaces an existing state file", async () => {
+  it("a seed does not replace an existing state file: the saved world is resumed, and reset() goes back to the seed", async () => {
     const stateFile = join(tempDir(), "state.json");
     const first = await start({ stateFile, seed: tinySeed });
+    const before = first.world().nextId;
     await fetch(`${first.baseUrl}/github/_test/mutate`, { method: "POST" });
     await first.close();
     open.splice(open.indexOf(first), 1);
-    const reseeded = await start({ stateFile, seed: { github: { users: [{ login: "carol", pat: "sbx-carol" }] } } });
-    expect(reseeded.world().github.accounts.map((a) => a.login)).toEqual(["carol"]);
-    expect(JSON.parse(readFileSync(stateFile, "utf8")).github.accounts[0].login).toBe("carol");
+    const restarted = await start({ stateFile, seed: tinySeed });
+    expect(restarted.world().nextId).toBe(before + 1);
+    await restarted.reset();
+    expect(restarted.world().nextId).toBe(before);
   });
 
   it("refuses a state file that is not a world", async () => {
