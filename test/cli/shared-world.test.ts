@@ -238,7 +238,7 @@ describe("the mass-revocation guard counts every kind (item 9)", () => {
         "providers:",
         "  github: { apiUrl: https://api.github.com, tokenEnv: GITHUB_TOKEN }",
         "links:",
-        ...repos.map((r, i) => `  - { name: old-${i}, namespace: acme, provider: github, account: shared-bot, state: revoked, repositories: [${r}] }`),
+        ...repos.map((r, i) => `  - { name: old-${i}, namespace: acme, team: t${i}, provider: github, account: shared-bot, serviceAccount: true, state: revoked, repositories: [${r}] }`),
         "",
       ].join("\n"),
     );
