@@ -44,7 +44,7 @@ export function createClients(settings: ClientSettings): Clients {
   if (github) providers.github = github.provider;
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    providers.bitbucket = createBitbucketClient({ apiUrl, username, appPassword: token, ...tuning, ...transport });
+    providers.bitbucket = createBitbucketClient({ apiUrl, username, token, ...tuning, ...transport });
   }
 
   const { buildService } = settings;
