@@ -20,7 +20,7 @@ import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { formatLocation } from "../location.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
-import { buildPlanRun, errorText, type PlanRun, type PlannedEntry } from "../run.js";
+import { buildPlanRun, errorText, reportStep, type PlanRun, type PlannedEntry } from "../run.js";
 import { planToJson } from "../format/plan-json.js";
 import { configDigest, parseSavedPlan, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
@@ -134,11 +134,13 @@ interface Outcome {
 /** Links first (concurrently, bounded), then org access, which may act through a link. */
 async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<Outcome[]> {
   const withChanges = (entries: PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(isApiStep));
+  const total = summarize(run).apiSteps;
+  let finished = 0;
   const one = async (entry: PlannedEntry): Promise<Outcome> => {
     const result = await executePlan(ctx, entry.plan, {
       onStep: (step: PlanStep, outcome, error) => {
         if (outcome === "skipped") return;
-        io.progress(`${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`);
+        reportStep(io, "apply", ++finished, total, `${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`);
       },
     });
     return { entry, result };
@@ -204,9 +206,11 @@ already done meanwhile is simply not sent. The plan is printed first. Without --
 Safety: a run that would revoke more than 25% of the live links of the declared namespaces (unless
 --max-revoke-ratio allows it), or delete a webhook or deploy key this run did not discover, is
 refused with exit 2 and nothing is sent. Each resource stops at its first failed step; the others go
-on. Progress goes to stderr on a terminal only. A second apply finds nothing to do.
+on. Progress goes to stderr: every step on a terminal, a done/total line every few seconds on a pipe.
+A cancelled confirmation exits 1. A second apply finds nothing to do.
 
-Exit codes: 0 applied (or nothing to do), 1 a step or an API call failed, 2 invalid input or refused run.
+Exit codes: 0 applied (or nothing to do), 1 a step or an API call failed or the prompt was cancelled,
+2 invalid input or refused run (including a saved plan the world or the configuration outgrew).
 
 Examples:
   $ sourcelinks apply sourcelinks.yaml
