@@ -3,6 +3,7 @@
  * (policies/rules) over the config alone, or over the config plus the live world observed through the
  * same operations as `plan`. Exit 3 on a mandatory violation.
  */
+import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { ConfigError } from "../../config/index.js";
 import type { LoadedConfig } from "../../config/types.js";
@@ -11,6 +12,7 @@ import { evaluateAll, factsFromConfig, type ObservedWorld } from "../../policies
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { formatCheckGithub, formatDiagnosticsGithub } from "../format/check-github.js";
 import { pathFromRoot, repositoryRoot } from "../repository-root.js";
+import { parsePolicyConfig } from "../policy-config.js";
 import { countViolations, type CheckReport } from "../format/check-report.js";
 import { formatCheckJson } from "../format/check-json.js";
 import { formatCheckMarkdown } from "../format/check-markdown.js";
@@ -28,10 +30,13 @@ export type CheckFormat = "text" | "json" | "markdown" | "sarif" | "github";
 export interface CheckOptions {
   format: CheckFormat;
   live?: boolean;
+  /** The policy pack config (`pulumi preview --policy-pack-config`), for the same levels as the pack. */
+  policyConfig?: string;
 }
 
 /** Runs `check`: 0, or 3 when a mandatory rule is violated. */
 export async function runCheck(files: string[], options: CheckOptions, io: CliIo, cwd: string): Promise<ExitCodeValue> {
+  const evaluate = options.policyConfig === undefined ? {} : parsePolicyConfig(await readPolicyConfig(options.policyConfig), options.policyConfig);
   const root = options.format === "sarif" || options.format === "github" ? await repositoryRoot(cwd) : cwd;
   const loaded = await loadForFormat(files, options.format, io, { cwd, root });
   if (loaded === null) return ExitCode.invalidInput;
@@ -41,7 +46,7 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
   }
-  const violations = evaluateAll(factsFromConfig(loaded.config, world));
+  const violations = evaluateAll(factsFromConfig(loaded.config, world), evaluate);
   const report: CheckReport = {
     files: loaded.files,
     live: options.live === true,
@@ -59,6 +64,15 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
           : formatCheckText(report);
   io.out(formatted);
   return countViolations(report).mandatory > 0 ? ExitCode.policyViolation : ExitCode.ok;
+}
+
+/** The policy config's text; an unreadable file is invalid input. */
+async function readPolicyConfig(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError(ExitCode.invalidInput, `${file}: cannot read the policy config: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**
@@ -86,6 +100,7 @@ export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCo
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif", "github"]).default("text"))
     .option("--live", "observe the build service and providers (read-only) and check the live state too")
+    .option("--policy-config <file>", "policy levels from the JSON that pulumi preview --policy-pack-config takes")
     .addHelpText(
       "after",
       `
@@ -103,7 +118,8 @@ Examples:
   $ sourcelinks check sourcelinks.yaml
   $ sourcelinks check sourcelinks.yaml --live --format markdown
   $ sourcelinks check sourcelinks.yaml --format sarif > sourcelinks.sarif
-  $ sourcelinks check sourcelinks.yaml --live --format github`,
+  $ sourcelinks check sourcelinks.yaml --live --format github
+  $ sourcelinks check sourcelinks.yaml --live --policy-config policy-config.json`,
     )
     .action(async (files: string[], options: CheckOptions) => finish(await runCheck(files, options, io, cwd)));
 }
