@@ -9,7 +9,7 @@
  * ```yaml
  * operator:                        # whose credentials the sandbox prints in its env (all optional)
  *   github: jdoe                   #   GITHUB_TOKEN = this user's PAT (default: the first PAT)
- *   bitbucket: acme-bb-builder     #   BITBUCKET_USERNAME / BITBUCKET_APP_PASSWORD (default: first user)
+ *   bitbucket: acme-bb-builder     #   BITBUCKET_EMAIL / BITBUCKET_API_TOKEN (default: first user)
  *   namespace: acme                #   SOURCELINKS_BUILD_TOKEN (default: namespace acme, else the first token)
  * oauthApps:                       # the build service's OAuth apps (SOURCELINKS_GITHUB_CLIENT_SECRET = the GitHub one's)
  *   - { provider: github, clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }   # clientSecret: optional
