@@ -1,9 +1,10 @@
 /**
- * Where a command writes: results on stdout, errors on stderr, progress on stderr only when it is a
- * terminal (design.md §6: "nothing but results on a pipe"). Commands take this instead of `process`
+ * Where a command writes: results on stdout, errors on stderr, progress on stderr (every step on a
+ * terminal; on a pipe a `phase: done/total` line every few seconds, see cli/progress.ts). Commands take this instead of `process`
  * so the whole CLI can run in-process in a test as well as from `main`.
  */
 import { createInterface } from "node:readline";
+import { progressPrinter, type ProgressSink } from "./progress.js";
 
 /** The process surface a command may use. */
 export interface CliIo {
@@ -13,6 +14,8 @@ export interface CliIo {
   err(text: string): void;
   /** Progress lines; a no-op unless stderr is a TTY. */
   progress(text: string): void;
+  /** Counted progress of a phase (cli/progress.ts): every step on a TTY, a throttled line on a pipe. Falls back to `progress`. */
+  step?: ProgressSink;
   /** Whether a person can answer a prompt (stdin and stderr are terminals). */
   readonly interactive: boolean;
   /** Asks on stderr and reads one line from stdin. */
@@ -29,6 +32,7 @@ export function processIo(): CliIo {
     progress: (text) => {
       if (stderrTty) process.stderr.write(`${text}\n`);
     },
+    step: progressPrinter((line) => void process.stderr.write(`${line}\n`), stderrTty),
     interactive: process.stdin.isTTY === true && stderrTty,
     ask: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -45,7 +45,7 @@ Examples:
   $ sourcelinks apply sourcelinks.yaml --yes
   $ sourcelinks check sourcelinks.yaml --live --format sarif > sourcelinks.sarif`,
     );
-  registerValidate(program, io, finish);
+  registerValidate(program, io, finish, cwd);
   registerPlan(program, io, finish);
   registerApply(program, io, finish);
   registerCheck(program, io, finish, cwd);

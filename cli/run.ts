@@ -75,7 +75,7 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   const { links, orgAccess } = loaded.config;
   const total = links.length + orgAccess.length;
   let finished = 0;
-  const tick = (what: string): void => io.progress(`observed ${++finished}/${total}: ${what}`);
+  const tick = (what: string): void => reportStep(io, "observe", ++finished, total, what);
 
   // One observer for the run: each namespace's build-service links are listed once, not once per link,
   // and every declared link (of every file) counts as another live link when judging what to keep.
@@ -170,6 +170,12 @@ function recordedOut(plan: ResourcePlan, recorded: readonly RecordedManualStep[]
 /** Observes and plans a whole config. */
 export async function buildPlanRun(loaded: LoadedConfig, ctx: OperationContext, io: CliIo): Promise<PlanRun> {
   return planAll(loaded, ctx, await observeAll(loaded, ctx, io));
+}
+
+/** Reports one finished item of a phase through `io.step`, or as a progress line where there is none. */
+export function reportStep(io: CliIo, phase: string, done: number, total: number, detail: string): void {
+  if (io.step) io.step(phase, done, total, detail);
+  else io.progress(`${phase} ${done}/${total}: ${detail}`);
 }
 
 /** An error's message, never its stack (messages of HttpError are already redacted). */

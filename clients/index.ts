@@ -55,7 +55,7 @@ export function createClients(settings: ClientSettings): Clients {
   if (github) providers.github = github.provider;
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    providers.bitbucket = createBitbucketClient({ apiUrl, username, appPassword: token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
+    providers.bitbucket = createBitbucketClient({ apiUrl, username, token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
   }
 
   const { buildService } = settings;

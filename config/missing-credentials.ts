@@ -17,8 +17,9 @@ const NAMES_SHOWN = 3;
 /**
  * The credentials a live run of `config` needs and `env` lacks: the build service's token always
  * (every live command lists its links), GitHub's token when a link or org access entry is on GitHub,
- * Bitbucket's username and token when a link is on Bitbucket. The GitHub client secret is optional
- * (without it, grant revocation is a manual step), so it is never reported.
+ * Bitbucket's token when a link is on Bitbucket. Optional variables are never reported: the GitHub
+ * client secret (without it, grant revocation is a manual step) and Bitbucket's email (without it,
+ * the token is sent as a Bearer access token).
  */
 export function missingCredentials(config: SourcelinksConfig, env: NodeJS.ProcessEnv): MissingCredential[] {
   const github = [
@@ -33,9 +34,8 @@ export function missingCredentials(config: SourcelinksConfig, env: NodeJS.Proces
     needed.push({ variable: config.providers.github.tokenEnv, holds: "the GitHub token", key: "providers.github.tokenEnv", users: github });
   }
   if (bitbucket.length > 0 && config.providers.bitbucket !== undefined) {
-    const { usernameEnv, tokenEnv } = config.providers.bitbucket;
-    needed.push({ variable: usernameEnv, holds: "the Bitbucket account's email or username", key: "providers.bitbucket.usernameEnv", users: bitbucket });
-    needed.push({ variable: tokenEnv, holds: "the Bitbucket API token", key: "providers.bitbucket.tokenEnv", users: bitbucket });
+    const { tokenEnv } = config.providers.bitbucket;
+    needed.push({ variable: tokenEnv, holds: "the Bitbucket API token or access token", key: "providers.bitbucket.tokenEnv", users: bitbucket });
   }
   const seen = new Set<string>();
   const out: MissingCredential[] = [];

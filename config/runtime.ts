@@ -50,7 +50,7 @@ export function resolveClientSettings(
         ? null
         : {
             apiUrl: apiUrl(env, API_URL_OVERRIDES.bitbucket, bitbucket.apiUrl),
-            // A username is not a secret; empty when unset, like a missing token it fails at the API.
+            // An email is not a secret; empty when unset, which sends the token as a Bearer access token.
             username: nonEmpty(env[bitbucket.usernameEnv]) ?? "",
             token: secretFrom(env, bitbucket.tokenEnv),
           },

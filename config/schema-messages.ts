@@ -40,8 +40,8 @@ const REQUIRED_HINTS: Record<string, string> = {
 const ENV_EXAMPLES: Record<string, string> = {
   "buildService.tokenEnv": "SOURCELINKS_BUILD_TOKEN",
   "providers.github.tokenEnv": "GITHUB_TOKEN",
-  "providers.bitbucket.tokenEnv": "BITBUCKET_APP_PASSWORD",
-  "providers.bitbucket.usernameEnv": "BITBUCKET_USERNAME",
+  "providers.bitbucket.tokenEnv": "BITBUCKET_API_TOKEN",
+  "providers.bitbucket.usernameEnv": "BITBUCKET_EMAIL",
   "buildService.oauthApps.github.clientSecretEnv": "SOURCELINKS_GITHUB_CLIENT_SECRET",
 };
 

@@ -17,7 +17,7 @@ import { looksLikeSecretEnvName } from "./secret-like.js";
 const PROVIDER_HINTS: Record<ProviderKind, string> = {
   github: "add providers: { github: {} } to one file (defaults: apiUrl https://api.github.com, tokenEnv GITHUB_TOKEN)",
   bitbucket:
-    "add providers: { bitbucket: {} } to one file (defaults: apiUrl https://api.bitbucket.org/2.0, usernameEnv BITBUCKET_USERNAME, tokenEnv BITBUCKET_APP_PASSWORD)",
+    "add providers: { bitbucket: {} } to one file (defaults: apiUrl https://api.bitbucket.org/2.0, usernameEnv BITBUCKET_EMAIL, tokenEnv BITBUCKET_API_TOKEN)",
 };
 
 /** How to declare each provider's OAuth app. */

@@ -19,8 +19,8 @@ export const SANDBOX_ENV_KEYS = [
   "SOURCELINKS_GITHUB_API_URL",
   "GITHUB_TOKEN",
   "SOURCELINKS_BITBUCKET_API_URL",
-  "BITBUCKET_USERNAME",
-  "BITBUCKET_APP_PASSWORD",
+  "BITBUCKET_EMAIL",
+  "BITBUCKET_API_TOKEN",
   "SOURCELINKS_GITHUB_CLIENT_SECRET",
 ] as const;
 
@@ -33,7 +33,7 @@ export type SandboxEnv = Record<SandboxEnvKey, string>;
 /**
  * Builds the environment for a world served at `baseUrl`. Credentials: the build token of the
  * operator's namespace (else `acme`, else the first token), the operator's GitHub PAT (else the
- * first live PAT), the operator's Bitbucket user (else the first), the first GitHub OAuth app's secret.
+ * first live PAT), the operator's Bitbucket user's email and API token (else the first user's), the first GitHub OAuth app's secret.
  */
 export function sandboxEnv(baseUrl: string, world: World): SandboxEnv {
   const op = world.operator;
@@ -49,8 +49,8 @@ export function sandboxEnv(baseUrl: string, world: World): SandboxEnv {
     SOURCELINKS_GITHUB_API_URL: `${baseUrl}${MOUNTS.github}`,
     GITHUB_TOKEN: pat?.token ?? "",
     SOURCELINKS_BITBUCKET_API_URL: `${baseUrl}${MOUNTS.bitbucket}`,
-    BITBUCKET_USERNAME: bbUser?.username ?? "",
-    BITBUCKET_APP_PASSWORD: bbUser?.appPassword ?? "",
+    BITBUCKET_EMAIL: bbUser?.email ?? "",
+    BITBUCKET_API_TOKEN: bbUser?.apiToken ?? "",
     SOURCELINKS_GITHUB_CLIENT_SECRET: app?.clientSecret ?? "",
   };
 }

@@ -9,7 +9,7 @@
  * ```yaml
  * operator:                        # whose credentials the sandbox prints in its env (all optional)
  *   github: jdoe                   #   GITHUB_TOKEN = this user's PAT (default: the first PAT)
- *   bitbucket: acme-bb-builder     #   BITBUCKET_USERNAME / BITBUCKET_APP_PASSWORD (default: first user)
+ *   bitbucket: acme-bb-builder     #   BITBUCKET_EMAIL / BITBUCKET_API_TOKEN (default: first user)
  *   namespace: acme                #   SOURCELINKS_BUILD_TOKEN (default: namespace acme, else the first token)
  * oauthApps:                       # the build service's OAuth apps (SOURCELINKS_GITHUB_CLIENT_SECRET = the GitHub one's)
  *   - { provider: github, clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }   # clientSecret: optional
@@ -46,7 +46,9 @@
  * bitbucket:
  *   users:
  *     - username: acme-bb-builder
- *       appPassword: optional      # generated when absent
+ *       email: optional            # the Atlassian account's email (default USERNAME@bitbucket.sandbox.test)
+ *       apiToken: optional         # API token, sent as Basic email:token (generated when absent)
+ *       appPassword: optional      # a legacy app password: refused with 401, as Bitbucket does since 2026-07-28
  *       workspaces: [acme-team]
  *       grants: [{ app: SbxKey7Q2w, revoked: false }]   # extra OAuth consumer grants (accessToken optional)
  *   repos:
@@ -54,6 +56,8 @@
  *       hooks: [{ url: https://registry.hub.docker.com/hooks/bitbucket, description: Docker Hub, active: true,
  *                 events: [repo:push], secret: false, skipCertVerification: false }]
  *       deployKeys: [{ label: Docker Hub Builder }]
+ *   accessTokens:                  # workspace or repository access tokens, sent as Bearer
+ *     - { workspace: acme-team, repository: optional slug, value: optional }
  * buildService:
  *   webhookUrlBase: https://cloud.docker.com/api/build/v1/vcs/   # default
  *   namespaces:
@@ -106,6 +110,8 @@ export interface SeedDocument {
   bitbucket?: {
     users?: {
       username: string;
+      email?: string;
+      apiToken?: string;
       appPassword?: string;
       workspaces?: string[];
       grants?: { app: string; revoked?: boolean; accessToken?: string }[];
@@ -115,6 +121,7 @@ export interface SeedDocument {
       hooks?: { url: string; description?: string; active?: boolean; events?: string[]; secret?: boolean; skipCertVerification?: boolean }[];
       deployKeys?: { label: string; key?: string }[];
     }[];
+    accessTokens?: { workspace: string; repository?: string; value?: string }[];
   };
   buildService?: {
     webhookUrlBase?: string;
@@ -345,7 +352,9 @@ function buildWorld(seed: SeedDocument, locate: Locate): World {
     }
     world.bitbucket.users.push({
       username: user.username,
-      appPassword: user.appPassword ?? fakeSecret("sbx-bb"),
+      email: user.email ?? `${user.username}@bitbucket.sandbox.test`,
+      apiToken: user.apiToken ?? fakeSecret("sbx-bb-api"),
+      appPassword: user.appPassword ?? fakeSecret("sbx-bb-app"),
       workspaces: [...(user.workspaces ?? [])],
       grants: (user.grants ?? []).map((g) => ({ consumerKey: g.app, revoked: g.revoked ?? false, accessToken: g.accessToken ?? fakeSecret("sbx-bb-oauth") })),
     });
@@ -372,6 +381,7 @@ function buildWorld(seed: SeedDocument, locate: Locate): World {
       keys: (repo.deployKeys ?? []).map((k) => ({ id: nextId(), key: k.key ?? fakePublicKey(), label: k.label, created_on: now })),
     });
   }
+  world.bitbucket.accessTokens = (bb.accessTokens ?? []).map((t) => ({ token: t.value ?? fakeSecret("sbx-bb-access"), workspace: t.workspace, repository: t.repository ?? null }));
 
   // Build service.
   const bs = seed.buildService ?? {};

@@ -112,12 +112,25 @@ export interface BitbucketRepoState {
   keys: BitbucketDeployKeyState[];
 }
 
-/** Bitbucket: a user with an app password; `grants` lists OAuth consumers the user authorized. */
+/**
+ * Bitbucket: a user (an Atlassian account) with an API token, used with the account's email; `grants`
+ * lists OAuth consumers the user authorized. `appPassword` is a legacy credential Bitbucket no longer
+ * accepts (removed 2026-07-28): a request made with it is answered the way Bitbucket answers it now.
+ */
 export interface BitbucketUserState {
   username: string;
+  email: string;
+  apiToken: string;
   appPassword: string;
   workspaces: string[];
   grants: { consumerKey: string; revoked: boolean; accessToken: string }[];
+}
+
+/** Bitbucket: a workspace access token, or a repository access token when `repository` (a slug) is set; sent as Bearer. */
+export interface BitbucketAccessTokenState {
+  token: string;
+  workspace: string;
+  repository: string | null;
 }
 
 /** Build service: a link record, as served on the wire plus the grant it holds. */
@@ -154,6 +167,8 @@ export interface World {
   bitbucket: {
     users: BitbucketUserState[];
     repos: BitbucketRepoState[];
+    /** Absent in state files written before access tokens existed. */
+    accessTokens?: BitbucketAccessTokenState[];
   };
   oauthApps: OAuthAppState[];
   buildService: {
@@ -175,7 +190,7 @@ export interface World {
 export function emptyWorld(): World {
   return {
     github: { accounts: [], orgs: [], repos: [], tokens: [] },
-    bitbucket: { users: [], repos: [] },
+    bitbucket: { users: [], repos: [], accessTokens: [] },
     oauthApps: [],
     buildService: { webhookUrlBase: "https://cloud.docker.com/api/build/v1/vcs/", tokens: [], links: [] },
     nextId: 1000,

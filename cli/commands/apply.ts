@@ -1,9 +1,10 @@
 /**
- * `sourcelinks apply FILE... [--yes] [--max-revoke-ratio R]`: observes, plans, guards, then executes
+ * `sourcelinks apply FILE... | --plan PLAN [--yes] [--max-revoke-ratio R]`: observes, plans, guards, then executes
  * each resource's plan through `executePlan` (the operations the Pulumi provider uses). A failed step
  * stops its own resource; the others finish. Terraform-like confirmation: `--yes`, or a "yes" typed on
  * a terminal; without either on a pipe the run is refused.
  */
+import { readFile } from "node:fs/promises";
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../config/types.js";
@@ -22,12 +23,16 @@ import { loadConfig, locateNearest } from "../load-config.js";
 import { missingNames } from "../missing-names.js";
 import { formatLocation } from "../location.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
-import { buildPlanRun, errorText, type PlanRun, type PlannedEntry } from "../run.js";
+import { buildPlanRun, errorText, reportStep, type PlanRun, type PlannedEntry } from "../run.js";
+import { planToJson } from "../format/plan-json.js";
+import { configDigest, parseSavedPlan, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
 /** Options of `apply`. */
 export interface ApplyOptions {
   yes?: boolean;
   maxRevokeRatio: number;
+  /** A plan saved by `plan --out`: apply only what it shows. */
+  plan?: string;
 }
 
 /** A ratio from 0 to 1 (`--max-revoke-ratio`). */
@@ -39,11 +44,15 @@ export function parseRatio(value: string): number {
 
 /** Runs `apply`: 0 when everything was applied (or nothing to do), 1 when a step failed, 2 when refused. */
 export async function runApply(files: string[], options: ApplyOptions, io: CliIo): Promise<ExitCodeValue> {
-  const loaded = await loadConfig(files);
+  const saved = options.plan === undefined ? null : await readSavedPlan(options.plan);
+  if (saved === null && files.length === 0) throw new CliError(ExitCode.invalidInput, "sourcelinks apply: give configuration files, or --plan PLAN (from sourcelinks plan --out)");
+  const loaded = await loadConfig(files.length > 0 ? files : (saved?.plan.files ?? []));
+  if (saved !== null) refuseChangedConfig(saved, configDigest(loaded.config), options.plan as string);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = missingNames(loaded, run);
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
+  if (saved !== null) refuseUnreviewed(saved, run, options.plan as string);
   const summary = summarize(run);
   if (!summary.hasChanges) {
     io.out(formatPlanText(run));
@@ -68,13 +77,45 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
     const answer = await io.ask(`Send these ${plural(summary.apiSteps, "request")}? Only 'yes' will be accepted: `);
     if (answer.trim() !== "yes") {
       io.err("Apply cancelled; nothing was changed.");
-      return ExitCode.ok;
+      // Cancelled is not applied: a script waiting on apply must not read it as success.
+      return ExitCode.operational;
     }
   }
 
   const outcomes = await execute(ctx, run, io);
   io.out(formatOutcomes(outcomes));
   return outcomes.some((o) => o.result.failed !== null) ? ExitCode.operational : ExitCode.ok;
+}
+
+/** Reads a saved plan; an unreadable file is invalid input. */
+async function readSavedPlan(file: string): Promise<SavedPlan> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError(ExitCode.invalidInput, `${file}: cannot read the saved plan: ${errorText(error)}`);
+  }
+  return parseSavedPlan(text, file);
+}
+
+/** A plan reviewed for another configuration says nothing about this one. */
+function refuseChangedConfig(saved: SavedPlan, digest: string, file: string): void {
+  if (saved.configDigest === digest) return;
+  throw new CliError(ExitCode.invalidInput, [
+    `sourcelinks apply: ${file} was planned from another configuration (${saved.configDigest}; now ${digest}); nothing was sent.`,
+    "Run sourcelinks plan --out again on this configuration and review it.",
+  ]);
+}
+
+/** Refuses when the world grew steps the review did not show; fewer steps (some already done) may run. */
+function refuseUnreviewed(saved: SavedPlan, run: PlanRun, file: string): void {
+  const extra = stepsNotReviewed(saved.plan, planToJson(run));
+  if (extra.length === 0) return;
+  throw new CliError(ExitCode.invalidInput, [
+    `sourcelinks apply: the live world changed since ${file} was reviewed; nothing was sent. Steps apply would now send that the review did not show:`,
+    ...extra.map((line) => `  ${line}`),
+    "Run sourcelinks plan --out again and review the new plan.",
+  ]);
 }
 
 /** The build service's live (`enabled`/`disabled`) link ids in every namespace the config declares. */
@@ -97,11 +138,13 @@ interface Outcome {
 /** Links first (concurrently, bounded), then org access, which may act through a link. */
 async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<Outcome[]> {
   const withChanges = (entries: PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(isApiStep));
+  const total = summarize(run).apiSteps;
+  let finished = 0;
   const one = async (entry: PlannedEntry): Promise<Outcome> => {
     const result = await executePlan(ctx, entry.plan, {
       onStep: (step: PlanStep, outcome, error) => {
         if (outcome === "skipped") return;
-        io.progress(terminalText(`${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`));
+        reportStep(io, "apply", ++finished, total, terminalText(`${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`));
       },
     });
     return { entry, result };
@@ -183,23 +226,29 @@ export function registerApply(program: Command, io: CliIo, finish: (code: ExitCo
   program
     .command("apply")
     .description("converge the live world to the configuration, through the same operations as the Pulumi provider")
-    .argument("<file...>", "sourcelinks/v1 YAML files")
+    .argument("[file...]", "sourcelinks/v1 YAML files (default with --plan: the files the plan was made from)")
+    .option("--plan <plan>", "apply only what this saved plan (sourcelinks plan --out) shows; refuse if the world or the configuration changed")
     .option("--yes", "apply without asking (required when stdin is not a terminal)")
     .option("--max-revoke-ratio <ratio>", "largest share of live links one run may revoke (0 to 1)", parseRatio, DEFAULT_MAX_REVOKE_RATIO)
     .addHelpText(
       "after",
       `
-The plan is printed first. Without --yes, apply asks for "yes" on a terminal and refuses on a pipe.
+With --plan, apply re-observes and re-plans, and refuses (exit 2, nothing sent, each difference
+named) when the configuration changed or the fresh plan has a step the saved plan does not; a step
+already done meanwhile is simply not sent. The plan is printed first. Without --yes, apply asks for "yes" on a terminal and refuses on a pipe.
 Safety: a run that would revoke more than 25% of the live links of the declared namespaces (unless
 --max-revoke-ratio allows it), or delete a webhook or deploy key this run did not discover, is
 refused with exit 2 and nothing is sent. Each resource stops at its first failed step; the others go
-on. Progress goes to stderr on a terminal only. A second apply finds nothing to do.
+on. Progress goes to stderr: every step on a terminal, a done/total line every few seconds on a pipe.
+A cancelled confirmation exits 1. A second apply finds nothing to do.
 
-Exit codes: 0 applied (or nothing to do), 1 a step or an API call failed, 2 invalid input or refused run.
+Exit codes: 0 applied (or nothing to do), 1 a step or an API call failed or the prompt was cancelled,
+2 invalid input or refused run (including a saved plan the world or the configuration outgrew).
 
 Examples:
   $ sourcelinks apply sourcelinks.yaml
   $ sourcelinks apply sourcelinks.yaml --yes
+  $ sourcelinks apply --plan sourcelinks.plan.json --yes
   $ sourcelinks apply retire-all.yaml --yes --max-revoke-ratio 1`,
     )
     .action(async (files: string[], options: ApplyOptions) => finish(await runApply(files, options, io)));

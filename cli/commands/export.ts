@@ -44,7 +44,7 @@ async function baseConfig(options: ExportOptions, env: NodeJS.ProcessEnv): Promi
   if (options.bitbucketKey) oauthApps.bitbucket = { clientId: options.bitbucketKey, name: options.appName };
   const providers: ProvidersSpec = {
     github: { apiUrl: env[API_URL_OVERRIDES.github] || "https://api.github.com", tokenEnv: "GITHUB_TOKEN" },
-    bitbucket: { apiUrl: env[API_URL_OVERRIDES.bitbucket] || "https://api.bitbucket.org/2.0", usernameEnv: "BITBUCKET_USERNAME", tokenEnv: "BITBUCKET_APP_PASSWORD" },
+    bitbucket: { apiUrl: env[API_URL_OVERRIDES.bitbucket] || "https://api.bitbucket.org/2.0", usernameEnv: "BITBUCKET_EMAIL", tokenEnv: "BITBUCKET_API_TOKEN" },
   };
   return {
     apiVersion: "sourcelinks/v1",

@@ -1,11 +1,13 @@
 /**
- * `sourcelinks plan FILE... [--format text|json|markdown] [--detailed-exitcode]`: observes the live
- * world through the operations and prints what `apply` would send, without sending anything.
+ * `sourcelinks plan FILE... [--format text|json|markdown] [--detailed-exitcode] [--out PLAN]`: observes
+ * the live world through the operations and prints what `apply` would send, without sending anything;
+ * `--out` saves it for `apply --plan` (cli/saved-plan.ts).
  */
+import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { missingNames } from "../missing-names.js";
-import { formatPlanJson } from "../format/plan-json.js";
+import { formatPlanJson, planToJson } from "../format/plan-json.js";
 import { formatPlanMarkdown } from "../format/plan-markdown.js";
 import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
@@ -13,6 +15,7 @@ import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
 import { buildPlanRun, type PlanRun } from "../run.js";
+import { toSavedPlan } from "../saved-plan.js";
 
 /** Output formats of `plan`. */
 export type PlanFormat = "text" | "json" | "markdown";
@@ -27,6 +30,8 @@ const FORMATTERS = {
 export interface PlanOptions {
   format: PlanFormat;
   detailedExitcode?: boolean;
+  /** Where to save the reviewed plan for `apply --plan`. */
+  out?: string;
 }
 
 /** Runs `plan`: 0, or 4 with `--detailed-exitcode` when apply would send a request. */
@@ -36,6 +41,7 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = missingNames(loaded, run);
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
+  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(toSavedPlan(planToJson(run), loaded.config), null, 2)}\n`);
   io.out(FORMATTERS[options.format](run));
   return options.detailedExitcode && summarize(run).hasChanges ? ExitCode.changesPending : ExitCode.ok;
 }
@@ -48,6 +54,7 @@ export function registerPlan(program: Command, io: CliIo, finish: (code: ExitCod
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--detailed-exitcode", "exit 4 when apply would change something (0 when nothing to do)")
+    .option("--out <plan>", "also save the plan for `sourcelinks apply --plan` (JSON; holds no credential)")
     .addHelpText(
       "after",
       `
@@ -61,6 +68,7 @@ Examples:
   $ sourcelinks plan sourcelinks.yaml
   $ sourcelinks plan sourcelinks.yaml --format json > plan.json
   $ sourcelinks plan sourcelinks.yaml --format markdown > plan.md
+  $ sourcelinks plan sourcelinks.yaml --out sourcelinks.plan.json && sourcelinks apply --plan sourcelinks.plan.json
   $ sourcelinks plan sourcelinks.yaml --detailed-exitcode || [ $? -eq 4 ] && echo "drift"`,
     )
     .action(async (files: string[], options: PlanOptions) => finish(await runPlan(files, options, io)));

@@ -1,71 +1,148 @@
 /**
- * `plan --format markdown`: a pull-request comment. A summary table first (one row per resource),
- * then each resource's requests and manual steps inside a `<details>` block, so a long plan stays
- * readable in a review.
+ * `plan --format markdown`: a pull-request comment that fits GitHub's 65,536-character cap at any
+ * size. Counts first; then the resources with something to do, largest first, as table rows and
+ * then as folded `<details>` with every request; unchanged resources are only counted. What does not
+ * fit is counted in an "N more" note that points at the full JSON plan.
  */
 import { formatLocation } from "../location.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
 import { markdownText } from "./escape.js";
-import { countSteps, entriesOf, summarize } from "./plan-summary.js";
+import { MarkdownBudget, sizeOf } from "./markdown-budget.js";
+import { countSteps, entriesOf, summarize, type PlanCounts } from "./plan-summary.js";
 import { CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
 
 const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = ["build-service", "provider-revocation", "webhook-deletion", "deploy-key-deletion"];
 
+/** Room kept for the closing note and the file list, whatever the lists above take. */
+const CLOSING_RESERVE = 2_000;
+
+/** Options of the markdown plan. */
+export interface PlanMarkdownOptions {
+  /** The most characters the comment may have (default: under GitHub's cap, see markdown-budget.ts). */
+  maxChars?: number;
+}
+
 /** The markdown plan. */
-export function formatPlanMarkdown(run: PlanRun): string {
+export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = {}): string {
   const s = summarize(run);
-  const lines: string[] = ["## sourcelinks plan", ""];
-  lines.push(
+  const out = new MarkdownBudget(options.maxChars);
+  const withWork = entriesOf(run)
+    .map((entry) => ({ entry, counts: countSteps(entry) }))
+    // Artifacts kept for another live link are shown too: a reviewer must see why they stay.
+    .filter(({ entry, counts }) => counts.apiSteps > 0 || counts.manualSteps > 0 || (entry.plan.kept ?? []).length > 0)
+    // Largest first, config order among equals (sort is stable).
+    .sort((a, b) => b.counts.apiSteps + b.counts.manualSteps - (a.counts.apiSteps + a.counts.manualSteps));
+  const unchanged = s.resources - withWork.length;
+
+  out.add([
+    "## sourcelinks plan",
+    "",
     s.hasChanges
       ? `**${plural(s.apiSteps, "request")}** on ${s.resourcesWithChanges} of ${plural(s.resources, "resource")}` +
           (s.manualSteps > 0 ? `, plus ${plural(s.manualSteps, "manual step")}.` : ".")
       : `**No changes.** ${plural(s.resources, "resource")} match the configuration` + (s.manualSteps > 0 ? `; ${plural(s.manualSteps, "manual step")} pending.` : "."),
     "",
-    "| Resource | Desired | Observed | Build service | Revocations | Webhooks | Deploy keys | Manual |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
-  );
-  for (const entry of entriesOf(run)) {
-    const c = countSteps(entry);
-    const desired = entry.resource === "link" ? entry.spec.state : entry.spec.access;
-    lines.push(
-      `| ${cell(`${entry.resource === "link" ? "link" : "org"} ${code(entry.plan.name)}`)} | ${desired} | ${cell(markdownText(observedSummary(entry)))} | ` +
-        `${c.buildServiceCalls} | ${c.providerRevocations} | ${c.webhookDeletions} | ${c.deployKeyDeletions} | ${c.manualSteps} |`,
+    "| Build service | Revocations | Webhooks | Deploy keys | Manual | Unchanged resources |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${s.buildServiceCalls} | ${s.providerRevocations} | ${s.webhookDeletions} | ${s.deployKeyDeletions} | ${s.manualSteps} | ${unchanged} |`,
+    "",
+  ]);
+
+  let rowsShown = 0;
+  if (withWork.length > 0) {
+    out.tryAdd(["| Resource | Desired | Observed | Build service | Revocations | Webhooks | Deploy keys | Manual |", "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"], CLOSING_RESERVE);
+    for (const { entry, counts } of withWork) {
+      if (!out.tryAdd([row(entry, counts)], CLOSING_RESERVE)) break;
+      rowsShown++;
+    }
+    out.add([""]);
+  }
+
+  let detailsShown = 0;
+  let stepsNotShown = 0;
+  for (const { entry, counts } of withWork.slice(0, rowsShown)) {
+    const block = details(entry, counts, out.room(CLOSING_RESERVE));
+    if (block === null || !out.tryAdd(block.lines, CLOSING_RESERVE)) break;
+    detailsShown++;
+    stepsNotShown += block.omitted;
+  }
+
+  const closing: string[] = [];
+  const rowsLeft = withWork.length - rowsShown;
+  const detailsLeft = rowsShown - detailsShown;
+  if (rowsLeft > 0 || detailsLeft > 0 || stepsNotShown > 0) {
+    const hidden = withWork.slice(rowsShown).reduce((n, w) => n + w.counts.apiSteps, 0);
+    const parts = [
+      rowsLeft > 0 ? `**${rowsLeft} more ${rowsLeft === 1 ? "resource" : "resources"}** with ${plural(hidden, "request")}` : null,
+      detailsLeft > 0 ? `the details of ${plural(detailsLeft, "resource")} listed above` : null,
+      stepsNotShown > 0 ? plural(stepsNotShown, "step") + " inside the details shown" : null,
+    ].filter((p) => p !== null);
+    closing.push(
+      `${parts.join(", ")}: not shown, to keep this comment under GitHub's 65,536-character limit. ` +
+        "The full plan is the JSON artifact (`sourcelinks plan --format json`, or the file `sourcelinks plan --out` saved).",
+      "",
     );
   }
-  lines.push("");
-  for (const entry of entriesOf(run)) lines.push(...details(entry));
-  if (run.files.length > 0) lines.push(`<sub>From ${run.files.map(code).join(", ")}.</sub>`, "");
-  return `${lines.join("\n")}\n`;
+  if (unchanged > 0) closing.push(`${plural(unchanged, "resource")} unchanged (counted, not listed).`, "");
+  if (run.files.length > 0) {
+    const files = `<sub>From ${run.files.map(code).join(", ")}.</sub>`;
+    closing.push(files.length <= CLOSING_RESERVE / 2 ? files : `<sub>From ${plural(run.files.length, "file")}.</sub>`, "");
+  }
+  out.add(closing);
+  return out.text();
 }
 
-function details(entry: PlannedEntry): string[] {
-  const c = countSteps(entry);
-  const kept = entry.plan.kept ?? [];
-  if (c.apiSteps === 0 && c.manualSteps === 0 && kept.length === 0) return [];
+function row(entry: PlannedEntry, c: PlanCounts): string {
+  const desired = entry.resource === "link" ? entry.spec.state : entry.spec.access;
+  return (
+    `| ${cell(`${entry.resource === "link" ? "link" : "org"} ${code(entry.plan.name)}`)} | ${desired} | ${cell(markdownText(observedSummary(entry)))} | ` +
+    `${c.buildServiceCalls} | ${c.providerRevocations} | ${c.webhookDeletions} | ${c.deployKeyDeletions} | ${c.manualSteps} |`
+  );
+}
+
+/**
+ * One resource's folded details within `room` characters: every request while they fit, then a
+ * count of the rest. Null when not even its heading fits.
+ */
+function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: string[]; omitted: number } | null {
   const title = `${entry.resource === "link" ? "link" : "org access"} ${entry.plan.name}: ${plural(c.apiSteps, "request")}` + (c.manualSteps > 0 ? `, ${plural(c.manualSteps, "manual step")}` : "");
-  const lines = [`<details><summary>${html(title)}</summary>`, ""];
-  if (entry.location) lines.push(`Declared at ${code(formatLocation(entry.location))}.`, "");
+  const head = [`<details><summary>${html(title)}</summary>`, ""];
+  if (entry.location) head.push(`Declared at ${code(formatLocation(entry.location))}.`, "");
+  const tail = ["</details>", ""];
+  // Room for the heading, the closing tag and a "N more" line.
+  let left = room - sizeOf(head) - sizeOf(tail) - 120;
+  if (left < 0) return null;
+  const body: string[] = [];
+  let omitted = 0;
+  const take = (lines: string[], steps: number): void => {
+    const cost = sizeOf(lines);
+    if (omitted === 0 && cost <= left) {
+      body.push(...lines);
+      left -= cost;
+    } else omitted += steps;
+  };
   const apiSteps = entry.plan.steps.filter(isApiStep);
   for (const category of API_CATEGORIES) {
     const steps = apiSteps.filter((s) => categoryOf(s) === category);
     if (steps.length === 0) continue;
-    lines.push(`**${CATEGORY_TITLES[category]}**`, "");
-    for (const step of steps) lines.push(`- ${markdownText(describeStep(step))}: ${code(`${step.request.method} ${step.request.url}`)}`);
-    lines.push("");
+    take([`**${CATEGORY_TITLES[category]}**`, ""], 0);
+    for (const step of steps) take([`- ${markdownText(describeStep(step))}: ${code(`${step.request.method} ${step.request.url}`)}`], 1);
+    take([""], 0);
   }
   const manual = manualStepsOf(entry.plan.steps);
   if (manual.length > 0) {
-    lines.push(`**${CATEGORY_TITLES.manual}**`, "");
-    manual.forEach((m, i) => lines.push(`${i + 1}. ${markdownText(m.summary)}`, `   ${markdownText(m.uiPath)}: <${m.url}>`));
-    lines.push("");
+    take([`**${CATEGORY_TITLES.manual}**`, ""], 0);
+    manual.forEach((m, i) => take([`${i + 1}. ${markdownText(m.summary)}`, `   ${markdownText(m.uiPath)}: <${m.url}>`], 1));
+    take([""], 0);
   }
+  const kept = entry.plan.kept ?? [];
   if (kept.length > 0) {
-    lines.push(`**${KEPT_TITLE}**`, "");
-    for (const item of kept) lines.push(`- ${html(describeKept(item))}`);
-    lines.push("");
+    take([`**${KEPT_TITLE}**`, ""], 0);
+    for (const item of kept) take([`- ${html(describeKept(item))}`], 1);
+    take([""], 0);
   }
-  lines.push("</details>", "");
-  return lines;
+  if (omitted > 0) body.push(`- … ${plural(omitted, "more step")}: see the JSON plan.`, "");
+  return { lines: [...head, ...body, ...tail], omitted };
 }

@@ -4,8 +4,10 @@
  * advisory → warning); each result points at the file, line and column of the offending YAML node.
  */
 import { createHash } from "node:crypto";
-import { isAbsolute, relative, sep } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Diagnostic } from "../../config/diagnostics.js";
+import { pathFromRoot } from "../repository-root.js";
 import { ruleList, type Enforcement } from "../../policies/rules/index.js";
 import { packageInfo } from "../version.js";
 import type { CheckReport } from "./check-report.js";
@@ -19,7 +21,7 @@ interface SarifRule {
   name: string;
   shortDescription: { text: string };
   fullDescription: { text: string };
-  help: { text: string };
+  help: { text: string; markdown: string };
   defaultConfiguration: { level: SarifLevel };
   properties: { tags: string[] };
 }
@@ -58,32 +60,45 @@ function friendlyName(id: string): string {
   return id.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 }
 
-/** The first sentence of a paragraph. */
+/** The first sentence of a paragraph: up to a full stop followed by a space (a colon does not end it). */
 function firstSentence(text: string): string {
-  const m = /^(.+?[.:])(\s|$)/.exec(text);
+  const m = /^(.+?\.)(\s|$)/.exec(text);
   return m?.[1] ?? text;
 }
 
-/**
- * A file's URI relative to `cwd` (the repository root in CI), which code scanning matches against its
- * checkout; a file outside `cwd` keeps an absolute `file:` URI.
- */
-function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
-  const rel = isAbsolute(file) ? relative(cwd, file) : file;
-  if (rel.startsWith("..") || isAbsolute(rel)) return { uri: pathToFileURL(file).href };
-  return { uri: rel.split(sep).join("/").replace(/^\.\//, ""), uriBaseId: "%SRCROOT%" };
+/** Where the command ran and the repository root the artifact URIs are relative to (cli/repository-root.ts). */
+export interface SarifPaths {
+  cwd: string;
+  root: string;
 }
 
-/** The SARIF log as a value. `cwd` is the root the artifact URIs are relative to. */
-export function checkToSarif(report: CheckReport, cwd: string): SarifLog {
-  const rules: SarifRule[] = ruleList.map((rule) => ({
+/**
+ * A file's URI relative to the repository root, which code scanning matches against its checkout;
+ * a file outside the root keeps an absolute `file:` URI.
+ */
+function artifactLocation(file: string, paths: SarifPaths): { uri: string; uriBaseId?: string } {
+  const rel = pathFromRoot(file, paths.cwd, paths.root);
+  if (rel === undefined) return { uri: pathToFileURL(isAbsolute(file) ? file : resolve(paths.cwd, file)).href };
+  return { uri: rel, uriBaseId: "%SRCROOT%" };
+}
+
+/** The rule configuration errors are reported under (`validate`'s findings, as SARIF results). */
+export const CONFIG_RULE_ID = "valid-configuration";
+
+const CONFIG_RULE_DESCRIPTION =
+  "The configuration is valid: it parses as YAML, matches schema/sourcelinks.schema.json, and its links, providers and patterns are consistent. Nothing is observed or applied until it is.";
+
+/** The SARIF log as a value. */
+export function checkToSarif(report: CheckReport, paths: SarifPaths, diagnostics: readonly Diagnostic[] = []): SarifLog {
+  const described = [...ruleList.map((rule) => ({ id: rule.id, description: rule.description, enforcement: rule.defaultEnforcement })), { id: CONFIG_RULE_ID, description: CONFIG_RULE_DESCRIPTION, enforcement: "mandatory" as const }];
+  const rules: SarifRule[] = described.map((rule) => ({
     id: rule.id,
     name: friendlyName(rule.id),
     shortDescription: { text: firstSentence(rule.description) },
     fullDescription: { text: rule.description },
-    help: { text: rule.description },
-    defaultConfiguration: { level: levelOf(rule.defaultEnforcement) },
-    properties: { tags: ["sourcelinks", rule.defaultEnforcement] },
+    help: { text: rule.description, markdown: `**${rule.id}** (${rule.enforcement}): ${rule.description}` },
+    defaultConfiguration: { level: levelOf(rule.enforcement) },
+    properties: { tags: ["sourcelinks", rule.enforcement] },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i] as const));
   const results: SarifResult[] = report.violations.map((v) => ({
@@ -91,11 +106,22 @@ export function checkToSarif(report: CheckReport, cwd: string): SarifLog {
     ruleIndex: index.get(v.ruleId) ?? -1,
     level: levelOf(v.enforcement),
     message: { text: v.message },
-    locations: [{ physicalLocation: { artifactLocation: artifactLocation(v.location.file, cwd), region: { startLine: v.location.line, startColumn: v.location.column } } }],
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(v.location.file, paths), region: { startLine: v.location.line, startColumn: v.location.column } } }],
     // Stable across line moves: the same finding on the same resource keeps its identity between runs.
     partialFingerprints: { "sourcelinks/v1": createHash("sha256").update(`${v.ruleId}\n${v.resource}\n${v.subject}\n${v.message}`).digest("hex") },
     properties: { resource: v.resource, subject: v.subject, fix: v.fix, enforcement: v.enforcement, ...(v.pointer === undefined ? {} : { pointer: v.pointer }) },
   }));
+  for (const d of diagnostics) {
+    results.push({
+      ruleId: CONFIG_RULE_ID,
+      ruleIndex: index.get(CONFIG_RULE_ID) ?? -1,
+      level: "error",
+      message: { text: d.message },
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(d.file, paths), region: { startLine: d.line, startColumn: d.column } } }],
+      partialFingerprints: { "sourcelinks/v1": createHash("sha256").update(`${CONFIG_RULE_ID}\n${d.message}`).digest("hex") },
+      properties: { resource: d.file, subject: "configuration", fix: "fix the configuration as the message says", enforcement: "mandatory" },
+    });
+  }
   const { version } = packageInfo();
   return {
     $schema: SARIF_SCHEMA_URI,
@@ -103,14 +129,14 @@ export function checkToSarif(report: CheckReport, cwd: string): SarifLog {
     runs: [
       {
         tool: { driver: { name: "sourcelinks", version, semanticVersion: version, rules } },
-        originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(cwd).href.replace(/\/?$/, "/")}` } },
+        originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(paths.root).href.replace(/\/?$/, "/")}` } },
         results,
       },
     ],
   };
 }
 
-/** `check --format sarif` output. */
-export function formatSarif(report: CheckReport, cwd: string): string {
-  return `${JSON.stringify(checkToSarif(report, cwd), null, 2)}\n`;
+/** `check --format sarif` output; `diagnostics` are configuration errors, reported as results too. */
+export function formatSarif(report: CheckReport, paths: SarifPaths, diagnostics: readonly Diagnostic[] = []): string {
+  return `${JSON.stringify(checkToSarif(report, paths, diagnostics), null, 2)}\n`;
 }

@@ -1,6 +1,8 @@
 /**
  * Bitbucket Cloud 2.0 as a `SourceProviderClient`: repository webhooks and deploy keys over
- * `fetch` with Basic `username:app password`, following `next`, errors as redacted `HttpError`.
+ * `fetch`, following `next`, errors as redacted `HttpError`. Credentials as Bitbucket Cloud takes them
+ * since app passwords were removed (2026-07-28): an API token with scopes, as Basic with the Atlassian
+ * account's email; or a workspace or repository access token, as Bearer.
  */
 import type { PlannedRequest } from "../../reconcile/model.js";
 import { HttpError } from "../http-error.js";
@@ -23,9 +25,10 @@ import type { ObservedDeployKey, ObservedWebhook } from "../../reconcile/model.j
 export interface BitbucketClientOptions {
   /** Base URL including `/2.0`, e.g. `https://api.bitbucket.org/2.0`. */
   apiUrl: string;
+  /** The Atlassian account's email for an API token; empty to send `token` as a Bearer access token. */
   username: string;
-  /** App password; null sends no credentials (only public data is readable). */
-  appPassword: Secret | null;
+  /** API token or access token; null sends no credentials (only public data is readable). */
+  token: Secret | null;
   /** Maximum requests in flight; default 8. */
   concurrency?: number;
   /** The world's other credentials (build service, GitHub), also removed from every answer and error. */
@@ -53,13 +56,13 @@ export class BitbucketClient implements SourceProviderClient {
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
-    const password = options.appPassword;
-    const basic = password ? new Secret(Buffer.from(`${options.username}:${password.reveal()}`).toString("base64")) : null;
+    const token = options.token;
+    const basic = token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
     this.#http = new JsonHttp({
       service: "bitbucket",
-      authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : null,
-      secrets: [...(password && basic ? [password, basic] : []), ...(options.otherSecrets ?? [])],
-      errorDetail: bitbucketErrorMessage,
+      authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
+      secrets: [...(token ? [token] : []), ...(basic ? [basic] : []), ...(options.otherSecrets ?? [])],
+      errorDetail: (body) => withCredentialAdvice(bitbucketErrorMessage(body), basic !== null && !options.username.includes("@")),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,
     });
@@ -162,4 +165,20 @@ function pageProblem(body: unknown): string | null {
   if (!Array.isArray(page.values)) return "no `values` list";
   if (page.next !== undefined && typeof page.next !== "string") return "`next` is not a URL";
   return null;
+}
+
+/** What to use instead of an app password, appended to Bitbucket's answer when it is about credentials. */
+export const BITBUCKET_CREDENTIAL_ADVICE =
+  "Bitbucket removed app passwords on 2026-07-28: set BITBUCKET_EMAIL to your Atlassian account's email and BITBUCKET_API_TOKEN to an API token with scopes " +
+  "(or only BITBUCKET_API_TOKEN to a workspace or repository access token; the YAML's providers.bitbucket usernameEnv and tokenEnv name these variables)";
+
+/**
+ * Bitbucket's message, plus the advice when it says an app password was refused, or when credentials
+ * were refused and the Basic user name is not an email (an app password's user name, most likely).
+ */
+function withCredentialAdvice(message: string | null, basicWithoutEmail: boolean): string | null {
+  if (message === null) return null;
+  const appPassword = /app passwords?/i.test(message);
+  const refused = basicWithoutEmail && /invalid credentials|authentication required|unauthori[sz]ed/i.test(message);
+  return appPassword || refused ? `${message} ${BITBUCKET_CREDENTIAL_ADVICE}` : message;
 }

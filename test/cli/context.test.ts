@@ -95,17 +95,16 @@ describe("SOURCELINKS_*_API_URL", () => {
 describe("credential variables", () => {
   it("each one a run needs and the environment lacks is named, for every service, with exit 2 and no request sent", async () => {
     const before = sandbox.counters().requests;
-    const env: Record<string, string> = { ...sandbox.env, SOURCELINKS_BUILD_TOKEN: "", BITBUCKET_USERNAME: "", SOURCELINKS_ETAG_CACHE: "off" };
+    const env: Record<string, string> = { ...sandbox.env, SOURCELINKS_BUILD_TOKEN: "", BITBUCKET_EMAIL: "", SOURCELINKS_ETAG_CACHE: "off" };
     delete env["GITHUB_TOKEN"];
-    delete env["BITBUCKET_APP_PASSWORD"];
+    delete env["BITBUCKET_API_TOKEN"];
     for (const command of [["plan", EXAMPLE], ["apply", EXAMPLE, "--yes"], ["check", EXAMPLE, "--live"], ["export", "--config", EXAMPLE]]) {
       const run = await runCli(command, env);
       expect(run.code, command.join(" ")).toBe(2);
       expect(run.stderr.split("\n")).toEqual([
         "sourcelinks: SOURCELINKS_BUILD_TOKEN is not set: it must hold the build service's API token (named by buildService.tokenEnv); set it, or name the variable that holds it in buildService.tokenEnv",
         "sourcelinks: GITHUB_TOKEN is not set: it must hold the GitHub token (named by providers.github.tokenEnv) for link acme-builds, link legacy-builds, org access acme and 1 more; set it, or name the variable that holds it in providers.github.tokenEnv",
-        "sourcelinks: BITBUCKET_USERNAME is not set: it must hold the Bitbucket account's email or username (named by providers.bitbucket.usernameEnv) for link mobile-builds; set it, or name the variable that holds it in providers.bitbucket.usernameEnv",
-        "sourcelinks: BITBUCKET_APP_PASSWORD is not set: it must hold the Bitbucket API token (named by providers.bitbucket.tokenEnv) for link mobile-builds; set it, or name the variable that holds it in providers.bitbucket.tokenEnv",
+        "sourcelinks: BITBUCKET_API_TOKEN is not set: it must hold the Bitbucket API token or access token (named by providers.bitbucket.tokenEnv) for link mobile-builds; set it, or name the variable that holds it in providers.bitbucket.tokenEnv",
         "",
       ]);
     }

@@ -354,10 +354,10 @@ describe("secrets", () => {
     const secrets = [
       env["SOURCELINKS_BUILD_TOKEN"],
       env["GITHUB_TOKEN"],
-      env["BITBUCKET_APP_PASSWORD"],
+      env["BITBUCKET_API_TOKEN"],
       env["SOURCELINKS_GITHUB_CLIENT_SECRET"],
       ...world().github.tokens.map((t) => t.token),
-      ...world().bitbucket.users.flatMap((u) => [u.appPassword, ...u.grants.map((g) => g.accessToken)]),
+      ...world().bitbucket.users.flatMap((u) => [u.apiToken, u.appPassword, ...u.grants.map((g) => g.accessToken)]),
       ...world().buildService.tokens.map((t) => t.token),
     ].filter((s): s is string => typeof s === "string" && s.length >= 8);
     expect(secrets.length).toBeGreaterThan(4);

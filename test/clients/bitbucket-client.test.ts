@@ -4,6 +4,7 @@ import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/server.js";
 import { createBitbucketClient } from "../../clients/bitbucket/index.js";
+import { BITBUCKET_CREDENTIAL_ADVICE } from "../../clients/bitbucket/client.js";
 import { HttpError } from "../../clients/http-error.js";
 import { Secret } from "../../clients/secret.js";
 import type { SourceProviderClient } from "../../clients/types.js";
@@ -21,7 +22,7 @@ beforeEach(async () => {
   creds = seeded.creds;
   sandbox = await startHarness(seeded.world);
   apiUrl = `${sandbox.baseUrl}/bitbucket/2.0`;
-  client = createBitbucketClient({ apiUrl, username: creds.bitbucketUser, appPassword: new Secret(creds.bitbucketPassword) });
+  client = createBitbucketClient({ apiUrl, username: creds.bitbucketEmail, token: new Secret(creds.bitbucketPassword) });
 });
 afterEach(() => sandbox.close());
 
@@ -78,13 +79,32 @@ describe("deploy keys", () => {
   });
 });
 
+describe("credentials", () => {
+  it("sends an API token as Basic with the account's email, and an access token as Bearer without one", async () => {
+    expect((await client.listWebhooks("acme-team/mobile")).items).toHaveLength(2);
+    const access = createBitbucketClient({ apiUrl, username: "", token: new Secret(creds.workspaceAccessToken) });
+    expect((await access.listWebhooks("acme-team/mobile")).items).toHaveLength(2);
+    expect(await access.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
+  });
+
+  it("says what to use instead when Bitbucket refuses an app password", async () => {
+    const legacy = createBitbucketClient({ apiUrl, username: creds.bitbucketUser, token: new Secret(creds.bitbucketAppPassword) });
+    const error = (await legacy.listWebhooks("acme-team/mobile").catch((e: unknown) => e)) as HttpError;
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error.status).toBe(401);
+    expect(error.detail).toBe(`App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token. ${BITBUCKET_CREDENTIAL_ADVICE}`);
+    expect(error.message).toContain("set BITBUCKET_EMAIL to your Atlassian account's email and BITBUCKET_API_TOKEN to an API token with scopes");
+    expect(error.message).not.toContain(creds.bitbucketAppPassword);
+  });
+});
+
 describe("errors", () => {
   it("throws HttpError with Bitbucket's error.message for 401 and 403", async () => {
-    const wrong = createBitbucketClient({ apiUrl, username: creds.bitbucketUser, appPassword: new Secret("wrong-password") });
+    const wrong = createBitbucketClient({ apiUrl, username: creds.bitbucketEmail, token: new Secret("wrong-password") });
     const unauthorized = await wrong.listWebhooks("acme-team/mobile").catch((e: unknown) => e);
     expect(unauthorized).toBeInstanceOf(HttpError);
     expect(unauthorized).toMatchObject({ status: 401, service: "bitbucket", method: "GET", detail: "Invalid credentials" });
-    const outsider = createBitbucketClient({ apiUrl, username: creds.outsiderUser, appPassword: new Secret(creds.outsiderPassword) });
+    const outsider = createBitbucketClient({ apiUrl, username: creds.outsiderEmail, token: new Secret(creds.outsiderPassword) });
     await expect(outsider.deleteWebhook("acme-team/mobile", BUILD_HOOK)).rejects.toMatchObject({ status: 403, detail: "You do not have admin access to this repository." });
     expect(sandbox.world().bitbucket.repos[0]!.hooks).toHaveLength(2);
   });
@@ -100,7 +120,7 @@ describe("retries through the sandbox's injected faults", () => {
     ["an injected 429 with retry-after", { rateLimitRate: 1, retryAfterSeconds: 2 }, [2000]],
   ] as const)("lists webhooks after %s", async (_what, fault, expectedSleeps) => {
     const sleeps: number[] = [];
-    const patient = createBitbucketClient({ apiUrl, username: creds.bitbucketUser, appPassword: new Secret(creds.bitbucketPassword), transport: { sleep: async (ms) => void sleeps.push(ms) } });
+    const patient = createBitbucketClient({ apiUrl, username: creds.bitbucketEmail, token: new Secret(creds.bitbucketPassword), transport: { sleep: async (ms) => void sleeps.push(ms) } });
     sandbox.injectFault({ ...fault, count: 1, match: { service: "bitbucket", method: "GET" } });
     expect((await patient.listWebhooks("acme-team/mobile")).items).toHaveLength(2);
     expect(sleeps).toEqual(expectedSleeps);
@@ -108,7 +128,7 @@ describe("retries through the sandbox's injected faults", () => {
 
   it("deletes after an injected 500, and gives up after its bounded retries", async () => {
     const sleeps: number[] = [];
-    const patient = createBitbucketClient({ apiUrl, username: creds.bitbucketUser, appPassword: new Secret(creds.bitbucketPassword), transport: { sleep: async (ms) => void sleeps.push(ms) } });
+    const patient = createBitbucketClient({ apiUrl, username: creds.bitbucketEmail, token: new Secret(creds.bitbucketPassword), transport: { sleep: async (ms) => void sleeps.push(ms) } });
     sandbox.injectFault({ errorRate: 1, count: 1, match: { service: "bitbucket", method: "DELETE" } });
     expect(await patient.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
     sandbox.injectFault({ errorRate: 1, count: 3, match: { service: "bitbucket", method: "DELETE" } });
@@ -145,7 +165,7 @@ describe("secrets in errors", () => {
   it("never carries the app password or the Basic token in message, stack, JSON or inspect output", async () => {
     const password = fakeToken("echoed-app-password");
     const basic = Buffer.from(`someone:${password}`).toString("base64");
-    const echoing = createBitbucketClient({ apiUrl: echoUrl, username: "someone", appPassword: new Secret(password), transport: { retries: 0 } });
+    const echoing = createBitbucketClient({ apiUrl: echoUrl, username: "someone", token: new Secret(password), transport: { retries: 0 } });
     const error = await echoing.listWebhooks("ws/repo").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).detail).toBe("you sent [redacted] meaning someone:[redacted]");
@@ -157,7 +177,7 @@ describe("secrets in errors", () => {
 
   it("refuses to follow a next link to another origin, so credentials stay on the API host", async () => {
     nextUrl = "http://127.0.0.2:9/2.0/repositories/ws/repo/hooks?page=2";
-    const echoing = createBitbucketClient({ apiUrl: echoUrl, username: "someone", appPassword: new Secret(fakeToken("pw")) });
+    const echoing = createBitbucketClient({ apiUrl: echoUrl, username: "someone", token: new Secret(fakeToken("pw")) });
     await expect(echoing.listWebhooks("ws/repo")).rejects.toMatchObject({ status: 0, detail: `refusing to follow a pagination link off ${new URL(echoUrl).origin}` });
   });
 });

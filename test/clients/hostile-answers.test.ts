@@ -64,8 +64,8 @@ function github(cache = new EtagCache(), overrides: { maxResponseBytes?: number;
 function bitbucket(overrides: { maxResponseBytes?: number } = {}) {
   return createBitbucketClient({
     apiUrl: proxy!.env.SOURCELINKS_BITBUCKET_API_URL!,
-    username: sandbox.env.BITBUCKET_USERNAME,
-    appPassword: new Secret(sandbox.env.BITBUCKET_APP_PASSWORD),
+    username: sandbox.env.BITBUCKET_EMAIL,
+    token: new Secret(sandbox.env.BITBUCKET_API_TOKEN),
     transport: { sleep: noWait, timeoutMs: TIMEOUT_MS, ...overrides },
   });
 }
@@ -203,7 +203,7 @@ describe("Bitbucket", () => {
   });
 
   it("the app password in a hook URL is redacted from the listing", async () => {
-    const password = sandbox.env.BITBUCKET_APP_PASSWORD;
+    const password = sandbox.env.BITBUCKET_API_TOKEN;
     await useProxy(
       on(BB_HOOKS, async (_res, tools) => {
         const answer = await tools.forward();

@@ -21,7 +21,7 @@ function demoSettings(sandbox: SandboxHandle, overrides: Partial<ClientSettings[
       ...overrides,
     },
     github: { apiUrl: env.SOURCELINKS_GITHUB_API_URL, token: new Secret(env.GITHUB_TOKEN) },
-    bitbucket: { apiUrl: env.SOURCELINKS_BITBUCKET_API_URL, username: env.BITBUCKET_USERNAME, token: new Secret(env.BITBUCKET_APP_PASSWORD) },
+    bitbucket: { apiUrl: env.SOURCELINKS_BITBUCKET_API_URL, username: env.BITBUCKET_EMAIL, token: new Secret(env.BITBUCKET_API_TOKEN) },
   };
 }
 

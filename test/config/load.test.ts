@@ -272,7 +272,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
     name: "a link naming a provider not configured under providers",
     text: basicWith("  bitbucket: { apiUrl: https://api.bitbucket.org/2.0, usernameEnv: BITBUCKET_USERNAME, tokenEnv: BITBUCKET_APP_PASSWORD }\n", ""),
     expected: [
-      "a.yaml:42:15: links[2] (mobile-builds) uses provider bitbucket, but providers.bitbucket is not configured: add providers: { bitbucket: {} } to one file (defaults: apiUrl https://api.bitbucket.org/2.0, usernameEnv BITBUCKET_USERNAME, tokenEnv BITBUCKET_APP_PASSWORD)",
+      "a.yaml:42:15: links[2] (mobile-builds) uses provider bitbucket, but providers.bitbucket is not configured: add providers: { bitbucket: {} } to one file (defaults: apiUrl https://api.bitbucket.org/2.0, usernameEnv BITBUCKET_EMAIL, tokenEnv BITBUCKET_API_TOKEN)",
     ],
   },
   {

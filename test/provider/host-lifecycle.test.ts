@@ -26,7 +26,7 @@ function worldSecrets(world: World): string[] {
   return [
     ...world.github.tokens.map((t) => t.token),
     ...world.oauthApps.map((a) => a.clientSecret),
-    ...world.bitbucket.users.flatMap((u) => [u.appPassword, ...u.grants.map((g) => g.accessToken)]),
+    ...world.bitbucket.users.flatMap((u) => [u.apiToken, u.appPassword, ...u.grants.map((g) => g.accessToken)]),
     ...world.buildService.tokens.map((t) => t.token),
     ...world.buildService.links.flatMap((l) => (l.grantToken ? [l.grantToken] : [])),
   ].filter((s) => s.length >= 6);

@@ -12,7 +12,7 @@ import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, runProgramW
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
-const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_APP_PASSWORD", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
+const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
 const fakes = CREDENTIAL_VARS.map((name) => `fake-${randomBytes(8).toString("hex")}`);
 
 const registered: RegisteredResource[] = [];
@@ -80,7 +80,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
       },
       providers: {
         github: { tokenEnv: "GITHUB_TOKEN" },
-        bitbucket: { usernameEnv: "BITBUCKET_USERNAME", tokenEnv: "BITBUCKET_APP_PASSWORD" },
+        bitbucket: { usernameEnv: "BITBUCKET_EMAIL", tokenEnv: "BITBUCKET_API_TOKEN" },
       },
       providerVersion: packageVersion(),
     });

@@ -20,7 +20,7 @@ const FAKE: Record<string, string> = Object.fromEntries(
   [
     "SOURCELINKS_BUILD_TOKEN",
     "GITHUB_TOKEN",
-    "BITBUCKET_APP_PASSWORD",
+    "BITBUCKET_API_TOKEN",
     "SOURCELINKS_GITHUB_CLIENT_SECRET",
     "PULUMI_CONFIG",
   ].map((name) => [name, `fake-${name.toLowerCase()}-${randomBytes(8).toString("hex")}`]),

@@ -196,9 +196,9 @@ describe("observing", () => {
 
   it("never puts a credential in an observation, a plan or an execution result", async () => {
     const ctx = context();
-    const { SOURCELINKS_BUILD_TOKEN, GITHUB_TOKEN, BITBUCKET_APP_PASSWORD, SOURCELINKS_GITHUB_CLIENT_SECRET } = sandbox.env;
+    const { SOURCELINKS_BUILD_TOKEN, GITHUB_TOKEN, BITBUCKET_API_TOKEN, SOURCELINKS_GITHUB_CLIENT_SECRET } = sandbox.env;
     const world = sandbox.world();
-    const secrets = [SOURCELINKS_BUILD_TOKEN, GITHUB_TOKEN, BITBUCKET_APP_PASSWORD, SOURCELINKS_GITHUB_CLIENT_SECRET, ...world.github.tokens.map((t) => t.token), ...world.bitbucket.users.flatMap((u) => u.grants.map((g) => g.accessToken))];
+    const secrets = [SOURCELINKS_BUILD_TOKEN, GITHUB_TOKEN, BITBUCKET_API_TOKEN, SOURCELINKS_GITHUB_CLIENT_SECRET, ...world.github.tokens.map((t) => t.token), ...world.bitbucket.users.flatMap((u) => u.grants.map((g) => g.accessToken))];
     expect(secrets.every((v) => v.length > 8)).toBe(true);
     const outputs = [];
     for (const spec of demoConfig().links) outputs.push(await reconcileLink(ctx, { ...spec, state: "revoked" }));

@@ -16,8 +16,17 @@ export interface TestCredentials {
   buildToken: string;
   otherNamespaceToken: string;
   bitbucketUser: string;
+  /** The user's Atlassian account email (the Basic user name of an API token). */
+  bitbucketEmail: string;
+  /** The user's API token. */
   bitbucketPassword: string;
+  /** A legacy app password, refused as Bitbucket refuses them since 2026-07-28. */
+  bitbucketAppPassword: string;
+  /** A workspace access token of `acme-team`, and a repository access token of `acme-team/other`. */
+  workspaceAccessToken: string;
+  repositoryAccessToken: string;
   outsiderUser: string;
+  outsiderEmail: string;
   outsiderPassword: string;
   githubClientId: string;
   bitbucketKey: string;
@@ -34,8 +43,13 @@ export function testWorld(): { world: World; creds: TestCredentials } {
     buildToken: fakeToken("build"),
     otherNamespaceToken: fakeToken("build-other"),
     bitbucketUser: "acme-bb-builder",
-    bitbucketPassword: fakeToken("bb-app-password"),
+    bitbucketEmail: "builder@acme.example",
+    bitbucketPassword: fakeToken("bb-api-token"),
+    bitbucketAppPassword: fakeToken("bb-app-password"),
+    workspaceAccessToken: fakeToken("bb-workspace-access"),
+    repositoryAccessToken: fakeToken("bb-repository-access"),
     outsiderUser: "outsider",
+    outsiderEmail: "outsider@elsewhere.example",
     outsiderPassword: fakeToken("bb-outsider"),
     githubClientId: "Iv1.testclient00001",
     bitbucketKey: "TestConsumerKey",
@@ -92,9 +106,20 @@ export function testWorld(): { world: World; creds: TestCredentials } {
   });
   const bbGrant = fakeToken("bb-grant");
   world.bitbucket.users.push(
-    { username: creds.bitbucketUser, appPassword: creds.bitbucketPassword, workspaces: ["acme-team"], grants: [{ consumerKey: creds.bitbucketKey, revoked: false, accessToken: bbGrant }] },
-    { username: creds.outsiderUser, appPassword: creds.outsiderPassword, workspaces: [], grants: [] },
+    {
+      username: creds.bitbucketUser,
+      email: creds.bitbucketEmail,
+      apiToken: creds.bitbucketPassword,
+      appPassword: creds.bitbucketAppPassword,
+      workspaces: ["acme-team"],
+      grants: [{ consumerKey: creds.bitbucketKey, revoked: false, accessToken: bbGrant }],
+    },
+    { username: creds.outsiderUser, email: creds.outsiderEmail, apiToken: creds.outsiderPassword, appPassword: fakeToken("bb-outsider-app"), workspaces: [], grants: [] },
   );
+  world.bitbucket.accessTokens = [
+    { token: creds.workspaceAccessToken, workspace: "acme-team", repository: null },
+    { token: creds.repositoryAccessToken, workspace: "acme-team", repository: "other" },
+  ];
   world.bitbucket.repos.push({
     uuid: "{6a1f0e8e-1111-4c2b-9d3e-5f5a5a5a5a5a}",
     workspace: "acme-team",

@@ -27,7 +27,7 @@ interface BbBody {
 }
 
 async function call(method: string, pathOrUrl: string, options: { auth?: Auth; body?: unknown } = {}): Promise<{ status: number; body: BbBody; headers: Headers }> {
-  const auth = options.auth === undefined ? { user: creds.bitbucketUser, password: creds.bitbucketPassword } : options.auth;
+  const auth = options.auth === undefined ? { user: creds.bitbucketEmail, password: creds.bitbucketPassword } : options.auth;
   const headers: Record<string, string> = {};
   if (auth && "user" in auth) headers["authorization"] = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}`;
   if (auth && "bearer" in auth) headers["authorization"] = `Bearer ${auth.bearer}`;
@@ -42,7 +42,24 @@ const REPO = "/repositories/acme-team/mobile";
 const BUILD_HOOK = "{2d1c3b4a-0000-4a5b-8c9d-0e1f2a3b4c5d}";
 
 describe("authentication and errors", () => {
-  it("GET /user returns the app password's user", async () => {
+  it("accepts an API token only with the account's email, and a workspace or repository access token as Bearer", async () => {
+    expect((await call("GET", `${REPO}/hooks`)).status).toBe(200);
+    expect((await call("GET", `${REPO}/hooks`, { auth: { user: creds.bitbucketUser, password: creds.bitbucketPassword } })).status).toBe(401);
+    expect((await call("GET", `${REPO}/hooks`, { auth: { bearer: creds.workspaceAccessToken } })).status).toBe(200);
+    // A repository access token reaches its own repository only.
+    expect((await call("GET", `${REPO}/hooks`, { auth: { bearer: creds.repositoryAccessToken } })).status).toBe(403);
+    expect((await call("GET", `${REPO}/hooks`, { auth: { bearer: creds.bitbucketPassword } })).status).toBe(401);
+  });
+
+  it("answers an app password with 401 and the message that app passwords are no longer supported", async () => {
+    for (const user of [creds.bitbucketUser, creds.bitbucketEmail]) {
+      const res = await call("GET", `${REPO}/hooks`, { auth: { user, password: creds.bitbucketAppPassword } });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ type: "error", error: { message: "App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token." } });
+    }
+  });
+
+  it("GET /user returns the API token's user", async () => {
     const res = await call("GET", "/user");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ type: "user", username: creds.bitbucketUser, uuid: expect.stringMatching(/^\{[0-9a-f-]{36}\}$/) });
@@ -60,7 +77,7 @@ describe("authentication and errors", () => {
     expect(none.status).toBe(401);
     expect(none.body).toEqual({ type: "error", error: { message: "Authentication required" } });
     expect(none.headers.get("www-authenticate")).toMatch(/^Basic/);
-    const wrong = await call("GET", `${REPO}/hooks`, { auth: { user: creds.bitbucketUser, password: "wrong-password" } });
+    const wrong = await call("GET", `${REPO}/hooks`, { auth: { user: creds.bitbucketEmail, password: "wrong-password" } });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ type: "error", error: { message: "Invalid credentials" } });
   });
@@ -69,7 +86,7 @@ describe("authentication and errors", () => {
     const missing = await call("GET", "/repositories/acme-team/nope/hooks");
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ type: "error", error: { message: "Repository acme-team/nope not found" } });
-    const outsider = await call("GET", `${REPO}/hooks`, { auth: { user: creds.outsiderUser, password: creds.outsiderPassword } });
+    const outsider = await call("GET", `${REPO}/hooks`, { auth: { user: creds.outsiderEmail, password: creds.outsiderPassword } });
     expect(outsider.status).toBe(403);
     expect(outsider.body).toEqual({ type: "error", error: { message: "You do not have admin access to this repository." } });
   });

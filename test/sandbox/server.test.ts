@@ -34,7 +34,7 @@ describe("startSandbox", () => {
     const env = sandbox.env;
     expect(Object.keys(env)).toEqual([
       "SOURCELINKS_BUILD_API_URL", "SOURCELINKS_BUILD_TOKEN", "SOURCELINKS_GITHUB_API_URL", "GITHUB_TOKEN",
-      "SOURCELINKS_BITBUCKET_API_URL", "BITBUCKET_USERNAME", "BITBUCKET_APP_PASSWORD", "SOURCELINKS_GITHUB_CLIENT_SECRET",
+      "SOURCELINKS_BITBUCKET_API_URL", "BITBUCKET_EMAIL", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET",
     ]);
     expect(env.SOURCELINKS_GITHUB_API_URL).toBe(`${sandbox.baseUrl}/github`);
     expect(env.SOURCELINKS_BITBUCKET_API_URL).toBe(`${sandbox.baseUrl}/bitbucket/2.0`);
@@ -42,8 +42,8 @@ describe("startSandbox", () => {
     const world = sandbox.world();
     expect(world.github.tokens.find((t) => t.token === env.GITHUB_TOKEN)).toMatchObject({ login: "jdoe", kind: "pat" });
     expect(world.buildService.tokens.find((t) => t.token === env.SOURCELINKS_BUILD_TOKEN)?.namespaces).toContain("acme");
-    expect(env.BITBUCKET_USERNAME).toBe("acme-bb-builder");
-    expect(env.BITBUCKET_APP_PASSWORD).toBe(world.bitbucket.users[0]!.appPassword);
+    expect(env.BITBUCKET_EMAIL).toBe(world.bitbucket.users[0]!.email);
+    expect(env.BITBUCKET_API_TOKEN).toBe(world.bitbucket.users[0]!.apiToken);
     expect(env.SOURCELINKS_GITHUB_CLIENT_SECRET).toBe(world.oauthApps.find((a) => a.provider === "github")!.clientSecret);
   });
 

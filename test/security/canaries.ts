@@ -64,6 +64,7 @@ export class CanarySet {
     for (const t of world.github.tokens) this.add(`${source}: GitHub ${t.kind} token of ${t.login}`, t.token);
     for (const a of world.oauthApps) this.add(`${source}: ${a.provider} OAuth app client secret`, a.clientSecret, { basicUser: a.clientId });
     for (const u of world.bitbucket.users) {
+      this.add(`${source}: Bitbucket API token of ${u.username}`, u.apiToken, { basicUser: u.email });
       this.add(`${source}: Bitbucket app password of ${u.username}`, u.appPassword, { basicUser: u.username });
       for (const g of u.grants) this.add(`${source}: Bitbucket grant of ${u.username}`, g.accessToken);
     }

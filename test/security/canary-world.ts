@@ -37,6 +37,9 @@ export function canaryDemoWorld(canaries: CanarySet): CanaryWorld {
     }
   }
   for (const user of seed.bitbucket?.users ?? []) {
+    user.email ??= `${user.username}@bitbucket.sandbox.test`;
+    user.apiToken = canary("bb-api-token");
+    canaries.add(`Bitbucket API token of ${user.username}`, user.apiToken, { basicUser: user.email });
     user.appPassword = canary("bb-app-password");
     canaries.add(`Bitbucket app password of ${user.username}`, user.appPassword, { basicUser: user.username });
   }
@@ -63,7 +66,7 @@ export function worldCredentials(world: World): string[] {
   return [
     ...world.github.tokens.map((t) => t.token),
     ...world.oauthApps.map((a) => a.clientSecret),
-    ...world.bitbucket.users.flatMap((u) => [u.appPassword, ...u.grants.map((g) => g.accessToken)]),
+    ...world.bitbucket.users.flatMap((u) => [u.apiToken, u.appPassword, ...u.grants.map((g) => g.accessToken)]),
     ...world.buildService.tokens.map((t) => t.token),
     ...world.buildService.links.flatMap((l) => (l.grantToken === null ? [] : [l.grantToken])),
     ...world.github.repos.flatMap((r) => r.hooks.flatMap((h) => (h.config.secret === null ? [] : [h.config.secret]))),

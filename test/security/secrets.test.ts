@@ -106,7 +106,7 @@ describe("the canary world", () => {
       expect(credentials.length).toBeGreaterThanOrEqual(12);
       expect(credentials.filter((c) => !c.startsWith("canary-") || !canaries.has(c))).toEqual([]);
       const env = sandbox.env;
-      for (const key of ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_APP_PASSWORD", "SOURCELINKS_GITHUB_CLIENT_SECRET"] as const) {
+      for (const key of ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET"] as const) {
         expect(canaries.has(env[key]), key).toBe(true);
       }
     } finally {
@@ -267,7 +267,7 @@ describe("sourcelinks sandbox", () => {
       // The documented exception: env holds exactly the seed's canaries, so users can export them.
       expect(start.env["GITHUB_TOKEN"]).toBe(demo.seed.github?.users?.find((u) => u.login === "jdoe")?.pat);
       expect(start.env["SOURCELINKS_BUILD_TOKEN"]).toBe(demo.seed.buildService?.namespaces?.[0]?.tokens?.[0]?.value);
-      expect(start.env["BITBUCKET_APP_PASSWORD"]).toBe(demo.seed.bitbucket?.users?.[0]?.appPassword);
+      expect(start.env["BITBUCKET_API_TOKEN"]).toBe(demo.seed.bitbucket?.users?.[0]?.apiToken);
       expect(start.env["SOURCELINKS_GITHUB_CLIENT_SECRET"]).toBe(demo.seed.oauthApps?.find((a) => a.provider === "github")?.clientSecret);
       const line = { ...start, env: Object.fromEntries(Object.keys(start.env).map((k) => [k, canaries.has(start.env[k]!) ? "(canary: the sandbox's own)" : start.env[k]])) };
 
@@ -276,7 +276,7 @@ describe("sourcelinks sandbox", () => {
       const requests: [string, Record<string, string>][] = [
         [`/github/user?access_token=${pat}`, { authorization: `token ${pat}` }],
         [`/github/user?client_secret=${start.env["SOURCELINKS_GITHUB_CLIENT_SECRET"]}`, { authorization: `Bearer ${wrong.github}` }],
-        ["/bitbucket/2.0/user", { authorization: `Basic ${Buffer.from(`acme-bb-builder:${start.env["BITBUCKET_APP_PASSWORD"]}`).toString("base64")}` }],
+        ["/bitbucket/2.0/user", { authorization: `Basic ${Buffer.from(`${start.env["BITBUCKET_EMAIL"]}:${start.env["BITBUCKET_API_TOKEN"]}`).toString("base64")}` }],
         ["/build/api/build/v1/acme/links/", { authorization: `Bearer ${start.env["SOURCELINKS_BUILD_TOKEN"]}` }],
       ];
       for (const [path, headers] of requests) await (await fetch(`${start.baseUrl}${path}`, { headers })).text();
@@ -322,7 +322,7 @@ const exportLive = ["export", "--config", EXAMPLE];
 const failures: FailureCase[] = [
   { name: "a wrong build-service token (401)", setup: () => ({ SOURCELINKS_BUILD_TOKEN: wrong.build }), commands: [plan, exportLive], exit: 1, error: /build-service: GET .* HTTP 401/ },
   { name: "a wrong GitHub PAT (401)", setup: () => ({ GITHUB_TOKEN: wrong.github }), commands: [plan], exit: 1, error: /github: GET .* HTTP 401/ },
-  { name: "a wrong Bitbucket app password (401)", setup: () => ({ BITBUCKET_APP_PASSWORD: wrong.bitbucket }), commands: [plan], exit: 1, error: /bitbucket: GET .* HTTP 401/ },
+  { name: "a wrong Bitbucket API token (401)", setup: () => ({ BITBUCKET_API_TOKEN: wrong.bitbucket }), commands: [plan], exit: 1, error: /bitbucket: GET .* HTTP 401/ },
   { name: "a wrong GitHub client secret (401 on the grant endpoints)", setup: () => ({ SOURCELINKS_GITHUB_CLIENT_SECRET: wrong.clientSecret }), commands: [plan, apply], exit: 1, error: /github: \w+ .*\/applications\/.* HTTP 401/ },
   {
     name: "a revoked GitHub PAT (401)",
@@ -499,14 +499,14 @@ describe.concurrent("credentials stay on the API's origin: a link or redirect el
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
 /** The env vars of the demo config that hold credentials (the others are URLs and a username). */
-const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_APP_PASSWORD", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
+const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
 
 /** The four credentials as stack config, as `pulumi config set --secret sourcelinks:…` would hold them. */
 function stackSecrets(sandbox: SandboxHandle): Record<string, string> {
   return {
     "sourcelinks:githubToken": sandbox.env.GITHUB_TOKEN,
     "sourcelinks:buildToken": sandbox.env.SOURCELINKS_BUILD_TOKEN,
-    "sourcelinks:bitbucketToken": sandbox.env.BITBUCKET_APP_PASSWORD,
+    "sourcelinks:bitbucketToken": sandbox.env.BITBUCKET_API_TOKEN,
     "sourcelinks:githubClientSecret": sandbox.env.SOURCELINKS_GITHUB_CLIENT_SECRET,
   };
 }

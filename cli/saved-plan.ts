@@ -1,0 +1,93 @@
+/**
+ * Saved plans (`plan --out PLAN`, `apply --plan PLAN`): what a reviewer saw is what apply may send.
+ * The file holds the `sourcelinks.plan/v1` JSON (every step with its exact request, and per resource
+ * the observed facts the steps rely on) plus the digest of the configuration it was made from. Apply
+ * re-observes, re-plans, and runs only when the fresh plan contains nothing the saved one does not:
+ * fewer steps are fine (some were done meanwhile), a new or different step refuses the whole run.
+ * Pure: reading and writing the file is the command's business. No credential is ever in a plan.
+ */
+import { createHash } from "node:crypto";
+import type { SourcelinksConfig } from "../config/types.js";
+import { CliError, ExitCode } from "./exit-codes.js";
+import { PLAN_API_VERSION, type PlanJson, type PlanStepJson } from "./format/plan-json.js";
+
+/** The `apiVersion` of a saved plan file. */
+export const SAVED_PLAN_API_VERSION = "sourcelinks.saved-plan/v1";
+
+/** A saved plan file. */
+export interface SavedPlan {
+  apiVersion: typeof SAVED_PLAN_API_VERSION;
+  /** `sha256:` of the merged, validated configuration (comments and layout do not count). */
+  configDigest: string;
+  /** The reviewed plan, exactly as `plan --format json` prints it. */
+  plan: PlanJson;
+}
+
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** The digest of a configuration: names env vars, never holds a secret. */
+export function configDigest(config: SourcelinksConfig): string {
+  return `sha256:${createHash("sha256").update(canonicalJson(config)).digest("hex")}`;
+}
+
+/** The saved plan of a reviewed plan. */
+export function toSavedPlan(plan: PlanJson, config: SourcelinksConfig): SavedPlan {
+  return { apiVersion: SAVED_PLAN_API_VERSION, configDigest: configDigest(config), plan };
+}
+
+/** Parses a saved plan file; anything else is invalid input (exit 2) naming the file. */
+export function parseSavedPlan(text: string, file: string): SavedPlan {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(ExitCode.invalidInput, `${file}: not a saved plan: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const v = value as Partial<SavedPlan> | null;
+  if (
+    v === null ||
+    typeof v !== "object" ||
+    v.apiVersion !== SAVED_PLAN_API_VERSION ||
+    typeof v.configDigest !== "string" ||
+    typeof v.plan !== "object" ||
+    v.plan === null ||
+    v.plan.apiVersion !== PLAN_API_VERSION ||
+    !Array.isArray(v.plan.resources) ||
+    !Array.isArray(v.plan.files)
+  ) {
+    throw new CliError(ExitCode.invalidInput, `${file}: not a saved plan (expected apiVersion ${SAVED_PLAN_API_VERSION} with a ${PLAN_API_VERSION} plan, as written by sourcelinks plan --out)`);
+  }
+  return v as SavedPlan;
+}
+
+/** What identifies a step: every field but its prose description. */
+function stepKey(step: PlanStepJson): string {
+  const { description: _description, ...rest } = step;
+  return canonicalJson(rest);
+}
+
+/**
+ * Every step of `fresh` that `saved` does not contain, one line each naming the resource and the
+ * request; empty when `fresh` may run. Steps are matched per resource, by all their fields.
+ */
+export function stepsNotReviewed(saved: PlanJson, fresh: PlanJson): string[] {
+  const reviewed = new Map<string, Set<string>>();
+  for (const r of saved.resources) reviewed.set(`${r.resource}\u0000${r.name}`, new Set(r.steps.map(stepKey)));
+  const out: string[] = [];
+  for (const r of fresh.resources) {
+    const keys = reviewed.get(`${r.resource}\u0000${r.name}`);
+    for (const step of r.steps) {
+      if (keys?.has(stepKey(step))) continue;
+      const kind = r.resource === "link" ? "link" : "org access";
+      out.push(`${kind} ${r.name}: not in the reviewed plan: ${step.description} (${step.request.method} ${step.request.url})`);
+    }
+  }
+  return out;
+}
