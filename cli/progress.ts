@@ -1,7 +1,8 @@
 /**
- * Progress of long runs (design.md §6): on a terminal every step as it happens; on a pipe (CI) one
- * `phase: done/total` line at most every `intervalMs` per phase, plus the line that completes it, so
- * a CI log shows the run moving without one line per step. Time is a parameter, for tests.
+ * Progress of long runs (design.md §6): on a terminal every step as it happens; on a pipe (CI) a
+ * `phase: done/total` line once a phase has run for `intervalMs` and then at most every `intervalMs`,
+ * plus the line that completes a phase that printed any, so a CI log shows a long run moving without
+ * one line per step, and a short run's output stays exactly its result. Time is a parameter, for tests.
  */
 
 /** Reports that `done` of `total` items of `phase` are finished; `detail` names the last one. */
@@ -23,12 +24,16 @@ export function progressPrinter(write: (line: string) => void, terminal: boolean
   if (terminal) return (phase, done, total, detail) => write(`${phase} ${done}/${total}: ${detail}`);
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
-  const last = new Map<string, number>();
+  /** Per phase: when it started or last printed, and whether it printed at all. */
+  const phases = new Map<string, { since: number; printed: boolean }>();
   return (phase, done, total) => {
     const t = now();
-    const previous = last.get(phase);
-    if (done < total && previous !== undefined && t - previous < interval) return;
-    last.set(phase, t);
+    const state = phases.get(phase) ?? { since: t, printed: false };
+    phases.set(phase, state);
+    const due = t - state.since >= interval;
+    if (!(due || (done >= total && state.printed))) return;
+    state.since = t;
+    state.printed = true;
     write(`${phase}: ${done}/${total}`);
   };
 }
