@@ -96,6 +96,11 @@ export interface SourceProviderClient {
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
   describeDeleteWebhook(repository: string, hookId: string): PlannedRequest;
   describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest;
+  /**
+   * Whether a user or org login exists (GitHub `GET /users/{username}`: 404 → false). Optional: a
+   * provider without it (Bitbucket, test fakes) leaves account names unchecked before writes.
+   */
+  accountExists?(login: string): Promise<boolean>;
 }
 
 /** GitHub's OAuth-app endpoints, authenticated with the app owner's client credentials. */

@@ -20,7 +20,7 @@ import { describeStep, isApiStep } from "../format/steps.js";
 import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
-import { missingNames } from "../missing-names.js";
+import { clientAccountLookup, missingNames } from "../missing-names.js";
 import { formatLocation } from "../location.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, reportStep, type PlanRun, type PlannedEntry } from "../run.js";
@@ -50,7 +50,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   if (saved !== null) refuseChangedConfig(saved, configDigest(loaded.config), options.plan as string);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
-  const missing = missingNames(loaded, run);
+  const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
   if (saved !== null) refuseUnreviewed(saved, run, options.plan as string);
   const summary = summarize(run);

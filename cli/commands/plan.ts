@@ -6,7 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { missingNames } from "../missing-names.js";
+import { clientAccountLookup, missingNames } from "../missing-names.js";
 import { formatPlanJson, planToJson } from "../format/plan-json.js";
 import { formatPlanMarkdown } from "../format/plan-markdown.js";
 import { summarize } from "../format/plan-summary.js";
@@ -39,7 +39,7 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
-  const missing = missingNames(loaded, run);
+  const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
   if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(toSavedPlan(planToJson(run), loaded.config), null, 2)}\n`);
   io.out(FORMATTERS[options.format](run));

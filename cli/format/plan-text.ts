@@ -29,6 +29,10 @@ function resourceLines(entry: PlannedEntry): string[] {
   const counts = countSteps(entry);
   const status = counts.apiSteps === 0 ? "no changes" : plural(counts.apiSteps, "change");
   const lines = [`${kind} ${entry.plan.name}: ${desired}, ${status}${where}`, `  observed: ${observedSummary(entry)}`];
+  // A revoked link's vanished repository is not refused (missing-names.ts): say so, the rest of its cleanup goes on.
+  if (entry.resource === "link" && entry.spec.state === "revoked") {
+    for (const r of entry.observed.repositories) if (!r.exists) lines.push(`  repository ${r.repository} no longer exists: nothing to clean up there`);
+  }
   const apiSteps = entry.plan.steps.filter(isApiStep);
   for (const category of API_CATEGORIES) {
     const steps = apiSteps.filter((s) => categoryOf(s) === category);

@@ -60,6 +60,18 @@ export class GitHubProviderClient implements SourceProviderClient {
     return { method: "DELETE", url: this.ctx.url(`${repoPath(repository)}/keys/${encodeURIComponent(keyId)}`) };
   }
 
+  /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */
+  async accountExists(login: string): Promise<boolean> {
+    const octokit = this.#octokit(`reading account ${login}`);
+    try {
+      await this.ctx.call({ method: "GET", url: this.ctx.url(`/users/${encodeURIComponent(login)}`) }, () => octokit.request("GET /users/{username}", { username: login }));
+      return true;
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return false;
+      throw error;
+    }
+  }
+
   #octokit(operation: string): GitHubOctokit {
     const octokit = this.ctx.main();
     if (!octokit) throw new MissingGitHubTokenError(operation);
