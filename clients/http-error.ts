@@ -68,20 +68,7 @@ export function redactUrl(raw: string, secrets: readonly string[] = []): string 
  * is not one we know.
  */
 export function redactText(text: string, secrets: readonly string[]): string {
-  // Longest first, so a header value is scrubbed whole before its parts.
-  const values = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const secret of values) {
-    out = out.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
-  }
-  out = redactFragments(out, values);
-  const hidden = values.filter((s) => s.length >= 8);
-  if (hidden.length > 0) {
-    out = out.replace(BASE64_RUN, (run) => (run.length >= 16 && hidden.some((s) => decodesToInclude(run, s)) ? REDACTED : run));
-  }
-  return out.replace(AUTHORIZATION_VALUE, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
+  return redactorFor(secrets)(text);
 }
 
 /**
@@ -89,14 +76,46 @@ export function redactText(text: string, secrets: readonly string[]): string {
  * answers that echo a credential in data (a hook URL carrying a token) before it is printed or cached.
  */
 export function redactData(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === "string") return redactText(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactData(item, secrets));
+  // One redactor for the whole answer: a listing has hundreds of strings and the same secrets.
+  return redactWith(value, redactorFor(secrets));
+}
+
+function redactWith(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactWith(item, redact));
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[redactText(key, secrets)] = redactData(item, secrets);
+    for (const [key, item] of Object.entries(value)) out[redact(key)] = redactWith(item, redact);
     return out;
   }
   return value;
+}
+
+/** The last secrets' redactor: the clients redact every answer with the same few credentials. */
+let redactorMemo: { key: string; redact: (text: string) => string } | null = null;
+
+/** `redactText` for one set of secrets, with their forms worked out once. */
+function redactorFor(secrets: readonly string[]): (text: string) => string {
+  const key = secrets.join("\u0000");
+  if (redactorMemo?.key === key) return redactorMemo.redact;
+  // Longest first, so a header value is scrubbed whole before its parts.
+  const values = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  const forms = values.flatMap((secret) => {
+    const encoded = encodeURIComponent(secret);
+    return encoded !== secret ? [secret, encoded] : [secret];
+  });
+  const hidden = values.filter((s) => s.length >= 8);
+  const redact = (text: string): string => {
+    let out = text;
+    for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    out = redactFragments(out, values);
+    if (hidden.length > 0) {
+      out = out.replace(BASE64_RUN, (run) => (run.length >= 16 && hidden.some((s) => decodesToInclude(run, s)) ? REDACTED : run));
+    }
+    return out.replace(AUTHORIZATION_VALUE, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
+  };
+  redactorMemo = { key, redact };
+  return redact;
 }
 
 /**

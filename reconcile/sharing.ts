@@ -8,7 +8,7 @@
  */
 import type { LinkSpec, ProviderKind } from "../config/types.js";
 import type { BuildServiceLinkWire } from "../clients/types.js";
-import { isLive, sameIdentity } from "./link-identity.js";
+import { isLive } from "./link-identity.js";
 
 /** What one run sees beyond a single link. */
 export interface SharingFacts {
@@ -25,7 +25,29 @@ export interface SharingFacts {
  * team link declared with another account (the record is superseded). Such a record is no keeper.
  */
 export function retiredByDeclaration(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): boolean {
-  return declared.some((d) => sameIdentity(d, record) && (d.state === "revoked" || (d.team !== undefined && d.account !== record.account)));
+  return declarationsOf(record, declared).some((d) => d.state === "revoked" || (d.team !== undefined && d.account !== record.account));
+}
+
+/** The declarations by identity, built once per list: every link of a run asks about every record. */
+const declarationIndexes = new WeakMap<readonly LinkSpec[], Map<string, LinkSpec[]>>();
+
+/** The declarations that carry `record`'s identity (what `sameIdentity` says, by one lookup). */
+function declarationsOf(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): readonly LinkSpec[] {
+  let index = declarationIndexes.get(declared);
+  if (index === undefined) {
+    index = new Map();
+    for (const d of declared) {
+      const key = identityKey(d.namespace, d.provider, d.team ?? null, d.account);
+      index.set(key, [...(index.get(key) ?? []), d]);
+    }
+    declarationIndexes.set(declared, index);
+  }
+  return index.get(identityKey(record.namespace, record.provider, record.team, record.account)) ?? [];
+}
+
+/** A team link is (namespace, provider, team); any other link (namespace, provider, account), as `sameIdentity`. */
+function identityKey(namespace: string, provider: string, team: string | null, account: string): string {
+  return team !== null ? `${namespace}\u0000${provider}\u0000team\u0000${team}` : `${namespace}\u0000${provider}\u0000account\u0000${account}`;
 }
 
 /** How a declared link is named in plans and messages. */
@@ -35,7 +57,7 @@ export function declaredLabel(spec: LinkSpec): string {
 
 /** How a live record is named: its declaration when one keeps it, else namespace, id and account. */
 function recordLabel(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): string {
-  const owner = declared.find((d) => d.state !== "revoked" && sameIdentity(d, record) && d.account === record.account);
+  const owner = declarationsOf(record, declared).find((d) => d.state !== "revoked" && d.account === record.account);
   if (owner) return declaredLabel(owner);
   return `link ${record.id} in namespace ${record.namespace} (${record.provider} account ${record.account}${record.team === null ? "" : `, team ${record.team}`})`;
 }
