@@ -81,18 +81,20 @@ export function isRevoked(i: number, revokeEvery: number | undefined): boolean {
   return revokeEvery !== undefined && i % revokeEvery === 0;
 }
 
+/** The valid head of a generated config (a docker-hub service and GitHub), seven lines before `links:`. */
+export const MINIMAL_CONFIG_HEAD: readonly string[] = [
+  "apiVersion: sourcelinks/v1",
+  "buildService:",
+  "  kind: docker-hub",
+  "  oauthApps:",
+  "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
+  "providers:",
+  "  github: {}",
+];
+
 /** YAML of a valid config with `count` links over two repositories each, for timing `validate`. */
 export function validateConfigText(count: number): string {
-  const lines = [
-    "apiVersion: sourcelinks/v1",
-    "buildService:",
-    "  kind: docker-hub",
-    "  oauthApps:",
-    "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
-    "providers:",
-    "  github: {}",
-    "links:",
-  ];
+  const lines = [...MINIMAL_CONFIG_HEAD, "links:"];
   for (let i = 0; i < count; i++) {
     const id = String(i).padStart(5, "0");
     lines.push(
@@ -114,15 +116,7 @@ export function validateConfigText(count: number): string {
  * the first 100 at their lines and counts the rest.
  */
 export function unknownKeysConfigText(count: number): string {
-  const lines = [
-    "apiVersion: sourcelinks/v1",
-    "buildService:",
-    "  kind: docker-hub",
-    "  oauthApps:",
-    "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
-    "providers:",
-    "  github: {}",
-  ];
+  const lines = [...MINIMAL_CONFIG_HEAD];
   for (let i = 0; i < count; i++) lines.push(`x${i}: ${i}`);
   return `${lines.join("\n")}\n`;
 }

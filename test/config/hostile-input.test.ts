@@ -24,6 +24,7 @@ import { runCli as runInProcess } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, ensureBuilt, runCli as runBin } from "../cli/cli-harness.js";
 import { largeConfigText } from "./large-config.js";
+import { MINIMAL_CONFIG_HEAD } from "../../bench/scale-config.js";
 
 const BAD = fileURLToPath(new URL("../fixtures/bad/", import.meta.url));
 const MANIFEST = "expected.yaml";
@@ -51,17 +52,8 @@ function absolute(file: string, lines: readonly string[]): string[] {
   return lines.map((line) => line.split(`${file}:`).join(`${BAD}${file}:`));
 }
 
-/** Output split into lines, without the final newline. */
 /** The valid head of a generated config: seven lines. */
-const HEADER = [
-  "apiVersion: sourcelinks/v1",
-  "buildService:",
-  "  kind: docker-hub",
-  "  oauthApps:",
-  "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
-  "providers:",
-  "  github: {}",
-];
+const HEADER = MINIMAL_CONFIG_HEAD;
 
 /** The ConfigError `text` (as test.yaml) is refused with. */
 function configErrorOf(text: string): ConfigError {

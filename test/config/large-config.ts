@@ -1,17 +1,9 @@
 /** Test helper: a valid configuration with many links, for the load-time check (design.md §8). */
+import { MINIMAL_CONFIG_HEAD } from "../../bench/scale-config.js";
 
 /** YAML text of a config with `count` GitHub links (about 150 bytes per link). */
 export function largeConfigText(count: number): string {
-  const lines = [
-    "apiVersion: sourcelinks/v1",
-    "buildService:",
-    "  kind: docker-hub",
-    "  oauthApps:",
-    "    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }",
-    "providers:",
-    "  github: {}",
-    "links:",
-  ];
+  const lines = [...MINIMAL_CONFIG_HEAD, "links:"];
   for (let i = 0; i < count; i++) {
     const id = String(i).padStart(5, "0");
     lines.push(
