@@ -6,10 +6,10 @@
  * primary-rate cost (design.md §8).
  */
 import { join } from "node:path";
-import type { SourcelinksConfig } from "../config/types.js";
-import { missingCredentials } from "../config/missing-credentials.js";
-import { SettingError } from "../config/runtime.js";
-import { createOperationContext, type OperationContext } from "../reconcile/operations.js";
+import type { SourcelinksConfig } from "../engine/config/types.js";
+import { missingCredentials } from "../engine/config/missing-credentials.js";
+import { SettingError } from "../engine/config/runtime.js";
+import { createOperationContext, type OperationContext } from "../engine/reconcile/operations.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 /**

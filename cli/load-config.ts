@@ -1,5 +1,5 @@
 /** Loading the config for a command: a `ConfigError` becomes exit 2 with one `FILE:LINE:COL: message` line per problem. */
-import { ConfigError, formatDiagnostic, loadConfigFiles, omittedLine, type LoadedConfig } from "../config/index.js";
+import { ConfigError, formatDiagnostic, loadConfigFiles, omittedLine, type LoadedConfig } from "../engine/config/index.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 /** Loads and validates `files` (no network). */

@@ -8,7 +8,7 @@
  */
 import { formatLocation } from "./location.js";
 import { locateNearest } from "./load-config.js";
-import type { LoadedConfig, ProviderKind } from "../config/types.js";
+import type { LoadedConfig, ProviderKind } from "../engine/config/types.js";
 import type { PlanRun } from "./run.js";
 
 /** Whether a provider's user or org login exists; null when the provider cannot tell (not checked). */

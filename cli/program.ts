@@ -4,9 +4,9 @@
  * API and network errors 1; every error goes to stderr, results to stdout.
  */
 import { Command, CommanderError } from "commander";
-import { HttpError } from "../clients/http-error.js";
-import { UnobservableRepositoryError } from "../clients/unobservable-repository-error.js";
-import { ReconcileError } from "../reconcile/operations.js";
+import { HttpError } from "../engine/clients/http-error.js";
+import { UnobservableRepositoryError } from "../engine/clients/unobservable-repository-error.js";
+import { ReconcileError } from "../engine/reconcile/operations.js";
 import { terminalText } from "./format/escape.js";
 import { registerApply } from "./commands/apply.js";
 import { registerCheck } from "./commands/check.js";

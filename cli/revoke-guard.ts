@@ -3,7 +3,7 @@
  * when it would unlink more than `maxRatio` of the live links, or delete a webhook or deploy key
  * that this run's own observation did not find. Pure: the caller supplies the live link ids.
  */
-import { SeenInRun } from "../reconcile/seen-in-run.js";
+import { SeenInRun } from "../engine/reconcile/seen-in-run.js";
 import type { PlanRun } from "./run.js";
 
 /** The default share of live links one `apply` may revoke. */

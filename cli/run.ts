@@ -3,10 +3,10 @@
  * `apply` and `check --live`. Observation goes through the operations of reconcile/operations.ts
  * (the same ones the Pulumi provider uses), concurrently and bounded.
  */
-import type { LinkSpec, LoadedConfig, OrgAccessSpec, RecordedManualStep, SourceLocation } from "../config/types.js";
-import type { DoneByHand, ObservedLink, ObservedOrgAccess, ResourcePlan } from "../reconcile/model.js";
-import { splitRecorded, withRecordedSteps } from "../reconcile/recorded-steps.js";
-import { linkObserver, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../reconcile/operations.js";
+import type { LinkSpec, LoadedConfig, OrgAccessSpec, RecordedManualStep, SourceLocation } from "../engine/config/types.js";
+import type { DoneByHand, ObservedLink, ObservedOrgAccess, ResourcePlan } from "../engine/reconcile/model.js";
+import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
+import { linkObserver, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../engine/reconcile/operations.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "./concurrency.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";

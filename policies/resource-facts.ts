@@ -25,8 +25,8 @@
  * descriptors (which the proxy does not intercept) and maps them: an unknown `observed` (or any unknown
  * inside it) becomes `observed: "unknown"`, an unknown desired input makes the whole resource `unknown-inputs`.
  */
-import type { LinkSpec, LinkState, OrgAccessSpec, OrgAccessState, ProviderKind, RevokeAction } from "../config/types.js";
-import type { ObservedLink, ObservedOrgAccess } from "../reconcile/model.js";
+import type { LinkSpec, LinkState, OrgAccessSpec, OrgAccessState, ProviderKind, RevokeAction } from "../engine/config/types.js";
+import type { ObservedLink, ObservedOrgAccess } from "../engine/reconcile/model.js";
 import type { GithubWebhookFacts, GithubWebhookType, LinkFacts, OrgFacts } from "./rules/types.js";
 
 /** Type token of the link resource (design.md §3). */

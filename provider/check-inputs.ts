@@ -4,7 +4,7 @@
  * the build service and provider settings a single resource needs. Failures are `CheckFailure {property, reason}`
  * with Pulumi property paths (`repositories[1]`, `onRevoke.webhooks`).
  */
-import { checkLinkInput, checkOrgAccessInput, deployKeyTitlePatternProblem, webhookUrlPatternProblem, type EntryFailure } from "../config/index.js";
+import { checkLinkInput, checkOrgAccessInput, deployKeyTitlePatternProblem, webhookUrlPatternProblem, type EntryFailure } from "../engine/config/index.js";
 import type { OrgThirdPartyAccessInputs, SourceProviderLinkInputs, WorldSettings } from "./properties.js";
 
 /** One reason the engine must not proceed with these inputs (Pulumi's `CheckFailure`). */

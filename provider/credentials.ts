@@ -3,8 +3,8 @@
  * state): `pulumi config set --secret sourcelinks:githubToken …`. Whatever is absent falls back to the
  * env vars the inputs name, inside each method (reconcile/context.ts).
  */
-import { Secret } from "../clients/secret.js";
-import type { OperationOverrides } from "../reconcile/operations.js";
+import { Secret } from "../engine/clients/secret.js";
+import type { OperationOverrides } from "../engine/reconcile/operations.js";
 
 /** The stack config keys `configure()` reads, all set with `pulumi config set --secret`. */
 export const CREDENTIAL_CONFIG_KEYS = {

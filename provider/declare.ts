@@ -9,8 +9,8 @@
  * ```
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { loadConfigFiles } from "../config/index.js";
-import type { LinkSpec, SourcelinksConfig } from "../config/types.js";
+import { loadConfigFiles } from "../engine/config/index.js";
+import type { LinkSpec, SourcelinksConfig } from "../engine/config/types.js";
 import { OrgThirdPartyAccess, SourceProviderLink } from "./resources.js";
 
 /** Options of `declareFromConfig`. */

@@ -17,5 +17,5 @@ export type {
   RepositoryDeployKey,
   WorldSettings,
 } from "./properties.js";
-export type * from "../config/types.js";
-export type * from "../reconcile/model.js";
+export type * from "../engine/config/types.js";
+export type * from "../engine/reconcile/model.js";

@@ -6,8 +6,8 @@
  * declaration must not silently deny (or grant) an app for a whole organization.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { redactText } from "../clients/http-error.js";
-import { createOperationContext, type ObservedOrgAccess, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess } from "../reconcile/operations.js";
+import { redactText } from "../engine/clients/http-error.js";
+import { createOperationContext, type ObservedOrgAccess, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess } from "../engine/reconcile/operations.js";
 import { checkOrgAccessInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import {

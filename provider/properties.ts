@@ -11,7 +11,7 @@ import type {
   ProviderKind,
   ProvidersSpec,
   SourcelinksConfig,
-} from "../config/types.js";
+} from "../engine/config/types.js";
 import type {
   LiveLinkState,
   ManualStep,
@@ -21,7 +21,7 @@ import type {
   ObservedVia,
   ObservedWebhook,
   ProviderGrant,
-} from "../reconcile/model.js";
+} from "../engine/reconcile/model.js";
 
 /** Where a resource's operations run: the build service and providers, by URL and env var names only. */
 export interface WorldSettings {

@@ -2,7 +2,7 @@
  * Plain-language descriptions of plan steps and of a stopped execution, for the errors the provider
  * raises: what was done, what failed and what remains, so a person can tell where a revoke stands.
  */
-import type { ExecutionResult, PlanStep } from "../reconcile/operations.js";
+import type { ExecutionResult, PlanStep } from "../engine/reconcile/operations.js";
 
 /** One step in words, with the request it sends (URLs and ids only: requests carry no credentials). */
 export function describeStep(step: PlanStep): string {

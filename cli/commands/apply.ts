@@ -7,10 +7,10 @@
 import { readFile } from "node:fs/promises";
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
-import type { LoadedConfig } from "../../config/types.js";
-import type { PlanStep } from "../../reconcile/model.js";
-import { executePlan, type ExecutionResult, type OperationContext } from "../../reconcile/operations.js";
-import { identityRecords, isLive } from "../../reconcile/link-identity.js";
+import type { LoadedConfig } from "../../engine/config/types.js";
+import type { PlanStep } from "../../engine/reconcile/model.js";
+import { executePlan, type ExecutionResult, type OperationContext } from "../../engine/reconcile/operations.js";
+import { identityRecords, isLive } from "../../engine/reconcile/link-identity.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "../concurrency.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { plural } from "../format/observed-summary.js";

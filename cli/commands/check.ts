@@ -5,9 +5,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import { ConfigError } from "../../config/index.js";
-import type { LoadedConfig } from "../../config/types.js";
-import type { ObservedLink, ObservedOrgAccess } from "../../reconcile/model.js";
+import { ConfigError } from "../../engine/config/index.js";
+import type { LoadedConfig } from "../../engine/config/types.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../engine/reconcile/model.js";
 import { evaluateAll, factsFromConfig, type ObservedWorld } from "../../policies/rules/index.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { formatCheckGithub, formatDiagnosticsGithub } from "../format/check-github.js";

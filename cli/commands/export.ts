@@ -10,9 +10,9 @@
  */
 import { cliOperationContext } from "../context.js";
 import type { Command } from "commander";
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig } from "../../config/types.js";
-import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../config/index.js";
-import { observeOrgAccess } from "../../reconcile/operations.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig } from "../../engine/config/types.js";
+import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/index.js";
+import { observeOrgAccess } from "../../engine/reconcile/operations.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { exportToYaml, linkName, type ExportedWorld } from "../export/to-yaml.js";
 import type { CliIo } from "../io.js";

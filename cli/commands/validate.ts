@@ -1,6 +1,6 @@
 /** `sourcelinks validate FILE... [--format text|github]`: schema and semantics only, no network (exit 0, or 2 with located errors). */
 import { Option, type Command } from "commander";
-import { ConfigError } from "../../config/index.js";
+import { ConfigError } from "../../engine/config/index.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { formatDiagnosticsGithub } from "../format/check-github.js";
 import { plural } from "../format/observed-summary.js";

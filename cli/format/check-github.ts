@@ -3,7 +3,7 @@
  * which annotate the YAML lines in a pull request without code scanning. Files are named relative to
  * the repository root, as the annotations need.
  */
-import type { Diagnostic } from "../../config/diagnostics.js";
+import type { Diagnostic } from "../../engine/config/diagnostics.js";
 import type { CheckReport } from "./check-report.js";
 import { countViolations } from "./check-report.js";
 import { plural } from "./observed-summary.js";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Diagnostic } from "../../config/diagnostics.js";
+import type { Diagnostic } from "../../engine/config/diagnostics.js";
 import { pathFromRoot } from "../repository-root.js";
 import { ruleList, type Enforcement } from "../../policies/rules/index.js";
 import { packageInfo } from "../version.js";

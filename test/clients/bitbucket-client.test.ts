@@ -2,12 +2,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SandboxHandle } from "../../sandbox/server.js";
-import { createBitbucketClient } from "../../clients/bitbucket/index.js";
-import { BITBUCKET_CREDENTIAL_ADVICE } from "../../clients/bitbucket/client.js";
-import { HttpError } from "../../clients/http-error.js";
-import { Secret } from "../../clients/secret.js";
-import type { SourceProviderClient } from "../../clients/types.js";
+import type { SandboxHandle } from "../../tools/sandbox/server.js";
+import { createBitbucketClient } from "../../engine/clients/bitbucket/index.js";
+import { BITBUCKET_CREDENTIAL_ADVICE } from "../../engine/clients/bitbucket/client.js";
+import { HttpError } from "../../engine/clients/http-error.js";
+import { Secret } from "../../engine/clients/secret.js";
+import type { SourceProviderClient } from "../../engine/clients/types.js";
 import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
 
 let sandbox: SandboxHandle;

@@ -2,11 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SandboxHandle } from "../../sandbox/server.js";
-import { createBuildServiceClient } from "../../clients/build-service/index.js";
-import { HttpError } from "../../clients/http-error.js";
-import { Secret } from "../../clients/secret.js";
-import type { BuildServiceClient } from "../../clients/types.js";
+import type { SandboxHandle } from "../../tools/sandbox/server.js";
+import { createBuildServiceClient } from "../../engine/clients/build-service/index.js";
+import { HttpError } from "../../engine/clients/http-error.js";
+import { Secret } from "../../engine/clients/secret.js";
+import type { BuildServiceClient } from "../../engine/clients/types.js";
 import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
 
 let sandbox: SandboxHandle;

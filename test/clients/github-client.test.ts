@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { EtagCache } from "../../clients/etag-cache.js";
-import { createGitHubClients, type ClientLogger, type GitHubClientSettings } from "../../clients/github/index.js";
-import { HttpError } from "../../clients/http-error.js";
-import { Secret } from "../../clients/secret.js";
-import { Faults } from "../../sandbox/faults.js";
+import { EtagCache } from "../../engine/clients/etag-cache.js";
+import { createGitHubClients, type ClientLogger, type GitHubClientSettings } from "../../engine/clients/github/index.js";
+import { HttpError } from "../../engine/clients/http-error.js";
+import { Secret } from "../../engine/clients/secret.js";
+import { Faults } from "../../tools/sandbox/faults.js";
 import { startGitHubSandbox, type GitHubSandbox } from "../sandbox/github-harness.js";
 
 /** A logger that keeps every line, to prove no secret is ever logged. */

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { credentialScope, EtagCache } from "../../clients/etag-cache.js";
-import { Secret } from "../../clients/secret.js";
+import { credentialScope, EtagCache } from "../../engine/clients/etag-cache.js";
+import { Secret } from "../../engine/clients/secret.js";
 
 let dir: string;
 beforeEach(async () => {

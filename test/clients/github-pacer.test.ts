@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pacer, type PacerClock } from "../../clients/pacer.js";
+import { Pacer, type PacerClock } from "../../engine/clients/pacer.js";
 
 /** A clock that only moves when told to; timers fire in order as it advances. */
 class ManualClock implements PacerClock {

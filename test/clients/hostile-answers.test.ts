@@ -7,14 +7,14 @@
  */
 import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createBitbucketClient } from "../../clients/bitbucket/index.js";
-import { createBuildServiceClient } from "../../clients/build-service/index.js";
-import { credentialScope, EtagCache } from "../../clients/etag-cache.js";
-import { createGitHubClients } from "../../clients/github/index.js";
-import { HttpError } from "../../clients/http-error.js";
-import { Secret } from "../../clients/secret.js";
-import { UnobservableRepositoryError } from "../../clients/unobservable-repository-error.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
+import { createBitbucketClient } from "../../engine/clients/bitbucket/index.js";
+import { createBuildServiceClient } from "../../engine/clients/build-service/index.js";
+import { credentialScope, EtagCache } from "../../engine/clients/etag-cache.js";
+import { createGitHubClients } from "../../engine/clients/github/index.js";
+import { HttpError } from "../../engine/clients/http-error.js";
+import { Secret } from "../../engine/clients/secret.js";
+import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
 import { startHostileProxy, startStranger, type HostileProxy, type Intercept, type ProxyTools } from "../support/hostile-proxy.js";
 
 let sandbox: SandboxHandle;

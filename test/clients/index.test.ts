@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClients } from "../../clients/index.js";
-import { Secret } from "../../clients/secret.js";
-import type { ClientSettings } from "../../clients/types.js";
-import { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../config/defaults.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { createClients } from "../../engine/clients/index.js";
+import { Secret } from "../../engine/clients/secret.js";
+import type { ClientSettings } from "../../engine/clients/types.js";
+import { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/defaults.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 
 /** Settings for the sandbox's demo world, from the env it hands out (design.md §7). */
 function demoSettings(sandbox: SandboxHandle, overrides: Partial<ClientSettings["buildService"]> = {}): ClientSettings {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { JsonHttp, parseRetryAfter } from "../../clients/json-http.js";
+import { JsonHttp, parseRetryAfter } from "../../engine/clients/json-http.js";
 
 /** A loopback server answering from a script: each request takes the next scripted reply (the last repeats). */
 let server: Server;

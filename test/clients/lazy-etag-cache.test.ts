@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LazyFileEtagCache } from "../../clients/lazy-etag-cache.js";
+import { LazyFileEtagCache } from "../../engine/clients/lazy-etag-cache.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sourcelinks-lazy-etags-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClients } from "../../clients/github/index.js";
-import { HttpError } from "../../clients/http-error.js";
-import { JsonHttp } from "../../clients/json-http.js";
-import { Secret } from "../../clients/secret.js";
-import { unreachableCode } from "../../clients/unreachable.js";
+import { createGitHubClients } from "../../engine/clients/github/index.js";
+import { HttpError } from "../../engine/clients/http-error.js";
+import { JsonHttp } from "../../engine/clients/json-http.js";
+import { Secret } from "../../engine/clients/secret.js";
+import { unreachableCode } from "../../engine/clients/unreachable.js";
 
 /** A loopback port nothing listens on: bound, then released, so a connection is refused. */
 async function closedPort(): Promise<number> {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { firstInvalidUtf8, firstNonPrintable, positionAfter } from "../../config/characters.js";
+import { firstInvalidUtf8, firstNonPrintable, positionAfter } from "../../engine/config/characters.js";
 
 describe("firstInvalidUtf8", () => {
   test.each([

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { checkLinkInput, checkOrgAccessInput } from "../../config/index.js";
+import { checkLinkInput, checkOrgAccessInput } from "../../engine/config/index.js";
 
 const link = { name: "acme-builds", namespace: "acme", provider: "github", account: "acme-builder", serviceAccount: true };
 

@@ -1,6 +1,6 @@
 /** Shared helpers for the config tests: the happy-path fixture and error capture. */
 import { readFileSync } from "node:fs";
-import { ConfigError, loadConfigTexts, type ConfigText } from "../../config/index.js";
+import { ConfigError, loadConfigTexts, type ConfigText } from "../../engine/config/index.js";
 
 /** The happy-path config (a copy of examples/basic/sourcelinks.yaml). */
 export const basicYaml = readFileSync(new URL("./fixtures/basic.yaml", import.meta.url), "utf8");

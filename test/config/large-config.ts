@@ -1,5 +1,5 @@
 /** Test helper: a valid configuration with many links, for the load-time check (design.md §8). */
-import { MINIMAL_CONFIG_HEAD } from "../../bench/scale-config.js";
+import { MINIMAL_CONFIG_HEAD } from "../../tools/bench/scale-config.js";
 
 /** YAML text of a config with `count` GitHub links (about 150 bytes per link). */
 export function largeConfigText(count: number): string {

@@ -10,7 +10,7 @@ import {
   loadConfigFiles,
   loadConfigTexts,
   type SourcelinksConfig,
-} from "../../config/index.js";
+} from "../../engine/config/index.js";
 import { basicWith, basicYaml, configErrorOf, errorLines, fakeToken } from "./helpers.js";
 import { largeConfigText } from "./large-config.js";
 

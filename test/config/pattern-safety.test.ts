@@ -4,7 +4,7 @@ import {
   DOCKER_HUB_WEBHOOK_URL_PATTERNS,
   deployKeyTitlePatternProblem,
   webhookUrlPatternProblem,
-} from "../../config/index.js";
+} from "../../engine/config/index.js";
 
 const FIX = "write the build service's webhook URL with its scheme and host spelled out and * only in the path, e.g. https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/";
 

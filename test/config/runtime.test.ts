@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { Secret } from "../../clients/secret.js";
-import { loadConfigTexts, resolveClientSettings, resolveGitHubClientSecret, SettingError, type SourcelinksConfig } from "../../config/index.js";
+import { Secret } from "../../engine/clients/secret.js";
+import { loadConfigTexts, resolveClientSettings, resolveGitHubClientSecret, SettingError, type SourcelinksConfig } from "../../engine/config/index.js";
 import { basicYaml } from "./helpers.js";
 
 const config: SourcelinksConfig = loadConfigTexts([{ file: "basic.yaml", text: basicYaml }]).config;

@@ -1,8 +1,8 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, test } from "vitest";
 import { load } from "js-yaml";
-import { configSchema } from "../../config/index.js";
-import { validateConfigFile } from "../../config/schema-validator.js";
+import { configSchema } from "../../engine/config/index.js";
+import { validateConfigFile } from "../../engine/config/schema-validator.js";
 import { basicYaml } from "./helpers.js";
 
 describe("schema/sourcelinks.schema.json", () => {

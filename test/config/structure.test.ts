@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { ALIAS_ALLOWANCE, MAX_DEPTH, expansionBudget } from "../../config/input-limits.js";
-import { checkStructure } from "../../config/structure.js";
+import { ALIAS_ALLOWANCE, MAX_DEPTH, expansionBudget } from "../../engine/config/input-limits.js";
+import { checkStructure } from "../../engine/config/structure.js";
 
 /** Nested lists `depth` deep: `[[[...]]]`. */
 function nested(depth: number): unknown {

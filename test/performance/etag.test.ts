@@ -6,14 +6,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { scaleConfigText, type ScaleShape } from "../../bench/scale-config.js";
-import { refresh } from "../../bench/workloads.js";
-import { loadConfigTexts } from "../../config/load.js";
-import type { SourcelinksConfig } from "../../config/types.js";
-import { createOperationContext, observeLinks } from "../../reconcile/operations.js";
-import type { CountersSnapshot } from "../../sandbox/counters.js";
-import { generateScaleWorld } from "../../sandbox/scale-world.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
+import { refresh } from "../../tools/bench/workloads.js";
+import { loadConfigTexts } from "../../engine/config/load.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
+import { createOperationContext, observeLinks } from "../../engine/reconcile/operations.js";
+import type { CountersSnapshot } from "../../tools/sandbox/counters.js";
+import { generateScaleWorld } from "../../tools/sandbox/scale-world.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 
 /** 4 links over 12 repositories; 2 of them hold 120 hooks, two pages at per_page=100. */
 const SHAPE: ScaleShape = { links: 4, repositories: 12, foreignHooksPerRepo: 1, multiPageRepos: 2, hooksPerMultiPageRepo: 120 };

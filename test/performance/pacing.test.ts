@@ -4,15 +4,15 @@
  * with no request rejected, because the client spends each budget no faster than it is granted.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { benchContext } from "../../bench/context.js";
-import { scaleConfigText, type ScaleShape } from "../../bench/scale-config.js";
-import { apply, refresh } from "../../bench/workloads.js";
-import { createGitHubClients } from "../../clients/github/index.js";
-import { Secret } from "../../clients/secret.js";
-import { loadConfigTexts } from "../../config/load.js";
-import type { LimitsConfig } from "../../sandbox/limits.js";
-import { generateScaleWorld } from "../../sandbox/scale-world.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { benchContext } from "../../tools/bench/context.js";
+import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
+import { apply, refresh } from "../../tools/bench/workloads.js";
+import { createGitHubClients } from "../../engine/clients/github/index.js";
+import { Secret } from "../../engine/clients/secret.js";
+import { loadConfigTexts } from "../../engine/config/load.js";
+import type { LimitsConfig } from "../../tools/sandbox/limits.js";
+import { generateScaleWorld } from "../../tools/sandbox/scale-world.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 
 /** 12 links over 60 repositories: 60 webhook listings, three times the per-endpoint budget below. */
 const SHAPE: ScaleShape = { links: 12, repositories: 60, foreignHooksPerRepo: 1, multiPageRepos: 0, hooksPerMultiPageRepo: 0 };

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as ProviderIndex from "../../provider/index.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "./dist.js";
 import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
 
@@ -74,7 +74,7 @@ afterAll(async () => {
 describe("the npm package", () => {
   it("ships the build, the schema and the policy pack's entry, without tests, sources or fixtures", () => {
     expect(files).toEqual(expect.arrayContaining(["package.json", "dist/provider/index.js", "dist/provider/link-methods.js", "dist/policies/library.js", "dist/cli/main.js", "policies/pack.cjs", "policies/package.json", "policies/PulumiPolicy.yaml", "schema/sourcelinks.schema.json"]));
-    expect(files.filter((f) => f.startsWith("test/") || f.endsWith(".ts") && !f.endsWith(".d.ts") || f.startsWith("dist/bench/") || f.endsWith(".map"))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("test/") || f.endsWith(".ts") && !f.endsWith(".d.ts") || f.startsWith("dist/tools/bench/") || f.endsWith(".map"))).toEqual([]);
   });
 
   it("declares @pulumi/pulumi as a peer and nothing a consumer does not need at run time", () => {

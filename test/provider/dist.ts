@@ -8,8 +8,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
-import type * as ConfigLoad from "../../config/load.js";
-import type { SourcelinksConfig } from "../../config/types.js";
+import type * as ConfigLoad from "../../engine/config/load.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
 import type * as ProviderIndex from "../../provider/index.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
@@ -22,7 +22,7 @@ export const BUILD_TIMEOUT_MS = 240_000;
 
 /** Compiles the provider and the root program when dist/ is missing or stale (see test/support/ensure-built.ts). */
 export function ensureBuilt(): Promise<void> {
-  return ensureBuiltOutputs(["dist/provider/index.js", "dist/index.js"]);
+  return ensureBuiltOutputs(["dist/provider/index.js", "dist/pulumi-program.js"]);
 }
 
 /** Loads a compiled module natively (see the file comment). */
@@ -49,7 +49,7 @@ export async function serializedProviders(): Promise<{ link: string; orgAccess: 
 
 /** The demo config (examples/basic/sourcelinks.yaml), loaded by the compiled config loader. */
 export async function demoConfig(): Promise<SourcelinksConfig> {
-  const { loadConfigFiles } = requireDist<typeof ConfigLoad>("config/load.js");
+  const { loadConfigFiles } = requireDist<typeof ConfigLoad>("engine/config/load.js");
   return (await loadConfigFiles([join(projectRoot, "examples/basic/sourcelinks.yaml")])).config;
 }
 
@@ -94,7 +94,7 @@ export interface RegisteredResource {
 }
 
 /**
- * Runs the root program (dist/index.js) under `pulumi.runtime.setMocks`, pushing every resource it
+ * Runs the root program (dist/pulumi-program.js) under `pulumi.runtime.setMocks`, pushing every resource it
  * registers onto `registered` (registration continues after this resolves); resolves with the
  * program's outputs.
  */

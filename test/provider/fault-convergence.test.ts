@@ -6,10 +6,10 @@
  * without faults, and the foreign webhooks are still there.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourcelinksConfig } from "../../config/types.js";
-import { createOperationContext, observeLink, planLink, type PlanStep } from "../../reconcile/operations.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import type { World } from "../../sandbox/world.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
+import { createOperationContext, observeLink, planLink, type PlanStep } from "../../engine/reconcile/operations.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import type { World } from "../../tools/sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, serializedProviders } from "./dist.js";
 import { FakeEngine, makeUrn, ProviderHost } from "./engine-harness.js";
 import { fingerprint } from "../reliability/harness.js";

@@ -1,5 +1,5 @@
 /**
- * The root program as `pulumi-language-nodejs` runs it: `@pulumi/pulumi/cmd/run` on dist/index.js,
+ * The root program as `pulumi-language-nodejs` runs it: `@pulumi/pulumi/cmd/run` on dist/pulumi-program.js,
  * stack config in `PULUMI_CONFIG`, against a gRPC resource monitor and engine written here (the side
  * the engine plays). The registrations it receives (type tokens, serialized providers, aliases, stack
  * outputs) then go through the real dynamic-provider host against the sandbox.
@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, serializedProviders } from "./dist.js";
 import { FakeEngine, projectRoot, type PropertyMap, ProviderHost } from "./engine-harness.js";
 
@@ -112,7 +112,7 @@ beforeAll(async () => {
   configFile = join(tmp, "sourcelinks.yaml");
   writeFileSync(configFile, readFileSync(join(projectRoot, "examples/basic/sourcelinks.yaml"), "utf8").replace(/(\n(\s*)- name: acme-builds\n)/, "$1$2  aliases: [builds]\n"));
   const entry = require.resolve("@pulumi/pulumi/cmd/run/index.js");
-  const args = [entry, `--monitor=127.0.0.1:${port}`, `--engine=127.0.0.1:${port}`, "--project=sourcelinks", "--stack=dev", `--pwd=${projectRoot}`, join(projectRoot, "dist/index.js")];
+  const args = [entry, `--monitor=127.0.0.1:${port}`, `--engine=127.0.0.1:${port}`, "--project=sourcelinks", "--stack=dev", `--pwd=${projectRoot}`, join(projectRoot, "dist/pulumi-program.js")];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? "", PULUMI_CONFIG: JSON.stringify({ "sourcelinks:configFiles": JSON.stringify([configFile]) }), PULUMI_CONFIG_SECRET_KEYS: "[]" },
@@ -129,7 +129,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-describe("dist/index.js through @pulumi/pulumi's cmd/run", () => {
+describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
   it("runs to completion and registers the stack, the links and the org access with their type tokens", () => {
     expect({ exitCode, stderr }).toMatchObject({ exitCode: 0 });
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual(

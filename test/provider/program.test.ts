@@ -1,5 +1,5 @@
 /**
- * The root Pulumi program (dist/index.js) under `pulumi.runtime.setMocks`: for the demo config it
+ * The root Pulumi program (dist/pulumi-program.js) under `pulumi.runtime.setMocks`: for the demo config it
  * registers one resource per link and per org access entry, with the type tokens, names and
  * inputs the policy pack reads, the serialized provider in `__provider`, and no credential.
  */

@@ -3,9 +3,9 @@
  * readers of the sandbox world to assert what the operations left behind.
  */
 import { fileURLToPath } from "node:url";
-import { loadConfigFiles } from "../../config/load.js";
-import type { SourcelinksConfig } from "../../config/types.js";
-import type { World } from "../../sandbox/world.js";
+import { loadConfigFiles } from "../../engine/config/load.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { World } from "../../tools/sandbox/world.js";
 
 /** examples/basic/sourcelinks.yaml: the desired state for the demo world, loaded as the CLI loads it. */
 export const EXAMPLE = fileURLToPath(new URL("../../examples/basic/sourcelinks.yaml", import.meta.url));

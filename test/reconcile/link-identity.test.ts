@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { BuildServiceLinkWire } from "../../clients/types.js";
-import { identityRecords } from "../../reconcile/link-identity.js";
-import { grantKeepers, repositoryKeepers } from "../../reconcile/sharing.js";
+import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
+import { identityRecords } from "../../engine/reconcile/link-identity.js";
+import { grantKeepers, repositoryKeepers } from "../../engine/reconcile/sharing.js";
 import { teamSpec } from "./fixtures.js";
 
 function record(id: string, fields: Partial<BuildServiceLinkWire> = {}): BuildServiceLinkWire {

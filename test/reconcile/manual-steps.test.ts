@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "../../reconcile/manual-steps.js";
+import { dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "../../engine/reconcile/manual-steps.js";
 
 describe("manual steps", () => {
   it("revokes a GitHub authorization where GitHub lists authorized OAuth apps", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapLimit } from "../../reconcile/map-limit.js";
+import { mapLimit } from "../../engine/reconcile/map-limit.js";
 
 describe("mapLimit", () => {
   it("keeps input order and never runs more than the limit at once", async () => {

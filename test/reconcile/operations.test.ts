@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LinkSpec } from "../../config/types.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { createGitHubClients } from "../../clients/github/index.js";
-import { Secret } from "../../clients/secret.js";
+import type { LinkSpec } from "../../engine/config/types.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { createGitHubClients } from "../../engine/clients/github/index.js";
+import { Secret } from "../../engine/clients/secret.js";
 import {
   createOperationContext,
   executePlan,
@@ -15,8 +15,8 @@ import {
   reconcileOrgAccess,
   ReconcileError,
   type OperationContext,
-} from "../../reconcile/operations.js";
-import type { SourcelinksConfig } from "../../config/types.js";
+} from "../../engine/reconcile/operations.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
 import { githubRepo, linkRecords, liveAppTokens, loadDemoConfig } from "./demo.js";
 
 const FOREIGN = "https://ci.acme.example/hooks/github";

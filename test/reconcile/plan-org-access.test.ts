@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planOrgAccess } from "../../reconcile/plan-org-access.js";
+import { planOrgAccess } from "../../engine/reconcile/plan-org-access.js";
 import { BUILD, observedOrg, orgSpec, planningContext } from "./fixtures.js";
 
 describe("planOrgAccess", () => {

@@ -5,10 +5,10 @@
  */
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfigFiles } from "../../config/load.js";
-import type { SourcelinksConfig } from "../../config/types.js";
-import { createOperationContext, reconcileLink } from "../../reconcile/operations.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { loadConfigFiles } from "../../engine/config/load.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
+import { createOperationContext, reconcileLink } from "../../engine/reconcile/operations.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { githubRepo, liveAppTokens } from "./demo.js";
 
 const SEED = fileURLToPath(new URL("../fixtures/worlds/shared.yaml", import.meta.url));

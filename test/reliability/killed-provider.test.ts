@@ -5,9 +5,9 @@
  * world an uninterrupted `up` makes, with nothing foreign gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourcelinksConfig } from "../../config/types.js";
-import { mulberry32 } from "../../sandbox/faults.js";
-import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
+import { mulberry32 } from "../../tools/sandbox/faults.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";
 import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../provider/engine-harness.js";
 import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";

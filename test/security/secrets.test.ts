@@ -24,9 +24,9 @@ import { createInterface } from "node:readline";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import type { World } from "../../sandbox/world.js";
-import type { SourcelinksConfig } from "../../config/types.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import type { World } from "../../tools/sandbox/world.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
 import { EXAMPLE, MAIN } from "../cli/cli-harness.js";
@@ -60,7 +60,7 @@ canaries.add("a wrong GitHub client secret", wrong.clientSecret, { basicUser: GI
 let tmp: string;
 
 beforeAll(async () => {
-  await ensureBuilt(["dist/cli/main.js", "dist/provider/index.js", "dist/index.js"]);
+  await ensureBuilt(["dist/cli/main.js", "dist/provider/index.js", "dist/pulumi-program.js"]);
   tmp = mkdtempSync(join(tmpdir(), "sourcelinks-secrets-"));
 }, BUILD_TIMEOUT_MS);
 

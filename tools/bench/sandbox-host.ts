@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node dist/bench/sandbox-host.js`: a sandbox serving a generated scale world, in its own process so
+ * `node dist/tools/bench/sandbox-host.js`: a sandbox serving a generated scale world, in its own process so
  * its memory is not counted against the workload. Options come as JSON in `BENCH_SANDBOX`
  * (`SandboxHostOptions`); prints `{"baseUrl", "env"}` on one line like `sourcelinks sandbox`, then
  * serves until SIGTERM/SIGINT.

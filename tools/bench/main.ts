@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     lines: figures.map(formatFigure),
     scenarios,
   };
-  if (only === null) await writeFile(here("../../bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  if (only === null) await writeFile(here("../../../tools/bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   if (missed.length > 0) {
     process.stderr.write(`bench: ${missed.length} target(s) missed\n`);
     process.exitCode = 1;
@@ -317,7 +317,7 @@ async function naive(sandbox: SandboxProcess, configFile: string): Promise<Scena
 
 /** (e2): the built CLI refusing a file of 100,000 unknown keys: exit 2, 100 located problems, then the count of the rest. */
 async function validateHostile(file: string, dir: string): Promise<ScenarioRecord> {
-  const cli = here("../cli/main.js");
+  const cli = here("../../cli/main.js");
   const rssFile = join(dir, "validate-hostile-rss");
   const cpuFile = join(dir, "validate-hostile-cpu");
   const runs: { seconds: number; cpuSeconds: number; code: number | null; peakRssBytes: number }[] = [];
@@ -344,7 +344,7 @@ async function validateHostile(file: string, dir: string): Promise<ScenarioRecor
 
 /** (e): the built CLI validating a 10,000-link config, node start included; the median of a few runs (the slowest is reported too). */
 async function validate(file: string, dir: string): Promise<ScenarioRecord> {
-  const cli = here("../cli/main.js");
+  const cli = here("../../cli/main.js");
   const rssFile = join(dir, "validate-rss");
   const runs: { seconds: number; code: number | null; peakRssBytes: number }[] = [];
   for (let i = 0; i < VALIDATE_RUNS; i++) {

@@ -80,7 +80,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import seedSchema from "../schema/sandbox-seed.schema.json" with { type: "json" };
+import seedSchema from "../../schema/sandbox-seed.schema.json" with { type: "json" };
 import { emptyWorld, type GitHubHookState, type World } from "./world.js";
 
 /** A seed document (the parsed YAML); see the module comment for every field. */

@@ -1,5 +1,5 @@
 /**
- * The root Pulumi program (Pulumi.yaml `main: dist/index.js`): declares the links and org access of
+ * The root Pulumi program (Pulumi.yaml `main: dist/pulumi-program.js`): declares the links and org access of
  * the sourcelinks YAML files named by stack config `sourcelinks:configFiles` (one path, a
  * comma-separated list, or a JSON array; default `examples/basic/sourcelinks.yaml`), relative to the
  * project directory. Exports each resource's live state as stack outputs.

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * `node dist/bench/scenario.js <refresh|apply|naive>`: one benchmark workload in its own
+ * `node dist/tools/bench/scenario.js <refresh|apply|naive>`: one benchmark workload in its own
  * process, so its peak memory is its own (the sandbox runs in another process). Parameters come as
  * JSON in `BENCH_SCENARIO`, credentials and URLs in the sandbox's environment variables. Prints one
  * JSON line (`ScenarioOutcome`) on stdout.
  */
-import { loadConfigFiles } from "../config/load.js";
+import { loadConfigFiles } from "../../engine/config/load.js";
 import { benchContext, type BenchClientOptions } from "./context.js";
 import { sampleRss } from "./rss.js";
 import { apply, refresh, naiveListing, type ApplySummary, type RefreshSummary } from "./workloads.js";

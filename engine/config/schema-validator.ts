@@ -1,9 +1,9 @@
 /**
  * Validation against `schema/sourcelinks.schema.json`, using the validator ajv compiled ahead of
- * time (config/schema-codegen.ts), so loading needs neither ajv nor a compile step at startup.
+ * time (tools/codegen/schema-codegen.ts), so loading needs neither ajv nor a compile step at startup.
  */
 import type { ErrorObject } from "ajv";
-import schema from "../schema/sourcelinks.schema.json" with { type: "json" };
+import schema from "../../schema/sourcelinks.schema.json" with { type: "json" };
 import { validate as generated } from "./generated/validate-config.js";
 import type { RawConfigFile } from "./raw.js";
 import { isRecord, splitPointer } from "./pointer.js";

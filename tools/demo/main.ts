@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { startSandbox } from "../sandbox/server.js";
 import { SANDBOX_ENV_KEYS } from "../sandbox/env.js";
 
-const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CONFIG = "examples/basic/sourcelinks.yaml";
 
 /** One CLI run of the demo and the exit code it must end with. */

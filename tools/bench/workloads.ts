@@ -2,9 +2,9 @@
  * What the benchmark times, written only with the operations API (reconcile/operations.ts), so the
  * figures are those of the code the CLI and the provider run.
  */
-import type { LinkSpec } from "../config/types.js";
-import { mapLimit } from "../reconcile/map-limit.js";
-import { executePlan, observeLinks, planLink, type ObservedLink, type OperationContext } from "../reconcile/operations.js";
+import type { LinkSpec } from "../../engine/config/types.js";
+import { mapLimit } from "../../engine/reconcile/map-limit.js";
+import { executePlan, observeLinks, planLink, type ObservedLink, type OperationContext } from "../../engine/reconcile/operations.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {

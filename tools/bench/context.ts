@@ -3,8 +3,8 @@
  * server that enforces GitHub's limits on a compressed clock when the scenario asks for it (by
  * default only api.github.com is paced).
  */
-import type { SourcelinksConfig } from "../config/types.js";
-import { createOperationContext, type OperationContext } from "../reconcile/operations.js";
+import type { SourcelinksConfig } from "../../engine/config/types.js";
+import { createOperationContext, type OperationContext } from "../../engine/reconcile/operations.js";
 
 /** How the benchmark's clients talk to GitHub. */
 export interface BenchClientOptions {

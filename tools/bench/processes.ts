@@ -78,7 +78,7 @@ export class SandboxProcess {
   }
 }
 
-/** Runs `node dist/bench/scenario.js <workload>` against a sandbox and returns what it printed. */
+/** Runs `node dist/tools/bench/scenario.js <workload>` against a sandbox and returns what it printed. */
 export async function runScenario(workload: WorkloadName, params: ScenarioParams, sandboxEnv: Record<string, string>): Promise<ScenarioOutcome> {
   const child = spawn(process.execPath, [...NODE_ARGS, HERE("./scenario.js"), workload], {
     env: { ...process.env, ...sandboxEnv, BENCH_SCENARIO: JSON.stringify(params) },
