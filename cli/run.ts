@@ -7,7 +7,8 @@ import type { LinkSpec, LoadedConfig, OrgAccessSpec, RecordedManualStep, SourceL
 import type { DoneByHand, ObservedLink, ObservedOrgAccess, ResourcePlan } from "../engine/reconcile/model.js";
 import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
 import { linkObserver, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../engine/reconcile/operations.js";
-import { DEFAULT_CONCURRENCY, settleAll } from "./concurrency.js";
+import { settleAll } from "../engine/reconcile/map-limit.js";
+import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { formatLocation } from "./location.js";

@@ -26,13 +26,14 @@
  * inside it) becomes `observed: "unknown"`, an unknown desired input makes the whole resource `unknown-inputs`.
  */
 import type { LinkSpec, LinkState, OrgAccessSpec, OrgAccessState, ProviderKind, RevokeAction } from "../engine/config/types.js";
+import { TYPE_TOKENS } from "../engine/model/type-tokens.js";
 import type { ObservedLink, ObservedOrgAccess } from "../engine/reconcile/model.js";
 import type { GithubWebhookFacts, GithubWebhookType, LinkFacts, OrgFacts } from "./rules/types.js";
 
 /** Type token of the link resource (design.md §3). */
-export const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
+export const LINK_TYPE = TYPE_TOKENS.SourceProviderLink;
 /** Type token of the org access resource (design.md §3). */
-export const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
+export const ORG_TYPE = TYPE_TOKENS.OrgThirdPartyAccess;
 /** Type token of `@pulumi/github`'s RepositoryWebhook. */
 export const REPOSITORY_WEBHOOK_TYPE = "github:index/repositoryWebhook:RepositoryWebhook";
 /** Type token of `@pulumi/github`'s OrganizationWebhook. */

@@ -16,6 +16,7 @@ import type { LinkSpec } from "../engine/config/types.js";
 import { createOperationContext, type ObservedLink, observeLink, type OperationContext, planLink, reconcileLink } from "../engine/reconcile/operations.js";
 import { checkLinkInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
+import type { ProviderMethods } from "./dynamic-provider.js";
 import {
   configOf,
   LINK_INPUT_KEYS,
@@ -151,3 +152,13 @@ export async function deleteLink(credentials: ProviderCredentials, _id: string, 
   const spec: LinkSpec = { ...linkSpecOf(props), state: "revoked" };
   await reconcile(`${label(props)} delete (revoke)`, props, spec, credentials);
 }
+
+/** The methods link-provider.ts runs (dynamic-provider.ts). */
+export const providerMethods: ProviderMethods<Props, SourceProviderLinkOutputs> = {
+  check: checkLink,
+  diff: diffLink,
+  create: createLink,
+  read: readLink,
+  update: updateLink,
+  delete: deleteLink,
+};

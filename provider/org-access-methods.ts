@@ -10,6 +10,7 @@ import { redactText } from "../engine/clients/http-error.js";
 import { createOperationContext, type ObservedOrgAccess, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess } from "../engine/reconcile/operations.js";
 import { checkOrgAccessInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
+import type { ProviderMethods } from "./dynamic-provider.js";
 import {
   configOf,
   ORG_ACCESS_INPUT_KEYS,
@@ -107,3 +108,14 @@ export async function updateOrgAccess(credentials: ProviderCredentials, _id: str
   const observed = await reconcile(`${label(news)} update`, news, credentials);
   return { outs: orgAccessOutputsOf(news, observed) };
 }
+
+/** The methods org-access-provider.ts runs (dynamic-provider.ts). */
+export const providerMethods: ProviderMethods<Props, OrgThirdPartyAccessOutputs> = {
+  check: checkOrgAccess,
+  diff: diffOrgAccess,
+  create: createOrgAccess,
+  read: readOrgAccess,
+  update: updateOrgAccess,
+  // Deleting the declaration leaves the org's setting as it is (the module comment says why).
+  delete: async () => {},
+};

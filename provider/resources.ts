@@ -1,24 +1,23 @@
 /**
  * The two resource classes users declare, in the root program or their own Pulumi programs.
- * Type tokens: `pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink` and
- * `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess` (policies match on them).
+ * Their type tokens (engine/model/type-tokens.ts) are what the policies match on.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../engine/config/types.js";
+import { type ResourceTypeName, TOKEN_MODULE, TYPE_TOKENS } from "../engine/model/type-tokens.js";
 import type { LiveLinkState, ManualStep, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/reconcile/model.js";
 import { linkProvider } from "./link-provider.js";
 import { orgAccessProvider } from "./org-access-provider.js";
 import { packageVersion } from "./package-files.js";
 import type { RepositoryDeployKey, RepositoryWebhook } from "./properties.js";
 
-/** The module part of both type tokens (`pulumi-nodejs:dynamic/<module>:<Type>`). */
-export const TOKEN_MODULE = "sourcelinks";
+export { TOKEN_MODULE };
 
 /** `pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink`. */
-export const SOURCE_PROVIDER_LINK_TYPE = `pulumi-nodejs:dynamic/${TOKEN_MODULE}:SourceProviderLink`;
+export const SOURCE_PROVIDER_LINK_TYPE = TYPE_TOKENS.SourceProviderLink;
 
 /** `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess`. */
-export const ORG_THIRD_PARTY_ACCESS_TYPE = `pulumi-nodejs:dynamic/${TOKEN_MODULE}:OrgThirdPartyAccess`;
+export const ORG_THIRD_PARTY_ACCESS_TYPE = TYPE_TOKENS.OrgThirdPartyAccess;
 
 /** Where a resource's operations run; the same blocks as the YAML's `buildService:` and `providers:`. */
 export interface WorldArgs {
@@ -111,7 +110,7 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
       webhooks: undefined,
       deployKeys: undefined,
     };
-    super(linkProvider, name, props, opts, TOKEN_MODULE, "SourceProviderLink");
+    super(linkProvider, name, props, opts, TOKEN_MODULE, "SourceProviderLink" satisfies ResourceTypeName);
   }
 }
 
@@ -149,6 +148,6 @@ export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
       observedVia: undefined,
       pendingManualSteps: undefined,
     };
-    super(orgAccessProvider, name, props, opts, TOKEN_MODULE, "OrgThirdPartyAccess");
+    super(orgAccessProvider, name, props, opts, TOKEN_MODULE, "OrgThirdPartyAccess" satisfies ResourceTypeName);
   }
 }

@@ -3,6 +3,7 @@
  * authorization header, a concurrency bound, a bounded retry of idempotent requests, and every
  * failure as a redacted `HttpError`. (The GitHub client uses Octokit and its plugins instead.)
  */
+import pLimit, { type LimitFunction } from "p-limit";
 import { guardedFetch, UnusableResponseError, type GuardedAnswer } from "./guarded-fetch.js";
 import { HttpError, type ServiceName } from "./http-error.js";
 import { isIdempotentMethod } from "./idempotent.js";
@@ -69,13 +70,15 @@ export interface RequestOptions {
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
 export class JsonHttp {
   readonly #options: JsonHttpOptions;
-  readonly #limit: Semaphore;
+  readonly #limit: LimitFunction;
   readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: JsonHttpOptions) {
     this.#options = options;
-    this.#limit = new Semaphore(options.concurrency ?? 8);
+    const concurrency = options.concurrency ?? 8;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    this.#limit = pLimit(concurrency);
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -88,7 +91,7 @@ export class JsonHttp {
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const retries = this.#options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#limit.run(() => this.#once<T>(method, url, body, options));
+      const outcome = await this.#limit(() => this.#once<T>(method, url, body, options));
       if (!(outcome instanceof HttpError)) return outcome;
       const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent && !outcome.refused);
       if (!retryable || attempt >= retries) throw outcome;
@@ -199,27 +202,4 @@ function describeNetworkError(cause: unknown): string {
   if (cause instanceof Error && cause.name === "TimeoutError") return "timed out";
   const code = cause instanceof Error && cause.cause instanceof Error ? (cause.cause as NodeJS.ErrnoException).code : undefined;
   return code ? `network error (${code})` : "network error";
-}
-
-/** A counting semaphore bounding requests in flight. */
-class Semaphore {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`concurrency must be a positive integer, got ${size}`);
-    this.#free = size;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
 }

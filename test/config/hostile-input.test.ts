@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ConfigError, MAX_FILE_BYTES, loadConfigFiles, loadConfigTexts } from "../../engine/config/index.js";
 import { SourceMap } from "../../engine/config/source-map.js";
 import { checkStructure } from "../../engine/config/structure.js";
+import { mapLimit } from "../../engine/reconcile/map-limit.js";
 import type { CliIo } from "../../cli/io.js";
 import { runCli as runInProcess } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
@@ -91,20 +92,6 @@ async function inProcess(argv: readonly string[], env: Record<string, string>): 
   };
   const code = await runInProcess(argv, io, BAD);
   return { code, stdout, stderr };
-}
-
-/** Maps `items` with at most `limit` calls of `fn` in flight (the bin is a node process each). */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 let sandbox: SandboxHandle;

@@ -1,8 +1,8 @@
 /**
  * Both providers serialize the way `dynamic.Resource` serializes them into `__provider`, capture
- * nothing but the package specifier of their implementation and the function that imports it (no
- * file path: the state must survive the project moving), and carry no credential even when every
- * credential env var holds a value.
+ * nothing but the package specifier of their implementation, the function that imports it and the
+ * names of the stack config keys (no file path: the state must survive the project moving), and carry
+ * no credential even when every credential env var holds a value.
  */
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
@@ -27,11 +27,11 @@ const FAKE: Record<string, string> = Object.fromEntries(
 );
 
 const cases = [
-  { label: "SourceProviderLink", module: "provider/link-provider.js", exported: "linkProvider", specifier: "sourcelinks/provider/link-methods", capture: "LINK_METHODS" },
-  { label: "OrgThirdPartyAccess", module: "provider/org-access-provider.js", exported: "orgAccessProvider", specifier: "sourcelinks/provider/org-access-methods", capture: "ORG_ACCESS_METHODS" },
+  { label: "SourceProviderLink", module: "provider/link-provider.js", exported: "linkProvider", specifier: "sourcelinks/provider/link-methods" },
+  { label: "OrgThirdPartyAccess", module: "provider/org-access-provider.js", exported: "orgAccessProvider", specifier: "sourcelinks/provider/org-access-methods" },
 ] as const;
 
-describe.each(cases)("the $label provider, serialized", ({ module, exported, specifier, capture }) => {
+describe.each(cases)("the $label provider, serialized", ({ module, exported, specifier }) => {
   let text: string;
 
   beforeAll(async () => {
@@ -45,14 +45,14 @@ describe.each(cases)("the $label provider, serialized", ({ module, exported, spe
     for (const value of Object.values(FAKE)) expect(text).not.toContain(value);
   });
 
-  it("captures only the package specifier of its implementation and the function that imports it, no path", () => {
+  it("captures only the package specifier of its implementation, the function that imports it and the config key names, no path", () => {
     const captures = [...text.matchAll(/with\(\{ ([^}]*)\}\)/g)].map((m) => m[1] ?? "");
     const names = new Set(captures.flatMap((c) => [...c.matchAll(/(\w+): /g)].map((m) => m[1])));
     names.delete("this");
     names.delete("arguments");
     names.delete("provider");
-    expect([...names].sort()).toEqual([capture, "importFromProject"].sort());
-    expect(text).toContain(`${capture}: "${specifier}"`);
+    expect([...names].sort()).toEqual(["CREDENTIAL_CONFIG_KEYS", "importFromProject", "methodsModule"]);
+    expect(text).toContain(`methodsModule: "${specifier}"`);
     expect(text).not.toContain(projectRoot);
     expect(text).not.toContain("file://");
   });

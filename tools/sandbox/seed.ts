@@ -76,12 +76,14 @@
  *                                  # and held as the link's grantToken; revoked: issued then revoked; none: no grant
  * ```
  */
-import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import seedSchema from "../../schema/sandbox-seed.schema.json" with { type: "json" };
-import { emptyWorld, type GitHubHookState, type World } from "./world.js";
+import { buildWorld } from "./seed-world.js";
+import type { World } from "./world.js";
+
+export { fakeSecret } from "./fake-secrets.js";
 
 /** A seed document (the parsed YAML); see the module comment for every field. */
 export interface SeedDocument {
@@ -164,11 +166,6 @@ export class SeedError extends Error {
   }
 }
 
-/** An obviously fake secret: `<prefix>-<32 hex>`. */
-export function fakeSecret(prefix: string): string {
-  return `${prefix}-${randomBytes(16).toString("hex")}`;
-}
-
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validateSeed = ajv.compile<SeedDocument>(seedSchema);
 
@@ -197,7 +194,10 @@ export function loadSeed(input: string | SeedDocument, source = "seed"): World {
   if (!validateSeed(doc)) {
     throw new SeedError((validateSeed.errors ?? []).map((e) => `${locate(errorPath(e))}: ${describe(e)}`));
   }
-  return buildWorld(doc, locate);
+  const problems: string[] = [];
+  const world = buildWorld(doc, (path, message) => problems.push(`${locate(path)}: ${message}`));
+  if (problems.length > 0) throw new SeedError(problems);
+  return world;
 }
 
 /** Reads and loads a seed file. */
@@ -242,240 +242,4 @@ function yamlLocator(doc: Document, lines: LineCounter, source: string): Locate 
     const root = (doc.contents as { range?: [number, number, number] } | null)?.range;
     return root ? at(root[0]) : source;
   };
-}
-
-function buildWorld(seed: SeedDocument, locate: Locate): World {
-  const world = emptyWorld();
-  const problems: string[] = [];
-  const now = new Date().toISOString();
-  const nextId = (): number => world.nextId++;
-  const problem = (path: (string | number)[], message: string): void => {
-    problems.push(`${locate(path)}: ${message}`);
-  };
-
-  // OAuth apps.
-  for (const [i, app] of (seed.oauthApps ?? []).entries()) {
-    if (world.oauthApps.some((a) => a.clientId === app.clientId)) problem(["oauthApps", i, "clientId"], `duplicate OAuth app "${app.clientId}"`);
-    world.oauthApps.push({ provider: app.provider, clientId: app.clientId, name: app.name, clientSecret: app.clientSecret ?? fakeSecret("sbx-cs") });
-  }
-  const appOf = (provider: "github" | "bitbucket", clientId: string): boolean =>
-    world.oauthApps.some((a) => a.provider === provider && a.clientId === clientId);
-
-  // GitHub accounts and PATs.
-  const gh = seed.github ?? {};
-  const users = new Set<string>();
-  for (const [i, user] of (gh.users ?? []).entries()) {
-    if (users.has(user.login)) problem(["github", "users", i, "login"], `duplicate GitHub user "${user.login}"`);
-    users.add(user.login);
-    world.github.accounts.push({ id: nextId(), login: user.login, type: "User", name: user.name ?? null });
-    const pat = user.pat ?? true;
-    if (pat !== false) {
-      world.github.tokens.push({ token: pat === true ? fakeSecret("sbx-gh") : pat, login: user.login, kind: "pat", clientId: null, revoked: false });
-    }
-  }
-  const accounts = new Set(users);
-  for (const [i, org] of (gh.orgs ?? []).entries()) {
-    if (accounts.has(org.login)) problem(["github", "orgs", i, "login"], `duplicate GitHub account "${org.login}"`);
-    accounts.add(org.login);
-    world.github.accounts.push({ id: nextId(), login: org.login, type: "Organization", name: org.name ?? null });
-    for (const role of ["owners", "members"] as const) {
-      for (const [j, login] of (org[role] ?? []).entries()) {
-        if (!users.has(login)) problem(["github", "orgs", i, role, j], `"${login}" is not a declared GitHub user`);
-      }
-    }
-    const appAccess = org.appAccess ?? {};
-    for (const clientId of Object.keys(appAccess)) {
-      if (!appOf("github", clientId)) problem(["github", "orgs", i, "appAccess", clientId], `"${clientId}" is not a declared GitHub OAuth app`);
-    }
-    const actor = org.owners?.[0] ?? "ghost";
-    world.github.orgs.push({
-      login: org.login,
-      owners: [...(org.owners ?? [])],
-      members: [...(org.members ?? [])],
-      oauthAppAccess: { ...appAccess },
-      oauthRestrictionsEnabled: org.restrictions ?? true,
-      auditLog: org.auditLog
-        ? Object.entries(appAccess).map(([clientId, access]) => ({
-            action: `org.oauth_app_access_${access === "granted" ? "approved" : access}`,
-            created_at: now,
-            actor,
-            oauth_application_client_id: clientId,
-          }))
-        : null,
-      ...(org.hooks ? { hooks: org.hooks.map((h) => githubHook(h, nextId(), now)) } : {}),
-    });
-  }
-
-  const ghRepos = new Set<string>();
-  for (const [i, repo] of (gh.repos ?? []).entries()) {
-    const [owner, name] = repo.name.split("/") as [string, string];
-    if (!accounts.has(owner)) problem(["github", "repos", i, "name"], `owner "${owner}" is not a declared GitHub user or org`);
-    if (ghRepos.has(repo.name)) problem(["github", "repos", i, "name"], `duplicate repository "${repo.name}"`);
-    ghRepos.add(repo.name);
-    world.github.repos.push({
-      id: nextId(),
-      owner,
-      name,
-      private: repo.private ?? true,
-      hooks: (repo.hooks ?? []).map((h) => githubHook(h, nextId(), now)),
-      keys: (repo.deployKeys ?? []).map((k) => ({
-        id: nextId(),
-        key: k.key ?? fakePublicKey(),
-        title: k.title,
-        read_only: k.readOnly ?? true,
-        verified: true,
-        created_at: now,
-        added_by: null,
-      })),
-    });
-  }
-
-  for (const [i, t] of (gh.tokens ?? []).entries()) {
-    if (!users.has(t.login)) problem(["github", "tokens", i, "login"], `"${t.login}" is not a declared GitHub user`);
-    if (t.kind === "oauth" && (t.app === undefined || !appOf("github", t.app))) problem(["github", "tokens", i], "an oauth token needs `app`: a declared GitHub OAuth app client id");
-    if (t.kind === "pat" && t.app !== undefined) problem(["github", "tokens", i, "app"], "a pat has no app");
-    world.github.tokens.push({
-      token: t.value ?? fakeSecret(t.kind === "pat" ? "sbx-gh" : "sbx-gh-oauth"),
-      login: t.login,
-      kind: t.kind,
-      clientId: t.kind === "oauth" ? t.app ?? null : null,
-      revoked: t.revoked ?? false,
-    });
-  }
-
-  // Bitbucket.
-  const bb = seed.bitbucket ?? {};
-  for (const [i, user] of (bb.users ?? []).entries()) {
-    if (world.bitbucket.users.some((u) => u.username === user.username)) problem(["bitbucket", "users", i, "username"], `duplicate Bitbucket user "${user.username}"`);
-    for (const [j, g] of (user.grants ?? []).entries()) {
-      if (!appOf("bitbucket", g.app)) problem(["bitbucket", "users", i, "grants", j, "app"], `"${g.app}" is not a declared Bitbucket OAuth consumer`);
-    }
-    world.bitbucket.users.push({
-      username: user.username,
-      email: user.email ?? `${user.username}@bitbucket.sandbox.test`,
-      apiToken: user.apiToken ?? fakeSecret("sbx-bb-api"),
-      appPassword: user.appPassword ?? fakeSecret("sbx-bb-app"),
-      workspaces: [...(user.workspaces ?? [])],
-      grants: (user.grants ?? []).map((g) => ({ consumerKey: g.app, revoked: g.revoked ?? false, accessToken: g.accessToken ?? fakeSecret("sbx-bb-oauth") })),
-    });
-  }
-  const bbRepos = new Set<string>();
-  for (const [i, repo] of (bb.repos ?? []).entries()) {
-    const [workspace, slug] = repo.name.split("/") as [string, string];
-    if (bbRepos.has(repo.name)) problem(["bitbucket", "repos", i, "name"], `duplicate repository "${repo.name}"`);
-    bbRepos.add(repo.name);
-    world.bitbucket.repos.push({
-      uuid: `{${randomUUID()}}`,
-      workspace,
-      slug,
-      hooks: (repo.hooks ?? []).map((h) => ({
-        uuid: `{${randomUUID()}}`,
-        url: h.url,
-        description: h.description ?? "",
-        active: h.active ?? true,
-        events: [...(h.events ?? ["repo:push"])],
-        skip_cert_verification: h.skipCertVerification ?? false,
-        secret_set: h.secret ?? false,
-        created_at: now,
-      })),
-      keys: (repo.deployKeys ?? []).map((k) => ({ id: nextId(), key: k.key ?? fakePublicKey(), label: k.label, created_on: now })),
-    });
-  }
-  world.bitbucket.accessTokens = (bb.accessTokens ?? []).map((t) => ({ token: t.value ?? fakeSecret("sbx-bb-access"), workspace: t.workspace, repository: t.repository ?? null }));
-
-  // Build service.
-  const bs = seed.buildService ?? {};
-  if (bs.webhookUrlBase !== undefined) world.buildService.webhookUrlBase = bs.webhookUrlBase;
-  const linkIds = new Set<string>();
-  for (const [i, ns] of (bs.namespaces ?? []).entries()) {
-    for (const t of ns.tokens ?? [{}]) {
-      const value = t.value ?? fakeSecret("sbx-bs");
-      const existing = world.buildService.tokens.find((x) => x.token === value);
-      if (existing) existing.namespaces.push(ns.name);
-      else world.buildService.tokens.push({ token: value, namespaces: [ns.name] });
-    }
-    for (const [j, link] of (ns.links ?? []).entries()) {
-      const at = ["buildService", "namespaces", i, "links", j];
-      const id = link.id ?? String(nextId());
-      if (linkIds.has(id)) problem([...at, "id"], `duplicate link id "${id}"`);
-      linkIds.add(id);
-      const known = link.provider === "github" ? users : new Set(world.bitbucket.users.map((u) => u.username));
-      if (!known.has(link.account)) problem([...at, "account"], `"${link.account}" is not a declared ${link.provider} user`);
-      const repos = link.provider === "github" ? ghRepos : bbRepos;
-      for (const [k, r] of (link.repositories ?? []).entries()) {
-        if (!repos.has(r)) problem([...at, "repositories", k], `"${r}" is not a declared ${link.provider} repository`);
-      }
-      const grant = link.grant ?? "active";
-      let grantToken: string | null = null;
-      if (grant !== "none") {
-        const app = world.oauthApps.find((a) => a.provider === link.provider);
-        if (!app) {
-          problem([...at, "grant"], `a grant needs a ${link.provider} OAuth app in oauthApps (or set grant: none)`);
-        } else if (link.provider === "github") {
-          grantToken = fakeSecret("sbx-gh-oauth");
-          world.github.tokens.push({ token: grantToken, login: link.account, kind: "oauth", clientId: app.clientId, revoked: grant === "revoked" });
-        } else {
-          grantToken = fakeSecret("sbx-bb-oauth");
-          world.bitbucket.users.find((u) => u.username === link.account)
-            ?.grants.push({ consumerKey: app.clientId, revoked: grant === "revoked", accessToken: grantToken });
-        }
-      }
-      world.buildService.links.push({
-        id,
-        namespace: ns.name,
-        provider: link.provider,
-        account: link.account,
-        team: link.team ?? null,
-        service_account: link.serviceAccount ?? false,
-        state: link.state ?? "enabled",
-        created_at: now,
-        updated_at: now,
-        grantToken,
-        repositories: [...(link.repositories ?? [])],
-      });
-    }
-  }
-
-  // Operator.
-  if (seed.operator) {
-    const op = seed.operator;
-    if (op.github !== undefined && !world.github.tokens.some((t) => t.login === op.github && t.kind === "pat")) {
-      problem(["operator", "github"], `"${op.github}" is not a declared GitHub user with a PAT`);
-    }
-    if (op.bitbucket !== undefined && !world.bitbucket.users.some((u) => u.username === op.bitbucket)) {
-      problem(["operator", "bitbucket"], `"${op.bitbucket}" is not a declared Bitbucket user`);
-    }
-    if (op.namespace !== undefined && !world.buildService.tokens.some((t) => t.namespaces.includes(op.namespace!))) {
-      problem(["operator", "namespace"], `"${op.namespace}" is not a declared build-service namespace`);
-    }
-    world.operator = { github: op.github ?? null, bitbucket: op.bitbucket ?? null, namespace: op.namespace ?? null };
-  }
-
-  if (problems.length > 0) throw new SeedError(problems);
-  return world;
-}
-
-function githubHook(h: SeedGitHubHook, id: number, now: string): GitHubHookState {
-  return {
-    id,
-    active: h.active ?? true,
-    events: [...(h.events ?? ["push"])],
-    config: {
-      url: h.url,
-      content_type: h.contentType ?? "json",
-      secret: h.secret === true ? fakeSecret("sbx-hook") : typeof h.secret === "string" ? h.secret : null,
-      insecure_ssl: h.insecureSsl ? "1" : "0",
-    },
-    created_at: now,
-    updated_at: now,
-    // GitHub's answer for a hook that never delivered.
-    last_response: h.lastResponse
-      ? { code: h.lastResponse.code ?? null, status: h.lastResponse.status, message: h.lastResponse.message ?? null }
-      : { code: null, status: "unused", message: null },
-  };
-}
-
-/** A random, well-formed looking but meaningless ed25519 public key. */
-function fakePublicKey(): string {
-  return `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${randomBytes(32).toString("base64").replace(/=+$/, "")} sandbox`;
 }

@@ -2,28 +2,23 @@
  * The sandbox server: one `node:http` server on 127.0.0.1 that serves the three fake services and
  * the admin API (design.md §7), persists the world after every successful mutating request, counts
  * requests, injects faults and, on `/github`, sends rate-limit headers and enforces GitHub's limits.
- *
- * Request pipeline: route by mount → parse JSON (400 when invalid) → match → [GitHub: concurrency
- * slot] → injected latency and faults → [GitHub: primary and secondary budgets] → handler →
- * [GitHub: charge the primary point unless 304; x-ratelimit-* headers] → persist → serialize.
- * An injected lost response is the one fault applied after the handler: the change is persisted,
- * then the connection is closed without an answer.
+ * This module starts and stops it; pipeline.ts serves each request, mounts.ts lists the route tables.
  */
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { adminRouter, type SandboxControl } from "./admin/routes.js";
-import { bitbucketRouter } from "./bitbucket/routes.js";
-import { buildServiceRouter } from "./build-service/routes.js";
+import type { SandboxControl } from "./admin/routes.js";
 import { SandboxClock, type Now } from "./clock.js";
-import { Counters, type CountersSnapshot, type ServiceName } from "./counters.js";
-import { MOUNTS, sandboxEnv, type SandboxEnv } from "./env.js";
+import { Counters, type CountersSnapshot } from "./counters.js";
+import { sandboxEnv, type SandboxEnv } from "./env.js";
 import { Faults, type FaultSpec } from "./faults.js";
-import { githubRouter } from "./github/routes.js";
-import { GitHubLimiter, rateLimitBody, type Caller, type LimitsConfig } from "./limits.js";
-import type { Method, RouteContext, RouteResponse, Router } from "./router.js";
+import { Holds } from "./holds.js";
+import { send } from "./http-io.js";
+import { GitHubLimiter, type LimitsConfig } from "./limits.js";
+import { mountRouters } from "./mounts.js";
+import { handleRequest, type SandboxState } from "./pipeline.js";
+import type { Router } from "./router.js";
 import { loadSeed, loadSeedFile, type SeedDocument } from "./seed.js";
 import { FileStore, fileStoreOptionsFromEnv, isWorld, MemoryStore, type StateStore } from "./store.js";
 import type { World } from "./world.js";
@@ -73,31 +68,6 @@ export interface SandboxHandle {
   close(): Promise<void>;
 }
 
-/** A mounted service: its counters name and its error body shape for answers the server makes itself. */
-interface ServiceSpec {
-  mount: string;
-  errorBody(status: number, message: string): unknown;
-}
-
-/** The error shapes of each service, used for 400/404/405/500 and injected errors the server answers itself. */
-const SERVICES = {
-  // GitHub `basic-error`: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api
-  github: { mount: MOUNTS.github, errorBody: (status, message) => ({ message, documentation_url: "https://docs.github.com/rest", status: String(status) }) },
-  // Bitbucket Cloud's error object: https://developer.atlassian.com/cloud/bitbucket/rest/intro/#standardized-error-responses
-  bitbucket: { mount: MOUNTS.bitbucket, errorBody: (_status, message) => ({ type: "error", error: { message } }) },
-  // Django REST framework's `{detail}`, which the reference contract uses.
-  "build-service": { mount: MOUNTS.buildService, errorBody: (_status, message) => ({ detail: message }) },
-} satisfies Record<ServiceName, ServiceSpec>;
-
-const METHODS: ReadonlySet<string> = new Set<Method>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-interface Mounted {
-  router: Router;
-  /** null for the admin API. */
-  service: ServiceName | null;
-}
-
 /** The demo seed's path, next to this module in the source tree (and found from `dist/tools/sandbox/` too). */
 export function demoSeedPath(): string {
   const candidates = ["./worlds/demo.yaml", "../../../tools/sandbox/worlds/demo.yaml"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
@@ -122,13 +92,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let world: World = store.load() ?? structuredClone(startWorld);
   await store.save(world);
 
-  const quiet = options.quiet ?? true;
-  const clock = new SandboxClock(options.timeScale ?? 1, options.now);
   const counters = new Counters();
   const faults = new Faults();
-  const limiter = new GitHubLimiter(clock, counters, options.limits);
-  let baseUrl = "";
-
+  const limiter = new GitHubLimiter(new SandboxClock(options.timeScale ?? 1, options.now), counters, options.limits);
   const control: SandboxControl = {
     world: () => world,
     seed: async (input) => {
@@ -140,260 +106,76 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await store.save(world);
     },
     persist: () => store.save(world),
-    env: () => sandboxEnv(baseUrl, world),
+    env: () => sandboxEnv(state.baseUrl, world),
     counters,
     faults,
     limiter,
   };
+  const state: SandboxState = {
+    baseUrl: "",
+    world: () => world,
+    store,
+    counters,
+    faults,
+    limiter,
+    mounted: mountRouters(control, options.routers),
+    holds: new Holds(),
+  };
+  const server = createServer(requestListener(state, options.quiet ?? true));
+  state.baseUrl = await listen(server, options.port ?? 0);
+  return sandboxHandle(state, control, server);
+}
 
-  const admin = adminRouter(control);
-  const mounted: Mounted[] = [
-    { router: admin, service: null },
-    ...[githubRouter(), bitbucketRouter(), buildServiceRouter(), ...(options.routers ?? [])].map((router) => ({ router, service: serviceOf(router.mount) })),
-  ].sort((a, b) => b.router.mount.length - a.router.mount.length);
-
-  /** Pending injected timeouts, released on close. */
-  const holds = new Set<() => void>();
-
-  const server: Server = createServer((req, res) => {
+/** Serves each request through the pipeline; logs it unless quiet, and reports a pipeline bug on stderr. */
+function requestListener(state: SandboxState, quiet: boolean): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const started = performance.now();
-    handle(req, res).then(
+    handleRequest(state, req, res).then(
       () => {
-        if (!quiet) log(req, res.statusCode, performance.now() - started);
+        if (!quiet) process.stderr.write(`${req.method} ${redactUrl(state.baseUrl + (req.url ?? ""))} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms\n`);
       },
       (error: unknown) => {
         // A bug in the pipeline itself: answer if still possible, and say so on stderr.
-        process.stderr.write(`sandbox: ${req.method} ${redactUrl(baseUrl + (req.url ?? ""))} failed: ${String(error instanceof Error ? error.stack : error)}\n`);
+        process.stderr.write(`sandbox: ${req.method} ${redactUrl(state.baseUrl + (req.url ?? ""))} failed: ${String(error instanceof Error ? error.stack : error)}\n`);
         if (!res.headersSent) send(res, 500, {}, { message: "sandbox: internal error" });
         else res.destroy();
       },
     );
-  });
+  };
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", baseUrl);
-    const path = url.pathname;
-    const entry = mounted.find((m) => path === m.router.mount || path.startsWith(`${m.router.mount}/`));
-    const raw = await readBody(req);
-    if (!entry) return send(res, 404, {}, { message: "Not Found" });
-    const { router, service } = entry;
-    const errorBody = (status: number, message: string): unknown =>
-      service ? SERVICES[service].errorBody(status, message) : { message };
-
-    const method = req.method ?? "GET";
-    if (!METHODS.has(method)) return send(res, 405, { allow: [...METHODS].join(", ") }, errorBody(405, `Method ${method} not allowed`));
-    const m = method as Method;
-    const rel = path.slice(router.mount.length) || "/";
-    const match = router.match(m, rel);
-    let body: unknown;
-    const parseBody = (): string | null => {
-      if (raw === "too-large") return "Request body too large";
-      if (raw.length === 0) return null;
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-        return null;
-      } catch {
-        // GitHub's wording for a malformed JSON body; the parse error itself carries nothing useful.
-        return "Problems parsing JSON";
-      }
-    };
-    const ctx = (params: Record<string, string>): RouteContext => ({
-      method: m, url, params, headers: req.headers, body, world, mountUrl: `${baseUrl}${router.mount}`,
-    });
-
-    if (service === null) {
-      const invalid = parseBody();
-      if (invalid) return send(res, 400, {}, { message: invalid });
-      if (match === undefined || match === "method-not-allowed") return send(res, 404, {}, { message: "Not Found" });
-      const r = await match.handler(ctx(match.params));
-      return send(res, r.status, r.headers ?? {}, r.body);
-    }
-
-    const endpoint = `${m} ${router.mount}${typeof match === "object" ? match.pattern : "/(unmatched)"}`;
-    counters.request(service, endpoint);
-    const isGitHub = service === "github";
-    const caller = isGitHub ? identify(req.headers.authorization, world) : null;
-    const reply = (status: number, headers: Record<string, string>, replyBody: unknown): void => {
-      counters.response(status);
-      send(res, status, caller ? { ...headers, ...limiter.headers(caller) } : headers, replyBody);
-    };
-    // Malformed bodies are refused before any budget is spent or any handler runs.
-    const invalid = parseBody();
-    if (invalid) {
-      const status = raw === "too-large" ? 413 : 400;
-      return reply(status, {}, errorBody(status, invalid));
-    }
-
-    if (isGitHub) {
-      const refused = limiter.enter();
-      if (refused) {
-        counters.rejection(refused.reason);
-        return reply(refused.status, refused.headers, rateLimitBody(refused.message));
-      }
-    }
-    try {
-      const decision = faults.decide(service, m, path);
-      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-      const outcome = decision.outcome;
-      if (outcome.kind !== "pass") counters.rejection("injected");
-      switch (outcome.kind) {
-        case "timeout":
-          await hold(outcome.afterMs, res);
-          counters.response(0);
-          req.socket.destroy();
-          return;
-        case "drop":
-          counters.response(0);
-          req.socket.destroy();
-          return;
-        case "error":
-          return reply(outcome.status, {}, errorBody(outcome.status, `sandbox: injected ${outcome.status}`));
-        case "rate-limit": {
-          const headers = { "retry-after": String(outcome.retryAfterSeconds) };
-          if (isGitHub) return reply(outcome.status, headers, rateLimitBody("You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (sandbox: injected)"));
-          return reply(429, headers, errorBody(429, "Rate limit for this resource has been exceeded (sandbox: injected)"));
-        }
-        case "pass":
-        case "lost-response":
-          break;
-      }
-      if (caller) {
-        const refused = limiter.admit(caller, m, endpoint);
-        if (refused) {
-          counters.rejection(refused.reason);
-          return reply(refused.status, refused.headers, rateLimitBody(refused.message));
-        }
-      }
-      let result: RouteResponse;
-      if (match === undefined) result = { status: 404, body: errorBody(404, "Not Found") };
-      else if (match === "method-not-allowed") result = { status: 405, body: errorBody(405, `Method ${m} not allowed on ${rel}`) };
-      else {
-        try {
-          result = await match.handler(ctx(match.params));
-        } catch (error) {
-          // A handler bug: answer 500 in the service's shape and report it; the world is not persisted.
-          process.stderr.write(`sandbox: handler for ${endpoint} threw: ${String(error instanceof Error ? error.stack : error)}\n`);
-          result = { status: 500, body: errorBody(500, `sandbox: handler error: ${error instanceof Error ? error.message : String(error)}`) };
-        }
-      }
-      if (caller) limiter.charge(caller, result.status);
-      if (m !== "GET" && result.status < 400) await store.save(world);
-      if (outcome.kind === "lost-response") {
-        // The change is made and durable; only the answer is lost, as when a proxy drops the connection.
-        counters.response(0);
-        req.socket.destroy();
-        return;
-      }
-      return reply(result.status, result.headers ?? {}, result.body);
-    } finally {
-      if (isGitHub) limiter.leave();
-    }
-  }
-
-  function hold(ms: number, res: ServerResponse): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        holds.delete(done);
-        res.off("close", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      holds.add(done);
-      res.on("close", done);
-    });
-  }
-
-  function log(req: IncomingMessage, status: number, ms: number): void {
-    process.stderr.write(`${req.method} ${redactUrl(baseUrl + (req.url ?? ""))} ${status} ${ms.toFixed(1)}ms\n`);
-  }
-
+/** Listens on 127.0.0.1:`port` (0: a free one) and answers the base URL. */
+async function listen(server: Server, port: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       server.off("error", reject);
       resolve();
     });
   });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
+function sandboxHandle(state: SandboxState, control: SandboxControl, server: Server): SandboxHandle {
   return {
-    baseUrl,
+    baseUrl: state.baseUrl,
     get env() {
-      return sandboxEnv(baseUrl, world);
+      return control.env();
     },
-    world: () => world,
+    world: () => state.world(),
     reset: () => control.reset(),
-    counters: () => counters.snapshot(),
+    counters: () => state.counters.snapshot(),
     injectFault: (spec) => {
-      faults.add(spec);
+      state.faults.add(spec);
     },
-    clearFaults: () => faults.clear(),
-    setLimits: (change) => limiter.configure(change),
+    clearFaults: () => state.faults.clear(),
+    setLimits: (change) => state.limiter.configure(change),
     close: async () => {
       const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-      for (const release of [...holds]) release();
+      state.holds.releaseAll();
       server.closeAllConnections();
       await closed;
-      await store.close();
+      await state.store.close();
     },
   };
-}
-
-/** Which service a router mount belongs to (`/github/...` is GitHub). */
-function serviceOf(mount: string): ServiceName {
-  for (const [name, spec] of Object.entries(SERVICES) as [ServiceName, ServiceSpec][]) {
-    if (mount === spec.mount || mount.startsWith(`${spec.mount}/`)) return name;
-  }
-  throw new Error(`sandbox: router mount "${mount}" is not under ${Object.values(SERVICES).map((s) => s.mount).join(", ")}`);
-}
-
-/** Who a GitHub request is charged to; labels never contain the credential. */
-function identify(authorization: string | undefined, world: World): Caller {
-  if (!authorization) return { key: "anonymous", label: "anonymous", userId: null };
-  const [scheme = "", value = ""] = authorization.trim().split(/\s+/, 2);
-  if (/^basic$/i.test(scheme)) {
-    const clientId = Buffer.from(value, "base64").toString("utf8").split(":")[0] ?? "";
-    return { key: `app:${clientId}`, label: `app:${clientId}`, userId: null };
-  }
-  const hash = createHash("sha256").update(value).digest("hex");
-  const token = world.github.tokens.find((t) => t.token === value);
-  if (!token) return { key: `t:${hash}`, label: `unknown#${hash.slice(0, 8)}`, userId: null };
-  const userId = world.github.accounts.find((a) => a.login === token.login)?.id ?? null;
-  return { key: `t:${hash}`, label: `${token.kind}:${token.login}#${hash.slice(0, 8)}`, userId };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | "too-large"> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) return "too-large";
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
-  let payload: string | undefined;
-  // 204 and 304 never carry a body (RFC 9110 §15.3.5, §15.4.5).
-  if (status !== 204 && status !== 304 && body !== undefined) {
-    if (typeof body === "string") {
-      payload = body;
-      out["content-type"] ??= "text/plain; charset=utf-8";
-    } else {
-      payload = JSON.stringify(body);
-      out["content-type"] ??= "application/json; charset=utf-8";
-    }
-    out["content-length"] = String(Buffer.byteLength(payload));
-  }
-  res.writeHead(status, out);
-  res.end(payload);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,6 +2,7 @@
  * The sandbox's world: everything the three fake services hold, as plain JSON so it can be
  * persisted atomically, snapshotted and seeded. Route modules read and mutate it; nothing else does.
  */
+import type { BuildServiceLinkWire } from "./build-service/wire-types.js";
 
 /** GitHub: a user or organization account. */
 export interface GitHubAccountState {
@@ -133,17 +134,8 @@ export interface BitbucketAccessTokenState {
   repository: string | null;
 }
 
-/** Build service: a link record, as served on the wire plus the grant it holds. */
-export interface BuildServiceLinkState {
-  id: string;
-  namespace: string;
-  provider: "github" | "bitbucket";
-  account: string;
-  team: string | null;
-  service_account: boolean;
-  state: "enabled" | "disabled" | "unlinked";
-  created_at: string;
-  updated_at: string;
+/** Build service: a link record, as served on the wire (less its URI, which depends on the host) plus the grant it holds. */
+export interface BuildServiceLinkState extends Omit<BuildServiceLinkWire, "resource_uri"> {
   /** The OAuth access token the service obtained when linking (a GitHub oauth token or Bitbucket grant token). */
   grantToken: string | null;
   /** Autobuild source repositories (`owner/name`). */

@@ -3,7 +3,7 @@
  * `/{namespace}/links/`, `/{namespace}/links/{id}/` and the link's credentials and repositories.
  */
 import { randomUUID } from "node:crypto";
-import type { AutobuildRepositoryWire, LinkCredentialsWire } from "../../../engine/clients/types.js";
+import type { AutobuildRepositoryWire, LinkCredentialsWire } from "./wire-types.js";
 import type { RouteContext, RouteHandler, RouteResponse } from "../router.js";
 import { json } from "../router.js";
 import type { BuildServiceLinkState, World } from "../world.js";

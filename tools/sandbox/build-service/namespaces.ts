@@ -1,5 +1,5 @@
 /** `GET /namespaces/` of the sandbox's `reference` build service: the namespaces the caller's token may act on. */
-import type { NamespaceWire } from "../../../engine/clients/types.js";
+import type { NamespaceWire } from "./wire-types.js";
 import type { RouteHandler } from "../router.js";
 import { json } from "../router.js";
 import { authenticate } from "./auth.js";

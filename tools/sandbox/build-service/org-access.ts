@@ -8,7 +8,7 @@
  * - `denied` when it has none and restrictions are on (GitHub answers the app's token with 403).
  * PUT `denied` turns restrictions on (GitHub can only deny apps in a restricted org).
  */
-import type { OrgAccessWire } from "../../../engine/clients/types.js";
+import type { OrgAccessWire } from "./wire-types.js";
 import { json } from "../router.js";
 import type { BuildServiceLinkState, GitHubOrgState, World } from "../world.js";
 import type { RouteContext, RouteResponse } from "../router.js";

@@ -2,7 +2,7 @@
  * Wire helpers of the sandbox's `reference` build service: the Django REST framework style error
  * body `{"detail": "..."}`, the Docker Cloud list envelope, and a link record as served.
  */
-import type { BuildServiceLinkWire, BuildServiceListWire } from "../../../engine/clients/types.js";
+import type { BuildServiceLinkWire, BuildServiceListWire } from "./wire-types.js";
 import type { RouteContext, RouteResponse } from "../router.js";
 import { json } from "../router.js";
 import type { BuildServiceLinkState } from "../world.js";
