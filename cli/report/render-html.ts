@@ -31,7 +31,7 @@ h3 { font-size: 15px; margin: 20px 0 6px; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 6px 0 12px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; word-break: break-word; }
 th { background: var(--soft); font-weight: 600; }
-td.n, th.n { text-align: right; width: 90px; }
+td.n, th.n { text-align: right; width: 104px; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 .chart { display: block; max-width: 100%; height: auto; }
 .chart-label, .chart-total { font: 12px system-ui, sans-serif; fill: var(--fg); }
@@ -138,7 +138,7 @@ function namespacesSection(report: RetirementReport): string {
     .map(
       (ns) =>
         `<h3>Namespace <code>${e(ns.namespace)}</code>: ${e(count(ns.links.length, "link"))}</h3>` +
-        '<table><thead><tr><th>Link</th><th>Account</th><th>State</th><th style="width:110px">Grant</th><th class="n">Repositories</th><th class="n">Open steps</th></tr></thead><tbody>' +
+        '<table><thead><tr><th>Link</th><th>Account</th><th>State</th><th style="width:110px">Grant</th><th class="n">Repos</th><th class="n">Open steps</th></tr></thead><tbody>' +
         ns.links
           .map((l) => {
             const superseded = l.superseded.map((x) => `<br><small>supersedes ${e(x.account)} (${e(x.state)}, grant ${e(x.providerGrant)})</small>`).join("");
