@@ -27,6 +27,12 @@ export function parseReport(text: string, file: string): RetirementReport {
   } catch (error) {
     throw new CliError(ExitCode.invalidInput, `${file}: not a sourcelinks report: not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // Another of sourcelinks' JSON files (a plan, a check report) is named as such, not by its fifty schema errors.
+  const apiVersion = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as { apiVersion?: unknown }).apiVersion : undefined;
+  if (apiVersion !== REPORT_API_VERSION) {
+    const found = apiVersion === undefined ? "has no apiVersion" : `has apiVersion ${JSON.stringify(apiVersion)}`;
+    throw new CliError(ExitCode.invalidInput, `${file}: not a sourcelinks report: it ${found}, expected "${REPORT_API_VERSION}" (as sourcelinks report --format json writes it)`);
+  }
   const validate = validator();
   if (!validate(value)) {
     const what = `${file}: not a sourcelinks report (apiVersion ${REPORT_API_VERSION}, as sourcelinks report --format json writes it)`;

@@ -204,11 +204,16 @@ describe("merge", () => {
     const text = renderReportJson(shard("a"));
     expect(parseReport(text, "a.json")).toEqual(JSON.parse(text));
     expect(() => parseReport("{", "x.json")).toThrow(/^x\.json: not a sourcelinks report: not JSON: /);
-    const bad = JSON.parse(text) as Record<string, unknown>;
-    bad.apiVersion = "sourcelinks.plan/v1";
+    const plan = JSON.stringify({ apiVersion: "sourcelinks.plan/v1", files: [], resources: [] });
+    expect(() => parseReport(plan, "plan.json")).toThrow('plan.json: not a sourcelinks report: it has apiVersion "sourcelinks.plan/v1", expected "sourcelinks.report/v1" (as sourcelinks report --format json writes it)');
+    expect(() => parseReport("[]", "list.json")).toThrow("list.json: not a sourcelinks report: it has no apiVersion");
+    const bad = JSON.parse(text) as RetirementReport;
+    const at = bad.owners.findIndex((o) => o.artifacts.length > 0);
+    (bad.owners[at]!.artifacts[0] as { state: string }).state = "gone";
+    delete (bad as Partial<RetirementReport>).daysLeft;
     const error = (() => {
       try {
-        parseReport(JSON.stringify(bad), "plan.json");
+        parseReport(JSON.stringify(bad), "bad.json");
       } catch (e) {
         return e;
       }
@@ -216,8 +221,9 @@ describe("merge", () => {
     })();
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).lines).toEqual([
-      "plan.json: not a sourcelinks report (apiVersion sourcelinks.report/v1, as sourcelinks report --format json writes it)",
-      'plan.json: at /apiVersion: must be equal to constant ("sourcelinks.report/v1")',
+      "bad.json: not a sourcelinks report (apiVersion sourcelinks.report/v1, as sourcelinks report --format json writes it)",
+      "bad.json: at (the top level): must have required property 'daysLeft'",
+      `bad.json: at /owners/${at}/artifacts/0/state: must be equal to one of the allowed values (in-use, leftover, orphaned)`,
     ]);
     expect(() => parseReport(text.replace('"asOf": "2026-11-26"', '"asOf": "2026-02-30"'), "d.json")).toThrow("d.json: not a sourcelinks report: 2026-02-30 is not a calendar date");
   });
