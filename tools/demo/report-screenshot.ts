@@ -10,17 +10,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { buildReport } from "../../cli/report/build.js";
 import { renderReportHtml } from "../../cli/report/render-html.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.js";
 import { sampleReportInput } from "./report-sample.js";
-
-/** The flags that let chromium run headless without a network, a GPU or a sandbox user namespace. */
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const OUT = fileURLToPath(new URL("../../../docs/report.png", import.meta.url));
 
 async function main(): Promise<void> {
   const file = join(mkdtempSync(join(tmpdir(), "sourcelinks-report-")), "report.html");
   writeFileSync(file, renderReportHtml(buildReport(sampleReportInput())));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href);
