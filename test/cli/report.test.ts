@@ -161,7 +161,7 @@ describe("sourcelinks report --merge", () => {
     }
     const whole = await jsonReport([EXAMPLE]);
     const merged = await runCli(["report", "--merge", a, b, "--format", "json"], env);
-    expect(merged.code).toBe(0);
+    expect(merged).toMatchObject({ code: 0, stderr: "" });
     const report = JSON.parse(merged.stdout) as RetirementReport;
     expect(validateReport(report)).toBe(true);
     expect(report.summary).toEqual(whole.summary);
