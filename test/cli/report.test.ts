@@ -130,6 +130,13 @@ describe("sourcelinks report", () => {
     expect(html).not.toMatch(/<script|\ssrc=|<link/i);
   });
 
+  it("a report that cannot be written is an operational error (exit 1) naming the file", async () => {
+    const out = join(tmp, "no-such-folder", "report.html");
+    const run = await runCli(["report", EXAMPLE, "--out", out], env);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toMatch(new RegExp(`^sourcelinks: cannot write the report to ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ENOENT`));
+  });
+
   it("refuses a date that does not exist (exit 2), before any request", async () => {
     const run = await runCli(["report", EXAMPLE, "--as-of", "2026-02-30"], env);
     expect(run).toMatchObject({ code: 2, stdout: "" });
