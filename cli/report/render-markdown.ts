@@ -14,6 +14,9 @@ import { KIND_TITLES, STATE_TITLES, artifactCounts, count, daysLeftText, linkSta
 /** Room kept for the closing note and the sources, whatever the sections above take. */
 const CLOSING_RESERVE = 2_000;
 
+/** Rows per table at most, so that thousands of owners or links leave room for the leftovers and orphans below them. */
+const SECTION_ROWS = 50;
+
 /** Options of the markdown report. */
 export interface ReportMarkdownOptions {
   /** The most characters the comment may have (default: under GitHub's cap, see markdown-budget.ts). */
@@ -129,12 +132,15 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   return out.text();
 }
 
-/** Adds a section's head and rows while they fit; returns how many rows did not. The head is left out when no row fits. */
+/**
+ * Adds a section's head and at most `SECTION_ROWS` rows while they fit; returns how many rows were
+ * left out. The head is left out when no row fits.
+ */
 function table(out: MarkdownBudget, head: readonly string[], rows: readonly string[]): number {
   if (rows.length === 0) return 0;
   if (!out.tryAdd([...head, rows[0]!], CLOSING_RESERVE)) return rows.length;
   let shown = 1;
-  for (const row of rows.slice(1)) {
+  for (const row of rows.slice(1, SECTION_ROWS)) {
     if (!out.tryAdd([row], CLOSING_RESERVE)) break;
     shown++;
   }

@@ -130,6 +130,23 @@ describe("markdown", () => {
     expect(text).toContain("sourcelinks report --format json");
   });
 
+  it("fits with thousands of owners and links: the owners with the most left behind first, the rest counted", () => {
+    const input = sampleReportInput();
+    const sweeps = Array.from({ length: 4_000 }, (_, i) => ({
+      name: `org-${i}`, provider: "github" as const, owner: `org-${String(i).padStart(4, "0")}`, repositoriesSwept: 10, repositoriesExcluded: 0, foreignWebhookCount: 0,
+      artifacts: Array.from({ length: i === 1234 ? 50 : 1 }, (_, j) => ({
+        kind: "repository-webhook" as const, provider: "github" as const, owner: `org-${String(i).padStart(4, "0")}`, repository: `org-${String(i).padStart(4, "0")}/repo-${j}`,
+        id: String(j), target: "https://registry.hub.docker.com/hooks/github", archived: false, classification: "orphaned" as const, links: [],
+      })),
+    }));
+    const text = renderReportMarkdown(buildReport({ ...input, sweeps }));
+    expect(text.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    // org-1234 has the most orphans: first row of the owners table and first folded group.
+    expect(text).toContain("### Owners\n\n| Owner | Org access | Swept repositories | In use | Leftover | Orphaned |\n| --- | --- | ---: | ---: | ---: | ---: |\n| github `org-1234` | not observed | 10 | 0 | 0 | 50 |");
+    expect(text).toContain("<details><summary>github org-1234: 0 leftovers, 50 orphans</summary>");
+    expect(text).toMatch(/\*\*\d+ owners, \d+ leftovers or orphans more\*\*: not shown/);
+  });
+
   it("stays under a small cap too, with nothing but the counts and the note", () => {
     const text = renderReportMarkdown(buildReport(sampleReportInput()), { maxChars: 3_500 });
     expect(text.length).toBeLessThanOrEqual(3_500);
