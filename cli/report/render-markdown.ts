@@ -1,8 +1,8 @@
 /**
  * `report --format markdown`: a pull-request or issue comment that fits GitHub's 65,536-character cap
- * at any size. The counts and the days left always come first; then the owners and namespaces with
- * the most left to do, the open manual steps, and the leftovers and orphans, largest groups first,
- * while they fit. Whatever does not fit is counted in one closing "N more" note that points at the
+ * at any size. The counts and the days left always come first; then the owners, namespaces, links
+ * and manual steps with the most left to do (at most 50 rows a table, so the details below keep
+ * room), and the leftovers and orphans, largest groups first, while they fit. Whatever does not fit is counted in one closing "N more" note that points at the
  * JSON report and the HTML artifact.
  */
 import { markdownText } from "../format/escape.js";
