@@ -12,6 +12,7 @@ import { registerApply } from "./commands/apply.js";
 import { registerCheck } from "./commands/check.js";
 import { registerExport } from "./commands/export.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerReport } from "./commands/report.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerValidate } from "./commands/validate.js";
 import { CliError, ExitCode, type ExitCodeValue } from "./exit-codes.js";
@@ -22,7 +23,7 @@ import { packageInfo } from "./version.js";
 export function createProgram(io: CliIo, finish: (code: ExitCodeValue) => void, cwd: string): Command {
   const program = new Command("sourcelinks");
   program
-    .description("Declarative links between build services and source providers: validate, plan, apply, check, export, sandbox")
+    .description("Declarative links between build services and source providers: validate, plan, apply, check, report, export, sandbox")
     .version(packageInfo().version)
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) })
     // Inherited by every subcommand created below: commander throws instead of exiting.
@@ -49,6 +50,7 @@ Examples:
   registerPlan(program, io, finish);
   registerApply(program, io, finish);
   registerCheck(program, io, finish, cwd);
+  registerReport(program, io, finish);
   registerExport(program, io, finish);
   registerSandbox(program, io, finish);
   return program;

@@ -75,7 +75,7 @@ beforeEach(async () => {
 describe("usage and help", () => {
   // Independent of the sandbox, so the runs go in parallel to keep the file fast.
   it("every command's --help exits 0 with examples on stdout", async () => {
-    const commands = ["validate", "plan", "apply", "check", "export", "sandbox"];
+    const commands = ["validate", "plan", "apply", "check", "report", "export", "sandbox"];
     const runs = await Promise.all(commands.map((command) => runCli([command, "--help"], env)));
     runs.forEach((run, i) => {
       expect(run.code).toBe(0);

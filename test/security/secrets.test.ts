@@ -183,6 +183,14 @@ describe("every CLI command, against the canary world", () => {
     expect(leaksIn(outputsOf(runs), sandbox.world())).toEqual([]);
   });
 
+  it("report in every format, and its help, print no canary", async () => {
+    const runs = await captureAll("report", [["report", "--help"], ...["json", "markdown", "html"].map((f) => ["report", EXAMPLE, "--format", f])], env);
+    all.push(...outputsOf(runs));
+    for (const r of runs) expectExit(r, 0);
+    expect(runs.find((r) => r.command.endsWith("--format json"))!.stdout).toContain("sourcelinks.report/v1");
+    expect(leaksIn(outputsOf(runs), sandbox.world())).toEqual([]);
+  });
+
   it("apply --yes relinks the team and revokes the legacy grant (client secret + grant token on the wire), printing neither", async () => {
     const legacyGrant = sandbox.world().buildService.links.find((l) => l.account === "legacy-builder")?.grantToken;
     const applied = await capture("apply", ["apply", EXAMPLE, "--yes"], env);

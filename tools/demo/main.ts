@@ -1,10 +1,13 @@
 /**
  * `npm start`: the main job on the embedded sandbox. Starts the sandbox in-process with the demo
  * world, then drives the built CLI exactly as a user would (separate processes, the sandbox's env):
- * validate → check --live → plan → apply → plan --detailed-exitcode → check --live.
+ * validate → check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
+ * OS temp folder, its path printed last).
  * Exits 0 only when every step answered as the demo world promises.
  */
 import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSandbox } from "../sandbox/server.js";
 import { SANDBOX_ENV_KEYS } from "../sandbox/env.js";
@@ -12,6 +15,8 @@ import { SANDBOX_ENV_KEYS } from "../sandbox/env.js";
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CONFIG = "examples/basic/sourcelinks.yaml";
+/** Where the demo writes its retirement report (the OS temp folder: the checkout stays clean). */
+const REPORT = join(tmpdir(), "sourcelinks-demo-report.html");
 
 /** One CLI run of the demo and the exit code it must end with. */
 interface DemoStep {
@@ -27,6 +32,7 @@ const STEPS: DemoStep[] = [
   { why: "Apply the plan through the same operations the Pulumi provider uses", args: ["apply", CONFIG, "--yes"], expect: 0 },
   { why: "Plan again: nothing left to do", args: ["plan", CONFIG, "--detailed-exitcode"], expect: 0 },
   { why: "Check again: no violation left", args: ["check", CONFIG, "--live"], expect: 0 },
+  { why: "Write the retirement report: the live evidence, as one HTML page", args: ["report", CONFIG, "--format", "html", "--out", REPORT], expect: 0 },
 ];
 
 /** Runs the CLI in a child process (never synchronously: the sandbox serves from this event loop). */
@@ -68,6 +74,7 @@ async function main(): Promise<number> {
     await sandbox.close();
   }
   console.log(failures === 0 ? "\nDemo finished: every step answered as expected." : `\nDemo finished with ${failures} unexpected answer(s).`);
+  console.log(`Retirement report (open it in a browser): ${REPORT}`);
   return failures === 0 ? 0 : 1;
 }
 

@@ -1,0 +1,195 @@
+/**
+ * The retirement report of one run, from what `check --live` observes (every declared link and org
+ * access entry, the orgs live links build from that the YAML does not declare) and what the sweeps
+ * found. Pure: no request, no clock (the run's date is an input).
+ *
+ * Artifacts come from two places and are merged by identity (provider, kind, repository, id): the
+ * repositories each link's observation read (in use under a linked link; leftover under a revoked,
+ * unlinked or disabled one, unless another live link covers the repository) and the sweeps'
+ * classification (covered, leftover, orphaned). Where both speak of one artifact, `in-use` wins over
+ * `leftover` over `orphaned`: a sweep cannot know every link a run observed.
+ */
+import type { LinkSpec, OrgAccessSpec, ProviderKind, RecordedManualStep } from "../../engine/config/types.js";
+import type { SweepObservation, SweptArtifactClass } from "../../engine/model/sweep.js";
+import type { DoneByHand, ManualStep, ObservedLink, ObservedOrgAccess } from "../../engine/reconcile/model.js";
+import { daysBetween } from "./days-left.js";
+import {
+  ARTIFACT_STATES,
+  REPORT_API_VERSION,
+  RETIREMENT_DATE,
+  type ArtifactState,
+  type ReportArtifact,
+  type ReportLink,
+  type ReportManualStep,
+  type ReportNamespace,
+  type ReportOrgAccess,
+  type ReportOwner,
+  type RetirementReport,
+} from "./model.js";
+import { summarize } from "./summarize.js";
+
+/** Everything one run observed, as `check --live` gathers it. */
+export interface ReportInput {
+  /** The run's date, `YYYY-MM-DD`. */
+  asOf: string;
+  files: readonly string[];
+  links: readonly { spec: LinkSpec; observed: ObservedLink }[];
+  orgs: readonly { spec: OrgAccessSpec; observed: ObservedOrgAccess }[];
+  /** Orgs a live link builds from that no `orgAccess` entry declares, by login. */
+  undeclaredOrgs: ReadonlyMap<string, ObservedOrgAccess>;
+  /** What the config's sweeps found (empty without sweeps). */
+  sweeps: readonly SweepObservation[];
+}
+
+/** The report of one run. */
+export function buildReport(input: ReportInput): RetirementReport {
+  const owners = new OwnerTable();
+  const namespaces = new Map<string, ReportLink[]>();
+
+  for (const { spec, observed } of input.links) {
+    const link = reportLink(spec, observed);
+    namespaces.set(spec.namespace, [...(namespaces.get(spec.namespace) ?? []), link]);
+    for (const repository of spec.repositories) owners.get(spec.provider, ownerOf(repository));
+    const liveState = observed.state === "unknown" ? spec.state : observed.state;
+    for (const repo of observed.repositories) {
+      if (!repo.exists) continue;
+      owners.get(spec.provider, ownerOf(repo.repository));
+      const covering = repo.coveredBy ?? [];
+      const state: ArtifactState = liveState === "linked" || covering.length > 0 ? "in-use" : "leftover";
+      const links = liveState === "linked" ? [spec.name] : covering.length > 0 ? covering : [spec.name];
+      for (const hook of repo.webhooks) owners.addArtifact(spec.provider, ownerOf(repo.repository), { kind: "repository-webhook", repository: repo.repository, id: hook.id, target: hook.url, state, links, archived: false });
+      for (const key of repo.deployKeys) owners.addArtifact(spec.provider, ownerOf(repo.repository), { kind: "deploy-key", repository: repo.repository, id: key.id, target: key.title, state, links, archived: false });
+    }
+  }
+
+  for (const { spec, observed } of input.orgs) owners.get("github", spec.org).orgAccess = orgAccess(spec.access, observed, spec.manualSteps);
+  for (const [org, observed] of input.undeclaredOrgs) {
+    const owner = owners.get("github", org);
+    owner.orgAccess ??= orgAccess(null, observed, undefined);
+  }
+
+  for (const sweep of input.sweeps) {
+    owners.get(sweep.provider, sweep.owner).sweeps.push({
+      name: sweep.name,
+      repositoriesSwept: sweep.repositoriesSwept,
+      repositoriesExcluded: sweep.repositoriesExcluded,
+      foreignWebhookCount: sweep.foreignWebhookCount,
+    });
+    for (const a of sweep.artifacts) {
+      owners.addArtifact(a.provider, a.owner, { kind: a.kind, repository: a.repository, id: a.id, target: a.target, state: SWEEP_STATES[a.classification], links: [...a.links], archived: a.archived });
+    }
+  }
+
+  const nsList: ReportNamespace[] = [...namespaces].map(([namespace, links]) => ({ namespace, links: [...links].sort(byName) })).sort((a, b) => compare(a.namespace, b.namespace));
+  const ownerList = owners.list();
+  return {
+    apiVersion: REPORT_API_VERSION,
+    asOf: input.asOf,
+    retirementDate: RETIREMENT_DATE,
+    daysLeft: daysBetween(input.asOf, RETIREMENT_DATE),
+    sources: [{ asOf: input.asOf, files: [...input.files] }],
+    summary: summarize(nsList, ownerList),
+    namespaces: nsList,
+    owners: ownerList,
+  };
+}
+
+const SWEEP_STATES: Record<SweptArtifactClass, ArtifactState> = { covered: "in-use", leftover: "leftover", orphaned: "orphaned" };
+
+function reportLink(spec: LinkSpec, observed: ObservedLink): ReportLink {
+  return {
+    name: spec.name,
+    provider: spec.provider,
+    account: observed.account ?? spec.account,
+    team: observed.team ?? spec.team ?? null,
+    declaredState: spec.state,
+    observedState: observed.state,
+    providerGrant: observed.providerGrant,
+    repositories: [...new Set([...spec.repositories, ...observed.repositories.map((r) => r.repository)])],
+    superseded: (observed.supersededLinks ?? []).map((s) => ({ linkId: s.linkId, account: s.account, state: s.state, providerGrant: s.providerGrant })),
+    manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, spec.manualSteps),
+  };
+}
+
+function orgAccess(declared: ReportOrgAccess["declared"], observed: ObservedOrgAccess, recorded: readonly RecordedManualStep[] | undefined): ReportOrgAccess {
+  return { declared, observed: observed.access, observedVia: observed.observedVia, manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, recorded) };
+}
+
+/**
+ * Open steps, then every step the YAML records as done: with its text where the run still produces
+ * the step, by id alone where it no longer does (verified since, or moot).
+ */
+export function manualSteps(pending: readonly ManualStep[], doneByHand: readonly DoneByHand[] | undefined, recorded: readonly RecordedManualStep[] | undefined): ReportManualStep[] {
+  const open = pending.map((s): ReportManualStep => ({ id: s.id, summary: s.summary, uiPath: s.uiPath, url: s.url, status: "open", done: null, by: null }));
+  const known = new Map((doneByHand ?? []).map((d) => [d.step.id, d.step]));
+  const done = (recorded ?? []).map((r): ReportManualStep => {
+    const step = known.get(r.id);
+    return { id: r.id, summary: step?.summary ?? null, uiPath: step?.uiPath ?? null, url: step?.url ?? null, status: "done", done: r.done, by: r.by };
+  });
+  return [...open, ...done];
+}
+
+/** The owner part of `owner/name` or `workspace/slug`. */
+function ownerOf(repository: string): string {
+  return repository.split("/")[0] ?? repository;
+}
+
+/** Owners by provider and login (GitHub and Bitbucket compare logins case-insensitively), each artifact once. */
+class OwnerTable {
+  readonly #owners = new Map<string, ReportOwner>();
+  readonly #artifacts = new Map<string, ReportArtifact>();
+
+  get(provider: ProviderKind, owner: string): ReportOwner {
+    const key = `${provider}:${owner.toLowerCase()}`;
+    let entry = this.#owners.get(key);
+    if (!entry) {
+      entry = { provider, owner, orgAccess: null, sweeps: [], artifacts: [] };
+      this.#owners.set(key, entry);
+    }
+    return entry;
+  }
+
+  addArtifact(provider: ProviderKind, owner: string, artifact: ReportArtifact): void {
+    const key = artifactKey(provider, owner, artifact);
+    const seen = this.#artifacts.get(key);
+    if (seen) {
+      mergeArtifactInto(seen, artifact);
+      return;
+    }
+    const copy = { ...artifact, links: [...artifact.links] };
+    this.#artifacts.set(key, copy);
+    this.get(provider, owner).artifacts.push(copy);
+  }
+
+  list(): ReportOwner[] {
+    return [...this.#owners.values()].map((o) => ({ ...o, artifacts: sortArtifacts(o.artifacts) })).sort((a, b) => compare(a.provider, b.provider) || compare(a.owner.toLowerCase(), b.owner.toLowerCase()));
+  }
+}
+
+/** The identity of an artifact across links, sweeps and shards (an org's own webhook has no repository, only its owner). */
+export function artifactKey(provider: ProviderKind, owner: string, a: Pick<ReportArtifact, "kind" | "repository" | "id">): string {
+  return `${provider}|${owner.toLowerCase()}|${a.kind}|${(a.repository ?? "").toLowerCase()}|${a.id}`;
+}
+
+/** Folds `other` into `into`: the stronger state (`in-use` > `leftover` > `orphaned`), every link that names it. */
+export function mergeArtifactInto(into: ReportArtifact, other: ReportArtifact): void {
+  if (ARTIFACT_STATES.indexOf(other.state) < ARTIFACT_STATES.indexOf(into.state)) into.state = other.state;
+  into.links = [...new Set([...into.links, ...other.links])].sort();
+  into.archived = into.archived || other.archived;
+}
+
+/** Artifacts by state, then repository, kind and id. */
+export function sortArtifacts(artifacts: readonly ReportArtifact[]): ReportArtifact[] {
+  return [...artifacts].sort(
+    (a, b) => ARTIFACT_STATES.indexOf(a.state) - ARTIFACT_STATES.indexOf(b.state) || compare(a.repository ?? "", b.repository ?? "") || compare(a.kind, b.kind) || compare(a.id, b.id),
+  );
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return compare(a.name, b.name);
+}
+
+/** Code-point order: the same on every machine (no locale). */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+/** Words shared by the markdown and HTML renderers of the report. Pure. */
+import type { ArtifactState, ReportArtifact, ReportLink, ReportOrgAccess, ReportOwner, RetirementReport } from "./model.js";
+
+/** How each artifact state is named in tables and legends. */
+export const STATE_TITLES: Record<ArtifactState, string> = { "in-use": "in use", leftover: "leftover", orphaned: "orphaned" };
+
+/** How each artifact kind is named. */
+export const KIND_TITLES: Record<ReportArtifact["kind"], string> = { "repository-webhook": "webhook", "org-webhook": "org webhook", "deploy-key": "deploy key" };
+
+/** `n thing` or `n things`. */
+export function count(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** The headline: days left (or past) until the retirement, as of the run's date. */
+export function daysLeftText(report: RetirementReport): string {
+  const d = report.daysLeft;
+  if (d > 0) return `${count(d, "day")} left`;
+  if (d === 0) return "retirement day";
+  return `${count(-d, "day")} past retirement`;
+}
+
+/** Whether anything still needs doing, in one sentence. */
+export function statusText(report: RetirementReport): string {
+  if (report.summary.retired) return "Retired: no live link, no active grant, no build-service webhook or deploy key, no open manual step.";
+  const s = report.summary;
+  const parts = [
+    s.links.linked + s.links.disabled > 0 ? count(s.links.linked + s.links.disabled, "live link") : null,
+    s.grants.active > 0 ? count(s.grants.active, "active grant") : null,
+    s.artifacts["in-use"] > 0 ? `${count(s.artifacts["in-use"], "artifact")} in use` : null,
+    s.artifacts.leftover > 0 ? count(s.artifacts.leftover, "leftover") : null,
+    s.artifacts.orphaned > 0 ? count(s.artifacts.orphaned, "orphan") : null,
+    s.manualSteps.open > 0 ? count(s.manualSteps.open, "open manual step") : null,
+  ].filter((p) => p !== null);
+  return `Not yet retired: ${parts.length > 0 ? parts.join(", ") : "superseded records still live"}.`;
+}
+
+/** Artifacts of an owner by state. */
+export function artifactCounts(owner: ReportOwner): Record<ArtifactState, number> {
+  const c: Record<ArtifactState, number> = { "in-use": 0, leftover: 0, orphaned: 0 };
+  for (const a of owner.artifacts) c[a.state]++;
+  return c;
+}
+
+/** `granted (declared granted, via build-service)`, `denied (not declared, via probe)`, or `not observed`. */
+export function orgAccessText(access: ReportOrgAccess | null): string {
+  if (access === null) return "not observed";
+  const declared = access.declared === null ? "not declared" : access.declared === access.observed ? "as declared" : `declared ${access.declared}`;
+  return `${access.observed} (${declared}, via ${access.observedVia})`;
+}
+
+/** `linked`, or `revoked (declared linked)` when the live state differs from the YAML. */
+export function linkStateText(link: ReportLink): string {
+  return link.observedState === link.declaredState ? link.observedState : `${link.observedState} (declared ${link.declaredState})`;
+}
+
+/** Open manual steps of a link or org. */
+export function openSteps(steps: readonly { status: "open" | "done" }[]): number {
+  return steps.filter((s) => s.status === "open").length;
+}

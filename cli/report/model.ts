@@ -1,0 +1,144 @@
+/**
+ * The retirement report as a value: exactly what `report --format json` prints (schema/report.schema.json,
+ * `apiVersion: sourcelinks.report/v1`) and what the markdown and HTML renderers draw. Every count in
+ * `summary` is derived from `namespaces` and `owners` (see summarize.ts), so a merge of shards recomputes it.
+ */
+import type { ProviderKind } from "../../engine/config/types.js";
+
+/** The `apiVersion` of the JSON report. */
+export const REPORT_API_VERSION = "sourcelinks.report/v1";
+
+/** Docker Hub autobuilds retire on this day (design.md §1). */
+export const RETIREMENT_DATE = "2027-04-01";
+
+/** A link's state on the build service as observed (`absent`: no record; `unknown`: not observable). */
+export type ReportLinkState = "linked" | "disabled" | "revoked" | "absent" | "unknown";
+
+/** Every link state the report counts, in display order. */
+export const LINK_STATES: readonly ReportLinkState[] = ["linked", "disabled", "revoked", "absent", "unknown"];
+
+/** Whether the provider-side OAuth grant is still live. */
+export type ReportGrant = "active" | "revoked" | "unverifiable";
+
+/**
+ * `in-use`: a linked link builds from the repository; `leftover`: on a repository of a revoked or disabled
+ * link (or a sweep found it named by one); `orphaned`: a sweep found it and nothing names it.
+ */
+export type ArtifactState = "in-use" | "leftover" | "orphaned";
+
+/** Every artifact state, in the order charts and tables show them. */
+export const ARTIFACT_STATES: readonly ArtifactState[] = ["in-use", "leftover", "orphaned"];
+
+/** A manual step no API covers: still open, or recorded in the YAML as done (`manualSteps: {id, done, by}`). */
+export interface ReportManualStep {
+  id: string;
+  /** What to do; null for a recorded step the run no longer produces (it is verified or moot). */
+  summary: string | null;
+  uiPath: string | null;
+  url: string | null;
+  status: "open" | "done";
+  /** `YYYY-MM-DD` when `done`, else null. */
+  done: string | null;
+  by: string | null;
+}
+
+/** Another record of the same team link with another account (still to be retired). */
+export interface ReportSupersededLink {
+  linkId: string;
+  account: string;
+  state: "linked" | "disabled" | "revoked";
+  providerGrant: ReportGrant;
+}
+
+/** One declared link as observed. */
+export interface ReportLink {
+  name: string;
+  provider: ProviderKind;
+  /** The observed account, or the declared one when there is no record. */
+  account: string;
+  team: string | null;
+  declaredState: "linked" | "disabled" | "revoked";
+  observedState: ReportLinkState;
+  providerGrant: ReportGrant;
+  repositories: string[];
+  superseded: ReportSupersededLink[];
+  manualSteps: ReportManualStep[];
+}
+
+/** The links of one build-service namespace. */
+export interface ReportNamespace {
+  namespace: string;
+  links: ReportLink[];
+}
+
+/** One build-service webhook or deploy key. */
+export interface ReportArtifact {
+  kind: "repository-webhook" | "org-webhook" | "deploy-key";
+  /** `owner/name`; null for an org's own webhook. */
+  repository: string | null;
+  id: string;
+  /** The webhook's URL, or the deploy key's title. */
+  target: string;
+  state: ArtifactState;
+  /** The links that use it (`in-use`) or name it (`leftover`); empty for an orphan. */
+  links: string[];
+  /** The repository is archived (the provider refuses writes there). */
+  archived: boolean;
+}
+
+/** Observed third-party access of the build service's app in one GitHub org. */
+export interface ReportOrgAccess {
+  /** Null for an org the YAML does not declare (a live link builds from it). */
+  declared: "granted" | "denied" | null;
+  observed: "granted" | "denied" | "requested" | "unknown";
+  observedVia: "build-service" | "audit-log" | "probe" | "none";
+  manualSteps: ReportManualStep[];
+}
+
+/** What one sweep of the owner covered. */
+export interface ReportSweep {
+  name: string;
+  repositoriesSwept: number;
+  repositoriesExcluded: number;
+  foreignWebhookCount: number;
+}
+
+/** One provider owner (GitHub org or user, Bitbucket workspace): its artifacts, org access and sweeps. */
+export interface ReportOwner {
+  provider: ProviderKind;
+  owner: string;
+  orgAccess: ReportOrgAccess | null;
+  sweeps: ReportSweep[];
+  artifacts: ReportArtifact[];
+}
+
+/** Counts of the whole report. */
+export interface ReportSummary {
+  links: Record<ReportLinkState, number>;
+  grants: Record<ReportGrant, number>;
+  artifacts: Record<ArtifactState, number>;
+  manualSteps: { open: number; done: number };
+  orgAccess: { granted: number; denied: number; requested: number; unknown: number };
+  /** Nothing left: no linked or disabled link, no active grant, no leftover or orphan, no open manual step. */
+  retired: boolean;
+}
+
+/** One run the report was made from (several after `--merge`). */
+export interface ReportSource {
+  asOf: string;
+  files: string[];
+}
+
+/** The whole report. */
+export interface RetirementReport {
+  apiVersion: typeof REPORT_API_VERSION;
+  /** The run's date (`YYYY-MM-DD`); after a merge, the oldest run's. */
+  asOf: string;
+  retirementDate: typeof RETIREMENT_DATE;
+  /** Days from `asOf` to `retirementDate` (negative once it has passed). */
+  daysLeft: number;
+  sources: ReportSource[];
+  summary: ReportSummary;
+  namespaces: ReportNamespace[];
+  owners: ReportOwner[];
+}

@@ -1,0 +1,176 @@
+/**
+ * `report --format markdown`: a pull-request or issue comment that fits GitHub's 65,536-character cap
+ * at any size. The counts and the days left always come first; then the owners, namespaces, links
+ * and manual steps with the most left to do (at most 50 rows a table, so the details below keep
+ * room), and the leftovers and orphans, largest groups first, while they fit. Whatever does not fit is counted in one closing "N more" note that points at the
+ * JSON report and the HTML artifact.
+ */
+import { markdownText } from "../format/escape.js";
+import { cell, code, html } from "../format/markdown.js";
+import { MarkdownBudget, sizeOf } from "../format/markdown-budget.js";
+import { LINK_STATES, type ReportArtifact, type ReportManualStep, type ReportOwner, type RetirementReport } from "./model.js";
+import { KIND_TITLES, STATE_TITLES, artifactCounts, count, daysLeftText, linkStateText, openSteps, orgAccessText, statusText } from "./labels.js";
+
+/** Room kept for the closing note and the sources, whatever the sections above take. */
+const CLOSING_RESERVE = 2_000;
+
+/** Rows per table at most, so that thousands of owners or links leave room for the leftovers and orphans below them. */
+const SECTION_ROWS = 50;
+
+/** Options of the markdown report. */
+export interface ReportMarkdownOptions {
+  /** The most characters the comment may have (default: under GitHub's cap, see markdown-budget.ts). */
+  maxChars?: number;
+}
+
+/** The markdown report. */
+export function renderReportMarkdown(report: RetirementReport, options: ReportMarkdownOptions = {}): string {
+  const out = new MarkdownBudget(options.maxChars);
+  const s = report.summary;
+  out.add([
+    "## sourcelinks retirement report",
+    "",
+    `**${daysLeftText(report)}** until Docker Hub autobuilds retire on ${report.retirementDate} (as of ${report.asOf}).`,
+    "",
+    `**${markdownText(statusText(report))}**`,
+    "",
+    "| Links | Grants | Artifacts | Manual steps | Org access |",
+    "| --- | --- | --- | --- | --- |",
+    `| ${LINK_STATES.map((st) => `${s.links[st]} ${st}`).join(", ")} | ${s.grants.active} active, ${s.grants.revoked} revoked, ${s.grants.unverifiable} unverifiable | ` +
+      `${s.artifacts["in-use"]} in use, ${s.artifacts.leftover} leftover, ${s.artifacts.orphaned} orphaned | ${s.manualSteps.open} open, ${s.manualSteps.done} done | ` +
+      `${s.orgAccess.granted} granted, ${s.orgAccess.denied} denied, ${s.orgAccess.requested} requested, ${s.orgAccess.unknown} unknown |`,
+    "",
+  ]);
+  const omitted: string[] = [];
+
+  // Owners with the most left behind first (config-independent order among equals: the report's).
+  const owners = report.owners
+    .map((owner) => ({ owner, c: artifactCounts(owner) }))
+    .sort((a, b) => b.c.leftover + b.c.orphaned - (a.c.leftover + a.c.orphaned) || b.c["in-use"] - a.c["in-use"]);
+  const ownersLeft = table(
+    out,
+    ["### Owners", "", "| Owner | Org access | Swept repositories | In use | Leftover | Orphaned |", "| --- | --- | ---: | ---: | ---: | ---: |"],
+    owners.map(({ owner, c }) => {
+      const swept = owner.sweeps.length === 0 ? "not swept" : String(owner.sweeps.reduce((n, sw) => n + sw.repositoriesSwept, 0));
+      return `| ${cell(`${owner.provider} ${code(owner.owner)}`)} | ${cell(markdownText(orgAccessText(owner.orgAccess)))} | ${swept} | ${c["in-use"]} | ${c.leftover} | ${c.orphaned} |`;
+    }),
+  );
+  if (ownersLeft > 0) omitted.push(count(ownersLeft, "owner"));
+
+  const namespaces = report.namespaces
+    .map((ns) => ({ ns, live: ns.links.filter((l) => l.observedState === "linked" || l.observedState === "disabled").length, open: ns.links.reduce((n, l) => n + openSteps(l.manualSteps), 0) }))
+    .sort((a, b) => b.live + b.open - (a.live + a.open) || b.ns.links.length - a.ns.links.length);
+  const nsLeft = table(
+    out,
+    ["### Namespaces", "", "| Namespace | Links | Live | Active grants | Open manual steps |", "| --- | ---: | ---: | ---: | ---: |"],
+    namespaces.map(({ ns, live, open }) => `| ${cell(code(ns.namespace))} | ${ns.links.length} | ${live} | ${ns.links.filter((l) => l.providerGrant === "active").length} | ${open} |`),
+  );
+  if (nsLeft > 0) omitted.push(count(nsLeft, "namespace"));
+
+  // Links that are not yet done: live, with an active grant, or with open steps.
+  const pendingLinks = report.namespaces
+    .flatMap((ns) => ns.links.map((link) => ({ ns: ns.namespace, link })))
+    .filter(({ link }) => link.observedState === "linked" || link.observedState === "disabled" || link.providerGrant !== "revoked" || openSteps(link.manualSteps) > 0);
+  const linksLeft = table(
+    out,
+    ["### Links not yet retired", "", "| Link | Namespace | Account | State | Grant | Open steps |", "| --- | --- | --- | --- | --- | ---: |"],
+    pendingLinks.map(
+      ({ ns, link }) =>
+        `| ${cell(`${link.provider} ${code(link.name)}`)} | ${cell(code(ns))} | ${cell(code(link.account))} | ${cell(markdownText(linkStateText(link)))} | ${link.providerGrant} | ${openSteps(link.manualSteps)} |`,
+    ),
+  );
+  if (linksLeft > 0) omitted.push(count(linksLeft, "link"));
+
+  const steps: { where: string; step: ReportManualStep }[] = [
+    ...report.namespaces.flatMap((ns) => ns.links.flatMap((l) => l.manualSteps.map((step) => ({ where: `link ${l.name}`, step })))),
+    ...report.owners.flatMap((o) => (o.orgAccess?.manualSteps ?? []).map((step) => ({ where: `org ${o.owner}`, step }))),
+  ];
+  const open = steps.filter((x) => x.step.status === "open");
+  const done = steps.filter((x) => x.step.status === "done");
+  const openLeft = table(
+    out,
+    ["### Open manual steps", ""],
+    open.map(({ where, step }) => `- ${markdownText(where)}: ${markdownText(step.summary ?? step.id)}` + (step.url ? ` (${markdownText(step.uiPath ?? "")}: ${autolink(step.url)})` : "")),
+  );
+  if (openLeft > 0) omitted.push(count(openLeft, "open manual step"));
+  const doneLeft = table(
+    out,
+    ["### Manual steps recorded as done", ""],
+    done.map(({ where, step }) => `- ${markdownText(where)}: ${code(step.id)} done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}`),
+  );
+  if (doneLeft > 0) omitted.push(count(doneLeft, "recorded step"));
+
+  // Leftovers and orphans, one folded group per owner, the largest groups first.
+  const groups = owners
+    .map(({ owner }) => ({ owner, items: owner.artifacts.filter((a) => a.state !== "in-use") }))
+    .filter((g) => g.items.length > 0)
+    .sort((a, b) => b.items.length - a.items.length);
+  let artifactsLeft = 0;
+  if (groups.length > 0 && out.tryAdd(["### Leftovers and orphans", ""], CLOSING_RESERVE)) {
+    for (const group of groups) {
+      const block = artifactGroup(group.owner, group.items, out.room(CLOSING_RESERVE));
+      if (block === null || !out.tryAdd(block.lines, CLOSING_RESERVE)) artifactsLeft += group.items.length;
+      else artifactsLeft += block.omitted;
+    }
+  } else artifactsLeft = groups.reduce((n, g) => n + g.items.length, 0);
+  if (artifactsLeft > 0) omitted.push(count(artifactsLeft, "leftover or orphan", "leftovers or orphans"));
+
+  const closing: string[] = [];
+  if (omitted.length > 0) {
+    closing.push(
+      `**${omitted.join(", ")} more**: not shown, to keep this comment under GitHub's 65,536-character limit. ` +
+        "Everything is in the JSON report (`sourcelinks report --format json`) and the HTML report (`sourcelinks report --format html --out report.html`, e.g. a workflow artifact).",
+      "",
+    );
+  }
+  const files = report.sources.flatMap((src) => src.files);
+  if (files.length > 0) {
+    const from = `<sub>From ${files.map(code).join(", ")}${report.sources.length > 1 ? ` (${report.sources.length} runs merged)` : ""}.</sub>`;
+    closing.push(from.length <= CLOSING_RESERVE / 2 ? from : `<sub>From ${count(files.length, "file")} in ${count(report.sources.length, "run")}.</sub>`, "");
+  }
+  out.add(closing);
+  return out.text();
+}
+
+/**
+ * Adds a section's head and at most `SECTION_ROWS` rows while they fit; returns how many rows were
+ * left out. The head is left out when no row fits.
+ */
+function table(out: MarkdownBudget, head: readonly string[], rows: readonly string[]): number {
+  if (rows.length === 0) return 0;
+  if (!out.tryAdd([...head, rows[0]!], CLOSING_RESERVE)) return rows.length;
+  let shown = 1;
+  for (const row of rows.slice(1, SECTION_ROWS)) {
+    if (!out.tryAdd([row], CLOSING_RESERVE)) break;
+    shown++;
+  }
+  out.add([""]);
+  return rows.length - shown;
+}
+
+/** One owner's leftovers and orphans, folded, within `room` characters; null when not even its heading fits. */
+function artifactGroup(owner: ReportOwner, items: readonly ReportArtifact[], room: number): { lines: string[]; omitted: number } | null {
+  const orphans = items.filter((a) => a.state === "orphaned").length;
+  const head = [`<details><summary>${html(`${owner.provider} ${owner.owner}`)}: ${count(items.length - orphans, "leftover")}, ${count(orphans, "orphan")}</summary>`, ""];
+  const tail = ["</details>", ""];
+  let left = room - sizeOf(head) - sizeOf(tail) - 120;
+  if (left < 0) return null;
+  const body: string[] = [];
+  let omitted = 0;
+  for (const a of items) {
+    const line = `- ${STATE_TITLES[a.state]} ${KIND_TITLES[a.kind]} ${a.repository === null ? "(org)" : code(a.repository)}: ${code(a.target)}` +
+      (a.links.length > 0 ? ` (${markdownText(a.links.join(", "))})` : "") + (a.archived ? " (archived)" : "");
+    const cost = sizeOf([line]);
+    if (omitted === 0 && cost <= left) {
+      body.push(line);
+      left -= cost;
+    } else omitted++;
+  }
+  if (omitted > 0) body.push(`- … ${omitted} more: see the JSON or HTML report.`);
+  return { lines: [...head, ...body, "", ...tail], omitted };
+}
+
+/** An http(s) URL as an autolink; anything else (it came from a file) as escaped text. */
+function autolink(url: string): string {
+  return /^https?:\/\/[^\s<>`]+$/.test(url) ? `<${url}>` : markdownText(url);
+}
