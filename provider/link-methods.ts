@@ -11,9 +11,10 @@
  *   adopts the live link) and then delete the old one, and that delete must not revoke the link.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { redactText } from "../engine/clients/http-error.js";
-import type { LinkSpec } from "../engine/config/types.js";
-import { createOperationContext, type ObservedLink, observeLink, type OperationContext, planLink, reconcileLink } from "../engine/reconcile/operations.js";
+import { redactText } from "../engine/model/redaction.js";
+import type { LinkSpec } from "../engine/model/spec.js";
+import { createOperationContext, observeLink, type OperationContext, planLink, reconcileLink } from "../engine/reconcile/operations.js";
+import type { ObservedLink } from "../engine/model/observed.js";
 import { checkLinkInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import {

@@ -6,8 +6,9 @@
  * declaration must not silently deny (or grant) an app for a whole organization.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { redactText } from "../engine/clients/http-error.js";
-import { createOperationContext, type ObservedOrgAccess, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess } from "../engine/reconcile/operations.js";
+import { redactText } from "../engine/model/redaction.js";
+import { createOperationContext, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess } from "../engine/reconcile/operations.js";
+import type { ObservedOrgAccess } from "../engine/model/observed.js";
 import { checkOrgAccessInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import {

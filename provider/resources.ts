@@ -4,8 +4,9 @@
  * `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess` (policies match on them).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../engine/config/types.js";
-import type { LiveLinkState, ManualStep, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/reconcile/model.js";
+import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../engine/model/spec.js";
+import type { LiveLinkState, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/model/observed.js";
+import type { ManualStep } from "../engine/model/manual-step.js";
 import { linkProvider } from "./link-provider.js";
 import { orgAccessProvider } from "./org-access-provider.js";
 import { packageVersion } from "./package-files.js";

@@ -7,8 +7,8 @@
 import { readFile } from "node:fs/promises";
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
-import type { LoadedConfig } from "../../engine/config/types.js";
-import type { PlanStep } from "../../engine/reconcile/model.js";
+import type { LoadedConfig } from "../../engine/config/loaded-config.js";
+import type { PlanStep } from "../../engine/model/plan.js";
 import { executePlan, type ExecutionResult, type OperationContext } from "../../engine/reconcile/operations.js";
 import { identityRecords, isLive } from "../../engine/reconcile/link-identity.js";
 import { DEFAULT_CONCURRENCY, settleAll } from "../concurrency.js";

@@ -3,9 +3,10 @@
  * Wire types of the `reference` build service live here too: the sandbox serves them and
  * `schema/build-service.openapi.yaml` documents them.
  */
-import type { OrgAccessState, ProviderKind } from "../config/types.js";
-import type { ObservedDeployKey, ObservedWebhook, PlannedRequest } from "../reconcile/model.js";
-import type { Secret } from "./secret.js";
+import type { OrgAccessState, ProviderKind } from "../model/spec.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
+import type { PlannedRequest } from "../model/plan.js";
+import type { Secret } from "../model/secret.js";
 
 /** `reference` wire: a link as the build service returns it. */
 export interface BuildServiceLinkWire {
@@ -118,33 +119,6 @@ export interface OrgAccessProbe {
   probe(org: string, appToken: Secret): Promise<"granted" | "denied">;
   /** GitHub Enterprise Cloud audit log, or null when the endpoint is unavailable (404/403). */
   fromAuditLog(org: string, clientId: string): Promise<OrgAccessState | "requested" | null>;
-}
-
-/** What the clients need to talk to one world: endpoints, credentials and the build service's patterns. */
-export interface ClientSettings {
-  buildService: {
-    kind: "reference" | "docker-hub";
-    apiUrl: string;
-    token: Secret | null;
-    webhookUrlPatterns: string[];
-    deployKeyTitlePatterns: string[];
-  };
-  github: { apiUrl: string; token: Secret | null } | null;
-  bitbucket: { apiUrl: string; username: string; token: Secret | null } | null;
-  /** Optional tuning; defaults suit api.github.com. */
-  options?: {
-    /** Maximum concurrent requests per provider. */
-    concurrency?: number;
-    /** File that persists ETags between runs; memory only when absent. */
-    etagCacheFile?: string;
-    /** Per-attempt HTTP timeout in milliseconds for every client; default 30 000. */
-    requestTimeoutMs?: number;
-    /**
-     * GitHub pacing: point budgets are paced by default only for api.github.com and *.ghe.com;
-     * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.
-     */
-    githubPacing?: { budgets?: boolean; timeScale?: number; endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
-  };
 }
 
 /** The clients of one world, built by `createClients` (clients/index.ts). */

@@ -2,11 +2,12 @@
  * The context every operation runs in: the clients of one world, the non-secret build-service
  * settings, and the app owner's client secret when revoking grants by API is possible.
  */
-import type { BuildServiceSpec, SourcelinksConfig } from "../config/types.js";
+import type { BuildServiceSpec, SourcelinksConfig } from "../model/spec.js";
 import { resolveClientSettings, resolveGitHubClientSecret } from "../config/runtime.js";
 import { createClients } from "../clients/index.js";
-import type { ClientSettings, Clients } from "../clients/types.js";
-import type { Secret } from "../clients/secret.js";
+import type { ClientSettings } from "../model/client-settings.js";
+import type { Clients } from "../clients/types.js";
+import type { Secret } from "../model/secret.js";
 import { SeenInRun } from "./seen-in-run.js";
 
 /** What every operation needs: the clients of one world plus the non-secret build-service settings. */

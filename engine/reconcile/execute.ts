@@ -9,7 +9,7 @@ import { HttpError } from "../clients/http-error.js";
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
 import { isLive } from "./link-identity.js";
-import type { PlannedRequest, PlanStep, ResourcePlan } from "./model.js";
+import type { PlannedRequest, PlanStep, ResourcePlan } from "../model/plan.js";
 import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
 import { providerClient } from "./provider-client.js";
 

@@ -3,10 +3,11 @@
  * or leave it because other live links use the same account. A GitHub grant is per app and user, so
  * `DELETE /applications/{client_id}/grant` revokes every token the user gave the app.
  */
-import type { LinkSpec, ProviderKind } from "../config/types.js";
+import type { LinkSpec, ProviderKind } from "../model/spec.js";
 import type { OperationContext } from "./context.js";
 import { revokeGrantStep } from "./manual-steps.js";
-import type { ManualStep, ObservedLink, ProviderGrant } from "./model.js";
+import type { ManualStep } from "../model/manual-step.js";
+import type { ObservedLink, ProviderGrant } from "../model/observed.js";
 
 /** What was observed about one account's grant. */
 export interface GrantFacts {

@@ -2,7 +2,7 @@
  * Reads everything about one declared link: its build-service record(s), whether the provider grant
  * is still live, and what the build service left on each listed repository. Reads only.
  */
-import type { LinkSpec } from "../config/types.js";
+import type { LinkSpec } from "../model/spec.js";
 import type { BuildServiceLinkWire } from "../clients/types.js";
 import type { OperationContext } from "./context.js";
 import { appName, primaryRetires, retireGrant } from "./grant-policy.js";
@@ -10,7 +10,8 @@ import { providerClient } from "./provider-client.js";
 import { identityRecords, isLive, liveStateOf } from "./link-identity.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import { mapLimit } from "./map-limit.js";
-import type { ManualStep, ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "./model.js";
+import type { ManualStep } from "../model/manual-step.js";
+import type { ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "../model/observed.js";
 import { RunWorld } from "./run-world.js";
 import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } from "./sharing.js";
 

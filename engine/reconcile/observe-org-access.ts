@@ -3,15 +3,15 @@
  * means, in order: the build service (through a usable link), the GHEC audit log, a probe with a link's
  * OAuth token, else `unknown` with a manual step (design.md §4).
  */
-import type { LinkSpec, OrgAccessSpec } from "../config/types.js";
+import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import type { BuildServiceClient, BuildServiceLinkWire } from "../clients/types.js";
 import { HttpError } from "../clients/http-error.js";
-import type { Secret } from "../clients/secret.js";
+import type { Secret } from "../model/secret.js";
 import type { OperationContext } from "./context.js";
 import { appName } from "./grant-policy.js";
 import { identityRecords, isLive } from "./link-identity.js";
 import { orgAccessStep } from "./manual-steps.js";
-import type { ObservedOrgAccess } from "./model.js";
+import type { ObservedOrgAccess } from "../model/observed.js";
 
 /** A live build-service link through which org access can be read and set. */
 export interface OrgAccessVia {

@@ -12,4 +12,3 @@ export { observeOrgAccess } from "./observe-org-access.js";
 export { planOrgAccess } from "./plan-org-access.js";
 export { reconcileOrgAccess, type OrgAccessReconciliation } from "./reconcile-org-access.js";
 export { ReconcileError, type ReconcileErrorCode } from "./errors.js";
-export type * from "./model.js";

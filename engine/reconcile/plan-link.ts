@@ -3,12 +3,13 @@
  * the ordered steps, each carrying the exact request it will send (the clients' `describe*`).
  * It never plans a step for something this run did not observe.
  */
-import type { LinkSpec } from "../config/types.js";
+import type { LinkSpec } from "../model/spec.js";
 import type { BuildServiceClient } from "../clients/types.js";
 import type { OperationContext } from "./context.js";
 import { type GrantFacts, appName, primaryRetires, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
-import type { KeptItem, ObservedLink, PlanStep, ResourcePlan } from "./model.js";
+import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
+import type { ObservedLink } from "../model/observed.js";
 import { providerClient } from "./provider-client.js";
 
 /**

@@ -1,9 +1,10 @@
 /** The pure planner of one org access entry: set it through the build service when possible, else a manual step. */
-import type { LinkSpec, OrgAccessSpec } from "../config/types.js";
+import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import type { OperationContext } from "./context.js";
 import { appName } from "./grant-policy.js";
 import { orgAccessStep } from "./manual-steps.js";
-import type { ObservedOrgAccess, PlanStep, ResourcePlan } from "./model.js";
+import type { ObservedOrgAccess } from "../model/observed.js";
+import type { PlanStep, ResourcePlan } from "../model/plan.js";
 import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
 
 /**

@@ -1,5 +1,5 @@
 /** The source provider client an operation needs, or a configuration error naming what to set. */
-import type { ProviderKind } from "../config/types.js";
+import type { ProviderKind } from "../model/spec.js";
 import type { SourceProviderClient } from "../clients/types.js";
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";

@@ -6,7 +6,7 @@ import type { SandboxHandle } from "../../tools/sandbox/server.js";
 import { createBitbucketClient } from "../../engine/clients/bitbucket/index.js";
 import { BITBUCKET_CREDENTIAL_ADVICE } from "../../engine/clients/bitbucket/client.js";
 import { HttpError } from "../../engine/clients/http-error.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import type { SourceProviderClient } from "../../engine/clients/types.js";
 import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
 

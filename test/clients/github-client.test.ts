@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EtagCache } from "../../engine/clients/etag-cache.js";
 import { createGitHubClients, type ClientLogger, type GitHubClientSettings } from "../../engine/clients/github/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import { Faults } from "../../tools/sandbox/faults.js";
 import { startGitHubSandbox, type GitHubSandbox } from "../sandbox/github-harness.js";
 

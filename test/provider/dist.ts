@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
 import type * as ConfigLoad from "../../engine/config/load.js";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as ProviderIndex from "../../provider/index.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
@@ -113,7 +113,7 @@ export async function runProgramWithMocks(registered: RegisteredResource[]): Pro
     "dev",
     false,
   );
-  return requireDist<{ default: () => Promise<Record<string, unknown>> }>("index.js").default();
+  return requireDist<{ default: () => Promise<Record<string, unknown>> }>("pulumi-program.js").default();
 }
 
 /** One registration as the engine receives it: the raw property struct (unknowns as the sentinel) and the aliases. */

@@ -2,11 +2,11 @@
  * Fixtures for the pure planner tests: a context whose clients describe requests deterministically
  * and throw on any I/O, so a test fails if planning ever touches the network.
  */
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec } from "../../engine/config/types.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec } from "../../engine/model/spec.js";
 import type { BuildServiceClient, Clients, OAuthGrantClient, SourceProviderClient } from "../../engine/clients/types.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import type { OperationContext } from "../../engine/reconcile/context.js";
-import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../engine/reconcile/model.js";
+import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../engine/model/observed.js";
 import { SeenInRun } from "../../engine/reconcile/seen-in-run.js";
 
 export const BUILD = "https://builds.test/api/build/v1";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LinkSpec } from "../../engine/config/types.js";
+import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import {
   createOperationContext,
   executePlan,
@@ -16,7 +16,6 @@ import {
   ReconcileError,
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
 import { githubRepo, linkRecords, liveAppTokens, loadDemoConfig } from "./demo.js";
 
 const FOREIGN = "https://ci.acme.example/hooks/github";

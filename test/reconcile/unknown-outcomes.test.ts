@@ -4,7 +4,7 @@
  * first. A delete is sent only for a webhook or deploy key this run observed, with the same URL or title.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LinkSpec, SourcelinksConfig } from "../../engine/config/types.js";
+import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, executePlan, observeLink, reconcileLink, ReconcileError } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { githubRepo, linkRecords, loadDemoConfig } from "./demo.js";

@@ -4,12 +4,12 @@
  * since app passwords were removed (2026-07-28): an API token with scopes, as Basic with the Atlassian
  * account's email; or a workspace or repository access token, as Bearer.
  */
-import type { PlannedRequest } from "../../reconcile/model.js";
+import type { PlannedRequest } from "../../model/plan.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
-import { Secret } from "../secret.js";
+import { Secret } from "../../model/secret.js";
 import type { RepositoryListing, SourceProviderClient } from "../types.js";
 import {
   bitbucketErrorMessage,
@@ -19,7 +19,7 @@ import {
   type BitbucketHookWire,
   type BitbucketPageWire,
 } from "./wire.js";
-import type { ObservedDeployKey, ObservedWebhook } from "../../reconcile/model.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
 
 /** How to reach Bitbucket. */
 export interface BitbucketClientOptions {

@@ -2,12 +2,12 @@
  * The `reference` build service client (schema/build-service.openapi.yaml) over `fetch`:
  * Bearer auth, Docker Cloud style `meta.next` pagination, `{"detail": …}` errors as `HttpError`.
  */
-import type { OrgAccessState } from "../../config/types.js";
-import type { PlannedRequest } from "../../reconcile/model.js";
+import type { OrgAccessState } from "../../model/spec.js";
+import type { PlannedRequest } from "../../model/plan.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin, type HttpMethod } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
-import { Secret } from "../secret.js";
+import { Secret } from "../../model/secret.js";
 import type {
   AutobuildRepositoryWire,
   BuildServiceClient,

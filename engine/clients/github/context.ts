@@ -5,7 +5,7 @@
 import { credentialScope, type EtagCache } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { Pacer, type PacingOptions } from "../pacer.js";
-import type { Secret } from "../secret.js";
+import type { Secret } from "../../model/secret.js";
 import { toHttpError } from "./errors.js";
 import { buildOctokit, type GitHubOctokit } from "./octokit.js";
 import type { ClientLogger } from "./safe-logger.js";

@@ -2,9 +2,9 @@
  * GitHub's OAuth app endpoints, authenticated with the app owner's client credentials (Basic
  * `client_id:client_secret`): https://docs.github.com/en/rest/apps/oauth-applications.
  */
-import type { PlannedRequest } from "../../reconcile/model.js";
+import type { PlannedRequest } from "../../model/plan.js";
 import { HttpError } from "../http-error.js";
-import type { Secret } from "../secret.js";
+import type { Secret } from "../../model/secret.js";
 import type { OAuthGrantClient } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import type { GitHubOctokit } from "./octokit.js";

@@ -1,5 +1,6 @@
 /** Repository webhooks and deploy keys on GitHub: the `SourceProviderClient` of kind `github`. */
-import type { ObservedDeployKey, ObservedWebhook, PlannedRequest } from "../../reconcile/model.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
+import type { PlannedRequest } from "../../model/plan.js";
 import type { RepositoryListing, SourceProviderClient } from "../types.js";
 import { GitHubContext, splitRepository } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
