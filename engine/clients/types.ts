@@ -5,7 +5,6 @@
  */
 import type { OrgAccessState, ProviderKind } from "../model/spec.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
-import type { PlannedRequest } from "../model/plan.js";
 import type { Secret } from "../model/secret.js";
 
 /** `reference` wire: a link as the build service returns it. */
@@ -76,8 +75,6 @@ export interface BuildServiceClient {
   setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void>;
   /** The namespaces the token may act on, or null when the service does not offer the listing (404). */
   listNamespaces(): Promise<string[] | null>;
-  /** The request a call would send, for previews. */
-  describe(op: "createLink" | "setLinkState" | "unlink" | "setOrgAccess", namespace: string, linkId?: string, org?: string): PlannedRequest;
 }
 
 /** A repository's webhooks and deploy keys as a provider returns them, before matching. */
@@ -95,8 +92,6 @@ export interface SourceProviderClient {
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone">;
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>>;
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
-  describeDeleteWebhook(repository: string, hookId: string): PlannedRequest;
-  describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest;
   /**
    * Whether a user or org login exists (GitHub `GET /users/{username}`: 404 → false). Optional: a
    * provider without it (Bitbucket, test fakes) leaves account names unchecked before writes.
@@ -110,7 +105,6 @@ export interface OAuthGrantClient {
   checkGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"active" | "revoked">;
   /** `DELETE /applications/{client_id}/grant`: idempotent, `gone` when already revoked. */
   revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone">;
-  describeRevokeGrant(clientId: string): PlannedRequest;
 }
 
 /** GitHub org access observation without the build service. */

@@ -111,21 +111,6 @@ describe("faults", () => {
   });
 });
 
-describe("describe", () => {
-  it("returns the exact request each mutating call sends", () => {
-    expect(client.describe("createLink", "acme")).toEqual({ method: "POST", url: `${apiUrl}/acme/links/` });
-    expect(client.describe("setLinkState", "acme", "link-jdoe")).toEqual({ method: "PATCH", url: `${apiUrl}/acme/links/link-jdoe/` });
-    expect(client.describe("unlink", "acme", "link-jdoe")).toEqual({ method: "DELETE", url: `${apiUrl}/acme/links/link-jdoe/` });
-    expect(client.describe("setOrgAccess", "acme", "link-jdoe", "contractor-co")).toEqual({ method: "PUT", url: `${apiUrl}/acme/links/link-jdoe/orgs/contractor-co/access/` });
-    expect(() => client.describe("unlink", "acme")).toThrow('build-service: describe("unlink") needs a link id');
-  });
-
-  it("sends nothing", () => {
-    client.describe("unlink", "acme", "link-jdoe");
-    expect(sandbox.counters().requests).toBe(0);
-  });
-});
-
 describe("secrets in errors", () => {
   let echo: Server;
   let echoUrl: string;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deleteWebhookRequest } from "../../engine/model/requests.js";
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
@@ -268,14 +269,13 @@ describe("executing plans", () => {
     const ctx = context();
     const repo = githubRepo(sandbox.world(), "acme/legacy-api");
     const foreign = repo.hooks.find((h) => h.config.url === FOREIGN)!;
-    const client = ctx.clients.providers.github!;
     const result = await executePlan(ctx, {
       resource: "link",
       name: "legacy-builds",
       steps: [
         {
           kind: "delete-webhook",
-          request: client.describeDeleteWebhook("acme/legacy-api", String(foreign.id)),
+          request: deleteWebhookRequest("github", ctx.apis.github!, "acme/legacy-api", String(foreign.id)),
           provider: "github",
           repository: "acme/legacy-api",
           hookId: String(foreign.id),

@@ -119,10 +119,3 @@ export class GitHubContext {
     return `${this.apiUrl}${path}`;
   }
 }
-
-/** Splits `owner/name`, rejecting anything else before a request is built. */
-export function splitRepository(repository: string): { owner: string; repo: string } {
-  const parts = repository.split("/");
-  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new TypeError(`github: repository must be "owner/name", got "${repository}"`);
-  return { owner: parts[0], repo: parts[1] };
-}
