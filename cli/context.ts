@@ -6,7 +6,7 @@
  * primary-rate cost (design.md §8).
  */
 import { join } from "node:path";
-import type { SourcelinksConfig } from "../engine/config/types.js";
+import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { missingCredentials } from "../engine/config/missing-credentials.js";
 import { SettingError } from "../engine/config/runtime.js";
 import { createOperationContext, type OperationContext } from "../engine/reconcile/operations.js";

@@ -1,5 +1,5 @@
 /** `FILE:LINE:COL` prefixes for messages about a declared resource (design.md §6). */
-import type { SourceLocation } from "../engine/config/types.js";
+import type { SourceLocation } from "../engine/config/loaded-config.js";
 
 /** `file:line:col` of a location. */
 export function formatLocation(location: SourceLocation): string {

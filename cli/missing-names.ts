@@ -8,7 +8,8 @@
  */
 import { formatLocation } from "./location.js";
 import { locateNearest } from "./load-config.js";
-import type { LoadedConfig, ProviderKind } from "../engine/config/types.js";
+import type { LoadedConfig } from "../engine/config/loaded-config.js";
+import type { ProviderKind } from "../engine/model/spec.js";
 import type { PlanRun } from "./run.js";
 
 /** Whether a provider's user or org login exists; null when the provider cannot tell (not checked). */

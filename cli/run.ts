@@ -3,8 +3,11 @@
  * `apply` and `check --live`. Observation goes through the operations of reconcile/operations.ts
  * (the same ones the Pulumi provider uses), concurrently and bounded.
  */
-import type { LinkSpec, LoadedConfig, OrgAccessSpec, RecordedManualStep, SourceLocation } from "../engine/config/types.js";
-import type { DoneByHand, ObservedLink, ObservedOrgAccess, ResourcePlan } from "../engine/reconcile/model.js";
+import type { LinkSpec, OrgAccessSpec, RecordedManualStep } from "../engine/model/spec.js";
+import type { LoadedConfig, SourceLocation } from "../engine/config/loaded-config.js";
+import type { DoneByHand } from "../engine/model/manual-step.js";
+import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.js";
+import type { ResourcePlan } from "../engine/model/plan.js";
 import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
 import { linkObserver, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../engine/reconcile/operations.js";
 import { settleAll } from "../engine/reconcile/map-limit.js";

@@ -7,7 +7,7 @@
  * Pure: reading and writing the file is the command's business. No credential is ever in a plan.
  */
 import { createHash } from "node:crypto";
-import type { SourcelinksConfig } from "../engine/config/types.js";
+import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { PLAN_API_VERSION, type PlanJson, type PlanStepJson } from "./format/plan-json.js";
 

@@ -4,12 +4,12 @@
  * these property names.
  *
  * `pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink`
- *   inputs (the desired `LinkSpec` of config/types.ts, flat):
+ *   inputs (the desired `LinkSpec` of engine/model/spec.ts, flat):
  *     `name`, `namespace`, `team?`, `provider` (`github|bitbucket`), `account`, `serviceAccount` (boolean),
  *     `state` (`linked|disabled|revoked`), `repositories` (string[]), `onRevoke` (`{webhooks, deployKeys}`),
  *     `buildService` (`{kind, apiUrl, webhookUrlPatterns, deployKeyTitlePatterns, oauthApps}`), `providerVersion`.
  *   outputs: every input repeated (the usual dynamic-provider convention: `outs` spreads the inputs), plus
- *     `observed`: an `ObservedLink` (reconcile/model.ts) — the single place the pack reads observed state.
+ *     `observed`: an `ObservedLink` (engine/model/observed.ts) — the single place the pack reads observed state.
  *     Top-level conveniences such as `providerGrant` or `pendingManualSteps` may exist; the pack ignores them.
  * `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess`
  *   inputs: `org`, `provider` (`github`), `app` (`github|bitbucket`), `access` (`granted|denied`);
@@ -25,9 +25,9 @@
  * descriptors (which the proxy does not intercept) and maps them: an unknown `observed` (or any unknown
  * inside it) becomes `observed: "unknown"`, an unknown desired input makes the whole resource `unknown-inputs`.
  */
-import type { LinkSpec, LinkState, OrgAccessSpec, OrgAccessState, ProviderKind, RevokeAction } from "../engine/config/types.js";
+import type { LinkSpec, LinkState, OrgAccessSpec, OrgAccessState, ProviderKind, RevokeAction } from "../engine/model/spec.js";
+import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.js";
 import { TYPE_TOKENS } from "../engine/model/type-tokens.js";
-import type { ObservedLink, ObservedOrgAccess } from "../engine/reconcile/model.js";
 import type { GithubWebhookFacts, GithubWebhookType, LinkFacts, OrgFacts } from "./rules/types.js";
 
 /** Type token of the link resource (design.md §3). */
@@ -132,7 +132,7 @@ function readObserved<T>(props: object, guard: (v: unknown) => v is T, problems:
   if (v === undefined || v === null) return undefined;
   if (containsUnknown(v)) return "unknown";
   if (!guard(v)) {
-    problems.push("observed does not have the shape of reconcile/model.ts");
+    problems.push("observed does not have the shape of engine/model/observed.ts");
     return undefined;
   }
   return v;

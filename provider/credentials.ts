@@ -3,7 +3,7 @@
  * state): `pulumi config set --secret sourcelinks:githubToken …`. Whatever is absent falls back to the
  * env vars the inputs name, inside each method (reconcile/context.ts).
  */
-import { Secret } from "../engine/clients/secret.js";
+import { Secret } from "../engine/model/secret.js";
 import type { OperationOverrides } from "../engine/reconcile/operations.js";
 
 /** The stack config keys `configure()` reads, all set with `pulumi config set --secret`. */

@@ -10,7 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { loadConfigFiles } from "../engine/config/index.js";
-import type { LinkSpec, SourcelinksConfig } from "../engine/config/types.js";
+import type { LinkSpec, SourcelinksConfig } from "../engine/model/spec.js";
 import { OrgThirdPartyAccess, SourceProviderLink } from "./resources.js";
 
 /** Options of `declareFromConfig`. */

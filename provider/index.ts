@@ -17,5 +17,8 @@ export type {
   RepositoryDeployKey,
   WorldSettings,
 } from "./properties.js";
-export type * from "../engine/config/types.js";
-export type * from "../engine/reconcile/model.js";
+export type * from "../engine/model/spec.js";
+export type * from "../engine/config/loaded-config.js";
+export type * from "../engine/model/observed.js";
+export type * from "../engine/model/plan.js";
+export type * from "../engine/model/manual-step.js";

@@ -11,9 +11,10 @@
  *   adopts the live link) and then delete the old one, and that delete must not revoke the link.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { redactText } from "../engine/clients/http-error.js";
-import type { LinkSpec } from "../engine/config/types.js";
-import { createOperationContext, type ObservedLink, observeLink, type OperationContext, planLink, reconcileLink } from "../engine/reconcile/operations.js";
+import { redactText } from "../engine/model/redaction.js";
+import type { LinkSpec } from "../engine/model/spec.js";
+import { createOperationContext, observeLink, type OperationContext, planLink, reconcileLink, resolvePlanSettings } from "../engine/reconcile/operations.js";
+import type { ObservedLink } from "../engine/model/observed.js";
 import { checkLinkInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import type { ProviderMethods } from "./dynamic-provider.js";
@@ -90,8 +91,8 @@ export async function diffLink(_id: string, olds: SourceProviderLinkOutputs, new
   let drifted = false;
   if (changed.length === 0 && olds.observed !== undefined) {
     const spec = linkSpecOf(news);
-    // Pure: planLink only uses the context's clients to describe requests, nothing is sent.
-    const plan = planLink(spec, olds.observed, contextFor(news, spec, {}));
+    // Pure: planned from plain settings (where requests go, what can be done by API); no client is built.
+    const plan = planLink(spec, olds.observed, resolvePlanSettings(configOf(news, [spec]), process.env));
     drifted = plan.steps.some((s) => s.kind !== "manual");
   }
   // Revoke the old link (and its grant) before linking anew: a grant is per app and user, so revoking

@@ -6,8 +6,10 @@
  * declaration must not silently deny (or grant) an app for a whole organization.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { redactText } from "../engine/clients/http-error.js";
-import { createOperationContext, type ObservedOrgAccess, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess } from "../engine/reconcile/operations.js";
+import { redactText } from "../engine/model/redaction.js";
+import { createOperationContext, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess, resolvePlanSettings } from "../engine/reconcile/operations.js";
+import type { ObservedOrgAccess } from "../engine/model/observed.js";
+import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { checkOrgAccessInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import type { ProviderMethods } from "./dynamic-provider.js";
@@ -27,8 +29,13 @@ import { knownFailures } from "./unknowns.js";
 /** Inputs as the host hands them over, with the host's `__provider`. */
 type Props = OrgThirdPartyAccessInputs & { __provider?: string };
 
+/** The one-entry config the operations run on: the declared entry and the links it may act through. */
+function configFor(inputs: OrgThirdPartyAccessInputs): SourcelinksConfig {
+  return configOf(inputs, inputs.links, [orgAccessSpecOf(inputs)]);
+}
+
 function contextFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCredentials): OperationContext {
-  return createOperationContext(configOf(inputs, inputs.links, [orgAccessSpecOf(inputs)]), process.env, credentialOverrides(credentials));
+  return createOperationContext(configFor(inputs), process.env, credentialOverrides(credentials));
 }
 
 function redactorFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCredentials): (text: string) => string {
@@ -75,8 +82,8 @@ export async function diffOrgAccess(_id: string, olds: OrgThirdPartyAccessOutput
   const replaces = changed.filter((key) => (ORG_ACCESS_REPLACE_KEYS as readonly string[]).includes(key));
   let drifted = false;
   if (changed.length === 0 && olds.observed !== undefined) {
-    // Pure: the context's clients only describe requests here.
-    const plan = planOrgAccess(orgAccessSpecOf(news), olds.observed, contextFor(news, {}), news.links);
+    // Pure: planned from plain settings; no client is built.
+    const plan = planOrgAccess(orgAccessSpecOf(news), olds.observed, resolvePlanSettings(configFor(news), process.env), news.links);
     drifted = plan.steps.some((s) => s.kind !== "manual");
   }
   return { changes: changed.length > 0 || drifted, replaces };

@@ -4,24 +4,9 @@
  * The policy pack reads these names through policies/resource-facts.ts: renaming one breaks it.
  * Nothing here holds a credential: inputs name env vars, outputs are observations.
  */
-import type {
-  BuildServiceSpec,
-  LinkSpec,
-  OrgAccessSpec,
-  ProviderKind,
-  ProvidersSpec,
-  SourcelinksConfig,
-} from "../engine/config/types.js";
-import type {
-  LiveLinkState,
-  ManualStep,
-  ObservedDeployKey,
-  ObservedLink,
-  ObservedOrgAccess,
-  ObservedVia,
-  ObservedWebhook,
-  ProviderGrant,
-} from "../engine/reconcile/model.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProviderKind, ProvidersSpec, SourcelinksConfig } from "../engine/model/spec.js";
+import type { LiveLinkState, ObservedDeployKey, ObservedLink, ObservedOrgAccess, ObservedVia, ObservedWebhook, ProviderGrant } from "../engine/model/observed.js";
+import type { ManualStep } from "../engine/model/manual-step.js";
 
 /** Where a resource's operations run: the build service and providers, by URL and env var names only. */
 export interface WorldSettings {

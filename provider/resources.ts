@@ -3,9 +3,10 @@
  * Their type tokens (engine/model/type-tokens.ts) are what the policies match on.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../engine/config/types.js";
+import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../engine/model/spec.js";
+import type { LiveLinkState, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/model/observed.js";
+import type { ManualStep } from "../engine/model/manual-step.js";
 import { type ResourceTypeName, TOKEN_MODULE, TYPE_TOKENS } from "../engine/model/type-tokens.js";
-import type { LiveLinkState, ManualStep, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/reconcile/model.js";
 import { linkProvider } from "./link-provider.js";
 import { orgAccessProvider } from "./org-access-provider.js";
 import { packageVersion } from "./package-files.js";

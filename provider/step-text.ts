@@ -2,7 +2,8 @@
  * Plain-language descriptions of plan steps and of a stopped execution, for the errors the provider
  * raises: what was done, what failed and what remains, so a person can tell where a revoke stands.
  */
-import type { ExecutionResult, PlanStep } from "../engine/reconcile/operations.js";
+import type { ExecutionResult } from "../engine/reconcile/operations.js";
+import type { PlanStep } from "../engine/model/plan.js";
 
 /** One step in words, with the request it sends (URLs and ids only: requests carry no credentials). */
 export function describeStep(step: PlanStep): string {

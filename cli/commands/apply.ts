@@ -7,8 +7,9 @@
 import { readFile } from "node:fs/promises";
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
-import type { LoadedConfig } from "../../engine/config/types.js";
-import type { PlanStep } from "../../engine/reconcile/model.js";
+import type { LoadedConfig } from "../../engine/config/loaded-config.js";
+import type { PlanStep } from "../../engine/model/plan.js";
+import { setOrgAccessRequest } from "../../engine/model/requests.js";
 import { executePlan, type ExecutionResult, type OperationContext } from "../../engine/reconcile/operations.js";
 import { identityRecords, isLive } from "../../engine/reconcile/link-identity.js";
 import { settleAll } from "../../engine/reconcile/map-limit.js";
@@ -177,7 +178,8 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
  */
 async function throughCreatedLinks(ctx: OperationContext, run: PlanRun, entry: PlannedEntry): Promise<PlannedEntry> {
   const bs = ctx.clients.buildService;
-  if (bs === null || !entry.plan.steps.some((s) => s.kind === "set-org-access" && s.throughLink !== undefined)) return entry;
+  const api = ctx.apis.buildService;
+  if (bs === null || api === null || !entry.plan.steps.some((s) => s.kind === "set-org-access" && s.throughLink !== undefined)) return entry;
   const steps: PlanStep[] = [];
   for (const step of entry.plan.steps) {
     const spec = step.kind === "set-org-access" && step.linkId === "" ? run.links.find((l) => l.spec.name === step.throughLink)?.spec : undefined;
@@ -191,7 +193,7 @@ async function throughCreatedLinks(ctx: OperationContext, run: PlanRun, entry: P
       steps.push(rest);
       continue;
     }
-    steps.push({ ...step, linkId: primary.id, request: bs.describe("setOrgAccess", spec.namespace, primary.id, step.org) });
+    steps.push({ ...step, linkId: primary.id, request: setOrgAccessRequest(api, spec.namespace, primary.id, step.org) });
   }
   return { ...entry, plan: { ...entry.plan, steps } };
 }

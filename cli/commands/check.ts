@@ -6,8 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { ConfigError } from "../../engine/config/index.js";
-import type { LoadedConfig } from "../../engine/config/types.js";
-import type { ObservedLink, ObservedOrgAccess } from "../../engine/reconcile/model.js";
+import type { LoadedConfig } from "../../engine/config/loaded-config.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import { evaluateAll, factsFromConfig, type ObservedWorld } from "../../policies/rules/index.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { formatCheckGithub, formatDiagnosticsGithub } from "../format/check-github.js";

@@ -10,7 +10,7 @@
  */
 import { cliOperationContext } from "../context.js";
 import type { Command } from "commander";
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig } from "../../engine/config/types.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/index.js";
 import { observeOrgAccess } from "../../engine/reconcile/operations.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";

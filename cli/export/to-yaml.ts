@@ -3,7 +3,7 @@
  * design.md §2, with notes as a leading comment. Pure: the command gathers, this renders.
  */
 import { Document } from "yaml";
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec } from "../../engine/config/types.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec } from "../../engine/model/spec.js";
 
 /** What an export found. */
 export interface ExportedWorld {

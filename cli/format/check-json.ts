@@ -2,7 +2,7 @@
  * `check --format json`: `apiVersion: sourcelinks.check/v1`, the counts, and every violation with its
  * rule, enforcement, resource, subject, message, fix, JSON pointer and YAML location.
  */
-import type { SourceLocation } from "../../engine/config/types.js";
+import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import { countViolations, type CheckReport } from "./check-report.js";
 
 /** The `apiVersion` of the JSON check report. */

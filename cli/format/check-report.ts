@@ -1,5 +1,5 @@
 /** The outcome of `check`, located in the YAML: the input of every check format. */
-import type { SourceLocation } from "../../engine/config/types.js";
+import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import type { Violation } from "../../policies/rules/index.js";
 
 /** A violation with where its offending node was declared. */

@@ -1,5 +1,5 @@
 /** One line saying what was observed of a resource, for the text and markdown plans. */
-import type { ObservedLink, ObservedOrgAccess } from "../../engine/reconcile/model.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { PlannedEntry } from "../run.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */

@@ -3,8 +3,10 @@
  * sourcelinks.plan/v1`). Every field is written out explicitly rather than spread from the internal
  * types, so an additive change inside the planner cannot change this output by accident.
  */
-import type { SourceLocation } from "../../engine/config/types.js";
-import type { KeptItem, ManualStep, ObservedLink, ObservedOrgAccess, PlanStep } from "../../engine/reconcile/model.js";
+import type { SourceLocation } from "../../engine/config/loaded-config.js";
+import type { KeptItem, PlanStep } from "../../engine/model/plan.js";
+import type { ManualStep } from "../../engine/model/manual-step.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
 import { categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";

@@ -2,7 +2,8 @@
  * How a plan step reads in every plan format: its category (the groups design.md §6 asks the plan to
  * show) and one sentence saying what it does. Shared so text, markdown and JSON never disagree.
  */
-import type { KeptItem, ManualStep, PlanStep } from "../../engine/reconcile/model.js";
+import type { KeptItem, PlanStep } from "../../engine/model/plan.js";
+import type { ManualStep } from "../../engine/model/manual-step.js";
 
 /** The groups a plan shows: calls to the build service, provider-side revocations, deletions, manual steps. */
 export type StepCategory = "build-service" | "provider-revocation" | "webhook-deletion" | "deploy-key-deletion" | "manual";

@@ -9,9 +9,10 @@
  * classification (covered, leftover, orphaned). Where both speak of one artifact, `in-use` wins over
  * `leftover` over `orphaned`: a sweep cannot know every link a run observed.
  */
-import type { LinkSpec, OrgAccessSpec, ProviderKind, RecordedManualStep } from "../../engine/config/types.js";
+import type { LinkSpec, OrgAccessSpec, ProviderKind, RecordedManualStep } from "../../engine/model/spec.js";
 import type { SweepObservation, SweptArtifactClass } from "../../engine/model/sweep.js";
-import type { DoneByHand, ManualStep, ObservedLink, ObservedOrgAccess } from "../../engine/reconcile/model.js";
+import type { DoneByHand, ManualStep } from "../../engine/model/manual-step.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import { daysBetween } from "./days-left.js";
 import {
   ARTIFACT_STATES,

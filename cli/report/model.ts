@@ -3,7 +3,7 @@
  * `apiVersion: sourcelinks.report/v1`) and what the markdown and HTML renderers draw. Every count in
  * `summary` is derived from `namespaces` and `owners` (see summarize.ts), so a merge of shards recomputes it.
  */
-import type { ProviderKind } from "../../engine/config/types.js";
+import type { ProviderKind } from "../../engine/model/spec.js";
 
 /** The `apiVersion` of the JSON report. */
 export const REPORT_API_VERSION = "sourcelinks.report/v1";

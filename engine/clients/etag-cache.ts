@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Secret } from "./secret.js";
+import type { Secret } from "../model/secret.js";
 
 /** One cached answer: the validator, the body and the pagination `Link` header that came with it. */
 export interface CachedResponse {

@@ -5,7 +5,7 @@
  * error, never an empty answer), and no body may exceed a size cap (no real listing page is near it).
  * Both transports use it: json-http.ts (build service, Bitbucket) and github/octokit.ts.
  */
-import { redactUrl } from "./http-error.js";
+import { redactUrl } from "../model/redaction.js";
 
 /** Default cap on one response body: a page of 100 webhooks is about 100 KB; a hostile 250 MB one is refused. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;

@@ -7,12 +7,11 @@ import { createBitbucketClient } from "./bitbucket/index.js";
 import { createBuildServiceClient } from "./build-service/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
-import type { Secret } from "./secret.js";
-import type { ClientSettings, Clients, SourceProviderClient } from "./types.js";
-import type { ProviderKind } from "../config/types.js";
-import { compileTitlePatterns, compileUrlPatterns } from "./webhook-patterns.js";
-
-export { compileTitlePatterns, compileUrlPatterns, type PatternMatcher } from "./webhook-patterns.js";
+import type { Secret } from "../model/secret.js";
+import type { ClientSettings } from "../model/client-settings.js";
+import type { Clients, SourceProviderClient } from "./types.js";
+import type { ProviderKind } from "../model/spec.js";
+import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
 
 /**
  * Builds the clients of one world.

@@ -8,7 +8,7 @@ import { guardedFetch, UnusableResponseError, type GuardedAnswer } from "./guard
 import { HttpError, type ServiceName } from "./http-error.js";
 import { isIdempotentMethod } from "./idempotent.js";
 import { parseBody, type BodyShape } from "./response-body.js";
-import type { Secret } from "./secret.js";
+import type { Secret } from "../model/secret.js";
 import { unreachableCode, unreachableDetail } from "./unreachable.js";
 
 /** Methods the clients send. */

@@ -4,7 +4,7 @@
  * empty list, and every known credential is removed from it before anyone prints or stores it.
  */
 import { UnusableResponseError } from "./guarded-fetch.js";
-import { redactData } from "./http-error.js";
+import { redactData } from "../model/redaction.js";
 
 /** What a successful body must be: a JSON array (a list page), a JSON object, either, or anything including nothing (204). */
 export type BodyShape = "array" | "object" | "object-or-array" | "empty-or-json";

@@ -3,9 +3,9 @@
  * Wire types of the `reference` build service live here too: the sandbox serves them and
  * `schema/build-service.openapi.yaml` documents them.
  */
-import type { OrgAccessState, ProviderKind } from "../config/types.js";
-import type { ObservedDeployKey, ObservedWebhook, PlannedRequest } from "../reconcile/model.js";
-import type { Secret } from "./secret.js";
+import type { OrgAccessState, ProviderKind } from "../model/spec.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
+import type { Secret } from "../model/secret.js";
 
 /** `reference` wire: a link as the build service returns it. */
 export interface BuildServiceLinkWire {
@@ -75,8 +75,6 @@ export interface BuildServiceClient {
   setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void>;
   /** The namespaces the token may act on, or null when the service does not offer the listing (404). */
   listNamespaces(): Promise<string[] | null>;
-  /** The request a call would send, for previews. */
-  describe(op: "createLink" | "setLinkState" | "unlink" | "setOrgAccess", namespace: string, linkId?: string, org?: string): PlannedRequest;
 }
 
 /** A repository's webhooks and deploy keys as a provider returns them, before matching. */
@@ -94,8 +92,6 @@ export interface SourceProviderClient {
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone">;
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>>;
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
-  describeDeleteWebhook(repository: string, hookId: string): PlannedRequest;
-  describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest;
   /**
    * Whether a user or org login exists (GitHub `GET /users/{username}`: 404 → false). Optional: a
    * provider without it (Bitbucket, test fakes) leaves account names unchecked before writes.
@@ -109,7 +105,6 @@ export interface OAuthGrantClient {
   checkGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"active" | "revoked">;
   /** `DELETE /applications/{client_id}/grant`: idempotent, `gone` when already revoked. */
   revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone">;
-  describeRevokeGrant(clientId: string): PlannedRequest;
 }
 
 /** GitHub org access observation without the build service. */
@@ -118,33 +113,6 @@ export interface OrgAccessProbe {
   probe(org: string, appToken: Secret): Promise<"granted" | "denied">;
   /** GitHub Enterprise Cloud audit log, or null when the endpoint is unavailable (404/403). */
   fromAuditLog(org: string, clientId: string): Promise<OrgAccessState | "requested" | null>;
-}
-
-/** What the clients need to talk to one world: endpoints, credentials and the build service's patterns. */
-export interface ClientSettings {
-  buildService: {
-    kind: "reference" | "docker-hub";
-    apiUrl: string;
-    token: Secret | null;
-    webhookUrlPatterns: string[];
-    deployKeyTitlePatterns: string[];
-  };
-  github: { apiUrl: string; token: Secret | null } | null;
-  bitbucket: { apiUrl: string; username: string; token: Secret | null } | null;
-  /** Optional tuning; defaults suit api.github.com. */
-  options?: {
-    /** Maximum concurrent requests per provider. */
-    concurrency?: number;
-    /** File that persists ETags between runs; memory only when absent. */
-    etagCacheFile?: string;
-    /** Per-attempt HTTP timeout in milliseconds for every client; default 30 000. */
-    requestTimeoutMs?: number;
-    /**
-     * GitHub pacing: point budgets are paced by default only for api.github.com and *.ghe.com;
-     * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.
-     */
-    githubPacing?: { budgets?: boolean; timeScale?: number; endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
-  };
 }
 
 /** The clients of one world, built by `createClients` (clients/index.ts). */

@@ -3,7 +3,7 @@
  * YAML, e.g. Pulumi resource inputs: a dynamic provider's `check()` returns these as
  * `CheckFailure { property, reason }` (pulumi/pulumi sdk/nodejs/dynamic).
  */
-import type { LinkSpec, OrgAccessSpec } from "./types.js";
+import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import { dotted, subjectOf } from "./labels.js";
 import { splitPointer } from "./pointer.js";
 import { findingsFromAjv } from "./schema-messages.js";

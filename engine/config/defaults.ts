@@ -1,5 +1,5 @@
 /** Defaults that depend on `buildService.kind` (the rest live in the JSON schema as `default`). */
-import type { BuildServiceKind, BuildServiceSpec, OAuthAppSpec } from "./types.js";
+import type { BuildServiceKind, BuildServiceSpec, OAuthAppSpec } from "../model/spec.js";
 import type { RawBuildService } from "./raw.js";
 
 /** Docker Hub's webhook URLs: the autobuild trigger (json; push and pull_request) and the classic hooks. */

@@ -1,5 +1,5 @@
 /** The configuration layer: load `sourcelinks/v1` YAML into a typed config, and resolve it against an environment. */
-export type * from "./types.js";
+export type * from "./loaded-config.js";
 export { ConfigError, formatDiagnostic, omittedLine, type Diagnostic } from "./diagnostics.js";
 export { API_VERSION, loadConfigFiles, loadConfigTexts, type ConfigText } from "./load.js";
 export { API_URL_OVERRIDES, HTTP_TIMEOUT_ENV, resolveClientSettings, resolveGitHubClientSecret, SettingError } from "./runtime.js";

@@ -2,7 +2,8 @@
  * Loading a configuration: parse each file, validate it against the JSON schema, merge, check
  * semantics, and either return the typed config or throw one `ConfigError` with every problem.
  */
-import type { LoadedConfig, SourcelinksConfig } from "./types.js";
+import type { LoadedConfig } from "./loaded-config.js";
+import type { SourcelinksConfig } from "../model/spec.js";
 import { ConfigError, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { MAX_REPORTED_PROBLEMS } from "./input-limits.js";
 import { describeType, quoteValue } from "./labels.js";

@@ -3,7 +3,7 @@
  * `buildService` and each `providers` entry may appear in several files only with identical
  * (effective) values, and a conflict names both places.
  */
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProviderKind, ProvidersSpec, SourcelinksConfig } from "./types.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProviderKind, ProvidersSpec, SourcelinksConfig } from "../model/spec.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { toBuildServiceSpec } from "./defaults.js";
 import { dotted, quoteValue } from "./labels.js";

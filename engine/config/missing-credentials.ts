@@ -3,7 +3,7 @@
  * command can name each one before any request instead of every service answering `401`. Pure: the
  * environment is passed in.
  */
-import type { SourcelinksConfig } from "./types.js";
+import type { SourcelinksConfig } from "../model/spec.js";
 
 /** One credential variable the run needs that is unset or empty, and a message naming it. */
 export interface MissingCredential {

@@ -3,7 +3,8 @@
  * (e.g. `/links/3/repositories/0`) to a file and a pointer into that file. Links and org access
  * entries concatenate in file order, so one start index per file is the whole index.
  */
-import type { ProviderKind, SourceLocation } from "./types.js";
+import type { ProviderKind } from "../model/spec.js";
+import type { SourceLocation } from "./loaded-config.js";
 import type { RawConfigFile } from "./raw.js";
 import type { Anchor, SourceMap } from "./source-map.js";
 import { subjectOf } from "./labels.js";

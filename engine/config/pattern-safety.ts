@@ -1,7 +1,7 @@
 /**
  * Refuses webhook URL and deploy key title patterns broad enough to match what does not belong to
  * the build service. Revocation DELETES every webhook and deploy key the patterns match
- * (clients/webhook-patterns.ts: the whole string must match, `*` runs within one path segment for
+ * (model/patterns.ts: the whole string must match, `*` runs within one path segment for
  * URLs and anywhere for titles), so a wildcard host or a bare `*` title would delete other
  * services' webhooks and people's keys. A URL pattern must name its scheme and host literally;
  * the wildcards belong in the path.

@@ -3,7 +3,7 @@
  * schema's defaults filled in), before merging. Only `buildService` differs from the typed
  * config: Bitbucket names its client id `key`, and some defaults depend on `kind`.
  */
-import type { BuildServiceKind, LinkSpec, OrgAccessSpec, ProvidersSpec } from "./types.js";
+import type { BuildServiceKind, LinkSpec, OrgAccessSpec, ProvidersSpec } from "../model/spec.js";
 
 /** `buildService.oauthApps` as written. */
 export interface RawOAuthApps {

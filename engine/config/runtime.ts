@@ -3,9 +3,9 @@
  * win, design.md §2), credentials read from the env vars the config names, and the HTTP timeout.
  * Pure: the environment is passed in, nothing is read from `process`.
  */
-import type { ClientSettings } from "../clients/types.js";
-import { Secret } from "../clients/secret.js";
-import type { SourcelinksConfig } from "./types.js";
+import type { ClientSettings } from "../model/client-settings.js";
+import { Secret } from "../model/secret.js";
+import type { SourcelinksConfig } from "../model/spec.js";
 
 /** Env vars that override the configured API URLs (for the sandbox, proxies, GHES). */
 export const API_URL_OVERRIDES = {

@@ -4,7 +4,7 @@
  * A team link through a person's account is valid input: it is the policy
  * `team-link-uses-service-account` (policies/rules/accounts.ts), so `export` can write the world as it is.
  */
-import type { LinkSpec, ProviderKind } from "./types.js";
+import type { LinkSpec, ProviderKind } from "../model/spec.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { MergedConfig } from "./merge.js";
 import type { Origins } from "./origins.js";

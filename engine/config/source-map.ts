@@ -7,7 +7,7 @@
  */
 import { createRequire } from "node:module";
 import type { Document, ErrorCode, Pair, YAMLMap } from "yaml";
-import type { SourceLocation } from "./types.js";
+import type { SourceLocation } from "./loaded-config.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { splitPointer } from "./pointer.js";
 import { PositionIndex } from "./position-index.js";

@@ -3,7 +3,7 @@
  * classified against the live links. The contract between the sweep's observation, its planner, the
  * policy rule `no-orphaned-build-service-artifacts`, the OrphanSweep resource and the report.
  */
-import type { ProviderKind } from "../config/types.js";
+import type { ProviderKind } from "./spec.js";
 
 /** A repository webhook, an org's own webhook, or a repository deploy key. */
 export type SweptArtifactKind = "repository-webhook" | "org-webhook" | "deploy-key";

@@ -1,18 +1,23 @@
 /**
- * The context every operation runs in: the clients of one world, the non-secret build-service
- * settings, and the app owner's client secret when revoking grants by API is possible.
+ * The context every operation runs in: the clients of one world, the settings the planners use (the
+ * non-secret build-service settings, where requests go), and the app owner's client secret when
+ * revoking grants by API is possible.
  */
-import type { BuildServiceSpec, SourcelinksConfig } from "../config/types.js";
+import type { SourcelinksConfig } from "../model/spec.js";
 import { resolveClientSettings, resolveGitHubClientSecret } from "../config/runtime.js";
 import { createClients } from "../clients/index.js";
-import type { ClientSettings, Clients } from "../clients/types.js";
-import type { Secret } from "../clients/secret.js";
+import type { ClientSettings } from "../model/client-settings.js";
+import type { Clients } from "../clients/types.js";
+import type { Secret } from "../model/secret.js";
+import { planSettingsOf, type PlanSettings } from "./plan-settings.js";
 import { SeenInRun } from "./seen-in-run.js";
 
-/** What every operation needs: the clients of one world plus the non-secret build-service settings. */
-export interface OperationContext {
+/**
+ * What every operation needs: the clients of one world plus the planners' settings (`PlanSettings`,
+ * resolved from the same client settings, so what a run plans is what its clients send).
+ */
+export interface OperationContext extends PlanSettings {
   clients: Clients;
-  buildService: BuildServiceSpec;
   /** The app owner's GitHub client secret; enables checking and revoking grants by API. */
   githubClientSecret: Secret | null;
   /** The build service's webhooks and deploy keys observed through this context: the only ones it may delete. */
@@ -47,7 +52,12 @@ export interface OperationOverrides {
 export function createOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, overrides: OperationOverrides = {}): OperationContext {
   const settings = applyOverrides(resolveClientSettings(config, env), overrides);
   const githubClientSecret = overrides.githubClientSecret ?? resolveGitHubClientSecret(config, env);
-  const ctx: OperationContext = { clients: createClients(settings), buildService: config.buildService, githubClientSecret, seen: new SeenInRun() };
+  const ctx: OperationContext = {
+    ...planSettingsOf(config.buildService, settings, githubClientSecret !== null),
+    clients: createClients(settings),
+    githubClientSecret,
+    seen: new SeenInRun(),
+  };
   if (overrides.concurrency !== undefined) ctx.concurrency = overrides.concurrency;
   if (overrides.grantChecks !== undefined) ctx.grantChecks = overrides.grantChecks;
   return ctx;

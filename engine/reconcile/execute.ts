@@ -2,16 +2,26 @@
  * Runs a plan's steps in order, stopping at the first failure. Every step is idempotent, so re-running
  * (after a crash, a 5xx, a timeout) converges: a 404 on delete means already gone, unlinking an unlinked
  * link is done, creating a link that already exists adopts it. Before sending, each step's request is
- * recomputed and compared with the one the plan described: no step sends a request the plan did not show.
+ * rebuilt by the builder that planned it (engine/model/requests.ts, which the clients send from) and
+ * compared with the one the plan described: no step sends a request the plan did not show.
  */
 import type { BuildServiceClient } from "../clients/types.js";
 import { HttpError } from "../clients/http-error.js";
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
 import { isLive } from "./link-identity.js";
-import type { PlannedRequest, PlanStep, ResourcePlan } from "./model.js";
+import type { PlannedRequest, PlanStep, ResourcePlan } from "../model/plan.js";
+import {
+  createLinkRequest,
+  deleteDeployKeyRequest,
+  deleteWebhookRequest,
+  revokeGrantRequest,
+  setLinkStateRequest,
+  setOrgAccessRequest,
+  unlinkRequest,
+} from "../model/requests.js";
 import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
-import { providerClient } from "./provider-client.js";
+import { providerApiUrl, providerClient } from "./provider-client.js";
 
 /** What an execution did: steps done (manual ones skipped), the failed one, and those not attempted. */
 export interface ExecutionResult {
@@ -61,7 +71,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
   switch (step.kind) {
     case "link": {
       const bs = buildService(ctx);
-      expectRequest(step, bs.describe("createLink", step.namespace));
+      expectRequest(step, createLinkRequest(buildServiceApi(ctx), step.namespace));
       state.createdLinkId = await createOrAdopt(bs, step);
       return;
     }
@@ -69,13 +79,13 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       const bs = buildService(ctx);
       const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
       if (linkId === null) throw new ReconcileError("request-mismatch", `set-state in ${step.namespace} names the link created by a preceding link step, but none ran.`);
-      expectRequest(step, bs.describe("setLinkState", step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER));
+      expectRequest(step, setLinkStateRequest(buildServiceApi(ctx), step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER));
       await bs.setLinkState(step.namespace, linkId, step.state === "linked" ? "enabled" : "disabled");
       return;
     }
     case "unlink": {
       const bs = buildService(ctx);
-      expectRequest(step, bs.describe("unlink", step.namespace, step.linkId));
+      expectRequest(step, unlinkRequest(buildServiceApi(ctx), step.namespace, step.linkId));
       await bs.unlink(step.namespace, step.linkId);
       return;
     }
@@ -90,7 +100,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
         throw new ReconcileError("unobserved", `Refusing to delete webhook ${step.hookId} on ${step.repository}: this run did not observe it with URL ${step.url}; re-plan against this world.`);
       }
       const client = providerClient(ctx, step.provider);
-      expectRequest(step, client.describeDeleteWebhook(step.repository, step.hookId));
+      expectRequest(step, deleteWebhookRequest(step.provider, providerApiUrl(ctx, step.provider), step.repository, step.hookId));
       await client.deleteWebhook(step.repository, step.hookId);
       return;
     }
@@ -102,7 +112,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
         throw new ReconcileError("unobserved", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not observe it titled "${step.title}"; re-plan against this world.`);
       }
       const client = providerClient(ctx, step.provider);
-      expectRequest(step, client.describeDeleteDeployKey(step.repository, step.keyId));
+      expectRequest(step, deleteDeployKeyRequest(step.provider, providerApiUrl(ctx, step.provider), step.repository, step.keyId));
       await client.deleteDeployKey(step.repository, step.keyId);
       return;
     }
@@ -111,7 +121,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       if (step.namespace === undefined || step.linkId === undefined) {
         throw new ReconcileError("not-automatable", `set-org-access for ${step.org} names no build-service link to act through.`);
       }
-      expectRequest(step, bs.describe("setOrgAccess", step.namespace, step.linkId, step.org));
+      expectRequest(step, setOrgAccessRequest(buildServiceApi(ctx), step.namespace, step.linkId, step.org));
       await bs.setOrgAccess(step.namespace, step.linkId, step.org, step.access);
       return;
     }
@@ -167,7 +177,8 @@ async function revokeGrant(ctx: OperationContext, step: Extract<PlanStep, { kind
   if (step.namespace === undefined || step.linkId === undefined) {
     throw new ReconcileError("not-automatable", `revoke-grant for ${step.account} names no build-service link holding the grant's token.`);
   }
-  expectRequest(step, grants.describeRevokeGrant(step.clientId));
+  // The grants client exists exactly when GitHub is configured, so its API URL does too.
+  expectRequest(step, revokeGrantRequest(providerApiUrl(ctx, "github"), step.clientId));
   const token = await buildService(ctx).getCredentials(step.namespace, step.linkId);
   if (token === null) return;
   await grants.revokeGrant(step.clientId, ctx.githubClientSecret, token);
@@ -175,8 +186,19 @@ async function revokeGrant(ctx: OperationContext, step: Extract<PlanStep, { kind
 
 function buildService(ctx: OperationContext): BuildServiceClient {
   const bs = ctx.clients.buildService;
-  if (bs === null) throw new ReconcileError("missing-client", `The ${ctx.buildService.kind} build service has no API client: this step must be done by hand.`);
+  if (bs === null) throw noBuildServiceApi(ctx);
   return bs;
+}
+
+/** The build service's API URL the requests are built on; the same error as `buildService` when there is none. */
+function buildServiceApi(ctx: OperationContext): string {
+  const api = ctx.apis.buildService;
+  if (api === null) throw noBuildServiceApi(ctx);
+  return api;
+}
+
+function noBuildServiceApi(ctx: OperationContext): ReconcileError {
+  return new ReconcileError("missing-client", `The ${ctx.buildService.kind} build service has no API client: this step must be done by hand.`);
 }
 
 /** Throws unless the request about to be sent is the one the plan described. */

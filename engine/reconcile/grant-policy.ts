@@ -3,10 +3,11 @@
  * or leave it because other live links use the same account. A GitHub grant is per app and user, so
  * `DELETE /applications/{client_id}/grant` revokes every token the user gave the app.
  */
-import type { LinkSpec, ProviderKind } from "../config/types.js";
-import type { OperationContext } from "./context.js";
+import type { LinkSpec, ProviderKind } from "../model/spec.js";
+import type { PlanSettings } from "./plan-settings.js";
 import { revokeGrantStep } from "./manual-steps.js";
-import type { ManualStep, ObservedLink, ProviderGrant } from "./model.js";
+import type { ManualStep } from "../model/manual-step.js";
+import type { ObservedLink, ProviderGrant } from "../model/observed.js";
 
 /** What was observed about one account's grant. */
 export interface GrantFacts {
@@ -26,13 +27,13 @@ export interface GrantRetirement {
 }
 
 /** Whether grants of `provider` can be revoked by API: GitHub with the app owner's client secret. */
-export function canRevokeGrantByApi(ctx: OperationContext, provider: ProviderKind): boolean {
-  return provider === "github" && ctx.githubClientSecret !== null && ctx.clients.githubGrants !== null && Boolean(ctx.buildService.oauthApps.github?.clientId);
+export function canRevokeGrantByApi(settings: PlanSettings, provider: ProviderKind): boolean {
+  return provider === "github" && settings.githubGrantsByApi;
 }
 
 /** The OAuth app's display name for manual steps. */
-export function appName(ctx: OperationContext, provider: ProviderKind): string {
-  return ctx.buildService.oauthApps[provider]?.name ?? "the build service's OAuth app";
+export function appName(settings: PlanSettings, provider: ProviderKind): string {
+  return settings.buildService.oauthApps[provider]?.name ?? "the build service's OAuth app";
 }
 
 /**
@@ -41,11 +42,11 @@ export function appName(ctx: OperationContext, provider: ProviderKind): string {
  * A grant other live links use is neither revoked nor a step for a person (revoking it by hand would
  * break them too): the plan lists it as kept, and the last link of the account to go revokes it.
  */
-export function retireGrant(ctx: OperationContext, facts: GrantFacts): GrantRetirement {
+export function retireGrant(settings: PlanSettings, facts: GrantFacts): GrantRetirement {
   if (facts.grant === "revoked" || facts.sharedWith.length > 0) return { plan: null, pending: null };
   const observed = facts.held || facts.grant === "active";
-  const name = appName(ctx, facts.provider);
-  if (facts.grant === "active" && canRevokeGrantByApi(ctx, facts.provider)) return { plan: "api", pending: null };
+  const name = appName(settings, facts.provider);
+  if (facts.grant === "active" && canRevokeGrantByApi(settings, facts.provider)) return { plan: "api", pending: null };
   const step = revokeGrantStep(facts.provider, facts.account, name);
   return { plan: observed ? step : null, pending: step };
 }

@@ -2,7 +2,7 @@
  * Which build-service records a declared link refers to (design.md §3): a team link is identified by
  * (namespace, provider, team), any other link by (namespace, provider, account, no team). Pure.
  */
-import type { LinkSpec, LinkState } from "../config/types.js";
+import type { LinkSpec, LinkState } from "../model/spec.js";
 import type { BuildServiceLinkWire } from "../clients/types.js";
 
 /** Whether a record is live on the build service (not `unlinked`). */

@@ -4,8 +4,8 @@
  * organization", Bitbucket "App authorizations", Docker Hub "Configure automated builds from GitHub
  * and Bitbucket" (Repository settings → Linked accounts).
  */
-import type { OrgAccessState, ProviderKind } from "../config/types.js";
-import type { ManualStep } from "./model.js";
+import type { OrgAccessState, ProviderKind } from "../model/spec.js";
+import type { ManualStep } from "../model/manual-step.js";
 
 const PROVIDER_LABEL: Record<ProviderKind, string> = { github: "GitHub", bitbucket: "Bitbucket" };
 

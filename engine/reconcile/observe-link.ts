@@ -1,16 +1,17 @@
 /**
  * Reads everything about one declared link: its build-service record(s), whether the provider grant
- * is still live, and what the build service left on each listed repository. Reads only.
+ * is still live, and what the build service left on each listed repository. Reads only, and records
+ * what is: the manual steps still open are derived by the planner's pending-steps.ts from these facts.
  */
-import type { LinkSpec } from "../config/types.js";
+import type { LinkSpec } from "../model/spec.js";
 import type { BuildServiceLinkWire } from "../clients/types.js";
 import type { OperationContext } from "./context.js";
-import { appName, primaryRetires, retireGrant } from "./grant-policy.js";
+import { canRevokeGrantByApi } from "./grant-policy.js";
 import { providerClient } from "./provider-client.js";
 import { identityRecords, isLive, liveStateOf } from "./link-identity.js";
-import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import { mapLimit } from "./map-limit.js";
-import type { ManualStep, ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "./model.js";
+import type { ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "../model/observed.js";
+import { withPendingLinkSteps } from "./pending-steps.js";
 import { RunWorld } from "./run-world.js";
 import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } from "./sharing.js";
 
@@ -38,7 +39,7 @@ export function observeLink(ctx: OperationContext, spec: LinkSpec, declared: rea
 export function linkObserver(ctx: OperationContext, declared: readonly LinkSpec[] = []): (spec: LinkSpec) => Promise<ObservedLink> {
   const bs = ctx.clients.buildService;
   const world = bs && new RunWorld(bs, declared);
-  return (spec) => observeWith(ctx, spec, world, declared);
+  return async (spec) => withPendingLinkSteps(spec, await observeWith(ctx, spec, world, declared), ctx);
 }
 
 /** Observes many links through one `linkObserver`, `specs` being the run's declared links. Results are in `specs` order. */
@@ -50,7 +51,7 @@ async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorl
   if (world === null) {
     // No link API: the declared links are all that is known of who else builds from a repository.
     const repositories = await observeRepositories(ctx, spec, spec.repositories.map((r) => ({ repository: r, source: "declared" as const })));
-    return observeWithoutBuildServiceApi(ctx, spec, coverWith(spec, repositories, { declared, records: [] }, []));
+    return observeWithoutBuildServiceApi(spec, coverWith(spec, repositories, { declared, records: [] }, []));
   }
 
   // The providers and the build service are different hosts: read both at once. A revocation also covers
@@ -104,7 +105,6 @@ async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorl
   };
   // Left out when the credentials were not read: unknown is not "not held".
   if (primaryFacts) observed.grantHeld = primaryFacts.held;
-  observed.pendingManualSteps = pendingGrantSteps(ctx, spec, observed);
   return observed;
 }
 
@@ -144,40 +144,10 @@ async function recordOnlyRepositories(ctx: OperationContext, spec: LinkSpec, wor
 }
 
 /**
- * Manual grant steps still open: for a revoked link its account's grant, and for any link the grants of
- * accounts it moved away from, unless they are observed revoked or an API will revoke them.
+ * `docker-hub`: no public API for linked accounts, so the link's state is unknown (every link-side
+ * action is a manual step, pending-steps.ts); the repositories are still read through the providers' APIs.
  */
-export function pendingGrantSteps(ctx: OperationContext, spec: LinkSpec, observed: ObservedLink): ManualStep[] {
-  const steps: ManualStep[] = [];
-  if (primaryRetires(spec, observed)) {
-    const { pending } = retireGrant(ctx, {
-      provider: spec.provider,
-      account: observed.account ?? spec.account,
-      grant: observed.providerGrant,
-      held: observed.grantHeld ?? false,
-      sharedWith: observed.grantSharedWith ?? [],
-    });
-    if (pending) steps.push(pending);
-  }
-  for (const old of observed.supersededLinks ?? []) {
-    const { pending } = retireGrant(ctx, { provider: spec.provider, account: old.account, grant: old.providerGrant, held: old.grantHeld, sharedWith: old.grantSharedWith });
-    if (pending && !steps.some((s) => s.id === pending.id)) steps.push(pending);
-  }
-  return steps;
-}
-
-/**
- * `docker-hub`: no public API for linked accounts, so the link's state is unknown and every link-side
- * action is a manual step; the repositories are still read through the providers' APIs.
- */
-function observeWithoutBuildServiceApi(ctx: OperationContext, spec: LinkSpec, repositories: ObservedRepository[]): ObservedLink {
-  const pendingManualSteps: ManualStep[] = [];
-  if (spec.state === "linked") pendingManualSteps.push(dockerHubLinkStep(spec.namespace, spec.provider, spec.account));
-  if (spec.state === "disabled") pendingManualSteps.push(dockerHubDisableStep(spec.namespace, spec.provider, spec.account));
-  if (spec.state === "revoked") {
-    pendingManualSteps.push(dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account));
-    pendingManualSteps.push(revokeGrantStep(spec.provider, spec.account, appName(ctx, spec.provider)));
-  }
+function observeWithoutBuildServiceApi(spec: LinkSpec, repositories: ObservedRepository[]): ObservedLink {
   return {
     name: spec.name,
     provider: spec.provider,
@@ -189,7 +159,7 @@ function observeWithoutBuildServiceApi(ctx: OperationContext, spec: LinkSpec, re
     serviceAccount: null,
     repositories,
     providerGrant: "unverifiable",
-    pendingManualSteps,
+    pendingManualSteps: [],
     supersededLinks: [],
     grantHeld: false,
     grantSharedWith: [],
@@ -206,9 +176,9 @@ function checksGrant(ctx: OperationContext, spec: LinkSpec, primary: BuildServic
   return ctx.grantChecks !== "when-deciding" || spec.state === "revoked" || primary.account !== spec.account || canVerifyGrant(ctx, primary);
 }
 
-/** Whether a record's grant can be checked by API: GitHub with the app owner's client secret. */
+/** Whether a record's grant can be checked by API: GitHub with the app owner's client secret (the same API revokes it). */
 function canVerifyGrant(ctx: OperationContext, record: BuildServiceLinkWire): boolean {
-  return record.provider === "github" && ctx.githubClientSecret !== null && ctx.clients.githubGrants !== null && Boolean(ctx.buildService.oauthApps.github?.clientId);
+  return canRevokeGrantByApi(ctx, record.provider);
 }
 
 /** A grant's state and whether the build service still holds one of its tokens. */

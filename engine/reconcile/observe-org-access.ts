@@ -1,17 +1,17 @@
 /**
  * Observes a GitHub org's third-party access for the build service's OAuth app, by the best available
  * means, in order: the build service (through a usable link), the GHEC audit log, a probe with a link's
- * OAuth token, else `unknown` with a manual step (design.md §4).
+ * OAuth token, else `unknown` (design.md §4). Records what is: the manual step for an org owner is
+ * derived by the planner's pending-steps.ts.
  */
-import type { LinkSpec, OrgAccessSpec } from "../config/types.js";
+import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import type { BuildServiceClient, BuildServiceLinkWire } from "../clients/types.js";
 import { HttpError } from "../clients/http-error.js";
-import type { Secret } from "../clients/secret.js";
+import type { Secret } from "../model/secret.js";
 import type { OperationContext } from "./context.js";
-import { appName } from "./grant-policy.js";
 import { identityRecords, isLive } from "./link-identity.js";
-import { orgAccessStep } from "./manual-steps.js";
-import type { ObservedOrgAccess } from "./model.js";
+import { withPendingOrgAccessSteps } from "./pending-steps.js";
+import type { ObservedOrgAccess } from "../model/observed.js";
 
 /** A live build-service link through which org access can be read and set. */
 export interface OrgAccessVia {
@@ -22,6 +22,11 @@ export interface OrgAccessVia {
 
 /** Observes `spec`'s org access; `links` are the declared links it may act through. */
 export async function observeOrgAccess(ctx: OperationContext, spec: OrgAccessSpec, links: readonly LinkSpec[]): Promise<ObservedOrgAccess> {
+  return withPendingOrgAccessSteps(spec, await readOrgAccess(ctx, spec, links), ctx);
+}
+
+/** The org's access by the best available means, and how it was read. */
+async function readOrgAccess(ctx: OperationContext, spec: OrgAccessSpec, links: readonly LinkSpec[]): Promise<ObservedOrgAccess> {
   const base = { org: spec.org, provider: spec.provider, app: spec.app } as const;
   const clientId = ctx.buildService.oauthApps[spec.app]?.clientId;
   const bs = ctx.clients.buildService;
@@ -36,7 +41,7 @@ export async function observeOrgAccess(ctx: OperationContext, spec: OrgAccessSpe
   const probe = ctx.clients.githubOrgAccess;
   if (probe && clientId) {
     const fromLog = await probe.fromAuditLog(spec.org, clientId);
-    if (fromLog !== null) return withManualStep(ctx, spec, { ...base, access: fromLog, observedVia: "audit-log", pendingManualSteps: [], via: null });
+    if (fromLog !== null) return { ...base, access: fromLog, observedVia: "audit-log", pendingManualSteps: [], via: null };
   }
 
   if (probe && bs) {
@@ -44,17 +49,11 @@ export async function observeOrgAccess(ctx: OperationContext, spec: OrgAccessSpe
       const token: Secret | null = await bs.getCredentials(candidate.namespace, candidate.linkId);
       if (token === null) continue;
       const access = await probe.probe(spec.org, token);
-      return withManualStep(ctx, spec, { ...base, access, observedVia: "probe", pendingManualSteps: [], via: null });
+      return { ...base, access, observedVia: "probe", pendingManualSteps: [], via: null };
     }
   }
 
-  return withManualStep(ctx, spec, { ...base, access: "unknown", observedVia: "none", pendingManualSteps: [], via: null });
-}
-
-/** Without a build service to set it through, a difference (or an unknown) is a manual step for an org owner. */
-function withManualStep(ctx: OperationContext, spec: OrgAccessSpec, observed: ObservedOrgAccess): ObservedOrgAccess {
-  if (observed.access === spec.access) return observed;
-  return { ...observed, pendingManualSteps: [orgAccessStep(spec.org, appName(ctx, spec.app), spec.access)] };
+  return { ...base, access: "unknown", observedVia: "none", pendingManualSteps: [], via: null };
 }
 
 /**

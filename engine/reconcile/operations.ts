@@ -6,10 +6,10 @@
 export { createOperationContext, type OperationContext, type OperationOverrides } from "./context.js";
 export { linkObserver, observeLink, observeLinks } from "./observe-link.js";
 export { planLink, CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
+export { planSettingsOf, resolvePlanSettings, type PlanSettings } from "./plan-settings.js";
 export { executePlan, type ExecutionHooks, type ExecutionResult } from "./execute.js";
 export { reconcileLink, type LinkReconciliation } from "./reconcile-link.js";
 export { observeOrgAccess } from "./observe-org-access.js";
 export { planOrgAccess } from "./plan-org-access.js";
 export { reconcileOrgAccess, type OrgAccessReconciliation } from "./reconcile-org-access.js";
 export { ReconcileError, type ReconcileErrorCode } from "./errors.js";
-export type * from "./model.js";

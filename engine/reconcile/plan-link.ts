@@ -1,15 +1,17 @@
 /**
- * The pure planner of one link (design.md §3): from the declared spec and this run's observation to
- * the ordered steps, each carrying the exact request it will send (the clients' `describe*`).
+ * The pure planner of one link (design.md §3): from the declared spec, this run's observation and plain
+ * settings to the ordered steps, each carrying the exact request it will send (engine/model/requests.ts,
+ * the builders the clients send from and the executor checks against). No client is involved.
  * It never plans a step for something this run did not observe.
  */
-import type { LinkSpec } from "../config/types.js";
-import type { BuildServiceClient } from "../clients/types.js";
-import type { OperationContext } from "./context.js";
+import type { LinkSpec } from "../model/spec.js";
+import { createLinkRequest, deleteDeployKeyRequest, deleteWebhookRequest, revokeGrantRequest, setLinkStateRequest, unlinkRequest } from "../model/requests.js";
 import { type GrantFacts, appName, primaryRetires, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
-import type { KeptItem, ObservedLink, PlanStep, ResourcePlan } from "./model.js";
-import { providerClient } from "./provider-client.js";
+import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
+import type { ObservedLink } from "../model/observed.js";
+import type { PlanSettings } from "./plan-settings.js";
+import { providerApiUrl } from "./provider-client.js";
 
 /**
  * The link id a `set-state` step names when it targets the link created by the preceding `link` step:
@@ -24,15 +26,15 @@ interface Retiree extends GrantFacts {
 }
 
 /** Plans the steps that bring the live link to `spec`; an empty `steps` means nothing to do. */
-export function planLink(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext): ResourcePlan {
-  const bs = ctx.clients.buildService;
+export function planLink(spec: LinkSpec, observed: ObservedLink, settings: PlanSettings): ResourcePlan {
+  const bs = settings.apis.buildService;
   const kept: KeptItem[] = [];
   const steps: PlanStep[] =
     bs === null || observed.state === "unknown"
-      ? planWithoutBuildServiceApi(spec, observed, ctx, kept)
+      ? planWithoutBuildServiceApi(spec, observed, settings, kept)
       : spec.state === "revoked"
-        ? [...retireSteps(spec, retirees(spec, observed), bs, ctx, kept), ...leftoverSteps(spec, observed, ctx, kept)]
-        : [...relinkSteps(spec, observed, bs), ...linkSteps(spec, observed, bs), ...retireSteps(spec, retirees(spec, observed), bs, ctx, kept)];
+        ? [...retireSteps(spec, retirees(spec, observed), bs, settings, kept), ...leftoverSteps(spec, observed, settings, kept)]
+        : [...relinkSteps(spec, observed, bs), ...linkSteps(spec, observed, bs), ...retireSteps(spec, retirees(spec, observed), bs, settings, kept)];
   const plan: ResourcePlan = { resource: "link", name: spec.name, steps };
   if (kept.length > 0) plan.kept = kept;
   return plan;
@@ -48,23 +50,23 @@ export function isBrokenLink(spec: LinkSpec, observed: ObservedLink): boolean {
 }
 
 /** A broken link is unlinked, then linked anew (`linkSteps`), which makes the build service ask for a new grant. */
-function relinkSteps(spec: LinkSpec, observed: ObservedLink, bs: BuildServiceClient): PlanStep[] {
+function relinkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep[] {
   if (!isBrokenLink(spec, observed) || observed.linkId === null) return [];
-  return [{ kind: "unlink", request: bs.describe("unlink", spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId }];
+  return [{ kind: "unlink", request: unlinkRequest(bs, spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId }];
 }
 
 /** `linked`/`disabled`: create the declared account's link when none is live (or it is broken), then set its state. */
-function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: BuildServiceClient): PlanStep[] {
+function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep[] {
   const desired = spec.state === "disabled" ? "disabled" : "linked";
   const live = observed.state === "linked" || observed.state === "disabled";
   if (live && observed.account === spec.account && observed.linkId !== null && !isBrokenLink(spec, observed)) {
     if (observed.state === desired) return [];
-    return [{ kind: "set-state", request: bs.describe("setLinkState", spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId, state: desired }];
+    return [{ kind: "set-state", request: setLinkStateRequest(bs, spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId, state: desired }];
   }
   const steps: PlanStep[] = [
     {
       kind: "link",
-      request: bs.describe("createLink", spec.namespace),
+      request: createLinkRequest(bs, spec.namespace),
       namespace: spec.namespace,
       provider: spec.provider,
       account: spec.account,
@@ -74,7 +76,7 @@ function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: BuildServiceClien
   ];
   // A new link starts enabled (the reference contract's POST has no state).
   if (desired === "disabled") {
-    steps.push({ kind: "set-state", request: bs.describe("setLinkState", spec.namespace, CREATED_LINK_PLACEHOLDER), namespace: spec.namespace, linkId: "", state: "disabled" });
+    steps.push({ kind: "set-state", request: setLinkStateRequest(bs, spec.namespace, CREATED_LINK_PLACEHOLDER), namespace: spec.namespace, linkId: "", state: "disabled" });
   }
   return steps;
 }
@@ -113,18 +115,19 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
  * same account; (2) unlink when live. A crash between the two leaves a live link whose grant is gone,
  * which the next run observes and unlinks.
  */
-function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: BuildServiceClient, ctx: OperationContext, kept: KeptItem[]): PlanStep[] {
+function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: string, settings: PlanSettings, kept: KeptItem[]): PlanStep[] {
   const steps: PlanStep[] = [];
   for (const record of records) {
-    const { plan } = retireGrant(ctx, record);
+    const { plan } = retireGrant(settings, record);
     if (record.sharedWith.length > 0 && record.grant !== "revoked" && !kept.some((k) => k.kind === "grant" && k.account === record.account)) {
       kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith] });
     }
     if (plan === "api") {
-      const clientId = ctx.buildService.oauthApps.github!.clientId;
+      // `api` only when settings.githubGrantsByApi: GitHub configured and the app's client id declared.
+      const clientId = settings.buildService.oauthApps.github!.clientId;
       steps.push({
         kind: "revoke-grant",
-        request: ctx.clients.githubGrants!.describeRevokeGrant(clientId),
+        request: revokeGrantRequest(settings.apis.github!, clientId),
         provider: record.provider,
         account: record.account,
         clientId,
@@ -134,7 +137,7 @@ function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: BuildServi
     } else if (plan !== null && !steps.some((s) => s.kind === "manual" && s.step.id === plan.id)) {
       steps.push({ kind: "manual", step: plan });
     }
-    if (record.live) steps.push({ kind: "unlink", request: bs.describe("unlink", spec.namespace, record.linkId), namespace: spec.namespace, linkId: record.linkId });
+    if (record.live) steps.push({ kind: "unlink", request: unlinkRequest(bs, spec.namespace, record.linkId), namespace: spec.namespace, linkId: record.linkId });
   }
   return steps;
 }
@@ -143,11 +146,11 @@ function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: BuildServi
  * Deletes of the build service's observed webhooks and deploy keys per `onRevoke`; foreign webhooks are
  * never planned, and on a repository another live link builds from (`coveredBy`) they are kept.
  */
-function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext, kept: KeptItem[]): PlanStep[] {
+function leftoverSteps(spec: LinkSpec, observed: ObservedLink, settings: PlanSettings, kept: KeptItem[]): PlanStep[] {
   const wantsHooks = spec.onRevoke.webhooks === "delete";
   const wantsKeys = spec.onRevoke.deployKeys === "delete";
   if (!wantsHooks && !wantsKeys) return [];
-  const client = providerClient(ctx, spec.provider);
+  const api = providerApiUrl(settings, spec.provider);
   const hooks: PlanStep[] = [];
   const keys: PlanStep[] = [];
   for (const repo of observed.repositories) {
@@ -162,14 +165,14 @@ function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationCon
     if (wantsHooks) {
       for (const hook of repo.webhooks) {
         // Observations only keep the service's webhooks; checking again keeps a foreign one out of any plan.
-        if (!ctx.clients.isBuildServiceWebhook(hook.url)) continue;
-        hooks.push({ kind: "delete-webhook", request: client.describeDeleteWebhook(repo.repository, hook.id), provider: spec.provider, repository: repo.repository, hookId: hook.id, url: hook.url });
+        if (!settings.webhooks.matchesAny(hook.url)) continue;
+        hooks.push({ kind: "delete-webhook", request: deleteWebhookRequest(spec.provider, api, repo.repository, hook.id), provider: spec.provider, repository: repo.repository, hookId: hook.id, url: hook.url });
       }
     }
     if (wantsKeys) {
       for (const key of repo.deployKeys) {
-        if (!ctx.clients.isBuildServiceDeployKey(key.title)) continue;
-        keys.push({ kind: "delete-deploy-key", request: client.describeDeleteDeployKey(repo.repository, key.id), provider: spec.provider, repository: repo.repository, keyId: key.id, title: key.title });
+        if (!settings.deployKeys.matchesAny(key.title)) continue;
+        keys.push({ kind: "delete-deploy-key", request: deleteDeployKeyRequest(spec.provider, api, repo.repository, key.id), provider: spec.provider, repository: repo.repository, keyId: key.id, title: key.title });
       }
     }
   }
@@ -177,12 +180,12 @@ function leftoverSteps(spec: LinkSpec, observed: ObservedLink, ctx: OperationCon
 }
 
 /** `docker-hub`: the link side is manual; webhooks and deploy keys still go through the providers' APIs. */
-function planWithoutBuildServiceApi(spec: LinkSpec, observed: ObservedLink, ctx: OperationContext, kept: KeptItem[]): PlanStep[] {
+function planWithoutBuildServiceApi(spec: LinkSpec, observed: ObservedLink, settings: PlanSettings, kept: KeptItem[]): PlanStep[] {
   if (spec.state === "linked") return [{ kind: "manual", step: dockerHubLinkStep(spec.namespace, spec.provider, spec.account) }];
   if (spec.state === "disabled") return [{ kind: "manual", step: dockerHubDisableStep(spec.namespace, spec.provider, spec.account) }];
   return [
     { kind: "manual", step: dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account) },
-    { kind: "manual", step: revokeGrantStep(spec.provider, spec.account, appName(ctx, spec.provider)) },
-    ...leftoverSteps(spec, observed, ctx, kept),
+    { kind: "manual", step: revokeGrantStep(spec.provider, spec.account, appName(settings, spec.provider)) },
+    ...leftoverSteps(spec, observed, settings, kept),
   ];
 }

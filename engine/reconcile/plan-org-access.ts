@@ -1,9 +1,11 @@
-/** The pure planner of one org access entry: set it through the build service when possible, else a manual step. */
-import type { LinkSpec, OrgAccessSpec } from "../config/types.js";
-import type { OperationContext } from "./context.js";
+/** The pure planner of one org access entry: set it through the build service when possible (the request from engine/model/requests.ts), else a manual step. */
+import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import { appName } from "./grant-policy.js";
 import { orgAccessStep } from "./manual-steps.js";
-import type { ObservedOrgAccess, PlanStep, ResourcePlan } from "./model.js";
+import type { ObservedOrgAccess } from "../model/observed.js";
+import type { PlanStep, ResourcePlan } from "../model/plan.js";
+import { setOrgAccessRequest } from "../model/requests.js";
+import type { PlanSettings } from "./plan-settings.js";
 import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
 
 /**
@@ -14,29 +16,29 @@ import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
 export function planOrgAccess(
   spec: OrgAccessSpec,
   observed: ObservedOrgAccess,
-  ctx: OperationContext,
+  settings: PlanSettings,
   links: readonly LinkSpec[] = [],
   linkPlans: readonly ResourcePlan[] = [],
 ): ResourcePlan {
   const plan: ResourcePlan = { resource: "orgAccess", name: `${spec.provider}/${spec.org}`, steps: [] };
   if (observed.access === spec.access) return plan;
-  const bs = ctx.clients.buildService;
+  const bs = settings.apis.buildService;
   const via = observed.via ?? null;
   const created = via === null ? linkCreatedInRun(spec.org, links, linkPlans) : undefined;
   const step: PlanStep =
     bs !== null && via !== null
-      ? { kind: "set-org-access", request: bs.describe("setOrgAccess", via.namespace, via.linkId, spec.org), org: spec.org, access: spec.access, namespace: via.namespace, linkId: via.linkId }
+      ? { kind: "set-org-access", request: setOrgAccessRequest(bs, via.namespace, via.linkId, spec.org), org: spec.org, access: spec.access, namespace: via.namespace, linkId: via.linkId }
       : bs !== null && created !== undefined
         ? {
             kind: "set-org-access",
-            request: bs.describe("setOrgAccess", created.namespace, CREATED_LINK_PLACEHOLDER, spec.org),
+            request: setOrgAccessRequest(bs, created.namespace, CREATED_LINK_PLACEHOLDER, spec.org),
             org: spec.org,
             access: spec.access,
             namespace: created.namespace,
             linkId: "",
             throughLink: created.name,
           }
-        : { kind: "manual", step: orgAccessStep(spec.org, appName(ctx, spec.app), spec.access) };
+        : { kind: "manual", step: orgAccessStep(spec.org, appName(settings, spec.app), spec.access) };
   plan.steps.push(step);
   return plan;
 }

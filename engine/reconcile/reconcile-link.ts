@@ -1,8 +1,9 @@
 /** observe → plan → execute → observe for one link: the operation behind the provider's create/update/delete and `apply`. */
-import type { LinkSpec } from "../config/types.js";
+import type { LinkSpec } from "../model/spec.js";
 import type { OperationContext } from "./context.js";
 import { type ExecutionHooks, type ExecutionResult, executePlan } from "./execute.js";
-import type { ObservedLink, PlanStep, ResourcePlan } from "./model.js";
+import type { ObservedLink } from "../model/observed.js";
+import type { PlanStep, ResourcePlan } from "../model/plan.js";
 import { observeLink } from "./observe-link.js";
 import { planLink } from "./plan-link.js";
 

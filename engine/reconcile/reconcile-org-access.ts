@@ -1,8 +1,9 @@
 /** observe → plan → execute → observe for one org access entry. */
-import type { LinkSpec, OrgAccessSpec } from "../config/types.js";
+import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import type { OperationContext } from "./context.js";
 import { type ExecutionHooks, type ExecutionResult, executePlan } from "./execute.js";
-import type { ObservedOrgAccess, ResourcePlan } from "./model.js";
+import type { ObservedOrgAccess } from "../model/observed.js";
+import type { ResourcePlan } from "../model/plan.js";
 import { observeOrgAccess } from "./observe-org-access.js";
 import { planOrgAccess } from "./plan-org-access.js";
 

@@ -3,8 +3,9 @@
  * step with a recorded id is shown as done by hand instead of pending. Only steps still produced
  * count, so a step that becomes verifiable (and is no longer produced) clears itself. Pure.
  */
-import type { RecordedManualStep } from "../config/types.js";
-import type { DoneByHand, ManualStep, ObservedLink, ObservedOrgAccess } from "./model.js";
+import type { RecordedManualStep } from "../model/spec.js";
+import type { DoneByHand, ManualStep } from "../model/manual-step.js";
+import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 
 /** `steps` split into those still pending and those a person recorded as done. */
 export function splitRecorded(steps: readonly ManualStep[], recorded: readonly RecordedManualStep[] = []): { pending: ManualStep[]; doneByHand: DoneByHand[] } {

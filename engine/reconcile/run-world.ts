@@ -5,7 +5,7 @@
  * namespace the build-service token may act on (`GET /namespaces/`, optional in the `reference`
  * contract) and every namespace the declared links name (all a service without that listing shows).
  */
-import type { LinkSpec } from "../config/types.js";
+import type { LinkSpec } from "../model/spec.js";
 import type { BuildServiceClient, BuildServiceLinkWire } from "../clients/types.js";
 import { mapLimit } from "./map-limit.js";
 import { recordKey } from "./sharing.js";

@@ -4,8 +4,9 @@
  * hand-edited step cannot reach anything this run did not look at. `apply` checks a whole plan
  * against it before sending anything; the executor checks each step again before it is sent.
  */
-import type { ProviderKind } from "../config/types.js";
-import type { ObservedRepository, PlanStep } from "./model.js";
+import type { ProviderKind } from "../model/spec.js";
+import type { ObservedRepository } from "../model/observed.js";
+import type { PlanStep } from "../model/plan.js";
 
 /** A step that deletes a webhook or a deploy key. */
 export type DeleteStep = Extract<PlanStep, { kind: "delete-webhook" | "delete-deploy-key" }>;

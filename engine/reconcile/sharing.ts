@@ -6,7 +6,7 @@
  * link uses them: a link declared in any of the files (not `revoked`), or a live record the build
  * service shows in any namespace the run sees, unless a declaration retires that record in this run.
  */
-import type { LinkSpec, ProviderKind } from "../config/types.js";
+import type { LinkSpec, ProviderKind } from "../model/spec.js";
 import type { BuildServiceLinkWire } from "../clients/types.js";
 import { isLive } from "./link-identity.js";
 

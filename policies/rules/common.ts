@@ -1,6 +1,6 @@
 /** Wording and pointers shared by the rules, so every message names the fix the same way. */
-import type { ProviderKind } from "../../engine/config/types.js";
-import type { ObservedDeployKey, ObservedWebhook } from "../../engine/reconcile/model.js";
+import type { ProviderKind } from "../../engine/model/spec.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../../engine/model/observed.js";
 import { indexOfRepository } from "./names.js";
 import type { LinkFacts, OrgFacts } from "./types.js";
 

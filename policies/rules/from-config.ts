@@ -1,6 +1,6 @@
 /** Builds rule facts from a loaded config plus whatever was observed (nothing, for an offline check). */
-import type { SourcelinksConfig } from "../../engine/config/types.js";
-import type { ObservedLink, ObservedOrgAccess } from "../../engine/reconcile/model.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { StackFacts } from "./types.js";
 
 /** Observed state keyed by link name and by org name. */

@@ -1,7 +1,7 @@
 // Glob matching for the rules: webhook URLs and repository allow-lists. The semantics (`*` matches
 // any run of characters except `/`, `?` and `#`, everything else literal) are the clients' URL patterns, so the
 // rules and the clients always agree on which webhooks belong to the build service.
-import { compileUrlPatterns, type PatternMatcher } from "../../engine/clients/webhook-patterns.js";
+import { compileUrlPatterns, type PatternMatcher } from "../../engine/model/patterns.js";
 import { DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/defaults.js";
 
 const compiled = new Map<string, PatternMatcher>();

@@ -1,6 +1,6 @@
 /** `pending-manual-steps`: steps no API covers are reported until the provider verifies them (design.md §4). */
 import { APPLY } from "./common.js";
-import type { ManualStep } from "../../engine/reconcile/model.js";
+import type { ManualStep } from "../../engine/model/manual-step.js";
 import type { Finding, StackFacts, StackRule } from "./types.js";
 
 /** One finding per recorded step. */

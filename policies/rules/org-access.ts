@@ -5,7 +5,7 @@
  */
 import { APPLY, RECHECK, orgAccessUi, pointerAt, repositoryPointer } from "./common.js";
 import { ownerOf, sameName } from "./names.js";
-import type { ObservedOrgAccess } from "../../engine/reconcile/model.js";
+import type { ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { Finding, OrgFacts, OrgRule, StackFacts, StackRule } from "./types.js";
 
 /** Declared versus observed access of one org. */

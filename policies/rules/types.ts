@@ -2,8 +2,8 @@
  * The vocabulary of the policy rules: the facts they read, the violations they return and the
  * shape of a rule. Pure data; no I/O and no Pulumi imports, so the CLI and the pack share it.
  */
-import type { LinkSpec, OrgAccessSpec } from "../../engine/config/types.js";
-import type { ObservedLink, ObservedOrgAccess } from "../../engine/reconcile/model.js";
+import type { LinkSpec, OrgAccessSpec } from "../../engine/model/spec.js";
+import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 
 /** How a rule's violations are enforced: `mandatory` blocks (CLI exit 3), `advisory` warns, `disabled` skips the rule. */
 export type Enforcement = "mandatory" | "advisory" | "disabled";

@@ -1,7 +1,8 @@
 /** The mass-revocation guard, on plans built by hand: one happy-path plan, one change per test. */
 import { describe, expect, it } from "vitest";
-import type { LinkSpec } from "../../engine/config/types.js";
-import type { ObservedLink, PlanStep } from "../../engine/reconcile/model.js";
+import type { LinkSpec } from "../../engine/model/spec.js";
+import type { ObservedLink } from "../../engine/model/observed.js";
+import type { PlanStep } from "../../engine/model/plan.js";
 import { judgeRevocations } from "../../cli/revoke-guard.js";
 import type { PlanRun, PlannedLinkEntry } from "../../cli/run.js";
 

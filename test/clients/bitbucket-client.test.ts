@@ -6,7 +6,7 @@ import type { SandboxHandle } from "../../tools/sandbox/server.js";
 import { createBitbucketClient } from "../../engine/clients/bitbucket/index.js";
 import { BITBUCKET_CREDENTIAL_ADVICE } from "../../engine/clients/bitbucket/client.js";
 import { HttpError } from "../../engine/clients/http-error.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import type { SourceProviderClient } from "../../engine/clients/types.js";
 import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
 
@@ -60,19 +60,11 @@ describe("webhooks", () => {
     expect(sandbox.world().bitbucket.repos[0]!.hooks.map((h) => h.uuid)).toEqual(["{9f8e7d6c-0000-4a5b-8c9d-0e1f2a3b4c5d}"]);
     expect(await client.deleteWebhook("acme-team/mobile", BUILD_HOOK)).toBe("gone");
   });
-
-  it("describes the delete with the URL-encoded braced uuid, sending nothing", () => {
-    const planned = client.describeDeleteWebhook("acme-team/mobile", BUILD_HOOK);
-    expect(planned).toEqual({ method: "DELETE", url: `${apiUrl}/repositories/acme-team/mobile/hooks/%7B2d1c3b4a-0000-4a5b-8c9d-0e1f2a3b4c5d%7D` });
-    expect(client.describeDeleteWebhook("acme-team/mobile", BUILD_HOOK.slice(1, -1))).toEqual(planned);
-    expect(sandbox.counters().requests).toBe(0);
-  });
 });
 
 describe("deploy keys", () => {
-  it("maps keys to ObservedDeployKey, deletes them idempotently, and describes the delete", async () => {
+  it("maps keys to ObservedDeployKey and deletes them idempotently", async () => {
     expect(await client.listDeployKeys("acme-team/mobile")).toEqual({ exists: true, items: [{ id: "501", title: "Docker Hub Builder", readOnly: true }] });
-    expect(client.describeDeleteDeployKey("acme-team/mobile", "501")).toEqual({ method: "DELETE", url: `${apiUrl}/repositories/acme-team/mobile/deploy-keys/501` });
     expect(await client.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
     expect(await client.deleteDeployKey("acme-team/mobile", "501")).toBe("gone");
     expect(sandbox.world().bitbucket.repos[0]!.keys).toEqual([]);
@@ -110,7 +102,9 @@ describe("errors", () => {
   });
 
   it("rejects a malformed repository name before any request", () => {
-    expect(() => client.describeDeleteDeployKey("mobile", "1")).toThrow('bitbucket: repository must be "workspace/repo_slug", got "mobile"');
+    const before = sandbox.counters().requests;
+    expect(() => client.deleteDeployKey("mobile", "1")).toThrow('bitbucket: repository must be "workspace/repo_slug", got "mobile"');
+    expect(sandbox.counters().requests).toBe(before);
   });
 });
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../tools/sandbox/server.js";
 import { createBuildServiceClient } from "../../engine/clients/build-service/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import type { BuildServiceClient } from "../../engine/clients/types.js";
 import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
 
@@ -108,21 +108,6 @@ describe("faults", () => {
     await expect(patient.createLink("acme", { provider: "github", account: "acme-builder", team: null, serviceAccount: true })).rejects.toMatchObject({ status: 503 });
     expect(sleeps).toEqual([1000]);
     expect(sandbox.counters().byEndpoint["POST /build/api/build/v1/:namespace/links/"]).toBe(1);
-  });
-});
-
-describe("describe", () => {
-  it("returns the exact request each mutating call sends", () => {
-    expect(client.describe("createLink", "acme")).toEqual({ method: "POST", url: `${apiUrl}/acme/links/` });
-    expect(client.describe("setLinkState", "acme", "link-jdoe")).toEqual({ method: "PATCH", url: `${apiUrl}/acme/links/link-jdoe/` });
-    expect(client.describe("unlink", "acme", "link-jdoe")).toEqual({ method: "DELETE", url: `${apiUrl}/acme/links/link-jdoe/` });
-    expect(client.describe("setOrgAccess", "acme", "link-jdoe", "contractor-co")).toEqual({ method: "PUT", url: `${apiUrl}/acme/links/link-jdoe/orgs/contractor-co/access/` });
-    expect(() => client.describe("unlink", "acme")).toThrow('build-service: describe("unlink") needs a link id');
-  });
-
-  it("sends nothing", () => {
-    client.describe("unlink", "acme", "link-jdoe");
-    expect(sandbox.counters().requests).toBe(0);
   });
 });
 

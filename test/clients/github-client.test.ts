@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EtagCache } from "../../engine/clients/etag-cache.js";
 import { createGitHubClients, type ClientLogger, type GitHubClientSettings } from "../../engine/clients/github/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import { Faults } from "../../tools/sandbox/faults.js";
 import { startGitHubSandbox, type GitHubSandbox } from "../sandbox/github-harness.js";
 
@@ -127,14 +127,6 @@ describe("GitHubProviderClient", () => {
     expect(await provider.deleteDeployKey("acme/api", "103")).toBe("gone");
   });
 
-  it("describes deletes without sending them", () => {
-    const { provider } = clients();
-    const before = gh.sandbox.counters().requests;
-    expect(provider.describeDeleteWebhook("acme/api", "101")).toEqual({ method: "DELETE", url: `${gh.apiUrl}/repos/acme/api/hooks/101` });
-    expect(provider.describeDeleteDeployKey("acme/api", "103")).toEqual({ method: "DELETE", url: `${gh.apiUrl}/repos/acme/api/keys/103` });
-    expect(gh.sandbox.counters().requests).toBe(before);
-  });
-
   it("constructs without a token and fails calls with 'no GitHub token'", async () => {
     const { provider } = clients({ token: null });
     await expect(provider.listWebhooks("acme/api")).rejects.toThrow(/no GitHub token/);
@@ -185,7 +177,6 @@ describe("GitHubGrantClient", () => {
     expect(await grants.checkGrant(id, secret, access)).toBe("revoked");
     expect(await grants.checkGrant(id, secret, new Secret(gh.tokens.jdoeOauth2))).toBe("revoked");
     expect(await grants.revokeGrant(id, secret, access)).toBe("gone");
-    expect(grants.describeRevokeGrant(id)).toEqual({ method: "DELETE", url: `${gh.apiUrl}/applications/${id}/grant` });
   });
 });
 

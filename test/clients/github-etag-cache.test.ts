@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { credentialScope, EtagCache } from "../../engine/clients/etag-cache.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 
 let dir: string;
 beforeEach(async () => {

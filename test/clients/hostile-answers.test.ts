@@ -12,7 +12,7 @@ import { createBuildServiceClient } from "../../engine/clients/build-service/ind
 import { credentialScope, EtagCache } from "../../engine/clients/etag-cache.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
 import { startHostileProxy, startStranger, type HostileProxy, type Intercept, type ProxyTools } from "../support/hostile-proxy.js";

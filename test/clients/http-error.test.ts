@@ -3,7 +3,8 @@
  * base64 echo wrapped into lines and a credential cut short, in error text and in parsed answers.
  */
 import { describe, expect, it } from "vitest";
-import { HttpError, redactData, redactText } from "../../engine/clients/http-error.js";
+import { HttpError } from "../../engine/clients/http-error.js";
+import { redactData, redactText } from "../../engine/model/redaction.js";
 
 const SECRET = "sbx-bb-5f3a9c2b1d0e4f6a8b7c9d0e1f2a3b4c";
 const USER = "acme-bb-builder";

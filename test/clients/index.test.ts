@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClients } from "../../engine/clients/index.js";
-import { Secret } from "../../engine/clients/secret.js";
-import type { ClientSettings } from "../../engine/clients/types.js";
+import { Secret } from "../../engine/model/secret.js";
+import type { ClientSettings } from "../../engine/model/client-settings.js";
 import { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/defaults.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
 import { JsonHttp } from "../../engine/clients/json-http.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import { unreachableCode } from "../../engine/clients/unreachable.js";
 
 /** A loopback port nothing listens on: bound, then released, so a connection is refused. */

@@ -3,14 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  ConfigError,
-  DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS,
-  DOCKER_HUB_WEBHOOK_URL_PATTERNS,
-  loadConfigFiles,
-  loadConfigTexts,
-  type SourcelinksConfig,
-} from "../../engine/config/index.js";
+import { ConfigError, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS, loadConfigFiles, loadConfigTexts } from "../../engine/config/index.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { basicWith, basicYaml, configErrorOf, errorLines, fakeToken } from "./helpers.js";
 import { largeConfigText } from "./large-config.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { Secret } from "../../engine/clients/secret.js";
-import { loadConfigTexts, resolveClientSettings, resolveGitHubClientSecret, SettingError, type SourcelinksConfig } from "../../engine/config/index.js";
+import { Secret } from "../../engine/model/secret.js";
+import { loadConfigTexts, resolveClientSettings, resolveGitHubClientSecret, SettingError } from "../../engine/config/index.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { basicYaml } from "./helpers.js";
 
 const config: SourcelinksConfig = loadConfigTexts([{ file: "basic.yaml", text: basicYaml }]).config;

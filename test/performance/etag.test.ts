@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
 import { refresh } from "../../tools/bench/workloads.js";
 import { loadConfigTexts } from "../../engine/config/load.js";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, observeLinks } from "../../engine/reconcile/operations.js";
 import type { CountersSnapshot } from "../../tools/sandbox/counters.js";
 import { generateScaleWorld } from "../../tools/sandbox/scale-world.js";

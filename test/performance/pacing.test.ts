@@ -8,7 +8,7 @@ import { benchContext } from "../../tools/bench/context.js";
 import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
 import { apply, refresh } from "../../tools/bench/workloads.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import { loadConfigTexts } from "../../engine/config/load.js";
 import type { LimitsConfig } from "../../tools/sandbox/limits.js";
 import { generateScaleWorld } from "../../tools/sandbox/scale-world.js";

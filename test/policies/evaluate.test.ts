@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateAll, factsFromConfig, ruleList, rules } from "../../policies/rules/index.js";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { happyStack, link } from "./fixtures.js";
 
 describe("evaluateAll", () => {

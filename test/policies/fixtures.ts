@@ -4,7 +4,7 @@
  */
 import { evaluateAll } from "../../policies/rules/index.js";
 import type { LinkFacts, OrgFacts, RuleId, StackFacts, Violation } from "../../policies/rules/index.js";
-import type { ObservedRepository, ObservedWebhook } from "../../engine/reconcile/model.js";
+import type { ObservedRepository, ObservedWebhook } from "../../engine/model/observed.js";
 
 /** The build service's webhook URL on a repository (the sandbox's pattern). */
 export const BUILD_HOOK_URL = "https://cloud.docker.com/api/build/v1/vcs/0d5e2a1c-8f7b-4e3a-9c61-2b4d7e9f1a30/trigger/call/";

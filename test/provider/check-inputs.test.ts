@@ -3,7 +3,7 @@
  * paths of failures inside an org access entry's links. One valid input, one field changed per test.
  */
 import { describe, expect, it } from "vitest";
-import type { LinkSpec } from "../../engine/config/types.js";
+import type { LinkSpec } from "../../engine/model/spec.js";
 import { checkLinkInputs, checkOrgAccessInputs } from "../../provider/check-inputs.js";
 import type { OrgThirdPartyAccessInputs, SourceProviderLinkInputs } from "../../provider/properties.js";
 

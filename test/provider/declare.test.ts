@@ -3,7 +3,7 @@
  * link of another org does not change (and update) every org access resource.
  */
 import { describe, expect, it } from "vitest";
-import type { LinkSpec, SourcelinksConfig } from "../../engine/config/types.js";
+import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { orgAccessLinks } from "../../provider/declare.js";
 
 function link(name: string, repositories: string[], change: Partial<LinkSpec> = {}): LinkSpec {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
 import type * as ConfigLoad from "../../engine/config/load.js";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as ProviderIndex from "../../provider/index.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";

@@ -6,8 +6,9 @@
  * without faults, and the foreign webhooks are still there.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
-import { createOperationContext, observeLink, planLink, type PlanStep } from "../../engine/reconcile/operations.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
+import { createOperationContext, observeLink, planLink } from "../../engine/reconcile/operations.js";
+import type { PlanStep } from "../../engine/model/plan.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import type { World } from "../../tools/sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, serializedProviders } from "./dist.js";

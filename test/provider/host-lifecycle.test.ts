@@ -4,7 +4,7 @@
  * sandbox's demo world, asserting the world after every step.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import type { World } from "../../tools/sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";

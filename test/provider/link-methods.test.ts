@@ -3,8 +3,8 @@
  * code upgrade or a drifted observation shows up as a change. One valid link, one field changed per test.
  */
 import { describe, expect, it } from "vitest";
-import type { LinkSpec } from "../../engine/config/types.js";
-import type { ObservedLink } from "../../engine/reconcile/model.js";
+import type { LinkSpec } from "../../engine/model/spec.js";
+import type { ObservedLink } from "../../engine/model/observed.js";
 import { diffLink } from "../../provider/link-methods.js";
 import type { SourceProviderLinkInputs, SourceProviderLinkOutputs } from "../../provider/properties.js";
 

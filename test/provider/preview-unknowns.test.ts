@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Github from "@pulumi/github";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, providerPackage, type RawRegistration, serializedProviders, setRecordingMocks } from "./dist.js";
 import { makeUrn, ProviderHost } from "./engine-harness.js";
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, providerPackage, type RawRegistration, serializedProviders, setRecordingMocks } from "./dist.js";
 import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";

@@ -1,13 +1,11 @@
 /**
- * Fixtures for the pure planner tests: a context whose clients describe requests deterministically
- * and throw on any I/O, so a test fails if planning ever touches the network.
+ * Fixtures for the pure planner tests: plain planning settings (no client exists to call, so planning
+ * cannot touch the network) and the happy-path spec and observation each test changes one field of.
  */
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec } from "../../engine/config/types.js";
-import type { BuildServiceClient, Clients, OAuthGrantClient, SourceProviderClient } from "../../engine/clients/types.js";
-import { Secret } from "../../engine/clients/secret.js";
-import type { OperationContext } from "../../engine/reconcile/context.js";
-import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../engine/reconcile/model.js";
-import { SeenInRun } from "../../engine/reconcile/seen-in-run.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec } from "../../engine/model/spec.js";
+import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
+import type { PlanSettings } from "../../engine/reconcile/plan-settings.js";
+import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../engine/model/observed.js";
 
 export const BUILD = "https://builds.test/api/build/v1";
 export const GH = "https://github.test/api";
@@ -15,50 +13,6 @@ export const BB = "https://bitbucket.test/2.0";
 export const CLIENT_ID = "Iv1.testclient";
 export const HOOK_URL = "https://cloud.docker.com/api/build/v1/vcs/0f4a/trigger/call/";
 export const FOREIGN_URL = "https://ci.acme.example/hooks/github";
-
-const noIo = (): never => {
-  throw new Error("planning must not perform I/O");
-};
-
-function fakeBuildService(): BuildServiceClient {
-  return {
-    listLinks: noIo,
-    createLink: noIo,
-    setLinkState: noIo,
-    unlink: noIo,
-    getCredentials: noIo,
-    listAutobuildRepositories: noIo,
-    listNamespaces: noIo,
-    getOrgAccess: noIo,
-    setOrgAccess: noIo,
-    describe(op, namespace, linkId, org) {
-      const links = `${BUILD}/${namespace}/links/`;
-      if (op === "createLink") return { method: "POST", url: links };
-      if (op === "setLinkState") return { method: "PATCH", url: `${links}${encodeURIComponent(linkId!)}/` };
-      if (op === "unlink") return { method: "DELETE", url: `${links}${linkId}/` };
-      return { method: "PUT", url: `${links}${linkId}/orgs/${org}/access/` };
-    },
-  };
-}
-
-function fakeProvider(kind: "github" | "bitbucket"): SourceProviderClient {
-  const base = kind === "github" ? `${GH}/repos` : `${BB}/repositories`;
-  return {
-    kind,
-    listWebhooks: noIo,
-    deleteWebhook: noIo,
-    listDeployKeys: noIo,
-    deleteDeployKey: noIo,
-    describeDeleteWebhook: (repo, id) => ({ method: "DELETE", url: `${base}/${repo}/hooks/${id}` }),
-    describeDeleteDeployKey: (repo, id) => ({ method: "DELETE", url: `${base}/${repo}/keys/${id}` }),
-  };
-}
-
-const grants: OAuthGrantClient = {
-  checkGrant: noIo,
-  revokeGrant: noIo,
-  describeRevokeGrant: (clientId) => ({ method: "DELETE", url: `${GH}/applications/${clientId}/grant` }),
-};
 
 export const buildServiceSpec: BuildServiceSpec = {
   kind: "reference",
@@ -69,21 +23,15 @@ export const buildServiceSpec: BuildServiceSpec = {
   oauthApps: { github: { clientId: CLIENT_ID, name: "Docker Hub Builder", clientSecretEnv: "SECRET" }, bitbucket: { clientId: "BbKey", name: "Docker Hub Builder" } },
 };
 
-/** A planning context; `clientSecret: false` drops the app owner's secret, `dockerHub: true` the build-service API. */
-export function planningContext(options: { clientSecret?: boolean; dockerHub?: boolean } = {}): OperationContext {
-  const clients: Clients = {
-    buildService: options.dockerHub ? null : fakeBuildService(),
-    providers: { github: fakeProvider("github"), bitbucket: fakeProvider("bitbucket") },
-    githubGrants: grants,
-    githubOrgAccess: null,
-    isBuildServiceWebhook: (url) => url.startsWith("https://cloud.docker.com/api/build/v1/vcs/") || url.startsWith("https://registry.hub.docker.com/hooks/"),
-    isBuildServiceDeployKey: (title) => title.startsWith("Docker Hub Builder"),
-  };
+/** Planning settings; `clientSecret: false` drops the app owner's secret (no grant revocation by API), `dockerHub: true` the build-service API. */
+export function planningContext(options: { clientSecret?: boolean; dockerHub?: boolean } = {}): PlanSettings {
+  const buildService: BuildServiceSpec = options.dockerHub ? { ...buildServiceSpec, kind: "docker-hub" } : buildServiceSpec;
   return {
-    clients,
-    buildService: options.dockerHub ? { ...buildServiceSpec, kind: "docker-hub" } : buildServiceSpec,
-    githubClientSecret: options.clientSecret === false ? null : new Secret(["fake", "client", "secret"].join("-")),
-    seen: new SeenInRun(),
+    buildService,
+    apis: { buildService: options.dockerHub ? null : BUILD, github: GH, bitbucket: BB },
+    githubGrantsByApi: options.clientSecret !== false,
+    webhooks: compileUrlPatterns(buildService.webhookUrlPatterns),
+    deployKeys: compileTitlePatterns(buildService.deployKeyTitlePatterns),
   };
 }
 

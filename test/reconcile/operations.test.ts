@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LinkSpec } from "../../engine/config/types.js";
+import { deleteWebhookRequest } from "../../engine/model/requests.js";
+import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
-import { Secret } from "../../engine/clients/secret.js";
+import { Secret } from "../../engine/model/secret.js";
 import {
   createOperationContext,
   executePlan,
@@ -16,7 +17,6 @@ import {
   ReconcileError,
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
 import { githubRepo, linkRecords, liveAppTokens, loadDemoConfig } from "./demo.js";
 
 const FOREIGN = "https://ci.acme.example/hooks/github";
@@ -269,14 +269,13 @@ describe("executing plans", () => {
     const ctx = context();
     const repo = githubRepo(sandbox.world(), "acme/legacy-api");
     const foreign = repo.hooks.find((h) => h.config.url === FOREIGN)!;
-    const client = ctx.clients.providers.github!;
     const result = await executePlan(ctx, {
       resource: "link",
       name: "legacy-builds",
       steps: [
         {
           kind: "delete-webhook",
-          request: client.describeDeleteWebhook("acme/legacy-api", String(foreign.id)),
+          request: deleteWebhookRequest("github", ctx.apis.github!, "acme/legacy-api", String(foreign.id)),
           provider: "github",
           repository: "acme/legacy-api",
           hookId: String(foreign.id),

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfigFiles } from "../../engine/config/load.js";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, reconcileLink } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { githubRepo, liveAppTokens } from "./demo.js";

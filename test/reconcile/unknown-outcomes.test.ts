@@ -4,7 +4,8 @@
  * first. A delete is sent only for a webhook or deploy key this run observed, with the same URL or title.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { LinkSpec, SourcelinksConfig } from "../../engine/config/types.js";
+import { deleteDeployKeyRequest, deleteWebhookRequest } from "../../engine/model/requests.js";
+import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, executePlan, observeLink, reconcileLink, ReconcileError } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { githubRepo, linkRecords, loadDemoConfig } from "./demo.js";
@@ -91,7 +92,7 @@ describe("deleting only what this run observed", () => {
     const fresh = createOperationContext(demoConfig(), { ...sandbox.env });
     const step = {
       kind: "delete-webhook" as const,
-      request: fresh.clients.providers.github!.describeDeleteWebhook("acme/legacy-web", String(hook.id)),
+      request: deleteWebhookRequest("github", fresh.apis.github!, "acme/legacy-web", String(hook.id)),
       provider: "github" as const,
       repository: "acme/legacy-web",
       hookId: String(hook.id),
@@ -123,7 +124,7 @@ describe("deleting only what this run observed", () => {
       steps: [
         {
           kind: "delete-deploy-key",
-          request: fresh.clients.providers.github!.describeDeleteDeployKey("acme/legacy-api", String(key.id)),
+          request: deleteDeployKeyRequest("github", fresh.apis.github!, "acme/legacy-api", String(key.id)),
           provider: "github",
           repository: "acme/legacy-api",
           keyId: String(key.id),

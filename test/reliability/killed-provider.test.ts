@@ -5,7 +5,7 @@
  * world an uninterrupted `up` makes, with nothing foreign gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { mulberry32 } from "../../tools/sandbox/faults.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";

@@ -5,7 +5,7 @@
  * world must end exactly as a fault-free lifecycle leaves it, and nothing foreign is ever gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";
 import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../provider/engine-harness.js";

@@ -3,7 +3,7 @@
  * server that enforces GitHub's limits on a compressed clock when the scenario asks for it (by
  * default only api.github.com is paced).
  */
-import type { SourcelinksConfig } from "../../engine/config/types.js";
+import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, type OperationContext } from "../../engine/reconcile/operations.js";
 
 /** How the benchmark's clients talk to GitHub. */

@@ -2,9 +2,10 @@
  * What the benchmark times, written only with the operations API (reconcile/operations.ts), so the
  * figures are those of the code the CLI and the provider run.
  */
-import type { LinkSpec } from "../../engine/config/types.js";
+import type { LinkSpec } from "../../engine/model/spec.js";
 import { mapLimit } from "../../engine/reconcile/map-limit.js";
-import { executePlan, observeLinks, planLink, type ObservedLink, type OperationContext } from "../../engine/reconcile/operations.js";
+import { executePlan, observeLinks, planLink, type OperationContext } from "../../engine/reconcile/operations.js";
+import type { ObservedLink } from "../../engine/model/observed.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {

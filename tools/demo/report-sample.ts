@@ -4,9 +4,9 @@
  * repository, manual steps open and recorded as done. The README's screenshot and the report's
  * rendering tests draw it; `scale` multiplies the swept repositories and orphans for size tests.
  */
-import type { LinkSpec, OrgAccessSpec } from "../../engine/config/types.js";
+import type { LinkSpec, OrgAccessSpec } from "../../engine/model/spec.js";
 import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
-import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../engine/reconcile/model.js";
+import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../engine/model/observed.js";
 import type { ReportInput } from "../../cli/report/build.js";
 
 const hook = (uuid: string): string => `https://cloud.docker.com/api/build/v1/vcs/${uuid}/trigger/call/`;

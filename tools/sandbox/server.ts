@@ -22,7 +22,7 @@ import type { Router } from "./router.js";
 import { loadSeed, loadSeedFile, type SeedDocument } from "./seed.js";
 import { FileStore, fileStoreOptionsFromEnv, isWorld, MemoryStore, type StateStore } from "./store.js";
 import type { World } from "./world.js";
-import { redactUrl } from "../../engine/clients/http-error.js";
+import { redactUrl } from "../../engine/model/redaction.js";
 
 /** How to start a sandbox. */
 export interface SandboxOptions {

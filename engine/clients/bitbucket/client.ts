@@ -2,14 +2,15 @@
  * Bitbucket Cloud 2.0 as a `SourceProviderClient`: repository webhooks and deploy keys over
  * `fetch`, following `next`, errors as redacted `HttpError`. Credentials as Bitbucket Cloud takes them
  * since app passwords were removed (2026-07-28): an API token with scopes, as Basic with the Atlassian
- * account's email; or a workspace or repository access token, as Bearer.
+ * account's email; or a workspace or repository access token, as Bearer. A delete sends the request its
+ * builder (engine/model/requests.ts) makes, the one a plan shows.
  */
-import type { PlannedRequest } from "../../reconcile/model.js";
+import { bitbucketRepoUrl, deleteDeployKeyRequest, deleteWebhookRequest } from "../../model/requests.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
-import { Secret } from "../secret.js";
+import { Secret } from "../../model/secret.js";
 import type { RepositoryListing, SourceProviderClient } from "../types.js";
 import {
   bitbucketErrorMessage,
@@ -19,7 +20,7 @@ import {
   type BitbucketHookWire,
   type BitbucketPageWire,
 } from "./wire.js";
-import type { ObservedDeployKey, ObservedWebhook } from "../../reconcile/model.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
 
 /** How to reach Bitbucket. */
 export interface BitbucketClientOptions {
@@ -73,35 +74,24 @@ export class BitbucketClient implements SourceProviderClient {
    * (404). A listing the credentials may not read is an error, never an empty list.
    */
   async listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>> {
-    const hooks = await this.#listAll<BitbucketHookWire>(repository, "webhooks", `${this.#repo(repository)}/hooks?pagelen=${PAGELEN}`);
+    const hooks = await this.#listAll<BitbucketHookWire>(repository, "webhooks", `${bitbucketRepoUrl(this.#base, repository)}/hooks?pagelen=${PAGELEN}`);
     return hooks === null ? { exists: false, items: [] } : { exists: true, items: hooks.map(toObservedWebhook) };
   }
 
   /** Deletes a webhook by uuid (braces optional); `gone` when it was already deleted. */
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(this.describeDeleteWebhook(repository, hookId).url);
+    return this.#delete(deleteWebhookRequest("bitbucket", this.#base, repository, hookId).url);
   }
 
   /** The repository's deploy keys, every page; `exists: false` on 404. */
   async listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>> {
-    const keys = await this.#listAll<BitbucketDeployKeyWire>(repository, "deploy keys", `${this.#repo(repository)}/deploy-keys?pagelen=${PAGELEN}`);
+    const keys = await this.#listAll<BitbucketDeployKeyWire>(repository, "deploy keys", `${bitbucketRepoUrl(this.#base, repository)}/deploy-keys?pagelen=${PAGELEN}`);
     return keys === null ? { exists: false, items: [] } : { exists: true, items: keys.map(toObservedDeployKey) };
   }
 
   /** Deletes a deploy key by id; `gone` when it was already deleted. */
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(this.describeDeleteDeployKey(repository, keyId).url);
-  }
-
-  /** `DELETE /repositories/{workspace}/{repo_slug}/hooks/{uid}`, uid being the brace-wrapped uuid, URL-encoded. */
-  describeDeleteWebhook(repository: string, hookId: string): PlannedRequest {
-    const uuid = hookId.startsWith("{") ? hookId : `{${hookId}}`;
-    return { method: "DELETE", url: `${this.#repo(repository)}/hooks/${encodeURIComponent(uuid)}` };
-  }
-
-  /** `DELETE /repositories/{workspace}/{repo_slug}/deploy-keys/{key_id}`. */
-  describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest {
-    return { method: "DELETE", url: `${this.#repo(repository)}/deploy-keys/${encodeURIComponent(keyId)}` };
+    return this.#delete(deleteDeployKeyRequest("bitbucket", this.#base, repository, keyId).url);
   }
 
   /**
@@ -132,7 +122,7 @@ export class BitbucketClient implements SourceProviderClient {
   /** After a 404 on a listing: null when `GET /repositories/{workspace}/{repo_slug}` is 404 too, else the error. */
   async #confirmGone(repository: string, what: "webhooks" | "deploy keys", listing: HttpError): Promise<null> {
     try {
-      await this.#http.request("GET", this.#repo(repository), undefined, { shape: "object" });
+      await this.#http.request("GET", bitbucketRepoUrl(this.#base, repository), undefined, { shape: "object" });
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return null;
       throw error;
@@ -148,14 +138,6 @@ export class BitbucketClient implements SourceProviderClient {
       if (error instanceof HttpError && error.isGone) return "gone";
       throw error;
     }
-  }
-
-  #repo(repository: string): string {
-    const parts = repository.split("/");
-    if (parts.length !== 2 || parts.some((p) => p === "")) {
-      throw new TypeError(`bitbucket: repository must be "workspace/repo_slug", got "${repository}"`);
-    }
-    return `${this.#base}/repositories/${encodeURIComponent(parts[0]!)}/${encodeURIComponent(parts[1]!)}`;
   }
 }
 

@@ -3,7 +3,7 @@
  * `webhook_subscription`, `deploy_key`, paginated collections, the error object) and their mapping
  * to the shared observed model.
  */
-import type { ObservedDeployKey, ObservedWebhook } from "../../reconcile/model.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
 
 /** A paginated collection: `next` is an absolute URL present only when another page exists. */
 export interface BitbucketPageWire<T> {

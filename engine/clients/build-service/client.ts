@@ -1,13 +1,14 @@
 /**
  * The `reference` build service client (schema/build-service.openapi.yaml) over `fetch`:
  * Bearer auth, Docker Cloud style `meta.next` pagination, `{"detail": …}` errors as `HttpError`.
+ * Each write sends the request its builder (engine/model/requests.ts) makes, the one a plan shows.
  */
-import type { OrgAccessState } from "../../config/types.js";
-import type { PlannedRequest } from "../../reconcile/model.js";
+import type { OrgAccessState } from "../../model/spec.js";
+import { createLinkRequest, linksUrl, linkUrl, orgAccessUrl, setLinkStateRequest, setOrgAccessRequest, unlinkRequest } from "../../model/requests.js";
 import { HttpError } from "../http-error.js";
-import { JsonHttp, assertSameOrigin, type HttpMethod } from "../json-http.js";
+import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
-import { Secret } from "../secret.js";
+import { Secret } from "../../model/secret.js";
 import type {
   AutobuildRepositoryWire,
   BuildServiceClient,
@@ -64,7 +65,7 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
 
   /** Every link of the namespace, `unlinked` records included, across all pages. */
   listLinks(namespace: string): Promise<BuildServiceLinkWire[]> {
-    return this.#listAll<BuildServiceLinkWire>(`links of ${namespace}`, `${this.#links(namespace)}?limit=${this.#pageSize}`);
+    return this.#listAll<BuildServiceLinkWire>(`links of ${namespace}`, `${linksUrl(this.#base, namespace)}?limit=${this.#pageSize}`);
   }
 
   /**
@@ -72,20 +73,20 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
    * when the outcome is unknown, the caller looks for the link before sending it again.
    */
   async createLink(namespace: string, link: NewLink): Promise<BuildServiceLinkWire> {
-    const { method, url } = this.describe("createLink", namespace);
+    const { method, url } = createLinkRequest(this.#base, namespace);
     const body = { provider: link.provider, account: link.account, team: link.team, service_account: link.serviceAccount };
     return (await this.#http.request<BuildServiceLinkWire>(method, url, body)).body;
   }
 
   /** `PATCH /{namespace}/links/{id}/` with `{state}`; it sets an absolute value, so resending it is safe. */
   async setLinkState(namespace: string, linkId: string, state: "enabled" | "disabled"): Promise<BuildServiceLinkWire> {
-    const { method, url } = this.describe("setLinkState", namespace, linkId);
+    const { method, url } = setLinkStateRequest(this.#base, namespace, linkId);
     return (await this.#http.request<BuildServiceLinkWire>(method, url, { state }, { idempotent: true })).body;
   }
 
   /** `DELETE /{namespace}/links/{id}/`; a 404 means it is already gone, which is what unlinking wants. */
   async unlink(namespace: string, linkId: string): Promise<void> {
-    const { method, url } = this.describe("unlink", namespace, linkId);
+    const { method, url } = unlinkRequest(this.#base, namespace, linkId);
     try {
       await this.#http.request(method, url);
     } catch (error) {
@@ -97,7 +98,7 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
   /** The link's OAuth access token, or null when the service holds none or it was revoked (404). */
   async getCredentials(namespace: string, linkId: string): Promise<Secret | null> {
     try {
-      const res = await this.#http.request<LinkCredentialsWire>("GET", `${this.#link(namespace, linkId)}credentials/`);
+      const res = await this.#http.request<LinkCredentialsWire>("GET", `${linkUrl(this.#base, namespace, linkId)}credentials/`);
       return new Secret(res.body.access_token);
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return null;
@@ -107,18 +108,18 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
 
   /** The link's autobuild source repositories, across all pages. */
   listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]> {
-    return this.#listAll<AutobuildRepositoryWire>(`autobuild repositories of link ${linkId}`, `${this.#link(namespace, linkId)}repositories/?limit=${this.#pageSize}`);
+    return this.#listAll<AutobuildRepositoryWire>(`autobuild repositories of link ${linkId}`, `${linkUrl(this.#base, namespace, linkId)}repositories/?limit=${this.#pageSize}`);
   }
 
   /** The effective access of the service's OAuth app in a GitHub org. */
   async getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]> {
-    const res = await this.#http.request<OrgAccessWire>("GET", this.#orgAccess(namespace, linkId, org));
+    const res = await this.#http.request<OrgAccessWire>("GET", orgAccessUrl(this.#base, namespace, linkId, org));
     return res.body.access;
   }
 
   /** `PUT …/orgs/{org}/access/` with `{access}`. */
   async setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void> {
-    const { method, url } = this.describe("setOrgAccess", namespace, linkId, org);
+    const { method, url } = setOrgAccessRequest(this.#base, namespace, linkId, org);
     await this.#http.request<OrgAccessWire>(method, url, { access });
   }
 
@@ -129,25 +130,6 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return null;
       throw error;
-    }
-  }
-
-  /** The exact request a mutating call sends, for previews. */
-  describe(op: "createLink" | "setLinkState" | "unlink" | "setOrgAccess", namespace: string, linkId?: string, org?: string): PlannedRequest {
-    const need = (value: string | undefined, what: string): string => {
-      if (value === undefined || value === "") throw new TypeError(`build-service: describe("${op}") needs ${what}`);
-      return value;
-    };
-    const planned = (method: HttpMethod, url: string): PlannedRequest => ({ method, url });
-    switch (op) {
-      case "createLink":
-        return planned("POST", this.#links(namespace));
-      case "setLinkState":
-        return planned("PATCH", this.#link(namespace, need(linkId, "a link id")));
-      case "unlink":
-        return planned("DELETE", this.#link(namespace, need(linkId, "a link id")));
-      case "setOrgAccess":
-        return planned("PUT", this.#orgAccess(namespace, need(linkId, "a link id"), need(org, "an org")));
     }
   }
 
@@ -172,18 +154,6 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
       url = page.meta.next === null ? null : assertSameOrigin("build-service", this.#base, page.meta.next);
     }
     return items;
-  }
-
-  #links(namespace: string): string {
-    return `${this.#base}/${encodeURIComponent(namespace)}/links/`;
-  }
-
-  #link(namespace: string, linkId: string): string {
-    return `${this.#links(namespace)}${encodeURIComponent(linkId)}/`;
-  }
-
-  #orgAccess(namespace: string, linkId: string, org: string): string {
-    return `${this.#link(namespace, linkId)}orgs/${encodeURIComponent(org)}/access/`;
   }
 }
 

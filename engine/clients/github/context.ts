@@ -5,7 +5,7 @@
 import { credentialScope, type EtagCache } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { Pacer, type PacingOptions } from "../pacer.js";
-import type { Secret } from "../secret.js";
+import type { Secret } from "../../model/secret.js";
 import { toHttpError } from "./errors.js";
 import { buildOctokit, type GitHubOctokit } from "./octokit.js";
 import type { ClientLogger } from "./safe-logger.js";
@@ -118,11 +118,4 @@ export class GitHubContext {
   url(path: string): string {
     return `${this.apiUrl}${path}`;
   }
-}
-
-/** Splits `owner/name`, rejecting anything else before a request is built. */
-export function splitRepository(repository: string): { owner: string; repo: string } {
-  const parts = repository.split("/");
-  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new TypeError(`github: repository must be "owner/name", got "${repository}"`);
-  return { owner: parts[0], repo: parts[1] };
 }

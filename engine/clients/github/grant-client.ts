@@ -2,9 +2,10 @@
  * GitHub's OAuth app endpoints, authenticated with the app owner's client credentials (Basic
  * `client_id:client_secret`): https://docs.github.com/en/rest/apps/oauth-applications.
  */
-import type { PlannedRequest } from "../../reconcile/model.js";
+import type { PlannedRequest } from "../../model/plan.js";
+import { revokeGrantRequest } from "../../model/requests.js";
 import { HttpError } from "../http-error.js";
-import type { Secret } from "../secret.js";
+import type { Secret } from "../../model/secret.js";
 import type { OAuthGrantClient } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import type { GitHubOctokit } from "./octokit.js";
@@ -18,7 +19,7 @@ export class GitHubGrantClient implements OAuthGrantClient {
 
   /** `POST /applications/{client_id}/token`: 200 → active; 404 ("Invalid tokens will return 404") → revoked. */
   async checkGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"active" | "revoked"> {
-    const request = { method: "POST", url: this.ctx.url(`/applications/${encodeURIComponent(clientId)}/token`) };
+    const request: PlannedRequest = { method: "POST", url: this.ctx.url(`/applications/${encodeURIComponent(clientId)}/token`) };
     try {
       await this.#send(request, clientId, clientSecret, accessToken, "POST /applications/{client_id}/token");
       return "active";
@@ -33,9 +34,10 @@ export class GitHubGrantClient implements OAuthGrantClient {
    * that is no longer valid, which means the grant is already gone.
    */
   async revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone"> {
-    const request = this.describeRevokeGrant(clientId);
+    // Sent as built (engine/model/requests.ts), the request a plan's revoke-grant step shows.
+    const request = revokeGrantRequest(this.ctx.apiUrl, clientId);
     try {
-      await this.#send(request, clientId, clientSecret, accessToken, "DELETE /applications/{client_id}/grant");
+      await this.#send(request, clientId, clientSecret, accessToken, `${request.method} ${request.url}`);
       return "revoked";
     } catch (error) {
       if (error instanceof HttpError && (error.status === 404 || error.status === 422)) return "gone";
@@ -43,27 +45,22 @@ export class GitHubGrantClient implements OAuthGrantClient {
     }
   }
 
-  /** The request `revokeGrant` would send. */
-  describeRevokeGrant(clientId: string): PlannedRequest {
-    return { method: "DELETE", url: this.ctx.url(`/applications/${encodeURIComponent(clientId)}/grant`) };
-  }
-
-  async #send(
-    request: { method: string; url: string },
-    clientId: string,
-    clientSecret: Secret,
-    accessToken: Secret,
-    route: "POST /applications/{client_id}/token" | "DELETE /applications/{client_id}/grant",
-  ): Promise<void> {
+  /**
+   * Sends `route` with the token in the body and Basic client credentials. `route` is the token check's
+   * template, or a built request's `METHOD absolute-URL` (the client id is then in the URL already).
+   */
+  async #send(request: PlannedRequest, clientId: string, clientSecret: Secret, accessToken: Secret, route: string): Promise<void> {
     this.#remember(clientSecret, accessToken);
     const octokit = this.#client();
     const basic = Buffer.from(`${clientId}:${clientSecret.reveal()}`).toString("base64");
-    const params = { client_id: clientId, access_token: accessToken.reveal(), headers: { authorization: `basic ${basic}` } };
+    const headers = { authorization: `basic ${basic}` };
+    const params = route.includes("{client_id}")
+      ? { client_id: clientId, access_token: accessToken.reveal(), headers }
+      : { access_token: accessToken.reveal(), headers };
     await this.ctx.call(
       request,
       async (): Promise<void> => {
-        if (route === "POST /applications/{client_id}/token") await octokit.request(route, params);
-        else await octokit.request(route, params);
+        await octokit.request(route, params);
       },
       [clientSecret, accessToken],
     );

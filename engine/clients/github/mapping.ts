@@ -1,5 +1,5 @@
-/** GitHub wire objects mapped to the shared observed model (reconcile/model.ts). */
-import type { ObservedDeployKey, ObservedWebhook } from "../../reconcile/model.js";
+/** GitHub wire objects mapped to the shared observed model (engine/model/observed.ts). */
+import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
 
 /** The fields of GitHub's `hook` object the client reads. */
 export interface GitHubHookWire {

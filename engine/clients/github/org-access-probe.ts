@@ -2,9 +2,9 @@
  * Observing an org's OAuth App access policy without the build service: a probe with the app's
  * token, or the GitHub Enterprise Cloud audit log (`org.oauth_app_access_approved|denied|requested`).
  */
-import type { OrgAccessState } from "../../config/types.js";
+import type { OrgAccessState } from "../../model/spec.js";
 import { HttpError } from "../http-error.js";
-import type { Secret } from "../secret.js";
+import type { Secret } from "../../model/secret.js";
 import type { OrgAccessProbe } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";

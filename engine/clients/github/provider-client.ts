@@ -1,7 +1,12 @@
-/** Repository webhooks and deploy keys on GitHub: the `SourceProviderClient` of kind `github`. */
-import type { ObservedDeployKey, ObservedWebhook, PlannedRequest } from "../../reconcile/model.js";
+/**
+ * Repository webhooks and deploy keys on GitHub: the `SourceProviderClient` of kind `github`. A delete
+ * sends the request its builder (engine/model/requests.ts) makes, the one a plan shows.
+ */
+import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
+import type { PlannedRequest } from "../../model/plan.js";
+import { deleteDeployKeyRequest, deleteWebhookRequest, githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { RepositoryListing, SourceProviderClient } from "../types.js";
-import { GitHubContext, splitRepository } from "./context.js";
+import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
 import { toObservedDeployKey, toObservedWebhook, type GitHubDeployKeyWire, type GitHubHookWire } from "./mapping.js";
 import type { GitHubOctokit } from "./octokit.js";
@@ -42,22 +47,12 @@ export class GitHubProviderClient implements SourceProviderClient {
 
   /** `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(repository, "hooks", hookId);
+    return this.#delete(repository, "a webhook", deleteWebhookRequest("github", this.ctx.apiUrl, repository, hookId));
   }
 
   /** `DELETE /repos/{owner}/{repo}/keys/{key_id}`: 204 → deleted, 404 → gone. */
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(repository, "keys", keyId);
-  }
-
-  /** The request `deleteWebhook` would send. */
-  describeDeleteWebhook(repository: string, hookId: string): PlannedRequest {
-    return { method: "DELETE", url: this.ctx.url(`${repoPath(repository)}/hooks/${encodeURIComponent(hookId)}`) };
-  }
-
-  /** The request `deleteDeployKey` would send. */
-  describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest {
-    return { method: "DELETE", url: this.ctx.url(`${repoPath(repository)}/keys/${encodeURIComponent(keyId)}`) };
+    return this.#delete(repository, "a deploy key", deleteDeployKeyRequest("github", this.ctx.apiUrl, repository, keyId));
   }
 
   /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */
@@ -79,9 +74,9 @@ export class GitHubProviderClient implements SourceProviderClient {
   }
 
   async #list<W, T>(repository: string, kind: "hooks" | "keys", map: (items: W[]) => T[]): Promise<RepositoryListing<T>> {
-    const { owner, repo } = splitRepository(repository);
+    const { owner, repo } = splitGitHubRepository(repository);
     const octokit = this.#octokit(`listing ${kind} of ${repository}`);
-    const request = { method: "GET", url: this.ctx.url(`${repoPath(repository)}/${kind}`) };
+    const request = { method: "GET", url: `${githubRepoUrl(this.ctx.apiUrl, repository)}/${kind}` };
     const what = kind === "hooks" ? "webhooks" : "deploy keys";
     const route = `GET /repos/{owner}/{repo}/${kind}`;
     const params = { owner, repo, per_page: PER_PAGE };
@@ -110,11 +105,11 @@ export class GitHubProviderClient implements SourceProviderClient {
    * gone (`exists: false`); an answer → the listing was hidden, an error naming the permission.
    */
   async #confirmGone<T>(repository: string, kind: "hooks" | "keys", listing: HttpError): Promise<RepositoryListing<T>> {
-    const { owner, repo } = splitRepository(repository);
+    const { owner, repo } = splitGitHubRepository(repository);
     const octokit = this.#octokit(`reading ${repository}`);
     let permissions: { admin?: unknown } | undefined;
     try {
-      const response = await this.ctx.call({ method: "GET", url: this.ctx.url(repoPath(repository)) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }));
+      const response = await this.ctx.call({ method: "GET", url: githubRepoUrl(this.ctx.apiUrl, repository) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }));
       permissions = (response.data as { permissions?: { admin?: unknown } }).permissions;
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return { exists: false, items: [] };
@@ -130,14 +125,12 @@ export class GitHubProviderClient implements SourceProviderClient {
     });
   }
 
-  async #delete(repository: string, kind: "hooks" | "keys", id: string): Promise<"deleted" | "gone"> {
-    const { owner, repo } = splitRepository(repository);
-    const octokit = this.#octokit(`deleting ${kind === "hooks" ? "a webhook" : "a deploy key"} of ${repository}`);
-    const request = { method: "DELETE", url: this.ctx.url(`${repoPath(repository)}/${kind}/${encodeURIComponent(id)}`) };
+  /** Sends `request` as built (an absolute URL: Octokit adds no base and the pacer maps it to its route template). */
+  async #delete(repository: string, what: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+    const { owner, repo } = splitGitHubRepository(repository);
+    const octokit = this.#octokit(`deleting ${what} of ${repository}`);
     try {
-      await this.ctx.call(request, () =>
-        octokit.request(`DELETE /repos/{owner}/{repo}/${kind}/{id}`, { owner, repo, id }),
-      );
+      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`));
       return "deleted";
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return "gone";
@@ -159,10 +152,6 @@ export class GitHubProviderClient implements SourceProviderClient {
   }
 }
 
-function repoPath(repository: string): string {
-  const { owner, repo } = splitRepository(repository);
-  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-}
 
 /** The `rel="next"` URL of a `Link` header (RFC 8288), or null. */
 function nextLink(link: string | undefined): string | null {

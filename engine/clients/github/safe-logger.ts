@@ -3,7 +3,7 @@
  * (bodies such as `{access_token}` and explicit authorization headers), so only plain strings are
  * forwarded, with every known secret value removed.
  */
-import { redactText } from "../http-error.js";
+import { redactText } from "../../model/redaction.js";
 
 /** Where client log lines go; each method is optional. */
 export interface ClientLogger {

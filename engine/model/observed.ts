@@ -1,8 +1,9 @@
 /**
- * Observed state and planned steps: the shared vocabulary of the clients, the pure planner,
+ * Observed state: what the clients read and observation records, shared by the pure planner,
  * the provider's outputs, the policy rules and the CLI's plan output.
  */
-import type { LinkState, OrgAccessState, ProviderKind } from "../config/types.js";
+import type { DoneByHand, ManualStep } from "./manual-step.js";
+import type { LinkState, OrgAccessState, ProviderKind } from "./spec.js";
 
 /** The last delivery of a webhook, as the provider reports it. */
 export interface HookLastResponse {
@@ -52,24 +53,6 @@ export interface ObservedRepository {
 
 /** Whether the provider-side OAuth grant of the link's account is still live. */
 export type ProviderGrant = "active" | "revoked" | "unverifiable";
-
-/** A step no API covers, with what to click and where. */
-export interface ManualStep {
-  /** Stable id, e.g. `revoke-grant:github:acme-builder`. */
-  id: string;
-  summary: string;
-  /** UI path, e.g. `GitHub → Settings → Applications → Authorized OAuth Apps → Docker Hub Builder → Revoke`. */
-  uiPath: string;
-  url: string;
-}
-
-/** A manual step a person recorded in the YAML as done, and who and when. */
-export interface DoneByHand {
-  step: ManualStep;
-  /** `YYYY-MM-DD`. */
-  done: string;
-  by: string;
-}
 
 /** The live state of a link on the build service, or `absent` when there is none. */
 export type LiveLinkState = LinkState | "absent" | "unknown";
@@ -129,44 +112,4 @@ export interface ObservedOrgAccess {
   manualStepsDoneByHand?: DoneByHand[];
   /** The build-service link org access was read through (and can be set through), when there is one. */
   via?: { link: string; namespace: string; linkId: string } | null;
-}
-
-/** An HTTP request a step will send, for previews that show the exact call without sending it. */
-export interface PlannedRequest {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Absolute URL. */
-  url: string;
-}
-
-/** One change `apply` (or the provider) makes. Steps of one link run in order; the first failure stops that link. */
-export type PlanStep =
-  | { kind: "link"; request: PlannedRequest; namespace: string; provider: ProviderKind; account: string; team: string | null; serviceAccount?: boolean }
-  /** An empty `linkId` targets the link created by the preceding `link` step of the same plan. */
-  | { kind: "set-state"; request: PlannedRequest; namespace: string; linkId: string; state: "linked" | "disabled" }
-  | { kind: "unlink"; request: PlannedRequest; namespace: string; linkId: string }
-  /** `namespace`/`linkId`: the build-service record whose held credentials identify the grant. */
-  | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string; namespace?: string; linkId?: string }
-  | { kind: "delete-webhook"; request: PlannedRequest; provider: ProviderKind; repository: string; hookId: string; url: string }
-  | { kind: "delete-deploy-key"; request: PlannedRequest; provider: ProviderKind; repository: string; keyId: string; title: string }
-  /**
-   * `namespace`/`linkId`: the build-service link the access is set through. An empty `linkId` with
-   * `throughLink` names a declared link that a `link` step of the same run creates first.
-   */
-  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string; throughLink?: string }
-  | { kind: "manual"; step: ManualStep };
-
-/** Something a revocation leaves in place on purpose, and why (another live link still uses it). */
-export type KeptItem =
-  | { kind: "webhook"; provider: ProviderKind; repository: string; hookId: string; url: string; keptFor: string[] }
-  | { kind: "deploy-key"; provider: ProviderKind; repository: string; keyId: string; title: string; keptFor: string[] }
-  | { kind: "grant"; provider: ProviderKind; account: string; keptFor: string[] };
-
-/** The plan for one declared link or org access entry. */
-export interface ResourcePlan {
-  /** `link` or `orgAccess`. */
-  resource: "link" | "orgAccess";
-  name: string;
-  steps: PlanStep[];
-  /** What a revocation deliberately leaves because other live links use it; absent or empty when nothing is. */
-  kept?: KeptItem[];
 }

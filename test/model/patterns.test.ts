@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileTitlePatterns, compileUrlPatterns } from "../../engine/clients/webhook-patterns.js";
+import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
 import { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/defaults.js";
 
 describe("webhook URL patterns (Docker Hub's defaults)", () => {

@@ -1,4 +1,4 @@
-/** Typed form of a merged `sourcelinks/v1` configuration (design.md §2). */
+/** The spec: typed form of a merged `sourcelinks/v1` configuration (design.md §2), the vocabulary every layer shares. */
 
 /** Source code providers a build service can link to. */
 export type ProviderKind = "github" | "bitbucket";
@@ -14,13 +14,6 @@ export type RevokeAction = "delete" | "keep";
 
 /** Desired third-party access of the build service's OAuth app in a GitHub org. */
 export type OrgAccessState = "granted" | "denied";
-
-/** Where a value came from in the YAML, for `FILE:LINE:COL` messages. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
 
 /** The build service's OAuth application as registered with one provider. */
 export interface OAuthAppSpec {
@@ -109,12 +102,4 @@ export interface SourcelinksConfig {
   providers: ProvidersSpec;
   links: LinkSpec[];
   orgAccess: OrgAccessSpec[];
-}
-
-/** A loaded configuration plus where each link and org entry was declared. */
-export interface LoadedConfig {
-  config: SourcelinksConfig;
-  files: string[];
-  /** Location of a JSON pointer into the merged config, e.g. `/links/3/repositories/0`. */
-  locate(pointer: string): SourceLocation | undefined;
 }
