@@ -1,13 +1,25 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Folders whose test files share nothing through a worker process: no `process.env` or other global
+ * changed, no module mocked, no Pulumi runtime mocks. Their files reuse one module graph per worker
+ * (`isolate: false`): importing the engine, ajv and Octokit afresh for every file cost more CPU than
+ * the tests themselves (test/policies and test/sandbox: 45 s of CPU isolated, 18 s shared).
+ */
+const SHARED_MODULES = ["architecture", "clients", "config", "performance", "policies", "reconcile", "sandbox", "support"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
     // Most files wait on loopback servers and child processes, not the CPU: on a 2-core machine
     // vitest's default (cores - 1 = one worker) leaves the second core idle.
     maxWorkers: 3,
+    projects: [
+      { extends: true, test: { name: "shared", include: SHARED_MODULES.map((dir) => `test/${dir}/**/*.test.ts`), isolate: false } },
+      // The CLI, the provider, security and reliability tests set env vars, Pulumi mocks and child processes per file.
+      { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: SHARED_MODULES.map((dir) => `test/${dir}/**`) } },
+    ],
   },
 });

@@ -25,7 +25,10 @@ export function createClients(settings: ClientSettings): Clients {
   const concurrency = settings.options?.concurrency;
   const tuning = concurrency === undefined ? {} : { concurrency };
   const timeoutMs = settings.options?.requestTimeoutMs;
-  const transport = timeoutMs === undefined ? {} : { transport: { timeoutMs } };
+  const waitScale = settings.options?.retryWaitScale;
+  const sleep = waitScale === undefined ? undefined : (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms * waitScale));
+  const transport =
+    timeoutMs === undefined && sleep === undefined ? {} : { transport: { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(sleep === undefined ? {} : { sleep }) } };
   const etagFile = settings.options?.etagCacheFile;
   const etagCache = etagFile === undefined ? undefined : new LazyFileEtagCache(etagFile);
 
@@ -49,6 +52,7 @@ export function createClients(settings: ClientSettings): Clients {
         ...(etagCache ? { etagCache } : {}),
         ...(pacing ? { pacing } : {}),
         ...(timeoutMs === undefined ? {} : { requestTimeoutMs: timeoutMs }),
+        ...(waitScale === undefined ? {} : { retryAfterBaseMs: 1000 * waitScale }),
       })
     : null;
   if (github) providers.github = github.provider;

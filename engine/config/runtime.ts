@@ -17,6 +17,14 @@ export const API_URL_OVERRIDES = {
 /** The env var that sets the per-attempt HTTP timeout, in seconds (for slow proxies, or fast failure in CI). */
 export const HTTP_TIMEOUT_ENV = "SOURCELINKS_HTTP_TIMEOUT";
 
+/**
+ * The env var that scales every client's retry wait (`retry-after`, backoff) by a factor from 0 to 1.
+ * For tests against the sandbox only: its injected rate limits ask for whole seconds that it does not
+ * enforce, and waiting them out in real time made the fault tests take minutes. Never set it against
+ * a real API, which would answer a retry sent too early with another rate limit.
+ */
+export const RETRY_WAIT_SCALE_ENV = "SOURCELINKS_RETRY_WAIT_SCALE";
+
 /** An environment variable sourcelinks reads has a value it cannot use; the message names it. */
 export class SettingError extends Error {
   override readonly name = "SettingError";
@@ -25,7 +33,7 @@ export class SettingError extends Error {
 /**
  * Client settings for a config in an environment. A missing credential gives a `null` token
  * rather than an error, so commands that need no credential still run; the clients report 401s.
- * Throws `SettingError` for a malformed `SOURCELINKS_HTTP_TIMEOUT` or `SOURCELINKS_*_API_URL`.
+ * Throws `SettingError` for a malformed `SOURCELINKS_HTTP_TIMEOUT`, `SOURCELINKS_RETRY_WAIT_SCALE` or `SOURCELINKS_*_API_URL`.
  */
 export function resolveClientSettings(
   config: SourcelinksConfig,
@@ -35,7 +43,11 @@ export function resolveClientSettings(
   const { buildService, providers } = config;
   const { github, bitbucket } = providers;
   const requestTimeoutMs = requestTimeoutFrom(env);
-  const options = requestTimeoutMs === undefined ? tuning : { ...tuning, requestTimeoutMs };
+  const retryWaitScale = retryWaitScaleFrom(env);
+  const options =
+    requestTimeoutMs === undefined && retryWaitScale === undefined
+      ? tuning
+      : { ...tuning, ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }), ...(retryWaitScale === undefined ? {} : { retryWaitScale }) };
   return {
     buildService: {
       kind: buildService.kind,
@@ -84,6 +96,15 @@ function requestTimeoutFrom(env: NodeJS.ProcessEnv): number | undefined {
     );
   }
   return Math.round(seconds * 1000);
+}
+
+/** The retry wait scale `env` asks for (`RETRY_WAIT_SCALE_ENV`), or undefined when unset. */
+function retryWaitScaleFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = nonEmpty(env[RETRY_WAIT_SCALE_ENV]);
+  if (raw === undefined) return undefined;
+  const scale = /^[01](?:\.\d{1,6})?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(scale >= 0 && scale <= 1)) throw new SettingError(`${RETRY_WAIT_SCALE_ENV} must be a plain decimal from 0 to 1 (e.g. 0.01), got ${JSON.stringify(raw.slice(0, 20))}.`);
+  return scale;
 }
 
 function secretFrom(env: NodeJS.ProcessEnv, name: string): Secret | null {

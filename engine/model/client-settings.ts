@@ -20,6 +20,8 @@ export interface ClientSettings {
     etagCacheFile?: string;
     /** Per-attempt HTTP timeout in milliseconds for every client; default 30 000. */
     requestTimeoutMs?: number;
+    /** Fraction of each retry wait (`retry-after`, backoff) actually waited; default 1. Tests against the sandbox only (config/runtime.ts). */
+    retryWaitScale?: number;
     /**
      * GitHub pacing: point budgets are paced by default only for api.github.com and *.ghe.com;
      * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.

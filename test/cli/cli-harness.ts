@@ -2,9 +2,10 @@
  * Runs the BUILT CLI (`node dist/cli/main.js`) as a child process, the way users and CI run it, with
  * exactly the environment a test gives it (the sandbox's `env`, nothing from the test process).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
 
 /** The repository root. */
@@ -26,15 +27,31 @@ export interface CliRun {
   stderr: string;
 }
 
+/** CLI processes still running. */
+const running = new Set<ChildProcess>();
+
+// A test that failed or timed out may leave its CLI run going; killed here, it cannot change the
+// sandbox under the next test of the file (which would then fail for a reason that is not its own).
+// Only after a failure: a passing test has awaited its runs, and a concurrent test's runs are its own.
+afterEach(({ task }) => {
+  if (task.result?.state !== "fail") return;
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+});
+
 /** Runs `sourcelinks ARGS` with `env` as its whole environment. */
 export function runCli(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -27,6 +27,12 @@ import { EXAMPLE, ensureBuilt, runCli as runBin } from "../cli/cli-harness.js";
 import { largeConfigText } from "./large-config.js";
 import { MINIMAL_CONFIG_HEAD } from "../../tools/bench/scale-config.js";
 
+/**
+ * For the tests that spawn the built bin many times or parse a 100,000-key file: seconds of CPU that a
+ * loaded machine stretches past the default 30 s (both timed out at load 25), with nothing to wait on.
+ */
+const CPU_BOUND_TIMEOUT_MS = 120_000;
+
 const BAD = fileURLToPath(new URL("../fixtures/bad/", import.meta.url));
 const MANIFEST = "expected.yaml";
 
@@ -188,7 +194,7 @@ describe("the built bin (dist/cli/main.js) against a sandbox", () => {
     const secrets = cases.flatMap((c) => c.neverShown);
     expect(secrets.length).toBeGreaterThan(0);
     for (const result of results) for (const secret of secrets) expect(result.stderr.join("\n")).not.toContain(secret);
-  });
+  }, CPU_BOUND_TIMEOUT_MS);
 
   test("the same harness does reach the sandbox with a valid config (so zero above means no request, not no counting)", async () => {
     const requests = await requestsDuring(sandbox, async () => {
@@ -249,7 +255,7 @@ describe("generated inputs too large to commit", () => {
     expect(out[0]).toBe(`${file}:8:1: unknown top-level key "x0": allowed keys are apiVersion, buildService, providers, links, orgAccess`);
     expect(out[99]).toBe(`${file}:107:1: unknown top-level key "x99": allowed keys are apiVersion, buildService, providers, links, orgAccess`);
     expect(out[100]).toBe("and 99,900 more problems: only the first 100 are listed; fix them and run again");
-  });
+  }, CPU_BOUND_TIMEOUT_MS);
 
   test("20,000 links with an error each: the loader reports the first 100 and counts the rest", () => {
     const links = Array.from({ length: 20_000 }, (_, i) => `  - {name: a${i}, namespace: acme, provider: github, account: b, x: 1}`);

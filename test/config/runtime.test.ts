@@ -109,6 +109,20 @@ describe("malformed settings are SettingErrors naming the variable", () => {
   ])("SOURCELINKS_HTTP_TIMEOUT=%s is %d ms", (value, ms) => {
     expect(resolveClientSettings(config, { SOURCELINKS_HTTP_TIMEOUT: value }).options).toEqual({ requestTimeoutMs: ms });
   });
+
+  test.each(["1.5", "2", "-0.1", "0x1", "1e-2", ".5", " 0.5", "0.1234567", "half"])("SOURCELINKS_RETRY_WAIT_SCALE=%j is refused", (value) => {
+    expect(() => resolveClientSettings(config, { SOURCELINKS_RETRY_WAIT_SCALE: value })).toThrow(
+      new SettingError(`SOURCELINKS_RETRY_WAIT_SCALE must be a plain decimal from 0 to 1 (e.g. 0.01), got ${JSON.stringify(value)}.`),
+    );
+  });
+
+  test.each([
+    ["0", 0],
+    ["0.01", 0.01],
+    ["1", 1],
+  ])("SOURCELINKS_RETRY_WAIT_SCALE=%s scales retry waits by %d", (value, scale) => {
+    expect(resolveClientSettings(config, { SOURCELINKS_RETRY_WAIT_SCALE: value, SOURCELINKS_HTTP_TIMEOUT: "2" }).options).toEqual({ requestTimeoutMs: 2_000, retryWaitScale: scale });
+  });
 });
 
 describe("resolveGitHubClientSecret", () => {

@@ -67,13 +67,14 @@ describe("a link POST whose outcome is unknown", () => {
 });
 
 describe("requests that never get an answer", () => {
-  it("time out at the configured limit and are retried when safe: a GitHub read held for 30 s costs one timeout", async () => {
-    sandbox.injectFault({ timeoutRate: 1, timeoutMs: 30_000, count: 1, match: { service: "github", method: "GET", pathPrefix: "/github/repos/acme/legacy-api/hooks" } });
+  it("time out at the configured limit and are retried when safe: a GitHub read held for an hour costs one timeout", async () => {
+    // The sandbox holds the answer far longer than the test may run: only the client's own timeout
+    // can end the wait (the hold ends when the client closes the connection), so a client without
+    // one fails this test by its test timeout, however loaded the machine, without timing anything here.
+    sandbox.injectFault({ timeoutRate: 1, timeoutMs: 3_600_000, count: 1, match: { service: "github", method: "GET", pathPrefix: "/github/repos/acme/legacy-api/hooks" } });
     const ctx = createOperationContext(demoConfig(), { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "0.3" });
     const legacy = demoConfig().links.find((l) => l.name === "legacy-builds")!;
-    const started = performance.now();
     const observed = await observeLink(ctx, legacy);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(observed.repositories.find((r) => r.repository === "acme/legacy-api")?.webhooks).toHaveLength(1);
     expect(sandbox.counters().byStatus["0"]).toBe(1);
   });

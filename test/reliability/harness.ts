@@ -14,8 +14,13 @@ import type { World } from "../../tools/sandbox/world.js";
 const SERVICE_HOOK = /^https:\/\/(cloud\.docker\.com\/api\/build\/v1\/vcs\/[^/]+\/trigger\/call\/|registry\.hub\.docker\.com\/hooks\/)/;
 const SERVICE_KEY = /^Docker Hub Builder/;
 
-/** Client timeout for runs under faults: an injected timeout holds the connection far longer. */
-export const FAULT_ENV = { SOURCELINKS_HTTP_TIMEOUT: "1", SOURCELINKS_ETAG_CACHE: "off" } as const;
+/**
+ * The clients' settings for runs under faults: a client timeout (an injected timeout holds the
+ * connection far longer), and retry waits at 1/100: the faults' `retry-after: 1` and the clients'
+ * backoff become milliseconds. The same requests are retried as often as at full waits (a fault is
+ * drawn per request and occurrence, not per moment), so nothing is retried more, only sooner.
+ */
+export const FAULT_ENV = { SOURCELINKS_HTTP_TIMEOUT: "1", SOURCELINKS_ETAG_CACHE: "off", SOURCELINKS_RETRY_WAIT_SCALE: "0.01" } as const;
 
 /**
  * Issue 7's faults on every service: 10% server errors, 5% rate limits (GitHub's secondary 403/429),

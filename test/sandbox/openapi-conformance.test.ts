@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { basicAuth, startGitHubSandbox, type GitHubSandbox, type RawResponse } from "./github-harness.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -149,7 +149,7 @@ const cases: Case[] = [
   { name: "update hook", doc: "api", path: "/repos/{owner}/{repo}/hooks/{hook_id}", method: "PATCH", status: 200, call: (gh) => gh.send("PATCH", "/repos/acme/api/hooks/101", { token: tokenOf(gh), body: { active: true } }) },
   { name: "invalid hook update", doc: "api", path: "/repos/{owner}/{repo}/hooks/{hook_id}", method: "PATCH", status: 422, call: (gh) => gh.send("PATCH", "/repos/acme/api/hooks/101", { token: tokenOf(gh), body: { events: [] } }) },
   { name: "delete hook", doc: "api", path: "/repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", status: 204, call: (gh) => gh.send("DELETE", "/repos/acme/many/hooks/5000", { token: tokenOf(gh) }) },
-  { name: "delete missing hook", doc: "api", path: "/repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", status: 404, call: (gh) => gh.send("DELETE", "/repos/acme/many/hooks/5000", { token: tokenOf(gh) }) },
+  { name: "delete missing hook", doc: "api", path: "/repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", status: 404, call: (gh) => gh.send("DELETE", "/repos/acme/many/hooks/999999", { token: tokenOf(gh) }) },
   { name: "keys", doc: "api", path: "/repos/{owner}/{repo}/keys", method: "GET", status: 200, call: (gh) => gh.get("/repos/acme/api/keys", tokenOf(gh)) },
   {
     name: "create key", doc: "api", path: "/repos/{owner}/{repo}/keys", method: "POST", status: 201,
@@ -169,7 +169,7 @@ const cases: Case[] = [
   { name: "org hook", doc: "api", path: "/orgs/{org}/hooks/{hook_id}", method: "GET", status: 200, call: (gh) => gh.get("/orgs/acme/hooks/900", tokenOf(gh)) },
   { name: "update org hook", doc: "api", path: "/orgs/{org}/hooks/{hook_id}", method: "PATCH", status: 200, call: (gh) => gh.send("PATCH", "/orgs/acme/hooks/900", { token: tokenOf(gh), body: { active: false } }) },
   { name: "delete org hook", doc: "api", path: "/orgs/{org}/hooks/{hook_id}", method: "DELETE", status: 204, call: (gh) => gh.send("DELETE", "/orgs/acme/hooks/900", { token: tokenOf(gh) }) },
-  { name: "missing org hook", doc: "api", path: "/orgs/{org}/hooks/{hook_id}", method: "DELETE", status: 404, call: (gh) => gh.send("DELETE", "/orgs/acme/hooks/900", { token: tokenOf(gh) }) },
+  { name: "missing org hook", doc: "api", path: "/orgs/{org}/hooks/{hook_id}", method: "DELETE", status: 404, call: (gh) => gh.send("DELETE", "/orgs/acme/hooks/999999", { token: tokenOf(gh) }) },
   {
     name: "check token", doc: "api", path: "/applications/{client_id}/token", method: "POST", status: 200,
     call: (gh) => gh.send("POST", `/applications/${gh.tokens.clientId}/token`, { headers: { authorization: basicAuth(gh.tokens.clientId, gh.tokens.clientSecret) }, body: { access_token: gh.tokens.jdoeOauth } }),
@@ -216,8 +216,12 @@ afterAll(async () => {
   await gh?.close();
 });
 
+// Each case on the seeded world, so none depends on what another deleted or revoked before it.
+beforeEach(async () => {
+  await gh.sandbox.reset();
+});
+
 describe("the sandbox's GitHub routes conform to api.github.com's OpenAPI description", () => {
-  // Cases run in order: later ones delete what earlier ones read.
   it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
     const spec = c.doc === "api" ? api : ghec;
     const res = await c.call(gh);
