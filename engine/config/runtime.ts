@@ -3,9 +3,9 @@
  * win, design.md §2), credentials read from the env vars the config names, and the HTTP timeout.
  * Pure: the environment is passed in, nothing is read from `process`.
  */
-import type { ClientSettings } from "../clients/types.js";
+import type { ClientSettings, GitHubAppSettings } from "../clients/types.js";
 import { Secret } from "../clients/secret.js";
-import type { SourcelinksConfig } from "./types.js";
+import type { GitHubAppAuthSpec, SourcelinksConfig } from "./types.js";
 
 /** Env vars that override the configured API URLs (for the sandbox, proxies, GHES). */
 export const API_URL_OVERRIDES = {
@@ -44,7 +44,14 @@ export function resolveClientSettings(
       webhookUrlPatterns: [...buildService.webhookUrlPatterns],
       deployKeyTitlePatterns: [...buildService.deployKeyTitlePatterns],
     },
-    github: github === undefined ? null : { apiUrl: apiUrl(env, API_URL_OVERRIDES.github, github.apiUrl), token: secretFrom(env, github.tokenEnv) },
+    github:
+      github === undefined
+        ? null
+        : {
+            apiUrl: apiUrl(env, API_URL_OVERRIDES.github, github.apiUrl),
+            token: secretFrom(env, github.tokenEnv),
+            ...(github.auth === undefined ? {} : { app: appSettings(github.auth, env) }),
+          },
     bitbucket:
       bitbucket === undefined
         ? null
@@ -55,6 +62,18 @@ export function resolveClientSettings(
             token: secretFrom(env, bitbucket.tokenEnv),
           },
     ...(options === undefined ? {} : { options }),
+  };
+}
+
+/** A GitHub App's settings: the key from its env var now, or its file's path to read on first use. */
+function appSettings(auth: GitHubAppAuthSpec, env: NodeJS.ProcessEnv): GitHubAppSettings {
+  const file = auth.privateKeyFile ?? null;
+  return {
+    appId: auth.appId,
+    privateKey: auth.privateKeyEnv === undefined ? null : secretFrom(env, auth.privateKeyEnv),
+    privateKeyFile: file,
+    keySource: file === null ? `the env var ${auth.privateKeyEnv ?? "(none)"}` : `the file ${file}`,
+    installations: { ...auth.installations },
   };
 }
 

@@ -62,7 +62,7 @@ export class GitHubProviderClient implements SourceProviderClient {
 
   /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */
   async accountExists(login: string): Promise<boolean> {
-    const octokit = this.#octokit(`reading account ${login}`);
+    const octokit = required(await this.ctx.anyOwner(login), `reading account ${login}`);
     try {
       await this.ctx.call({ method: "GET", url: this.ctx.url(`/users/${encodeURIComponent(login)}`) }, () => octokit.request("GET /users/{username}", { username: login }));
       return true;
@@ -72,17 +72,17 @@ export class GitHubProviderClient implements SourceProviderClient {
     }
   }
 
-  #octokit(operation: string): GitHubOctokit {
-    const octokit = this.ctx.main();
-    if (!octokit) throw new MissingGitHubTokenError(operation);
-    return octokit;
+  /** The Octokit of the owner's installation (GitHub App) or of the token. */
+  async #octokit(owner: string, operation: string): Promise<GitHubOctokit> {
+    return required(await this.ctx.forOwner(owner), operation);
   }
 
   async #list<W, T>(repository: string, kind: "hooks" | "keys", map: (items: W[]) => T[]): Promise<RepositoryListing<T>> {
     const { owner, repo } = splitRepository(repository);
-    const octokit = this.#octokit(`listing ${kind} of ${repository}`);
+    const octokit = await this.#octokit(owner, `listing ${kind} of ${repository}`);
     const request = { method: "GET", url: this.ctx.url(`${repoPath(repository)}/${kind}`) };
     const what = kind === "hooks" ? "webhooks" : "deploy keys";
+    const about = { owner, needed: `list the ${what} of ${repository}` };
     const route = `GET /repos/{owner}/{repo}/${kind}`;
     const params = { owner, repo, per_page: PER_PAGE };
     try {
@@ -96,7 +96,7 @@ export class GitHubProviderClient implements SourceProviderClient {
           if (next !== null) guard.visit(next);
         }
         return all;
-      });
+      }, [], about);
       return { exists: true, items: map(items) };
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return this.#confirmGone(repository, kind, error);
@@ -111,10 +111,11 @@ export class GitHubProviderClient implements SourceProviderClient {
    */
   async #confirmGone<T>(repository: string, kind: "hooks" | "keys", listing: HttpError): Promise<RepositoryListing<T>> {
     const { owner, repo } = splitRepository(repository);
-    const octokit = this.#octokit(`reading ${repository}`);
+    const octokit = await this.#octokit(owner, `reading ${repository}`);
     let permissions: { admin?: unknown } | undefined;
     try {
-      const response = await this.ctx.call({ method: "GET", url: this.ctx.url(repoPath(repository)) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }));
+      const about = { owner, needed: `read ${repository} (metadata)` };
+      const response = await this.ctx.call({ method: "GET", url: this.ctx.url(repoPath(repository)) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }), [], about);
       permissions = (response.data as { permissions?: { admin?: unknown } }).permissions;
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return { exists: false, items: [] };
@@ -132,12 +133,13 @@ export class GitHubProviderClient implements SourceProviderClient {
 
   async #delete(repository: string, kind: "hooks" | "keys", id: string): Promise<"deleted" | "gone"> {
     const { owner, repo } = splitRepository(repository);
-    const octokit = this.#octokit(`deleting ${kind === "hooks" ? "a webhook" : "a deploy key"} of ${repository}`);
+    const what = kind === "hooks" ? "a webhook" : "a deploy key";
+    const octokit = await this.#octokit(owner, `deleting ${what} of ${repository}`);
     const request = { method: "DELETE", url: this.ctx.url(`${repoPath(repository)}/${kind}/${encodeURIComponent(id)}`) };
     try {
       await this.ctx.call(request, () =>
         octokit.request(`DELETE /repos/{owner}/{repo}/${kind}/{id}`, { owner, repo, id }),
-      );
+      [], { owner, needed: `delete ${what} of ${repository}` });
       return "deleted";
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return "gone";
@@ -157,6 +159,12 @@ export class GitHubProviderClient implements SourceProviderClient {
       return `${path}/`.includes(needle);
     });
   }
+}
+
+/** The Octokit, or the error saying no credential is configured. */
+function required(octokit: GitHubOctokit | null, operation: string): GitHubOctokit {
+  if (!octokit) throw new MissingGitHubTokenError(operation);
+  return octokit;
 }
 
 function repoPath(repository: string): string {
