@@ -41,6 +41,7 @@
  *           lastResponse: { code: 200, status: active, message: OK }   # default {code: null, status: unused}
  *       deployKeys:
  *         - { title: Docker Hub Builder, readOnly: true }   # key: optional (a fake ssh-ed25519 key)
+ *   apps: []                       # GitHub Apps and their installations (github/app-seed.ts)
  *   tokens:                        # extra tokens besides the users' PATs and the links' grants
  *     - { login: jdoe, kind: oauth, app: Iv1.5a9d0c3e7b214f68, value: optional, revoked: false }
  * bitbucket:
@@ -82,6 +83,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import seedSchema from "../../schema/sandbox-seed.schema.json" with { type: "json" };
 import { emptyWorld, type GitHubHookState, type World } from "./world.js";
+import { seedApps, type SeedGitHubApp } from "./github/app-seed.js";
 
 /** A seed document (the parsed YAML); see the module comment for every field. */
 export interface SeedDocument {
@@ -106,6 +108,8 @@ export interface SeedDocument {
       deployKeys?: { title: string; key?: string; readOnly?: boolean }[];
     }[];
     tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean }[];
+    /** GitHub Apps (github/app-seed.ts). */
+    apps?: SeedGitHubApp[];
   };
   bitbucket?: {
     users?: {
@@ -329,6 +333,8 @@ function buildWorld(seed: SeedDocument, locate: Locate): World {
       })),
     });
   }
+
+  if (gh.apps !== undefined) world.github.apps = seedApps(gh.apps, accounts, nextId, problem);
 
   for (const [i, t] of (gh.tokens ?? []).entries()) {
     if (!users.has(t.login)) problem(["github", "tokens", i, "login"], `"${t.login}" is not a declared GitHub user`);

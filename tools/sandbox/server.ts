@@ -22,6 +22,7 @@ import { Counters, type CountersSnapshot, type ServiceName } from "./counters.js
 import { MOUNTS, sandboxEnv, type SandboxEnv } from "./env.js";
 import { Faults, type FaultSpec } from "./faults.js";
 import { githubRouter } from "./github/routes.js";
+import { appRateKey } from "./github/installation-access.js";
 import { GitHubLimiter, rateLimitBody, type Caller, type LimitsConfig } from "./limits.js";
 import type { Method, RouteContext, RouteResponse, Router } from "./router.js";
 import { loadSeed, loadSeedFile, type SeedDocument } from "./seed.js";
@@ -198,7 +199,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     };
     const ctx = (params: Record<string, string>): RouteContext => ({
-      method: m, url, params, headers: req.headers, body, world, mountUrl: `${baseUrl}${router.mount}`,
+      method: m, url, params, headers: req.headers, body, world, mountUrl: `${baseUrl}${router.mount}`, clock,
     });
 
     if (service === null) {
@@ -356,6 +357,8 @@ function identify(authorization: string | undefined, world: World): Caller {
     const clientId = Buffer.from(value, "base64").toString("utf8").split(":")[0] ?? "";
     return { key: `app:${clientId}`, label: `app:${clientId}`, userId: null };
   }
+  const app = appRateKey(world, value);
+  if (app) return { ...app, userId: null };
   const hash = createHash("sha256").update(value).digest("hex");
   const token = world.github.tokens.find((t) => t.token === value);
   if (!token) return { key: `t:${hash}`, label: `unknown#${hash.slice(0, 8)}`, userId: null };

@@ -127,7 +127,11 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
     const send = async <O extends { headers: Record<string, unknown> }>(request: (o: O) => Response | Promise<Response>, options: O): Promise<Response> => {
       const credential = setup.credential;
       if (!credential) return request(options);
-      const withToken = (token: string): O => ({ ...options, headers: { ...options.headers, authorization: `token ${token}` } });
+      // before-after-hook binds the options object into the inner chain: it is changed in place, as the ETag hook does.
+      const withToken = (token: string): O => {
+        options.headers = { ...options.headers, authorization: `token ${token}` };
+        return options;
+      };
       const token = await credential.token();
       try {
         return await request(withToken(token));
