@@ -188,7 +188,7 @@ function checkGitHubAppKey(config: MergedConfig, origins: Origins, report: Repor
   if (auth === undefined) return;
   const pointer = "/providers/github/auth";
   if (auth.privateKeyEnv === undefined && auth.privateKeyFile === undefined) {
-    report(pointer, `${origins.subject(pointer)} names no private key: set privateKeyEnv to the env var holding the app's PEM key, or privateKeyFile to its path (relative to this file); never the key itself`);
+    report(pointer, `${origins.subject(pointer)} names no private key: set privateKeyEnv to the env var holding the app's PEM key, or privateKeyFile to its path (relative to this file); never the key itself`, "key");
   } else if (auth.privateKeyEnv !== undefined && auth.privateKeyFile !== undefined) {
     report(`${pointer}/privateKeyFile`, `${origins.subject(pointer)} sets both privateKeyEnv and privateKeyFile: keep one, so which key is used is never a guess`, "key");
   }
