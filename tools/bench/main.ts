@@ -57,9 +57,9 @@ const HOSTILE_RUNS = 3;
  */
 const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80 };
 const HOOKS_PER_PAGE = 100;
-/** (h): repositories per org, the time scale (a GitHub minute lasts 12 real seconds: four orgs' processes and the sandbox share this machine's CPU), and requests in flight per org's process (four stay under GitHub's 100). */
+/** (h): repositories per org, the time scale (a GitHub minute lasts 24 real seconds: four orgs' processes and the sandbox share this machine's CPU), and requests in flight per org's process (four stay under GitHub's 100). */
 const SHARD_REPOS = 2500;
-const SHARD_TIME_SCALE = 5;
+const SHARD_TIME_SCALE = 2.5;
 const SHARD_CONCURRENCY = 24;
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
