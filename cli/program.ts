@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { HttpError } from "../engine/clients/http-error.js";
 import { UnobservableRepositoryError } from "../engine/clients/unobservable-repository-error.js";
+import { GitHubAppSetupError } from "../engine/clients/github/app-credentials.js";
 import { ReconcileError } from "../engine/reconcile/operations.js";
 import { terminalText } from "./format/escape.js";
 import { registerApply } from "./commands/apply.js";
@@ -80,7 +81,7 @@ function report(error: unknown, io: CliIo): ExitCodeValue {
     for (const line of error.lines) io.err(terminalText(line));
     return error.exitCode;
   }
-  if (error instanceof HttpError || error instanceof UnobservableRepositoryError) {
+  if (error instanceof HttpError || error instanceof UnobservableRepositoryError || error instanceof GitHubAppSetupError) {
     io.err(`sourcelinks: ${terminalText(error.message)}`);
     return ExitCode.operational;
   }

@@ -44,7 +44,7 @@ function redactorFor(inputs: SourceProviderLinkInputs, credentials: ProviderCred
   const bb = inputs.providers?.bitbucket;
   const secrets = knownSecretValues(
     credentials,
-    [inputs.buildService?.tokenEnv, gh?.tokenEnv, bb?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
+    [inputs.buildService?.tokenEnv, gh?.tokenEnv, gh?.auth?.privateKeyEnv, bb?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
     process.env,
   );
   return (text) => redactText(text, secrets);

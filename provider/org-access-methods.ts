@@ -41,7 +41,7 @@ function contextFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCred
 function redactorFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCredentials): (text: string) => string {
   const secrets = knownSecretValues(
     credentials,
-    [inputs.buildService?.tokenEnv, inputs.providers?.github?.tokenEnv, inputs.providers?.bitbucket?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
+    [inputs.buildService?.tokenEnv, inputs.providers?.github?.tokenEnv, inputs.providers?.github?.auth?.privateKeyEnv, inputs.providers?.bitbucket?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
     process.env,
   );
   return (text) => redactText(text, secrets);

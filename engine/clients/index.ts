@@ -47,6 +47,7 @@ export function createClients(settings: ClientSettings): Clients {
     ? createGitHubClients({
         apiUrl: settings.github.apiUrl,
         token: settings.github.token,
+        ...(settings.github.app ? { app: settings.github.app } : {}),
         otherSecrets: othersThan("github"),
         ...tuning,
         ...(etagCache ? { etagCache } : {}),

@@ -2,13 +2,14 @@
  * Loading a configuration: parse each file, validate it against the JSON schema, merge, check
  * semantics, and either return the typed config or throw one `ConfigError` with every problem.
  */
+import { dirname, isAbsolute, join } from "node:path";
 import type { LoadedConfig } from "./loaded-config.js";
-import type { SourcelinksConfig } from "../model/spec.js";
+import type { ProvidersSpec, SourcelinksConfig } from "../model/spec.js";
 import { ConfigError, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { MAX_REPORTED_PROBLEMS } from "./input-limits.js";
 import { describeType, quoteValue } from "./labels.js";
 import { mergeFiles } from "./merge.js";
-import type { FileEntry } from "./origins.js";
+import type { FileEntry, Origins } from "./origins.js";
 import { parseText } from "./parse-file.js";
 import { isRecord } from "./pointer.js";
 import { readConfigFile } from "./read-file.js";
@@ -79,7 +80,7 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   // checkSemantics reports a missing buildService, so here it is defined.
   const { buildService } = merged.config;
   if (buildService === undefined) throw new Error("unreachable: a config without buildService passed the semantic checks");
-  const config: SourcelinksConfig = { ...merged.config, buildService };
+  const config: SourcelinksConfig = { ...merged.config, buildService, providers: withKeyFileResolved(merged.config.providers, merged.origins) };
   return { config, files: names, locate: (pointer) => merged.origins.locate(pointer) };
 }
 
@@ -92,6 +93,19 @@ export async function loadConfigFiles(paths: readonly string[]): Promise<LoadedC
   const unreadable = results.filter((r): r is Diagnostic => "message" in r);
   if (unreadable.length > 0) throw new ConfigError(unreadable);
   return loadConfigTexts(results.filter((r): r is ConfigText => "text" in r));
+}
+
+/**
+ * `providers.github.auth.privateKeyFile` is written relative to the YAML file that names it (so a
+ * config and its key can move together); the loaded config holds the path from where the command runs.
+ */
+function withKeyFileResolved(providers: ProvidersSpec, origins: Origins): ProvidersSpec {
+  const github = providers.github;
+  const file = github?.auth?.privateKeyFile;
+  if (github?.auth === undefined || file === undefined || isAbsolute(file)) return providers;
+  const declaredIn = origins.locate("/providers/github/auth/privateKeyFile")?.file;
+  if (declaredIn === undefined) return providers;
+  return { ...providers, github: { ...github, auth: { ...github.auth, privateKeyFile: join(dirname(declaredIn), file) } } };
 }
 
 /** Problems that make the rest of a file meaningless: no content, not a mapping, another apiVersion. */

@@ -17,7 +17,7 @@ const NAMES_SHOWN = 3;
 /**
  * The credentials a live run of `config` needs and `env` lacks: the build service's token always
  * (every live command lists its links), GitHub's token when a link or org access entry is on GitHub,
- * Bitbucket's token when a link is on Bitbucket. Optional variables are never reported: the GitHub
+ * (or the GitHub App's key, with providers.github.auth), Bitbucket's token when a link is on Bitbucket. Optional variables are never reported: the GitHub
  * client secret (without it, grant revocation is a manual step) and Bitbucket's email (without it,
  * the token is sent as a Bearer access token).
  */
@@ -30,8 +30,13 @@ export function missingCredentials(config: SourcelinksConfig, env: NodeJS.Proces
   const needed: { variable: string; holds: string; key: string; users: string[] | null }[] = [
     { variable: config.buildService.tokenEnv, holds: "the build service's API token", key: "buildService.tokenEnv", users: null },
   ];
-  if (github.length > 0 && config.providers.github !== undefined) {
-    needed.push({ variable: config.providers.github.tokenEnv, holds: "the GitHub token", key: "providers.github.tokenEnv", users: github });
+  const gh = config.providers.github;
+  if (github.length > 0 && gh !== undefined) {
+    // A GitHub App needs its key instead of a token (a key file is read, and reported, on first use).
+    if (gh.auth === undefined) needed.push({ variable: gh.tokenEnv, holds: "the GitHub token", key: "providers.github.tokenEnv", users: github });
+    else if (gh.auth.privateKeyEnv !== undefined) {
+      needed.push({ variable: gh.auth.privateKeyEnv, holds: "the GitHub App's private key (PEM)", key: "providers.github.auth.privateKeyEnv", users: github });
+    }
   }
   if (bitbucket.length > 0 && config.providers.bitbucket !== undefined) {
     const { tokenEnv } = config.providers.bitbucket;

@@ -3,9 +3,9 @@
  * win, design.md §2), credentials read from the env vars the config names, and the HTTP timeout.
  * Pure: the environment is passed in, nothing is read from `process`.
  */
-import type { ClientSettings } from "../model/client-settings.js";
+import type { ClientSettings, GitHubAppSettings } from "../model/client-settings.js";
 import { Secret } from "../model/secret.js";
-import type { SourcelinksConfig } from "../model/spec.js";
+import type { GitHubAppAuthSpec, SourcelinksConfig } from "../model/spec.js";
 
 /** Env vars that override the configured API URLs (for the sandbox, proxies, GHES). */
 export const API_URL_OVERRIDES = {
@@ -56,7 +56,14 @@ export function resolveClientSettings(
       webhookUrlPatterns: [...buildService.webhookUrlPatterns],
       deployKeyTitlePatterns: [...buildService.deployKeyTitlePatterns],
     },
-    github: github === undefined ? null : { apiUrl: apiUrl(env, API_URL_OVERRIDES.github, github.apiUrl), token: secretFrom(env, github.tokenEnv) },
+    github:
+      github === undefined
+        ? null
+        : {
+            apiUrl: apiUrl(env, API_URL_OVERRIDES.github, github.apiUrl),
+            token: secretFrom(env, github.tokenEnv),
+            ...(github.auth === undefined ? {} : { app: appSettings(github.auth, env) }),
+          },
     bitbucket:
       bitbucket === undefined
         ? null
@@ -67,6 +74,18 @@ export function resolveClientSettings(
             token: secretFrom(env, bitbucket.tokenEnv),
           },
     ...(options === undefined ? {} : { options }),
+  };
+}
+
+/** A GitHub App's settings: the key from its env var now, or its file's path to read on first use. */
+function appSettings(auth: GitHubAppAuthSpec, env: NodeJS.ProcessEnv): GitHubAppSettings {
+  const file = auth.privateKeyFile ?? null;
+  return {
+    appId: auth.appId,
+    privateKey: auth.privateKeyEnv === undefined ? null : secretFrom(env, auth.privateKeyEnv),
+    privateKeyFile: file,
+    keySource: file === null ? `the env var ${auth.privateKeyEnv ?? "(none)"}` : `the file ${file}`,
+    installations: { ...auth.installations },
   };
 }
 

@@ -43,11 +43,13 @@ const ENV_EXAMPLES: Record<string, string> = {
   "providers.bitbucket.tokenEnv": "BITBUCKET_API_TOKEN",
   "providers.bitbucket.usernameEnv": "BITBUCKET_EMAIL",
   "buildService.oauthApps.github.clientSecretEnv": "SOURCELINKS_GITHUB_CLIENT_SECRET",
+  "providers.github.auth.privateKeyEnv": "SOURCELINKS_GITHUB_APP_KEY",
 };
 
 /** Keys people write when they paste a credential, mapped to the env var key to use instead. */
 const SECRET_KEYS: [RegExp, string][] = [
   [/client_?secret/i, "clientSecretEnv"],
+  [/private_?key|pem/i, "privateKeyEnv"],
   [/user(name)?$/i, "usernameEnv"],
   [/token|password|passwd|secret|api_?key|credential|private_?key/i, "tokenEnv"],
 ];
@@ -179,6 +181,15 @@ function patternFinding(error: ErrorObject, subject: string, value: unknown): Fi
     }
     case "httpUrl":
       return { pointer, anchor: "value", message: httpUrlMessage(subject, text) };
+    case "keyFilePath":
+      // Never echoed: a PEM block pasted here is the key itself.
+      return {
+        pointer,
+        anchor: "value",
+        message: text.includes("-----BEGIN")
+          ? `${subject} must be the PATH of the private key file, but the value written there is a PEM key itself (not shown): remove it from the file, generate a new key for the app (the old one was shared), and set privateKeyFile to the key file's path or privateKeyEnv to an env var holding it`
+          : `${subject} must be a file path of 1 to 1024 characters on one line`,
+      };
     case "identifier":
       return {
         pointer,

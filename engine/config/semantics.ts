@@ -47,6 +47,7 @@ export function checkSemantics(config: MergedConfig, origins: Origins, complete:
 
   checkBuildServicePatterns(config, origins, report);
   checkEnvNames(config, origins, report);
+  checkGitHubAppKey(config, origins, report);
   checkLinks(config, origins, complete, report);
   checkOrgAccess(config, origins, complete, report);
   return out;
@@ -166,6 +167,7 @@ function checkEnvNames(config: MergedConfig, origins: Origins, report: Report): 
     ["/buildService/tokenEnv", config.buildService?.tokenEnv],
     ["/buildService/oauthApps/github/clientSecretEnv", config.buildService?.oauthApps.github?.clientSecretEnv],
     ["/providers/github/tokenEnv", config.providers.github?.tokenEnv],
+    ["/providers/github/auth/privateKeyEnv", config.providers.github?.auth?.privateKeyEnv],
     ["/providers/bitbucket/usernameEnv", config.providers.bitbucket?.usernameEnv],
     ["/providers/bitbucket/tokenEnv", config.providers.bitbucket?.tokenEnv],
   ];
@@ -177,6 +179,18 @@ function checkEnvNames(config: MergedConfig, origins: Origins, report: Report): 
       `${origins.subject(pointer)} must be the NAME of an environment variable, but the value written there looks like a secret itself (not shown): ` +
         `remove it from the file, rotate that credential, put it in an environment variable and set ${key} to the variable's name`,
     );
+  }
+}
+
+/** A GitHub App's private key comes from exactly one place: an env var or a file. */
+function checkGitHubAppKey(config: MergedConfig, origins: Origins, report: Report): void {
+  const auth = config.providers.github?.auth;
+  if (auth === undefined) return;
+  const pointer = "/providers/github/auth";
+  if (auth.privateKeyEnv === undefined && auth.privateKeyFile === undefined) {
+    report(pointer, `${origins.subject(pointer)} names no private key: set privateKeyEnv to the env var holding the app's PEM key, or privateKeyFile to its path (relative to this file); never the key itself`, "key");
+  } else if (auth.privateKeyEnv !== undefined && auth.privateKeyFile !== undefined) {
+    report(`${pointer}/privateKeyFile`, `${origins.subject(pointer)} sets both privateKeyEnv and privateKeyFile: keep one, so which key is used is never a guess`, "key");
   }
 }
 

@@ -1,6 +1,19 @@
 /** Client settings: what config resolution produces and the clients consume (endpoints, credentials, patterns, tuning). */
 import type { Secret } from "./secret.js";
 
+/** A GitHub App as the clients use it: the key (or the file it is read from on first use) and known installations. */
+export interface GitHubAppSettings {
+  appId: number;
+  /** The private key (PEM) from the env var `privateKeyEnv` names; null when it is unset or a file is named instead. */
+  privateKey: Secret | null;
+  /** The key file's path, read on first use; null when the key comes from the env. */
+  privateKeyFile: string | null;
+  /** Where the key comes from, for messages: `env SOURCELINKS_GITHUB_APP_KEY` or `file keys/app.pem`. */
+  keySource: string;
+  /** Installation id per owner login (case-insensitive); others are looked up. */
+  installations: Readonly<Record<string, number>>;
+}
+
 /** What the clients need to talk to one world: endpoints, credentials and the build service's patterns. */
 export interface ClientSettings {
   buildService: {
@@ -10,7 +23,8 @@ export interface ClientSettings {
     webhookUrlPatterns: string[];
     deployKeyTitlePatterns: string[];
   };
-  github: { apiUrl: string; token: Secret | null } | null;
+  /** `app`: a GitHub App (providers.github.auth), whose installations carry every call instead of `token`. */
+  github: { apiUrl: string; token: Secret | null; app?: GitHubAppSettings } | null;
   bitbucket: { apiUrl: string; username: string; token: Secret | null } | null;
   /** Optional tuning; defaults suit api.github.com. */
   options?: {

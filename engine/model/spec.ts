@@ -36,10 +36,23 @@ export interface BuildServiceSpec {
   oauthApps: Partial<Record<ProviderKind, OAuthAppSpec>>;
 }
 
+/** `providers.github.auth:` a GitHub App, whose installations replace the single token. */
+export interface GitHubAppAuthSpec {
+  appId: number;
+  /** Env var holding the app's private key (PEM); exactly one of this and `privateKeyFile`. */
+  privateKeyEnv?: string;
+  /** Path of the app's private key (PEM), resolved against the directory of the YAML file that names it. */
+  privateKeyFile?: string;
+  /** Installation id per owner login; other owners' installations are looked up. */
+  installations?: Record<string, number>;
+}
+
 /** `providers.github:` */
 export interface GitHubProviderSpec {
   apiUrl: string;
   tokenEnv: string;
+  /** A GitHub App instead of `tokenEnv` (which then only serves nothing). */
+  auth?: GitHubAppAuthSpec;
 }
 
 /** `providers.bitbucket:` */

@@ -11,7 +11,9 @@
  * (c) apply revoking 200 links: 1,000 webhooks deleted under the same limits;
  * (e) `sourcelinks validate` of a 10,000-link config, node start included;
  * (e2) `sourcelinks validate` of a file of 100,000 unknown keys: exit 2, 100 located problems and a count;
- * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated.
+ * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated;
+ * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
+ *     installation and one process each, in parallel under per-installation limits (sharded.ts).
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -22,6 +24,7 @@ import type { LimitsConfig } from "../sandbox/limits.js";
 import { formatFigure, meets, round, type Figure } from "./figures.js";
 import { computeFloor, FLOOR_FORMULA, sequentialFloor, type EndpointNeed, type Floor, type FloorLimits } from "./floor.js";
 import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
+import { sharded } from "./sharded.js";
 import { isRevoked, ISSUE_SHAPE, linkRepositories, scaleConfigText, unknownKeysConfigText, validateConfigText, type ScaleShape } from "./scale-config.js";
 import type { ScenarioOutcome, ScenarioParams } from "./scenario.js";
 import type { ApplySummary } from "./workloads.js";
@@ -54,12 +57,17 @@ const HOSTILE_RUNS = 3;
  */
 const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80 };
 const HOOKS_PER_PAGE = 100;
+/** (h): repositories per org, the time scale (a GitHub minute lasts 24 real seconds: four orgs' processes and the sandbox share this machine's CPU), and requests in flight per org's process (four stay under GitHub's 100). */
+const SHARD_REPOS = 2500;
+const SHARD_TIME_SCALE = 2.5;
+const SHARD_CONCURRENCY = 24;
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
 const HOOK_DELETE = "DELETE /github/repos/:owner/:repo/hooks/:hook_id";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+const RESULTS_FILE = here("../../../tools/bench/results.json");
 
 /** One scenario's record in results.json. */
 interface ScenarioRecord {
@@ -71,7 +79,7 @@ interface ScenarioRecord {
   [extra: string]: unknown;
 }
 
-/** `npm run bench -- --only a,b`: run some scenarios only (results.json is then not written). */
+/** `npm run bench -- --only a,b`: run some scenarios only; results.json keeps the other scenarios' last figures. */
 function selected(): Set<string> | null {
   const i = process.argv.indexOf("--only");
   return i < 0 ? null : new Set((process.argv[i + 1] ?? "").split(","));
@@ -178,10 +186,25 @@ async function main(): Promise<void> {
       await writeFile(hostileFile, unknownKeysConfigText(HOSTILE_KEYS));
       scenarios["e2"] = await attempt("e2.validate", () => validateHostile(hostileFile, dir));
     }
+    if (wants("h")) {
+      scenarios["h"] = await attempt("h.sharded", () => sharded({
+        orgCounts: [1, 2, 4],
+        reposPerOrg: SHARD_REPOS,
+        latencyMs: LATENCY_MS,
+        timeScale: SHARD_TIME_SCALE,
+        limits: LIMITS,
+        concurrency: SHARD_CONCURRENCY,
+      }));
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 
+  // `--only`: the selected scenarios replace theirs in the recorded results, the others stay as they were.
+  if (only !== null) {
+    const recorded = await previousScenarios();
+    for (const [id, record] of Object.entries(recorded)) if (!(id in scenarios)) scenarios[id] = record;
+  }
   const figures = Object.values(scenarios).flatMap((s) => s.figures);
   for (const figure of figures) process.stdout.write(`${formatFigure(figure)}\n`);
   const missed = figures.filter((f) => !meets(f));
@@ -209,11 +232,23 @@ async function main(): Promise<void> {
     lines: figures.map(formatFigure),
     scenarios,
   };
-  if (only === null) await writeFile(here("../../../tools/bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   if (missed.length > 0) {
     process.stderr.write(`bench: ${missed.length} target(s) missed\n`);
     process.exitCode = 1;
   }
+}
+
+/** The scenarios results.json holds now (none when it does not exist yet). */
+async function previousScenarios(): Promise<Record<string, ScenarioRecord>> {
+  let text: string;
+  try {
+    text = await readFile(RESULTS_FILE, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw error;
+  }
+  return (JSON.parse(text) as { scenarios?: Record<string, ScenarioRecord> }).scenarios ?? {};
 }
 
 /** Runs a scenario; a failure becomes a missed figure with its message, so the other scenarios still report. */

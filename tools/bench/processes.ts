@@ -103,7 +103,7 @@ export async function timeCommand(args: string[], env: NodeJS.ProcessEnv = proce
 }
 
 /** The first line a child prints on stdout; rejects if it exits first. */
-function firstLine(child: ChildProcess, what: string): Promise<string> {
+export function firstLine(child: ChildProcess, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     if (!child.stdout) return reject(new Error(`${what}: no stdout`));
     const lines = createInterface({ input: child.stdout });

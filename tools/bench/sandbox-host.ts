@@ -8,10 +8,14 @@
 import type { LimitsConfig } from "../sandbox/limits.js";
 import { generateScaleWorld, type ScaleWorldOptions } from "../sandbox/scale-world.js";
 import { startSandbox } from "../sandbox/server.js";
+import { loadSeed } from "../sandbox/seed.js";
+import { shardedSeed, type ShardedWorldOptions } from "./sharded-world.js";
 
 /** How the benchmark's sandbox is started. */
 export interface SandboxHostOptions {
   world: ScaleWorldOptions;
+  /** Scenario (h): a sharded world (several orgs, one app installation each) instead of `world`. */
+  shards?: ShardedWorldOptions;
   timeScale: number;
   limits: Partial<LimitsConfig>;
 }
@@ -20,7 +24,8 @@ async function main(): Promise<void> {
   const raw = process.env["BENCH_SANDBOX"];
   if (raw === undefined) throw new Error("sandbox-host: BENCH_SANDBOX is not set");
   const options = JSON.parse(raw) as SandboxHostOptions;
-  const sandbox = await startSandbox({ seed: generateScaleWorld(options.world), timeScale: options.timeScale, limits: options.limits });
+  const seed = options.shards ? loadSeed(shardedSeed(options.shards), "sharded-world") : generateScaleWorld(options.world);
+  const sandbox = await startSandbox({ seed, timeScale: options.timeScale, limits: options.limits });
   process.stdout.write(`${JSON.stringify({ baseUrl: sandbox.baseUrl, env: sandbox.env })}\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);

@@ -1,5 +1,6 @@
 /** Who a GitHub request is charged to, for rate limits and counters. */
 import { createHash } from "node:crypto";
+import { appRateKey } from "./github/installation-access.js";
 import type { Caller } from "./limits.js";
 import type { World } from "./world.js";
 
@@ -11,6 +12,8 @@ export function identify(authorization: string | undefined, world: World): Calle
     const clientId = Buffer.from(value, "base64").toString("utf8").split(":")[0] ?? "";
     return { key: `app:${clientId}`, label: `app:${clientId}`, userId: null };
   }
+  const app = appRateKey(world, value);
+  if (app) return { ...app, userId: null };
   const hash = createHash("sha256").update(value).digest("hex");
   const token = world.github.tokens.find((t) => t.token === value);
   if (!token) return { key: `t:${hash}`, label: `unknown#${hash.slice(0, 8)}`, userId: null };

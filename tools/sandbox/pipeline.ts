@@ -14,6 +14,7 @@ import type { Holds } from "./holds.js";
 import { parseJsonBody, readBody, send } from "./http-io.js";
 import { rateLimitBody, type Caller, type GitHubLimiter, type Rejection } from "./limits.js";
 import { findMount, type Mounted } from "./mounts.js";
+import type { SandboxClock } from "./clock.js";
 import type { Method, RouteContext, RouteMatch, RouteResponse, Router } from "./router.js";
 import { errorBodyOf } from "./services.js";
 import type { StateStore } from "./store.js";
@@ -31,6 +32,8 @@ export interface SandboxState {
   readonly limiter: GitHubLimiter;
   readonly mounted: readonly Mounted[];
   readonly holds: Holds;
+  /** The sandbox clock (injectable): token expiry and JWT dates are judged on it. */
+  readonly clock: SandboxClock;
 }
 
 const METHODS: ReadonlySet<string> = new Set<Method>(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -136,5 +139,5 @@ function replier(state: SandboxState, res: ServerResponse, caller: Caller | null
 
 function routeContext(state: SandboxState, routed: Routed, params: Record<string, string>, body: unknown): RouteContext {
   const { method, url, req, router } = routed;
-  return { method, url, params, headers: req.headers, body, world: state.world(), mountUrl: `${state.baseUrl}${router.mount}` };
+  return { method, url, params, headers: req.headers, body, world: state.world(), mountUrl: `${state.baseUrl}${router.mount}`, clock: state.clock };
 }

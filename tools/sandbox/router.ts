@@ -3,6 +3,7 @@
  * router under a mount prefix (`/github`, `/bitbucket/2.0`, `/build/api/build/v1`, `/_sandbox`).
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { SandboxClock } from "./clock.js";
 import type { World } from "./world.js";
 
 /** HTTP methods the sandbox serves. */
@@ -22,6 +23,8 @@ export interface RouteContext {
   world: World;
   /** Absolute URL of this router's mount point, e.g. `http://127.0.0.1:4567/github`, for Link headers. */
   mountUrl: string;
+  /** The sandbox clock (injectable): token expiry and JWT dates are judged on it. */
+  clock: SandboxClock;
 }
 
 /** What a route handler returns. `body` is JSON-encoded unless it is a string. */

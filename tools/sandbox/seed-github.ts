@@ -1,4 +1,5 @@
 /** Builds the GitHub part of a seeded world (seed.ts describes the fields): accounts, orgs, repositories, tokens. */
+import { seedApps } from "./github/app-seed.js";
 import { fakePublicKey, fakeSecret } from "./fake-secrets.js";
 import type { SeedDocument, SeedGitHubHook } from "./seed.js";
 import type { WorldBuild } from "./seed-world.js";
@@ -17,6 +18,7 @@ export function seedGitHub(build: WorldBuild, gh: SeedGitHub): SeededGitHub {
   const users = seedUsers(build, gh.users ?? []);
   const accounts = seedOrgs(build, gh.orgs ?? [], users);
   const repos = seedRepos(build, gh.repos ?? [], accounts);
+  if (gh.apps !== undefined) build.world.github.apps = seedApps(gh.apps, accounts, build.nextId, build.problem);
   seedTokens(build, gh.tokens ?? [], users);
   return { users, repos };
 }

@@ -43,6 +43,7 @@
  *         - { title: Docker Hub Builder, readOnly: true }   # key: optional (a fake ssh-ed25519 key)
  *   tokens:                        # extra tokens besides the users' PATs and the links' grants
  *     - { login: jdoe, kind: oauth, app: Iv1.5a9d0c3e7b214f68, value: optional, revoked: false }
+ *   apps: []                       # GitHub Apps and their installations (github/app-seed.ts)
  * bitbucket:
  *   users:
  *     - username: acme-bb-builder
@@ -82,6 +83,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import seedSchema from "../../schema/sandbox-seed.schema.json" with { type: "json" };
 import { buildWorld } from "./seed-world.js";
 import type { World } from "./world.js";
+import type { SeedGitHubApp } from "./github/app-seed.js";
 
 export { fakeSecret } from "./fake-secrets.js";
 
@@ -108,6 +110,8 @@ export interface SeedDocument {
       deployKeys?: { title: string; key?: string; readOnly?: boolean }[];
     }[];
     tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean }[];
+    /** GitHub Apps (github/app-seed.ts). */
+    apps?: SeedGitHubApp[];
   };
   bitbucket?: {
     users?: {

@@ -94,7 +94,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const counters = new Counters();
   const faults = new Faults();
-  const limiter = new GitHubLimiter(new SandboxClock(options.timeScale ?? 1, options.now), counters, options.limits);
+  const clock = new SandboxClock(options.timeScale ?? 1, options.now);
+  const limiter = new GitHubLimiter(clock, counters, options.limits);
   const control: SandboxControl = {
     world: () => world,
     seed: async (input) => {
@@ -120,6 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     limiter,
     mounted: mountRouters(control, options.routers),
     holds: new Holds(),
+    clock,
   };
   const server = createServer(requestListener(state, options.quiet ?? true));
   state.baseUrl = await listen(server, options.port ?? 0);

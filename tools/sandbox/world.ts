@@ -66,14 +66,41 @@ export interface GitHubOrgState {
   hooks?: GitHubHookState[];
 }
 
-/** A credential the sandbox accepts: a personal token, or an OAuth token issued to an app for a user. */
+/** A credential the sandbox accepts: a personal token, an OAuth token issued to an app for a user, or (built per request) an installation's. */
 export interface GitHubTokenState {
   token: string;
   login: string;
-  kind: "pat" | "oauth";
+  kind: "pat" | "oauth" | "installation";
   /** For `oauth` tokens: the app they were issued to. */
   clientId: string | null;
   revoked: boolean;
+}
+
+/** A GitHub App's permission level (https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app). */
+export type GitHubAppPermissionLevel = "read" | "write";
+
+/** A GitHub App installation on one owner (org or user), with the permissions it was granted. */
+export interface GitHubInstallationState {
+  id: number;
+  owner: string;
+  permissions: Record<string, GitHubAppPermissionLevel>;
+}
+
+/** A GitHub App: its id, the public half of its key (to verify JWTs) and its installations. */
+export interface GitHubAppState {
+  id: number;
+  slug: string;
+  publicKey: string;
+  installations: GitHubInstallationState[];
+}
+
+/** An installation access token the sandbox issued; it expires an hour (of sandbox time) after issue. */
+export interface InstallationTokenState {
+  token: string;
+  appId: number;
+  installationId: number;
+  /** Epoch ms on the sandbox clock. */
+  expiresAt: number;
 }
 
 /** An OAuth application registered on GitHub or Bitbucket (the build service's). */
@@ -155,6 +182,10 @@ export interface World {
     orgs: GitHubOrgState[];
     repos: GitHubRepoState[];
     tokens: GitHubTokenState[];
+    /** GitHub Apps and their installations; absent in worlds seeded before apps existed. */
+    apps?: GitHubAppState[];
+    /** Installation access tokens issued so far. */
+    installationTokens?: InstallationTokenState[];
   };
   bitbucket: {
     users: BitbucketUserState[];

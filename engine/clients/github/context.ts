@@ -7,7 +7,13 @@ import { HttpError } from "../http-error.js";
 import { Pacer, type PacingOptions } from "../pacer.js";
 import type { Secret } from "../../model/secret.js";
 import { toHttpError } from "./errors.js";
-import { buildOctokit, type GitHubOctokit } from "./octokit.js";
+import { buildOctokit, type GitHubOctokit, type OctokitSetup } from "./octokit.js";
+import { GitHubAppCredentials } from "./app-credentials.js";
+import { acceptedPermissions, MissingPermissionError } from "./missing-permission-error.js";
+import type { GitHubAppSettings } from "../../model/client-settings.js";
+
+/** GitHub's message for a request an installation's permissions do not cover. */
+const NOT_ACCESSIBLE = "Resource not accessible by integration";
 import type { ClientLogger } from "./safe-logger.js";
 
 /** Settings of the GitHub clients (see `createGitHubClients`). */
@@ -36,6 +42,13 @@ export interface GitHubClientSettings {
   requestTimeoutMs?: number;
   /** Largest response body accepted, in bytes. Default 8 MiB (clients/guarded-fetch.ts). */
   maxResponseBytes?: number;
+  /**
+   * A GitHub App instead of `token`: each owner's requests go through its installation, each with its
+   * own pacer (its own rate budget on GitHub) and ETag scope (kept across the hourly token rotation).
+   */
+  app?: GitHubAppSettings;
+  /** The app's clock for token expiry and JWT dates, in epoch ms; only tests change it. Default `Date.now`. */
+  appClock?: () => number;
   /** The world's other credentials (build service, Bitbucket), also removed from every answer and error. */
   otherSecrets?: readonly Secret[];
   logger?: ClientLogger;
@@ -54,6 +67,8 @@ export class GitHubContext {
   readonly settings: GitHubClientSettings;
   #main: GitHubOctokit | null = null;
   #pacers = new Map<string, Pacer>();
+  #app: GitHubAppCredentials | null = null;
+  #installations = new Map<number, GitHubOctokit>();
 
   constructor(settings: GitHubClientSettings) {
     this.settings = settings;
@@ -62,7 +77,63 @@ export class GitHubContext {
 
   /** Secret values to scrub from messages. */
   secrets(extra: readonly (Secret | null | undefined)[] = []): string[] {
-    return [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra].filter((s): s is Secret => s != null).map((s) => s.reveal());
+    const values = [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra].filter((s): s is Secret => s != null).map((s) => s.reveal());
+    return this.#app === null ? values : [...values, ...this.#app.secrets()];
+  }
+
+  /** Whether calls go through a GitHub App's installations. */
+  get usesApp(): boolean {
+    return this.settings.app !== undefined;
+  }
+
+  /** The GitHub App's credentials, built on first use (its app-level calls have their own pacer). */
+  app(): GitHubAppCredentials | null {
+    const app = this.settings.app;
+    if (app === undefined) return null;
+    if (this.#app === null) {
+      const jwtCalls = buildOctokit({ ...this.#setup(`app:${app.appId}`, () => this.secrets()), token: undefined });
+      this.#app = new GitHubAppCredentials(app, { request: jwtCalls.request, ...(this.settings.appClock ? { now: this.settings.appClock } : {}) });
+    }
+    return this.#app;
+  }
+
+  /**
+   * The Octokit for requests about an owner's repositories or org: with a GitHub App, that owner's
+   * installation (found on first use); otherwise the configured token's. Null when neither is configured.
+   */
+  async forOwner(owner: string): Promise<GitHubOctokit | null> {
+    const app = this.app();
+    if (app === null) return this.main();
+    return this.#installation(await app.installationOf(owner));
+  }
+
+  /**
+   * The Octokit for requests about no owner in particular (`GET /users/{login}`): with a GitHub App,
+   * an installation already known (configured or looked up), else the installation of `fallbackOwner`.
+   */
+  async anyOwner(fallbackOwner: string): Promise<GitHubOctokit | null> {
+    const app = this.app();
+    if (app === null) return this.main();
+    const known = app.knownInstallation();
+    return this.#installation(known ?? (await app.installationOf(fallbackOwner)));
+  }
+
+  #installation(id: number): GitHubOctokit {
+    let octokit = this.#installations.get(id);
+    if (!octokit) {
+      const app = this.app()!;
+      // Scoped by installation, not by token: budgets and cached pages outlive each hourly token.
+      const scope = `installation:${app.appId}:${id}`;
+      const cache = this.settings.etagCache;
+      octokit = buildOctokit({
+        ...this.#setup(scope, () => this.secrets()),
+        token: undefined,
+        credential: { token: () => app.token(id), rejected: (token) => app.rejected(id, token) },
+        ...(cache ? { etags: { cache, scope } } : {}),
+      });
+      this.#installations.set(id, octokit);
+    }
+    return octokit;
   }
 
   /** The pacer of one credential scope (each token has its own budgets on GitHub). */
@@ -81,19 +152,26 @@ export class GitHubContext {
     const scope = token === null ? "client-credentials" : credentialScope(token);
     const cache = options.cache ? this.settings.etagCache : undefined;
     return buildOctokit({
-      baseUrl: this.apiUrl,
+      ...this.#setup(scope, options.secrets),
       token: token?.reveal(),
-      pacer: this.pacer(scope),
       ...(cache ? { etags: { cache, scope } } : {}),
+    });
+  }
+
+  /** What every Octokit of this context shares, for one pacing scope. */
+  #setup(scope: string, secrets: () => readonly string[]): Omit<OctokitSetup, "token"> {
+    return {
+      baseUrl: this.apiUrl,
+      pacer: this.pacer(scope),
       rateLimitRetries: this.settings.rateLimitRetries ?? 3,
       serverErrorRetries: this.settings.serverErrorRetries ?? 3,
       retryAfterBaseMs: this.settings.retryAfterBaseMs ?? 1000,
       requestTimeoutMs: this.settings.requestTimeoutMs ?? 30_000,
       ...(this.settings.maxResponseBytes === undefined ? {} : { maxResponseBytes: this.settings.maxResponseBytes }),
       logger: this.settings.logger,
-      secrets: options.secrets,
+      secrets,
       userAgent: this.settings.userAgent ?? "sourcelinks",
-    });
+    };
   }
 
   /** The Octokit of the configured token, built on first use. */
@@ -104,13 +182,25 @@ export class GitHubContext {
     return this.#main;
   }
 
-  /** Runs a call and converts any failure into an `HttpError` that holds no secret. */
-  async call<T>(request: { method: string; url: string }, run: () => Promise<T>, extraSecrets: readonly (Secret | null)[] = []): Promise<T> {
+  /**
+   * Runs a call and converts any failure into an `HttpError` that holds no secret. `about` names the
+   * owner whose installation made the call and what it was for: with a GitHub App, a 403 naming the
+   * permissions GitHub accepts becomes a `MissingPermissionError` saying so.
+   */
+  async call<T>(request: { method: string; url: string }, run: () => Promise<T>, extraSecrets: readonly (Secret | null)[] = [], about?: { owner: string; needed: string }): Promise<T> {
     try {
       return await run();
     } catch (error) {
       if (error instanceof HttpError) throw error;
-      throw toHttpError(error, request, this.secrets(extraSecrets));
+      const converted = toHttpError(error, request, this.secrets(extraSecrets));
+      if (about && this.usesApp && converted.status === 403) {
+        const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
+        const permission = acceptedPermissions(headers);
+        if (permission !== null || (converted.detail ?? "").includes(NOT_ACCESSIBLE)) {
+          throw new MissingPermissionError({ ...about, permission, method: converted.method, url: converted.url, detail: converted.detail, secrets: this.secrets(extraSecrets) });
+        }
+      }
+      throw converted;
     }
   }
 

@@ -26,6 +26,8 @@ export interface OctokitSetup {
   baseUrl: string;
   /** The token for `Authorization: token …`, or undefined for requests that send their own (Basic). */
   token: string | undefined;
+  /** A rotating credential (a GitHub App installation's tokens), asked for a token at each attempt instead of `token`. */
+  credential?: RotatingCredential;
   pacer: Pacer;
   /** ETag cache and the credential's scope in it; no caching when absent. */
   etags?: { cache: EtagCache; scope: string };
@@ -43,6 +45,12 @@ export interface OctokitSetup {
   /** Every secret value that must never appear in a log line. */
   secrets: () => readonly string[];
   userAgent: string;
+}
+
+/** A token that changes over time: asked at each attempt, told when GitHub refused one (401) so it mints another. */
+export interface RotatingCredential {
+  token(): Promise<string>;
+  rejected(token: string): void;
 }
 
 /** A new Octokit for the setup. */
@@ -113,6 +121,28 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
       if (!resendable(String(options.method), String(options.url))) options.request = { ...options.request, retries: 0 };
     });
 
+    /**
+     * One attempt, with the rotating credential's current token when there is one. An installation
+     * token GitHub refuses (401: expired early, or revoked) is replaced and the attempt made once more.
+     */
+    const send = async <O extends { headers: Record<string, unknown> }>(request: (o: O) => Response | Promise<Response>, options: O): Promise<Response> => {
+      const credential = setup.credential;
+      if (!credential) return request(options);
+      // before-after-hook binds the options object into the inner chain: it is changed in place, as the ETag hook does.
+      const withToken = (token: string): O => {
+        options.headers = { ...options.headers, authorization: `token ${token}` };
+        return options;
+      };
+      const token = await credential.token();
+      try {
+        return await request(withToken(token));
+      } catch (error) {
+        if ((error as { status?: unknown }).status !== 401) throw error;
+        credential.rejected(token);
+        return request(withToken(await credential.token()));
+      }
+    };
+
     const apiOrigin = new URL(setup.baseUrl).origin;
     // Registered first, so it runs innermost (closest to the wire): one pacer slot per HTTP attempt.
     octokit.hook.wrap("request", (request, options): Promise<Response> => {
@@ -124,7 +154,7 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
       const endpoint = `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
       return setup.pacer.schedule({ method, endpoint }, async () => {
         try {
-          const response = await request(options);
+          const response = await send(request, options);
           observe(setup.pacer, response.headers);
           return response;
         } catch (error) {

@@ -47,7 +47,7 @@ export class GitHubOrgAccessProbe implements OrgAccessProbe {
    * is unavailable (404/403: not Enterprise Cloud, or not an owner) or holds no such event.
    */
   async fromAuditLog(org: string, clientId: string): Promise<OrgAccessState | "requested" | null> {
-    const octokit = this.ctx.main();
+    const octokit = await this.ctx.forOwner(org);
     if (!octokit) throw new MissingGitHubTokenError(`reading the audit log of ${org}`);
     // Repeated `action:` qualifiers are alternatives in audit log search.
     const phrase = Object.keys(AUDIT_ACTIONS).map((a) => `action:${a}`).join(" ");

@@ -57,7 +57,7 @@ export class GitHubProviderClient implements SourceProviderClient {
 
   /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */
   async accountExists(login: string): Promise<boolean> {
-    const octokit = this.#octokit(`reading account ${login}`);
+    const octokit = required(await this.ctx.anyOwner(login), `reading account ${login}`);
     try {
       await this.ctx.call({ method: "GET", url: this.ctx.url(`/users/${encodeURIComponent(login)}`) }, () => octokit.request("GET /users/{username}", { username: login }));
       return true;
@@ -67,17 +67,17 @@ export class GitHubProviderClient implements SourceProviderClient {
     }
   }
 
-  #octokit(operation: string): GitHubOctokit {
-    const octokit = this.ctx.main();
-    if (!octokit) throw new MissingGitHubTokenError(operation);
-    return octokit;
+  /** The Octokit of the owner's installation (GitHub App) or of the token. */
+  async #octokit(owner: string, operation: string): Promise<GitHubOctokit> {
+    return required(await this.ctx.forOwner(owner), operation);
   }
 
   async #list<W, T>(repository: string, kind: "hooks" | "keys", map: (items: W[]) => T[]): Promise<RepositoryListing<T>> {
     const { owner, repo } = splitGitHubRepository(repository);
-    const octokit = this.#octokit(`listing ${kind} of ${repository}`);
+    const octokit = await this.#octokit(owner, `listing ${kind} of ${repository}`);
     const request = { method: "GET", url: `${githubRepoUrl(this.ctx.apiUrl, repository)}/${kind}` };
     const what = kind === "hooks" ? "webhooks" : "deploy keys";
+    const about = { owner, needed: `list the ${what} of ${repository}` };
     const route = `GET /repos/{owner}/{repo}/${kind}`;
     const params = { owner, repo, per_page: PER_PAGE };
     try {
@@ -91,7 +91,7 @@ export class GitHubProviderClient implements SourceProviderClient {
           if (next !== null) guard.visit(next);
         }
         return all;
-      });
+      }, [], about);
       return { exists: true, items: map(items) };
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return this.#confirmGone(repository, kind, error);
@@ -106,10 +106,11 @@ export class GitHubProviderClient implements SourceProviderClient {
    */
   async #confirmGone<T>(repository: string, kind: "hooks" | "keys", listing: HttpError): Promise<RepositoryListing<T>> {
     const { owner, repo } = splitGitHubRepository(repository);
-    const octokit = this.#octokit(`reading ${repository}`);
+    const octokit = await this.#octokit(owner, `reading ${repository}`);
     let permissions: { admin?: unknown } | undefined;
     try {
-      const response = await this.ctx.call({ method: "GET", url: githubRepoUrl(this.ctx.apiUrl, repository) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }));
+      const about = { owner, needed: `read ${repository} (metadata)` };
+      const response = await this.ctx.call({ method: "GET", url: githubRepoUrl(this.ctx.apiUrl, repository) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }), [], about);
       permissions = (response.data as { permissions?: { admin?: unknown } }).permissions;
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return { exists: false, items: [] };
@@ -128,9 +129,9 @@ export class GitHubProviderClient implements SourceProviderClient {
   /** Sends `request` as built (an absolute URL: Octokit adds no base and the pacer maps it to its route template). */
   async #delete(repository: string, what: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
     const { owner, repo } = splitGitHubRepository(repository);
-    const octokit = this.#octokit(`deleting ${what} of ${repository}`);
+    const octokit = await this.#octokit(owner, `deleting ${what} of ${repository}`);
     try {
-      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`));
+      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], { owner, needed: `delete ${what} of ${repository}` });
       return "deleted";
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return "gone";
@@ -152,6 +153,11 @@ export class GitHubProviderClient implements SourceProviderClient {
   }
 }
 
+/** The Octokit, or the error saying no credential is configured. */
+function required(octokit: GitHubOctokit | null, operation: string): GitHubOctokit {
+  if (!octokit) throw new MissingGitHubTokenError(operation);
+  return octokit;
+}
 
 /** The `rel="next"` URL of a `Link` header (RFC 8288), or null. */
 function nextLink(link: string | undefined): string | null {

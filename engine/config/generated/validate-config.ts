@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"githubAppAuth":{"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}},"keyFilePath":{"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}}}};
 const schema32 = {"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}};
 const schema33 = {"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"};
 const schema34 = {"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"};
@@ -557,7 +557,211 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema42 = {"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}};
+const schema42 = {"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}};
+const schema45 = {"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}};
+const schema47 = {"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"};
+const pattern16 = new RegExp("^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$", "u");
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate24.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.appId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "appId"},message:"must have required property '"+"appId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "appId") || (key0 === "privateKeyEnv")) || (key0 === "privateKeyFile")) || (key0 === "installations"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.appId !== undefined){
+let data0 = data.appId;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/appId",schemaPath:"#/properties/appId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 1 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/appId",schemaPath:"#/properties/appId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+if(data.privateKeyEnv !== undefined){
+let data1 = data.privateKeyEnv;
+if(typeof data1 === "string"){
+if(!pattern5.test(data1)){
+const err4 = {instancePath:instancePath+"/privateKeyEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/privateKeyEnv",schemaPath:"#/$defs/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.privateKeyFile !== undefined){
+let data2 = data.privateKeyFile;
+if(typeof data2 === "string"){
+if(!pattern16.test(data2)){
+const err6 = {instancePath:instancePath+"/privateKeyFile",schemaPath:"#/$defs/keyFilePath/pattern",keyword:"pattern",params:{pattern: "^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},message:"must match pattern \""+"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/privateKeyFile",schemaPath:"#/$defs/keyFilePath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.installations !== undefined){
+let data3 = data.installations;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+const _errs12 = errors;
+if(typeof key1 === "string"){
+if(!pattern8.test(key1)){
+const err8 = {instancePath:instancePath+"/installations",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/installations",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key1};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid3 = _errs12 === errors;
+if(!valid3){
+const err10 = {instancePath:instancePath+"/installations",schemaPath:"#/properties/installations/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+for(const key2 in data3){
+let data4 = data3[key2];
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err11 = {instancePath:instancePath+"/installations/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/installations/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/installations/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/installations/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/installations",schemaPath:"#/properties/installations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -592,7 +796,7 @@ if(data0.tokenEnv === undefined){
 data0.tokenEnv = "GITHUB_TOKEN";
 }
 for(const key1 in data0){
-if(!((key1 === "apiUrl") || (key1 === "tokenEnv"))){
+if(!(((key1 === "apiUrl") || (key1 === "tokenEnv")) || (key1 === "auth"))){
 const err1 = {instancePath:instancePath+"/github",schemaPath:"#/properties/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -649,6 +853,12 @@ vErrors.push(err5);
 }
 errors++;
 }
+if(data0.auth !== undefined){
+if(!(validate24(data0.auth, {instancePath:instancePath+"/github/auth",parentData:data0,parentDataProperty:"auth",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate24.errors]; else for (const e of validate24.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err6 = {instancePath:instancePath+"/github",schemaPath:"#/properties/github/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -662,18 +872,18 @@ errors++;
 }
 }
 if(data.bitbucket !== undefined){
-let data3 = data.bitbucket;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.apiUrl === undefined){
-data3.apiUrl = "https://api.bitbucket.org/2.0";
+let data4 = data.bitbucket;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.apiUrl === undefined){
+data4.apiUrl = "https://api.bitbucket.org/2.0";
 }
-if(data3.usernameEnv === undefined){
-data3.usernameEnv = "BITBUCKET_EMAIL";
+if(data4.usernameEnv === undefined){
+data4.usernameEnv = "BITBUCKET_EMAIL";
 }
-if(data3.tokenEnv === undefined){
-data3.tokenEnv = "BITBUCKET_API_TOKEN";
+if(data4.tokenEnv === undefined){
+data4.tokenEnv = "BITBUCKET_API_TOKEN";
 }
-for(const key2 in data3){
+for(const key2 in data4){
 if(!(((key2 === "apiUrl") || (key2 === "usernameEnv")) || (key2 === "tokenEnv"))){
 const err7 = {instancePath:instancePath+"/bitbucket",schemaPath:"#/properties/bitbucket/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -685,9 +895,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-let data4 = data3.apiUrl;
-if(typeof data4 === "string"){
-if(!pattern4.test(data4)){
+let data5 = data4.apiUrl;
+if(typeof data5 === "string"){
+if(!pattern4.test(data5)){
 const err8 = {instancePath:instancePath+"/bitbucket/apiUrl",schemaPath:"#/$defs/httpUrl/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},message:"must match pattern \""+"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -708,9 +918,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-let data5 = data3.usernameEnv;
-if(typeof data5 === "string"){
-if(!pattern5.test(data5)){
+let data6 = data4.usernameEnv;
+if(typeof data6 === "string"){
+if(!pattern5.test(data6)){
 const err10 = {instancePath:instancePath+"/bitbucket/usernameEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -731,9 +941,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-let data6 = data3.tokenEnv;
-if(typeof data6 === "string"){
-if(!pattern5.test(data6)){
+let data7 = data4.tokenEnv;
+if(typeof data7 === "string"){
+if(!pattern5.test(data7)){
 const err12 = {instancePath:instancePath+"/bitbucket/tokenEnv",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -782,20 +992,20 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema48 = {"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}};
-const schema52 = {"type":"string","enum":["github","bitbucket"]};
-const schema54 = {"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"};
-const schema55 = {"type":"string","enum":["delete","keep"]};
+const schema52 = {"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}};
+const schema56 = {"type":"string","enum":["github","bitbucket"]};
+const schema58 = {"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"};
+const schema59 = {"type":"string","enum":["delete","keep"]};
 const func1 = Object.prototype.hasOwnProperty;
-const pattern22 = new RegExp("^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$", "u");
-const schema58 = {"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}};
-const pattern24 = new RegExp("^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$", "u");
-const pattern25 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
+const pattern25 = new RegExp("^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$", "u");
+const schema62 = {"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}};
+const pattern27 = new RegExp("^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$", "u");
+const pattern28 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -852,7 +1062,7 @@ errors++;
 if(data0.id !== undefined){
 let data1 = data0.id;
 if(typeof data1 === "string"){
-if(!pattern24.test(data1)){
+if(!pattern27.test(data1)){
 const err4 = {instancePath:instancePath+"/" + i0+"/id",schemaPath:"#/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},message:"must match pattern \""+"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -877,7 +1087,7 @@ errors++;
 if(data0.done !== undefined){
 let data2 = data0.done;
 if(typeof data2 === "string"){
-if(!pattern25.test(data2)){
+if(!pattern28.test(data2)){
 const err6 = {instancePath:instancePath+"/" + i0+"/done",schemaPath:"#/items/properties/done/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -947,16 +1157,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate26.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1017,7 +1227,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema48.properties, key0))){
+if(!(func1.call(schema52.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1116,7 +1326,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((data3 === "github") || (data3 === "bitbucket"))){
-const err12 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1173,7 +1383,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!(((data6 === "linked") || (data6 === "disabled")) || (data6 === "revoked"))){
-const err17 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema48.properties.state.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema52.properties.state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1188,7 +1398,7 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 if(typeof data8 === "string"){
-if(!pattern22.test(data8)){
+if(!pattern25.test(data8)){
 const err18 = {instancePath:instancePath+"/repositories/" + i0,schemaPath:"#/$defs/repository/pattern",keyword:"pattern",params:{pattern: "^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},message:"must match pattern \""+"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -1253,7 +1463,7 @@ vErrors.push(err22);
 errors++;
 }
 if(!((data10 === "delete") || (data10 === "keep"))){
-const err23 = {instancePath:instancePath+"/onRevoke/webhooks",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values"};
+const err23 = {instancePath:instancePath+"/onRevoke/webhooks",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1274,7 +1484,7 @@ vErrors.push(err24);
 errors++;
 }
 if(!((data11 === "delete") || (data11 === "keep"))){
-const err25 = {instancePath:instancePath+"/onRevoke/deployKeys",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values"};
+const err25 = {instancePath:instancePath+"/onRevoke/deployKeys",schemaPath:"#/$defs/revokeAction/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1307,7 +1517,7 @@ vErrors.push(err27);
 errors++;
 }
 if(!((data12 === "release") || (data12 === "revoke"))){
-const err28 = {instancePath:instancePath+"/onDelete",schemaPath:"#/properties/onDelete/enum",keyword:"enum",params:{allowedValues: schema48.properties.onDelete.enum},message:"must be equal to one of the allowed values"};
+const err28 = {instancePath:instancePath+"/onDelete",schemaPath:"#/properties/onDelete/enum",keyword:"enum",params:{allowedValues: schema52.properties.onDelete.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1359,8 +1569,8 @@ errors++;
 }
 }
 if(data.manualSteps !== undefined){
-if(!(validate26(data.manualSteps, {instancePath:instancePath+"/manualSteps",parentData:data,parentDataProperty:"manualSteps",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = [...validate26.errors]; else for (const e of validate26.errors) vErrors.push(e);
+if(!(validate28(data.manualSteps, {instancePath:instancePath+"/manualSteps",parentData:data,parentDataProperty:"manualSteps",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate28.errors]; else for (const e of validate28.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1375,17 +1585,17 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema60 = {"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}};
+const schema64 = {"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1468,7 +1678,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "github")){
-const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema60.properties.provider.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema64.properties.provider.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1489,7 +1699,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data2 === "github") || (data2 === "bitbucket"))){
-const err8 = {instancePath:instancePath+"/app",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/app",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1511,7 +1721,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data3 === "granted") || (data3 === "denied"))){
-const err10 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/enum",keyword:"enum",params:{allowedValues: schema60.properties.access.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/access",schemaPath:"#/properties/access/enum",keyword:"enum",params:{allowedValues: schema64.properties.access.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1522,8 +1732,8 @@ errors++;
 }
 }
 if(data.manualSteps !== undefined){
-if(!(validate26(data.manualSteps, {instancePath:instancePath+"/manualSteps",parentData:data,parentDataProperty:"manualSteps",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = [...validate26.errors]; else for (const e of validate26.errors) vErrors.push(e);
+if(!(validate28(data.manualSteps, {instancePath:instancePath+"/manualSteps",parentData:data,parentDataProperty:"manualSteps",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate28.errors]; else for (const e of validate28.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1538,10 +1748,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1607,8 +1817,8 @@ let data3 = data.links;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate25(data3[i0], {instancePath:instancePath+"/links/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = [...validate25.errors]; else for (const e of validate25.errors) vErrors.push(e);
+if(!(validate27(data3[i0], {instancePath:instancePath+"/links/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate27.errors]; else for (const e of validate27.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }
@@ -1629,8 +1839,8 @@ let data5 = data.orgAccess;
 if(Array.isArray(data5)){
 const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate29(data5[i1], {instancePath:instancePath+"/orgAccess/" + i1,parentData:data5,parentDataProperty:i1,rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = [...validate29.errors]; else for (const e of validate29.errors) vErrors.push(e);
+if(!(validate31(data5[i1], {instancePath:instancePath+"/orgAccess/" + i1,parentData:data5,parentDataProperty:i1,rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate31.errors]; else for (const e of validate31.errors) vErrors.push(e);
 errors = vErrors.length;
 }
 }

@@ -6,6 +6,7 @@
 import type { RouteContext, RouteHandler, RouteResponse } from "../router.js";
 import type { GitHubOrgState, GitHubRepoState, GitHubTokenState, World } from "../world.js";
 import { badCredentials, githubError, notFound, requiresAuthentication } from "./respond.js";
+import { installationFor, installationRefusal } from "./installation-access.js";
 
 /** The caller behind a token. */
 export interface Caller {
@@ -21,6 +22,15 @@ export function authed(handler: AuthedHandler): RouteHandler {
   return (ctx) => {
     const raw = bearerToken(ctx.headers.authorization);
     if (raw === null) return requiresAuthentication();
+    const installation = installationFor(ctx.world, raw, ctx.clock.now());
+    if (installation !== null) {
+      if (!("app" in installation)) return installation;
+      const refused = installationRefusal(ctx, installation);
+      if (refused) return refused;
+      // An installation acts with its owner's authority, within its permissions (checked above).
+      const login = installation.installation.owner;
+      return handler(ctx, { token: { token: raw, login, kind: "installation", clientId: null, revoked: false }, login });
+    }
     const token = ctx.world.github.tokens.find((t) => t.token === raw);
     if (!token || token.revoked) return badCredentials();
     return handler(ctx, { token, login: token.login });
@@ -58,7 +68,8 @@ export function isAffiliated(world: World, login: string, owner: string): boolea
 
 /** Whether the caller owns the org (audit log, org webhooks). */
 export function isOrgOwner(org: GitHubOrgState, login: string): boolean {
-  return org.owners.some((m) => sameLogin(m, login));
+  // The org's own login is an installation on the org (see `authed`).
+  return sameLogin(org.login, login) || org.owners.some((m) => sameLogin(m, login));
 }
 
 /**

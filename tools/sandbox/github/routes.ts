@@ -4,6 +4,7 @@
  */
 import { Router } from "../router.js";
 import { registerAccountRoutes } from "./account-routes.js";
+import { registerAppRoutes } from "./app-routes.js";
 import { registerAuditLogRoutes } from "./audit-log-routes.js";
 import { registerHookRoutes } from "./hook-routes.js";
 import { registerKeyRoutes } from "./key-routes.js";
@@ -13,6 +14,7 @@ import { registerOAuthAppRoutes } from "./oauth-app-routes.js";
 export function githubRouter(): Router {
   const router = new Router("/github");
   registerAccountRoutes(router);
+  registerAppRoutes(router);
   registerAuditLogRoutes(router);
   registerHookRoutes(router);
   registerKeyRoutes(router);
