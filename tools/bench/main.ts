@@ -52,7 +52,7 @@ const HOSTILE_RUNS = 3;
  * 5,000 repositories needs 10,020 reads; on a 5,000-point token the primary limit alone binds (three
  * primary windows, a floor of two GitHub hours, reported as `b.refresh.floorSecondsAt5000PerHour`).
  */
-const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80 };
+const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80, graphqlPointsPerHour: 5000, graphqlEndpointPointsPerMinute: 2000 };
 const HOOKS_PER_PAGE = 100;
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";

@@ -149,7 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const admin = adminRouter(control);
   const mounted: Mounted[] = [
     { router: admin, service: null },
-    ...[githubRouter(), bitbucketRouter(), buildServiceRouter(), ...(options.routers ?? [])].map((router) => ({ router, service: serviceOf(router.mount) })),
+    ...[githubRouter({ limiter, callerOf: (authorization) => identify(authorization, world) }), bitbucketRouter(), buildServiceRouter(), ...(options.routers ?? [])].map((router) => ({ router, service: serviceOf(router.mount) })),
   ].sort((a, b) => b.router.mount.length - a.router.mount.length);
 
   /** Pending injected timeouts, released on close. */
@@ -215,7 +215,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const caller = isGitHub ? identify(req.headers.authorization, world) : null;
     const reply = (status: number, headers: Record<string, string>, replyBody: unknown): void => {
       counters.response(status);
-      send(res, status, caller ? { ...headers, ...limiter.headers(caller) } : headers, replyBody);
+      send(res, status, caller ? { ...headers, ...limiter.headers(caller, endpoint) } : headers, replyBody);
     };
     // Malformed bodies are refused before any budget is spent or any handler runs.
     const invalid = parseBody();
@@ -276,7 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           result = { status: 500, body: errorBody(500, `sandbox: handler error: ${error instanceof Error ? error.message : String(error)}`) };
         }
       }
-      if (caller) limiter.charge(caller, result.status);
+      if (caller) limiter.charge(caller, result.status, endpoint);
       if (m !== "GET" && result.status < 400) await store.save(world);
       if (outcome.kind === "lost-response") {
         // The change is made and durable; only the answer is lost, as when a proxy drops the connection.
