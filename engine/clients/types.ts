@@ -94,6 +94,11 @@ export interface SourceProviderClient {
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone">;
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>>;
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
+  /**
+   * The deploy keys of many repositories at once, keyed by the names given (GitHub: batched GraphQL
+   * queries, clients/github/deploy-keys-graphql.ts). Optional: without it, `listDeployKeys` per repository.
+   */
+  readDeployKeys?(repositories: readonly string[]): Promise<Map<string, RepositoryListing<ObservedDeployKey>>>;
   describeDeleteWebhook(repository: string, hookId: string): PlannedRequest;
   describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest;
   /**

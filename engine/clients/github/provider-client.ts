@@ -2,6 +2,7 @@
 import type { ObservedDeployKey, ObservedWebhook, PlannedRequest } from "../../reconcile/model.js";
 import type { RepositoryListing, SourceProviderClient } from "../types.js";
 import { GitHubContext, splitRepository } from "./context.js";
+import { GitHubDeployKeyReader, type GraphqlUsage } from "./deploy-keys-graphql.js";
 import { MissingGitHubTokenError } from "./errors.js";
 import { toObservedDeployKey, toObservedWebhook, type GitHubDeployKeyWire, type GitHubHookWire } from "./mapping.js";
 import type { GitHubOctokit } from "./octokit.js";
@@ -28,7 +29,11 @@ const PERMISSION = {
 export class GitHubProviderClient implements SourceProviderClient {
   readonly kind = "github" as const;
 
-  constructor(private readonly ctx: GitHubContext) {}
+  readonly #keys: GitHubDeployKeyReader;
+
+  constructor(private readonly ctx: GitHubContext) {
+    this.#keys = new GitHubDeployKeyReader(ctx);
+  }
 
   /** `GET /repos/{owner}/{repo}/hooks`, every page; `exists: false` when the repository is gone (see `#confirmGone`). */
   listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>> {
@@ -38,6 +43,16 @@ export class GitHubProviderClient implements SourceProviderClient {
   /** `GET /repos/{owner}/{repo}/keys`, every page; `exists: false` when the repository is gone. */
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>> {
     return this.#list(repository, "keys", (items: GitHubDeployKeyWire[]) => items.map(toObservedDeployKey));
+  }
+
+  /** The deploy keys of many repositories through batched GraphQL queries (deploy-keys-graphql.ts): a few queries instead of a request each. */
+  readDeployKeys(repositories: readonly string[]): Promise<Map<string, RepositoryListing<ObservedDeployKey>>> {
+    return this.#keys.read(repositories);
+  }
+
+  /** What this client's GraphQL queries cost so far. */
+  graphqlUsage(): GraphqlUsage {
+    return this.#keys.usage();
   }
 
   /** `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */

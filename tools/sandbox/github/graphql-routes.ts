@@ -79,7 +79,7 @@ function answer(ctx: RouteContext, deps: GraphqlDeps): RouteResponse {
   }
   const budget = deps.limiter.graphqlBudget(limitCaller);
   const rootValue = {
-    rateLimit: () => ({ cost, limit: budget.limit, nodeCount, remaining: budget.remaining, resetAt: new Date(budget.resetAtMs).toISOString().replace(/\.\d{3}Z$/, "Z"), used: budget.used }),
+    rateLimit: () => ({ cost, limit: budget.limit, nodeCount, remaining: budget.remaining, resetAt: isoSeconds(budget.resetAtMs), used: budget.used }),
     repository: (args: { owner: string; name: string }) => repository(ctx.world, caller, args.owner, args.name),
   };
   const result = execute({ schema, document, rootValue, variableValues: variables, ...(operationName === undefined ? {} : { operationName }) }) as ExecutionResult;
@@ -178,6 +178,11 @@ function shape(error: GraphQLError | GitHubGraphqlError): GitHubGraphqlError {
   if (error.path) out.path = error.path;
   if (error.locations) out.locations = error.locations;
   return out;
+}
+
+/** GitHub's `DateTime` (whole seconds), rounded up so waiting until then is never early. */
+function isoSeconds(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** An answer with `errors` and no `data`: GitHub answers 200 to a query it refuses to run. */
