@@ -11,7 +11,10 @@
  * (c) apply revoking 200 links: 1,000 webhooks deleted under the same limits;
  * (e) `sourcelinks validate` of a 10,000-link config, node start included;
  * (e2) `sourcelinks validate` of a file of 100,000 unknown keys: exit 2, 100 located problems and a count;
- * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated.
+ * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated;
+ * (g) inventory read of one org of 5,000 repositories (every 10th with the build service's webhook and
+ *     deploy key), as a sweep reads it: listing pages and webhooks by REST, deploy keys by GraphQL, under
+ *     the limits of (b); (g2) the same read again with nothing changed.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -54,6 +57,12 @@ const HOSTILE_RUNS = 3;
  */
 const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80, graphqlPointsPerHour: 5000, graphqlEndpointPointsPerMinute: 2000 };
 const HOOKS_PER_PAGE = 100;
+/** (g): every how many repositories carry the build service's webhook and deploy key (10%). */
+const SWEEP_ARTIFACTS_EVERY = 10;
+/** Repositories per page of `GET /orgs/{org}/repos`, and per GraphQL query of deploy keys. */
+const REPOS_PER_PAGE = 100;
+const REPO_LIST = "GET /github/orgs/:org/repos";
+const GRAPHQL = "POST /github/graphql";
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
@@ -172,6 +181,19 @@ async function main(): Promise<void> {
       }
     }
 
+    // (g), (g2): an inventory read of one org under the limits of (b), as a sweep reads it.
+    if (wants("g")) {
+      const sweep = await SandboxProcess.start({ world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY }, timeScale: TIME_SCALE, limits: LIMITS });
+      try {
+        await sweep.addFault({ latencyMs: LATENCY_MS });
+        const params = { configFile, concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE, etagCacheFile: join(dir, "sweep-etags.json") };
+        scenarios["g"] = await attempt("g.inventory", () => measureInventory(sweep, params, "g.inventory", false));
+        scenarios["g2"] = await attempt("g2.inventory-unchanged", () => measureInventory(sweep, params, "g2.inventory-unchanged", true));
+      } finally {
+        await sweep.stop();
+      }
+    }
+
     if (wants("e")) scenarios["e"] = await attempt("e.validate", () => validate(validateFile, dir));
     if (wants("e2")) {
       const hostileFile = join(dir, "unknown-keys-100k.yaml");
@@ -209,11 +231,26 @@ async function main(): Promise<void> {
     lines: figures.map(formatFigure),
     scenarios,
   };
-  if (only === null) await writeFile(here("../../../tools/bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  const resultsFile = here("../../../tools/bench/results.json");
+  if (only === null) await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  else if (process.argv.includes("--merge")) await writeFile(resultsFile, `${JSON.stringify(await mergeInto(resultsFile, scenarios), null, 2)}\n`);
   if (missed.length > 0) {
     process.stderr.write(`bench: ${missed.length} target(s) missed\n`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * `--only X --merge`: the recorded results with the scenarios just run put in (each records its run's
+ * date), and the lines and pass/miss recomputed over all of them; settings are kept (they are constants).
+ */
+async function mergeInto(file: string, fresh: Record<string, ScenarioRecord>): Promise<Record<string, unknown>> {
+  const recorded = JSON.parse(await readFile(file, "utf8")) as { scenarios: Record<string, ScenarioRecord> } & Record<string, unknown>;
+  const scenarios = { ...recorded.scenarios };
+  for (const [id, record] of Object.entries(fresh)) scenarios[id] = { ...record, date: new Date().toISOString() };
+  const figures = Object.values(scenarios).flatMap((r) => r.figures);
+  const missed = figures.filter((f) => !meets(f));
+  return { ...recorded, pass: missed.length === 0, missed: missed.map(formatFigure), lines: figures.map(formatFigure), scenarios };
 }
 
 /** Runs a scenario; a failure becomes a missed figure with its message, so the other scenarios still report. */
@@ -271,6 +308,55 @@ async function measure(sandbox: SandboxProcess, workload: "refresh" | "apply", s
   ];
   if (injected > 0) figures.push({ key: `${id}.injectedRejections`, value: injected });
   return { description: spec.description, figures, floor, outcome, counters };
+}
+
+/**
+ * (g)/(g2): an inventory read of the scale org (reconcile/inventory-owner.ts) with fresh counters and
+ * windows. REST: the listing pages, then one webhook listing per repository (two for the 20 with 120
+ * hooks); GraphQL: one query per listing page for its repositories' deploy keys, from GraphQL's own
+ * budget (not in the REST floor: 50 points of 5,000 an hour, 50 queries of 2,000 a minute bind nothing).
+ */
+async function measureInventory(sandbox: SandboxProcess, params: ScenarioParams, id: string, unchanged: boolean): Promise<ScenarioRecord> {
+  await sandbox.setLimits({});
+  await sandbox.resetCounters();
+  const outcome = await runScenario("inventory", params, sandbox.env);
+  const counters = await sandbox.counters();
+  const repos = SHAPE.repositories;
+  const pages = Math.ceil(repos / REPOS_PER_PAGE);
+  const needs: EndpointNeed[] = [{ endpoint: "GET /orgs/{org}/repos", method: "GET", requests: pages }, ...refreshNeeds(SHAPE)];
+  const floor = computeFloor(needs, LIMITS, TIME_SCALE, LATENCY_MS, unchanged);
+  const graphqlRequests = counters.byEndpoint[GRAPHQL] ?? 0;
+  const rest = (counters.byService["github"] ?? 0) - graphqlRequests;
+  const listing = counters.byEndpoint[REPO_LIST] ?? 0;
+  const { injected, ...knowable } = counters.rejections;
+  const artifacts = Math.ceil(repos / SWEEP_ARTIFACTS_EVERY);
+  const s = outcome.summary;
+  const figures: Figure[] = [
+    { key: `${id}.wallSeconds`, value: outcome.wallSeconds, note: `floor ${round(floor.seconds)} s` },
+    { key: `${id}.listingPages`, value: listing, note: `GET /orgs/{org}/repos at per_page=${REPOS_PER_PAGE}` },
+    { key: `${id}.restRequestsPerRepository`, value: (rest - listing) / repos, target: { op: "<=", limit: 1.05 }, note: `REST requests besides the listing pages ÷ ${repos}; floor ${round(sum(refreshNeeds(SHAPE).map((n) => n.requests)) / repos)}` },
+    { key: `${id}.graphqlQueries`, value: graphqlRequests, note: `${counters.graphql.queries} executed; one per listing page of ${REPOS_PER_PAGE} repositories` },
+    { key: `${id}.graphqlPoints`, value: counters.graphql.points, target: { op: "<=", limit: LIMITS.graphqlPointsPerHour }, note: unchanged ? "GraphQL has no conditional requests: an unchanged read pays its queries again, from GraphQL's own budget (5,000 points an hour), never from REST's" : "GraphQL's own budget: 5,000 points an hour; 10,000 nodes a query of a 500,000 limit" },
+    { key: `${id}.primaryPoints`, value: sum(Object.values(counters.primaryPointsByToken)), ...(unchanged ? { target: { op: "==", limit: 0 } } : {}), note: "REST primary points" },
+    { key: `${id}.notModified`, value: counters.notModified },
+    { key: `${id}.rejections`, value: sum(Object.values(knowable)), target: { op: "==", limit: 0 }, note: "refused for a limit the client could know" },
+    { key: `${id}.floorSeconds`, value: floor.seconds, note: `binding: ${floor.binding}` },
+    { key: `${id}.ratioToFloor`, value: outcome.wallSeconds / floor.seconds, target: { op: "<=", limit: 1.15 } },
+    { key: `${id}.peakRssMB`, value: outcome.peakRssBytes / 2 ** 20, target: { op: "<", limit: 300 } },
+    { key: `${id}.observedRepositories`, value: s.repositories, target: { op: "==", limit: repos } },
+    { key: `${id}.buildServiceWebhooks`, value: s.buildServiceWebhooks, target: { op: "==", limit: artifacts } },
+    { key: `${id}.buildServiceDeployKeys`, value: s.deployKeys, target: { op: "==", limit: artifacts } },
+  ];
+  if (injected > 0) figures.push({ key: `${id}.injectedRejections`, value: injected });
+  return {
+    description: unchanged
+      ? "the same inventory read again with nothing changed, the ETag cache from (g) on disk: listing pages and webhook listings revalidated with If-None-Match"
+      : `inventory read of one org of ${repos} repositories (every ${SWEEP_ARTIFACTS_EVERY}th with the build service's webhook and deploy key): the listing pages and each repository's webhooks by REST, each page's deploy keys by one GraphQL query, under the limits of (b), empty ETag cache`,
+    figures,
+    floor,
+    outcome,
+    counters,
+  };
 }
 
 /** Every repository seen, and every build-service webhook and foreign webhook counted: the run read the whole world. */

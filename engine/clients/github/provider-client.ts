@@ -1,6 +1,6 @@
 /** Repository webhooks and deploy keys on GitHub: the `SourceProviderClient` of kind `github`. */
 import type { ObservedDeployKey, ObservedWebhook, PlannedRequest } from "../../reconcile/model.js";
-import type { RepositoryListing, SourceProviderClient } from "../types.js";
+import type { OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
 import { GitHubContext, splitRepository } from "./context.js";
 import { GitHubDeployKeyReader, type GraphqlUsage } from "./deploy-keys-graphql.js";
 import { MissingGitHubTokenError } from "./errors.js";
@@ -12,6 +12,9 @@ import { UnobservableRepositoryError } from "../unobservable-repository-error.js
 
 /** GitHub's maximum page size, so a listing costs as few requests as possible. */
 const PER_PAGE = 100;
+
+/** Pages of an org's repositories read at most: 200,000 repositories. */
+const MAX_REPOSITORY_PAGES = 2000;
 
 /**
  * Pages of one repository's webhooks or deploy keys read at most: 5,000 items, far beyond what GitHub
@@ -73,6 +76,39 @@ export class GitHubProviderClient implements SourceProviderClient {
   /** The request `deleteDeployKey` would send. */
   describeDeleteDeployKey(repository: string, keyId: string): PlannedRequest {
     return { method: "DELETE", url: this.ctx.url(`${repoPath(repository)}/keys/${encodeURIComponent(keyId)}`) };
+  }
+
+  /**
+   * `GET /orgs/{org}/repos?type=all&per_page=100`, page by page (ETags revalidate each page); null when
+   * the org does not exist. The first page is read before this resolves, so a 404 is known up front.
+   */
+  async repositoryPages(owner: string): Promise<AsyncIterable<OwnerRepository[]> | null> {
+    const octokit = this.#octokit(`listing the repositories of ${owner}`);
+    const route = "GET /orgs/{org}/repos";
+    const params = { org: owner, type: "all" as const, per_page: PER_PAGE };
+    const request = { method: "GET", url: this.ctx.url(`/orgs/${encodeURIComponent(owner)}/repos`) };
+    const guard = new PageGuard("github", `repositories of ${owner}`, MAX_REPOSITORY_PAGES, "more repositories than the client reads for one owner");
+    guard.visit(octokit.request.endpoint(route, params).url);
+    const pages = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]();
+    const read = (): Promise<IteratorResult<{ data: unknown; headers: { link?: string } }>> => this.ctx.call(request, () => pages.next());
+    let first: IteratorResult<{ data: unknown; headers: { link?: string } }>;
+    try {
+      first = await read();
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return null;
+      throw error;
+    }
+    const toRepositories = (data: unknown): OwnerRepository[] =>
+      (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({ repository: r.full_name, archived: r.archived === true, private: r.private === true }));
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (let page = first; !page.done; page = await read()) {
+          const next = nextLink(page.value.headers.link);
+          if (next !== null) guard.visit(next);
+          yield toRepositories(page.value.data);
+        }
+      },
+    };
   }
 
   /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */
