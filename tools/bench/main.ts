@@ -223,7 +223,7 @@ async function main(): Promise<void> {
         "Secondary limits are github.com's: 900 points per endpoint per minute, 80 content-creating requests per minute, 100 concurrent. " +
         "Windows are started afresh (PUT /_sandbox/limits) before each scenario, as a pause of an hour of GitHub time between runs would.",
       refreshDefinition: "observeLinks over every declared link (reconcile/operations.ts): the namespace's links listed once, each link's credentials read, each repository's webhooks and deploy keys listed. The config names no clientSecretEnv, so grants are not checked with POST /applications/{client_id}/token (that would add 1,000 content-creating requests: a 12.5 GitHub-minute floor).",
-      requestsPerRepositoryNote: "requestsPerRepository = every GitHub request of the run ÷ 5,000 (retries and extra pages included). A refresh of linked links lists webhooks only (reconcile/observe-link.ts lists deploy keys only for links to be revoked), so its floor is 1 + 20 extra pages / 5,000 = 1.004.",
+      requestsPerRepositoryNote: "requestsPerRepository = every GitHub request of the run ÷ 5,000 (retries and extra pages included, GraphQL queries too). A refresh lists each repository's webhooks by REST and reads the deploy keys of all 5,000 in 50 GraphQL queries of 100 (reconcile/run-deploy-keys.ts), so its floor is 1 + 20 extra pages / 5,000 + 50 / 5,000 = 1.014. The GraphQL points (50) come from GraphQL's own budget: REST's primary points and floors count REST only.",
     },
     floorFormula: FLOOR_FORMULA,
     pass: missed.length === 0,

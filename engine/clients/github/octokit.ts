@@ -175,7 +175,10 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
         // The cache is a file on disk: a page whose URLs carry a credential (a server echoing it) is not kept.
         const secrets = setup.secrets();
         if (etag && redactText(url, secrets) === url && (link === null || redactText(link, secrets) === link)) {
-          etags.cache.set(etags.scope, url, { etag, data: response.data, link });
+          // A caller that reads a few fields of a large document keeps only those (`request.keep`): the
+          // cache holds every page of a run, and a 304 answers with what was kept.
+          const keep = (options.request as { keep?: (data: unknown) => unknown } | undefined)?.keep;
+          etags.cache.set(etags.scope, url, { etag, data: keep ? keep(response.data) : response.data, link });
         }
         return response;
       } catch (error) {

@@ -85,7 +85,9 @@ export class GitHubProviderClient implements SourceProviderClient {
   async repositoryPages(owner: string): Promise<AsyncIterable<OwnerRepository[]> | null> {
     const octokit = this.#octokit(`listing the repositories of ${owner}`);
     const route = "GET /orgs/{org}/repos";
-    const params = { org: owner, type: "all" as const, per_page: PER_PAGE };
+    // The cache keeps only the fields read here: a page of 100 full repository objects is about 600 KB.
+    const keep = (data: unknown): unknown => (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({ full_name: r.full_name, archived: r.archived === true, private: r.private === true }));
+    const params = { org: owner, type: "all" as const, per_page: PER_PAGE, request: { keep } };
     const request = { method: "GET", url: this.ctx.url(`/orgs/${encodeURIComponent(owner)}/repos`) };
     const guard = new PageGuard("github", `repositories of ${owner}`, MAX_REPOSITORY_PAGES, "more repositories than the client reads for one owner");
     guard.visit(octokit.request.endpoint(route, params).url);
