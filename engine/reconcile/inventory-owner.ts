@@ -13,6 +13,9 @@ import { mapLimit } from "./map-limit.js";
 import type { ObservedDeployKey, ObservedWebhook } from "./model.js";
 import { providerClient } from "./provider-client.js";
 
+/** Listing pages whose repositories are being read while the next page is listed (10 pages: 1,000 repositories). */
+const PAGES_AHEAD = 10;
+
 /** Repositories whose webhooks are read at once by default; the clients pace the requests beneath this. */
 const DEFAULT_CONCURRENCY = 32;
 
@@ -48,6 +51,10 @@ export async function inventoryOwner(ctx: OperationContext, provider: ProviderKi
   // the first failure in page order is thrown.
   const reads: Promise<{ ok: true; repositories: InventoryRepository[] } | { ok: false; error: unknown }>[] = [];
   for await (const page of pages) {
+    // A bounded look-ahead: the pacer lets one GitHub minute's 900 listings through at most, so
+    // queueing the whole org at once only holds memory.
+    const oldest = reads[reads.length - PAGES_AHEAD];
+    if (oldest) await oldest;
     reads.push(readPage(ctx, provider, page, concurrency).then((repositories) => ({ ok: true as const, repositories }), (error: unknown) => ({ ok: false as const, error })));
   }
   const repositories: InventoryRepository[] = [];
