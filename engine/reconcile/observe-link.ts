@@ -251,11 +251,16 @@ async function observeRepositories(ctx: OperationContext, spec: LinkSpec, target
   const client = providerClient(ctx, spec.provider);
   const batched = RunDeployKeys.batches(client) && targets.length > 0;
   const listKeys = !batched && spec.state === "revoked";
-  // Both reads run at once; Promise.all settles on the first failure and observes the other's.
-  const [listings, keysByRepository] = await Promise.all([
+  // Both reads run at once. When both fail (a token that cannot administer a repository), the webhook
+  // listing's error is the one reported, whichever answer came first, so a run always says the same.
+  const [hookReads, keyReads] = await Promise.allSettled([
     mapLimit(targets, ctx.concurrency ?? DEFAULT_CONCURRENCY, ({ repository }) => Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null])),
     batched ? runKeys.read(client, targets.map((t) => t.repository)) : null,
   ]);
+  if (hookReads.status === "rejected") throw hookReads.reason;
+  if (keyReads.status === "rejected") throw keyReads.reason;
+  const listings = hookReads.value;
+  const keysByRepository = keyReads.value;
   return targets.map(({ repository, source }, i) => {
     const [hooks, listed] = listings[i]!;
     const keys = keysByRepository?.get(repository) ?? listed;
