@@ -50,6 +50,12 @@ export interface PacedRequest {
   method: string;
   /** The endpoint key, e.g. `/repos/{owner}/{repo}/hooks`: budgets are kept per key. */
   endpoint: string;
+  /**
+   * Overrides what the method implies, for an endpoint GitHub counts otherwise: a GraphQL query is a
+   * POST that costs 1 secondary point and creates no content.
+   */
+  points?: number;
+  contentCreating?: boolean;
 }
 
 /** A snapshot for diagnostics and tests. */
@@ -183,8 +189,8 @@ export class Pacer {
     return new Promise<T>((resolve, reject) => {
       const job: Job = {
         endpoint: request.endpoint,
-        points: READ_METHODS.has(method) ? this.#readCost : this.#writeCost,
-        content: CONTENT_METHODS.has(method),
+        points: request.points ?? (READ_METHODS.has(method) ? this.#readCost : this.#writeCost),
+        content: request.contentCreating ?? CONTENT_METHODS.has(method),
         blockedAtEnqueue: 0,
         start: () => {
           this.#begin(job);

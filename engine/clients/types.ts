@@ -84,6 +84,15 @@ export interface RepositoryListing<T> {
   items: T[];
 }
 
+/** A repository of an owner, as its listing shows it. */
+export interface OwnerRepository {
+  /** `owner/name`. */
+  repository: string;
+  /** The provider refuses writes to an archived repository. */
+  archived: boolean;
+  private: boolean;
+}
+
 /** Operations shared by GitHub and Bitbucket clients. */
 export interface SourceProviderClient {
   readonly kind: ProviderKind;
@@ -92,6 +101,17 @@ export interface SourceProviderClient {
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone">;
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>>;
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
+  /**
+   * The deploy keys of many repositories at once, keyed by the names given (GitHub: batched GraphQL
+   * queries, clients/github/deploy-keys-graphql.ts). Optional: without it, `listDeployKeys` per repository.
+   */
+  readDeployKeys?(repositories: readonly string[]): Promise<Map<string, RepositoryListing<ObservedDeployKey>>>;
+  /**
+   * Every repository of an org, archived included, one page at a time (GitHub: `GET /orgs/{org}/repos`),
+   * so a caller can start on a page's repositories while the next is read. Null when the org does not
+   * exist (404). Optional: only GitHub offers it so far.
+   */
+  repositoryPages?(owner: string): Promise<AsyncIterable<OwnerRepository[]> | null>;
   /**
    * Whether a user or org login exists (GitHub `GET /users/{username}`: 404 → false). Optional: a
    * provider without it (Bitbucket, test fakes) leaves account names unchecked before writes.

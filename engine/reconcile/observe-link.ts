@@ -12,6 +12,7 @@ import { identityRecords, isLive, liveStateOf } from "./link-identity.js";
 import { mapLimit } from "./map-limit.js";
 import type { ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "../model/observed.js";
 import { withPendingLinkSteps } from "./pending-steps.js";
+import { RunDeployKeys } from "./run-deploy-keys.js";
 import { RunWorld } from "./run-world.js";
 import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } from "./sharing.js";
 
@@ -39,7 +40,8 @@ export function observeLink(ctx: OperationContext, spec: LinkSpec, declared: rea
 export function linkObserver(ctx: OperationContext, declared: readonly LinkSpec[] = []): (spec: LinkSpec) => Promise<ObservedLink> {
   const bs = ctx.clients.buildService;
   const world = bs && new RunWorld(bs, declared);
-  return async (spec) => withPendingLinkSteps(spec, await observeWith(ctx, spec, world, declared), ctx);
+  const keys = new RunDeployKeys(declared);
+  return async (spec) => withPendingLinkSteps(spec, await observeWith(ctx, spec, world, declared, keys), ctx);
 }
 
 /** Observes many links through one `linkObserver`, `specs` being the run's declared links. Results are in `specs` order. */
@@ -47,21 +49,21 @@ export function observeLinks(ctx: OperationContext, specs: readonly LinkSpec[]):
   return mapLimit(specs, LINK_CONCURRENCY, linkObserver(ctx, specs));
 }
 
-async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorld | null, declared: readonly LinkSpec[]): Promise<ObservedLink> {
+async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorld | null, declared: readonly LinkSpec[], keys: RunDeployKeys): Promise<ObservedLink> {
   if (world === null) {
     // No link API: the declared links are all that is known of who else builds from a repository.
-    const repositories = await observeRepositories(ctx, spec, spec.repositories.map((r) => ({ repository: r, source: "declared" as const })));
+    const repositories = await observeRepositories(ctx, spec, spec.repositories.map((r) => ({ repository: r, source: "declared" as const })), keys);
     return observeWithoutBuildServiceApi(spec, coverWith(spec, repositories, { declared, records: [] }, []));
   }
 
   // The providers and the build service are different hosts: read both at once. A revocation also covers
   // every other repository its build-service records list (read once the records are known).
   const declaredTargets = spec.repositories.map((r) => ({ repository: r, source: "declared" as const }));
-  const [declaredRepositories, records] = await Promise.all([observeRepositories(ctx, spec, declaredTargets), world.records(spec.namespace)]);
+  const [declaredRepositories, records] = await Promise.all([observeRepositories(ctx, spec, declaredTargets, keys), world.records(spec.namespace)]);
   const { primary, others, all } = identityRecords(spec, records);
   const revoking = spec.state === "revoked";
   const [recordRepositories, everyRecord, primaryFacts, othersFacts] = await Promise.all([
-    revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others) : [],
+    revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others, keys) : [],
     world.allRecords(spec.namespace),
     primary && checksGrant(ctx, spec, primary) ? observeGrant(ctx, primary) : null,
     Promise.all(others.map((record) => observeGrant(ctx, record))),
@@ -129,7 +131,7 @@ function coverWith(spec: LinkSpec, repositories: ObservedRepository[], facts: Sh
 }
 
 /** The repositories a revoked link's build-service records list beyond the declared ones, observed. */
-async function recordOnlyRepositories(ctx: OperationContext, spec: LinkSpec, world: RunWorld, records: readonly BuildServiceLinkWire[]): Promise<ObservedRepository[]> {
+async function recordOnlyRepositories(ctx: OperationContext, spec: LinkSpec, world: RunWorld, records: readonly BuildServiceLinkWire[], keys: RunDeployKeys): Promise<ObservedRepository[]> {
   const listed = await world.repositoriesOf(records);
   const seen = new Set(spec.repositories.map((r) => r.toLowerCase()));
   const targets: RepositoryTarget[] = [];
@@ -140,7 +142,7 @@ async function recordOnlyRepositories(ctx: OperationContext, spec: LinkSpec, wor
       targets.push({ repository, source: "record" });
     }
   }
-  return observeRepositories(ctx, spec, targets);
+  return observeRepositories(ctx, spec, targets, keys);
 }
 
 /**
@@ -209,14 +211,29 @@ interface RepositoryTarget {
   source: "declared" | "record";
 }
 
-/** The build service's webhooks and deploy keys on each repository, read with bounded concurrency. */
-async function observeRepositories(ctx: OperationContext, spec: LinkSpec, targets: readonly RepositoryTarget[]): Promise<ObservedRepository[]> {
+/**
+ * The build service's webhooks and deploy keys on each repository, read with bounded concurrency.
+ * Webhooks: one REST listing per repository (no batch form exists). Deploy keys: where the provider
+ * reads many repositories at once (GitHub's GraphQL), for every link, so a live link reports its keys;
+ * elsewhere (Bitbucket's REST) only for a revocation, which deletes them or proves none is left.
+ */
+async function observeRepositories(ctx: OperationContext, spec: LinkSpec, targets: readonly RepositoryTarget[], runKeys: RunDeployKeys): Promise<ObservedRepository[]> {
   const client = providerClient(ctx, spec.provider);
-  // Deploy keys matter only to a revocation (deleting them, or proving none is left); a kept link's
-  // refresh lists webhooks alone, the one request per repository GitHub's API makes the floor.
-  const listKeys = spec.state === "revoked";
-  return mapLimit(targets, ctx.concurrency ?? DEFAULT_CONCURRENCY, async ({ repository, source }) => {
-    const [hooks, keys] = await Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null]);
+  const batched = RunDeployKeys.batches(client) && targets.length > 0;
+  const listKeys = !batched && spec.state === "revoked";
+  // Both reads run at once. When both fail (a token that cannot administer a repository), the webhook
+  // listing's error is the one reported, whichever answer came first, so a run always says the same.
+  const [hookReads, keyReads] = await Promise.allSettled([
+    mapLimit(targets, ctx.concurrency ?? DEFAULT_CONCURRENCY, ({ repository }) => Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null])),
+    batched ? runKeys.read(client, targets.map((t) => t.repository)) : null,
+  ]);
+  if (hookReads.status === "rejected") throw hookReads.reason;
+  if (keyReads.status === "rejected") throw keyReads.reason;
+  const listings = hookReads.value;
+  const keysByRepository = keyReads.value;
+  return targets.map(({ repository, source }, i) => {
+    const [hooks, listed] = listings[i]!;
+    const keys = keysByRepository?.get(repository) ?? listed;
     const webhooks = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url));
     const deployKeys = keys ? keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)) : [];
     const observed: ObservedRepository = {

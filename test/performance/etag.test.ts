@@ -55,9 +55,12 @@ describe("a second refresh with nothing changed", () => {
     expect(first.counters.primary).toBe(HOOK_LISTINGS);
 
     const second = await refreshOnce();
-    expect(second.counters.github).toBe(HOOK_LISTINGS);
+    // The webhook listings, plus one GraphQL query for the 12 repositories' deploy keys.
+    expect(second.counters.github).toBe(HOOK_LISTINGS + 1);
     expect(second.counters.notModified).toBe(HOOK_LISTINGS);
     expect(second.counters.primary).toBe(0);
+    // GraphQL has no conditional requests: the deploy keys cost their query's point again, from GraphQL's own budget.
+    expect(second.counters.graphqlPoints).toBe(1);
     // The cached bodies stand in for the 304s: the same world is observed, multi-page lists included.
     expect(second.observed).toEqual(first.observed);
   });
@@ -85,11 +88,12 @@ describe("a second refresh with nothing changed", () => {
   });
 });
 
-/** GitHub requests, 304s and primary points of a stretch of time. */
+/** GitHub requests, 304s, REST primary points and GraphQL points of a stretch of time. */
 interface Traffic {
   github: number;
   notModified: number;
   primary: number;
+  graphqlPoints: number;
 }
 
 /** The traffic between two snapshots. */
@@ -99,5 +103,6 @@ function diff(before: CountersSnapshot, after: CountersSnapshot): Traffic {
     github: (after.byService["github"] ?? 0) - (before.byService["github"] ?? 0),
     notModified: after.notModified - before.notModified,
     primary: points(after) - points(before),
+    graphqlPoints: after.graphql.points - before.graphql.points,
   };
 }

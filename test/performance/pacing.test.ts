@@ -19,7 +19,7 @@ const SHAPE: ScaleShape = { links: 12, repositories: 60, foreignHooksPerRepo: 1,
 /** A GitHub minute lasts 200 ms. */
 const TIME_SCALE = 300;
 /** Small budgets so a small world spans several windows: 20 points per endpoint, 5 writes per minute. */
-const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 10_000, maxConcurrent: 100, endpointPointsPerMinute: 20, contentCreatingPerMinute: 5 };
+const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 10_000, maxConcurrent: 100, endpointPointsPerMinute: 20, contentCreatingPerMinute: 5, graphqlPointsPerHour: 5000, graphqlEndpointPointsPerMinute: 2000 };
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const HOOK_DELETE = "DELETE /github/repos/:owner/:repo/hooks/:hook_id";
 

@@ -133,7 +133,7 @@ describe("/_sandbox admin API", () => {
 
   it("GET and PUT /limits", async () => {
     const sandbox = await start();
-    expect((await call(sandbox, "GET", "/limits")).json).toEqual({ enabled: false, primaryPointsPerHour: 5000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80 });
+    expect((await call(sandbox, "GET", "/limits")).json).toEqual({ enabled: false, primaryPointsPerHour: 5000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80, graphqlPointsPerHour: 5000, graphqlEndpointPointsPerMinute: 2000 });
     const put = await call(sandbox, "PUT", "/limits", { enabled: true, maxConcurrent: 10 });
     expect(put.json).toMatchObject({ enabled: true, maxConcurrent: 10 });
     expect((await call(sandbox, "PUT", "/limits", { enabled: "yes" })).status).toBe(400);

@@ -12,6 +12,9 @@
  * (e) `sourcelinks validate` of a 10,000-link config, node start included;
  * (e2) `sourcelinks validate` of a file of 100,000 unknown keys: exit 2, 100 located problems and a count;
  * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated;
+ * (g) inventory read of one org of 5,000 repositories (every 10th with the build service's webhook and
+ *     deploy key), as a sweep reads it: listing pages and webhooks by REST, deploy keys by GraphQL, under
+ *     the limits of (b); (g2) the same read again with nothing changed.
  * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
  */
@@ -55,12 +58,18 @@ const HOSTILE_RUNS = 3;
  * 5,000 repositories needs 10,020 reads; on a 5,000-point token the primary limit alone binds (three
  * primary windows, a floor of two GitHub hours, reported as `b.refresh.floorSecondsAt5000PerHour`).
  */
-const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80 };
+const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 15_000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80, graphqlPointsPerHour: 5000, graphqlEndpointPointsPerMinute: 2000 };
 const HOOKS_PER_PAGE = 100;
 /** (h): repositories per org, the time scale (a GitHub minute lasts 24 real seconds: four orgs' processes and the sandbox share this machine's CPU), and requests in flight per org's process (four stay under GitHub's 100). */
 const SHARD_REPOS = 2500;
 const SHARD_TIME_SCALE = 2.5;
 const SHARD_CONCURRENCY = 24;
+/** (g): every how many repositories carry the build service's webhook and deploy key (10%). */
+const SWEEP_ARTIFACTS_EVERY = 10;
+/** Repositories per page of `GET /orgs/{org}/repos`, and per GraphQL query of deploy keys. */
+const REPOS_PER_PAGE = 100;
+const REPO_LIST = "GET /github/orgs/:org/repos";
+const GRAPHQL = "POST /github/graphql";
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
@@ -180,6 +189,19 @@ async function main(): Promise<void> {
       }
     }
 
+    // (g), (g2): an inventory read of one org under the limits of (b), as a sweep reads it.
+    if (wants("g")) {
+      const sweep = await SandboxProcess.start({ world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY }, timeScale: TIME_SCALE, limits: LIMITS });
+      try {
+        await sweep.addFault({ latencyMs: LATENCY_MS });
+        const params = { configFile, concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE, etagCacheFile: join(dir, "sweep-etags.json") };
+        scenarios["g"] = await attempt("g.inventory", () => measureInventory(sweep, params, "g.inventory", false));
+        scenarios["g2"] = await attempt("g2.inventory-unchanged", () => measureInventory(sweep, params, "g2.inventory-unchanged", true));
+      } finally {
+        await sweep.stop();
+      }
+    }
+
     if (wants("e")) scenarios["e"] = await attempt("e.validate", () => validate(validateFile, dir));
     if (wants("e2")) {
       const hostileFile = join(dir, "unknown-keys-100k.yaml");
@@ -224,7 +246,7 @@ async function main(): Promise<void> {
         "Secondary limits are github.com's: 900 points per endpoint per minute, 80 content-creating requests per minute, 100 concurrent. " +
         "Windows are started afresh (PUT /_sandbox/limits) before each scenario, as a pause of an hour of GitHub time between runs would.",
       refreshDefinition: "observeLinks over every declared link (reconcile/operations.ts): the namespace's links listed once, each link's credentials read, each repository's webhooks and deploy keys listed. The config names no clientSecretEnv, so grants are not checked with POST /applications/{client_id}/token (that would add 1,000 content-creating requests: a 12.5 GitHub-minute floor).",
-      requestsPerRepositoryNote: "requestsPerRepository = every GitHub request of the run ÷ 5,000 (retries and extra pages included). A refresh of linked links lists webhooks only (reconcile/observe-link.ts lists deploy keys only for links to be revoked), so its floor is 1 + 20 extra pages / 5,000 = 1.004.",
+      requestsPerRepositoryNote: "requestsPerRepository = every GitHub request of the run ÷ 5,000 (retries and extra pages included, GraphQL queries too). A refresh lists each repository's webhooks by REST and reads the deploy keys of all 5,000 in 50 GraphQL queries of 100 (reconcile/run-deploy-keys.ts), so its floor is 1 + 20 extra pages / 5,000 + 50 / 5,000 = 1.014. The GraphQL points (50) come from GraphQL's own budget: REST's primary points and floors count REST only.",
     },
     floorFormula: FLOOR_FORMULA,
     pass: missed.length === 0,
@@ -306,6 +328,55 @@ async function measure(sandbox: SandboxProcess, workload: "refresh" | "apply", s
   ];
   if (injected > 0) figures.push({ key: `${id}.injectedRejections`, value: injected });
   return { description: spec.description, figures, floor, outcome, counters };
+}
+
+/**
+ * (g)/(g2): an inventory read of the scale org (reconcile/inventory-owner.ts) with fresh counters and
+ * windows. REST: the listing pages, then one webhook listing per repository (two for the 20 with 120
+ * hooks); GraphQL: one query per listing page for its repositories' deploy keys, from GraphQL's own
+ * budget (not in the REST floor: 50 points of 5,000 an hour, 50 queries of 2,000 a minute bind nothing).
+ */
+async function measureInventory(sandbox: SandboxProcess, params: ScenarioParams, id: string, unchanged: boolean): Promise<ScenarioRecord> {
+  await sandbox.setLimits({});
+  await sandbox.resetCounters();
+  const outcome = await runScenario("inventory", params, sandbox.env);
+  const counters = await sandbox.counters();
+  const repos = SHAPE.repositories;
+  const pages = Math.ceil(repos / REPOS_PER_PAGE);
+  const needs: EndpointNeed[] = [{ endpoint: "GET /orgs/{org}/repos", method: "GET", requests: pages }, ...refreshNeeds(SHAPE)];
+  const floor = computeFloor(needs, LIMITS, TIME_SCALE, LATENCY_MS, unchanged);
+  const graphqlRequests = counters.byEndpoint[GRAPHQL] ?? 0;
+  const rest = (counters.byService["github"] ?? 0) - graphqlRequests;
+  const listing = counters.byEndpoint[REPO_LIST] ?? 0;
+  const { injected, ...knowable } = counters.rejections;
+  const artifacts = Math.ceil(repos / SWEEP_ARTIFACTS_EVERY);
+  const s = outcome.summary;
+  const figures: Figure[] = [
+    { key: `${id}.wallSeconds`, value: outcome.wallSeconds, note: `floor ${round(floor.seconds)} s` },
+    { key: `${id}.listingPages`, value: listing, note: `GET /orgs/{org}/repos at per_page=${REPOS_PER_PAGE}` },
+    { key: `${id}.restRequestsPerRepository`, value: (rest - listing) / repos, target: { op: "<=", limit: 1.05 }, note: `REST requests besides the listing pages ÷ ${repos}; floor ${round(sum(refreshNeeds(SHAPE).map((n) => n.requests)) / repos)}` },
+    { key: `${id}.graphqlQueries`, value: graphqlRequests, note: `${counters.graphql.queries} executed; one per listing page of ${REPOS_PER_PAGE} repositories` },
+    { key: `${id}.graphqlPoints`, value: counters.graphql.points, target: { op: "<=", limit: LIMITS.graphqlPointsPerHour }, note: unchanged ? "GraphQL has no conditional requests: an unchanged read pays its queries again, from GraphQL's own budget (5,000 points an hour), never from REST's" : "GraphQL's own budget: 5,000 points an hour; 10,000 nodes a query of a 500,000 limit" },
+    { key: `${id}.primaryPoints`, value: sum(Object.values(counters.primaryPointsByToken)), ...(unchanged ? { target: { op: "==", limit: 0 } } : {}), note: "REST primary points" },
+    { key: `${id}.notModified`, value: counters.notModified },
+    { key: `${id}.rejections`, value: sum(Object.values(knowable)), target: { op: "==", limit: 0 }, note: "refused for a limit the client could know" },
+    { key: `${id}.floorSeconds`, value: floor.seconds, note: `binding: ${floor.binding}` },
+    { key: `${id}.ratioToFloor`, value: outcome.wallSeconds / floor.seconds, target: { op: "<=", limit: 1.15 } },
+    { key: `${id}.peakRssMB`, value: outcome.peakRssBytes / 2 ** 20, target: { op: "<", limit: 300 } },
+    { key: `${id}.observedRepositories`, value: s.repositories, target: { op: "==", limit: repos } },
+    { key: `${id}.buildServiceWebhooks`, value: s.buildServiceWebhooks, target: { op: "==", limit: artifacts } },
+    { key: `${id}.buildServiceDeployKeys`, value: s.deployKeys, target: { op: "==", limit: artifacts } },
+  ];
+  if (injected > 0) figures.push({ key: `${id}.injectedRejections`, value: injected });
+  return {
+    description: unchanged
+      ? "the same inventory read again with nothing changed, the ETag cache from (g) on disk: listing pages and webhook listings revalidated with If-None-Match"
+      : `inventory read of one org of ${repos} repositories (every ${SWEEP_ARTIFACTS_EVERY}th with the build service's webhook and deploy key): the listing pages and each repository's webhooks by REST, each page's deploy keys by one GraphQL query, under the limits of (b), empty ETag cache`,
+    figures,
+    floor,
+    outcome,
+    counters,
+  };
 }
 
 /** Every repository seen, and every build-service webhook and foreign webhook counted: the run read the whole world. */

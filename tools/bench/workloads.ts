@@ -4,8 +4,10 @@
  */
 import type { LinkSpec } from "../../engine/model/spec.js";
 import { mapLimit } from "../../engine/reconcile/map-limit.js";
+import { inventoryOwner } from "../../engine/reconcile/inventory-owner.js";
 import { executePlan, observeLinks, planLink, type OperationContext } from "../../engine/reconcile/operations.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
+import { SCALE_ORG } from "../sandbox/scale-world.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {
@@ -56,6 +58,23 @@ export async function naiveListing(ctx: OperationContext, specs: readonly LinkSp
     summary.buildServiceWebhooks += ours;
     summary.foreignWebhooks += hooks.items.length - ours;
     summary.deployKeys += keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)).length;
+  }
+  return summary;
+}
+
+/**
+ * An inventory read of the scale org, as a sweep reads one (reconcile/inventory-owner.ts): every
+ * repository listed, its webhooks by REST, the deploy keys of each listing page by one GraphQL query.
+ */
+export async function inventory(ctx: OperationContext): Promise<RefreshSummary> {
+  const found = await inventoryOwner(ctx, "github", SCALE_ORG);
+  const summary: RefreshSummary = { links: 0, repositories: found.repositories.length, missingRepositories: 0, buildServiceWebhooks: 0, deployKeys: 0, foreignWebhooks: 0 };
+  for (const repo of found.repositories) {
+    const ours = repo.webhooks.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
+    if (!repo.exists) summary.missingRepositories++;
+    summary.buildServiceWebhooks += ours;
+    summary.foreignWebhooks += repo.webhooks.length - ours;
+    summary.deployKeys += repo.deployKeys.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)).length;
   }
   return summary;
 }

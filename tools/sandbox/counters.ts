@@ -12,6 +12,8 @@ export type RejectionReason =
   | "secondary-concurrency"
   | "secondary-points"
   | "secondary-content-creation"
+  /** A GraphQL query whose cost did not fit in the caller's GraphQL budget (answered `RATE_LIMITED`). */
+  | "graphql-primary"
   | "injected";
 
 /** Secondary-limit points of one REST endpoint (summed over tokens). */
@@ -40,10 +42,12 @@ export interface CountersSnapshot {
   rejections: Record<RejectionReason, number>;
   /** Most GitHub requests ever in flight at once. */
   peakConcurrency: number;
+  /** GraphQL queries executed (charged) and the cost points they spent, GraphQL's own budget. */
+  graphql: { queries: number; points: number };
 }
 
 function emptyRejections(): Record<RejectionReason, number> {
-  return { primary: 0, "secondary-concurrency": 0, "secondary-points": 0, "secondary-content-creation": 0, injected: 0 };
+  return { primary: 0, "secondary-concurrency": 0, "secondary-points": 0, "secondary-content-creation": 0, "graphql-primary": 0, injected: 0 };
 }
 
 /** Mutable counters owned by one sandbox server. */
@@ -61,6 +65,7 @@ export class Counters {
       notModified: 0,
       rejections: emptyRejections(),
       peakConcurrency: 0,
+      graphql: { queries: 0, points: 0 },
     };
   }
 
@@ -93,6 +98,12 @@ export class Counters {
     entry.currentWindow = windowPoints;
     entry.peakWindow = Math.max(entry.peakWindow, windowPoints);
     entry.total += points;
+  }
+
+  /** Records one executed GraphQL query and its cost. */
+  graphql(points: number): void {
+    this.#s.graphql.queries++;
+    this.#s.graphql.points += points;
   }
 
   /** Records the current number of GitHub requests in flight. */

@@ -11,6 +11,7 @@
  */
 import { resetEpochSeconds, retryAfterSeconds, type SandboxClock } from "./clock.js";
 import type { Counters, RejectionReason } from "./counters.js";
+import { MOUNTS } from "./env.js";
 
 /** Limits of the GitHub mount; `enabled: false` (GHES's default) tracks and reports but never rejects. */
 export interface LimitsConfig {
@@ -19,6 +20,10 @@ export interface LimitsConfig {
   maxConcurrent: number;
   endpointPointsPerMinute: number;
   contentCreatingPerMinute: number;
+  /** GraphQL's own primary budget, in query cost points (separate from REST's). */
+  graphqlPointsPerHour: number;
+  /** Secondary points per minute on the GraphQL endpoint (a query is 1 point). */
+  graphqlEndpointPointsPerMinute: number;
 }
 
 /** GitHub.com's documented values, with enforcement off. */
@@ -28,7 +33,26 @@ export const GITHUB_LIMITS: LimitsConfig = Object.freeze({
   maxConcurrent: 100,
   endpointPointsPerMinute: 900,
   contentCreatingPerMinute: 80,
+  graphqlPointsPerHour: 5000,
+  graphqlEndpointPointsPerMinute: 2000,
 });
+
+/**
+ * The GraphQL endpoint's key (`POST /github/graphql`). GitHub keeps its budgets apart from REST's
+ * (https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api): a
+ * primary budget in query cost points, and secondary points where a query (no mutation) is 1 point
+ * and creates no content.
+ */
+export const GRAPHQL_ENDPOINT = `POST ${MOUNTS.github}/graphql`;
+
+/** The GraphQL budget of one caller as the `rateLimit` object reports it. */
+export interface GraphqlBudget {
+  limit: number;
+  used: number;
+  remaining: number;
+  /** Real epoch milliseconds when the window ends. */
+  resetAtMs: number;
+}
 
 /** Who a request is charged to. */
 export interface Caller {
@@ -71,6 +95,7 @@ export class GitHubLimiter {
   #config: LimitsConfig;
   #inFlight = 0;
   #primary = new Map<string, Window>();
+  #graphql = new Map<string, Window>();
   #endpoint = new Map<string, Window>();
   #content = new Map<string, Window>();
 
@@ -91,6 +116,7 @@ export class GitHubLimiter {
   configure(change: Partial<LimitsConfig>): LimitsConfig {
     this.#config = { ...this.#config, ...change };
     this.#primary.clear();
+    this.#graphql.clear();
     this.#endpoint.clear();
     this.#content.clear();
     return this.config;
@@ -118,6 +144,7 @@ export class GitHubLimiter {
   admit(caller: Caller, method: string, endpoint: string): Rejection | null {
     const now = this.clock.now();
     const enforce = this.#config.enabled;
+    if (endpoint === GRAPHQL_ENDPOINT) return this.#admitGraphql(caller, now);
     const primary = this.#window(this.#primary, caller.key, now, 3600);
     if (enforce && primary.used >= this.#config.primaryPointsPerHour) {
       const who = caller.userId === null ? "this client" : `user ID ${caller.userId}`;
@@ -141,16 +168,64 @@ export class GitHubLimiter {
     return null;
   }
 
-  /** Charges the primary point after the answer is known: a 304 is free (GitHub's conditional requests). */
-  charge(caller: Caller, status: number): void {
-    if (status === 304) return;
+  /** GraphQL's secondary points: 1 per query, its own per-minute limit, no content creation; its primary budget is spent by cost (`spendGraphql`). */
+  #admitGraphql(caller: Caller, now: number): Rejection | null {
+    const points = this.#window(this.#endpoint, `${caller.key} ${GRAPHQL_ENDPOINT}`, now, 60);
+    if (this.#config.enabled && points.used + 1 > this.#config.graphqlEndpointPointsPerMinute) {
+      return this.#secondary("secondary-points", 403, now, points.endsAt,
+        `at most ${this.#config.graphqlEndpointPointsPerMinute} points per minute on ${GRAPHQL_ENDPOINT}`);
+    }
+    points.used += 1;
+    this.counters.secondary(GRAPHQL_ENDPOINT, 1, points.used);
+    return null;
+  }
+
+  /** The caller's GraphQL budget now. */
+  graphqlBudget(caller: Caller): GraphqlBudget {
+    const window = this.#window(this.#graphql, caller.key, this.clock.now(), 3600);
+    const limit = this.#config.graphqlPointsPerHour;
+    return { limit, used: window.used, remaining: Math.max(0, limit - window.used), resetAtMs: window.endsAt };
+  }
+
+  /**
+   * Spends a query's cost from the caller's GraphQL budget: false (nothing spent) when enforcement is
+   * on and the cost does not fit in what remains, as GitHub refuses such a query with `RATE_LIMITED`.
+   */
+  spendGraphql(caller: Caller, cost: number): boolean {
+    const window = this.#window(this.#graphql, caller.key, this.clock.now(), 3600);
+    if (this.#config.enabled && window.used + cost > this.#config.graphqlPointsPerHour) {
+      this.counters.rejection("graphql-primary");
+      return false;
+    }
+    window.used += cost;
+    this.counters.graphql(cost);
+    return true;
+  }
+
+  /**
+   * Charges the primary point after the answer is known: a 304 is free (GitHub's conditional requests).
+   * A GraphQL query is charged its cost by its handler instead (`spendGraphql`).
+   */
+  charge(caller: Caller, status: number, endpoint?: string): void {
+    if (status === 304 || endpoint === GRAPHQL_ENDPOINT) return;
     const primary = this.#window(this.#primary, caller.key, this.clock.now(), 3600);
     primary.used++;
     this.counters.primary(caller.label, 1);
   }
 
-  /** The `x-ratelimit-*` headers GitHub sends on every REST answer. */
-  headers(caller: Caller): Record<string, string> {
+  /** The `x-ratelimit-*` headers GitHub sends on every answer: the GraphQL budget's on the GraphQL endpoint. */
+  headers(caller: Caller, endpoint?: string): Record<string, string> {
+    if (endpoint === GRAPHQL_ENDPOINT) {
+      const budget = this.graphqlBudget(caller);
+      return {
+        "x-ratelimit-limit": String(budget.limit),
+        "x-ratelimit-remaining": String(budget.remaining),
+        "x-ratelimit-used": String(budget.used),
+        "x-ratelimit-reset": String(resetEpochSeconds(budget.resetAtMs)),
+        "x-ratelimit-resource": "graphql",
+        "x-sandbox-ratelimit-reset-ms": String(Math.ceil(budget.resetAtMs)),
+      };
+    }
     const primary = this.#window(this.#primary, caller.key, this.clock.now(), 3600);
     const limit = this.#config.primaryPointsPerHour;
     return {

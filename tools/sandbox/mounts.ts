@@ -7,6 +7,7 @@ import { adminRouter, type SandboxControl } from "./admin/routes.js";
 import { bitbucketRouter } from "./bitbucket/routes.js";
 import { buildServiceRouter } from "./build-service/routes.js";
 import type { ServiceName } from "./counters.js";
+import type { GraphqlDeps } from "./github/graphql-routes.js";
 import { githubRouter } from "./github/routes.js";
 import type { Router } from "./router.js";
 import { serviceOf } from "./services.js";
@@ -18,9 +19,9 @@ export interface Mounted {
   service: ServiceName | null;
 }
 
-/** The admin API, the three services and `extra` routers (tests), longest mount first so the most specific wins. */
-export function mountRouters(control: SandboxControl, extra: readonly Router[] = []): Mounted[] {
-  const services = [githubRouter(), bitbucketRouter(), buildServiceRouter(), ...extra];
+/** The admin API, the three services (GitHub's GraphQL charged through `graphql`) and `extra` routers (tests), longest mount first so the most specific wins. */
+export function mountRouters(control: SandboxControl, graphql: GraphqlDeps, extra: readonly Router[] = []): Mounted[] {
+  const services = [githubRouter(graphql), bitbucketRouter(), buildServiceRouter(), ...extra];
   return [
     { router: adminRouter(control), service: null },
     ...services.map((router) => ({ router, service: serviceOf(router.mount) })),

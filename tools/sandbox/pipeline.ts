@@ -80,7 +80,7 @@ async function serveService(state: SandboxState, routed: Routed, service: Servic
   const endpoint = `${method} ${routed.router.mount}${typeof match === "object" ? match.pattern : "/(unmatched)"}`;
   state.counters.request(service, endpoint);
   const caller = service === "github" ? identify(req.headers.authorization, state.world()) : null;
-  const reply = replier(state, res, caller);
+  const reply = replier(state, res, caller, endpoint);
   // Malformed bodies are refused before any budget is spent or any handler runs.
   const parsed = parseJsonBody(routed.raw);
   if ("invalid" in parsed) {
@@ -93,7 +93,7 @@ async function serveService(state: SandboxState, routed: Routed, service: Servic
     if (fault === "answered") return;
     if (caller && refuse(state, reply, state.limiter.admit(caller, method, endpoint))) return;
     const result = await runRoute(state, routed, service, endpoint, parsed.body);
-    if (caller) state.limiter.charge(caller, result.status);
+    if (caller) state.limiter.charge(caller, result.status, endpoint);
     if (method !== "GET" && result.status < 400) await state.store.save(state.world());
     if (fault === "lost-response") {
       // The change is made and durable; only the answer is lost, as when a proxy drops the connection.
@@ -130,10 +130,10 @@ function refuse(state: SandboxState, reply: Reply, refused: Rejection | null): b
 }
 
 /** Sends a service's answers: counts each status and adds the caller's x-ratelimit-* headers on GitHub. */
-function replier(state: SandboxState, res: ServerResponse, caller: Caller | null): Reply {
+function replier(state: SandboxState, res: ServerResponse, caller: Caller | null, endpoint: string): Reply {
   return (status, headers, body) => {
     state.counters.response(status);
-    send(res, status, caller ? { ...headers, ...state.limiter.headers(caller) } : headers, body);
+    send(res, status, caller ? { ...headers, ...state.limiter.headers(caller, endpoint) } : headers, body);
   };
 }
 

@@ -19,6 +19,8 @@ export interface ScaleWorldOptions {
   multiPageRepos?: number;
   /** Total hooks on a multi-page repository (default 120). */
   hooksPerMultiPageRepo?: number;
+  /** Every how many repositories carry the build service's webhook and deploy key (default 1: all). */
+  artifactsEvery?: number;
 }
 
 /** The GitHub OAuth app of generated worlds. */
@@ -35,6 +37,7 @@ export function scaleSeed(options: ScaleWorldOptions = {}): SeedDocument {
   const foreign = options.foreignHooksPerRepo ?? 1;
   const multiPage = Math.min(options.multiPageRepos ?? 20, repositories);
   const bigHooks = options.hooksPerMultiPageRepo ?? 120;
+  const artifactsEvery = options.artifactsEvery ?? 1;
   if (links < 1 || repositories < links) throw new RangeError("scale world: need 1 ≤ links ≤ repositories");
 
   const builders = Array.from({ length: links }, (_, i) => `builder-${i}`);
@@ -47,10 +50,10 @@ export function scaleSeed(options: ScaleWorldOptions = {}): SeedDocument {
     repos.push({
       name,
       hooks: [
-        { url: `https://cloud.docker.com/api/build/v1/vcs/${uuidFor(r)}/trigger/call/`, events: ["push", "pull_request"], secret: `sbx-hook-scale-${r}`, lastResponse: { code: 200, status: "active", message: "OK" } },
+        ...(r % artifactsEvery === 0 ? [{ url: `https://cloud.docker.com/api/build/v1/vcs/${uuidFor(r)}/trigger/call/`, events: ["push", "pull_request"], secret: `sbx-hook-scale-${r}`, lastResponse: { code: 200, status: "active", message: "OK" } }] : []),
         ...Array.from({ length: foreignCount }, (_, f) => ({ url: `https://ci.scale.example/hooks/${r}/${f}`, events: ["push"] })),
       ],
-      deployKeys: [{ title: "Docker Hub Builder", key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIscale${r} sandbox` }],
+      deployKeys: r % artifactsEvery === 0 ? [{ title: "Docker Hub Builder", key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIscale${r} sandbox` }] : [],
     });
   }
   return {

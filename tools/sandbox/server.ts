@@ -16,6 +16,7 @@ import { Faults, type FaultSpec } from "./faults.js";
 import { Holds } from "./holds.js";
 import { send } from "./http-io.js";
 import { GitHubLimiter, type LimitsConfig } from "./limits.js";
+import { identify } from "./caller.js";
 import { mountRouters } from "./mounts.js";
 import { handleRequest, type SandboxState } from "./pipeline.js";
 import type { Router } from "./router.js";
@@ -119,7 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     counters,
     faults,
     limiter,
-    mounted: mountRouters(control, options.routers),
+    mounted: mountRouters(control, { limiter, callerOf: (authorization) => identify(authorization, world) }, options.routers),
     holds: new Holds(),
     clock,
   };

@@ -110,15 +110,25 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
  * that only reads (checking a token). Any other POST or PATCH is sent once, and the caller decides
  * what an unknown outcome means.
  */
-function resendable(method: string, url: string): boolean {
-  return isIdempotentMethod(method) || (method === "POST" && url === "/applications/{client_id}/token");
+function resendable(method: string, url: string, query: unknown): boolean {
+  return isIdempotentMethod(method) || (method === "POST" && url === "/applications/{client_id}/token") || (isGraphqlRequest(method, url) && isGraphqlQuery(query));
+}
+
+/** Whether a request goes to the GraphQL endpoint (`/graphql`, or GHES's absolute `…/api/graphql`). */
+function isGraphqlRequest(method: string, url: string): boolean {
+  return method === "POST" && (url === "/graphql" || url.endsWith("/api/graphql"));
+}
+
+/** A GraphQL document that only reads (no mutation), so sending it again changes nothing. */
+function isGraphqlQuery(query: unknown): boolean {
+  return typeof query === "string" && /^\s*(query\b|\{)/.test(query);
 }
 
 /** The plugin holding this client's hooks: pacing around each attempt, ETags around pacing. */
 function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
   return (octokit): void => {
     octokit.hook.before("request", (options) => {
-      if (!resendable(String(options.method), String(options.url))) options.request = { ...options.request, retries: 0 };
+      if (!resendable(String(options.method), String(options.url), options["query"])) options.request = { ...options.request, retries: 0 };
     });
 
     /**
@@ -150,9 +160,11 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
       const origin = new URL(octokit.request.endpoint.parse(options).url).origin;
       if (origin !== apiOrigin) return Promise.reject(new Error(`github: refusing to send a request to ${origin}, which is not the API's origin (${apiOrigin})`));
       const method = String(options.method);
-      // GitHub counts secondary points per endpoint: method and route template.
-      const endpoint = `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
-      return setup.pacer.schedule({ method, endpoint }, async () => {
+      // GitHub counts secondary points per endpoint: method and route template. A GraphQL query is 1
+      // point and creates no content (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
+      const graphql = isGraphqlRequest(method, String(options.url)) && isGraphqlQuery(options["query"]);
+      const endpoint = graphql ? "POST /graphql" : `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
+      return setup.pacer.schedule(graphql ? { method, endpoint, points: 1, contentCreating: false } : { method, endpoint }, async () => {
         try {
           const response = await send(request, options);
           observe(setup.pacer, response.headers);
@@ -194,7 +206,10 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
         // The cache is a file on disk: a page whose URLs carry a credential (a server echoing it) is not kept.
         const secrets = setup.secrets();
         if (etag && redactText(url, secrets) === url && (link === null || redactText(link, secrets) === link)) {
-          etags.cache.set(etags.scope, url, { etag, data: response.data, link });
+          // A caller that reads a few fields of a large document keeps only those (`request.keep`): the
+          // cache holds every page of a run, and a 304 answers with what was kept.
+          const keep = (options.request as { keep?: (data: unknown) => unknown } | undefined)?.keep;
+          etags.cache.set(etags.scope, url, { etag, data: keep ? keep(response.data) : response.data, link });
         }
         return response;
       } catch (error) {
@@ -269,7 +284,10 @@ function fitsShape(data: unknown, list: boolean): boolean {
   return list ? Array.isArray(data) : typeof data === "object" && data !== null;
 }
 
+/** Feeds the REST primary budget to the pacer; GraphQL's (`x-ratelimit-resource: graphql`) is its own, paced by its reader. */
 function observe(pacer: Pacer, headers: Record<string, unknown> | undefined): void {
+  const resource = header(headers, "x-ratelimit-resource");
+  if (resource !== undefined && resource !== "core") return;
   const remaining = header(headers, "x-ratelimit-remaining");
   const reset = header(headers, "x-ratelimit-reset");
   if (remaining !== undefined && reset !== undefined) pacer.observePrimary(Number(remaining), Number(reset));

@@ -5,8 +5,9 @@
 import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
 import type { PlannedRequest } from "../../model/plan.js";
 import { deleteDeployKeyRequest, deleteWebhookRequest, githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
-import type { RepositoryListing, SourceProviderClient } from "../types.js";
+import type { OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
 import type { GitHubContext } from "./context.js";
+import { GitHubDeployKeyReader, type GraphqlUsage } from "./deploy-keys-graphql.js";
 import { MissingGitHubTokenError } from "./errors.js";
 import { toObservedDeployKey, toObservedWebhook, type GitHubDeployKeyWire, type GitHubHookWire } from "./mapping.js";
 import type { GitHubOctokit } from "./octokit.js";
@@ -16,6 +17,9 @@ import { UnobservableRepositoryError } from "../unobservable-repository-error.js
 
 /** GitHub's maximum page size, so a listing costs as few requests as possible. */
 const PER_PAGE = 100;
+
+/** Pages of an org's repositories read at most: 200,000 repositories. */
+const MAX_REPOSITORY_PAGES = 2000;
 
 /**
  * Pages of one repository's webhooks or deploy keys read at most: 5,000 items, far beyond what GitHub
@@ -33,7 +37,11 @@ const PERMISSION = {
 export class GitHubProviderClient implements SourceProviderClient {
   readonly kind = "github" as const;
 
-  constructor(private readonly ctx: GitHubContext) {}
+  readonly #keys: GitHubDeployKeyReader;
+
+  constructor(private readonly ctx: GitHubContext) {
+    this.#keys = new GitHubDeployKeyReader(ctx);
+  }
 
   /** `GET /repos/{owner}/{repo}/hooks`, every page; `exists: false` when the repository is gone (see `#confirmGone`). */
   listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>> {
@@ -45,6 +53,16 @@ export class GitHubProviderClient implements SourceProviderClient {
     return this.#list(repository, "keys", (items: GitHubDeployKeyWire[]) => items.map(toObservedDeployKey));
   }
 
+  /** The deploy keys of many repositories through batched GraphQL queries (deploy-keys-graphql.ts): a few queries instead of a request each. */
+  readDeployKeys(repositories: readonly string[]): Promise<Map<string, RepositoryListing<ObservedDeployKey>>> {
+    return this.#keys.read(repositories);
+  }
+
+  /** What this client's GraphQL queries cost so far. */
+  graphqlUsage(): GraphqlUsage {
+    return this.#keys.usage();
+  }
+
   /** `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone"> {
     return this.#delete(repository, "a webhook", deleteWebhookRequest("github", this.ctx.apiUrl, repository, hookId));
@@ -53,6 +71,41 @@ export class GitHubProviderClient implements SourceProviderClient {
   /** `DELETE /repos/{owner}/{repo}/keys/{key_id}`: 204 → deleted, 404 → gone. */
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
     return this.#delete(repository, "a deploy key", deleteDeployKeyRequest("github", this.ctx.apiUrl, repository, keyId));
+  }
+
+  /**
+   * `GET /orgs/{org}/repos?type=all&per_page=100`, page by page (ETags revalidate each page); null when
+   * the org does not exist. The first page is read before this resolves, so a 404 is known up front.
+   */
+  async repositoryPages(owner: string): Promise<AsyncIterable<OwnerRepository[]> | null> {
+    const octokit = await this.#octokit(owner, `listing the repositories of ${owner}`);
+    const route = "GET /orgs/{org}/repos";
+    // The cache keeps only the fields read here: a page of 100 full repository objects is about 600 KB.
+    const keep = (data: unknown): unknown => (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({ full_name: r.full_name, archived: r.archived === true, private: r.private === true }));
+    const params = { org: owner, type: "all" as const, per_page: PER_PAGE, request: { keep } };
+    const request = { method: "GET", url: this.ctx.url(`/orgs/${encodeURIComponent(owner)}/repos`) };
+    const guard = new PageGuard("github", `repositories of ${owner}`, MAX_REPOSITORY_PAGES, "more repositories than the client reads for one owner");
+    guard.visit(octokit.request.endpoint(route, params).url);
+    const pages = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]();
+    const read = (): Promise<IteratorResult<{ data: unknown; headers: { link?: string } }>> => this.ctx.call(request, () => pages.next());
+    let first: IteratorResult<{ data: unknown; headers: { link?: string } }>;
+    try {
+      first = await read();
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return null;
+      throw error;
+    }
+    const toRepositories = (data: unknown): OwnerRepository[] =>
+      (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({ repository: r.full_name, archived: r.archived === true, private: r.private === true }));
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (let page = first; !page.done; page = await read()) {
+          const next = nextLink(page.value.headers.link);
+          if (next !== null) guard.visit(next);
+          yield toRepositories(page.value.data);
+        }
+      },
+    };
   }
 
   /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */

@@ -51,9 +51,10 @@ export function registerAccountRoutes(router: Router): void {
         .filter((r) => sameLogin(r.owner, org.login))
         .filter((r) => !r.private || affiliated)
         .filter((r) => (type === "public" ? !r.private : type === "private" ? r.private : true))
-        .sort((a, b) => a.id - b.id)
-        .map((r) => minimalRepository(ctx.mountUrl, ctx.world, r));
-      return conditional(ctx, paginate(ctx, repos));
+        .sort((a, b) => a.id - b.id);
+      // Only the page's repositories are rendered: an org of 5,000 would otherwise be built for every page.
+      const page = paginate(ctx, repos);
+      return conditional(ctx, { ...page, body: (page.body as typeof repos).map((r) => minimalRepository(ctx.mountUrl, ctx.world, r)) });
     }),
   );
 

@@ -38,7 +38,7 @@ export function authed(handler: AuthedHandler): RouteHandler {
 }
 
 /** The token of an `Authorization: token X` or `Authorization: Bearer X` header (schemes are case-insensitive). */
-function bearerToken(header: string | undefined): string | null {
+export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;
   const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
   return match ? match[1]! : null;

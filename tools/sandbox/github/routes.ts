@@ -6,12 +6,13 @@ import { Router } from "../router.js";
 import { registerAccountRoutes } from "./account-routes.js";
 import { registerAppRoutes } from "./app-routes.js";
 import { registerAuditLogRoutes } from "./audit-log-routes.js";
+import { registerGraphqlRoutes, type GraphqlDeps } from "./graphql-routes.js";
 import { registerHookRoutes } from "./hook-routes.js";
 import { registerKeyRoutes } from "./key-routes.js";
 import { registerOAuthAppRoutes } from "./oauth-app-routes.js";
 
-/** The GitHub router (mount `/github`). */
-export function githubRouter(): Router {
+/** The GitHub router (mount `/github`); `POST /graphql` is served when the server hands it its limiter. */
+export function githubRouter(graphql?: GraphqlDeps): Router {
   const router = new Router("/github");
   registerAccountRoutes(router);
   registerAppRoutes(router);
@@ -19,5 +20,6 @@ export function githubRouter(): Router {
   registerHookRoutes(router);
   registerKeyRoutes(router);
   registerOAuthAppRoutes(router);
+  if (graphql) registerGraphqlRoutes(router, graphql);
   return router;
 }
