@@ -134,6 +134,8 @@ function stepJson(step: ApiStep): PlanStepJson {
       return { ...base, provider: step.provider, repository: step.repository, hookId: step.hookId, url: step.url };
     case "delete-deploy-key":
       return { ...base, provider: step.provider, repository: step.repository, keyId: step.keyId, title: step.title };
+    case "delete-org-webhook":
+      return { ...base, provider: step.provider, org: step.org, hookId: step.hookId, url: step.url };
     case "set-org-access":
       return { ...base, org: step.org, access: step.access, ...(step.linkId ? { linkId: step.linkId } : {}), ...(step.namespace ? { namespace: step.namespace } : {}) };
   }

@@ -8,7 +8,7 @@ import { createBuildServiceClient } from "./build-service/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
 import type { Secret } from "./secret.js";
-import type { ClientSettings, Clients, SourceProviderClient } from "./types.js";
+import type { ClientSettings, Clients, OwnerClient, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../config/types.js";
 import { compileTitlePatterns, compileUrlPatterns } from "./webhook-patterns.js";
 
@@ -40,6 +40,7 @@ export function createClients(settings: ClientSettings): Clients {
     (Object.keys(credentials) as (keyof typeof credentials)[]).filter((k) => k !== own).map((k) => credentials[k]).filter((s): s is Secret => s !== null);
 
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
+  const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
   const pacing = settings.options?.githubPacing;
   const github = settings.github
     ? createGitHubClients({
@@ -52,10 +53,15 @@ export function createClients(settings: ClientSettings): Clients {
         ...(timeoutMs === undefined ? {} : { requestTimeoutMs: timeoutMs }),
       })
     : null;
-  if (github) providers.github = github.provider;
+  if (github) {
+    providers.github = github.provider;
+    owners.github = github.owner;
+  }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    providers.bitbucket = createBitbucketClient({ apiUrl, username, token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
+    const bitbucket = createBitbucketClient({ apiUrl, username, token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
+    providers.bitbucket = bitbucket;
+    owners.bitbucket = bitbucket;
   }
 
   const { buildService } = settings;
@@ -65,6 +71,7 @@ export function createClients(settings: ClientSettings): Clients {
     // docker-hub has no public API for linked accounts (design.md §4).
     buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, otherSecrets: othersThan("build"), ...tuning, ...transport }) : null,
     providers,
+    owners,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
     isBuildServiceWebhook: (url) => webhooks.matchesAny(url),

@@ -13,3 +13,6 @@ export { planOrgAccess } from "./plan-org-access.js";
 export { reconcileOrgAccess, type OrgAccessReconciliation } from "./reconcile-org-access.js";
 export { ReconcileError, type ReconcileErrorCode } from "./errors.js";
 export type * from "./model.js";
+export { observeSweep, readDeployKeys, SweepLinkWorld } from "./observe-sweep.js";
+export { planSweep, artifactsToRemove } from "./plan-sweep.js";
+export type * from "../model/sweep.js";

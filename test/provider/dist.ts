@@ -113,7 +113,7 @@ export async function runProgramWithMocks(registered: RegisteredResource[]): Pro
     "dev",
     false,
   );
-  return requireDist<{ default: () => Promise<Record<string, unknown>> }>("index.js").default();
+  return requireDist<{ default: () => Promise<Record<string, unknown>> }>("pulumi-program.js").default();
 }
 
 /** One registration as the engine receives it: the raw property struct (unknowns as the sentinel) and the aliases. */

@@ -39,7 +39,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
 
   it("exports only a default function, as Pulumi requires of an entry module with a default export", () => {
     // require(esm) adds `__esModule` to a namespace with a default export; Pulumi's import() does not see it.
-    const names = Object.keys(requireDist<Record<string, unknown>>("index.js")).filter((n) => n !== "__esModule");
+    const names = Object.keys(requireDist<Record<string, unknown>>("pulumi-program.js")).filter((n) => n !== "__esModule");
     expect(names).toEqual(["default"]);
   });
 

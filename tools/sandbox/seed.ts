@@ -31,6 +31,7 @@
  *   repos:
  *     - name: acme/api             # owner must be a declared user or org
  *       private: true              # default true
+ *       archived: false            # default false; GitHub refuses writes (403) to an archived repository
  *       hooks:
  *         - url: https://cloud.docker.com/api/build/v1/vcs/0b6c.../trigger/call/
  *           active: true           # default true
@@ -102,6 +103,7 @@ export interface SeedDocument {
     repos?: {
       name: string;
       private?: boolean;
+      archived?: boolean;
       hooks?: SeedGitHubHook[];
       deployKeys?: { title: string; key?: string; readOnly?: boolean }[];
     }[];
@@ -317,6 +319,7 @@ function buildWorld(seed: SeedDocument, locate: Locate): World {
       owner,
       name,
       private: repo.private ?? true,
+      ...(repo.archived === true ? { archived: true } : {}),
       hooks: (repo.hooks ?? []).map((h) => githubHook(h, nextId(), now)),
       keys: (repo.deployKeys ?? []).map((k) => ({
         id: nextId(),

@@ -8,6 +8,7 @@ import { registerAuditLogRoutes } from "./audit-log-routes.js";
 import { registerHookRoutes } from "./hook-routes.js";
 import { registerKeyRoutes } from "./key-routes.js";
 import { registerOAuthAppRoutes } from "./oauth-app-routes.js";
+import { registerUserRepoRoutes } from "./user-repo-routes.js";
 
 /** The GitHub router (mount `/github`). */
 export function githubRouter(): Router {
@@ -17,5 +18,6 @@ export function githubRouter(): Router {
   registerHookRoutes(router);
   registerKeyRoutes(router);
   registerOAuthAppRoutes(router);
+  registerUserRepoRoutes(router);
   return router;
 }
