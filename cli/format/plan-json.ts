@@ -5,6 +5,8 @@
  */
 import type { SourceLocation } from "../../engine/config/types.js";
 import type { KeptItem, ManualStep, ObservedLink, ObservedOrgAccess, PlanStep } from "../../engine/reconcile/model.js";
+import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
+import { entryDesired } from "./entry-labels.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
 import { categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
@@ -59,16 +61,26 @@ export interface ObservedOrgJson {
   observedVia: string;
 }
 
+/** What a sweep found: every build-service artifact of the owner, classified. */
+export interface ObservedSweepJson {
+  provider: string;
+  owner: string;
+  repositoriesSwept: number;
+  repositoriesExcluded: number;
+  foreignWebhookCount: number;
+  artifacts: Pick<SweptArtifact, "kind" | "repository" | "id" | "target" | "archived" | "classification" | "links">[];
+}
+
 /** One resource of the JSON plan. */
 export interface PlanResourceJson {
-  resource: "link" | "orgAccess";
+  resource: "link" | "orgAccess" | "sweep";
   name: string;
   location: SourceLocation | null;
-  /** The declared state: `linked | disabled | revoked` or `granted | denied`. */
+  /** The declared state: `linked | disabled | revoked`, `granted | denied`, or `no-orphans` for a sweep. */
   desired: string;
   hasChanges: boolean;
   counts: PlanCounts;
-  observed: ObservedLinkJson | ObservedOrgJson;
+  observed: ObservedLinkJson | ObservedOrgJson | ObservedSweepJson;
   steps: PlanStepJson[];
   manualSteps: ManualStep[];
   /** What a revocation keeps on purpose because other live links use it. */
@@ -104,10 +116,10 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
     resource: entry.resource,
     name: entry.plan.name,
     location: entry.location ?? null,
-    desired: entry.resource === "link" ? entry.spec.state : entry.spec.access,
+    desired: entryDesired(entry),
     hasChanges: counts.apiSteps > 0,
     counts,
-    observed: entry.resource === "link" ? observedLinkJson(entry.observed) : observedOrgJson(entry.observed),
+    observed: entry.resource === "link" ? observedLinkJson(entry.observed) : entry.resource === "sweep" ? observedSweepJson(entry.observed) : observedOrgJson(entry.observed),
     steps: entry.plan.steps.filter(isApiStep).map(stepJson),
     manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
     kept: (entry.plan.kept ?? []).map(keptJson),
@@ -169,6 +181,17 @@ function observedLinkJson(o: ObservedLink): ObservedLinkJson {
       foreignWebhookCount: r.foreignWebhookCount,
     })),
     supersededLinks: (o.supersededLinks ?? []).map((s) => ({ linkId: s.linkId, account: s.account, state: s.state, providerGrant: s.providerGrant })),
+  };
+}
+
+function observedSweepJson(o: SweepObservation): ObservedSweepJson {
+  return {
+    provider: o.provider,
+    owner: o.owner,
+    repositoriesSwept: o.repositoriesSwept,
+    repositoriesExcluded: o.repositoriesExcluded,
+    foreignWebhookCount: o.foreignWebhookCount,
+    artifacts: o.artifacts.map((a) => ({ kind: a.kind, repository: a.repository, id: a.id, target: a.target, archived: a.archived, classification: a.classification, links: [...a.links] })),
   };
 }
 

@@ -50,7 +50,7 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
   const owners = ownerClient(ctx, spec.provider);
   const listing = await owners.listOwnerRepositories(spec.owner);
   if (listing === null) {
-    throw new ReconcileError("missing-owner", `sweep ${spec.name}: ${spec.provider} owner "${spec.owner}" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`);
+    throw new ReconcileError("missing-owner", `${spec.provider} owner "${spec.owner}" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`);
   }
   const included = listing.repositories.filter((r) => !isExcluded(spec, r.repository));
   const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
