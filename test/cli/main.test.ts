@@ -200,7 +200,7 @@ describe("apply", () => {
 
     const plan = await runCli(["plan", EXAMPLE, "--detailed-exitcode"], env);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain("No changes: 5 resources match the configuration.");
+    expect(plan.stdout).toContain("No changes: 6 resources match the configuration.");
 
     const requestsBefore = JSON.stringify(world());
     const again = await runCli(["apply", EXAMPLE], env);
