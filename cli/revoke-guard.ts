@@ -74,11 +74,15 @@ export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>,
 function undiscoveredDeletions(run: PlanRun): string[] {
   const seen = new SeenInRun();
   for (const entry of run.links) for (const repo of entry.observed.repositories) seen.record(entry.spec.provider, repo);
+  for (const entry of run.sweeps ?? []) seen.recordSweep(entry.observed);
   const out: string[] = [];
-  for (const entry of [...run.links, ...run.orgs]) {
+  for (const entry of [...run.links, ...run.orgs, ...(run.sweeps ?? [])]) {
     for (const step of entry.plan.steps) {
       if (step.kind === "delete-webhook" && !seen.observed(step)) {
         out.push(`refusing to delete webhook ${step.hookId} on ${step.repository} (${step.url}): this run did not discover it`);
+      }
+      if (step.kind === "delete-org-webhook" && !seen.observed(step)) {
+        out.push(`refusing to delete webhook ${step.hookId} of org ${step.org} (${step.url}): this run did not discover it`);
       }
       if (step.kind === "delete-deploy-key" && !seen.observed(step)) {
         out.push(`refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not discover it`);

@@ -3,15 +3,16 @@
  * `apply` and `check --live`. Observation goes through the operations of reconcile/operations.ts
  * (the same ones the Pulumi provider uses), concurrently and bounded.
  */
-import type { LinkSpec, OrgAccessSpec, RecordedManualStep } from "../engine/model/spec.js";
+import type { LinkSpec, OrgAccessSpec, RecordedManualStep, SweepSpec } from "../engine/model/spec.js";
 import type { LoadedConfig, SourceLocation } from "../engine/config/loaded-config.js";
 import type { DoneByHand } from "../engine/model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.js";
 import type { ResourcePlan } from "../engine/model/plan.js";
 import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
-import { linkObserver, observeOrgAccess, planLink, planOrgAccess, type OperationContext } from "../engine/reconcile/operations.js";
-import { settleAll } from "../engine/reconcile/map-limit.js";
+import { linkObserver, observeOrgAccess, observeSweep, planLink, planOrgAccess, planSweep, SweepLinkWorld, type OperationContext } from "../engine/reconcile/operations.js";
+import { type SweepObservation } from "../engine/model/sweep.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
+import { settleAll } from "../engine/reconcile/map-limit.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { formatLocation } from "./location.js";
@@ -36,10 +37,20 @@ export interface ObservedOrgEntry {
   observed: ObservedOrgAccess;
 }
 
+/** One declared sweep with what it found. */
+export interface ObservedSweepEntry {
+  resource: "sweep";
+  pointer: string;
+  location: SourceLocation | undefined;
+  spec: SweepSpec;
+  observed: SweepObservation;
+}
+
 /** Everything observed for a config. */
 export interface Observation {
   links: ObservedLinkEntry[];
   orgs: ObservedOrgEntry[];
+  sweeps: ObservedSweepEntry[];
 }
 
 /** A planned link: its observation plus the steps that would converge it. */
@@ -56,14 +67,22 @@ export interface PlannedOrgEntry extends ObservedOrgEntry {
   doneByHand?: DoneByHand[];
 }
 
-/** Either kind of planned entry. */
-export type PlannedEntry = PlannedLinkEntry | PlannedOrgEntry;
+/** A planned sweep: the deletions of what no live link covers. */
+export interface PlannedSweepEntry extends ObservedSweepEntry {
+  plan: ResourcePlan;
+  doneByHand?: DoneByHand[];
+}
+
+/** Any kind of planned entry. */
+export type PlannedEntry = PlannedLinkEntry | PlannedOrgEntry | PlannedSweepEntry;
 
 /** The plan of a whole config. */
 export interface PlanRun {
   files: string[];
   links: PlannedLinkEntry[];
   orgs: PlannedOrgEntry[];
+  /** Absent in runs built before sweeps existed. */
+  sweeps?: PlannedSweepEntry[];
 }
 
 /** The resource name an org access entry is shown under (its org, as the policy rules name it). */
@@ -77,7 +96,8 @@ export function orgEntryName(spec: OrgAccessSpec): string {
  */
 export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io: CliIo): Promise<Observation> {
   const { links, orgAccess } = loaded.config;
-  const total = links.length + orgAccess.length;
+  const sweeps = loaded.config.sweeps ?? [];
+  const total = links.length + orgAccess.length + sweeps.length;
   let finished = 0;
   const tick = (what: string): void => reportStep(io, "observe", ++finished, total, what);
 
@@ -95,12 +115,19 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
     tick(`org ${spec.org}`);
     return observed;
   });
+  // Sweeps classify against every declared link and the build service's records, read once for all of them.
+  const sweepLinks = new SweepLinkWorld(ctx, links);
+  const sweepResults = await settleAll(sweeps, DEFAULT_CONCURRENCY, async (spec) => {
+    const observed = await observeSweep(ctx, spec, sweepLinks);
+    tick(`sweep ${spec.name}`);
+    return observed;
+  });
   // The reads are done: keep their ETags for the next run (a no-op without a cache file). A cache
   // that cannot be kept only costs the next run some requests: a warning, not a failure.
   for (const warning of (await ctx.clients.flush?.()) ?? []) io.err(warning);
 
   const failures: string[] = [];
-  const out: Observation = { links: [], orgs: [] };
+  const out: Observation = { links: [], orgs: [], sweeps: [] };
   linkResults.forEach((result, i) => {
     const spec = links[i] as LinkSpec;
     const pointer = `/links/${i}`;
@@ -112,6 +139,12 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
     const pointer = `/orgAccess/${i}`;
     if (result.status === "rejected") failures.push(`${formatLocation(locateNearest(loaded, pointer))}: org access ${spec.org}: ${errorText(result.reason)}`);
     else out.orgs.push({ resource: "orgAccess", pointer, location: loaded.locate(pointer), spec, observed: withRecordedSteps(result.value, spec.manualSteps) });
+  });
+  sweepResults.forEach((result, i) => {
+    const spec = sweeps[i] as SweepSpec;
+    const pointer = `/sweeps/${i}`;
+    if (result.status === "rejected") failures.push(`${formatLocation(locateNearest(loaded, pointer))}: sweep ${spec.name}: ${errorText(result.reason)}`);
+    else out.sweeps.push({ resource: "sweep", pointer, location: loaded.locate(pointer), spec, observed: result.value });
   });
   if (failures.length > 0) throw new CliError(ExitCode.operational, failures);
   return out;
@@ -159,6 +192,7 @@ export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation
     files: loaded.files,
     links: linkEntries,
     orgs: observation.orgs.map((entry) => ({ ...entry, ...recordedOut(planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans), entry.spec.manualSteps) })),
+    sweeps: observation.sweeps.map((entry) => ({ ...entry, plan: planSweep(entry.spec, entry.observed, ctx) })),
   };
 }
 

@@ -40,6 +40,7 @@ import {
 } from "./resource-facts.js";
 import { findingsOf, ruleContext } from "./rules/evaluate.js";
 import { ruleList } from "./rules/registry.js";
+import { sweepFactsFromResource } from "./sweep-facts.js";
 import type { Finding, LinkRule, OrgRule, RuleContext, StackFacts, StackRule } from "./rules/types.js";
 
 /** Settings of the stack policies, set with `--policy-pack-config` (or a Pulumi Cloud policy group). */
@@ -153,7 +154,7 @@ interface StackView {
 
 /** Builds the stack view from the outputs the engine sends to `AnalyzeStack`. */
 function stackView(resources: readonly PolicyResource[], config: StackPolicyConfig): StackView {
-  const facts: StackFacts = { links: [], orgs: [], githubWebhooks: [], webhookUrlPatterns: [], allowedRepositories: config.allowedRepositories ?? [] };
+  const facts: StackFacts = { links: [], orgs: [], sweeps: [], githubWebhooks: [], webhookUrlPatterns: [], allowedRepositories: config.allowedRepositories ?? [] };
   const urns = new Map<string, string>();
   const unreadable: string[] = [];
   const linkPatterns = new Set<string>();
@@ -162,6 +163,12 @@ function stackView(resources: readonly PolicyResource[], config: StackPolicyConf
     if (hook) {
       facts.githubWebhooks.push(hook);
       urns.set(hook.resourceName, resource.urn);
+      continue;
+    }
+    const sweep = sweepFactsFromResource(resource);
+    if (sweep) {
+      facts.sweeps?.push(sweep);
+      urns.set(sweep.name, resource.urn);
       continue;
     }
     const rf = factsFromResource(resource);

@@ -11,7 +11,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { loadConfigFiles } from "../engine/config/index.js";
 import type { LinkSpec, SourcelinksConfig } from "../engine/model/spec.js";
-import { OrgThirdPartyAccess, SourceProviderLink } from "./resources.js";
+import { OrgThirdPartyAccess, OrphanSweep, SourceProviderLink } from "./resources.js";
 
 /** Options of `declareFromConfig`. */
 export interface DeclareOptions {
@@ -19,10 +19,11 @@ export interface DeclareOptions {
   resourceOptions?: pulumi.CustomResourceOptions;
 }
 
-/** The declared resources, keyed by link name and by `<org>-<app>`. */
+/** The declared resources, keyed by link name, by `<org>-<app>` and by sweep name. */
 export interface DeclaredResources {
   links: Record<string, SourceProviderLink>;
   orgAccess: Record<string, OrgThirdPartyAccess>;
+  sweeps: Record<string, OrphanSweep>;
 }
 
 /** The resource name of an org access entry: `<org>-<app>`, e.g. `acme-github`. */
@@ -83,7 +84,17 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
       { ...options.resourceOptions, dependsOn: [...toArray(options.resourceOptions?.dependsOn), ...dependsOn] },
     );
   }
-  return { links, orgAccess };
+  // A sweep classifies against every declared link and runs after them: a revocation cleans up its own first.
+  const sweeps: Record<string, OrphanSweep> = {};
+  const allLinks = config.links.map(withoutResourceOptions);
+  for (const entry of config.sweeps ?? []) {
+    sweeps[entry.name] = new OrphanSweep(
+      entry.name,
+      { ...world, provider: entry.provider, owner: entry.owner, exclude: entry.exclude, links: allLinks },
+      { ...options.resourceOptions, dependsOn: [...toArray(options.resourceOptions?.dependsOn), ...Object.values(links)] },
+    );
+  }
+  return { links, orgAccess, sweeps };
 }
 
 function toArray(value: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {

@@ -1,12 +1,14 @@
 /**
- * The two resource classes users declare, in the root program or their own Pulumi programs.
+ * The resource classes users declare, in the root program or their own Pulumi programs.
  * Their type tokens (engine/model/type-tokens.ts) are what the policies match on.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../engine/model/spec.js";
 import type { LiveLinkState, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/model/observed.js";
 import type { ManualStep } from "../engine/model/manual-step.js";
+import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
 import { type ResourceTypeName, TOKEN_MODULE, TYPE_TOKENS } from "../engine/model/type-tokens.js";
+import { sweepProvider } from "./sweep-provider.js";
 import { linkProvider } from "./link-provider.js";
 import { orgAccessProvider } from "./org-access-provider.js";
 import { packageVersion } from "./package-files.js";
@@ -19,6 +21,9 @@ export const SOURCE_PROVIDER_LINK_TYPE = TYPE_TOKENS.SourceProviderLink;
 
 /** `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess`. */
 export const ORG_THIRD_PARTY_ACCESS_TYPE = TYPE_TOKENS.OrgThirdPartyAccess;
+
+/** `pulumi-nodejs:dynamic/sourcelinks:OrphanSweep`. */
+export const ORPHAN_SWEEP_TYPE = TYPE_TOKENS.OrphanSweep;
 
 /** Where a resource's operations run; the same blocks as the YAML's `buildService:` and `providers:`. */
 export interface WorldArgs {
@@ -152,3 +157,59 @@ export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
     super(orgAccessProvider, name, props, opts, TOKEN_MODULE, "OrgThirdPartyAccess" satisfies ResourceTypeName);
   }
 }
+
+/** Arguments of an `OrphanSweep`. */
+export interface OrphanSweepArgs extends WorldArgs {
+  provider: pulumi.Input<ProviderKind>;
+  /** The GitHub org or user, or the Bitbucket workspace. */
+  owner: pulumi.Input<string>;
+  /** Globs of `owner/name` left alone; default `[]`. */
+  exclude?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Every declared link: live ones cover their repositories, revoked ones handle their own leftovers. Default `[]`. */
+  links?: pulumi.Input<pulumi.Input<LinkSpec>[]>;
+}
+
+/**
+ * A sweep of one owner (design.md §3): no build-service webhook or deploy key may exist on any of its
+ * repositories, nor on the org's own webhooks, except where a live link covers the repository. Create
+ * and update delete the others (never on an archived repository: a manual step says to unarchive it);
+ * refresh reports them. The outputs list what was found and what was removed. Deleting the resource
+ * stops sweeping and changes nothing.
+ */
+export class OrphanSweep extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly provider: pulumi.Output<ProviderKind>;
+  declare readonly owner: pulumi.Output<string>;
+  declare readonly exclude: pulumi.Output<string[]>;
+  declare readonly links: pulumi.Output<LinkSpec[]>;
+  declare readonly buildService: pulumi.Output<BuildServiceSpec>;
+  declare readonly providers: pulumi.Output<ProvidersSpec>;
+  declare readonly providerVersion: pulumi.Output<string>;
+  /** Everything the last create, update or refresh observed. */
+  declare readonly observed: pulumi.Output<SweepObservation>;
+  /** What no live link covers, as last observed. */
+  declare readonly found: pulumi.Output<SweptArtifact[]>;
+  /** What the last create or update deleted. */
+  declare readonly removed: pulumi.Output<SweptArtifact[]>;
+  declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
+
+  /** Declares the sweep `name` (the YAML's sweep name; default `sweep-PROVIDER-OWNER` there). */
+  constructor(name: string, args: OrphanSweepArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = {
+      name,
+      provider: args.provider,
+      owner: args.owner,
+      exclude: args.exclude ?? [],
+      links: args.links ?? [],
+      buildService: args.buildService,
+      providers: args.providers,
+      providerVersion: packageVersion(),
+      observed: undefined,
+      found: undefined,
+      removed: undefined,
+      pendingManualSteps: undefined,
+    };
+    super(sweepProvider, name, props, opts, TOKEN_MODULE, "OrphanSweep" satisfies ResourceTypeName);
+  }
+}
+

@@ -20,6 +20,8 @@ export function describeStep(step: PlanStep): string {
       return `delete webhook ${step.hookId} (${step.url}) on ${step.repository} (${step.request.method} ${step.request.url})`;
     case "delete-deploy-key":
       return `delete deploy key ${step.keyId} ("${step.title}") on ${step.repository} (${step.request.method} ${step.request.url})`;
+    case "delete-org-webhook":
+      return `delete webhook ${step.hookId} (${step.url}) of org ${step.org} (${step.request.method} ${step.request.url})`;
     case "set-org-access":
       return `set ${step.org}'s third-party access to ${step.access} (${step.request.method} ${step.request.url})`;
     case "manual":

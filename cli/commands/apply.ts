@@ -15,6 +15,7 @@ import { identityRecords, isLive } from "../../engine/reconcile/link-identity.js
 import { settleAll } from "../../engine/reconcile/map-limit.js";
 import { DEFAULT_CONCURRENCY } from "../concurrency.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
+import { entryKind } from "../format/entry-labels.js";
 import { plural } from "../format/observed-summary.js";
 import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
@@ -152,7 +153,8 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
     return { entry, result };
   };
   const outcomes: Outcome[] = [];
-  for (const [g, planned] of [withChanges(run.links), withChanges(run.orgs)].entries()) {
+  // Sweeps last: a revoked link's own cleanup runs first, so a sweep deletes only what is left beyond it.
+  for (const [g, planned] of [withChanges(run.links), withChanges(run.orgs), withChanges(run.sweeps ?? [])].entries()) {
     // Org access planned through a link this run creates: that link's id is known only now.
     const group = g === 0 ? planned : await Promise.all(planned.map((e) => throughCreatedLinks(ctx, run, e)));
     const settled = await settleAll(group, DEFAULT_CONCURRENCY, one);
@@ -205,7 +207,7 @@ function formatOutcomes(outcomes: readonly Outcome[]): string {
   let failed = 0;
   let remaining = 0;
   for (const { entry, result } of outcomes) {
-    const kind = entry.resource === "link" ? "link" : "org access";
+    const kind = entryKind(entry);
     const notDone = result.remaining.filter(isApiStep);
     lines.push(`${kind} ${entry.plan.name}: ${result.failed ? "FAILED" : "done"}`);
     for (const step of result.done) lines.push(`  done    ${describeStep(step)}`);

@@ -46,6 +46,7 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
     const observation = await observeAll(loaded, ctx, io);
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
+    world.sweeps = new Map(observation.sweeps.map((e) => [e.spec.name, e.observed]));
     world.undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   }
   const violations = evaluateAll(factsFromConfig(loaded.config, world), evaluate);
@@ -108,7 +109,8 @@ export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCo
       `
 Rules: revoked-link-has-no-webhooks, revocation-is-two-sided, team-link-uses-service-account,
 disabled-link-webhooks-inactive, org-access-matches-declared, linked-repos-have-org-access,
-webhook-hygiene, live-link-has-grant, pending-manual-steps. Mandatory violations are SARIF errors, advisory ones warnings;
+webhook-hygiene, live-link-has-grant, pending-manual-steps, no-orphaned-build-service-artifacts (with
+sweeps and --live). Mandatory violations are SARIF errors, advisory ones warnings;
 SARIF 2.1.0 results point at the YAML line and column of the offending node, with paths relative to
 the git repository's root; configuration errors are SARIF results too (rule valid-configuration).
 --format github prints workflow-command annotations (::error file=…,line=…,col=…::) for repositories

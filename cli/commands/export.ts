@@ -10,7 +10,8 @@
  */
 import { cliOperationContext } from "../context.js";
 import type { Command } from "commander";
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig } from "../../engine/model/spec.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig, SweepSpec } from "../../engine/model/spec.js";
+import { defaultSweepName } from "../../engine/config/merge.js";
 import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/index.js";
 import { observeOrgAccess } from "../../engine/reconcile/operations.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
@@ -26,6 +27,8 @@ export interface ExportOptions {
   githubClientId?: string;
   bitbucketKey?: string;
   appName: string;
+  /** Also declare a sweep of every owner whose repositories the exported links build from. */
+  sweeps?: boolean;
 }
 
 /** The config an export starts from: the given files, or one built from the environment. */
@@ -124,8 +127,25 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
   if (options.config.length > 0 || used.has("bitbucket")) if (base.providers.bitbucket) providers.bitbucket = base.providers.bitbucket;
 
   const world: ExportedWorld = { buildService: base.buildService, providers, links, orgAccess, notes };
+  if (options.sweeps) {
+    world.sweeps = sweptOwners(links);
+    if (world.sweeps.length > 0) notes.push("sweeps: one per owner the links build from; plan on this file shows the deletion of every build-service artifact there that no live link covers.");
+  }
   io.out(exportToYaml(world));
   return ExitCode.ok;
+}
+
+/** One sweep per (provider, owner) of the links' repositories, in first-seen order, owners case-insensitively once. */
+export function sweptOwners(links: readonly LinkSpec[]): SweepSpec[] {
+  const seen = new Map<string, SweepSpec>();
+  for (const link of links) {
+    for (const repository of link.repositories) {
+      const owner = repository.split("/")[0]!;
+      const key = `${link.provider}\u0000${owner.toLowerCase()}`;
+      if (!seen.has(key)) seen.set(key, { name: defaultSweepName(link.provider, owner), provider: link.provider, owner, exclude: [] });
+    }
+  }
+  return [...seen.values()];
 }
 
 function unique(values: readonly string[]): string[] {
@@ -147,6 +167,7 @@ export function registerExport(program: Command, io: CliIo, finish: (code: ExitC
     .option("--github-client-id <id>", "without --config: the build service's GitHub OAuth app client id")
     .option("--bitbucket-key <key>", "without --config: the build service's Bitbucket OAuth consumer key")
     .option("--app-name <name>", "without --config: the OAuth apps' display name", "Docker Hub Builder")
+    .option("--sweeps", "also declare a sweep of every owner the exported links build from (plan then shows the orphans to delete)")
     .addHelpText(
       "after",
       `
@@ -155,7 +176,8 @@ links and orgAccess are replaced by the live world). Without it, the build servi
 SOURCELINKS_BUILD_API_URL (the provider URLs from SOURCELINKS_GITHUB_API_URL and
 SOURCELINKS_BITBUCKET_API_URL, else the public APIs), with Docker Hub's webhook patterns.
 Only live (enabled or disabled) links are exported; unlinked records are listed in the header
-comment. The output validates, and \`sourcelinks plan\` on it shows no changes.
+comment. The output validates, and \`sourcelinks plan\` on it shows no changes (with --sweeps: except
+the deletion of build-service artifacts no live link covers on the swept owners).
 
 Examples:
   $ sourcelinks export --config sourcelinks.yaml > live.yaml

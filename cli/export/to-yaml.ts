@@ -3,7 +3,7 @@
  * design.md §2, with notes as a leading comment. Pure: the command gathers, this renders.
  */
 import { Document } from "yaml";
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec } from "../../engine/model/spec.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SweepSpec } from "../../engine/model/spec.js";
 
 /** What an export found. */
 export interface ExportedWorld {
@@ -11,6 +11,8 @@ export interface ExportedWorld {
   providers: ProvidersSpec;
   links: LinkSpec[];
   orgAccess: OrgAccessSpec[];
+  /** Sweeps of the owners seen (`export --sweeps`); absent or empty: none written. */
+  sweeps?: SweepSpec[];
   /** Things left out or adjusted, each a sentence (rendered as comments). */
   notes: string[];
 }
@@ -48,6 +50,8 @@ export function exportToYaml(world: ExportedWorld): string {
       onRevoke: l.onRevoke,
     })),
     orgAccess: world.orgAccess.map((o) => ({ org: o.org, provider: o.provider, app: o.app, access: o.access })),
+    // The default name (sweep-PROVIDER-OWNER) is left implicit.
+    ...(world.sweeps !== undefined && world.sweeps.length > 0 ? { sweeps: world.sweeps.map((s) => ({ provider: s.provider, owner: s.owner })) } : {}),
   };
   const doc = new Document(value);
   doc.commentBefore = [

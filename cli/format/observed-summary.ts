@@ -1,10 +1,25 @@
 /** One line saying what was observed of a resource, for the text and markdown plans. */
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
+import type { SweepObservation } from "../../engine/model/sweep.js";
 import type { PlannedEntry } from "../run.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
 export function observedSummary(entry: PlannedEntry): string {
+  if (entry.resource === "sweep") return sweepSummary(entry.observed);
   return entry.resource === "link" ? linkSummary(entry.observed) : orgSummary(entry.observed);
+}
+
+/** `12 repositories (1 excluded): 3 covered, 1 leftover, 4 orphaned (1 on an archived repository), 2 foreign webhooks (never touched)` */
+function sweepSummary(o: SweepObservation): string {
+  const count = (c: string): number => o.artifacts.filter((a) => a.classification === c).length;
+  const archived = o.artifacts.filter((a) => a.archived && a.classification !== "covered").length;
+  const parts = [
+    `${plural(count("covered"), "covered artifact")}`,
+    `${count("leftover")} leftover`,
+    `${count("orphaned")} orphaned${archived > 0 ? ` (${archived} on archived repositories)` : ""}`,
+    o.foreignWebhookCount > 0 ? `${plural(o.foreignWebhookCount, "foreign webhook")} (never touched)` : null,
+  ].filter((p) => p !== null);
+  return `${plural(o.repositoriesSwept, "repository", "repositories")} of ${o.provider} ${o.owner}${o.repositoriesExcluded > 0 ? ` (${o.repositoriesExcluded} excluded)` : ""}: ${parts.join(", ")}`;
 }
 
 function linkSummary(o: ObservedLink): string {

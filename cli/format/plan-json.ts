@@ -5,8 +5,10 @@
  */
 import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import type { KeptItem, PlanStep } from "../../engine/model/plan.js";
-import type { ManualStep } from "../../engine/model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
+import type { ManualStep } from "../../engine/model/manual-step.js";
+import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
+import { entryDesired } from "./entry-labels.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
 import { categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
@@ -61,16 +63,26 @@ export interface ObservedOrgJson {
   observedVia: string;
 }
 
+/** What a sweep found: every build-service artifact of the owner, classified. */
+export interface ObservedSweepJson {
+  provider: string;
+  owner: string;
+  repositoriesSwept: number;
+  repositoriesExcluded: number;
+  foreignWebhookCount: number;
+  artifacts: Pick<SweptArtifact, "kind" | "repository" | "id" | "target" | "archived" | "classification" | "links">[];
+}
+
 /** One resource of the JSON plan. */
 export interface PlanResourceJson {
-  resource: "link" | "orgAccess";
+  resource: "link" | "orgAccess" | "sweep";
   name: string;
   location: SourceLocation | null;
-  /** The declared state: `linked | disabled | revoked` or `granted | denied`. */
+  /** The declared state: `linked | disabled | revoked`, `granted | denied`, or `no-orphans` for a sweep. */
   desired: string;
   hasChanges: boolean;
   counts: PlanCounts;
-  observed: ObservedLinkJson | ObservedOrgJson;
+  observed: ObservedLinkJson | ObservedOrgJson | ObservedSweepJson;
   steps: PlanStepJson[];
   manualSteps: ManualStep[];
   /** What a revocation keeps on purpose because other live links use it. */
@@ -106,10 +118,10 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
     resource: entry.resource,
     name: entry.plan.name,
     location: entry.location ?? null,
-    desired: entry.resource === "link" ? entry.spec.state : entry.spec.access,
+    desired: entryDesired(entry),
     hasChanges: counts.apiSteps > 0,
     counts,
-    observed: entry.resource === "link" ? observedLinkJson(entry.observed) : observedOrgJson(entry.observed),
+    observed: entry.resource === "link" ? observedLinkJson(entry.observed) : entry.resource === "sweep" ? observedSweepJson(entry.observed) : observedOrgJson(entry.observed),
     steps: entry.plan.steps.filter(isApiStep).map(stepJson),
     manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
     kept: (entry.plan.kept ?? []).map(keptJson),
@@ -136,6 +148,8 @@ function stepJson(step: ApiStep): PlanStepJson {
       return { ...base, provider: step.provider, repository: step.repository, hookId: step.hookId, url: step.url };
     case "delete-deploy-key":
       return { ...base, provider: step.provider, repository: step.repository, keyId: step.keyId, title: step.title };
+    case "delete-org-webhook":
+      return { ...base, provider: step.provider, org: step.org, hookId: step.hookId, url: step.url };
     case "set-org-access":
       return { ...base, org: step.org, access: step.access, ...(step.linkId ? { linkId: step.linkId } : {}), ...(step.namespace ? { namespace: step.namespace } : {}) };
   }
@@ -169,6 +183,17 @@ function observedLinkJson(o: ObservedLink): ObservedLinkJson {
       foreignWebhookCount: r.foreignWebhookCount,
     })),
     supersededLinks: (o.supersededLinks ?? []).map((s) => ({ linkId: s.linkId, account: s.account, state: s.state, providerGrant: s.providerGrant })),
+  };
+}
+
+function observedSweepJson(o: SweepObservation): ObservedSweepJson {
+  return {
+    provider: o.provider,
+    owner: o.owner,
+    repositoriesSwept: o.repositoriesSwept,
+    repositoriesExcluded: o.repositoriesExcluded,
+    foreignWebhookCount: o.foreignWebhookCount,
+    artifacts: o.artifacts.map((a) => ({ kind: a.kind, repository: a.repository, id: a.id, target: a.target, archived: a.archived, classification: a.classification, links: [...a.links] })),
   };
 }
 

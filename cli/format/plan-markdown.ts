@@ -4,6 +4,7 @@
  * then as folded `<details>` with every request; unchanged resources are only counted. What does not
  * fit is counted in an "N more" note that points at the full JSON plan.
  */
+import { entryDesired, entryKind } from "./entry-labels.js";
 import { formatLocation } from "../location.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { observedSummary, plural } from "./observed-summary.js";
@@ -95,9 +96,9 @@ export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = 
 }
 
 function row(entry: PlannedEntry, c: PlanCounts): string {
-  const desired = entry.resource === "link" ? entry.spec.state : entry.spec.access;
+  const desired = entryDesired(entry);
   return (
-    `| ${cell(`${entry.resource === "link" ? "link" : "org"} ${code(entry.plan.name)}`)} | ${desired} | ${cell(markdownText(observedSummary(entry)))} | ` +
+    `| ${cell(`${entryKind(entry, true)} ${code(entry.plan.name)}`)} | ${desired} | ${cell(markdownText(observedSummary(entry)))} | ` +
     `${c.buildServiceCalls} | ${c.providerRevocations} | ${c.webhookDeletions} | ${c.deployKeyDeletions} | ${c.manualSteps} |`
   );
 }
@@ -107,7 +108,7 @@ function row(entry: PlannedEntry, c: PlanCounts): string {
  * count of the rest. Null when not even its heading fits.
  */
 function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: string[]; omitted: number } | null {
-  const title = `${entry.resource === "link" ? "link" : "org access"} ${entry.plan.name}: ${plural(c.apiSteps, "request")}` + (c.manualSteps > 0 ? `, ${plural(c.manualSteps, "manual step")}` : "");
+  const title = `${entryKind(entry)} ${entry.plan.name}: ${plural(c.apiSteps, "request")}` + (c.manualSteps > 0 ? `, ${plural(c.manualSteps, "manual step")}` : "");
   const head = [`<details><summary>${html(title)}</summary>`, ""];
   if (entry.location) head.push(`Declared at ${code(formatLocation(entry.location))}.`, "");
   const tail = ["</details>", ""];

@@ -19,15 +19,16 @@ export interface PlanSummary extends PlanCounts {
   resources: number;
   links: number;
   orgAccess: number;
+  sweeps: number;
   /** Resources with at least one API step. */
   resourcesWithChanges: number;
   /** Whether `apply` would send anything: what `plan --detailed-exitcode` reports as 4. */
   hasChanges: boolean;
 }
 
-/** Every planned entry, links first, in config order. */
+/** Every planned entry: links, org access, then sweeps, each in config order. */
 export function entriesOf(run: PlanRun): PlannedEntry[] {
-  return [...run.links, ...run.orgs];
+  return [...run.links, ...run.orgs, ...(run.sweeps ?? [])];
 }
 
 /** The counts of one resource's plan. */
@@ -52,9 +53,10 @@ export function countSteps(entry: PlannedEntry): PlanCounts {
  */
 export function summarize(run: PlanRun): PlanSummary {
   const summary: PlanSummary = {
-    resources: run.links.length + run.orgs.length,
+    resources: run.links.length + run.orgs.length + (run.sweeps?.length ?? 0),
     links: run.links.length,
     orgAccess: run.orgs.length,
+    sweeps: run.sweeps?.length ?? 0,
     resourcesWithChanges: 0,
     hasChanges: false,
     apiSteps: 0,

@@ -6,6 +6,7 @@
 import type { PlanStep } from "../../engine/model/plan.js";
 import { formatLocation } from "../location.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
+import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { countSteps, entriesOf, summarize, type PlanSummary } from "./plan-summary.js";
@@ -23,8 +24,8 @@ export function formatPlanText(run: PlanRun): string {
 }
 
 function resourceLines(entry: PlannedEntry): string[] {
-  const kind = entry.resource === "link" ? "link" : "org access";
-  const desired = entry.resource === "link" ? entry.spec.state : entry.spec.access;
+  const kind = entryKind(entry);
+  const desired = entryDesired(entry);
   const where = entry.location ? `  (${formatLocation(entry.location)})` : "";
   const counts = countSteps(entry);
   const status = counts.apiSteps === 0 ? "no changes" : plural(counts.apiSteps, "change");
@@ -45,7 +46,7 @@ function resourceLines(entry: PlannedEntry): string[] {
     lines.push(`  ${CATEGORY_TITLES.manual} (apply cannot do these):`);
     manual.forEach((m, i) => lines.push(`    ${i + 1}. ${m.summary}`, `       where: ${m.uiPath}`, `       url:   ${m.url}`, `       id:    ${m.id} (once done, record it under manualSteps)`));
   }
-  const done = [...(entry.doneByHand ?? []), ...(entry.observed.manualStepsDoneByHand ?? [])].filter((d, i, all) => all.findIndex((o) => o.step.id === d.step.id) === i);
+  const done = [...(entry.doneByHand ?? []), ...(entry.resource === "sweep" ? [] : (entry.observed.manualStepsDoneByHand ?? []))].filter((d, i, all) => all.findIndex((o) => o.step.id === d.step.id) === i);
   if (done.length > 0) {
     lines.push("  done by hand (recorded in manualSteps, not verifiable by API):");
     for (const d of done) lines.push(`    - ${d.step.id}: done ${d.done} by ${d.by}`);

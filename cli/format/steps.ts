@@ -22,6 +22,7 @@ export function categoryOf(step: PlanStep): StepCategory {
     case "revoke-grant":
       return "provider-revocation";
     case "delete-webhook":
+    case "delete-org-webhook":
       return "webhook-deletion";
     case "delete-deploy-key":
       return "deploy-key-deletion";
@@ -56,6 +57,8 @@ export function describeStep(step: PlanStep): string {
       return `delete webhook ${step.hookId} on ${step.repository} (${step.url})`;
     case "delete-deploy-key":
       return `delete deploy key ${step.keyId} "${step.title}" on ${step.repository}`;
+    case "delete-org-webhook":
+      return `delete webhook ${step.hookId} of org ${step.org} (${step.url})`;
     case "set-org-access":
       return `set third-party access of org ${step.org} to ${step.access}${step.throughLink ? ` (through link ${step.throughLink}, created first by this apply)` : ""}`;
     case "manual":

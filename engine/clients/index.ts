@@ -9,9 +9,10 @@ import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
 import type { Secret } from "../model/secret.js";
 import type { ClientSettings } from "../model/client-settings.js";
-import type { Clients, SourceProviderClient } from "./types.js";
+import type { Clients, OwnerClient, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
+
 
 /**
  * Builds the clients of one world.
@@ -42,6 +43,7 @@ export function createClients(settings: ClientSettings): Clients {
     (Object.keys(credentials) as (keyof typeof credentials)[]).filter((k) => k !== own).map((k) => credentials[k]).filter((s): s is Secret => s !== null);
 
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
+  const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
   const pacing = settings.options?.githubPacing;
   const github = settings.github
     ? createGitHubClients({
@@ -56,10 +58,15 @@ export function createClients(settings: ClientSettings): Clients {
         ...(waitScale === undefined ? {} : { retryAfterBaseMs: 1000 * waitScale }),
       })
     : null;
-  if (github) providers.github = github.provider;
+  if (github) {
+    providers.github = github.provider;
+    owners.github = github.owner;
+  }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    providers.bitbucket = createBitbucketClient({ apiUrl, username, token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
+    const bitbucket = createBitbucketClient({ apiUrl, username, token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
+    providers.bitbucket = bitbucket;
+    owners.bitbucket = bitbucket;
   }
 
   const { buildService } = settings;
@@ -69,6 +76,7 @@ export function createClients(settings: ClientSettings): Clients {
     // docker-hub has no public API for linked accounts (design.md §4).
     buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, otherSecrets: othersThan("build"), ...tuning, ...transport }) : null,
     providers,
+    owners,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
     isBuildServiceWebhook: (url) => webhooks.matchesAny(url),

@@ -119,6 +119,32 @@ export interface SourceProviderClient {
   accountExists?(login: string): Promise<boolean>;
 }
 
+/** One repository of an owner, as a sweep lists it. */
+export interface OwnedRepository {
+  /** `owner/name` or `workspace/slug`. */
+  repository: string;
+  /** GitHub refuses writes to an archived repository (403), so its leftovers can only be reported. */
+  archived: boolean;
+}
+
+/** Every repository of an owner (GitHub org or user, Bitbucket workspace), for sweeps. */
+export interface OwnerListing {
+  /** `org`: an organization, whose own webhooks are swept too; `user` and `workspace` have none here. */
+  ownerType: "org" | "user" | "workspace";
+  repositories: OwnedRepository[];
+}
+
+/** What a sweep reads beyond single repositories: an owner's repositories and an org's own webhooks. */
+export interface OwnerClient {
+  readonly kind: ProviderKind;
+  /** Every repository of `owner`, archived included; null when the owner does not exist (404). */
+  listOwnerRepositories(owner: string): Promise<OwnerListing | null>;
+  /** `GET /orgs/{org}/hooks`, every page (GitHub orgs only). */
+  listOrgWebhooks(org: string): Promise<ObservedWebhook[]>;
+  /** `DELETE /orgs/{org}/hooks/{hook_id}`: `gone` when already deleted. */
+  deleteOrgWebhook(org: string, hookId: string): Promise<"deleted" | "gone">;
+}
+
 /** GitHub's OAuth-app endpoints, authenticated with the app owner's client credentials. */
 export interface OAuthGrantClient {
   /** `POST /applications/{client_id}/token`: whether the access token is still valid. */
@@ -140,6 +166,8 @@ export interface Clients {
   /** Null for `docker-hub`, which has no public API for links. */
   buildService: BuildServiceClient | null;
   providers: Partial<Record<ProviderKind, SourceProviderClient>>;
+  /** Owner listings for sweeps, per configured provider; optional so test fakes need not implement it. */
+  owners?: Partial<Record<ProviderKind, OwnerClient>>;
   /** Null when GitHub is not configured. */
   githubGrants: OAuthGrantClient | null;
   githubOrgAccess: OrgAccessProbe | null;

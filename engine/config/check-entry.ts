@@ -3,7 +3,7 @@
  * YAML, e.g. Pulumi resource inputs: a dynamic provider's `check()` returns these as
  * `CheckFailure { property, reason }` (pulumi/pulumi sdk/nodejs/dynamic).
  */
-import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
+import type { LinkSpec, OrgAccessSpec, SweepSpec } from "../model/spec.js";
 import { dotted, subjectOf } from "./labels.js";
 import { splitPointer } from "./pointer.js";
 import { findingsFromAjv } from "./schema-messages.js";
@@ -31,7 +31,12 @@ export function checkOrgAccessInput(input: unknown): EntryCheck<OrgAccessSpec> {
   return checkEntry<OrgAccessSpec>("orgAccess", input);
 }
 
-function checkEntry<T>(section: "links" | "orgAccess", input: unknown): EntryCheck<T> {
+/** Checks one sweep as the YAML loader would (its `name` may be absent, as in the YAML). */
+export function checkSweepInput(input: unknown): EntryCheck<SweepSpec> {
+  return checkEntry<SweepSpec>("sweeps", input);
+}
+
+function checkEntry<T>(section: "links" | "orgAccess" | "sweeps", input: unknown): EntryCheck<T> {
   // A JSON copy: validation fills defaults in place, and inputs must stay untouched.
   const entry: unknown = input === undefined ? undefined : JSON.parse(JSON.stringify(input));
   const data = { apiVersion: "sourcelinks/v1", [section]: [entry] };

@@ -5,6 +5,6 @@ export { API_VERSION, loadConfigFiles, loadConfigTexts, type ConfigText } from "
 export { API_URL_OVERRIDES, HTTP_TIMEOUT_ENV, resolveClientSettings, resolveGitHubClientSecret, SettingError } from "./runtime.js";
 export { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "./defaults.js";
 export { configSchema } from "./schema-validator.js";
-export { checkLinkInput, checkOrgAccessInput, type EntryCheck, type EntryFailure } from "./check-entry.js";
+export { checkLinkInput, checkOrgAccessInput, checkSweepInput, type EntryCheck, type EntryFailure } from "./check-entry.js";
 export { deployKeyTitlePatternProblem, webhookUrlPatternProblem } from "./pattern-safety.js";
 export { MAX_FILE_BYTES, MAX_REPORTED_PROBLEMS } from "./input-limits.js";

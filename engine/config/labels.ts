@@ -6,7 +6,7 @@ import { isRecord, splitPointer, valueAt } from "./pointer.js";
 import { looksLikeSecret } from "./secret-like.js";
 
 /** Sections whose entries are named in messages by one of their fields. */
-const ENTRY_NAME_FIELD: Record<string, string> = { links: "name", orgAccess: "org" };
+const ENTRY_NAME_FIELD: Record<string, string> = { links: "name", orgAccess: "org", sweeps: "owner" };
 
 /**
  * The subject of a message for a pointer into one file's data: `links[2] (acme-builds)` for an

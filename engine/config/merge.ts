@@ -3,7 +3,7 @@
  * `buildService` and each `providers` entry may appear in several files only with identical
  * (effective) values, and a conflict names both places.
  */
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProviderKind, ProvidersSpec, SourcelinksConfig } from "../model/spec.js";
+import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProviderKind, ProvidersSpec, SourcelinksConfig, SweepSpec } from "../model/spec.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { toBuildServiceSpec } from "./defaults.js";
 import { dotted, quoteValue } from "./labels.js";
@@ -11,7 +11,7 @@ import { Origins, type FileEntry, type SectionOwners } from "./origins.js";
 import { isRecord, joinPointer } from "./pointer.js";
 
 /** The merged config; `buildService` is undefined when no file defines one (a semantic error). */
-export type MergedConfig = Omit<SourcelinksConfig, "buildService"> & { buildService: BuildServiceSpec | undefined };
+export type MergedConfig = Omit<SourcelinksConfig, "buildService" | "sweeps"> & { buildService: BuildServiceSpec | undefined; sweeps: SweepSpec[] };
 
 /** The result of merging: the config, where its parts came from, and conflicts between files. */
 export interface MergeResult {
@@ -22,9 +22,10 @@ export interface MergeResult {
 
 /** Merges files in the order given. */
 export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
-  const owners: SectionOwners = { buildService: undefined, providers: {}, linkStarts: [], orgAccessStarts: [] };
+  const owners: SectionOwners = { buildService: undefined, providers: {}, linkStarts: [], orgAccessStarts: [], sweepStarts: [] };
   const links: LinkSpec[] = [];
   const orgAccess: OrgAccessSpec[] = [];
+  const sweeps: SweepSpec[] = [];
   const providers: ProvidersSpec = {};
   let buildService: BuildServiceSpec | undefined;
   const conflicts: Conflict[] = [];
@@ -33,9 +34,11 @@ export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
     const { data } = entry;
     owners.linkStarts.push(links.length);
     owners.orgAccessStarts.push(orgAccess.length);
+    owners.sweepStarts.push(sweeps.length);
     // push(...spread) overflows the stack on very large arrays; a loop does not.
     for (const link of data.links ?? []) links.push(link);
     for (const access of data.orgAccess ?? []) orgAccess.push(access);
+    for (const sweep of data.sweeps ?? []) sweeps.push({ ...sweep, name: sweep.name ?? defaultSweepName(sweep.provider, sweep.owner) });
 
     if (data.buildService !== undefined) {
       const spec = toBuildServiceSpec(data.buildService);
@@ -71,8 +74,13 @@ export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
   });
 
   const diagnostics = conflicts.map((c) => conflictDiagnostic(c, entries));
-  const config: MergedConfig = { apiVersion: "sourcelinks/v1", buildService, providers, links, orgAccess };
+  const config: MergedConfig = { apiVersion: "sourcelinks/v1", buildService, providers, links, orgAccess, sweeps };
   return { config, origins: new Origins(entries, owners), diagnostics };
+}
+
+/** The resource name of a sweep declared without one. */
+export function defaultSweepName(provider: ProviderKind, owner: string): string {
+  return `sweep-${provider}-${owner}`;
 }
 
 /** A section repeated in two files with different values. */

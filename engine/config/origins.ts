@@ -17,7 +17,7 @@ export interface FileEntry {
   /** The file's data as written, for naming entries in messages. */
   original: unknown;
   /** When invalid entries were left out: the original index of each kept entry. */
-  kept: { links?: number[]; orgAccess?: number[] };
+  kept: { links?: number[]; orgAccess?: number[]; sweeps?: number[] };
   sourceMap: SourceMap;
 }
 
@@ -35,6 +35,7 @@ export interface SectionOwners {
   /** Index of each file's first link (and org access entry) in the merged lists. */
   linkStarts: number[];
   orgAccessStarts: number[];
+  sweepStarts: number[];
 }
 
 /** Resolves merged pointers to files, lines and columns, and names them in messages. */
@@ -57,8 +58,8 @@ export class Origins {
       const owner = key === "github" || key === "bitbucket" ? this.#owners.providers[key] : Object.values(this.#owners.providers)[0];
       return this.#owned(owner, pointer);
     }
-    if (section === "links" || section === "orgAccess") {
-      const starts = section === "links" ? this.#owners.linkStarts : this.#owners.orgAccessStarts;
+    if (section === "links" || section === "orgAccess" || section === "sweeps") {
+      const starts = section === "links" ? this.#owners.linkStarts : section === "orgAccess" ? this.#owners.orgAccessStarts : this.#owners.sweepStarts;
       if (key === undefined) {
         const owner = this.#entries.findIndex((e) => e.data[section] !== undefined);
         return this.#owned(owner < 0 ? undefined : owner, pointer);

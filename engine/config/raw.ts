@@ -3,7 +3,7 @@
  * schema's defaults filled in), before merging. Only `buildService` differs from the typed
  * config: Bitbucket names its client id `key`, and some defaults depend on `kind`.
  */
-import type { BuildServiceKind, LinkSpec, OrgAccessSpec, ProvidersSpec } from "../model/spec.js";
+import type { BuildServiceKind, LinkSpec, OrgAccessSpec, ProvidersSpec, SweepSpec } from "../model/spec.js";
 
 /** `buildService.oauthApps` as written. */
 export interface RawOAuthApps {
@@ -28,4 +28,6 @@ export interface RawConfigFile {
   providers?: ProvidersSpec;
   links?: LinkSpec[];
   orgAccess?: OrgAccessSpec[];
+  /** `name` is optional as written; the merge names unnamed sweeps. */
+  sweeps?: (Omit<SweepSpec, "name"> & { name?: string })[];
 }

@@ -50,6 +50,7 @@ export function checkSemantics(config: MergedConfig, origins: Origins, complete:
   checkGitHubAppKey(config, origins, report);
   checkLinks(config, origins, complete, report);
   checkOrgAccess(config, origins, complete, report);
+  checkSweeps(config, origins, complete, report);
   return out;
 }
 
@@ -243,6 +244,52 @@ function checkDeniedOrgUnused(config: MergedConfig, origins: Origins, i: number,
     );
     return;
   }
+}
+
+/** A repository glob of a sweep's `exclude`: the owner, a slash, then name characters and `*`. */
+const EXCLUDE_GLOB = /^([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.*-]{1,100})$/;
+
+/**
+ * Sweeps: one per (provider, owner), unique names, a configured provider, and `exclude` globs that can
+ * match a repository of the owner (a glob naming another owner or characters no repository name has
+ * would silently exclude nothing).
+ */
+function checkSweeps(config: MergedConfig, origins: Origins, complete: boolean, report: Report): void {
+  const owners = new Map<string, number>();
+  const names = new Map<string, number>();
+  config.sweeps.forEach((sweep, i) => {
+    const subject = origins.subject(`/sweeps/${i}`);
+    // GitHub logins and Bitbucket workspaces are case-insensitive.
+    const key = `${sweep.provider}\u0000${sweep.owner.toLowerCase()}`;
+    const first = owners.get(key);
+    if (first === undefined) owners.set(key, i);
+    else {
+      report(
+        `/sweeps/${i}/owner`,
+        `${subject} sweeps ${sweep.provider} owner "${sweep.owner}" again (first at ${origins.where(`/sweeps/${first}/owner`)}): declare each owner once and merge the exclude lists`,
+      );
+    }
+    const named = names.get(sweep.name);
+    if (named === undefined) names.set(sweep.name, i);
+    else {
+      report(
+        `/sweeps/${i}`,
+        `${subject} is named "${sweep.name}", as is ${origins.subject(`/sweeps/${named}`)} at ${origins.where(`/sweeps/${named}`)}: sweep names must be unique (each is a resource name); set name on one of them`,
+      );
+    }
+    if (complete && config.providers[sweep.provider] === undefined) {
+      report(`/sweeps/${i}/provider`, `${subject} sweeps provider ${sweep.provider}, but providers.${sweep.provider} is not configured: ${PROVIDER_HINTS[sweep.provider]}`);
+    }
+    sweep.exclude.forEach((glob, k) => {
+      const pointer = `/sweeps/${i}/exclude/${k}`;
+      const match = EXCLUDE_GLOB.exec(glob);
+      if (match === null) {
+        report(pointer, `${origins.subject(pointer)} ${quoteValue(glob)} is not a repository glob: write OWNER/NAME with * for any run of name characters, e.g. "${sweep.owner}/sandbox-*"`);
+      } else if (match[1]!.toLowerCase() !== sweep.owner.toLowerCase()) {
+        report(pointer, `${origins.subject(pointer)} ${quoteValue(glob)} names owner "${match[1]}", but this sweep covers "${sweep.owner}", so it would exclude nothing: write "${sweep.owner}/${match[2]}"`);
+      }
+    });
+  });
 }
 
 function count(map: Map<ProviderKind, { first: number; more: number }>, provider: ProviderKind, index: number): void {

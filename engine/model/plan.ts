@@ -19,6 +19,8 @@ export type PlanStep =
   | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string; namespace?: string; linkId?: string }
   | { kind: "delete-webhook"; request: PlannedRequest; provider: ProviderKind; repository: string; hookId: string; url: string }
   | { kind: "delete-deploy-key"; request: PlannedRequest; provider: ProviderKind; repository: string; keyId: string; title: string }
+  /** A sweep's deletion of an org's own webhook (`DELETE /orgs/{org}/hooks/{hook_id}`). */
+  | { kind: "delete-org-webhook"; request: PlannedRequest; provider: "github"; org: string; hookId: string; url: string }
   /**
    * `namespace`/`linkId`: the build-service link the access is set through. An empty `linkId` with
    * `throughLink` names a declared link that a `link` step of the same run creates first.
@@ -34,8 +36,8 @@ export type KeptItem =
 
 /** The plan for one declared link or org access entry. */
 export interface ResourcePlan {
-  /** `link` or `orgAccess`. */
-  resource: "link" | "orgAccess";
+  /** `link`, `orgAccess` or `sweep`. */
+  resource: "link" | "orgAccess" | "sweep";
   name: string;
   steps: PlanStep[];
   /** What a revocation deliberately leaves because other live links use it; absent or empty when nothing is. */

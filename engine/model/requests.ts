@@ -56,6 +56,11 @@ export function deleteDeployKeyRequest(provider: ProviderKind, api: string, repo
   return { method: "DELETE", url: `${path}/${encodeURIComponent(keyId)}` };
 }
 
+/** Delete an org's own webhook (GitHub only): `DELETE /orgs/{org}/hooks/{hook_id}`. */
+export function deleteOrgWebhookRequest(githubApi: string, org: string, hookId: string): PlannedRequest {
+  return { method: "DELETE", url: `${trimmed(githubApi)}/orgs/${encodeURIComponent(org)}/hooks/${encodeURIComponent(hookId)}` };
+}
+
 /** `/{namespace}/links/` of the build service: its link collection (the client reads it too). */
 export function linksUrl(buildApi: string, namespace: string): string {
   return `${trimmed(buildApi)}/${encodeURIComponent(namespace)}/links/`;

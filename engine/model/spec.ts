@@ -108,6 +108,20 @@ export interface OrgAccessSpec {
   manualSteps?: RecordedManualStep[];
 }
 
+/**
+ * One declared sweep (`sweeps:`): no build-service webhook or deploy key may exist on any repository of
+ * `owner`, nor on the org's own hooks, except where a live link covers the repository.
+ */
+export interface SweepSpec {
+  /** Unique across sweeps; the resource name (default `sweep-PROVIDER-OWNER`). */
+  name: string;
+  provider: ProviderKind;
+  /** GitHub org or user, or Bitbucket workspace. */
+  owner: string;
+  /** Globs of `owner/name` the sweep leaves alone (`*` within the name). */
+  exclude: string[];
+}
+
 /** The merged configuration of one or more files. */
 export interface SourcelinksConfig {
   apiVersion: "sourcelinks/v1";
@@ -115,4 +129,6 @@ export interface SourcelinksConfig {
   providers: ProvidersSpec;
   links: LinkSpec[];
   orgAccess: OrgAccessSpec[];
+  /** Declared sweeps; absent in configs built before sweeps existed (the loader always sets it). */
+  sweeps?: SweepSpec[];
 }

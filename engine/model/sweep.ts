@@ -31,6 +31,11 @@ export interface SweptArtifact {
   classification: SweptArtifactClass;
   /** `covered`: the live links that use it; `leftover`: the revoked or unlinked links that name it; `orphaned`: empty. */
   links: string[];
+  /**
+   * A `leftover` on a repository that a link declared `revoked` lists: that link's own revocation
+   * deletes it (or keeps it, per its `onRevoke`), so the sweep plans nothing for it.
+   */
+  handledBy?: string;
 }
 
 /** Everything one sweep entry observed. */

@@ -16,6 +16,7 @@ function dynamicToken<Name extends string>(name: Name) {
 export const TYPE_TOKENS = {
   SourceProviderLink: dynamicToken("SourceProviderLink"),
   OrgThirdPartyAccess: dynamicToken("OrgThirdPartyAccess"),
+  OrphanSweep: dynamicToken("OrphanSweep"),
 } as const;
 
 /** The type name of a sourcelinks resource: the last part of its token. */

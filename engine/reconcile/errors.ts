@@ -8,7 +8,8 @@ export type ReconcileErrorCode =
   | "foreign-deploy-key"
   | "request-mismatch"
   | "not-automatable"
-  | "unobserved";
+  | "unobserved"
+  | "missing-owner";
 
 /** An operation refused to act; the message says what to configure or why the step is unsafe. */
 export class ReconcileError extends Error {

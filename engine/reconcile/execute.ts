@@ -14,6 +14,7 @@ import type { PlannedRequest, PlanStep, ResourcePlan } from "../model/plan.js";
 import {
   createLinkRequest,
   deleteDeployKeyRequest,
+  deleteOrgWebhookRequest,
   deleteWebhookRequest,
   revokeGrantRequest,
   setLinkStateRequest,
@@ -114,6 +115,20 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       const client = providerClient(ctx, step.provider);
       expectRequest(step, deleteDeployKeyRequest(step.provider, providerApiUrl(ctx, step.provider), step.repository, step.keyId));
       await client.deleteDeployKey(step.repository, step.keyId);
+      return;
+    }
+    case "delete-org-webhook": {
+      // The same two checks as a repository webhook: the build service's pattern, and observed in this run.
+      if (!ctx.clients.isBuildServiceWebhook(step.url)) {
+        throw new ReconcileError("foreign-webhook", `Refusing to delete webhook ${step.hookId} of org ${step.org}: ${step.url} does not match the build service's webhook patterns.`);
+      }
+      if (!ctx.seen.observed(step)) {
+        throw new ReconcileError("unobserved", `Refusing to delete webhook ${step.hookId} of org ${step.org}: this run did not observe it with URL ${step.url}; re-plan against this world.`);
+      }
+      const owners = ctx.clients.owners?.[step.provider];
+      if (owners === undefined) throw new ReconcileError("missing-client", `providers.${step.provider} is not configured: add it to the config to sweep ${step.org}.`);
+      expectRequest(step, deleteOrgWebhookRequest(providerApiUrl(ctx, "github"), step.org, step.hookId));
+      await owners.deleteOrgWebhook(step.org, step.hookId);
       return;
     }
     case "set-org-access": {

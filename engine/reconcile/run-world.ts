@@ -37,11 +37,11 @@ export class RunWorld {
     return listing;
   }
 
-  /** The records of every namespace the run sees: the token's, the declared links' and `extra`. */
-  async allRecords(extra: string): Promise<BuildServiceLinkWire[]> {
+  /** The records of every namespace the run sees: the token's, the declared links' and `extra` (if any). */
+  async allRecords(extra?: string): Promise<BuildServiceLinkWire[]> {
     this.#visible ??= this.#bs.listNamespaces();
     const visible = (await this.#visible) ?? [];
-    const namespaces = [...new Set([extra, ...this.#declared.map((d) => d.namespace), ...visible])];
+    const namespaces = [...new Set([...(extra === undefined ? [] : [extra]), ...this.#declared.map((d) => d.namespace), ...visible])];
     return (await Promise.all(namespaces.map((ns) => this.records(ns)))).flat();
   }
 

@@ -1,12 +1,15 @@
 /** Builds rule facts from a loaded config plus whatever was observed (nothing, for an offline check). */
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
+import type { SweepObservation } from "../../engine/model/sweep.js";
 import type { StackFacts } from "./types.js";
 
 /** Observed state keyed by link name and by org name. */
 export interface ObservedWorld {
   links?: ReadonlyMap<string, ObservedLink>;
   orgs?: ReadonlyMap<string, ObservedOrgAccess>;
+  /** What each sweep found, by sweep name. */
+  sweeps?: ReadonlyMap<string, SweepObservation>;
   /** Orgs no `orgAccess` entry declares that live links build from, keyed by lower-case login. */
   undeclaredOrgs?: ReadonlyMap<string, ObservedOrgAccess>;
 }
@@ -25,6 +28,12 @@ export function factsFromConfig(config: SourcelinksConfig, observed: ObservedWor
       desired,
       observed: observed.orgs?.get(desired.org),
       pointer: `/orgAccess/${i}`,
+    })),
+    sweeps: (config.sweeps ?? []).map((desired, i) => ({
+      name: desired.name,
+      desired,
+      observed: observed.sweeps?.get(desired.name),
+      pointer: `/sweeps/${i}`,
     })),
     githubWebhooks: [],
     webhookUrlPatterns: [...config.buildService.webhookUrlPatterns],

@@ -4,6 +4,7 @@ import { liveLinkHasGrant } from "./grants.js";
 import { pendingManualSteps } from "./manual-steps.js";
 import { linkedReposHaveOrgAccess, orgAccessMatchesDeclared } from "./org-access.js";
 import { revocationIsTwoSided, revokedLinkHasNoWebhooks } from "./revocation.js";
+import { noOrphanedBuildServiceArtifacts } from "./sweeps.js";
 import type { Rule, RuleId } from "./types.js";
 import { disabledLinkWebhooksInactive, webhookHygiene } from "./webhooks.js";
 
@@ -18,6 +19,7 @@ export const rules = {
   "webhook-hygiene": webhookHygiene,
   "live-link-has-grant": liveLinkHasGrant,
   "pending-manual-steps": pendingManualSteps,
+  "no-orphaned-build-service-artifacts": noOrphanedBuildServiceArtifacts,
 } as const satisfies { [K in RuleId]: Rule & { id: K } };
 
 /** The rules as a list, in reporting order. */

@@ -2,7 +2,8 @@
  * The vocabulary of the policy rules: the facts they read, the violations they return and the
  * shape of a rule. Pure data; no I/O and no Pulumi imports, so the CLI and the pack share it.
  */
-import type { LinkSpec, OrgAccessSpec } from "../../engine/model/spec.js";
+import type { LinkSpec, OrgAccessSpec, SweepSpec } from "../../engine/model/spec.js";
+import type { SweepObservation } from "../../engine/model/sweep.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 
 /** How a rule's violations are enforced: `mandatory` blocks (CLI exit 3), `advisory` warns, `disabled` skips the rule. */
@@ -63,6 +64,17 @@ export interface OrgFacts {
   pointer?: string;
 }
 
+/** Everything known about one declared sweep. */
+export interface SweepFacts {
+  /** The sweep's resource name. */
+  name: string;
+  desired: SweepSpec;
+  /** What it found; `undefined` when only the config is checked, `"unknown"` during a preview. */
+  observed: SweepObservation | undefined | Unknown;
+  /** JSON pointer of the sweep in the merged config, e.g. `/sweeps/0`. */
+  pointer?: string;
+}
+
 /** Type tokens of the `@pulumi/github` webhook resources the stack rules inspect. */
 export type GithubWebhookType =
   | "github:index/repositoryWebhook:RepositoryWebhook"
@@ -88,6 +100,8 @@ export interface GithubWebhookFacts {
 export interface StackFacts {
   links: LinkFacts[];
   orgs: OrgFacts[];
+  /** Declared sweeps; absent where none are known. */
+  sweeps?: SweepFacts[];
   githubWebhooks: GithubWebhookFacts[];
   /** Globs recognising the build service's webhooks by URL (`*` stays within one path segment). */
   webhookUrlPatterns: string[];
@@ -113,7 +127,8 @@ export type RuleId =
   | "linked-repos-have-org-access"
   | "webhook-hygiene"
   | "live-link-has-grant"
-  | "pending-manual-steps";
+  | "pending-manual-steps"
+  | "no-orphaned-build-service-artifacts";
 
 /** Fields every rule has. */
 interface RuleBase {

@@ -137,7 +137,7 @@ describe("plan", () => {
     expect(run.stdout).toMatch(/delete webhook \d+ on acme\/legacy-web \(https:\/\/cloud\.docker\.com\/api\/build\/v1\/vcs\/.*\/trigger\/call\/\)/);
     expect(run.stdout).toMatch(/DELETE http:\/\/127\.0\.0\.1:\d+\/github\/repos\/acme\/legacy-worker\/keys\/\d+/);
     expect(run.stdout).not.toContain("ci.acme.example");
-    expect(run.stdout).toContain("Plan: 10 requests on 2 of 5 resources");
+    expect(run.stdout).toContain("Plan: 11 requests on 3 of 6 resources");
     // plan sends nothing
     expect(linkRecords()).toEqual(["bitbucket:acme-bb-builder/-/enabled", "github:jdoe/ci/enabled", "github:legacy-builder/-/unlinked"]);
   });
@@ -156,7 +156,7 @@ describe("plan", () => {
     };
     expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
     expect(plan.apiVersion).toBe("sourcelinks.plan/v1");
-    expect(plan.summary).toMatchObject({ resources: 5, resourcesWithChanges: 2, apiSteps: 10, buildServiceCalls: 2, providerRevocations: 2, webhookDeletions: 3, deployKeyDeletions: 3, hasChanges: true });
+    expect(plan.summary).toMatchObject({ resources: 6, sweeps: 1, resourcesWithChanges: 3, apiSteps: 11, buildServiceCalls: 2, providerRevocations: 2, webhookDeletions: 4, deployKeyDeletions: 3, hasChanges: true });
     const legacy = plan.resources.find((r) => r.name === "legacy-builds");
     expect(legacy?.steps.filter((s) => s.kind === "delete-webhook").map((s) => s.request.method)).toEqual(["DELETE", "DELETE", "DELETE"]);
     expect(legacy?.observed.repositories?.map((r) => r.foreignWebhookCount)).toEqual([1, 1, 1]);
@@ -193,14 +193,14 @@ describe("apply", () => {
   it("converges with --yes; then plan --detailed-exitcode is 0 and a second apply is a no-op", async () => {
     const run = await runCli(["apply", EXAMPLE, "--yes"], env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Apply complete: 10 requests sent.");
+    expect(run.stdout).toContain("Apply complete: 11 requests sent.");
     expect(linkRecords()).toEqual(["bitbucket:acme-bb-builder/-/enabled", "github:acme-builder/ci/enabled", "github:jdoe/ci/unlinked", "github:legacy-builder/-/unlinked"]);
     // only the foreign webhook is left on the legacy repositories
     for (const repo of ["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker"]) expect(hookUrls(repo)).toEqual(["https://ci.acme.example/hooks/github"]);
 
     const plan = await runCli(["plan", EXAMPLE, "--detailed-exitcode"], env);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain("No changes: 5 resources match the configuration.");
+    expect(plan.stdout).toContain("No changes: 6 resources match the configuration.");
 
     const requestsBefore = JSON.stringify(world());
     const again = await runCli(["apply", EXAMPLE], env);

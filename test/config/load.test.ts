@@ -72,6 +72,7 @@ describe("loadConfigTexts: the happy path", () => {
         { org: "acme", provider: "github", app: "github", access: "granted" },
         { org: "contractor-co", provider: "github", app: "github", access: "denied" },
       ],
+      sweeps: [],
     };
     expect(loaded.config).toEqual(expected);
     expect(loaded.files).toEqual(["basic.yaml"]);

@@ -300,6 +300,23 @@ describe("the policy pack over the analyzer protocol", () => {
     ]);
   });
 
+  it("AnalyzeStack: an OrphanSweep's observed orphan is reported by no-orphaned-build-service-artifacts, at the sweep's URN", async () => {
+    const SWEEP = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
+    const artifact = { kind: "repository-webhook", provider: "github", owner: "acme", repository: "acme/old-site", id: "77", target: HOOK_URL, archived: false, classification: "orphaned", links: [] };
+    const covered = { ...artifact, repository: "acme/api", id: "78", classification: "covered", links: ["acme-builds"] };
+    const observed = { name: "sweep-github-acme", provider: "github", owner: "acme", repositoriesSwept: 2, repositoriesExcluded: 0, artifacts: [artifact, covered], foreignWebhookCount: 0 };
+    const props = { name: "sweep-github-acme", provider: "github", owner: "acme", exclude: [], observed };
+    const res = await rpcs(client).analyzeStack(new pb.AnalyzeStackRequest().setResourcesList([stackResource(SWEEP, "sweep-github-acme", props)]));
+    expect(diagnostics(res).map(([p, l, m]) => [p, l, m.split("\n")[1]])).toEqual([
+      [
+        "no-orphaned-build-service-artifacts",
+        "mandatory",
+        `sweep "sweep-github-acme": build-service webhook 77 (${HOOK_URL}) on acme/old-site is orphaned: nothing names it: no link, declared or on the build service, builds from acme/old-site: run sourcelinks apply (or pulumi up) to delete it, or declare a live link that builds from acme/old-site if it is still needed`,
+      ],
+    ]);
+    expect(res.getDiagnosticsList()[0]!.getUrn()).toBe(`urn:pulumi:dev::links::${SWEEP}::sweep-github-acme`);
+  });
+
   it("Remediate: forces onRevoke delete on a revoked link that would keep leftovers", async () => {
     await configure(client, { "revoked-link-has-no-webhooks": pb.EnforcementLevel.REMEDIATE });
     const req = analyzeRequest(LINK, "legacy-builds", linkInputs({ onRevoke: { webhooks: "keep", deployKeys: "delete" }, account: UNKNOWN_STRING }));

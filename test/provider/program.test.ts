@@ -8,10 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
+import type * as SweepProvider from "../../provider/sweep-provider.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, runProgramWithMocks, serializeProvider, type RegisteredResource } from "./dist.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
+const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
 const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
 const fakes = CREDENTIAL_VARS.map((name) => `fake-${randomBytes(8).toString("hex")}`);
 
@@ -43,7 +45,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
     expect(names).toEqual(["default"]);
   });
 
-  it("registers one SourceProviderLink per link and one OrgThirdPartyAccess per org entry, by name", () => {
+  it("registers one SourceProviderLink per link, one OrgThirdPartyAccess per org entry and one OrphanSweep per sweep, by name", () => {
     expect(registered.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
       [
         `${LINK_TYPE}::acme-builds`,
@@ -51,6 +53,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
         `${LINK_TYPE}::mobile-builds`,
         `${ORG_TYPE}::acme-github`,
         `${ORG_TYPE}::contractor-co-github`,
+        `${SWEEP_TYPE}::sweep-github-acme`,
       ].sort(),
     );
   });
@@ -104,7 +107,8 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
   it("carries the serialized provider of each type in __provider, as dynamic.Resource does", async () => {
     const { linkProvider } = requireDist<typeof LinkProvider>("provider/link-provider.js");
     const { orgAccessProvider } = requireDist<typeof OrgAccessProvider>("provider/org-access-provider.js");
-    const expected = { [LINK_TYPE]: await serializeProvider(linkProvider), [ORG_TYPE]: await serializeProvider(orgAccessProvider) };
+    const { sweepProvider } = requireDist<typeof SweepProvider>("provider/sweep-provider.js");
+    const expected = { [LINK_TYPE]: await serializeProvider(linkProvider), [ORG_TYPE]: await serializeProvider(orgAccessProvider), [SWEEP_TYPE]: await serializeProvider(sweepProvider) };
     for (const r of registered) expect(r.inputs.__provider).toBe(expected[r.type as keyof typeof expected]);
   });
 

@@ -692,8 +692,8 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
       for (const key of CREDENTIAL_VARS) process.env[key] = sandbox.env[key as keyof typeof sandbox.env];
       pulumi.runtime.setAllConfig(stackSecrets(sandbox), Object.keys(stackSecrets(sandbox)));
       const outputs = await runProgramWithMocks(registered);
-      // Registration is asynchronous: wait until all five resources reached the mocks.
-      await expect.poll(() => registered.length).toBe(5);
+      // Registration is asynchronous: wait until all six resources (the sweep included) reached the mocks.
+      await expect.poll(() => registered.length).toBe(6);
       expect(leaksIn([
         { where: "setMocks: registered resource inputs", text: JSON.stringify(registered) },
         { where: "setMocks: program outputs", text: JSON.stringify(outputs, (_k, v: unknown) => (pulumi.Output.isInstance(v) ? "<output>" : v)) },

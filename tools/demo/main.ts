@@ -2,7 +2,8 @@
  * `npm start`: the main job on the embedded sandbox. Starts the sandbox in-process with the demo
  * world, then drives the built CLI exactly as a user would (separate processes, the sandbox's env):
  * validate → check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
- * OS temp folder, its path printed last).
+ * OS temp folder, its path printed last). The sweep of org acme finds the orphaned webhook on
+ * acme/old-site, which apply deletes.
  * Exits 0 only when every step answered as the demo world promises.
  */
 import { spawn } from "node:child_process";
@@ -27,7 +28,7 @@ interface DemoStep {
 
 const STEPS: DemoStep[] = [
   { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
-  { why: "Check the live world against the policies: the revoked link's webhooks are still there, and team ci is linked through a person's account", args: ["check", CONFIG, "--live"], expect: 3 },
+  { why: "Check the live world against the policies: the revoked link's webhooks are still there, team ci is linked through a person's account, and the sweep of acme finds an orphaned webhook", args: ["check", CONFIG, "--live"], expect: 3 },
   { why: "Plan: what apply would do, read from the live world", args: ["plan", CONFIG], expect: 0 },
   { why: "Apply the plan through the same operations the Pulumi provider uses", args: ["apply", CONFIG, "--yes"], expect: 0 },
   { why: "Plan again: nothing left to do", args: ["plan", CONFIG, "--detailed-exitcode"], expect: 0 },
@@ -70,6 +71,10 @@ async function main(): Promise<number> {
     const legacy = sandbox.world().github.repos.filter((r) => r.name.startsWith("legacy-"));
     const foreign = legacy.flatMap((r) => r.hooks).filter((h) => h.config.url.startsWith("https://ci.acme.example/"));
     console.log(`\nForeign webhooks still on the legacy repositories: ${foreign.length} of ${legacy.length} (never touched).`);
+    // The sweep of org acme found the webhook no link names any more on acme/old-site, and apply removed it.
+    const orphans = sandbox.world().github.repos.find((r) => r.owner === "acme" && r.name === "old-site")?.hooks.length ?? -1;
+    console.log(`Build-service webhooks left on acme/old-site (the sweep's orphan): ${orphans}.`);
+    if (orphans !== 0) failures++;
   } finally {
     await sandbox.close();
   }

@@ -104,6 +104,7 @@ function seedRepos(build: WorldBuild, repos: NonNullable<SeedGitHub["repos"]>, a
         created_at: now,
         added_by: null,
       })),
+      ...(repo.archived === true ? { archived: true } : {}),
     });
   }
   return names;

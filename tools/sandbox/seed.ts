@@ -39,6 +39,7 @@
  *           secret: true           # true: generated; false (default): none; a string: that value
  *           insecureSsl: false     # default false
  *           lastResponse: { code: 200, status: active, message: OK }   # default {code: null, status: unused}
+ *       archived: false            # default false; GitHub refuses writes (403) to an archived repository
  *       deployKeys:
  *         - { title: Docker Hub Builder, readOnly: true }   # key: optional (a fake ssh-ed25519 key)
  *   tokens:                        # extra tokens besides the users' PATs and the links' grants
@@ -108,6 +109,7 @@ export interface SeedDocument {
       private?: boolean;
       hooks?: SeedGitHubHook[];
       deployKeys?: { title: string; key?: string; readOnly?: boolean }[];
+      archived?: boolean;
     }[];
     tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean }[];
     /** GitHub Apps (github/app-seed.ts). */

@@ -47,6 +47,8 @@ export interface GitHubRepoState {
   owner: string;
   name: string;
   private: boolean;
+  /** Archived: readable, but GitHub refuses every write (403); absent means false. */
+  archived?: boolean;
   hooks: GitHubHookState[];
   keys: GitHubDeployKeyState[];
 }

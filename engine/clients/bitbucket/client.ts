@@ -11,7 +11,7 @@ import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
 import { Secret } from "../../model/secret.js";
-import type { RepositoryListing, SourceProviderClient } from "../types.js";
+import type { OwnerClient, OwnerListing, RepositoryListing, SourceProviderClient } from "../types.js";
 import {
   bitbucketErrorMessage,
   toObservedDeployKey,
@@ -45,12 +45,12 @@ const PAGELEN = 100;
 const MAX_PAGES = 100;
 
 /** Creates a Bitbucket client. No I/O happens until a method is called. */
-export function createBitbucketClient(options: BitbucketClientOptions): SourceProviderClient {
+export function createBitbucketClient(options: BitbucketClientOptions): SourceProviderClient & OwnerClient {
   return new BitbucketClient(options);
 }
 
 /** `SourceProviderClient` for Bitbucket Cloud. */
-export class BitbucketClient implements SourceProviderClient {
+export class BitbucketClient implements SourceProviderClient, OwnerClient {
   readonly kind = "bitbucket" as const;
   readonly #base: string;
   readonly #http: JsonHttp;
@@ -92,6 +92,39 @@ export class BitbucketClient implements SourceProviderClient {
   /** Deletes a deploy key by id; `gone` when it was already deleted. */
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
     return this.#delete(deleteDeployKeyRequest("bitbucket", this.#base, repository, keyId).url);
+  }
+
+  /**
+   * `GET /repositories/{workspace}`, every page: the workspace's repositories (Bitbucket has no
+   * archived state); null when the workspace does not exist (404).
+   */
+  async listOwnerRepositories(workspace: string): Promise<OwnerListing | null> {
+    const guard = new PageGuard("bitbucket", `repositories of ${workspace}`, 1000, "more than a sweep reads");
+    const repositories: OwnerListing["repositories"] = [];
+    let url: string | undefined = `${this.#base}/repositories/${encodeURIComponent(workspace)}?pagelen=${PAGELEN}`;
+    while (url !== undefined) {
+      guard.visit(url);
+      let page: BitbucketPageWire<{ full_name: string }>;
+      try {
+        page = (await this.#http.request<BitbucketPageWire<{ full_name: string }>>("GET", url, undefined, { shape: "object", check: pageProblem })).body;
+      } catch (error) {
+        if (error instanceof HttpError && error.isGone && repositories.length === 0) return null;
+        throw error;
+      }
+      for (const repo of page.values) repositories.push({ repository: repo.full_name, archived: false });
+      url = page.next === undefined ? undefined : assertSameOrigin("bitbucket", this.#base, page.next);
+    }
+    return { ownerType: "workspace", repositories };
+  }
+
+  /** Sweeps read no workspace-level webhooks: a workspace is never listed as an `org`. */
+  listOrgWebhooks(workspace: string): Promise<ObservedWebhook[]> {
+    return Promise.reject(new TypeError(`bitbucket: sweeps read no webhooks of workspace ${workspace} itself`));
+  }
+
+  /** See `listOrgWebhooks`. */
+  deleteOrgWebhook(workspace: string): Promise<"deleted" | "gone"> {
+    return Promise.reject(new TypeError(`bitbucket: sweeps delete no webhooks of workspace ${workspace} itself`));
   }
 
   /**

@@ -1,8 +1,9 @@
 /** The GitHub clients: webhooks and deploy keys, OAuth grants, and org access observation. */
-import type { OAuthGrantClient, OrgAccessProbe, SourceProviderClient } from "../types.js";
+import type { OAuthGrantClient, OrgAccessProbe, OwnerClient, SourceProviderClient } from "../types.js";
 import { GitHubContext, type GitHubClientSettings } from "./context.js";
 import { GitHubGrantClient } from "./grant-client.js";
 import { GitHubOrgAccessProbe } from "./org-access-probe.js";
+import { GitHubOwnerClient } from "./owner-client.js";
 import { GitHubProviderClient } from "./provider-client.js";
 
 export type { GitHubClientSettings } from "./context.js";
@@ -17,6 +18,7 @@ export interface GitHubClients {
   provider: SourceProviderClient;
   grants: OAuthGrantClient;
   orgAccess: OrgAccessProbe;
+  owner: OwnerClient;
 }
 
 /**
@@ -29,5 +31,5 @@ export interface GitHubClients {
  */
 export function createGitHubClients(settings: GitHubClientSettings): GitHubClients {
   const ctx = new GitHubContext(settings);
-  return { provider: new GitHubProviderClient(ctx), grants: new GitHubGrantClient(ctx), orgAccess: new GitHubOrgAccessProbe(ctx) };
+  return { provider: new GitHubProviderClient(ctx), grants: new GitHubGrantClient(ctx), orgAccess: new GitHubOrgAccessProbe(ctx), owner: new GitHubOwnerClient(ctx) };
 }

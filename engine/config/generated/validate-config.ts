@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"githubAppAuth":{"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}},"keyFilePath":{"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}},"sweeps":{"description":"Owners where no build-service webhook or deploy key may exist, on any repository nor on the org's own hooks, except where a live link covers the repository.","type":"array","items":{"$ref":"#/$defs/sweep"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"githubAppAuth":{"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}},"keyFilePath":{"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"sweep":{"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]}}}}};
 const schema32 = {"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}};
 const schema33 = {"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"};
 const schema34 = {"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"};
@@ -1753,6 +1753,182 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema67 = {"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]}}};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.exclude === undefined){
+data.exclude = [];
+}
+if(data.provider === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.owner === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "name") || (key0 === "provider")) || (key0 === "owner")) || (key0 === "exclude"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(!pattern8.test(data0)){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.provider !== undefined){
+let data1 = data.provider;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!((data1 === "github") || (data1 === "bitbucket"))){
+const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.owner !== undefined){
+let data2 = data.owner;
+if(typeof data2 === "string"){
+if(!pattern8.test(data2)){
+const err7 = {instancePath:instancePath+"/owner",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/owner",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+let data3 = data.exclude;
+if(Array.isArray(data3)){
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(!pattern6.test(data4)){
+const err9 = {instancePath:instancePath+"/exclude/" + i0,schemaPath:"#/$defs/glob/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/exclude/" + i0,schemaPath:"#/$defs/glob/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/exclude",schemaPath:"#/properties/exclude/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:sourcelinks:schema:sourcelinks-v1" */;
@@ -1777,7 +1953,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "apiVersion") || (key0 === "buildService")) || (key0 === "providers")) || (key0 === "links")) || (key0 === "orgAccess"))){
+if(!((((((key0 === "apiVersion") || (key0 === "buildService")) || (key0 === "providers")) || (key0 === "links")) || (key0 === "orgAccess")) || (key0 === "sweeps"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1856,14 +2032,36 @@ vErrors.push(err4);
 errors++;
 }
 }
+if(data.sweeps !== undefined){
+let data7 = data.sweeps;
+if(Array.isArray(data7)){
+const len2 = data7.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate34(data7[i2], {instancePath:instancePath+"/sweeps/" + i2,parentData:data7,parentDataProperty:i2,rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate34.errors]; else for (const e of validate34.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err5 = {instancePath:instancePath+"/sweeps",schemaPath:"#/properties/sweeps/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }

@@ -9,6 +9,7 @@ import { authenticate, withRepository } from "./auth.js";
 import { createDeployKey, deleteDeployKey, getDeployKey, listDeployKeys } from "./deploy-keys.js";
 import { createHook, deleteHook, getHook, listHooks, updateHook } from "./hooks.js";
 import { repoHref } from "./wire.js";
+import { listWorkspaceRepositories } from "./workspace-repositories.js";
 
 /** Mount point of Bitbucket in the sandbox. */
 export const BITBUCKET_MOUNT = "/bitbucket/2.0";
@@ -47,6 +48,7 @@ const getRepository = withRepository((ctx, repo) =>
 export function bitbucketRouter(): Router {
   return new Router(BITBUCKET_MOUNT)
     .add("GET", "/user", getUser)
+    .add("GET", "/repositories/:workspace", listWorkspaceRepositories)
     .add("GET", "/repositories/:workspace/:repo_slug", getRepository)
     .add("GET", "/repositories/:workspace/:repo_slug/hooks", listHooks)
     .add("POST", "/repositories/:workspace/:repo_slug/hooks", createHook)

@@ -107,5 +107,7 @@ export function repoFor(ctx: RouteContext, caller: Caller, need: RepoNeed): Look
   const restricted = oauthRestriction(ctx.world, caller, repo.owner);
   if (restricted) return { ok: false, response: restricted };
   if (need === "admin" && !affiliated) return { ok: false, response: notFound() };
+  // GitHub refuses every write to an archived repository, hooks and keys included.
+  if (repo.archived === true && ctx.method !== "GET") return { ok: false, response: githubError(403, "Repository was archived so is read-only.") };
   return { ok: true, value: repo };
 }

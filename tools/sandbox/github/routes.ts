@@ -10,6 +10,7 @@ import { registerGraphqlRoutes, type GraphqlDeps } from "./graphql-routes.js";
 import { registerHookRoutes } from "./hook-routes.js";
 import { registerKeyRoutes } from "./key-routes.js";
 import { registerOAuthAppRoutes } from "./oauth-app-routes.js";
+import { registerUserRepoRoutes } from "./user-repo-routes.js";
 
 /** The GitHub router (mount `/github`); `POST /graphql` is served when the server hands it its limiter. */
 export function githubRouter(graphql?: GraphqlDeps): Router {
@@ -20,6 +21,7 @@ export function githubRouter(graphql?: GraphqlDeps): Router {
   registerHookRoutes(router);
   registerKeyRoutes(router);
   registerOAuthAppRoutes(router);
+  registerUserRepoRoutes(router);
   if (graphql) registerGraphqlRoutes(router, graphql);
   return router;
 }

@@ -182,7 +182,7 @@ export function minimalRepository(api: string, world: World, repo: GitHubRepoSta
     hooks_url: `${r}/hooks`,
     visibility: repo.private ? "private" : "public",
     default_branch: "main",
-    archived: false,
+    archived: repo.archived === true,
     disabled: false,
     created_at: EPOCH,
     updated_at: EPOCH,

@@ -1,0 +1,116 @@
+/**
+ * What a sweep reads of a GitHub owner: every repository (an org's, else a user's) and an org's own
+ * webhooks, with pagination, ETags and pacing shared with the other GitHub clients.
+ * Docs: https://docs.github.com/en/rest/repos/repos#list-organization-repositories,
+ * https://docs.github.com/en/rest/repos/repos#list-repositories-for-a-user and
+ * https://docs.github.com/en/rest/orgs/webhooks.
+ */
+import type { ObservedWebhook } from "../../model/observed.js";
+import { deleteOrgWebhookRequest } from "../../model/requests.js";
+import { HttpError } from "../http-error.js";
+import { PageGuard } from "../page-guard.js";
+import type { OwnerClient, OwnerListing } from "../types.js";
+import type { GitHubContext } from "./context.js";
+import { MissingGitHubTokenError } from "./errors.js";
+import { toObservedWebhook, type GitHubHookWire } from "./mapping.js";
+import type { GitHubOctokit } from "./octokit.js";
+
+/** GitHub's maximum page size. */
+const PER_PAGE = 100;
+
+/** Pages of an owner's repositories read at most: 100,000 repositories. */
+const MAX_REPOSITORY_PAGES = 1000;
+
+/** Pages of an org's webhooks read at most (GitHub allows 250 webhooks per org). */
+const MAX_HOOK_PAGES = 10;
+
+/** The fields of GitHub's repository object a sweep reads. */
+interface GitHubRepositoryWire {
+  full_name: string;
+  archived?: boolean;
+}
+
+/** Owner listings and org webhooks on GitHub. */
+export class GitHubOwnerClient implements OwnerClient {
+  readonly kind = "github" as const;
+
+  constructor(private readonly ctx: GitHubContext) {}
+
+  /**
+   * `GET /orgs/{org}/repos?type=all`; on 404 (not an org) `GET /users/{username}/repos?type=owner`, which
+   * lists what the token may see of a user's repositories; null when neither exists.
+   */
+  async listOwnerRepositories(owner: string): Promise<OwnerListing | null> {
+    const org = await this.#repositories(owner, "org");
+    if (org !== null) return { ownerType: "org", repositories: org };
+    const user = await this.#repositories(owner, "user");
+    return user === null ? null : { ownerType: "user", repositories: user };
+  }
+
+  /** `GET /orgs/{org}/hooks`, every page. A 404 means the token is not an org owner with `admin:org_hook`: an error, never "none". */
+  async listOrgWebhooks(org: string): Promise<ObservedWebhook[]> {
+    const route = "GET /orgs/{org}/hooks";
+    const params = { org, per_page: PER_PAGE };
+    const hooks = await this.#paginate<GitHubHookWire>(org, route, params, `/orgs/${encodeURIComponent(org)}/hooks`, `webhooks of org ${org}`, MAX_HOOK_PAGES);
+    return hooks.map(toObservedWebhook);
+  }
+
+  /** `DELETE /orgs/{org}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */
+  async deleteOrgWebhook(org: string, hookId: string): Promise<"deleted" | "gone"> {
+    const octokit = await this.#octokit(org, `deleting a webhook of org ${org}`);
+    const request = deleteOrgWebhookRequest(this.ctx.apiUrl, org, hookId);
+    try {
+      // Sent as built (an absolute URL), the request the plan showed.
+      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], { owner: org, needed: `delete a webhook of org ${org}` });
+      return "deleted";
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return "gone";
+      throw error;
+    } finally {
+      this.#invalidate(org);
+    }
+  }
+
+  async #repositories(owner: string, as: "org" | "user"): Promise<OwnerListing["repositories"] | null> {
+    const path = as === "org" ? `/orgs/${encodeURIComponent(owner)}/repos` : `/users/${encodeURIComponent(owner)}/repos`;
+    const route = as === "org" ? "GET /orgs/{org}/repos" : "GET /users/{username}/repos";
+    const params: Record<string, string | number> = as === "org" ? { org: owner, type: "all", per_page: PER_PAGE } : { username: owner, type: "owner", per_page: PER_PAGE };
+    try {
+      const repos = await this.#paginate<GitHubRepositoryWire>(owner, route, params, path, `repositories of ${owner}`, MAX_REPOSITORY_PAGES);
+      return repos.map((r) => ({ repository: r.full_name, archived: r.archived === true }));
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return null;
+      throw error;
+    }
+  }
+
+  async #paginate<W>(owner: string, route: string, params: Record<string, string | number>, path: string, what: string, maxPages: number): Promise<W[]> {
+    const octokit = await this.#octokit(owner, `listing ${what}`);
+    return this.ctx.call({ method: "GET", url: this.ctx.url(path) }, async () => {
+      const guard = new PageGuard("github", what, maxPages, "more than a sweep reads");
+      guard.visit(octokit.request.endpoint(route, params).url);
+      const all: W[] = [];
+      for await (const page of octokit.paginate.iterator(route, params)) {
+        for (const item of page.data as W[]) all.push(item);
+        const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers.link ?? "");
+        if (next) guard.visit(next[1]!);
+      }
+      return all;
+    });
+  }
+
+  /** The Octokit of the owner's installation (GitHub App) or of the token. */
+  async #octokit(owner: string, operation: string): Promise<GitHubOctokit> {
+    const octokit = await this.ctx.forOwner(owner);
+    if (!octokit) throw new MissingGitHubTokenError(operation);
+    return octokit;
+  }
+
+  /** After a write, the org's cached hook listings are stale. */
+  #invalidate(org: string): void {
+    const cache = this.ctx.settings.etagCache;
+    if (!cache) return;
+    const needle = `/orgs/${org}/hooks`.toLowerCase();
+    cache.invalidate((url) => new URL(url).pathname.toLowerCase().includes(needle));
+  }
+}

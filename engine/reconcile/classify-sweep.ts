@@ -1,0 +1,155 @@
+/**
+ * Classifying what a sweep found (pure): each build-service webhook or deploy key on an owner's
+ * repositories and org hooks is `covered` (a live link builds from the repository: kept), `leftover`
+ * (a revoked link's declaration or an unlinked or retired record names the repository) or `orphaned`
+ * (nothing names it). Foreign webhooks and keys (not matching the build service's patterns) are counted
+ * and never classified, so nothing can plan to touch them.
+ */
+import type { LinkSpec, SweepSpec } from "../model/spec.js";
+import type { BuildServiceLinkWire, OwnedRepository } from "../clients/types.js";
+import { compileUrlPatterns } from "../model/patterns.js";
+import type { SweepObservation, SweptArtifact } from "../model/sweep.js";
+import { isLive, sameIdentity } from "./link-identity.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
+import { recordKey, retiredByDeclaration } from "./sharing.js";
+
+/** What the run knows of links: the declarations and the build service's records with their repositories. */
+export interface SweepLinkFacts {
+  declared: readonly LinkSpec[];
+  /** Every record of every namespace the run sees (live and `unlinked`). */
+  records: readonly BuildServiceLinkWire[];
+  /** The autobuild repositories of `records`, by `recordKey`. */
+  recordRepositories: ReadonlyMap<string, readonly string[]>;
+}
+
+/** What a sweep read of one repository (the webhooks and deploy keys as listed, before matching). */
+export interface SweptRepositoryRead extends OwnedRepository {
+  webhooks: readonly ObservedWebhook[];
+  deployKeys: readonly ObservedDeployKey[];
+}
+
+/** Everything a sweep read, before classification. */
+export interface SweepRead {
+  repositories: readonly SweptRepositoryRead[];
+  /** Repositories the `exclude` globs left out (not read). */
+  excluded: number;
+  /** The org's own webhooks; null for a user or workspace. */
+  orgWebhooks: readonly ObservedWebhook[] | null;
+}
+
+/** Recognises the build service's artifacts (clients' `isBuildServiceWebhook` / `isBuildServiceDeployKey`). */
+export interface ArtifactMatchers {
+  isBuildServiceWebhook(url: string): boolean;
+  isBuildServiceDeployKey(title: string): boolean;
+}
+
+/** Who names a repository: live links that cover it, and retired ones that left something there. */
+export interface RepositoryNames {
+  covered: string[];
+  leftover: string[];
+  /** The first link declared `revoked` that lists the repository: its revocation handles what is there. */
+  declaredRevoked: string | undefined;
+}
+
+/** Whether `repository` (`owner/name`) is left out by a sweep's `exclude` globs (case-insensitively). */
+export function isExcluded(spec: SweepSpec, repository: string): boolean {
+  if (spec.exclude.length === 0) return false;
+  return compileUrlPatterns(spec.exclude.map((g) => g.toLowerCase())).matchesAny(repository.toLowerCase());
+}
+
+/**
+ * An index from lower-case repository to the links that name it, for one provider: declared links
+ * by name; records by their declaration's name when one carries their identity, else `namespace/id`.
+ */
+export function repositoryNames(facts: SweepLinkFacts, provider: LinkSpec["provider"]): (repository: string) => RepositoryNames {
+  const index = new Map<string, RepositoryNames>();
+  const entry = (repository: string): RepositoryNames => {
+    const key = repository.toLowerCase();
+    let names = index.get(key);
+    if (names === undefined) {
+      names = { covered: [], leftover: [], declaredRevoked: undefined };
+      index.set(key, names);
+    }
+    return names;
+  };
+  for (const link of facts.declared) {
+    if (link.provider !== provider) continue;
+    for (const repository of link.repositories) {
+      const names = entry(repository);
+      if (link.state === "revoked") {
+        names.leftover.push(link.name);
+        names.declaredRevoked ??= link.name;
+      } else names.covered.push(link.name);
+    }
+  }
+  for (const record of facts.records) {
+    if (record.provider !== provider) continue;
+    const live = isLive(record) && !retiredByDeclaration(record, facts.declared);
+    const label = `${record.namespace}/${record.id} (${record.account})`;
+    // A record of a link declared `revoked`: that link's revocation covers every repository the record lists.
+    const revokedBy = live ? undefined : facts.declared.find((d) => d.state === "revoked" && sameIdentity(d, record));
+    for (const repository of facts.recordRepositories.get(recordKey(record)) ?? []) {
+      const names = entry(repository);
+      (live ? names.covered : names.leftover).push(label);
+      if (revokedBy !== undefined) names.declaredRevoked ??= revokedBy.name;
+    }
+  }
+  return (repository) => {
+    const names = index.get(repository.toLowerCase());
+    return names === undefined ? { covered: [], leftover: [], declaredRevoked: undefined } : { ...names, covered: unique(names.covered), leftover: unique(names.leftover) };
+  };
+}
+
+/** Classifies everything a sweep read into the shared `SweepObservation` (engine/model/sweep.ts). */
+export function classifySweep(spec: SweepSpec, read: SweepRead, facts: SweepLinkFacts, matchers: ArtifactMatchers): SweepObservation {
+  const namesOf = repositoryNames(facts, spec.provider);
+  const artifacts: SweptArtifact[] = [];
+  let foreignWebhookCount = 0;
+  const base = { provider: spec.provider, owner: spec.owner };
+
+  for (const repo of read.repositories) {
+    const names = namesOf(repo.repository);
+    const classified = classOf(names);
+    const at = { ...base, repository: repo.repository, archived: repo.archived, ...classified };
+    for (const hook of repo.webhooks) {
+      if (!matchers.isBuildServiceWebhook(hook.url)) {
+        foreignWebhookCount++;
+        continue;
+      }
+      artifacts.push({ kind: "repository-webhook", id: hook.id, target: hook.url, ...at });
+    }
+    for (const key of repo.deployKeys) {
+      if (matchers.isBuildServiceDeployKey(key.title)) artifacts.push({ kind: "deploy-key", id: key.id, target: key.title, ...at });
+    }
+  }
+  // An org's own webhook serves no single repository, so no link covers it.
+  for (const hook of read.orgWebhooks ?? []) {
+    if (!matchers.isBuildServiceWebhook(hook.url)) {
+      foreignWebhookCount++;
+      continue;
+    }
+    artifacts.push({ kind: "org-webhook", ...base, repository: null, id: hook.id, target: hook.url, archived: false, classification: "orphaned", links: [] });
+  }
+
+  return {
+    name: spec.name,
+    provider: spec.provider,
+    owner: spec.owner,
+    repositoriesSwept: read.repositories.length,
+    repositoriesExcluded: read.excluded,
+    artifacts,
+    foreignWebhookCount,
+  };
+}
+
+function classOf(names: RepositoryNames): Pick<SweptArtifact, "classification" | "links" | "handledBy"> {
+  if (names.covered.length > 0) return { classification: "covered", links: names.covered };
+  if (names.leftover.length > 0) {
+    return { classification: "leftover", links: names.leftover, ...(names.declaredRevoked === undefined ? {} : { handledBy: names.declaredRevoked }) };
+  }
+  return { classification: "orphaned", links: [] };
+}
+
+function unique(labels: readonly string[]): string[] {
+  return [...new Set(labels)];
+}

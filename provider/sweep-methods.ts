@@ -1,0 +1,130 @@
+/**
+ * What `OrphanSweep`'s dynamic provider does, loaded inside the dynamic-provider host by
+ * sweep-provider.ts: clients built per call, the operations API for every step. Create and update
+ * delete what no live link covers (the same executor, "observed in this run" rule and request checks
+ * as revocations); read observes only; delete stops sweeping and touches nothing.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { checkSweepInput } from "../engine/config/index.js";
+import { redactText } from "../engine/model/redaction.js";
+import { artifactsToRemove, createOperationContext, executePlan, observeSweep, planSweep, SweepLinkWorld, type OperationContext } from "../engine/reconcile/operations.js";
+import { type PlanStep } from "../engine/model/plan.js";
+import { type SweepObservation, type SweptArtifact } from "../engine/model/sweep.js";
+import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
+import type { ProviderMethods } from "./dynamic-provider.js";
+import { configOf } from "./properties.js";
+import { stoppedExecutionMessage } from "./step-text.js";
+import { pickSweepInputs, SWEEP_INPUT_KEYS, SWEEP_REPLACE_KEYS, sweepOutputsOf, sweepResourceId, sweepSpecOf, type OrphanSweepInputs, type OrphanSweepOutputs } from "./sweep-properties.js";
+import { knownFailures } from "./unknowns.js";
+
+/** Inputs as the host hands them over, with the host's `__provider`. */
+type Props = OrphanSweepInputs & { __provider?: string };
+
+function contextFor(inputs: OrphanSweepInputs, credentials: ProviderCredentials): OperationContext {
+  return createOperationContext(configOf(inputs, inputs.links), process.env, credentialOverrides(credentials));
+}
+
+function redactorFor(inputs: OrphanSweepInputs, credentials: ProviderCredentials): (text: string) => string {
+  const secrets = knownSecretValues(credentials, [inputs.buildService?.tokenEnv, inputs.providers?.github?.tokenEnv, inputs.providers?.bitbucket?.tokenEnv], process.env);
+  return (text) => redactText(text, secrets);
+}
+
+function label(inputs: OrphanSweepInputs): string {
+  return `OrphanSweep "${inputs.name}" (${inputs.provider} ${inputs.owner})`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function observe(what: string, ctx: OperationContext, inputs: OrphanSweepInputs, credentials: ProviderCredentials): Promise<SweepObservation> {
+  try {
+    return await observeSweep(ctx, sweepSpecOf(inputs), new SweepLinkWorld(ctx, inputs.links));
+  } catch (error) {
+    throw new Error(redactorFor(inputs, credentials)(`${what} failed while observing: ${messageOf(error)}`), { cause: error });
+  }
+}
+
+/** Whether a done step deleted `a`. */
+function deletedBy(a: SweptArtifact, done: readonly PlanStep[]): boolean {
+  return done.some((s) =>
+    s.kind === "delete-org-webhook"
+      ? a.kind === "org-webhook" && s.hookId === a.id && s.org === a.owner
+      : s.kind === "delete-webhook"
+        ? a.kind === "repository-webhook" && s.hookId === a.id && s.repository === a.repository
+        : s.kind === "delete-deploy-key" && a.kind === "deploy-key" && s.keyId === a.id && s.repository === a.repository,
+  );
+}
+
+/** Observe, delete what no live link covers, observe again: the outputs say what was found and removed. */
+async function sweep(what: string, inputs: OrphanSweepInputs, credentials: ProviderCredentials): Promise<OrphanSweepOutputs> {
+  const ctx = contextFor(inputs, credentials);
+  const before = await observe(what, ctx, inputs, credentials);
+  const plan = planSweep(sweepSpecOf(inputs), before, ctx);
+  const result = await executePlan(ctx, plan);
+  if (result.failed !== null) throw new Error(stoppedExecutionMessage(what, result, redactorFor(inputs, credentials)));
+  const removed = artifactsToRemove(before).filter((a) => deletedBy(a, result.done));
+  const after = await observe(what, contextFor(inputs, credentials), inputs, credentials);
+  const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
+  return sweepOutputsOf(inputs, after, artifactsToRemove(after), removed, manual);
+}
+
+/** Validates the sweep as the YAML loader does, and that it names its world; unknowns wait for apply. */
+export async function checkSweep(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>> {
+  const own = checkSweepInput({ name: news.name, provider: news.provider, owner: news.owner, exclude: news.exclude ?? [] });
+  const failures = own.ok ? [] : [...own.failures];
+  if (!Array.isArray(news.links)) failures.push({ property: "links", reason: "must be a list of the declared links (may be empty)" });
+  if (news.buildService === undefined || news.buildService === null) failures.push({ property: "buildService", reason: "is required" });
+  if (news.providers?.[news.provider] === undefined) failures.push({ property: `providers.${String(news.provider)}`, reason: `is required: the ${String(news.provider)} API URL and the env vars of its credentials` });
+  return { inputs: news, failures: knownFailures(news, failures) };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * Replaces when the owner or provider changes; `changes` also when the last observation found
+ * something to delete, so `pulumi up` after a refresh removes new orphans.
+ */
+export async function diffSweep(_id: string, olds: OrphanSweepOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const changed = SWEEP_INPUT_KEYS.filter((key) => !same(olds[key], news[key]));
+  const replaces = changed.filter((key) => (SWEEP_REPLACE_KEYS as readonly string[]).includes(key));
+  const drifted = olds.observed !== undefined && artifactsToRemove(olds.observed).some((a) => !a.archived);
+  return { changes: changed.length > 0 || drifted, replaces };
+}
+
+/** Sweeps: deletes what no live link covers. */
+export async function createSweep(credentials: ProviderCredentials, inputs: Props): Promise<pulumi.dynamic.CreateResult<OrphanSweepOutputs>> {
+  return { id: sweepResourceId(inputs), outs: await sweep(`${label(inputs)} create`, pickSweepInputs(inputs), credentials) };
+}
+
+/** Refresh: what the owner holds now; `removed` keeps what the last create or update deleted. */
+export async function readSweep(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<OrphanSweepOutputs>> {
+  if (props === undefined || typeof props.owner !== "string" || props.buildService === undefined) {
+    throw new Error(`OrphanSweep read: no declaration for ${id || "(no id)"}. Dynamic resources cannot be imported; declare the sweep and run pulumi up.`);
+  }
+  const observed = await observe(`${label(props)} read`, contextFor(props, credentials), props, credentials);
+  const previous = props as Partial<OrphanSweepOutputs>;
+  return { id, props: sweepOutputsOf(props, observed, artifactsToRemove(observed), previous.removed ?? [], previous.pendingManualSteps ?? []) };
+}
+
+/** Sweeps again under the new declaration. */
+export async function updateSweep(credentials: ProviderCredentials, _id: string, _olds: OrphanSweepOutputs, news: Props): Promise<pulumi.dynamic.UpdateResult<OrphanSweepOutputs>> {
+  return { outs: await sweep(`${label(news)} update`, pickSweepInputs(news), credentials) };
+}
+
+/** Removing a sweep stops sweeping: nothing on the owner changes. */
+export async function deleteSweep(): Promise<void> {
+  return;
+}
+
+/** What the `OrphanSweep` provider object runs (dynamic-provider.ts). */
+export const providerMethods: ProviderMethods<Props, OrphanSweepOutputs> = {
+  check: checkSweep,
+  diff: diffSweep,
+  create: createSweep,
+  read: readSweep,
+  update: updateSweep,
+  delete: deleteSweep,
+};

@@ -1,0 +1,56 @@
+/**
+ * The properties of `OrphanSweep` as the engine stores them, and the pure conversions to and from the
+ * config and reconcile types. The policy pack reads these names: renaming one breaks it. Nothing here
+ * holds a credential: inputs name env vars, outputs are observations.
+ */
+import type { LinkSpec, SweepSpec } from "../engine/model/spec.js";
+import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
+import type { ManualStep } from "../engine/model/manual-step.js";
+import { toPlainJson, type WorldSettings } from "./properties.js";
+
+/** `OrphanSweep` inputs: the declared sweep, its world, the declared links it classifies against. */
+export interface OrphanSweepInputs extends SweepSpec, WorldSettings {
+  /** Every declared link (those of every provider): a live one covers its repositories, a revoked one handles its own leftovers. */
+  links: LinkSpec[];
+  providerVersion: string;
+}
+
+/** `OrphanSweep` outputs: the inputs plus what the last run found and removed. */
+export interface OrphanSweepOutputs extends OrphanSweepInputs {
+  /** Everything the last create, update or refresh observed (covered artifacts included). */
+  observed: SweepObservation;
+  /** Artifacts no live link covers, as last observed (what `no-orphaned-build-service-artifacts` reports). */
+  found: SweptArtifact[];
+  /** Artifacts the last create or update deleted. */
+  removed: SweptArtifact[];
+  /** Archived repositories to unarchive before their artifacts can be deleted. */
+  pendingManualSteps: ManualStep[];
+}
+
+/** The input keys of a sweep, in a fixed order: what `diff` compares. */
+export const SWEEP_INPUT_KEYS = ["name", "provider", "owner", "exclude", "links", "buildService", "providers", "providerVersion"] as const satisfies readonly (keyof OrphanSweepInputs)[];
+
+/** Keys whose change makes it another sweep (another owner): a replacement. */
+export const SWEEP_REPLACE_KEYS = ["provider", "owner"] as const;
+
+/** The resource id of a sweep: `<provider>/<owner>`. */
+export function sweepResourceId(spec: Pick<SweepSpec, "provider" | "owner">): string {
+  return `${spec.provider}/${spec.owner}`;
+}
+
+/** The sweep's own spec out of its inputs. */
+export function sweepSpecOf(inputs: OrphanSweepInputs): SweepSpec {
+  return { name: inputs.name, provider: inputs.provider, owner: inputs.owner, exclude: [...(inputs.exclude ?? [])] };
+}
+
+/** Just the input keys of sweep inputs or outputs (drops outputs and the host's `__provider`). */
+export function pickSweepInputs(props: OrphanSweepInputs): OrphanSweepInputs {
+  const out: Record<string, unknown> = {};
+  for (const key of SWEEP_INPUT_KEYS) if (props[key] !== undefined) out[key] = props[key];
+  return out as unknown as OrphanSweepInputs;
+}
+
+/** Sweep outputs: the inputs plus the observation, what it found and what was removed. */
+export function sweepOutputsOf(inputs: OrphanSweepInputs, observed: SweepObservation, found: SweptArtifact[], removed: SweptArtifact[], pendingManualSteps: ManualStep[]): OrphanSweepOutputs {
+  return toPlainJson({ ...pickSweepInputs(inputs), observed, found, removed, pendingManualSteps });
+}
