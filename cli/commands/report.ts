@@ -5,7 +5,6 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import type { SweepObservation } from "../../engine/model/sweep.js";
 import { cliOperationContext } from "../context.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
@@ -58,8 +57,7 @@ async function liveReport(files: string[], options: ReportOptions, io: CliIo, no
   const ctx = cliOperationContext(loaded.config, io.env);
   const observation = await observeAll(loaded, ctx, io);
   const undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
-  // The sweeps' observation (issue 12) plugs in here; until then a report covers the declared links' repositories.
-  const sweeps: SweepObservation[] = [];
+  const sweeps = observation.sweeps.map((entry) => entry.observed);
   return buildReport({ asOf, files: loaded.files, links: observation.links, orgs: observation.orgs, undeclaredOrgs, sweeps });
 }
 

@@ -77,7 +77,9 @@ export function buildReport(input: ReportInput): RetirementReport {
       foreignWebhookCount: sweep.foreignWebhookCount,
     });
     for (const a of sweep.artifacts) {
-      owners.addArtifact(a.provider, a.owner, { kind: a.kind, repository: a.repository, id: a.id, target: a.target, state: SWEEP_STATES[a.classification], links: [...a.links], archived: a.archived });
+      // An artifact a declared revoked link handles is that link's: name it, not the records it came from.
+      const links = a.handledBy !== undefined ? [a.handledBy] : [...a.links];
+      owners.addArtifact(a.provider, a.owner, { kind: a.kind, repository: a.repository, id: a.id, target: a.target, state: SWEEP_STATES[a.classification], links, archived: a.archived });
     }
   }
 

@@ -73,9 +73,8 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
 }
 
 /**
- * The deploy keys of `repositories`, per repository (none for one that is gone). One REST listing per
- * repository for now: kept behind this one function so a batched reader (GitHub GraphQL's
- * `Repository.deployKeys`, many repositories per query) can replace it without touching the rest.
+ * The deploy keys of `repositories`, per repository (none for one that is gone): through the client's
+ * batched reader where it has one (GitHub GraphQL's `Repository.deployKeys`), else one REST listing each.
  */
 export async function readDeployKeys(client: SourceProviderClient, repositories: readonly string[], concurrency: number): Promise<Map<string, ObservedDeployKey[]>> {
   // GitHub: a few batched GraphQL queries (100 repositories each) instead of one REST request per repository.

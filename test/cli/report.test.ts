@@ -36,8 +36,8 @@ beforeEach(async () => {
 });
 
 /** The demo config with its links filtered and edited, written to a temp file. */
-function shard(name: string, edit: (doc: { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[] }) => void): string {
-  const doc = yaml.load(readFileSync(EXAMPLE, "utf8")) as { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[] };
+function shard(name: string, edit: (doc: { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[]; sweeps?: Record<string, unknown>[] }) => void): string {
+  const doc = yaml.load(readFileSync(EXAMPLE, "utf8")) as { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[]; sweeps?: Record<string, unknown>[] };
   edit(doc);
   const file = join(tmp, name);
   writeFileSync(file, yaml.dump(doc));
@@ -67,7 +67,7 @@ describe("sourcelinks report", () => {
     expect(report.summary).toEqual({
       links: { linked: 2, disabled: 0, revoked: 1, absent: 0, unknown: 0 },
       grants: { active: 2, revoked: 0, unverifiable: 1 },
-      artifacts: { "in-use": 3, leftover: 6, orphaned: 0 },
+      artifacts: { "in-use": 5, leftover: 6, orphaned: 1 },
       manualSteps: { open: 0, done: 0 },
       orgAccess: { granted: 1, denied: 1, requested: 0, unknown: 0 },
       retired: false,
@@ -113,7 +113,7 @@ describe("sourcelinks report", () => {
     expect(run.code).toBe(0);
     expect(run.stdout.length).toBeLessThanOrEqual(65_536);
     expect(run.stdout).toContain("**1 day left** until Docker Hub autobuilds retire on 2027-04-01 (as of 2027-03-31).");
-    expect(run.stdout).toContain("| 2 linked, 0 disabled, 1 revoked, 0 absent, 0 unknown | 2 active, 0 revoked, 1 unverifiable | 3 in use, 6 leftover, 0 orphaned |");
+    expect(run.stdout).toContain("| 2 linked, 0 disabled, 1 revoked, 0 absent, 0 unknown | 2 active, 0 revoked, 1 unverifiable | 5 in use, 6 leftover, 1 orphaned |");
     for (const url of hookUrls("acme/legacy-web")) expect(run.stdout).toContain(`- leftover webhook \`acme/legacy-web\`: \`${url}\` (legacy-builds)`);
   });
 
@@ -126,7 +126,7 @@ describe("sourcelinks report", () => {
     expect(html).toContain('<span class="days" id="days-left">126 days left</span>');
     expect(html).toContain("Namespace <code>acme</code>: 3 links");
     expect(html).toContain("<title>github acme: 6 leftover</title>");
-    expect(html).toContain("github acme: 6 leftovers, 0 orphans");
+    expect(html).toContain("github acme: 6 leftovers, 1 orphan");
     expect(html).not.toMatch(/<script|\ssrc=|<link/i);
   });
 
@@ -160,6 +160,7 @@ describe("sourcelinks report --merge", () => {
     const bitbucket = shard("bitbucket.yaml", (doc) => {
       doc.links = doc.links.filter((l) => l.provider === "bitbucket");
       doc.orgAccess = [];
+      doc.sweeps = [];
     });
     const a = join(tmp, "github.report.json");
     const b = join(tmp, "bitbucket.report.json");
