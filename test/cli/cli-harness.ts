@@ -32,9 +32,10 @@ const running = new Set<ChildProcess>();
 
 // A test that failed or timed out may leave its CLI run going; killed here, it cannot change the
 // sandbox under the next test of the file (which would then fail for a reason that is not its own).
-// Only after a failure: a passing test has awaited its runs, and a concurrent test's runs are its own.
+// Only after a failure: a passing test has awaited its runs. Never in a concurrent suite: its tests
+// run each against their own sandbox, and the runs in flight belong to the tests still going.
 afterEach(({ task }) => {
-  if (task.result?.state !== "fail") return;
+  if (task.result?.state !== "fail" || task.concurrent === true) return;
   for (const child of running) child.kill("SIGKILL");
   running.clear();
 });

@@ -130,7 +130,7 @@ afterAll(async () => {
 });
 
 describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
-  it("runs to completion and registers the stack, the links and the org access with their type tokens", () => {
+  it("runs to completion and registers the stack, the links, the org access and the sweep with their type tokens", () => {
     expect({ exitCode, stderr }).toMatchObject({ exitCode: 0 });
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
       [
@@ -140,6 +140,7 @@ describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
         `${LINK_TYPE}::mobile-builds`,
         "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess::acme-github",
         "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess::contractor-co-github",
+        "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep::sweep-github-acme",
       ].sort(),
     );
   });

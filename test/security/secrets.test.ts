@@ -425,11 +425,11 @@ const failures: FailureCase[] = [
     error: /github: GET .* HTTP 422/,
   },
   {
-    name: "a hostile GitHub redirecting deploy-key listings to a URL that echoes the token",
-    attacks: [{ service: "github", method: "GET", path: /\/keys$/, trap: { kind: "redirect" } }],
+    name: "a hostile GitHub redirecting deploy-key reads (GraphQL) to a URL that echoes the token",
+    attacks: [{ service: "github", method: "POST", path: /\/graphql$/, trap: { kind: "redirect" } }],
     commands: [plan],
     exit: 1,
-    error: /github: GET .* HTTP 422/,
+    error: /github: POST .*\/graphql failed: HTTP 302: refusing to follow a redirect/,
   },
   {
     name: "a hostile GitHub echoing the Basic client credentials and the grant token of the OAuth app endpoints",
@@ -482,7 +482,7 @@ describe.concurrent("failed HTTP calls: the expected exit code, a useful error, 
 describe.concurrent("credentials stay on the API's origin: a link or redirect elsewhere is never sent one", () => {
   const cases: { name: string; attacks: (elsewhere: string) => Attack[] }[] = [
     { name: "GitHub: a Link header naming another origin", attacks: (to) => [{ service: "github", method: "GET", path: /\/hooks$/, trap: { kind: "paginate", to } }] },
-    { name: "GitHub: a redirect to another origin", attacks: (to) => [{ service: "github", method: "GET", path: /\/keys$/, trap: { kind: "redirect", to } }] },
+    { name: "GitHub: a redirect to another origin", attacks: (to) => [{ service: "github", method: "POST", path: /\/graphql$/, trap: { kind: "redirect", to } }] },
     { name: "Bitbucket: a next page on another origin", attacks: (to) => [{ service: "bitbucket", method: "GET", path: /\/hooks$/, trap: { kind: "paginate", to } }] },
     { name: "the build service: a meta.next on another origin", attacks: (to) => [{ service: "build-service", method: "GET", path: /\/links\/$/, trap: { kind: "paginate", to } }] },
   ];

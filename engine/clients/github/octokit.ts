@@ -175,14 +175,14 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
           // refused for good (a redirect elsewhere, a body over the cap) leaves as an HttpError it passes by.
           const cause = (error as { cause?: unknown }).cause;
           if (cause instanceof UnusableResponseError && !cause.retryable) {
-            throw new HttpError({ status: cause.status, service: "github", method, url: octokit.request.endpoint.parse(options).url, detail: cause.message, refused: true, secrets: setup.secrets() });
+            throw withoutResponse(new HttpError({ status: cause.status, service: "github", method, url: octokit.request.endpoint.parse(options).url, detail: cause.message, refused: true, secrets: setup.secrets() }));
           }
           // @octokit/request reports a failed connection as HTTP 500, which plugin-retry would resend
           // with growing waits; an HttpError is passed through unretried (clients/unreachable.ts).
           const code = unreachableCode(error);
           if (code !== undefined) {
             const url = octokit.request.endpoint.parse(options).url;
-            throw new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() });
+            throw withoutResponse(new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() }));
           }
           throw error;
         }
@@ -291,4 +291,12 @@ function observe(pacer: Pacer, headers: Record<string, unknown> | undefined): vo
   const remaining = header(headers, "x-ratelimit-remaining");
   const reset = header(headers, "x-ratelimit-reset");
   if (remaining !== undefined && reset !== undefined) pacer.observePrimary(Number(remaining), Number(reset));
+}
+
+/**
+ * An error that arrived with no usable answer, shaped for plugin-throttling: it reads
+ * `error.response.headers` of every failed GraphQL request, and would throw a TypeError in its place.
+ */
+function withoutResponse(error: HttpError): HttpError {
+  return Object.assign(error, { response: { headers: {} } });
 }

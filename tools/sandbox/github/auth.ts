@@ -17,23 +17,32 @@ export interface Caller {
 /** A handler that runs only for an authenticated caller. */
 export type AuthedHandler = (ctx: RouteContext, caller: Caller) => RouteResponse | Promise<RouteResponse>;
 
+/**
+ * The caller a token names: a personal or OAuth token of the world, or a GitHub App installation's
+ * (acting with its owner's authority); the 401 answer when it is unknown, revoked or expired.
+ * `checkPermissions`: refuse an installation outside the permissions the route needs (REST routes).
+ */
+export function callerFor(ctx: RouteContext, raw: string, checkPermissions = true): Caller | RouteResponse {
+  const installation = installationFor(ctx.world, raw, ctx.clock.now());
+  if (installation !== null) {
+    if (!("app" in installation)) return installation;
+    const refused = checkPermissions ? installationRefusal(ctx, installation) : null;
+    if (refused) return refused;
+    const login = installation.installation.owner;
+    return { token: { token: raw, login, kind: "installation", clientId: null, revoked: false }, login };
+  }
+  const token = ctx.world.github.tokens.find((t) => t.token === raw);
+  if (!token || token.revoked) return badCredentials();
+  return { token, login: token.login };
+}
+
 /** Wraps a handler with GitHub token authentication: 401 when the token is missing, unknown or revoked. */
 export function authed(handler: AuthedHandler): RouteHandler {
   return (ctx) => {
     const raw = bearerToken(ctx.headers.authorization);
     if (raw === null) return requiresAuthentication();
-    const installation = installationFor(ctx.world, raw, ctx.clock.now());
-    if (installation !== null) {
-      if (!("app" in installation)) return installation;
-      const refused = installationRefusal(ctx, installation);
-      if (refused) return refused;
-      // An installation acts with its owner's authority, within its permissions (checked above).
-      const login = installation.installation.owner;
-      return handler(ctx, { token: { token: raw, login, kind: "installation", clientId: null, revoked: false }, login });
-    }
-    const token = ctx.world.github.tokens.find((t) => t.token === raw);
-    if (!token || token.revoked) return badCredentials();
-    return handler(ctx, { token, login: token.login });
+    const caller = callerFor(ctx, raw);
+    return "status" in caller ? caller : handler(ctx, caller);
   };
 }
 

@@ -15,7 +15,7 @@ import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type E
 import type { Caller as LimitCaller, GitHubLimiter } from "../limits.js";
 import type { RouteContext, RouteResponse, Router } from "../router.js";
 import type { GitHubDeployKeyState, GitHubRepoState, World } from "../world.js";
-import { bearerToken, findRepo, isAffiliated, oauthRestriction, type Caller } from "./auth.js";
+import { bearerToken, callerFor, findRepo, isAffiliated, oauthRestriction, type Caller } from "./auth.js";
 import { queryCost } from "./graphql-cost.js";
 import { graphqlSubsetSchema } from "./graphql-schema.js";
 
@@ -45,9 +45,9 @@ function answer(ctx: RouteContext, deps: GraphqlDeps): RouteResponse {
   const raw = bearerToken(ctx.headers.authorization);
   // GitHub's GraphQL API has no anonymous access.
   if (raw === null) return { status: 401, body: { message: "This endpoint requires you to be authenticated.", documentation_url: `${GRAPHQL_DOCS}/guides/forming-calls-with-graphql#authenticating-with-graphql` } };
-  const token = ctx.world.github.tokens.find((t) => t.token === raw);
-  if (!token || token.revoked) return { status: 401, body: { message: "Bad credentials", documentation_url: GRAPHQL_DOCS } };
-  const caller: Caller = { token, login: token.login };
+  // GraphQL has one path for every query: an installation's permissions are not checked per route here.
+  const caller = callerFor(ctx, raw, false);
+  if ("status" in caller) return caller.status === 401 ? { status: 401, body: { message: "Bad credentials", documentation_url: GRAPHQL_DOCS } } : caller;
 
   const body = typeof ctx.body === "object" && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {};
   if (typeof body.query !== "string") return errorsOnly([{ message: "A query attribute must be specified and must be a string." }]);
