@@ -16,7 +16,10 @@ const DEFAULT_CONFIG_FILES = ["examples/basic/sourcelinks.yaml"];
 function configFilesFrom(raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === "") return DEFAULT_CONFIG_FILES;
   if (raw.trim().startsWith("[")) return (JSON.parse(raw) as unknown[]).map(String);
-  return raw.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  return raw
+    .split(",")
+    .map((f) => f.trim())
+    .filter((f) => f !== "");
 }
 
 /** The program: Pulumi calls the default export and turns its result into stack outputs. */

@@ -18,7 +18,11 @@ import { CliError, ExitCode } from "./exit-codes.js";
  */
 export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv): OperationContext {
   const missing = missingCredentials(config, env);
-  if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing.map((m) => `sourcelinks: ${m.message}`));
+  if (missing.length > 0)
+    throw new CliError(
+      ExitCode.invalidInput,
+      missing.map((m) => `sourcelinks: ${m.message}`),
+    );
   const etagCacheFile = etagCachePath(env);
   try {
     return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });

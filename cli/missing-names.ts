@@ -46,7 +46,9 @@ export async function missingNames(loaded: LoadedConfig, run: PlanRun, accountEx
 }
 
 /** The lookup of the run's provider clients: a provider without `accountExists` answers null. */
-export function clientAccountLookup(providers: Partial<Record<ProviderKind, { accountExists?(login: string): Promise<boolean> }>>): AccountLookup {
+export function clientAccountLookup(
+  providers: Partial<Record<ProviderKind, { accountExists?(login: string): Promise<boolean> }>>,
+): AccountLookup {
   return async (provider, login) => {
     const client = providers[provider];
     return client?.accountExists ? client.accountExists(login) : null;

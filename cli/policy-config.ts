@@ -20,7 +20,8 @@ export function parsePolicyConfig(text: string, file: string): EvaluateOptions {
   } catch (error) {
     throw new CliError(ExitCode.invalidInput, `${file}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CliError(ExitCode.invalidInput, `${file}: a policy config is a JSON object of policy names`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new CliError(ExitCode.invalidInput, `${file}: a policy config is a JSON object of policy names`);
   const entries = value as Record<string, unknown>;
   const known = new Set(["all", ...ruleList.flatMap((r) => [r.id, `${r.id}-stack`])]);
   const problems: string[] = [];
@@ -33,7 +34,8 @@ export function parsePolicyConfig(text: string, file: string): EvaluateOptions {
     if (level === undefined) problems.push(`${file}: ${key}: enforcement level must be one of advisory, mandatory, remediate, disabled`);
     return level;
   };
-  for (const key of Object.keys(entries)) if (!known.has(key)) problems.push(`${file}: unknown policy "${key}" (known: ${[...known].join(", ")})`);
+  for (const key of Object.keys(entries))
+    if (!known.has(key)) problems.push(`${file}: unknown policy "${key}" (known: ${[...known].join(", ")})`);
   const enforcement: Partial<Record<RuleId, Enforcement>> = {};
   const all = levelOf("all");
   for (const rule of ruleList) {
@@ -45,7 +47,8 @@ export function parsePolicyConfig(text: string, file: string): EvaluateOptions {
     const entry = entries[key];
     if (typeof entry !== "object" || entry === null || !("allowedRepositories" in entry)) continue;
     const list = (entry as { allowedRepositories: unknown }).allowedRepositories;
-    if (!Array.isArray(list) || !list.every((r) => typeof r === "string")) problems.push(`${file}: ${key}.allowedRepositories must be a list of repository patterns`);
+    if (!Array.isArray(list) || !list.every((r) => typeof r === "string"))
+      problems.push(`${file}: ${key}.allowedRepositories must be a list of repository patterns`);
     else allowedRepositories = [...(allowedRepositories ?? []), ...list];
   }
   if (problems.length > 0) throw new CliError(ExitCode.invalidInput, problems);

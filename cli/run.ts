@@ -9,8 +9,17 @@ import type { DoneByHand } from "../engine/model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.js";
 import type { ResourcePlan } from "../engine/model/plan.js";
 import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
-import { linkObserver, observeOrgAccess, observeSweep, planLink, planOrgAccess, planSweep, SweepLinkWorld, type OperationContext } from "../engine/reconcile/operations.js";
-import { type SweepObservation } from "../engine/model/sweep.js";
+import {
+  linkObserver,
+  observeOrgAccess,
+  observeSweep,
+  planLink,
+  planOrgAccess,
+  planSweep,
+  SweepLinkWorld,
+  type OperationContext,
+} from "../engine/reconcile/operations.js";
+import type { SweepObservation } from "../engine/model/sweep.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { settleAll } from "../engine/reconcile/map-limit.js";
 import { CliError, ExitCode } from "./exit-codes.js";
@@ -131,19 +140,36 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   linkResults.forEach((result, i) => {
     const spec = links[i] as LinkSpec;
     const pointer = `/links/${i}`;
-    if (result.status === "rejected") failures.push(`${formatLocation(locateNearest(loaded, pointer))}: link ${spec.name}: ${errorText(result.reason)}`);
-    else out.links.push({ resource: "link", pointer, location: loaded.locate(pointer), spec, observed: withRecordedSteps(result.value, spec.manualSteps) });
+    if (result.status === "rejected")
+      failures.push(`${formatLocation(locateNearest(loaded, pointer))}: link ${spec.name}: ${errorText(result.reason)}`);
+    else
+      out.links.push({
+        resource: "link",
+        pointer,
+        location: loaded.locate(pointer),
+        spec,
+        observed: withRecordedSteps(result.value, spec.manualSteps),
+      });
   });
   orgResults.forEach((result, i) => {
     const spec = orgAccess[i] as OrgAccessSpec;
     const pointer = `/orgAccess/${i}`;
-    if (result.status === "rejected") failures.push(`${formatLocation(locateNearest(loaded, pointer))}: org access ${spec.org}: ${errorText(result.reason)}`);
-    else out.orgs.push({ resource: "orgAccess", pointer, location: loaded.locate(pointer), spec, observed: withRecordedSteps(result.value, spec.manualSteps) });
+    if (result.status === "rejected")
+      failures.push(`${formatLocation(locateNearest(loaded, pointer))}: org access ${spec.org}: ${errorText(result.reason)}`);
+    else
+      out.orgs.push({
+        resource: "orgAccess",
+        pointer,
+        location: loaded.locate(pointer),
+        spec,
+        observed: withRecordedSteps(result.value, spec.manualSteps),
+      });
   });
   sweepResults.forEach((result, i) => {
     const spec = sweeps[i] as SweepSpec;
     const pointer = `/sweeps/${i}`;
-    if (result.status === "rejected") failures.push(`${formatLocation(locateNearest(loaded, pointer))}: sweep ${spec.name}: ${errorText(result.reason)}`);
+    if (result.status === "rejected")
+      failures.push(`${formatLocation(locateNearest(loaded, pointer))}: sweep ${spec.name}: ${errorText(result.reason)}`);
     else out.sweeps.push({ resource: "sweep", pointer, location: loaded.locate(pointer), spec, observed: result.value });
   });
   if (failures.length > 0) throw new CliError(ExitCode.operational, failures);
@@ -167,7 +193,11 @@ export function undeclaredOrgs(config: LoadedConfig["config"]): string[] {
  * Observes the access of every undeclared org (see `undeclaredOrgs`) for `check --live`; a failed
  * observation fails the run (exit 1), as a declared one does.
  */
-export async function observeUndeclaredOrgs(loaded: LoadedConfig, ctx: OperationContext, io: CliIo): Promise<Map<string, ObservedOrgAccess>> {
+export async function observeUndeclaredOrgs(
+  loaded: LoadedConfig,
+  ctx: OperationContext,
+  io: CliIo,
+): Promise<Map<string, ObservedOrgAccess>> {
   const out = new Map<string, ObservedOrgAccess>();
   const orgs = undeclaredOrgs(loaded.config);
   const results = await settleAll(orgs, DEFAULT_CONCURRENCY, async (org) => {
@@ -186,18 +216,27 @@ export async function observeUndeclaredOrgs(loaded: LoadedConfig, ctx: Operation
 /** Plans every observed resource (pure: no request is sent). */
 export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
-  const linkEntries = observation.links.map((entry) => ({ ...entry, ...recordedOut(planLink(entry.spec, entry.observed, ctx), entry.spec.manualSteps) }));
+  const linkEntries = observation.links.map((entry) => ({
+    ...entry,
+    ...recordedOut(planLink(entry.spec, entry.observed, ctx), entry.spec.manualSteps),
+  }));
   const linkPlans = linkEntries.map((e) => e.plan);
   return {
     files: loaded.files,
     links: linkEntries,
-    orgs: observation.orgs.map((entry) => ({ ...entry, ...recordedOut(planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans), entry.spec.manualSteps) })),
+    orgs: observation.orgs.map((entry) => ({
+      ...entry,
+      ...recordedOut(planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans), entry.spec.manualSteps),
+    })),
     sweeps: observation.sweeps.map((entry) => ({ ...entry, plan: planSweep(entry.spec, entry.observed, ctx) })),
   };
 }
 
 /** `plan` without the manual steps the YAML records as done, which are returned beside it. */
-function recordedOut(plan: ResourcePlan, recorded: readonly RecordedManualStep[] | undefined): { plan: ResourcePlan; doneByHand: DoneByHand[] } {
+function recordedOut(
+  plan: ResourcePlan,
+  recorded: readonly RecordedManualStep[] | undefined,
+): { plan: ResourcePlan; doneByHand: DoneByHand[] } {
   const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
   const { doneByHand } = splitRecorded(manual, recorded);
   if (doneByHand.length === 0) return { plan, doneByHand };

@@ -62,7 +62,10 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
     !Array.isArray(v.plan.resources) ||
     !Array.isArray(v.plan.files)
   ) {
-    throw new CliError(ExitCode.invalidInput, `${file}: not a saved plan (expected apiVersion ${SAVED_PLAN_API_VERSION} with a ${PLAN_API_VERSION} plan, as written by sourcelinks plan --out)`);
+    throw new CliError(
+      ExitCode.invalidInput,
+      `${file}: not a saved plan (expected apiVersion ${SAVED_PLAN_API_VERSION} with a ${PLAN_API_VERSION} plan, as written by sourcelinks plan --out)`,
+    );
   }
   return v as SavedPlan;
 }

@@ -89,7 +89,12 @@ function undecided(messages: readonly string[], notApplicable: (reason: string) 
 }
 
 /** Reports decided findings, then the undecided ones (which ends the validation). */
-function report(findings: readonly Finding[], reportViolation: ReportViolation, urnOf: (f: Finding) => string | undefined, notApplicable: (reason: string) => never): void {
+function report(
+  findings: readonly Finding[],
+  reportViolation: ReportViolation,
+  urnOf: (f: Finding) => string | undefined,
+  notApplicable: (reason: string) => never,
+): void {
   for (const f of findings) if (!f.undecided) reportViolation(f.message, urnOf(f));
   undecided(
     findings.filter((f) => f.undecided).map((f) => f.message),
@@ -111,9 +116,14 @@ function resourcePolicy(rule: LinkRule | OrgRule): ResourceValidationPolicy {
       const ctx = ruleContext({ webhookUrlPatterns: rf.kind === "link" ? rf.webhookUrlPatterns : [], allowedRepositories: [] });
       switch (rf.kind) {
         case "unknown-inputs":
-          return undecided([`"${rf.resource}" cannot be checked until apply: its inputs ${rf.properties.join(", ")} are unknown during preview`], args.notApplicable);
+          return undecided(
+            [`"${rf.resource}" cannot be checked until apply: its inputs ${rf.properties.join(", ")} are unknown during preview`],
+            args.notApplicable,
+          );
         case "invalid":
-          return args.notApplicable(`"${rf.resource}" does not have the properties policies/resource-facts.ts expects: ${rf.problems.join("; ")}`);
+          return args.notApplicable(
+            `"${rf.resource}" does not have the properties policies/resource-facts.ts expects: ${rf.problems.join("; ")}`,
+          );
         case "link":
           if (rule.scope === "link") report(rule.evaluate(rf.facts, ctx), reportViolation, () => undefined, args.notApplicable);
           return;
@@ -154,7 +164,14 @@ interface StackView {
 
 /** Builds the stack view from the outputs the engine sends to `AnalyzeStack`. */
 function stackView(resources: readonly PolicyResource[], config: StackPolicyConfig): StackView {
-  const facts: StackFacts = { links: [], orgs: [], sweeps: [], githubWebhooks: [], webhookUrlPatterns: [], allowedRepositories: config.allowedRepositories ?? [] };
+  const facts: StackFacts = {
+    links: [],
+    orgs: [],
+    sweeps: [],
+    githubWebhooks: [],
+    webhookUrlPatterns: [],
+    allowedRepositories: config.allowedRepositories ?? [],
+  };
   const urns = new Map<string, string>();
   const unreadable: string[] = [];
   const linkPatterns = new Set<string>();
@@ -184,7 +201,9 @@ function stackView(resources: readonly PolicyResource[], config: StackPolicyConf
         urns.set(rf.facts.name, resource.urn);
         break;
       case "unknown-inputs":
-        unreadable.push(`"${rf.resource}" cannot be checked until apply: its properties ${rf.properties.join(", ")} are unknown during preview`);
+        unreadable.push(
+          `"${rf.resource}" cannot be checked until apply: its properties ${rf.properties.join(", ")} are unknown during preview`,
+        );
         break;
       case "invalid":
         unreadable.push(`"${rf.resource}" does not have the properties policies/resource-facts.ts expects: ${rf.problems.join("; ")}`);
@@ -215,7 +234,10 @@ function observedDelta(rule: LinkRule | OrgRule, facts: StackFacts, ctx: RuleCon
 function stackPolicy(rule: LinkRule | OrgRule | StackRule): StackValidationPolicy {
   return {
     name: rule.scope === "stack" ? rule.id : `${rule.id}-stack`,
-    description: rule.scope === "stack" ? rule.description : `${rule.description} (Stack part: observed state from the outputs, and resources checked together.)`,
+    description:
+      rule.scope === "stack"
+        ? rule.description
+        : `${rule.description} (Stack part: observed state from the outputs, and resources checked together.)`,
     enforcementLevel: rule.defaultEnforcement,
     configSchema: stackConfigSchema,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {

@@ -122,7 +122,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 const isOnRevoke = (v: unknown): v is { webhooks: RevokeAction; deployKeys: RevokeAction } =>
   isRecord(v) && oneOf("delete", "keep")(v["webhooks"]) && oneOf("delete", "keep")(v["deployKeys"]);
 const isObservedLink = (v: unknown): v is ObservedLink =>
-  isRecord(v) && Array.isArray(v["repositories"]) && isString(v["providerGrant"]) && Array.isArray(v["pendingManualSteps"]) && isString(v["state"]);
+  isRecord(v) &&
+  Array.isArray(v["repositories"]) &&
+  isString(v["providerGrant"]) &&
+  Array.isArray(v["pendingManualSteps"]) &&
+  isString(v["state"]);
 const isObservedOrg = (v: unknown): v is ObservedOrgAccess =>
   isRecord(v) && isString(v["access"]) && isString(v["observedVia"]) && Array.isArray(v["pendingManualSteps"]);
 

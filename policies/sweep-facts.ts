@@ -22,7 +22,12 @@ export function sweepFactsFromResource(resource: PolicyResourceLike): SweepFacts
   const observed = rawProperty(resource.props, "observed");
   return {
     name,
-    desired: { name, provider: provider as ProviderKind, owner, exclude: Array.isArray(exclude) ? exclude.filter((g): g is string => typeof g === "string") : [] },
+    desired: {
+      name,
+      provider: provider as ProviderKind,
+      owner,
+      exclude: Array.isArray(exclude) ? exclude.filter((g): g is string => typeof g === "string") : [],
+    },
     // During a preview the observation of a create or update is unknown: reported as undecided.
     observed: observed === undefined ? undefined : containsUnknown(observed) ? "unknown" : (observed as SweepObservation),
   };

@@ -4,7 +4,13 @@
  * the build service and provider settings a single resource needs. Failures are `CheckFailure {property, reason}`
  * with Pulumi property paths (`repositories[1]`, `onRevoke.webhooks`).
  */
-import { checkLinkInput, checkOrgAccessInput, deployKeyTitlePatternProblem, webhookUrlPatternProblem, type EntryFailure } from "../engine/config/index.js";
+import {
+  checkLinkInput,
+  checkOrgAccessInput,
+  deployKeyTitlePatternProblem,
+  webhookUrlPatternProblem,
+  type EntryFailure,
+} from "../engine/config/index.js";
 import type { OrgThirdPartyAccessInputs, SourceProviderLinkInputs, WorldSettings } from "./properties.js";
 
 /** One reason the engine must not proceed with these inputs (Pulumi's `CheckFailure`). */
@@ -13,7 +19,18 @@ export interface InputFailure {
   reason: string;
 }
 
-const LINK_KEYS = ["name", "namespace", "team", "provider", "account", "serviceAccount", "state", "repositories", "onRevoke", "onDelete"] as const;
+const LINK_KEYS = [
+  "name",
+  "namespace",
+  "team",
+  "provider",
+  "account",
+  "serviceAccount",
+  "state",
+  "repositories",
+  "onRevoke",
+  "onDelete",
+] as const;
 const ORG_KEYS = ["org", "provider", "app", "access"] as const;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -48,19 +65,27 @@ function worldFailures(world: Partial<WorldSettings>, provider: unknown, app: un
   if (bs === undefined || bs === null || typeof bs !== "object") {
     return [{ property: "buildService", reason: "is required" }];
   }
-  if (bs.kind !== "reference" && bs.kind !== "docker-hub") failures.push({ property: "buildService.kind", reason: 'must be one of "reference", "docker-hub"' });
+  if (bs.kind !== "reference" && bs.kind !== "docker-hub")
+    failures.push({ property: "buildService.kind", reason: 'must be one of "reference", "docker-hub"' });
   if (bs.kind === "reference" && (typeof bs.apiUrl !== "string" || !/^https?:\/\//.test(bs.apiUrl))) {
     failures.push({ property: "buildService.apiUrl", reason: "must be the http(s) URL of the build service API" });
   }
   if (typeof bs.tokenEnv !== "string" || !ENV_VAR.test(bs.tokenEnv)) {
-    failures.push({ property: "buildService.tokenEnv", reason: "must name an environment variable (the token itself never goes in inputs)" });
+    failures.push({
+      property: "buildService.tokenEnv",
+      reason: "must name an environment variable (the token itself never goes in inputs)",
+    });
   }
   if (!Array.isArray(bs.webhookUrlPatterns) || bs.webhookUrlPatterns.length === 0) {
-    failures.push({ property: "buildService.webhookUrlPatterns", reason: "must list at least one URL pattern of the build service's webhooks" });
+    failures.push({
+      property: "buildService.webhookUrlPatterns",
+      reason: "must list at least one URL pattern of the build service's webhooks",
+    });
   } else {
     failures.push(...patternFailures("buildService.webhookUrlPatterns", bs.webhookUrlPatterns, webhookUrlPatternProblem));
   }
-  if (!Array.isArray(bs.deployKeyTitlePatterns)) failures.push({ property: "buildService.deployKeyTitlePatterns", reason: "must be a list of title patterns" });
+  if (!Array.isArray(bs.deployKeyTitlePatterns))
+    failures.push({ property: "buildService.deployKeyTitlePatterns", reason: "must be a list of title patterns" });
   else failures.push(...patternFailures("buildService.deployKeyTitlePatterns", bs.deployKeyTitlePatterns, deployKeyTitlePatternProblem));
   if (typeof app === "string" && (bs.oauthApps === undefined || bs.oauthApps[app as "github" | "bitbucket"] === undefined)) {
     failures.push({ property: `buildService.oauthApps.${app}`, reason: `is required: the build service's OAuth app on ${app}` });
@@ -68,9 +93,15 @@ function worldFailures(world: Partial<WorldSettings>, provider: unknown, app: un
   if (typeof provider === "string" && (provider === "github" || provider === "bitbucket")) {
     const settings = world.providers?.[provider];
     if (settings === undefined) {
-      failures.push({ property: `providers.${provider}`, reason: `is required: the ${provider} API URL and the env vars of its credentials` });
+      failures.push({
+        property: `providers.${provider}`,
+        reason: `is required: the ${provider} API URL and the env vars of its credentials`,
+      });
     } else if (typeof settings.tokenEnv !== "string" || !ENV_VAR.test(settings.tokenEnv)) {
-      failures.push({ property: `providers.${provider}.tokenEnv`, reason: "must name an environment variable (the token itself never goes in inputs)" });
+      failures.push({
+        property: `providers.${provider}.tokenEnv`,
+        reason: "must name an environment variable (the token itself never goes in inputs)",
+      });
     }
   }
   return failures;
@@ -88,7 +119,9 @@ function patternFailures(property: string, patterns: readonly unknown[], problem
 }
 
 function versionFailures(version: unknown): InputFailure[] {
-  return typeof version === "string" && version !== "" ? [] : [{ property: "providerVersion", reason: "must be the sourcelinks package version" }];
+  return typeof version === "string" && version !== ""
+    ? []
+    : [{ property: "providerVersion", reason: "must be the sourcelinks package version" }];
 }
 
 /** Validates `SourceProviderLink` inputs. */

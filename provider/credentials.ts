@@ -28,7 +28,11 @@ export function credentialOverrides(credentials: ProviderCredentials): Operation
 }
 
 /** Every secret value this process could send: configured ones and those in the env vars the inputs name. */
-export function knownSecretValues(credentials: ProviderCredentials, envNames: readonly (string | undefined)[], env: NodeJS.ProcessEnv): string[] {
+export function knownSecretValues(
+  credentials: ProviderCredentials,
+  envNames: readonly (string | undefined)[],
+  env: NodeJS.ProcessEnv,
+): string[] {
   const fromEnv = envNames.flatMap((name) => (name !== undefined && env[name] ? [env[name]] : []));
   return [...Object.values(credentials).filter((v): v is string => typeof v === "string" && v !== ""), ...fromEnv];
 }

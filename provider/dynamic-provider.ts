@@ -46,7 +46,8 @@ export function dynamicProvider<Inputs, Outputs>(methodsModule: string): Credent
     // The host calls this once, with the whole stack config, before the first method (Pulumi ≥ 3.139).
     async configure(req) {
       const credentials: ProviderCredentials = {};
-      for (const [name, key] of Object.entries(CREDENTIAL_CONFIG_KEYS)) credentials[name as keyof ProviderCredentials] = req.config.get(key);
+      for (const [name, key] of Object.entries(CREDENTIAL_CONFIG_KEYS))
+        credentials[name as keyof ProviderCredentials] = req.config.get(key);
       (globalThis as CredentialStore)[Symbol.for("sourcelinks.providerCredentials")] = credentials;
     },
 

@@ -2,7 +2,15 @@
  * The package's main entry (`import { SourceProviderLink, declareFromConfig } from "sourcelinks"`):
  * the two dynamic resources, the YAML-driven declaration helper, and their property types.
  */
-export { SourceProviderLink, OrgThirdPartyAccess, OrphanSweep, SOURCE_PROVIDER_LINK_TYPE, ORG_THIRD_PARTY_ACCESS_TYPE, ORPHAN_SWEEP_TYPE, TOKEN_MODULE } from "./resources.js";
+export {
+  SourceProviderLink,
+  OrgThirdPartyAccess,
+  OrphanSweep,
+  SOURCE_PROVIDER_LINK_TYPE,
+  ORG_THIRD_PARTY_ACCESS_TYPE,
+  ORPHAN_SWEEP_TYPE,
+  TOKEN_MODULE,
+} from "./resources.js";
 export type { SourceProviderLinkArgs, OrgThirdPartyAccessArgs, OrphanSweepArgs, WorldArgs } from "./resources.js";
 export { sweepResourceId } from "./sweep-properties.js";
 export type { OrphanSweepInputs, OrphanSweepOutputs } from "./sweep-properties.js";

@@ -13,7 +13,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { redactText } from "../engine/model/redaction.js";
 import type { LinkSpec } from "../engine/model/spec.js";
-import { createOperationContext, observeLink, type OperationContext, planLink, reconcileLink, resolvePlanSettings } from "../engine/reconcile/operations.js";
+import {
+  createOperationContext,
+  observeLink,
+  type OperationContext,
+  planLink,
+  reconcileLink,
+  resolvePlanSettings,
+} from "../engine/reconcile/operations.js";
 import type { ObservedLink } from "../engine/model/observed.js";
 import { checkLinkInputs } from "./check-inputs.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
@@ -44,21 +51,34 @@ function redactorFor(inputs: SourceProviderLinkInputs, credentials: ProviderCred
   const bb = inputs.providers?.bitbucket;
   const secrets = knownSecretValues(
     credentials,
-    [inputs.buildService?.tokenEnv, gh?.tokenEnv, gh?.auth?.privateKeyEnv, bb?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
+    [
+      inputs.buildService?.tokenEnv,
+      gh?.tokenEnv,
+      gh?.auth?.privateKeyEnv,
+      bb?.tokenEnv,
+      inputs.buildService?.oauthApps?.github?.clientSecretEnv,
+    ],
     process.env,
   );
   return (text) => redactText(text, secrets);
 }
 
 /** observe → plan → execute → observe, throwing the stopped-execution message when a step failed. */
-async function reconcile(what: string, inputs: SourceProviderLinkInputs, spec: LinkSpec, credentials: ProviderCredentials): Promise<ObservedLink> {
+async function reconcile(
+  what: string,
+  inputs: SourceProviderLinkInputs,
+  spec: LinkSpec,
+  credentials: ProviderCredentials,
+): Promise<ObservedLink> {
   const redact = redactorFor(inputs, credentials);
   let outcome: Awaited<ReturnType<typeof reconcileLink>>;
   try {
     outcome = await reconcileLink(contextFor(inputs, spec, credentials), spec);
   } catch (error) {
     // Observation failed before any step ran (or after all of them): nothing half-done to report.
-    throw new Error(redact(`${what} failed while observing the live link: ${error instanceof Error ? error.message : String(error)}`), { cause: error });
+    throw new Error(redact(`${what} failed while observing the live link: ${error instanceof Error ? error.message : String(error)}`), {
+      cause: error,
+    });
   }
   if (outcome.result.failed !== null) throw new Error(stoppedExecutionMessage(what, outcome.result, redact));
   return outcome.observed;
@@ -101,7 +121,10 @@ export async function diffLink(_id: string, olds: SourceProviderLinkOutputs, new
 }
 
 /** Links (or adopts) the declared link and brings it to the declared state. */
-export async function createLink(credentials: ProviderCredentials, inputs: Props): Promise<pulumi.dynamic.CreateResult<SourceProviderLinkOutputs>> {
+export async function createLink(
+  credentials: ProviderCredentials,
+  inputs: Props,
+): Promise<pulumi.dynamic.CreateResult<SourceProviderLinkOutputs>> {
   const spec = linkSpecOf(inputs);
   const observed = await reconcile(`${label(inputs)} create`, inputs, spec, credentials);
   return { id: linkResourceId(spec), outs: linkOutputsOf(inputs, observed) };
@@ -112,14 +135,21 @@ export async function createLink(credentials: ProviderCredentials, inputs: Props
  * (`liveState: "absent"`), not deleted from state, so a policy can see it. Only an id that is not a
  * link id, or state without the link's declaration, is an error: dynamic resources cannot be imported.
  */
-export async function readLink(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<SourceProviderLinkOutputs>> {
+export async function readLink(
+  credentials: ProviderCredentials,
+  id: string,
+  props: Props | undefined,
+): Promise<pulumi.dynamic.ReadResult<SourceProviderLinkOutputs>> {
   if (id === "") {
     throw new Error(
       "SourceProviderLink read: no id. Dynamic resources cannot be imported (pulumi import, or the import resource option); declare the link and run pulumi up: create adopts the live link.",
     );
   }
   const parsed = parseLinkResourceId(id);
-  if (parsed === null) throw new Error(`SourceProviderLink read: "${id}" is not a link id (<namespace>/<provider>/<account> or <namespace>/<provider>/team:<team>)`);
+  if (parsed === null)
+    throw new Error(
+      `SourceProviderLink read: "${id}" is not a link id (<namespace>/<provider>/<account> or <namespace>/<provider>/team:<team>)`,
+    );
   if (props === undefined || typeof props.name !== "string" || props.buildService === undefined) {
     throw new Error(
       `SourceProviderLink read: no declaration for ${id}. Dynamic resources cannot be imported; declare the link (sourcelinks export writes YAML for the live world) and run pulumi up: create adopts the live link.`,
@@ -137,7 +167,12 @@ export async function readLink(credentials: ProviderCredentials, id: string, pro
 }
 
 /** Brings the live link to the new declaration: state changes, relinking a team, revoking. */
-export async function updateLink(credentials: ProviderCredentials, _id: string, _olds: SourceProviderLinkOutputs, news: Props): Promise<pulumi.dynamic.UpdateResult<SourceProviderLinkOutputs>> {
+export async function updateLink(
+  credentials: ProviderCredentials,
+  _id: string,
+  _olds: SourceProviderLinkOutputs,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult<SourceProviderLinkOutputs>> {
   const spec = linkSpecOf(news);
   const observed = await reconcile(`${label(news)} update`, news, spec, credentials);
   return { outs: linkOutputsOf(news, observed) };

@@ -7,7 +7,14 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { redactText } from "../engine/model/redaction.js";
-import { createOperationContext, type OperationContext, observeOrgAccess, planOrgAccess, reconcileOrgAccess, resolvePlanSettings } from "../engine/reconcile/operations.js";
+import {
+  createOperationContext,
+  type OperationContext,
+  observeOrgAccess,
+  planOrgAccess,
+  reconcileOrgAccess,
+  resolvePlanSettings,
+} from "../engine/reconcile/operations.js";
 import type { ObservedOrgAccess } from "../engine/model/observed.js";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { checkOrgAccessInputs } from "./check-inputs.js";
@@ -41,7 +48,13 @@ function contextFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCred
 function redactorFor(inputs: OrgThirdPartyAccessInputs, credentials: ProviderCredentials): (text: string) => string {
   const secrets = knownSecretValues(
     credentials,
-    [inputs.buildService?.tokenEnv, inputs.providers?.github?.tokenEnv, inputs.providers?.github?.auth?.privateKeyEnv, inputs.providers?.bitbucket?.tokenEnv, inputs.buildService?.oauthApps?.github?.clientSecretEnv],
+    [
+      inputs.buildService?.tokenEnv,
+      inputs.providers?.github?.tokenEnv,
+      inputs.providers?.github?.auth?.privateKeyEnv,
+      inputs.providers?.bitbucket?.tokenEnv,
+      inputs.buildService?.oauthApps?.github?.clientSecretEnv,
+    ],
     process.env,
   );
   return (text) => redactText(text, secrets);
@@ -90,16 +103,26 @@ export async function diffOrgAccess(_id: string, olds: OrgThirdPartyAccessOutput
 }
 
 /** Sets the declared access where an API allows (through a live build-service link) and observes it. */
-export async function createOrgAccess(credentials: ProviderCredentials, inputs: Props): Promise<pulumi.dynamic.CreateResult<OrgThirdPartyAccessOutputs>> {
+export async function createOrgAccess(
+  credentials: ProviderCredentials,
+  inputs: Props,
+): Promise<pulumi.dynamic.CreateResult<OrgThirdPartyAccessOutputs>> {
   const observed = await reconcile(`${label(inputs)} create`, inputs, credentials);
   return { id: orgAccessResourceId(inputs), outs: orgAccessOutputsOf(inputs, observed) };
 }
 
 /** Refresh: the effective access and how it was observed. */
-export async function readOrgAccess(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<OrgThirdPartyAccessOutputs>> {
-  if (id === "") throw new Error("OrgThirdPartyAccess read: no id. Dynamic resources cannot be imported; declare the org access and run pulumi up.");
+export async function readOrgAccess(
+  credentials: ProviderCredentials,
+  id: string,
+  props: Props | undefined,
+): Promise<pulumi.dynamic.ReadResult<OrgThirdPartyAccessOutputs>> {
+  if (id === "")
+    throw new Error("OrgThirdPartyAccess read: no id. Dynamic resources cannot be imported; declare the org access and run pulumi up.");
   if (props === undefined || typeof props.org !== "string" || props.buildService === undefined) {
-    throw new Error(`OrgThirdPartyAccess read: no declaration for ${id}. Dynamic resources cannot be imported; declare the org access and run pulumi up.`);
+    throw new Error(
+      `OrgThirdPartyAccess read: no declaration for ${id}. Dynamic resources cannot be imported; declare the org access and run pulumi up.`,
+    );
   }
   let observed: ObservedOrgAccess;
   try {
@@ -111,7 +134,12 @@ export async function readOrgAccess(credentials: ProviderCredentials, id: string
 }
 
 /** Brings the org's access to the new declaration. */
-export async function updateOrgAccess(credentials: ProviderCredentials, _id: string, _olds: OrgThirdPartyAccessOutputs, news: Props): Promise<pulumi.dynamic.UpdateResult<OrgThirdPartyAccessOutputs>> {
+export async function updateOrgAccess(
+  credentials: ProviderCredentials,
+  _id: string,
+  _olds: OrgThirdPartyAccessOutputs,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult<OrgThirdPartyAccessOutputs>> {
   const observed = await reconcile(`${label(news)} update`, news, credentials);
   return { outs: orgAccessOutputsOf(news, observed) };
 }

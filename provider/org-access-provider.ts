@@ -6,4 +6,6 @@ import { dynamicProvider } from "./dynamic-provider.js";
 import type { OrgThirdPartyAccessInputs, OrgThirdPartyAccessOutputs } from "./properties.js";
 
 /** The `OrgThirdPartyAccess` provider object. */
-export const orgAccessProvider = dynamicProvider<OrgThirdPartyAccessInputs, OrgThirdPartyAccessOutputs>("sourcelinks/provider/org-access-methods");
+export const orgAccessProvider = dynamicProvider<OrgThirdPartyAccessInputs, OrgThirdPartyAccessOutputs>(
+  "sourcelinks/provider/org-access-methods",
+);

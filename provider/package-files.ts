@@ -13,7 +13,8 @@ export function packageFile(relative: string): string {
     const candidate = join(dir, relative);
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`sourcelinks: cannot find ${relative} above ${fileURLToPath(import.meta.url)}; reinstall the package`);
+    if (parent === dir)
+      throw new Error(`sourcelinks: cannot find ${relative} above ${fileURLToPath(import.meta.url)}; reinstall the package`);
     dir = parent;
   }
 }

@@ -5,7 +5,15 @@
  * Nothing here holds a credential: inputs name env vars, outputs are observations.
  */
 import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProviderKind, ProvidersSpec, SourcelinksConfig } from "../engine/model/spec.js";
-import type { LiveLinkState, ObservedDeployKey, ObservedLink, ObservedOrgAccess, ObservedVia, ObservedWebhook, ProviderGrant } from "../engine/model/observed.js";
+import type {
+  LiveLinkState,
+  ObservedDeployKey,
+  ObservedLink,
+  ObservedOrgAccess,
+  ObservedVia,
+  ObservedWebhook,
+  ProviderGrant,
+} from "../engine/model/observed.js";
 import type { ManualStep } from "../engine/model/manual-step.js";
 
 /** Where a resource's operations run: the build service and providers, by URL and env var names only. */
@@ -133,7 +141,9 @@ export function parseLinkResourceId(id: string): { namespace: string; provider: 
   if (match === null) return null;
   const [, namespace = "", provider, who = ""] = match;
   const kind = provider as ProviderKind;
-  return who.startsWith("team:") ? { namespace, provider: kind, team: who.slice("team:".length) } : { namespace, provider: kind, account: who };
+  return who.startsWith("team:")
+    ? { namespace, provider: kind, team: who.slice("team:".length) }
+    : { namespace, provider: kind, account: who };
 }
 
 /** The resource id of an org access entry: `<org>/<app>`. */

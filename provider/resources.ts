@@ -3,7 +3,15 @@
  * Their type tokens (engine/model/type-tokens.ts) are what the policies match on.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { BuildServiceSpec, LinkSpec, LinkState, OrgAccessState, ProviderKind, ProvidersSpec, RevokeAction } from "../engine/model/spec.js";
+import type {
+  BuildServiceSpec,
+  LinkSpec,
+  LinkState,
+  OrgAccessState,
+  ProviderKind,
+  ProvidersSpec,
+  RevokeAction,
+} from "../engine/model/spec.js";
 import type { LiveLinkState, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/model/observed.js";
 import type { ManualStep } from "../engine/model/manual-step.js";
 import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
@@ -212,4 +220,3 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
     super(sweepProvider, name, props, opts, TOKEN_MODULE, "OrphanSweep" satisfies ResourceTypeName);
   }
 }
-

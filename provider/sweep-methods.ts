@@ -7,14 +7,31 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkSweepInput } from "../engine/config/index.js";
 import { redactText } from "../engine/model/redaction.js";
-import { artifactsToRemove, createOperationContext, executePlan, observeSweep, planSweep, SweepLinkWorld, type OperationContext } from "../engine/reconcile/operations.js";
-import { type PlanStep } from "../engine/model/plan.js";
-import { type SweepObservation, type SweptArtifact } from "../engine/model/sweep.js";
+import {
+  artifactsToRemove,
+  createOperationContext,
+  executePlan,
+  observeSweep,
+  planSweep,
+  SweepLinkWorld,
+  type OperationContext,
+} from "../engine/reconcile/operations.js";
+import type { PlanStep } from "../engine/model/plan.js";
+import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import type { ProviderMethods } from "./dynamic-provider.js";
 import { configOf } from "./properties.js";
 import { stoppedExecutionMessage } from "./step-text.js";
-import { pickSweepInputs, SWEEP_INPUT_KEYS, SWEEP_REPLACE_KEYS, sweepOutputsOf, sweepResourceId, sweepSpecOf, type OrphanSweepInputs, type OrphanSweepOutputs } from "./sweep-properties.js";
+import {
+  pickSweepInputs,
+  SWEEP_INPUT_KEYS,
+  SWEEP_REPLACE_KEYS,
+  sweepOutputsOf,
+  sweepResourceId,
+  sweepSpecOf,
+  type OrphanSweepInputs,
+  type OrphanSweepOutputs,
+} from "./sweep-properties.js";
 import { knownFailures } from "./unknowns.js";
 
 /** Inputs as the host hands them over, with the host's `__provider`. */
@@ -25,7 +42,11 @@ function contextFor(inputs: OrphanSweepInputs, credentials: ProviderCredentials)
 }
 
 function redactorFor(inputs: OrphanSweepInputs, credentials: ProviderCredentials): (text: string) => string {
-  const secrets = knownSecretValues(credentials, [inputs.buildService?.tokenEnv, inputs.providers?.github?.tokenEnv, inputs.providers?.bitbucket?.tokenEnv], process.env);
+  const secrets = knownSecretValues(
+    credentials,
+    [inputs.buildService?.tokenEnv, inputs.providers?.github?.tokenEnv, inputs.providers?.bitbucket?.tokenEnv],
+    process.env,
+  );
   return (text) => redactText(text, secrets);
 }
 
@@ -37,7 +58,12 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function observe(what: string, ctx: OperationContext, inputs: OrphanSweepInputs, credentials: ProviderCredentials): Promise<SweepObservation> {
+async function observe(
+  what: string,
+  ctx: OperationContext,
+  inputs: OrphanSweepInputs,
+  credentials: ProviderCredentials,
+): Promise<SweepObservation> {
   try {
     return await observeSweep(ctx, sweepSpecOf(inputs), new SweepLinkWorld(ctx, inputs.links));
   } catch (error) {
@@ -75,7 +101,11 @@ export async function checkSweep(_olds: Props, news: Props): Promise<pulumi.dyna
   const failures = own.ok ? [] : [...own.failures];
   if (!Array.isArray(news.links)) failures.push({ property: "links", reason: "must be a list of the declared links (may be empty)" });
   if (news.buildService === undefined || news.buildService === null) failures.push({ property: "buildService", reason: "is required" });
-  if (news.providers?.[news.provider] === undefined) failures.push({ property: `providers.${String(news.provider)}`, reason: `is required: the ${String(news.provider)} API URL and the env vars of its credentials` });
+  if (news.providers?.[news.provider] === undefined)
+    failures.push({
+      property: `providers.${String(news.provider)}`,
+      reason: `is required: the ${String(news.provider)} API URL and the env vars of its credentials`,
+    });
   return { inputs: news, failures: knownFailures(news, failures) };
 }
 
@@ -95,22 +125,39 @@ export async function diffSweep(_id: string, olds: OrphanSweepOutputs, news: Pro
 }
 
 /** Sweeps: deletes what no live link covers. */
-export async function createSweep(credentials: ProviderCredentials, inputs: Props): Promise<pulumi.dynamic.CreateResult<OrphanSweepOutputs>> {
+export async function createSweep(
+  credentials: ProviderCredentials,
+  inputs: Props,
+): Promise<pulumi.dynamic.CreateResult<OrphanSweepOutputs>> {
   return { id: sweepResourceId(inputs), outs: await sweep(`${label(inputs)} create`, pickSweepInputs(inputs), credentials) };
 }
 
 /** Refresh: what the owner holds now; `removed` keeps what the last create or update deleted. */
-export async function readSweep(credentials: ProviderCredentials, id: string, props: Props | undefined): Promise<pulumi.dynamic.ReadResult<OrphanSweepOutputs>> {
+export async function readSweep(
+  credentials: ProviderCredentials,
+  id: string,
+  props: Props | undefined,
+): Promise<pulumi.dynamic.ReadResult<OrphanSweepOutputs>> {
   if (props === undefined || typeof props.owner !== "string" || props.buildService === undefined) {
-    throw new Error(`OrphanSweep read: no declaration for ${id || "(no id)"}. Dynamic resources cannot be imported; declare the sweep and run pulumi up.`);
+    throw new Error(
+      `OrphanSweep read: no declaration for ${id || "(no id)"}. Dynamic resources cannot be imported; declare the sweep and run pulumi up.`,
+    );
   }
   const observed = await observe(`${label(props)} read`, contextFor(props, credentials), props, credentials);
   const previous = props as Partial<OrphanSweepOutputs>;
-  return { id, props: sweepOutputsOf(props, observed, artifactsToRemove(observed), previous.removed ?? [], previous.pendingManualSteps ?? []) };
+  return {
+    id,
+    props: sweepOutputsOf(props, observed, artifactsToRemove(observed), previous.removed ?? [], previous.pendingManualSteps ?? []),
+  };
 }
 
 /** Sweeps again under the new declaration. */
-export async function updateSweep(credentials: ProviderCredentials, _id: string, _olds: OrphanSweepOutputs, news: Props): Promise<pulumi.dynamic.UpdateResult<OrphanSweepOutputs>> {
+export async function updateSweep(
+  credentials: ProviderCredentials,
+  _id: string,
+  _olds: OrphanSweepOutputs,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult<OrphanSweepOutputs>> {
   return { outs: await sweep(`${label(news)} update`, pickSweepInputs(news), credentials) };
 }
 

@@ -28,7 +28,16 @@ export interface OrphanSweepOutputs extends OrphanSweepInputs {
 }
 
 /** The input keys of a sweep, in a fixed order: what `diff` compares. */
-export const SWEEP_INPUT_KEYS = ["name", "provider", "owner", "exclude", "links", "buildService", "providers", "providerVersion"] as const satisfies readonly (keyof OrphanSweepInputs)[];
+export const SWEEP_INPUT_KEYS = [
+  "name",
+  "provider",
+  "owner",
+  "exclude",
+  "links",
+  "buildService",
+  "providers",
+  "providerVersion",
+] as const satisfies readonly (keyof OrphanSweepInputs)[];
 
 /** Keys whose change makes it another sweep (another owner): a replacement. */
 export const SWEEP_REPLACE_KEYS = ["provider", "owner"] as const;
@@ -51,6 +60,12 @@ export function pickSweepInputs(props: OrphanSweepInputs): OrphanSweepInputs {
 }
 
 /** Sweep outputs: the inputs plus the observation, what it found and what was removed. */
-export function sweepOutputsOf(inputs: OrphanSweepInputs, observed: SweepObservation, found: SweptArtifact[], removed: SweptArtifact[], pendingManualSteps: ManualStep[]): OrphanSweepOutputs {
+export function sweepOutputsOf(
+  inputs: OrphanSweepInputs,
+  observed: SweepObservation,
+  found: SweptArtifact[],
+  removed: SweptArtifact[],
+  pendingManualSteps: ManualStep[],
+): OrphanSweepOutputs {
   return toPlainJson({ ...pickSweepInputs(inputs), observed, found, removed, pendingManualSteps });
 }

@@ -41,14 +41,16 @@ export interface ApplyOptions {
 /** A ratio from 0 to 1 (`--max-revoke-ratio`). */
 export function parseRatio(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("expected a number from 0 to 1, e.g. 0.5");
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError("expected a number from 0 to 1, e.g. 0.5");
   return n;
 }
 
 /** Runs `apply`: 0 when everything was applied (or nothing to do), 1 when a step failed, 2 when refused. */
 export async function runApply(files: string[], options: ApplyOptions, io: CliIo): Promise<ExitCodeValue> {
   const saved = options.plan === undefined ? null : await readSavedPlan(options.plan);
-  if (saved === null && files.length === 0) throw new CliError(ExitCode.invalidInput, "sourcelinks apply: give configuration files, or --plan PLAN (from sourcelinks plan --out)");
+  if (saved === null && files.length === 0)
+    throw new CliError(ExitCode.invalidInput, "sourcelinks apply: give configuration files, or --plan PLAN (from sourcelinks plan --out)");
   const loaded = await loadConfig(files.length > 0 ? files : (saved?.plan.files ?? []));
   if (saved !== null) refuseChangedConfig(saved, configDigest(loaded.config), options.plan as string);
   const ctx = cliOperationContext(loaded.config, io.env);
@@ -67,7 +69,10 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   if (verdict.refusals.length > 0) {
     const lines = verdict.revocations.map((r) => {
       const i = loaded.config.links.findIndex((l) => l.name === r.link);
-      const what = r.linkId === "" ? `would delete the build service's webhooks and deploy keys of its link in namespace ${r.namespace}` : `would unlink live link ${r.linkId} in namespace ${r.namespace}`;
+      const what =
+        r.linkId === ""
+          ? `would delete the build service's webhooks and deploy keys of its link in namespace ${r.namespace}`
+          : `would unlink live link ${r.linkId} in namespace ${r.namespace}`;
       return `${formatLocation(locateNearest(loaded, `/links/${i}/state`))}: link ${r.link} ${what}`;
     });
     throw new CliError(ExitCode.invalidInput, [...lines, ...verdict.refusals.map((r) => `sourcelinks apply: ${r}`)]);
@@ -75,7 +80,10 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
 
   if (!options.yes) {
     if (!io.interactive) {
-      throw new CliError(ExitCode.invalidInput, `sourcelinks apply: refusing to send ${plural(summary.apiSteps, "request")} without confirmation: not a terminal; review the plan above and rerun with --yes`);
+      throw new CliError(
+        ExitCode.invalidInput,
+        `sourcelinks apply: refusing to send ${plural(summary.apiSteps, "request")} without confirmation: not a terminal; review the plan above and rerun with --yes`,
+      );
     }
     const answer = await io.ask(`Send these ${plural(summary.apiSteps, "request")}? Only 'yes' will be accepted: `);
     if (answer.trim() !== "yes") {
@@ -147,7 +155,15 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
     const result = await executePlan(ctx, entry.plan, {
       onStep: (step: PlanStep, outcome, error) => {
         if (outcome === "skipped") return;
-        reportStep(io, "apply", ++finished, total, terminalText(`${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`));
+        reportStep(
+          io,
+          "apply",
+          ++finished,
+          total,
+          terminalText(
+            `${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`,
+          ),
+        );
       },
     });
     return { entry, result };
@@ -165,7 +181,15 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
         const entry = group[i] as PlannedEntry;
         const first = entry.plan.steps.find(isApiStep) as PlanStep;
         const error = s.reason instanceof Error ? s.reason : new Error(String(s.reason));
-        outcomes.push({ entry, result: { done: [], skipped: [], failed: { step: first, error }, remaining: entry.plan.steps.filter((st) => st !== first && isApiStep(st)) } });
+        outcomes.push({
+          entry,
+          result: {
+            done: [],
+            skipped: [],
+            failed: { step: first, error },
+            remaining: entry.plan.steps.filter((st) => st !== first && isApiStep(st)),
+          },
+        });
       }
     });
   }
@@ -181,10 +205,12 @@ async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<
 async function throughCreatedLinks(ctx: OperationContext, run: PlanRun, entry: PlannedEntry): Promise<PlannedEntry> {
   const bs = ctx.clients.buildService;
   const api = ctx.apis.buildService;
-  if (bs === null || api === null || !entry.plan.steps.some((s) => s.kind === "set-org-access" && s.throughLink !== undefined)) return entry;
+  if (bs === null || api === null || !entry.plan.steps.some((s) => s.kind === "set-org-access" && s.throughLink !== undefined))
+    return entry;
   const steps: PlanStep[] = [];
   for (const step of entry.plan.steps) {
-    const spec = step.kind === "set-org-access" && step.linkId === "" ? run.links.find((l) => l.spec.name === step.throughLink)?.spec : undefined;
+    const spec =
+      step.kind === "set-org-access" && step.linkId === "" ? run.links.find((l) => l.spec.name === step.throughLink)?.spec : undefined;
     if (step.kind !== "set-org-access" || spec === undefined) {
       steps.push(step);
       continue;
@@ -232,7 +258,10 @@ export function registerApply(program: Command, io: CliIo, finish: (code: ExitCo
     .command("apply")
     .description("converge the live world to the configuration, through the same operations as the Pulumi provider")
     .argument("[file...]", "sourcelinks/v1 YAML files (default with --plan: the files the plan was made from)")
-    .option("--plan <plan>", "apply only what this saved plan (sourcelinks plan --out) shows; refuse if the world or the configuration changed")
+    .option(
+      "--plan <plan>",
+      "apply only what this saved plan (sourcelinks plan --out) shows; refuse if the world or the configuration changed",
+    )
     .option("--yes", "apply without asking (required when stdin is not a terminal)")
     .option("--max-revoke-ratio <ratio>", "largest share of live links one run may revoke (0 to 1)", parseRatio, DEFAULT_MAX_REVOKE_RATIO)
     .addHelpText(

@@ -36,7 +36,8 @@ export interface CheckOptions {
 
 /** Runs `check`: 0, or 3 when a mandatory rule is violated. */
 export async function runCheck(files: string[], options: CheckOptions, io: CliIo, cwd: string): Promise<ExitCodeValue> {
-  const evaluate = options.policyConfig === undefined ? {} : parsePolicyConfig(await readPolicyConfig(options.policyConfig), options.policyConfig);
+  const evaluate =
+    options.policyConfig === undefined ? {} : parsePolicyConfig(await readPolicyConfig(options.policyConfig), options.policyConfig);
   const root = options.format === "sarif" || options.format === "github" ? await repositoryRoot(cwd) : cwd;
   const loaded = await loadForFormat(files, options.format, io, { cwd, root });
   if (loaded === null) return ExitCode.invalidInput;
@@ -60,11 +61,11 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
       ? formatSarif(report, { cwd, root })
       : options.format === "github"
         ? formatCheckGithub(report, (file) => pathFromRoot(file, cwd, root))
-      : options.format === "json"
-        ? formatCheckJson(report)
-        : options.format === "markdown"
-          ? formatCheckMarkdown(report)
-          : formatCheckText(report);
+        : options.format === "json"
+          ? formatCheckJson(report)
+          : options.format === "markdown"
+            ? formatCheckMarkdown(report)
+            : formatCheckText(report);
   io.out(formatted);
   return countViolations(report).mandatory > 0 ? ExitCode.policyViolation : ExitCode.ok;
 }
@@ -74,7 +75,10 @@ async function readPolicyConfig(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (error) {
-    throw new CliError(ExitCode.invalidInput, `${file}: cannot read the policy config: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(
+      ExitCode.invalidInput,
+      `${file}: cannot read the policy config: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -82,14 +86,23 @@ async function readPolicyConfig(file: string): Promise<string> {
  * Loads the config. For SARIF and GitHub annotations, configuration errors are results too: they are
  * written in the format (stdout) as well as on stderr, and the run exits 2 (null here).
  */
-async function loadForFormat(files: string[], format: CheckFormat, io: CliIo, paths: { cwd: string; root: string }): Promise<LoadedConfig | null> {
+async function loadForFormat(
+  files: string[],
+  format: CheckFormat,
+  io: CliIo,
+  paths: { cwd: string; root: string },
+): Promise<LoadedConfig | null> {
   try {
     return await loadConfig(files);
   } catch (error) {
     if (!(error instanceof CliError) || !(error.cause instanceof ConfigError) || (format !== "sarif" && format !== "github")) throw error;
     const diagnostics = error.cause.diagnostics;
     const empty: CheckReport = { files, live: false, violations: [] };
-    io.out(format === "sarif" ? formatSarif(empty, paths, diagnostics) : formatDiagnosticsGithub(diagnostics, (file) => pathFromRoot(file, paths.cwd, paths.root)));
+    io.out(
+      format === "sarif"
+        ? formatSarif(empty, paths, diagnostics)
+        : formatDiagnosticsGithub(diagnostics, (file) => pathFromRoot(file, paths.cwd, paths.root)),
+    );
     for (const line of error.lines) io.err(line);
     return null;
   }

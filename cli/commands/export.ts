@@ -36,7 +36,10 @@ async function baseConfig(options: ExportOptions, env: NodeJS.ProcessEnv): Promi
   if (options.config.length > 0) return (await loadConfig(options.config)).config;
   const apiUrl = env[API_URL_OVERRIDES.buildService];
   if (!apiUrl) {
-    throw new CliError(ExitCode.invalidInput, `sourcelinks export: no build service: pass --config FILE, or set ${API_URL_OVERRIDES.buildService} (and SOURCELINKS_BUILD_TOKEN)`);
+    throw new CliError(
+      ExitCode.invalidInput,
+      `sourcelinks export: no build service: pass --config FILE, or set ${API_URL_OVERRIDES.buildService} (and SOURCELINKS_BUILD_TOKEN)`,
+    );
   }
   const oauthApps: BuildServiceSpec["oauthApps"] = {};
   if (options.githubClientId) {
@@ -47,7 +50,11 @@ async function baseConfig(options: ExportOptions, env: NodeJS.ProcessEnv): Promi
   if (options.bitbucketKey) oauthApps.bitbucket = { clientId: options.bitbucketKey, name: options.appName };
   const providers: ProvidersSpec = {
     github: { apiUrl: env[API_URL_OVERRIDES.github] || "https://api.github.com", tokenEnv: "GITHUB_TOKEN" },
-    bitbucket: { apiUrl: env[API_URL_OVERRIDES.bitbucket] || "https://api.bitbucket.org/2.0", usernameEnv: "BITBUCKET_EMAIL", tokenEnv: "BITBUCKET_API_TOKEN" },
+    bitbucket: {
+      apiUrl: env[API_URL_OVERRIDES.bitbucket] || "https://api.bitbucket.org/2.0",
+      usernameEnv: "BITBUCKET_EMAIL",
+      tokenEnv: "BITBUCKET_API_TOKEN",
+    },
   };
   return {
     apiVersion: "sourcelinks/v1",
@@ -70,11 +77,16 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
   const base = await baseConfig(options, io.env);
   const namespaces = unique(options.namespace.length > 0 ? options.namespace : base.links.map((l) => l.namespace));
   const orgs = unique([...options.org, ...base.orgAccess.map((o) => o.org)]);
-  if (namespaces.length === 0) throw new CliError(ExitCode.invalidInput, "sourcelinks export: name at least one --namespace (or pass a --config that declares links)");
+  if (namespaces.length === 0)
+    throw new CliError(ExitCode.invalidInput, "sourcelinks export: name at least one --namespace (or pass a --config that declares links)");
 
   const ctx = cliOperationContext(base, io.env);
   const bs = ctx.clients.buildService;
-  if (bs === null) throw new CliError(ExitCode.invalidInput, `sourcelinks export: build service kind ${base.buildService.kind} has no API to list links; export needs kind: reference`);
+  if (bs === null)
+    throw new CliError(
+      ExitCode.invalidInput,
+      `sourcelinks export: build service kind ${base.buildService.kind} has no API to list links; export needs kind: reference`,
+    );
 
   const notes: string[] = [];
   const links: LinkSpec[] = [];
@@ -84,12 +96,17 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
     const records = await bs.listLinks(namespace);
     for (const record of records) {
       if (record.state === "unlinked") {
-        notes.push(`link ${record.id} in ${namespace} (${record.provider} account ${record.account}${record.team ? `, team ${record.team}` : ""}) is unlinked on the build service; declare it with state: revoked to revoke its grant and remove its webhooks.`);
+        notes.push(
+          `link ${record.id} in ${namespace} (${record.provider} account ${record.account}${record.team ? `, team ${record.team}` : ""}) is unlinked on the build service; declare it with state: revoked to revoke its grant and remove its webhooks.`,
+        );
         continue;
       }
       if (!base.buildService.oauthApps[record.provider]) {
         const flag = record.provider === "github" ? "--github-client-id" : "--bitbucket-key";
-        throw new CliError(ExitCode.invalidInput, `sourcelinks export: link ${record.id} in ${namespace} is a ${record.provider} link but no ${record.provider} OAuth app is known: pass ${flag} or a --config that declares buildService.oauthApps.${record.provider}`);
+        throw new CliError(
+          ExitCode.invalidInput,
+          `sourcelinks export: link ${record.id} in ${namespace} is a ${record.provider} link but no ${record.provider} OAuth app is known: pass ${flag} or a --config that declares buildService.oauthApps.${record.provider}`,
+        );
       }
       const name = linkName({ namespace, team: record.team, provider: record.provider, account: record.account }, taken);
       const repositories = (await bs.listAutobuildRepositories(namespace, record.id)).map((r) => r.repository);
@@ -97,7 +114,9 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
       // violation of the live world (team-link-uses-service-account), not a malformed file.
       const serviceAccount = record.service_account;
       if (record.team !== null && !record.service_account) {
-        notes.push(`link ${name}: team ${record.team} is linked through ${record.account}, which the build service records as a person's account; set account to a service account, serviceAccount: true, and run apply to relink (check reports it).`);
+        notes.push(
+          `link ${name}: team ${record.team} is linked through ${record.account}, which the build service records as a person's account; set account to a service account, serviceAccount: true, and run apply to relink (check reports it).`,
+        );
       }
       links.push({
         name,
@@ -117,19 +136,27 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
   for (const org of orgs) {
     io.progress(`observing org ${org}`);
     const observed = await observeOrgAccess(ctx, { org, provider: "github", app: "github", access: "granted" }, links);
-    if (observed.access === "granted" || observed.access === "denied") orgAccess.push({ org, provider: "github", app: "github", access: observed.access });
-    else notes.push(`org ${org}: third-party access is ${observed.access} (observed via ${observed.observedVia}); declare orgAccess for it once decided.`);
+    if (observed.access === "granted" || observed.access === "denied")
+      orgAccess.push({ org, provider: "github", app: "github", access: observed.access });
+    else
+      notes.push(
+        `org ${org}: third-party access is ${observed.access} (observed via ${observed.observedVia}); declare orgAccess for it once decided.`,
+      );
   }
 
   const providers: ProvidersSpec = {};
   const used = new Set(links.map((l) => l.provider));
-  if (options.config.length > 0 || used.has("github") || orgAccess.length > 0) if (base.providers.github) providers.github = base.providers.github;
+  if (options.config.length > 0 || used.has("github") || orgAccess.length > 0)
+    if (base.providers.github) providers.github = base.providers.github;
   if (options.config.length > 0 || used.has("bitbucket")) if (base.providers.bitbucket) providers.bitbucket = base.providers.bitbucket;
 
   const world: ExportedWorld = { buildService: base.buildService, providers, links, orgAccess, notes };
   if (options.sweeps) {
     world.sweeps = sweptOwners(links);
-    if (world.sweeps.length > 0) notes.push("sweeps: one per owner the links build from; plan on this file shows the deletion of every build-service artifact there that no live link covers.");
+    if (world.sweeps.length > 0)
+      notes.push(
+        "sweeps: one per owner the links build from; plan on this file shows the deletion of every build-service artifact there that no live link covers.",
+      );
   }
   io.out(exportToYaml(world));
   return ExitCode.ok;

@@ -50,7 +50,9 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
 export function registerPlan(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
   program
     .command("plan")
-    .description("show the requests apply would send (build service, provider revocations, webhook and deploy key deletions) and the manual steps")
+    .description(
+      "show the requests apply would send (build service, provider revocations, webhook and deploy key deletions) and the manual steps",
+    )
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--detailed-exitcode", "exit 4 when apply would change something (0 when nothing to do)")

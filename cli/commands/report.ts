@@ -33,9 +33,19 @@ export interface ReportOptions {
 }
 
 /** Runs `report`: 0 once the report is written (it is evidence, not a gate: `check --live` gates). */
-export async function runReport(files: string[], options: ReportOptions, io: CliIo, now: () => Date = () => new Date()): Promise<ExitCodeValue> {
+export async function runReport(
+  files: string[],
+  options: ReportOptions,
+  io: CliIo,
+  now: () => Date = () => new Date(),
+): Promise<ExitCodeValue> {
   const report = options.merge ? await mergeFiles(files, options) : await liveReport(files, options, io, now);
-  const text = options.format === "json" ? renderReportJson(report) : options.format === "markdown" ? renderReportMarkdown(report) : renderReportHtml(report);
+  const text =
+    options.format === "json"
+      ? renderReportJson(report)
+      : options.format === "markdown"
+        ? renderReportMarkdown(report)
+        : renderReportHtml(report);
   if (options.out === undefined) {
     io.out(text);
     return ExitCode.ok;
@@ -52,7 +62,8 @@ export async function runReport(files: string[], options: ReportOptions, io: Cli
 /** Observes the live world of `files` as `check --live` does and builds its report. */
 async function liveReport(files: string[], options: ReportOptions, io: CliIo, now: () => Date): Promise<RetirementReport> {
   const asOf = options.asOf ?? isoDate(now());
-  if (parseIsoDate(asOf) === null) throw new CliError(ExitCode.invalidInput, `sourcelinks: --as-of ${asOf}: not a calendar date (YYYY-MM-DD)`);
+  if (parseIsoDate(asOf) === null)
+    throw new CliError(ExitCode.invalidInput, `sourcelinks: --as-of ${asOf}: not a calendar date (YYYY-MM-DD)`);
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
   const observation = await observeAll(loaded, ctx, io);
@@ -63,7 +74,11 @@ async function liveReport(files: string[], options: ReportOptions, io: CliIo, no
 
 /** Reads, validates and merges JSON reports; every bad file is named before the run exits 2. */
 async function mergeFiles(files: string[], options: ReportOptions): Promise<RetirementReport> {
-  if (options.asOf !== undefined) throw new CliError(ExitCode.invalidInput, "sourcelinks: --as-of does not apply to --merge: a merged report keeps the dates of its runs");
+  if (options.asOf !== undefined)
+    throw new CliError(
+      ExitCode.invalidInput,
+      "sourcelinks: --as-of does not apply to --merge: a merged report keeps the dates of its runs",
+    );
   const parsed: ReportFile[] = [];
   const problems: string[] = [];
   for (const file of files) {

@@ -24,7 +24,10 @@ export function registerSandbox(program: Command, _io: CliIo, finish: (code: Exi
     .description("serve the sandbox (build service, GitHub and Bitbucket fakes) on 127.0.0.1 until SIGINT or SIGTERM")
     .option("--port <n>", "TCP port; 0 picks a free one", parsePort)
     .option("--state <file>", "persist the world in this JSON file (resumed on the next start)")
-    .option("--seed <file>", "seed YAML describing the world (default: the demo world); with --state, only when the state file does not exist yet")
+    .option(
+      "--seed <file>",
+      "seed YAML describing the world (default: the demo world); with --state, only when the state file does not exist yet",
+    )
     .addHelpText(
       "after",
       `

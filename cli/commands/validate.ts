@@ -12,10 +12,17 @@ import { pathFromRoot, repositoryRoot } from "../repository-root.js";
 export type ValidateFormat = "text" | "github";
 
 /** Runs `validate`. With `github`, each error is also a workflow-command annotation on stdout. */
-export async function runValidate(files: string[], io: CliIo, format: ValidateFormat = "text", cwd: string = process.cwd()): Promise<ExitCodeValue> {
+export async function runValidate(
+  files: string[],
+  io: CliIo,
+  format: ValidateFormat = "text",
+  cwd: string = process.cwd(),
+): Promise<ExitCodeValue> {
   try {
     const { config } = await loadConfig(files);
-    io.out(`${files.join(", ")}: valid (${plural(config.links.length, "link")}, ${plural(config.orgAccess.length, "org access entry", "org access entries")})`);
+    io.out(
+      `${files.join(", ")}: valid (${plural(config.links.length, "link")}, ${plural(config.orgAccess.length, "org access entry", "org access entries")})`,
+    );
     return ExitCode.ok;
   } catch (error) {
     if (format !== "github" || !(error instanceof CliError) || !(error.cause instanceof ConfigError)) throw error;
@@ -31,7 +38,11 @@ export function registerValidate(program: Command, io: CliIo, finish: (code: Exi
     .command("validate")
     .description("check configuration files against the schema and the semantic rules, without any network access")
     .argument("<file...>", "sourcelinks/v1 YAML files; they merge, and duplicates are errors")
-    .addOption(new Option("--format <format>", "also print errors as GitHub Actions annotations (github)").choices(["text", "github"]).default("text"))
+    .addOption(
+      new Option("--format <format>", "also print errors as GitHub Actions annotations (github)")
+        .choices(["text", "github"])
+        .default("text"),
+    )
     .addHelpText(
       "after",
       `

@@ -51,7 +51,9 @@ export function exportToYaml(world: ExportedWorld): string {
     })),
     orgAccess: world.orgAccess.map((o) => ({ org: o.org, provider: o.provider, app: o.app, access: o.access })),
     // The default name (sweep-PROVIDER-OWNER) is left implicit.
-    ...(world.sweeps !== undefined && world.sweeps.length > 0 ? { sweeps: world.sweeps.map((s) => ({ provider: s.provider, owner: s.owner })) } : {}),
+    ...(world.sweeps !== undefined && world.sweeps.length > 0
+      ? { sweeps: world.sweeps.map((s) => ({ provider: s.provider, owner: s.owner })) }
+      : {}),
   };
   const doc = new Document(value);
   doc.commentBefore = [

@@ -22,7 +22,12 @@ function escapeProperty(text: string): string {
 }
 
 /** One annotation command. */
-export function annotation(level: "error" | "warning", where: { file: string | undefined; line: number; column: number }, title: string, message: string): string {
+export function annotation(
+  level: "error" | "warning",
+  where: { file: string | undefined; line: number; column: number },
+  title: string,
+  message: string,
+): string {
   const props = [
     ...(where.file === undefined ? [] : [`file=${escapeProperty(where.file)}`, `line=${where.line}`, `col=${where.column}`]),
     `title=${escapeProperty(title)}`,
@@ -33,7 +38,12 @@ export function annotation(level: "error" | "warning", where: { file: string | u
 /** `check --format github`: one annotation per violation (mandatory → error, advisory → warning), then a summary line. */
 export function formatCheckGithub(report: CheckReport, rootPath: RootPath): string {
   const lines = report.violations.map((v) =>
-    annotation(v.enforcement === "mandatory" ? "error" : "warning", { file: rootPath(v.location.file), line: v.location.line, column: v.location.column }, `sourcelinks ${v.ruleId}`, v.message),
+    annotation(
+      v.enforcement === "mandatory" ? "error" : "warning",
+      { file: rootPath(v.location.file), line: v.location.line, column: v.location.column },
+      `sourcelinks ${v.ruleId}`,
+      v.message,
+    ),
   );
   const { mandatory, advisory } = countViolations(report);
   lines.push(`sourcelinks check: ${plural(mandatory, "mandatory violation")}, ${plural(advisory, "advisory violation")}.`);

@@ -45,7 +45,15 @@ export function formatCheckMarkdown(report: CheckReport, options: CheckMarkdownO
   out.tryAdd(["| Level | Rule | Resource | Subject | Where | Fix |", "| --- | --- | --- | --- | --- | --- |"], CLOSING_RESERVE);
   const ordered = groups.flatMap((g) => g.violations);
   for (const v of ordered) {
-    if (!out.tryAdd([`| ${v.enforcement} | ${code(v.ruleId)} | ${cell(markdownText(v.resource))} | ${cell(markdownText(v.subject))} | ${code(formatLocation(v.location))} | ${cell(markdownText(v.fix))} |`], CLOSING_RESERVE)) break;
+    if (
+      !out.tryAdd(
+        [
+          `| ${v.enforcement} | ${code(v.ruleId)} | ${cell(markdownText(v.resource))} | ${cell(markdownText(v.subject))} | ${code(formatLocation(v.location))} | ${cell(markdownText(v.fix))} |`,
+        ],
+        CLOSING_RESERVE,
+      )
+    )
+      break;
     shown++;
   }
   out.add([""]);
@@ -63,7 +71,9 @@ export function formatCheckMarkdown(report: CheckReport, options: CheckMarkdownO
   const left = ordered.length - shown;
   if (left > 0 || messages < ordered.length) {
     out.add([
-      (left > 0 ? `**${left} more ${left === 1 ? "violation" : "violations"}** not listed` : `${plural(ordered.length - messages, "message")} not shown`) +
+      (left > 0
+        ? `**${left} more ${left === 1 ? "violation" : "violations"}** not listed`
+        : `${plural(ordered.length - messages, "message")} not shown`) +
         ", to keep this comment under GitHub's 65,536-character limit. The full report is the JSON artifact (`sourcelinks check --format json`).",
       "",
     ]);
@@ -82,6 +92,9 @@ function byRule(violations: readonly LocatedViolation[]): { ruleId: string; enfo
   }
   const rank = (e: string): number => (e === "mandatory" ? 0 : 1);
   return [...groups.values()].sort(
-    (a, b) => rank(a.enforcement) - rank(b.enforcement) || b.violations.length - a.violations.length || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+    (a, b) =>
+      rank(a.enforcement) - rank(b.enforcement) ||
+      b.violations.length - a.violations.length ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
   );
 }

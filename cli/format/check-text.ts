@@ -6,7 +6,9 @@ import { countViolations, type CheckReport } from "./check-report.js";
 
 /** The text report. */
 export function formatCheckText(report: CheckReport): string {
-  const lines = report.violations.map((v) => `${formatLocation(v.location)}: ${v.enforcement === "mandatory" ? "error" : "warning"} [${v.ruleId}] ${v.message}`);
+  const lines = report.violations.map(
+    (v) => `${formatLocation(v.location)}: ${v.enforcement === "mandatory" ? "error" : "warning"} [${v.ruleId}] ${v.message}`,
+  );
   const { mandatory, advisory } = countViolations(report);
   const scope = report.live ? "configuration and live state" : "configuration";
   lines.push(

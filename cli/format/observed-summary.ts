@@ -25,7 +25,10 @@ function sweepSummary(o: SweepObservation): string {
 function linkSummary(o: ObservedLink): string {
   const live = o.state === "linked" ? "enabled" : o.state === "revoked" ? "unlinked" : o.state;
   const who = o.account === null ? "" : ` as ${o.account}`;
-  const details = [o.team ? `team ${o.team}` : null, o.serviceAccount === null ? null : o.serviceAccount ? "service account" : "person"].filter((d) => d !== null);
+  const details = [
+    o.team ? `team ${o.team}` : null,
+    o.serviceAccount === null ? null : o.serviceAccount ? "service account" : "person",
+  ].filter((d) => d !== null);
   const hooks = o.repositories.reduce((n, r) => n + r.webhooks.length, 0);
   const keys = o.repositories.reduce((n, r) => n + r.deployKeys.length, 0);
   const foreign = o.repositories.reduce((n, r) => n + r.foreignWebhookCount, 0);

@@ -121,7 +121,12 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
     desired: entryDesired(entry),
     hasChanges: counts.apiSteps > 0,
     counts,
-    observed: entry.resource === "link" ? observedLinkJson(entry.observed) : entry.resource === "sweep" ? observedSweepJson(entry.observed) : observedOrgJson(entry.observed),
+    observed:
+      entry.resource === "link"
+        ? observedLinkJson(entry.observed)
+        : entry.resource === "sweep"
+          ? observedSweepJson(entry.observed)
+          : observedOrgJson(entry.observed),
     steps: entry.plan.steps.filter(isApiStep).map(stepJson),
     manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
     kept: (entry.plan.kept ?? []).map(keptJson),
@@ -137,13 +142,27 @@ function stepJson(step: ApiStep): PlanStepJson {
   };
   switch (step.kind) {
     case "link":
-      return { ...base, namespace: step.namespace, provider: step.provider, account: step.account, team: step.team, ...(step.serviceAccount === undefined ? {} : { serviceAccount: step.serviceAccount }) };
+      return {
+        ...base,
+        namespace: step.namespace,
+        provider: step.provider,
+        account: step.account,
+        team: step.team,
+        ...(step.serviceAccount === undefined ? {} : { serviceAccount: step.serviceAccount }),
+      };
     case "set-state":
       return { ...base, namespace: step.namespace, linkId: step.linkId, state: step.state };
     case "unlink":
       return { ...base, namespace: step.namespace, linkId: step.linkId };
     case "revoke-grant":
-      return { ...base, provider: step.provider, account: step.account, clientId: step.clientId, ...(step.linkId ? { linkId: step.linkId } : {}), ...(step.namespace ? { namespace: step.namespace } : {}) };
+      return {
+        ...base,
+        provider: step.provider,
+        account: step.account,
+        clientId: step.clientId,
+        ...(step.linkId ? { linkId: step.linkId } : {}),
+        ...(step.namespace ? { namespace: step.namespace } : {}),
+      };
     case "delete-webhook":
       return { ...base, provider: step.provider, repository: step.repository, hookId: step.hookId, url: step.url };
     case "delete-deploy-key":
@@ -151,7 +170,13 @@ function stepJson(step: ApiStep): PlanStepJson {
     case "delete-org-webhook":
       return { ...base, provider: step.provider, org: step.org, hookId: step.hookId, url: step.url };
     case "set-org-access":
-      return { ...base, org: step.org, access: step.access, ...(step.linkId ? { linkId: step.linkId } : {}), ...(step.namespace ? { namespace: step.namespace } : {}) };
+      return {
+        ...base,
+        org: step.org,
+        access: step.access,
+        ...(step.linkId ? { linkId: step.linkId } : {}),
+        ...(step.namespace ? { namespace: step.namespace } : {}),
+      };
   }
 }
 
@@ -159,9 +184,25 @@ function keptJson(item: KeptItem): KeptItem & { description: string } {
   const description = describeKept(item);
   switch (item.kind) {
     case "webhook":
-      return { kind: item.kind, description, provider: item.provider, repository: item.repository, hookId: item.hookId, url: item.url, keptFor: [...item.keptFor] };
+      return {
+        kind: item.kind,
+        description,
+        provider: item.provider,
+        repository: item.repository,
+        hookId: item.hookId,
+        url: item.url,
+        keptFor: [...item.keptFor],
+      };
     case "deploy-key":
-      return { kind: item.kind, description, provider: item.provider, repository: item.repository, keyId: item.keyId, title: item.title, keptFor: [...item.keptFor] };
+      return {
+        kind: item.kind,
+        description,
+        provider: item.provider,
+        repository: item.repository,
+        keyId: item.keyId,
+        title: item.title,
+        keptFor: [...item.keptFor],
+      };
     case "grant":
       return { kind: item.kind, description, provider: item.provider, account: item.account, keptFor: [...item.keptFor] };
   }
@@ -182,7 +223,12 @@ function observedLinkJson(o: ObservedLink): ObservedLinkJson {
       deployKeys: r.deployKeys.map((k) => ({ id: k.id, title: k.title })),
       foreignWebhookCount: r.foreignWebhookCount,
     })),
-    supersededLinks: (o.supersededLinks ?? []).map((s) => ({ linkId: s.linkId, account: s.account, state: s.state, providerGrant: s.providerGrant })),
+    supersededLinks: (o.supersededLinks ?? []).map((s) => ({
+      linkId: s.linkId,
+      account: s.account,
+      state: s.state,
+      providerGrant: s.providerGrant,
+    })),
   };
 }
 
@@ -193,7 +239,15 @@ function observedSweepJson(o: SweepObservation): ObservedSweepJson {
     repositoriesSwept: o.repositoriesSwept,
     repositoriesExcluded: o.repositoriesExcluded,
     foreignWebhookCount: o.foreignWebhookCount,
-    artifacts: o.artifacts.map((a) => ({ kind: a.kind, repository: a.repository, id: a.id, target: a.target, archived: a.archived, classification: a.classification, links: [...a.links] })),
+    artifacts: o.artifacts.map((a) => ({
+      kind: a.kind,
+      repository: a.repository,
+      id: a.id,
+      target: a.target,
+      archived: a.archived,
+      classification: a.classification,
+      links: [...a.links],
+    })),
   };
 }
 

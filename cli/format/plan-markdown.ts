@@ -12,9 +12,23 @@ import { cell, code, html } from "./markdown.js";
 import { markdownText } from "./escape.js";
 import { MarkdownBudget, sizeOf } from "./markdown-budget.js";
 import { countSteps, entriesOf, summarize, type PlanCounts } from "./plan-summary.js";
-import { CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
+import {
+  CATEGORY_TITLES,
+  KEPT_TITLE,
+  categoryOf,
+  describeKept,
+  describeStep,
+  isApiStep,
+  manualStepsOf,
+  type StepCategory,
+} from "./steps.js";
 
-const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = ["build-service", "provider-revocation", "webhook-deletion", "deploy-key-deletion"];
+const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = [
+  "build-service",
+  "provider-revocation",
+  "webhook-deletion",
+  "deploy-key-deletion",
+];
 
 /** Room kept for the closing note and the file list, whatever the lists above take. */
 const CLOSING_RESERVE = 2_000;
@@ -42,8 +56,9 @@ export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = 
     "",
     s.hasChanges
       ? `**${plural(s.apiSteps, "request")}** on ${s.resourcesWithChanges} of ${plural(s.resources, "resource")}` +
-          (s.manualSteps > 0 ? `, plus ${plural(s.manualSteps, "manual step")}.` : ".")
-      : `**No changes.** ${plural(s.resources, "resource")} match the configuration` + (s.manualSteps > 0 ? `; ${plural(s.manualSteps, "manual step")} pending.` : "."),
+        (s.manualSteps > 0 ? `, plus ${plural(s.manualSteps, "manual step")}.` : ".")
+      : `**No changes.** ${plural(s.resources, "resource")} match the configuration` +
+        (s.manualSteps > 0 ? `; ${plural(s.manualSteps, "manual step")} pending.` : "."),
     "",
     "| Build service | Revocations | Webhooks | Deploy keys | Manual | Unchanged resources |",
     "| ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -53,7 +68,13 @@ export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = 
 
   let rowsShown = 0;
   if (withWork.length > 0) {
-    out.tryAdd(["| Resource | Desired | Observed | Build service | Revocations | Webhooks | Deploy keys | Manual |", "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"], CLOSING_RESERVE);
+    out.tryAdd(
+      [
+        "| Resource | Desired | Observed | Build service | Revocations | Webhooks | Deploy keys | Manual |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+      ],
+      CLOSING_RESERVE,
+    );
     for (const { entry, counts } of withWork) {
       if (!out.tryAdd([row(entry, counts)], CLOSING_RESERVE)) break;
       rowsShown++;
@@ -108,7 +129,9 @@ function row(entry: PlannedEntry, c: PlanCounts): string {
  * count of the rest. Null when not even its heading fits.
  */
 function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: string[]; omitted: number } | null {
-  const title = `${entryKind(entry)} ${entry.plan.name}: ${plural(c.apiSteps, "request")}` + (c.manualSteps > 0 ? `, ${plural(c.manualSteps, "manual step")}` : "");
+  const title =
+    `${entryKind(entry)} ${entry.plan.name}: ${plural(c.apiSteps, "request")}` +
+    (c.manualSteps > 0 ? `, ${plural(c.manualSteps, "manual step")}` : "");
   const head = [`<details><summary>${html(title)}</summary>`, ""];
   if (entry.location) head.push(`Declared at ${code(formatLocation(entry.location))}.`, "");
   const tail = ["</details>", ""];

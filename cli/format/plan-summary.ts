@@ -33,7 +33,14 @@ export function entriesOf(run: PlanRun): PlannedEntry[] {
 
 /** The counts of one resource's plan. */
 export function countSteps(entry: PlannedEntry): PlanCounts {
-  const counts: PlanCounts = { apiSteps: 0, buildServiceCalls: 0, providerRevocations: 0, webhookDeletions: 0, deployKeyDeletions: 0, manualSteps: 0 };
+  const counts: PlanCounts = {
+    apiSteps: 0,
+    buildServiceCalls: 0,
+    providerRevocations: 0,
+    webhookDeletions: 0,
+    deployKeyDeletions: 0,
+    manualSteps: 0,
+  };
   for (const step of entry.plan.steps) {
     if (!isApiStep(step)) continue;
     counts.apiSteps++;

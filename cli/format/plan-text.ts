@@ -10,9 +10,23 @@ import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { countSteps, entriesOf, summarize, type PlanSummary } from "./plan-summary.js";
-import { CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type StepCategory } from "./steps.js";
+import {
+  CATEGORY_TITLES,
+  KEPT_TITLE,
+  categoryOf,
+  describeKept,
+  describeStep,
+  isApiStep,
+  manualStepsOf,
+  type StepCategory,
+} from "./steps.js";
 
-const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = ["build-service", "provider-revocation", "webhook-deletion", "deploy-key-deletion"];
+const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = [
+  "build-service",
+  "provider-revocation",
+  "webhook-deletion",
+  "deploy-key-deletion",
+];
 
 /** The text plan. */
 export function formatPlanText(run: PlanRun): string {
@@ -32,7 +46,8 @@ function resourceLines(entry: PlannedEntry): string[] {
   const lines = [`${kind} ${entry.plan.name}: ${desired}, ${status}${where}`, `  observed: ${observedSummary(entry)}`];
   // A revoked link's vanished repository is not refused (missing-names.ts): say so, the rest of its cleanup goes on.
   if (entry.resource === "link" && entry.spec.state === "revoked") {
-    for (const r of entry.observed.repositories) if (!r.exists) lines.push(`  repository ${r.repository} no longer exists: nothing to clean up there`);
+    for (const r of entry.observed.repositories)
+      if (!r.exists) lines.push(`  repository ${r.repository} no longer exists: nothing to clean up there`);
   }
   const apiSteps = entry.plan.steps.filter(isApiStep);
   for (const category of API_CATEGORIES) {
@@ -44,9 +59,18 @@ function resourceLines(entry: PlannedEntry): string[] {
   const manual = manualStepsOf(entry.plan.steps);
   if (manual.length > 0) {
     lines.push(`  ${CATEGORY_TITLES.manual} (apply cannot do these):`);
-    manual.forEach((m, i) => lines.push(`    ${i + 1}. ${m.summary}`, `       where: ${m.uiPath}`, `       url:   ${m.url}`, `       id:    ${m.id} (once done, record it under manualSteps)`));
+    manual.forEach((m, i) =>
+      lines.push(
+        `    ${i + 1}. ${m.summary}`,
+        `       where: ${m.uiPath}`,
+        `       url:   ${m.url}`,
+        `       id:    ${m.id} (once done, record it under manualSteps)`,
+      ),
+    );
   }
-  const done = [...(entry.doneByHand ?? []), ...(entry.resource === "sweep" ? [] : (entry.observed.manualStepsDoneByHand ?? []))].filter((d, i, all) => all.findIndex((o) => o.step.id === d.step.id) === i);
+  const done = [...(entry.doneByHand ?? []), ...(entry.resource === "sweep" ? [] : (entry.observed.manualStepsDoneByHand ?? []))].filter(
+    (d, i, all) => all.findIndex((o) => o.step.id === d.step.id) === i,
+  );
   if (done.length > 0) {
     lines.push("  done by hand (recorded in manualSteps, not verifiable by API):");
     for (const d of done) lines.push(`    - ${d.step.id}: done ${d.done} by ${d.by}`);

@@ -32,7 +32,9 @@ interface SarifResult {
   ruleIndex: number;
   level: SarifLevel;
   message: { text: string };
-  locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn: number } } }[];
+  locations: {
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn: number } };
+  }[];
   partialFingerprints: Record<string, string>;
   properties: { resource: string; subject: string; fix: string; enforcement: string; pointer?: string };
 }
@@ -90,7 +92,10 @@ const CONFIG_RULE_DESCRIPTION =
 
 /** The SARIF log as a value. */
 export function checkToSarif(report: CheckReport, paths: SarifPaths, diagnostics: readonly Diagnostic[] = []): SarifLog {
-  const described = [...ruleList.map((rule) => ({ id: rule.id, description: rule.description, enforcement: rule.defaultEnforcement })), { id: CONFIG_RULE_ID, description: CONFIG_RULE_DESCRIPTION, enforcement: "mandatory" as const }];
+  const described = [
+    ...ruleList.map((rule) => ({ id: rule.id, description: rule.description, enforcement: rule.defaultEnforcement })),
+    { id: CONFIG_RULE_ID, description: CONFIG_RULE_DESCRIPTION, enforcement: "mandatory" as const },
+  ];
   const rules: SarifRule[] = described.map((rule) => ({
     id: rule.id,
     name: friendlyName(rule.id),
@@ -106,10 +111,25 @@ export function checkToSarif(report: CheckReport, paths: SarifPaths, diagnostics
     ruleIndex: index.get(v.ruleId) ?? -1,
     level: levelOf(v.enforcement),
     message: { text: v.message },
-    locations: [{ physicalLocation: { artifactLocation: artifactLocation(v.location.file, paths), region: { startLine: v.location.line, startColumn: v.location.column } } }],
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactLocation(v.location.file, paths),
+          region: { startLine: v.location.line, startColumn: v.location.column },
+        },
+      },
+    ],
     // Stable across line moves: the same finding on the same resource keeps its identity between runs.
-    partialFingerprints: { "sourcelinks/v1": createHash("sha256").update(`${v.ruleId}\n${v.resource}\n${v.subject}\n${v.message}`).digest("hex") },
-    properties: { resource: v.resource, subject: v.subject, fix: v.fix, enforcement: v.enforcement, ...(v.pointer === undefined ? {} : { pointer: v.pointer }) },
+    partialFingerprints: {
+      "sourcelinks/v1": createHash("sha256").update(`${v.ruleId}\n${v.resource}\n${v.subject}\n${v.message}`).digest("hex"),
+    },
+    properties: {
+      resource: v.resource,
+      subject: v.subject,
+      fix: v.fix,
+      enforcement: v.enforcement,
+      ...(v.pointer === undefined ? {} : { pointer: v.pointer }),
+    },
   }));
   for (const d of diagnostics) {
     results.push({
@@ -117,9 +137,16 @@ export function checkToSarif(report: CheckReport, paths: SarifPaths, diagnostics
       ruleIndex: index.get(CONFIG_RULE_ID) ?? -1,
       level: "error",
       message: { text: d.message },
-      locations: [{ physicalLocation: { artifactLocation: artifactLocation(d.file, paths), region: { startLine: d.line, startColumn: d.column } } }],
+      locations: [
+        { physicalLocation: { artifactLocation: artifactLocation(d.file, paths), region: { startLine: d.line, startColumn: d.column } } },
+      ],
       partialFingerprints: { "sourcelinks/v1": createHash("sha256").update(`${CONFIG_RULE_ID}\n${d.message}`).digest("hex") },
-      properties: { resource: d.file, subject: "configuration", fix: "fix the configuration as the message says", enforcement: "mandatory" },
+      properties: {
+        resource: d.file,
+        subject: "configuration",
+        fix: "fix the configuration as the message says",
+        enforcement: "mandatory",
+      },
     });
   }
   const { version } = packageInfo();

@@ -58,12 +58,31 @@ export function buildReport(input: ReportInput): RetirementReport {
       const covering = repo.coveredBy ?? [];
       const state: ArtifactState = liveState === "linked" || covering.length > 0 ? "in-use" : "leftover";
       const links = liveState === "linked" ? [spec.name] : covering.length > 0 ? covering : [spec.name];
-      for (const hook of repo.webhooks) owners.addArtifact(spec.provider, ownerOf(repo.repository), { kind: "repository-webhook", repository: repo.repository, id: hook.id, target: hook.url, state, links, archived: false });
-      for (const key of repo.deployKeys) owners.addArtifact(spec.provider, ownerOf(repo.repository), { kind: "deploy-key", repository: repo.repository, id: key.id, target: key.title, state, links, archived: false });
+      for (const hook of repo.webhooks)
+        owners.addArtifact(spec.provider, ownerOf(repo.repository), {
+          kind: "repository-webhook",
+          repository: repo.repository,
+          id: hook.id,
+          target: hook.url,
+          state,
+          links,
+          archived: false,
+        });
+      for (const key of repo.deployKeys)
+        owners.addArtifact(spec.provider, ownerOf(repo.repository), {
+          kind: "deploy-key",
+          repository: repo.repository,
+          id: key.id,
+          target: key.title,
+          state,
+          links,
+          archived: false,
+        });
     }
   }
 
-  for (const { spec, observed } of input.orgs) owners.get("github", spec.org).orgAccess = orgAccess(spec.access, observed, spec.manualSteps);
+  for (const { spec, observed } of input.orgs)
+    owners.get("github", spec.org).orgAccess = orgAccess(spec.access, observed, spec.manualSteps);
   for (const [org, observed] of input.undeclaredOrgs) {
     const owner = owners.get("github", org);
     owner.orgAccess ??= orgAccess(null, observed, undefined);
@@ -79,11 +98,21 @@ export function buildReport(input: ReportInput): RetirementReport {
     for (const a of sweep.artifacts) {
       // An artifact a declared revoked link handles is that link's: name it, not the records it came from.
       const links = a.handledBy !== undefined ? [a.handledBy] : [...a.links];
-      owners.addArtifact(a.provider, a.owner, { kind: a.kind, repository: a.repository, id: a.id, target: a.target, state: SWEEP_STATES[a.classification], links, archived: a.archived });
+      owners.addArtifact(a.provider, a.owner, {
+        kind: a.kind,
+        repository: a.repository,
+        id: a.id,
+        target: a.target,
+        state: SWEEP_STATES[a.classification],
+        links,
+        archived: a.archived,
+      });
     }
   }
 
-  const nsList: ReportNamespace[] = [...namespaces].map(([namespace, links]) => ({ namespace, links: [...links].sort(byName) })).sort((a, b) => compare(a.namespace, b.namespace));
+  const nsList: ReportNamespace[] = [...namespaces]
+    .map(([namespace, links]) => ({ namespace, links: [...links].sort(byName) }))
+    .sort((a, b) => compare(a.namespace, b.namespace));
   const ownerList = owners.list();
   return {
     apiVersion: REPORT_API_VERSION,
@@ -109,25 +138,53 @@ function reportLink(spec: LinkSpec, observed: ObservedLink): ReportLink {
     observedState: observed.state,
     providerGrant: observed.providerGrant,
     repositories: [...new Set([...spec.repositories, ...observed.repositories.map((r) => r.repository)])],
-    superseded: (observed.supersededLinks ?? []).map((s) => ({ linkId: s.linkId, account: s.account, state: s.state, providerGrant: s.providerGrant })),
+    superseded: (observed.supersededLinks ?? []).map((s) => ({
+      linkId: s.linkId,
+      account: s.account,
+      state: s.state,
+      providerGrant: s.providerGrant,
+    })),
     manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, spec.manualSteps),
   };
 }
 
-function orgAccess(declared: ReportOrgAccess["declared"], observed: ObservedOrgAccess, recorded: readonly RecordedManualStep[] | undefined): ReportOrgAccess {
-  return { declared, observed: observed.access, observedVia: observed.observedVia, manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, recorded) };
+function orgAccess(
+  declared: ReportOrgAccess["declared"],
+  observed: ObservedOrgAccess,
+  recorded: readonly RecordedManualStep[] | undefined,
+): ReportOrgAccess {
+  return {
+    declared,
+    observed: observed.access,
+    observedVia: observed.observedVia,
+    manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, recorded),
+  };
 }
 
 /**
  * Open steps, then every step the YAML records as done: with its text where the run still produces
  * the step, by id alone where it no longer does (verified since, or moot).
  */
-export function manualSteps(pending: readonly ManualStep[], doneByHand: readonly DoneByHand[] | undefined, recorded: readonly RecordedManualStep[] | undefined): ReportManualStep[] {
-  const open = pending.map((s): ReportManualStep => ({ id: s.id, summary: s.summary, uiPath: s.uiPath, url: s.url, status: "open", done: null, by: null }));
+export function manualSteps(
+  pending: readonly ManualStep[],
+  doneByHand: readonly DoneByHand[] | undefined,
+  recorded: readonly RecordedManualStep[] | undefined,
+): ReportManualStep[] {
+  const open = pending.map(
+    (s): ReportManualStep => ({ id: s.id, summary: s.summary, uiPath: s.uiPath, url: s.url, status: "open", done: null, by: null }),
+  );
   const known = new Map((doneByHand ?? []).map((d) => [d.step.id, d.step]));
   const done = (recorded ?? []).map((r): ReportManualStep => {
     const step = known.get(r.id);
-    return { id: r.id, summary: step?.summary ?? null, uiPath: step?.uiPath ?? null, url: step?.url ?? null, status: "done", done: r.done, by: r.by };
+    return {
+      id: r.id,
+      summary: step?.summary ?? null,
+      uiPath: step?.uiPath ?? null,
+      url: step?.url ?? null,
+      status: "done",
+      done: r.done,
+      by: r.by,
+    };
   });
   return [...open, ...done];
 }
@@ -165,7 +222,9 @@ class OwnerTable {
   }
 
   list(): ReportOwner[] {
-    return [...this.#owners.values()].map((o) => ({ ...o, artifacts: sortArtifacts(o.artifacts) })).sort((a, b) => compare(a.provider, b.provider) || compare(a.owner.toLowerCase(), b.owner.toLowerCase()));
+    return [...this.#owners.values()]
+      .map((o) => ({ ...o, artifacts: sortArtifacts(o.artifacts) }))
+      .sort((a, b) => compare(a.provider, b.provider) || compare(a.owner.toLowerCase(), b.owner.toLowerCase()));
   }
 }
 
@@ -184,7 +243,11 @@ export function mergeArtifactInto(into: ReportArtifact, other: ReportArtifact): 
 /** Artifacts by state, then repository, kind and id. */
 export function sortArtifacts(artifacts: readonly ReportArtifact[]): ReportArtifact[] {
   return [...artifacts].sort(
-    (a, b) => ARTIFACT_STATES.indexOf(a.state) - ARTIFACT_STATES.indexOf(b.state) || compare(a.repository ?? "", b.repository ?? "") || compare(a.kind, b.kind) || compare(a.id, b.id),
+    (a, b) =>
+      ARTIFACT_STATES.indexOf(a.state) - ARTIFACT_STATES.indexOf(b.state) ||
+      compare(a.repository ?? "", b.repository ?? "") ||
+      compare(a.kind, b.kind) ||
+      compare(a.id, b.id),
   );
 }
 

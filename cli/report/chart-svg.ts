@@ -35,7 +35,9 @@ export function artifactChart(owners: readonly ReportOwner[]): string {
     const y = TOP + i * ROW;
     const name = `${r.owner.provider} ${r.owner.owner}`;
     const label = name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name;
-    parts.push(`<text x="${LABEL - 8}" y="${y + BAR - 4}" text-anchor="end" class="chart-label">${label === name ? "" : `<title>${htmlText(name)}</title>`}${htmlText(label)}</text>`);
+    parts.push(
+      `<text x="${LABEL - 8}" y="${y + BAR - 4}" text-anchor="end" class="chart-label">${label === name ? "" : `<title>${htmlText(name)}</title>`}${htmlText(label)}</text>`,
+    );
     let x = LABEL;
     for (const state of ARTIFACT_STATES) {
       const n = r.c[state];
@@ -54,6 +56,9 @@ export function artifactChart(owners: readonly ReportOwner[]): string {
     parts.join("") +
     "</svg>";
   const legend = `<p class="legend">${ARTIFACT_STATES.map((s) => `<span><i style="background:${STATE_COLOURS[s]}"></i>${STATE_TITLES[s]}</span>`).join("")}</p>`;
-  const more = rows.length > shown.length ? `<p class="note">${rows.length - shown.length} more owners with fewer artifacts are in the tables below.</p>` : "";
+  const more =
+    rows.length > shown.length
+      ? `<p class="note">${rows.length - shown.length} more owners with fewer artifacts are in the tables below.</p>`
+      : "";
   return legend + svg + more;
 }

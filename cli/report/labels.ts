@@ -5,7 +5,11 @@ import type { ArtifactState, ReportArtifact, ReportLink, ReportOrgAccess, Report
 export const STATE_TITLES: Record<ArtifactState, string> = { "in-use": "in use", leftover: "leftover", orphaned: "orphaned" };
 
 /** How each artifact kind is named. */
-export const KIND_TITLES: Record<ReportArtifact["kind"], string> = { "repository-webhook": "webhook", "org-webhook": "org webhook", "deploy-key": "deploy key" };
+export const KIND_TITLES: Record<ReportArtifact["kind"], string> = {
+  "repository-webhook": "webhook",
+  "org-webhook": "org webhook",
+  "deploy-key": "deploy key",
+};
 
 /** `n thing` or `n things`. */
 export function count(n: number, singular: string, pluralForm = `${singular}s`): string {
@@ -45,7 +49,8 @@ export function artifactCounts(owner: ReportOwner): Record<ArtifactState, number
 /** `granted (declared granted, via build-service)`, `denied (not declared, via probe)`, or `not observed`. */
 export function orgAccessText(access: ReportOrgAccess | null): string {
   if (access === null) return "not observed";
-  const declared = access.declared === null ? "not declared" : access.declared === access.observed ? "as declared" : `declared ${access.declared}`;
+  const declared =
+    access.declared === null ? "not declared" : access.declared === access.observed ? "as declared" : `declared ${access.declared}`;
   return `${access.observed} (${declared}, via ${access.observedVia})`;
 }
 

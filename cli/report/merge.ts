@@ -9,7 +9,15 @@ import { canonicalJson } from "../saved-plan.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { artifactKey, compare, mergeArtifactInto, sortArtifacts } from "./build.js";
 import { daysBetween } from "./days-left.js";
-import { REPORT_API_VERSION, RETIREMENT_DATE, type ReportArtifact, type ReportLink, type ReportOwner, type ReportSweep, type RetirementReport } from "./model.js";
+import {
+  REPORT_API_VERSION,
+  RETIREMENT_DATE,
+  type ReportArtifact,
+  type ReportLink,
+  type ReportOwner,
+  type ReportSweep,
+  type RetirementReport,
+} from "./model.js";
 import { summarize } from "./summarize.js";
 
 /** One parsed report and the file it came from. */
@@ -22,7 +30,15 @@ export interface ReportFile {
 export function mergeReports(files: readonly ReportFile[]): RetirementReport {
   if (files.length === 0) throw new CliError(ExitCode.invalidInput, "sourcelinks: report --merge needs at least one JSON report");
   const links = new Map<string, Map<string, { link: ReportLink; file: string }>>();
-  const owners = new Map<string, { owner: ReportOwner; orgFile: string | null; sweeps: Map<string, { sweep: ReportSweep; file: string }>; artifacts: Map<string, ReportArtifact> }>();
+  const owners = new Map<
+    string,
+    {
+      owner: ReportOwner;
+      orgFile: string | null;
+      sweeps: Map<string, { sweep: ReportSweep; file: string }>;
+      artifacts: Map<string, ReportArtifact>;
+    }
+  >();
 
   for (const { file, report } of files) {
     for (const ns of report.namespaces) {
@@ -31,14 +47,20 @@ export function mergeReports(files: readonly ReportFile[]): RetirementReport {
       for (const link of ns.links) {
         const seen = byName.get(link.name);
         if (seen === undefined) byName.set(link.name, { link, file });
-        else if (canonicalJson(seen.link) !== canonicalJson(link)) conflict(file, seen.file, `link ${link.name} in namespace ${ns.namespace}`);
+        else if (canonicalJson(seen.link) !== canonicalJson(link))
+          conflict(file, seen.file, `link ${link.name} in namespace ${ns.namespace}`);
       }
     }
     for (const owner of report.owners) {
       const key = `${owner.provider}:${owner.owner.toLowerCase()}`;
       let entry = owners.get(key);
       if (!entry) {
-        entry = { owner: { provider: owner.provider, owner: owner.owner, orgAccess: null, sweeps: [], artifacts: [] }, orgFile: null, sweeps: new Map(), artifacts: new Map() };
+        entry = {
+          owner: { provider: owner.provider, owner: owner.owner, orgAccess: null, sweeps: [], artifacts: [] },
+          orgFile: null,
+          sweeps: new Map(),
+          artifacts: new Map(),
+        };
         owners.set(key, entry);
       }
       const access = owner.orgAccess;
@@ -69,8 +91,14 @@ export function mergeReports(files: readonly ReportFile[]): RetirementReport {
     .map(([namespace, byName]) => ({ namespace, links: [...byName.values()].map((v) => v.link).sort((a, b) => compare(a.name, b.name)) }))
     .sort((a, b) => compare(a.namespace, b.namespace));
   const ownerList = [...owners.values()]
-    .map(({ owner, sweeps, artifacts }) => ({ ...owner, sweeps: [...sweeps.values()].map((s) => s.sweep), artifacts: sortArtifacts([...artifacts.values()]) }))
+    .map(({ owner, sweeps, artifacts }) => ({
+      ...owner,
+      sweeps: [...sweeps.values()].map((s) => s.sweep),
+      artifacts: sortArtifacts([...artifacts.values()]),
+    }))
     .sort((a, b) => compare(a.provider, b.provider) || compare(a.owner.toLowerCase(), b.owner.toLowerCase()));
+  // ISO dates compare as strings: the earliest run's date.
+  // biome-ignore lint/complexity/useMathMinMax: strings, not numbers.
   const asOf = files.map((f) => f.report.asOf).reduce((a, b) => (b < a ? b : a));
   return {
     apiVersion: REPORT_API_VERSION,
@@ -85,5 +113,8 @@ export function mergeReports(files: readonly ReportFile[]): RetirementReport {
 }
 
 function conflict(file: string, other: string, what: string): never {
-  throw new CliError(ExitCode.invalidInput, `${file}: ${what} differs from the one in ${other}: a resource must be reported by one shard only (or identically by each)`);
+  throw new CliError(
+    ExitCode.invalidInput,
+    `${file}: ${what} differs from the one in ${other}: a resource must be reported by one shard only (or identically by each)`,
+  );
 }

@@ -25,13 +25,20 @@ export function parseReport(text: string, file: string): RetirementReport {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CliError(ExitCode.invalidInput, `${file}: not a sourcelinks report: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(
+      ExitCode.invalidInput,
+      `${file}: not a sourcelinks report: not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   // Another of sourcelinks' JSON files (a plan, a check report) is named as such, not by its fifty schema errors.
-  const apiVersion = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as { apiVersion?: unknown }).apiVersion : undefined;
+  const apiVersion =
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as { apiVersion?: unknown }).apiVersion : undefined;
   if (apiVersion !== REPORT_API_VERSION) {
     const found = apiVersion === undefined ? "has no apiVersion" : `has apiVersion ${JSON.stringify(apiVersion)}`;
-    throw new CliError(ExitCode.invalidInput, `${file}: not a sourcelinks report: it ${found}, expected "${REPORT_API_VERSION}" (as sourcelinks report --format json writes it)`);
+    throw new CliError(
+      ExitCode.invalidInput,
+      `${file}: not a sourcelinks report: it ${found}, expected "${REPORT_API_VERSION}" (as sourcelinks report --format json writes it)`,
+    );
   }
   const validate = validator();
   if (!validate(value)) {
@@ -44,7 +51,8 @@ export function parseReport(text: string, file: string): RetirementReport {
   const report = value as RetirementReport;
   // The schema checks the dates' shape; a day that does not exist (2026-02-30) is caught here.
   const badDate = [report.asOf, ...report.sources.map((s) => s.asOf)].find((d) => parseIsoDate(d) === null);
-  if (badDate !== undefined) throw new CliError(ExitCode.invalidInput, `${file}: not a sourcelinks report: ${badDate} is not a calendar date`);
+  if (badDate !== undefined)
+    throw new CliError(ExitCode.invalidInput, `${file}: not a sourcelinks report: ${badDate} is not a calendar date`);
   return report;
 }
 

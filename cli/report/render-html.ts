@@ -5,9 +5,26 @@
  * become links. Pure.
  */
 import { htmlText } from "../format/escape.js";
-import { ARTIFACT_STATES, LINK_STATES, type ReportArtifact, type ReportManualStep, type ReportOwner, type RetirementReport } from "./model.js";
+import {
+  ARTIFACT_STATES,
+  LINK_STATES,
+  type ReportArtifact,
+  type ReportManualStep,
+  type ReportOwner,
+  type RetirementReport,
+} from "./model.js";
 import { artifactChart } from "./chart-svg.js";
-import { KIND_TITLES, STATE_TITLES, artifactCounts, count, daysLeftText, linkStateText, openSteps, orgAccessText, statusText } from "./labels.js";
+import {
+  KIND_TITLES,
+  STATE_TITLES,
+  artifactCounts,
+  count,
+  daysLeftText,
+  linkStateText,
+  openSteps,
+  orgAccessText,
+  statusText,
+} from "./labels.js";
 
 const e = htmlText;
 
@@ -70,11 +87,29 @@ export function renderReportHtml(report: RetirementReport): string {
     `<p class="status${s.retired ? " retired" : ""}" id="status">${e(statusText(report))}</p>`,
     "</header>",
     '<section class="cards" id="summary">',
-    card("Links", LINK_STATES.map((st) => [st, s.links[st]])),
-    card("Grants", [["active", s.grants.active], ["revoked", s.grants.revoked], ["unverifiable", s.grants.unverifiable]]),
-    card("Artifacts", ARTIFACT_STATES.map((st) => [STATE_TITLES[st], s.artifacts[st]])),
-    card("Manual steps", [["open", s.manualSteps.open], ["done", s.manualSteps.done]]),
-    card("Org access", [["granted", s.orgAccess.granted], ["denied", s.orgAccess.denied], ["requested", s.orgAccess.requested], ["unknown", s.orgAccess.unknown]]),
+    card(
+      "Links",
+      LINK_STATES.map((st) => [st, s.links[st]]),
+    ),
+    card("Grants", [
+      ["active", s.grants.active],
+      ["revoked", s.grants.revoked],
+      ["unverifiable", s.grants.unverifiable],
+    ]),
+    card(
+      "Artifacts",
+      ARTIFACT_STATES.map((st) => [STATE_TITLES[st], s.artifacts[st]]),
+    ),
+    card("Manual steps", [
+      ["open", s.manualSteps.open],
+      ["done", s.manualSteps.done],
+    ]),
+    card("Org access", [
+      ["granted", s.orgAccess.granted],
+      ["denied", s.orgAccess.denied],
+      ["requested", s.orgAccess.requested],
+      ["unknown", s.orgAccess.unknown],
+    ]),
     "</section>",
     '<section id="chart"><h2>Artifacts per owner</h2>',
     artifactChart(report.owners),
@@ -96,7 +131,10 @@ function card(title: string, rows: readonly (readonly [string, number])[]): stri
 function ownersSection(owners: readonly ReportOwner[]): string {
   const rows = owners.map((o) => {
     const c = artifactCounts(o);
-    const swept = o.sweeps.length === 0 ? "not swept" : `${o.sweeps.reduce((n, sw) => n + sw.repositoriesSwept, 0)} (${o.sweeps.reduce((n, sw) => n + sw.foreignWebhookCount, 0)} foreign webhooks left alone)`;
+    const swept =
+      o.sweeps.length === 0
+        ? "not swept"
+        : `${o.sweeps.reduce((n, sw) => n + sw.repositoriesSwept, 0)} (${o.sweeps.reduce((n, sw) => n + sw.foreignWebhookCount, 0)} foreign webhooks left alone)`;
     return `<tr><td>${e(o.provider)} <code>${e(o.owner)}</code></td><td>${e(orgAccessText(o.orgAccess))}</td><td>${e(swept)}</td>${ARTIFACT_STATES.map((st) => `<td class="n">${c[st]}</td>`).join("")}</tr>`;
   });
   return (
@@ -141,7 +179,9 @@ function namespacesSection(report: RetirementReport): string {
         '<table><thead><tr><th>Link</th><th>Account</th><th>State</th><th style="width:110px">Grant</th><th class="n">Repos</th><th class="n">Open steps</th></tr></thead><tbody>' +
         ns.links
           .map((l) => {
-            const superseded = l.superseded.map((x) => `<br><small>supersedes ${e(x.account)} (${e(x.state)}, grant ${e(x.providerGrant)})</small>`).join("");
+            const superseded = l.superseded
+              .map((x) => `<br><small>supersedes ${e(x.account)} (${e(x.state)}, grant ${e(x.providerGrant)})</small>`)
+              .join("");
             return (
               `<tr><td>${e(l.provider)} <code>${e(l.name)}</code></td><td><code>${e(l.account)}</code>${l.team === null ? "" : ` (team ${e(l.team)})`}${superseded}</td>` +
               `<td>${e(linkStateText(l))}</td><td>${e(l.providerGrant)}</td><td class="n">${l.repositories.length}</td><td class="n">${openSteps(l.manualSteps)}</td></tr>`
@@ -161,8 +201,12 @@ function manualStepsSection(report: RetirementReport): string {
   ].sort((a, b) => (a.step.status === b.step.status ? 0 : a.step.status === "open" ? -1 : 1));
   const rows = steps.map(({ where, step }) => {
     const what = step.summary === null ? `<code>${e(step.id)}</code>` : `${e(step.summary)}<br><small><code>${e(step.id)}</code></small>`;
-    const how = step.url === null ? e(step.uiPath ?? "") : `${e(step.uiPath ?? "")}<br>${/^https?:\/\//.test(step.url) ? `<a href="${e(step.url)}">${e(step.url)}</a>` : e(step.url)}`;
-    const status = step.status === "open" ? '<span class="state-orphaned">open</span>' : `done ${e(step.done ?? "")} by ${e(step.by ?? "")}`;
+    const how =
+      step.url === null
+        ? e(step.uiPath ?? "")
+        : `${e(step.uiPath ?? "")}<br>${/^https?:\/\//.test(step.url) ? `<a href="${e(step.url)}">${e(step.url)}</a>` : e(step.url)}`;
+    const status =
+      step.status === "open" ? '<span class="state-orphaned">open</span>' : `done ${e(step.done ?? "")} by ${e(step.by ?? "")}`;
     return `<tr><td>${e(where)}</td><td>${what}</td><td>${how}</td><td>${status}</td></tr>`;
   });
   return (

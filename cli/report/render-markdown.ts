@@ -9,7 +9,17 @@ import { markdownText } from "../format/escape.js";
 import { cell, code, html } from "../format/markdown.js";
 import { MarkdownBudget, sizeOf } from "../format/markdown-budget.js";
 import { LINK_STATES, type ReportArtifact, type ReportManualStep, type ReportOwner, type RetirementReport } from "./model.js";
-import { KIND_TITLES, STATE_TITLES, artifactCounts, count, daysLeftText, linkStateText, openSteps, orgAccessText, statusText } from "./labels.js";
+import {
+  KIND_TITLES,
+  STATE_TITLES,
+  artifactCounts,
+  count,
+  daysLeftText,
+  linkStateText,
+  openSteps,
+  orgAccessText,
+  statusText,
+} from "./labels.js";
 
 /** Room kept for the closing note and the sources, whatever the sections above take. */
 const CLOSING_RESERVE = 2_000;
@@ -49,7 +59,12 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
     .sort((a, b) => b.c.leftover + b.c.orphaned - (a.c.leftover + a.c.orphaned) || b.c["in-use"] - a.c["in-use"]);
   const ownersLeft = table(
     out,
-    ["### Owners", "", "| Owner | Org access | Swept repositories | In use | Leftover | Orphaned |", "| --- | --- | ---: | ---: | ---: | ---: |"],
+    [
+      "### Owners",
+      "",
+      "| Owner | Org access | Swept repositories | In use | Leftover | Orphaned |",
+      "| --- | --- | ---: | ---: | ---: | ---: |",
+    ],
     owners.map(({ owner, c }) => {
       const swept = owner.sweeps.length === 0 ? "not swept" : String(owner.sweeps.reduce((n, sw) => n + sw.repositoriesSwept, 0));
       return `| ${cell(`${owner.provider} ${code(owner.owner)}`)} | ${cell(markdownText(orgAccessText(owner.orgAccess)))} | ${swept} | ${c["in-use"]} | ${c.leftover} | ${c.orphaned} |`;
@@ -58,22 +73,40 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   if (ownersLeft > 0) omitted.push(count(ownersLeft, "owner"));
 
   const namespaces = report.namespaces
-    .map((ns) => ({ ns, live: ns.links.filter((l) => l.observedState === "linked" || l.observedState === "disabled").length, open: ns.links.reduce((n, l) => n + openSteps(l.manualSteps), 0) }))
+    .map((ns) => ({
+      ns,
+      live: ns.links.filter((l) => l.observedState === "linked" || l.observedState === "disabled").length,
+      open: ns.links.reduce((n, l) => n + openSteps(l.manualSteps), 0),
+    }))
     .sort((a, b) => b.live + b.open - (a.live + a.open) || b.ns.links.length - a.ns.links.length);
   const nsLeft = table(
     out,
     ["### Namespaces", "", "| Namespace | Links | Live | Active grants | Open manual steps |", "| --- | ---: | ---: | ---: | ---: |"],
-    namespaces.map(({ ns, live, open }) => `| ${cell(code(ns.namespace))} | ${ns.links.length} | ${live} | ${ns.links.filter((l) => l.providerGrant === "active").length} | ${open} |`),
+    namespaces.map(
+      ({ ns, live, open }) =>
+        `| ${cell(code(ns.namespace))} | ${ns.links.length} | ${live} | ${ns.links.filter((l) => l.providerGrant === "active").length} | ${open} |`,
+    ),
   );
   if (nsLeft > 0) omitted.push(count(nsLeft, "namespace"));
 
   // Links that are not yet done: live, with an active grant, or with open steps.
   const pendingLinks = report.namespaces
     .flatMap((ns) => ns.links.map((link) => ({ ns: ns.namespace, link })))
-    .filter(({ link }) => link.observedState === "linked" || link.observedState === "disabled" || link.providerGrant !== "revoked" || openSteps(link.manualSteps) > 0);
+    .filter(
+      ({ link }) =>
+        link.observedState === "linked" ||
+        link.observedState === "disabled" ||
+        link.providerGrant !== "revoked" ||
+        openSteps(link.manualSteps) > 0,
+    );
   const linksLeft = table(
     out,
-    ["### Links not yet retired", "", "| Link | Namespace | Account | State | Grant | Open steps |", "| --- | --- | --- | --- | --- | ---: |"],
+    [
+      "### Links not yet retired",
+      "",
+      "| Link | Namespace | Account | State | Grant | Open steps |",
+      "| --- | --- | --- | --- | --- | ---: |",
+    ],
     pendingLinks.map(
       ({ ns, link }) =>
         `| ${cell(`${link.provider} ${code(link.name)}`)} | ${cell(code(ns))} | ${cell(code(link.account))} | ${cell(markdownText(linkStateText(link)))} | ${link.providerGrant} | ${openSteps(link.manualSteps)} |`,
@@ -90,7 +123,11 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   const openLeft = table(
     out,
     ["### Open manual steps", ""],
-    open.map(({ where, step }) => `- ${markdownText(where)}: ${markdownText(step.summary ?? step.id)}` + (step.url ? ` (${markdownText(step.uiPath ?? "")}: ${autolink(step.url)})` : "")),
+    open.map(
+      ({ where, step }) =>
+        `- ${markdownText(where)}: ${markdownText(step.summary ?? step.id)}` +
+        (step.url ? ` (${markdownText(step.uiPath ?? "")}: ${autolink(step.url)})` : ""),
+    ),
   );
   if (openLeft > 0) omitted.push(count(openLeft, "open manual step"));
   const doneLeft = table(
@@ -126,7 +163,12 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   const files = report.sources.flatMap((src) => src.files);
   if (files.length > 0) {
     const from = `<sub>From ${files.map(code).join(", ")}${report.sources.length > 1 ? ` (${report.sources.length} runs merged)` : ""}.</sub>`;
-    closing.push(from.length <= CLOSING_RESERVE / 2 ? from : `<sub>From ${count(files.length, "file")} in ${count(report.sources.length, "run")}.</sub>`, "");
+    closing.push(
+      from.length <= CLOSING_RESERVE / 2
+        ? from
+        : `<sub>From ${count(files.length, "file")} in ${count(report.sources.length, "run")}.</sub>`,
+      "",
+    );
   }
   out.add(closing);
   return out.text();
@@ -151,15 +193,20 @@ function table(out: MarkdownBudget, head: readonly string[], rows: readonly stri
 /** One owner's leftovers and orphans, folded, within `room` characters; null when not even its heading fits. */
 function artifactGroup(owner: ReportOwner, items: readonly ReportArtifact[], room: number): { lines: string[]; omitted: number } | null {
   const orphans = items.filter((a) => a.state === "orphaned").length;
-  const head = [`<details><summary>${html(`${owner.provider} ${owner.owner}`)}: ${count(items.length - orphans, "leftover")}, ${count(orphans, "orphan")}</summary>`, ""];
+  const head = [
+    `<details><summary>${html(`${owner.provider} ${owner.owner}`)}: ${count(items.length - orphans, "leftover")}, ${count(orphans, "orphan")}</summary>`,
+    "",
+  ];
   const tail = ["</details>", ""];
   let left = room - sizeOf(head) - sizeOf(tail) - 120;
   if (left < 0) return null;
   const body: string[] = [];
   let omitted = 0;
   for (const a of items) {
-    const line = `- ${STATE_TITLES[a.state]} ${KIND_TITLES[a.kind]} ${a.repository === null ? "(org)" : code(a.repository)}: ${code(a.target)}` +
-      (a.links.length > 0 ? ` (${markdownText(a.links.join(", "))})` : "") + (a.archived ? " (archived)" : "");
+    const line =
+      `- ${STATE_TITLES[a.state]} ${KIND_TITLES[a.kind]} ${a.repository === null ? "(org)" : code(a.repository)}: ${code(a.target)}` +
+      (a.links.length > 0 ? ` (${markdownText(a.links.join(", "))})` : "") +
+      (a.archived ? " (archived)" : "");
     const cost = sizeOf([line]);
     if (omitted === 0 && cost <= left) {
       body.push(line);

@@ -35,6 +35,9 @@ export function summarize(namespaces: readonly ReportNamespace[], owners: readon
     }
   }
   s.retired =
-    liveRecords === 0 && s.grants.active === 0 && s.artifacts["in-use"] + s.artifacts.leftover + s.artifacts.orphaned === 0 && s.manualSteps.open === 0;
+    liveRecords === 0 &&
+    s.grants.active === 0 &&
+    s.artifacts["in-use"] + s.artifacts.leftover + s.artifacts.orphaned === 0 &&
+    s.manualSteps.open === 0;
   return s;
 }

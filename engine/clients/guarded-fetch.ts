@@ -53,7 +53,7 @@ export interface GuardedFetchOptions {
 /** Sends `init` to `url`, follows same-origin redirects, and reads the whole body within the cap. */
 export async function guardedFetch(url: string, init: RequestInit, options: GuardedFetchOptions): Promise<GuardedAnswer> {
   let current = url;
-  let method = (init.method ?? "GET").toUpperCase();
+  const method = (init.method ?? "GET").toUpperCase();
   for (let hop = 0; ; hop++) {
     const res = await options.fetch(current, { ...init, method, redirect: "manual" });
     const location = res.headers.get("location");
@@ -62,14 +62,23 @@ export async function guardedFetch(url: string, init: RequestInit, options: Guar
       const target = new URL(location, current).toString();
       const name = (u: string): string => redactUrl(u, options.secrets ?? []);
       if (new URL(target).origin !== new URL(current).origin) {
-        throw new UnusableResponseError(`refusing to follow a redirect (HTTP ${res.status}) from ${name(current)} to ${name(target)}: another origin may not supply the answer`, false, res.status);
+        throw new UnusableResponseError(
+          `refusing to follow a redirect (HTTP ${res.status}) from ${name(current)} to ${name(target)}: another origin may not supply the answer`,
+          false,
+          res.status,
+        );
       }
       // RFC 9110 §15.4: 301/302/303 may turn a request into a GET; only a read is safe to resend that way.
       const keepsMethod = res.status === 307 || res.status === 308;
       if (!keepsMethod && method !== "GET" && method !== "HEAD") {
-        throw new UnusableResponseError(`refusing to follow a redirect (HTTP ${res.status}) of ${method} ${name(current)} to ${name(target)}`, false, res.status);
+        throw new UnusableResponseError(
+          `refusing to follow a redirect (HTTP ${res.status}) of ${method} ${name(current)} to ${name(target)}`,
+          false,
+          res.status,
+        );
       }
-      if (hop >= MAX_REDIRECTS) throw new UnusableResponseError(`more than ${MAX_REDIRECTS} redirects from ${name(url)}`, false, res.status);
+      if (hop >= MAX_REDIRECTS)
+        throw new UnusableResponseError(`more than ${MAX_REDIRECTS} redirects from ${name(url)}`, false, res.status);
       current = target;
       continue;
     }
@@ -82,7 +91,11 @@ export async function guardedFetch(url: string, init: RequestInit, options: Guar
 async function readCapped(res: Response, options: GuardedFetchOptions): Promise<string> {
   const max = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const tooLarge = (): UnusableResponseError =>
-    new UnusableResponseError(`the response is larger than ${max} bytes, the most one answer may be (no real listing page is near it)`, false, res.status);
+    new UnusableResponseError(
+      `the response is larger than ${max} bytes, the most one answer may be (no real listing page is near it)`,
+      false,
+      res.status,
+    );
   const declared = Number(res.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > max) {
     await res.body?.cancel();
@@ -106,7 +119,11 @@ async function readCapped(res: Response, options: GuardedFetchOptions): Promise<
   } catch (error) {
     if (error instanceof UnusableResponseError) throw error;
     if (options.timeout?.aborted) {
-      throw new UnusableResponseError(`the response body stalled: not complete within ${options.timeoutMs === undefined ? "the timeout" : `${options.timeoutMs} ms`} (${size} bytes read)`, true, 0);
+      throw new UnusableResponseError(
+        `the response body stalled: not complete within ${options.timeoutMs === undefined ? "the timeout" : `${options.timeoutMs} ms`} (${size} bytes read)`,
+        true,
+        0,
+      );
     }
     throw new UnusableResponseError(`the response body was cut off after ${size} bytes`, true, 0);
   }

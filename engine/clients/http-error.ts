@@ -40,7 +40,10 @@ export class HttpError extends Error {
     const url = redactUrl(init.url, init.secrets ?? []);
     const detail = init.detail == null ? null : redactText(init.detail, init.secrets ?? []);
     const what = init.status === 0 ? "no response" : `HTTP ${init.status}`;
-    super(`${init.service}: ${init.method} ${url} failed: ${what}${detail ? `: ${detail}` : ""}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      `${init.service}: ${init.method} ${url} failed: ${what}${detail ? `: ${detail}` : ""}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.status = init.status;
     this.service = init.service;
     this.method = init.method;

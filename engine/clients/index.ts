@@ -13,7 +13,6 @@ import type { Clients, OwnerClient, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
 
-
 /**
  * Builds the clients of one world.
  *
@@ -27,9 +26,12 @@ export function createClients(settings: ClientSettings): Clients {
   const tuning = concurrency === undefined ? {} : { concurrency };
   const timeoutMs = settings.options?.requestTimeoutMs;
   const waitScale = settings.options?.retryWaitScale;
-  const sleep = waitScale === undefined ? undefined : (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms * waitScale));
+  const sleep =
+    waitScale === undefined ? undefined : (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms * waitScale));
   const transport =
-    timeoutMs === undefined && sleep === undefined ? {} : { transport: { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(sleep === undefined ? {} : { sleep }) } };
+    timeoutMs === undefined && sleep === undefined
+      ? {}
+      : { transport: { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(sleep === undefined ? {} : { sleep }) } };
   const etagFile = settings.options?.etagCacheFile;
   const etagCache = etagFile === undefined ? undefined : new LazyFileEtagCache(etagFile);
 
@@ -40,7 +42,10 @@ export function createClients(settings: ClientSettings): Clients {
     bitbucket: settings.bitbucket?.token ?? null,
   };
   const othersThan = (own: keyof typeof credentials): Secret[] =>
-    (Object.keys(credentials) as (keyof typeof credentials)[]).filter((k) => k !== own).map((k) => credentials[k]).filter((s): s is Secret => s !== null);
+    (Object.keys(credentials) as (keyof typeof credentials)[])
+      .filter((k) => k !== own)
+      .map((k) => credentials[k])
+      .filter((s): s is Secret => s !== null);
 
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
   const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
@@ -74,7 +79,16 @@ export function createClients(settings: ClientSettings): Clients {
   const deployKeys = compileTitlePatterns(buildService.deployKeyTitlePatterns);
   return {
     // docker-hub has no public API for linked accounts (design.md §4).
-    buildService: buildService.kind === "reference" ? createBuildServiceClient({ apiUrl: buildService.apiUrl, token: buildService.token, otherSecrets: othersThan("build"), ...tuning, ...transport }) : null,
+    buildService:
+      buildService.kind === "reference"
+        ? createBuildServiceClient({
+            apiUrl: buildService.apiUrl,
+            token: buildService.token,
+            otherSecrets: othersThan("build"),
+            ...tuning,
+            ...transport,
+          })
+        : null,
     providers,
     owners,
     githubGrants: github?.grants ?? null,

@@ -77,7 +77,8 @@ export class JsonHttp {
   constructor(options: JsonHttpOptions) {
     this.#options = options;
     const concurrency = options.concurrency ?? 8;
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     this.#limit = pLimit(concurrency);
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -109,13 +110,17 @@ export class JsonHttp {
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: GuardedAnswer;
     try {
-      res = await guardedFetch(url, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: timeout }, {
-        fetch: this.#fetch,
-        secrets: this.#secrets(),
-        timeout,
-        timeoutMs,
-        ...(this.#options.maxResponseBytes === undefined ? {} : { maxBytes: this.#options.maxResponseBytes }),
-      });
+      res = await guardedFetch(
+        url,
+        { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: timeout },
+        {
+          fetch: this.#fetch,
+          secrets: this.#secrets(),
+          timeout,
+          timeoutMs,
+          ...(this.#options.maxResponseBytes === undefined ? {} : { maxBytes: this.#options.maxResponseBytes }),
+        },
+      );
     } catch (cause) {
       if (cause instanceof UnusableResponseError) return this.#unusable(method, url, cause);
       // Thrown rather than returned, so request() does not retry it (clients/unreachable.ts says why).
@@ -124,17 +129,31 @@ export class JsonHttp {
       return this.#error({ status: 0, method, url, detail: describeNetworkError(cause), retryAfterSeconds: null });
     }
     if (res.status >= 400) {
-      return this.#error({ status: res.status, method, url, detail: this.#detail(res.text), retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after")) });
+      return this.#error({
+        status: res.status,
+        method,
+        url,
+        detail: this.#detail(res.text),
+        retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after")),
+      });
     }
     if (res.status >= 300) {
-      return this.#error({ status: res.status, method, url, detail: "a redirect without a Location", retryAfterSeconds: null, refused: true });
+      return this.#error({
+        status: res.status,
+        method,
+        url,
+        detail: "a redirect without a Location",
+        retryAfterSeconds: null,
+        refused: true,
+      });
     }
     try {
       // A read must answer a document: a 204 to a GET is as empty as a 200 with no body.
       const empty = res.status === 204 && method !== "GET";
       const parsed = parseBody(res.text, empty ? "empty-or-json" : (options.shape ?? defaultShape(method)), res.status, this.#secrets());
       const problem = empty ? null : (options.check?.(parsed) ?? null);
-      if (problem !== null) throw new UnusableResponseError(`HTTP ${res.status} whose body is not the expected answer: ${problem}`, true, res.status);
+      if (problem !== null)
+        throw new UnusableResponseError(`HTTP ${res.status} whose body is not the expected answer: ${problem}`, true, res.status);
       return { status: res.status, body: parsed as T, headers: res.headers };
     } catch (cause) {
       if (cause instanceof UnusableResponseError) return this.#unusable(method, url, cause);
@@ -147,7 +166,14 @@ export class JsonHttp {
    * stalled, malformed) counts as no answer (status 0, outcome unknown); the others keep their status.
    */
   #unusable(method: HttpMethod, url: string, cause: UnusableResponseError): HttpError {
-    return this.#error({ status: cause.retryable ? 0 : cause.status, method, url, detail: cause.message, retryAfterSeconds: null, refused: !cause.retryable });
+    return this.#error({
+      status: cause.retryable ? 0 : cause.status,
+      method,
+      url,
+      detail: cause.message,
+      retryAfterSeconds: null,
+      refused: !cause.retryable,
+    });
   }
 
   #secrets(): string[] {
@@ -168,7 +194,14 @@ export class JsonHttp {
     }
   }
 
-  #error(init: { status: number; method: HttpMethod; url: string; detail: string | null; retryAfterSeconds: number | null; refused?: boolean }): HttpError {
+  #error(init: {
+    status: number;
+    method: HttpMethod;
+    url: string;
+    detail: string | null;
+    retryAfterSeconds: number | null;
+    refused?: boolean;
+  }): HttpError {
     return new HttpError({ ...init, service: this.#options.service, secrets: this.#secrets() });
   }
 }
@@ -185,7 +218,13 @@ function defaultShape(method: HttpMethod): BodyShape {
 export function assertSameOrigin(service: ServiceName, base: string, next: string): string {
   const target = new URL(next, base);
   if (target.origin !== new URL(base).origin) {
-    throw new HttpError({ status: 0, service, method: "GET", url: target.toString(), detail: `refusing to follow a pagination link off ${new URL(base).origin}` });
+    throw new HttpError({
+      status: 0,
+      service,
+      method: "GET",
+      url: target.toString(),
+      detail: `refusing to follow a pagination link off ${new URL(base).origin}`,
+    });
   }
   return target.toString();
 }

@@ -25,7 +25,9 @@ export class LazyFileEtagCache extends EtagCache {
 
   /** Why the cache file could not be read or written this run, or null when it could (or was never needed). */
   get warning(): string | null {
-    return this.#unusable === null ? null : `warning: ETag cache ${this.#path} ${this.#unusable}; this run goes on without persisting it (set SOURCELINKS_ETAG_CACHE to a writable file path, or to off)`;
+    return this.#unusable === null
+      ? null
+      : `warning: ETag cache ${this.#path} ${this.#unusable}; this run goes on without persisting it (set SOURCELINKS_ETAG_CACHE to a writable file path, or to off)`;
   }
 
   /** The file's cache, read once (a missing file is an empty cache; a non-regular one is not touched). */
@@ -77,7 +79,7 @@ export class LazyFileEtagCache extends EtagCache {
  * `statSync` never opens the file, so a FIFO cannot block it.
  */
 function fileProblem(path: string): string | undefined {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path, { throwIfNoEntry: false });
   } catch (error) {

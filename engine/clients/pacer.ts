@@ -306,10 +306,13 @@ export class Pacer {
   #wakeAt(at: number, now: number): void {
     if (this.#timer && this.#timer.at <= at) return;
     if (this.#timer) this.#clock.clearTimeout(this.#timer.handle);
-    const handle = this.#clock.setTimeout(() => {
-      this.#timer = null;
-      this.#pump();
-    }, Math.max(0, at - now));
+    const handle = this.#clock.setTimeout(
+      () => {
+        this.#timer = null;
+        this.#pump();
+      },
+      Math.max(0, at - now),
+    );
     this.#timer = { handle, at };
   }
 

@@ -49,6 +49,13 @@ export class PageGuard {
   /** Names the listing by its first URL (which this client built), never by a link the server supplied. */
   #fail(reason: string): never {
     const url = this.#first ?? "";
-    throw new HttpError({ status: 0, service: this.service, method: "GET", url, detail: `pagination of the ${this.what} never ends: ${reason}`, refused: true });
+    throw new HttpError({
+      status: 0,
+      service: this.service,
+      method: "GET",
+      url,
+      detail: `pagination of the ${this.what} never ends: ${reason}`,
+      refused: true,
+    });
   }
 }

@@ -5,7 +5,9 @@
  */
 
 /** Outside YAML's printable set: C0 controls but tab, LF and CR; DEL, C1 but NEL; U+FFFE/U+FFFF; lone surrogates. */
-const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NON_PRINTABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's purpose.
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The offset and code point of the first character YAML does not allow in a stream, if any. */
 export function firstNonPrintable(text: string): { offset: number; codePoint: string } | undefined {

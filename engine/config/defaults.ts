@@ -28,7 +28,10 @@ const KIND_DEFAULTS = {
   // The schema requires apiUrl and webhookUrlPatterns for `reference`; deploy keys are matched
   // only when the config names their titles, so nothing unrecognised is ever deleted.
   reference: { apiUrl: undefined, webhookUrlPatterns: [], deployKeyTitlePatterns: [] },
-} satisfies Record<BuildServiceKind, { apiUrl: string | undefined; webhookUrlPatterns: readonly string[]; deployKeyTitlePatterns: readonly string[] }>;
+} satisfies Record<
+  BuildServiceKind,
+  { apiUrl: string | undefined; webhookUrlPatterns: readonly string[]; deployKeyTitlePatterns: readonly string[] }
+>;
 
 /** The typed build service of a validated file: kind defaults applied, Bitbucket `key` as `clientId`. */
 export function toBuildServiceSpec(raw: RawBuildService): BuildServiceSpec {

@@ -38,8 +38,5 @@ export function omittedLine(omitted: number, shown: number): string {
 /** Orders diagnostics by the order files were given, then by position. */
 export function sortDiagnostics(diagnostics: Diagnostic[], files: readonly string[]): Diagnostic[] {
   const order = new Map(files.map((f, i) => [f, i] as const));
-  return [...diagnostics].sort(
-    (a, b) =>
-      (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column,
-  );
+  return [...diagnostics].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column);
 }

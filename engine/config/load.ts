@@ -80,7 +80,11 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   // checkSemantics reports a missing buildService, so here it is defined.
   const { buildService } = merged.config;
   if (buildService === undefined) throw new Error("unreachable: a config without buildService passed the semantic checks");
-  const config: SourcelinksConfig = { ...merged.config, buildService, providers: withKeyFileResolved(merged.config.providers, merged.origins) };
+  const config: SourcelinksConfig = {
+    ...merged.config,
+    buildService,
+    providers: withKeyFileResolved(merged.config.providers, merged.origins),
+  };
   return { config, files: names, locate: (pointer) => merged.origins.locate(pointer) };
 }
 

@@ -3,7 +3,15 @@
  * `buildService` and each `providers` entry may appear in several files only with identical
  * (effective) values, and a conflict names both places.
  */
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProviderKind, ProvidersSpec, SourcelinksConfig, SweepSpec } from "../model/spec.js";
+import type {
+  BuildServiceSpec,
+  LinkSpec,
+  OrgAccessSpec,
+  ProviderKind,
+  ProvidersSpec,
+  SourcelinksConfig,
+  SweepSpec,
+} from "../model/spec.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { toBuildServiceSpec } from "./defaults.js";
 import { dotted, quoteValue } from "./labels.js";
@@ -11,7 +19,10 @@ import { Origins, type FileEntry, type SectionOwners } from "./origins.js";
 import { isRecord, joinPointer } from "./pointer.js";
 
 /** The merged config; `buildService` is undefined when no file defines one (a semantic error). */
-export type MergedConfig = Omit<SourcelinksConfig, "buildService" | "sweeps"> & { buildService: BuildServiceSpec | undefined; sweeps: SweepSpec[] };
+export type MergedConfig = Omit<SourcelinksConfig, "buildService" | "sweeps"> & {
+  buildService: BuildServiceSpec | undefined;
+  sweeps: SweepSpec[];
+};
 
 /** The result of merging: the config, where its parts came from, and conflicts between files. */
 export interface MergeResult {
@@ -51,7 +62,15 @@ export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
           // The typed form calls Bitbucket's consumer key `clientId`; the file calls it `key`.
           const written = path.join("/") === "oauthApps/bitbucket/clientId" ? ["oauthApps", "bitbucket", "key"] : path;
           const pointer = joinPointer(["buildService", ...written]);
-          conflicts.push({ file, other: owners.buildService, pointer, section: "buildService", path: written, here: valueOf(spec, path), there: valueOf(buildService, path) });
+          conflicts.push({
+            file,
+            other: owners.buildService,
+            pointer,
+            section: "buildService",
+            path: written,
+            here: valueAt(spec, path),
+            there: valueAt(buildService, path),
+          });
         }
       }
     }
@@ -69,7 +88,15 @@ export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
       const path = firstDifference(existing, spec, []);
       if (path === undefined) continue;
       const pointer = joinPointer(["providers", kind, ...path]);
-      conflicts.push({ file, other: owner, pointer, section: `providers.${kind}`, path, here: valueOf(spec, path), there: valueOf(existing, path) });
+      conflicts.push({
+        file,
+        other: owner,
+        pointer,
+        section: `providers.${kind}`,
+        path,
+        here: valueAt(spec, path),
+        there: valueAt(existing, path),
+      });
     }
   });
 
@@ -135,6 +162,9 @@ function firstDifference(a: unknown, b: unknown, path: string[]): string[] | und
   return path;
 }
 
-function valueOf(root: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined), root);
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>(
+    (node, key) => (isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined),
+    root,
+  );
 }

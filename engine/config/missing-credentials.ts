@@ -33,14 +33,25 @@ export function missingCredentials(config: SourcelinksConfig, env: NodeJS.Proces
   const gh = config.providers.github;
   if (github.length > 0 && gh !== undefined) {
     // A GitHub App needs its key instead of a token (a key file is read, and reported, on first use).
-    if (gh.auth === undefined) needed.push({ variable: gh.tokenEnv, holds: "the GitHub token", key: "providers.github.tokenEnv", users: github });
+    if (gh.auth === undefined)
+      needed.push({ variable: gh.tokenEnv, holds: "the GitHub token", key: "providers.github.tokenEnv", users: github });
     else if (gh.auth.privateKeyEnv !== undefined) {
-      needed.push({ variable: gh.auth.privateKeyEnv, holds: "the GitHub App's private key (PEM)", key: "providers.github.auth.privateKeyEnv", users: github });
+      needed.push({
+        variable: gh.auth.privateKeyEnv,
+        holds: "the GitHub App's private key (PEM)",
+        key: "providers.github.auth.privateKeyEnv",
+        users: github,
+      });
     }
   }
   if (bitbucket.length > 0 && config.providers.bitbucket !== undefined) {
     const { tokenEnv } = config.providers.bitbucket;
-    needed.push({ variable: tokenEnv, holds: "the Bitbucket API token or access token", key: "providers.bitbucket.tokenEnv", users: bitbucket });
+    needed.push({
+      variable: tokenEnv,
+      holds: "the Bitbucket API token or access token",
+      key: "providers.bitbucket.tokenEnv",
+      users: bitbucket,
+    });
   }
   const seen = new Set<string>();
   const out: MissingCredential[] = [];

@@ -59,7 +59,8 @@ export class Origins {
       return this.#owned(owner, pointer);
     }
     if (section === "links" || section === "orgAccess" || section === "sweeps") {
-      const starts = section === "links" ? this.#owners.linkStarts : section === "orgAccess" ? this.#owners.orgAccessStarts : this.#owners.sweepStarts;
+      const starts =
+        section === "links" ? this.#owners.linkStarts : section === "orgAccess" ? this.#owners.orgAccessStarts : this.#owners.sweepStarts;
       if (key === undefined) {
         const owner = this.#entries.findIndex((e) => e.data[section] !== undefined);
         return this.#owned(owner < 0 ? undefined : owner, pointer);

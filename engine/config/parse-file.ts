@@ -52,7 +52,12 @@ export function parseText(file: string, text: string): ParsedText {
 }
 
 /** js-yaml and `yaml` disagree: trust `yaml`, whose positions every other message uses. */
-function fromYamlPackage(file: string, text: string, jsYamlError: YAMLException, sourceMap: SourceMap): { data: unknown } | { diagnostics: Diagnostic[] } {
+function fromYamlPackage(
+  file: string,
+  text: string,
+  jsYamlError: YAMLException,
+  sourceMap: SourceMap,
+): { data: unknown } | { diagnostics: Diagnostic[] } {
   // js-yaml's mark is missing for a few stream-level errors (several documents).
   const jsMark = jsYamlError.mark as YAMLException["mark"] | undefined;
   const mark = { file, line: (jsMark?.line ?? 0) + 1, column: (jsMark?.column ?? 0) + 1 };
@@ -68,7 +73,8 @@ function fromYamlPackage(file: string, text: string, jsYamlError: YAMLException,
     };
   }
   const character = firstNonPrintable(text);
-  if (character !== undefined) return { diagnostics: [{ ...sourceMap.position(character.offset), message: nonPrintableMessage(character.codePoint) }] };
+  if (character !== undefined)
+    return { diagnostics: [{ ...sourceMap.position(character.offset), message: nonPrintableMessage(character.codePoint) }] };
   if (text.length > MAX_YAML_PACKAGE_CHARS) return { diagnostics: [{ ...mark, message: jsYamlMessage(jsYamlError.reason) }] };
   for (const found of [sourceMap.syntaxErrors(), sourceMap.tagErrors(), sourceMap.aliasAndKeyErrors()]) {
     if (found.length > 0) return { diagnostics: found };
@@ -91,6 +97,7 @@ function jsYamlMessage(reason: string): string {
   if (reason.startsWith("unknown tag")) {
     return "invalid YAML: a tag here is not allowed: a sourcelinks file holds plain strings, numbers, true/false, lists and mappings (YAML tags that make objects or code are refused); remove the tag";
   }
-  if (reason.startsWith("unidentified alias")) return "invalid YAML: an alias here has no anchor before it: define the value with &name first, or write it out";
+  if (reason.startsWith("unidentified alias"))
+    return "invalid YAML: an alias here has no anchor before it: define the value with &name first, or write it out";
   return `invalid YAML: ${reason}`;
 }

@@ -17,7 +17,8 @@ const PROVIDER_DOMAINS = ["github.com", "bitbucket.org"] as const;
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /** A DNS name (labels of letters, digits and inner hyphens) or a bracketed IPv6 address, then an optional port. */
-const HOST_AND_PORT = /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST_AND_PORT =
+  /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** Why a webhook URL pattern is too broad or malformed (the fix included), or undefined when it is safe. */
 export function webhookUrlPatternProblem(pattern: string): string | undefined {
@@ -39,7 +40,8 @@ export function webhookUrlPatternProblem(pattern: string): string | undefined {
   if (authority.includes("*")) {
     return `has * in its host, so it could match webhooks on any host, not only the build service's: list each host of the build service as its own pattern, and ${fix}`;
   }
-  if (!HOST_AND_PORT.test(authority)) return `has no valid host after ${scheme[0]} (a host name or [IPv6] address, then an optional :port): ${fix}`;
+  if (!HOST_AND_PORT.test(authority))
+    return `has no valid host after ${scheme[0]} (a host name or [IPv6] address, then an optional :port): ${fix}`;
   const host = authority.replace(/:\d+$/, "").toLowerCase();
   if (scheme[1] === "http" && !LOOPBACK.test(host)) {
     return `uses http:// for a host that is not loopback: build services deliver webhooks over https (http:// is accepted only for localhost, 127.0.0.1 and [::1]); use https://`;

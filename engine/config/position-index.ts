@@ -141,7 +141,7 @@ function offsetsOf(value: object, frame: Frame): CollectionOffsets {
     const key = children[i] as Frame;
     if (key.result !== null && typeof key.result === "object") continue;
     const name = String(key.result);
-    if (keys.has(name) || !Object.prototype.hasOwnProperty.call(record, name)) continue;
+    if (keys.has(name) || !Object.hasOwn(record, name)) continue;
     const next = children[i + 1];
     if (next !== undefined && Object.is(next.result, record[name])) {
       keys.set(name, { key: key.start, value: next.start });

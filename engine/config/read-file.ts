@@ -24,7 +24,8 @@ export async function readConfigFile(file: string): Promise<ReadResult> {
     try {
       const stat = await handle.stat();
       if (stat.isDirectory()) return problem("cannot read the configuration file (it is a directory)");
-      if (!stat.isFile()) return problem(`cannot read the configuration file (it is ${kindOf(stat)}, not a regular file): pass the path of a YAML file`);
+      if (!stat.isFile())
+        return problem(`cannot read the configuration file (it is ${kindOf(stat)}, not a regular file): pass the path of a YAML file`);
       if (stat.size > MAX_FILE_BYTES) return problem(tooLargeMessage(stat.size));
       // The size is a hint: a file that grows while it is read (or reports 0, as /proc does) is still cut at the limit.
       const read = await readAtMost(handle, stat.size);

@@ -47,7 +47,11 @@ export function resolveClientSettings(
   const options =
     requestTimeoutMs === undefined && retryWaitScale === undefined
       ? tuning
-      : { ...tuning, ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }), ...(retryWaitScale === undefined ? {} : { retryWaitScale }) };
+      : {
+          ...tuning,
+          ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+          ...(retryWaitScale === undefined ? {} : { retryWaitScale }),
+        };
   return {
     buildService: {
       kind: buildService.kind,
@@ -122,7 +126,10 @@ function retryWaitScaleFrom(env: NodeJS.ProcessEnv): number | undefined {
   const raw = nonEmpty(env[RETRY_WAIT_SCALE_ENV]);
   if (raw === undefined) return undefined;
   const scale = /^[01](?:\.\d{1,6})?$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(scale >= 0 && scale <= 1)) throw new SettingError(`${RETRY_WAIT_SCALE_ENV} must be a plain decimal from 0 to 1 (e.g. 0.01), got ${JSON.stringify(raw.slice(0, 20))}.`);
+  if (!(scale >= 0 && scale <= 1))
+    throw new SettingError(
+      `${RETRY_WAIT_SCALE_ENV} must be a plain decimal from 0 to 1 (e.g. 0.01), got ${JSON.stringify(raw.slice(0, 20))}.`,
+    );
   return scale;
 }
 
@@ -140,7 +147,8 @@ function apiUrl(env: NodeJS.ProcessEnv, override: string, configured: string): s
   const value = nonEmpty(env[override]);
   if (value !== undefined) {
     const problem = urlProblem(value);
-    if (problem !== undefined) throw new SettingError(`${override} ${problem}: set it to the API's base URL, e.g. https://api.github.com, or unset it.`);
+    if (problem !== undefined)
+      throw new SettingError(`${override} ${problem}: set it to the API's base URL, e.g. https://api.github.com, or unset it.`);
   }
   return (value ?? configured).replace(/\/+$/, "");
 }
@@ -152,7 +160,8 @@ function urlProblem(value: string): string | undefined {
   if (!URL.canParse(value)) return "is not a valid absolute URL";
   const url = new URL(value);
   if (url.protocol !== "https:" && url.protocol !== "http:") return "must start with https:// (or http://)";
-  if (url.username !== "" || url.password !== "") return "must not contain credentials (user:password@): credentials come from their own variables";
+  if (url.username !== "" || url.password !== "")
+    return "must not contain credentials (user:password@): credentials come from their own variables";
   if (url.search !== "" || url.hash !== "" || /[?#]/.test(value)) return "must not contain a query (?) or a fragment (#)";
   return undefined;
 }

@@ -23,7 +23,8 @@ export function salvage(written: unknown, errors: readonly ErrorObject[]): Salva
   for (const error of errors) {
     const [section, index] = splitPointer(error.instancePath);
     if (section === undefined) continue; // root: a missing apiVersion or an unknown top-level key
-    if ((section === "links" || section === "orgAccess" || section === "sweeps") && index !== undefined) brokenEntries[section].add(Number(index));
+    if ((section === "links" || section === "orgAccess" || section === "sweeps") && index !== undefined)
+      brokenEntries[section].add(Number(index));
     else brokenSections.add(section);
   }
 

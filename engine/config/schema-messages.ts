@@ -59,19 +59,31 @@ const SECRET_KEYS: [RegExp, string][] = [
  * most `limit` of them: the rest are only counted in `omitted`, since describing one (a subject, a
  * did-you-mean) and later locating it is what 100,000 errors would spend their time on.
  */
-export function findingsFromAjv(errors: readonly ErrorObject[], data: unknown, limit = Number.POSITIVE_INFINITY): { findings: Finding[]; omitted: number } {
+export function findingsFromAjv(
+  errors: readonly ErrorObject[],
+  data: unknown,
+  limit = Number.POSITIVE_INFINITY,
+): { findings: Finding[]; omitted: number } {
   // A value of the wrong type also fails its enum or pattern; the type is the one to report.
   const wrongType = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
   const seen = new Set<string>();
   const findings: Finding[] = [];
   const unseen = new Set<string>();
   for (const error of errors) {
-    if (error.keyword !== "type" && error.keyword !== "required" && error.keyword !== "additionalProperties" && wrongType.has(error.instancePath)) continue;
+    if (
+      error.keyword !== "type" &&
+      error.keyword !== "required" &&
+      error.keyword !== "additionalProperties" &&
+      wrongType.has(error.instancePath)
+    )
+      continue;
     if (findings.length >= limit) {
       if (error.keyword === "if") continue;
       // The same error twice (same place, keyword and key) is one problem, as `seen` makes it below.
       const params = error.params as Record<string, unknown>;
-      unseen.add(`${error.instancePath}\u0000${error.keyword}\u0000${String(params["additionalProperty"] ?? params["missingProperty"] ?? "")}`);
+      unseen.add(
+        `${error.instancePath}\u0000${error.keyword}\u0000${String(params["additionalProperty"] ?? params["missingProperty"] ?? "")}`,
+      );
       continue;
     }
     const finding = describe(error, data);
@@ -119,10 +131,13 @@ function unknownKey(error: ErrorObject, key: string, data: unknown): Finding {
   const pointer = joinPointer([...splitPointer(error.instancePath), key]);
   // quoteValue: a key may hold a pasted token, a newline or a terminal escape; never echo those raw.
   const shown = quoteValue(key);
-  const where = error.instancePath === "" ? `unknown top-level key ${shown}` : `${subjectOf(error.instancePath, data)} has unknown key ${shown}`;
+  const where =
+    error.instancePath === "" ? `unknown top-level key ${shown}` : `${subjectOf(error.instancePath, data)} has unknown key ${shown}`;
   const allowed = allowedKeys(error.instancePath);
   // usernameEnv / clientSecretEnv only where they exist; tokenEnv is the advice anywhere else.
-  const envKey = /Env$/.test(key) ? undefined : SECRET_KEYS.find(([pattern, env]) => pattern.test(key) && (env === "tokenEnv" || allowed.includes(env)))?.[1];
+  const envKey = /Env$/.test(key)
+    ? undefined
+    : SECRET_KEYS.find(([pattern, env]) => pattern.test(key) && (env === "tokenEnv" || allowed.includes(env)))?.[1];
   if (envKey !== undefined) {
     return {
       pointer,
@@ -156,7 +171,8 @@ function patternFinding(error: ErrorObject, subject: string, value: unknown): Fi
   const definition = schemaAt(pointer).definition;
   const text = typeof value === "string" ? value : "";
   // The schema writes "non-empty" as pattern \S (minLength would need ajv's runtime, see schema-codegen.ts).
-  if ((error.params as { pattern?: string }).pattern === "\\S") return { pointer, anchor: "value", message: `${subject} must not be empty` };
+  if ((error.params as { pattern?: string }).pattern === "\\S")
+    return { pointer, anchor: "value", message: `${subject} must not be empty` };
   switch (definition) {
     case "envVarName": {
       const segments = splitPointer(pointer);
@@ -175,7 +191,11 @@ function patternFinding(error: ErrorObject, subject: string, value: unknown): Fi
     case "repository": {
       const base = `${subject} must be a repository written owner/name (GitHub) or workspace/slug (Bitbucket)`;
       if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(text) && text.split("/").some((s) => s === "." || s === "..")) {
-        return { pointer, anchor: "value", message: `${base}; "." and ".." are not names (they would walk up API paths), not ${quoteValue(value)}` };
+        return {
+          pointer,
+          anchor: "value",
+          message: `${base}; "." and ".." are not names (they would walk up API paths), not ${quoteValue(value)}`,
+        };
       }
       return { pointer, anchor: "value", message: `${base}, not ${quoteValue(value)}` };
     }
@@ -196,10 +216,16 @@ function patternFinding(error: ErrorObject, subject: string, value: unknown): Fi
         anchor: "value",
         message:
           `${subject} must be made of letters, digits, ".", "-" and "_", starting with a letter or digit` +
-          (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(text) ? ` and at most 100 characters long, not ${text.length} characters` : `, not ${quoteValue(value)}`),
+          (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(text)
+            ? ` and at most 100 characters long, not ${text.length} characters`
+            : `, not ${quoteValue(value)}`),
       };
     case "displayName":
-      return { pointer, anchor: "value", message: `${subject} must be a display name of 1 to 100 printable characters, not only spaces, and without control or format characters` };
+      return {
+        pointer,
+        anchor: "value",
+        message: `${subject} must be a display name of 1 to 100 printable characters, not only spaces, and without control or format characters`,
+      };
     default:
       return { pointer, anchor: "value", message: `${subject} has an invalid format` };
   }

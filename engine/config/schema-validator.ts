@@ -20,7 +20,9 @@ interface CompiledValidator {
 const validate = generated as unknown as CompiledValidator;
 
 /** Validates one file's data in place (filling defaults); returns the errors, empty when valid. */
-export function validateConfigFile(data: unknown): { valid: true; data: RawConfigFile; errors: [] } | { valid: false; errors: ErrorObject[] } {
+export function validateConfigFile(
+  data: unknown,
+): { valid: true; data: RawConfigFile; errors: [] } | { valid: false; errors: ErrorObject[] } {
   if (validate(data)) return { valid: true, data: data as RawConfigFile, errors: [] };
   return { valid: false, errors: validate.errors ?? [] };
 }
@@ -38,7 +40,8 @@ export function schemaAt(pointer: string): SchemaNode {
     const schema = node.schema;
     if (schema === undefined) break;
     const properties = schema["properties"];
-    const next = /^\d+$/.test(segment) && schema["items"] !== undefined ? schema["items"] : isRecord(properties) ? properties[segment] : undefined;
+    const next =
+      /^\d+$/.test(segment) && schema["items"] !== undefined ? schema["items"] : isRecord(properties) ? properties[segment] : undefined;
     node = resolve(next);
   }
   return node;

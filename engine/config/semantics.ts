@@ -39,9 +39,16 @@ export function checkSemantics(config: MergedConfig, origins: Origins, complete:
 
   if (complete && config.buildService === undefined) {
     if (config.links.length > 0) {
-      report("/links", "links are declared but no file defines buildService: add a buildService section (kind, apiUrl, webhookUrlPatterns, oauthApps) to one of the files", "key");
+      report(
+        "/links",
+        "links are declared but no file defines buildService: add a buildService section (kind, apiUrl, webhookUrlPatterns, oauthApps) to one of the files",
+        "key",
+      );
     } else {
-      report("", "no file defines buildService: add a buildService section (kind, apiUrl, webhookUrlPatterns, oauthApps) to one of the files");
+      report(
+        "",
+        "no file defines buildService: add a buildService section (kind, apiUrl, webhookUrlPatterns, oauthApps) to one of the files",
+      );
     }
   }
 
@@ -123,7 +130,8 @@ function checkLinks(config: MergedConfig, origins: Origins, complete: boolean, r
  * providers compare logins.
  */
 function checkIdentity(link: LinkSpec, i: number, seen: Map<string, number>, origins: Origins, report: Report): void {
-  const parts = link.team !== undefined ? [link.namespace, link.provider, "team", link.team] : [link.namespace, link.provider, "account", link.account];
+  const parts =
+    link.team !== undefined ? [link.namespace, link.provider, "team", link.team] : [link.namespace, link.provider, "account", link.account];
   const key = parts.map((p) => p.toLowerCase()).join("\u0000");
   const first = seen.get(key);
   if (first === undefined) {
@@ -189,9 +197,17 @@ function checkGitHubAppKey(config: MergedConfig, origins: Origins, report: Repor
   if (auth === undefined) return;
   const pointer = "/providers/github/auth";
   if (auth.privateKeyEnv === undefined && auth.privateKeyFile === undefined) {
-    report(pointer, `${origins.subject(pointer)} names no private key: set privateKeyEnv to the env var holding the app's PEM key, or privateKeyFile to its path (relative to this file); never the key itself`, "key");
+    report(
+      pointer,
+      `${origins.subject(pointer)} names no private key: set privateKeyEnv to the env var holding the app's PEM key, or privateKeyFile to its path (relative to this file); never the key itself`,
+      "key",
+    );
   } else if (auth.privateKeyEnv !== undefined && auth.privateKeyFile !== undefined) {
-    report(`${pointer}/privateKeyFile`, `${origins.subject(pointer)} sets both privateKeyEnv and privateKeyFile: keep one, so which key is used is never a guess`, "key");
+    report(
+      `${pointer}/privateKeyFile`,
+      `${origins.subject(pointer)} sets both privateKeyEnv and privateKeyFile: keep one, so which key is used is never a guess`,
+      "key",
+    );
   }
 }
 
@@ -205,7 +221,10 @@ function checkOrgAccess(config: MergedConfig, origins: Origins, complete: boolea
         `${subject} names app ${entry.app}, but a GitHub organization restricts GitHub OAuth apps only: use app: github`,
       );
     } else if (complete && config.buildService !== undefined && config.buildService.oauthApps.github === undefined) {
-      report(`/orgAccess/${i}/app`, `${subject} names app github, but buildService.oauthApps has no github entry: ${OAUTH_APP_HINTS.github}`);
+      report(
+        `/orgAccess/${i}/app`,
+        `${subject} names app github, but buildService.oauthApps has no github entry: ${OAUTH_APP_HINTS.github}`,
+      );
     }
 
     if (entry.access === "denied") checkDeniedOrgUnused(config, origins, i, report);
@@ -278,15 +297,24 @@ function checkSweeps(config: MergedConfig, origins: Origins, complete: boolean, 
       );
     }
     if (complete && config.providers[sweep.provider] === undefined) {
-      report(`/sweeps/${i}/provider`, `${subject} sweeps provider ${sweep.provider}, but providers.${sweep.provider} is not configured: ${PROVIDER_HINTS[sweep.provider]}`);
+      report(
+        `/sweeps/${i}/provider`,
+        `${subject} sweeps provider ${sweep.provider}, but providers.${sweep.provider} is not configured: ${PROVIDER_HINTS[sweep.provider]}`,
+      );
     }
     sweep.exclude.forEach((glob, k) => {
       const pointer = `/sweeps/${i}/exclude/${k}`;
       const match = EXCLUDE_GLOB.exec(glob);
       if (match === null) {
-        report(pointer, `${origins.subject(pointer)} ${quoteValue(glob)} is not a repository glob: write OWNER/NAME with * for any run of name characters, e.g. "${sweep.owner}/sandbox-*"`);
+        report(
+          pointer,
+          `${origins.subject(pointer)} ${quoteValue(glob)} is not a repository glob: write OWNER/NAME with * for any run of name characters, e.g. "${sweep.owner}/sandbox-*"`,
+        );
       } else if (match[1]!.toLowerCase() !== sweep.owner.toLowerCase()) {
-        report(pointer, `${origins.subject(pointer)} ${quoteValue(glob)} names owner "${match[1]}", but this sweep covers "${sweep.owner}", so it would exclude nothing: write "${sweep.owner}/${match[2]}"`);
+        report(
+          pointer,
+          `${origins.subject(pointer)} ${quoteValue(glob)} names owner "${match[1]}", but this sweep covers "${sweep.owner}", so it would exclude nothing: write "${sweep.owner}/${match[2]}"`,
+        );
       }
     });
   });

@@ -29,7 +29,8 @@ function yaml(): typeof import("yaml") {
 const FRIENDLIER: Partial<Record<ErrorCode, string>> = {
   MULTIPLE_DOCS: "the file holds several YAML documents (separated by ---): put each in its own file",
   // Raised when composing a collection overflows the stack: nesting far beyond any configuration.
-  RESOURCE_EXHAUSTION: "lists and mappings nest too deeply to read; a sourcelinks file nests at most 5 levels (buildService.oauthApps.github.clientId)",
+  RESOURCE_EXHAUSTION:
+    "lists and mappings nest too deeply to read; a sourcelinks file nests at most 5 levels (buildService.oauthApps.github.clientId)",
 };
 
 interface Parsed {
@@ -95,7 +96,10 @@ export class SourceMap {
         if (isAlias(node)) {
           const target = anchors.get(node.source);
           if (target === undefined) {
-            found.push({ offset: rangeStart(node) ?? 0, message: `invalid YAML: the alias ${aliasName(node.source)} has no anchor before it: define the value with &name first, or write it out` });
+            found.push({
+              offset: rangeStart(node) ?? 0,
+              message: `invalid YAML: the alias ${aliasName(node.source)} has no anchor before it: define the value with &name first, or write it out`,
+            });
           } else targets.set(node, target);
           return;
         }
@@ -110,7 +114,10 @@ export class SourceMap {
         const offset = rangeStart(pair.key) ?? rangeStart(pair.value) ?? rangeStart(map) ?? 0;
         if (key === undefined) continue; // an unresolved alias, reported above
         if (!isScalar(key) || key.value === null) {
-          found.push({ offset, message: "invalid YAML: every key in a sourcelinks file is a plain word; this one is empty, a list or a mapping" });
+          found.push({
+            offset,
+            message: "invalid YAML: every key in a sourcelinks file is a plain word; this one is empty, a list or a mapping",
+          });
           continue;
         }
         const text = String(key.value);
@@ -201,10 +208,15 @@ export class SourceMap {
 const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"]);
 
 function tagMessage(tag: string): string {
-  const short = tag.startsWith("tag:yaml.org,2002:") ? `!!${tag.slice("tag:yaml.org,2002:".length)}` : tag.startsWith("!") ? tag : `!<${tag}>`;
+  const short = tag.startsWith("tag:yaml.org,2002:")
+    ? `!!${tag.slice("tag:yaml.org,2002:".length)}`
+    : tag.startsWith("!")
+      ? tag
+      : `!<${tag}>`;
   // Tags cannot hold spaces; anything unprintable or long is not worth echoing.
   const shown = /^[\x21-\x7e]{1,60}$/.test(short) ? short : "a tag";
-  if (CORE_TAGS.has(short.slice(2))) return `invalid YAML: the value does not fit its tag ${shown}: remove the tag, or write a value of that type`;
+  if (CORE_TAGS.has(short.slice(2)))
+    return `invalid YAML: the value does not fit its tag ${shown}: remove the tag, or write a value of that type`;
   return (
     `invalid YAML: the tag ${shown} is not allowed: a sourcelinks file holds plain strings, numbers, true/false, lists and mappings ` +
     `(YAML tags that make objects or code are refused); remove the tag`

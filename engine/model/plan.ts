@@ -11,12 +11,28 @@ export interface PlannedRequest {
 
 /** One change `apply` (or the provider) makes. Steps of one link run in order; the first failure stops that link. */
 export type PlanStep =
-  | { kind: "link"; request: PlannedRequest; namespace: string; provider: ProviderKind; account: string; team: string | null; serviceAccount?: boolean }
+  | {
+      kind: "link";
+      request: PlannedRequest;
+      namespace: string;
+      provider: ProviderKind;
+      account: string;
+      team: string | null;
+      serviceAccount?: boolean;
+    }
   /** An empty `linkId` targets the link created by the preceding `link` step of the same plan. */
   | { kind: "set-state"; request: PlannedRequest; namespace: string; linkId: string; state: "linked" | "disabled" }
   | { kind: "unlink"; request: PlannedRequest; namespace: string; linkId: string }
   /** `namespace`/`linkId`: the build-service record whose held credentials identify the grant. */
-  | { kind: "revoke-grant"; request: PlannedRequest; provider: ProviderKind; account: string; clientId: string; namespace?: string; linkId?: string }
+  | {
+      kind: "revoke-grant";
+      request: PlannedRequest;
+      provider: ProviderKind;
+      account: string;
+      clientId: string;
+      namespace?: string;
+      linkId?: string;
+    }
   | { kind: "delete-webhook"; request: PlannedRequest; provider: ProviderKind; repository: string; hookId: string; url: string }
   | { kind: "delete-deploy-key"; request: PlannedRequest; provider: ProviderKind; repository: string; keyId: string; title: string }
   /** A sweep's deletion of an org's own webhook (`DELETE /orgs/{org}/hooks/{hook_id}`). */
@@ -25,7 +41,15 @@ export type PlanStep =
    * `namespace`/`linkId`: the build-service link the access is set through. An empty `linkId` with
    * `throughLink` names a declared link that a `link` step of the same run creates first.
    */
-  | { kind: "set-org-access"; request: PlannedRequest; org: string; access: OrgAccessState; namespace?: string; linkId?: string; throughLink?: string }
+  | {
+      kind: "set-org-access";
+      request: PlannedRequest;
+      org: string;
+      access: OrgAccessState;
+      namespace?: string;
+      linkId?: string;
+      throughLink?: string;
+    }
   | { kind: "manual"; step: ManualStep };
 
 /** Something a revocation leaves in place on purpose, and why (another live link still uses it). */

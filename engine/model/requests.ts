@@ -32,7 +32,10 @@ export function unlinkRequest(buildApi: string, namespace: string, linkId: strin
 
 /** `PUT /{namespace}/links/{id}/orgs/{org}/access/`: set an org's third-party access through a link. */
 export function setOrgAccessRequest(buildApi: string, namespace: string, linkId: string, org: string): PlannedRequest {
-  return { method: "PUT", url: orgAccessUrl(buildApi, namespace, need("setOrgAccess", linkId, "a link id"), need("setOrgAccess", org, "an org")) };
+  return {
+    method: "PUT",
+    url: orgAccessUrl(buildApi, namespace, need("setOrgAccess", linkId, "a link id"), need("setOrgAccess", org, "an org")),
+  };
 }
 
 /** GitHub `DELETE /applications/{client_id}/grant`: revoke every token a user gave the OAuth app. */

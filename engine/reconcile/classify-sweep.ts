@@ -96,7 +96,9 @@ export function repositoryNames(facts: SweepLinkFacts, provider: LinkSpec["provi
   }
   return (repository) => {
     const names = index.get(repository.toLowerCase());
-    return names === undefined ? { covered: [], leftover: [], declaredRevoked: undefined } : { ...names, covered: unique(names.covered), leftover: unique(names.leftover) };
+    return names === undefined
+      ? { covered: [], leftover: [], declaredRevoked: undefined }
+      : { ...names, covered: unique(names.covered), leftover: unique(names.leftover) };
   };
 }
 
@@ -128,7 +130,16 @@ export function classifySweep(spec: SweepSpec, read: SweepRead, facts: SweepLink
       foreignWebhookCount++;
       continue;
     }
-    artifacts.push({ kind: "org-webhook", ...base, repository: null, id: hook.id, target: hook.url, archived: false, classification: "orphaned", links: [] });
+    artifacts.push({
+      kind: "org-webhook",
+      ...base,
+      repository: null,
+      id: hook.id,
+      target: hook.url,
+      archived: false,
+      classification: "orphaned",
+      links: [],
+    });
   }
 
   return {
@@ -145,7 +156,11 @@ export function classifySweep(spec: SweepSpec, read: SweepRead, facts: SweepLink
 function classOf(names: RepositoryNames): Pick<SweptArtifact, "classification" | "links" | "handledBy"> {
   if (names.covered.length > 0) return { classification: "covered", links: names.covered };
   if (names.leftover.length > 0) {
-    return { classification: "leftover", links: names.leftover, ...(names.declaredRevoked === undefined ? {} : { handledBy: names.declaredRevoked }) };
+    return {
+      classification: "leftover",
+      links: names.leftover,
+      ...(names.declaredRevoked === undefined ? {} : { handledBy: names.declaredRevoked }),
+    };
   }
   return { classification: "orphaned", links: [] };
 }

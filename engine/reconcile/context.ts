@@ -49,7 +49,11 @@ export interface OperationOverrides {
  * config names; API URLs and the HTTP timeout from the environment (resolved by config/runtime.ts).
  * Throws `SettingError` when such a variable is malformed.
  */
-export function createOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, overrides: OperationOverrides = {}): OperationContext {
+export function createOperationContext(
+  config: SourcelinksConfig,
+  env: NodeJS.ProcessEnv,
+  overrides: OperationOverrides = {},
+): OperationContext {
   const settings = applyOverrides(resolveClientSettings(config, env), overrides);
   const githubClientSecret = overrides.githubClientSecret ?? resolveGitHubClientSecret(config, env);
   const ctx: OperationContext = {

@@ -79,8 +79,15 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
     case "set-state": {
       const bs = buildService(ctx);
       const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
-      if (linkId === null) throw new ReconcileError("request-mismatch", `set-state in ${step.namespace} names the link created by a preceding link step, but none ran.`);
-      expectRequest(step, setLinkStateRequest(buildServiceApi(ctx), step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER));
+      if (linkId === null)
+        throw new ReconcileError(
+          "request-mismatch",
+          `set-state in ${step.namespace} names the link created by a preceding link step, but none ran.`,
+        );
+      expectRequest(
+        step,
+        setLinkStateRequest(buildServiceApi(ctx), step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER),
+      );
       await bs.setLinkState(step.namespace, linkId, step.state === "linked" ? "enabled" : "disabled");
       return;
     }
@@ -95,10 +102,16 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
     case "delete-webhook": {
       // Defense in depth: a plan edited by hand or built elsewhere still cannot delete a foreign webhook.
       if (!ctx.clients.isBuildServiceWebhook(step.url)) {
-        throw new ReconcileError("foreign-webhook", `Refusing to delete webhook ${step.hookId} on ${step.repository}: ${step.url} does not match the build service's webhook patterns.`);
+        throw new ReconcileError(
+          "foreign-webhook",
+          `Refusing to delete webhook ${step.hookId} on ${step.repository}: ${step.url} does not match the build service's webhook patterns.`,
+        );
       }
       if (!ctx.seen.observed(step)) {
-        throw new ReconcileError("unobserved", `Refusing to delete webhook ${step.hookId} on ${step.repository}: this run did not observe it with URL ${step.url}; re-plan against this world.`);
+        throw new ReconcileError(
+          "unobserved",
+          `Refusing to delete webhook ${step.hookId} on ${step.repository}: this run did not observe it with URL ${step.url}; re-plan against this world.`,
+        );
       }
       const client = providerClient(ctx, step.provider);
       expectRequest(step, deleteWebhookRequest(step.provider, providerApiUrl(ctx, step.provider), step.repository, step.hookId));
@@ -107,10 +120,16 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
     }
     case "delete-deploy-key": {
       if (!ctx.clients.isBuildServiceDeployKey(step.title)) {
-        throw new ReconcileError("foreign-deploy-key", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: "${step.title}" does not match the build service's deploy key patterns.`);
+        throw new ReconcileError(
+          "foreign-deploy-key",
+          `Refusing to delete deploy key ${step.keyId} on ${step.repository}: "${step.title}" does not match the build service's deploy key patterns.`,
+        );
       }
       if (!ctx.seen.observed(step)) {
-        throw new ReconcileError("unobserved", `Refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not observe it titled "${step.title}"; re-plan against this world.`);
+        throw new ReconcileError(
+          "unobserved",
+          `Refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not observe it titled "${step.title}"; re-plan against this world.`,
+        );
       }
       const client = providerClient(ctx, step.provider);
       expectRequest(step, deleteDeployKeyRequest(step.provider, providerApiUrl(ctx, step.provider), step.repository, step.keyId));
@@ -120,13 +139,23 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
     case "delete-org-webhook": {
       // The same two checks as a repository webhook: the build service's pattern, and observed in this run.
       if (!ctx.clients.isBuildServiceWebhook(step.url)) {
-        throw new ReconcileError("foreign-webhook", `Refusing to delete webhook ${step.hookId} of org ${step.org}: ${step.url} does not match the build service's webhook patterns.`);
+        throw new ReconcileError(
+          "foreign-webhook",
+          `Refusing to delete webhook ${step.hookId} of org ${step.org}: ${step.url} does not match the build service's webhook patterns.`,
+        );
       }
       if (!ctx.seen.observed(step)) {
-        throw new ReconcileError("unobserved", `Refusing to delete webhook ${step.hookId} of org ${step.org}: this run did not observe it with URL ${step.url}; re-plan against this world.`);
+        throw new ReconcileError(
+          "unobserved",
+          `Refusing to delete webhook ${step.hookId} of org ${step.org}: this run did not observe it with URL ${step.url}; re-plan against this world.`,
+        );
       }
       const owners = ctx.clients.owners?.[step.provider];
-      if (owners === undefined) throw new ReconcileError("missing-client", `providers.${step.provider} is not configured: add it to the config to sweep ${step.org}.`);
+      if (owners === undefined)
+        throw new ReconcileError(
+          "missing-client",
+          `providers.${step.provider} is not configured: add it to the config to sweep ${step.org}.`,
+        );
       expectRequest(step, deleteOrgWebhookRequest(providerApiUrl(ctx, "github"), step.org, step.hookId));
       await owners.deleteOrgWebhook(step.org, step.hookId);
       return;
@@ -184,10 +213,16 @@ async function createOrAdopt(bs: BuildServiceClient, step: Extract<PlanStep, { k
 async function revokeGrant(ctx: OperationContext, step: Extract<PlanStep, { kind: "revoke-grant" }>): Promise<void> {
   const grants = ctx.clients.githubGrants;
   if (step.provider !== "github" || grants === null) {
-    throw new ReconcileError("not-automatable", `Revoking ${step.provider} grants needs the GitHub OAuth-app API: revoke ${step.account}'s authorization by hand.`);
+    throw new ReconcileError(
+      "not-automatable",
+      `Revoking ${step.provider} grants needs the GitHub OAuth-app API: revoke ${step.account}'s authorization by hand.`,
+    );
   }
   if (ctx.githubClientSecret === null) {
-    throw new ReconcileError("missing-credentials", `Revoking ${step.account}'s grant needs the OAuth app's client secret: set the env var named by buildService.oauthApps.github.clientSecretEnv.`);
+    throw new ReconcileError(
+      "missing-credentials",
+      `Revoking ${step.account}'s grant needs the OAuth app's client secret: set the env var named by buildService.oauthApps.github.clientSecretEnv.`,
+    );
   }
   if (step.namespace === undefined || step.linkId === undefined) {
     throw new ReconcileError("not-automatable", `revoke-grant for ${step.account} names no build-service link holding the grant's token.`);
@@ -213,7 +248,10 @@ function buildServiceApi(ctx: OperationContext): string {
 }
 
 function noBuildServiceApi(ctx: OperationContext): ReconcileError {
-  return new ReconcileError("missing-client", `The ${ctx.buildService.kind} build service has no API client: this step must be done by hand.`);
+  return new ReconcileError(
+    "missing-client",
+    `The ${ctx.buildService.kind} build service has no API client: this step must be done by hand.`,
+  );
 }
 
 /** Throws unless the request about to be sent is the one the plan described. */

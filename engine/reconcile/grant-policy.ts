@@ -59,5 +59,7 @@ export function primaryRetires(spec: LinkSpec, observed: ObservedLink): boolean 
   if (spec.state === "revoked") return true;
   if (observed.linkId === null) return false;
   if (observed.account === spec.account) return false;
-  return observed.state === "linked" || observed.state === "disabled" || (observed.grantHeld === true && observed.providerGrant !== "revoked");
+  return (
+    observed.state === "linked" || observed.state === "disabled" || (observed.grantHeld === true && observed.providerGrant !== "revoked")
+  );
 }

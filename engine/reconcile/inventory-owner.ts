@@ -42,7 +42,8 @@ export interface OwnerInventory {
 /** Reads the inventory of `owner` on `provider`. */
 export async function inventoryOwner(ctx: OperationContext, provider: ProviderKind, owner: string): Promise<OwnerInventory> {
   const client = providerClient(ctx, provider);
-  if (!client.repositoryPages) throw new ReconcileError("missing-client", `${provider}: listing an owner's repositories is not supported; sweeps need it.`);
+  if (!client.repositoryPages)
+    throw new ReconcileError("missing-client", `${provider}: listing an owner's repositories is not supported; sweeps need it.`);
   const pages = await client.repositoryPages(owner);
   if (pages === null) return { provider, owner, ownerExists: false, repositories: [] };
 
@@ -55,7 +56,12 @@ export async function inventoryOwner(ctx: OperationContext, provider: ProviderKi
     // queueing the whole org at once only holds memory.
     const oldest = reads[reads.length - PAGES_AHEAD];
     if (oldest) await oldest;
-    reads.push(readPage(ctx, provider, page, concurrency).then((repositories) => ({ ok: true as const, repositories }), (error: unknown) => ({ ok: false as const, error })));
+    reads.push(
+      readPage(ctx, provider, page, concurrency).then(
+        (repositories) => ({ ok: true as const, repositories }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    );
   }
   const repositories: InventoryRepository[] = [];
   for (const outcome of await Promise.all(reads)) {
@@ -66,12 +72,21 @@ export async function inventoryOwner(ctx: OperationContext, provider: ProviderKi
 }
 
 /** The webhooks (one listing each) and deploy keys (one batched read) of one listing page's repositories. */
-async function readPage(ctx: OperationContext, provider: ProviderKind, page: readonly OwnerRepository[], concurrency: number): Promise<InventoryRepository[]> {
+async function readPage(
+  ctx: OperationContext,
+  provider: ProviderKind,
+  page: readonly OwnerRepository[],
+  concurrency: number,
+): Promise<InventoryRepository[]> {
   const client = providerClient(ctx, provider);
   const names = page.map((r) => r.repository);
   const [hooks, keys] = await Promise.all([
     mapLimit(names, concurrency, (repository) => client.listWebhooks(repository)),
-    client.readDeployKeys ? client.readDeployKeys(names) : mapLimit(names, concurrency, (repository) => client.listDeployKeys(repository)).then((all) => new Map(names.map((n, i) => [n, all[i]!]))),
+    client.readDeployKeys
+      ? client.readDeployKeys(names)
+      : mapLimit(names, concurrency, (repository) => client.listDeployKeys(repository)).then(
+          (all) => new Map(names.map((n, i) => [n, all[i]!])),
+        ),
   ]);
   return page.map((repo, i) => {
     const listing = keys.get(repo.repository);

@@ -43,7 +43,9 @@ export function identityRecords(spec: LinkSpec, records: readonly BuildServiceLi
     if (primary && r.account === primary.account) continue;
     byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
   }
-  const others = [...byAccount.values()].map((group) => pickRepresentative(group, null)).filter((r): r is BuildServiceLinkWire => r !== null);
+  const others = [...byAccount.values()]
+    .map((group) => pickRepresentative(group, null))
+    .filter((r): r is BuildServiceLinkWire => r !== null);
   return { primary, others, all };
 }
 

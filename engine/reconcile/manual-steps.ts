@@ -12,7 +12,10 @@ const PROVIDER_LABEL: Record<ProviderKind, string> = { github: "GitHub", bitbuck
 /** Where each provider lists the OAuth apps a user authorized (the page to revoke a grant on). */
 const AUTHORIZED_APPS: Record<ProviderKind, { path: string; url: string }> = {
   github: { path: "GitHub → Settings → Applications → Authorized OAuth Apps", url: "https://github.com/settings/applications" },
-  bitbucket: { path: "Bitbucket → Personal settings → App authorizations", url: "https://bitbucket.org/account/settings/app-authorizations/" },
+  bitbucket: {
+    path: "Bitbucket → Personal settings → App authorizations",
+    url: "https://bitbucket.org/account/settings/app-authorizations/",
+  },
 };
 
 /** Docker Hub's linked-accounts tab of its repository settings. */

@@ -27,7 +27,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
  * Runs `fn` over `items` with at most `limit` in flight and returns the settled results in input order,
  * so one failure neither stops the others nor loses which item it belonged to.
  */
-export async function settleAll<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function settleAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const run = pLimit(Math.max(1, limit));
   return Promise.allSettled(items.map((item, index) => run(() => fn(item, index))));
 }

@@ -49,17 +49,31 @@ export function observeLinks(ctx: OperationContext, specs: readonly LinkSpec[]):
   return mapLimit(specs, LINK_CONCURRENCY, linkObserver(ctx, specs));
 }
 
-async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorld | null, declared: readonly LinkSpec[], keys: RunDeployKeys): Promise<ObservedLink> {
+async function observeWith(
+  ctx: OperationContext,
+  spec: LinkSpec,
+  world: RunWorld | null,
+  declared: readonly LinkSpec[],
+  keys: RunDeployKeys,
+): Promise<ObservedLink> {
   if (world === null) {
     // No link API: the declared links are all that is known of who else builds from a repository.
-    const repositories = await observeRepositories(ctx, spec, spec.repositories.map((r) => ({ repository: r, source: "declared" as const })), keys);
+    const repositories = await observeRepositories(
+      ctx,
+      spec,
+      spec.repositories.map((r) => ({ repository: r, source: "declared" as const })),
+      keys,
+    );
     return observeWithoutBuildServiceApi(spec, coverWith(spec, repositories, { declared, records: [] }, []));
   }
 
   // The providers and the build service are different hosts: read both at once. A revocation also covers
   // every other repository its build-service records list (read once the records are known).
   const declaredTargets = spec.repositories.map((r) => ({ repository: r, source: "declared" as const }));
-  const [declaredRepositories, records] = await Promise.all([observeRepositories(ctx, spec, declaredTargets, keys), world.records(spec.namespace)]);
+  const [declaredRepositories, records] = await Promise.all([
+    observeRepositories(ctx, spec, declaredTargets, keys),
+    world.records(spec.namespace),
+  ]);
   const { primary, others, all } = identityRecords(spec, records);
   const revoking = spec.state === "revoked";
   const [recordRepositories, everyRecord, primaryFacts, othersFacts] = await Promise.all([
@@ -70,9 +84,15 @@ async function observeWith(ctx: OperationContext, spec: LinkSpec, world: RunWorl
   ]);
   const repositoriesRead = [...declaredRepositories, ...recordRepositories];
   const facts: SharingFacts = { declared: withSelf(declared, spec), records: everyRecord };
-  const repositories = revoking && repositoriesRead.some(hasArtifacts)
-    ? coverWith(spec, repositoriesRead, { ...facts, recordRepositories: await world.repositoriesOf(keeperRecords(facts, spec.provider, all)) }, all)
-    : repositoriesRead;
+  const repositories =
+    revoking && repositoriesRead.some(hasArtifacts)
+      ? coverWith(
+          spec,
+          repositoriesRead,
+          { ...facts, recordRepositories: await world.repositoriesOf(keeperRecords(facts, spec.provider, all)) },
+          all,
+        )
+      : repositoriesRead;
   const grantSharedWith = primary ? grantKeepers(facts, spec, spec.provider, primary.account, all) : [];
 
   const supersededLinks: SupersededLink[] = [];
@@ -121,7 +141,12 @@ function hasArtifacts(repo: ObservedRepository): boolean {
 }
 
 /** Marks each repository with artifacts that another live link builds from (`coveredBy`): a revocation keeps what is there. */
-function coverWith(spec: LinkSpec, repositories: ObservedRepository[], facts: SharingFacts, exclude: readonly BuildServiceLinkWire[]): ObservedRepository[] {
+function coverWith(
+  spec: LinkSpec,
+  repositories: ObservedRepository[],
+  facts: SharingFacts,
+  exclude: readonly BuildServiceLinkWire[],
+): ObservedRepository[] {
   if (spec.state !== "revoked") return repositories;
   return repositories.map((repo) => {
     if (!hasArtifacts(repo)) return repo;
@@ -131,7 +156,13 @@ function coverWith(spec: LinkSpec, repositories: ObservedRepository[], facts: Sh
 }
 
 /** The repositories a revoked link's build-service records list beyond the declared ones, observed. */
-async function recordOnlyRepositories(ctx: OperationContext, spec: LinkSpec, world: RunWorld, records: readonly BuildServiceLinkWire[], keys: RunDeployKeys): Promise<ObservedRepository[]> {
+async function recordOnlyRepositories(
+  ctx: OperationContext,
+  spec: LinkSpec,
+  world: RunWorld,
+  records: readonly BuildServiceLinkWire[],
+  keys: RunDeployKeys,
+): Promise<ObservedRepository[]> {
   const listed = await world.repositoriesOf(records);
   const seen = new Set(spec.repositories.map((r) => r.toLowerCase()));
   const targets: RepositoryTarget[] = [];
@@ -175,7 +206,9 @@ function observeWithoutBuildServiceApi(spec: LinkSpec, repositories: ObservedRep
  * Without such an API a kept link's grant costs a build-service read and decides nothing.
  */
 function checksGrant(ctx: OperationContext, spec: LinkSpec, primary: BuildServiceLinkWire): boolean {
-  return ctx.grantChecks !== "when-deciding" || spec.state === "revoked" || primary.account !== spec.account || canVerifyGrant(ctx, primary);
+  return (
+    ctx.grantChecks !== "when-deciding" || spec.state === "revoked" || primary.account !== spec.account || canVerifyGrant(ctx, primary)
+  );
 }
 
 /** Whether a record's grant can be checked by API: GitHub with the app owner's client secret (the same API revokes it). */
@@ -200,7 +233,10 @@ async function observeGrant(ctx: OperationContext, record: BuildServiceLinkWire)
   const token = await bs.getCredentials(record.namespace, record.id);
   if (token === null) return { grant: "unverifiable", held: false };
   if (canVerifyGrant(ctx, record)) {
-    return { grant: await ctx.clients.githubGrants!.checkGrant(ctx.buildService.oauthApps.github!.clientId, ctx.githubClientSecret!, token), held: true };
+    return {
+      grant: await ctx.clients.githubGrants!.checkGrant(ctx.buildService.oauthApps.github!.clientId, ctx.githubClientSecret!, token),
+      held: true,
+    };
   }
   return { grant: "unverifiable", held: true };
 }
@@ -217,15 +253,27 @@ interface RepositoryTarget {
  * reads many repositories at once (GitHub's GraphQL), for every link, so a live link reports its keys;
  * elsewhere (Bitbucket's REST) only for a revocation, which deletes them or proves none is left.
  */
-async function observeRepositories(ctx: OperationContext, spec: LinkSpec, targets: readonly RepositoryTarget[], runKeys: RunDeployKeys): Promise<ObservedRepository[]> {
+async function observeRepositories(
+  ctx: OperationContext,
+  spec: LinkSpec,
+  targets: readonly RepositoryTarget[],
+  runKeys: RunDeployKeys,
+): Promise<ObservedRepository[]> {
   const client = providerClient(ctx, spec.provider);
   const batched = RunDeployKeys.batches(client) && targets.length > 0;
   const listKeys = !batched && spec.state === "revoked";
   // Both reads run at once. When both fail (a token that cannot administer a repository), the webhook
   // listing's error is the one reported, whichever answer came first, so a run always says the same.
   const [hookReads, keyReads] = await Promise.allSettled([
-    mapLimit(targets, ctx.concurrency ?? DEFAULT_CONCURRENCY, ({ repository }) => Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null])),
-    batched ? runKeys.read(client, targets.map((t) => t.repository)) : null,
+    mapLimit(targets, ctx.concurrency ?? DEFAULT_CONCURRENCY, ({ repository }) =>
+      Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null]),
+    ),
+    batched
+      ? runKeys.read(
+          client,
+          targets.map((t) => t.repository),
+        )
+      : null,
   ]);
   if (hookReads.status === "rejected") throw hookReads.reason;
   if (keyReads.status === "rejected") throw keyReads.reason;

@@ -60,7 +60,11 @@ async function readOrgAccess(ctx: OperationContext, spec: OrgAccessSpec, links: 
  * `GET …/orgs/{org}/access/`; null when this service does not implement it (404/405/501 from a
  * self-hosted `reference` service), so the next means is tried. Other errors propagate.
  */
-async function readThroughBuildService(bs: BuildServiceClient, via: OrgAccessVia, org: string): Promise<ObservedOrgAccess["access"] | null> {
+async function readThroughBuildService(
+  bs: BuildServiceClient,
+  via: OrgAccessVia,
+  org: string,
+): Promise<ObservedOrgAccess["access"] | null> {
   try {
     return await bs.getOrgAccess(via.namespace, via.linkId, org);
   } catch (error) {

@@ -50,13 +50,20 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
   const owners = ownerClient(ctx, spec.provider);
   const listing = await owners.listOwnerRepositories(spec.owner);
   if (listing === null) {
-    throw new ReconcileError("missing-owner", `${spec.provider} owner "${spec.owner}" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`);
+    throw new ReconcileError(
+      "missing-owner",
+      `${spec.provider} owner "${spec.owner}" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`,
+    );
   }
   const included = listing.repositories.filter((r) => !isExcluded(spec, r.repository));
   const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
   const [hooks, keys, orgWebhooks, facts] = await Promise.all([
     mapLimit(included, concurrency, (r) => client.listWebhooks(r.repository)),
-    readDeployKeys(client, included.map((r) => r.repository), concurrency),
+    readDeployKeys(
+      client,
+      included.map((r) => r.repository),
+      concurrency,
+    ),
     listing.ownerType === "org" ? owners.listOrgWebhooks(spec.owner) : Promise.resolve(null),
     links.facts(),
   ]);
@@ -67,7 +74,12 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
     if (!listed.exists) return;
     repositories.push({ ...r, webhooks: listed.items, deployKeys: keys.get(r.repository) ?? [] });
   });
-  const observed = classifySweep(spec, { repositories, excluded: listing.repositories.length - included.length, orgWebhooks }, facts, ctx.clients);
+  const observed = classifySweep(
+    spec,
+    { repositories, excluded: listing.repositories.length - included.length, orgWebhooks },
+    facts,
+    ctx.clients,
+  );
   ctx.seen.recordSweep(observed);
   return observed;
 }
@@ -76,7 +88,11 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
  * The deploy keys of `repositories`, per repository (none for one that is gone): through the client's
  * batched reader where it has one (GitHub GraphQL's `Repository.deployKeys`), else one REST listing each.
  */
-export async function readDeployKeys(client: SourceProviderClient, repositories: readonly string[], concurrency: number): Promise<Map<string, ObservedDeployKey[]>> {
+export async function readDeployKeys(
+  client: SourceProviderClient,
+  repositories: readonly string[],
+  concurrency: number,
+): Promise<Map<string, ObservedDeployKey[]>> {
   // GitHub: a few batched GraphQL queries (100 repositories each) instead of one REST request per repository.
   if (client.readDeployKeys !== undefined) {
     const read = await client.readDeployKeys(repositories);
@@ -88,6 +104,10 @@ export async function readDeployKeys(client: SourceProviderClient, repositories:
 
 function ownerClient(ctx: OperationContext, provider: ProviderKind): OwnerClient {
   const client = ctx.clients.owners?.[provider];
-  if (client === undefined) throw new ReconcileError("missing-client", `providers.${provider} is not configured: add it to the config to sweep ${provider} owners.`);
+  if (client === undefined)
+    throw new ReconcileError(
+      "missing-client",
+      `providers.${provider} is not configured: add it to the config to sweep ${provider} owners.`,
+    );
   return client;
 }

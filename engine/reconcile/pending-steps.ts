@@ -12,14 +12,16 @@ import type { PlanSettings } from "./plan-settings.js";
 
 /** `observed` with its open manual steps: the link side on `docker-hub` (no API), else the grants no API will revoke. */
 export function withPendingLinkSteps(spec: LinkSpec, observed: ObservedLink, settings: PlanSettings): ObservedLink {
-  const pendingManualSteps = settings.apis.buildService === null ? dockerHubSteps(spec, settings) : pendingGrantSteps(settings, spec, observed);
+  const pendingManualSteps =
+    settings.apis.buildService === null ? dockerHubSteps(spec, settings) : pendingGrantSteps(settings, spec, observed);
   return { ...observed, pendingManualSteps };
 }
 
 /** `observed` with the step for an org owner when the access differs (or is unknown) and no build-service link can set it. */
 export function withPendingOrgAccessSteps(spec: OrgAccessSpec, observed: ObservedOrgAccess, settings: PlanSettings): ObservedOrgAccess {
   const settable = observed.observedVia === "build-service";
-  const pendingManualSteps = settable || observed.access === spec.access ? [] : [orgAccessStep(spec.org, appName(settings, spec.app), spec.access)];
+  const pendingManualSteps =
+    settable || observed.access === spec.access ? [] : [orgAccessStep(spec.org, appName(settings, spec.app), spec.access)];
   return { ...observed, pendingManualSteps };
 }
 
@@ -40,7 +42,13 @@ export function pendingGrantSteps(settings: PlanSettings, spec: LinkSpec, observ
     if (pending) steps.push(pending);
   }
   for (const old of observed.supersededLinks ?? []) {
-    const { pending } = retireGrant(settings, { provider: spec.provider, account: old.account, grant: old.providerGrant, held: old.grantHeld, sharedWith: old.grantSharedWith });
+    const { pending } = retireGrant(settings, {
+      provider: spec.provider,
+      account: old.account,
+      grant: old.providerGrant,
+      held: old.grantHeld,
+      sharedWith: old.grantSharedWith,
+    });
     if (pending && !steps.some((s) => s.id === pending.id)) steps.push(pending);
   }
   return steps;
@@ -50,5 +58,8 @@ export function pendingGrantSteps(settings: PlanSettings, spec: LinkSpec, observ
 function dockerHubSteps(spec: LinkSpec, settings: PlanSettings): ManualStep[] {
   if (spec.state === "linked") return [dockerHubLinkStep(spec.namespace, spec.provider, spec.account)];
   if (spec.state === "disabled") return [dockerHubDisableStep(spec.namespace, spec.provider, spec.account)];
-  return [dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account), revokeGrantStep(spec.provider, spec.account, appName(settings, spec.provider))];
+  return [
+    dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account),
+    revokeGrantStep(spec.provider, spec.account, appName(settings, spec.provider)),
+  ];
 }

@@ -5,7 +5,14 @@
  * It never plans a step for something this run did not observe.
  */
 import type { LinkSpec } from "../model/spec.js";
-import { createLinkRequest, deleteDeployKeyRequest, deleteWebhookRequest, revokeGrantRequest, setLinkStateRequest, unlinkRequest } from "../model/requests.js";
+import {
+  createLinkRequest,
+  deleteDeployKeyRequest,
+  deleteWebhookRequest,
+  revokeGrantRequest,
+  setLinkStateRequest,
+  unlinkRequest,
+} from "../model/requests.js";
 import { type GrantFacts, appName, primaryRetires, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
@@ -34,7 +41,11 @@ export function planLink(spec: LinkSpec, observed: ObservedLink, settings: PlanS
       ? planWithoutBuildServiceApi(spec, observed, settings, kept)
       : spec.state === "revoked"
         ? [...retireSteps(spec, retirees(spec, observed), bs, settings, kept), ...leftoverSteps(spec, observed, settings, kept)]
-        : [...relinkSteps(spec, observed, bs), ...linkSteps(spec, observed, bs), ...retireSteps(spec, retirees(spec, observed), bs, settings, kept)];
+        : [
+            ...relinkSteps(spec, observed, bs),
+            ...linkSteps(spec, observed, bs),
+            ...retireSteps(spec, retirees(spec, observed), bs, settings, kept),
+          ];
   const plan: ResourcePlan = { resource: "link", name: spec.name, steps };
   if (kept.length > 0) plan.kept = kept;
   return plan;
@@ -46,13 +57,21 @@ export function planLink(spec: LinkSpec, observed: ObservedLink, settings: PlanS
  */
 export function isBrokenLink(spec: LinkSpec, observed: ObservedLink): boolean {
   const live = observed.state === "linked" || observed.state === "disabled";
-  return spec.state !== "revoked" && live && observed.linkId !== null && observed.account === spec.account && observed.providerGrant === "revoked";
+  return (
+    spec.state !== "revoked" &&
+    live &&
+    observed.linkId !== null &&
+    observed.account === spec.account &&
+    observed.providerGrant === "revoked"
+  );
 }
 
 /** A broken link is unlinked, then linked anew (`linkSteps`), which makes the build service ask for a new grant. */
 function relinkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep[] {
   if (!isBrokenLink(spec, observed) || observed.linkId === null) return [];
-  return [{ kind: "unlink", request: unlinkRequest(bs, spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId }];
+  return [
+    { kind: "unlink", request: unlinkRequest(bs, spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId },
+  ];
 }
 
 /** `linked`/`disabled`: create the declared account's link when none is live (or it is broken), then set its state. */
@@ -61,7 +80,15 @@ function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep
   const live = observed.state === "linked" || observed.state === "disabled";
   if (live && observed.account === spec.account && observed.linkId !== null && !isBrokenLink(spec, observed)) {
     if (observed.state === desired) return [];
-    return [{ kind: "set-state", request: setLinkStateRequest(bs, spec.namespace, observed.linkId), namespace: spec.namespace, linkId: observed.linkId, state: desired }];
+    return [
+      {
+        kind: "set-state",
+        request: setLinkStateRequest(bs, spec.namespace, observed.linkId),
+        namespace: spec.namespace,
+        linkId: observed.linkId,
+        state: desired,
+      },
+    ];
   }
   const steps: PlanStep[] = [
     {
@@ -76,7 +103,13 @@ function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep
   ];
   // A new link starts enabled (the reference contract's POST has no state).
   if (desired === "disabled") {
-    steps.push({ kind: "set-state", request: setLinkStateRequest(bs, spec.namespace, CREATED_LINK_PLACEHOLDER), namespace: spec.namespace, linkId: "", state: "disabled" });
+    steps.push({
+      kind: "set-state",
+      request: setLinkStateRequest(bs, spec.namespace, CREATED_LINK_PLACEHOLDER),
+      namespace: spec.namespace,
+      linkId: "",
+      state: "disabled",
+    });
   }
   return steps;
 }
@@ -119,7 +152,11 @@ function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: string, se
   const steps: PlanStep[] = [];
   for (const record of records) {
     const { plan } = retireGrant(settings, record);
-    if (record.sharedWith.length > 0 && record.grant !== "revoked" && !kept.some((k) => k.kind === "grant" && k.account === record.account)) {
+    if (
+      record.sharedWith.length > 0 &&
+      record.grant !== "revoked" &&
+      !kept.some((k) => k.kind === "grant" && k.account === record.account)
+    ) {
       kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith] });
     }
     if (plan === "api") {
@@ -137,7 +174,13 @@ function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: string, se
     } else if (plan !== null && !steps.some((s) => s.kind === "manual" && s.step.id === plan.id)) {
       steps.push({ kind: "manual", step: plan });
     }
-    if (record.live) steps.push({ kind: "unlink", request: unlinkRequest(bs, spec.namespace, record.linkId), namespace: spec.namespace, linkId: record.linkId });
+    if (record.live)
+      steps.push({
+        kind: "unlink",
+        request: unlinkRequest(bs, spec.namespace, record.linkId),
+        namespace: spec.namespace,
+        linkId: record.linkId,
+      });
   }
   return steps;
 }
@@ -158,21 +201,37 @@ function leftoverSteps(spec: LinkSpec, observed: ObservedLink, settings: PlanSet
     if (repo.coveredBy !== undefined && repo.coveredBy.length > 0) {
       const keptFor = repo.coveredBy;
       const { repository } = repo;
-      for (const hook of repo.webhooks) kept.push({ kind: "webhook", provider: spec.provider, repository, hookId: hook.id, url: hook.url, keptFor: [...keptFor] });
-      for (const key of repo.deployKeys) kept.push({ kind: "deploy-key", provider: spec.provider, repository, keyId: key.id, title: key.title, keptFor: [...keptFor] });
+      for (const hook of repo.webhooks)
+        kept.push({ kind: "webhook", provider: spec.provider, repository, hookId: hook.id, url: hook.url, keptFor: [...keptFor] });
+      for (const key of repo.deployKeys)
+        kept.push({ kind: "deploy-key", provider: spec.provider, repository, keyId: key.id, title: key.title, keptFor: [...keptFor] });
       continue;
     }
     if (wantsHooks) {
       for (const hook of repo.webhooks) {
         // Observations only keep the service's webhooks; checking again keeps a foreign one out of any plan.
         if (!settings.webhooks.matchesAny(hook.url)) continue;
-        hooks.push({ kind: "delete-webhook", request: deleteWebhookRequest(spec.provider, api, repo.repository, hook.id), provider: spec.provider, repository: repo.repository, hookId: hook.id, url: hook.url });
+        hooks.push({
+          kind: "delete-webhook",
+          request: deleteWebhookRequest(spec.provider, api, repo.repository, hook.id),
+          provider: spec.provider,
+          repository: repo.repository,
+          hookId: hook.id,
+          url: hook.url,
+        });
       }
     }
     if (wantsKeys) {
       for (const key of repo.deployKeys) {
         if (!settings.deployKeys.matchesAny(key.title)) continue;
-        keys.push({ kind: "delete-deploy-key", request: deleteDeployKeyRequest(spec.provider, api, repo.repository, key.id), provider: spec.provider, repository: repo.repository, keyId: key.id, title: key.title });
+        keys.push({
+          kind: "delete-deploy-key",
+          request: deleteDeployKeyRequest(spec.provider, api, repo.repository, key.id),
+          provider: spec.provider,
+          repository: repo.repository,
+          keyId: key.id,
+          title: key.title,
+        });
       }
     }
   }

@@ -27,7 +27,14 @@ export function planOrgAccess(
   const created = via === null ? linkCreatedInRun(spec.org, links, linkPlans) : undefined;
   const step: PlanStep =
     bs !== null && via !== null
-      ? { kind: "set-org-access", request: setOrgAccessRequest(bs, via.namespace, via.linkId, spec.org), org: spec.org, access: spec.access, namespace: via.namespace, linkId: via.linkId }
+      ? {
+          kind: "set-org-access",
+          request: setOrgAccessRequest(bs, via.namespace, via.linkId, spec.org),
+          org: spec.org,
+          access: spec.access,
+          namespace: via.namespace,
+          linkId: via.linkId,
+        }
       : bs !== null && created !== undefined
         ? {
             kind: "set-org-access",

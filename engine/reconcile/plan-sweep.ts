@@ -35,20 +35,43 @@ export function planSweep(spec: SweepSpec, observed: SweepObservation, settings:
 
 function deletionOf(a: SweptArtifact, settings: PlanSettings): PlanStep {
   const api = settings.apis[a.provider];
-  if (api === null) throw new ReconcileError("missing-client", `providers.${a.provider} is not configured: add it to the config to sweep ${a.owner}.`);
+  if (api === null)
+    throw new ReconcileError("missing-client", `providers.${a.provider} is not configured: add it to the config to sweep ${a.owner}.`);
   if (a.kind === "org-webhook") {
-    return { kind: "delete-org-webhook", request: deleteOrgWebhookRequest(api, a.owner, a.id), provider: "github", org: a.owner, hookId: a.id, url: a.target };
+    return {
+      kind: "delete-org-webhook",
+      request: deleteOrgWebhookRequest(api, a.owner, a.id),
+      provider: "github",
+      org: a.owner,
+      hookId: a.id,
+      url: a.target,
+    };
   }
   const repository = a.repository as string;
   if (a.kind === "repository-webhook") {
-    return { kind: "delete-webhook", request: deleteWebhookRequest(a.provider, api, repository, a.id), provider: a.provider, repository, hookId: a.id, url: a.target };
+    return {
+      kind: "delete-webhook",
+      request: deleteWebhookRequest(a.provider, api, repository, a.id),
+      provider: a.provider,
+      repository,
+      hookId: a.id,
+      url: a.target,
+    };
   }
-  return { kind: "delete-deploy-key", request: deleteDeployKeyRequest(a.provider, api, repository, a.id), provider: a.provider, repository, keyId: a.id, title: a.target };
+  return {
+    kind: "delete-deploy-key",
+    request: deleteDeployKeyRequest(a.provider, api, repository, a.id),
+    provider: a.provider,
+    repository,
+    keyId: a.id,
+    title: a.target,
+  };
 }
 
 function keptOf(a: SweptArtifact): KeptItem[] {
   if (a.repository === null) return [];
-  if (a.kind === "deploy-key") return [{ kind: "deploy-key", provider: a.provider, repository: a.repository, keyId: a.id, title: a.target, keptFor: a.links }];
+  if (a.kind === "deploy-key")
+    return [{ kind: "deploy-key", provider: a.provider, repository: a.repository, keyId: a.id, title: a.target, keptFor: a.links }];
   return [{ kind: "webhook", provider: a.provider, repository: a.repository, hookId: a.id, url: a.target, keptFor: a.links }];
 }
 

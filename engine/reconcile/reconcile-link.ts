@@ -39,7 +39,9 @@ export function withGrantsRevokedBy(done: readonly PlanStep[], observed: Observe
   };
   if (revoked.has(key(observed.account)) && observed.providerGrant === "unverifiable") out.providerGrant = "revoked";
   if (observed.supersededLinks) {
-    out.supersededLinks = observed.supersededLinks.map((old) => (revoked.has(key(old.account)) && old.providerGrant === "unverifiable" ? { ...old, providerGrant: "revoked" } : old));
+    out.supersededLinks = observed.supersededLinks.map((old) =>
+      revoked.has(key(old.account)) && old.providerGrant === "unverifiable" ? { ...old, providerGrant: "revoked" } : old,
+    );
   }
   return out;
 }

@@ -15,7 +15,12 @@ export interface OrgAccessReconciliation {
 }
 
 /** Brings `spec`'s org access to the declared value where an API allows, and re-observes. */
-export async function reconcileOrgAccess(ctx: OperationContext, spec: OrgAccessSpec, links: readonly LinkSpec[], hooks?: ExecutionHooks): Promise<OrgAccessReconciliation> {
+export async function reconcileOrgAccess(
+  ctx: OperationContext,
+  spec: OrgAccessSpec,
+  links: readonly LinkSpec[],
+  hooks?: ExecutionHooks,
+): Promise<OrgAccessReconciliation> {
   const plan = planOrgAccess(spec, await observeOrgAccess(ctx, spec, links), ctx, links);
   const result = await executePlan(ctx, plan, hooks);
   return { observed: await observeOrgAccess(ctx, spec, links), result, plan };

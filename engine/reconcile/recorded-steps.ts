@@ -8,7 +8,10 @@ import type { DoneByHand, ManualStep } from "../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 
 /** `steps` split into those still pending and those a person recorded as done. */
-export function splitRecorded(steps: readonly ManualStep[], recorded: readonly RecordedManualStep[] = []): { pending: ManualStep[]; doneByHand: DoneByHand[] } {
+export function splitRecorded(
+  steps: readonly ManualStep[],
+  recorded: readonly RecordedManualStep[] = [],
+): { pending: ManualStep[]; doneByHand: DoneByHand[] } {
   const byId = new Map(recorded.map((r) => [r.id, r]));
   const pending: ManualStep[] = [];
   const doneByHand: DoneByHand[] = [];
@@ -21,7 +24,10 @@ export function splitRecorded(steps: readonly ManualStep[], recorded: readonly R
 }
 
 /** `observed` with its recorded steps moved from `pendingManualSteps` to `manualStepsDoneByHand`. */
-export function withRecordedSteps<T extends ObservedLink | ObservedOrgAccess>(observed: T, recorded: readonly RecordedManualStep[] | undefined): T {
+export function withRecordedSteps<T extends ObservedLink | ObservedOrgAccess>(
+  observed: T,
+  recorded: readonly RecordedManualStep[] | undefined,
+): T {
   if (recorded === undefined || recorded.length === 0) return observed;
   const { pending, doneByHand } = splitRecorded(observed.pendingManualSteps, recorded);
   if (doneByHand.length === 0) return observed;

@@ -43,7 +43,10 @@ export class RunDeployKeys {
   }
 
   /** One read of every declared repository of the client's provider, started on first use. */
-  #everything(client: SourceProviderClient, readMany: (repositories: readonly string[]) => Promise<Map<string, Listing>>): Promise<Map<string, Listing>> {
+  #everything(
+    client: SourceProviderClient,
+    readMany: (repositories: readonly string[]) => Promise<Map<string, Listing>>,
+  ): Promise<Map<string, Listing>> {
     let all = this.#all.get(client.kind);
     if (!all) {
       const repositories = [...new Set(this.#declared.filter((l) => l.provider === client.kind).flatMap((l) => l.repositories))];

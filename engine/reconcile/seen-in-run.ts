@@ -27,7 +27,8 @@ export class SeenInRun {
   recordSweep(observed: SweepObservation): void {
     for (const a of observed.artifacts) {
       if (a.kind === "org-webhook") this.#seen.set(key(a.provider, a.owner, "org-hook", a.id), a.target);
-      else if (a.repository !== null) this.#seen.set(key(a.provider, a.repository, a.kind === "deploy-key" ? "key" : "hook", a.id), a.target);
+      else if (a.repository !== null)
+        this.#seen.set(key(a.provider, a.repository, a.kind === "deploy-key" ? "key" : "hook", a.id), a.target);
     }
   }
 

@@ -47,7 +47,9 @@ function declarationsOf(record: BuildServiceLinkWire, declared: readonly LinkSpe
 
 /** A team link is (namespace, provider, team); any other link (namespace, provider, account), as `sameIdentity`. */
 function identityKey(namespace: string, provider: string, team: string | null, account: string): string {
-  return team !== null ? `${namespace}\u0000${provider}\u0000team\u0000${team}` : `${namespace}\u0000${provider}\u0000account\u0000${account}`;
+  return team !== null
+    ? `${namespace}\u0000${provider}\u0000team\u0000${team}`
+    : `${namespace}\u0000${provider}\u0000account\u0000${account}`;
 }
 
 /** How a declared link is named in plans and messages. */
@@ -66,9 +68,15 @@ function recordLabel(record: BuildServiceLinkWire, declared: readonly LinkSpec[]
  * Live records of `provider` that may keep something: outside `exclude` (a link's own records) and not
  * retired by a declaration. `repositoryKeepers` needs the repositories of exactly these.
  */
-export function keeperRecords(facts: SharingFacts, provider: ProviderKind, exclude: readonly BuildServiceLinkWire[]): BuildServiceLinkWire[] {
+export function keeperRecords(
+  facts: SharingFacts,
+  provider: ProviderKind,
+  exclude: readonly BuildServiceLinkWire[],
+): BuildServiceLinkWire[] {
   const excluded = new Set(exclude.map(recordKey));
-  return facts.records.filter((r) => isLive(r) && r.provider === provider && !excluded.has(recordKey(r)) && !retiredByDeclaration(r, facts.declared));
+  return facts.records.filter(
+    (r) => isLive(r) && r.provider === provider && !excluded.has(recordKey(r)) && !retiredByDeclaration(r, facts.declared),
+  );
 }
 
 /** Declared links other than `self` that stay live (linked or disabled). */
@@ -80,7 +88,13 @@ function liveDeclarations(facts: SharingFacts, self: LinkSpec, provider: Provide
  * The other live links authorized by `provider` account `account`, excluding `exclude` (the records of
  * `self`'s own identity): while any is left, the account's grant must not be revoked.
  */
-export function grantKeepers(facts: SharingFacts, self: LinkSpec, provider: ProviderKind, account: string, exclude: readonly BuildServiceLinkWire[]): string[] {
+export function grantKeepers(
+  facts: SharingFacts,
+  self: LinkSpec,
+  provider: ProviderKind,
+  account: string,
+  exclude: readonly BuildServiceLinkWire[],
+): string[] {
   const labels = liveDeclarations(facts, self, provider)
     .filter((d) => d.account === account)
     .map(declaredLabel);
@@ -92,7 +106,13 @@ export function grantKeepers(facts: SharingFacts, self: LinkSpec, provider: Prov
  * The other live links that build from `repository`: declared ones listing it, and live records whose
  * build-service record lists it. While any is left, the build service's webhooks and deploy keys there stay.
  */
-export function repositoryKeepers(facts: SharingFacts, self: LinkSpec, provider: ProviderKind, repository: string, exclude: readonly BuildServiceLinkWire[]): string[] {
+export function repositoryKeepers(
+  facts: SharingFacts,
+  self: LinkSpec,
+  provider: ProviderKind,
+  repository: string,
+  exclude: readonly BuildServiceLinkWire[],
+): string[] {
   const same = (a: string): boolean => a.toLowerCase() === repository.toLowerCase();
   const labels = liveDeclarations(facts, self, provider)
     .filter((d) => d.repositories.some(same))

@@ -19,7 +19,11 @@ export default async function program() {
   const acme = new github.Provider("acme", { owner: "acme" });
   const secret = new pulumi.Config("acme").getSecret("buildWebhookSecret");
   const hook = (name, repository) =>
-    new github.RepositoryWebhook(name, { repository, events: ["push", "pull_request"], configuration: { url: TRIGGER, contentType: "json", secret } }, { provider: acme });
+    new github.RepositoryWebhook(
+      name,
+      { repository, events: ["push", "pull_request"], configuration: { url: TRIGGER, contentType: "json", secret } },
+      { provider: acme },
+    );
   // acme/api belongs to the live link acme-builds: its trigger is expected.
   const api = hook("api-build-trigger", "api");
   // acme/legacy-api belongs to legacy-builds, which is revoked: the stack policy reports this one.

@@ -15,7 +15,8 @@ const file = (path) => fileURLToPath(new URL(`../sharded/${path}`, import.meta.u
 /** The program: the shared configuration plus the stack's org. */
 export default async function program() {
   const org = new pulumi.Config("sourcelinks-sharded").require("org");
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/.test(org)) throw new Error(`sourcelinks-sharded:org must be a GitHub login, got ${JSON.stringify(org)}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/.test(org))
+    throw new Error(`sourcelinks-sharded:org must be a GitHub login, got ${JSON.stringify(org)}`);
   const { links, orgAccess } = await declareFromConfig([file("common.yaml"), file(`orgs/${org}.yaml`)]);
   return {
     org,

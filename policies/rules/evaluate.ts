@@ -14,7 +14,10 @@ export interface EvaluateOptions {
 }
 
 /** The context rules read; falls back to the docker-hub patterns when none are configured. */
-export function ruleContext(facts: Pick<StackFacts, "webhookUrlPatterns" | "allowedRepositories">, options: EvaluateOptions = {}): RuleContext {
+export function ruleContext(
+  facts: Pick<StackFacts, "webhookUrlPatterns" | "allowedRepositories">,
+  options: EvaluateOptions = {},
+): RuleContext {
   const patterns = options.webhookUrlPatterns ?? facts.webhookUrlPatterns;
   return {
     webhookUrlPatterns: patterns.length > 0 ? patterns : [...DEFAULT_WEBHOOK_URL_PATTERNS],

@@ -14,7 +14,8 @@ function declaredVersusObserved(org: OrgFacts): Finding[] {
   if (observed === undefined) return [];
   const app = `the build service's ${desired.app} app`;
   if (observed === "unknown" || observed.access === "unknown") {
-    const why = observed === "unknown" ? "cannot be checked until apply" : "could not be observed (no build-service link, audit log or probe token)";
+    const why =
+      observed === "unknown" ? "cannot be checked until apply" : "could not be observed (no build-service link, audit log or probe token)";
     const fix = observed === "unknown" ? RECHECK : `have an org owner confirm it at ${orgAccessUi(desired.org)}`;
     return [
       {
@@ -59,7 +60,15 @@ function linkedReposInDenyingOrgs(stack: StackFacts): Finding[] {
       const owner = ownerOf(repository);
       const org = stack.orgs.find((o) => sameName(o.desired.org, owner) && o.desired.app === link.desired.provider);
       if (org === undefined) {
-        findings.push(...undeclaredDenial(link.name, repository, owner, stack.undeclaredOrgs?.get(owner.toLowerCase()), repositoryPointer(link, repository)));
+        findings.push(
+          ...undeclaredDenial(
+            link.name,
+            repository,
+            owner,
+            stack.undeclaredOrgs?.get(owner.toLowerCase()),
+            repositoryPointer(link, repository),
+          ),
+        );
         continue;
       }
       let how: string | undefined;
@@ -82,7 +91,13 @@ function linkedReposInDenyingOrgs(stack: StackFacts): Finding[] {
 }
 
 /** A live link's repository in an org no `orgAccess` entry declares, observed to deny the app. */
-function undeclaredDenial(link: string, repository: string, org: string, observed: ObservedOrgAccess | undefined, pointer: string | undefined): Finding[] {
+function undeclaredDenial(
+  link: string,
+  repository: string,
+  org: string,
+  observed: ObservedOrgAccess | undefined,
+  pointer: string | undefined,
+): Finding[] {
   if (observed === undefined || observed.access !== "denied") return [];
   const fix = `remove ${repository} from the link, or have an org owner approve the app at ${orgAccessUi(org)} and declare it in orgAccess with access: granted`;
   return [

@@ -198,7 +198,11 @@ function twoSided(link: LinkFacts): Finding[] {
       fix,
       pointer: pointerAt(link, "/account"),
     });
-  } else if (observed.providerGrant === "unverifiable" && observed.pendingManualSteps.length === 0 && (observed.manualStepsDoneByHand ?? []).length === 0) {
+  } else if (
+    observed.providerGrant === "unverifiable" &&
+    observed.pendingManualSteps.length === 0 &&
+    (observed.manualStepsDoneByHand ?? []).length === 0
+  ) {
     const fix = grantFix(link);
     findings.push({
       resource: name,

@@ -12,7 +12,9 @@ import type { Finding, StackFacts, StackRule, SweepFacts } from "./types.js";
 /** The artifact in words: `build-service webhook 12 (URL) on acme/x`, `deploy key 7 "Docker Hub Builder" on acme/x`, `build-service webhook 3 (URL) of org acme`. */
 function describeArtifact(a: SweptArtifact): string {
   const where = a.repository === null ? `of org ${a.owner}` : `on ${a.repository}${a.archived ? " (archived)" : ""}`;
-  return a.kind === "deploy-key" ? `build-service deploy key ${a.id} "${a.target}" ${where}` : `build-service webhook ${a.id} (${a.target}) ${where}`;
+  return a.kind === "deploy-key"
+    ? `build-service deploy key ${a.id} "${a.target}" ${where}`
+    : `build-service webhook ${a.id} (${a.target}) ${where}`;
 }
 
 /** Why nothing keeps it. */
@@ -33,7 +35,16 @@ function findingsOf(sweep: SweepFacts): Finding[] {
   const pointer = sweep.pointer === undefined ? {} : { pointer: sweep.pointer };
   if (sweep.observed === undefined) return [];
   if (sweep.observed === "unknown") {
-    return [{ resource: sweep.name, subject: sweep.desired.owner, message: `sweep "${sweep.name}" of ${sweep.desired.owner} cannot be checked until apply: ${RECHECK}`, fix: RECHECK, undecided: true, ...pointer }];
+    return [
+      {
+        resource: sweep.name,
+        subject: sweep.desired.owner,
+        message: `sweep "${sweep.name}" of ${sweep.desired.owner} cannot be checked until apply: ${RECHECK}`,
+        fix: RECHECK,
+        undecided: true,
+        ...pointer,
+      },
+    ];
   }
   return artifactsToRemove(sweep.observed).map((a) => {
     const fix = fixOf(a);

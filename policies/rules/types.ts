@@ -76,9 +76,7 @@ export interface SweepFacts {
 }
 
 /** Type tokens of the `@pulumi/github` webhook resources the stack rules inspect. */
-export type GithubWebhookType =
-  | "github:index/repositoryWebhook:RepositoryWebhook"
-  | "github:index/organizationWebhook:OrganizationWebhook";
+export type GithubWebhookType = "github:index/repositoryWebhook:RepositoryWebhook" | "github:index/organizationWebhook:OrganizationWebhook";
 
 /** A webhook that a `@pulumi/github` resource in the same stack manages. */
 export interface GithubWebhookFacts {

@@ -168,4 +168,3 @@ export const webhookHygiene = {
   evaluate: unsoundWebhooks,
   evaluateStack: undeclaredAndManaged,
 } satisfies LinkRule;
-

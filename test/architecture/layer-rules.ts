@@ -77,7 +77,8 @@ function brokenRule(file: string, target: string): string | null {
   if (from === null) return null; // a face: it may import the engine and the other faces
   const to = areaOf(target);
   if (to === null) {
-    if (FACES.some((face) => target === face || target.startsWith(`${face}/`))) return `the engine never imports the faces (${from} imports a face)`;
+    if (FACES.some((face) => target === face || target.startsWith(`${face}/`)))
+      return `the engine never imports the faces (${from} imports a face)`;
     return null; // data outside the code layers, e.g. schema/*.json
   }
   if (ENGINE_LAYERS.indexOf(to) > ENGINE_LAYERS.indexOf(from)) {
@@ -104,8 +105,18 @@ export function importsOf(file: string, text: string): { specifier: string; line
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || isIdentifier(node.expression, "require"))) add(node.arguments[0]);
-    else if (ts.isNewExpression(node) && isIdentifier(node.expression, "URL") && node.arguments?.length === 2 && isImportMetaUrl(node.arguments[1])) add(node.arguments[0]);
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || isIdentifier(node.expression, "require"))
+    )
+      add(node.arguments[0]);
+    else if (
+      ts.isNewExpression(node) &&
+      isIdentifier(node.expression, "URL") &&
+      node.arguments?.length === 2 &&
+      isImportMetaUrl(node.arguments[1])
+    )
+      add(node.arguments[0]);
     ts.forEachChild(node, visit);
   };
   visit(source);

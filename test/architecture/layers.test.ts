@@ -50,11 +50,23 @@ describe("layers", () => {
     const fake = new Map<string, string>([
       ["engine/model/plan.ts", `import type { LinkSpec } from "../config/types.js";\n`],
       ["engine/config/runtime.ts", `\nimport { Secret } from "../clients/secret.js";\nimport type { A } from "../model/spec.js";\n`],
-      ["engine/clients/types.ts", `export type { PlanStep } from "../reconcile/model.js";\ntype M = typeof import("../reconcile/plan-link.js");\n`],
-      ["engine/reconcile/run.ts", `async function f() {\n  await import("../../provider/link-methods.js");\n  require("../../cli/run.js");\n}\n`],
+      [
+        "engine/clients/types.ts",
+        `export type { PlanStep } from "../reconcile/model.js";\ntype M = typeof import("../reconcile/plan-link.js");\n`,
+      ],
+      [
+        "engine/reconcile/run.ts",
+        `async function f() {\n  await import("../../provider/link-methods.js");\n  require("../../cli/run.js");\n}\n`,
+      ],
       ["cli/commands/serve.ts", `const u = new URL("../../tools/sandbox/server.js", import.meta.url);\n`],
-      ["provider/x.ts", `import { fixture } from "../test/support/ensure-built.js";\nimport { planLink } from "../engine/reconcile/plan-link.js";\n`],
-      ["engine/reconcile/ok.ts", `import { a } from "../clients/index.js";\nimport { b } from "../model/plan.js";\nimport c from "node:fs";\nimport d from "./sibling.js";\n`],
+      [
+        "provider/x.ts",
+        `import { fixture } from "../test/support/ensure-built.js";\nimport { planLink } from "../engine/reconcile/plan-link.js";\n`,
+      ],
+      [
+        "engine/reconcile/ok.ts",
+        `import { a } from "../clients/index.js";\nimport { b } from "../model/plan.js";\nimport c from "node:fs";\nimport d from "./sibling.js";\n`,
+      ],
       ["engine/config/schema.ts", `import schema from "../../schema/sourcelinks.schema.json" with { type: "json" };\n`],
       ["cli/commands/sandbox.ts", `await import("../../tools/sandbox/command.js");\n`],
       ["tools/demo/main.ts", `import { x } from "../../engine/reconcile/execute.js";\nimport { y } from "../../cli/run.js";\n`],

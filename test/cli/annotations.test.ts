@@ -22,8 +22,15 @@ const validateSarif = sarifAjv.compile(require("@microsoft/jest-sarif/lib/schema
 
 interface Sarif {
   runs: {
-    tool: { driver: { rules: { id: string; name: string; shortDescription: { text: string }; help: { text: string; markdown: string } }[] } };
-    results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[] }[];
+    tool: {
+      driver: { rules: { id: string; name: string; shortDescription: { text: string }; help: { text: string; markdown: string } }[] };
+    };
+    results: {
+      ruleId: string;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[];
+    }[];
   }[];
 }
 
@@ -94,7 +101,10 @@ describe("--format github", () => {
     const errors = run.stdout.split("\n").filter((l) => l.startsWith("::error "));
     expect(errors.length).toBeGreaterThan(0);
     const worker = errors.find((l) => l.includes("title=sourcelinks revoked-link-has-no-webhooks") && l.includes("acme/legacy-worker"));
-    const m = /^::error file=infra\/sourcelinks\.yaml,line=(\d+),col=(\d+),title=sourcelinks revoked-link-has-no-webhooks::link "legacy-builds" is revoked but /.exec(worker ?? "");
+    const m =
+      /^::error file=infra\/sourcelinks\.yaml,line=(\d+),col=(\d+),title=sourcelinks revoked-link-has-no-webhooks::link "legacy-builds" is revoked but /.exec(
+        worker ?? "",
+      );
     expect(m, worker).not.toBeNull();
     expect(exampleLines[Number(m?.[1]) - 1]).toContain("acme/legacy-worker");
     expect(run.stdout).toMatch(/^sourcelinks check: \d+ mandatory violations, \d+ advisory violations?\.$/m);

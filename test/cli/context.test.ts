@@ -65,14 +65,18 @@ describe("SOURCELINKS_HTTP_TIMEOUT", () => {
     const before = sandbox.counters().requests;
     const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "30s" });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got "30s".\n');
+    expect(run.stderr).toBe(
+      'sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got "30s".\n',
+    );
     expect(sandbox.counters().requests).toBe(before);
   });
 
   it.each(["0x10", "1e-9"])("refuses %s: only plain decimal seconds in a sane range (exit 2)", async (value) => {
     const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: value });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got "${value}".\n`);
+    expect(run.stderr).toBe(
+      `sourcelinks: SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got "${value}".\n`,
+    );
   });
 
   it("bounds each request: an answer held for an hour fails after the timeout and the read is retried", async () => {
@@ -90,7 +94,9 @@ describe("SOURCELINKS_*_API_URL", () => {
     const before = sandbox.counters().requests;
     const run = await runCli(["plan", EXAMPLE], { ...sandbox.env, SOURCELINKS_GITHUB_API_URL: "http//127.0.0.1/github" });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe("sourcelinks: SOURCELINKS_GITHUB_API_URL is not a valid absolute URL: set it to the API's base URL, e.g. https://api.github.com, or unset it.\n");
+    expect(run.stderr).toBe(
+      "sourcelinks: SOURCELINKS_GITHUB_API_URL is not a valid absolute URL: set it to the API's base URL, e.g. https://api.github.com, or unset it.\n",
+    );
     expect(sandbox.counters().requests).toBe(before);
   });
 });
@@ -101,7 +107,12 @@ describe("credential variables", () => {
     const env: Record<string, string> = { ...sandbox.env, SOURCELINKS_BUILD_TOKEN: "", BITBUCKET_EMAIL: "", SOURCELINKS_ETAG_CACHE: "off" };
     delete env["GITHUB_TOKEN"];
     delete env["BITBUCKET_API_TOKEN"];
-    for (const command of [["plan", EXAMPLE], ["apply", EXAMPLE, "--yes"], ["check", EXAMPLE, "--live"], ["export", "--config", EXAMPLE]]) {
+    for (const command of [
+      ["plan", EXAMPLE],
+      ["apply", EXAMPLE, "--yes"],
+      ["check", EXAMPLE, "--live"],
+      ["export", "--config", EXAMPLE],
+    ]) {
       const run = await runCli(command, env);
       expect(run.code, command.join(" ")).toBe(2);
       expect(run.stderr.split("\n")).toEqual([

@@ -40,7 +40,12 @@ function commands(w: Workflow): string[][] {
     .map((c) => c.split(/\s+/));
 }
 
-const CURRENT = { "actions/checkout": 5, "actions/setup-node": 5, "github/codeql-action/upload-sarif": 4, "actions/upload-artifact": 4 } as const;
+const CURRENT = {
+  "actions/checkout": 5,
+  "actions/setup-node": 5,
+  "github/codeql-action/upload-sarif": 4,
+  "actions/upload-artifact": 4,
+} as const;
 
 describe.each(["sourcelinks-pr.yml", "sourcelinks-apply.yml"])("examples/ci/%s", (name) => {
   const w = workflow(name);
@@ -80,7 +85,11 @@ describe("the workflows' commands against the sandbox", () => {
     const env = { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off", PATH: process.env.PATH ?? "" };
     const expected: Record<string, number[]> = { validate: [0], check: [3], plan: [4] };
     for (const command of pr) {
-      const run = await runCli(command.map((a) => (a === "sourcelinks/*.yaml" ? EXAMPLE : a)), env, { cwd });
+      const run = await runCli(
+        command.map((a) => (a === "sourcelinks/*.yaml" ? EXAMPLE : a)),
+        env,
+        { cwd },
+      );
       expect(expected[command[0] as string], `${command.join(" ")}: ${run.stderr}`).toContain(run.code);
     }
     const applied = await runCli(apply[0] as string[], env, { cwd });

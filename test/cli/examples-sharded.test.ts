@@ -17,7 +17,10 @@ import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
 
 const SHARDED = join(ROOT, "examples/sharded");
 const COMMON = join(SHARDED, "common.yaml");
-const ORGS = readdirSync(join(SHARDED, "orgs")).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
+const ORGS = readdirSync(join(SHARDED, "orgs"))
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.replace(/\.yaml$/, ""))
+  .sort();
 const orgFile = (org: string): string => join(SHARDED, "orgs", `${org}.yaml`);
 
 describe("examples/sharded", () => {
@@ -25,8 +28,16 @@ describe("examples/sharded", () => {
     expect(ORGS).toEqual(["acme", "contractor-co"]);
     for (const org of ORGS) {
       const { config } = await loadConfigFiles([COMMON, orgFile(org)]);
-      expect(config.providers.github?.auth).toEqual({ appId: 424242, privateKeyEnv: "SOURCELINKS_GITHUB_APP_KEY", installations: { acme: 7001, "contractor-co": 7002 } });
-      for (const link of config.links) expect(link.repositories.every((r) => r.startsWith(`${org}/`)), link.name).toBe(true);
+      expect(config.providers.github?.auth).toEqual({
+        appId: 424242,
+        privateKeyEnv: "SOURCELINKS_GITHUB_APP_KEY",
+        installations: { acme: 7001, "contractor-co": 7002 },
+      });
+      for (const link of config.links)
+        expect(
+          link.repositories.every((r) => r.startsWith(`${org}/`)),
+          link.name,
+        ).toBe(true);
       for (const entry of config.orgAccess) expect(entry.org).toBe(org);
     }
   });
@@ -34,9 +45,15 @@ describe("examples/sharded", () => {
   it("together, the org files declare the basic example's GitHub links and org access, each once", async () => {
     const basic = (await loadConfigFiles([EXAMPLE])).config;
     const shards = await Promise.all(ORGS.map(async (org) => (await loadConfigFiles([COMMON, orgFile(org)])).config));
-    const names = (links: readonly { name: string; repositories: string[] }[]): string[] => links.map((l) => `${l.name}: ${l.repositories.join(",")}`).sort();
+    const names = (links: readonly { name: string; repositories: string[] }[]): string[] =>
+      links.map((l) => `${l.name}: ${l.repositories.join(",")}`).sort();
     expect(names(shards.flatMap((c) => c.links))).toEqual(names(basic.links.filter((l) => l.provider === "github")));
-    expect(shards.flatMap((c) => c.orgAccess).map((e) => `${e.org}=${e.access}`).sort()).toEqual(basic.orgAccess.map((e) => `${e.org}=${e.access}`).sort());
+    expect(
+      shards
+        .flatMap((c) => c.orgAccess)
+        .map((e) => `${e.org}=${e.access}`)
+        .sort(),
+    ).toEqual(basic.orgAccess.map((e) => `${e.org}=${e.access}`).sort());
   });
 
   it("the CI matrix and the Pulumi stacks name exactly the org files", () => {
@@ -66,12 +83,18 @@ describe("the orgs' runs in parallel against the sandbox", () => {
     const keys = appKeyPair();
     privateKey = keys.privateKey;
     const world = loadSeedFile(demoSeedPath());
-    world.github.apps = [{
-      id: 424242,
-      slug: "sourcelinks",
-      publicKey: keys.publicKey,
-      installations: ["acme", "contractor-co"].map((owner, i) => ({ id: 7001 + i, owner, permissions: { metadata: "read", repository_hooks: "write", administration: "write", organization_hooks: "write" } })),
-    }];
+    world.github.apps = [
+      {
+        id: 424242,
+        slug: "sourcelinks",
+        publicKey: keys.publicKey,
+        installations: ["acme", "contractor-co"].map((owner, i) => ({
+          id: 7001 + i,
+          owner,
+          permissions: { metadata: "read", repository_hooks: "write", administration: "write", organization_hooks: "write" },
+        })),
+      },
+    ];
     sandbox = await startSandbox({ seed: world });
   });
   afterAll(async () => {
@@ -80,13 +103,25 @@ describe("the orgs' runs in parallel against the sandbox", () => {
 
   it("plan each org through its own installation: no person's token, one budget per org", async () => {
     const { GITHUB_TOKEN: _pat, ...env } = sandbox.env;
-    const runs = await Promise.all(ORGS.map((org) => runCli(["plan", COMMON, orgFile(org), "--format", "json"], { ...env, SOURCELINKS_GITHUB_APP_KEY: privateKey, HOME: join(ROOT, "node_modules/.cache/sharded-test-home") })));
+    const runs = await Promise.all(
+      ORGS.map((org) =>
+        runCli(["plan", COMMON, orgFile(org), "--format", "json"], {
+          ...env,
+          SOURCELINKS_GITHUB_APP_KEY: privateKey,
+          HOME: join(ROOT, "node_modules/.cache/sharded-test-home"),
+        }),
+      ),
+    );
     runs.forEach((run, i) => expect(run.code, `${ORGS[i]}: ${run.stderr}`).toBe(0));
-    const names = runs.map((run) => (JSON.parse(run.stdout) as { resources: { name: string; steps: { request: { url: string } }[] }[] }).resources);
+    const names = runs.map(
+      (run) => (JSON.parse(run.stdout) as { resources: { name: string; steps: { request: { url: string } }[] }[] }).resources,
+    );
     expect(names[0]!.map((r) => r.name).sort()).toEqual(["acme-builds", "github/acme", "legacy-builds"]);
     expect(names[1]!.map((r) => r.name)).toEqual(["github/contractor-co"]);
     // The revoked link's leftovers were observed through acme's installation: their deletions are planned.
-    expect(names[0]!.find((r) => r.name === "legacy-builds")!.steps.map((s) => s.request.url)).toEqual(expect.arrayContaining([expect.stringMatching(/\/repos\/acme\/legacy-api\/hooks\/\d+$/)]));
+    expect(names[0]!.find((r) => r.name === "legacy-builds")!.steps.map((s) => s.request.url)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/repos\/acme\/legacy-api\/hooks\/\d+$/)]),
+    );
     const charged = Object.keys(sandbox.counters().primaryPointsByToken).filter((label) => label.startsWith("pat:"));
     expect(charged).toEqual([]);
     expect(sandbox.counters().primaryPointsByToken["installation:acme#7001"]).toBeGreaterThan(0);

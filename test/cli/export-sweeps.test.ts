@@ -12,14 +12,18 @@ let sandbox: SandboxHandle;
 async function runCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await runProgram(args, {
-    out: (text) => void (stdout += `${text}\n`),
-    err: (text) => void (stderr += `${text}\n`),
-    progress: () => undefined,
-    interactive: false,
-    ask: () => Promise.reject(new Error("no terminal in tests")),
-    env: { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" },
-  }, ROOT);
+  const code = await runProgram(
+    args,
+    {
+      out: (text) => void (stdout += `${text}\n`),
+      err: (text) => void (stderr += `${text}\n`),
+      progress: () => undefined,
+      interactive: false,
+      ask: () => Promise.reject(new Error("no terminal in tests")),
+      env: { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" },
+    },
+    ROOT,
+  );
   return { code, stdout, stderr };
 }
 
@@ -44,10 +48,17 @@ it("export --sweeps declares a sweep per owner seen; plan on it shows only the s
   writeFileSync(file, run.stdout);
   const plan = await runCli(["plan", file, "--format", "json"]);
   expect(plan.code, plan.stderr).toBe(0);
-  const resources = (JSON.parse(plan.stdout) as { resources: { resource: string; name: string; steps: { kind: string; repository?: string }[] }[] }).resources;
+  const resources = (
+    JSON.parse(plan.stdout) as { resources: { resource: string; name: string; steps: { kind: string; repository?: string }[] }[] }
+  ).resources;
   // Only the sweep has changes: the orphan on acme/old-site and the unlinked legacy link's leftovers (its record names them, no declaration does).
   const steps = resources.flatMap((r) => r.steps.map((s) => [r.resource, r.name, s.kind, s.repository]));
   expect(steps.every(([resource, name]) => resource === "sweep" && name === "sweep-github-acme")).toBe(true);
-  expect([...new Set(steps.map((s) => s[3]))].sort()).toEqual(["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker", "acme/old-site"]);
+  expect([...new Set(steps.map((s) => s[3]))].sort()).toEqual([
+    "acme/legacy-api",
+    "acme/legacy-web",
+    "acme/legacy-worker",
+    "acme/old-site",
+  ]);
   expect(steps).toHaveLength(7);
 });

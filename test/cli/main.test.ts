@@ -42,12 +42,19 @@ function world(): World {
 
 /** `provider:account/team/state` of every link record in `acme`. */
 function linkRecords(): string[] {
-  return world().buildService.links.filter((l) => l.namespace === "acme").map((l) => `${l.provider}:${l.account}/${l.team ?? "-"}/${l.state}`).sort();
+  return world()
+    .buildService.links.filter((l) => l.namespace === "acme")
+    .map((l) => `${l.provider}:${l.account}/${l.team ?? "-"}/${l.state}`)
+    .sort();
 }
 
 function hookUrls(fullName: string): string[] {
   const [owner, name] = fullName.split("/");
-  return world().github.repos.find((r) => r.owner === owner && r.name === name)?.hooks.map((h) => h.config.url) ?? [];
+  return (
+    world()
+      .github.repos.find((r) => r.owner === owner && r.name === name)
+      ?.hooks.map((h) => h.config.url) ?? []
+  );
 }
 
 /** The example config with its text edited, written to a temp file. */
@@ -114,7 +121,10 @@ describe("validate", () => {
     const file = variant("typo.yaml", (t) => t.replace("    state: linked\n", "    state: linkd\n"));
     const run = await runCli(["validate", file], env);
     expect(run.code).toBe(2);
-    const line = readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes("linkd")) + 1;
+    const line =
+      readFileSync(file, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("linkd")) + 1;
     expect(run.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${line}:\\d+: .*linkd`, "m"));
     expect(run.stdout).toBe("");
   });
@@ -134,7 +144,9 @@ describe("plan", () => {
     expect(run.code).toBe(4);
     expect(run.stdout).toMatch(/link legacy-builds: revoked, 7 changes\s+\(.*sourcelinks\.yaml:\d+:\d+\)/);
     expect(run.stdout).toContain("Provider-side revocations:");
-    expect(run.stdout).toMatch(/delete webhook \d+ on acme\/legacy-web \(https:\/\/cloud\.docker\.com\/api\/build\/v1\/vcs\/.*\/trigger\/call\/\)/);
+    expect(run.stdout).toMatch(
+      /delete webhook \d+ on acme\/legacy-web \(https:\/\/cloud\.docker\.com\/api\/build\/v1\/vcs\/.*\/trigger\/call\/\)/,
+    );
     expect(run.stdout).toMatch(/DELETE http:\/\/127\.0\.0\.1:\d+\/github\/repos\/acme\/legacy-worker\/keys\/\d+/);
     expect(run.stdout).not.toContain("ci.acme.example");
     expect(run.stdout).toContain("Plan: 11 requests on 3 of 6 resources");
@@ -152,11 +164,25 @@ describe("plan", () => {
     const plan = JSON.parse(run.stdout) as {
       apiVersion: string;
       summary: Record<string, number | boolean>;
-      resources: { name: string; steps: { kind: string; request: { method: string; url: string }; hookId?: string }[]; observed: { repositories?: { foreignWebhookCount: number }[] } }[];
+      resources: {
+        name: string;
+        steps: { kind: string; request: { method: string; url: string }; hookId?: string }[];
+        observed: { repositories?: { foreignWebhookCount: number }[] };
+      }[];
     };
     expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
     expect(plan.apiVersion).toBe("sourcelinks.plan/v1");
-    expect(plan.summary).toMatchObject({ resources: 6, sweeps: 1, resourcesWithChanges: 3, apiSteps: 11, buildServiceCalls: 2, providerRevocations: 2, webhookDeletions: 4, deployKeyDeletions: 3, hasChanges: true });
+    expect(plan.summary).toMatchObject({
+      resources: 6,
+      sweeps: 1,
+      resourcesWithChanges: 3,
+      apiSteps: 11,
+      buildServiceCalls: 2,
+      providerRevocations: 2,
+      webhookDeletions: 4,
+      deployKeyDeletions: 3,
+      hasChanges: true,
+    });
     const legacy = plan.resources.find((r) => r.name === "legacy-builds");
     expect(legacy?.steps.filter((s) => s.kind === "delete-webhook").map((s) => s.request.method)).toEqual(["DELETE", "DELETE", "DELETE"]);
     expect(legacy?.observed.repositories?.map((r) => r.foreignWebhookCount)).toEqual([1, 1, 1]);
@@ -194,9 +220,15 @@ describe("apply", () => {
     const run = await runCli(["apply", EXAMPLE, "--yes"], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Apply complete: 11 requests sent.");
-    expect(linkRecords()).toEqual(["bitbucket:acme-bb-builder/-/enabled", "github:acme-builder/ci/enabled", "github:jdoe/ci/unlinked", "github:legacy-builder/-/unlinked"]);
+    expect(linkRecords()).toEqual([
+      "bitbucket:acme-bb-builder/-/enabled",
+      "github:acme-builder/ci/enabled",
+      "github:jdoe/ci/unlinked",
+      "github:legacy-builder/-/unlinked",
+    ]);
     // only the foreign webhook is left on the legacy repositories
-    for (const repo of ["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker"]) expect(hookUrls(repo)).toEqual(["https://ci.acme.example/hooks/github"]);
+    for (const repo of ["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker"])
+      expect(hookUrls(repo)).toEqual(["https://ci.acme.example/hooks/github"]);
 
     const plan = await runCli(["plan", EXAMPLE, "--detailed-exitcode"], env);
     expect(plan.code).toBe(0);
@@ -210,7 +242,11 @@ describe("apply", () => {
   });
 
   it("stops a failing link at its failed step, finishes the others, reports what remains (exit 1)", async () => {
-    sandbox.injectFault({ errorRate: 1, errorStatus: 422, match: { service: "github", method: "DELETE", pathPrefix: "/github/repos/acme/legacy-web/hooks" } });
+    sandbox.injectFault({
+      errorRate: 1,
+      errorStatus: 422,
+      match: { service: "github", method: "DELETE", pathPrefix: "/github/repos/acme/legacy-web/hooks" },
+    });
     try {
       const run = await runCli(["apply", EXAMPLE, "--yes"], env);
       expect(run.code).toBe(1);
@@ -272,7 +308,12 @@ describe("check", () => {
       version: string;
       runs: {
         tool: { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } };
-        results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+        results: {
+          ruleId: string;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        }[];
       }[];
     };
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
@@ -281,7 +322,9 @@ describe("check", () => {
     expect(rules.find((r) => r.id === "revoked-link-has-no-webhooks")?.defaultConfiguration.level).toBe("error");
     expect(rules.find((r) => r.id === "webhook-hygiene")?.defaultConfiguration.level).toBe("warning");
     const lines = readFileSync(EXAMPLE, "utf8").split("\n");
-    const hook = sarifRun?.results.find((r) => r.ruleId === "revoked-link-has-no-webhooks" && r.message.text.includes("acme/legacy-worker"));
+    const hook = sarifRun?.results.find(
+      (r) => r.ruleId === "revoked-link-has-no-webhooks" && r.message.text.includes("acme/legacy-worker"),
+    );
     const location = hook?.locations[0]?.physicalLocation;
     expect(location?.artifactLocation.uri).toBe("examples/basic/sourcelinks.yaml");
     expect(hook?.level).toBe("error");
@@ -308,14 +351,29 @@ describe("export", () => {
     // The team linked through a person is a policy violation of the world, with the fix.
     const check = await runCli(["check", file], env);
     expect(check.code).toBe(3);
-    expect(check.stdout).toMatch(/exported\.yaml:\d+:\d+: error \[team-link-uses-service-account\] link "[^"]+" links team "ci" through account "jdoe", which is not declared a service account: link the team through a service account and set serviceAccount: true/);
+    expect(check.stdout).toMatch(
+      /exported\.yaml:\d+:\d+: error \[team-link-uses-service-account\] link "[^"]+" links team "ci" through account "jdoe", which is not declared a service account: link the team through a service account and set serviceAccount: true/,
+    );
     const plan = await runCli(["plan", file, "--detailed-exitcode"], env);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain("No changes: 4 resources match the configuration.");
   });
 
   it("builds the config from the environment and flags without --config", async () => {
-    const run = await runCli(["export", "--namespace", "acme", "--org", "contractor-co", "--github-client-id", "Iv1.5a9d0c3e7b214f68", "--bitbucket-key", "SbxKey7Q2w"], env);
+    const run = await runCli(
+      [
+        "export",
+        "--namespace",
+        "acme",
+        "--org",
+        "contractor-co",
+        "--github-client-id",
+        "Iv1.5a9d0c3e7b214f68",
+        "--bitbucket-key",
+        "SbxKey7Q2w",
+      ],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`apiUrl: ${env["SOURCELINKS_BUILD_API_URL"]}`);
     expect(run.stdout).toMatch(/org: contractor-co\n\s+provider: github\n\s+app: github\n\s+access: denied/);

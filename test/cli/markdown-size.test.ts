@@ -60,14 +60,20 @@ describe("markdown at 300 links with 60 revocations", () => {
     expect(run.code, run.stderr).toBe(3);
     const md = run.stdout;
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    expect(md).toMatch(/^## sourcelinks check\n\n\*\*Failed:\*\* \d+ mandatory violations, \d+ advisory violations? \(configuration and live state checked\)\.\n/);
+    expect(md).toMatch(
+      /^## sourcelinks check\n\n\*\*Failed:\*\* \d+ mandatory violations, \d+ advisory violations? \(configuration and live state checked\)\.\n/,
+    );
     expect(md).toMatch(/\| mandatory \| `revoked-link-has-no-webhooks` \| \d+ \|/);
     // The per-rule counts come first and add up to every violation.
     const total = [...md.matchAll(/^\| (?:mandatory|advisory) \| `[a-z-]+` \| (\d+) \|$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(total).toBe(240);
-    const rows = md.split("\n").filter((l) => /^\| (mandatory|advisory) \| `[a-z-]+` \| [^|]+ \| [^|]+ \|/.test(l) && l.split(" | ").length >= 6).length;
+    const rows = md
+      .split("\n")
+      .filter((l) => /^\| (mandatory|advisory) \| `[a-z-]+` \| [^|]+ \| [^|]+ \|/.test(l) && l.split(" | ").length >= 6).length;
     if (rows < total) expect(md).toContain(`**${total - rows} more violations** not listed`);
     // 240 rows fit, their 240 prose messages do not all: counted, with where to find them.
-    expect(md).toMatch(/\d+ messages not shown, to keep this comment under GitHub's 65,536-character limit\. The full report is the JSON artifact \(`sourcelinks check --format json`\)\./);
+    expect(md).toMatch(
+      /\d+ messages not shown, to keep this comment under GitHub's 65,536-character limit\. The full report is the JSON artifact \(`sourcelinks check --format json`\)\./,
+    );
   });
 });

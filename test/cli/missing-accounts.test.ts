@@ -36,12 +36,18 @@ const GRANT_CHECK = "POST /github/applications/:client_id/token";
 
 /** How many requests other than reads the sandbox answered (any write), by endpoint. */
 function writes(): Record<string, number> {
-  return Object.fromEntries(Object.entries(sandbox.counters().byEndpoint).filter(([k]) => !k.startsWith("GET ") && k !== GRANT_CHECK && !k.endsWith("/graphql")));
+  return Object.fromEntries(
+    Object.entries(sandbox.counters().byEndpoint).filter(([k]) => !k.startsWith("GET ") && k !== GRANT_CHECK && !k.endsWith("/graphql")),
+  );
 }
 
 /** The 1-based line of `file` that holds `text` (the example's lines move as it grows). */
 function lineOf(file: string, text: string): number {
-  return readFileSync(file, "utf8").split("\n").findIndex((line) => line.includes(text)) + 1;
+  return (
+    readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((line) => line.includes(text)) + 1
+  );
 }
 
 describe("names checked before any write", () => {
@@ -79,7 +85,13 @@ describe("names checked before any write", () => {
     const leftovers = (): number =>
       repos
         .filter((r) => r.owner === "acme" && r.name.startsWith("legacy-"))
-        .reduce((n, r) => n + r.hooks.filter((h) => h.config.url.includes("docker")).length + r.keys.filter((k) => k.title.startsWith("Docker Hub Builder")).length, 0);
+        .reduce(
+          (n, r) =>
+            n +
+            r.hooks.filter((h) => h.config.url.includes("docker")).length +
+            r.keys.filter((k) => k.title.startsWith("Docker Hub Builder")).length,
+          0,
+        );
     expect(leftovers()).toBeGreaterThan(0);
 
     const plan = await runCli(["plan", file], env);

@@ -25,7 +25,10 @@ afterAll(async () => {
 
 describe("a live link naming a repository that does not exist", () => {
   it("is refused by plan and by apply --yes with exit 2 at the name's line, and apply sends nothing", async () => {
-    const line = readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes("acme/webb")) + 1;
+    const line =
+      readFileSync(file, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("acme/webb")) + 1;
     const expected = `${file}:${line}:30: link acme-builds: github repository acme/webb does not exist (or the token cannot see it): fix the name, or give the token access; nothing was sent\n`;
     const plan = await runCli(["plan", file], env);
     expect(plan.code).toBe(2);

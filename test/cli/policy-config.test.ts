@@ -59,7 +59,9 @@ describe("sourcelinks check --policy-config", () => {
     expect((JSON.parse(loose.stdout) as { summary: { mandatory: number; advisory: number } }).summary).toMatchObject({ mandatory: 0 });
     expect(strict.code).toBe(3);
     const violations = (JSON.parse(strict.stdout) as { violations: { ruleId: string; enforcement: string }[] }).violations;
-    expect([...new Set(violations.filter((v) => v.enforcement === "mandatory").map((v) => v.ruleId))]).toEqual(["team-link-uses-service-account"]);
+    expect([...new Set(violations.filter((v) => v.enforcement === "mandatory").map((v) => v.ruleId))]).toEqual([
+      "team-link-uses-service-account",
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("cannot read the policy config");
   });

@@ -20,7 +20,16 @@ describe("progressPrinter", () => {
       t += 400; // 100 steps over 40 s
       sink("observe", done, 100, `link ${done}`);
     }
-    expect(lines).toEqual(["observe: 14/100", "observe: 27/100", "observe: 40/100", "observe: 53/100", "observe: 66/100", "observe: 79/100", "observe: 92/100", "observe: 100/100"]);
+    expect(lines).toEqual([
+      "observe: 14/100",
+      "observe: 27/100",
+      "observe: 40/100",
+      "observe: 53/100",
+      "observe: 66/100",
+      "observe: 79/100",
+      "observe: 92/100",
+      "observe: 100/100",
+    ]);
   });
 
   it("throttles each phase on its own", () => {

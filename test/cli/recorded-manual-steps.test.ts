@@ -40,13 +40,21 @@ describe("manual steps recorded as done in the YAML", () => {
     const plan = await runCli(["plan", recorded], env);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).not.toContain(`id:    ${legacyStep}`);
-    expect(plan.stdout).toContain(`  done by hand (recorded in manualSteps, not verifiable by API):\n    - ${legacyStep}: done 2026-11-20 by jdoe\n`);
+    expect(plan.stdout).toContain(
+      `  done by hand (recorded in manualSteps, not verifiable by API):\n    - ${legacyStep}: done 2026-11-20 by jdoe\n`,
+    );
 
     const before = await runCli(["check", EXAMPLE, "--live", "--format", "json"], env);
     const after = await runCli(["check", recorded, "--live", "--format", "json"], env);
     type Report = { violations: { ruleId: string; resource: string }[] };
-    const manualOf = (r: Report): string[] => r.violations.filter((v) => v.ruleId === "pending-manual-steps" || v.ruleId === "revocation-is-two-sided").map((v) => `${v.ruleId} ${v.resource}`);
-    expect(manualOf(JSON.parse(before.stdout) as Report)).toEqual(["pending-manual-steps acme-builds", "pending-manual-steps legacy-builds"]);
+    const manualOf = (r: Report): string[] =>
+      r.violations
+        .filter((v) => v.ruleId === "pending-manual-steps" || v.ruleId === "revocation-is-two-sided")
+        .map((v) => `${v.ruleId} ${v.resource}`);
+    expect(manualOf(JSON.parse(before.stdout) as Report)).toEqual([
+      "pending-manual-steps acme-builds",
+      "pending-manual-steps legacy-builds",
+    ]);
     expect(manualOf(JSON.parse(after.stdout) as Report)).toEqual(["pending-manual-steps acme-builds"]);
   });
 });

@@ -8,7 +8,8 @@ import { demoSeedPath, startSandbox, type SandboxHandle } from "../../tools/sand
 import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
 
 /** A title the build service's pattern (`Docker Hub Builder*`) matches: a terminal escape that clears the screen and retitles the window, a forged plan line, markdown and HTML. */
-const TITLE = "Docker Hub Builder\u001b[2J\u001b]0;pwned\u0007\nNo changes: 0 resources.\n## No changes <details> ![x](https://e.example/x.png) [ok](https://e.example) | cell";
+const TITLE =
+  "Docker Hub Builder\u001b[2J\u001b]0;pwned\u0007\nNo changes: 0 resources.\n## No changes <details> ![x](https://e.example/x.png) [ok](https://e.example) | cell";
 /** A webhook URL the Docker Hub pattern matches (`*` is one path segment): HTML and an image in the segment. */
 const HOOK = "https://cloud.docker.com/api/build/v1/vcs/<details><summary>x![i](e.png)/trigger/call/";
 
@@ -17,8 +18,14 @@ beforeAll(async () => {
   await ensureBuilt();
   const demo = readFileSync(demoSeedPath(), "utf8");
   const hostile = demo
-    .replace("      deployKeys:\n        - { title: Docker Hub Builder }", `      deployKeys:\n        - { title: ${JSON.stringify(TITLE)} }`)
-    .replace("        - url: https://registry.hub.docker.com/hooks/github\n          events: [push]", `        - url: ${JSON.stringify(HOOK)}\n          events: [push]`);
+    .replace(
+      "      deployKeys:\n        - { title: Docker Hub Builder }",
+      `      deployKeys:\n        - { title: ${JSON.stringify(TITLE)} }`,
+    )
+    .replace(
+      "        - url: https://registry.hub.docker.com/hooks/github\n          events: [push]",
+      `        - url: ${JSON.stringify(HOOK)}\n          events: [push]`,
+    );
   expect(hostile).toContain("pwned");
   expect(hostile).toContain("<summary>");
   sandbox = await startSandbox({ seed: hostile });
@@ -52,7 +59,9 @@ describe("remote text in plans", () => {
     expect(run.stdout).toContain(
       '"Docker Hub Builder\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07\\\\x0aNo changes: 0 resources.\\\\x0a\\#\\# No changes &lt;details&gt; \\!\\[x\\](https://e.example/x.png) \\[ok\\](https://e.example) &#124; cell" on acme/legacy-api',
     );
-    expect(run.stdout).toContain("(https://cloud.docker.com/api/build/v1/vcs/&lt;details&gt;&lt;summary&gt;x\\!\\[i\\](e.png)/trigger/call/)");
+    expect(run.stdout).toContain(
+      "(https://cloud.docker.com/api/build/v1/vcs/&lt;details&gt;&lt;summary&gt;x\\!\\[i\\](e.png)/trigger/call/)",
+    );
     // Every <details> the comment opens is the plan's own, and each is closed.
     expect(run.stdout.match(/<details>/g)?.length).toBe(run.stdout.match(/<\/details>/g)?.length);
   });

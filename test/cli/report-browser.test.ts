@@ -60,15 +60,24 @@ describe("the HTML report in chromium", () => {
     expect(await page.locator("#days-left").innerText()).toBe("126 days left");
     expect(await page.locator("h1").innerText()).toBe("Build-service retirement report");
     const text = await page.locator("body").innerText();
-    expect(text).toContain("Not yet retired: 2 live links, 2 active grants, 4 artifacts in use, 6 leftovers, 13 orphans, 1 open manual step.");
+    expect(text).toContain(
+      "Not yet retired: 2 live links, 2 active grants, 4 artifacts in use, 6 leftovers, 13 orphans, 1 open manual step.",
+    );
     expect(text).toContain("Namespace acme: 3 links");
     expect(text).toContain("Namespace acme-data: 2 links");
     expect(text).toContain("github acme: 6 leftovers, 10 orphans");
     expect(text).toContain("github acme-data: 0 leftovers, 3 orphans");
     expect(text).toContain(`(team ${HOSTILE})`);
-    expect(await page.locator("#summary .card").first().innerText()).toMatch(/LINKS\s+linked\s+1\s+disabled\s+1\s+revoked\s+2\s+absent\s+1\s+unknown\s+0/);
+    expect(await page.locator("#summary .card").first().innerText()).toMatch(
+      /LINKS\s+linked\s+1\s+disabled\s+1\s+revoked\s+2\s+absent\s+1\s+unknown\s+0/,
+    );
     expect(await page.locator("svg.chart rect").count()).toBe(4);
-    expect(await page.locator("svg.chart text.chart-label").allTextContents()).toEqual(["github acme", "github acme-data", "bitbucket acme-team", "github contractor-co"]);
+    expect(await page.locator("svg.chart text.chart-label").allTextContents()).toEqual([
+      "github acme",
+      "github acme-data",
+      "bitbucket acme-team",
+      "github contractor-co",
+    ]);
 
     // Page-side expressions as text: the tests compile without the DOM library.
     const layout = (await page.evaluate(

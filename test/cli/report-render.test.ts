@@ -19,7 +19,9 @@ import { CliError } from "../../cli/exit-codes.js";
 import { sampleReportInput } from "../../tools/demo/report-sample.js";
 import { ROOT } from "./cli-harness.js";
 
-const validateReport = new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object);
+const validateReport = new Ajv2020({ allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object,
+);
 
 function valid(report: unknown): void {
   const ok = validateReport(report);
@@ -48,7 +50,13 @@ describe("buildReport", () => {
     const acme = report.owners.find((o) => o.owner === "acme")!;
     expect(acme.sweeps).toEqual([{ name: "acme", repositoriesSwept: 412, repositoriesExcluded: 6, foreignWebhookCount: 57 }]);
     expect(acme.artifacts.find((a) => a.kind === "org-webhook")).toEqual({
-      kind: "org-webhook", repository: null, id: "90001", target: "https://registry.hub.docker.com/hooks/github", state: "orphaned", links: [], archived: false,
+      kind: "org-webhook",
+      repository: null,
+      id: "90001",
+      target: "https://registry.hub.docker.com/hooks/github",
+      state: "orphaned",
+      links: [],
+      archived: false,
     });
     expect(acme.artifacts.filter((a) => a.archived).map((a) => a.repository)).toEqual(["acme/service-0003", "acme/service-0007"]);
     const legacy = report.namespaces[0]!.links.find((l) => l.name === "legacy-builds")!;
@@ -63,7 +71,12 @@ describe("buildReport", () => {
         by: "jdoe",
       },
     ]);
-    expect(report.owners.find((o) => o.owner === "acme-data")!.orgAccess).toEqual({ declared: "granted", observed: "requested", observedVia: "build-service", manualSteps: [] });
+    expect(report.owners.find((o) => o.owner === "acme-data")!.orgAccess).toEqual({
+      declared: "granted",
+      observed: "requested",
+      observedVia: "build-service",
+      manualSteps: [],
+    });
   });
 
   it("counts one artifact once: a sweep's 'covered' wins over a revoked link's leftover, and links are joined", () => {
@@ -72,8 +85,25 @@ describe("buildReport", () => {
     const sweeps = [
       ...input.sweeps,
       {
-        name: "acme-again", provider: "github" as const, owner: "acme", repositoriesSwept: 1, repositoriesExcluded: 0, foreignWebhookCount: 0,
-        artifacts: [{ kind: "repository-webhook" as const, provider: "github" as const, owner: "acme", repository: "acme/legacy-api", id: hookId, target: "x", archived: false, classification: "covered" as const, links: ["other-builds"] }],
+        name: "acme-again",
+        provider: "github" as const,
+        owner: "acme",
+        repositoriesSwept: 1,
+        repositoriesExcluded: 0,
+        foreignWebhookCount: 0,
+        artifacts: [
+          {
+            kind: "repository-webhook" as const,
+            provider: "github" as const,
+            owner: "acme",
+            repository: "acme/legacy-api",
+            id: hookId,
+            target: "x",
+            archived: false,
+            classification: "covered" as const,
+            links: ["other-builds"],
+          },
+        ],
       },
     ];
     const report = buildReport({ ...input, sweeps });
@@ -107,7 +137,9 @@ describe("markdown", () => {
   it("shows the counts, the largest groups and the sample's orphans with repository and URL", () => {
     const text = renderReportMarkdown(buildReport(sampleReportInput()));
     expect(text).toContain("**126 days left** until Docker Hub autobuilds retire on 2027-04-01 (as of 2026-11-26).");
-    expect(text).toContain("| 1 linked, 1 disabled, 2 revoked, 1 absent, 0 unknown | 2 active, 2 revoked, 1 unverifiable | 4 in use, 6 leftover, 13 orphaned | 1 open, 1 done |");
+    expect(text).toContain(
+      "| 1 linked, 1 disabled, 2 revoked, 1 absent, 0 unknown | 2 active, 2 revoked, 1 unverifiable | 4 in use, 6 leftover, 13 orphaned | 1 open, 1 done |",
+    );
     expect(text).toContain("<details><summary>github acme: 6 leftovers, 10 orphans</summary>");
     expect(text).toContain("- orphaned webhook `acme/service-0001`: `https://registry.hub.docker.com/hooks/github`");
     expect(text).toContain("- orphaned org webhook (org): `https://registry.hub.docker.com/hooks/github`");
@@ -124,7 +156,9 @@ describe("markdown", () => {
     expect(text.indexOf("36001 orphaned")).toBeGreaterThan(0);
     expect(text.indexOf("36001 orphaned")).toBeLessThan(text.indexOf("### Owners"));
     // The largest group (acme, 27,001 orphans) comes first and is cut short with a count.
-    expect(text.indexOf("github acme: 6 leftovers, 27001 orphans")).toBeLessThan(text.indexOf("github acme-data:") === -1 ? Infinity : text.indexOf("github acme-data:"));
+    expect(text.indexOf("github acme: 6 leftovers, 27001 orphans")).toBeLessThan(
+      text.indexOf("github acme-data:") === -1 ? Infinity : text.indexOf("github acme-data:"),
+    );
     expect(text).toMatch(/- … \d+ more: see the JSON or HTML report\./);
     expect(text).toMatch(/\*\*\d+ leftovers or orphans more\*\*: not shown, to keep this comment under GitHub's 65,536-character limit\./);
     expect(text).toContain("sourcelinks report --format json");
@@ -133,16 +167,30 @@ describe("markdown", () => {
   it("fits with thousands of owners and links: the owners with the most left behind first, the rest counted", () => {
     const input = sampleReportInput();
     const sweeps = Array.from({ length: 4_000 }, (_, i) => ({
-      name: `org-${i}`, provider: "github" as const, owner: `org-${String(i).padStart(4, "0")}`, repositoriesSwept: 10, repositoriesExcluded: 0, foreignWebhookCount: 0,
+      name: `org-${i}`,
+      provider: "github" as const,
+      owner: `org-${String(i).padStart(4, "0")}`,
+      repositoriesSwept: 10,
+      repositoriesExcluded: 0,
+      foreignWebhookCount: 0,
       artifacts: Array.from({ length: i === 1234 ? 50 : 1 }, (_, j) => ({
-        kind: "repository-webhook" as const, provider: "github" as const, owner: `org-${String(i).padStart(4, "0")}`, repository: `org-${String(i).padStart(4, "0")}/repo-${j}`,
-        id: String(j), target: "https://registry.hub.docker.com/hooks/github", archived: false, classification: "orphaned" as const, links: [],
+        kind: "repository-webhook" as const,
+        provider: "github" as const,
+        owner: `org-${String(i).padStart(4, "0")}`,
+        repository: `org-${String(i).padStart(4, "0")}/repo-${j}`,
+        id: String(j),
+        target: "https://registry.hub.docker.com/hooks/github",
+        archived: false,
+        classification: "orphaned" as const,
+        links: [],
       })),
     }));
     const text = renderReportMarkdown(buildReport({ ...input, sweeps }));
     expect(text.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     // org-1234 has the most orphans: first row of the owners table and first folded group.
-    expect(text).toContain("### Owners\n\n| Owner | Org access | Swept repositories | In use | Leftover | Orphaned |\n| --- | --- | ---: | ---: | ---: | ---: |\n| github `org-1234` | not observed | 10 | 0 | 0 | 50 |");
+    expect(text).toContain(
+      "### Owners\n\n| Owner | Org access | Swept repositories | In use | Leftover | Orphaned |\n| --- | --- | ---: | ---: | ---: | ---: |\n| github `org-1234` | not observed | 10 | 0 | 0 | 50 |",
+    );
     expect(text).toContain("<details><summary>github org-1234: 0 leftovers, 50 orphans</summary>");
     expect(text).toMatch(/\*\*\d+ owners, \d+ leftovers or orphans more\*\*: not shown/);
   });
@@ -196,12 +244,18 @@ describe("merge", () => {
   }
 
   it("of the shards of one world equals the report of the whole world, dated by the oldest run", () => {
-    const merged = mergeReports([{ file: "a.json", report: shard("a") }, { file: "b.json", report: shard("b") }]);
+    const merged = mergeReports([
+      { file: "a.json", report: shard("a") },
+      { file: "b.json", report: shard("b") },
+    ]);
     valid(merged);
     const whole = buildReport({ ...sampleReportInput("2026-11-25") });
     expect(merged.asOf).toBe("2026-11-25");
     expect(merged.daysLeft).toBe(127);
-    expect(merged.sources).toEqual([{ asOf: "2026-11-26", files: ["a.yaml"] }, { asOf: "2026-11-25", files: ["b.yaml"] }]);
+    expect(merged.sources).toEqual([
+      { asOf: "2026-11-26", files: ["a.yaml"] },
+      { asOf: "2026-11-25", files: ["b.yaml"] },
+    ]);
     expect(merged.summary).toEqual(whole.summary);
     expect(merged.namespaces).toEqual(whole.namespaces);
     expect(merged.owners).toEqual(whole.owners);
@@ -209,11 +263,24 @@ describe("merge", () => {
 
   it("counts a resource reported identically twice once, and refuses one reported differently", () => {
     const a = shard("a");
-    expect(mergeReports([{ file: "a.json", report: a }, { file: "a2.json", report: a }]).summary).toEqual(a.summary);
+    expect(
+      mergeReports([
+        { file: "a.json", report: a },
+        { file: "a2.json", report: a },
+      ]).summary,
+    ).toEqual(a.summary);
     const changed = structuredClone(a);
     changed.namespaces[0]!.links[0]!.providerGrant = "revoked";
-    expect(() => mergeReports([{ file: "a.json", report: a }, { file: "changed.json", report: changed }])).toThrow(
-      new CliError(2, "changed.json: link acme-builds in namespace acme differs from the one in a.json: a resource must be reported by one shard only (or identically by each)"),
+    expect(() =>
+      mergeReports([
+        { file: "a.json", report: a },
+        { file: "changed.json", report: changed },
+      ]),
+    ).toThrow(
+      new CliError(
+        2,
+        "changed.json: link acme-builds in namespace acme differs from the one in a.json: a resource must be reported by one shard only (or identically by each)",
+      ),
     );
   });
 
@@ -222,7 +289,9 @@ describe("merge", () => {
     expect(parseReport(text, "a.json")).toEqual(JSON.parse(text));
     expect(() => parseReport("{", "x.json")).toThrow(/^x\.json: not a sourcelinks report: not JSON: /);
     const plan = JSON.stringify({ apiVersion: "sourcelinks.plan/v1", files: [], resources: [] });
-    expect(() => parseReport(plan, "plan.json")).toThrow('plan.json: not a sourcelinks report: it has apiVersion "sourcelinks.plan/v1", expected "sourcelinks.report/v1" (as sourcelinks report --format json writes it)');
+    expect(() => parseReport(plan, "plan.json")).toThrow(
+      'plan.json: not a sourcelinks report: it has apiVersion "sourcelinks.plan/v1", expected "sourcelinks.report/v1" (as sourcelinks report --format json writes it)',
+    );
     expect(() => parseReport("[]", "list.json")).toThrow("list.json: not a sourcelinks report: it has no apiVersion");
     const bad = JSON.parse(text) as RetirementReport;
     const at = bad.owners.findIndex((o) => o.artifacts.length > 0);
@@ -242,6 +311,8 @@ describe("merge", () => {
       "bad.json: at (the top level): must have required property 'daysLeft'",
       `bad.json: at /owners/${at}/artifacts/0/state: must be equal to one of the allowed values (in-use, leftover, orphaned)`,
     ]);
-    expect(() => parseReport(text.replace('"asOf": "2026-11-26"', '"asOf": "2026-02-30"'), "d.json")).toThrow("d.json: not a sourcelinks report: 2026-02-30 is not a calendar date");
+    expect(() => parseReport(text.replace('"asOf": "2026-11-26"', '"asOf": "2026-02-30"'), "d.json")).toThrow(
+      "d.json: not a sourcelinks report: 2026-02-30 is not a calendar date",
+    );
   });
 });

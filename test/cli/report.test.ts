@@ -13,7 +13,9 @@ import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
 import type { RetirementReport } from "../../cli/report/model.js";
 import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
 
-const validateReport = new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object);
+const validateReport = new Ajv2020({ allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object,
+);
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;
@@ -36,8 +38,15 @@ beforeEach(async () => {
 });
 
 /** The demo config with its links filtered and edited, written to a temp file. */
-function shard(name: string, edit: (doc: { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[]; sweeps?: Record<string, unknown>[] }) => void): string {
-  const doc = yaml.load(readFileSync(EXAMPLE, "utf8")) as { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[]; sweeps?: Record<string, unknown>[] };
+function shard(
+  name: string,
+  edit: (doc: { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[]; sweeps?: Record<string, unknown>[] }) => void,
+): string {
+  const doc = yaml.load(readFileSync(EXAMPLE, "utf8")) as {
+    links: Record<string, unknown>[];
+    orgAccess: Record<string, unknown>[];
+    sweeps?: Record<string, unknown>[];
+  };
   edit(doc);
   const file = join(tmp, name);
   writeFileSync(file, yaml.dump(doc));
@@ -57,13 +66,22 @@ async function jsonReport(args: string[]): Promise<RetirementReport> {
 /** Every build-service hook URL of a demo repository, from the sandbox's own state. */
 function hookUrls(fullName: string): string[] {
   const [owner, name] = fullName.split("/");
-  return sandbox.world().github.repos.find((r) => r.owner === owner && r.name === name)!.hooks.map((h) => h.config.url).filter((u) => !u.startsWith("https://ci.acme.example/"));
+  return sandbox
+    .world()
+    .github.repos.find((r) => r.owner === owner && r.name === name)!
+    .hooks.map((h) => h.config.url)
+    .filter((u) => !u.startsWith("https://ci.acme.example/"));
 }
 
 describe("sourcelinks report", () => {
   it("--format json: the live evidence of the demo world, valid against schema/report.schema.json", async () => {
     const report = await jsonReport([EXAMPLE]);
-    expect(report).toMatchObject({ asOf: "2026-11-26", retirementDate: "2027-04-01", daysLeft: 126, sources: [{ asOf: "2026-11-26", files: [EXAMPLE] }] });
+    expect(report).toMatchObject({
+      asOf: "2026-11-26",
+      retirementDate: "2027-04-01",
+      daysLeft: 126,
+      sources: [{ asOf: "2026-11-26", files: [EXAMPLE] }],
+    });
     expect(report.summary).toEqual({
       links: { linked: 2, disabled: 0, revoked: 1, absent: 0, unknown: 0 },
       grants: { active: 2, revoked: 0, unverifiable: 1 },
@@ -104,7 +122,9 @@ describe("sourcelinks report", () => {
     });
     const report = await jsonReport([file]);
     const legacy = report.namespaces[0]!.links.find((l) => l.name === "legacy-builds")!;
-    expect(legacy.manualSteps).toEqual([{ id: "revoke-grant:github:legacy-builder", summary: null, uiPath: null, url: null, status: "done", done: "2026-11-20", by: "jdoe" }]);
+    expect(legacy.manualSteps).toEqual([
+      { id: "revoke-grant:github:legacy-builder", summary: null, uiPath: null, url: null, status: "done", done: "2026-11-20", by: "jdoe" },
+    ]);
     expect(report.summary.manualSteps).toEqual({ open: 0, done: 1 });
   });
 
@@ -113,8 +133,11 @@ describe("sourcelinks report", () => {
     expect(run.code).toBe(0);
     expect(run.stdout.length).toBeLessThanOrEqual(65_536);
     expect(run.stdout).toContain("**1 day left** until Docker Hub autobuilds retire on 2027-04-01 (as of 2027-03-31).");
-    expect(run.stdout).toContain("| 2 linked, 0 disabled, 1 revoked, 0 absent, 0 unknown | 2 active, 0 revoked, 1 unverifiable | 5 in use, 6 leftover, 1 orphaned |");
-    for (const url of hookUrls("acme/legacy-web")) expect(run.stdout).toContain(`- leftover webhook \`acme/legacy-web\`: \`${url}\` (legacy-builds)`);
+    expect(run.stdout).toContain(
+      "| 2 linked, 0 disabled, 1 revoked, 0 absent, 0 unknown | 2 active, 0 revoked, 1 unverifiable | 5 in use, 6 leftover, 1 orphaned |",
+    );
+    for (const url of hookUrls("acme/legacy-web"))
+      expect(run.stdout).toContain(`- leftover webhook \`acme/legacy-web\`: \`${url}\` (legacy-builds)`);
   });
 
   it("--format html --out FILE: one self-contained page with the namespace, owners and days left; nothing on stdout", async () => {
@@ -134,7 +157,9 @@ describe("sourcelinks report", () => {
     const out = join(tmp, "no-such-folder", "report.html");
     const run = await runCli(["report", EXAMPLE, "--out", out], env);
     expect(run).toMatchObject({ code: 1, stdout: "" });
-    expect(run.stderr).toMatch(new RegExp(`^sourcelinks: cannot write the report to ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ENOENT`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^sourcelinks: cannot write the report to ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ENOENT`),
+    );
   });
 
   it("refuses a date that does not exist (exit 2), before any request", async () => {
@@ -164,7 +189,10 @@ describe("sourcelinks report --merge", () => {
     });
     const a = join(tmp, "github.report.json");
     const b = join(tmp, "bitbucket.report.json");
-    for (const [file, out] of [[github, a], [bitbucket, b]] as const) {
+    for (const [file, out] of [
+      [github, a],
+      [bitbucket, b],
+    ] as const) {
       expect((await runCli(["report", file, "--format", "json", "--out", out, "--as-of", "2026-11-26"], env)).code).toBe(0);
     }
     const whole = await jsonReport([EXAMPLE]);
@@ -175,7 +203,10 @@ describe("sourcelinks report --merge", () => {
     expect(report.summary).toEqual(whole.summary);
     expect(report.namespaces).toEqual(whole.namespaces);
     expect(report.owners).toEqual(whole.owners);
-    expect(report.sources).toEqual([{ asOf: "2026-11-26", files: [github] }, { asOf: "2026-11-26", files: [bitbucket] }]);
+    expect(report.sources).toEqual([
+      { asOf: "2026-11-26", files: [github] },
+      { asOf: "2026-11-26", files: [bitbucket] },
+    ]);
 
     const md = await runCli(["report", "--merge", a, b, "--format", "markdown"], env);
     expect(md.code).toBe(0);
@@ -193,13 +224,18 @@ describe("sourcelinks report --merge", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     const lines = run.stderr.trimEnd().split("\n");
-    expect(lines[0]).toBe(`${plan}: not a sourcelinks report: it has apiVersion "sourcelinks.plan/v1", expected "sourcelinks.report/v1" (as sourcelinks report --format json writes it)`);
+    expect(lines[0]).toBe(
+      `${plan}: not a sourcelinks report: it has apiVersion "sourcelinks.plan/v1", expected "sourcelinks.report/v1" (as sourcelinks report --format json writes it)`,
+    );
     expect(lines.some((l) => l.startsWith(`${broken}: not a sourcelinks report: not JSON: `))).toBe(true);
     expect(lines.some((l) => l.startsWith(`${missing}: cannot read the report: ENOENT`))).toBe(true);
   });
 
   it("refuses --as-of with --merge (exit 2)", async () => {
     const run = await runCli(["report", "--merge", "x.json", "--as-of", "2026-11-26"], env);
-    expect(run).toMatchObject({ code: 2, stderr: "sourcelinks: --as-of does not apply to --merge: a merged report keeps the dates of its runs\n" });
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: "sourcelinks: --as-of does not apply to --merge: a merged report keeps the dates of its runs\n",
+    });
   });
 });

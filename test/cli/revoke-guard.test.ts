@@ -9,16 +9,62 @@ import type { PlanRun, PlannedLinkEntry } from "../../cli/run.js";
 const req = (method: "DELETE" | "POST", url: string) => ({ method, url });
 
 function entry(name: string, state: LinkSpec["state"], linkId: string, steps: PlanStep[], hooks: string[] = []): PlannedLinkEntry {
-  const spec: LinkSpec = { name, namespace: "acme", provider: "github", account: name, serviceAccount: true, state, repositories: ["acme/api"], onRevoke: { webhooks: "delete", deployKeys: "delete" } };
+  const spec: LinkSpec = {
+    name,
+    namespace: "acme",
+    provider: "github",
+    account: name,
+    serviceAccount: true,
+    state,
+    repositories: ["acme/api"],
+    onRevoke: { webhooks: "delete", deployKeys: "delete" },
+  };
   const observed: ObservedLink = {
-    name, provider: "github", namespace: "acme", linkId, state: "linked", account: name, team: null, serviceAccount: true, providerGrant: "active", pendingManualSteps: [],
-    repositories: [{ repository: "acme/api", exists: true, foreignWebhookCount: 0, deployKeys: [], webhooks: hooks.map((id) => ({ id, url: "https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/", active: true, events: [], hasSecret: true, insecureSsl: false, lastResponse: null })) }],
+    name,
+    provider: "github",
+    namespace: "acme",
+    linkId,
+    state: "linked",
+    account: name,
+    team: null,
+    serviceAccount: true,
+    providerGrant: "active",
+    pendingManualSteps: [],
+    repositories: [
+      {
+        repository: "acme/api",
+        exists: true,
+        foreignWebhookCount: 0,
+        deployKeys: [],
+        webhooks: hooks.map((id) => ({
+          id,
+          url: "https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/",
+          active: true,
+          events: [],
+          hasSecret: true,
+          insecureSsl: false,
+          lastResponse: null,
+        })),
+      },
+    ],
   };
   return { resource: "link", pointer: "/links/0", location: undefined, spec, observed, plan: { resource: "link", name, steps } };
 }
 
-const unlink = (linkId: string): PlanStep => ({ kind: "unlink", request: req("DELETE", `http://bs/acme/links/${linkId}/`), namespace: "acme", linkId });
-const deleteHook = (hookId: string): PlanStep => ({ kind: "delete-webhook", request: req("DELETE", `http://gh/repos/acme/api/hooks/${hookId}`), provider: "github", repository: "acme/api", hookId, url: "https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/" });
+const unlink = (linkId: string): PlanStep => ({
+  kind: "unlink",
+  request: req("DELETE", `http://bs/acme/links/${linkId}/`),
+  namespace: "acme",
+  linkId,
+});
+const deleteHook = (hookId: string): PlanStep => ({
+  kind: "delete-webhook",
+  request: req("DELETE", `http://gh/repos/acme/api/hooks/${hookId}`),
+  provider: "github",
+  repository: "acme/api",
+  hookId,
+  url: "https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/",
+});
 const live = new Set(["1", "2", "3", "4"]);
 
 function run(...links: PlannedLinkEntry[]): PlanRun {
@@ -52,6 +98,8 @@ describe("judgeRevocations", () => {
 
   it("refuses to delete a webhook this run did not discover", () => {
     const verdict = judgeRevocations(run(entry("a", "revoked", "1", [deleteHook("77")], ["9"])), live, 1);
-    expect(verdict.refusals).toEqual(["refusing to delete webhook 77 on acme/api (https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/): this run did not discover it"]);
+    expect(verdict.refusals).toEqual([
+      "refusing to delete webhook 77 on acme/api (https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/): this run did not discover it",
+    ]);
   });
 });

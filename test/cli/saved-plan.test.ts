@@ -24,7 +24,10 @@ let tmp: string;
 /** Requests that change something, from the sandbox's counters (a grant check is a POST that only reads). */
 function writesSent(): number {
   return Object.entries(sandbox.counters().byEndpoint)
-    .filter(([endpoint]) => !endpoint.startsWith("GET ") && !endpoint.endsWith("/applications/:client_id/token") && !endpoint.endsWith("/graphql"))
+    .filter(
+      ([endpoint]) =>
+        !endpoint.startsWith("GET ") && !endpoint.endsWith("/applications/:client_id/token") && !endpoint.endsWith("/graphql"),
+    )
     .reduce((n, [, count]) => n + count, 0);
 }
 
@@ -40,7 +43,12 @@ async function addBuildServiceHook(repository: string): Promise<void> {
   const response = await fetch(`${env.SOURCELINKS_GITHUB_API_URL}/repos/${repository}/hooks`, {
     method: "POST",
     headers: { authorization: `token ${env.GITHUB_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "web", active: true, events: ["push"], config: { url: "https://cloud.docker.com/api/build/v1/vcs/added-after-review/trigger/call/", content_type: "json" } }),
+    body: JSON.stringify({
+      name: "web",
+      active: true,
+      events: ["push"],
+      config: { url: "https://cloud.docker.com/api/build/v1/vcs/added-after-review/trigger/call/", content_type: "json" },
+    }),
   });
   expect(response.status).toBe(201);
 }
@@ -69,7 +77,8 @@ describe("plan --out / apply --plan", () => {
     expect(saved.configDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(validatePlan(saved.plan), JSON.stringify(validatePlan.errors)).toBe(true);
     expect(saved.plan.summary.apiSteps).toBe(11);
-    for (const [key, value] of Object.entries(env)) if (/TOKEN|PASSWORD|SECRET/.test(key) && value !== "") expect(text).not.toContain(value);
+    for (const [key, value] of Object.entries(env))
+      if (/TOKEN|PASSWORD|SECRET/.test(key) && value !== "") expect(text).not.toContain(value);
 
     const run = await runCli(["apply", "--plan", file, "--yes"], env);
     expect(run.code, run.stderr).toBe(0);
@@ -84,16 +93,24 @@ describe("plan --out / apply --plan", () => {
     const run = await runCli(["apply", "--plan", file, "--yes"], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`the live world changed since ${file} was reviewed; nothing was sent`);
-    expect(run.stderr).toMatch(/link legacy-builds: not in the reviewed plan: delete webhook \d+ on acme\/legacy-api \(https:\/\/cloud\.docker\.com\/api\/build\/v1\/vcs\/added-after-review\/trigger\/call\/\) \(DELETE http:\/\/127\.0\.0\.1:\d+\/github\/repos\/acme\/legacy-api\/hooks\/\d+\)/);
+    expect(run.stderr).toMatch(
+      /link legacy-builds: not in the reviewed plan: delete webhook \d+ on acme\/legacy-api \(https:\/\/cloud\.docker\.com\/api\/build\/v1\/vcs\/added-after-review\/trigger\/call\/\) \(DELETE http:\/\/127\.0\.0\.1:\d+\/github\/repos\/acme\/legacy-api\/hooks\/\d+\)/,
+    );
     expect(run.stdout).toBe("");
     expect(writesSent()).toBe(before);
   });
 
   it("applies the rest when some reviewed steps were done meanwhile", async () => {
     const file = await savePlan("partly-done.json");
-    const hook = sandbox.world().github.repos.find((r) => r.owner === "acme" && r.name === "legacy-web")?.hooks.find((h) => h.config.url.includes("cloud.docker.com"));
+    const hook = sandbox
+      .world()
+      .github.repos.find((r) => r.owner === "acme" && r.name === "legacy-web")
+      ?.hooks.find((h) => h.config.url.includes("cloud.docker.com"));
     expect(hook).toBeDefined();
-    const gone = await fetch(`${env.SOURCELINKS_GITHUB_API_URL}/repos/acme/legacy-web/hooks/${hook?.id}`, { method: "DELETE", headers: { authorization: `token ${env.GITHUB_TOKEN}` } });
+    const gone = await fetch(`${env.SOURCELINKS_GITHUB_API_URL}/repos/acme/legacy-web/hooks/${hook?.id}`, {
+      method: "DELETE",
+      headers: { authorization: `token ${env.GITHUB_TOKEN}` },
+    });
     expect(gone.status).toBe(204);
     const run = await runCli(["apply", "--plan", file, "--yes"], env);
     expect(run.code, run.stderr).toBe(0);

@@ -33,14 +33,18 @@ async function runCli(args: readonly string[], env: Record<string, string>): Pro
   let stdout = "";
   let stderr = "";
   const line = (text: string): string => (text.endsWith("\n") ? text : `${text}\n`);
-  const code = await runProgram(args, {
-    out: (text) => void (stdout += line(text)),
-    err: (text) => void (stderr += line(text)),
-    progress: () => undefined,
-    interactive: false,
-    ask: () => Promise.reject(new Error("no terminal in tests")),
-    env,
-  }, ROOT);
+  const code = await runProgram(
+    args,
+    {
+      out: (text) => void (stdout += line(text)),
+      err: (text) => void (stderr += line(text)),
+      progress: () => undefined,
+      interactive: false,
+      ask: () => Promise.reject(new Error("no terminal in tests")),
+      env,
+    },
+    ROOT,
+  );
   return { code, stdout, stderr };
 }
 
@@ -77,7 +81,9 @@ function configWith(file: string, names: readonly string[] | null, edit: (text: 
 /** Whether the grant token a namespace's link of `account` holds is still valid on GitHub. */
 function grantLive(namespace: string, account: string, team: string | null = null): boolean {
   const world = sandbox.world();
-  const link = world.buildService.links.find((l) => l.namespace === namespace && l.account === account && l.team === team && l.state !== "unlinked");
+  const link = world.buildService.links.find(
+    (l) => l.namespace === namespace && l.account === account && l.team === team && l.state !== "unlinked",
+  );
   const token = world.github.tokens.find((t) => t.token === link?.grantToken);
   if (!token) throw new Error(`no live link of ${account} in ${namespace}`);
   return !token.revoked;
@@ -115,11 +121,15 @@ describe("a grant is per (account, OAuth app), not per link (item 1)", () => {
   it("revoking beta's link of shared-bot keeps the grant acme's declared live link uses, and says which link keeps it", async () => {
     const beta = resource(await planJson(CONFIG), "beta-shared");
     expect(beta.steps.filter((s) => s.kind === "revoke-grant")).toEqual([]);
-    expect(beta.kept.filter((k) => k.kind === "grant")).toEqual([expect.objectContaining({ account: "shared-bot", keptFor: ['"acme-shared" (namespace acme)'] })]);
+    expect(beta.kept.filter((k) => k.kind === "grant")).toEqual([
+      expect.objectContaining({ account: "shared-bot", keptFor: ['"acme-shared" (namespace acme)'] }),
+    ]);
 
     const apply = await runCli(["apply", CONFIG, "--yes"], env());
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toContain(`keep github account shared-bot's OAuth grant (one grant covers every link of the account): still used by "acme-shared" (namespace acme)`);
+    expect(apply.stdout).toContain(
+      `keep github account shared-bot's OAuth grant (one grant covers every link of the account): still used by "acme-shared" (namespace acme)`,
+    );
     expect(grantLive("acme", "shared-bot")).toBe(true);
   });
 
@@ -137,7 +147,9 @@ describe("a grant is per (account, OAuth app), not per link (item 1)", () => {
     const ci = resource(await planJson(config), "acme-ci");
     expect(ci.steps.map((s) => s.kind)).toEqual(["link", "unlink"]);
     const personal = sandbox.world().buildService.links.find((l) => l.namespace === "beta" && l.account === "jdoe")!;
-    expect(ci.kept).toEqual([expect.objectContaining({ kind: "grant", account: "jdoe", keptFor: [`link ${personal.id} in namespace beta (github account jdoe)`] })]);
+    expect(ci.kept).toEqual([
+      expect.objectContaining({ kind: "grant", account: "jdoe", keptFor: [`link ${personal.id} in namespace beta (github account jdoe)`] }),
+    ]);
 
     const apply = await runCli(["apply", config, "--yes"], env());
     expect(apply.code, apply.stderr).toBe(0);
@@ -168,7 +180,9 @@ describe("a webhook or deploy key is not one link's when another live link cover
     const before = artifacts("acme/api");
     const apply = await runCli(["apply", config, "--yes", "--max-revoke-ratio", "1"], env());
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toMatch(/keep webhook \d+ on acme\/api .*: still used by link \S+ in namespace acme \(github account shared-bot\), building from acme\/api/);
+    expect(apply.stdout).toMatch(
+      /keep webhook \d+ on acme\/api .*: still used by link \S+ in namespace acme \(github account shared-bot\), building from acme\/api/,
+    );
     expect(artifacts("acme/api")).toEqual(before);
   });
 });
@@ -177,7 +191,9 @@ describe("leftovers on repositories the YAML does not list (item 3)", () => {
   it("revocation covers every repository the link's build-service record lists, the plan shows each, and check --live sees them", async () => {
     const check = await runCli(["check", CONFIG, "--live"], env());
     expect(check.code).toBe(3);
-    expect(check.stdout).toMatch(/revoked-link-has-no-webhooks\] link "beta-shared" is revoked but the build service's webhook \d+ \(\S+\) is still on beta\/old-tool/);
+    expect(check.stdout).toMatch(
+      /revoked-link-has-no-webhooks\] link "beta-shared" is revoked but the build service's webhook \d+ \(\S+\) is still on beta\/old-tool/,
+    );
 
     const beta = resource(await planJson(CONFIG), "beta-shared");
     expect(beta.steps.filter((s) => s.repository === "beta/old-tool").map((s) => s.kind)).toEqual(["delete-webhook", "delete-deploy-key"]);
@@ -187,7 +203,12 @@ describe("leftovers on repositories the YAML does not list (item 3)", () => {
     expect(artifacts("beta/old-tool")).toEqual({ hooks: [], keys: [] });
     expect(artifacts("beta/app")).toEqual({ hooks: [], keys: [] });
     // The foreign webhook next to it survives.
-    expect(sandbox.world().github.repos.find((r) => r.owner === "beta" && r.name === "old-tool")!.hooks.map((h) => h.config.url)).toEqual(["https://ci.acme.example/hooks/github"]);
+    expect(
+      sandbox
+        .world()
+        .github.repos.find((r) => r.owner === "beta" && r.name === "old-tool")!
+        .hooks.map((h) => h.config.url),
+    ).toEqual(["https://ci.acme.example/hooks/github"]);
 
     const after = await runCli(["check", CONFIG, "--live"], env());
     expect(after.code, after.stdout).toBe(0);
@@ -238,14 +259,19 @@ describe("the mass-revocation guard counts every kind (item 9)", () => {
         "providers:",
         "  github: { apiUrl: https://api.github.com, tokenEnv: GITHUB_TOKEN }",
         "links:",
-        ...repos.map((r, i) => `  - { name: old-${i}, namespace: acme, team: t${i}, provider: github, account: shared-bot, serviceAccount: true, state: revoked, repositories: [${r}] }`),
+        ...repos.map(
+          (r, i) =>
+            `  - { name: old-${i}, namespace: acme, team: t${i}, provider: github, account: shared-bot, serviceAccount: true, state: revoked, repositories: [${r}] }`,
+        ),
         "",
       ].join("\n"),
     );
     const before = repos.map(artifacts);
     const refused = await runCli(["apply", config, "--yes"], env());
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("sourcelinks apply: refusing to revoke 4 of 4 live links (100% > 25%): old-0 (acme), old-1 (acme), old-2 (acme), old-3 (acme)");
+    expect(refused.stderr).toContain(
+      "sourcelinks apply: refusing to revoke 4 of 4 live links (100% > 25%): old-0 (acme), old-1 (acme), old-2 (acme), old-3 (acme)",
+    );
     expect(repos.map(artifacts)).toEqual(before);
 
     const allowed = await runCli(["apply", config, "--yes", "--max-revoke-ratio", "1"], env());
@@ -259,7 +285,9 @@ describe("advice that is true (item 12)", () => {
     const config = configWith("ci-hygiene.yaml", ["acme-ci"]);
     const before = await runCli(["check", config, "--live", "--format", "json"], env());
     const hygiene = (run: { stdout: string }): { subject: string; fix: string }[] =>
-      (JSON.parse(run.stdout) as { violations: { ruleId: string; subject: string; fix: string }[] }).violations.filter((v) => v.ruleId === "webhook-hygiene");
+      (JSON.parse(run.stdout) as { violations: { ruleId: string; subject: string; fix: string }[] }).violations.filter(
+        (v) => v.ruleId === "webhook-hygiene",
+      );
     expect(hygiene(before).map((v) => v.fix)).toEqual([
       "set a secret on the webhook in acme/web's webhook settings (GitHub: Settings → Webhooks → Edit → Secret; Bitbucket: Repository settings → Webhooks → Edit → Secret), so deliveries are signed",
       "turn SSL verification back on for the webhook in acme/web's webhook settings (GitHub: Settings → Webhooks → Edit → Enable SSL verification; Bitbucket: Repository settings → Webhooks → Edit → uncheck Skip certificate verification)",

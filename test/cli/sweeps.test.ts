@@ -30,14 +30,18 @@ async function runCli(args: readonly string[]): Promise<{ code: number; stdout: 
   let stdout = "";
   let stderr = "";
   const line = (text: string): string => (text.endsWith("\n") ? text : `${text}\n`);
-  const code = await runProgram(args, {
-    out: (text) => void (stdout += line(text)),
-    err: (text) => void (stderr += line(text)),
-    progress: () => undefined,
-    interactive: false,
-    ask: () => Promise.reject(new Error("no terminal in tests")),
-    env: { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" },
-  }, ROOT);
+  const code = await runProgram(
+    args,
+    {
+      out: (text) => void (stdout += line(text)),
+      err: (text) => void (stderr += line(text)),
+      progress: () => undefined,
+      interactive: false,
+      ask: () => Promise.reject(new Error("no terminal in tests")),
+      env: { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" },
+    },
+    ROOT,
+  );
   return { code, stdout, stderr };
 }
 
@@ -45,9 +49,11 @@ async function runCli(args: readonly string[]): Promise<{ code: number; stdout: 
 function everything(): Record<string, string[]> {
   const world = sandbox.world();
   const out: Record<string, string[]> = {};
-  for (const r of world.github.repos) out[`${r.owner}/${r.name}`] = [...r.hooks.map((h) => h.config.url), ...r.keys.map((k) => `key:${k.title}`)];
+  for (const r of world.github.repos)
+    out[`${r.owner}/${r.name}`] = [...r.hooks.map((h) => h.config.url), ...r.keys.map((k) => `key:${k.title}`)];
   for (const o of world.github.orgs) out[`org:${o.login}`] = (o.hooks ?? []).map((h) => h.config.url);
-  for (const r of world.bitbucket.repos) out[`${r.workspace}/${r.slug}`] = [...r.hooks.map((h) => h.url), ...r.keys.map((k) => `key:${k.label}`)];
+  for (const r of world.bitbucket.repos)
+    out[`${r.workspace}/${r.slug}`] = [...r.hooks.map((h) => h.url), ...r.keys.map((k) => `key:${k.label}`)];
   return out;
 }
 
@@ -58,7 +64,12 @@ interface SweepResource {
   steps: { kind: string; repository?: string; org?: string; url?: string; title?: string }[];
   manualSteps: { id: string }[];
   kept?: { repository?: string; keptFor: string[] }[];
-  observed: { repositoriesSwept: number; repositoriesExcluded: number; foreignWebhookCount: number; artifacts: { repository: string | null; classification: string; target: string }[] };
+  observed: {
+    repositoriesSwept: number;
+    repositoriesExcluded: number;
+    foreignWebhookCount: number;
+    artifacts: { repository: string | null; classification: string; target: string }[];
+  };
 }
 
 async function plan(): Promise<{ resources: SweepResource[]; summary: { sweeps: number; hasChanges: boolean } }> {
@@ -91,7 +102,16 @@ describe("sweeps against the sandbox", () => {
   it("check --live reports one mandatory finding per orphan or leftover, located at the sweep, and nothing covered, foreign, excluded or left to a revoked link", async () => {
     const run = await runCli(["check", CONFIG, "--live", "--format", "json"]);
     expect(run.code, run.stderr).toBe(3);
-    const report = JSON.parse(run.stdout) as { violations: { ruleId: string; enforcement: string; resource: string; subject: string; message: string; location: { line: number } | null }[] };
+    const report = JSON.parse(run.stdout) as {
+      violations: {
+        ruleId: string;
+        enforcement: string;
+        resource: string;
+        subject: string;
+        message: string;
+        location: { line: number } | null;
+      }[];
+    };
     const found = report.violations.filter((v) => v.ruleId === "no-orphaned-build-service-artifacts");
     expect(found.map((v) => [v.resource, v.subject, v.enforcement, v.location?.line])).toEqual([
       ["sweep-github-acme", "acme/tool", "mandatory", 34],
@@ -108,8 +128,12 @@ describe("sweeps against the sandbox", () => {
     );
     expect(found[0]?.message).toContain("is leftover: it was left by acme/");
     expect(found[3]?.message).toContain("on acme/frozen (archived) is orphaned");
-    expect(found[3]?.message).toMatch(/: unarchive acme\/frozen, run sourcelinks apply \(or pulumi up\) to delete it, then archive the repository again$/);
-    expect(found[4]?.message).toContain(`of org acme is orphaned: an org's own webhook serves no link: run sourcelinks apply (or pulumi up) to delete it`);
+    expect(found[3]?.message).toMatch(
+      /: unarchive acme\/frozen, run sourcelinks apply \(or pulumi up\) to delete it, then archive the repository again$/,
+    );
+    expect(found[4]?.message).toContain(
+      `of org acme is orphaned: an org's own webhook serves no link: run sourcelinks apply (or pulumi up) to delete it`,
+    );
   });
 
   it("plan shows the deletions (an org webhook step among them) and the unarchive step; apply deletes exactly those; a second plan has no changes", async () => {
@@ -130,11 +154,15 @@ describe("sweeps against the sandbox", () => {
     ]);
     expect([acme.observed.repositoriesSwept, acme.observed.repositoriesExcluded, acme.observed.foreignWebhookCount]).toEqual([5, 1, 3]);
     expect(sweep(first.resources, "operator-repos").steps.map((s) => [s.kind, s.repository])).toEqual([["delete-webhook", "ops/dotfiles"]]);
-    expect(sweep(first.resources, "sweep-bitbucket-acme-team").steps.map((s) => [s.kind, s.repository, s.title])).toEqual([["delete-deploy-key", "acme-team/mobile", "Docker Hub Builder"]]);
+    expect(sweep(first.resources, "sweep-bitbucket-acme-team").steps.map((s) => [s.kind, s.repository, s.title])).toEqual([
+      ["delete-deploy-key", "acme-team/mobile", "Docker Hub Builder"],
+    ]);
 
     const text = await runCli(["plan", CONFIG]);
     expect(text.stdout).toContain("sweep sweep-github-acme: no-orphans, 4 changes");
-    expect(text.stdout).toMatch(/- delete webhook \d+ of org acme \(https:\/\/cloud\.docker\.com\/api\/build\/v1\/vcs\/22222222-aaaa-4bbb-8ccc-0000000000f0\/trigger\/call\/\)\n\s+DELETE http:\/\/127\.0\.0\.1:\d+\/github\/orgs\/acme\/hooks\/\d+/);
+    expect(text.stdout).toMatch(
+      /- delete webhook \d+ of org acme \(https:\/\/cloud\.docker\.com\/api\/build\/v1\/vcs\/22222222-aaaa-4bbb-8ccc-0000000000f0\/trigger\/call\/\)\n\s+DELETE http:\/\/127\.0\.0\.1:\d+\/github\/orgs\/acme\/hooks\/\d+/,
+    );
     const markdown = await runCli(["plan", CONFIG, "--format", "markdown"]);
     expect(markdown.stdout).toContain("sweep `sweep-github-acme`");
 
@@ -145,7 +173,9 @@ describe("sweeps against the sandbox", () => {
     const after = everything();
     // Deleted: the sweeps' orphans and leftovers, and the revoked link's own leftover on acme/old-api.
     expect(after["acme/tool"]).toEqual([]);
-    expect(after["acme/forgotten"]).toEqual(before["acme/forgotten"]?.filter((a) => a !== hookUrl("000000000004") && a !== "key:Docker Hub Builder (acme/forgotten)"));
+    expect(after["acme/forgotten"]).toEqual(
+      before["acme/forgotten"]?.filter((a) => a !== hookUrl("000000000004") && a !== "key:Docker Hub Builder (acme/forgotten)"),
+    );
     expect(after["acme/forgotten"]).toHaveLength(3);
     expect(after["org:acme"]).toEqual(["https://chat.acme.example/hooks/github"]);
     expect(after["ops/dotfiles"]).toEqual([]);
@@ -168,7 +198,10 @@ describe("sweeps against the sandbox", () => {
     const world = sandbox.world();
     const frozen = world.github.repos.find((r) => r.name === "frozen");
     const token = world.github.tokens.find((t) => t.login === "ops" && t.kind === "pat")?.token;
-    const response = await fetch(`${sandbox.baseUrl}/github/repos/acme/frozen/hooks/${frozen?.hooks[0]?.id}`, { method: "DELETE", headers: { authorization: `token ${token}` } });
+    const response = await fetch(`${sandbox.baseUrl}/github/repos/acme/frozen/hooks/${frozen?.hooks[0]?.id}`, {
+      method: "DELETE",
+      headers: { authorization: `token ${token}` },
+    });
     expect(response.status).toBe(403);
     expect(((await response.json()) as { message: string }).message).toBe("Repository was archived so is read-only.");
   });
@@ -181,6 +214,8 @@ describe("sweeps against the sandbox", () => {
     writeFileSync(file, text);
     const run = await runCli(["plan", file]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`${file}:35:5: sweep operator-repos: github owner "nobody-here" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`);
+    expect(run.stderr).toContain(
+      `${file}:35:5: sweep operator-repos: github owner "nobody-here" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`,
+    );
   });
 });

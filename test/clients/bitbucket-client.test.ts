@@ -33,8 +33,24 @@ describe("webhooks", () => {
     expect(listing).toEqual({
       exists: true,
       items: [
-        { id: BUILD_HOOK, url: triggerUrl("2d1c3b4a-build"), active: true, events: ["repo:push"], hasSecret: true, insecureSsl: false, lastResponse: null },
-        { id: "{9f8e7d6c-0000-4a5b-8c9d-0e1f2a3b4c5d}", url: "https://ci.acme.example/hooks/bitbucket", active: true, events: ["repo:push", "pullrequest:created"], hasSecret: false, insecureSsl: true, lastResponse: null },
+        {
+          id: BUILD_HOOK,
+          url: triggerUrl("2d1c3b4a-build"),
+          active: true,
+          events: ["repo:push"],
+          hasSecret: true,
+          insecureSsl: false,
+          lastResponse: null,
+        },
+        {
+          id: "{9f8e7d6c-0000-4a5b-8c9d-0e1f2a3b4c5d}",
+          url: "https://ci.acme.example/hooks/bitbucket",
+          active: true,
+          events: ["repo:push", "pullrequest:created"],
+          hasSecret: false,
+          insecureSsl: true,
+          lastResponse: null,
+        },
       ],
     });
   });
@@ -42,7 +58,16 @@ describe("webhooks", () => {
   it("follows next across pages (230 hooks at pagelen 100: three requests)", async () => {
     const repo = sandbox.world().bitbucket.repos[0]!;
     for (let i = 0; i < 228; i++) {
-      repo.hooks.push({ uuid: `{00000000-0000-4000-8000-${String(i).padStart(12, "0")}}`, url: `https://ci.acme.example/h/${i}`, description: "", active: true, events: ["repo:push"], skip_cert_verification: false, secret_set: false, created_at: "2024-01-02T03:04:05.000Z" });
+      repo.hooks.push({
+        uuid: `{00000000-0000-4000-8000-${String(i).padStart(12, "0")}}`,
+        url: `https://ci.acme.example/h/${i}`,
+        description: "",
+        active: true,
+        events: ["repo:push"],
+        skip_cert_verification: false,
+        secret_set: false,
+        created_at: "2024-01-02T03:04:05.000Z",
+      });
     }
     const listing = await client.listWebhooks("acme-team/mobile");
     expect(listing.items).toHaveLength(230);
@@ -64,7 +89,10 @@ describe("webhooks", () => {
 
 describe("deploy keys", () => {
   it("maps keys to ObservedDeployKey and deletes them idempotently", async () => {
-    expect(await client.listDeployKeys("acme-team/mobile")).toEqual({ exists: true, items: [{ id: "501", title: "Docker Hub Builder", readOnly: true }] });
+    expect(await client.listDeployKeys("acme-team/mobile")).toEqual({
+      exists: true,
+      items: [{ id: "501", title: "Docker Hub Builder", readOnly: true }],
+    });
     expect(await client.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
     expect(await client.deleteDeployKey("acme-team/mobile", "501")).toBe("gone");
     expect(sandbox.world().bitbucket.repos[0]!.keys).toEqual([]);
@@ -84,8 +112,12 @@ describe("credentials", () => {
     const error = (await legacy.listWebhooks("acme-team/mobile").catch((e: unknown) => e)) as HttpError;
     expect(error).toBeInstanceOf(HttpError);
     expect(error.status).toBe(401);
-    expect(error.detail).toBe(`App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token. ${BITBUCKET_CREDENTIAL_ADVICE}`);
-    expect(error.message).toContain("set BITBUCKET_EMAIL to your Atlassian account's email and BITBUCKET_API_TOKEN to an API token with scopes");
+    expect(error.detail).toBe(
+      `App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token. ${BITBUCKET_CREDENTIAL_ADVICE}`,
+    );
+    expect(error.message).toContain(
+      "set BITBUCKET_EMAIL to your Atlassian account's email and BITBUCKET_API_TOKEN to an API token with scopes",
+    );
     expect(error.message).not.toContain(creds.bitbucketAppPassword);
   });
 });
@@ -97,7 +129,10 @@ describe("errors", () => {
     expect(unauthorized).toBeInstanceOf(HttpError);
     expect(unauthorized).toMatchObject({ status: 401, service: "bitbucket", method: "GET", detail: "Invalid credentials" });
     const outsider = createBitbucketClient({ apiUrl, username: creds.outsiderEmail, token: new Secret(creds.outsiderPassword) });
-    await expect(outsider.deleteWebhook("acme-team/mobile", BUILD_HOOK)).rejects.toMatchObject({ status: 403, detail: "You do not have admin access to this repository." });
+    await expect(outsider.deleteWebhook("acme-team/mobile", BUILD_HOOK)).rejects.toMatchObject({
+      status: 403,
+      detail: "You do not have admin access to this repository.",
+    });
     expect(sandbox.world().bitbucket.repos[0]!.hooks).toHaveLength(2);
   });
 
@@ -114,7 +149,12 @@ describe("retries through the sandbox's injected faults", () => {
     ["an injected 429 with retry-after", { rateLimitRate: 1, retryAfterSeconds: 2 }, [2000]],
   ] as const)("lists webhooks after %s", async (_what, fault, expectedSleeps) => {
     const sleeps: number[] = [];
-    const patient = createBitbucketClient({ apiUrl, username: creds.bitbucketEmail, token: new Secret(creds.bitbucketPassword), transport: { sleep: async (ms) => void sleeps.push(ms) } });
+    const patient = createBitbucketClient({
+      apiUrl,
+      username: creds.bitbucketEmail,
+      token: new Secret(creds.bitbucketPassword),
+      transport: { sleep: async (ms) => void sleeps.push(ms) },
+    });
     sandbox.injectFault({ ...fault, count: 1, match: { service: "bitbucket", method: "GET" } });
     expect((await patient.listWebhooks("acme-team/mobile")).items).toHaveLength(2);
     expect(sleeps).toEqual(expectedSleeps);
@@ -122,11 +162,19 @@ describe("retries through the sandbox's injected faults", () => {
 
   it("deletes after an injected 500, and gives up after its bounded retries", async () => {
     const sleeps: number[] = [];
-    const patient = createBitbucketClient({ apiUrl, username: creds.bitbucketEmail, token: new Secret(creds.bitbucketPassword), transport: { sleep: async (ms) => void sleeps.push(ms) } });
+    const patient = createBitbucketClient({
+      apiUrl,
+      username: creds.bitbucketEmail,
+      token: new Secret(creds.bitbucketPassword),
+      transport: { sleep: async (ms) => void sleeps.push(ms) },
+    });
     sandbox.injectFault({ errorRate: 1, count: 1, match: { service: "bitbucket", method: "DELETE" } });
     expect(await patient.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
     sandbox.injectFault({ errorRate: 1, count: 3, match: { service: "bitbucket", method: "DELETE" } });
-    await expect(patient.deleteWebhook("acme-team/mobile", BUILD_HOOK)).rejects.toMatchObject({ status: 500, detail: "sandbox: injected 500" });
+    await expect(patient.deleteWebhook("acme-team/mobile", BUILD_HOOK)).rejects.toMatchObject({
+      status: 500,
+      detail: "sandbox: injected 500",
+    });
     expect(sleeps).toEqual([250, 250, 500]);
     expect(sandbox.world().bitbucket.repos[0]!.hooks).toHaveLength(2);
   });
@@ -163,7 +211,13 @@ describe("secrets in errors", () => {
     const error = await echoing.listWebhooks("ws/repo").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).detail).toBe("you sent [redacted] meaning someone:[redacted]");
-    for (const text of [(error as Error).message, (error as Error).stack ?? "", JSON.stringify(error), inspect(error, { depth: 10 }), inspect(echoing, { depth: 10 })]) {
+    for (const text of [
+      (error as Error).message,
+      (error as Error).stack ?? "",
+      JSON.stringify(error),
+      inspect(error, { depth: 10 }),
+      inspect(echoing, { depth: 10 }),
+    ]) {
       expect(text).not.toContain(password);
       expect(text).not.toContain(basic);
     }
@@ -172,6 +226,9 @@ describe("secrets in errors", () => {
   it("refuses to follow a next link to another origin, so credentials stay on the API host", async () => {
     nextUrl = "http://127.0.0.2:9/2.0/repositories/ws/repo/hooks?page=2";
     const echoing = createBitbucketClient({ apiUrl: echoUrl, username: "someone", token: new Secret(fakeToken("pw")) });
-    await expect(echoing.listWebhooks("ws/repo")).rejects.toMatchObject({ status: 0, detail: `refusing to follow a pagination link off ${new URL(echoUrl).origin}` });
+    await expect(echoing.listWebhooks("ws/repo")).rejects.toMatchObject({
+      status: 0,
+      detail: `refusing to follow a pagination link off ${new URL(echoUrl).origin}`,
+    });
   });
 });

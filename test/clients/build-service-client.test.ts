@@ -58,14 +58,25 @@ describe("links", () => {
   });
 
   it("throws HttpError with the service's detail on a conflict", async () => {
-    const error = await client.createLink("acme", { provider: "github", account: "jdoe", team: "ci", serviceAccount: false }).catch((e: unknown) => e);
+    const error = await client
+      .createLink("acme", { provider: "github", account: "jdoe", team: "ci", serviceAccount: false })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ status: 409, service: "build-service", method: "POST", url: `${apiUrl}/acme/links/`, detail: 'A link for github account "jdoe" in team "ci" already exists (link-jdoe).' });
+    expect(error).toMatchObject({
+      status: 409,
+      service: "build-service",
+      method: "POST",
+      url: `${apiUrl}/acme/links/`,
+      detail: 'A link for github account "jdoe" in team "ci" already exists (link-jdoe).',
+    });
   });
 
   it("throws a 401 HttpError without a token and a 403 one for another namespace", async () => {
     const anonymous = createBuildServiceClient({ apiUrl, token: null });
-    await expect(anonymous.listLinks("acme")).rejects.toMatchObject({ status: 401, detail: "Authentication credentials were not provided." });
+    await expect(anonymous.listLinks("acme")).rejects.toMatchObject({
+      status: 401,
+      detail: "Authentication credentials were not provided.",
+    });
     await expect(client.listLinks("other")).rejects.toMatchObject({ status: 403 });
   });
 });
@@ -74,7 +85,10 @@ describe("namespaces", () => {
   it("lists the namespaces the token may act on across pages, and null where the service has no such listing (404)", async () => {
     const expected = sandbox.world().buildService.tokens.find((t) => t.token === creds.buildToken)!.namespaces;
     expect(await client.listNamespaces()).toEqual(expected);
-    const elsewhere = createBuildServiceClient({ apiUrl: `${sandbox.baseUrl}/build/api/build/v1/no-such-mount`, token: new Secret(creds.buildToken) });
+    const elsewhere = createBuildServiceClient({
+      apiUrl: `${sandbox.baseUrl}/build/api/build/v1/no-such-mount`,
+      token: new Secret(creds.buildToken),
+    });
     expect(await elsewhere.listNamespaces()).toBeNull();
   });
 });
@@ -99,13 +113,19 @@ describe("repositories and org access", () => {
 describe("faults", () => {
   it("retries an idempotent unlink after an injected 429, but sends a create only once", async () => {
     const sleeps: number[] = [];
-    const patient = createBuildServiceClient({ apiUrl, token: new Secret(creds.buildToken), transport: { sleep: async (ms) => void sleeps.push(ms) } });
+    const patient = createBuildServiceClient({
+      apiUrl,
+      token: new Secret(creds.buildToken),
+      transport: { sleep: async (ms) => void sleeps.push(ms) },
+    });
     sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 1, count: 1, match: { service: "build-service", method: "DELETE" } });
     await patient.unlink("acme", "link-jdoe");
     expect(sleeps).toEqual([1000]);
     expect(sandbox.world().buildService.links[0]!.state).toBe("unlinked");
     sandbox.injectFault({ errorRate: 1, errorStatus: 503, count: 1, match: { service: "build-service", method: "POST" } });
-    await expect(patient.createLink("acme", { provider: "github", account: "acme-builder", team: null, serviceAccount: true })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      patient.createLink("acme", { provider: "github", account: "acme-builder", team: null, serviceAccount: true }),
+    ).rejects.toMatchObject({ status: 503 });
     expect(sleeps).toEqual([1000]);
     expect(sandbox.counters().byEndpoint["POST /build/api/build/v1/:namespace/links/"]).toBe(1);
   });
@@ -129,10 +149,18 @@ describe("secrets in errors", () => {
   it("never carries the token in message, stack, JSON or inspect output", async () => {
     const token = fakeToken("echoed-build-token");
     const echoing = createBuildServiceClient({ apiUrl: echoUrl, token: new Secret(token) });
-    const error = await echoing.createLink("acme", { provider: "github", account: "x", team: null, serviceAccount: true }).catch((e: unknown) => e);
+    const error = await echoing
+      .createLink("acme", { provider: "github", account: "x", team: null, serviceAccount: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).detail).toContain("bad header: [redacted]");
-    for (const text of [(error as Error).message, (error as Error).stack ?? "", JSON.stringify(error), inspect(error, { depth: 10 }), inspect(echoing, { depth: 10 })]) {
+    for (const text of [
+      (error as Error).message,
+      (error as Error).stack ?? "",
+      JSON.stringify(error),
+      inspect(error, { depth: 10 }),
+      inspect(echoing, { depth: 10 }),
+    ]) {
       expect(text).not.toContain(token);
     }
   });

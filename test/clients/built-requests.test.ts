@@ -32,8 +32,21 @@ beforeAll(async () => {
       res.writeHead(204).end();
       return;
     }
-    const link = { id: "link-1", resource_uri: "", namespace: "acme", provider: "github", account: "a", team: null, service_account: true, state: "enabled", created_at: "", updated_at: "" };
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(req.url?.includes("/orgs/") ? { org: "o", access: "granted" } : link));
+    const link = {
+      id: "link-1",
+      resource_uri: "",
+      namespace: "acme",
+      provider: "github",
+      account: "a",
+      team: null,
+      service_account: true,
+      state: "enabled",
+      created_at: "",
+      updated_at: "",
+    };
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify(req.url?.includes("/orgs/") ? { org: "o", access: "granted" } : link));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -18,7 +18,11 @@ export const INSTALLATIONS = { acme: 7001, globex: 7002, initech: 7003 } as cons
 
 /** A fresh RSA key pair in PEM (PKCS#8 private, SPKI public), as GitHub hands out for an app. */
 export function appKeyPair(): { privateKey: string; publicKey: string } {
-  return generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
 }
 
 /** One key pair per test file (generating one takes a while); each world is otherwise fresh. */
@@ -32,17 +36,23 @@ export function appSeed(publicKey: string): SeedDocument {
       users: [{ login: "octo-admin" }],
       orgs: (["acme", "globex", "initech"] as const).map((login) => ({ login, owners: ["octo-admin"] })),
       repos: (["acme", "globex", "initech"] as const).flatMap((org) =>
-        ["api", "web"].map((name) => ({ name: `${org}/${name}`, hooks: [{ url: `https://cloud.docker.com/api/build/v1/vcs/${org}-${name}/trigger/call/` }], deployKeys: [{ title: "Docker Hub Builder" }] })),
+        ["api", "web"].map((name) => ({
+          name: `${org}/${name}`,
+          hooks: [{ url: `https://cloud.docker.com/api/build/v1/vcs/${org}-${name}/trigger/call/` }],
+          deployKeys: [{ title: "Docker Hub Builder" }],
+        })),
       ),
-      apps: [{
-        id: APP_ID,
-        publicKey,
-        installations: [
-          { id: INSTALLATIONS.acme, owner: "acme", permissions: full },
-          { id: INSTALLATIONS.globex, owner: "globex", permissions: full },
-          { id: INSTALLATIONS.initech, owner: "initech", permissions: { metadata: "read" } },
-        ],
-      }],
+      apps: [
+        {
+          id: APP_ID,
+          publicKey,
+          installations: [
+            { id: INSTALLATIONS.acme, owner: "acme", permissions: full },
+            { id: INSTALLATIONS.globex, owner: "globex", permissions: full },
+            { id: INSTALLATIONS.initech, owner: "initech", permissions: { metadata: "read" } },
+          ],
+        },
+      ],
     },
   };
 }

@@ -40,7 +40,9 @@ describe("GitHub App authentication", () => {
     expect(issued.map((t) => t.installationId).sort()).toEqual([INSTALLATIONS.acme, INSTALLATIONS.globex]);
     // The requests were charged to the installations, not to a token.
     const labels = Object.keys(world.sandbox.counters().primaryPointsByToken);
-    expect(labels).toEqual(expect.arrayContaining([`installation:acme#${INSTALLATIONS.acme}`, `installation:globex#${INSTALLATIONS.globex}`]));
+    expect(labels).toEqual(
+      expect.arrayContaining([`installation:acme#${INSTALLATIONS.acme}`, `installation:globex#${INSTALLATIONS.globex}`]),
+    );
   });
 
   it("uses the configured installation ids without looking them up", async () => {
@@ -96,8 +98,12 @@ describe("a GitHub App installation without a permission", () => {
         `GET ${world.apiUrl}/repos/initech/api/hooks?per_page=100 answered HTTP 403: Resource not accessible by integration. ` +
         "Add the permission in the app's settings (Permissions & events), then approve it on the installation of initech",
     );
-    await expect(gh.provider.listDeployKeys("initech/api")).rejects.toThrow(/lacks permission administration=read \(needed to list the deploy keys of initech\/api\)/);
-    await expect(gh.provider.deleteWebhook("initech/api", "1")).rejects.toThrow(/lacks permission repository_hooks=write \(needed to delete a webhook of initech\/api\)/);
+    await expect(gh.provider.listDeployKeys("initech/api")).rejects.toThrow(
+      /lacks permission administration=read \(needed to list the deploy keys of initech\/api\)/,
+    );
+    await expect(gh.provider.deleteWebhook("initech/api", "1")).rejects.toThrow(
+      /lacks permission repository_hooks=write \(needed to delete a webhook of initech\/api\)/,
+    );
   });
 });
 
@@ -129,7 +135,10 @@ describe("pacing per installation", () => {
   it("gives each installation its own budget: two orgs' listings do not wait for each other, one more of one org does", async () => {
     const clock = new StillClock();
     // Three points per endpoint per minute: a fourth listing within a minute of one installation must wait.
-    const gh = world.clients({ pacing: { budgets: true, endpointPointsPerMinute: 3, clock } }, { acme: INSTALLATIONS.acme, globex: INSTALLATIONS.globex });
+    const gh = world.clients(
+      { pacing: { budgets: true, endpointPointsPerMinute: 3, clock } },
+      { acme: INSTALLATIONS.acme, globex: INSTALLATIONS.globex },
+    );
     // Tokens first (minting is an app-level POST, paced on the app's own budget), each in its own minute.
     await gh.provider.accountExists!("acme");
     clock.nextMinute();
@@ -159,7 +168,9 @@ describe("the ETag cache across token rotation", () => {
     expect(world.sandbox.counters().notModified).toBe(1);
     expect(second).toEqual(first);
     // Entries are kept under the installation, never under a token.
-    const saved = JSON.stringify(etagCache.get(`installation:424242:${INSTALLATIONS.acme}`, `${world.apiUrl}/repos/acme/api/hooks?per_page=100`));
+    const saved = JSON.stringify(
+      etagCache.get(`installation:424242:${INSTALLATIONS.acme}`, `${world.apiUrl}/repos/acme/api/hooks?per_page=100`),
+    );
     expect(saved).toContain("acme-api");
     for (const token of tokens) expect(saved).not.toContain(token);
   });

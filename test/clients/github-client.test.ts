@@ -57,10 +57,29 @@ describe("GitHubProviderClient", () => {
     const listing = await provider.listWebhooks("acme/api");
     expect(listing.exists).toBe(true);
     expect(listing.items).toEqual([
-      { id: "101", url: "https://cloud.docker.com/api/build/v1/vcs/1111/trigger/call/", active: true, events: ["push", "pull_request"], hasSecret: true, insecureSsl: false, lastResponse: { code: 200, status: "active", message: "OK" } },
-      { id: "102", url: "https://ci.acme.example/hooks/github", active: false, events: ["push", "pull_request"], hasSecret: false, insecureSsl: true, lastResponse: { code: 200, status: "active", message: "OK" } },
+      {
+        id: "101",
+        url: "https://cloud.docker.com/api/build/v1/vcs/1111/trigger/call/",
+        active: true,
+        events: ["push", "pull_request"],
+        hasSecret: true,
+        insecureSsl: false,
+        lastResponse: { code: 200, status: "active", message: "OK" },
+      },
+      {
+        id: "102",
+        url: "https://ci.acme.example/hooks/github",
+        active: false,
+        events: ["push", "pull_request"],
+        hasSecret: false,
+        insecureSsl: true,
+        lastResponse: { code: 200, status: "active", message: "OK" },
+      },
     ]);
-    expect(await provider.listDeployKeys("acme/api")).toEqual({ exists: true, items: [{ id: "103", title: "Docker Hub Builder acme/api", readOnly: true }] });
+    expect(await provider.listDeployKeys("acme/api")).toEqual({
+      exists: true,
+      items: [{ id: "103", title: "Docker Hub Builder acme/api", readOnly: true }],
+    });
   });
 
   it("reports a missing or invisible repository as exists: false", async () => {
@@ -136,7 +155,13 @@ describe("GitHubProviderClient", () => {
 
 describe("rate limits and retries", () => {
   it.each([403, 429] as const)("waits out a secondary rate limit (%i, retry-after) and succeeds", async (status) => {
-    gh.sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 1, count: 1, match: { service: "github", pathPrefix: "/github/repos/acme/api/hooks" }, seed: seedFor(status, "/github/repos/acme/api/hooks") });
+    gh.sandbox.injectFault({
+      rateLimitRate: 1,
+      retryAfterSeconds: 1,
+      count: 1,
+      match: { service: "github", pathPrefix: "/github/repos/acme/api/hooks" },
+      seed: seedFor(status, "/github/repos/acme/api/hooks"),
+    });
     const { provider } = clients();
     const listing = await provider.listWebhooks("acme/api");
     expect(listing.items).toHaveLength(2);
@@ -147,14 +172,24 @@ describe("rate limits and retries", () => {
   });
 
   it("retries a 5xx answer", async () => {
-    gh.sandbox.injectFault({ errorRate: 1, errorStatus: 502, count: 1, match: { service: "github", pathPrefix: "/github/repos/acme/api/keys" } });
+    gh.sandbox.injectFault({
+      errorRate: 1,
+      errorStatus: 502,
+      count: 1,
+      match: { service: "github", pathPrefix: "/github/repos/acme/api/keys" },
+    });
     const { provider } = clients();
     expect((await provider.listDeployKeys("acme/api")).items).toHaveLength(1);
     expect(gh.sandbox.counters().byStatus["502"]).toBe(1);
   });
 
   it("gives up after the configured rate-limit retries with an HttpError carrying retry-after", async () => {
-    gh.sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 1, count: 10, match: { service: "github", pathPrefix: "/github/repos/acme/api/hooks" } });
+    gh.sandbox.injectFault({
+      rateLimitRate: 1,
+      retryAfterSeconds: 1,
+      count: 10,
+      match: { service: "github", pathPrefix: "/github/repos/acme/api/hooks" },
+    });
     const { provider } = clients({ rateLimitRetries: 1 });
     const error = await provider.listWebhooks("acme/api").then(
       () => null,
@@ -235,7 +270,10 @@ describe("against the sandbox's enforced limits", () => {
   let limited: GitHubSandbox;
   beforeAll(async () => {
     // A GitHub minute lasts 0.5 s; 20 points per endpoint per minute, 4 content-creating requests.
-    limited = await startGitHubSandbox({ timeScale: 120, limits: { enabled: true, endpointPointsPerMinute: 20, contentCreatingPerMinute: 4 } });
+    limited = await startGitHubSandbox({
+      timeScale: 120,
+      limits: { enabled: true, endpointPointsPerMinute: 20, contentCreatingPerMinute: 4 },
+    });
   });
   afterAll(async () => {
     await limited.close();

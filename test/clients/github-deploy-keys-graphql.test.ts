@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GitHubContext } from "../../engine/clients/github/context.js";
 import { validate } from "@octokit/graphql-schema";
 import { deployKeysQuery, GitHubDeployKeyReader, GitHubGraphqlError } from "../../engine/clients/github/deploy-keys-graphql.js";
-import { createGitHubClients, GitHubProviderClient } from "../../engine/clients/github/index.js";
+import { createGitHubClients, type GitHubProviderClient } from "../../engine/clients/github/index.js";
 import { restIdFromNodeId, UndecodableNodeIdError } from "../../engine/clients/github/node-id.js";
 import { Secret } from "../../engine/model/secret.js";
 import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
@@ -16,13 +16,41 @@ afterEach(async () => {
 });
 
 /** The fixture world plus `acme/bulk-0..249` (one key each) and `acme/many` with 150 keys. */
-async function start(options: Omit<SandboxOptions, "seed"> = {}): Promise<{ sandbox: SandboxHandle; tokens: GitHubFixtureTokens; provider: GitHubProviderClient }> {
+async function start(
+  options: Omit<SandboxOptions, "seed"> = {},
+): Promise<{ sandbox: SandboxHandle; tokens: GitHubFixtureTokens; provider: GitHubProviderClient }> {
   const { world, tokens } = githubFixtureWorld(0);
   for (let i = 0; i < 250; i++) {
-    world.github.repos.push({ id: 20_000 + i, owner: "acme", name: `bulk-${i}`, private: true, hooks: [], keys: [{ id: 30_000 + i, key: `ssh-ed25519 AAAAbulk${i} k`, title: `Docker Hub Builder bulk-${i}`, read_only: true, verified: true, created_at: "2024-03-01T10:00:00Z", added_by: null }] });
+    world.github.repos.push({
+      id: 20_000 + i,
+      owner: "acme",
+      name: `bulk-${i}`,
+      private: true,
+      hooks: [],
+      keys: [
+        {
+          id: 30_000 + i,
+          key: `ssh-ed25519 AAAAbulk${i} k`,
+          title: `Docker Hub Builder bulk-${i}`,
+          read_only: true,
+          verified: true,
+          created_at: "2024-03-01T10:00:00Z",
+          added_by: null,
+        },
+      ],
+    });
   }
   const many = world.github.repos.find((r) => r.name === "many")!;
-  for (let i = 0; i < 150; i++) many.keys.push({ id: 8_000_000_000 + i, key: `ssh-ed25519 AAAAmany${i} k`, title: `key ${i}`, read_only: false, verified: true, created_at: "2024-03-01T10:00:00Z", added_by: null });
+  for (let i = 0; i < 150; i++)
+    many.keys.push({
+      id: 8_000_000_000 + i,
+      key: `ssh-ed25519 AAAAmany${i} k`,
+      title: `key ${i}`,
+      read_only: false,
+      verified: true,
+      created_at: "2024-03-01T10:00:00Z",
+      added_by: null,
+    });
   const sandbox = await startSandbox({ ...options, seed: world });
   open.push(sandbox);
   const { provider } = createGitHubClients({ apiUrl: `${sandbox.baseUrl}/github`, token: new Secret(tokens.admin), retryAfterBaseMs: 5 });
@@ -68,10 +96,15 @@ describe("GitHubDeployKeyReader over the sandbox", () => {
 
   it("reports GitHub's node limit as a refused query when a batch asks for more than 500,000 nodes", async () => {
     const { sandbox, tokens } = await start();
-    const reader = new GitHubDeployKeyReader(new GitHubContext({ apiUrl: `${sandbox.baseUrl}/github`, token: new Secret(tokens.admin), retryAfterBaseMs: 5 }), { repositoriesPerQuery: 5001 });
+    const reader = new GitHubDeployKeyReader(
+      new GitHubContext({ apiUrl: `${sandbox.baseUrl}/github`, token: new Secret(tokens.admin), retryAfterBaseMs: 5 }),
+      { repositoriesPerQuery: 5001 },
+    );
     const read = reader.read(Array.from({ length: 5001 }, (_, i) => `acme/r${i}`));
     await expect(read).rejects.toThrow(GitHubGraphqlError);
-    await expect(read).rejects.toThrow(/MAX_NODE_LIMIT_EXCEEDED: By the time this query traverses to the deployKeys connection, it is requesting up to 500,100 possible nodes/);
+    await expect(read).rejects.toThrow(
+      /MAX_NODE_LIMIT_EXCEEDED: By the time this query traverses to the deployKeys connection, it is requesting up to 500,100 possible nodes/,
+    );
     expect(sandbox.counters().graphql.queries).toBe(0);
   });
 

@@ -60,10 +60,12 @@ describe("Pacer", () => {
       pacer.schedule({ method: "GET", endpoint: "GET /x" }, () => {
         inFlight++;
         peak = Math.max(peak, inFlight);
-        return new Promise<void>((resolve) => releases.push(() => {
-          inFlight--;
-          resolve();
-        }));
+        return new Promise<void>((resolve) =>
+          releases.push(() => {
+            inFlight--;
+            resolve();
+          }),
+        );
       }),
     );
     await flush();
@@ -164,7 +166,9 @@ describe("Pacer", () => {
   it("passes the result and the failure of each request through", async () => {
     const pacer = new Pacer({ budgets: false });
     await expect(pacer.schedule({ method: "GET", endpoint: "GET /x" }, async () => 42)).resolves.toBe(42);
-    await expect(pacer.schedule({ method: "GET", endpoint: "GET /x" }, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(pacer.schedule({ method: "GET", endpoint: "GET /x" }, async () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
     expect(pacer.stats()).toEqual({ inFlight: 0, queued: 0, budgetWaits: 0 });
   });
 

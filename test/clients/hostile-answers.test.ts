@@ -47,7 +47,10 @@ const noWait = (): Promise<void> => Promise.resolve();
 /** Per-attempt timeout of the clients: long enough for a loaded machine, except where a stall is the point. */
 const TIMEOUT_MS = 5_000;
 
-function github(cache = new EtagCache(), overrides: { maxResponseBytes?: number; requestTimeoutMs?: number; serverErrorRetries?: number } = {}) {
+function github(
+  cache = new EtagCache(),
+  overrides: { maxResponseBytes?: number; requestTimeoutMs?: number; serverErrorRetries?: number } = {},
+) {
   return {
     cache,
     client: createGitHubClients({
@@ -109,14 +112,18 @@ describe("GitHub", () => {
     const { client, cache } = github();
     const error = await client.listWebhooks("acme/legacy-api").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect((error as HttpError).message).toMatch(/^github: GET .*\/repos\/acme\/legacy-api\/hooks\?per_page=100 failed: no response: the response body was cut off after \d+ bytes$/);
+    expect((error as HttpError).message).toMatch(
+      /^github: GET .*\/repos\/acme\/legacy-api\/hooks\?per_page=100 failed: no response: the response body was cut off after \d+ bytes$/,
+    );
     expect(requestsTo(GH_HOOKS)).toBe(4);
     expect(cache.size).toBe(0);
   });
 
   it("a body that stalls fails at the per-attempt timeout", async () => {
     await useProxy(on(GH_HOOKS, stall));
-    const error = await github(new EtagCache(), { requestTimeoutMs: 1000, serverErrorRetries: 0 }).client.listWebhooks("acme/legacy-api").catch((e: unknown) => e);
+    const error = await github(new EtagCache(), { requestTimeoutMs: 1000, serverErrorRetries: 0 })
+      .client.listWebhooks("acme/legacy-api")
+      .catch((e: unknown) => e);
     expect((error as HttpError).detail).toBe("the response body stalled: not complete within 1000 ms (10 bytes read)");
   });
 
@@ -135,21 +142,33 @@ describe("GitHub", () => {
     const stranger = await startStranger([]);
     closers.push(() => stranger.close());
     await useProxy(on(GH_HOOKS, (_res, tools) => tools.send(302, { location: `${stranger.baseUrl}/x` }, "")));
-    const error = await github().client.listWebhooks("acme/legacy-api").catch((e: unknown) => e);
-    expect((error as HttpError).detail).toBe(`refusing to follow a redirect (HTTP 302) from ${proxy!.baseUrl}${GH_HOOKS}?per_page=100 to ${stranger.baseUrl}/x: another origin may not supply the answer`);
+    const error = await github()
+      .client.listWebhooks("acme/legacy-api")
+      .catch((e: unknown) => e);
+    expect((error as HttpError).detail).toBe(
+      `refusing to follow a redirect (HTTP 302) from ${proxy!.baseUrl}${GH_HOOKS}?per_page=100 to ${stranger.baseUrl}/x: another origin may not supply the answer`,
+    );
     expect(requestsTo(GH_HOOKS)).toBe(1);
     expect(stranger.received()).toEqual([]);
   });
 
   it("a redirect on the same origin is followed (GitHub moves a renamed repository)", async () => {
-    await useProxy(on("/github/repos/acme/old-name/hooks", (_res, tools) => tools.send(301, { location: `${tools.baseUrl}${GH_HOOKS}?per_page=100` }, "")));
+    await useProxy(
+      on("/github/repos/acme/old-name/hooks", (_res, tools) =>
+        tools.send(301, { location: `${tools.baseUrl}${GH_HOOKS}?per_page=100` }, ""),
+      ),
+    );
     expect((await github().client.listWebhooks("acme/old-name")).items).toHaveLength(2);
   });
 
   it("a response over the size cap is refused without retrying", async () => {
     await useProxy(() => undefined);
-    const error = await github(new EtagCache(), { maxResponseBytes: 100 }).client.listWebhooks("acme/legacy-api").catch((e: unknown) => e);
-    expect((error as HttpError).detail).toBe("the response is larger than 100 bytes, the most one answer may be (no real listing page is near it)");
+    const error = await github(new EtagCache(), { maxResponseBytes: 100 })
+      .client.listWebhooks("acme/legacy-api")
+      .catch((e: unknown) => e);
+    expect((error as HttpError).detail).toBe(
+      "the response is larger than 100 bytes, the most one answer may be (no real listing page is near it)",
+    );
     expect(requestsTo(GH_HOOKS)).toBe(1);
   });
 });
@@ -157,12 +176,26 @@ describe("GitHub", () => {
 describe("Bitbucket", () => {
   it.each([
     ["cut off", cutOff, "no response: the response body was cut off after"],
-    ["empty", (_res: ServerResponse, tools: ProxyTools) => tools.send(200, {}, ""), "no response: HTTP 200 with an empty body where JSON was expected"],
-    ["null", (_res: ServerResponse, tools: ProxyTools) => tools.send(200, {}, "null"), "no response: HTTP 200 whose body is JSON null, where a JSON object was expected"],
-    ["without values", (_res: ServerResponse, tools: ProxyTools) => tools.send(200, {}, { pagelen: 100 }), "no response: HTTP 200 whose body is not the expected answer: no `values` list"],
+    [
+      "empty",
+      (_res: ServerResponse, tools: ProxyTools) => tools.send(200, {}, ""),
+      "no response: HTTP 200 with an empty body where JSON was expected",
+    ],
+    [
+      "null",
+      (_res: ServerResponse, tools: ProxyTools) => tools.send(200, {}, "null"),
+      "no response: HTTP 200 whose body is JSON null, where a JSON object was expected",
+    ],
+    [
+      "without values",
+      (_res: ServerResponse, tools: ProxyTools) => tools.send(200, {}, { pagelen: 100 }),
+      "no response: HTTP 200 whose body is not the expected answer: no `values` list",
+    ],
   ])("a page %s fails after the retries instead of listing nothing", async (_name, answer, message) => {
     await useProxy(on(BB_HOOKS, answer));
-    const error = await bitbucket().listWebhooks("acme-team/mobile").catch((e: unknown) => e);
+    const error = await bitbucket()
+      .listWebhooks("acme-team/mobile")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).message).toContain(message);
     expect(requestsTo(BB_HOOKS)).toBe(3);
@@ -172,8 +205,12 @@ describe("Bitbucket", () => {
     const stranger = await startStranger({ pagelen: 100, values: [] });
     closers.push(() => stranger.close());
     await useProxy(on(BB_HOOKS, (_res, tools) => tools.send(307, { location: `${stranger.baseUrl}/x` }, "")));
-    const error = await bitbucket().listWebhooks("acme-team/mobile").catch((e: unknown) => e);
-    expect((error as HttpError).message).toContain(`refusing to follow a redirect (HTTP 307) from ${proxy!.baseUrl}${BB_HOOKS}?pagelen=100 to ${stranger.baseUrl}/x`);
+    const error = await bitbucket()
+      .listWebhooks("acme-team/mobile")
+      .catch((e: unknown) => e);
+    expect((error as HttpError).message).toContain(
+      `refusing to follow a redirect (HTTP 307) from ${proxy!.baseUrl}${BB_HOOKS}?pagelen=100 to ${stranger.baseUrl}/x`,
+    );
     expect(requestsTo(BB_HOOKS)).toBe(1);
     expect(stranger.received()).toEqual([]);
   });
@@ -182,10 +219,22 @@ describe("Bitbucket", () => {
     const endless = (size: number | undefined): Intercept =>
       on(BB_HOOKS, (_res, tools, url) => {
         const page = Number(url.searchParams.get("page") ?? "1");
-        tools.send(200, {}, { pagelen: 100, page, ...(size === undefined ? {} : { size }), values: [], next: `${tools.baseUrl}${BB_HOOKS}?pagelen=100&page=${page + 1}` });
+        tools.send(
+          200,
+          {},
+          {
+            pagelen: 100,
+            page,
+            ...(size === undefined ? {} : { size }),
+            values: [],
+            next: `${tools.baseUrl}${BB_HOOKS}?pagelen=100&page=${page + 1}`,
+          },
+        );
       });
     await useProxy(endless(undefined));
-    await expect(bitbucket().listWebhooks("acme-team/mobile")).rejects.toThrow("pagination of the webhooks of acme-team/mobile never ends: it runs past 100 pages");
+    await expect(bitbucket().listWebhooks("acme-team/mobile")).rejects.toThrow(
+      "pagination of the webhooks of acme-team/mobile never ends: it runs past 100 pages",
+    );
     expect(requestsTo(BB_HOOKS)).toBe(100);
     await proxy!.close();
     await useProxy(endless(150));
@@ -195,7 +244,9 @@ describe("Bitbucket", () => {
 
   it("a 404 on the hooks of a repository that answers is an error naming the permission, not 'gone'", async () => {
     await useProxy(on(BB_HOOKS, (_res, tools) => tools.send(404, {}, { type: "error", error: { message: "Not found" } })));
-    const error = await bitbucket().listWebhooks("acme-team/mobile").catch((e: unknown) => e);
+    const error = await bitbucket()
+      .listWebhooks("acme-team/mobile")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnobservableRepositoryError);
     expect((error as Error).message).toBe(
       "bitbucket: cannot observe the webhooks of acme-team/mobile: the repository exists, but listing its webhooks answered HTTP 404; the credentials need admin access to the repository (the webhook and repository:admin scopes)",
@@ -222,7 +273,9 @@ describe("the build service", () => {
     const stranger = await startStranger({ meta: { limit: 100, offset: 0, next: null, previous: null, total_count: 0 }, objects: [] });
     closers.push(() => stranger.close());
     await useProxy(on(BS_LINKS, (_res, tools) => tools.send(302, { location: `${stranger.baseUrl}/links/` }, "")));
-    await expect(buildService().listLinks("acme")).rejects.toThrow(`refusing to follow a redirect (HTTP 302) from ${proxy!.baseUrl}${BS_LINKS}?limit=100 to ${stranger.baseUrl}/links/`);
+    await expect(buildService().listLinks("acme")).rejects.toThrow(
+      `refusing to follow a redirect (HTTP 302) from ${proxy!.baseUrl}${BS_LINKS}?limit=100 to ${stranger.baseUrl}/links/`,
+    );
     expect(stranger.received()).toEqual([]);
   });
 
@@ -230,10 +283,19 @@ describe("the build service", () => {
     await useProxy(
       on(BS_LINKS, (_res, tools, url) => {
         const n = Number(url.searchParams.get("n") ?? "0");
-        tools.send(200, {}, { meta: { limit: 1, offset: 0, next: `${tools.baseUrl}${BS_LINKS}?limit=1&n=${n + 1}`, previous: null, total_count: 50 }, objects: [] });
+        tools.send(
+          200,
+          {},
+          {
+            meta: { limit: 1, offset: 0, next: `${tools.baseUrl}${BS_LINKS}?limit=1&n=${n + 1}`, previous: null, total_count: 50 },
+            objects: [],
+          },
+        );
       }),
     );
-    await expect(buildService().listLinks("acme")).rejects.toThrow("pagination of the links of acme never ends: the offset went from 0 to 0");
+    await expect(buildService().listLinks("acme")).rejects.toThrow(
+      "pagination of the links of acme never ends: the offset went from 0 to 0",
+    );
     expect(requestsTo(BS_LINKS)).toBe(2);
   });
 

@@ -45,13 +45,23 @@ describe("redactText", () => {
 describe("redactData", () => {
   it("redacts every string and key of parsed JSON, leaving other values as they are", () => {
     const data = { values: [{ url: `https://h.example/?k=${SECRET}`, active: true, n: 3, note: null }], [SECRET]: "key" };
-    expect(redactData(data, [SECRET])).toEqual({ values: [{ url: "https://h.example/?k=[redacted]", active: true, n: 3, note: null }], "[redacted]": "key" });
+    expect(redactData(data, [SECRET])).toEqual({
+      values: [{ url: "https://h.example/?k=[redacted]", active: true, n: 3, note: null }],
+      "[redacted]": "key",
+    });
   });
 });
 
 describe("HttpError", () => {
   it("keeps no prefix of a credential a server cut short in its error text", () => {
-    const error = new HttpError({ status: 401, service: "bitbucket", method: "GET", url: "https://api.example/x", detail: `bad password ${SECRET.slice(0, 16)}`, secrets: [SECRET] });
+    const error = new HttpError({
+      status: 401,
+      service: "bitbucket",
+      method: "GET",
+      url: "https://api.example/x",
+      detail: `bad password ${SECRET.slice(0, 16)}`,
+      secrets: [SECRET],
+    });
     expect(error.message).toBe("bitbucket: GET https://api.example/x failed: HTTP 401: bad password [redacted]");
   });
 });

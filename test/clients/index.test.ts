@@ -77,7 +77,9 @@ describe("createClients", () => {
   });
 
   it("matches webhooks and deploy keys with the configured patterns, not Docker Hub's", () => {
-    const clients = createClients(demoSettings(sandbox, { webhookUrlPatterns: ["https://builds.example.com/hooks/*"], deployKeyTitlePatterns: ["Builds*"] }));
+    const clients = createClients(
+      demoSettings(sandbox, { webhookUrlPatterns: ["https://builds.example.com/hooks/*"], deployKeyTitlePatterns: ["Builds*"] }),
+    );
     expect(clients.isBuildServiceWebhook("https://builds.example.com/hooks/42")).toBe(true);
     expect(clients.isBuildServiceWebhook("https://registry.hub.docker.com/hooks/github")).toBe(false);
     expect(clients.isBuildServiceDeployKey("Builds (acme/api)")).toBe(true);

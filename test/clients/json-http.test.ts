@@ -48,7 +48,10 @@ function transport(overrides: { retries?: number; concurrency?: number } = {}): 
 
 describe.each([503, 429])("a %i answer", (status) => {
   it("is retried for GET after the server's retry-after", async () => {
-    script = [{ status, headers: { "retry-after": "3" } }, { status: 200, body: { ok: true } }];
+    script = [
+      { status, headers: { "retry-after": "3" } },
+      { status: 200, body: { ok: true } },
+    ];
     const { http, sleeps } = transport();
     expect((await http.request("GET", url)).body).toEqual({ ok: true });
     expect(sleeps).toEqual([3000]);
@@ -62,7 +65,6 @@ describe.each([503, 429])("a %i answer", (status) => {
     expect(sleeps).toEqual([250, 500]);
     expect(received).toEqual(["DELETE", "DELETE", "DELETE"]);
   });
-
 });
 
 describe("resending only what is safe to resend", () => {
@@ -86,7 +88,10 @@ describe("resending only what is safe to resend", () => {
   });
 
   it("resends a POST refused with 429, which the server did not act on", async () => {
-    script = [{ status: 429, headers: { "retry-after": "1" } }, { status: 201, body: { id: "1" } }];
+    script = [
+      { status: 429, headers: { "retry-after": "1" } },
+      { status: 201, body: { id: "1" } },
+    ];
     const { http, sleeps } = transport();
     expect((await http.request("POST", url, {})).status).toBe(201);
     expect(sleeps).toEqual([1000]);

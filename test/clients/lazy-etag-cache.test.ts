@@ -26,19 +26,25 @@ describe("LazyFileEtagCache on a path that cannot hold it", () => {
   it("a named pipe is neither read (which would block forever) nor written: a warning, and the pipe is left alone", async () => {
     const fifo = join(dir, "etags.fifo");
     execFileSync("mkfifo", [fifo]);
-    expect(await runWith(new LazyFileEtagCache(fifo))).toBe(`warning: ETag cache ${fifo} is a named pipe (FIFO), not a regular file; ${advice}`);
+    expect(await runWith(new LazyFileEtagCache(fifo))).toBe(
+      `warning: ETag cache ${fifo} is a named pipe (FIFO), not a regular file; ${advice}`,
+    );
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
   it("/dev/full (reads never end, writes fail) is not touched: a warning, and the device stays a device", async () => {
-    expect(await runWith(new LazyFileEtagCache("/dev/full"))).toBe(`warning: ETag cache /dev/full is a device, not a regular file; ${advice}`);
+    expect(await runWith(new LazyFileEtagCache("/dev/full"))).toBe(
+      `warning: ETag cache /dev/full is a device, not a regular file; ${advice}`,
+    );
     expect(lstatSync("/dev/full").isCharacterDevice()).toBe(true);
   });
 
   it("a path under a regular file (ENOTDIR) is a warning", async () => {
     const file = join(dir, "plain");
     writeFileSync(file, "x");
-    expect(await runWith(new LazyFileEtagCache(join(file, "etags.json")))).toBe(`warning: ETag cache ${join(file, "etags.json")} cannot be used (ENOTDIR); ${advice}`);
+    expect(await runWith(new LazyFileEtagCache(join(file, "etags.json")))).toBe(
+      `warning: ETag cache ${join(file, "etags.json")} cannot be used (ENOTDIR); ${advice}`,
+    );
   });
 
   it("a write the file system refuses is a warning, not an error", async () => {

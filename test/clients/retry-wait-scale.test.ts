@@ -22,7 +22,12 @@ afterAll(() => sandbox.close());
 describe("SOURCELINKS_RETRY_WAIT_SCALE", () => {
   it("shortens the wait after a rate limit on the build service and on GitHub, and the read is retried", async () => {
     sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 60, count: 1, match: { service: "build-service", method: "GET" } });
-    sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 60, count: 1, match: { service: "github", method: "GET", pathPrefix: "/github/repos/acme/legacy-api/hooks" } });
+    sandbox.injectFault({
+      rateLimitRate: 1,
+      retryAfterSeconds: 60,
+      count: 1,
+      match: { service: "github", method: "GET", pathPrefix: "/github/repos/acme/legacy-api/hooks" },
+    });
     const ctx = createOperationContext(demoConfig(), { ...sandbox.env, SOURCELINKS_RETRY_WAIT_SCALE: "0.001" });
     const legacy = demoConfig().links.find((l) => l.name === "legacy-builds")!;
     const observed = await observeLink(ctx, legacy);

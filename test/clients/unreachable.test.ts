@@ -27,7 +27,13 @@ const cannotReach = (service: string, method: string, url: string): string =>
 describe("an API nothing listens on", () => {
   it("JsonHttp (build service, Bitbucket) fails at once with the URL, without a retry or a backoff", async () => {
     const sleeps: number[] = [];
-    const http = new JsonHttp({ service: "build-service", authorization: null, errorDetail: () => null, retries: 5, sleep: async (ms) => void sleeps.push(ms) });
+    const http = new JsonHttp({
+      service: "build-service",
+      authorization: null,
+      errorDetail: () => null,
+      retries: 5,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
     const failure = http.request("GET", `${origin}/api/build/v1/acme/links/`);
     await expect(failure).rejects.toThrow(HttpError);
     await expect(failure).rejects.toThrow(cannotReach("build-service", "GET", `${origin}/api/build/v1/acme/links/`));
@@ -36,7 +42,9 @@ describe("an API nothing listens on", () => {
 
   it("the GitHub client fails with the URL, not as HTTP 500, and is not retried (a retry would wait 60 s and time the test out)", async () => {
     const { provider } = createGitHubClients({ apiUrl: origin, token: new Secret("sbx-unreachable-pat"), retryAfterBaseMs: 60_000 });
-    await expect(provider.listWebhooks("acme/api")).rejects.toThrow(cannotReach("github", "GET", `${origin}/repos/acme/api/hooks?per_page=100`));
+    await expect(provider.listWebhooks("acme/api")).rejects.toThrow(
+      cannotReach("github", "GET", `${origin}/repos/acme/api/hooks?per_page=100`),
+    );
   }, 10_000);
 });
 
@@ -45,7 +53,9 @@ describe("unreachableCode", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     expect(unreachableCode(new TypeError("fetch failed", { cause: refused }))).toBe("ECONNREFUSED");
     expect(unreachableCode(new TypeError("fetch failed", { cause: new AggregateError([refused]) }))).toBe("ECONNREFUSED");
-    expect(unreachableCode(new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) }))).toBeUndefined();
+    expect(
+      unreachableCode(new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) })),
+    ).toBeUndefined();
     expect(unreachableCode(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toBeUndefined();
   });
 });

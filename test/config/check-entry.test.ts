@@ -21,22 +21,32 @@ describe("checkLinkInput", () => {
         { property: "account", reason: 'is missing required key "account": set the provider login the link authorizes' },
         {
           property: "extra",
-          reason: "has unknown key \"extra\": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps",
+          reason:
+            'has unknown key "extra": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps',
         },
         { property: "state", reason: 'must be one of linked, disabled, revoked, not "enabled"' },
-        { property: "repositories[1]", reason: 'must be a repository written owner/name (GitHub) or workspace/slug (Bitbucket), not "api"' },
+        {
+          property: "repositories[1]",
+          reason: 'must be a repository written owner/name (GitHub) or workspace/slug (Bitbucket), not "api"',
+        },
       ],
     });
   });
 
   test("a team link through a person's account passes (team-link-uses-service-account is a policy)", () => {
-    expect(checkLinkInput({ ...link, team: "ci", serviceAccount: false })).toMatchObject({ ok: true, value: { team: "ci", serviceAccount: false } });
+    expect(checkLinkInput({ ...link, team: "ci", serviceAccount: false })).toMatchObject({
+      ok: true,
+      value: { team: "ci", serviceAccount: false },
+    });
   });
 });
 
 describe("checkOrgAccessInput", () => {
   test("defaults provider and app to github", () => {
-    expect(checkOrgAccessInput({ org: "acme", access: "denied" })).toEqual({ ok: true, value: { org: "acme", provider: "github", app: "github", access: "denied" } });
+    expect(checkOrgAccessInput({ org: "acme", access: "denied" })).toEqual({
+      ok: true,
+      value: { org: "acme", provider: "github", app: "github", access: "denied" },
+    });
   });
 
   test("a non-mapping input fails as a whole", () => {

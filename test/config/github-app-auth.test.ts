@@ -12,7 +12,10 @@ import { basicWith, errorLines } from "./helpers.js";
 const GITHUB_LINE = "  github: { apiUrl: https://api.github.com, tokenEnv: GITHUB_TOKEN }";
 /** The fixture's providers.github replaced by a block; `auth` is indented under it. */
 function withAuth(...auth: string[]): string {
-  return basicWith(GITHUB_LINE, ["  github:", "    apiUrl: https://api.github.com", "    auth:", ...auth.map((l) => `      ${l}`)].join("\n"));
+  return basicWith(
+    GITHUB_LINE,
+    ["  github:", "    apiUrl: https://api.github.com", "    auth:", ...auth.map((l) => `      ${l}`)].join("\n"),
+  );
 }
 /** The line of the fixture where `auth:` lines start (1-based), for expected positions. */
 const AUTH_LINE = withAuth("appId: 1").split("\n").indexOf("      appId: 1") + 1;
@@ -21,7 +24,12 @@ const PEM = ["-----BEGIN RSA ", "PRIVATE KEY-----\\nMIIEowIBAAKCAQEAsecretsecret
 
 describe("providers.github.auth", () => {
   test("loads an app with its key named by env var and installations, and resolves the key from the env", () => {
-    const loaded = loadConfigTexts([{ file: "cfg/a.yaml", text: withAuth("appId: 424242", "privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY", "installations: { acme: 7001, contractor-co: 7002 }") }]);
+    const loaded = loadConfigTexts([
+      {
+        file: "cfg/a.yaml",
+        text: withAuth("appId: 424242", "privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY", "installations: { acme: 7001, contractor-co: 7002 }"),
+      },
+    ]);
     expect(loaded.config.providers.github).toEqual({
       apiUrl: "https://api.github.com",
       tokenEnv: "GITHUB_TOKEN",
@@ -29,11 +37,17 @@ describe("providers.github.auth", () => {
     });
     const settings = resolveClientSettings(loaded.config, { SOURCELINKS_GITHUB_APP_KEY: "pem-from-env" });
     expect(settings.github?.app?.privateKey?.reveal()).toBe("pem-from-env");
-    expect(settings.github?.app).toMatchObject({ appId: 424242, privateKeyFile: null, installations: { acme: 7001, "contractor-co": 7002 } });
+    expect(settings.github?.app).toMatchObject({
+      appId: 424242,
+      privateKeyFile: null,
+      installations: { acme: 7001, "contractor-co": 7002 },
+    });
   });
 
   test("resolves privateKeyFile against the directory of the YAML file that names it", () => {
-    const relative = loadConfigTexts([{ file: join("deploy", "org", "a.yaml"), text: withAuth("appId: 1", "privateKeyFile: keys/app.pem") }]);
+    const relative = loadConfigTexts([
+      { file: join("deploy", "org", "a.yaml"), text: withAuth("appId: 1", "privateKeyFile: keys/app.pem") },
+    ]);
     expect(relative.config.providers.github?.auth?.privateKeyFile).toBe(join("deploy", "org", "keys", "app.pem"));
     const absolute = loadConfigTexts([{ file: "a.yaml", text: withAuth("appId: 1", "privateKeyFile: /run/secrets/app.pem") }]);
     expect(absolute.config.providers.github?.auth?.privateKeyFile).toBe("/run/secrets/app.pem");

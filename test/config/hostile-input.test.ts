@@ -85,7 +85,10 @@ async function requestsDuring(sandbox: SandboxHandle, run: () => Promise<void>):
 }
 
 /** Runs the CLI's program in this process (cli/program.ts, what dist/cli/main.js calls) with `env` as its environment. */
-async function inProcess(argv: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+async function inProcess(
+  argv: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const io: CliIo = {
@@ -144,7 +147,11 @@ describe("the CLI in process: validate, plan and apply --yes exit 2 with the sam
   test.each(cases)("$file", async ({ file, errors, neverShown }) => {
     const path = join(BAD, file);
     const requests = await requestsDuring(sandbox, async () => {
-      for (const argv of [["validate", path], ["plan", path], ["apply", path, "--yes"]]) {
+      for (const argv of [
+        ["validate", path],
+        ["plan", path],
+        ["apply", path, "--yes"],
+      ]) {
         const run = await inProcess(argv, env);
         expect({ argv, ...run }).toEqual({ argv, code: 2, stdout: [], stderr: absolute(file, errors) });
         for (const secret of neverShown) expect(run.stderr.join("\n")).not.toContain(secret);
@@ -174,27 +181,33 @@ describe("the built bin (dist/cli/main.js) against a sandbox", () => {
     "token-literal-in-tokenEnv.yaml",
   ];
 
-  test("validate, plan and apply --yes of one file of each kind exit 2 with exactly the manifest's lines on stderr, and the sandbox counts no request", async () => {
-    expect(sample.filter((file) => !corpus.includes(file))).toEqual([]);
-    const commands = [["validate"], ["plan"], ["apply", "--yes"]];
-    // Each file with one command (rotating), so every command meets every kind of file across the suite.
-    const runs = sample.map((file, i) => {
-      const [command, ...flags] = commands[i % commands.length] as string[];
-      return { file, argv: [command as string, file, ...flags] };
-    });
-    let results: { argv: string[]; code: number | null; stdout: string; stderr: string[] }[] = [];
-    const requests = await requestsDuring(sandbox, async () => {
-      results = await mapLimit(runs, 4, async ({ argv }) => {
-        const run = await runBin(argv, env, { cwd: BAD });
-        return { argv, code: run.code, stdout: run.stdout, stderr: lines(run.stderr) };
+  test(
+    "validate, plan and apply --yes of one file of each kind exit 2 with exactly the manifest's lines on stderr, and the sandbox counts no request",
+    async () => {
+      expect(sample.filter((file) => !corpus.includes(file))).toEqual([]);
+      const commands = [["validate"], ["plan"], ["apply", "--yes"]];
+      // Each file with one command (rotating), so every command meets every kind of file across the suite.
+      const runs = sample.map((file, i) => {
+        const [command, ...flags] = commands[i % commands.length] as string[];
+        return { file, argv: [command as string, file, ...flags] };
       });
-    });
-    expect(results).toEqual(runs.map(({ file, argv }) => ({ argv, code: 2, stdout: "", stderr: (manifest[file] as Expectation).errors })));
-    expect(requests).toBe(0);
-    const secrets = cases.flatMap((c) => c.neverShown);
-    expect(secrets.length).toBeGreaterThan(0);
-    for (const result of results) for (const secret of secrets) expect(result.stderr.join("\n")).not.toContain(secret);
-  }, CPU_BOUND_TIMEOUT_MS);
+      let results: { argv: string[]; code: number | null; stdout: string; stderr: string[] }[] = [];
+      const requests = await requestsDuring(sandbox, async () => {
+        results = await mapLimit(runs, 4, async ({ argv }) => {
+          const run = await runBin(argv, env, { cwd: BAD });
+          return { argv, code: run.code, stdout: run.stdout, stderr: lines(run.stderr) };
+        });
+      });
+      expect(results).toEqual(
+        runs.map(({ file, argv }) => ({ argv, code: 2, stdout: "", stderr: (manifest[file] as Expectation).errors })),
+      );
+      expect(requests).toBe(0);
+      const secrets = cases.flatMap((c) => c.neverShown);
+      expect(secrets.length).toBeGreaterThan(0);
+      for (const result of results) for (const secret of secrets) expect(result.stderr.join("\n")).not.toContain(secret);
+    },
+    CPU_BOUND_TIMEOUT_MS,
+  );
 
   test("the same harness does reach the sandbox with a valid config (so zero above means no request, not no counting)", async () => {
     const requests = await requestsDuring(sandbox, async () => {
@@ -236,7 +249,9 @@ describe("generated inputs too large to commit", () => {
     expect(text.length).toBeGreaterThan(MAX_FILE_BYTES);
     const message = `the file is 17 MiB, over the 16 MiB limit for one configuration file: split it into several files (they merge: sourcelinks validate base.yaml teams/*.yaml)`;
     await expect(loadConfigFiles([file])).rejects.toThrow(new ConfigError([{ file, line: 1, column: 1, message }]));
-    expect(() => loadConfigTexts([{ file: "huge.yaml", text }])).toThrow(new ConfigError([{ file: "huge.yaml", line: 1, column: 1, message }]));
+    expect(() => loadConfigTexts([{ file: "huge.yaml", text }])).toThrow(
+      new ConfigError([{ file: "huge.yaml", line: 1, column: 1, message }]),
+    );
     const requests = await requestsDuring(sandbox, async () => {
       const run = await runBin(["apply", file, "--yes"], env);
       expect({ code: run.code, stderr: lines(run.stderr) }).toEqual({ code: 2, stderr: [`${file}:1:1: ${message}`] });
@@ -244,18 +259,26 @@ describe("generated inputs too large to commit", () => {
     expect(requests).toBe(0);
   });
 
-  test("100,000 unknown keys: validate lists the first 100 problems at their lines, then counts the rest (exit 2)", async () => {
-    const keys = Array.from({ length: 100_000 }, (_, i) => `x${i}: ${i}`);
-    const file = join(tmp, "unknown-keys.yaml");
-    await writeFile(file, [...HEADER, ...keys].join("\n") + "\n");
-    const run = await runBin(["validate", file], env);
-    const out = lines(run.stderr);
-    expect(run.code).toBe(2);
-    expect(out).toHaveLength(101);
-    expect(out[0]).toBe(`${file}:8:1: unknown top-level key "x0": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps`);
-    expect(out[99]).toBe(`${file}:107:1: unknown top-level key "x99": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps`);
-    expect(out[100]).toBe("and 99,900 more problems: only the first 100 are listed; fix them and run again");
-  }, CPU_BOUND_TIMEOUT_MS);
+  test(
+    "100,000 unknown keys: validate lists the first 100 problems at their lines, then counts the rest (exit 2)",
+    async () => {
+      const keys = Array.from({ length: 100_000 }, (_, i) => `x${i}: ${i}`);
+      const file = join(tmp, "unknown-keys.yaml");
+      await writeFile(file, [...HEADER, ...keys].join("\n") + "\n");
+      const run = await runBin(["validate", file], env);
+      const out = lines(run.stderr);
+      expect(run.code).toBe(2);
+      expect(out).toHaveLength(101);
+      expect(out[0]).toBe(
+        `${file}:8:1: unknown top-level key "x0": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps`,
+      );
+      expect(out[99]).toBe(
+        `${file}:107:1: unknown top-level key "x99": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps`,
+      );
+      expect(out[100]).toBe("and 99,900 more problems: only the first 100 are listed; fix them and run again");
+    },
+    CPU_BOUND_TIMEOUT_MS,
+  );
 
   test("20,000 links with an error each: the loader reports the first 100 and counts the rest", () => {
     const links = Array.from({ length: 20_000 }, (_, i) => `  - {name: a${i}, namespace: acme, provider: github, account: b, x: 1}`);
@@ -265,7 +288,8 @@ describe("generated inputs too large to commit", () => {
       file: "test.yaml",
       line: 9,
       column: 63,
-      message: 'links[0] (a0) has unknown key "x": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps',
+      message:
+        'links[0] (a0) has unknown key "x": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps',
     });
     expect(error.diagnostics[99]?.line).toBe(108);
     expect(error.omitted).toBe(19_900);
@@ -341,7 +365,9 @@ describe("alias bombs are refused before anything expands them", () => {
         file: "bomb.yaml",
         line: 7,
         column: flowMappings ? 43 : 27,
-        message: expect.stringMatching(/^YAML aliases \(\*name\) would expand this file beyond [\d,]+ values from \d+ written ones \(an alias bomb\?\)/) as unknown as string,
+        message: expect.stringMatching(
+          /^YAML aliases \(\*name\) would expand this file beyond [\d,]+ values from \d+ written ones \(an alias bomb\?\)/,
+        ) as unknown as string,
       },
     ]);
     expect(heapGrowth).toBeLessThan(64 * 1024 * 1024);
@@ -357,8 +383,11 @@ describe("alias bombs are refused before anything expands them", () => {
 
   test("anchors and aliases that repeat a little are still fine", () => {
     const text = readFileSync(EXAMPLE, "utf8")
-      .replace("    onRevoke: { webhooks: delete, deployKeys: delete }\n", "    onRevoke: &onRevoke { webhooks: delete, deployKeys: delete }\n")
-      .replace(/(legacy-worker\]\n)    onRevoke: \{ webhooks: delete, deployKeys: delete \}/, "$1    onRevoke: *onRevoke");
+      .replace(
+        "    onRevoke: { webhooks: delete, deployKeys: delete }\n",
+        "    onRevoke: &onRevoke { webhooks: delete, deployKeys: delete }\n",
+      )
+      .replace(/(legacy-worker\]\n) {4}onRevoke: \{ webhooks: delete, deployKeys: delete \}/, "$1    onRevoke: *onRevoke");
     expect(text).toContain("*onRevoke");
     const { config } = loadConfigTexts([{ file: "anchors.yaml", text }]);
     expect(config.links.map((l) => l.onRevoke)).toEqual([

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ConfigError, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS, loadConfigFiles, loadConfigTexts } from "../../engine/config/index.js";
+import {
+  ConfigError,
+  DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS,
+  DOCKER_HUB_WEBHOOK_URL_PATTERNS,
+  loadConfigFiles,
+  loadConfigTexts,
+} from "../../engine/config/index.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { basicWith, basicYaml, configErrorOf, errorLines, fakeToken } from "./helpers.js";
 import { largeConfigText } from "./large-config.js";
@@ -87,19 +93,28 @@ describe("loadConfigTexts: the happy path", () => {
   });
 
   test("a team link through a person's account loads: team-link-uses-service-account is a policy, not a validation error", () => {
-    const loaded = loadConfigTexts([{ file: "a.yaml", text: basicWith("    account: acme-builder\n    serviceAccount: true\n", "    account: jdoe\n") }]);
+    const loaded = loadConfigTexts([
+      { file: "a.yaml", text: basicWith("    account: acme-builder\n    serviceAccount: true\n", "    account: jdoe\n") },
+    ]);
     expect(loaded.config.links[0]).toMatchObject({ name: "acme-builds", team: "ci", account: "jdoe", serviceAccount: false });
   });
 
   test("manualSteps record steps done by hand (id, done, by) on a link and on org access", () => {
-    const text = basicWith("    state: revoked\n", "    state: revoked\n    manualSteps:\n      - { id: revoke-grant:github:legacy-builder, done: 2026-11-20, by: jdoe }\n").replace(
+    const text = basicWith(
+      "    state: revoked\n",
+      "    state: revoked\n    manualSteps:\n      - { id: revoke-grant:github:legacy-builder, done: 2026-11-20, by: jdoe }\n",
+    ).replace(
       "    access: denied",
       "    access: denied\n    manualSteps: [{ id: org-access:github:contractor-co, done: 2026-11-21, by: owner.one }]",
     );
     const loaded = loadConfigTexts([{ file: "a.yaml", text }]);
     expect(loaded.config.links[1]?.manualSteps).toEqual([{ id: "revoke-grant:github:legacy-builder", done: "2026-11-20", by: "jdoe" }]);
-    expect(loaded.config.orgAccess[1]?.manualSteps).toEqual([{ id: "org-access:github:contractor-co", done: "2026-11-21", by: "owner.one" }]);
-    expect(() => loadConfigTexts([{ file: "a.yaml", text: text.replace("done: 2026-11-20", "done: yesterday") }])).toThrow(/a\.yaml:\d+:\d+: .*done/);
+    expect(loaded.config.orgAccess[1]?.manualSteps).toEqual([
+      { id: "org-access:github:contractor-co", done: "2026-11-21", by: "owner.one" },
+    ]);
+    expect(() => loadConfigTexts([{ file: "a.yaml", text: text.replace("done: 2026-11-20", "done: yesterday") }])).toThrow(
+      /a\.yaml:\d+:\d+: .*done/,
+    );
   });
 
   test("locate maps pointers to 1-based positions, and defaulted values to their nearest written parent", () => {
@@ -171,7 +186,9 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   {
     name: "a blank team name (a team is a name, like the namespace)",
     text: basicWith("    team: ci", '    team: " "'),
-    expected: ['a.yaml:24:11: links[0] (acme-builds): team must be made of letters, digits, ".", "-" and "_", starting with a letter or digit, not " "'],
+    expected: [
+      'a.yaml:24:11: links[0] (acme-builds): team must be made of letters, digits, ".", "-" and "_", starting with a letter or digit, not " "',
+    ],
   },
   {
     name: "an empty file",
@@ -181,7 +198,9 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   {
     name: "a root that is not a mapping",
     text: "- apiVersion: sourcelinks/v1\n",
-    expected: ["a.yaml:1:1: the file holds a list, not a mapping: a sourcelinks file is a mapping that starts with apiVersion: sourcelinks/v1"],
+    expected: [
+      "a.yaml:1:1: the file holds a list, not a mapping: a sourcelinks file is a mapping that starts with apiVersion: sourcelinks/v1",
+    ],
   },
   {
     name: "another apiVersion (the rest of the file is not checked)",
@@ -220,7 +239,9 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   {
     name: "a repository listed twice in one link (names are case-insensitive)",
     text: basicWith("      - acme/legacy-worker", "      - Acme/Legacy-API"),
-    expected: ['a.yaml:39:9: links[1] (legacy-builds): repositories[2] repeats "Acme/Legacy-API" (already listed at a.yaml:37:9): list each repository once'],
+    expected: [
+      'a.yaml:39:9: links[1] (legacy-builds): repositories[2] repeats "Acme/Legacy-API" (already listed at a.yaml:37:9): list each repository once',
+    ],
   },
   {
     name: "a missing required key, at the parent mapping",
@@ -265,7 +286,10 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: "a link naming a provider not configured under providers",
-    text: basicWith("  bitbucket: { apiUrl: https://api.bitbucket.org/2.0, usernameEnv: BITBUCKET_USERNAME, tokenEnv: BITBUCKET_APP_PASSWORD }\n", ""),
+    text: basicWith(
+      "  bitbucket: { apiUrl: https://api.bitbucket.org/2.0, usernameEnv: BITBUCKET_USERNAME, tokenEnv: BITBUCKET_APP_PASSWORD }\n",
+      "",
+    ),
     expected: [
       "a.yaml:42:15: links[2] (mobile-builds) uses provider bitbucket, but providers.bitbucket is not configured: add providers: { bitbucket: {} } to one file (defaults: apiUrl https://api.bitbucket.org/2.0, usernameEnv BITBUCKET_EMAIL, tokenEnv BITBUCKET_API_TOKEN)",
     ],
@@ -280,14 +304,16 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   {
     name: "orgAccess naming an app a GitHub org cannot restrict",
     text: basicWith("    app: github\n    access: denied", "    app: bitbucket\n    access: denied"),
-    expected: ["a.yaml:55:10: orgAccess[1] (contractor-co) names app bitbucket, but a GitHub organization restricts GitHub OAuth apps only: use app: github"],
+    expected: [
+      "a.yaml:55:10: orgAccess[1] (contractor-co) names app bitbucket, but a GitHub organization restricts GitHub OAuth apps only: use app: github",
+    ],
   },
   {
     name: "orgAccess naming an oauth app the build service does not declare",
     text: basicWith(
       "    github:\n      clientId: Iv1.5a9d0c3e7b214f68\n      name: Docker Hub Builder\n      clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET\n",
       "",
-    ).replace(/  - name: (acme|legacy)-builds[\s\S]*?(?=  - name: mobile)/, ""),
+    ).replace(/ {2}- name: (acme|legacy)-builds[\s\S]*?(?= {2}- name: mobile)/, ""),
     expected: [
       "a.yaml:28:10: orgAccess[0] (acme) names app github, but buildService.oauthApps has no github entry: add the build service's GitHub OAuth app as buildService.oauthApps.github: { clientId, name }",
       "a.yaml:32:10: orgAccess[1] (contractor-co) names app github, but buildService.oauthApps has no github entry: add the build service's GitHub OAuth app as buildService.oauthApps.github: { clientId, name }",
@@ -295,15 +321,23 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: "orgAccess for a provider other than github",
-    text: basicWith("    provider: github\n    app: github\n    access: denied", "    provider: bitbucket\n    app: github\n    access: denied"),
+    text: basicWith(
+      "    provider: github\n    app: github\n    access: denied",
+      "    provider: bitbucket\n    app: github\n    access: denied",
+    ),
     expected: [
       'a.yaml:54:15: orgAccess[1] (contractor-co): provider must be github, not "bitbucket": third-party (OAuth app) access restrictions are a GitHub organization setting',
     ],
   },
   {
     name: "the same org declared twice for one app (logins are case-insensitive)",
-    text: basicWith("  - org: contractor-co\n    provider: github\n    app: github\n    access: denied", "  - org: ACME\n    provider: github\n    app: github\n    access: granted"),
-    expected: ['a.yaml:53:10: orgAccess[1] (ACME) declares org "ACME" for app github again (first at a.yaml:49:10): declare each org once per app'],
+    text: basicWith(
+      "  - org: contractor-co\n    provider: github\n    app: github\n    access: denied",
+      "  - org: ACME\n    provider: github\n    app: github\n    access: granted",
+    ),
+    expected: [
+      'a.yaml:53:10: orgAccess[1] (ACME) declares org "ACME" for app github again (first at a.yaml:49:10): declare each org once per app',
+    ],
   },
   {
     name: "a reference build service without webhookUrlPatterns",
@@ -324,7 +358,10 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
   },
   {
     name: "several problems at once: schema errors do not hide semantic ones elsewhere",
-    text: basicWith("    state: revoked", "    state: enabled").replace("  - org: contractor-co", "  - org: ACME").replace("    access: denied", "    access: granted").replace("account: acme-bb-builder", "account: -bad"),
+    text: basicWith("    state: revoked", "    state: enabled")
+      .replace("  - org: contractor-co", "  - org: ACME")
+      .replace("    access: denied", "    access: granted")
+      .replace("account: acme-bb-builder", "account: -bad"),
     expected: [
       'a.yaml:35:12: links[1] (legacy-builds): state must be one of linked, disabled, revoked, not "enabled"',
       'a.yaml:44:14: links[2] (mobile-builds): account must be made of letters, digits, ".", "-" and "_", starting with a letter or digit, not "-bad"',
@@ -342,7 +379,12 @@ describe("loadConfigTexts: bad inputs give exact FILE:LINE:COL messages", () => 
     const error = configErrorOf([{ file: "a.yaml", text: basicWith("    state: revoked", "    state: enabled") }]);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.diagnostics).toEqual([
-      { file: "a.yaml", line: 35, column: 12, message: 'links[1] (legacy-builds): state must be one of linked, disabled, revoked, not "enabled"' },
+      {
+        file: "a.yaml",
+        line: 35,
+        column: 12,
+        message: 'links[1] (legacy-builds): state must be one of linked, disabled, revoked, not "enabled"',
+      },
     ]);
   });
 
@@ -437,7 +479,10 @@ describe("several files merge", () => {
       "  - { name: t3, namespace: acme, team: ci, provider: bitbucket, account: svc1, serviceAccount: true }",
     ].join("\n");
     const error = configErrorOf([
-      { file: "service.yaml", text: service.replace("    github:", "    bitbucket: { key: K1, name: B }\n    github:") + "\n  bitbucket: {}" },
+      {
+        file: "service.yaml",
+        text: service.replace("    github:", "    bitbucket: { key: K1, name: B }\n    github:") + "\n  bitbucket: {}",
+      },
       { file: "team-a.yaml", text: teamA },
       { file: "again.yaml", text: again },
     ]);
@@ -517,7 +562,12 @@ describe("large configurations", () => {
 
   test("an error deep in a large file is found at its line", () => {
     // Smaller: the error path parses with the (slower) yaml package for positions.
-    const broken = largeConfigText(2_000).replace("  - name: app-01900\n    namespace: acme\n    provider: github", "  - name: app-01900\n    namespace: acme\n    provider: gitlab");
-    expect(errorLines(broken, "large.yaml")).toEqual([`large.yaml:${8 + 6 * 1_900 + 3}:15: links[1900] (app-01900): provider must be github or bitbucket, not "gitlab"`]);
+    const broken = largeConfigText(2_000).replace(
+      "  - name: app-01900\n    namespace: acme\n    provider: github",
+      "  - name: app-01900\n    namespace: acme\n    provider: gitlab",
+    );
+    expect(errorLines(broken, "large.yaml")).toEqual([
+      `large.yaml:${8 + 6 * 1_900 + 3}:15: links[1900] (app-01900): provider must be github or bitbucket, not "gitlab"`,
+    ]);
   });
 });

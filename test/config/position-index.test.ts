@@ -107,14 +107,22 @@ describe("SourceMap.locate (js-yaml's position index) agrees with the yaml packa
       return; // js-yaml refuses it: positions come from the yaml package itself
     }
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, schema: "core", merge: false, resolveKnownTags: false, logLevel: "error", uniqueKeys: false });
+    const doc = parseDocument(text, {
+      lineCounter: lines,
+      schema: "core",
+      merge: false,
+      resolveKnownTags: false,
+      logLevel: "error",
+      uniqueKeys: false,
+    });
     const map = new SourceMap(file, text);
     const mismatches: string[] = [];
     for (const segments of pointers(data)) {
       for (const anchor of ["key", "value"] as const) {
         const ours = map.locate(joinPointer(segments), anchor);
         const theirs = yamlPosition(doc, lines, segments, anchor);
-        if (`${ours.line}:${ours.column}` !== theirs) mismatches.push(`${joinPointer(segments)} (${anchor}): ${ours.line}:${ours.column}, yaml ${theirs}`);
+        if (`${ours.line}:${ours.column}` !== theirs)
+          mismatches.push(`${joinPointer(segments)} (${anchor}): ${ours.line}:${ours.column}, yaml ${theirs}`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -11,7 +11,12 @@ const fake = (what: string): string => `fake-${what}-${process.pid}`;
 
 describe("resolveClientSettings", () => {
   test("without overrides, URLs come from the config and secrets from the env vars it names", () => {
-    const env = { SOURCELINKS_BUILD_TOKEN: fake("build"), GITHUB_TOKEN: fake("github"), BITBUCKET_USERNAME: "acme-bb-builder", BITBUCKET_APP_PASSWORD: fake("bb") };
+    const env = {
+      SOURCELINKS_BUILD_TOKEN: fake("build"),
+      GITHUB_TOKEN: fake("github"),
+      BITBUCKET_USERNAME: "acme-bb-builder",
+      BITBUCKET_APP_PASSWORD: fake("bb"),
+    };
     const settings = resolveClientSettings(config, env);
     expect(settings.buildService).toEqual({
       kind: "reference",
@@ -62,7 +67,11 @@ describe("resolveClientSettings", () => {
         ].join("\n"),
       },
     ]).config;
-    const settings = resolveClientSettings(custom, { HUB_TOKEN: fake("hub"), GHE_TOKEN: fake("ghe"), GITHUB_TOKEN: fake("unused") }, { concurrency: 8 });
+    const settings = resolveClientSettings(
+      custom,
+      { HUB_TOKEN: fake("hub"), GHE_TOKEN: fake("ghe"), GITHUB_TOKEN: fake("unused") },
+      { concurrency: 8 },
+    );
     expect(settings.buildService.token?.reveal()).toBe(fake("hub"));
     expect(settings.github?.apiUrl).toBe("https://ghe.example.com/api/v3");
     expect(settings.github?.token?.reveal()).toBe(fake("ghe"));
@@ -84,7 +93,11 @@ describe("malformed settings are SettingErrors naming the variable", () => {
     ["SOURCELINKS_BUILD_API_URL", "not-a-url", "is not a valid absolute URL"],
     ["SOURCELINKS_GITHUB_API_URL", "http//127.0.0.1:4000/github", "is not a valid absolute URL"],
     ["SOURCELINKS_BITBUCKET_API_URL", "ftp://127.0.0.1/bitbucket", "must start with https:// (or http://)"],
-    ["SOURCELINKS_GITHUB_API_URL", `https://user:${fake("pw")}@ghe.example.com/api/v3`, "must not contain credentials (user:password@): credentials come from their own variables"],
+    [
+      "SOURCELINKS_GITHUB_API_URL",
+      `https://user:${fake("pw")}@ghe.example.com/api/v3`,
+      "must not contain credentials (user:password@): credentials come from their own variables",
+    ],
     ["SOURCELINKS_GITHUB_API_URL", "https://ghe.example.com/api/v3?x=1", "must not contain a query (?) or a fragment (#)"],
     ["SOURCELINKS_BUILD_API_URL", "https://builds.example.com/\u001b[2J", "contains whitespace or a control character"],
   ])("%s=%j", (name, value, problem) => {
@@ -96,7 +109,9 @@ describe("malformed settings are SettingErrors naming the variable", () => {
     "SOURCELINKS_HTTP_TIMEOUT=%j is refused",
     (value) => {
       expect(() => resolveClientSettings(config, { SOURCELINKS_HTTP_TIMEOUT: value })).toThrow(
-        new SettingError(`SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got ${JSON.stringify(value)}.`),
+        new SettingError(
+          `SOURCELINKS_HTTP_TIMEOUT must be plain decimal seconds from 0.1 to 3600 (e.g. 30 or 2.5), got ${JSON.stringify(value)}.`,
+        ),
       );
     },
   );
@@ -110,18 +125,24 @@ describe("malformed settings are SettingErrors naming the variable", () => {
     expect(resolveClientSettings(config, { SOURCELINKS_HTTP_TIMEOUT: value }).options).toEqual({ requestTimeoutMs: ms });
   });
 
-  test.each(["1.5", "2", "-0.1", "0x1", "1e-2", ".5", " 0.5", "0.1234567", "half"])("SOURCELINKS_RETRY_WAIT_SCALE=%j is refused", (value) => {
-    expect(() => resolveClientSettings(config, { SOURCELINKS_RETRY_WAIT_SCALE: value })).toThrow(
-      new SettingError(`SOURCELINKS_RETRY_WAIT_SCALE must be a plain decimal from 0 to 1 (e.g. 0.01), got ${JSON.stringify(value)}.`),
-    );
-  });
+  test.each(["1.5", "2", "-0.1", "0x1", "1e-2", ".5", " 0.5", "0.1234567", "half"])(
+    "SOURCELINKS_RETRY_WAIT_SCALE=%j is refused",
+    (value) => {
+      expect(() => resolveClientSettings(config, { SOURCELINKS_RETRY_WAIT_SCALE: value })).toThrow(
+        new SettingError(`SOURCELINKS_RETRY_WAIT_SCALE must be a plain decimal from 0 to 1 (e.g. 0.01), got ${JSON.stringify(value)}.`),
+      );
+    },
+  );
 
   test.each([
     ["0", 0],
     ["0.01", 0.01],
     ["1", 1],
   ])("SOURCELINKS_RETRY_WAIT_SCALE=%s scales retry waits by %d", (value, scale) => {
-    expect(resolveClientSettings(config, { SOURCELINKS_RETRY_WAIT_SCALE: value, SOURCELINKS_HTTP_TIMEOUT: "2" }).options).toEqual({ requestTimeoutMs: 2_000, retryWaitScale: scale });
+    expect(resolveClientSettings(config, { SOURCELINKS_RETRY_WAIT_SCALE: value, SOURCELINKS_HTTP_TIMEOUT: "2" }).options).toEqual({
+      requestTimeoutMs: 2_000,
+      retryWaitScale: scale,
+    });
   });
 });
 
@@ -133,7 +154,9 @@ describe("resolveGitHubClientSecret", () => {
 
   test("is null when the variable is unset, or when the config names none", () => {
     expect(resolveGitHubClientSecret(config, {})).toBeNull();
-    const withoutEnv = loadConfigTexts([{ file: "a.yaml", text: basicYaml.replace("      clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET\n", "") }]).config;
+    const withoutEnv = loadConfigTexts([
+      { file: "a.yaml", text: basicYaml.replace("      clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET\n", "") },
+    ]).config;
     expect(withoutEnv.buildService.oauthApps.github?.clientSecretEnv).toBeUndefined();
     expect(resolveGitHubClientSecret(withoutEnv, { SOURCELINKS_GITHUB_CLIENT_SECRET: fake("x") })).toBeNull();
   });

@@ -17,18 +17,36 @@ describe("schema/sourcelinks.schema.json", () => {
     const result = validateConfigFile(data);
     expect(result.valid).toBe(true);
     expect(result.errors).toEqual([]);
-    expect(data).toMatchObject({ links: [{ onRevoke: { webhooks: "delete", deployKeys: "delete" } }, {}, { onRevoke: { webhooks: "delete", deployKeys: "delete" } }] });
+    expect(data).toMatchObject({
+      links: [{ onRevoke: { webhooks: "delete", deployKeys: "delete" } }, {}, { onRevoke: { webhooks: "delete", deployKeys: "delete" } }],
+    });
   });
 
   test("rejects unknown keys at every level", () => {
-    const places = ["", "/buildService", "/buildService/oauthApps", "/buildService/oauthApps/github", "/providers", "/providers/github", "/links/0", "/links/1/onRevoke", "/orgAccess/0"];
+    const places = [
+      "",
+      "/buildService",
+      "/buildService/oauthApps",
+      "/buildService/oauthApps/github",
+      "/providers",
+      "/providers/github",
+      "/links/0",
+      "/links/1/onRevoke",
+      "/orgAccess/0",
+    ];
     for (const place of places) {
       const data = load(basicYaml) as Record<string, unknown>;
-      const target = place.split("/").slice(1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, data);
+      const target = place
+        .split("/")
+        .slice(1)
+        .reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, data);
       target["surprise"] = 1;
       const result = validateConfigFile(data);
       expect(result.valid, place).toBe(false);
-      expect(result.errors.map((e) => [e.instancePath, e.keyword, e.params]), place).toEqual([[place, "additionalProperties", { additionalProperty: "surprise" }]]);
+      expect(
+        result.errors.map((e) => [e.instancePath, e.keyword, e.params]),
+        place,
+      ).toEqual([[place, "additionalProperties", { additionalProperty: "surprise" }]]);
     }
   });
 });

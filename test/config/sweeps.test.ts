@@ -12,7 +12,12 @@ const lines = basicYaml.trimEnd().split("\n").length;
 describe("sweeps: loading", () => {
   test("a sweep loads with its default name and an empty exclude list; a named one keeps its name and globs", () => {
     const loaded = loadConfigTexts([
-      { file: "a.yaml", text: withSweeps("  - { provider: github, owner: acme }\n  - { name: team-space, provider: bitbucket, owner: acme-team, exclude: [acme-team/sandbox-*] }\n") },
+      {
+        file: "a.yaml",
+        text: withSweeps(
+          "  - { provider: github, owner: acme }\n  - { name: team-space, provider: bitbucket, owner: acme-team, exclude: [acme-team/sandbox-*] }\n",
+        ),
+      },
     ]);
     expect(loaded.config.sweeps).toEqual([
       { name: "sweep-github-acme", provider: "github", owner: "acme", exclude: [] },
@@ -39,11 +44,17 @@ describe("sweeps: bad inputs give exact FILE:LINE:COL messages", () => {
   });
 
   test("the same owner on the other provider is another sweep", () => {
-    expect(() => loadConfigTexts([{ file: "a.yaml", text: withSweeps("  - { provider: github, owner: acme }\n  - { provider: bitbucket, owner: acme }\n") }])).not.toThrow();
+    expect(() =>
+      loadConfigTexts([
+        { file: "a.yaml", text: withSweeps("  - { provider: github, owner: acme }\n  - { provider: bitbucket, owner: acme }\n") },
+      ]),
+    ).not.toThrow();
   });
 
   test("two sweeps with one name are refused", () => {
-    expect(errorLines(withSweeps("  - { name: s, provider: github, owner: acme }\n  - { name: s, provider: github, owner: contractor-co }\n"))).toEqual([
+    expect(
+      errorLines(withSweeps("  - { name: s, provider: github, owner: acme }\n  - { name: s, provider: github, owner: contractor-co }\n")),
+    ).toEqual([
       `a.yaml:${lines + 3}:5: sweeps[1] (contractor-co) is named "s", as is sweeps[0] (acme) at a.yaml:${lines + 2}:5: sweep names must be unique (each is a resource name); set name on one of them`,
     ]);
   });

@@ -18,7 +18,10 @@ describe("build-service requests", () => {
     expect(createLinkRequest(BUILD, "acme")).toEqual({ method: "POST", url: `${BUILD}/acme/links/` });
     expect(setLinkStateRequest(BUILD, "acme", "link-jdoe")).toEqual({ method: "PATCH", url: `${BUILD}/acme/links/link-jdoe/` });
     expect(unlinkRequest(BUILD, "acme", "link-jdoe")).toEqual({ method: "DELETE", url: `${BUILD}/acme/links/link-jdoe/` });
-    expect(setOrgAccessRequest(BUILD, "acme", "link-jdoe", "contractor-co")).toEqual({ method: "PUT", url: `${BUILD}/acme/links/link-jdoe/orgs/contractor-co/access/` });
+    expect(setOrgAccessRequest(BUILD, "acme", "link-jdoe", "contractor-co")).toEqual({
+      method: "PUT",
+      url: `${BUILD}/acme/links/link-jdoe/orgs/contractor-co/access/`,
+    });
   });
 
   it("encode every path segment and ignore a trailing slash on the base", () => {
@@ -41,7 +44,9 @@ describe("GitHub requests", () => {
 
   it("refuse a repository that is not owner/name", () => {
     expect(() => deleteWebhookRequest("github", GH, "acme", "1")).toThrow('github: repository must be "owner/name", got "acme"');
-    expect(() => deleteDeployKeyRequest("github", GH, "acme/api/x", "1")).toThrow('github: repository must be "owner/name", got "acme/api/x"');
+    expect(() => deleteDeployKeyRequest("github", GH, "acme/api/x", "1")).toThrow(
+      'github: repository must be "owner/name", got "acme/api/x"',
+    );
   });
 });
 
@@ -50,12 +55,20 @@ describe("Bitbucket requests", () => {
 
   it("delete a hook by its URL-encoded braced uuid, braces optional", () => {
     const planned = deleteWebhookRequest("bitbucket", BB, "acme-team/mobile", HOOK);
-    expect(planned).toEqual({ method: "DELETE", url: `${BB}/repositories/acme-team/mobile/hooks/%7B2d1c3b4a-0000-4a5b-8c9d-0e1f2a3b4c5d%7D` });
+    expect(planned).toEqual({
+      method: "DELETE",
+      url: `${BB}/repositories/acme-team/mobile/hooks/%7B2d1c3b4a-0000-4a5b-8c9d-0e1f2a3b4c5d%7D`,
+    });
     expect(deleteWebhookRequest("bitbucket", BB, "acme-team/mobile", HOOK.slice(1, -1))).toEqual(planned);
   });
 
   it("delete a deploy key, and refuse a repository that is not workspace/repo_slug", () => {
-    expect(deleteDeployKeyRequest("bitbucket", BB, "acme-team/mobile", "501")).toEqual({ method: "DELETE", url: `${BB}/repositories/acme-team/mobile/deploy-keys/501` });
-    expect(() => deleteDeployKeyRequest("bitbucket", BB, "mobile", "1")).toThrow('bitbucket: repository must be "workspace/repo_slug", got "mobile"');
+    expect(deleteDeployKeyRequest("bitbucket", BB, "acme-team/mobile", "501")).toEqual({
+      method: "DELETE",
+      url: `${BB}/repositories/acme-team/mobile/deploy-keys/501`,
+    });
+    expect(() => deleteDeployKeyRequest("bitbucket", BB, "mobile", "1")).toThrow(
+      'bitbucket: repository must be "workspace/repo_slug", got "mobile"',
+    );
   });
 });

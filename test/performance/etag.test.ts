@@ -68,7 +68,11 @@ describe("a second refresh with nothing changed", () => {
   it("pays only for what changed: a repository with a new hook is re-read, the rest stay 304", async () => {
     await refreshOnce();
     const repo = sandbox.world().github.repos.find((r) => r.name === "repo-3")!;
-    repo.hooks.push({ ...structuredClone(repo.hooks[1]!), id: 9_999_999, config: { ...repo.hooks[1]!.config, url: "https://ci.scale.example/hooks/new" } });
+    repo.hooks.push({
+      ...structuredClone(repo.hooks[1]!),
+      id: 9_999_999,
+      config: { ...repo.hooks[1]!.config, url: "https://ci.scale.example/hooks/new" },
+    });
 
     const second = await refreshOnce();
     expect(second.counters.primary).toBe(1);

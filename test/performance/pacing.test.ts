@@ -19,7 +19,15 @@ const SHAPE: ScaleShape = { links: 12, repositories: 60, foreignHooksPerRepo: 1,
 /** A GitHub minute lasts 200 ms. */
 const TIME_SCALE = 300;
 /** Small budgets so a small world spans several windows: 20 points per endpoint, 5 writes per minute. */
-const LIMITS: LimitsConfig = { enabled: true, primaryPointsPerHour: 10_000, maxConcurrent: 100, endpointPointsPerMinute: 20, contentCreatingPerMinute: 5, graphqlPointsPerHour: 5000, graphqlEndpointPointsPerMinute: 2000 };
+const LIMITS: LimitsConfig = {
+  enabled: true,
+  primaryPointsPerHour: 10_000,
+  maxConcurrent: 100,
+  endpointPointsPerMinute: 20,
+  contentCreatingPerMinute: 5,
+  graphqlPointsPerHour: 5000,
+  graphqlEndpointPointsPerMinute: 2000,
+};
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const HOOK_DELETE = "DELETE /github/repos/:owner/:repo/hooks/:hook_id";
 
@@ -28,7 +36,12 @@ let sandbox: SandboxHandle;
 let frozenAt: number | null = null;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: generateScaleWorld(SHAPE), timeScale: TIME_SCALE, limits: LIMITS, now: () => frozenAt ?? Date.now() });
+  sandbox = await startSandbox({
+    seed: generateScaleWorld(SHAPE),
+    timeScale: TIME_SCALE,
+    limits: LIMITS,
+    now: () => frozenAt ?? Date.now(),
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -41,7 +54,9 @@ beforeEach(async () => {
 
 /** Rejections for limits the client could know (every reason but injected faults). */
 function knowableRejections(before: Record<string, number>, after: Record<string, number>): number {
-  return Object.keys(after).filter((k) => k !== "injected").reduce((n, k) => n + (after[k] ?? 0) - (before[k] ?? 0), 0);
+  return Object.keys(after)
+    .filter((k) => k !== "injected")
+    .reduce((n, k) => n + (after[k] ?? 0) - (before[k] ?? 0), 0);
 }
 
 describe("under enforced limits", () => {

@@ -24,8 +24,12 @@ const requireFromPulumi = createRequire(join(root, "node_modules/@pulumi/pulumi/
 const grpc = requireFromPulumi("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
 const pb = requireFromPulumi("./proto/analyzer_pb.js") as typeof import("@pulumi/pulumi/proto/analyzer_pb.js");
 const rpc = requireFromPulumi("./proto/analyzer_grpc_pb.js") as typeof import("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
-const structPb = requireFromPulumi("google-protobuf/google/protobuf/struct_pb.js") as typeof import("google-protobuf/google/protobuf/struct_pb.js");
-const emptyPb = requireFromPulumi("google-protobuf/google/protobuf/empty_pb.js") as typeof import("google-protobuf/google/protobuf/empty_pb.js");
+const structPb = requireFromPulumi(
+  "google-protobuf/google/protobuf/struct_pb.js",
+) as typeof import("google-protobuf/google/protobuf/struct_pb.js");
+const emptyPb = requireFromPulumi(
+  "google-protobuf/google/protobuf/empty_pb.js",
+) as typeof import("google-protobuf/google/protobuf/empty_pb.js");
 
 type AnalyzerClient = InstanceType<typeof rpc.AnalyzerClient>;
 type JsonObject = Record<string, unknown>;
@@ -56,8 +60,23 @@ function newestSource(dir: string): number {
 function ensureBuilt(): void {
   if (existsSync(packMain) && statSync(packMain).mtimeMs >= newestSource(packDir)) return;
   const tsc = join(root, "node_modules/typescript/bin/tsc");
-  const args = ["--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--strict", "--skipLibCheck", "--sourceMap", "--types", "node"];
-  const result = spawnSync(process.execPath, [tsc, ...args, "--rootDir", root, "--outDir", join(root, "dist"), join(packDir, "index.ts")], { cwd: root, encoding: "utf8" });
+  const args = [
+    "--target",
+    "ES2022",
+    "--module",
+    "NodeNext",
+    "--moduleResolution",
+    "NodeNext",
+    "--strict",
+    "--skipLibCheck",
+    "--sourceMap",
+    "--types",
+    "node",
+  ];
+  const result = spawnSync(process.execPath, [tsc, ...args, "--rootDir", root, "--outDir", join(root, "dist"), join(packDir, "index.ts")], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`building the policy pack failed:\n${result.stdout}${result.stderr}`);
 }
 
@@ -92,7 +111,8 @@ type AnalyzeResponse = InstanceType<Pb["AnalyzeResponse"]>;
 /** The RPCs the tests use, typed (the generated client methods are overloaded). */
 function rpcs(client: AnalyzerClient) {
   return {
-    info: (req: InstanceType<typeof emptyPb.Empty>) => call<typeof req, InstanceType<Pb["AnalyzerInfo"]>>(client.getAnalyzerInfo, client, req),
+    info: (req: InstanceType<typeof emptyPb.Empty>) =>
+      call<typeof req, InstanceType<Pb["AnalyzerInfo"]>>(client.getAnalyzerInfo, client, req),
     configure: (req: InstanceType<Pb["ConfigureAnalyzerRequest"]>) => call<typeof req, unknown>(client.configure, client, req),
     analyze: (req: AnalyzeRequest) => call<AnalyzeRequest, AnalyzeResponse>(client.analyze, client, req),
     analyzeStack: (req: InstanceType<Pb["AnalyzeStackRequest"]>) => call<typeof req, AnalyzeResponse>(client.analyzeStack, client, req),
@@ -182,12 +202,14 @@ function cleanObserved(): JsonObject {
 async function configure(client: AnalyzerClient, levels: Record<string, number>, properties: Record<string, JsonObject> = {}) {
   const req = new pb.ConfigureAnalyzerRequest();
   for (const [policy, level] of Object.entries(levels)) {
-    req.getPolicyconfigMap().set(
-      policy,
-      new pb.PolicyConfig().setEnforcementlevel(level as Pb["EnforcementLevel"][keyof Pb["EnforcementLevel"]]).setProperties(
-        struct(properties[policy] ?? {}),
-      ),
-    );
+    req
+      .getPolicyconfigMap()
+      .set(
+        policy,
+        new pb.PolicyConfig()
+          .setEnforcementlevel(level as Pb["EnforcementLevel"][keyof Pb["EnforcementLevel"]])
+          .setProperties(struct(properties[policy] ?? {})),
+      );
   }
   await rpcs(client).configure(req);
 }
@@ -230,7 +252,14 @@ describe("the policy pack over the analyzer protocol", () => {
   });
 
   it("Analyze: a resource policy reports a team link through a person, mandatory", async () => {
-    const props = linkInputs({ name: "acme-builds", team: "ci", account: "jdoe", serviceAccount: false, state: "linked", repositories: ["acme/api"] });
+    const props = linkInputs({
+      name: "acme-builds",
+      team: "ci",
+      account: "jdoe",
+      serviceAccount: false,
+      state: "linked",
+      repositories: ["acme/api"],
+    });
     const res = await rpcs(client).analyze(analyzeRequest(LINK, "acme-builds", props));
     expect(diagnostics(res)).toEqual([
       [
@@ -242,7 +271,14 @@ describe("the policy pack over the analyzer protocol", () => {
   });
 
   it("Configure: an enforcement override changes what comes back", async () => {
-    const props = linkInputs({ name: "acme-builds", team: "ci", account: "jdoe", serviceAccount: false, state: "linked", repositories: ["acme/api"] });
+    const props = linkInputs({
+      name: "acme-builds",
+      team: "ci",
+      account: "jdoe",
+      serviceAccount: false,
+      state: "linked",
+      repositories: ["acme/api"],
+    });
     await configure(client, { "team-link-uses-service-account": pb.EnforcementLevel.ADVISORY });
     expect(diagnostics(await rpcs(client).analyze(analyzeRequest(LINK, "acme-builds", props))).map((d) => d.slice(0, 2))).toEqual([
       ["team-link-uses-service-account", "advisory"],
@@ -271,8 +307,26 @@ describe("the policy pack over the analyzer protocol", () => {
     const github = { type: "pulumi:providers:github", name: "default_6_15_0", props: { owner: "acme" } };
     const req = new pb.AnalyzeStackRequest().setResourcesList([
       stackResource(LINK, "legacy-builds", { ...linkInputs(), observed: cleanObserved() }),
-      stackResource("github:index/repositoryWebhook:RepositoryWebhook", "legacy-api-builds", { repository: "legacy-api", events: ["push"], configuration: { url: HOOK_URL, contentType: "json", secret: "s", insecureSsl: false } }, github),
-      stackResource("github:index/repositoryWebhook:RepositoryWebhook", "legacy-api-ci", { repository: "legacy-api", events: ["push"], configuration: { url: "https://ci.acme.example/hooks/github", contentType: "json", secret: "s", insecureSsl: false } }, github),
+      stackResource(
+        "github:index/repositoryWebhook:RepositoryWebhook",
+        "legacy-api-builds",
+        {
+          repository: "legacy-api",
+          events: ["push"],
+          configuration: { url: HOOK_URL, contentType: "json", secret: "s", insecureSsl: false },
+        },
+        github,
+      ),
+      stackResource(
+        "github:index/repositoryWebhook:RepositoryWebhook",
+        "legacy-api-ci",
+        {
+          repository: "legacy-api",
+          events: ["push"],
+          configuration: { url: "https://ci.acme.example/hooks/github", contentType: "json", secret: "s", insecureSsl: false },
+        },
+        github,
+      ),
     ]);
     const res = await rpcs(client).analyzeStack(req);
     expect(diagnostics(res)).toEqual([
@@ -282,7 +336,9 @@ describe("the policy pack over the analyzer protocol", () => {
         `${rules["revoked-link-has-no-webhooks"].description} (Stack part: observed state from the outputs, and resources checked together.)\n@pulumi/github RepositoryWebhook "legacy-api-builds" points the build service's webhook URL ${HOOK_URL} at acme/legacy-api, a repository of revoked link "legacy-builds": remove the RepositoryWebhook resource from the Pulumi program and run pulumi up`,
       ],
     ]);
-    expect(res.getDiagnosticsList()[0]!.getUrn()).toBe("urn:pulumi:dev::links::github:index/repositoryWebhook:RepositoryWebhook::legacy-api-builds");
+    expect(res.getDiagnosticsList()[0]!.getUrn()).toBe(
+      "urn:pulumi:dev::links::github:index/repositoryWebhook:RepositoryWebhook::legacy-api-builds",
+    );
   });
 
   it("AnalyzeStack: observed leftovers are reported once, by the stack policy", async () => {
@@ -290,7 +346,9 @@ describe("the policy pack over the analyzer protocol", () => {
     (observed["repositories"] as JsonObject[])[0]!["webhooks"] = [
       { id: "1234", url: HOOK_URL, active: true, events: ["push"], hasSecret: true, insecureSsl: false, lastResponse: null },
     ];
-    const res = await rpcs(client).analyzeStack(new pb.AnalyzeStackRequest().setResourcesList([stackResource(LINK, "legacy-builds", { ...linkInputs(), observed })]));
+    const res = await rpcs(client).analyzeStack(
+      new pb.AnalyzeStackRequest().setResourcesList([stackResource(LINK, "legacy-builds", { ...linkInputs(), observed })]),
+    );
     expect(diagnostics(res).map(([p, l, m]) => [p, l, m.split("\n")[1]])).toEqual([
       [
         "revoked-link-has-no-webhooks-stack",
@@ -302,11 +360,31 @@ describe("the policy pack over the analyzer protocol", () => {
 
   it("AnalyzeStack: an OrphanSweep's observed orphan is reported by no-orphaned-build-service-artifacts, at the sweep's URN", async () => {
     const SWEEP = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
-    const artifact = { kind: "repository-webhook", provider: "github", owner: "acme", repository: "acme/old-site", id: "77", target: HOOK_URL, archived: false, classification: "orphaned", links: [] };
+    const artifact = {
+      kind: "repository-webhook",
+      provider: "github",
+      owner: "acme",
+      repository: "acme/old-site",
+      id: "77",
+      target: HOOK_URL,
+      archived: false,
+      classification: "orphaned",
+      links: [],
+    };
     const covered = { ...artifact, repository: "acme/api", id: "78", classification: "covered", links: ["acme-builds"] };
-    const observed = { name: "sweep-github-acme", provider: "github", owner: "acme", repositoriesSwept: 2, repositoriesExcluded: 0, artifacts: [artifact, covered], foreignWebhookCount: 0 };
+    const observed = {
+      name: "sweep-github-acme",
+      provider: "github",
+      owner: "acme",
+      repositoriesSwept: 2,
+      repositoriesExcluded: 0,
+      artifacts: [artifact, covered],
+      foreignWebhookCount: 0,
+    };
     const props = { name: "sweep-github-acme", provider: "github", owner: "acme", exclude: [], observed };
-    const res = await rpcs(client).analyzeStack(new pb.AnalyzeStackRequest().setResourcesList([stackResource(SWEEP, "sweep-github-acme", props)]));
+    const res = await rpcs(client).analyzeStack(
+      new pb.AnalyzeStackRequest().setResourcesList([stackResource(SWEEP, "sweep-github-acme", props)]),
+    );
     expect(diagnostics(res).map(([p, l, m]) => [p, l, m.split("\n")[1]])).toEqual([
       [
         "no-orphaned-build-service-artifacts",
@@ -319,10 +397,16 @@ describe("the policy pack over the analyzer protocol", () => {
 
   it("Remediate: forces onRevoke delete on a revoked link that would keep leftovers", async () => {
     await configure(client, { "revoked-link-has-no-webhooks": pb.EnforcementLevel.REMEDIATE });
-    const req = analyzeRequest(LINK, "legacy-builds", linkInputs({ onRevoke: { webhooks: "keep", deployKeys: "delete" }, account: UNKNOWN_STRING }));
+    const req = analyzeRequest(
+      LINK,
+      "legacy-builds",
+      linkInputs({ onRevoke: { webhooks: "keep", deployKeys: "delete" }, account: UNKNOWN_STRING }),
+    );
     const res = await rpcs(client).remediate(req);
     const remediations = res.getRemediationsList();
     expect(remediations.map((r) => r.getPolicyname())).toEqual(["revoked-link-has-no-webhooks"]);
-    expect(remediations[0]!.getProperties()!.toJavaScript()).toEqual(linkInputs({ onRevoke: { webhooks: "delete", deployKeys: "delete" }, account: UNKNOWN_STRING }));
+    expect(remediations[0]!.getProperties()!.toJavaScript()).toEqual(
+      linkInputs({ onRevoke: { webhooks: "delete", deployKeys: "delete" }, account: UNKNOWN_STRING }),
+    );
   });
 });

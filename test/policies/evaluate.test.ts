@@ -12,7 +12,9 @@ describe("evaluateAll", () => {
     const stack = happyStack();
     link(stack, "acme-builds").desired.serviceAccount = false;
     expect(evaluateAll(stack).map((v) => [v.ruleId, v.enforcement])).toEqual([["team-link-uses-service-account", "mandatory"]]);
-    expect(evaluateAll(stack, { enforcement: { "team-link-uses-service-account": "advisory" } }).map((v) => v.enforcement)).toEqual(["advisory"]);
+    expect(evaluateAll(stack, { enforcement: { "team-link-uses-service-account": "advisory" } }).map((v) => v.enforcement)).toEqual([
+      "advisory",
+    ]);
     expect(evaluateAll(stack, { enforcement: { "team-link-uses-service-account": "disabled" } })).toEqual([]);
   });
 

@@ -109,7 +109,9 @@ const mobileBuilds: LinkFacts = {
     account: "acme-bb-builder",
     team: null,
     serviceAccount: true,
-    repositories: [{ repository: "acme-team/mobile", exists: true, webhooks: [hook("301", { active: false })], deployKeys: [], foreignWebhookCount: 0 }],
+    repositories: [
+      { repository: "acme-team/mobile", exists: true, webhooks: [hook("301", { active: false })], deployKeys: [], foreignWebhookCount: 0 },
+    ],
     providerGrant: "active",
     pendingManualSteps: [],
   },
@@ -136,9 +138,23 @@ export function happyStack(): StackFacts {
     orgs: [acmeOrg, contractorOrg],
     githubWebhooks: [
       // A foreign webhook on a revoked link's repository: never a violation.
-      { resourceName: "legacy-api-ci", type: "github:index/repositoryWebhook:RepositoryWebhook", repository: "acme/legacy-api", url: "https://ci.acme.example/hooks/github", hasSecret: true, insecureSsl: false },
+      {
+        resourceName: "legacy-api-ci",
+        type: "github:index/repositoryWebhook:RepositoryWebhook",
+        repository: "acme/legacy-api",
+        url: "https://ci.acme.example/hooks/github",
+        hasSecret: true,
+        insecureSsl: false,
+      },
       // A build-service webhook managed next to a linked link, sound and declared.
-      { resourceName: "api-builds", type: "github:index/repositoryWebhook:RepositoryWebhook", repository: "acme/api", url: BUILD_HOOK_URL, hasSecret: true, insecureSsl: false },
+      {
+        resourceName: "api-builds",
+        type: "github:index/repositoryWebhook:RepositoryWebhook",
+        repository: "acme/api",
+        url: BUILD_HOOK_URL,
+        hasSecret: true,
+        insecureSsl: false,
+      },
     ],
     webhookUrlPatterns: ["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"],
     allowedRepositories: [],

@@ -20,7 +20,9 @@ describe("sourcelinksPolicies", () => {
     expect(composed["revoked-link-has-no-webhooks"]).toBe("mandatory");
     expect(composed["revoked-link-has-no-webhooks-stack"]).toBe("mandatory");
     expect(composed["team-link-uses-service-account"]).toBe("advisory");
-    expect(Object.entries(composed).filter(([name, level]) => !name.startsWith("revoked-link-has-no-webhooks") && level !== "advisory")).toEqual([]);
+    expect(
+      Object.entries(composed).filter(([name, level]) => !name.startsWith("revoked-link-has-no-webhooks") && level !== "advisory"),
+    ).toEqual([]);
   });
 
   it("can disable one rule", () => {

@@ -32,7 +32,12 @@ describe("pending-manual-steps", () => {
     const stack = happyStack();
     const observed = org(stack, "contractor-co").observed;
     if (observed === undefined || observed === "unknown") throw new Error("fixture");
-    observed.pendingManualSteps.push({ id: "org-access:contractor-co", summary: "deny Docker Hub Builder", uiPath: "GitHub → contractor-co → Settings → Third-party access", url: "https://github.com/organizations/contractor-co/settings/oauth_application_policy" });
+    observed.pendingManualSteps.push({
+      id: "org-access:contractor-co",
+      summary: "deny Docker Hub Builder",
+      uiPath: "GitHub → contractor-co → Settings → Third-party access",
+      url: "https://github.com/organizations/contractor-co/settings/oauth_application_policy",
+    });
     expect(violationsOf(stack, "pending-manual-steps").map((v) => [v.resource, v.subject])).toEqual([["contractor-co", "contractor-co"]]);
   });
 });

@@ -11,7 +11,13 @@ const inputs = {
   state: "linked",
   repositories: ["acme/api"],
   onRevoke: { webhooks: "delete", deployKeys: "keep" },
-  buildService: { kind: "reference", apiUrl: "http://127.0.0.1:1", webhookUrlPatterns: ["https://hooks.example/*"], deployKeyTitlePatterns: [], oauthApps: {} },
+  buildService: {
+    kind: "reference",
+    apiUrl: "http://127.0.0.1:1",
+    webhookUrlPatterns: ["https://hooks.example/*"],
+    deployKeyTitlePatterns: [],
+    oauthApps: {},
+  },
   providerVersion: "0.1.0",
 };
 
@@ -55,7 +61,9 @@ describe("factsFromResource", () => {
   });
 
   it("reports properties that break the contract", () => {
-    expect(factsFromResource({ type: ORG_TYPE, name: "acme", props: { org: "acme", provider: "github", app: "github", access: "maybe" } })).toEqual({
+    expect(
+      factsFromResource({ type: ORG_TYPE, name: "acme", props: { org: "acme", provider: "github", app: "github", access: "maybe" } }),
+    ).toEqual({
       kind: "invalid",
       resource: "acme",
       problems: ["access must be granted or denied"],
@@ -76,7 +84,14 @@ describe("githubWebhookFromResource", () => {
         props: { repository: "api", configuration: { url: "https://x.example/", secret: "", insecureSsl: true } },
         provider: { props: { owner: "acme" } },
       }),
-    ).toEqual({ resourceName: "h", type: "github:index/repositoryWebhook:RepositoryWebhook", repository: "acme/api", url: "https://x.example/", hasSecret: false, insecureSsl: true });
+    ).toEqual({
+      resourceName: "h",
+      type: "github:index/repositoryWebhook:RepositoryWebhook",
+      repository: "acme/api",
+      url: "https://x.example/",
+      hasSecret: false,
+      insecureSsl: true,
+    });
   });
 
   it("keeps an unknown URL as undefined and takes an org webhook's org from the provider", () => {
@@ -87,6 +102,12 @@ describe("githubWebhookFromResource", () => {
         props: { configuration: { url: UNKNOWN_STRING } },
         provider: { props: { owner: "acme" } },
       }),
-    ).toEqual({ resourceName: "o", type: "github:index/organizationWebhook:OrganizationWebhook", org: "acme", url: undefined, hasSecret: false });
+    ).toEqual({
+      resourceName: "o",
+      type: "github:index/organizationWebhook:OrganizationWebhook",
+      org: "acme",
+      url: undefined,
+      hasSecret: false,
+    });
   });
 });

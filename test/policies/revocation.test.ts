@@ -27,7 +27,11 @@ describe("revoked-link-has-no-webhooks", () => {
   it("names onRevoke in the fix when the link keeps deploy keys", () => {
     const stack = happyStack();
     link(stack, "legacy-builds").desired.onRevoke.deployKeys = "keep";
-    observedOf(stack, "legacy-builds").repositories[1]!.deployKeys.push({ id: "77", title: "Docker Hub Builder legacy-web", readOnly: true });
+    observedOf(stack, "legacy-builds").repositories[1]!.deployKeys.push({
+      id: "77",
+      title: "Docker Hub Builder legacy-web",
+      readOnly: true,
+    });
     expect(messagesOf(stack, "revoked-link-has-no-webhooks")).toEqual([
       [
         "mandatory",
@@ -56,7 +60,13 @@ describe("revoked-link-has-no-webhooks", () => {
 
   it("reports a @pulumi/github RepositoryWebhook pointing at the build service on a revoked link's repository (bare name)", () => {
     const stack = happyStack();
-    stack.githubWebhooks.push({ resourceName: "legacy-hook", type: "github:index/repositoryWebhook:RepositoryWebhook", repository: "legacy-web", url: BUILD_HOOK_URL, hasSecret: true });
+    stack.githubWebhooks.push({
+      resourceName: "legacy-hook",
+      type: "github:index/repositoryWebhook:RepositoryWebhook",
+      repository: "legacy-web",
+      url: BUILD_HOOK_URL,
+      hasSecret: true,
+    });
     expect(violationsOf(stack, "revoked-link-has-no-webhooks")).toEqual([
       {
         ruleId: "revoked-link-has-no-webhooks",
@@ -72,7 +82,12 @@ describe("revoked-link-has-no-webhooks", () => {
 
   it("reports an OrganizationWebhook on the org of a revoked link", () => {
     const stack = happyStack();
-    stack.githubWebhooks.push({ resourceName: "org-hook", type: "github:index/organizationWebhook:OrganizationWebhook", org: "ACME", url: "https://registry.hub.docker.com/hooks/github" });
+    stack.githubWebhooks.push({
+      resourceName: "org-hook",
+      type: "github:index/organizationWebhook:OrganizationWebhook",
+      org: "ACME",
+      url: "https://registry.hub.docker.com/hooks/github",
+    });
     const patterns = { webhookUrlPatterns: ["https://registry.hub.docker.com/hooks/github"] };
     stack.webhookUrlPatterns = patterns.webhookUrlPatterns;
     expect(messagesOf(stack, "revoked-link-has-no-webhooks")).toEqual([
@@ -104,7 +119,11 @@ describe("revocation-is-two-sided", () => {
     const stack = happyStack();
     observedOf(stack, "legacy-builds").state = "linked";
     expect(violationsOf(stack, "revocation-is-two-sided").map((v) => [v.subject, v.message, v.pointer])).toEqual([
-      ["acme", `link "legacy-builds" is revoked in the config but still linked on the build service in namespace acme: ${APPLY} to unlink it`, "/links/1/state"],
+      [
+        "acme",
+        `link "legacy-builds" is revoked in the config but still linked on the build service in namespace acme: ${APPLY} to unlink it`,
+        "/links/1/state",
+      ],
     ]);
   });
 
@@ -142,7 +161,12 @@ describe("what other live links keep (issue 11)", () => {
   it("revoked-link-has-no-webhooks does not report leftovers on a repository another live link builds from", () => {
     const stack = happyStack();
     const legacy = observedOf(stack, "legacy-builds");
-    legacy.repositories[0] = { ...legacy.repositories[0]!, webhooks: [hook("31")], deployKeys: [{ id: "32", title: "Docker Hub Builder", readOnly: true }], coveredBy: ['"acme-builds" (namespace acme)'] };
+    legacy.repositories[0] = {
+      ...legacy.repositories[0]!,
+      webhooks: [hook("31")],
+      deployKeys: [{ id: "32", title: "Docker Hub Builder", readOnly: true }],
+      coveredBy: ['"acme-builds" (namespace acme)'],
+    };
     expect(violationsOf(stack, "revoked-link-has-no-webhooks")).toEqual([]);
   });
 

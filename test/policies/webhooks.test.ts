@@ -63,7 +63,13 @@ describe("webhook-hygiene", () => {
 
   it("reports a build-service webhook on a repository no link declares, unless allowed", () => {
     const stack = happyStack();
-    observedOf(stack, "acme-builds").repositories.push({ repository: "acme/old", exists: true, webhooks: [hook("999")], deployKeys: [], foreignWebhookCount: 0 });
+    observedOf(stack, "acme-builds").repositories.push({
+      repository: "acme/old",
+      exists: true,
+      webhooks: [hook("999")],
+      deployKeys: [],
+      foreignWebhookCount: 0,
+    });
     expect(violationsOf(stack, "webhook-hygiene").map((v) => [v.subject, v.message, v.pointer])).toEqual([
       [
         "acme/old",
@@ -90,7 +96,10 @@ describe("webhook-hygiene", () => {
     const stack = happyStack();
     stack.githubWebhooks[1]!.hasSecret = false;
     expect(messagesOf(stack, "webhook-hygiene")).toEqual([
-      ["advisory", '@pulumi/github RepositoryWebhook "api-builds" on acme/api is a build-service webhook without a secret: set configuration.secret (from pulumi config --secret)'],
+      [
+        "advisory",
+        '@pulumi/github RepositoryWebhook "api-builds" on acme/api is a build-service webhook without a secret: set configuration.secret (from pulumi config --secret)',
+      ],
     ]);
   });
 

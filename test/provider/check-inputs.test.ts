@@ -26,7 +26,10 @@ const valid: SourceProviderLinkInputs = {
     tokenEnv: "SOURCELINKS_BUILD_TOKEN",
     webhookUrlPatterns: ["https://registry.hub.docker.com/hooks/*"],
     deployKeyTitlePatterns: ["Docker Hub Builder*"],
-    oauthApps: { bitbucket: { clientId: "SbxKey7Q2w", name: "Docker Hub Builder" }, github: { clientId: "Iv1.5a9d0c3e7b214f68", name: "Docker Hub Builder" } },
+    oauthApps: {
+      bitbucket: { clientId: "SbxKey7Q2w", name: "Docker Hub Builder" },
+      github: { clientId: "Iv1.5a9d0c3e7b214f68", name: "Docker Hub Builder" },
+    },
   },
   providers: {
     bitbucket: { apiUrl: "https://api.bitbucket.org/2.0", usernameEnv: "BITBUCKET_USERNAME", tokenEnv: "BITBUCKET_APP_PASSWORD" },
@@ -42,12 +45,16 @@ describe("check of SourceProviderLink inputs", () => {
 
   it("requires the build service's OAuth app on the link's provider", () => {
     const inputs = { ...valid, buildService: { ...valid.buildService, oauthApps: { github: valid.buildService.oauthApps.github! } } };
-    expect(checkLinkInputs(inputs)).toEqual([{ property: "buildService.oauthApps.bitbucket", reason: "is required: the build service's OAuth app on bitbucket" }]);
+    expect(checkLinkInputs(inputs)).toEqual([
+      { property: "buildService.oauthApps.bitbucket", reason: "is required: the build service's OAuth app on bitbucket" },
+    ]);
   });
 
   it("requires the settings of the link's provider", () => {
     const inputs = { ...valid, providers: { github: valid.providers.github! } };
-    expect(checkLinkInputs(inputs)).toEqual([{ property: "providers.bitbucket", reason: "is required: the bitbucket API URL and the env vars of its credentials" }]);
+    expect(checkLinkInputs(inputs)).toEqual([
+      { property: "providers.bitbucket", reason: "is required: the bitbucket API URL and the env vars of its credentials" },
+    ]);
   });
 
   it("refuses a token where an env var name belongs", () => {
@@ -58,7 +65,10 @@ describe("check of SourceProviderLink inputs", () => {
   });
 
   it("refuses a webhook URL pattern that could match another host's webhooks, as the YAML loader does", () => {
-    const inputs = { ...valid, buildService: { ...valid.buildService, webhookUrlPatterns: ["https://registry.hub.docker.com/hooks/*", "https://*/hooks/*"] } };
+    const inputs = {
+      ...valid,
+      buildService: { ...valid.buildService, webhookUrlPatterns: ["https://registry.hub.docker.com/hooks/*", "https://*/hooks/*"] },
+    };
     expect(checkLinkInputs(inputs)).toEqual([
       {
         property: "buildService.webhookUrlPatterns[1]",
@@ -71,17 +81,32 @@ describe("check of SourceProviderLink inputs", () => {
   it("refuses a deploy key title pattern that matches every key", () => {
     const inputs = { ...valid, buildService: { ...valid.buildService, deployKeyTitlePatterns: ["*"] } };
     expect(checkLinkInputs(inputs)).toEqual([
-      { property: "buildService.deployKeyTitlePatterns[0]", reason: 'would match every deploy key (it is nothing but wildcards): start the pattern with the build service\'s own key title, e.g. "Docker Hub Builder*"' },
+      {
+        property: "buildService.deployKeyTitlePatterns[0]",
+        reason:
+          'would match every deploy key (it is nothing but wildcards): start the pattern with the build service\'s own key title, e.g. "Docker Hub Builder*"',
+      },
     ]);
   });
 
   it("requires the package version", () => {
-    expect(checkLinkInputs({ ...valid, providerVersion: "" })).toEqual([{ property: "providerVersion", reason: "must be the sourcelinks package version" }]);
+    expect(checkLinkInputs({ ...valid, providerVersion: "" })).toEqual([
+      { property: "providerVersion", reason: "must be the sourcelinks package version" },
+    ]);
   });
 });
 
 describe("check of OrgThirdPartyAccess inputs", () => {
-  const org: OrgThirdPartyAccessInputs = { org: "acme", provider: "github", app: "github", access: "granted", buildService: valid.buildService, providers: valid.providers, links: [link], providerVersion: "0.1.0" };
+  const org: OrgThirdPartyAccessInputs = {
+    org: "acme",
+    provider: "github",
+    app: "github",
+    access: "granted",
+    buildService: valid.buildService,
+    providers: valid.providers,
+    links: [link],
+    providerVersion: "0.1.0",
+  };
 
   it("accepts a declared org access with the links it may act through", () => {
     expect(checkOrgAccessInputs(org)).toEqual([]);

@@ -47,9 +47,20 @@ async function consumerProject(dir: string, tarball: string): Promise<void> {
     if (entry.startsWith(".") || entry === "sourcelinks") continue;
     symlinkSync(join(projectRoot, "node_modules", entry), join(dir, "node_modules", entry));
   }
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "acme-links", private: true, type: "module", dependencies: { sourcelinks: "^0.1.0", "@pulumi/pulumi": "^3.248.0" } }));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: "acme-links",
+      private: true,
+      type: "module",
+      dependencies: { sourcelinks: "^0.1.0", "@pulumi/pulumi": "^3.248.0" },
+    }),
+  );
   writeFileSync(join(dir, "index.js"), PROGRAM);
-  const yaml = readFileSync(join(projectRoot, "examples/basic/sourcelinks.yaml"), "utf8").replace(/(\n(\s*)- name: acme-builds\n)/, "$1$2  onDelete: revoke\n");
+  const yaml = readFileSync(join(projectRoot, "examples/basic/sourcelinks.yaml"), "utf8").replace(
+    /(\n(\s*)- name: acme-builds\n)/,
+    "$1$2  onDelete: revoke\n",
+  );
   writeFileSync(join(dir, "sourcelinks.yaml"), yaml);
 }
 
@@ -73,12 +84,32 @@ afterAll(async () => {
 
 describe("the npm package", () => {
   it("ships the build, the schema and the policy pack's entry, without tests, sources or fixtures", () => {
-    expect(files).toEqual(expect.arrayContaining(["package.json", "dist/provider/index.js", "dist/provider/link-methods.js", "dist/policies/library.js", "dist/cli/main.js", "policies/pack.cjs", "policies/package.json", "policies/PulumiPolicy.yaml", "schema/sourcelinks.schema.json"]));
-    expect(files.filter((f) => f.startsWith("test/") || f.endsWith(".ts") && !f.endsWith(".d.ts") || f.startsWith("dist/tools/bench/") || f.endsWith(".map"))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "package.json",
+        "dist/provider/index.js",
+        "dist/provider/link-methods.js",
+        "dist/policies/library.js",
+        "dist/cli/main.js",
+        "policies/pack.cjs",
+        "policies/package.json",
+        "policies/PulumiPolicy.yaml",
+        "schema/sourcelinks.schema.json",
+      ]),
+    );
+    expect(
+      files.filter(
+        (f) =>
+          f.startsWith("test/") || (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.startsWith("dist/tools/bench/") || f.endsWith(".map"),
+      ),
+    ).toEqual([]);
   });
 
   it("declares @pulumi/pulumi as a peer and nothing a consumer does not need at run time", () => {
-    const manifest = JSON.parse(readFileSync(join(first, "node_modules/sourcelinks/package.json"), "utf8")) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse(readFileSync(join(first, "node_modules/sourcelinks/package.json"), "utf8")) as Record<
+      string,
+      Record<string, string>
+    >;
     expect(manifest.peerDependencies).toEqual({ "@pulumi/pulumi": "^3.248.0" });
     expect(Object.keys(manifest.dependencies ?? {})).not.toContain("@pulumi/pulumi");
     expect(Object.keys(manifest.dependencies ?? {})).not.toContain("@pulumi/github");
@@ -87,8 +118,12 @@ describe("the npm package", () => {
 
 describe("a consumer project moved between up and refresh/destroy", () => {
   it("up in the first folder, then refresh and destroy (onDelete: revoke) from the moved folder", async () => {
-    await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, { preview: false });
-    const program = require(join(first, "index.js")) as { default: () => Promise<Awaited<ReturnType<typeof ProviderIndex.declareFromConfig>>> };
+    await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, {
+      preview: false,
+    });
+    const program = require(join(first, "index.js")) as {
+      default: () => Promise<Awaited<ReturnType<typeof ProviderIndex.declareFromConfig>>>;
+    };
     const declared = await program.default();
     await Promise.all(Object.values(declared.links).map((l) => new Promise((resolve) => l.urn.apply(resolve))));
     const inputs = records.find((r) => r.type === LINK_TYPE && r.name === "acme-builds")?.object;
@@ -97,7 +132,12 @@ describe("a consumer project moved between up and refresh/destroy", () => {
 
     const urn = makeUrn(LINK_TYPE, "acme-builds", "dev", "acme-links");
     const hostIn = (dir: string): Promise<ProviderHost> =>
-      ProviderHost.start({ cwd: dir, hostScript: join(dir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js"), env: { PATH: process.env.PATH ?? "", ...sandbox.env }, project: "acme-links" });
+      ProviderHost.start({
+        cwd: dir,
+        hostScript: join(dir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js"),
+        env: { PATH: process.env.PATH ?? "", ...sandbox.env },
+        project: "acme-links",
+      });
     const laptop = await hostIn(first);
     const engine = new FakeEngine(laptop);
     try {
@@ -117,7 +157,9 @@ describe("a consumer project moved between up and refresh/destroy", () => {
       for (const [key, entry] of engine.state) later.state.set(key, entry);
       expect((await later.refresh(urn)).outputs.liveState).toBe("linked");
       await later.destroy(urn);
-      const team = sandbox.world().buildService.links.find((l) => l.namespace === "acme" && l.team === "ci" && l.account === "acme-builder");
+      const team = sandbox
+        .world()
+        .buildService.links.find((l) => l.namespace === "acme" && l.team === "ci" && l.account === "acme-builder");
       expect(team?.state).toBe("unlinked");
     } finally {
       await runner.close();

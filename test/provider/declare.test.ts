@@ -7,7 +7,17 @@ import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { orgAccessLinks } from "../../provider/declare.js";
 
 function link(name: string, repositories: string[], change: Partial<LinkSpec> = {}): LinkSpec {
-  return { name, namespace: "acme", provider: "github", account: `${name}-bot`, serviceAccount: true, state: "linked", repositories, onRevoke: { webhooks: "delete", deployKeys: "delete" }, ...change };
+  return {
+    name,
+    namespace: "acme",
+    provider: "github",
+    account: `${name}-bot`,
+    serviceAccount: true,
+    state: "linked",
+    repositories,
+    onRevoke: { webhooks: "delete", deployKeys: "delete" },
+    ...change,
+  };
 }
 
 const config = {

@@ -59,7 +59,12 @@ export function packageVersion(): string {
 }
 
 /** The inputs `new SourceProviderLink(name, …)` registers for a declared link, with `__provider`. */
-export function linkInputs(config: SourcelinksConfig, name: string, serialized: string, change: Partial<SourceProviderLinkInputs> = {}): PropertyMap {
+export function linkInputs(
+  config: SourcelinksConfig,
+  name: string,
+  serialized: string,
+  change: Partial<SourceProviderLinkInputs> = {},
+): PropertyMap {
   const link = config.links.find((l) => l.name === name);
   if (link === undefined) throw new Error(`no link ${name} in the demo config`);
   const inputs: SourceProviderLinkInputs = {

@@ -205,7 +205,12 @@ export class ProviderHost {
   }
 
   /** `Read(id, outputs, inputs)`: what `pulumi refresh` calls. */
-  async read(id: string, urn: string, properties: PropertyMap, inputs: PropertyMap): Promise<{ id: string; properties: PropertyMap; inputs: PropertyMap | null }> {
+  async read(
+    id: string,
+    urn: string,
+    properties: PropertyMap,
+    inputs: PropertyMap,
+  ): Promise<{ id: string; properties: PropertyMap; inputs: PropertyMap | null }> {
     const req = new pb.ReadRequest();
     req.setId(id);
     req.setUrn(urn);

@@ -35,7 +35,12 @@ async function failOnce(step: Exclude<PlanStep, { kind: "manual" }>): Promise<vo
   const res = await fetch(`${sandbox.baseUrl}/_sandbox/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ errorRate: 1, errorStatus: 400, count: 1, match: { method: step.request.method, pathPrefix: new URL(step.request.url).pathname } }),
+    body: JSON.stringify({
+      errorRate: 1,
+      errorStatus: 400,
+      count: 1,
+      match: { method: step.request.method, pathPrefix: new URL(step.request.url).pathname },
+    }),
   });
   expect(res.ok).toBe(true);
 }
@@ -46,7 +51,9 @@ async function revokeSteps(link: string): Promise<Exclude<PlanStep, { kind: "man
   if (declared === undefined) throw new Error(`no link ${link} in the demo config`);
   const spec = { ...declared, state: "revoked" as const };
   const ctx = createOperationContext(config, sandbox.env);
-  return planLink(spec, await observeLink(ctx, spec), ctx).steps.filter((s): s is Exclude<PlanStep, { kind: "manual" }> => s.kind !== "manual");
+  return planLink(spec, await observeLink(ctx, spec), ctx).steps.filter(
+    (s): s is Exclude<PlanStep, { kind: "manual" }> => s.kind !== "manual",
+  );
 }
 
 /** A revoke scenario: how to get to the point before it, and the revoke itself through the engine. */
@@ -123,10 +130,13 @@ describe.each(scenarios)("a failure at each step of $label", (scenario) => {
       await failOnce(step);
 
       const failed = scenario.revoke(engine, urn);
-      await expect(failed, `step ${index} (${step.kind})`).rejects.toThrow(/stopped: .* failed: .*\nDone: [\s\S]*\nRemaining \(not attempted\): [\s\S]*run the same command again/);
+      await expect(failed, `step ${index} (${step.kind})`).rejects.toThrow(
+        /stopped: .* failed: .*\nDone: [\s\S]*\nRemaining \(not attempted\): [\s\S]*run the same command again/,
+      );
       await failed.catch((error: Error) => {
         expect(error.message).toContain(step.request.url);
-        for (const secret of Object.values(sandbox.env)) if (secret.length >= 6 && !secret.startsWith("http")) expect(error.message).not.toContain(secret);
+        for (const secret of Object.values(sandbox.env))
+          if (secret.length >= 6 && !secret.startsWith("http")) expect(error.message).not.toContain(secret);
       });
       expect(foreignHookCount(sandbox.world())).toBe(foreign);
 

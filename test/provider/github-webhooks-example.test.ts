@@ -48,7 +48,12 @@ beforeAll(async () => {
   await setRecordingMocks(
     {
       newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider ?? "" });
+        registered.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          provider: args.provider ?? "",
+        });
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call: () => ({}),
@@ -77,7 +82,12 @@ beforeAll(async () => {
 
 describe("examples/pulumi-github under mocks, judged by the stack policy", () => {
   it("registers the links and the two RepositoryWebhooks with their GitHub provider", () => {
-    expect(registered.filter((r) => r.type === "github:index/repositoryWebhook:RepositoryWebhook").map((r) => r.name).sort()).toEqual(["api-build-trigger", "legacy-api-build-trigger"]);
+    expect(
+      registered
+        .filter((r) => r.type === "github:index/repositoryWebhook:RepositoryWebhook")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["api-build-trigger", "legacy-api-build-trigger"]);
     expect(registered.filter((r) => r.type === "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink")).toHaveLength(3);
   });
 

@@ -42,12 +42,22 @@ function links(namespace = "acme"): World["buildService"]["links"] {
 
 function githubHooks(repository: string): string[] {
   const [owner, name] = repository.split("/");
-  return sandbox.world().github.repos.find((r) => r.owner === owner && r.name === name)?.hooks.map((h) => h.config.url) ?? [];
+  return (
+    sandbox
+      .world()
+      .github.repos.find((r) => r.owner === owner && r.name === name)
+      ?.hooks.map((h) => h.config.url) ?? []
+  );
 }
 
 function githubKeys(repository: string): string[] {
   const [owner, name] = repository.split("/");
-  return sandbox.world().github.repos.find((r) => r.owner === owner && r.name === name)?.keys.map((k) => k.title) ?? [];
+  return (
+    sandbox
+      .world()
+      .github.repos.find((r) => r.owner === owner && r.name === name)
+      ?.keys.map((k) => k.title) ?? []
+  );
 }
 
 function oauthTokenLive(login: string): boolean {
@@ -68,7 +78,10 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   // The GitHub token comes from stack config (Configure), not from the host's environment.
   host = await ProviderHost.start({ env: hostEnv(["GITHUB_TOKEN"]) });
-  await host.configure({ "sourcelinks:githubToken": sandbox.env.GITHUB_TOKEN, "sourcelinks:configFiles": "examples/basic/sourcelinks.yaml" });
+  await host.configure({
+    "sourcelinks:githubToken": sandbox.env.GITHUB_TOKEN,
+    "sourcelinks:configFiles": "examples/basic/sourcelinks.yaml",
+  });
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -159,7 +172,13 @@ describe("SourceProviderLink on GitHub: the team link acme-builds", () => {
       expect(githubKeys(repo)).toEqual([]);
     }
     expect(oauthTokenLive("acme-builder")).toBe(false);
-    expect(entry.outputs).toMatchObject({ liveState: "revoked", providerGrant: "revoked", pendingManualSteps: [], webhooks: [], deployKeys: [] });
+    expect(entry.outputs).toMatchObject({
+      liveState: "revoked",
+      providerGrant: "revoked",
+      pendingManualSteps: [],
+      webhooks: [],
+      deployKeys: [],
+    });
     expectNoSecret(JSON.stringify(entry.outputs));
   });
 
@@ -200,7 +219,10 @@ describe("SourceProviderLink on GitHub: finishing the half-done revoke of legacy
   it("an account change of a link without a team replaces it: the old link revoked first, then the new one linked", async () => {
     engine = new FakeEngine(host);
     await engine.up(urn, linkInputs(config, "legacy-builds", serialized.link));
-    const replaced = await engine.up(urn, linkInputs(config, "legacy-builds", serialized.link, { account: "acme-builder", state: "linked" }));
+    const replaced = await engine.up(
+      urn,
+      linkInputs(config, "legacy-builds", serialized.link, { account: "acme-builder", state: "linked" }),
+    );
     expect(replaced.op).toBe("replace");
     expect(replaced.diff).toMatchObject({ replaces: ["account"], deleteBeforeReplace: true });
     expect(replaced.entry.id).toBe("acme/github/acme-builder");
@@ -236,8 +258,13 @@ describe("SourceProviderLink on Bitbucket: mobile-builds", () => {
   let engine: FakeEngine;
   const urn = makeUrn(LINK_TYPE, "mobile-builds");
   const inputs = (change: PropertyMap = {}): PropertyMap => linkInputs(config, "mobile-builds", serialized.link, change);
-  const mobile = (): World["buildService"]["links"][number] | undefined => links().find((l) => l.provider === "bitbucket" && l.account === "acme-bb-builder");
-  const mobileHooks = (): string[] => sandbox.world().bitbucket.repos.find((r) => r.workspace === "acme-team" && r.slug === "mobile")?.hooks.map((h) => h.url) ?? [];
+  const mobile = (): World["buildService"]["links"][number] | undefined =>
+    links().find((l) => l.provider === "bitbucket" && l.account === "acme-bb-builder");
+  const mobileHooks = (): string[] =>
+    sandbox
+      .world()
+      .bitbucket.repos.find((r) => r.workspace === "acme-team" && r.slug === "mobile")
+      ?.hooks.map((h) => h.url) ?? [];
 
   beforeAll(async () => {
     await sandbox.reset();
@@ -303,7 +330,10 @@ describe("OrgThirdPartyAccess", () => {
     const acme = await engine.up(makeUrn(ORG_TYPE, "acme-github"), orgAccessInputs(config, "acme", serialized.orgAccess));
     expect(acme.entry.id).toBe("acme/github");
     expect(acme.entry.outputs).toMatchObject({ observedAccess: "granted", pendingManualSteps: [] });
-    const contractor = await engine.up(makeUrn(ORG_TYPE, "contractor-co-github"), orgAccessInputs(config, "contractor-co", serialized.orgAccess));
+    const contractor = await engine.up(
+      makeUrn(ORG_TYPE, "contractor-co-github"),
+      orgAccessInputs(config, "contractor-co", serialized.orgAccess),
+    );
     expect(contractor.entry.outputs.observedAccess).toBe("denied");
     expect(sandbox.world().github.orgs.find((o) => o.login === "contractor-co")?.oauthAppAccess["Iv1.5a9d0c3e7b214f68"]).toBe("denied");
     expectNoSecret(JSON.stringify([acme.entry.outputs, contractor.entry.outputs]));

@@ -71,7 +71,9 @@ async function startEngine(): Promise<number> {
       const name = req.getName!() as string;
       const urn = `urn:pulumi:dev::sourcelinks::${type}::${name}`;
       const object = ((req.getObject!() as { toJavaScript(): PropertyMap } | undefined)?.toJavaScript() ?? {}) as PropertyMap;
-      const aliases = (req.getAliasesList!() as { getSpec(): { toObject(): Record<string, unknown> } | undefined }[]).map((a) => a.getSpec()?.toObject() ?? {});
+      const aliases = (req.getAliasesList!() as { getSpec(): { toObject(): Record<string, unknown> } | undefined }[]).map(
+        (a) => a.getSpec()?.toObject() ?? {},
+      );
       registrations.push({ type, name, urn, object, aliases });
       const res = new resourcePb.RegisterResourceResponse!();
       res.setUrn!(urn);
@@ -100,7 +102,9 @@ async function startEngine(): Promise<number> {
       return new enginePb.SetRootResourceResponse!();
     }),
   });
-  return new Promise((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
+  return new Promise((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+  );
 }
 
 beforeAll(async () => {
@@ -110,12 +114,30 @@ beforeAll(async () => {
   // The demo config, with acme-builds renamed from "builds": its alias must reach the engine.
   tmp = mkdtempSync(join(tmpdir(), "sourcelinks-cmd-run-"));
   configFile = join(tmp, "sourcelinks.yaml");
-  writeFileSync(configFile, readFileSync(join(projectRoot, "examples/basic/sourcelinks.yaml"), "utf8").replace(/(\n(\s*)- name: acme-builds\n)/, "$1$2  aliases: [builds]\n"));
+  writeFileSync(
+    configFile,
+    readFileSync(join(projectRoot, "examples/basic/sourcelinks.yaml"), "utf8").replace(
+      /(\n(\s*)- name: acme-builds\n)/,
+      "$1$2  aliases: [builds]\n",
+    ),
+  );
   const entry = require.resolve("@pulumi/pulumi/cmd/run/index.js");
-  const args = [entry, `--monitor=127.0.0.1:${port}`, `--engine=127.0.0.1:${port}`, "--project=sourcelinks", "--stack=dev", `--pwd=${projectRoot}`, join(projectRoot, "dist/pulumi-program.js")];
+  const args = [
+    entry,
+    `--monitor=127.0.0.1:${port}`,
+    `--engine=127.0.0.1:${port}`,
+    "--project=sourcelinks",
+    "--stack=dev",
+    `--pwd=${projectRoot}`,
+    join(projectRoot, "dist/pulumi-program.js"),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? "", PULUMI_CONFIG: JSON.stringify({ "sourcelinks:configFiles": JSON.stringify([configFile]) }), PULUMI_CONFIG_SECRET_KEYS: "[]" },
+    env: {
+      PATH: process.env.PATH ?? "",
+      PULUMI_CONFIG: JSON.stringify({ "sourcelinks:configFiles": JSON.stringify([configFile]) }),
+      PULUMI_CONFIG_SECRET_KEYS: "[]",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -56,12 +56,25 @@ function inputs(spec: LinkSpec, change: Partial<SourceProviderLinkInputs> = {}):
 /** Outputs of a link whose last observation matched its declaration. */
 function outputs(spec: LinkSpec, observed: Partial<ObservedLink> = {}): SourceProviderLinkOutputs {
   const o = observedAs(spec, observed);
-  return { ...inputs(spec), observed: o, linkId: o.linkId, liveState: o.state, providerGrant: o.providerGrant, pendingManualSteps: [], webhooks: [], deployKeys: [] };
+  return {
+    ...inputs(spec),
+    observed: o,
+    linkId: o.linkId,
+    liveState: o.state,
+    providerGrant: o.providerGrant,
+    pendingManualSteps: [],
+    webhooks: [],
+    deployKeys: [],
+  };
 }
 
 describe("diff of a SourceProviderLink", () => {
   it("reports no change for the same declaration and a matching observation", async () => {
-    await expect(diffLink("acme/github/team:ci", outputs(teamLink), inputs(teamLink))).resolves.toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    await expect(diffLink("acme/github/team:ci", outputs(teamLink), inputs(teamLink))).resolves.toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("relinks a team to another account in place", async () => {
@@ -98,7 +111,11 @@ describe("diff of a SourceProviderLink", () => {
     ["onRevoke", { onRevoke: { webhooks: "keep", deployKeys: "delete" } }],
     ["providerVersion", { providerVersion: "0.2.0" }],
   ] satisfies [string, Partial<SourceProviderLinkInputs>][])("changes %s in place", async (_key, change) => {
-    await expect(diffLink("acme/github/team:ci", outputs(teamLink), inputs(teamLink, change))).resolves.toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    await expect(diffLink("acme/github/team:ci", outputs(teamLink), inputs(teamLink, change))).resolves.toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("reports a change when the last observation drifted from the declaration (disabled in the UI)", async () => {
@@ -113,8 +130,17 @@ describe("diff of a SourceProviderLink", () => {
 
   it("does not report a change for what only a person can do (a manual step is not a diff)", async () => {
     const revoked: LinkSpec = { ...teamLink, state: "revoked" };
-    const manual = { id: "revoke-grant:github:acme-builder", summary: "revoke", uiPath: "GitHub → Settings", url: "https://github.com/settings/applications" };
-    const diff = await diffLink("acme/github/team:ci", outputs(revoked, { state: "revoked", linkId: "link-1", providerGrant: "unverifiable", pendingManualSteps: [manual] }), inputs(revoked));
+    const manual = {
+      id: "revoke-grant:github:acme-builder",
+      summary: "revoke",
+      uiPath: "GitHub → Settings",
+      url: "https://github.com/settings/applications",
+    };
+    const diff = await diffLink(
+      "acme/github/team:ci",
+      outputs(revoked, { state: "revoked", linkId: "link-1", providerGrant: "unverifiable", pendingManualSteps: [manual] }),
+      inputs(revoked),
+    );
     expect(diff.changes).toBe(false);
   });
 });

@@ -9,7 +9,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Github from "@pulumi/github";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, providerPackage, type RawRegistration, serializedProviders, setRecordingMocks } from "./dist.js";
+import {
+  BUILD_TIMEOUT_MS,
+  demoConfig,
+  ensureBuilt,
+  linkInputs,
+  providerPackage,
+  type RawRegistration,
+  serializedProviders,
+  setRecordingMocks,
+} from "./dist.js";
 import { makeUrn, ProviderHost } from "./engine-harness.js";
 
 const require = createRequire(import.meta.url);
@@ -50,7 +59,11 @@ beforeAll(async () => {
     serviceAccount: true,
     repositories: ["acme/api", repo.fullName],
   });
-  const org = new OrgThirdPartyAccess("acme-github", { ...world, org: repo.fullName.apply((n) => n.split("/")[0] ?? ""), access: "granted" });
+  const org = new OrgThirdPartyAccess("acme-github", {
+    ...world,
+    org: repo.fullName.apply((n) => n.split("/")[0] ?? ""),
+    access: "granted",
+  });
   await Promise.all([settled(link.urn), settled(org.urn)]);
   host = await ProviderHost.start({ env: { PATH: process.env.PATH ?? "" } });
   await host.configure({});

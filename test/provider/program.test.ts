@@ -4,18 +4,26 @@
  * inputs the policy pack reads, the serialized provider in `__provider`, and no credential.
  */
 import { randomBytes } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
 import type * as SweepProvider from "../../provider/sweep-provider.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, runProgramWithMocks, serializeProvider, type RegisteredResource } from "./dist.js";
+import {
+  BUILD_TIMEOUT_MS,
+  ensureBuilt,
+  packageVersion,
+  requireDist,
+  runProgramWithMocks,
+  serializeProvider,
+  type RegisteredResource,
+} from "./dist.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
 const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
 const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
-const fakes = CREDENTIAL_VARS.map((name) => `fake-${randomBytes(8).toString("hex")}`);
+const fakes = CREDENTIAL_VARS.map((_name) => `fake-${randomBytes(8).toString("hex")}`);
 
 const registered: RegisteredResource[] = [];
 let outputs: Record<string, unknown>;
@@ -31,7 +39,10 @@ beforeAll(async () => {
   // Registration is asynchronous: wait until every declared resource reached the mocks.
   const links = outputs.links as Record<string, { liveState: pulumi.Output<string> }>;
   const orgs = outputs.orgAccess as Record<string, { observedVia: pulumi.Output<string> }>;
-  await Promise.all([...Object.values(links).map((l) => promiseOf(l.liveState)), ...Object.values(orgs).map((o) => promiseOf(o.observedVia))]);
+  await Promise.all([
+    ...Object.values(links).map((l) => promiseOf(l.liveState)),
+    ...Object.values(orgs).map((o) => promiseOf(o.observedVia)),
+  ]);
 }, BUILD_TIMEOUT_MS);
 
 describe("the root program on examples/basic/sourcelinks.yaml", () => {
@@ -88,7 +99,22 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
       providerVersion: packageVersion(),
     });
     expect(Object.keys(inputs).sort()).toEqual(
-      ["__provider", "account", "buildService", "name", "namespace", "onDelete", "onRevoke", "provider", "providerVersion", "providers", "repositories", "serviceAccount", "state", "team"].sort(),
+      [
+        "__provider",
+        "account",
+        "buildService",
+        "name",
+        "namespace",
+        "onDelete",
+        "onRevoke",
+        "provider",
+        "providerVersion",
+        "providers",
+        "repositories",
+        "serviceAccount",
+        "state",
+        "team",
+      ].sort(),
     );
   });
 
@@ -100,7 +126,13 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
 
   it("gives an org access entry the declared access and the GitHub links it may act through", () => {
     const inputs = registered.find((r) => r.name === "contractor-co-github")?.inputs ?? {};
-    expect(inputs).toMatchObject({ org: "contractor-co", provider: "github", app: "github", access: "denied", providerVersion: packageVersion() });
+    expect(inputs).toMatchObject({
+      org: "contractor-co",
+      provider: "github",
+      app: "github",
+      access: "denied",
+      providerVersion: packageVersion(),
+    });
     expect((inputs.links as { name: string }[]).map((l) => l.name)).toEqual(["acme-builds", "legacy-builds"]);
   });
 
@@ -108,7 +140,11 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
     const { linkProvider } = requireDist<typeof LinkProvider>("provider/link-provider.js");
     const { orgAccessProvider } = requireDist<typeof OrgAccessProvider>("provider/org-access-provider.js");
     const { sweepProvider } = requireDist<typeof SweepProvider>("provider/sweep-provider.js");
-    const expected = { [LINK_TYPE]: await serializeProvider(linkProvider), [ORG_TYPE]: await serializeProvider(orgAccessProvider), [SWEEP_TYPE]: await serializeProvider(sweepProvider) };
+    const expected = {
+      [LINK_TYPE]: await serializeProvider(linkProvider),
+      [ORG_TYPE]: await serializeProvider(orgAccessProvider),
+      [SWEEP_TYPE]: await serializeProvider(sweepProvider),
+    };
     for (const r of registered) expect(r.inputs.__provider).toBe(expected[r.type as keyof typeof expected]);
   });
 

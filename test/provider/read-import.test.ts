@@ -20,14 +20,16 @@ afterAll(async () => {
 
 it("a link read without an id explains that dynamic resources cannot be imported and create adopts", async () => {
   const inputs = linkInputs(await demoConfig(), "acme-builds", (await serializedProviders()).link);
-  await expect(host.read("", makeUrn("pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink", "acme-builds"), inputs, inputs)).rejects.toThrow(
+  await expect(
+    host.read("", makeUrn("pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink", "acme-builds"), inputs, inputs),
+  ).rejects.toThrow(
     "SourceProviderLink read: no id. Dynamic resources cannot be imported (pulumi import, or the import resource option); declare the link and run pulumi up: create adopts the live link.",
   );
 });
 
 it("an org access read without an id says the same", async () => {
   const inputs = orgAccessInputs(await demoConfig(), "acme", (await serializedProviders()).orgAccess);
-  await expect(host.read("", makeUrn("pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess", "acme-github"), inputs, inputs)).rejects.toThrow(
-    "OrgThirdPartyAccess read: no id. Dynamic resources cannot be imported; declare the org access and run pulumi up.",
-  );
+  await expect(
+    host.read("", makeUrn("pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess", "acme-github"), inputs, inputs),
+  ).rejects.toThrow("OrgThirdPartyAccess read: no id. Dynamic resources cannot be imported; declare the org access and run pulumi up.");
 });

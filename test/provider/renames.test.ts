@@ -9,7 +9,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, providerPackage, type RawRegistration, serializedProviders, setRecordingMocks } from "./dist.js";
+import {
+  BUILD_TIMEOUT_MS,
+  demoConfig,
+  ensureBuilt,
+  linkInputs,
+  providerPackage,
+  type RawRegistration,
+  serializedProviders,
+  setRecordingMocks,
+} from "./dist.js";
 import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
@@ -84,7 +93,9 @@ describe("declareFromConfig with aliases and onDelete in the YAML", () => {
     );
     expect(yaml).toContain("aliases: [builds, ci-builds]");
     writeFileSync(join(dir, "sourcelinks.yaml"), yaml);
-    await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, { preview: false });
+    await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, {
+      preview: false,
+    });
     const declared = await providerPackage().declareFromConfig([join(dir, "sourcelinks.yaml")]);
     await Promise.all(Object.values(declared.links).map((l) => new Promise((resolve) => l.urn.apply(resolve))));
     await Promise.all(Object.values(declared.orgAccess).map((o) => new Promise((resolve) => o.urn.apply(resolve))));

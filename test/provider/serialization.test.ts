@@ -17,18 +17,25 @@ const requireFromString = require("require-from-string") as (code: string) => { 
 
 /** Distinctive fake credentials, made at run time, in every variable the demo config names. */
 const FAKE: Record<string, string> = Object.fromEntries(
-  [
-    "SOURCELINKS_BUILD_TOKEN",
-    "GITHUB_TOKEN",
-    "BITBUCKET_API_TOKEN",
-    "SOURCELINKS_GITHUB_CLIENT_SECRET",
-    "PULUMI_CONFIG",
-  ].map((name) => [name, `fake-${name.toLowerCase()}-${randomBytes(8).toString("hex")}`]),
+  ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET", "PULUMI_CONFIG"].map((name) => [
+    name,
+    `fake-${name.toLowerCase()}-${randomBytes(8).toString("hex")}`,
+  ]),
 );
 
 const cases = [
-  { label: "SourceProviderLink", module: "provider/link-provider.js", exported: "linkProvider", specifier: "sourcelinks/provider/link-methods" },
-  { label: "OrgThirdPartyAccess", module: "provider/org-access-provider.js", exported: "orgAccessProvider", specifier: "sourcelinks/provider/org-access-methods" },
+  {
+    label: "SourceProviderLink",
+    module: "provider/link-provider.js",
+    exported: "linkProvider",
+    specifier: "sourcelinks/provider/link-methods",
+  },
+  {
+    label: "OrgThirdPartyAccess",
+    module: "provider/org-access-provider.js",
+    exported: "orgAccessProvider",
+    specifier: "sourcelinks/provider/org-access-methods",
+  },
 ] as const;
 
 describe.each(cases)("the $label provider, serialized", ({ module, exported, specifier }) => {

@@ -24,18 +24,34 @@ let host: ProviderHost;
 /** The inputs `new OrphanSweep(…)` registers for the config's sweep `name`, with `__provider`. */
 function sweepInputs(name: string, change: Partial<OrphanSweepInputs> = {}): PropertyMap {
   const spec = config.sweeps?.find((s) => s.name === name) as SweepSpec;
-  const inputs: OrphanSweepInputs = { ...spec, links: config.links, buildService: config.buildService, providers: config.providers, providerVersion: packageVersion(), ...change };
+  const inputs: OrphanSweepInputs = {
+    ...spec,
+    links: config.links,
+    buildService: config.buildService,
+    providers: config.providers,
+    providerVersion: packageVersion(),
+    ...change,
+  };
   return JSON.parse(JSON.stringify({ ...inputs, [providerKey]: serialized })) as PropertyMap;
 }
 
 function hooksOf(repository: string): string[] {
   const [owner, name] = repository.split("/");
-  return sandbox.world().github.repos.find((r) => r.owner === owner && r.name === name)?.hooks.map((h) => h.config.url) ?? [];
+  return (
+    sandbox
+      .world()
+      .github.repos.find((r) => r.owner === owner && r.name === name)
+      ?.hooks.map((h) => h.config.url) ?? []
+  );
 }
 
 function worldSecrets(): string[] {
   const world = sandbox.world();
-  return [...world.github.tokens.map((t) => t.token), ...world.bitbucket.users.map((u) => u.apiToken), ...world.buildService.tokens.map((t) => t.token)];
+  return [
+    ...world.github.tokens.map((t) => t.token),
+    ...world.bitbucket.users.map((u) => u.apiToken),
+    ...world.buildService.tokens.map((t) => t.token),
+  ];
 }
 
 beforeAll(async () => {
@@ -69,7 +85,11 @@ describe("OrphanSweep through the dynamic-provider host", () => {
     const urn = makeUrn(SWEEP_TYPE, "sweep-github-acme");
     const created = await e.up(urn, sweepInputs("sweep-github-acme"));
     expect(created.entry.id).toBe("github/acme");
-    const outputs = created.entry.outputs as { removed: { repository: string | null; target: string; classification: string }[]; found: { repository: string | null }[]; pendingManualSteps: { id: string }[] };
+    const outputs = created.entry.outputs as {
+      removed: { repository: string | null; target: string; classification: string }[];
+      found: { repository: string | null }[];
+      pendingManualSteps: { id: string }[];
+    };
     expect(outputs.removed.map((a) => [a.repository, a.target, a.classification])).toEqual([
       ["acme/tool", `${VCS}000000000003/trigger/call/`, "leftover"],
       ["acme/forgotten", `${VCS}000000000004/trigger/call/`, "orphaned"],
@@ -83,7 +103,12 @@ describe("OrphanSweep through the dynamic-provider host", () => {
     expect(hooksOf("acme/frozen")).toHaveLength(1);
     expect(hooksOf("acme/api")).toEqual([`${VCS}000000000001/trigger/call/`]);
     expect(hooksOf("acme/sandbox-x")).toHaveLength(1);
-    expect(sandbox.world().github.orgs.find((o) => o.login === "acme")?.hooks?.map((h) => h.config.url)).toEqual(["https://chat.acme.example/hooks/github"]);
+    expect(
+      sandbox
+        .world()
+        .github.orgs.find((o) => o.login === "acme")
+        ?.hooks?.map((h) => h.config.url),
+    ).toEqual(["https://chat.acme.example/hooks/github"]);
     const text = JSON.stringify(created.entry.outputs);
     for (const secret of worldSecrets()) expect(text).not.toContain(secret);
 
@@ -99,10 +124,18 @@ describe("OrphanSweep through the dynamic-provider host", () => {
     const urn = makeUrn(SWEEP_TYPE, "operator-repos");
     await e.up(urn, sweepInputs("operator-repos"));
     expect(hooksOf("ops/dotfiles")).toEqual([]);
-    sandbox.world().github.repos.find((r) => r.name === "dotfiles")?.hooks.push({
-      id: 999_999, active: true, events: ["push"], config: { url: "https://registry.hub.docker.com/hooks/github", content_type: "json", secret: null, insecure_ssl: "0" },
-      created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", last_response: { code: null, status: "unused", message: null },
-    });
+    sandbox
+      .world()
+      .github.repos.find((r) => r.name === "dotfiles")
+      ?.hooks.push({
+        id: 999_999,
+        active: true,
+        events: ["push"],
+        config: { url: "https://registry.hub.docker.com/hooks/github", content_type: "json", secret: null, insecure_ssl: "0" },
+        created_at: "2026-01-01T00:00:00Z",
+        updated_at: "2026-01-01T00:00:00Z",
+        last_response: { code: null, status: "unused", message: null },
+      });
     await e.refresh(urn);
     const up = await e.up(urn, sweepInputs("operator-repos"));
     expect(up.op).toBe("update");

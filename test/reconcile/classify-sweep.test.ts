@@ -18,16 +18,40 @@ function hook(id: string, url = HOOK): ObservedWebhook {
 }
 
 function link(name: string, state: LinkSpec["state"], repositories: string[], account = `${name}-bot`): LinkSpec {
-  return { name, namespace: "acme", provider: "github", account, serviceAccount: true, state, repositories, onRevoke: { webhooks: "delete", deployKeys: "delete" } };
+  return {
+    name,
+    namespace: "acme",
+    provider: "github",
+    account,
+    serviceAccount: true,
+    state,
+    repositories,
+    onRevoke: { webhooks: "delete", deployKeys: "delete" },
+  };
 }
 
 function record(id: string, account: string, state: BuildServiceLinkWire["state"]): BuildServiceLinkWire {
-  return { id, resource_uri: "", namespace: "acme", provider: "github", account, team: null, service_account: true, state, created_at: "", updated_at: "" };
+  return {
+    id,
+    resource_uri: "",
+    namespace: "acme",
+    provider: "github",
+    account,
+    team: null,
+    service_account: true,
+    state,
+    created_at: "",
+    updated_at: "",
+  };
 }
 
 /** One repository with one build-service webhook, classified against `facts`. */
 function classifyOne(repository: string, facts: SweepLinkFacts, archived = false) {
-  const read: SweepRead = { repositories: [{ repository, archived, webhooks: [hook("1")], deployKeys: [] }], excluded: 0, orgWebhooks: null };
+  const read: SweepRead = {
+    repositories: [{ repository, archived, webhooks: [hook("1")], deployKeys: [] }],
+    excluded: 0,
+    orgWebhooks: null,
+  };
   return classifySweep(spec, read, facts, matchers).artifacts[0];
 }
 
@@ -36,7 +60,15 @@ const none: SweepLinkFacts = { declared: [], records: [], recordRepositories: ne
 describe("classifySweep", () => {
   test("nothing names the repository: orphaned", () => {
     expect(classifyOne("acme/forgotten", none)).toEqual({
-      kind: "repository-webhook", provider: "github", owner: "acme", repository: "acme/forgotten", id: "1", target: HOOK, archived: false, classification: "orphaned", links: [],
+      kind: "repository-webhook",
+      provider: "github",
+      owner: "acme",
+      repository: "acme/forgotten",
+      id: "1",
+      target: HOOK,
+      archived: false,
+      classification: "orphaned",
+      links: [],
     });
   });
 
@@ -68,7 +100,11 @@ describe("classifySweep", () => {
 
   test("a live record retired by a revoked declaration of its identity: leftover, handled by that declaration", () => {
     const r = record("9", "old-bot", "enabled");
-    const a = classifyOne("acme/tool", { declared: [link("old", "revoked", [], "old-bot")], records: [r], recordRepositories: new Map([[recordKey(r), ["acme/tool"]]]) });
+    const a = classifyOne("acme/tool", {
+      declared: [link("old", "revoked", [], "old-bot")],
+      records: [r],
+      recordRepositories: new Map([[recordKey(r), ["acme/tool"]]]),
+    });
     expect([a?.classification, a?.handledBy]).toEqual(["leftover", "old"]);
   });
 
@@ -87,8 +123,15 @@ describe("classifySweep", () => {
         {
           repository: "acme/x",
           archived: false,
-          webhooks: [hook("1", "https://cloud.docker.com.evil.example/api/build/v1/vcs/0b6c/trigger/call/"), hook("2", `${HOOK}extra/`), hook("3")],
-          deployKeys: [{ id: "k1", title: "deploy-bot", readOnly: true }, { id: "k2", title: "Docker Hub Builder (acme/x)", readOnly: true }],
+          webhooks: [
+            hook("1", "https://cloud.docker.com.evil.example/api/build/v1/vcs/0b6c/trigger/call/"),
+            hook("2", `${HOOK}extra/`),
+            hook("3"),
+          ],
+          deployKeys: [
+            { id: "k1", title: "deploy-bot", readOnly: true },
+            { id: "k2", title: "Docker Hub Builder (acme/x)", readOnly: true },
+          ],
         },
       ],
       excluded: 2,
@@ -107,6 +150,12 @@ describe("classifySweep", () => {
 describe("isExcluded", () => {
   test("globs match the name within the owner, case-insensitively, and never across a slash", () => {
     const s = { ...spec, exclude: ["acme/sandbox-*"] };
-    expect(["acme/sandbox-x", "ACME/Sandbox-Y", "acme/sandbox-", "acme/api", "other/sandbox-x"].map((r) => isExcluded(s, r))).toEqual([true, true, true, false, false]);
+    expect(["acme/sandbox-x", "ACME/Sandbox-Y", "acme/sandbox-", "acme/api", "other/sandbox-x"].map((r) => isExcluded(s, r))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

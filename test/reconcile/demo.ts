@@ -31,5 +31,7 @@ export function liveAppTokens(world: World, login: string, clientId = "Iv1.5a9d0
 
 /** The build-service link records of a namespace as `account/team/state`. */
 export function linkRecords(world: World, namespace = "acme"): string[] {
-  return world.buildService.links.filter((l) => l.namespace === namespace).map((l) => `${l.provider}:${l.account}/${l.team ?? "-"}/${l.state}`);
+  return world.buildService.links
+    .filter((l) => l.namespace === namespace)
+    .map((l) => `${l.provider}:${l.account}/${l.team ?? "-"}/${l.state}`);
 }

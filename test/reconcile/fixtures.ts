@@ -20,7 +20,10 @@ export const buildServiceSpec: BuildServiceSpec = {
   tokenEnv: "SOURCELINKS_BUILD_TOKEN",
   webhookUrlPatterns: ["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"],
   deployKeyTitlePatterns: ["Docker Hub Builder*"],
-  oauthApps: { github: { clientId: CLIENT_ID, name: "Docker Hub Builder", clientSecretEnv: "SECRET" }, bitbucket: { clientId: "BbKey", name: "Docker Hub Builder" } },
+  oauthApps: {
+    github: { clientId: CLIENT_ID, name: "Docker Hub Builder", clientSecretEnv: "SECRET" },
+    bitbucket: { clientId: "BbKey", name: "Docker Hub Builder" },
+  },
 };
 
 /** Planning settings; `clientSecret: false` drops the app owner's secret (no grant revocation by API), `dockerHub: true` the build-service API. */
@@ -90,5 +93,14 @@ export function orgSpec(overrides: Partial<OrgAccessSpec> = {}): OrgAccessSpec {
 
 /** An org access observation. */
 export function observedOrg(overrides: Partial<ObservedOrgAccess> = {}): ObservedOrgAccess {
-  return { org: "acme", provider: "github", app: "github", access: "granted", observedVia: "build-service", pendingManualSteps: [], via: { link: "acme-builds", namespace: "acme", linkId: "link-1" }, ...overrides };
+  return {
+    org: "acme",
+    provider: "github",
+    app: "github",
+    access: "granted",
+    observedVia: "build-service",
+    pendingManualSteps: [],
+    via: { link: "acme-builds", namespace: "acme", linkId: "link-1" },
+    ...overrides,
+  };
 }

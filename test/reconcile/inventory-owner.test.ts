@@ -29,7 +29,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const count = (before: CountersSnapshot, after: CountersSnapshot, endpoint: string): number => (after.byEndpoint[endpoint] ?? 0) - (before.byEndpoint[endpoint] ?? 0);
+const count = (before: CountersSnapshot, after: CountersSnapshot, endpoint: string): number =>
+  (after.byEndpoint[endpoint] ?? 0) - (before.byEndpoint[endpoint] ?? 0);
 const points = (s: CountersSnapshot): number => Object.values(s.primaryPointsByToken).reduce((a, b) => a + b, 0);
 
 describe("inventoryOwner", () => {
@@ -47,7 +48,10 @@ describe("inventoryOwner", () => {
     expect(first.inventory.ownerExists).toBe(true);
     expect(first.inventory.repositories).toHaveLength(250);
     const repo10 = first.inventory.repositories.find((r) => r.repository === `${SCALE_ORG}/repo-10`)!;
-    expect(repo10.webhooks.map((h) => h.url)).toEqual([expect.stringMatching(/^https:\/\/cloud\.docker\.com\//) as unknown, `https://ci.scale.example/hooks/10/0`]);
+    expect(repo10.webhooks.map((h) => h.url)).toEqual([
+      expect.stringMatching(/^https:\/\/cloud\.docker\.com\//) as unknown,
+      `https://ci.scale.example/hooks/10/0`,
+    ]);
     expect(repo10.deployKeys).toEqual([{ id: expect.stringMatching(/^\d+$/) as unknown, title: "Docker Hub Builder", readOnly: true }]);
     expect(first.inventory.repositories.filter((r) => r.deployKeys.length > 0)).toHaveLength(25);
     expect(count(first.before, first.after, "GET /github/orgs/:org/repos")).toBe(3);
@@ -65,6 +69,11 @@ describe("inventoryOwner", () => {
   it("reports an owner that does not exist", async () => {
     const config = loadConfigTexts([{ file: "scale.yaml", text: scaleConfigText(SHAPE) }]).config;
     const ctx = createOperationContext(config, sandbox.env);
-    expect(await inventoryOwner(ctx, "github", "no-such-org")).toEqual({ provider: "github", owner: "no-such-org", ownerExists: false, repositories: [] });
+    expect(await inventoryOwner(ctx, "github", "no-such-org")).toEqual({
+      provider: "github",
+      owner: "no-such-org",
+      ownerExists: false,
+      repositories: [],
+    });
   });
 });

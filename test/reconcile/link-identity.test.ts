@@ -22,7 +22,11 @@ function record(id: string, fields: Partial<BuildServiceLinkWire> = {}): BuildSe
 
 describe("identityRecords", () => {
   it("identifies a team link by namespace, provider and team, whatever the account", () => {
-    const records = [record("person", { account: "jdoe" }), record("other-team", { team: "qa" }), record("bitbucket", { provider: "bitbucket" })];
+    const records = [
+      record("person", { account: "jdoe" }),
+      record("other-team", { team: "qa" }),
+      record("bitbucket", { provider: "bitbucket" }),
+    ];
     const { primary, others, all } = identityRecords(teamSpec(), records);
     expect(primary?.id).toBe("person");
     expect(others).toEqual([]);
@@ -48,7 +52,10 @@ describe("identityRecords", () => {
   });
 
   it("falls back to the latest unlinked record when none is live", () => {
-    const records = [record("a", { state: "unlinked", updated_at: "2026-01-01T00:00:00Z" }), record("b", { state: "unlinked", updated_at: "2026-02-01T00:00:00Z" })];
+    const records = [
+      record("a", { state: "unlinked", updated_at: "2026-01-01T00:00:00Z" }),
+      record("b", { state: "unlinked", updated_at: "2026-02-01T00:00:00Z" }),
+    ];
     expect(identityRecords(teamSpec(), records).primary?.id).toBe("b");
   });
 });
@@ -71,9 +78,18 @@ describe("grantKeepers", () => {
 
   it("counts a declared live link of the account, and no record a declaration retires", () => {
     const revoked = { ...teamSpec(), name: "beta-jdoe", namespace: "beta", team: undefined, account: "jdoe", state: "revoked" as const };
-    const personal = { ...teamSpec(), name: "jdoe-personal", namespace: "gamma", team: undefined, account: "jdoe", state: "linked" as const };
+    const personal = {
+      ...teamSpec(),
+      name: "jdoe-personal",
+      namespace: "gamma",
+      team: undefined,
+      account: "jdoe",
+      state: "linked" as const,
+    };
     const records = [record("b1", { account: "jdoe", team: null, namespace: "beta" })];
-    expect(grantKeepers({ declared: [teamSpec(), revoked, personal], records }, teamSpec(), "github", "jdoe", [])).toEqual(['"jdoe-personal" (namespace gamma)']);
+    expect(grantKeepers({ declared: [teamSpec(), revoked, personal], records }, teamSpec(), "github", "jdoe", [])).toEqual([
+      '"jdoe-personal" (namespace gamma)',
+    ]);
   });
 });
 
@@ -85,9 +101,8 @@ describe("repositoryKeepers", () => {
       ["beta\u0000r2", ["acme/api"]],
     ]);
     const other = { ...teamSpec(), name: "other", team: "qa", repositories: ["ACME/API"] };
-    expect(repositoryKeepers({ declared: [teamSpec(), other], records, recordRepositories }, teamSpec(), "github", "acme/api", [])).toEqual([
-      '"other" (namespace acme)',
-      "link r1 in namespace beta (github account acme-builder)",
-    ]);
+    expect(repositoryKeepers({ declared: [teamSpec(), other], records, recordRepositories }, teamSpec(), "github", "acme/api", [])).toEqual(
+      ['"other" (namespace acme)', "link r1 in namespace beta (github account acme-builder)"],
+    );
   });
 });

@@ -5,7 +5,8 @@ describe("manual steps", () => {
   it("revokes a GitHub authorization where GitHub lists authorized OAuth apps", () => {
     expect(revokeGrantStep("github", "legacy-builder", "Docker Hub Builder")).toEqual({
       id: "revoke-grant:github:legacy-builder",
-      summary: 'Signed in to GitHub as legacy-builder, revoke the authorization of the OAuth app "Docker Hub Builder" (or confirm it is no longer listed).',
+      summary:
+        'Signed in to GitHub as legacy-builder, revoke the authorization of the OAuth app "Docker Hub Builder" (or confirm it is no longer listed).',
       uiPath: "GitHub → Settings → Applications → Authorized OAuth Apps → Docker Hub Builder → Revoke",
       url: "https://github.com/settings/applications",
     });
@@ -21,7 +22,9 @@ describe("manual steps", () => {
   });
 
   it("links and unlinks on Docker Hub under Linked accounts", () => {
-    expect(dockerHubLinkStep("acme", "github", "acme-builder").uiPath).toBe("Docker Hub → Settings → Repository settings → Linked accounts → GitHub → Link provider");
+    expect(dockerHubLinkStep("acme", "github", "acme-builder").uiPath).toBe(
+      "Docker Hub → Settings → Repository settings → Linked accounts → GitHub → Link provider",
+    );
     expect(dockerHubUnlinkStep("acme", "bitbucket", "acme-bb-builder")).toMatchObject({
       id: "docker-hub-unlink:acme:bitbucket:acme-bb-builder",
       uiPath: "Docker Hub → Settings → Repository settings → Linked accounts → Bitbucket → Unlink provider",

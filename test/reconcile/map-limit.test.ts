@@ -55,6 +55,9 @@ describe("settleAll", () => {
       if (item === "a") throw new Error("sync");
       return Promise.resolve(item);
     });
-    expect(out).toEqual([{ status: "rejected", reason: new Error("sync") }, { status: "fulfilled", value: "b" }]);
+    expect(out).toEqual([
+      { status: "rejected", reason: new Error("sync") },
+      { status: "fulfilled", value: "b" },
+    ]);
   });
 });

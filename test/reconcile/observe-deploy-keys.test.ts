@@ -35,7 +35,9 @@ describe("refresh of the demo world", () => {
     const revoked = observed.find((o) => o.name === "legacy-builds")!;
     expect(revoked.repositories.every((r) => r.deployKeysListed && r.deployKeys.length === 1)).toBe(true);
     expect((after.byEndpoint["POST /github/graphql"] ?? 0) - (before.byEndpoint["POST /github/graphql"] ?? 0)).toBe(1);
-    expect((after.byEndpoint["GET /github/repos/:owner/:repo/keys"] ?? 0) - (before.byEndpoint["GET /github/repos/:owner/:repo/keys"] ?? 0)).toBe(0);
+    expect(
+      (after.byEndpoint["GET /github/repos/:owner/:repo/keys"] ?? 0) - (before.byEndpoint["GET /github/repos/:owner/:repo/keys"] ?? 0),
+    ).toBe(0);
 
     // Bitbucket stays on REST: a linked link's keys are not read there.
     const bitbucket = observed.find((o) => o.name === "mobile-builds")!;

@@ -47,7 +47,11 @@ function context(config = demoConfig()): OperationContext {
  */
 function fastRetryContext(own: SandboxHandle): OperationContext {
   const ctx = createOperationContext(demoConfig(), { ...own.env });
-  const github = createGitHubClients({ apiUrl: own.env.SOURCELINKS_GITHUB_API_URL, token: new Secret(own.env.GITHUB_TOKEN), retryAfterBaseMs: 1 });
+  const github = createGitHubClients({
+    apiUrl: own.env.SOURCELINKS_GITHUB_API_URL,
+    token: new Secret(own.env.GITHUB_TOKEN),
+    retryAfterBaseMs: 1,
+  });
   ctx.clients.providers.github = github.provider;
   ctx.clients.githubGrants = github.grants;
   ctx.clients.githubOrgAccess = github.orgAccess;
@@ -80,7 +84,14 @@ describe("reconciling the demo world", () => {
     const acme = await reconcileLink(ctx, link("acme-builds"));
     expect(acme.result.failed).toBeNull();
     expect(acme.plan.steps.map((s) => s.kind)).toEqual(["link", "revoke-grant", "unlink"]);
-    expect(acme.observed).toMatchObject({ state: "linked", account: "acme-builder", team: "ci", serviceAccount: true, providerGrant: "active", pendingManualSteps: [] });
+    expect(acme.observed).toMatchObject({
+      state: "linked",
+      account: "acme-builder",
+      team: "ci",
+      serviceAccount: true,
+      providerGrant: "active",
+      pendingManualSteps: [],
+    });
 
     const legacy = await reconcileLink(ctx, link("legacy-builds"));
     expect(legacy.result.failed).toBeNull();
@@ -94,7 +105,9 @@ describe("reconciling the demo world", () => {
       "delete-deploy-key",
     ]);
     expect(legacy.observed).toMatchObject({ state: "revoked", providerGrant: "revoked", pendingManualSteps: [] });
-    expect(legacy.observed.repositories.map((r) => [r.repository, r.webhooks.length, r.deployKeys.length, r.foreignWebhookCount])).toEqual(LEGACY.map((r) => [r, 0, 0, 1]));
+    expect(legacy.observed.repositories.map((r) => [r.repository, r.webhooks.length, r.deployKeys.length, r.foreignWebhookCount])).toEqual(
+      LEGACY.map((r) => [r, 0, 0, 1]),
+    );
 
     const mobile = await reconcileLink(ctx, link("mobile-builds"));
     expect(mobile.plan.steps).toEqual([]);
@@ -138,7 +151,9 @@ describe("reconciling the demo world", () => {
     for (const record of sandbox.world().buildService.links) if (record.account === "legacy-builder") record.grantToken = null;
     const observed = await observeLink(ctx, link("legacy-builds"));
     expect(observed.providerGrant).toBe("unverifiable");
-    expect(observed.pendingManualSteps.map((s) => [s.id, s.url])).toEqual([["revoke-grant:github:legacy-builder", "https://github.com/settings/applications"]]);
+    expect(observed.pendingManualSteps.map((s) => [s.id, s.url])).toEqual([
+      ["revoke-grant:github:legacy-builder", "https://github.com/settings/applications"],
+    ]);
   });
 
   it("without the client secret, leaves the legacy grant to a person and says where", async () => {
@@ -198,7 +213,14 @@ describe("observing", () => {
     const ctx = context();
     const { SOURCELINKS_BUILD_TOKEN, GITHUB_TOKEN, BITBUCKET_API_TOKEN, SOURCELINKS_GITHUB_CLIENT_SECRET } = sandbox.env;
     const world = sandbox.world();
-    const secrets = [SOURCELINKS_BUILD_TOKEN, GITHUB_TOKEN, BITBUCKET_API_TOKEN, SOURCELINKS_GITHUB_CLIENT_SECRET, ...world.github.tokens.map((t) => t.token), ...world.bitbucket.users.flatMap((u) => u.grants.map((g) => g.accessToken))];
+    const secrets = [
+      SOURCELINKS_BUILD_TOKEN,
+      GITHUB_TOKEN,
+      BITBUCKET_API_TOKEN,
+      SOURCELINKS_GITHUB_CLIENT_SECRET,
+      ...world.github.tokens.map((t) => t.token),
+      ...world.bitbucket.users.flatMap((u) => u.grants.map((g) => g.accessToken)),
+    ];
     expect(secrets.every((v) => v.length > 8)).toBe(true);
     const outputs = [];
     for (const spec of demoConfig().links) outputs.push(await reconcileLink(ctx, { ...spec, state: "revoked" }));
@@ -220,7 +242,14 @@ describe("docker-hub", () => {
     ]);
     expect(result.failed).toBeNull();
     expect(result.skipped).toHaveLength(2);
-    expect(result.done.map((s) => s.kind)).toEqual(["delete-webhook", "delete-webhook", "delete-webhook", "delete-deploy-key", "delete-deploy-key", "delete-deploy-key"]);
+    expect(result.done.map((s) => s.kind)).toEqual([
+      "delete-webhook",
+      "delete-webhook",
+      "delete-webhook",
+      "delete-deploy-key",
+      "delete-deploy-key",
+      "delete-deploy-key",
+    ]);
     expect(observed).toMatchObject({ state: "unknown", linkId: null, providerGrant: "unverifiable" });
     expect(observed.pendingManualSteps.map((s) => s.uiPath)).toEqual([
       "Docker Hub → Settings → Repository settings → Linked accounts → GitHub → Unlink provider",
@@ -293,7 +322,10 @@ describe("executing plans", () => {
     const spec = link("legacy-builds");
     const plan = planLink(spec, await observeLink(ctx, spec), ctx);
     const [first, ...rest] = plan.steps;
-    const tampered = { ...plan, steps: [{ ...first!, request: { method: "DELETE" as const, url: "http://127.0.0.1:1/elsewhere" } }, ...rest] };
+    const tampered = {
+      ...plan,
+      steps: [{ ...first!, request: { method: "DELETE" as const, url: "http://127.0.0.1:1/elsewhere" } }, ...rest],
+    };
     const result = await executePlan(ctx, tampered);
     expect((result.failed?.error as ReconcileError).code).toBe("request-mismatch");
     expect(result.remaining).toHaveLength(rest.length);
@@ -340,7 +372,10 @@ describe.concurrent("convergence under faults", () => {
             for (const repo of LEGACY) expect(githubRepo(world, repo).keys).toEqual([]);
             expect(liveAppTokens(world, "legacy-builder")).toBe(0);
           } else {
-            expect(linkRecords(world).filter((r) => r.includes("/ci/"))).toEqual(["github:jdoe/ci/unlinked", "github:acme-builder/ci/enabled"]);
+            expect(linkRecords(world).filter((r) => r.includes("/ci/"))).toEqual([
+              "github:jdoe/ci/unlinked",
+              "github:acme-builder/ci/enabled",
+            ]);
             expect(liveAppTokens(world, "jdoe")).toBe(0);
           }
           // The foreign webhook survives whatever failed; for the revoke it is all that is left.
@@ -390,9 +425,17 @@ describe("org access", () => {
     // A self-hosted reference service without the optional endpoint answers 501 Not Implemented.
     const records = sandbox.world().buildService.links.filter((l) => l.state !== "unlinked");
     for (const record of records) {
-      sandbox.injectFault({ errorRate: 1, errorStatus: 501, match: { service: "build-service", method: "GET", pathPrefix: `/build/api/build/v1/acme/links/${record.id}/orgs/` } });
+      sandbox.injectFault({
+        errorRate: 1,
+        errorStatus: 501,
+        match: { service: "build-service", method: "GET", pathPrefix: `/build/api/build/v1/acme/links/${record.id}/orgs/` },
+      });
     }
-    expect(await observeOrgAccess(ctx, acme!, links)).toMatchObject({ access: "granted", observedVia: "audit-log", pendingManualSteps: [] });
+    expect(await observeOrgAccess(ctx, acme!, links)).toMatchObject({
+      access: "granted",
+      observedVia: "audit-log",
+      pendingManualSteps: [],
+    });
     const probed = await observeOrgAccess(ctx, contractor!, links);
     expect(probed).toMatchObject({ access: "denied", observedVia: "probe", pendingManualSteps: [] });
     const wantGranted = await observeOrgAccess(ctx, { ...contractor!, access: "granted" }, links);
@@ -407,10 +450,16 @@ describe("org access", () => {
     config.buildService.kind = "docker-hub";
     const ctx = context(config);
     const [acme, contractor] = config.orgAccess;
-    expect(await observeOrgAccess(ctx, acme!, config.links)).toMatchObject({ access: "granted", observedVia: "audit-log", pendingManualSteps: [] });
+    expect(await observeOrgAccess(ctx, acme!, config.links)).toMatchObject({
+      access: "granted",
+      observedVia: "audit-log",
+      pendingManualSteps: [],
+    });
     const unknown = await observeOrgAccess(ctx, contractor!, config.links);
     expect(unknown).toMatchObject({ access: "unknown", observedVia: "none" });
-    expect(unknown.pendingManualSteps.map((s) => s.url)).toEqual(["https://github.com/organizations/contractor-co/settings/oauth_application_policy"]);
+    expect(unknown.pendingManualSteps.map((s) => s.url)).toEqual([
+      "https://github.com/organizations/contractor-co/settings/oauth_application_policy",
+    ]);
     expect(planOrgAccess(contractor!, unknown, ctx, config.links).steps.map((s) => s.kind)).toEqual(["manual"]);
   });
 });

@@ -3,12 +3,22 @@ import { withPendingLinkSteps, withPendingOrgAccessSteps } from "../../engine/re
 import { observedLinked, observedOrg, orgSpec, planningContext, teamSpec } from "./fixtures.js";
 
 /** What observation records on docker-hub: no link API, so nothing is known of the link. */
-const dockerHubObserved = observedLinked({ linkId: null, state: "unknown", account: null, team: null, serviceAccount: null, providerGrant: "unverifiable", grantHeld: false });
+const dockerHubObserved = observedLinked({
+  linkId: null,
+  state: "unknown",
+  account: null,
+  team: null,
+  serviceAccount: null,
+  providerGrant: "unverifiable",
+  grantHeld: false,
+});
 
 describe("withPendingLinkSteps", () => {
   it("on docker-hub, lists the link side a person does, per the declared state", () => {
     const ids = (state: "linked" | "disabled" | "revoked"): string[] =>
-      withPendingLinkSteps(teamSpec({ state }), dockerHubObserved, planningContext({ dockerHub: true })).pendingManualSteps.map((s) => s.id);
+      withPendingLinkSteps(teamSpec({ state }), dockerHubObserved, planningContext({ dockerHub: true })).pendingManualSteps.map(
+        (s) => s.id,
+      );
     expect(ids("linked")).toEqual(["docker-hub-link:acme:github:acme-builder"]);
     expect(ids("disabled")).toEqual(["docker-hub-disable:acme:github:acme-builder"]);
     expect(ids("revoked")).toEqual(["docker-hub-unlink:acme:github:acme-builder", "revoke-grant:github:acme-builder"]);
@@ -38,7 +48,9 @@ describe("withPendingOrgAccessSteps", () => {
       },
     ]);
     const unknown = observedOrg({ access: "unknown", observedVia: "none", via: null });
-    expect(withPendingOrgAccessSteps(orgSpec(), unknown, planningContext()).pendingManualSteps.map((s) => s.id)).toEqual(["org-access:github:acme"]);
+    expect(withPendingOrgAccessSteps(orgSpec(), unknown, planningContext()).pendingManualSteps.map((s) => s.id)).toEqual([
+      "org-access:github:acme",
+    ]);
     expect(withPendingOrgAccessSteps(orgSpec(), probed, planningContext()).pendingManualSteps).toEqual([]);
   });
 });

@@ -12,9 +12,29 @@ describe("planLink", () => {
   });
 
   it("links an absent link with the exact POST", () => {
-    const plan = planLink(teamSpec(), observedLinked({ linkId: null, state: "absent", account: null, team: null, serviceAccount: null, providerGrant: "unverifiable", grantHeld: false }), planningContext());
+    const plan = planLink(
+      teamSpec(),
+      observedLinked({
+        linkId: null,
+        state: "absent",
+        account: null,
+        team: null,
+        serviceAccount: null,
+        providerGrant: "unverifiable",
+        grantHeld: false,
+      }),
+      planningContext(),
+    );
     expect(plan.steps).toEqual([
-      { kind: "link", request: { method: "POST", url: `${BUILD}/acme/links/` }, namespace: "acme", provider: "github", account: "acme-builder", team: "ci", serviceAccount: true },
+      {
+        kind: "link",
+        request: { method: "POST", url: `${BUILD}/acme/links/` },
+        namespace: "acme",
+        provider: "github",
+        account: "acme-builder",
+        team: "ci",
+        serviceAccount: true,
+      },
     ]);
   });
 
@@ -25,26 +45,66 @@ describe("planLink", () => {
 
   it("disables a linked link in place", () => {
     const plan = planLink(teamSpec({ state: "disabled" }), observedLinked(), planningContext());
-    expect(plan.steps).toEqual([{ kind: "set-state", request: { method: "PATCH", url: `${BUILD}/acme/links/link-1/` }, namespace: "acme", linkId: "link-1", state: "disabled" }]);
+    expect(plan.steps).toEqual([
+      {
+        kind: "set-state",
+        request: { method: "PATCH", url: `${BUILD}/acme/links/link-1/` },
+        namespace: "acme",
+        linkId: "link-1",
+        state: "disabled",
+      },
+    ]);
   });
 
   it("enables a disabled link in place", () => {
     const plan = planLink(teamSpec(), observedLinked({ state: "disabled" }), planningContext());
-    expect(plan.steps).toEqual([{ kind: "set-state", request: { method: "PATCH", url: `${BUILD}/acme/links/link-1/` }, namespace: "acme", linkId: "link-1", state: "linked" }]);
+    expect(plan.steps).toEqual([
+      {
+        kind: "set-state",
+        request: { method: "PATCH", url: `${BUILD}/acme/links/link-1/` },
+        namespace: "acme",
+        linkId: "link-1",
+        state: "linked",
+      },
+    ]);
   });
 
   it("creates an absent disabled link, then disables the link it created", () => {
-    const plan = planLink(teamSpec({ state: "disabled" }), observedLinked({ linkId: null, state: "absent", account: null }), planningContext());
+    const plan = planLink(
+      teamSpec({ state: "disabled" }),
+      observedLinked({ linkId: null, state: "absent", account: null }),
+      planningContext(),
+    );
     expect(kinds(plan.steps)).toEqual(["link", "set-state"]);
-    expect(plan.steps[1]).toMatchObject({ linkId: "", state: "disabled", request: { method: "PATCH", url: `${BUILD}/acme/links/%7Bcreated%7D/` } });
+    expect(plan.steps[1]).toMatchObject({
+      linkId: "",
+      state: "disabled",
+      request: { method: "PATCH", url: `${BUILD}/acme/links/%7Bcreated%7D/` },
+    });
   });
 
   it("relinks a team from a person to the service account: link, revoke the person's grant, unlink, and keep webhooks", () => {
     const observed = observedLinked({ linkId: "old-1", account: "jdoe", serviceAccount: false });
     const plan = planLink(teamSpec(), observed, planningContext());
     expect(plan.steps).toEqual([
-      { kind: "link", request: { method: "POST", url: `${BUILD}/acme/links/` }, namespace: "acme", provider: "github", account: "acme-builder", team: "ci", serviceAccount: true },
-      { kind: "revoke-grant", request: { method: "DELETE", url: `${GH}/applications/${CLIENT_ID}/grant` }, provider: "github", account: "jdoe", clientId: CLIENT_ID, namespace: "acme", linkId: "old-1" },
+      {
+        kind: "link",
+        request: { method: "POST", url: `${BUILD}/acme/links/` },
+        namespace: "acme",
+        provider: "github",
+        account: "acme-builder",
+        team: "ci",
+        serviceAccount: true,
+      },
+      {
+        kind: "revoke-grant",
+        request: { method: "DELETE", url: `${GH}/applications/${CLIENT_ID}/grant` },
+        provider: "github",
+        account: "jdoe",
+        clientId: CLIENT_ID,
+        namespace: "acme",
+        linkId: "old-1",
+      },
       { kind: "unlink", request: { method: "DELETE", url: `${BUILD}/acme/links/old-1/` }, namespace: "acme", linkId: "old-1" },
     ]);
   });
@@ -57,19 +117,43 @@ describe("planLink", () => {
 
   it("finishes a relink interrupted after the new link was created", () => {
     const observed = observedLinked({
-      supersededLinks: [{ linkId: "old-1", account: "jdoe", state: "linked", providerGrant: "active", grantHeld: true, grantSharedWith: [] }],
+      supersededLinks: [
+        { linkId: "old-1", account: "jdoe", state: "linked", providerGrant: "active", grantHeld: true, grantSharedWith: [] },
+      ],
     });
     const plan = planLink(teamSpec(), observed, planningContext());
     expect(plan.steps).toEqual([
-      { kind: "revoke-grant", request: { method: "DELETE", url: `${GH}/applications/${CLIENT_ID}/grant` }, provider: "github", account: "jdoe", clientId: CLIENT_ID, namespace: "acme", linkId: "old-1" },
+      {
+        kind: "revoke-grant",
+        request: { method: "DELETE", url: `${GH}/applications/${CLIENT_ID}/grant` },
+        provider: "github",
+        account: "jdoe",
+        clientId: CLIENT_ID,
+        namespace: "acme",
+        linkId: "old-1",
+      },
       { kind: "unlink", request: { method: "DELETE", url: `${BUILD}/acme/links/old-1/` }, namespace: "acme", linkId: "old-1" },
     ]);
   });
 
   it("revokes a live link: grant first (it needs the held token), then unlink, then the leftovers", () => {
     const plan = planLink(teamSpec({ state: "revoked" }), observedLinked(), planningContext());
-    expect(kinds(plan.steps)).toEqual(["revoke-grant", "unlink", "delete-webhook", "delete-webhook", "delete-deploy-key", "delete-deploy-key"]);
-    expect(plan.steps[2]).toEqual({ kind: "delete-webhook", request: { method: "DELETE", url: `${GH}/repos/acme/api/hooks/10` }, provider: "github", repository: "acme/api", hookId: "10", url: HOOK_URL });
+    expect(kinds(plan.steps)).toEqual([
+      "revoke-grant",
+      "unlink",
+      "delete-webhook",
+      "delete-webhook",
+      "delete-deploy-key",
+      "delete-deploy-key",
+    ]);
+    expect(plan.steps[2]).toEqual({
+      kind: "delete-webhook",
+      request: { method: "DELETE", url: `${GH}/repos/acme/api/hooks/10` },
+      provider: "github",
+      repository: "acme/api",
+      hookId: "10",
+      url: HOOK_URL,
+    });
     expect(plan.steps[4]).toEqual({
       kind: "delete-deploy-key",
       request: { method: "DELETE", url: `${GH}/repos/acme/api/keys/11` },
@@ -82,7 +166,15 @@ describe("planLink", () => {
 
   it("revokes an already unlinked link's leftovers and never plans a foreign webhook", () => {
     const withForeign = repo("acme/legacy-api", 30, 1);
-    withForeign.webhooks.push({ id: "99", url: FOREIGN_URL, active: true, events: ["push"], hasSecret: false, insecureSsl: false, lastResponse: null });
+    withForeign.webhooks.push({
+      id: "99",
+      url: FOREIGN_URL,
+      active: true,
+      events: ["push"],
+      hasSecret: false,
+      insecureSsl: false,
+      lastResponse: null,
+    });
     const observed = observedLinked({ state: "revoked", team: null, repositories: [withForeign] });
     const plan = planLink(teamSpec({ state: "revoked", team: undefined }), observed, planningContext());
     expect(kinds(plan.steps)).toEqual(["revoke-grant", "delete-webhook", "delete-deploy-key"]);
@@ -100,7 +192,9 @@ describe("planLink", () => {
     observed.repositories[0]!.coveredBy = ['"other" (namespace beta)'];
     const plan = planLink(teamSpec({ state: "revoked" }), observed, planningContext());
     const covered = observed.repositories[0]!;
-    expect(plan.steps.some((s) => (s.kind === "delete-webhook" || s.kind === "delete-deploy-key") && s.repository === covered.repository)).toBe(false);
+    expect(
+      plan.steps.some((s) => (s.kind === "delete-webhook" || s.kind === "delete-deploy-key") && s.repository === covered.repository),
+    ).toBe(false);
     expect(plan.kept?.map((k) => [k.kind, k.kind === "grant" ? k.account : k.repository, k.keptFor])).toEqual([
       ...covered.webhooks.map(() => ["webhook", covered.repository, ['"other" (namespace beta)']]),
       ...covered.deployKeys.map(() => ["deploy-key", covered.repository, ['"other" (namespace beta)']]),
@@ -113,22 +207,46 @@ describe("planLink", () => {
   });
 
   it("keeps webhooks and deploy keys when onRevoke says keep", () => {
-    const plan = planLink(teamSpec({ state: "revoked", onRevoke: { webhooks: "keep", deployKeys: "keep" } }), observedLinked(), planningContext());
+    const plan = planLink(
+      teamSpec({ state: "revoked", onRevoke: { webhooks: "keep", deployKeys: "keep" } }),
+      observedLinked(),
+      planningContext(),
+    );
     expect(kinds(plan.steps)).toEqual(["revoke-grant", "unlink"]);
   });
 
   it("keeps deploy keys but deletes webhooks when only webhooks say delete", () => {
-    const plan = planLink(teamSpec({ state: "revoked", onRevoke: { webhooks: "delete", deployKeys: "keep" } }), observedLinked(), planningContext());
+    const plan = planLink(
+      teamSpec({ state: "revoked", onRevoke: { webhooks: "delete", deployKeys: "keep" } }),
+      observedLinked(),
+      planningContext(),
+    );
     expect(kinds(plan.steps)).toEqual(["revoke-grant", "unlink", "delete-webhook", "delete-webhook"]);
   });
 
   it("asks a person to revoke the grant when no client secret is configured", () => {
-    const plan = planLink(teamSpec({ state: "revoked" }), observedLinked({ providerGrant: "unverifiable" }), planningContext({ clientSecret: false }));
-    expect(kinds(plan.steps)).toEqual(["manual:revoke-grant:github:acme-builder", "unlink", "delete-webhook", "delete-webhook", "delete-deploy-key", "delete-deploy-key"]);
+    const plan = planLink(
+      teamSpec({ state: "revoked" }),
+      observedLinked({ providerGrant: "unverifiable" }),
+      planningContext({ clientSecret: false }),
+    );
+    expect(kinds(plan.steps)).toEqual([
+      "manual:revoke-grant:github:acme-builder",
+      "unlink",
+      "delete-webhook",
+      "delete-webhook",
+      "delete-deploy-key",
+      "delete-deploy-key",
+    ]);
   });
 
   it("plans nothing for a revoked link whose grant token is gone and whose leftovers are deleted", () => {
-    const observed = observedLinked({ state: "revoked", providerGrant: "unverifiable", grantHeld: false, repositories: [{ ...repo("acme/api", 10), webhooks: [], deployKeys: [] }] });
+    const observed = observedLinked({
+      state: "revoked",
+      providerGrant: "unverifiable",
+      grantHeld: false,
+      repositories: [{ ...repo("acme/api", 10), webhooks: [], deployKeys: [] }],
+    });
     const spec = teamSpec({ state: "revoked" });
     expect(planLink(spec, observed, planningContext()).steps).toEqual([]);
     // Nothing to act on, but the provider side cannot be verified: a person confirms it.
@@ -161,7 +279,13 @@ describe("pendingGrantSteps", () => {
   });
 
   it("lists the revoke step of a superseded account whose grant cannot be checked", () => {
-    const observed = observedLinked({ supersededLinks: [{ linkId: "old-1", account: "jdoe", state: "revoked", providerGrant: "unverifiable", grantHeld: true, grantSharedWith: [] }] });
-    expect(pendingGrantSteps(planningContext({ clientSecret: false }), teamSpec(), observed).map((s) => s.id)).toEqual(["revoke-grant:github:jdoe"]);
+    const observed = observedLinked({
+      supersededLinks: [
+        { linkId: "old-1", account: "jdoe", state: "revoked", providerGrant: "unverifiable", grantHeld: true, grantSharedWith: [] },
+      ],
+    });
+    expect(pendingGrantSteps(planningContext({ clientSecret: false }), teamSpec(), observed).map((s) => s.id)).toEqual([
+      "revoke-grant:github:jdoe",
+    ]);
   });
 });

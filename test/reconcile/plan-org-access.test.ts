@@ -8,9 +8,20 @@ describe("planOrgAccess", () => {
   });
 
   it("sets the access through the build-service link it was observed through", () => {
-    const plan = planOrgAccess(orgSpec({ org: "contractor-co", access: "denied" }), observedOrg({ org: "contractor-co", access: "granted" }), planningContext());
+    const plan = planOrgAccess(
+      orgSpec({ org: "contractor-co", access: "denied" }),
+      observedOrg({ org: "contractor-co", access: "granted" }),
+      planningContext(),
+    );
     expect(plan.steps).toEqual([
-      { kind: "set-org-access", request: { method: "PUT", url: `${BUILD}/acme/links/link-1/orgs/contractor-co/access/` }, org: "contractor-co", access: "denied", namespace: "acme", linkId: "link-1" },
+      {
+        kind: "set-org-access",
+        request: { method: "PUT", url: `${BUILD}/acme/links/link-1/orgs/contractor-co/access/` },
+        org: "contractor-co",
+        access: "denied",
+        namespace: "acme",
+        linkId: "link-1",
+      },
     ]);
   });
 
@@ -35,7 +46,11 @@ describe("planOrgAccess", () => {
   });
 
   it("asks an org owner when the access is unknown on docker-hub", () => {
-    const plan = planOrgAccess(orgSpec({ access: "denied" }), observedOrg({ access: "unknown", observedVia: "none", via: null }), planningContext({ dockerHub: true }));
+    const plan = planOrgAccess(
+      orgSpec({ access: "denied" }),
+      observedOrg({ access: "unknown", observedVia: "none", via: null }),
+      planningContext({ dockerHub: true }),
+    );
     expect(plan.steps.map((s) => (s.kind === "manual" ? s.step.uiPath : s.kind))).toEqual([
       "GitHub → Organization settings → Third-party Access → OAuth app policy → Docker Hub Builder → Edit → Deny access",
     ]);

@@ -53,7 +53,10 @@ describe("revoking one link alone (as the provider's delete does)", () => {
     ]);
     // Both tokens of the grant (acme's and beta's link) stay valid: the grant was not revoked.
     expect(liveAppTokens(sandbox.world(), "shared-bot", CLIENT_ID)).toBe(2);
-    expect([githubRepo(sandbox.world(), "acme/api").hooks.length, githubRepo(sandbox.world(), "acme/api").keys.length]).toEqual([hooksBefore, keysBefore]);
+    expect([githubRepo(sandbox.world(), "acme/api").hooks.length, githubRepo(sandbox.world(), "acme/api").keys.length]).toEqual([
+      hooksBefore,
+      keysBefore,
+    ]);
     expect(githubRepo(sandbox.world(), "beta/old-tool").keys).toEqual([]);
     expect(observed.repositories.map((r) => [r.repository, r.source ?? "declared"])).toEqual([
       ["acme/api", "declared"],

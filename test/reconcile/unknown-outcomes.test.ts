@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deleteDeployKeyRequest, deleteWebhookRequest } from "../../engine/model/requests.js";
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
-import { createOperationContext, executePlan, observeLink, reconcileLink, ReconcileError } from "../../engine/reconcile/operations.js";
+import { createOperationContext, executePlan, observeLink, reconcileLink, type ReconcileError } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { githubRepo, linkRecords, loadDemoConfig } from "./demo.js";
 
@@ -71,7 +71,12 @@ describe("requests that never get an answer", () => {
     // The sandbox holds the answer far longer than the test may run: only the client's own timeout
     // can end the wait (the hold ends when the client closes the connection), so a client without
     // one fails this test by its test timeout, however loaded the machine, without timing anything here.
-    sandbox.injectFault({ timeoutRate: 1, timeoutMs: 3_600_000, count: 1, match: { service: "github", method: "GET", pathPrefix: "/github/repos/acme/legacy-api/hooks" } });
+    sandbox.injectFault({
+      timeoutRate: 1,
+      timeoutMs: 3_600_000,
+      count: 1,
+      match: { service: "github", method: "GET", pathPrefix: "/github/repos/acme/legacy-api/hooks" },
+    });
     const ctx = createOperationContext(demoConfig(), { ...sandbox.env, SOURCELINKS_HTTP_TIMEOUT: "0.3" });
     const legacy = demoConfig().links.find((l) => l.name === "legacy-builds")!;
     const observed = await observeLink(ctx, legacy);

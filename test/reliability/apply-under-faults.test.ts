@@ -37,38 +37,39 @@ describe.concurrent("apply under injected faults", () => {
     await Promise.all(sandboxes.map((s) => s.close()));
   });
 
-  for (const seed of SEEDS) it(`seed ${seed} converges within ${MAX_RUNS} runs to the fault-free world, losing nothing`, async ({ expect }) => {
-    const sandbox = await startSandbox({ seed: worldWithForeignKeys() });
-    sandboxes.push(sandbox);
-    const foreign = foreignThings(sandbox.world());
-    expect(foreign.length).toBeGreaterThanOrEqual(5);
-    sandbox.injectFault(faultMix(seed));
+  for (const seed of SEEDS)
+    it(`seed ${seed} converges within ${MAX_RUNS} runs to the fault-free world, losing nothing`, async ({ expect }) => {
+      const sandbox = await startSandbox({ seed: worldWithForeignKeys() });
+      sandboxes.push(sandbox);
+      const foreign = foreignThings(sandbox.world());
+      expect(foreign.length).toBeGreaterThanOrEqual(5);
+      sandbox.injectFault(faultMix(seed));
 
-    const runs: CliRun[] = [];
-    while (runs.length < MAX_RUNS) {
-      const run = await runCli(["apply", EXAMPLE, "--yes"], cliEnv(sandbox));
-      runs.push(run);
-      expect([0, 1], `run ${runs.length}: ${run.stderr}`).toContain(run.code);
-      expect(foreignThings(sandbox.world()), `after run ${runs.length}`).toEqual(foreign);
-      if (run.code === 1) {
-        // Whatever stopped, the output says so and how to go on; it never claims success.
-        expect(`${run.stdout}${run.stderr}`).toMatch(/rerun apply to converge|failed/);
-        // With the faults lifted for one look, the plan still shows what this run left undone.
-        sandbox.clearFaults();
-        const plan = await runCli(["plan", EXAMPLE, "--detailed-exitcode"], cliEnv(sandbox));
-        expect(plan.code, plan.stderr).toBe(fingerprintsEqual(sandbox) ? 0 : 4);
-        sandbox.injectFault(faultMix(seed + runs.length));
+      const runs: CliRun[] = [];
+      while (runs.length < MAX_RUNS) {
+        const run = await runCli(["apply", EXAMPLE, "--yes"], cliEnv(sandbox));
+        runs.push(run);
+        expect([0, 1], `run ${runs.length}: ${run.stderr}`).toContain(run.code);
+        expect(foreignThings(sandbox.world()), `after run ${runs.length}`).toEqual(foreign);
+        if (run.code === 1) {
+          // Whatever stopped, the output says so and how to go on; it never claims success.
+          expect(`${run.stdout}${run.stderr}`).toMatch(/rerun apply to converge|failed/);
+          // With the faults lifted for one look, the plan still shows what this run left undone.
+          sandbox.clearFaults();
+          const plan = await runCli(["plan", EXAMPLE, "--detailed-exitcode"], cliEnv(sandbox));
+          expect(plan.code, plan.stderr).toBe(fingerprintsEqual(sandbox) ? 0 : 4);
+          sandbox.injectFault(faultMix(seed + runs.length));
+        }
+        if (run.code === 0) break;
       }
-      if (run.code === 0) break;
-    }
-    expect(runs.at(-1)?.code, runs.map((r) => r.stdout + r.stderr).join("\n---\n")).toBe(0);
-    expect(sandbox.counters().rejections.injected).toBeGreaterThan(0);
+      expect(runs.at(-1)?.code, runs.map((r) => r.stdout + r.stderr).join("\n---\n")).toBe(0);
+      expect(sandbox.counters().rejections.injected).toBeGreaterThan(0);
 
-    sandbox.clearFaults();
-    expect(fingerprint(sandbox.world())).toEqual(baseline);
-    const plan = await runCli(["plan", EXAMPLE, "--detailed-exitcode"], cliEnv(sandbox));
-    expect(plan.code, plan.stdout).toBe(0);
-  }, 300_000);
+      sandbox.clearFaults();
+      expect(fingerprint(sandbox.world())).toEqual(baseline);
+      const plan = await runCli(["plan", EXAMPLE, "--detailed-exitcode"], cliEnv(sandbox));
+      expect(plan.code, plan.stdout).toBe(0);
+    }, 300_000);
 });
 
 function fingerprintsEqual(sandbox: SandboxHandle): boolean {

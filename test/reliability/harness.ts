@@ -28,12 +28,24 @@ export const FAULT_ENV = { SOURCELINKS_HTTP_TIMEOUT: "1", SOURCELINKS_ETAG_CACHE
  * timeouts, drawn per request from `seed`.
  */
 export function faultMix(seed: number): FaultSpec {
-  return { errorRate: 0.1, errorStatus: 503, rateLimitRate: 0.05, retryAfterSeconds: 1, dropRate: 0.03, lostResponseRate: 0.03, timeoutRate: 0.02, timeoutMs: 10_000, seed };
+  return {
+    errorRate: 0.1,
+    errorStatus: 503,
+    rateLimitRate: 0.05,
+    retryAfterSeconds: 1,
+    dropRate: 0.03,
+    lostResponseRate: 0.03,
+    timeoutRate: 0.02,
+    timeoutMs: 10_000,
+    seed,
+  };
 }
 
 /** The demo world plus foreign deploy keys beside the build service's, which no run may delete. */
 export function worldWithForeignKeys(): SeedDocument {
-  const seed = parse(readFileSync(demoSeedPath(), "utf8")) as SeedDocument & { github: { repos: { name: string; deployKeys?: { title: string }[] }[] } };
+  const seed = parse(readFileSync(demoSeedPath(), "utf8")) as SeedDocument & {
+    github: { repos: { name: string; deployKeys?: { title: string }[] }[] };
+  };
   for (const repo of seed.github.repos) {
     if (repo.name === "acme/legacy-api" || repo.name === "acme/api") {
       (repo.deployKeys ??= []).push({ title: `Release signing (${repo.name})` });
@@ -66,10 +78,18 @@ export function foreignThings(world: World): string[] {
 export function fingerprint(world: World): unknown {
   return {
     links: world.buildService.links.map((l) => `${l.namespace} ${l.provider} ${l.account} ${l.team ?? "-"} ${l.state}`).sort(),
-    github: world.github.repos.map((r) => ({ repo: `${r.owner}/${r.name}`, hooks: r.hooks.map((h) => `${h.id} ${h.config.url}`), keys: r.keys.map((k) => `${k.id} ${k.title}`) })),
+    github: world.github.repos.map((r) => ({
+      repo: `${r.owner}/${r.name}`,
+      hooks: r.hooks.map((h) => `${h.id} ${h.config.url}`),
+      keys: r.keys.map((k) => `${k.id} ${k.title}`),
+    })),
     tokens: world.github.tokens.map((t) => `${t.login} ${t.kind} ${t.clientId ?? "-"} ${t.revoked}`).sort(),
     orgs: world.github.orgs.map((o) => `${o.login} ${JSON.stringify(o.oauthAppAccess)}`),
-    bitbucket: world.bitbucket.repos.map((r) => ({ repo: `${r.workspace}/${r.slug}`, hooks: r.hooks.map((h) => h.url), keys: r.keys.map((k) => k.label) })),
+    bitbucket: world.bitbucket.repos.map((r) => ({
+      repo: `${r.workspace}/${r.slug}`,
+      hooks: r.hooks.map((h) => h.url),
+      keys: r.keys.map((k) => k.label),
+    })),
     grants: world.bitbucket.users.map((u) => u.grants.map((g) => `${g.consumerKey} ${g.revoked}`)),
   };
 }
@@ -77,6 +97,9 @@ export function fingerprint(world: World): unknown {
 /** Requests that changed something so far: every non-GET except the grant check (`POST …/token`, a read). */
 export function changesSent(sandbox: SandboxHandle): number {
   return Object.entries(sandbox.counters().byEndpoint)
-    .filter(([endpoint]) => !endpoint.startsWith("GET ") && !endpoint.endsWith("/applications/:client_id/token") && !endpoint.endsWith("/graphql"))
+    .filter(
+      ([endpoint]) =>
+        !endpoint.startsWith("GET ") && !endpoint.endsWith("/applications/:client_id/token") && !endpoint.endsWith("/graphql"),
+    )
     .reduce((sum, [, n]) => sum + n, 0);
 }

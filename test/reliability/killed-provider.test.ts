@@ -50,8 +50,14 @@ beforeAll(async () => {
   const config: SourcelinksConfig = await demoConfig();
   const serialized = await serializedProviders();
   resources = [
-    ...config.links.map((l) => ({ urn: makeUrn("pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink", l.name), inputs: linkInputs(config, l.name, serialized.link) })),
-    ...config.orgAccess.map((o) => ({ urn: makeUrn("pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess", o.org), inputs: orgAccessInputs(config, o.org, serialized.orgAccess) })),
+    ...config.links.map((l) => ({
+      urn: makeUrn("pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink", l.name),
+      inputs: linkInputs(config, l.name, serialized.link),
+    })),
+    ...config.orgAccess.map((o) => ({
+      urn: makeUrn("pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess", o.org),
+      inputs: orgAccessInputs(config, o.org, serialized.orgAccess),
+    })),
   ];
   const sandbox = await newSandbox();
   expect(await upAll(new FakeEngine(await host(sandbox)))).toBeNull();

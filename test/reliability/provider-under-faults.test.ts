@@ -26,7 +26,10 @@ beforeAll(async () => {
   const serialized = await serializedProviders();
   resources = [
     // onDelete: revoke, so destroy exercises the revocation path under faults (the default only releases).
-    ...config.links.map((l) => ({ urn: makeUrn(LINK, l.name), inputs: linkInputs(config, l.name, serialized.link, { onDelete: "revoke" }) })),
+    ...config.links.map((l) => ({
+      urn: makeUrn(LINK, l.name),
+      inputs: linkInputs(config, l.name, serialized.link, { onDelete: "revoke" }),
+    })),
     ...config.orgAccess.map((o) => ({ urn: makeUrn(ORG, o.org), inputs: orgAccessInputs(config, o.org, serialized.orgAccess) })),
   ];
 }, BUILD_TIMEOUT_MS);

@@ -137,7 +137,9 @@ describe("SIGKILL of the sandbox in the middle of a state write", () => {
     const last = await startSandboxProcess(false);
     try {
       expect(await tempFiles()).toEqual([]);
-      const res = await fetch(`${last.baseUrl}/build/api/build/v1/${SCALE_NAMESPACE}/links/?limit=1`, { headers: { authorization: `Bearer ${last.token}` } });
+      const res = await fetch(`${last.baseUrl}/build/api/build/v1/${SCALE_NAMESPACE}/links/?limit=1`, {
+        headers: { authorization: `Bearer ${last.token}` },
+      });
       expect(res.status).toBe(200);
     } finally {
       last.child.kill("SIGTERM");

@@ -72,7 +72,11 @@ describe("/_sandbox admin API", () => {
       expect(status).toBe(200);
       const acme = sandbox.world().github.orgs.find((o) => o.login === "acme")!;
       expect(acme.oauthAppAccess[CLIENT_ID]).toBe("denied");
-      expect(acme.auditLog!.at(-1)).toMatchObject({ action: "org.oauth_app_access_denied", actor: "jdoe", oauth_application_client_id: CLIENT_ID });
+      expect(acme.auditLog!.at(-1)).toMatchObject({
+        action: "org.oauth_app_access_denied",
+        actor: "jdoe",
+        oauth_application_client_id: CLIENT_ID,
+      });
       await call(sandbox, "POST", "/act", { as: "org-owner", org: "contractor-co", app: CLIENT_ID, action: "grant" });
       const contractor = sandbox.world().github.orgs.find((o) => o.login === "contractor-co")!;
       expect(contractor.oauthAppAccess[CLIENT_ID]).toBe("granted");
@@ -81,7 +85,12 @@ describe("/_sandbox admin API", () => {
 
     it("a GitHub user revokes the app's authorization: every oauth token of that user and app", async () => {
       const sandbox = await start();
-      const { json } = await call(sandbox, "POST", "/act", { as: "user", login: "legacy-builder", action: "revoke-authorization", app: CLIENT_ID });
+      const { json } = await call(sandbox, "POST", "/act", {
+        as: "user",
+        login: "legacy-builder",
+        action: "revoke-authorization",
+        app: CLIENT_ID,
+      });
       expect(json).toMatchObject({ changed: 1 });
       const tokens = sandbox.world().github.tokens.filter((t) => t.login === "legacy-builder");
       expect(tokens.filter((t) => t.kind === "oauth").every((t) => t.revoked)).toBe(true);
@@ -91,7 +100,13 @@ describe("/_sandbox admin API", () => {
 
     it("a Bitbucket user revokes the consumer's grant", async () => {
       const sandbox = await start();
-      const { status } = await call(sandbox, "POST", "/act", { as: "user", provider: "bitbucket", username: "acme-bb-builder", action: "revoke-authorization", app: "SbxKey7Q2w" });
+      const { status } = await call(sandbox, "POST", "/act", {
+        as: "user",
+        provider: "bitbucket",
+        username: "acme-bb-builder",
+        action: "revoke-authorization",
+        app: "SbxKey7Q2w",
+      });
       expect(status).toBe(200);
       expect(sandbox.world().bitbucket.users[0]!.grants.map((g) => g.revoked)).toEqual([true]);
     });
@@ -115,7 +130,10 @@ describe("/_sandbox admin API", () => {
       const sandbox = await start();
       expect((await call(sandbox, "POST", "/act", { as: "robot" })).status).toBe(400);
       expect((await call(sandbox, "POST", "/act", { as: "org-owner", org: "acme", app: CLIENT_ID, action: "shrug" })).status).toBe(400);
-      expect(await call(sandbox, "POST", "/act", { as: "org-owner", org: "nope", app: CLIENT_ID, action: "deny" })).toEqual({ status: 404, json: { message: 'act: no GitHub org "nope"' } });
+      expect(await call(sandbox, "POST", "/act", { as: "org-owner", org: "nope", app: CLIENT_ID, action: "deny" })).toEqual({
+        status: 404,
+        json: { message: 'act: no GitHub org "nope"' },
+      });
     });
   });
 
@@ -133,7 +151,15 @@ describe("/_sandbox admin API", () => {
 
   it("GET and PUT /limits", async () => {
     const sandbox = await start();
-    expect((await call(sandbox, "GET", "/limits")).json).toEqual({ enabled: false, primaryPointsPerHour: 5000, maxConcurrent: 100, endpointPointsPerMinute: 900, contentCreatingPerMinute: 80, graphqlPointsPerHour: 5000, graphqlEndpointPointsPerMinute: 2000 });
+    expect((await call(sandbox, "GET", "/limits")).json).toEqual({
+      enabled: false,
+      primaryPointsPerHour: 5000,
+      maxConcurrent: 100,
+      endpointPointsPerMinute: 900,
+      contentCreatingPerMinute: 80,
+      graphqlPointsPerHour: 5000,
+      graphqlEndpointPointsPerMinute: 2000,
+    });
     const put = await call(sandbox, "PUT", "/limits", { enabled: true, maxConcurrent: 10 });
     expect(put.json).toMatchObject({ enabled: true, maxConcurrent: 10 });
     expect((await call(sandbox, "PUT", "/limits", { enabled: "yes" })).status).toBe(400);

@@ -60,7 +60,10 @@ export function testWorld(): { world: World; creds: TestCredentials } {
     { provider: "github", clientId: creds.githubClientId, clientSecret: fakeToken("client-secret"), name: "Docker Hub Builder" },
     { provider: "bitbucket", clientId: creds.bitbucketKey, clientSecret: fakeToken("consumer-secret"), name: "Docker Hub Builder" },
   );
-  world.buildService.tokens.push({ token: creds.buildToken, namespaces: ["acme"] }, { token: creds.otherNamespaceToken, namespaces: ["other"] });
+  world.buildService.tokens.push(
+    { token: creds.buildToken, namespaces: ["acme"] },
+    { token: creds.otherNamespaceToken, namespaces: ["other"] },
+  );
   world.github.accounts.push(
     { id: 1, login: "jdoe", type: "User", name: "Jane Doe" },
     { id: 2, login: "acme-builder", type: "User", name: null },
@@ -68,7 +71,14 @@ export function testWorld(): { world: World; creds: TestCredentials } {
     { id: 4, login: "contractor-co", type: "Organization", name: null },
   );
   world.github.orgs.push(
-    { login: "acme", owners: ["jdoe"], members: ["acme-builder"], oauthAppAccess: { [creds.githubClientId]: "granted" }, oauthRestrictionsEnabled: true, auditLog: [] },
+    {
+      login: "acme",
+      owners: ["jdoe"],
+      members: ["acme-builder"],
+      oauthAppAccess: { [creds.githubClientId]: "granted" },
+      oauthRestrictionsEnabled: true,
+      auditLog: [],
+    },
     { login: "contractor-co", owners: [], members: [], oauthAppAccess: {}, oauthRestrictionsEnabled: true, auditLog: null },
   );
   const jdoeGrant = fakeToken("gh-oauth-jdoe");
@@ -114,7 +124,14 @@ export function testWorld(): { world: World; creds: TestCredentials } {
       workspaces: ["acme-team"],
       grants: [{ consumerKey: creds.bitbucketKey, revoked: false, accessToken: bbGrant }],
     },
-    { username: creds.outsiderUser, email: creds.outsiderEmail, apiToken: creds.outsiderPassword, appPassword: fakeToken("bb-outsider-app"), workspaces: [], grants: [] },
+    {
+      username: creds.outsiderUser,
+      email: creds.outsiderEmail,
+      apiToken: creds.outsiderPassword,
+      appPassword: fakeToken("bb-outsider-app"),
+      workspaces: [],
+      grants: [],
+    },
   );
   world.bitbucket.accessTokens = [
     { token: creds.workspaceAccessToken, workspace: "acme-team", repository: null },
@@ -146,7 +163,9 @@ export function testWorld(): { world: World; creds: TestCredentials } {
         created_at: now,
       },
     ],
-    keys: [{ id: 501, key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests builder@docker", label: "Docker Hub Builder", created_on: now }],
+    keys: [
+      { id: 501, key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests builder@docker", label: "Docker Hub Builder", created_on: now },
+    ],
   });
   world.buildService.links.push({
     id: "link-bb",

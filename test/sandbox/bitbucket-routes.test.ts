@@ -26,7 +26,11 @@ interface BbBody {
   id?: number;
 }
 
-async function call(method: string, pathOrUrl: string, options: { auth?: Auth; body?: unknown } = {}): Promise<{ status: number; body: BbBody; headers: Headers }> {
+async function call(
+  method: string,
+  pathOrUrl: string,
+  options: { auth?: Auth; body?: unknown } = {},
+): Promise<{ status: number; body: BbBody; headers: Headers }> {
   const auth = options.auth === undefined ? { user: creds.bitbucketEmail, password: creds.bitbucketPassword } : options.auth;
   const headers: Record<string, string> = {};
   if (auth && "user" in auth) headers["authorization"] = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}`;
@@ -44,7 +48,9 @@ const BUILD_HOOK = "{2d1c3b4a-0000-4a5b-8c9d-0e1f2a3b4c5d}";
 describe("authentication and errors", () => {
   it("accepts an API token only with the account's email, and a workspace or repository access token as Bearer", async () => {
     expect((await call("GET", `${REPO}/hooks`)).status).toBe(200);
-    expect((await call("GET", `${REPO}/hooks`, { auth: { user: creds.bitbucketUser, password: creds.bitbucketPassword } })).status).toBe(401);
+    expect((await call("GET", `${REPO}/hooks`, { auth: { user: creds.bitbucketUser, password: creds.bitbucketPassword } })).status).toBe(
+      401,
+    );
     expect((await call("GET", `${REPO}/hooks`, { auth: { bearer: creds.workspaceAccessToken } })).status).toBe(200);
     // A repository access token reaches its own repository only.
     expect((await call("GET", `${REPO}/hooks`, { auth: { bearer: creds.repositoryAccessToken } })).status).toBe(403);
@@ -55,7 +61,13 @@ describe("authentication and errors", () => {
     for (const user of [creds.bitbucketUser, creds.bitbucketEmail]) {
       const res = await call("GET", `${REPO}/hooks`, { auth: { user, password: creds.bitbucketAppPassword } });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ type: "error", error: { message: "App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token." } });
+      expect(res.body).toEqual({
+        type: "error",
+        error: {
+          message:
+            "App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token.",
+        },
+      });
     }
   });
 
@@ -93,7 +105,12 @@ describe("authentication and errors", () => {
 
   it("GET /repositories/{workspace}/{repo_slug} describes the repository", async () => {
     const res = await call("GET", REPO);
-    expect(res.body).toMatchObject({ type: "repository", full_name: "acme-team/mobile", slug: "mobile", uuid: "{6a1f0e8e-1111-4c2b-9d3e-5f5a5a5a5a5a}" });
+    expect(res.body).toMatchObject({
+      type: "repository",
+      full_name: "acme-team/mobile",
+      slug: "mobile",
+      uuid: "{6a1f0e8e-1111-4c2b-9d3e-5f5a5a5a5a5a}",
+    });
   });
 });
 
@@ -122,7 +139,16 @@ describe("webhooks", () => {
   it("pages by pagelen and page with an absolute next URL until the last page", async () => {
     const repo = sandbox.world().bitbucket.repos[0]!;
     for (let i = 0; i < 23; i++) {
-      repo.hooks.push({ uuid: `{00000000-0000-4000-8000-${String(i).padStart(12, "0")}}`, url: `https://ci.acme.example/h/${i}`, description: "", active: true, events: ["repo:push"], skip_cert_verification: false, secret_set: false, created_at: "2024-01-02T03:04:05.000Z" });
+      repo.hooks.push({
+        uuid: `{00000000-0000-4000-8000-${String(i).padStart(12, "0")}}`,
+        url: `https://ci.acme.example/h/${i}`,
+        description: "",
+        active: true,
+        events: ["repo:push"],
+        skip_cert_verification: false,
+        secret_set: false,
+        created_at: "2024-01-02T03:04:05.000Z",
+      });
     }
     const urls: string[] = [];
     let next: string | undefined = `${sandbox.baseUrl}/bitbucket/2.0${REPO}/hooks`;
@@ -133,8 +159,15 @@ describe("webhooks", () => {
       next = res.body.next;
       if (next) urls.push(next);
     }
-    expect(pages.map((p) => [p.page, p.values.length, p.size])).toEqual([[1, 10, 25], [2, 10, 25], [3, 5, 25]]);
-    expect(urls).toEqual([`${sandbox.baseUrl}/bitbucket/2.0${REPO}/hooks?pagelen=10&page=2`, `${sandbox.baseUrl}/bitbucket/2.0${REPO}/hooks?pagelen=10&page=3`]);
+    expect(pages.map((p) => [p.page, p.values.length, p.size])).toEqual([
+      [1, 10, 25],
+      [2, 10, 25],
+      [3, 5, 25],
+    ]);
+    expect(urls).toEqual([
+      `${sandbox.baseUrl}/bitbucket/2.0${REPO}/hooks?pagelen=10&page=2`,
+      `${sandbox.baseUrl}/bitbucket/2.0${REPO}/hooks?pagelen=10&page=3`,
+    ]);
     const big = await call("GET", `${REPO}/hooks?pagelen=500`);
     expect(big.body).toMatchObject({ pagelen: 100, size: 25 });
     expect(big.body.values).toHaveLength(25);
@@ -142,9 +175,16 @@ describe("webhooks", () => {
   });
 
   it("creates, reads (uuid with or without braces), updates and deletes a hook", async () => {
-    const created = await call("POST", `${REPO}/hooks`, { body: { description: "Docker Hub", url: triggerUrl("new-one"), active: true, events: ["repo:push"], secret: "s3cret" } });
+    const created = await call("POST", `${REPO}/hooks`, {
+      body: { description: "Docker Hub", url: triggerUrl("new-one"), active: true, events: ["repo:push"], secret: "s3cret" },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ url: triggerUrl("new-one"), secret_set: true, skip_cert_verification: false, subject_type: "repository" });
+    expect(created.body).toMatchObject({
+      url: triggerUrl("new-one"),
+      secret_set: true,
+      skip_cert_verification: false,
+      subject_type: "repository",
+    });
     expect(created.body.secret).toBeUndefined();
     const uuid = created.body.uuid!;
     const uid = encodeURIComponent(uuid);
@@ -185,7 +225,9 @@ describe("deploy keys", () => {
   });
 
   it("adds, reads and deletes a key; a second delete is 404", async () => {
-    const created = await call("POST", `${REPO}/deploy-keys`, { body: { key: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABFake other@host", label: "Docker Hub Builder 2" } });
+    const created = await call("POST", `${REPO}/deploy-keys`, {
+      body: { key: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABFake other@host", label: "Docker Hub Builder 2" },
+    });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ type: "deploy_key", label: "Docker Hub Builder 2", comment: "other@host" });
     const id = created.body.id!;
@@ -198,9 +240,15 @@ describe("deploy keys", () => {
 
   it("pages deploy keys too", async () => {
     const repo = sandbox.world().bitbucket.repos[0]!;
-    for (let i = 0; i < 4; i++) repo.keys.push({ id: 600 + i, key: `ssh-ed25519 AAAA${i}`, label: `k${i}`, created_on: "2024-01-02T03:04:05.000Z" });
+    for (let i = 0; i < 4; i++)
+      repo.keys.push({ id: 600 + i, key: `ssh-ed25519 AAAA${i}`, label: `k${i}`, created_on: "2024-01-02T03:04:05.000Z" });
     const first = await call("GET", `${REPO}/deploy-keys?pagelen=2`);
-    expect(first.body).toMatchObject({ pagelen: 2, size: 5, page: 1, next: `${sandbox.baseUrl}/bitbucket/2.0${REPO}/deploy-keys?pagelen=2&page=2` });
+    expect(first.body).toMatchObject({
+      pagelen: 2,
+      size: 5,
+      page: 1,
+      next: `${sandbox.baseUrl}/bitbucket/2.0${REPO}/deploy-keys?pagelen=2&page=2`,
+    });
     const third = await call("GET", `${REPO}/deploy-keys?pagelen=2&page=3`);
     expect(third.body.values.map((k) => k["id"])).toEqual([603]);
     expect(third.body.next).toBeUndefined();

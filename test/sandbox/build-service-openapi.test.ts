@@ -44,10 +44,21 @@ function responseSchemaRef(template: string, method: string, status: number): st
   return `${DOC_ID}${pointer}`;
 }
 
-async function expectConforms(method: string, template: string, path: string, status: number, body?: unknown, token: string | null = creds.buildToken): Promise<unknown> {
+async function expectConforms(
+  method: string,
+  template: string,
+  path: string,
+  status: number,
+  body?: unknown,
+  token: string | null = creds.buildToken,
+): Promise<unknown> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token) headers["authorization"] = `Bearer ${token}`;
-  const res = await fetch(`${sandbox.baseUrl}/build/api/build/v1${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
+  const res = await fetch(`${sandbox.baseUrl}/build/api/build/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? null : JSON.stringify(body),
+  });
   expect(res.status).toBe(status);
   const text = await res.text();
   const ref = responseSchemaRef(template, method, status);
@@ -78,7 +89,12 @@ describe("schema/build-service.openapi.yaml", () => {
     await expectConforms("GET", links, "/acme/links/", 401, undefined, null);
     await expectConforms("GET", links, "/acme/links/", 403, undefined, creds.otherNamespaceToken);
     await expectConforms("GET", links, "/acme/links/?offset=-1", 400);
-    const created = (await expectConforms("POST", links, "/acme/links/", 201, { provider: "github", account: "acme-builder", team: null, service_account: true })) as { id: string };
+    const created = (await expectConforms("POST", links, "/acme/links/", 201, {
+      provider: "github",
+      account: "acme-builder",
+      team: null,
+      service_account: true,
+    })) as { id: string };
     await expectConforms("POST", links, "/acme/links/", 409, { provider: "github", account: "acme-builder", service_account: true });
     await expectConforms("POST", links, "/acme/links/", 400, { provider: "github", account: "nobody", service_account: true });
     await expectConforms("GET", link, `/acme/links/${created.id}/`, 200);
@@ -88,7 +104,9 @@ describe("schema/build-service.openapi.yaml", () => {
     await expectConforms("GET", "/{namespace}/links/{id}/credentials/", `/acme/links/${created.id}/credentials/`, 200);
     await expectConforms("GET", "/{namespace}/links/{id}/repositories/", "/acme/links/link-jdoe/repositories/", 200);
     await expectConforms("GET", "/{namespace}/links/{id}/orgs/{org}/access/", "/acme/links/link-jdoe/orgs/acme/access/", 200);
-    await expectConforms("PUT", "/{namespace}/links/{id}/orgs/{org}/access/", "/acme/links/link-jdoe/orgs/contractor-co/access/", 200, { access: "granted" });
+    await expectConforms("PUT", "/{namespace}/links/{id}/orgs/{org}/access/", "/acme/links/link-jdoe/orgs/contractor-co/access/", 200, {
+      access: "granted",
+    });
     await expectConforms("GET", "/{namespace}/links/{id}/orgs/{org}/access/", "/acme/links/link-bb/orgs/acme/access/", 400);
     await expectConforms("DELETE", link, `/acme/links/${created.id}/`, 204);
     await expectConforms("PATCH", link, `/acme/links/${created.id}/`, 409, { state: "enabled" });

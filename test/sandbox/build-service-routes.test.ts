@@ -13,7 +13,11 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.close());
 
-async function call(method: string, path: string, options: { token?: string | null; body?: unknown } = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+async function call(
+  method: string,
+  path: string,
+  options: { token?: string | null; body?: unknown } = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const token = options.token === undefined ? creds.buildToken : options.token;
   const headers: Record<string, string> = {};
   if (token !== null) headers["authorization"] = `Bearer ${token}`;
@@ -64,8 +68,18 @@ describe("GET /{namespace}/links/", () => {
       url = page.meta.next;
     }
     expect(ids).toEqual(["link-jdoe", "link-bb"]);
-    expect(metas[0]).toEqual({ limit: 1, offset: 0, next: `${sandbox.baseUrl}/build/api/build/v1/acme/links/?limit=1&offset=1`, previous: null, total_count: 2 });
-    expect(metas[1]).toMatchObject({ offset: 1, next: null, previous: `${sandbox.baseUrl}/build/api/build/v1/acme/links/?limit=1&offset=0` });
+    expect(metas[0]).toEqual({
+      limit: 1,
+      offset: 0,
+      next: `${sandbox.baseUrl}/build/api/build/v1/acme/links/?limit=1&offset=1`,
+      previous: null,
+      total_count: 2,
+    });
+    expect(metas[1]).toMatchObject({
+      offset: 1,
+      next: null,
+      previous: `${sandbox.baseUrl}/build/api/build/v1/acme/links/?limit=1&offset=0`,
+    });
   });
 
   it("serves links in the documented shape without the grant token", async () => {
@@ -97,15 +111,30 @@ describe("POST /{namespace}/links/", () => {
     const res = await call("POST", "/acme/links/", { body: newLink });
     expect(res.status).toBe(201);
     const link = res.body as BuildServiceLinkWire;
-    expect(link).toMatchObject({ namespace: "acme", provider: "github", account: "acme-builder", team: "ci", service_account: true, state: "enabled" });
+    expect(link).toMatchObject({
+      namespace: "acme",
+      provider: "github",
+      account: "acme-builder",
+      team: "ci",
+      service_account: true,
+      state: "enabled",
+    });
     expect(res.headers.get("location")).toBe(`${sandbox.baseUrl}/build/api/build/v1/acme/links/${link.id}/`);
     const stored = sandbox.world().buildService.links.find((l) => l.id === link.id)!;
     const token = sandbox.world().github.tokens.find((t) => t.token === stored.grantToken);
-    expect(token).toEqual({ token: stored.grantToken, login: "acme-builder", kind: "oauth", clientId: creds.githubClientId, revoked: false });
+    expect(token).toEqual({
+      token: stored.grantToken,
+      login: "acme-builder",
+      kind: "oauth",
+      clientId: creds.githubClientId,
+      revoked: false,
+    });
   });
 
   it("creates a Bitbucket link with a grant on the Bitbucket user", async () => {
-    const res = await call("POST", "/acme/links/", { body: { provider: "bitbucket", account: creds.bitbucketUser, team: "mobile", service_account: true } });
+    const res = await call("POST", "/acme/links/", {
+      body: { provider: "bitbucket", account: creds.bitbucketUser, team: "mobile", service_account: true },
+    });
     expect(res.status).toBe(201);
     const stored = sandbox.world().buildService.links.find((l) => l.id === (res.body as BuildServiceLinkWire).id)!;
     const user = sandbox.world().bitbucket.users.find((u) => u.username === creds.bitbucketUser)!;
@@ -140,7 +169,10 @@ describe("GET and PATCH /{namespace}/links/{id}/", () => {
     const missing = await call("GET", "/acme/links/nope/");
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ detail: "Not found." });
-    sandbox.world().buildService.tokens.find((t) => t.token === creds.otherNamespaceToken)!.namespaces.push("acme");
+    sandbox
+      .world()
+      .buildService.tokens.find((t) => t.token === creds.otherNamespaceToken)!
+      .namespaces.push("acme");
     sandbox.world().buildService.links[0]!.namespace = "other";
     expect((await call("GET", "/acme/links/link-jdoe/")).status).toBe(404);
   });
@@ -209,20 +241,36 @@ describe("GET /{namespace}/links/{id}/repositories/", () => {
   it("lists autobuild sources with the installed webhook URL, or the one the service would install, across pages", async () => {
     const first = await call("GET", "/acme/links/link-jdoe/repositories/?limit=1");
     expect(first.body).toEqual({
-      meta: { limit: 1, offset: 0, next: `${sandbox.baseUrl}/build/api/build/v1/acme/links/link-jdoe/repositories/?limit=1&offset=1`, previous: null, total_count: 2 },
+      meta: {
+        limit: 1,
+        offset: 0,
+        next: `${sandbox.baseUrl}/build/api/build/v1/acme/links/link-jdoe/repositories/?limit=1&offset=1`,
+        previous: null,
+        total_count: 2,
+      },
       objects: [{ repository: "acme/api", provider: "github", webhook_url: triggerUrl("0b6cbd6e-8d6f-4f27-9a9c-2f1f6f3c1a11") }],
     });
-    const second = await fetch((first.body as BuildServiceListWire<unknown>).meta.next!, { headers: { authorization: `Bearer ${creds.buildToken}` } });
-    expect(await second.json()).toMatchObject({ objects: [{ repository: "acme/web", provider: "github", webhook_url: triggerUrl("link-jdoe") }] });
+    const second = await fetch((first.body as BuildServiceListWire<unknown>).meta.next!, {
+      headers: { authorization: `Bearer ${creds.buildToken}` },
+    });
+    expect(await second.json()).toMatchObject({
+      objects: [{ repository: "acme/web", provider: "github", webhook_url: triggerUrl("link-jdoe") }],
+    });
   });
 });
 
 describe("GET|PUT /{namespace}/links/{id}/orgs/{org}/access/", () => {
   it("reports the org's decision, and denied for a restricted org without one", async () => {
     expect((await call("GET", "/acme/links/link-jdoe/orgs/acme/access/")).body).toEqual({ org: "acme", access: "granted" });
-    expect((await call("GET", "/acme/links/link-jdoe/orgs/contractor-co/access/")).body).toEqual({ org: "contractor-co", access: "denied" });
+    expect((await call("GET", "/acme/links/link-jdoe/orgs/contractor-co/access/")).body).toEqual({
+      org: "contractor-co",
+      access: "denied",
+    });
     sandbox.world().github.orgs[1]!.oauthRestrictionsEnabled = false;
-    expect((await call("GET", "/acme/links/link-jdoe/orgs/contractor-co/access/")).body).toEqual({ org: "contractor-co", access: "granted" });
+    expect((await call("GET", "/acme/links/link-jdoe/orgs/contractor-co/access/")).body).toEqual({
+      org: "contractor-co",
+      access: "granted",
+    });
   });
 
   it("sets the org policy for the app and records one audit-log event per change", async () => {
@@ -231,7 +279,14 @@ describe("GET|PUT /{namespace}/links/{id}/orgs/{org}/access/", () => {
     expect(res.body).toEqual({ org: "acme", access: "denied" });
     const org = sandbox.world().github.orgs[0]!;
     expect(org.oauthAppAccess[creds.githubClientId]).toBe("denied");
-    expect(org.auditLog).toEqual([{ action: "org.oauth_app_access_denied", created_at: expect.any(String), actor: "jdoe", oauth_application_client_id: creds.githubClientId }]);
+    expect(org.auditLog).toEqual([
+      {
+        action: "org.oauth_app_access_denied",
+        created_at: expect.any(String),
+        actor: "jdoe",
+        oauth_application_client_id: creds.githubClientId,
+      },
+    ]);
     await call("PUT", "/acme/links/link-jdoe/orgs/acme/access/", { body: { access: "denied" } });
     expect(org.auditLog).toHaveLength(1);
     await call("PUT", "/acme/links/link-jdoe/orgs/acme/access/", { body: { access: "granted" } });
@@ -250,7 +305,10 @@ describe("GET|PUT /{namespace}/links/{id}/orgs/{org}/access/", () => {
 
   it("answers 404 for an unknown org, 400 for a Bitbucket link or a bad body", async () => {
     expect(await call("GET", "/acme/links/link-jdoe/orgs/nope/access/")).toMatchObject({ status: 404, body: { detail: "Not found." } });
-    expect(await call("GET", "/acme/links/link-bb/orgs/acme/access/")).toMatchObject({ status: 400, body: { detail: "Organization access applies to GitHub links only." } });
+    expect(await call("GET", "/acme/links/link-bb/orgs/acme/access/")).toMatchObject({
+      status: 400,
+      body: { detail: "Organization access applies to GitHub links only." },
+    });
     expect(await call("PUT", "/acme/links/link-jdoe/orgs/acme/access/", { body: { access: "maybe" } })).toMatchObject({ status: 400 });
   });
 });

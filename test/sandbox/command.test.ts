@@ -24,10 +24,18 @@ describe("runSandboxCommand", () => {
     const line = JSON.parse(await out.firstLine) as { baseUrl: string; env: Record<string, string> };
     expect(Object.keys(line)).toEqual(["baseUrl", "env"]);
     expect(Object.keys(line.env)).toEqual([
-      "SOURCELINKS_BUILD_API_URL", "SOURCELINKS_BUILD_TOKEN", "SOURCELINKS_GITHUB_API_URL", "GITHUB_TOKEN",
-      "SOURCELINKS_BITBUCKET_API_URL", "BITBUCKET_EMAIL", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET",
+      "SOURCELINKS_BUILD_API_URL",
+      "SOURCELINKS_BUILD_TOKEN",
+      "SOURCELINKS_GITHUB_API_URL",
+      "GITHUB_TOKEN",
+      "SOURCELINKS_BITBUCKET_API_URL",
+      "BITBUCKET_EMAIL",
+      "BITBUCKET_API_TOKEN",
+      "SOURCELINKS_GITHUB_CLIENT_SECRET",
     ]);
-    const links = await fetch(`${line.env.SOURCELINKS_BUILD_API_URL}/acme/links/`, { headers: { authorization: `Bearer ${line.env.SOURCELINKS_BUILD_TOKEN}` } });
+    const links = await fetch(`${line.env.SOURCELINKS_BUILD_API_URL}/acme/links/`, {
+      headers: { authorization: `Bearer ${line.env.SOURCELINKS_BUILD_TOKEN}` },
+    });
     expect(links.status).toBe(200);
     stop.abort();
     expect(await exit).toBe(0);

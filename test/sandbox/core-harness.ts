@@ -22,7 +22,8 @@ export function gate(): Gate {
 export function testGitHubRouter(slow: Gate = gate()): Router {
   return new Router("/github/_test")
     .add("GET", "/etag", (ctx) =>
-      ctx.headers["if-none-match"] === '"v1"' ? { status: 304, headers: { etag: '"v1"' } } : json(200, { ok: true }, { etag: '"v1"' }))
+      ctx.headers["if-none-match"] === '"v1"' ? { status: 304, headers: { etag: '"v1"' } } : json(200, { ok: true }, { etag: '"v1"' }),
+    )
     .add("POST", "/mutate", (ctx) => {
       ctx.world.nextId += 1;
       return json(201, { nextId: ctx.world.nextId });

@@ -17,7 +17,9 @@ describe("request counters", () => {
     await fetch(`${sandbox.baseUrl}/github/_test/items/2`, { headers: auth(token) });
     await fetch(`${sandbox.baseUrl}/github/_test/etag`, { headers: { ...auth(token), "if-none-match": '"v1"' } });
     await fetch(`${sandbox.baseUrl}/github/_test/unknown/route`);
-    await fetch(`${sandbox.baseUrl}/build/api/build/v1/acme/links/`, { headers: { authorization: `Bearer ${sandbox.env.SOURCELINKS_BUILD_TOKEN}` } });
+    await fetch(`${sandbox.baseUrl}/build/api/build/v1/acme/links/`, {
+      headers: { authorization: `Bearer ${sandbox.env.SOURCELINKS_BUILD_TOKEN}` },
+    });
     await fetch(`${sandbox.baseUrl}/_sandbox/snapshot`);
 
     const c = sandbox.counters();

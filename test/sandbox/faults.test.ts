@@ -45,7 +45,9 @@ describe("fault injection", () => {
   it("answers injected errors in the service's error shape and counts them as injected rejections", async () => {
     const sandbox = await start();
     sandbox.injectFault({ errorRate: 1, errorStatus: 503, match: { service: "build-service" } });
-    const res = await fetch(`${sandbox.baseUrl}/build/api/build/v1/acme/links/`, { headers: { authorization: `Bearer ${sandbox.env.SOURCELINKS_BUILD_TOKEN}` } });
+    const res = await fetch(`${sandbox.baseUrl}/build/api/build/v1/acme/links/`, {
+      headers: { authorization: `Bearer ${sandbox.env.SOURCELINKS_BUILD_TOKEN}` },
+    });
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ detail: "sandbox: injected 503" });
     expect((await fetch(`${sandbox.baseUrl}/github/_test/etag`)).status).toBe(200);

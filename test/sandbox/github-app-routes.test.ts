@@ -23,7 +23,11 @@ function jwt(key: string, claims: { iss?: unknown; iat?: number; exp?: number } 
   return `${body}.${createSign("RSA-SHA256").update(body).sign(key).toString("base64url")}`;
 }
 
-async function call(method: string, path: string, authorization: string): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+async function call(
+  method: string,
+  path: string,
+  authorization: string,
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(`${world.apiUrl}${path}`, { method, headers: { authorization, accept: "application/vnd.github+json" } });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers };
@@ -42,7 +46,12 @@ describe("the app's JWT", () => {
     expect(answer.body["token"]).toMatch(/^sbx-ghs-[0-9a-f]{32}$/);
     expect(Date.parse(answer.body["expires_at"] as string) - world.now()).toBeGreaterThan(3590_000);
     expect(Date.parse(answer.body["expires_at"] as string) - world.now()).toBeLessThanOrEqual(3600_000);
-    expect(answer.body["permissions"]).toEqual({ metadata: "read", repository_hooks: "write", administration: "write", organization_hooks: "write" });
+    expect(answer.body["permissions"]).toEqual({
+      metadata: "read",
+      repository_hooks: "write",
+      administration: "write",
+      organization_hooks: "write",
+    });
   });
 
   it("finds an org's installation, and 404s a user without one", async () => {
@@ -56,9 +65,21 @@ describe("the app's JWT", () => {
   it.each([
     ["signed by another key", () => jwt(appKeyPair().privateKey), "A JSON web token could not be decoded"],
     ["of an unknown app", () => jwt(world.privateKey, { iss: 99 }), "'Issuer' claim ('iss') must be an Integer"],
-    ["expired", () => jwt(world.privateKey, { iat: Math.floor(world.now() / 1000) - 700, exp: Math.floor(world.now() / 1000) - 100 }), "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"],
-    ["valid for over 10 minutes", () => jwt(world.privateKey, { exp: Math.floor(world.now() / 1000) + 1200 }), "'Expiration time' claim ('exp') is too far in the future"],
-    ["issued in the future", () => jwt(world.privateKey, { iat: Math.floor(world.now() / 1000) + 300, exp: Math.floor(world.now() / 1000) + 500 }), "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"],
+    [
+      "expired",
+      () => jwt(world.privateKey, { iat: Math.floor(world.now() / 1000) - 700, exp: Math.floor(world.now() / 1000) - 100 }),
+      "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+    ],
+    [
+      "valid for over 10 minutes",
+      () => jwt(world.privateKey, { exp: Math.floor(world.now() / 1000) + 1200 }),
+      "'Expiration time' claim ('exp') is too far in the future",
+    ],
+    [
+      "issued in the future",
+      () => jwt(world.privateKey, { iat: Math.floor(world.now() / 1000) + 300, exp: Math.floor(world.now() / 1000) + 500 }),
+      "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued",
+    ],
   ])("is refused with 401 when %s", async (_what, make, message) => {
     const answer = await call("POST", `/app/installations/${INSTALLATIONS.acme}/access_tokens`, `Bearer ${make()}`);
     expect(answer.status).toBe(401);
@@ -91,7 +112,9 @@ describe("an installation token", () => {
     expect(hooks.status).toBe(403);
     expect(hooks.body["message"]).toBe("Resource not accessible by integration");
     expect(hooks.headers.get("x-accepted-github-permissions")).toBe("repository_hooks=read");
-    expect((await call("DELETE", "/repos/initech/api/keys/1", `token ${token}`)).headers.get("x-accepted-github-permissions")).toBe("administration=write");
+    expect((await call("DELETE", "/repos/initech/api/keys/1", `token ${token}`)).headers.get("x-accepted-github-permissions")).toBe(
+      "administration=write",
+    );
   });
 
   it("spends its installation's budget: a new token of the same installation shares it, another installation has its own", async () => {

@@ -68,9 +68,24 @@ export function githubFixtureWorld(manyHooks = 250): { world: World; tokens: Git
       oauthAppAccess: { [tokens.clientId]: "granted" },
       oauthRestrictionsEnabled: true,
       auditLog: [
-        { action: "org.oauth_app_access_requested", created_at: "2024-01-01T00:00:00Z", actor: "jdoe", oauth_application_client_id: tokens.clientId },
-        { action: "org.oauth_app_access_approved", created_at: "2024-01-02T00:00:00Z", actor: "octo-admin", oauth_application_client_id: tokens.clientId },
-        { action: "org.oauth_app_access_denied", created_at: "2024-01-03T00:00:00Z", actor: "octo-admin", oauth_application_client_id: "Iv1.someotherapp" },
+        {
+          action: "org.oauth_app_access_requested",
+          created_at: "2024-01-01T00:00:00Z",
+          actor: "jdoe",
+          oauth_application_client_id: tokens.clientId,
+        },
+        {
+          action: "org.oauth_app_access_approved",
+          created_at: "2024-01-02T00:00:00Z",
+          actor: "octo-admin",
+          oauth_application_client_id: tokens.clientId,
+        },
+        {
+          action: "org.oauth_app_access_denied",
+          created_at: "2024-01-03T00:00:00Z",
+          actor: "octo-admin",
+          oauth_application_client_id: "Iv1.someotherapp",
+        },
       ],
       hooks: [hook(900, "https://ci.acme.example/hooks/org")],
     },
@@ -93,12 +108,32 @@ export function githubFixtureWorld(manyHooks = 250): { world: World; tokens: Git
       private: true,
       hooks: [
         hook(101, "https://cloud.docker.com/api/build/v1/vcs/1111/trigger/call/"),
-        hook(102, "https://ci.acme.example/hooks/github", { config: { url: "https://ci.acme.example/hooks/github", content_type: "form", secret: null, insecure_ssl: "1" }, active: false }),
+        hook(102, "https://ci.acme.example/hooks/github", {
+          config: { url: "https://ci.acme.example/hooks/github", content_type: "form", secret: null, insecure_ssl: "1" },
+          active: false,
+        }),
       ],
-      keys: [{ id: 103, key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyMaterialForTests builder", title: "Docker Hub Builder acme/api", read_only: true, verified: true, created_at: "2024-03-01T10:00:00Z", added_by: "jdoe" }],
+      keys: [
+        {
+          id: 103,
+          key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyMaterialForTests builder",
+          title: "Docker Hub Builder acme/api",
+          read_only: true,
+          verified: true,
+          created_at: "2024-03-01T10:00:00Z",
+          added_by: "jdoe",
+        },
+      ],
     },
     { id: 110, owner: "acme", name: "many", private: false, hooks: many, keys: [] },
-    { id: 120, owner: "contractor-co", name: "app", private: true, hooks: [hook(121, "https://registry.hub.docker.com/hooks/github")], keys: [] },
+    {
+      id: 120,
+      owner: "contractor-co",
+      name: "app",
+      private: true,
+      hooks: [hook(121, "https://registry.hub.docker.com/hooks/github")],
+      keys: [],
+    },
     { id: 130, owner: "jdoe", name: "dotfiles", private: false, hooks: [], keys: [] },
   );
   w.github.tokens.push(
@@ -120,7 +155,11 @@ export interface GitHubSandbox {
   tokens: GitHubFixtureTokens;
   /** `fetch` against the GitHub mount with a token (`token X`), returning status, headers and parsed body. */
   get(path: string, token: string | null, headers?: Record<string, string>): Promise<RawResponse>;
-  send(method: string, path: string, init: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<RawResponse>;
+  send(
+    method: string,
+    path: string,
+    init: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<RawResponse>;
   close(): Promise<void>;
 }
 
@@ -138,7 +177,11 @@ export async function startGitHubSandbox(options: Omit<SandboxOptions, "seed"> &
   const { manyHooks: _ignored, ...sandboxOptions } = options;
   const sandbox = await startSandbox({ ...sandboxOptions, seed: world });
   const apiUrl = `${sandbox.baseUrl}/github`;
-  const send = async (method: string, path: string, init: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<RawResponse> => {
+  const send = async (
+    method: string,
+    path: string,
+    init: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<RawResponse> => {
     const headers: Record<string, string> = { accept: "application/vnd.github+json", ...init.headers };
     if (init.token) headers.authorization = `token ${init.token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
@@ -148,7 +191,7 @@ export async function startGitHubSandbox(options: Omit<SandboxOptions, "seed"> &
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
     const text = await res.text();
-    let body: unknown = undefined;
+    let body: unknown;
     if (text.length > 0) body = JSON.parse(text);
     return { status: res.status, headers: res.headers, body, text };
   };

@@ -110,12 +110,17 @@ describe("conditional requests", () => {
     const again = await gh.get("/repos/acme/api/keys", gh.tokens.admin, { "if-none-match": etag! });
     expect(again.status).toBe(304);
     expect(again.text).toBe("");
-    const created = await gh.send("POST", "/repos/acme/api/keys", { token: gh.tokens.admin, body: { title: "other", key: "ssh-ed25519 AAAAOtherKeyMaterial x" } });
+    const created = await gh.send("POST", "/repos/acme/api/keys", {
+      token: gh.tokens.admin,
+      body: { title: "other", key: "ssh-ed25519 AAAAOtherKeyMaterial x" },
+    });
     expect(created.status).toBe(201);
     const changed = await gh.get("/repos/acme/api/keys", gh.tokens.admin, { "if-none-match": etag! });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
-    expect((await gh.send("DELETE", `/repos/acme/api/keys/${(created.body as { id: number }).id}`, { token: gh.tokens.admin })).status).toBe(204);
+    expect(
+      (await gh.send("DELETE", `/repos/acme/api/keys/${(created.body as { id: number }).id}`, { token: gh.tokens.admin })).status,
+    ).toBe(204);
   });
 });
 
@@ -123,18 +128,44 @@ describe("repository webhooks", () => {
   it("creates, reads, updates and deletes a hook in GitHub's shape, never echoing the secret", async () => {
     const created = await gh.send("POST", "/repos/acme/api/hooks", {
       token: gh.tokens.admin,
-      body: { name: "web", config: { url: "https://cloud.docker.com/api/build/v1/vcs/new/trigger/call/", content_type: "json", secret: "s3cr3t-value", insecure_ssl: "0" }, events: ["push"] },
+      body: {
+        name: "web",
+        config: {
+          url: "https://cloud.docker.com/api/build/v1/vcs/new/trigger/call/",
+          content_type: "json",
+          secret: "s3cr3t-value",
+          insecure_ssl: "0",
+        },
+        events: ["push"],
+      },
     });
     expect(created.status).toBe(201);
-    const hook = created.body as { id: number; type: string; name: string; config: Record<string, string>; url: string; test_url: string; ping_url: string; deliveries_url: string };
+    const hook = created.body as {
+      id: number;
+      type: string;
+      name: string;
+      config: Record<string, string>;
+      url: string;
+      test_url: string;
+      ping_url: string;
+      deliveries_url: string;
+    };
     expect(hook).toMatchObject({ type: "Repository", name: "web", active: true, events: ["push"] });
-    expect(hook.config).toEqual({ url: "https://cloud.docker.com/api/build/v1/vcs/new/trigger/call/", content_type: "json", insecure_ssl: "0", secret: "********" });
+    expect(hook.config).toEqual({
+      url: "https://cloud.docker.com/api/build/v1/vcs/new/trigger/call/",
+      content_type: "json",
+      insecure_ssl: "0",
+      secret: "********",
+    });
     expect(created.text).not.toContain("s3cr3t-value");
     expect(hook.url).toBe(`${gh.apiUrl}/repos/acme/api/hooks/${hook.id}`);
     expect(hook.test_url).toBe(`${hook.url}/tests`);
     expect(hook.ping_url).toBe(`${hook.url}/pings`);
 
-    const patched = await gh.send("PATCH", `/repos/acme/api/hooks/${hook.id}`, { token: gh.tokens.admin, body: { active: false, add_events: ["pull_request"] } });
+    const patched = await gh.send("PATCH", `/repos/acme/api/hooks/${hook.id}`, {
+      token: gh.tokens.admin,
+      body: { active: false, add_events: ["pull_request"] },
+    });
     expect(patched.body).toMatchObject({ active: false, events: ["push", "pull_request"], config: { secret: "********" } });
     expect((await gh.get(`/repos/acme/api/hooks/${hook.id}`, gh.tokens.admin)).body).toMatchObject({ id: hook.id, active: false });
 
@@ -144,7 +175,11 @@ describe("repository webhooks", () => {
   });
 
   it("omits config.secret when none is set and reports insecure_ssl and last_response", async () => {
-    const hooks = (await gh.get("/repos/acme/api/hooks", gh.tokens.admin)).body as { id: number; config: Record<string, string>; last_response: unknown }[];
+    const hooks = (await gh.get("/repos/acme/api/hooks", gh.tokens.admin)).body as {
+      id: number;
+      config: Record<string, string>;
+      last_response: unknown;
+    }[];
     const foreign = hooks.find((h) => h.id === 102)!;
     expect(foreign.config).toEqual({ url: "https://ci.acme.example/hooks/github", content_type: "form", insecure_ssl: "1" });
     expect(hooks.find((h) => h.id === 101)!.last_response).toEqual({ code: 200, status: "active", message: "OK" });
@@ -154,9 +189,15 @@ describe("repository webhooks", () => {
     const missing = await gh.send("POST", "/repos/acme/api/hooks", { token: gh.tokens.admin, body: { config: {} } });
     expect(missing.status).toBe(422);
     expect(missing.body).toMatchObject({ message: "Validation Failed", errors: [{ resource: "Hook", code: "custom" }] });
-    const badType = await gh.send("POST", "/repos/acme/api/hooks", { token: gh.tokens.admin, body: { config: { url: "https://x.example/h", content_type: "xml" } } });
+    const badType = await gh.send("POST", "/repos/acme/api/hooks", {
+      token: gh.tokens.admin,
+      body: { config: { url: "https://x.example/h", content_type: "xml" } },
+    });
     expect(badType.body).toMatchObject({ errors: [{ field: "content_type", code: "invalid" }] });
-    const dup = await gh.send("POST", "/repos/acme/api/hooks", { token: gh.tokens.admin, body: { config: { url: "https://ci.acme.example/hooks/github" } } });
+    const dup = await gh.send("POST", "/repos/acme/api/hooks", {
+      token: gh.tokens.admin,
+      body: { config: { url: "https://ci.acme.example/hooks/github" } },
+    });
     expect(dup.status).toBe(422);
     expect(dup.body).toMatchObject({ errors: [{ message: "Hook already exists on this repository" }] });
   });
@@ -165,7 +206,10 @@ describe("repository webhooks", () => {
     const list = await gh.get("/orgs/acme/hooks", gh.tokens.admin);
     expect(list.body).toMatchObject([{ id: 900, type: "Organization", name: "web" }]);
     expect((await gh.get("/orgs/acme/hooks", gh.tokens.outsider)).status).toBe(404);
-    const created = await gh.send("POST", "/orgs/acme/hooks", { token: gh.tokens.admin, body: { name: "web", config: { url: "https://ci.acme.example/org2" } } });
+    const created = await gh.send("POST", "/orgs/acme/hooks", {
+      token: gh.tokens.admin,
+      body: { name: "web", config: { url: "https://ci.acme.example/org2" } },
+    });
     expect(created.status).toBe(201);
     const id = (created.body as { id: number }).id;
     expect((await gh.send("DELETE", `/orgs/acme/hooks/${id}`, { token: gh.tokens.admin })).status).toBe(204);
@@ -174,10 +218,20 @@ describe("repository webhooks", () => {
 
 describe("deploy keys", () => {
   it("creates, reads and deletes a key; rejects malformed keys with 422", async () => {
-    const created = await gh.send("POST", "/repos/acme/api/keys", { token: gh.tokens.admin, body: { title: "Docker Hub Builder x", key: "ssh-rsa AAAAB3NzaFakeMaterial c", read_only: true } });
+    const created = await gh.send("POST", "/repos/acme/api/keys", {
+      token: gh.tokens.admin,
+      body: { title: "Docker Hub Builder x", key: "ssh-rsa AAAAB3NzaFakeMaterial c", read_only: true },
+    });
     expect(created.status).toBe(201);
     const key = created.body as { id: number };
-    expect(created.body).toMatchObject({ title: "Docker Hub Builder x", read_only: true, verified: true, added_by: "octo-admin", last_used: null, enabled: true });
+    expect(created.body).toMatchObject({
+      title: "Docker Hub Builder x",
+      read_only: true,
+      verified: true,
+      added_by: "octo-admin",
+      last_used: null,
+      enabled: true,
+    });
     expect((await gh.get(`/repos/acme/api/keys/${key.id}`, gh.tokens.admin)).status).toBe(200);
     expect((await gh.send("DELETE", `/repos/acme/api/keys/${key.id}`, { token: gh.tokens.admin })).status).toBe(204);
     expect((await gh.get(`/repos/acme/api/keys/${key.id}`, gh.tokens.admin)).status).toBe(404);
@@ -189,9 +243,15 @@ describe("deploy keys", () => {
 
 describe("audit log (GHEC)", () => {
   it("filters by action: qualifiers, newest first", async () => {
-    const res = await gh.get(`/orgs/acme/audit-log?phrase=${encodeURIComponent("action:org.oauth_app_access_approved action:org.oauth_app_access_requested")}`, gh.tokens.admin);
+    const res = await gh.get(
+      `/orgs/acme/audit-log?phrase=${encodeURIComponent("action:org.oauth_app_access_approved action:org.oauth_app_access_requested")}`,
+      gh.tokens.admin,
+    );
     expect(res.status).toBe(200);
-    expect((res.body as { action: string }[]).map((e) => e.action)).toEqual(["org.oauth_app_access_approved", "org.oauth_app_access_requested"]);
+    expect((res.body as { action: string }[]).map((e) => e.action)).toEqual([
+      "org.oauth_app_access_approved",
+      "org.oauth_app_access_requested",
+    ]);
     const prefix = await gh.get(`/orgs/acme/audit-log?phrase=${encodeURIComponent("action:org.oauth_app_access_*")}`, gh.tokens.admin);
     expect((prefix.body as unknown[]).length).toBe(3);
   });
@@ -205,14 +265,23 @@ describe("audit log (GHEC)", () => {
 describe("OAuth app token endpoints", () => {
   it("checks a token with Basic client credentials; 404 for tokens that are not live", async () => {
     const auth = basicAuth(gh.tokens.clientId, gh.tokens.clientSecret);
-    const ok = await gh.send("POST", `/applications/${gh.tokens.clientId}/token`, { headers: { authorization: auth }, body: { access_token: gh.tokens.jdoeOauth } });
+    const ok = await gh.send("POST", `/applications/${gh.tokens.clientId}/token`, {
+      headers: { authorization: auth },
+      body: { access_token: gh.tokens.jdoeOauth },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ app: { client_id: gh.tokens.clientId, name: "Docker Hub Builder" }, user: { login: "jdoe" } });
-    const unknown = await gh.send("POST", `/applications/${gh.tokens.clientId}/token`, { headers: { authorization: auth }, body: { access_token: "test-not-a-token" } });
+    const unknown = await gh.send("POST", `/applications/${gh.tokens.clientId}/token`, {
+      headers: { authorization: auth },
+      body: { access_token: "test-not-a-token" },
+    });
     expect(unknown.status).toBe(404);
     const missing = await gh.send("POST", `/applications/${gh.tokens.clientId}/token`, { headers: { authorization: auth }, body: {} });
     expect(missing.status).toBe(422);
-    const wrongSecret = await gh.send("POST", `/applications/${gh.tokens.clientId}/token`, { headers: { authorization: basicAuth(gh.tokens.clientId, "test-wrong") }, body: { access_token: gh.tokens.jdoeOauth } });
+    const wrongSecret = await gh.send("POST", `/applications/${gh.tokens.clientId}/token`, {
+      headers: { authorization: basicAuth(gh.tokens.clientId, "test-wrong") },
+      body: { access_token: gh.tokens.jdoeOauth },
+    });
     expect(wrongSecret.status).toBe(401);
   });
 });
@@ -222,12 +291,21 @@ describe("OAuth grant revocation", () => {
     const local = await startGitHubSandbox({ manyHooks: 0 });
     try {
       const auth = basicAuth(local.tokens.clientId, local.tokens.clientSecret);
-      const res = await local.send("DELETE", `/applications/${local.tokens.clientId}/grant`, { headers: { authorization: auth }, body: { access_token: local.tokens.jdoeOauth } });
+      const res = await local.send("DELETE", `/applications/${local.tokens.clientId}/grant`, {
+        headers: { authorization: auth },
+        body: { access_token: local.tokens.jdoeOauth },
+      });
       expect(res.status).toBe(204);
       expect((await local.get("/user", local.tokens.jdoeOauth2)).status).toBe(401);
-      const check = await local.send("POST", `/applications/${local.tokens.clientId}/token`, { headers: { authorization: auth }, body: { access_token: local.tokens.jdoeOauth } });
+      const check = await local.send("POST", `/applications/${local.tokens.clientId}/token`, {
+        headers: { authorization: auth },
+        body: { access_token: local.tokens.jdoeOauth },
+      });
       expect(check.status).toBe(404);
-      const again = await local.send("DELETE", `/applications/${local.tokens.clientId}/grant`, { headers: { authorization: auth }, body: { access_token: local.tokens.jdoeOauth } });
+      const again = await local.send("DELETE", `/applications/${local.tokens.clientId}/grant`, {
+        headers: { authorization: auth },
+        body: { access_token: local.tokens.jdoeOauth },
+      });
       expect(again.status).toBe(404);
       expect((await local.get("/user", local.tokens.admin)).status).toBe(200);
     } finally {

@@ -17,10 +17,23 @@ interface GraphqlAnswer {
 }
 
 /** The fixture world plus `acme/many` holding 150 deploy keys, and a client posting queries as the admin. */
-async function start(options: Omit<SandboxOptions, "seed"> = {}): Promise<{ sandbox: SandboxHandle; tokens: GitHubFixtureTokens; post: (query: string, variables?: object, token?: string | null) => Promise<GraphqlAnswer> }> {
+async function start(options: Omit<SandboxOptions, "seed"> = {}): Promise<{
+  sandbox: SandboxHandle;
+  tokens: GitHubFixtureTokens;
+  post: (query: string, variables?: object, token?: string | null) => Promise<GraphqlAnswer>;
+}> {
   const { world, tokens } = githubFixtureWorld(0);
   const many = world.github.repos.find((r) => r.name === "many")!;
-  for (let i = 0; i < 150; i++) many.keys.push({ id: 7000 + i, key: `ssh-ed25519 AAAA${i} k`, title: `key ${i}`, read_only: i % 2 === 0, verified: true, created_at: "2024-03-01T10:00:00Z", added_by: null });
+  for (let i = 0; i < 150; i++)
+    many.keys.push({
+      id: 7000 + i,
+      key: `ssh-ed25519 AAAA${i} k`,
+      title: `key ${i}`,
+      read_only: i % 2 === 0,
+      verified: true,
+      created_at: "2024-03-01T10:00:00Z",
+      added_by: null,
+    });
   const sandbox = await startSandbox({ ...options, seed: world });
   open.push(sandbox);
   const post = async (query: string, variables: object = {}, token: string | null = tokens.admin): Promise<GraphqlAnswer> => {
@@ -51,12 +64,17 @@ describe("the GraphQL subset's schema", () => {
       if (type.name.startsWith("__") || !(isObjectType(type) || isInterfaceType(type))) continue;
       const theirs = github.getType(type.name);
       expect(theirs && (isObjectType(theirs) || isInterfaceType(theirs)), type.name).toBeTruthy();
-      const theirFields = (theirs as { getFields(): Record<string, { type: unknown; args: readonly { name: string; type: unknown }[] }> }).getFields();
+      const theirFields = (
+        theirs as { getFields(): Record<string, { type: unknown; args: readonly { name: string; type: unknown }[] }> }
+      ).getFields();
       for (const field of Object.values(type.getFields())) {
         const match = theirFields[field.name];
         expect(match, `${type.name}.${field.name}`).toBeDefined();
         expect(String(match!.type), `${type.name}.${field.name}`).toBe(String(field.type));
-        for (const arg of field.args) expect(String(match!.args.find((a) => a.name === arg.name)?.type), `${type.name}.${field.name}(${arg.name})`).toBe(String(arg.type));
+        for (const arg of field.args)
+          expect(String(match!.args.find((a) => a.name === arg.name)?.type), `${type.name}.${field.name}(${arg.name})`).toBe(
+            String(arg.type),
+          );
         checked.push(`${type.name}.${field.name}`);
       }
     }
@@ -86,13 +104,28 @@ describe("POST /github/graphql", () => {
     );
     expect(answer.status).toBe(200);
     const data = answer.body.data!;
-    expect(data["a"]).toEqual({ deployKeys: { nodes: [{ id: expect.stringMatching(/^DK_/) as unknown, title: "Docker Hub Builder acme/api", readOnly: true }], pageInfo: { hasNextPage: false, endCursor: expect.any(String) as unknown } } });
+    expect(data["a"]).toEqual({
+      deployKeys: {
+        nodes: [{ id: expect.stringMatching(/^DK_/) as unknown, title: "Docker Hub Builder acme/api", readOnly: true }],
+        pageInfo: { hasNextPage: false, endCursor: expect.any(String) as unknown },
+      },
+    });
     expect(data["b"]).toBeNull();
     // octo-admin may read jdoe's public repository but not administer it: deployKeys (non-null) fails, so does the repository.
     expect(data["c"]).toBeNull();
     expect(answer.body.errors).toEqual([
-      { type: "NOT_FOUND", path: ["b"], locations: expect.any(Array) as unknown, message: "Could not resolve to a Repository with the name 'acme/gone'." },
-      { type: "FORBIDDEN", path: ["c", "deployKeys"], locations: expect.any(Array) as unknown, message: "Resource not accessible by personal access token" },
+      {
+        type: "NOT_FOUND",
+        path: ["b"],
+        locations: expect.any(Array) as unknown,
+        message: "Could not resolve to a Repository with the name 'acme/gone'.",
+      },
+      {
+        type: "FORBIDDEN",
+        path: ["c", "deployKeys"],
+        locations: expect.any(Array) as unknown,
+        message: "Resource not accessible by personal access token",
+      },
     ]);
     // Three connections of 100: 3 requests / 100, rounded, at least 1; 300 nodes.
     expect(data["rateLimit"]).toMatchObject({ cost: 1, remaining: 4999, limit: 5000, nodeCount: 300 });
@@ -112,8 +145,14 @@ describe("POST /github/graphql", () => {
 
   it("pages a connection with first/after", async () => {
     const { post } = await start();
-    const page = (after: string | null) => post(`query($after: String) { repository(owner: "acme", name: "many") { deployKeys(first: 100, after: $after) { totalCount nodes { title } pageInfo { hasNextPage endCursor } } } }`, { after });
-    const first = (await page(null)).body.data!["repository"] as { deployKeys: { totalCount: number; nodes: { title: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    const page = (after: string | null) =>
+      post(
+        `query($after: String) { repository(owner: "acme", name: "many") { deployKeys(first: 100, after: $after) { totalCount nodes { title } pageInfo { hasNextPage endCursor } } } }`,
+        { after },
+      );
+    const first = (await page(null)).body.data!["repository"] as {
+      deployKeys: { totalCount: number; nodes: { title: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
     expect(first.deployKeys.nodes).toHaveLength(100);
     expect(first.deployKeys.pageInfo.hasNextPage).toBe(true);
     const second = (await page(first.deployKeys.pageInfo.endCursor)).body.data!["repository"] as typeof first;
@@ -126,9 +165,21 @@ describe("POST /github/graphql", () => {
     const huge = await post(`{ ${aliases(5001, "deployKeys(first: 100) { totalCount }")} }`);
     expect(huge.status).toBe(200);
     expect(huge.body.data).toBeUndefined();
-    expect(huge.body.errors).toEqual([expect.objectContaining({ type: "MAX_NODE_LIMIT_EXCEEDED", message: "By the time this query traverses to the deployKeys connection, it is requesting up to 500,100 possible nodes which exceeds the maximum limit of 500,000." })]);
+    expect(huge.body.errors).toEqual([
+      expect.objectContaining({
+        type: "MAX_NODE_LIMIT_EXCEEDED",
+        message:
+          "By the time this query traverses to the deployKeys connection, it is requesting up to 500,100 possible nodes which exceeds the maximum limit of 500,000.",
+      }),
+    ]);
     const tooMany = await post(`{ ${aliases(1, "deployKeys(first: 101) { nodes { id } }")} }`);
-    expect(tooMany.body.errors).toEqual([expect.objectContaining({ type: "EXCESSIVE_PAGINATION", path: ["r0", "deployKeys"], message: "Requesting 101 records on the `deployKeys` connection exceeds the `first` limit of 100 records." })]);
+    expect(tooMany.body.errors).toEqual([
+      expect.objectContaining({
+        type: "EXCESSIVE_PAGINATION",
+        path: ["r0", "deployKeys"],
+        message: "Requesting 101 records on the `deployKeys` connection exceeds the `first` limit of 100 records.",
+      }),
+    ]);
     const unbounded = await post(`{ ${aliases(1, "deployKeys { nodes { id } }")} }`);
     expect(unbounded.body.errors![0]!.type).toBe("MISSING_PAGINATION_BOUNDARIES");
     expect(sandbox.counters().graphql).toEqual({ queries: 0, points: 0 });

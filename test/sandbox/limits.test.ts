@@ -12,7 +12,10 @@ afterEach(async () => {
 });
 
 /** A sandbox whose clock only moves when the test says so. */
-async function start(options: SandboxOptions = {}, slow?: Gate): Promise<{ sandbox: SandboxHandle; clock: { t: number }; get: (path: string, init?: RequestInit) => Promise<Response> }> {
+async function start(
+  options: SandboxOptions = {},
+  slow?: Gate,
+): Promise<{ sandbox: SandboxHandle; clock: { t: number }; get: (path: string, init?: RequestInit) => Promise<Response> }> {
   const clock = { t: T0 };
   const sandbox = await startSandbox({ routers: [testGitHubRouter(slow)], now: () => clock.t, ...options });
   open.push(sandbox);
@@ -39,7 +42,9 @@ describe("GitHub rate-limit headers", () => {
 
   it("are not sent by the other services", async () => {
     const { sandbox } = await start();
-    const res = await fetch(`${sandbox.baseUrl}/build/api/build/v1/acme/links/`, { headers: { authorization: `Bearer ${sandbox.env.SOURCELINKS_BUILD_TOKEN}` } });
+    const res = await fetch(`${sandbox.baseUrl}/build/api/build/v1/acme/links/`, {
+      headers: { authorization: `Bearer ${sandbox.env.SOURCELINKS_BUILD_TOKEN}` },
+    });
     expect(header(res, "x-ratelimit-limit")).toBeNull();
   });
 

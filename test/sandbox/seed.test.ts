@@ -33,7 +33,8 @@ function problemsOf(input: string | SeedDocument): string[] {
 describe("demo world (tools/sandbox/worlds/demo.yaml)", () => {
   const world = loadSeedFile(demoSeedPath());
   const repo = (full: string) => world.github.repos.find((r) => `${r.owner}/${r.name}` === full)!;
-  const isBuildHook = (url: string) => url.startsWith("https://cloud.docker.com/api/build/v1/vcs/") || url.startsWith("https://registry.hub.docker.com/hooks/");
+  const isBuildHook = (url: string) =>
+    url.startsWith("https://cloud.docker.com/api/build/v1/vcs/") || url.startsWith("https://registry.hub.docker.com/hooks/");
 
   it("has the build service's OAuth apps with a generated GitHub client secret", () => {
     expect(world.oauthApps.map((a) => [a.provider, a.clientId, a.name])).toEqual([
@@ -57,9 +58,26 @@ describe("demo world (tools/sandbox/worlds/demo.yaml)", () => {
   it("has the three live links of namespace acme with their grants", () => {
     const [team, legacy, mobile] = world.buildService.links;
     expect(world.buildService.links.every((l) => l.namespace === "acme")).toBe(true);
-    expect(team).toMatchObject({ team: "ci", provider: "github", account: "jdoe", service_account: false, state: "enabled", repositories: ["acme/api", "acme/web"] });
-    expect(legacy).toMatchObject({ provider: "github", account: "legacy-builder", state: "unlinked", repositories: ["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker"] });
-    expect(mobile).toMatchObject({ provider: "bitbucket", account: "acme-bb-builder", state: "enabled", repositories: ["acme-team/mobile"] });
+    expect(team).toMatchObject({
+      team: "ci",
+      provider: "github",
+      account: "jdoe",
+      service_account: false,
+      state: "enabled",
+      repositories: ["acme/api", "acme/web"],
+    });
+    expect(legacy).toMatchObject({
+      provider: "github",
+      account: "legacy-builder",
+      state: "unlinked",
+      repositories: ["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker"],
+    });
+    expect(mobile).toMatchObject({
+      provider: "bitbucket",
+      account: "acme-bb-builder",
+      state: "enabled",
+      repositories: ["acme-team/mobile"],
+    });
     const legacyGrant = world.github.tokens.find((t) => t.token === legacy!.grantToken)!;
     expect(legacyGrant).toMatchObject({ kind: "oauth", login: "legacy-builder", clientId: CLIENT_ID, revoked: false });
     expect(world.bitbucket.users[0]!.grants).toEqual([{ consumerKey: "SbxKey7Q2w", revoked: false, accessToken: mobile!.grantToken }]);
@@ -99,18 +117,32 @@ describe("demo world (tools/sandbox/worlds/demo.yaml)", () => {
     };
     expect(config.buildService.oauthApps.github.clientId).toBe(CLIENT_ID);
     expect(config.buildService.oauthApps.bitbucket.key).toBe("SbxKey7Q2w");
-    const declared = new Set([...world.github.repos.map((r) => `${r.owner}/${r.name}`), ...world.bitbucket.repos.map((r) => `${r.workspace}/${r.slug}`)]);
+    const declared = new Set([
+      ...world.github.repos.map((r) => `${r.owner}/${r.name}`),
+      ...world.bitbucket.repos.map((r) => `${r.workspace}/${r.slug}`),
+    ]);
     for (const link of config.links) {
       expect(link.namespace).toBe("acme");
       for (const r of link.repositories) expect(declared.has(r)).toBe(true);
     }
-    expect(config.links.map((l) => [l.name, l.account])).toEqual([["acme-builds", "acme-builder"], ["legacy-builds", "legacy-builder"], ["mobile-builds", "acme-bb-builder"]]);
-    expect(config.orgAccess.map((o) => [o.org, world.github.orgs.find((g) => g.login === o.org)!.oauthAppAccess[CLIENT_ID]])).toEqual([["acme", "granted"], ["contractor-co", "denied"]]);
+    expect(config.links.map((l) => [l.name, l.account])).toEqual([
+      ["acme-builds", "acme-builder"],
+      ["legacy-builds", "legacy-builder"],
+      ["mobile-builds", "acme-bb-builder"],
+    ]);
+    expect(config.orgAccess.map((o) => [o.org, world.github.orgs.find((g) => g.login === o.org)!.oauthAppAccess[CLIENT_ID]])).toEqual([
+      ["acme", "granted"],
+      ["contractor-co", "denied"],
+    ]);
   });
 
   it("generates fresh fake secrets on every load, none shaped like GitHub tokens", () => {
     const again = loadSeedFile(demoSeedPath());
-    const secrets = [...world.github.tokens.map((t) => t.token), ...world.buildService.tokens.map((t) => t.token), world.bitbucket.users[0]!.appPassword];
+    const secrets = [
+      ...world.github.tokens.map((t) => t.token),
+      ...world.buildService.tokens.map((t) => t.token),
+      world.bitbucket.users[0]!.appPassword,
+    ];
     for (const s of secrets) expect(s).toMatch(/^sbx-[a-z-]+-[0-9a-f]{32}$/);
     expect(secrets.some((s) => /^(ghp_|gho_|ghs_|ghu_|github_pat_)/.test(s))).toBe(false);
     expect(again.github.tokens[0]!.token).not.toBe(world.github.tokens[0]!.token);
@@ -122,21 +154,38 @@ describe("loadSeed", () => {
     const seed = happySeed();
     seed.github!.users![0]!.pat = "sbx-fixed-pat";
     const world = loadSeed(seed);
-    const ids = [...world.github.accounts.map((a) => a.id), ...world.github.repos.map((r) => r.id), ...world.github.repos[0]!.hooks.map((h) => h.id)];
+    const ids = [
+      ...world.github.accounts.map((a) => a.id),
+      ...world.github.repos.map((r) => r.id),
+      ...world.github.repos[0]!.hooks.map((h) => h.id),
+    ];
     expect(new Set(ids).size).toBe(ids.length);
     expect(Math.min(...ids)).toBeGreaterThanOrEqual(1000);
     expect(world.nextId).toBeGreaterThan(Math.max(...ids));
     expect(world.github.tokens[0]).toEqual({ token: "sbx-fixed-pat", login: "alice", kind: "pat", clientId: null, revoked: false });
-    expect(world.github.repos[0]!.hooks[0]).toMatchObject({ active: true, events: ["push"], config: { content_type: "json", insecure_ssl: "0" }, last_response: { code: null, status: "unused" } });
+    expect(world.github.repos[0]!.hooks[0]).toMatchObject({
+      active: true,
+      events: ["push"],
+      config: { content_type: "json", insecure_ssl: "0" },
+      last_response: { code: null, status: "unused" },
+    });
   });
 
   it("issues the link's grant as an oauth token, revoked when asked, none when asked", () => {
-    for (const [grant, revoked] of [["active", false], ["revoked", true]] as const) {
+    for (const [grant, revoked] of [
+      ["active", false],
+      ["revoked", true],
+    ] as const) {
       const seed = happySeed();
       seed.buildService!.namespaces![0]!.links![0]!.grant = grant;
       const world = loadSeed(seed);
       const link = world.buildService.links[0]!;
-      expect(world.github.tokens.find((t) => t.token === link.grantToken)).toMatchObject({ kind: "oauth", login: "alice", clientId: "Iv1.app", revoked });
+      expect(world.github.tokens.find((t) => t.token === link.grantToken)).toMatchObject({
+        kind: "oauth",
+        login: "alice",
+        clientId: "Iv1.app",
+        revoked,
+      });
     }
     const seed = happySeed();
     seed.buildService!.namespaces![0]!.links![0]!.grant = "none";
@@ -145,7 +194,10 @@ describe("loadSeed", () => {
 
   it("merges one token value listed under two namespaces", () => {
     const seed = happySeed();
-    seed.buildService!.namespaces = [{ name: "a", tokens: [{ value: "sbx-shared" }] }, { name: "b", tokens: [{ value: "sbx-shared" }] }];
+    seed.buildService!.namespaces = [
+      { name: "a", tokens: [{ value: "sbx-shared" }] },
+      { name: "b", tokens: [{ value: "sbx-shared" }] },
+    ];
     expect(loadSeed(seed).buildService.tokens).toEqual([{ token: "sbx-shared", namespaces: ["a", "b"] }]);
   });
 
@@ -179,13 +231,21 @@ describe("loadSeed", () => {
     const seed = happySeed();
     seed.oauthApps = [];
     seed.github!.orgs![0]!.appAccess = {};
-    expect(problemsOf(seed)).toEqual(["seed.yaml: /buildService/namespaces/0/links/0/grant: a grant needs a github OAuth app in oauthApps (or set grant: none)"]);
+    expect(problemsOf(seed)).toEqual([
+      "seed.yaml: /buildService/namespaces/0/links/0/grant: a grant needs a github OAuth app in oauthApps (or set grant: none)",
+    ]);
   });
 });
 
 describe("generateScaleWorld", () => {
   it("deals repositories to links and gives some repositories more than 100 hooks", () => {
-    const world = generateScaleWorld({ links: 10, repositories: 50, foreignHooksPerRepo: 2, multiPageRepos: 3, hooksPerMultiPageRepo: 125 });
+    const world = generateScaleWorld({
+      links: 10,
+      repositories: 50,
+      foreignHooksPerRepo: 2,
+      multiPageRepos: 3,
+      hooksPerMultiPageRepo: 125,
+    });
     expect(world.buildService.links).toHaveLength(10);
     expect(world.buildService.links.every((l) => l.repositories.length === 5)).toBe(true);
     expect(world.github.repos).toHaveLength(50);

@@ -33,8 +33,14 @@ describe("startSandbox", () => {
     expect(sandbox.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const env = sandbox.env;
     expect(Object.keys(env)).toEqual([
-      "SOURCELINKS_BUILD_API_URL", "SOURCELINKS_BUILD_TOKEN", "SOURCELINKS_GITHUB_API_URL", "GITHUB_TOKEN",
-      "SOURCELINKS_BITBUCKET_API_URL", "BITBUCKET_EMAIL", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET",
+      "SOURCELINKS_BUILD_API_URL",
+      "SOURCELINKS_BUILD_TOKEN",
+      "SOURCELINKS_GITHUB_API_URL",
+      "GITHUB_TOKEN",
+      "SOURCELINKS_BITBUCKET_API_URL",
+      "BITBUCKET_EMAIL",
+      "BITBUCKET_API_TOKEN",
+      "SOURCELINKS_GITHUB_CLIENT_SECRET",
     ]);
     expect(env.SOURCELINKS_GITHUB_API_URL).toBe(`${sandbox.baseUrl}/github`);
     expect(env.SOURCELINKS_BITBUCKET_API_URL).toBe(`${sandbox.baseUrl}/bitbucket/2.0`);
@@ -89,7 +95,11 @@ describe("dispatch", () => {
   it("answers invalid JSON with 400 before any handler runs", async () => {
     const sandbox = await start();
     const before = sandbox.world().nextId;
-    const res = await fetch(`${sandbox.baseUrl}/github/_test/mutate`, { method: "POST", body: "{not json", headers: { "content-type": "application/json" } });
+    const res = await fetch(`${sandbox.baseUrl}/github/_test/mutate`, {
+      method: "POST",
+      body: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ message: "Problems parsing JSON" });
     expect(res.headers.get("x-ratelimit-limit")).toBe("5000");
@@ -161,7 +171,7 @@ describe("persistence", () => {
 
   it("refuses a state file that is not a world", async () => {
     const stateFile = join(tempDir(), "state.json");
-    writeFileSync(stateFile, "{\"hello\": 1}");
+    writeFileSync(stateFile, '{"hello": 1}');
     await expect(startSandbox({ stateFile })).rejects.toThrow(StateFileError);
   });
 

@@ -22,7 +22,11 @@ const canaries = new CanarySet();
 const demo = canaryDemoWorld(canaries);
 const keys = appKeyPair();
 // Every line of the key's body but the first (which encodes only the key's type and size, alike for every RSA key).
-keys.privateKey.split("\n").filter((l) => l.length >= 16 && !l.startsWith("-----")).slice(1).forEach((line, i) => canaries.add(`GitHub App private key, line ${i + 2}`, line));
+keys.privateKey
+  .split("\n")
+  .filter((l) => l.length >= 16 && !l.startsWith("-----"))
+  .slice(1)
+  .forEach((line, i) => canaries.add(`GitHub App private key, line ${i + 2}`, line));
 
 let tmp: string;
 let sandbox: SandboxHandle;
@@ -31,12 +35,18 @@ beforeAll(async () => {
   await ensureBuilt(["dist/cli/main.js"]);
   tmp = mkdtempSync(join(tmpdir(), "sourcelinks-app-secrets-"));
   const world = structuredClone(demo.world);
-  world.github.apps = [{
-    id: 424242,
-    slug: "sourcelinks",
-    publicKey: keys.publicKey,
-    installations: ["acme", "contractor-co"].map((owner, i) => ({ id: 7001 + i, owner, permissions: { metadata: "read", repository_hooks: "write", administration: "write", organization_hooks: "write" } })),
-  }];
+  world.github.apps = [
+    {
+      id: 424242,
+      slug: "sourcelinks",
+      publicKey: keys.publicKey,
+      installations: ["acme", "contractor-co"].map((owner, i) => ({
+        id: 7001 + i,
+        owner,
+        permissions: { metadata: "read", repository_hooks: "write", administration: "write", organization_hooks: "write" },
+      })),
+    },
+  ];
   sandbox = await startSandbox({ seed: world });
 }, BUILD_TIMEOUT_MS);
 
@@ -65,27 +75,44 @@ describe("GitHub App credentials, through every CLI command", () => {
     const home = mkdtempSync(join(tmp, "home-"));
     const env = { ...sandboxEnv, HOME: home, SOURCELINKS_GITHUB_APP_KEY: keys.privateKey };
     const planFile = join(tmp, "saved.plan.json");
-    const expect0 = (run: CapturedRun, code: number): void => expect(run.code, describeRun(run, (t) => canaries.redact(t))).toBe(code);
+    const expect0 = (run: CapturedRun, code: number): void =>
+      expect(
+        run.code,
+        describeRun(run, (t) => canaries.redact(t)),
+      ).toBe(code);
 
-    const before = await captureAll("app, before apply", [
-      ["plan", byEnv, "--format", "json"],
-      ["plan", byFile, "--format", "text"],
-      ["plan", byEnv, "--format", "markdown", "--out", planFile],
-      ["check", byEnv, "--live", "--format", "sarif"],
-      ["export", "--config", byEnv],
-    ], env);
+    const before = await captureAll(
+      "app, before apply",
+      [
+        ["plan", byEnv, "--format", "json"],
+        ["plan", byFile, "--format", "text"],
+        ["plan", byEnv, "--format", "markdown", "--out", planFile],
+        ["check", byEnv, "--live", "--format", "sarif"],
+        ["export", "--config", byEnv],
+      ],
+      env,
+    );
     expect0(before[0]!, 0);
     expect0(before[1]!, 0);
     expect0(before[3]!, 3);
     const applied = await capture("app", ["apply", byEnv, "--yes"], env);
     expect0(applied, 0);
-    const after = await captureAll("app, after apply", [["plan", byEnv, "--detailed-exitcode"], ["check", byEnv, "--live", "--format", "json"]], env);
+    const after = await captureAll(
+      "app, after apply",
+      [
+        ["plan", byEnv, "--detailed-exitcode"],
+        ["check", byEnv, "--live", "--format", "json"],
+      ],
+      env,
+    );
     expect0(after[0]!, 0);
 
     const world = sandbox.world();
     // The legacy link's webhooks were deleted through acme's installation: tokens were minted and used.
     expect((world.github.installationTokens ?? []).length).toBeGreaterThan(0);
-    expect(world.github.repos.find((r) => r.name === "legacy-api")?.hooks.some((h) => h.config.url.includes("cloud.docker.com"))).toBe(false);
+    expect(world.github.repos.find((r) => r.name === "legacy-api")?.hooks.some((h) => h.config.url.includes("cloud.docker.com"))).toBe(
+      false,
+    );
     canaries.addWorld(world, "sandbox");
     const files: Output[] = [...filesUnder("app", home), { where: "app: saved plan", text: readFileSync(planFile, "utf8") }];
     expect(files.some((f) => f.where.endsWith("etags.json"))).toBe(true);

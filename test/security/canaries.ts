@@ -62,8 +62,10 @@ export class CanarySet {
   /** Adds every credential a sandbox world holds that is not yet known (e.g. grant tokens minted during a run). */
   addWorld(world: World, source: string): this {
     for (const t of world.github.tokens) this.add(`${source}: GitHub ${t.kind} token of ${t.login}`, t.token);
-    for (const t of world.github.installationTokens ?? []) this.add(`${source}: GitHub App installation token of installation ${t.installationId}`, t.token);
-    for (const a of world.oauthApps) this.add(`${source}: ${a.provider} OAuth app client secret`, a.clientSecret, { basicUser: a.clientId });
+    for (const t of world.github.installationTokens ?? [])
+      this.add(`${source}: GitHub App installation token of installation ${t.installationId}`, t.token);
+    for (const a of world.oauthApps)
+      this.add(`${source}: ${a.provider} OAuth app client secret`, a.clientSecret, { basicUser: a.clientId });
     for (const u of world.bitbucket.users) {
       this.add(`${source}: Bitbucket API token of ${u.username}`, u.apiToken, { basicUser: u.email });
       this.add(`${source}: Bitbucket app password of ${u.username}`, u.appPassword, { basicUser: u.username });

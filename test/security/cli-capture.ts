@@ -46,7 +46,11 @@ export async function capture(scenario: string, args: readonly string[], env: Re
 }
 
 /** Runs several commands concurrently (each in a bounded slot). */
-export function captureAll(scenario: string, commands: readonly (readonly string[])[], env: Record<string, string>): Promise<CapturedRun[]> {
+export function captureAll(
+  scenario: string,
+  commands: readonly (readonly string[])[],
+  env: Record<string, string>,
+): Promise<CapturedRun[]> {
   return Promise.all(commands.map((args) => capture(scenario, args, env)));
 }
 

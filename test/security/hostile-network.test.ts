@@ -97,7 +97,10 @@ function cacheFile(): string {
 }
 
 /** Runs the CLI in process with the sandbox's env, pointed through the proxy when one runs. */
-async function cli(args: readonly string[], changes: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: readonly string[],
+  changes: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const env = { ...sandbox.env, ...(proxy?.env ?? {}), SOURCELINKS_ETAG_CACHE: "off", ...changes };
@@ -116,7 +119,10 @@ async function cli(args: readonly string[], changes: Record<string, string> = {}
 /** The hooks of a repository in the sandbox's world, by URL. */
 function hookUrls(repository: string): string[] {
   const [owner, name] = repository.split("/");
-  return sandbox.world().github.repos.find((r) => r.owner === owner && r.name === name)!.hooks.map((h) => h.config.url);
+  return sandbox
+    .world()
+    .github.repos.find((r) => r.owner === owner && r.name === name)!
+    .hooks.map((h) => h.config.url);
 }
 
 /** Whether a request path is the hook listing of acme/legacy-api. */
@@ -186,7 +192,9 @@ describe("a body cut off mid-transfer (item 1)", () => {
     ["a 204", 204, ""],
     ["a 200 that is not JSON", 200, "<html>proxy error</html>"],
   ])("%s on the hook listing is no answer: it is retried, and plan sees the hook (4, not 0)", async (_name, status, body) => {
-    await useProxy((req) => (req.method === "GET" && isLegacyHooks(req.url) && req.seen === 0 ? (_res, tools) => tools.send(status, {}, body) : undefined));
+    await useProxy((req) =>
+      req.method === "GET" && isLegacyHooks(req.url) && req.seen === 0 ? (_res, tools) => tools.send(status, {}, body) : undefined,
+    );
     const run = await cli(["plan", configFile(), "--detailed-exitcode"]);
     expect(run.code, run.stderr).toBe(4);
     expect(run.stdout).toContain(BUILD_HOOK);
@@ -196,16 +204,25 @@ describe("a body cut off mid-transfer (item 1)", () => {
 
 describe("a redirect to another origin (item 2)", () => {
   it("is refused, naming both URLs: the stranger's list deletes nothing", async () => {
-    const foreign = sandbox.world().github.repos.find((r) => r.name === "legacy-api")!.hooks.find((h) => h.config.url === FOREIGN_HOOK)!;
+    const foreign = sandbox
+      .world()
+      .github.repos.find((r) => r.name === "legacy-api")!
+      .hooks.find((h) => h.config.url === FOREIGN_HOOK)!;
     // The stranger's list gives the foreign hook's id the build service's URL.
-    const stranger = await startStranger([{ id: foreign.id, active: true, events: ["push"], config: { url: BUILD_HOOK, content_type: "form", insecure_ssl: "0" } }]);
+    const stranger = await startStranger([
+      { id: foreign.id, active: true, events: ["push"], config: { url: BUILD_HOOK, content_type: "form", insecure_ssl: "0" } },
+    ]);
     closers.push(() => stranger.close());
     await useProxy((req) =>
-      req.method === "GET" && isLegacyHooks(req.url) ? (_res, tools) => tools.send(302, { location: `${stranger.baseUrl}/hooks` }, "") : undefined,
+      req.method === "GET" && isLegacyHooks(req.url)
+        ? (_res, tools) => tools.send(302, { location: `${stranger.baseUrl}/hooks` }, "")
+        : undefined,
     );
     const run = await cli(["apply", configFile(), "--yes"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`refusing to follow a redirect (HTTP 302) from ${proxy!.baseUrl}/github/repos/acme/legacy-api/hooks?per_page=100 to ${stranger.baseUrl}/hooks`);
+    expect(run.stderr).toContain(
+      `refusing to follow a redirect (HTTP 302) from ${proxy!.baseUrl}/github/repos/acme/legacy-api/hooks?per_page=100 to ${stranger.baseUrl}/hooks`,
+    );
     expect(stranger.received()).toEqual([]);
     expect(hookUrls("acme/legacy-api").sort()).toEqual([BUILD_HOOK, FOREIGN_HOOK].sort());
   });
@@ -217,7 +234,13 @@ describe("a token that cannot administer a repository (item 3)", () => {
     expect((await fetch(`${sandbox.env.SOURCELINKS_GITHUB_API_URL}/repos/other/public-lib/hooks`, { headers })).status).toBe(404);
     const repo = await fetch(`${sandbox.env.SOURCELINKS_GITHUB_API_URL}/repos/other/public-lib`, { headers });
     expect(repo.status).toBe(200);
-    expect(((await repo.json()) as { permissions: unknown }).permissions).toEqual({ admin: false, maintain: false, push: false, triage: false, pull: true });
+    expect(((await repo.json()) as { permissions: unknown }).permissions).toEqual({
+      admin: false,
+      maintain: false,
+      push: false,
+      triage: false,
+      pull: true,
+    });
   });
 
   it("fails check --live and plan --detailed-exitcode (1), naming the repository and the permission", async () => {
@@ -256,7 +279,9 @@ describe("pagination that never ends (item 4)", () => {
     );
     const run = await cli(["check", configFile(), "--live"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("pagination of the webhooks of acme/legacy-api never ends: its next page is one already read (the cursor repeats)");
+    expect(run.stderr).toContain(
+      "pagination of the webhooks of acme/legacy-api never ends: its next page is one already read (the cursor repeats)",
+    );
     expect(proxy!.requests().filter((r) => r.startsWith("GET /github/repos/acme/legacy-api/hooks"))).toHaveLength(1);
   });
 
@@ -271,7 +296,9 @@ describe("pagination that never ends (item 4)", () => {
     );
     const run = await cli(["check", configFile(), "--live"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("pagination of the webhooks of acme/legacy-api never ends: it runs past 50 pages, far more than GitHub lets a repository hold");
+    expect(run.stderr).toContain(
+      "pagination of the webhooks of acme/legacy-api never ends: it runs past 50 pages, far more than GitHub lets a repository hold",
+    );
     expect(proxy!.requests().filter((r) => r.startsWith("GET /github/repos/acme/legacy-api/hooks"))).toHaveLength(50);
   });
 
@@ -304,7 +331,11 @@ describe("credentials in successful answers (item 6)", () => {
         ? async (_res, tools) => {
             const answer = await tools.forward();
             // The build service's hook now carries the token, and the foreign one a prefix of it.
-            const text = answer.text.split(BUILD_HOOK).join(`${BUILD_HOOK}-${token}`).split(FOREIGN_HOOK).join(`${FOREIGN_HOOK}?t=${token.slice(0, 20)}`);
+            const text = answer.text
+              .split(BUILD_HOOK)
+              .join(`${BUILD_HOOK}-${token}`)
+              .split(FOREIGN_HOOK)
+              .join(`${FOREIGN_HOOK}?t=${token.slice(0, 20)}`);
             tools.send(answer.status, answer.headers, text);
           }
         : undefined,

@@ -67,7 +67,9 @@ export async function startHostileServer(upstream: string, attacks: readonly Att
     const method = req.method ?? "GET";
     const service = (Object.keys(MOUNT) as HostileService[]).find((s) => url.pathname.startsWith(`${MOUNT[s]}/`));
     const rel = service ? url.pathname.slice(MOUNT[service].length) : url.pathname;
-    const attack = attacks.find((a) => a.service === service && (a.method === undefined || a.method === method) && (a.path === undefined || a.path.test(rel)));
+    const attack = attacks.find(
+      (a) => a.service === service && (a.method === undefined || a.method === method) && (a.path === undefined || a.path.test(rel)),
+    );
     if (!service || !attack) return proxy(req, res, url, body);
     attacked++;
     const echo = `authorization=${req.headers.authorization ?? "(none)"} query=${url.search} body=${body}`;
@@ -190,6 +192,10 @@ function firstPage(service: HostileService, next: string): unknown {
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(payload)) });
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(payload)),
+  });
   res.end(payload);
 }

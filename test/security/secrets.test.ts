@@ -30,7 +30,15 @@ import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
 import { EXAMPLE, MAIN } from "../cli/cli-harness.js";
-import { demoConfig, linkInputs, orgAccessInputs, requireDist, runProgramWithMocks, serializedProviders, type RegisteredResource } from "../provider/dist.js";
+import {
+  demoConfig,
+  linkInputs,
+  orgAccessInputs,
+  requireDist,
+  runProgramWithMocks,
+  serializedProviders,
+  type RegisteredResource,
+} from "../provider/dist.js";
 import { FakeEngine, HostRpcError, makeUrn, type PropertyMap, ProviderHost } from "../provider/engine-harness.js";
 import { ensureBuilt } from "../support/ensure-built.js";
 import { canary, CanarySet, type Output } from "./canaries.js";
@@ -90,7 +98,10 @@ function outputsOf(runs: readonly CapturedRun[]): Output[] {
 
 /** Asserts the exit code, with the run's (redacted) output in the message. */
 function expectExit(run: CapturedRun, code: number, check = expect): void {
-  check(run.code, describeRun(run, (t) => canaries.redact(t))).toBe(code);
+  check(
+    run.code,
+    describeRun(run, (t) => canaries.redact(t)),
+  ).toBe(code);
 }
 
 async function postJson(url: string, body: unknown): Promise<void> {
@@ -119,8 +130,12 @@ describe("the canary world", () => {
     const password = demo.seed.bitbucket?.users?.[0]?.appPassword as string;
     const basic = Buffer.from(`acme-bb-builder:${password}`).toString("base64");
     expect(canaries.leaks("t", `x ${pat} y`).map((l) => l.label)).toContain("GitHub PAT of jdoe");
-    expect(canaries.leaks("t", `Authorization: Basic ${basic}`).map((l) => l.label)).toEqual(['Bitbucket app password of acme-bb-builder as "Basic …" header']);
-    expect(canaries.leaks("t", `echo=${basic}`).map((l) => l.label)).toEqual(["Bitbucket app password of acme-bb-builder as Basic acme-bb-builder:…"]);
+    expect(canaries.leaks("t", `Authorization: Basic ${basic}`).map((l) => l.label)).toEqual([
+      'Bitbucket app password of acme-bb-builder as "Basic …" header',
+    ]);
+    expect(canaries.leaks("t", `echo=${basic}`).map((l) => l.label)).toEqual([
+      "Bitbucket app password of acme-bb-builder as Basic acme-bb-builder:…",
+    ]);
     expect(canaries.leaks("t", `?auth=${encodeURIComponent(`Basic ${basic}`)}`)).not.toEqual([]);
     expect(canaries.leaks("t", `cut off: ${pat.slice(0, -8)}`)).not.toEqual([]);
     expect(canaries.redact(`token ${pat}`)).not.toContain(pat);
@@ -155,7 +170,19 @@ describe("every CLI command, against the canary world", () => {
         ["check", EXAMPLE, "--live", "--format", f],
       ]),
       ["export", "--config", EXAMPLE],
-      ["export", "--namespace", "acme", "--org", "acme", "--org", "contractor-co", "--github-client-id", GITHUB_APP, "--bitbucket-key", BITBUCKET_APP],
+      [
+        "export",
+        "--namespace",
+        "acme",
+        "--org",
+        "acme",
+        "--org",
+        "contractor-co",
+        "--github-client-id",
+        GITHUB_APP,
+        "--bitbucket-key",
+        BITBUCKET_APP,
+      ],
       // Not a terminal and no --yes: refused before anything is sent.
       ["apply", EXAMPLE],
     ];
@@ -178,13 +205,20 @@ describe("every CLI command, against the canary world", () => {
     expect(run("sourcelinks export --config sourcelinks.yaml").stdout).toContain("tokenEnv: SOURCELINKS_BUILD_TOKEN");
     expectExit(run("sourcelinks apply sourcelinks.yaml"), 2);
     for (const r of runs.filter((r) => r.command !== "sourcelinks apply sourcelinks.yaml")) {
-      expect([0, 3, 4], describeRun(r, (t) => canaries.redact(t))).toContain(r.code);
+      expect(
+        [0, 3, 4],
+        describeRun(r, (t) => canaries.redact(t)),
+      ).toContain(r.code);
     }
     expect(leaksIn(outputsOf(runs), sandbox.world())).toEqual([]);
   });
 
   it("report in every format, and its help, print no canary", async () => {
-    const runs = await captureAll("report", [["report", "--help"], ...["json", "markdown", "html"].map((f) => ["report", EXAMPLE, "--format", f])], env);
+    const runs = await captureAll(
+      "report",
+      [["report", "--help"], ...["json", "markdown", "html"].map((f) => ["report", EXAMPLE, "--format", f])],
+      env,
+    );
     all.push(...outputsOf(runs));
     for (const r of runs) expectExit(r, 0);
     expect(runs.find((r) => r.command.endsWith("--format json"))!.stdout).toContain("sourcelinks.report/v1");
@@ -246,7 +280,15 @@ describe("a credential pasted into the YAML where an env var name belongs", () =
       .replace("clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET", `clientSecretEnv: ${secret}`);
     expect(text).toContain(pat);
     writeFileSync(file, text);
-    const runs = await captureAll("pasted credential", [["validate", file], ["plan", file, "--format", "json"], ["check", file, "--format", "sarif"]], { HOME: mkdtempSync(join(tmp, "home-")) });
+    const runs = await captureAll(
+      "pasted credential",
+      [
+        ["validate", file],
+        ["plan", file, "--format", "json"],
+        ["check", file, "--format", "sarif"],
+      ],
+      { HOME: mkdtempSync(join(tmp, "home-")) },
+    );
     for (const run of runs) {
       expectExit(run, 2);
       expect(run.stderr).toMatch(/tokenEnv must be the NAME of an environment variable/);
@@ -259,7 +301,10 @@ describe("sourcelinks sandbox", () => {
   it("prints the seeded credentials only inside the env of its start line (by design), never in request logs", async () => {
     const seedFile = join(tmp, "canary-seed.yaml");
     writeFileSync(seedFile, stringify(demo.seed));
-    const child = spawn(process.execPath, [MAIN, "sandbox", "--port", "0", "--seed", seedFile], { env: {}, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [MAIN, "sandbox", "--port", "0", "--seed", seedFile], {
+      env: {},
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8");
@@ -277,30 +322,49 @@ describe("sourcelinks sandbox", () => {
       expect(start.env["SOURCELINKS_BUILD_TOKEN"]).toBe(demo.seed.buildService?.namespaces?.[0]?.tokens?.[0]?.value);
       expect(start.env["BITBUCKET_API_TOKEN"]).toBe(demo.seed.bitbucket?.users?.[0]?.apiToken);
       expect(start.env["SOURCELINKS_GITHUB_CLIENT_SECRET"]).toBe(demo.seed.oauthApps?.find((a) => a.provider === "github")?.clientSecret);
-      const line = { ...start, env: Object.fromEntries(Object.keys(start.env).map((k) => [k, canaries.has(start.env[k]!) ? "(canary: the sandbox's own)" : start.env[k]])) };
+      const line = {
+        ...start,
+        env: Object.fromEntries(
+          Object.keys(start.env).map((k) => [k, canaries.has(start.env[k]!) ? "(canary: the sandbox's own)" : start.env[k]]),
+        ),
+      };
 
       // Requests carrying credentials in headers and in the query string, right and wrong, are logged on stderr.
       const pat = start.env["GITHUB_TOKEN"]!;
       const requests: [string, Record<string, string>][] = [
         [`/github/user?access_token=${pat}`, { authorization: `token ${pat}` }],
         [`/github/user?client_secret=${start.env["SOURCELINKS_GITHUB_CLIENT_SECRET"]}`, { authorization: `Bearer ${wrong.github}` }],
-        ["/bitbucket/2.0/user", { authorization: `Basic ${Buffer.from(`${start.env["BITBUCKET_EMAIL"]}:${start.env["BITBUCKET_API_TOKEN"]}`).toString("base64")}` }],
+        [
+          "/bitbucket/2.0/user",
+          {
+            authorization: `Basic ${Buffer.from(`${start.env["BITBUCKET_EMAIL"]}:${start.env["BITBUCKET_API_TOKEN"]}`).toString("base64")}`,
+          },
+        ],
         ["/build/api/build/v1/acme/links/", { authorization: `Bearer ${start.env["SOURCELINKS_BUILD_TOKEN"]}` }],
       ];
       for (const [path, headers] of requests) await (await fetch(`${start.baseUrl}${path}`, { headers })).text();
-      const plan = await capture("sandbox command", ["plan", EXAMPLE, "--format", "json"], { ...start.env, HOME: mkdtempSync(join(tmp, "home-")) });
+      const plan = await capture("sandbox command", ["plan", EXAMPLE, "--format", "json"], {
+        ...start.env,
+        HOME: mkdtempSync(join(tmp, "home-")),
+      });
       expectExit(plan, 0);
       // Grants the spawned sandbox minted for its links join the search.
       const snapshot = (await (await fetch(`${start.baseUrl}/_sandbox/snapshot`)).json()) as World;
       child.kill("SIGTERM");
       expect(await closed).toBe(0);
       expect(stderr).toMatch(/GET .*\/github\/user\?access_token=.* 200/);
-      expect(leaksIn([
-        { where: "sourcelinks sandbox (start line, env values masked)", text: JSON.stringify(line) },
-        { where: "sourcelinks sandbox (stdout after the start line)", text: stdout },
-        { where: "sourcelinks sandbox (stderr: request log)", text: stderr },
-        ...plan.outputs,
-      ], snapshot, "spawned sandbox")).toEqual([]);
+      expect(
+        leaksIn(
+          [
+            { where: "sourcelinks sandbox (start line, env values masked)", text: JSON.stringify(line) },
+            { where: "sourcelinks sandbox (stdout after the start line)", text: stdout },
+            { where: "sourcelinks sandbox (stderr: request log)", text: stderr },
+            ...plan.outputs,
+          ],
+          snapshot,
+          "spawned sandbox",
+        ),
+      ).toEqual([]);
     } finally {
       if (child.exitCode === null) child.kill("SIGTERM");
       await closed;
@@ -328,10 +392,34 @@ const apply = ["apply", EXAMPLE, "--yes"];
 const exportLive = ["export", "--config", EXAMPLE];
 
 const failures: FailureCase[] = [
-  { name: "a wrong build-service token (401)", setup: () => ({ SOURCELINKS_BUILD_TOKEN: wrong.build }), commands: [plan, exportLive], exit: 1, error: /build-service: GET .* HTTP 401/ },
-  { name: "a wrong GitHub PAT (401)", setup: () => ({ GITHUB_TOKEN: wrong.github }), commands: [plan], exit: 1, error: /github: GET .* HTTP 401/ },
-  { name: "a wrong Bitbucket API token (401)", setup: () => ({ BITBUCKET_API_TOKEN: wrong.bitbucket }), commands: [plan], exit: 1, error: /bitbucket: GET .* HTTP 401/ },
-  { name: "a wrong GitHub client secret (401 on the grant endpoints)", setup: () => ({ SOURCELINKS_GITHUB_CLIENT_SECRET: wrong.clientSecret }), commands: [plan, apply], exit: 1, error: /github: \w+ .*\/applications\/.* HTTP 401/ },
+  {
+    name: "a wrong build-service token (401)",
+    setup: () => ({ SOURCELINKS_BUILD_TOKEN: wrong.build }),
+    commands: [plan, exportLive],
+    exit: 1,
+    error: /build-service: GET .* HTTP 401/,
+  },
+  {
+    name: "a wrong GitHub PAT (401)",
+    setup: () => ({ GITHUB_TOKEN: wrong.github }),
+    commands: [plan],
+    exit: 1,
+    error: /github: GET .* HTTP 401/,
+  },
+  {
+    name: "a wrong Bitbucket API token (401)",
+    setup: () => ({ BITBUCKET_API_TOKEN: wrong.bitbucket }),
+    commands: [plan],
+    exit: 1,
+    error: /bitbucket: GET .* HTTP 401/,
+  },
+  {
+    name: "a wrong GitHub client secret (401 on the grant endpoints)",
+    setup: () => ({ SOURCELINKS_GITHUB_CLIENT_SECRET: wrong.clientSecret }),
+    commands: [plan, apply],
+    exit: 1,
+    error: /github: \w+ .*\/applications\/.* HTTP 401/,
+  },
   {
     name: "a revoked GitHub PAT (401)",
     setup: (sandbox) => {
@@ -367,7 +455,11 @@ const failures: FailureCase[] = [
   {
     name: "injected 422 on GitHub's grant revocation and webhook deletes (POST /_sandbox/faults)",
     setup: async (sandbox) => {
-      await postJson(`${sandbox.baseUrl}/_sandbox/faults`, { errorRate: 1, errorStatus: 422, match: { service: "github", method: "DELETE" } });
+      await postJson(`${sandbox.baseUrl}/_sandbox/faults`, {
+        errorRate: 1,
+        errorStatus: 422,
+        match: { service: "github", method: "DELETE" },
+      });
       return {};
     },
     commands: [apply],
@@ -380,7 +472,13 @@ const failures: FailureCase[] = [
     setup: async (sandbox) => {
       const act = `${sandbox.baseUrl}/_sandbox/act`;
       await postJson(act, { as: "user", login: "legacy-builder", action: "revoke-authorization", app: GITHUB_APP });
-      await postJson(act, { as: "user", provider: "bitbucket", username: "acme-bb-builder", action: "revoke-authorization", app: BITBUCKET_APP });
+      await postJson(act, {
+        as: "user",
+        provider: "bitbucket",
+        username: "acme-bb-builder",
+        action: "revoke-authorization",
+        app: BITBUCKET_APP,
+      });
       await postJson(act, { as: "org-owner", org: "acme", app: GITHUB_APP, action: "deny" });
       return {};
     },
@@ -481,10 +579,22 @@ describe.concurrent("failed HTTP calls: the expected exit code, a useful error, 
 
 describe.concurrent("credentials stay on the API's origin: a link or redirect elsewhere is never sent one", () => {
   const cases: { name: string; attacks: (elsewhere: string) => Attack[] }[] = [
-    { name: "GitHub: a Link header naming another origin", attacks: (to) => [{ service: "github", method: "GET", path: /\/hooks$/, trap: { kind: "paginate", to } }] },
-    { name: "GitHub: a redirect to another origin", attacks: (to) => [{ service: "github", method: "POST", path: /\/graphql$/, trap: { kind: "redirect", to } }] },
-    { name: "Bitbucket: a next page on another origin", attacks: (to) => [{ service: "bitbucket", method: "GET", path: /\/hooks$/, trap: { kind: "paginate", to } }] },
-    { name: "the build service: a meta.next on another origin", attacks: (to) => [{ service: "build-service", method: "GET", path: /\/links\/$/, trap: { kind: "paginate", to } }] },
+    {
+      name: "GitHub: a Link header naming another origin",
+      attacks: (to) => [{ service: "github", method: "GET", path: /\/hooks$/, trap: { kind: "paginate", to } }],
+    },
+    {
+      name: "GitHub: a redirect to another origin",
+      attacks: (to) => [{ service: "github", method: "POST", path: /\/graphql$/, trap: { kind: "redirect", to } }],
+    },
+    {
+      name: "Bitbucket: a next page on another origin",
+      attacks: (to) => [{ service: "bitbucket", method: "GET", path: /\/hooks$/, trap: { kind: "paginate", to } }],
+    },
+    {
+      name: "the build service: a meta.next on another origin",
+      attacks: (to) => [{ service: "build-service", method: "GET", path: /\/links\/$/, trap: { kind: "paginate", to } }],
+    },
   ];
   it.for(cases)("$name", async ({ name, attacks }, { expect: check }) => {
     const sandbox = await canarySandbox();
@@ -494,7 +604,10 @@ describe.concurrent("credentials stay on the API's origin: a link or redirect el
       const run = await capture(name, plan, cliEnv(sandbox, hostile.env));
       check(hostile.attacked(), "the attack was reached").toBeGreaterThan(0);
       const received = { where: `${name}: what the other origin received`, text: elsewhere.received().join("\n") };
-      check(/"authorization"/i.test(received.text), `${name}: the other origin was sent an Authorization header: ${canaries.redact(received.text)}`).toBe(false);
+      check(
+        /"authorization"/i.test(received.text),
+        `${name}: the other origin was sent an Authorization header: ${canaries.redact(received.text)}`,
+      ).toBe(false);
       check(leaksIn([received, ...run.outputs], sandbox.world())).toEqual([]);
     } finally {
       await hostile.close();
@@ -582,10 +695,12 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
   it("serializes with no canary, with every credential variable set and the provider objects configured in this very process", () => {
     expect(serialized.link).toContain("sourcelinks/provider/link-methods");
     expect(serialized.orgAccess).toContain("sourcelinks/provider/org-access-methods");
-    expect(leaksIn([
-      { where: "serialized SourceProviderLink provider (__provider)", text: serialized.link },
-      { where: "serialized OrgThirdPartyAccess provider (__provider)", text: serialized.orgAccess },
-    ])).toEqual([]);
+    expect(
+      leaksIn([
+        { where: "serialized SourceProviderLink provider (__provider)", text: serialized.link },
+        { where: "serialized OrgThirdPartyAccess provider (__provider)", text: serialized.orgAccess },
+      ]),
+    ).toEqual([]);
   });
 
   /** Create, no-op, refresh, disable, revoke and destroy a GitHub team link; finish a legacy revoke; a Bitbucket link; org access. */
@@ -596,7 +711,11 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
 
     rec.record("check acme-builds", await host.check(urn, {}, link("acme-builds")));
     // A token pasted where the env var NAME belongs: refused without being repeated.
-    const pasted = await host.check(urn, {}, link("acme-builds", { buildService: { ...config.buildService, tokenEnv: sandbox.env.SOURCELINKS_BUILD_TOKEN } }));
+    const pasted = await host.check(
+      urn,
+      {},
+      link("acme-builds", { buildService: { ...config.buildService, tokenEnv: sandbox.env.SOURCELINKS_BUILD_TOKEN } }),
+    );
     expect(pasted.failures.map((f) => f.property)).toContain("buildService.tokenEnv");
     rec.record("check with a token pasted into tokenEnv: failures", pasted.failures);
 
@@ -629,7 +748,10 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
     // A failing call: GitHub refuses every DELETE, so finishing the legacy revoke stops half-way.
     await sandbox.reset();
     sandbox.injectFault({ errorRate: 1, errorStatus: 422, match: { service: "github", method: "DELETE" } });
-    const failed = await rec.failure("create legacy-builds with GitHub refusing DELETE", new FakeEngine(host).up(legacy, link("legacy-builds")));
+    const failed = await rec.failure(
+      "create legacy-builds with GitHub refusing DELETE",
+      new FakeEngine(host).up(legacy, link("legacy-builds")),
+    );
     expect(failed.details).toMatch(/HTTP 422/);
     sandbox.clearFaults();
     await rec.failure("read of an id that is not a link id", host.read("not-a-link-id", urn, link("acme-builds"), link("acme-builds")));
@@ -637,7 +759,12 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
 
   it.each([
     { how: "as a stack-config secret (Configure)", label: "credentials from stack config", fromEnv: false, stackConfig: stackSecrets },
-    { how: "in the environment", label: "credentials from the environment", fromEnv: true, stackConfig: (): Record<string, string> => ({}) },
+    {
+      how: "in the environment",
+      label: "credentials from the environment",
+      fromEnv: true,
+      stackConfig: (): Record<string, string> => ({}),
+    },
   ])("with every credential $how, no response, error or host log holds a canary", async ({ label, fromEnv, stackConfig }) => {
     const sandbox = await canarySandbox();
     const host = await ProviderHost.start({ env: hostEnv(sandbox, fromEnv) });
@@ -670,10 +797,28 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
       const revoking = (name: string): PropertyMap => linkInputs(config, name, serialized.link, { onDelete: "revoke" });
       const urn = (name: string): string => makeUrn(LINK_TYPE, name);
       await rec.failure("create acme-builds", host.create(urn("acme-builds"), link("acme-builds")));
-      await rec.failure("read mobile-builds", host.read("acme/bitbucket/acme-bb-builder", urn("mobile-builds"), link("mobile-builds"), link("mobile-builds")));
-      await rec.failure("update mobile-builds", host.update("acme/bitbucket/acme-bb-builder", urn("mobile-builds"), link("mobile-builds"), link("mobile-builds"), link("mobile-builds")));
-      await rec.failure("delete legacy-builds (onDelete: revoke)", host.delete("acme/github/legacy-builder", urn("legacy-builds"), revoking("legacy-builds"), revoking("legacy-builds")));
-      await rec.failure("create org access contractor-co", host.create(makeUrn(ORG_TYPE, "contractor-co-github"), orgAccessInputs(config, "contractor-co", serialized.orgAccess)));
+      await rec.failure(
+        "read mobile-builds",
+        host.read("acme/bitbucket/acme-bb-builder", urn("mobile-builds"), link("mobile-builds"), link("mobile-builds")),
+      );
+      await rec.failure(
+        "update mobile-builds",
+        host.update(
+          "acme/bitbucket/acme-bb-builder",
+          urn("mobile-builds"),
+          link("mobile-builds"),
+          link("mobile-builds"),
+          link("mobile-builds"),
+        ),
+      );
+      await rec.failure(
+        "delete legacy-builds (onDelete: revoke)",
+        host.delete("acme/github/legacy-builder", urn("legacy-builds"), revoking("legacy-builds"), revoking("legacy-builds")),
+      );
+      await rec.failure(
+        "create org access contractor-co",
+        host.create(makeUrn(ORG_TYPE, "contractor-co-github"), orgAccessInputs(config, "contractor-co", serialized.orgAccess)),
+      );
       rec.record("host stderr", host.stderr);
       expect(hostile.attacked()).toBeGreaterThanOrEqual(4);
       expect(leaksIn(rec.outputs, sandbox.world(), "provider sandbox")).toEqual([]);
@@ -694,10 +839,15 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
       const outputs = await runProgramWithMocks(registered);
       // Registration is asynchronous: wait until all six resources (the sweep included) reached the mocks.
       await expect.poll(() => registered.length).toBe(6);
-      expect(leaksIn([
-        { where: "setMocks: registered resource inputs", text: JSON.stringify(registered) },
-        { where: "setMocks: program outputs", text: JSON.stringify(outputs, (_k, v: unknown) => (pulumi.Output.isInstance(v) ? "<output>" : v)) },
-      ])).toEqual([]);
+      expect(
+        leaksIn([
+          { where: "setMocks: registered resource inputs", text: JSON.stringify(registered) },
+          {
+            where: "setMocks: program outputs",
+            text: JSON.stringify(outputs, (_k, v: unknown) => (pulumi.Output.isInstance(v) ? "<output>" : v)),
+          },
+        ]),
+      ).toEqual([]);
     } finally {
       restoreEnv(saved);
       await sandbox.close();

@@ -15,7 +15,20 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 // Without the standard library (tsc's startup is mostly parsing it); the few global types tsc
 // requires are declared empty, so each build costs half a second of CPU instead of five.
 const TSCONFIG = { compilerOptions: { noLib: true, types: [], strict: true, outDir: "dist" }, include: ["**/*.ts"], exclude: ["dist"] };
-const GLOBALS = ["Array<T>", "Boolean", "CallableFunction", "Function", "IArguments", "NewableFunction", "Number", "Object", "RegExp", "String"].map((t) => `interface ${t} {}`).join("\n");
+const GLOBALS = [
+  "Array<T>",
+  "Boolean",
+  "CallableFunction",
+  "Function",
+  "IArguments",
+  "NewableFunction",
+  "Number",
+  "Object",
+  "RegExp",
+  "String",
+]
+  .map((t) => `interface ${t} {}`)
+  .join("\n");
 
 describe("ensureBuiltAt", () => {
   it("fails every caller with tsc's errors while the tree does not compile, and builds once it does", async () => {

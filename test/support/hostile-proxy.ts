@@ -78,17 +78,27 @@ export async function startHostileProxy(upstream: string, intercept: Intercept):
         const value = req.headers[name];
         if (typeof value === "string") headers[name] = value;
       }
-      const answer = await fetch(`${upstream}${url.pathname}${url.search}`, { method, headers, body: body === "" ? null : body, redirect: "manual" });
+      const answer = await fetch(`${upstream}${url.pathname}${url.search}`, {
+        method,
+        headers,
+        body: body === "" ? null : body,
+        redirect: "manual",
+      });
       const out: Record<string, string> = {};
       answer.headers.forEach((value, name) => {
-        if (!["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"].includes(name)) out[name] = value.split(upstream).join(baseUrl);
+        if (!["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"].includes(name))
+          out[name] = value.split(upstream).join(baseUrl);
       });
       return { status: answer.status, headers: out, text: (await answer.text()).split(upstream).join(baseUrl) };
     };
     const send = (status: number, headers: Record<string, string>, payload: unknown): void => {
       const text = typeof payload === "string" ? payload : JSON.stringify(payload);
       const noBody = status === 204 || status === 304;
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers, ...(noBody ? {} : { "content-length": String(Buffer.byteLength(text)) }) });
+      res.writeHead(status, {
+        "content-type": "application/json; charset=utf-8",
+        ...headers,
+        ...(noBody ? {} : { "content-length": String(Buffer.byteLength(text)) }),
+      });
       res.end(noBody ? undefined : text);
     };
 

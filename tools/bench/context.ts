@@ -23,6 +23,8 @@ export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, 
   return createOperationContext(config, env, {
     concurrency: options.concurrency,
     ...(options.etagCacheFile === undefined ? {} : { etagCacheFile: options.etagCacheFile }),
-    ...(options.pacedTimeScale === undefined ? {} : { githubPacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale } }),
+    ...(options.pacedTimeScale === undefined
+      ? {}
+      : { githubPacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale } }),
   });
 }

@@ -64,7 +64,13 @@ const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
  * The floor of `needs` under `limits` on a clock `timeScale` times faster than real time, with
  * `latencyMs` per round trip. `primaryFree`: the answers are 304s, which cost no primary point.
  */
-export function computeFloor(needs: readonly EndpointNeed[], limits: FloorLimits, timeScale: number, latencyMs: number, primaryFree = false): Floor {
+export function computeFloor(
+  needs: readonly EndpointNeed[],
+  limits: FloorLimits,
+  timeScale: number,
+  latencyMs: number,
+  primaryFree = false,
+): Floor {
   const terms: FloorTerm[] = [];
   const term = (budget: string, points: number, limit: number, window: number): void => {
     // No budget (GHES, limits disabled) or nothing spent: this term bounds nothing.
@@ -78,9 +84,21 @@ export function computeFloor(needs: readonly EndpointNeed[], limits: FloorLimits
       rateGitHubSeconds: (points / limit) * window,
     });
   };
-  for (const need of needs) term(`secondary: ${need.endpoint}`, need.requests * (WRITE_METHODS.has(need.method) ? 5 : 1), limits.endpointPointsPerMinute, 60);
-  term("secondary: content-creating requests", needs.filter((n) => WRITE_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0), limits.contentCreatingPerMinute, 60);
-  if (!primaryFree) term(PRIMARY, needs.reduce((s, n) => s + n.requests, 0), limits.primaryPointsPerHour, 3600);
+  for (const need of needs)
+    term(`secondary: ${need.endpoint}`, need.requests * (WRITE_METHODS.has(need.method) ? 5 : 1), limits.endpointPointsPerMinute, 60);
+  term(
+    "secondary: content-creating requests",
+    needs.filter((n) => WRITE_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0),
+    limits.contentCreatingPerMinute,
+    60,
+  );
+  if (!primaryFree)
+    term(
+      PRIMARY,
+      needs.reduce((s, n) => s + n.requests, 0),
+      limits.primaryPointsPerHour,
+      3600,
+    );
 
   const requests = needs.reduce((s, n) => s + n.requests, 0);
   const latency = latencyMs / 1000;

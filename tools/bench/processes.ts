@@ -79,19 +79,28 @@ export class SandboxProcess {
 }
 
 /** Runs `node dist/tools/bench/scenario.js <workload>` against a sandbox and returns what it printed. */
-export async function runScenario(workload: WorkloadName, params: ScenarioParams, sandboxEnv: Record<string, string>): Promise<ScenarioOutcome> {
+export async function runScenario(
+  workload: WorkloadName,
+  params: ScenarioParams,
+  sandboxEnv: Record<string, string>,
+): Promise<ScenarioOutcome> {
   const child = spawn(process.execPath, [...NODE_ARGS, HERE("./scenario.js"), workload], {
     env: { ...process.env, ...sandboxEnv, BENCH_SCENARIO: JSON.stringify(params) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const line = await firstLine(child, `scenario ${workload}`);
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
+  const code = await new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve),
+  );
   if (code !== 0) throw new Error(`scenario ${workload} exited with ${code}`);
   return JSON.parse(line) as ScenarioOutcome;
 }
 
 /** Runs a command to completion; returns its exit code, real seconds (process start included) and output. */
-export async function timeCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; seconds: number; stdout: string; stderr: string }> {
+export async function timeCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; seconds: number; stdout: string; stderr: string }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

@@ -34,11 +34,18 @@ async function main(): Promise<void> {
   const params = JSON.parse(process.env["BENCH_SHARD"] ?? "null") as ShardParams | null;
   const key = process.env["SOURCELINKS_GITHUB_APP_KEY"];
   const apiUrl = process.env["SOURCELINKS_GITHUB_API_URL"];
-  if (params === null || key === undefined || apiUrl === undefined) throw new Error("shard-scenario: BENCH_SHARD, SOURCELINKS_GITHUB_APP_KEY and SOURCELINKS_GITHUB_API_URL must be set");
+  if (params === null || key === undefined || apiUrl === undefined)
+    throw new Error("shard-scenario: BENCH_SHARD, SOURCELINKS_GITHUB_APP_KEY and SOURCELINKS_GITHUB_API_URL must be set");
   const gh = createGitHubClients({
     apiUrl,
     token: null,
-    app: { appId: params.appId, privateKey: new Secret(key), privateKeyFile: null, keySource: "the env var SOURCELINKS_GITHUB_APP_KEY", installations: { [params.org]: params.installationId } },
+    app: {
+      appId: params.appId,
+      privateKey: new Secret(key),
+      privateKeyFile: null,
+      keySource: "the env var SOURCELINKS_GITHUB_APP_KEY",
+      installations: { [params.org]: params.installationId },
+    },
     concurrency: params.concurrency,
     pacing: { budgets: true, timeScale: params.timeScale },
   });
@@ -48,7 +55,13 @@ async function main(): Promise<void> {
   const wallSeconds = (performance.now() - started) / 1000;
   const ours = listings.reduce((n, l) => n + l.items.filter((h) => h.url.startsWith("https://cloud.docker.com/")).length, 0);
   const all = listings.reduce((n, l) => n + l.items.length, 0);
-  const outcome: ShardOutcome = { org: params.org, wallSeconds, repositories: listings.filter((l) => l.exists).length, buildServiceWebhooks: ours, foreignWebhooks: all - ours };
+  const outcome: ShardOutcome = {
+    org: params.org,
+    wallSeconds,
+    repositories: listings.filter((l) => l.exists).length,
+    buildServiceWebhooks: ours,
+    foreignWebhooks: all - ours,
+  };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
 }
 

@@ -42,11 +42,17 @@ export function shardedSeed(options: ShardedWorldOptions): SeedDocument {
           ],
         })),
       ),
-      apps: [{
-        id: options.appId,
-        publicKey: options.publicKey,
-        installations: orgs.map((owner, k) => ({ id: shardInstallation(k), owner, permissions: { metadata: "read", repository_hooks: "read" } })),
-      }],
+      apps: [
+        {
+          id: options.appId,
+          publicKey: options.publicKey,
+          installations: orgs.map((owner, k) => ({
+            id: shardInstallation(k),
+            owner,
+            permissions: { metadata: "read", repository_hooks: "read" },
+          })),
+        },
+      ],
     },
   };
 }

@@ -47,11 +47,22 @@ const APP_ID = 1717;
 const HOOK_LIST = "GET /repos/{owner}/{repo}/hooks";
 
 /** Runs scenario (h) and returns its description, figures and runs. */
-export async function sharded(settings: ShardedSettings): Promise<{ description: string; figures: Figure[]; runs: ShardRun[]; settings: ShardedSettings }> {
+export async function sharded(
+  settings: ShardedSettings,
+): Promise<{ description: string; figures: Figure[]; runs: ShardRun[]; settings: ShardedSettings }> {
   const most = Math.max(...settings.orgCounts);
   // Made for this run, kept in memory and handed to the children in their environment only.
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-  const sandbox = await SandboxProcess.start({ world: {}, shards: { orgs: most, reposPerOrg: settings.reposPerOrg, appId: APP_ID, publicKey }, timeScale: settings.timeScale, limits: settings.limits });
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const sandbox = await SandboxProcess.start({
+    world: {},
+    shards: { orgs: most, reposPerOrg: settings.reposPerOrg, appId: APP_ID, publicKey },
+    timeScale: settings.timeScale,
+    limits: settings.limits,
+  });
   const runs: ShardRun[] = [];
   try {
     await sandbox.addFault({ latencyMs: settings.latencyMs });
@@ -60,20 +71,35 @@ export async function sharded(settings: ShardedSettings): Promise<{ description:
       await sandbox.resetCounters();
       const loadAtStart = loadavg()[0] ?? 0;
       const started = performance.now();
-      const outcomes = await Promise.all(Array.from({ length: orgs }, (_, k) => runShard({
-        org: shardOrg(k), repos: settings.reposPerOrg, appId: APP_ID, installationId: shardInstallation(k), concurrency: settings.concurrency, timeScale: settings.timeScale,
-      }, { ...sandbox.env, SOURCELINKS_GITHUB_APP_KEY: privateKey })));
+      const outcomes = await Promise.all(
+        Array.from({ length: orgs }, (_, k) =>
+          runShard(
+            {
+              org: shardOrg(k),
+              repos: settings.reposPerOrg,
+              appId: APP_ID,
+              installationId: shardInstallation(k),
+              concurrency: settings.concurrency,
+              timeScale: settings.timeScale,
+            },
+            { ...sandbox.env, SOURCELINKS_GITHUB_APP_KEY: privateKey },
+          ),
+        ),
+      );
       const processWallSeconds = (performance.now() - started) / 1000;
       const counters = await sandbox.counters();
       const { injected: _injected, ...knowable } = counters.rejections;
-      const need = (requests: number): Floor => computeFloor([{ endpoint: HOOK_LIST, method: "GET", requests }], settings.limits, settings.timeScale, settings.latencyMs);
+      const need = (requests: number): Floor =>
+        computeFloor([{ endpoint: HOOK_LIST, method: "GET", requests }], settings.limits, settings.timeScale, settings.latencyMs);
       runs.push({
         orgs,
         wallSeconds: Math.max(...outcomes.map((o) => o.wallSeconds)),
         processWallSeconds,
         outcomes,
         rejections: Object.values(knowable).reduce((a, b) => a + b, 0),
-        primaryPointsByInstallation: Object.fromEntries(Object.entries(counters.primaryPointsByToken).filter(([label]) => label.startsWith("installation:"))),
+        primaryPointsByInstallation: Object.fromEntries(
+          Object.entries(counters.primaryPointsByToken).filter(([label]) => label.startsWith("installation:")),
+        ),
         loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
         sharedTokenFloor: need(orgs * settings.reposPerOrg),
         perInstallationFloor: need(settings.reposPerOrg),
@@ -86,15 +112,40 @@ export async function sharded(settings: ShardedSettings): Promise<{ description:
   const figures: Figure[] = runs.flatMap((run) => {
     const id = `h.orgs${run.orgs}`;
     const out: Figure[] = [
-      { key: `${id}.wallSeconds`, value: run.wallSeconds, note: `slowest of ${run.orgs} parallel processes, one installation each; floor per installation ${round2(run.perInstallationFloor.seconds)} s` },
-      { key: `${id}.processWallSeconds`, value: run.processWallSeconds, note: `spawn to last answer: node start and token minting included; machine load average ${round2(run.loadAverage.start)} → ${round2(run.loadAverage.end)}` },
-      { key: `${id}.sharedTokenFloorSeconds`, value: run.sharedTokenFloor.seconds, note: `computed: ${run.orgs * settings.reposPerOrg} listings on ONE token's budget (binding: ${run.sharedTokenFloor.binding})` },
+      {
+        key: `${id}.wallSeconds`,
+        value: run.wallSeconds,
+        note: `slowest of ${run.orgs} parallel processes, one installation each; floor per installation ${round2(run.perInstallationFloor.seconds)} s`,
+      },
+      {
+        key: `${id}.processWallSeconds`,
+        value: run.processWallSeconds,
+        note: `spawn to last answer: node start and token minting included; machine load average ${round2(run.loadAverage.start)} → ${round2(run.loadAverage.end)}`,
+      },
+      {
+        key: `${id}.sharedTokenFloorSeconds`,
+        value: run.sharedTokenFloor.seconds,
+        note: `computed: ${run.orgs * settings.reposPerOrg} listings on ONE token's budget (binding: ${run.sharedTokenFloor.binding})`,
+      },
       { key: `${id}.rejections`, value: run.rejections, target: { op: "==", limit: 0 }, note: "refused for a limit the client could know" },
-      { key: `${id}.observedRepositories`, value: run.outcomes.reduce((n, o) => n + o.repositories, 0), target: { op: "==", limit: run.orgs * settings.reposPerOrg } },
+      {
+        key: `${id}.observedRepositories`,
+        value: run.outcomes.reduce((n, o) => n + o.repositories, 0),
+        target: { op: "==", limit: run.orgs * settings.reposPerOrg },
+      },
     ];
     if (one && run.orgs > 1) {
-      out.push({ key: `${id}.ratioToOneOrg`, value: run.wallSeconds / one.wallSeconds, target: { op: "<=", limit: 1.2 }, note: `${round2(run.wallSeconds)} s vs one org's ${round2(one.wallSeconds)} s` });
-      out.push({ key: `${id}.sharedTokenRatioToOneOrg`, value: run.sharedTokenFloor.seconds / one.wallSeconds, note: "what one shared token's floor alone would cost, relative to one org's measured run" });
+      out.push({
+        key: `${id}.ratioToOneOrg`,
+        value: run.wallSeconds / one.wallSeconds,
+        target: { op: "<=", limit: 1.2 },
+        note: `${round2(run.wallSeconds)} s vs one org's ${round2(one.wallSeconds)} s`,
+      });
+      out.push({
+        key: `${id}.sharedTokenRatioToOneOrg`,
+        value: run.sharedTokenFloor.seconds / one.wallSeconds,
+        note: "what one shared token's floor alone would cost, relative to one org's measured run",
+      });
     }
     return out;
   });
@@ -115,7 +166,9 @@ async function runShard(params: ShardParams, env: Record<string, string>): Promi
     stdio: ["ignore", "pipe", "inherit"],
   });
   const line = await firstLine(child, `shard ${params.org}`);
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
+  const code = await new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve),
+  );
   if (code !== 0) throw new Error(`shard ${params.org} exited with ${code}`);
   return JSON.parse(line) as ShardOutcome;
 }

@@ -48,7 +48,14 @@ export async function refresh(ctx: OperationContext, specs: readonly LinkSpec[])
 export async function naiveListing(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<RefreshSummary> {
   const github = ctx.clients.providers.github;
   if (!github) throw new Error("bench: no GitHub client");
-  const summary: RefreshSummary = { links: specs.length, repositories: 0, missingRepositories: 0, buildServiceWebhooks: 0, deployKeys: 0, foreignWebhooks: 0 };
+  const summary: RefreshSummary = {
+    links: specs.length,
+    repositories: 0,
+    missingRepositories: 0,
+    buildServiceWebhooks: 0,
+    deployKeys: 0,
+    foreignWebhooks: 0,
+  };
   for (const [repository, revoked] of specs.flatMap((s) => s.repositories.map((r) => [r, s.state === "revoked"] as const))) {
     const hooks = await github.listWebhooks(repository);
     const keys = revoked ? await github.listDeployKeys(repository) : { exists: true, items: [] };
@@ -68,7 +75,14 @@ export async function naiveListing(ctx: OperationContext, specs: readonly LinkSp
  */
 export async function inventory(ctx: OperationContext): Promise<RefreshSummary> {
   const found = await inventoryOwner(ctx, "github", SCALE_ORG);
-  const summary: RefreshSummary = { links: 0, repositories: found.repositories.length, missingRepositories: 0, buildServiceWebhooks: 0, deployKeys: 0, foreignWebhooks: 0 };
+  const summary: RefreshSummary = {
+    links: 0,
+    repositories: found.repositories.length,
+    missingRepositories: 0,
+    buildServiceWebhooks: 0,
+    deployKeys: 0,
+    foreignWebhooks: 0,
+  };
   for (const repo of found.repositories) {
     const ours = repo.webhooks.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
     if (!repo.exists) summary.missingRepositories++;

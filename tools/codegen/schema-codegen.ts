@@ -41,8 +41,12 @@ const APPEND = "if (vErrors === null) vErrors = [...$1.errors]; else for (const 
 export function validatorSource(): string {
   const ajv = new Ajv2020(AJV_OPTIONS);
   const source = standaloneCode.default(ajv, ajv.compile(schema));
-  if (/\brequire\(/.test(source)) throw new Error("the schema uses a keyword whose standalone code needs ajv's runtime (require); avoid it");
+  if (/\brequire\(/.test(source))
+    throw new Error("the schema uses a keyword whose standalone code needs ajv's runtime (require); avoid it");
   const linear = source.replace(CONCAT, APPEND);
-  if (linear.includes(".concat(")) throw new Error("ajv's generated validator concatenates errors in a way tools/codegen/schema-codegen.ts does not rewrite; extend CONCAT");
+  if (linear.includes(".concat("))
+    throw new Error(
+      "ajv's generated validator concatenates errors in a way tools/codegen/schema-codegen.ts does not rewrite; extend CONCAT",
+    );
   return HEADER + linear + "\n";
 }

@@ -28,12 +28,20 @@ interface DemoStep {
 
 const STEPS: DemoStep[] = [
   { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
-  { why: "Check the live world against the policies: the revoked link's webhooks are still there, team ci is linked through a person's account, and the sweep of acme finds an orphaned webhook", args: ["check", CONFIG, "--live"], expect: 3 },
+  {
+    why: "Check the live world against the policies: the revoked link's webhooks are still there, team ci is linked through a person's account, and the sweep of acme finds an orphaned webhook",
+    args: ["check", CONFIG, "--live"],
+    expect: 3,
+  },
   { why: "Plan: what apply would do, read from the live world", args: ["plan", CONFIG], expect: 0 },
   { why: "Apply the plan through the same operations the Pulumi provider uses", args: ["apply", CONFIG, "--yes"], expect: 0 },
   { why: "Plan again: nothing left to do", args: ["plan", CONFIG, "--detailed-exitcode"], expect: 0 },
   { why: "Check again: no violation left", args: ["check", CONFIG, "--live"], expect: 0 },
-  { why: "Write the retirement report: the live evidence, as one HTML page", args: ["report", CONFIG, "--format", "html", "--out", REPORT], expect: 0 },
+  {
+    why: "Write the retirement report: the live evidence, as one HTML page",
+    args: ["report", CONFIG, "--format", "html", "--out", REPORT],
+    expect: 0,
+  },
 ];
 
 /** Runs the CLI in a child process (never synchronously: the sandbox serves from this event loop). */
@@ -78,7 +86,9 @@ async function main(): Promise<number> {
   } finally {
     await sandbox.close();
   }
-  console.log(failures === 0 ? "\nDemo finished: every step answered as expected." : `\nDemo finished with ${failures} unexpected answer(s).`);
+  console.log(
+    failures === 0 ? "\nDemo finished: every step answered as expected." : `\nDemo finished with ${failures} unexpected answer(s).`,
+  );
   console.log(`Retirement report (open it in a browser): ${REPORT}`);
   return failures === 0 ? 0 : 1;
 }

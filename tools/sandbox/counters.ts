@@ -47,7 +47,14 @@ export interface CountersSnapshot {
 }
 
 function emptyRejections(): Record<RejectionReason, number> {
-  return { primary: 0, "secondary-concurrency": 0, "secondary-points": 0, "secondary-content-creation": 0, "graphql-primary": 0, injected: 0 };
+  return {
+    primary: 0,
+    "secondary-concurrency": 0,
+    "secondary-points": 0,
+    "secondary-content-creation": 0,
+    "graphql-primary": 0,
+    injected: 0,
+  };
 }
 
 /** Mutable counters owned by one sandbox server. */

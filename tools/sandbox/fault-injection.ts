@@ -53,7 +53,11 @@ export async function injectFault(
     case "rate-limit": {
       const headers = { "retry-after": String(outcome.retryAfterSeconds) };
       if (service === "github") {
-        reply(outcome.status, headers, rateLimitBody("You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (sandbox: injected)"));
+        reply(
+          outcome.status,
+          headers,
+          rateLimitBody("You have exceeded a secondary rate limit. Please wait a few minutes before you try again. (sandbox: injected)"),
+        );
       } else {
         reply(429, headers, errorBodyOf(service, 429, "Rate limit for this resource has been exceeded (sandbox: injected)"));
       }

@@ -140,9 +140,11 @@ export class Faults {
 function matches(spec: FaultSpec, service: ServiceName, method: Method, path: string): boolean {
   const m = spec.match;
   if (!m) return true;
-  return (m.service === undefined || m.service === service)
-    && (m.method === undefined || m.method === method)
-    && (m.pathPrefix === undefined || path.startsWith(m.pathPrefix));
+  return (
+    (m.service === undefined || m.service === service) &&
+    (m.method === undefined || m.method === method) &&
+    (m.pathPrefix === undefined || path.startsWith(m.pathPrefix))
+  );
 }
 
 function view(rule: Rule): FaultRuleView {
@@ -166,9 +168,12 @@ export function parseFaultSpec(body: unknown): FaultSpec {
     if (typeof match !== "object" || match === null || Array.isArray(match)) throw new FaultSpecError("fault: match must be an object");
     const m = match as Record<string, unknown>;
     for (const key of Object.keys(m)) if (!MATCH_KEYS.has(key)) throw new FaultSpecError(`fault: unknown field "match.${key}"`);
-    if (m["service"] !== undefined && !SERVICES.has(String(m["service"]))) throw new FaultSpecError("fault: match.service must be github, bitbucket or build-service");
-    if (m["method"] !== undefined && !METHODS.has(String(m["method"]))) throw new FaultSpecError("fault: match.method must be GET, POST, PUT, PATCH or DELETE");
-    if (m["pathPrefix"] !== undefined && typeof m["pathPrefix"] !== "string") throw new FaultSpecError("fault: match.pathPrefix must be a string");
+    if (m["service"] !== undefined && !SERVICES.has(String(m["service"])))
+      throw new FaultSpecError("fault: match.service must be github, bitbucket or build-service");
+    if (m["method"] !== undefined && !METHODS.has(String(m["method"])))
+      throw new FaultSpecError("fault: match.method must be GET, POST, PUT, PATCH or DELETE");
+    if (m["pathPrefix"] !== undefined && typeof m["pathPrefix"] !== "string")
+      throw new FaultSpecError("fault: match.pathPrefix must be a string");
   }
   for (const key of NUMBER_KEYS) {
     if (spec[key] !== undefined && typeof spec[key] !== "number") throw new FaultSpecError(`fault: ${key} must be a number`);
@@ -189,10 +194,15 @@ function validate(spec: FaultSpec): void {
   if (spec.errorStatus !== undefined && !(Number.isInteger(spec.errorStatus) && spec.errorStatus >= 400 && spec.errorStatus <= 599)) {
     throw new FaultSpecError("fault: errorStatus must be an HTTP error status (400-599)");
   }
-  for (const [name, n] of [["latencyMs", spec.latencyMs], ["timeoutMs", spec.timeoutMs], ["retryAfterSeconds", spec.retryAfterSeconds]] as const) {
+  for (const [name, n] of [
+    ["latencyMs", spec.latencyMs],
+    ["timeoutMs", spec.timeoutMs],
+    ["retryAfterSeconds", spec.retryAfterSeconds],
+  ] as const) {
     if (n !== undefined && !(Number.isInteger(n) && n >= 0)) throw new FaultSpecError(`fault: ${name} must be a non-negative integer`);
   }
-  if (spec.count !== undefined && !(Number.isInteger(spec.count) && spec.count >= 1)) throw new FaultSpecError("fault: count must be a positive integer");
+  if (spec.count !== undefined && !(Number.isInteger(spec.count) && spec.count >= 1))
+    throw new FaultSpecError("fault: count must be a positive integer");
   if (spec.seed !== undefined && !Number.isInteger(spec.seed)) throw new FaultSpecError("fault: seed must be an integer");
 }
 

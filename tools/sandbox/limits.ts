@@ -127,8 +127,13 @@ export class GitHubLimiter {
     if (this.#config.enabled && this.#inFlight >= this.#config.maxConcurrent) {
       // GitHub gives no retry-after for concurrency; its docs say to wait at least a minute.
       const now = this.clock.now();
-      return this.#secondary("secondary-concurrency", 429, now, now + this.clock.realMs(60),
-        `at most ${this.#config.maxConcurrent} concurrent requests`);
+      return this.#secondary(
+        "secondary-concurrency",
+        429,
+        now,
+        now + this.clock.realMs(60),
+        `at most ${this.#config.maxConcurrent} concurrent requests`,
+      );
     }
     this.#inFlight++;
     this.counters.concurrency(this.#inFlight);
@@ -153,14 +158,24 @@ export class GitHubLimiter {
     const writes = isContentCreating(method);
     const content = writes ? this.#window(this.#content, caller.key, now, 60) : null;
     if (enforce && content && content.used >= this.#config.contentCreatingPerMinute) {
-      return this.#secondary("secondary-content-creation", 403, now, content.endsAt,
-        `at most ${this.#config.contentCreatingPerMinute} content-creating requests per minute`);
+      return this.#secondary(
+        "secondary-content-creation",
+        403,
+        now,
+        content.endsAt,
+        `at most ${this.#config.contentCreatingPerMinute} content-creating requests per minute`,
+      );
     }
     const cost = secondaryCost(method);
     const points = this.#window(this.#endpoint, `${caller.key} ${endpoint}`, now, 60);
     if (enforce && points.used + cost > this.#config.endpointPointsPerMinute) {
-      return this.#secondary("secondary-points", 403, now, points.endsAt,
-        `at most ${this.#config.endpointPointsPerMinute} points per minute on ${endpoint}`);
+      return this.#secondary(
+        "secondary-points",
+        403,
+        now,
+        points.endsAt,
+        `at most ${this.#config.endpointPointsPerMinute} points per minute on ${endpoint}`,
+      );
     }
     points.used += cost;
     if (content) content.used++;
@@ -172,8 +187,13 @@ export class GitHubLimiter {
   #admitGraphql(caller: Caller, now: number): Rejection | null {
     const points = this.#window(this.#endpoint, `${caller.key} ${GRAPHQL_ENDPOINT}`, now, 60);
     if (this.#config.enabled && points.used + 1 > this.#config.graphqlEndpointPointsPerMinute) {
-      return this.#secondary("secondary-points", 403, now, points.endsAt,
-        `at most ${this.#config.graphqlEndpointPointsPerMinute} points per minute on ${GRAPHQL_ENDPOINT}`);
+      return this.#secondary(
+        "secondary-points",
+        403,
+        now,
+        points.endsAt,
+        `at most ${this.#config.graphqlEndpointPointsPerMinute} points per minute on ${GRAPHQL_ENDPOINT}`,
+      );
     }
     points.used += 1;
     this.counters.secondary(GRAPHQL_ENDPOINT, 1, points.used);

@@ -58,9 +58,19 @@ export async function handleRequest(state: SandboxState, req: IncomingMessage, r
   const raw = await readBody(req);
   if (!entry) return send(res, 404, {}, { message: "Not Found" });
   const method = req.method ?? "GET";
-  if (!METHODS.has(method)) return send(res, 405, { allow: [...METHODS].join(", ") }, errorBodyOf(entry.service, 405, `Method ${method} not allowed`));
+  if (!METHODS.has(method))
+    return send(res, 405, { allow: [...METHODS].join(", ") }, errorBodyOf(entry.service, 405, `Method ${method} not allowed`));
   const rel = url.pathname.slice(entry.router.mount.length) || "/";
-  const routed: Routed = { req, res, url, method: method as Method, rel, router: entry.router, match: entry.router.match(method as Method, rel), raw };
+  const routed: Routed = {
+    req,
+    res,
+    url,
+    method: method as Method,
+    rel,
+    router: entry.router,
+    match: entry.router.match(method as Method, rel),
+    raw,
+  };
   return entry.service === null ? serveAdmin(state, routed) : serveService(state, routed, entry.service);
 }
 
@@ -108,7 +118,13 @@ async function serveService(state: SandboxState, routed: Routed, service: Servic
 }
 
 /** The handler's answer, or the 404/405 of an unmatched request, or a 500 when the handler throws. */
-async function runRoute(state: SandboxState, routed: Routed, service: ServiceName, endpoint: string, body: unknown): Promise<RouteResponse> {
+async function runRoute(
+  state: SandboxState,
+  routed: Routed,
+  service: ServiceName,
+  endpoint: string,
+  body: unknown,
+): Promise<RouteResponse> {
   const { match, method, rel } = routed;
   if (match === undefined) return { status: 404, body: errorBodyOf(service, 404, "Not Found") };
   if (match === "method-not-allowed") return { status: 405, body: errorBodyOf(service, 405, `Method ${method} not allowed on ${rel}`) };
@@ -117,7 +133,10 @@ async function runRoute(state: SandboxState, routed: Routed, service: ServiceNam
   } catch (error) {
     // A handler bug: answer 500 in the service's shape and report it; the world is not persisted.
     process.stderr.write(`sandbox: handler for ${endpoint} threw: ${String(error instanceof Error ? error.stack : error)}\n`);
-    return { status: 500, body: errorBodyOf(service, 500, `sandbox: handler error: ${error instanceof Error ? error.message : String(error)}`) };
+    return {
+      status: 500,
+      body: errorBodyOf(service, 500, `sandbox: handler error: ${error instanceof Error ? error.message : String(error)}`),
+    };
   }
 }
 
@@ -139,5 +158,14 @@ function replier(state: SandboxState, res: ServerResponse, caller: Caller | null
 
 function routeContext(state: SandboxState, routed: Routed, params: Record<string, string>, body: unknown): RouteContext {
   const { method, url, req, router } = routed;
-  return { method, url, params, headers: req.headers, body, world: state.world(), mountUrl: `${state.baseUrl}${router.mount}`, clock: state.clock };
+  return {
+    method,
+    url,
+    params,
+    headers: req.headers,
+    body,
+    world: state.world(),
+    mountUrl: `${state.baseUrl}${router.mount}`,
+    clock: state.clock,
+  };
 }

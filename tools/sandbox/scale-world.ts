@@ -50,10 +50,20 @@ export function scaleSeed(options: ScaleWorldOptions = {}): SeedDocument {
     repos.push({
       name,
       hooks: [
-        ...(r % artifactsEvery === 0 ? [{ url: `https://cloud.docker.com/api/build/v1/vcs/${uuidFor(r)}/trigger/call/`, events: ["push", "pull_request"], secret: `sbx-hook-scale-${r}`, lastResponse: { code: 200, status: "active", message: "OK" } }] : []),
+        ...(r % artifactsEvery === 0
+          ? [
+              {
+                url: `https://cloud.docker.com/api/build/v1/vcs/${uuidFor(r)}/trigger/call/`,
+                events: ["push", "pull_request"],
+                secret: `sbx-hook-scale-${r}`,
+                lastResponse: { code: 200, status: "active", message: "OK" },
+              },
+            ]
+          : []),
         ...Array.from({ length: foreignCount }, (_, f) => ({ url: `https://ci.scale.example/hooks/${r}/${f}`, events: ["push"] })),
       ],
-      deployKeys: r % artifactsEvery === 0 ? [{ title: "Docker Hub Builder", key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIscale${r} sandbox` }] : [],
+      deployKeys:
+        r % artifactsEvery === 0 ? [{ title: "Docker Hub Builder", key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIscale${r} sandbox` }] : [],
     });
   }
   return {
@@ -65,10 +75,19 @@ export function scaleSeed(options: ScaleWorldOptions = {}): SeedDocument {
       repos,
     },
     buildService: {
-      namespaces: [{
-        name: SCALE_NAMESPACE,
-        links: builders.map((account, i) => ({ id: `scale-link-${i}`, provider: "github" as const, account, serviceAccount: true, state: "enabled" as const, repositories: linkRepos[i]! })),
-      }],
+      namespaces: [
+        {
+          name: SCALE_NAMESPACE,
+          links: builders.map((account, i) => ({
+            id: `scale-link-${i}`,
+            provider: "github" as const,
+            account,
+            serviceAccount: true,
+            state: "enabled" as const,
+            repositories: linkRepos[i]!,
+          })),
+        },
+      ],
     },
   };
 }

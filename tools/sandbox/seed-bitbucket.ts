@@ -22,9 +22,11 @@ export function seedBitbucket(build: WorldBuild, bb: SeedBitbucket): ReadonlySet
 function seedUsers(build: WorldBuild, users: NonNullable<SeedBitbucket["users"]>): void {
   const { world } = build;
   for (const [i, user] of users.entries()) {
-    if (world.bitbucket.users.some((u) => u.username === user.username)) build.problem(["bitbucket", "users", i, "username"], `duplicate Bitbucket user "${user.username}"`);
+    if (world.bitbucket.users.some((u) => u.username === user.username))
+      build.problem(["bitbucket", "users", i, "username"], `duplicate Bitbucket user "${user.username}"`);
     for (const [j, g] of (user.grants ?? []).entries()) {
-      if (!hasOAuthApp(world, "bitbucket", g.app)) build.problem(["bitbucket", "users", i, "grants", j, "app"], `"${g.app}" is not a declared Bitbucket OAuth consumer`);
+      if (!hasOAuthApp(world, "bitbucket", g.app))
+        build.problem(["bitbucket", "users", i, "grants", j, "app"], `"${g.app}" is not a declared Bitbucket OAuth consumer`);
     }
     world.bitbucket.users.push({
       username: user.username,
@@ -32,7 +34,11 @@ function seedUsers(build: WorldBuild, users: NonNullable<SeedBitbucket["users"]>
       apiToken: user.apiToken ?? fakeSecret("sbx-bb-api"),
       appPassword: user.appPassword ?? fakeSecret("sbx-bb-app"),
       workspaces: [...(user.workspaces ?? [])],
-      grants: (user.grants ?? []).map((g) => ({ consumerKey: g.app, revoked: g.revoked ?? false, accessToken: g.accessToken ?? fakeSecret("sbx-bb-oauth") })),
+      grants: (user.grants ?? []).map((g) => ({
+        consumerKey: g.app,
+        revoked: g.revoked ?? false,
+        accessToken: g.accessToken ?? fakeSecret("sbx-bb-oauth"),
+      })),
     });
   }
 }

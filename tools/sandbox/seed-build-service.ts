@@ -31,7 +31,14 @@ export function seedBuildService(build: WorldBuild, bs: SeedBuildService, provid
   }
 }
 
-function seedLink(build: WorldBuild, namespace: string, link: SeedLink, at: (string | number)[], providers: SeededProviders, linkIds: Set<string>): void {
+function seedLink(
+  build: WorldBuild,
+  namespace: string,
+  link: SeedLink,
+  at: (string | number)[],
+  providers: SeededProviders,
+  linkIds: Set<string>,
+): void {
   const { world, now } = build;
   const id = link.id ?? String(build.nextId());
   if (linkIds.has(id)) build.problem([...at, "id"], `duplicate link id "${id}"`);
@@ -73,6 +80,8 @@ function seedGrant(build: WorldBuild, link: SeedLink, at: (string | number)[]): 
     return token;
   }
   const token = fakeSecret("sbx-bb-oauth");
-  world.bitbucket.users.find((u) => u.username === link.account)?.grants.push({ consumerKey: app.clientId, revoked: grant === "revoked", accessToken: token });
+  world.bitbucket.users
+    .find((u) => u.username === link.account)
+    ?.grants.push({ consumerKey: app.clientId, revoked: grant === "revoked", accessToken: token });
   return token;
 }

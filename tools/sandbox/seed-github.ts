@@ -37,7 +37,13 @@ function seedUsers(build: WorldBuild, seedUsers: NonNullable<SeedGitHub["users"]
     world.github.accounts.push({ id: build.nextId(), login: user.login, type: "User", name: user.name ?? null });
     const pat = user.pat ?? true;
     if (pat !== false) {
-      world.github.tokens.push({ token: pat === true ? fakeSecret("sbx-gh") : pat, login: user.login, kind: "pat", clientId: null, revoked: false });
+      world.github.tokens.push({
+        token: pat === true ? fakeSecret("sbx-gh") : pat,
+        login: user.login,
+        kind: "pat",
+        clientId: null,
+        revoked: false,
+      });
     }
   }
   return users;
@@ -58,7 +64,8 @@ function seedOrgs(build: WorldBuild, orgs: NonNullable<SeedGitHub["orgs"]>, user
     }
     const appAccess = org.appAccess ?? {};
     for (const clientId of Object.keys(appAccess)) {
-      if (!hasOAuthApp(world, "github", clientId)) build.problem(["github", "orgs", i, "appAccess", clientId], `"${clientId}" is not a declared GitHub OAuth app`);
+      if (!hasOAuthApp(world, "github", clientId))
+        build.problem(["github", "orgs", i, "appAccess", clientId], `"${clientId}" is not a declared GitHub OAuth app`);
     }
     const actor = org.owners?.[0] ?? "ghost";
     world.github.orgs.push({
@@ -122,7 +129,7 @@ function seedTokens(build: WorldBuild, tokens: NonNullable<SeedGitHub["tokens"]>
       token: t.value ?? fakeSecret(t.kind === "pat" ? "sbx-gh" : "sbx-gh-oauth"),
       login: t.login,
       kind: t.kind,
-      clientId: t.kind === "oauth" ? t.app ?? null : null,
+      clientId: t.kind === "oauth" ? (t.app ?? null) : null,
       revoked: t.revoked ?? false,
     });
   }

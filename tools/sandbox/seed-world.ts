@@ -34,8 +34,14 @@ export function buildWorld(seed: SeedDocument, problem: WorldBuild["problem"]): 
 
 function seedOAuthApps(build: WorldBuild, apps: NonNullable<SeedDocument["oauthApps"]>): void {
   for (const [i, app] of apps.entries()) {
-    if (build.world.oauthApps.some((a) => a.clientId === app.clientId)) build.problem(["oauthApps", i, "clientId"], `duplicate OAuth app "${app.clientId}"`);
-    build.world.oauthApps.push({ provider: app.provider, clientId: app.clientId, name: app.name, clientSecret: app.clientSecret ?? fakeSecret("sbx-cs") });
+    if (build.world.oauthApps.some((a) => a.clientId === app.clientId))
+      build.problem(["oauthApps", i, "clientId"], `duplicate OAuth app "${app.clientId}"`);
+    build.world.oauthApps.push({
+      provider: app.provider,
+      clientId: app.clientId,
+      name: app.name,
+      clientSecret: app.clientSecret ?? fakeSecret("sbx-cs"),
+    });
   }
 }
 

@@ -126,7 +126,14 @@ export interface SeedDocument {
     }[];
     repos?: {
       name: string;
-      hooks?: { url: string; description?: string; active?: boolean; events?: string[]; secret?: boolean; skipCertVerification?: boolean }[];
+      hooks?: {
+        url: string;
+        description?: string;
+        active?: boolean;
+        events?: string[];
+        secret?: boolean;
+        skipCertVerification?: boolean;
+      }[];
       deployKeys?: { label: string; key?: string }[];
     }[];
     accessTokens?: { workspace: string; repository?: string; value?: string }[];
@@ -189,10 +196,12 @@ export function loadSeed(input: string | SeedDocument, source = "seed"): World {
     const lines = new LineCounter();
     const parsed = parseDocument(input, { lineCounter: lines, prettyErrors: false });
     if (parsed.errors.length > 0) {
-      throw new SeedError(parsed.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return `${source}:${pos.line}:${pos.col}: ${e.message.split("\n")[0]}`;
-      }));
+      throw new SeedError(
+        parsed.errors.map((e) => {
+          const pos = lines.linePos(e.pos[0]);
+          return `${source}:${pos.line}:${pos.col}: ${e.message.split("\n")[0]}`;
+        }),
+      );
     }
     doc = parsed.toJS() ?? {};
     locate = yamlLocator(parsed, lines, source);
@@ -212,7 +221,9 @@ export function loadSeedFile(path: string): World {
 }
 
 function errorPath(e: ErrorObject): (string | number)[] {
-  const path: (string | number)[] = e.instancePath.split("/").slice(1)
+  const path: (string | number)[] = e.instancePath
+    .split("/")
+    .slice(1)
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   if (e.keyword === "additionalProperties") path.push(String((e.params as { additionalProperty: string }).additionalProperty));
@@ -221,7 +232,8 @@ function errorPath(e: ErrorObject): (string | number)[] {
 
 function describe(e: ErrorObject): string {
   const at = e.instancePath || "/";
-  if (e.keyword === "additionalProperties") return `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}" in ${at}`;
+  if (e.keyword === "additionalProperties")
+    return `unknown key "${(e.params as { additionalProperty: string }).additionalProperty}" in ${at}`;
   if (e.keyword === "enum") return `${at} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
   return `${at} ${e.message ?? "is invalid"}`;
 }

@@ -71,7 +71,9 @@ export interface SandboxHandle {
 
 /** The demo seed's path, next to this module in the source tree (and found from `dist/tools/sandbox/` too). */
 export function demoSeedPath(): string {
-  const candidates = ["./worlds/demo.yaml", "../../../tools/sandbox/worlds/demo.yaml"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ["./worlds/demo.yaml", "../../../tools/sandbox/worlds/demo.yaml"].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`sandbox: demo seed not found (looked in ${candidates.join(", ")})`);
   return found;
@@ -135,11 +137,16 @@ function requestListener(state: SandboxState, quiet: boolean): (req: IncomingMes
     const started = performance.now();
     handleRequest(state, req, res).then(
       () => {
-        if (!quiet) process.stderr.write(`${req.method} ${redactUrl(state.baseUrl + (req.url ?? ""))} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms\n`);
+        if (!quiet)
+          process.stderr.write(
+            `${req.method} ${redactUrl(state.baseUrl + (req.url ?? ""))} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms\n`,
+          );
       },
       (error: unknown) => {
         // A bug in the pipeline itself: answer if still possible, and say so on stderr.
-        process.stderr.write(`sandbox: ${req.method} ${redactUrl(state.baseUrl + (req.url ?? ""))} failed: ${String(error instanceof Error ? error.stack : error)}\n`);
+        process.stderr.write(
+          `sandbox: ${req.method} ${redactUrl(state.baseUrl + (req.url ?? ""))} failed: ${String(error instanceof Error ? error.stack : error)}\n`,
+        );
         if (!res.headersSent) send(res, 500, {}, { message: "sandbox: internal error" });
         else res.destroy();
       },

@@ -14,7 +14,10 @@ export interface ServiceSpec {
 /** The error shapes of each service. */
 export const SERVICES = {
   // GitHub `basic-error`: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api
-  github: { mount: MOUNTS.github, errorBody: (status, message) => ({ message, documentation_url: "https://docs.github.com/rest", status: String(status) }) },
+  github: {
+    mount: MOUNTS.github,
+    errorBody: (status, message) => ({ message, documentation_url: "https://docs.github.com/rest", status: String(status) }),
+  },
   // Bitbucket Cloud's error object: https://developer.atlassian.com/cloud/bitbucket/rest/intro/#standardized-error-responses
   bitbucket: { mount: MOUNTS.bitbucket, errorBody: (_status, message) => ({ type: "error", error: { message } }) },
   // Django REST framework's `{detail}`, which the reference contract uses.
@@ -26,7 +29,11 @@ export function serviceOf(mount: string): ServiceName {
   for (const [name, spec] of Object.entries(SERVICES) as [ServiceName, ServiceSpec][]) {
     if (mount === spec.mount || mount.startsWith(`${spec.mount}/`)) return name;
   }
-  throw new Error(`sandbox: router mount "${mount}" is not under ${Object.values(SERVICES).map((s) => s.mount).join(", ")}`);
+  throw new Error(
+    `sandbox: router mount "${mount}" is not under ${Object.values(SERVICES)
+      .map((s) => s.mount)
+      .join(", ")}`,
+  );
 }
 
 /** The body of an error the server answers itself: the service's shape, or `{message}` for the admin API (null). */

@@ -51,7 +51,10 @@ export const STALL_AT_WRITE_ENV = "SOURCELINKS_SANDBOX_STALL_AT_WRITE";
 export function fileStoreOptionsFromEnv(env: NodeJS.ProcessEnv): FileStoreOptions {
   const value = env[STALL_AT_WRITE_ENV];
   if (value === undefined || !/^[1-9][0-9]{0,8}$/.test(value)) return {};
-  return { stallAtWrite: Number(value), onStall: () => process.stderr.write(`sandbox: state write ${value} stalled (${STALL_AT_WRITE_ENV})\n`) };
+  return {
+    stallAtWrite: Number(value),
+    onStall: () => process.stderr.write(`sandbox: state write ${value} stalled (${STALL_AT_WRITE_ENV})\n`),
+  };
 }
 
 /**
@@ -81,7 +84,8 @@ export class FileStore implements StateStore {
     } catch (cause) {
       throw new StateFileError(`sandbox: state file ${this.path} is not valid JSON; remove it or pass a seed`, { cause });
     }
-    if (!isWorld(parsed)) throw new StateFileError(`sandbox: state file ${this.path} does not hold a sandbox world; remove it or pass a seed`);
+    if (!isWorld(parsed))
+      throw new StateFileError(`sandbox: state file ${this.path} does not hold a sandbox world; remove it or pass a seed`);
     return parsed;
   }
 
@@ -183,9 +187,17 @@ export async function writeAtomically(path: string, text: string, stall: (() => 
 export function isWorld(value: unknown): value is World {
   if (typeof value !== "object" || value === null) return false;
   const w = value as Partial<World>;
-  return typeof w.nextId === "number"
-    && typeof w.github === "object" && w.github !== null && Array.isArray(w.github.accounts)
-    && typeof w.bitbucket === "object" && w.bitbucket !== null && Array.isArray(w.bitbucket.users)
-    && Array.isArray(w.oauthApps)
-    && typeof w.buildService === "object" && w.buildService !== null && Array.isArray(w.buildService.links);
+  return (
+    typeof w.nextId === "number" &&
+    typeof w.github === "object" &&
+    w.github !== null &&
+    Array.isArray(w.github.accounts) &&
+    typeof w.bitbucket === "object" &&
+    w.bitbucket !== null &&
+    Array.isArray(w.bitbucket.users) &&
+    Array.isArray(w.oauthApps) &&
+    typeof w.buildService === "object" &&
+    w.buildService !== null &&
+    Array.isArray(w.buildService.links)
+  );
 }

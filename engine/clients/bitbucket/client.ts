@@ -35,7 +35,13 @@ export interface BitbucketClientOptions {
   /** The world's other credentials (build service, GitHub), also removed from every answer and error. */
   otherSecrets?: readonly Secret[];
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
-  transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number; maxResponseBytes?: number };
+  transport?: {
+    retries?: number;
+    sleep?: (ms: number) => Promise<void>;
+    fetch?: typeof fetch;
+    timeoutMs?: number;
+    maxResponseBytes?: number;
+  };
 }
 
 /** Bitbucket's maximum `pagelen` for these collections: fewest requests per repository. */
@@ -58,7 +64,8 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
     const token = options.token;
-    const basic = token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
+    const basic =
+      token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
     this.#http = new JsonHttp({
       service: "bitbucket",
       authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
@@ -74,7 +81,11 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
    * (404). A listing the credentials may not read is an error, never an empty list.
    */
   async listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>> {
-    const hooks = await this.#listAll<BitbucketHookWire>(repository, "webhooks", `${bitbucketRepoUrl(this.#base, repository)}/hooks?pagelen=${PAGELEN}`);
+    const hooks = await this.#listAll<BitbucketHookWire>(
+      repository,
+      "webhooks",
+      `${bitbucketRepoUrl(this.#base, repository)}/hooks?pagelen=${PAGELEN}`,
+    );
     return hooks === null ? { exists: false, items: [] } : { exists: true, items: hooks.map(toObservedWebhook) };
   }
 
@@ -85,7 +96,11 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
 
   /** The repository's deploy keys, every page; `exists: false` on 404. */
   async listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>> {
-    const keys = await this.#listAll<BitbucketDeployKeyWire>(repository, "deploy keys", `${bitbucketRepoUrl(this.#base, repository)}/deploy-keys?pagelen=${PAGELEN}`);
+    const keys = await this.#listAll<BitbucketDeployKeyWire>(
+      repository,
+      "deploy keys",
+      `${bitbucketRepoUrl(this.#base, repository)}/deploy-keys?pagelen=${PAGELEN}`,
+    );
     return keys === null ? { exists: false, items: [] } : { exists: true, items: keys.map(toObservedDeployKey) };
   }
 
@@ -106,7 +121,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
       guard.visit(url);
       let page: BitbucketPageWire<{ full_name: string }>;
       try {
-        page = (await this.#http.request<BitbucketPageWire<{ full_name: string }>>("GET", url, undefined, { shape: "object", check: pageProblem })).body;
+        page = (
+          await this.#http.request<BitbucketPageWire<{ full_name: string }>>("GET", url, undefined, { shape: "object", check: pageProblem })
+        ).body;
       } catch (error) {
         if (error instanceof HttpError && error.isGone && repositories.length === 0) return null;
         throw error;
@@ -160,7 +177,13 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
       if (error instanceof HttpError && error.isGone) return null;
       throw error;
     }
-    throw new UnobservableRepositoryError({ service: "bitbucket", repository, what, status: listing.status, permission: "admin access to the repository (the webhook and repository:admin scopes)" });
+    throw new UnobservableRepositoryError({
+      service: "bitbucket",
+      repository,
+      what,
+      status: listing.status,
+      permission: "admin access to the repository (the webhook and repository:admin scopes)",
+    });
   }
 
   async #delete(url: string): Promise<"deleted" | "gone"> {

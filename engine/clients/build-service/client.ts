@@ -4,7 +4,15 @@
  * Each write sends the request its builder (engine/model/requests.ts) makes, the one a plan shows.
  */
 import type { OrgAccessState } from "../../model/spec.js";
-import { createLinkRequest, linksUrl, linkUrl, orgAccessUrl, setLinkStateRequest, setOrgAccessRequest, unlinkRequest } from "../../model/requests.js";
+import {
+  createLinkRequest,
+  linksUrl,
+  linkUrl,
+  orgAccessUrl,
+  setLinkStateRequest,
+  setOrgAccessRequest,
+  unlinkRequest,
+} from "../../model/requests.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
@@ -33,7 +41,13 @@ export interface BuildServiceClientOptions {
   /** The world's other credentials (GitHub, Bitbucket), also removed from every answer and error. */
   otherSecrets?: readonly Secret[];
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
-  transport?: { retries?: number; sleep?: (ms: number) => Promise<void>; fetch?: typeof fetch; timeoutMs?: number; maxResponseBytes?: number };
+  transport?: {
+    retries?: number;
+    sleep?: (ms: number) => Promise<void>;
+    fetch?: typeof fetch;
+    timeoutMs?: number;
+    maxResponseBytes?: number;
+  };
 }
 
 /** Pages of one listing read at most when the service announces no smaller count: 100,000 items at the default page size. */
@@ -108,7 +122,10 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
 
   /** The link's autobuild source repositories, across all pages. */
   listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]> {
-    return this.#listAll<AutobuildRepositoryWire>(`autobuild repositories of link ${linkId}`, `${linkUrl(this.#base, namespace, linkId)}repositories/?limit=${this.#pageSize}`);
+    return this.#listAll<AutobuildRepositoryWire>(
+      `autobuild repositories of link ${linkId}`,
+      `${linkUrl(this.#base, namespace, linkId)}repositories/?limit=${this.#pageSize}`,
+    );
   }
 
   /** The effective access of the service's OAuth app in a GitHub org. */
@@ -144,10 +161,19 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
     let offset = -1;
     while (url !== null) {
       guard.visit(url);
-      const page: BuildServiceListWire<T> = (await this.#http.request<BuildServiceListWire<T>>("GET", url, undefined, { shape: "object", check: listProblem })).body;
+      const page: BuildServiceListWire<T> = (
+        await this.#http.request<BuildServiceListWire<T>>("GET", url, undefined, { shape: "object", check: listProblem })
+      ).body;
       if (items.length === 0) guard.announce(page.meta.total_count, page.meta.limit, "total_count");
       if (page.meta.offset <= offset) {
-        throw new HttpError({ status: 0, service: "build-service", method: "GET", url: first, detail: `pagination of the ${what} never ends: the offset went from ${offset} to ${page.meta.offset}`, refused: true });
+        throw new HttpError({
+          status: 0,
+          service: "build-service",
+          method: "GET",
+          url: first,
+          detail: `pagination of the ${what} never ends: the offset went from ${offset} to ${page.meta.offset}`,
+          refused: true,
+        });
       }
       offset = page.meta.offset;
       items.push(...page.objects);
@@ -172,6 +198,7 @@ function listProblem(body: unknown): string | null {
   const meta = page.meta;
   if (typeof meta !== "object" || meta === null) return "no `meta`";
   if (meta.next !== null && typeof meta.next !== "string") return "`meta.next` is neither a URL nor null";
-  if (typeof meta.offset !== "number" || typeof meta.limit !== "number" || typeof meta.total_count !== "number") return "`meta` lacks offset, limit or total_count";
+  if (typeof meta.offset !== "number" || typeof meta.limit !== "number" || typeof meta.total_count !== "number")
+    return "`meta` lacks offset, limit or total_count";
   return null;
 }

@@ -177,13 +177,19 @@ export class GitHubAppCredentials {
       try {
         key = await readFile(privateKeyFile, "utf8");
       } catch (error) {
-        throw new GitHubAppSetupError(`github: cannot read the GitHub App's private key from ${keySource} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
+        throw new GitHubAppSetupError(
+          `github: cannot read the GitHub App's private key from ${keySource} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
+        );
       }
     } else {
-      throw new GitHubAppSetupError(`github: no private key for the GitHub App ${this.appId}: set ${keySource.replace(/^the env var /, "")} to the app's PEM key`);
+      throw new GitHubAppSetupError(
+        `github: no private key for the GitHub App ${this.appId}: set ${keySource.replace(/^the env var /, "")} to the app's PEM key`,
+      );
     }
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) {
-      throw new GitHubAppSetupError(`github: ${keySource} does not hold a PEM private key (-----BEGIN … PRIVATE KEY-----); download one from the app's settings → Private keys`);
+      throw new GitHubAppSetupError(
+        `github: ${keySource} does not hold a PEM private key (-----BEGIN … PRIVATE KEY-----); download one from the app's settings → Private keys`,
+      );
     }
     return key;
   }

@@ -77,7 +77,9 @@ export class GitHubContext {
 
   /** Secret values to scrub from messages. */
   secrets(extra: readonly (Secret | null | undefined)[] = []): string[] {
-    const values = [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra].filter((s): s is Secret => s != null).map((s) => s.reveal());
+    const values = [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra]
+      .filter((s): s is Secret => s != null)
+      .map((s) => s.reveal());
     return this.#app === null ? values : [...values, ...this.#app.secrets()];
   }
 
@@ -92,7 +94,10 @@ export class GitHubContext {
     if (app === undefined) return null;
     if (this.#app === null) {
       const jwtCalls = buildOctokit({ ...this.#setup(`app:${app.appId}`, () => this.secrets()), token: undefined });
-      this.#app = new GitHubAppCredentials(app, { request: jwtCalls.request, ...(this.settings.appClock ? { now: this.settings.appClock } : {}) });
+      this.#app = new GitHubAppCredentials(app, {
+        request: jwtCalls.request,
+        ...(this.settings.appClock ? { now: this.settings.appClock } : {}),
+      });
     }
     return this.#app;
   }
@@ -141,7 +146,11 @@ export class GitHubContext {
     let pacer = this.#pacers.get(scope);
     if (!pacer) {
       const pacing = this.settings.pacing ?? {};
-      pacer = new Pacer({ ...pacing, budgets: pacing.budgets ?? isGitHubDotCom(this.apiUrl), concurrency: this.settings.concurrency ?? 20 });
+      pacer = new Pacer({
+        ...pacing,
+        budgets: pacing.budgets ?? isGitHubDotCom(this.apiUrl),
+        concurrency: this.settings.concurrency ?? 20,
+      });
       this.#pacers.set(scope, pacer);
     }
     return pacer;
@@ -187,7 +196,12 @@ export class GitHubContext {
    * owner whose installation made the call and what it was for: with a GitHub App, a 403 naming the
    * permissions GitHub accepts becomes a `MissingPermissionError` saying so.
    */
-  async call<T>(request: { method: string; url: string }, run: () => Promise<T>, extraSecrets: readonly (Secret | null)[] = [], about?: { owner: string; needed: string }): Promise<T> {
+  async call<T>(
+    request: { method: string; url: string },
+    run: () => Promise<T>,
+    extraSecrets: readonly (Secret | null)[] = [],
+    about?: { owner: string; needed: string },
+  ): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -197,7 +211,14 @@ export class GitHubContext {
         const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
         const permission = acceptedPermissions(headers);
         if (permission !== null || (converted.detail ?? "").includes(NOT_ACCESSIBLE)) {
-          throw new MissingPermissionError({ ...about, permission, method: converted.method, url: converted.url, detail: converted.detail, secrets: this.secrets(extraSecrets) });
+          throw new MissingPermissionError({
+            ...about,
+            permission,
+            method: converted.method,
+            url: converted.url,
+            detail: converted.detail,
+            secrets: this.secrets(extraSecrets),
+          });
         }
       }
       throw converted;

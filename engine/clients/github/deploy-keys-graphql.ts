@@ -112,7 +112,8 @@ export class GitHubDeployKeyReader {
     });
     // With a GitHub App each owner's repositories go through that owner's installation, so a query
     // never mixes owners; with a token one query may.
-    const groupOf = this.#ctx.app() === null ? (): string => "" : (item: Pending): string => splitRepository(item.repository).owner.toLowerCase();
+    const groupOf =
+      this.#ctx.app() === null ? (): string => "" : (item: Pending): string => splitRepository(item.repository).owner.toLowerCase();
     while (pending.length > 0) {
       const groups = new Map<string, Pending[]>();
       for (const item of pending) groups.set(groupOf(item), [...(groups.get(groupOf(item)) ?? []), item]);
@@ -178,7 +179,10 @@ export class GitHubDeployKeyReader {
       item.pages++;
       const { hasNextPage, endCursor } = repo.deployKeys.pageInfo;
       if (hasNextPage && endCursor !== null) {
-        if (item.pages >= MAX_PAGES) throw new Error(`github: deploy keys of ${item.repository}: more than ${MAX_PAGES} pages of ${KEYS_PER_PAGE}, far more than GitHub lets a repository hold; refusing to read on`);
+        if (item.pages >= MAX_PAGES)
+          throw new Error(
+            `github: deploy keys of ${item.repository}: more than ${MAX_PAGES} pages of ${KEYS_PER_PAGE}, far more than GitHub lets a repository hold; refusing to read on`,
+          );
         more.push({ ...item, after: endCursor });
       } else {
         result.set(item.repository, { exists: true, items: item.keys });
@@ -236,7 +240,9 @@ export function deployKeysQuery(count: number): string {
   const fields: string[] = [];
   for (let i = 0; i < count; i++) {
     declarations.push(`$o${i}: String!, $n${i}: String!, $a${i}: String`);
-    fields.push(`r${i}: repository(owner: $o${i}, name: $n${i}) { deployKeys(first: ${KEYS_PER_PAGE}, after: $a${i}) { nodes { id title readOnly } pageInfo { hasNextPage endCursor } } }`);
+    fields.push(
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { deployKeys(first: ${KEYS_PER_PAGE}, after: $a${i}) { nodes { id title readOnly } pageInfo { hasNextPage endCursor } } }`,
+    );
   }
   return `query DeployKeys(${declarations.join(", ")}) {\n  rateLimit { cost remaining resetAt }\n  ${fields.join("\n  ")}\n}`;
 }

@@ -43,7 +43,14 @@ function normalize(template: string): string {
 }
 
 /** Endpoints that answer a JSON array (a list page), as endpoint keys. */
-const LIST_ENDPOINTS: ReadonlySet<string> = new Set(["/repos/{}/{}/hooks", "/repos/{}/{}/keys", "/orgs/{}/repos", "/orgs/{}/hooks", "/users/{}/repos", "/orgs/{}/audit-log"]);
+const LIST_ENDPOINTS: ReadonlySet<string> = new Set([
+  "/repos/{}/{}/hooks",
+  "/repos/{}/{}/keys",
+  "/orgs/{}/repos",
+  "/orgs/{}/hooks",
+  "/users/{}/repos",
+  "/orgs/{}/audit-log",
+]);
 
 /** Whether a GET of `url` answers a list page: its body must then be a JSON array, never empty or `null`. */
 export function isListEndpoint(url: string, baseUrl: string): boolean {

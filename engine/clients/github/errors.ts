@@ -18,7 +18,9 @@ function isOctokitRequestError(error: unknown): error is OctokitRequestError {
 export class MissingGitHubTokenError extends Error {
   override readonly name = "MissingGitHubTokenError";
   constructor(operation: string) {
-    super(`github: no GitHub token configured for ${operation}: set the environment variable named by providers.github.tokenEnv (GITHUB_TOKEN by default)`);
+    super(
+      `github: no GitHub token configured for ${operation}: set the environment variable named by providers.github.tokenEnv (GITHUB_TOKEN by default)`,
+    );
   }
 }
 

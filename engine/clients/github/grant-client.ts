@@ -57,13 +57,9 @@ export class GitHubGrantClient implements OAuthGrantClient {
     const params = route.includes("{client_id}")
       ? { client_id: clientId, access_token: accessToken.reveal(), headers }
       : { access_token: accessToken.reveal(), headers };
-    await this.ctx.call(
-      request,
-      async (): Promise<void> => {
-        await octokit.request(route, params);
-      },
-      [clientSecret, accessToken],
-    );
+    await this.ctx.call(request, async (): Promise<void> => {
+      await octokit.request(route, params);
+    }, [clientSecret, accessToken]);
   }
 
   /** The Octokit for client-credential calls: no token of its own, each request sends Basic auth. */

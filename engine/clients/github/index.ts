@@ -31,5 +31,10 @@ export interface GitHubClients {
  */
 export function createGitHubClients(settings: GitHubClientSettings): GitHubClients {
   const ctx = new GitHubContext(settings);
-  return { provider: new GitHubProviderClient(ctx), grants: new GitHubGrantClient(ctx), orgAccess: new GitHubOrgAccessProbe(ctx), owner: new GitHubOwnerClient(ctx) };
+  return {
+    provider: new GitHubProviderClient(ctx),
+    grants: new GitHubGrantClient(ctx),
+    orgAccess: new GitHubOrgAccessProbe(ctx),
+    owner: new GitHubOwnerClient(ctx),
+  };
 }

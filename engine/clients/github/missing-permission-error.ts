@@ -16,7 +16,15 @@ export class MissingPermissionError extends HttpError {
   /** The permission GitHub accepts, as it names it (`repository_hooks=read`), or null when it named none. */
   readonly permission: string | null;
 
-  constructor(init: { owner: string; permission: string | null; needed: string; method: string; url: string; detail: string | null; secrets: readonly string[] }) {
+  constructor(init: {
+    owner: string;
+    permission: string | null;
+    needed: string;
+    method: string;
+    url: string;
+    detail: string | null;
+    secrets: readonly string[];
+  }) {
     super({ status: 403, service: "github", method: init.method, url: init.url, detail: init.detail, secrets: init.secrets });
     this.owner = init.owner;
     this.permission = init.permission;
@@ -31,5 +39,9 @@ export class MissingPermissionError extends HttpError {
 export function acceptedPermissions(headers: Record<string, unknown> | undefined): string | null {
   const value = headers?.[ACCEPTED_PERMISSIONS_HEADER];
   if (typeof value !== "string" || value.trim() === "") return null;
-  return value.split(";").map((p) => p.trim()).filter(Boolean).join(" or ");
+  return value
+    .split(";")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .join(" or ");
 }

@@ -16,7 +16,9 @@ import { decode } from "@msgpack/msgpack";
 export class UndecodableNodeIdError extends Error {
   override readonly name = "UndecodableNodeIdError";
   constructor(nodeId: string, typeName: string) {
-    super(`github: the GraphQL node id "${nodeId}" of a ${typeName} holds no REST id in either of GitHub's formats (https://docs.github.com/graphql/guides/migrating-graphql-global-node-ids)`);
+    super(
+      `github: the GraphQL node id "${nodeId}" of a ${typeName} holds no REST id in either of GitHub's formats (https://docs.github.com/graphql/guides/migrating-graphql-global-node-ids)`,
+    );
   }
 }
 
@@ -41,7 +43,8 @@ function lastDatabaseId(bytes: Uint8Array): string | null {
     // Not MessagePack: not a current-format id (the legacy form is tried next).
     return null;
   }
-  if (!Array.isArray(value) || value.length < 2 || !value.every(isNonNegativeInteger) || BigInt(value[0] as number | bigint) !== 0n) return null;
+  if (!Array.isArray(value) || value.length < 2 || !value.every(isNonNegativeInteger) || BigInt(value[0] as number | bigint) !== 0n)
+    return null;
   return String(value[value.length - 1]);
 }
 

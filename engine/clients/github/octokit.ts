@@ -71,7 +71,12 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
       log.warn(`github: primary rate limit reached on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
       return retryCount < setup.rateLimitRetries;
     },
-    onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      options: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number,
+    ): boolean => {
       log.warn(`github: secondary rate limit on ${options.method} ${options.url}; retry ${retryCount + 1} in ${retryAfter}s`);
       return retryCount < setup.rateLimitRetries;
     },
@@ -111,7 +116,11 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
  * what an unknown outcome means.
  */
 function resendable(method: string, url: string, query: unknown): boolean {
-  return isIdempotentMethod(method) || (method === "POST" && url === "/applications/{client_id}/token") || (isGraphqlRequest(method, url) && isGraphqlQuery(query));
+  return (
+    isIdempotentMethod(method) ||
+    (method === "POST" && url === "/applications/{client_id}/token") ||
+    (isGraphqlRequest(method, url) && isGraphqlQuery(query))
+  );
 }
 
 /** Whether a request goes to the GraphQL endpoint (`/graphql`, or GHES's absolute `…/api/graphql`). */
@@ -135,7 +144,10 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
      * One attempt, with the rotating credential's current token when there is one. An installation
      * token GitHub refuses (401: expired early, or revoked) is replaced and the attempt made once more.
      */
-    const send = async <O extends { headers: Record<string, unknown> }>(request: (o: O) => Response | Promise<Response>, options: O): Promise<Response> => {
+    const send = async <O extends { headers: Record<string, unknown> }>(
+      request: (o: O) => Response | Promise<Response>,
+      options: O,
+    ): Promise<Response> => {
       const credential = setup.credential;
       if (!credential) return request(options);
       // before-after-hook binds the options object into the inner chain: it is changed in place, as the ETag hook does.
@@ -158,7 +170,8 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
     octokit.hook.wrap("request", (request, options): Promise<Response> => {
       // Pagination follows the `Link` URLs a response names; the token must never go to another host.
       const origin = new URL(octokit.request.endpoint.parse(options).url).origin;
-      if (origin !== apiOrigin) return Promise.reject(new Error(`github: refusing to send a request to ${origin}, which is not the API's origin (${apiOrigin})`));
+      if (origin !== apiOrigin)
+        return Promise.reject(new Error(`github: refusing to send a request to ${origin}, which is not the API's origin (${apiOrigin})`));
       const method = String(options.method);
       // GitHub counts secondary points per endpoint: method and route template. A GraphQL query is 1
       // point and creates no content (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits).
@@ -175,14 +188,26 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
           // refused for good (a redirect elsewhere, a body over the cap) leaves as an HttpError it passes by.
           const cause = (error as { cause?: unknown }).cause;
           if (cause instanceof UnusableResponseError && !cause.retryable) {
-            throw withoutResponse(new HttpError({ status: cause.status, service: "github", method, url: octokit.request.endpoint.parse(options).url, detail: cause.message, refused: true, secrets: setup.secrets() }));
+            throw withoutResponse(
+              new HttpError({
+                status: cause.status,
+                service: "github",
+                method,
+                url: octokit.request.endpoint.parse(options).url,
+                detail: cause.message,
+                refused: true,
+                secrets: setup.secrets(),
+              }),
+            );
           }
           // @octokit/request reports a failed connection as HTTP 500, which plugin-retry would resend
           // with growing waits; an HttpError is passed through unretried (clients/unreachable.ts).
           const code = unreachableCode(error);
           if (code !== undefined) {
             const url = octokit.request.endpoint.parse(options).url;
-            throw withoutResponse(new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() }));
+            throw withoutResponse(
+              new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() }),
+            );
           }
           throw error;
         }
@@ -217,7 +242,12 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
         // cached body is the answer, with the Link header it came with so pagination continues.
         if (cached && (error as { status?: unknown }).status === 304) {
           const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
-          return { status: 304, url, headers: { ...headers, ...(cached.link ? { link: cached.link } : {}) }, data: cached.data } as Response;
+          return {
+            status: 304,
+            url,
+            headers: { ...headers, ...(cached.link ? { link: cached.link } : {}) },
+            data: cached.data,
+          } as Response;
         }
         throw error;
       }
@@ -245,16 +275,21 @@ function guardedOctokitFetch(setup: OctokitSetup): typeof fetch {
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     let answer: GuardedAnswer;
     try {
-      answer = await guardedFetch(url, { ...init, signal }, {
-        fetch,
-        secrets: setup.secrets(),
-        timeout,
-        timeoutMs: ms,
-        ...(setup.maxResponseBytes === undefined ? {} : { maxBytes: setup.maxResponseBytes }),
-      });
+      answer = await guardedFetch(
+        url,
+        { ...init, signal },
+        {
+          fetch,
+          secrets: setup.secrets(),
+          timeout,
+          timeoutMs: ms,
+          ...(setup.maxResponseBytes === undefined ? {} : { maxBytes: setup.maxResponseBytes }),
+        },
+      );
     } catch (error) {
       if (error instanceof UnusableResponseError) throw error;
-      if (timeout.aborted && !(init?.signal?.aborted ?? false)) throw new TypeError("fetch failed", { cause: new Error(`no response within ${ms} ms`) });
+      if (timeout.aborted && !(init?.signal?.aborted ?? false))
+        throw new TypeError("fetch failed", { cause: new Error(`no response within ${ms} ms`) });
       throw error;
     }
     if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {

@@ -50,7 +50,9 @@ export class GitHubOrgAccessProbe implements OrgAccessProbe {
     const octokit = await this.ctx.forOwner(org);
     if (!octokit) throw new MissingGitHubTokenError(`reading the audit log of ${org}`);
     // Repeated `action:` qualifiers are alternatives in audit log search.
-    const phrase = Object.keys(AUDIT_ACTIONS).map((a) => `action:${a}`).join(" ");
+    const phrase = Object.keys(AUDIT_ACTIONS)
+      .map((a) => `action:${a}`)
+      .join(" ");
     const request = { method: "GET", url: this.ctx.url(`/orgs/${encodeURIComponent(org)}/audit-log`) };
     let events: AuditEvent[];
     try {

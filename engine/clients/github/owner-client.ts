@@ -51,7 +51,14 @@ export class GitHubOwnerClient implements OwnerClient {
   async listOrgWebhooks(org: string): Promise<ObservedWebhook[]> {
     const route = "GET /orgs/{org}/hooks";
     const params = { org, per_page: PER_PAGE };
-    const hooks = await this.#paginate<GitHubHookWire>(org, route, params, `/orgs/${encodeURIComponent(org)}/hooks`, `webhooks of org ${org}`, MAX_HOOK_PAGES);
+    const hooks = await this.#paginate<GitHubHookWire>(
+      org,
+      route,
+      params,
+      `/orgs/${encodeURIComponent(org)}/hooks`,
+      `webhooks of org ${org}`,
+      MAX_HOOK_PAGES,
+    );
     return hooks.map(toObservedWebhook);
   }
 
@@ -61,7 +68,10 @@ export class GitHubOwnerClient implements OwnerClient {
     const request = deleteOrgWebhookRequest(this.ctx.apiUrl, org, hookId);
     try {
       // Sent as built (an absolute URL), the request the plan showed.
-      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], { owner: org, needed: `delete a webhook of org ${org}` });
+      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], {
+        owner: org,
+        needed: `delete a webhook of org ${org}`,
+      });
       return "deleted";
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return "gone";
@@ -74,9 +84,17 @@ export class GitHubOwnerClient implements OwnerClient {
   async #repositories(owner: string, as: "org" | "user"): Promise<OwnerListing["repositories"] | null> {
     const path = as === "org" ? `/orgs/${encodeURIComponent(owner)}/repos` : `/users/${encodeURIComponent(owner)}/repos`;
     const route = as === "org" ? "GET /orgs/{org}/repos" : "GET /users/{username}/repos";
-    const params: Record<string, string | number> = as === "org" ? { org: owner, type: "all", per_page: PER_PAGE } : { username: owner, type: "owner", per_page: PER_PAGE };
+    const params: Record<string, string | number> =
+      as === "org" ? { org: owner, type: "all", per_page: PER_PAGE } : { username: owner, type: "owner", per_page: PER_PAGE };
     try {
-      const repos = await this.#paginate<GitHubRepositoryWire>(owner, route, params, path, `repositories of ${owner}`, MAX_REPOSITORY_PAGES);
+      const repos = await this.#paginate<GitHubRepositoryWire>(
+        owner,
+        route,
+        params,
+        path,
+        `repositories of ${owner}`,
+        MAX_REPOSITORY_PAGES,
+      );
       return repos.map((r) => ({ repository: r.full_name, archived: r.archived === true }));
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return null;
@@ -84,7 +102,14 @@ export class GitHubOwnerClient implements OwnerClient {
     }
   }
 
-  async #paginate<W>(owner: string, route: string, params: Record<string, string | number>, path: string, what: string, maxPages: number): Promise<W[]> {
+  async #paginate<W>(
+    owner: string,
+    route: string,
+    params: Record<string, string | number>,
+    path: string,
+    what: string,
+    maxPages: number,
+  ): Promise<W[]> {
     const octokit = await this.#octokit(owner, `listing ${what}`);
     return this.ctx.call({ method: "GET", url: this.ctx.url(path) }, async () => {
       const guard = new PageGuard("github", what, maxPages, "more than a sweep reads");

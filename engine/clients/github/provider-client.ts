@@ -29,7 +29,8 @@ const MAX_PAGES = 50;
 
 /** What the token needs to read each listing (GitHub answers 404 without it). */
 const PERMISSION = {
-  hooks: "admin access to the repository (a classic token with the repo or admin:repo_hook scope, or a fine-grained token with Webhooks: read)",
+  hooks:
+    "admin access to the repository (a classic token with the repo or admin:repo_hook scope, or a fine-grained token with Webhooks: read)",
   keys: "admin access to the repository (a classic token with the repo scope, or a fine-grained token with Administration: read)",
 } as const;
 
@@ -81,10 +82,20 @@ export class GitHubProviderClient implements SourceProviderClient {
     const octokit = await this.#octokit(owner, `listing the repositories of ${owner}`);
     const route = "GET /orgs/{org}/repos";
     // The cache keeps only the fields read here: a page of 100 full repository objects is about 600 KB.
-    const keep = (data: unknown): unknown => (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({ full_name: r.full_name, archived: r.archived === true, private: r.private === true }));
+    const keep = (data: unknown): unknown =>
+      (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({
+        full_name: r.full_name,
+        archived: r.archived === true,
+        private: r.private === true,
+      }));
     const params = { org: owner, type: "all" as const, per_page: PER_PAGE, request: { keep } };
     const request = { method: "GET", url: this.ctx.url(`/orgs/${encodeURIComponent(owner)}/repos`) };
-    const guard = new PageGuard("github", `repositories of ${owner}`, MAX_REPOSITORY_PAGES, "more repositories than the client reads for one owner");
+    const guard = new PageGuard(
+      "github",
+      `repositories of ${owner}`,
+      MAX_REPOSITORY_PAGES,
+      "more repositories than the client reads for one owner",
+    );
     guard.visit(octokit.request.endpoint(route, params).url);
     const pages = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]();
     const read = (): Promise<IteratorResult<{ data: unknown; headers: { link?: string } }>> => this.ctx.call(request, () => pages.next());
@@ -96,7 +107,11 @@ export class GitHubProviderClient implements SourceProviderClient {
       throw error;
     }
     const toRepositories = (data: unknown): OwnerRepository[] =>
-      (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({ repository: r.full_name, archived: r.archived === true, private: r.private === true }));
+      (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({
+        repository: r.full_name,
+        archived: r.archived === true,
+        private: r.private === true,
+      }));
     return {
       async *[Symbol.asyncIterator]() {
         for (let page = first; !page.done; page = await read()) {
@@ -112,7 +127,9 @@ export class GitHubProviderClient implements SourceProviderClient {
   async accountExists(login: string): Promise<boolean> {
     const octokit = required(await this.ctx.anyOwner(login), `reading account ${login}`);
     try {
-      await this.ctx.call({ method: "GET", url: this.ctx.url(`/users/${encodeURIComponent(login)}`) }, () => octokit.request("GET /users/{username}", { username: login }));
+      await this.ctx.call({ method: "GET", url: this.ctx.url(`/users/${encodeURIComponent(login)}`) }, () =>
+        octokit.request("GET /users/{username}", { username: login }),
+      );
       return true;
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return false;
@@ -134,17 +151,22 @@ export class GitHubProviderClient implements SourceProviderClient {
     const route = `GET /repos/{owner}/{repo}/${kind}`;
     const params = { owner, repo, per_page: PER_PAGE };
     try {
-      const items = await this.ctx.call(request, async () => {
-        const guard = new PageGuard("github", `${what} of ${repository}`, MAX_PAGES, "far more than GitHub lets a repository hold");
-        guard.visit(octokit.request.endpoint(route, params).url);
-        const all: W[] = [];
-        for await (const page of octokit.paginate.iterator(route, params)) {
-          all.push(...(page.data as W[]));
-          const next = nextLink(page.headers.link);
-          if (next !== null) guard.visit(next);
-        }
-        return all;
-      }, [], about);
+      const items = await this.ctx.call(
+        request,
+        async () => {
+          const guard = new PageGuard("github", `${what} of ${repository}`, MAX_PAGES, "far more than GitHub lets a repository hold");
+          guard.visit(octokit.request.endpoint(route, params).url);
+          const all: W[] = [];
+          for await (const page of octokit.paginate.iterator(route, params)) {
+            all.push(...(page.data as W[]));
+            const next = nextLink(page.headers.link);
+            if (next !== null) guard.visit(next);
+          }
+          return all;
+        },
+        [],
+        about,
+      );
       return { exists: true, items: map(items) };
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return this.#confirmGone(repository, kind, error);
@@ -163,7 +185,12 @@ export class GitHubProviderClient implements SourceProviderClient {
     let permissions: { admin?: unknown } | undefined;
     try {
       const about = { owner, needed: `read ${repository} (metadata)` };
-      const response = await this.ctx.call({ method: "GET", url: githubRepoUrl(this.ctx.apiUrl, repository) }, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }), [], about);
+      const response = await this.ctx.call(
+        { method: "GET", url: githubRepoUrl(this.ctx.apiUrl, repository) },
+        () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }),
+        [],
+        about,
+      );
       permissions = (response.data as { permissions?: { admin?: unknown } }).permissions;
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return { exists: false, items: [] };
@@ -184,7 +211,10 @@ export class GitHubProviderClient implements SourceProviderClient {
     const { owner, repo } = splitGitHubRepository(repository);
     const octokit = await this.#octokit(owner, `deleting ${what} of ${repository}`);
     try {
-      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], { owner, needed: `delete ${what} of ${repository}` });
+      await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], {
+        owner,
+        needed: `delete ${what} of ${repository}`,
+      });
       return "deleted";
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return "gone";

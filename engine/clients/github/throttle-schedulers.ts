@@ -13,12 +13,14 @@ export interface PassThroughGroup {
 
 /** A group whose limiters run every job at once: the pacer has already admitted it. */
 export function passThroughGroup(): PassThroughGroup {
-  const limiter = { schedule: <A extends unknown[], R>(_options: object, run: (...args: A) => Promise<R>, ...args: A): Promise<R> => run(...args) };
+  const limiter = {
+    schedule: <A extends unknown[], R>(_options: object, run: (...args: A) => Promise<R>, ...args: A): Promise<R> => run(...args),
+  };
   return { key: () => limiter };
 }
 
 /** The plugin's `failed` handler: the milliseconds to wait before a retry, or nothing to give up. */
-type FailedHandler = (error: unknown, info: { args: unknown[] }) => Promise<number | void> | number | void;
+type FailedHandler = (error: unknown, info: { args: unknown[] }) => Promise<number | undefined> | number | undefined;
 
 /**
  * The plugin's `retryLimiter`: runs a job, and when it fails asks the `failed` handler (the plugin's

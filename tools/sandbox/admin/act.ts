@@ -24,14 +24,21 @@ export interface ActResult {
 /** An action that cannot be applied: `status` 400 (malformed), 404 (unknown target) or 409 (not possible now). */
 export class ActError extends Error {
   override readonly name = "ActError";
-  constructor(readonly status: 400 | 404 | 409, message: string) {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 const ORG_ACCESS = { deny: "denied", grant: "granted", request: "requested" } as const;
 // GitHub Enterprise Cloud audit log action names for OAuth app access.
-const AUDIT_ACTION = { deny: "org.oauth_app_access_denied", grant: "org.oauth_app_access_approved", request: "org.oauth_app_access_requested" } as const;
+const AUDIT_ACTION = {
+  deny: "org.oauth_app_access_denied",
+  grant: "org.oauth_app_access_approved",
+  request: "org.oauth_app_access_requested",
+} as const;
 
 /** Applies an action to the world (mutating it). */
 export function act(world: World, body: unknown, now: Date = new Date()): ActResult {
@@ -40,9 +47,15 @@ export function act(world: World, body: unknown, now: Date = new Date()): ActRes
     case "org-owner": {
       const org = world.github.orgs.find((o) => o.login === req.org);
       if (!org) throw new ActError(404, `act: no GitHub org "${req.org}"`);
-      if (!world.oauthApps.some((a) => a.provider === "github" && a.clientId === req.app)) throw new ActError(404, `act: no GitHub OAuth app "${req.app}"`);
+      if (!world.oauthApps.some((a) => a.provider === "github" && a.clientId === req.app))
+        throw new ActError(404, `act: no GitHub OAuth app "${req.app}"`);
       org.oauthAppAccess[req.app] = ORG_ACCESS[req.action];
-      org.auditLog?.push({ action: AUDIT_ACTION[req.action], created_at: now.toISOString(), actor: req.actor ?? org.owners[0] ?? "ghost", oauth_application_client_id: req.app });
+      org.auditLog?.push({
+        action: AUDIT_ACTION[req.action],
+        created_at: now.toISOString(),
+        actor: req.actor ?? org.owners[0] ?? "ghost",
+        oauth_application_client_id: req.app,
+      });
       return { done: `${req.org}: app ${req.app} ${ORG_ACCESS[req.action]}`, changed: 1 };
     }
     case "user": {
@@ -58,7 +71,8 @@ export function act(world: World, body: unknown, now: Date = new Date()): ActRes
         }
         return { done: `${req.username} revoked Bitbucket consumer ${req.app}`, changed };
       }
-      if (!world.github.accounts.some((a) => a.login === req.login && a.type === "User")) throw new ActError(404, `act: no GitHub user "${req.login}"`);
+      if (!world.github.accounts.some((a) => a.login === req.login && a.type === "User"))
+        throw new ActError(404, `act: no GitHub user "${req.login}"`);
       let changed = 0;
       for (const t of world.github.tokens) {
         if (t.kind === "oauth" && t.login === req.login && t.clientId === req.app && !t.revoked) {
@@ -72,7 +86,8 @@ export function act(world: World, body: unknown, now: Date = new Date()): ActRes
       const link = world.buildService.links.find((l) => l.namespace === req.namespace && l.id === req.linkId);
       if (!link) throw new ActError(404, `act: no link "${req.linkId}" in namespace "${req.namespace}"`);
       const state = req.action === "unlink" ? "unlinked" : req.action === "disable" ? "disabled" : "enabled";
-      if (link.state === "unlinked" && state !== "unlinked") throw new ActError(409, `act: link "${req.linkId}" is unlinked; link the account again instead`);
+      if (link.state === "unlinked" && state !== "unlinked")
+        throw new ActError(409, `act: link "${req.linkId}" is unlinked; link the account again instead`);
       const changed = link.state === state ? 0 : 1;
       link.state = state;
       link.updated_at = now.toISOString();
@@ -96,16 +111,28 @@ function parseAct(body: unknown): ActRequest {
   };
   switch (b["as"]) {
     case "org-owner":
-      return { as: "org-owner", org: str("org"), app: str("app"), action: oneOf("action", ["deny", "grant", "request"]), ...(b["actor"] !== undefined ? { actor: str("actor") } : {}) };
+      return {
+        as: "org-owner",
+        org: str("org"),
+        app: str("app"),
+        action: oneOf("action", ["deny", "grant", "request"]),
+        ...(b["actor"] !== undefined ? { actor: str("actor") } : {}),
+      };
     case "user": {
       const provider = b["provider"] ?? "github";
       oneOf("action", ["revoke-authorization"]);
-      if (provider === "bitbucket") return { as: "user", provider, username: str("username"), action: "revoke-authorization", app: str("app") };
+      if (provider === "bitbucket")
+        return { as: "user", provider, username: str("username"), action: "revoke-authorization", app: str("app") };
       if (provider === "github") return { as: "user", provider, login: str("login"), action: "revoke-authorization", app: str("app") };
       throw new ActError(400, `act: "provider" must be github or bitbucket`);
     }
     case "namespace-owner":
-      return { as: "namespace-owner", namespace: str("namespace"), linkId: str("linkId"), action: oneOf("action", ["unlink", "disable", "enable"]) };
+      return {
+        as: "namespace-owner",
+        namespace: str("namespace"),
+        linkId: str("linkId"),
+        action: oneOf("action", ["unlink", "disable", "enable"]),
+      };
     default:
       throw new ActError(400, `act: "as" must be org-owner, user or namespace-owner`);
   }

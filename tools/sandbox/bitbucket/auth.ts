@@ -17,7 +17,8 @@ export interface BitbucketCaller {
 }
 
 /** The message a request with an app password gets. */
-export const APP_PASSWORD_REMOVED = "App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token.";
+export const APP_PASSWORD_REMOVED =
+  "App passwords are no longer supported. Use an API token with scopes (with your Atlassian account email) or an access token.";
 
 /** The authenticated caller, or the 401 to answer. */
 export function authenticate(ctx: RouteContext): BitbucketCaller | RouteResponse {

@@ -6,13 +6,19 @@ import { withRepository } from "./auth.js";
 import { bbError, deployKeyWire, paged } from "./wire.js";
 
 /** `GET …/deploy-keys`: the repository's deploy keys, paged. */
-export const listDeployKeys = withRepository((ctx, repo) => paged(ctx, repo.keys.map((k) => deployKeyWire(ctx, repo, k))));
+export const listDeployKeys = withRepository((ctx, repo) =>
+  paged(
+    ctx,
+    repo.keys.map((k) => deployKeyWire(ctx, repo, k)),
+  ),
+);
 
 /** `POST …/deploy-keys` with `{key, label}`: Bitbucket answers 200 with the new key. */
 export const createDeployKey = withRepository((ctx, repo) => {
   const body = typeof ctx.body === "object" && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {};
   const key = body["key"];
-  if (typeof key !== "string" || !/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+) \S+/.test(key.trim())) return bbError(400, "key: Invalid SSH key");
+  if (typeof key !== "string" || !/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+) \S+/.test(key.trim()))
+    return bbError(400, "key: Invalid SSH key");
   if (repo.keys.some((k) => sameKey(k.key, key))) return bbError(400, "key: Someone has already added that SSH key.");
   const created: BitbucketDeployKeyState = {
     id: ctx.world.nextId++,

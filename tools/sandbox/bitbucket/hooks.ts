@@ -7,7 +7,12 @@ import { withRepository } from "./auth.js";
 import { bbError, hookWire, paged } from "./wire.js";
 
 /** `GET …/hooks`: the repository's webhook subscriptions, paged. */
-export const listHooks = withRepository((ctx, repo) => paged(ctx, repo.hooks.map((h) => hookWire(ctx, repo, h))));
+export const listHooks = withRepository((ctx, repo) =>
+  paged(
+    ctx,
+    repo.hooks.map((h) => hookWire(ctx, repo, h)),
+  ),
+);
 
 /** `POST …/hooks`: creates a subscription (201); `url` and a non-empty `events` list are required. */
 export const createHook = withRepository((ctx, repo) => {

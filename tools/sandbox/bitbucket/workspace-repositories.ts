@@ -12,7 +12,9 @@ export const listWorkspaceRepositories: RouteHandler = (ctx) => {
   const caller = authenticate(ctx);
   if ("status" in caller) return caller;
   const workspace = ctx.params["workspace"]!;
-  const known = ctx.world.bitbucket.repos.some((r) => r.workspace === workspace) || ctx.world.bitbucket.users.some((u) => u.workspaces.includes(workspace));
+  const known =
+    ctx.world.bitbucket.repos.some((r) => r.workspace === workspace) ||
+    ctx.world.bitbucket.users.some((u) => u.workspaces.includes(workspace));
   if (!known) return bbError(404, `No workspace with identifier '${workspace}'.`);
   const visible = caller.workspaces.includes(workspace)
     ? ctx.world.bitbucket.repos.filter((r) => r.workspace === workspace && (caller.repository === null || caller.repository === r.slug))

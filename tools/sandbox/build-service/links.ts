@@ -47,9 +47,18 @@ export const createLink: RouteHandler = (ctx) => {
   if (!app) return detail(400, `The build service has no OAuth app registered with ${input.provider}.`);
   if (!accountExists(world, input.provider, input.account)) return detail(400, `Unknown ${input.provider} account "${input.account}".`);
   const clash = world.buildService.links.find(
-    (l) => l.namespace === namespace && l.state !== "unlinked" && l.provider === input.provider && l.account === input.account && l.team === input.team,
+    (l) =>
+      l.namespace === namespace &&
+      l.state !== "unlinked" &&
+      l.provider === input.provider &&
+      l.account === input.account &&
+      l.team === input.team,
   );
-  if (clash) return detail(409, `A link for ${input.provider} account "${input.account}"${input.team ? ` in team "${input.team}"` : ""} already exists (${clash.id}).`);
+  if (clash)
+    return detail(
+      409,
+      `A link for ${input.provider} account "${input.account}"${input.team ? ` in team "${input.team}"` : ""} already exists (${clash.id}).`,
+    );
   const now = new Date().toISOString();
   const link: BuildServiceLinkState = {
     id: randomUUID(),
@@ -142,7 +151,8 @@ interface NewLinkBody {
 function parseNewLink(body: unknown): NewLinkBody | string {
   if (!isRecord(body)) return "Expected a JSON object body.";
   const { provider, account, team, service_account } = body;
-  if (typeof provider !== "string" || !(PROVIDERS as readonly string[]).includes(provider)) return 'provider must be "github" or "bitbucket".';
+  if (typeof provider !== "string" || !(PROVIDERS as readonly string[]).includes(provider))
+    return 'provider must be "github" or "bitbucket".';
   if (typeof account !== "string" || account === "") return "account is required.";
   if (team !== undefined && team !== null && (typeof team !== "string" || team === "")) return "team must be a non-empty string or null.";
   if (typeof service_account !== "boolean") return "service_account must be a boolean.";

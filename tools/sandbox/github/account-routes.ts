@@ -12,7 +12,9 @@ export function registerAccountRoutes(router: Router): void {
   router.add(
     "GET",
     "/user",
-    authed((ctx, caller) => conditional(ctx, { status: 200, body: privateUser(ctx.mountUrl, ctx.world, accountFor(ctx.world, caller.login)) })),
+    authed((ctx, caller) =>
+      conditional(ctx, { status: 200, body: privateUser(ctx.mountUrl, ctx.world, accountFor(ctx.world, caller.login)) }),
+    ),
   );
 
   router.add(

@@ -45,7 +45,10 @@ export function verifyAppJwt(world: World, jwt: string, nowMs: number): JwtCheck
     return { ok: false, message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued" };
   }
   if (typeof exp !== "number" || !Number.isInteger(exp) || exp <= now) {
-    return { ok: false, message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires" };
+    return {
+      ok: false,
+      message: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+    };
   }
   if (exp - now > MAX_LIFETIME_SECONDS || exp - iat > MAX_LIFETIME_SECONDS) {
     return { ok: false, message: "'Expiration time' claim ('exp') is too far in the future" };

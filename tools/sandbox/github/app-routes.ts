@@ -28,19 +28,32 @@ export function registerAppRoutes(router: Router): void {
       (ctx.world.github.installationTokens ??= []).push({ token, appId: app.id, installationId: installation.id, expiresAt });
       return {
         status: 201,
-        body: { token, expires_at: new Date(expiresAt).toISOString(), permissions: { ...installation.permissions }, repository_selection: "all" },
+        body: {
+          token,
+          expires_at: new Date(expiresAt).toISOString(),
+          permissions: { ...installation.permissions },
+          repository_selection: "all",
+        },
       };
     }),
   );
-  router.add("GET", "/orgs/:org/installation", asApp((ctx, app) => {
-    const org = findOrg(ctx.world, ctx.params.org ?? "");
-    return org ? installationOf(ctx, app, org.login) : notFound();
-  }));
-  router.add("GET", "/users/:username/installation", asApp((ctx, app) => {
-    const login = ctx.params.username ?? "";
-    const user = ctx.world.github.accounts.find((a) => a.type === "User" && sameLogin(a.login, login));
-    return user ? installationOf(ctx, app, user.login) : notFound();
-  }));
+  router.add(
+    "GET",
+    "/orgs/:org/installation",
+    asApp((ctx, app) => {
+      const org = findOrg(ctx.world, ctx.params.org ?? "");
+      return org ? installationOf(ctx, app, org.login) : notFound();
+    }),
+  );
+  router.add(
+    "GET",
+    "/users/:username/installation",
+    asApp((ctx, app) => {
+      const login = ctx.params.username ?? "";
+      const user = ctx.world.github.accounts.find((a) => a.type === "User" && sameLogin(a.login, login));
+      return user ? installationOf(ctx, app, user.login) : notFound();
+    }),
+  );
 }
 
 /** The app's installation on an owner, in GitHub's `installation` shape, or 404. */

@@ -42,8 +42,10 @@ export function seedApps(
     }
     const owners = new Set<string>();
     const installations = (app.installations ?? []).map((inst, j) => {
-      if (!accounts.has(inst.owner)) problem(["github", "apps", i, "installations", j, "owner"], `"${inst.owner}" is not a declared GitHub user or org`);
-      if (owners.has(inst.owner.toLowerCase())) problem(["github", "apps", i, "installations", j, "owner"], `the app is installed on "${inst.owner}" once only`);
+      if (!accounts.has(inst.owner))
+        problem(["github", "apps", i, "installations", j, "owner"], `"${inst.owner}" is not a declared GitHub user or org`);
+      if (owners.has(inst.owner.toLowerCase()))
+        problem(["github", "apps", i, "installations", j, "owner"], `the app is installed on "${inst.owner}" once only`);
       owners.add(inst.owner.toLowerCase());
       return { id: inst.id ?? nextId(), owner: inst.owner, permissions: { ...(inst.permissions ?? { metadata: "read" }) } };
     });

@@ -89,7 +89,7 @@ export function isOrgOwner(org: GitHubOrgState, login: string): boolean {
 export function oauthRestriction(world: World, caller: Caller, ownerLogin: string): RouteResponse | null {
   if (caller.token.kind !== "oauth" || caller.token.clientId === null) return null;
   const org = findOrg(world, ownerLogin);
-  if (!org || !org.oauthRestrictionsEnabled) return null;
+  if (!org?.oauthRestrictionsEnabled) return null;
   if (org.oauthAppAccess[caller.token.clientId] === "granted") return null;
   return githubError(
     403,
@@ -117,6 +117,7 @@ export function repoFor(ctx: RouteContext, caller: Caller, need: RepoNeed): Look
   if (restricted) return { ok: false, response: restricted };
   if (need === "admin" && !affiliated) return { ok: false, response: notFound() };
   // GitHub refuses every write to an archived repository, hooks and keys included.
-  if (repo.archived === true && ctx.method !== "GET") return { ok: false, response: githubError(403, "Repository was archived so is read-only.") };
+  if (repo.archived === true && ctx.method !== "GET")
+    return { ok: false, response: githubError(403, "Repository was archived so is read-only.") };
   return { ok: true, value: repo };
 }

@@ -7,7 +7,18 @@
  * - cost: for each connection, the requests needed to fill it (the product of the sizes of the
  *   connections above it, 1 at the top), summed, divided by 100 and rounded; at least 1.
  */
-import { getNamedType, isObjectType, isInterfaceType, Kind, valueFromASTUntyped, type FieldNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode } from "graphql";
+import {
+  getNamedType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  valueFromASTUntyped,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
 
 /** GitHub's maximum `first`/`last` on a connection. */
 export const MAX_PAGE = 100;
@@ -30,7 +41,12 @@ export interface QueryCost {
 }
 
 /** Computes the cost and node count of `selection` (an operation's root selection set) over `schema`. */
-export function queryCost(schema: GraphQLSchema, selection: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, variables: Record<string, unknown>): QueryCost {
+export function queryCost(
+  schema: GraphQLSchema,
+  selection: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): QueryCost {
   const errors: GraphqlLimitError[] = [];
   let nodeCount = 0;
   let requests = 0;
@@ -45,7 +61,7 @@ export function queryCost(schema: GraphQLSchema, selection: SelectionSetNode, fr
         continue;
       }
       if (node.kind === Kind.INLINE_FRAGMENT) {
-        walk(node.selectionSet, node.typeCondition ? schema.getType(node.typeCondition.name.value) ?? type : type, multiplier, path);
+        walk(node.selectionSet, node.typeCondition ? (schema.getType(node.typeCondition.name.value) ?? type) : type, multiplier, path);
         continue;
       }
       field(node, type, multiplier, path);
@@ -65,7 +81,12 @@ export function queryCost(schema: GraphQLSchema, selection: SelectionSetNode, fr
     const size = pageSize(node, variables);
     const location = { line: node.loc?.startToken.line ?? 1, column: node.loc?.startToken.column ?? 1 };
     if (size === null) {
-      errors.push({ type: "MISSING_PAGINATION_BOUNDARIES", path: here, locations: [location], message: `You must provide a \`first\` or \`last\` value to properly paginate the \`${node.name.value}\` connection.` });
+      errors.push({
+        type: "MISSING_PAGINATION_BOUNDARIES",
+        path: here,
+        locations: [location],
+        message: `You must provide a \`first\` or \`last\` value to properly paginate the \`${node.name.value}\` connection.`,
+      });
       return;
     }
     if (size.value > MAX_PAGE || size.value < 0) {

@@ -11,7 +11,17 @@
  * Errors carry GitHub's top-level `type`, `path`, `locations` and `message`.
  */
 import { encode } from "@msgpack/msgpack";
-import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type ExecutionResult, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { Caller as LimitCaller, GitHubLimiter } from "../limits.js";
 import type { RouteContext, RouteResponse, Router } from "../router.js";
 import type { GitHubDeployKeyState, GitHubRepoState, World } from "../world.js";
@@ -44,10 +54,18 @@ export function registerGraphqlRoutes(router: Router, deps: GraphqlDeps): void {
 function answer(ctx: RouteContext, deps: GraphqlDeps): RouteResponse {
   const raw = bearerToken(ctx.headers.authorization);
   // GitHub's GraphQL API has no anonymous access.
-  if (raw === null) return { status: 401, body: { message: "This endpoint requires you to be authenticated.", documentation_url: `${GRAPHQL_DOCS}/guides/forming-calls-with-graphql#authenticating-with-graphql` } };
+  if (raw === null)
+    return {
+      status: 401,
+      body: {
+        message: "This endpoint requires you to be authenticated.",
+        documentation_url: `${GRAPHQL_DOCS}/guides/forming-calls-with-graphql#authenticating-with-graphql`,
+      },
+    };
   // GraphQL has one path for every query: an installation's permissions are not checked per route here.
   const caller = callerFor(ctx, raw, false);
-  if ("status" in caller) return caller.status === 401 ? { status: 401, body: { message: "Bad credentials", documentation_url: GRAPHQL_DOCS } } : caller;
+  if ("status" in caller)
+    return caller.status === 401 ? { status: 401, body: { message: "Bad credentials", documentation_url: GRAPHQL_DOCS } } : caller;
 
   const body = typeof ctx.body === "object" && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {};
   if (typeof body.query !== "string") return errorsOnly([{ message: "A query attribute must be specified and must be a string." }]);
@@ -66,8 +84,11 @@ function answer(ctx: RouteContext, deps: GraphqlDeps): RouteResponse {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
   const operation = operationName === undefined ? operations[0] : operations.find((o) => o.name?.value === operationName);
-  if (!operation || (operationName === undefined && operations.length > 1)) return errorsOnly([{ message: "An operation name is required" }]);
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  if (!operation || (operationName === undefined && operations.length > 1))
+    return errorsOnly([{ message: "An operation name is required" }]);
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
 
   const { cost, nodeCount, errors } = queryCost(schema, operation.selectionSet, fragments, variables);
   if (errors.length > 0) return errorsOnly(errors);
@@ -79,10 +100,23 @@ function answer(ctx: RouteContext, deps: GraphqlDeps): RouteResponse {
   }
   const budget = deps.limiter.graphqlBudget(limitCaller);
   const rootValue = {
-    rateLimit: () => ({ cost, limit: budget.limit, nodeCount, remaining: budget.remaining, resetAt: isoSeconds(budget.resetAtMs), used: budget.used }),
+    rateLimit: () => ({
+      cost,
+      limit: budget.limit,
+      nodeCount,
+      remaining: budget.remaining,
+      resetAt: isoSeconds(budget.resetAtMs),
+      used: budget.used,
+    }),
     repository: (args: { owner: string; name: string }) => repository(ctx.world, caller, args.owner, args.name),
   };
-  const result = execute({ schema, document, rootValue, variableValues: variables, ...(operationName === undefined ? {} : { operationName }) }) as ExecutionResult;
+  const result = execute({
+    schema,
+    document,
+    rootValue,
+    variableValues: variables,
+    ...(operationName === undefined ? {} : { operationName }),
+  }) as ExecutionResult;
   const out: { data: unknown; errors?: GitHubGraphqlError[] } = { data: result.data ?? null };
   if (result.errors && result.errors.length > 0) out.errors = result.errors.map(shape);
   return { status: 200, body: out };
@@ -146,7 +180,8 @@ function cursorOf(index: number): string {
 
 function cursorIndex(cursor: string): number {
   const match = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, "base64").toString("utf8"));
-  if (!match) throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`, { extensions: { type: "INVALID_CURSOR_ARGUMENTS" } });
+  if (!match)
+    throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`, { extensions: { type: "INVALID_CURSOR_ARGUMENTS" } });
   return Number(match[1]);
 }
 

@@ -58,7 +58,13 @@ export function registerHookRoutes(router: Router): void {
         const owner = resolve(ctx, caller);
         if (!owner.ok) return owner.response;
         const { scope } = owner.value;
-        return conditional(ctx, paginate(ctx, owner.value.hooks().map((h) => hookWire(ctx.mountUrl, scope, h))));
+        return conditional(
+          ctx,
+          paginate(
+            ctx,
+            owner.value.hooks().map((h) => hookWire(ctx.mountUrl, scope, h)),
+          ),
+        );
       }),
     );
 
@@ -72,7 +78,13 @@ export function registerHookRoutes(router: Router): void {
         if (!parsed.ok) return parsed.response;
         const hooks = owner.value.mutable();
         if (hooks.some((h) => h.config.url === parsed.value.config.url)) {
-          return validationFailed([{ resource: "Hook", code: "custom", message: `Hook already exists on this ${owner.value.scope.type === "Repository" ? "repository" : "organization"}` }]);
+          return validationFailed([
+            {
+              resource: "Hook",
+              code: "custom",
+              message: `Hook already exists on this ${owner.value.scope.type === "Repository" ? "repository" : "organization"}`,
+            },
+          ]);
         }
         const now = timestamp();
         const hook: GitHubHookState = {
@@ -83,7 +95,11 @@ export function registerHookRoutes(router: Router): void {
           last_response: { code: null, status: "unused", message: null },
         };
         hooks.push(hook);
-        return { status: 201, body: hookWire(ctx.mountUrl, owner.value.scope, hook), headers: { location: `${ctx.mountUrl}${owner.value.scope.path}/hooks/${hook.id}` } };
+        return {
+          status: 201,
+          body: hookWire(ctx.mountUrl, owner.value.scope, hook),
+          headers: { location: `${ctx.mountUrl}${owner.value.scope.path}/hooks/${hook.id}` },
+        };
       }),
     );
 
@@ -162,7 +178,8 @@ function parseHookInput(body: unknown, current: GitHubHookState | null): Lookup<
   let config = { ...base };
   if (cfg) {
     const url = cfg.url ?? (current ? base.url : undefined);
-    if (typeof url !== "string" || url.length === 0) issues.push({ resource: "Hook", code: "custom", message: "Config must contain URL for webhooks" });
+    if (typeof url !== "string" || url.length === 0)
+      issues.push({ resource: "Hook", code: "custom", message: "Config must contain URL for webhooks" });
     else if (!/^https?:\/\/\S+$/.test(url)) issues.push({ resource: "Hook", code: "custom", message: "Config url is not a valid URL" });
     const contentType = cfg.content_type ?? (current ? base.content_type : "form");
     if (contentType !== "json" && contentType !== "form") issues.push({ resource: "Hook", code: "invalid", field: "content_type" });

@@ -68,7 +68,11 @@ export function installationRefusal(ctx: RouteContext, caller: InstallationCalle
   const [permission, level] = need;
   const granted = caller.installation.permissions[permission];
   if (granted === WRITE || granted === level) return null;
-  const refusal = githubError(403, "Resource not accessible by integration", "https://docs.github.com/rest/overview/permissions-required-for-github-apps");
+  const refusal = githubError(
+    403,
+    "Resource not accessible by integration",
+    "https://docs.github.com/rest/overview/permissions-required-for-github-apps",
+  );
   return { ...refusal, headers: { "x-accepted-github-permissions": `${permission}=${level}` } };
 }
 
@@ -79,7 +83,8 @@ export function installationRefusal(ctx: RouteContext, caller: InstallationCalle
 export function appRateKey(world: World, credential: string): { key: string; label: string } | null {
   const issued = world.github.installationTokens?.find((t) => t.token === credential);
   if (issued) {
-    const owner = world.github.apps?.find((a) => a.id === issued.appId)?.installations.find((i) => i.id === issued.installationId)?.owner ?? "?";
+    const owner =
+      world.github.apps?.find((a) => a.id === issued.appId)?.installations.find((i) => i.id === issued.installationId)?.owner ?? "?";
     return { key: `installation:${issued.installationId}`, label: `installation:${owner}#${issued.installationId}` };
   }
   const issuer = looksLikeJwt(credential) ? unverifiedIssuer(credential) : null;

@@ -7,7 +7,16 @@ import { conditional, notFound, paginate, validationFailed, type ValidationIssue
 import { deployKeyWire } from "./wire.js";
 
 /** Key types GitHub accepts (a key must begin with one of these). */
-const KEY_PREFIXES = ["ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ecdsa-sha2-nistp256@openssh.com", "sk-ssh-ed25519@openssh.com"];
+const KEY_PREFIXES = [
+  "ssh-rsa",
+  "ssh-dss",
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
+  "sk-ssh-ed25519@openssh.com",
+];
 
 /** Registers `/repos/{owner}/{repo}/keys[/{key_id}]`. */
 export function registerKeyRoutes(router: Router): void {
@@ -18,7 +27,13 @@ export function registerKeyRoutes(router: Router): void {
       const found = repoFor(ctx, caller, "admin");
       if (!found.ok) return found.response;
       const repo = found.value;
-      return conditional(ctx, paginate(ctx, repo.keys.map((k) => deployKeyWire(ctx.mountUrl, repo, k))));
+      return conditional(
+        ctx,
+        paginate(
+          ctx,
+          repo.keys.map((k) => deployKeyWire(ctx.mountUrl, repo, k)),
+        ),
+      );
     }),
   );
 
@@ -34,13 +49,21 @@ export function registerKeyRoutes(router: Router): void {
       const key = typeof body.key === "string" ? body.key.trim() : undefined;
       if (key === undefined || key.length === 0) issues.push({ resource: "PublicKey", code: "missing_field", field: "key" });
       else if (!KEY_PREFIXES.some((p) => key.startsWith(`${p} `))) {
-        issues.push({ resource: "PublicKey", code: "custom", field: "key", message: "key is invalid. You must supply a key in OpenSSH public key format" });
+        issues.push({
+          resource: "PublicKey",
+          code: "custom",
+          field: "key",
+          message: "key is invalid. You must supply a key in OpenSSH public key format",
+        });
       } else if (repo.keys.some((k) => sameKeyMaterial(k.key, key))) {
         issues.push({ resource: "PublicKey", code: "custom", field: "key", message: "key is already in use" });
       }
-      if (body.title !== undefined && typeof body.title !== "string") issues.push({ resource: "PublicKey", code: "invalid", field: "title" });
-      if (body.read_only !== undefined && typeof body.read_only !== "boolean") issues.push({ resource: "PublicKey", code: "invalid", field: "read_only" });
-      if (issues.length > 0 || key === undefined) return validationFailed(issues, "https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key");
+      if (body.title !== undefined && typeof body.title !== "string")
+        issues.push({ resource: "PublicKey", code: "invalid", field: "title" });
+      if (body.read_only !== undefined && typeof body.read_only !== "boolean")
+        issues.push({ resource: "PublicKey", code: "invalid", field: "read_only" });
+      if (issues.length > 0 || key === undefined)
+        return validationFailed(issues, "https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key");
       const created: GitHubDeployKeyState = {
         id: nextId(ctx.world),
         key,
@@ -51,7 +74,11 @@ export function registerKeyRoutes(router: Router): void {
         added_by: caller.login,
       };
       repo.keys.push(created);
-      return { status: 201, body: deployKeyWire(ctx.mountUrl, repo, created), headers: { location: keyUrl(ctx.mountUrl, repo, created.id) } };
+      return {
+        status: 201,
+        body: deployKeyWire(ctx.mountUrl, repo, created),
+        headers: { location: keyUrl(ctx.mountUrl, repo, created.id) },
+      };
     }),
   );
 

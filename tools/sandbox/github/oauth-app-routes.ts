@@ -48,7 +48,13 @@ function accessTokenOf(ctx: RouteContext): Lookup<string> {
   const body = ctx.body;
   const value = typeof body === "object" && body !== null ? (body as Record<string, unknown>).access_token : undefined;
   if (typeof value !== "string" || value.length === 0) {
-    return { ok: false, response: validationFailed([{ resource: "OauthAccess", code: "missing_field", field: "access_token" }], "https://docs.github.com/rest/apps/oauth-applications") };
+    return {
+      ok: false,
+      response: validationFailed(
+        [{ resource: "OauthAccess", code: "missing_field", field: "access_token" }],
+        "https://docs.github.com/rest/apps/oauth-applications",
+      ),
+    };
   }
   return { ok: true, value };
 }
@@ -62,7 +68,9 @@ function grantOf(ctx: RouteContext): Lookup<{ app: OAuthAppState; token: GitHubT
   if (!app.ok) return app;
   const accessToken = accessTokenOf(ctx);
   if (!accessToken.ok) return accessToken;
-  const token = ctx.world.github.tokens.find((t) => t.token === accessToken.value && t.kind === "oauth" && t.clientId === app.value.clientId && !t.revoked);
+  const token = ctx.world.github.tokens.find(
+    (t) => t.token === accessToken.value && t.kind === "oauth" && t.clientId === app.value.clientId && !t.revoked,
+  );
   if (!token) return { ok: false, response: notFound() };
   return { ok: true, value: { app: app.value, token } };
 }

@@ -5,7 +5,16 @@
  * which test/sandbox/openapi-conformance.test.ts checks.
  */
 import { createHash } from "node:crypto";
-import type { GitHubAccountState, GitHubDeployKeyState, GitHubHookState, GitHubOrgState, GitHubRepoState, GitHubTokenState, OAuthAppState, World } from "../world.js";
+import type {
+  GitHubAccountState,
+  GitHubDeployKeyState,
+  GitHubHookState,
+  GitHubOrgState,
+  GitHubRepoState,
+  GitHubTokenState,
+  OAuthAppState,
+  World,
+} from "../world.js";
 import { findOrg, sameLogin } from "./auth.js";
 
 /** JSON object as sent on the wire. */
