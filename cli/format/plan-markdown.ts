@@ -12,23 +12,7 @@ import { cell, code, html } from "./markdown.js";
 import { markdownText } from "./escape.js";
 import { MarkdownBudget, sizeOf } from "./markdown-budget.js";
 import { countSteps, entriesOf, summarize, type PlanCounts } from "./plan-summary.js";
-import {
-  CATEGORY_TITLES,
-  KEPT_TITLE,
-  categoryOf,
-  describeKept,
-  describeStep,
-  isApiStep,
-  manualStepsOf,
-  type StepCategory,
-} from "./steps.js";
-
-const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = [
-  "build-service",
-  "provider-revocation",
-  "webhook-deletion",
-  "deploy-key-deletion",
-];
+import { API_CATEGORIES, CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf } from "./steps.js";
 
 /** Room kept for the closing note and the file list, whatever the lists above take. */
 const CLOSING_RESERVE = 2_000;

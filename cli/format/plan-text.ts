@@ -10,23 +10,7 @@ import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { countSteps, entriesOf, summarize, type PlanSummary } from "./plan-summary.js";
-import {
-  CATEGORY_TITLES,
-  KEPT_TITLE,
-  categoryOf,
-  describeKept,
-  describeStep,
-  isApiStep,
-  manualStepsOf,
-  type StepCategory,
-} from "./steps.js";
-
-const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = [
-  "build-service",
-  "provider-revocation",
-  "webhook-deletion",
-  "deploy-key-deletion",
-];
+import { API_CATEGORIES, CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf } from "./steps.js";
 
 /** The text plan. */
 export function formatPlanText(run: PlanRun): string {

@@ -31,6 +31,14 @@ export function categoryOf(step: PlanStep): StepCategory {
   }
 }
 
+/** The categories of API steps, in the order the plans list them. */
+export const API_CATEGORIES: readonly Exclude<StepCategory, "manual">[] = [
+  "build-service",
+  "provider-revocation",
+  "webhook-deletion",
+  "deploy-key-deletion",
+];
+
 /** Headings of the categories, in the order a plan lists them. */
 export const CATEGORY_TITLES: Record<StepCategory, string> = {
   "build-service": "Build service",

@@ -44,6 +44,6 @@ function compile(patterns: readonly string[], star: string): PatternMatcher {
   const regex = alternatives.length === 0 ? null : new RegExp(`^(?:${alternatives.join("|")})$`);
   return {
     patterns: frozen,
-    matchesAny: (value) => regex !== null && regex.test(value),
+    matchesAny: (value) => regex?.test(value) === true,
   };
 }
