@@ -65,7 +65,26 @@ export function findOrg(world: World, login: string): GitHubOrgState | undefined
 
 /** The repository `owner/name`, if it exists. */
 export function findRepo(world: World, owner: string, name: string): GitHubRepoState | undefined {
-  return world.github.repos.find((r) => sameLogin(r.owner, owner) && sameLogin(r.name, name));
+  const repos = world.github.repos;
+  const hit = repoIndex(repos).get(`${owner}/${name}`.toLowerCase());
+  if (hit !== undefined && sameLogin(hit.owner, owner) && sameLogin(hit.name, name)) return hit;
+  // Not indexed (a rename since): the list is the truth.
+  return repos.find((r) => sameLogin(r.owner, owner) && sameLogin(r.name, name));
+}
+
+/**
+ * `owner/name` (lower case) → repository, rebuilt when the list grows or shrinks: a scan of every
+ * repository per request made the sandbox, not the client, the bottleneck of a 5,000-repository world.
+ */
+const repoIndexes = new WeakMap<GitHubRepoState[], { size: number; byName: Map<string, GitHubRepoState> }>();
+
+function repoIndex(repos: GitHubRepoState[]): Map<string, GitHubRepoState> {
+  let index = repoIndexes.get(repos);
+  if (index === undefined || index.size !== repos.length) {
+    index = { size: repos.length, byName: new Map(repos.map((r) => [`${r.owner}/${r.name}`.toLowerCase(), r])) };
+    repoIndexes.set(repos, index);
+  }
+  return index.byName;
 }
 
 /** Whether the caller is the owner account, or an owner or member of the owning org. */
