@@ -11,7 +11,13 @@ import {
   webhookUrlPatternProblem,
   type EntryFailure,
 } from "../engine/config/index.js";
-import type { OrgThirdPartyAccessInputs, SourceProviderLinkInputs, WorldSettings } from "./properties.js";
+import {
+  LINK_SPEC_KEYS,
+  ORG_ACCESS_SPEC_KEYS,
+  type OrgThirdPartyAccessInputs,
+  type SourceProviderLinkInputs,
+  type WorldSettings,
+} from "./properties.js";
 
 /** One reason the engine must not proceed with these inputs (Pulumi's `CheckFailure`). */
 export interface InputFailure {
@@ -19,19 +25,6 @@ export interface InputFailure {
   reason: string;
 }
 
-const LINK_KEYS = [
-  "name",
-  "namespace",
-  "team",
-  "provider",
-  "account",
-  "serviceAccount",
-  "state",
-  "repositories",
-  "onRevoke",
-  "onDelete",
-] as const;
-const ORG_KEYS = ["org", "provider", "app", "access"] as const;
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
 function pick(source: object, keys: readonly string[]): Record<string, unknown> {
@@ -127,7 +120,7 @@ function versionFailures(version: unknown): InputFailure[] {
 /** Validates `SourceProviderLink` inputs. */
 export function checkLinkInputs(inputs: SourceProviderLinkInputs): InputFailure[] {
   return [
-    ...linkFailures(pick(inputs, LINK_KEYS)),
+    ...linkFailures(pick(inputs, LINK_SPEC_KEYS)),
     ...worldFailures(inputs, inputs.provider, inputs.provider),
     ...versionFailures(inputs.providerVersion),
   ];
@@ -135,12 +128,12 @@ export function checkLinkInputs(inputs: SourceProviderLinkInputs): InputFailure[
 
 /** Validates `OrgThirdPartyAccess` inputs. */
 export function checkOrgAccessInputs(inputs: OrgThirdPartyAccessInputs): InputFailure[] {
-  const own = checkOrgAccessInput(pick(inputs, ORG_KEYS));
+  const own = checkOrgAccessInput(pick(inputs, ORG_ACCESS_SPEC_KEYS));
   const failures = own.ok ? [] : prefixed(own.failures, "");
   if (!Array.isArray(inputs.links)) {
     failures.push({ property: "links", reason: "must be a list of links (may be empty)" });
   } else {
-    inputs.links.forEach((link, i) => failures.push(...linkFailures(pick(link, LINK_KEYS), `links[${i}]`)));
+    inputs.links.forEach((link, i) => failures.push(...linkFailures(pick(link, LINK_SPEC_KEYS), `links[${i}]`)));
   }
   return [...failures, ...worldFailures(inputs, inputs.provider, inputs.app), ...versionFailures(inputs.providerVersion)];
 }

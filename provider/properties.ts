@@ -59,8 +59,8 @@ export interface OrgThirdPartyAccessOutputs extends OrgThirdPartyAccessInputs {
   pendingManualSteps: ManualStep[];
 }
 
-/** The input keys of a link, in a fixed order: what `diff` compares. */
-export const LINK_INPUT_KEYS = [
+/** The keys of a link's declaration (its YAML entry), in a fixed order: what `check` validates. */
+export const LINK_SPEC_KEYS = [
   "name",
   "namespace",
   "team",
@@ -71,17 +71,22 @@ export const LINK_INPUT_KEYS = [
   "repositories",
   "onRevoke",
   "onDelete",
+] as const satisfies readonly (keyof SourceProviderLinkInputs)[];
+
+/** The input keys of a link, in a fixed order: what `diff` compares. */
+export const LINK_INPUT_KEYS = [
+  ...LINK_SPEC_KEYS,
   "buildService",
   "providers",
   "providerVersion",
 ] as const satisfies readonly (keyof SourceProviderLinkInputs)[];
 
+/** The keys of an org access entry's declaration, in a fixed order. */
+export const ORG_ACCESS_SPEC_KEYS = ["org", "provider", "app", "access"] as const satisfies readonly (keyof OrgThirdPartyAccessInputs)[];
+
 /** The input keys of an org access entry, in a fixed order. */
 export const ORG_ACCESS_INPUT_KEYS = [
-  "org",
-  "provider",
-  "app",
-  "access",
+  ...ORG_ACCESS_SPEC_KEYS,
   "buildService",
   "providers",
   "links",
