@@ -13,7 +13,7 @@
  * (e2) `sourcelinks validate` of a file of 100,000 unknown keys: exit 2, 100 located problems and a count;
  * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated;
  * (g) inventory read of one org of 5,000 repositories (every 10th with the build service's webhook and
- *     deploy key), as a sweep reads it: listing pages and webhooks by REST, deploy keys by GraphQL, under
+ *     deploy key), with the reads a sweep makes (inventoryOwner, which observeSweep does not call yet): listing pages and webhooks by REST, deploy keys by GraphQL, under
  *     the limits of (b); (g2) the same read again with nothing changed.
  * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
@@ -249,7 +249,7 @@ async function main(): Promise<void> {
       }
     }
 
-    // (g), (g2): an inventory read of one org under the limits of (b), as a sweep reads it.
+    // (g), (g2): an inventory read of one org under the limits of (b), with the reads a sweep makes (inventoryOwner).
     if (wants("g")) {
       const sweep = await SandboxProcess.start({
         world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY },
