@@ -1,11 +1,16 @@
 /**
- * Runs the BUILT CLI (`node dist/cli/main.js`) as a child process, the way users and CI run it, with
- * exactly the environment a test gives it (the sandbox's `env`, nothing from the test process).
+ * Runs the CLI with exactly the environment a test gives it (the sandbox's `env`, nothing from the
+ * test process): `runCli` in this process, through the same `runCli(argv, io, cwd)` that the bin calls
+ * (cli/main.ts), and `runBin` as the BUILT bin in a child process, the way users and CI run it.
+ * A child costs about half a second of CPU to load the engine, and the suites run hundreds of
+ * commands; the bin's own behaviour (exit status, pipes, signals, kills) is tested through `runBin`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
+import type { CliIo } from "../../cli/io.js";
+import { runCli as runInProcess } from "../../cli/program.js";
 import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
 
 /** The repository root. */
@@ -40,8 +45,30 @@ afterEach(({ task }) => {
   running.clear();
 });
 
-/** Runs `sourcelinks ARGS` with `env` as its whole environment. */
-export function runCli(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliRun> {
+/**
+ * Runs `sourcelinks ARGS` in this process with `env` as its whole environment, its streams captured as
+ * the bin writes them (one line per write, stderr not a terminal, no prompt). The CLI resolves file
+ * arguments against the process's directory, so a run in another `cwd` goes to the bin.
+ */
+export async function runCli(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliRun> {
+  if (options.cwd !== undefined && resolve(options.cwd) !== process.cwd()) return runBin(args, env, options);
+  let stdout = "";
+  let stderr = "";
+  const line = (text: string): string => (text.endsWith("\n") ? text : `${text}\n`);
+  const io: CliIo = {
+    out: (text) => void (stdout += line(text)),
+    err: (text) => void (stderr += line(text)),
+    progress: () => undefined,
+    interactive: false,
+    ask: () => Promise.reject(new Error("the CLI asked a question of a run that has no terminal")),
+    env,
+  };
+  const code = await runInProcess(args, io, process.cwd());
+  return { code, stdout, stderr };
+}
+
+/** Runs the built bin, `node dist/cli/main.js ARGS`, in a child process with `env` as its whole environment. */
+export function runBin(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
     running.add(child);

@@ -1,7 +1,8 @@
 /**
- * End-to-end tests of the `sourcelinks` bin: the built CLI as a child process against a sandbox of
- * the demo world started in this process, with the sandbox's env as the child's whole environment.
- * Every command, every exit code of design.md §6, every format against its schema.
+ * End-to-end tests of the `sourcelinks` CLI against a sandbox of the demo world started in this
+ * process, with the sandbox's env as the CLI's whole environment: every command, every exit code of
+ * design.md §6, every format against its schema. Most run in this process (cli-harness.ts); "the bin"
+ * runs the built `dist/cli/main.js` as users do and checks that its exit status is the CLI's code.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -15,7 +16,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
 import type { World } from "../../tools/sandbox/world.js";
-import { EXAMPLE, MAIN, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, MAIN, ROOT, ensureBuilt, runBin, runCli } from "./cli-harness.js";
 
 const require = createRequire(import.meta.url);
 const formats = addFormats as unknown as (ajv: object) => void;
@@ -107,6 +108,21 @@ describe("usage and help", () => {
       expect(run.stderr).toContain(cases[i]?.[1]);
       expect(run.stdout).toBe("");
     });
+  });
+});
+
+describe("the bin", () => {
+  it("exits with the CLI's code and writes results on stdout, errors on stderr", async () => {
+    const [valid, usage, pending] = await Promise.all([
+      runBin(["validate", EXAMPLE], env),
+      runBin(["plan", EXAMPLE, "--format", "xml"], env),
+      runBin(["plan", EXAMPLE, "--detailed-exitcode"], env),
+    ]);
+    expect([valid.code, usage.code, pending.code]).toEqual([0, 2, 4]);
+    expect(valid.stdout).toContain("valid (3 links, 2 org access entries)");
+    expect(usage.stderr).toContain("argument 'xml' is invalid");
+    expect(usage.stdout).toBe("");
+    expect(pending.stdout).toContain("Plan: 11 requests on 3 of 6 resources");
   });
 });
 
