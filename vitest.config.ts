@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  * (`isolate: false`): importing the engine, ajv and Octokit afresh for every file cost more CPU than
  * the tests themselves (test/policies and test/sandbox: 45 s of CPU isolated, 18 s shared).
  */
-const SHARED_MODULES = ["architecture", "clients", "config", "performance", "policies", "reconcile", "sandbox", "support"];
+const SHARED_MODULES = ["architecture", "cli", "clients", "config", "model", "performance", "policies", "reconcile", "sandbox", "support"];
 
 export default defineConfig({
   test: {

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach } from "vitest";
+import { onTestFailed } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import { runCli as runInProcess } from "../../cli/program.js";
 import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
@@ -32,18 +32,22 @@ export interface CliRun {
   stderr: string;
 }
 
-/** CLI processes still running. */
-const running = new Set<ChildProcess>();
-
-// A test that failed or timed out may leave its CLI run going; killed here, it cannot change the
-// sandbox under the next test of the file (which would then fail for a reason that is not its own).
-// Only after a failure: a passing test has awaited its runs. Never in a concurrent suite: its tests
-// run each against their own sandbox, and the runs in flight belong to the tests still going.
-afterEach(({ task }) => {
-  if (task.result?.state !== "fail" || task.concurrent === true) return;
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-});
+/**
+ * A test that failed or timed out may leave its bin run going; killed then, it cannot change the
+ * sandbox under the next test of the file (which would then fail for a reason that is not its own).
+ * Only after a failure: a passing test has awaited its runs. Never in a concurrent suite: its tests run
+ * each against their own sandbox, and the runs in flight belong to the tests still going. Registered
+ * per run rather than by a module-level hook, which a shared module graph would run for one file only.
+ */
+function killIfTestFails(child: ChildProcess): void {
+  try {
+    onTestFailed(({ task }) => {
+      if (task.concurrent !== true) child.kill("SIGKILL");
+    });
+  } catch {
+    // Outside a test (in a beforeAll): no test to outlive.
+  }
+}
 
 /**
  * Runs `sourcelinks ARGS` in this process with `env` as its whole environment, its streams captured as
@@ -71,14 +75,13 @@ export async function runCli(args: readonly string[], env: Record<string, string
 export function runBin(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    running.add(child);
+    killIfTestFails(child);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {
-      running.delete(child);
       resolve({ code, stdout, stderr });
     });
   });
