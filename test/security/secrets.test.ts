@@ -558,7 +558,8 @@ describe.concurrent("failed HTTP calls: the expected exit code, a useful error, 
     const hostile = attacks ? await startHostileServer(sandbox.baseUrl, attacks) : null;
     try {
       const changes = { ...(await setup?.(sandbox)), ...hostile?.env };
-      const env = cliEnv(sandbox, changes);
+      // Retries wait a hundredth of their time: what is asserted is the words, not the waits.
+      const env = cliEnv(sandbox, { SOURCELINKS_RETRY_WAIT_SCALE: "0.01", ...changes });
       const runs: CapturedRun[] = [];
       // In order: apply changes what the next command sees.
       for (const args of commands) runs.push(await capture(name, args, env));
