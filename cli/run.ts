@@ -11,6 +11,7 @@ import type { ResourcePlan } from "../engine/model/plan.js";
 import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
 import {
   linkObserver,
+  OBSERVE_CONCURRENCY,
   observeOrgAccess,
   observeSweep,
   planLink,
@@ -113,7 +114,7 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   // One observer for the run: each namespace's build-service links are listed once, not once per link,
   // and every declared link (of every file) counts as another live link when judging what to keep.
   const observeLink = linkObserver(ctx, links);
-  const linkResults = await settleAll(links, DEFAULT_CONCURRENCY, async (spec) => {
+  const linkResults = await settleAll(links, OBSERVE_CONCURRENCY, async (spec) => {
     const observed = await observeLink(spec);
     tick(`link ${spec.name}`);
     return observed;

@@ -19,8 +19,13 @@ import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } fro
 /** Repositories read at once by default; the clients pace and cap their own requests beneath this. */
 const DEFAULT_CONCURRENCY = 32;
 
-/** Links observed at once by `observeLinks`; each also reads its repositories with bounded concurrency. */
-const LINK_CONCURRENCY = 8;
+/**
+ * Links observed at once (`observeLinks`, the CLI's refresh); each also reads its repositories with
+ * bounded concurrency. Reads only, paced by the clients: at 8, a GitHub minute's 900 webhook listings
+ * took three of its six seconds on the bench's compressed clock, and the last window's reads ended
+ * the run late. Applies write, and keep their own, lower bound (cli/concurrency.ts).
+ */
+export const OBSERVE_CONCURRENCY = 16;
 
 /**
  * Observes the live state of `spec`'s link, its grant and the build service's webhooks and deploy keys.
@@ -46,7 +51,7 @@ export function linkObserver(ctx: OperationContext, declared: readonly LinkSpec[
 
 /** Observes many links through one `linkObserver`, `specs` being the run's declared links. Results are in `specs` order. */
 export function observeLinks(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<ObservedLink[]> {
-  return mapLimit(specs, LINK_CONCURRENCY, linkObserver(ctx, specs));
+  return mapLimit(specs, OBSERVE_CONCURRENCY, linkObserver(ctx, specs));
 }
 
 async function observeWith(

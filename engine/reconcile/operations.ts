@@ -4,7 +4,7 @@
  * planned requests.
  */
 export { createOperationContext, type OperationContext, type OperationOverrides } from "./context.js";
-export { linkObserver, observeLink, observeLinks } from "./observe-link.js";
+export { linkObserver, OBSERVE_CONCURRENCY, observeLink, observeLinks } from "./observe-link.js";
 export { planLink, CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
 export { planSettingsOf, resolvePlanSettings, type PlanSettings } from "./plan-settings.js";
 export { executePlan, type ExecutionHooks, type ExecutionResult } from "./execute.js";

@@ -1,9 +1,12 @@
 /**
  * Deploy keys of one run's repositories, read in as few batched requests as the provider offers
- * (GitHub: GraphQL, clients/github/deploy-keys-graphql.ts). The first repository asked for starts one
- * read of every repository the run's declared links name on that provider, so 1,000 links over 5,000
- * repositories cost 50 queries, not one query per link; repositories outside that set (a revoked
- * link's record-only ones) are read in one batch per request. Use one per run: nothing is refreshed.
+ * (GitHub: GraphQL, clients/github/deploy-keys-graphql.ts). The first repository asked for starts the
+ * read of every repository the run's declared links name on that provider, in batches of
+ * `DEPLOY_KEY_BATCH` in declaration order, so 1,000 links over 5,000 repositories cost 50 queries, not
+ * one per link. A link waits only for the batch holding its repositories: links are observed in
+ * declaration order, so the first links' keys arrive with the first answer, and their webhook
+ * listings go on meanwhile instead of waiting for the whole read. Repositories outside that set (a
+ * revoked link's record-only ones) are read in one batch per request. Use one per run: nothing is refreshed.
  */
 import type { LinkSpec, ProviderKind } from "../model/spec.js";
 import type { RepositoryListing, SourceProviderClient } from "../clients/types.js";
@@ -11,10 +14,14 @@ import type { ObservedDeployKey } from "../model/observed.js";
 
 type Listing = RepositoryListing<ObservedDeployKey>;
 
+/** Repositories per batched read: one GraphQL query's worth on GitHub (a cost of 1 point). */
+export const DEPLOY_KEY_BATCH = 100;
+
 /** The batched deploy-key reads of one run, per provider. */
 export class RunDeployKeys {
   readonly #declared: readonly LinkSpec[];
-  readonly #all = new Map<ProviderKind, Promise<Map<string, Listing>>>();
+  /** Per provider: each declared repository's batch, started on first use. */
+  readonly #batches = new Map<ProviderKind, Map<string, Promise<Map<string, Listing>>>>();
 
   constructor(declared: readonly LinkSpec[]) {
     this.#declared = declared;
@@ -29,30 +36,36 @@ export class RunDeployKeys {
   async read(client: SourceProviderClient, repositories: readonly string[]): Promise<Map<string, Listing>> {
     const readMany = client.readDeployKeys?.bind(client);
     if (!readMany) throw new TypeError(`${client.kind}: no batched deploy-key read`);
-    const everything = this.#everything(client, readMany);
-    const known = new Set(this.#declared.filter((l) => l.provider === client.kind).flatMap((l) => l.repositories));
-    const outside = repositories.filter((r) => !known.has(r));
-    const [all, extra] = await Promise.all([everything, outside.length > 0 ? readMany(outside) : new Map<string, Listing>()]);
+    const batchOf = this.#declaredBatches(client.kind, readMany);
+    const outside = repositories.filter((r) => !batchOf.has(r));
+    const batches = new Set(repositories.flatMap((r) => batchOf.get(r) ?? []));
+    const answers = await Promise.all([...batches, outside.length > 0 ? readMany(outside) : new Map<string, Listing>()]);
     const out = new Map<string, Listing>();
     for (const repository of repositories) {
-      const listing = extra.get(repository) ?? all.get(repository);
+      const listing = answers.find((answer) => answer.has(repository))?.get(repository);
       if (!listing) throw new Error(`${client.kind}: the batched deploy-key read has no answer for ${repository}`);
       out.set(repository, listing);
     }
     return out;
   }
 
-  /** One read of every declared repository of the client's provider, started on first use. */
-  #everything(
-    client: SourceProviderClient,
+  /** The batch of each declared repository of `provider`, every batch started on first use. */
+  #declaredBatches(
+    provider: ProviderKind,
     readMany: (repositories: readonly string[]) => Promise<Map<string, Listing>>,
-  ): Promise<Map<string, Listing>> {
-    let all = this.#all.get(client.kind);
-    if (!all) {
-      const repositories = [...new Set(this.#declared.filter((l) => l.provider === client.kind).flatMap((l) => l.repositories))];
-      all = readMany(repositories);
-      this.#all.set(client.kind, all);
+  ): Map<string, Promise<Map<string, Listing>>> {
+    let batchOf = this.#batches.get(provider);
+    if (batchOf) return batchOf;
+    batchOf = new Map();
+    const repositories = [...new Set(this.#declared.filter((l) => l.provider === provider).flatMap((l) => l.repositories))];
+    for (let i = 0; i < repositories.length; i += DEPLOY_KEY_BATCH) {
+      const batch = repositories.slice(i, i + DEPLOY_KEY_BATCH);
+      const answer = readMany(batch);
+      // A batch no observed link waits for (its links failed first) must not become an unhandled rejection.
+      answer.catch(() => undefined);
+      for (const repository of batch) batchOf.set(repository, answer);
     }
-    return all;
+    this.#batches.set(provider, batchOf);
+    return batchOf;
   }
 }

@@ -14,6 +14,7 @@
  * Each query asks `rateLimit { cost remaining resetAt }`: costs are counted, and a query whose cost no
  * longer fits in what remains waits for `resetAt` instead of being refused.
  */
+import pLimit from "p-limit";
 import type { ObservedDeployKey } from "../../model/observed.js";
 import { systemClock, type PacerClock } from "../pacer.js";
 import type { RepositoryListing } from "../types.js";
@@ -27,6 +28,13 @@ import { restIdFromNodeId } from "./node-id.js";
 const KEYS_PER_PAGE = 100;
 /** Repositories (aliases) per query by default; see the module comment. */
 export const DEFAULT_REPOSITORIES_PER_QUERY = 100;
+/**
+ * Queries in flight at once, across every read of this reader. GitHub's secondary limits include server
+ * CPU time (at most 60 s of GraphQL CPU per minute), and its best practices ask for few concurrent
+ * requests: a read of 5,000 repositories is 50 queries, sent two at a time in the order asked, so the
+ * first batches answer first and the REST reads beside them are not held up behind the rest.
+ */
+const QUERIES_IN_FLIGHT = 2;
 /** Pages of one repository's keys read at most (5,000 keys), as the REST listing's guard. */
 const MAX_PAGES = 50;
 
@@ -86,6 +94,7 @@ export class GitHubDeployKeyReader {
   #usage: GraphqlUsage = { queries: 0, points: 0, remaining: null };
   /** The budget the last answer reported, less the cost of queries sent since. */
   #budget: { remaining: number; resetAtMs: number } | null = null;
+  readonly #inFlight = pLimit(QUERIES_IN_FLIGHT);
 
   constructor(ctx: GitHubContext, options: { repositoriesPerQuery?: number; clock?: PacerClock } = {}) {
     this.#ctx = ctx;
@@ -116,12 +125,17 @@ export class GitHubDeployKeyReader {
       this.#ctx.app() === null ? (): string => "" : (item: Pending): string => splitRepository(item.repository).owner.toLowerCase();
     while (pending.length > 0) {
       const groups = new Map<string, Pending[]>();
-      for (const item of pending) groups.set(groupOf(item), [...(groups.get(groupOf(item)) ?? []), item]);
+      for (const item of pending) {
+        const key = groupOf(item);
+        const group = groups.get(key);
+        if (group) group.push(item);
+        else groups.set(key, [item]);
+      }
       const batches: Pending[][] = [];
       for (const group of groups.values()) {
         for (let i = 0; i < group.length; i += this.#perQuery) batches.push(group.slice(i, i + this.#perQuery));
       }
-      const next = await Promise.all(batches.map((batch) => this.#query(batch, result)));
+      const next = await Promise.all(batches.map((batch) => this.#inFlight(() => this.#query(batch, result))));
       pending = next.flat();
     }
     return result;
