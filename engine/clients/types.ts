@@ -84,11 +84,11 @@ export interface RepositoryListing<T> {
   items: T[];
 }
 
-/** A repository of an owner, as its listing shows it. */
+/** One repository of an owner, as its listing shows it. */
 export interface OwnerRepository {
-  /** `owner/name`. */
+  /** `owner/name` or `workspace/slug`. */
   repository: string;
-  /** The provider refuses writes to an archived repository. */
+  /** GitHub refuses writes to an archived repository (403), so its leftovers can only be reported. */
   archived: boolean;
   private: boolean;
 }
@@ -107,38 +107,30 @@ export interface SourceProviderClient {
    */
   readDeployKeys?(repositories: readonly string[]): Promise<Map<string, RepositoryListing<ObservedDeployKey>>>;
   /**
-   * Every repository of an org, archived included, one page at a time (GitHub: `GET /orgs/{org}/repos`),
-   * so a caller can start on a page's repositories while the next is read. Null when the org does not
-   * exist (404). Optional: only GitHub offers it so far.
-   */
-  repositoryPages?(owner: string): Promise<AsyncIterable<OwnerRepository[]> | null>;
-  /**
    * Whether a user or org login exists (GitHub `GET /users/{username}`: 404 → false). Optional: a
    * provider without it (Bitbucket, test fakes) leaves account names unchecked before writes.
    */
   accountExists?(login: string): Promise<boolean>;
 }
 
-/** One repository of an owner, as a sweep lists it. */
-export interface OwnedRepository {
-  /** `owner/name` or `workspace/slug`. */
-  repository: string;
-  /** GitHub refuses writes to an archived repository (403), so its leftovers can only be reported. */
-  archived: boolean;
-}
-
-/** Every repository of an owner (GitHub org or user, Bitbucket workspace), for sweeps. */
-export interface OwnerListing {
+/**
+ * Every repository of an owner (GitHub org or user, Bitbucket workspace), archived included, one
+ * listing page at a time, so a caller reads a page's repositories while the next page is listed.
+ */
+export interface OwnerPages {
   /** `org`: an organization, whose own webhooks are swept too; `user` and `workspace` have none here. */
   ownerType: "org" | "user" | "workspace";
-  repositories: OwnedRepository[];
+  pages: AsyncIterable<OwnerRepository[]>;
 }
 
 /** What a sweep reads beyond single repositories: an owner's repositories and an org's own webhooks. */
 export interface OwnerClient {
   readonly kind: ProviderKind;
-  /** Every repository of `owner`, archived included; null when the owner does not exist (404). */
-  listOwnerRepositories(owner: string): Promise<OwnerListing | null>;
+  /**
+   * The owner's repositories, page by page; null when the owner does not exist (404). The first page
+   * is read before this resolves, so a missing owner is known before anything else is read.
+   */
+  repositoryPages(owner: string): Promise<OwnerPages | null>;
   /** `GET /orgs/{org}/hooks`, every page (GitHub orgs only). */
   listOrgWebhooks(org: string): Promise<ObservedWebhook[]>;
   /** `DELETE /orgs/{org}/hooks/{hook_id}`: `gone` when already deleted. */

@@ -6,7 +6,7 @@
  * and never classified, so nothing can plan to touch them.
  */
 import type { LinkSpec, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire, OwnedRepository } from "../clients/types.js";
+import type { BuildServiceLinkWire, OwnerRepository } from "../clients/types.js";
 import { compileUrlPatterns } from "../model/patterns.js";
 import type { SweepObservation, SweptArtifact } from "../model/sweep.js";
 import { isLive, sameIdentity } from "./link-identity.js";
@@ -23,7 +23,7 @@ export interface SweepLinkFacts {
 }
 
 /** What a sweep read of one repository (the webhooks and deploy keys as listed, before matching). */
-export interface SweptRepositoryRead extends OwnedRepository {
+export interface SweptRepositoryRead extends Pick<OwnerRepository, "repository" | "archived"> {
   webhooks: readonly ObservedWebhook[];
   deployKeys: readonly ObservedDeployKey[];
 }
@@ -51,10 +51,11 @@ export interface RepositoryNames {
   declaredRevoked: string | undefined;
 }
 
-/** Whether `repository` (`owner/name`) is left out by a sweep's `exclude` globs (case-insensitively). */
-export function isExcluded(spec: SweepSpec, repository: string): boolean {
-  if (spec.exclude.length === 0) return false;
-  return compileUrlPatterns(spec.exclude.map((g) => g.toLowerCase())).matchesAny(repository.toLowerCase());
+/** Whether a repository (`owner/name`) is left out by a sweep's `exclude` globs (case-insensitively); the globs are compiled once. */
+export function exclusion(spec: SweepSpec): (repository: string) => boolean {
+  if (spec.exclude.length === 0) return () => false;
+  const patterns = compileUrlPatterns(spec.exclude.map((g) => g.toLowerCase()));
+  return (repository) => patterns.matchesAny(repository.toLowerCase());
 }
 
 /**

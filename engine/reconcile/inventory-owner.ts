@@ -1,12 +1,13 @@
 /**
- * The inventory of one owner: every repository of the org with all its webhooks and deploy keys, as
- * the provider returns them (nothing matched or classified yet). What a sweep reads, at the cost
- * GitHub's APIs allow: the listing pages, one REST webhook listing per repository (no batch form
- * exists), and the deploy keys of each listing page's repositories in one GraphQL query. Each page's
+ * The inventory of one owner: every repository (an org's, a user's or a Bitbucket workspace's) with all
+ * its webhooks and deploy keys, as the provider returns them (nothing matched or classified yet). What
+ * a sweep reads, at the cost the providers' APIs allow: the listing pages, one REST webhook listing per
+ * repository (no batch form exists), and the deploy keys of each listing page's repositories in one
+ * batched read where the provider has one (GitHub GraphQL), else one REST listing each. Each page's
  * repositories are read while the next page is listed. Reads only.
  */
 import type { ProviderKind } from "../model/spec.js";
-import type { OwnerRepository } from "../clients/types.js";
+import type { OwnerClient, OwnerPages, OwnerRepository } from "../clients/types.js";
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
 import { mapLimit } from "./map-limit.js";
@@ -33,31 +34,45 @@ export interface InventoryRepository extends OwnerRepository {
 export interface OwnerInventory {
   provider: ProviderKind;
   owner: string;
-  /** False when the owner does not exist (404 on the listing); `repositories` is then empty. */
-  ownerExists: boolean;
-  /** In listing order. */
+  /** Null when the owner does not exist (404 on the listing); `repositories` is then empty. */
+  ownerType: OwnerPages["ownerType"] | null;
+  /** In listing order, those `include` kept. */
   repositories: InventoryRepository[];
+  /** Repositories listed that `include` left out (not read). */
+  excluded: number;
+}
+
+/** What to read of the owner. */
+export interface InventoryOptions {
+  /** Whether a listed repository is read; the others are only counted. Default: every one. */
+  include?: (repository: string) => boolean;
 }
 
 /** Reads the inventory of `owner` on `provider`. */
-export async function inventoryOwner(ctx: OperationContext, provider: ProviderKind, owner: string): Promise<OwnerInventory> {
-  const client = providerClient(ctx, provider);
-  if (!client.repositoryPages)
-    throw new ReconcileError("missing-client", `${provider}: listing an owner's repositories is not supported; sweeps need it.`);
-  const pages = await client.repositoryPages(owner);
-  if (pages === null) return { provider, owner, ownerExists: false, repositories: [] };
+export async function inventoryOwner(
+  ctx: OperationContext,
+  provider: ProviderKind,
+  owner: string,
+  options: InventoryOptions = {},
+): Promise<OwnerInventory> {
+  const listing = await ownerClient(ctx, provider).repositoryPages(owner);
+  if (listing === null) return { provider, owner, ownerType: null, repositories: [], excluded: 0 };
 
+  const include = options.include ?? (() => true);
   const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
+  let excluded = 0;
   // Each page's reads start at once; their outcomes are kept (not awaited) until the listing ends, then
   // the first failure in page order is thrown.
   const reads: Promise<{ ok: true; repositories: InventoryRepository[] } | { ok: false; error: unknown }>[] = [];
-  for await (const page of pages) {
+  for await (const page of listing.pages) {
     // A bounded look-ahead: the pacer lets one GitHub minute's 900 listings through at most, so
     // queueing the whole org at once only holds memory.
     const oldest = reads[reads.length - PAGES_AHEAD];
     if (oldest) await oldest;
+    const kept = page.filter((r) => include(r.repository));
+    excluded += page.length - kept.length;
     reads.push(
-      readPage(ctx, provider, page, concurrency).then(
+      readPage(ctx, provider, kept, concurrency).then(
         (repositories) => ({ ok: true as const, repositories }),
         (error: unknown) => ({ ok: false as const, error }),
       ),
@@ -68,16 +83,17 @@ export async function inventoryOwner(ctx: OperationContext, provider: ProviderKi
     if (!outcome.ok) throw outcome.error;
     repositories.push(...outcome.repositories);
   }
-  return { provider, owner, ownerExists: true, repositories };
+  return { provider, owner, ownerType: listing.ownerType, repositories, excluded };
 }
 
-/** The webhooks (one listing each) and deploy keys (one batched read) of one listing page's repositories. */
+/** The webhooks (one listing each) and deploy keys (one batched read, or a listing each) of one listing page's repositories. */
 async function readPage(
   ctx: OperationContext,
   provider: ProviderKind,
   page: readonly OwnerRepository[],
   concurrency: number,
 ): Promise<InventoryRepository[]> {
+  if (page.length === 0) return [];
   const client = providerClient(ctx, provider);
   const names = page.map((r) => r.repository);
   const [hooks, keys] = await Promise.all([
@@ -97,4 +113,15 @@ async function readPage(
       deployKeys: listing?.items ?? [],
     };
   });
+}
+
+/** The client that lists `provider`'s owners; an error naming the config to fix when there is none. */
+export function ownerClient(ctx: OperationContext, provider: ProviderKind): OwnerClient {
+  const client = ctx.clients.owners?.[provider];
+  if (client === undefined)
+    throw new ReconcileError(
+      "missing-client",
+      `providers.${provider} is not configured: add it to the config to sweep ${provider} owners.`,
+    );
+  return client;
 }

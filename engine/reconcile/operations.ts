@@ -13,5 +13,6 @@ export { observeOrgAccess } from "./observe-org-access.js";
 export { planOrgAccess } from "./plan-org-access.js";
 export { reconcileOrgAccess, type OrgAccessReconciliation } from "./reconcile-org-access.js";
 export { ReconcileError, type ReconcileErrorCode } from "./errors.js";
-export { observeSweep, readDeployKeys, SweepLinkWorld } from "./observe-sweep.js";
+export { observeSweep, SweepLinkWorld } from "./observe-sweep.js";
+export { inventoryOwner, type OwnerInventory } from "./inventory-owner.js";
 export { planSweep, artifactsToRemove } from "./plan-sweep.js";

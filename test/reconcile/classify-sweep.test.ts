@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import type { LinkSpec, SweepSpec } from "../../engine/model/spec.js";
 import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
-import { classifySweep, isExcluded, type SweepLinkFacts, type SweepRead } from "../../engine/reconcile/classify-sweep.js";
+import { classifySweep, exclusion, type SweepLinkFacts, type SweepRead } from "../../engine/reconcile/classify-sweep.js";
 import { recordKey } from "../../engine/reconcile/sharing.js";
 import type { ObservedWebhook } from "../../engine/model/observed.js";
 
@@ -147,10 +147,10 @@ describe("classifySweep", () => {
   });
 });
 
-describe("isExcluded", () => {
+describe("exclusion", () => {
   test("globs match the name within the owner, case-insensitively, and never across a slash", () => {
     const s = { ...spec, exclude: ["acme/sandbox-*"] };
-    expect(["acme/sandbox-x", "ACME/Sandbox-Y", "acme/sandbox-", "acme/api", "other/sandbox-x"].map((r) => isExcluded(s, r))).toEqual([
+    expect(["acme/sandbox-x", "ACME/Sandbox-Y", "acme/sandbox-", "acme/api", "other/sandbox-x"].map(exclusion(s))).toEqual([
       true,
       true,
       true,

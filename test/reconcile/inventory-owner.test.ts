@@ -45,7 +45,7 @@ describe("inventoryOwner", () => {
     };
 
     const first = await read();
-    expect(first.inventory.ownerExists).toBe(true);
+    expect(first.inventory.ownerType).toBe("org");
     expect(first.inventory.repositories).toHaveLength(250);
     const repo10 = first.inventory.repositories.find((r) => r.repository === `${SCALE_ORG}/repo-10`)!;
     expect(repo10.webhooks.map((h) => h.url)).toEqual([
@@ -72,8 +72,9 @@ describe("inventoryOwner", () => {
     expect(await inventoryOwner(ctx, "github", "no-such-org")).toEqual({
       provider: "github",
       owner: "no-such-org",
-      ownerExists: false,
+      ownerType: null,
       repositories: [],
+      excluded: 0,
     });
   });
 });

@@ -12,9 +12,9 @@
  * (e) `sourcelinks validate` of a 10,000-link config, node start included;
  * (e2) `sourcelinks validate` of a file of 100,000 unknown keys: exit 2, 100 located problems and a count;
  * (f) naive baseline: one request at a time, no cache, on a subset, extrapolated;
- * (g) inventory read of one org of 5,000 repositories (every 10th with the build service's webhook and
- *     deploy key), with the reads a sweep makes (inventoryOwner, which observeSweep does not call yet): listing pages and webhooks by REST, deploy keys by GraphQL, under
- *     the limits of (b); (g2) the same read again with nothing changed.
+ * (g) a sweep of one org of 5,000 repositories (every 10th with the build service's webhook and
+ *     deploy key), as `sourcelinks plan` observes one (observeSweep): listing pages and webhooks by
+ *     REST, deploy keys by GraphQL, under the limits of (b); (g2) the same sweep again with nothing changed.
  * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
  */
@@ -249,7 +249,7 @@ async function main(): Promise<void> {
       }
     }
 
-    // (g), (g2): an inventory read of one org under the limits of (b), with the reads a sweep makes (inventoryOwner).
+    // (g), (g2): a sweep of one org under the limits of (b).
     if (wants("g")) {
       const sweep = await SandboxProcess.start({
         world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY },
@@ -259,8 +259,8 @@ async function main(): Promise<void> {
       try {
         await sweep.addFault({ latencyMs: LATENCY_MS });
         const params = { configFile, concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE, etagCacheFile: join(dir, "sweep-etags.json") };
-        scenarios["g"] = await attempt("g.inventory", () => measureInventory(sweep, params, "g.inventory", false));
-        scenarios["g2"] = await attempt("g2.inventory-unchanged", () => measureInventory(sweep, params, "g2.inventory-unchanged", true));
+        scenarios["g"] = await attempt("g.sweep", () => measureSweep(sweep, params, "g.sweep", false));
+        scenarios["g2"] = await attempt("g2.sweep-unchanged", () => measureSweep(sweep, params, "g2.sweep-unchanged", true));
       } finally {
         await sweep.stop();
       }
@@ -429,15 +429,15 @@ async function measure(
 }
 
 /**
- * (g)/(g2): an inventory read of the scale org (reconcile/inventory-owner.ts) with fresh counters and
+ * (g)/(g2): a sweep of the scale org (reconcile/observe-sweep.ts) with fresh counters and
  * windows. REST: the listing pages, then one webhook listing per repository (two for the 20 with 120
- * hooks); GraphQL: one query per listing page for its repositories' deploy keys, from GraphQL's own
+ * hooks) and one of the org's own hooks; GraphQL: one query per listing page for its repositories' deploy keys, from GraphQL's own
  * budget (not in the REST floor: 50 points of 5,000 an hour, 50 queries of 2,000 a minute bind nothing).
  */
-async function measureInventory(sandbox: SandboxProcess, params: ScenarioParams, id: string, unchanged: boolean): Promise<ScenarioRecord> {
+async function measureSweep(sandbox: SandboxProcess, params: ScenarioParams, id: string, unchanged: boolean): Promise<ScenarioRecord> {
   await sandbox.setLimits({});
   await sandbox.resetCounters();
-  const outcome = await runScenario("inventory", params, sandbox.env);
+  const outcome = await runScenario("sweep", params, sandbox.env);
   const counters = await sandbox.counters();
   const repos = SHAPE.repositories;
   const pages = Math.ceil(repos / REPOS_PER_PAGE);
@@ -494,8 +494,8 @@ async function measureInventory(sandbox: SandboxProcess, params: ScenarioParams,
   if (injected > 0) figures.push({ key: `${id}.injectedRejections`, value: injected });
   return {
     description: unchanged
-      ? "the same inventory read again with nothing changed, the ETag cache from (g) on disk: listing pages and webhook listings revalidated with If-None-Match"
-      : `inventory read of one org of ${repos} repositories (every ${SWEEP_ARTIFACTS_EVERY}th with the build service's webhook and deploy key): the listing pages and each repository's webhooks by REST, each page's deploy keys by one GraphQL query, under the limits of (b), empty ETag cache`,
+      ? "the same sweep again with nothing changed, the ETag cache from (g) on disk: listing pages and webhook listings revalidated with If-None-Match"
+      : `sweep of one org of ${repos} repositories (every ${SWEEP_ARTIFACTS_EVERY}th with the build service's webhook and deploy key): the listing pages and each repository's webhooks by REST, each page's deploy keys by one GraphQL query, under the limits of (b), empty ETag cache`,
     figures,
     floor,
     outcome,

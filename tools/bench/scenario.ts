@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node dist/tools/bench/scenario.js <refresh|apply|naive|inventory>`: one benchmark workload in its own
+ * `node dist/tools/bench/scenario.js <refresh|apply|naive|sweep>`: one benchmark workload in its own
  * process, so its peak memory is its own (the sandbox runs in another process). Parameters come as
  * JSON in `BENCH_SCENARIO`, credentials and URLs in the sandbox's environment variables. Prints one
  * JSON line (`ScenarioOutcome`) on stdout.
@@ -8,10 +8,10 @@
 import { loadConfigFiles } from "../../engine/config/load.js";
 import { benchContext, type BenchClientOptions } from "./context.js";
 import { sampleRss } from "./rss.js";
-import { apply, inventory, refresh, naiveListing, type ApplySummary, type RefreshSummary } from "./workloads.js";
+import { apply, refresh, naiveListing, sweep, type ApplySummary, type RefreshSummary } from "./workloads.js";
 
 /** The workloads a scenario process can run. */
-export const WORKLOADS = ["refresh", "apply", "naive", "inventory"] as const;
+export const WORKLOADS = ["refresh", "apply", "naive", "sweep"] as const;
 /** One of `WORKLOADS`. */
 export type WorkloadName = (typeof WORKLOADS)[number];
 
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const rss = sampleRss();
   const { config } = await loadConfigFiles([params.configFile]);
   const ctx = benchContext(config, process.env, params);
-  const run = { refresh, apply, naive: naiveListing, inventory }[name];
+  const run = { refresh, apply, naive: naiveListing, sweep }[name];
   const started = performance.now();
   const summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));
   const wallSeconds = (performance.now() - started) / 1000;

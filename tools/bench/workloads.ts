@@ -4,8 +4,14 @@
  */
 import type { LinkSpec } from "../../engine/model/spec.js";
 import { mapLimit } from "../../engine/reconcile/map-limit.js";
-import { inventoryOwner } from "../../engine/reconcile/inventory-owner.js";
-import { executePlan, observeLinks, planLink, type OperationContext } from "../../engine/reconcile/operations.js";
+import {
+  executePlan,
+  observeLinks,
+  observeSweep,
+  planLink,
+  SweepLinkWorld,
+  type OperationContext,
+} from "../../engine/reconcile/operations.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
 import { SCALE_ORG } from "../sandbox/scale-world.js";
 
@@ -70,27 +76,22 @@ export async function naiveListing(ctx: OperationContext, specs: readonly LinkSp
 }
 
 /**
- * An inventory read of the scale org, as a sweep reads one (reconcile/inventory-owner.ts): every
- * repository listed, its webhooks by REST, the deploy keys of each listing page by one GraphQL query.
+ * A sweep of the scale org, as `sourcelinks plan` observes one (reconcile/observe-sweep.ts): every
+ * repository listed, its webhooks by REST, the deploy keys of each listing page by one GraphQL query,
+ * the org's own hooks and the build service's records, then each artifact classified.
  */
-export async function inventory(ctx: OperationContext): Promise<RefreshSummary> {
-  const found = await inventoryOwner(ctx, "github", SCALE_ORG);
-  const summary: RefreshSummary = {
+export async function sweep(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<RefreshSummary> {
+  const spec = { name: `sweep-github-${SCALE_ORG}`, provider: "github" as const, owner: SCALE_ORG, exclude: [] };
+  const found = await observeSweep(ctx, spec, new SweepLinkWorld(ctx, specs));
+  const ofKind = (kind: string): number => found.artifacts.filter((a) => a.kind === kind).length;
+  return {
     links: 0,
-    repositories: found.repositories.length,
+    repositories: found.repositoriesSwept,
     missingRepositories: 0,
-    buildServiceWebhooks: 0,
-    deployKeys: 0,
-    foreignWebhooks: 0,
+    buildServiceWebhooks: ofKind("repository-webhook") + ofKind("org-webhook"),
+    deployKeys: ofKind("deploy-key"),
+    foreignWebhooks: found.foreignWebhookCount,
   };
-  for (const repo of found.repositories) {
-    const ours = repo.webhooks.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
-    if (!repo.exists) summary.missingRepositories++;
-    summary.buildServiceWebhooks += ours;
-    summary.foreignWebhooks += repo.webhooks.length - ours;
-    summary.deployKeys += repo.deployKeys.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)).length;
-  }
-  return summary;
 }
 
 /**

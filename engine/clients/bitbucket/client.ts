@@ -11,7 +11,7 @@ import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
 import { Secret } from "../../model/secret.js";
-import type { OwnerClient, OwnerListing, RepositoryListing, SourceProviderClient } from "../types.js";
+import type { OwnerClient, OwnerPages, OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
 import {
   bitbucketErrorMessage,
   toObservedDeployKey,
@@ -110,28 +110,39 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
   }
 
   /**
-   * `GET /repositories/{workspace}`, every page: the workspace's repositories (Bitbucket has no
-   * archived state); null when the workspace does not exist (404).
+   * `GET /repositories/{workspace}`, page by page: the workspace's repositories (Bitbucket has no
+   * archived state); null when the workspace does not exist (404 on the first page).
    */
-  async listOwnerRepositories(workspace: string): Promise<OwnerListing | null> {
+  async repositoryPages(workspace: string): Promise<OwnerPages | null> {
     const guard = new PageGuard("bitbucket", `repositories of ${workspace}`, 1000, "more than a sweep reads");
-    const repositories: OwnerListing["repositories"] = [];
-    let url: string | undefined = `${this.#base}/repositories/${encodeURIComponent(workspace)}?pagelen=${PAGELEN}`;
-    while (url !== undefined) {
+    type RepositoryWire = { full_name: string; is_private?: boolean };
+    const read = async (url: string): Promise<BitbucketPageWire<RepositoryWire>> => {
       guard.visit(url);
-      let page: BitbucketPageWire<{ full_name: string }>;
-      try {
-        page = (
-          await this.#http.request<BitbucketPageWire<{ full_name: string }>>("GET", url, undefined, { shape: "object", check: pageProblem })
-        ).body;
-      } catch (error) {
-        if (error instanceof HttpError && error.isGone && repositories.length === 0) return null;
-        throw error;
-      }
-      for (const repo of page.values) repositories.push({ repository: repo.full_name, archived: false });
-      url = page.next === undefined ? undefined : assertSameOrigin("bitbucket", this.#base, page.next);
+      return (await this.#http.request<BitbucketPageWire<RepositoryWire>>("GET", url, undefined, { shape: "object", check: pageProblem }))
+        .body;
+    };
+    let first: BitbucketPageWire<RepositoryWire>;
+    try {
+      first = await read(`${this.#base}/repositories/${encodeURIComponent(workspace)}?pagelen=${PAGELEN}`);
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return null;
+      throw error;
     }
-    return { ownerType: "workspace", repositories };
+    const base = this.#base;
+    const toRepositories = (page: BitbucketPageWire<RepositoryWire>): OwnerRepository[] =>
+      page.values.map((repo) => ({ repository: repo.full_name, archived: false, private: repo.is_private === true }));
+    return {
+      ownerType: "workspace",
+      pages: {
+        async *[Symbol.asyncIterator]() {
+          for (let page = first; ; ) {
+            yield toRepositories(page);
+            if (page.next === undefined) return;
+            page = await read(assertSameOrigin("bitbucket", base, page.next));
+          }
+        },
+      },
+    };
   }
 
   /** Sweeps read no workspace-level webhooks: a workspace is never listed as an `org`. */

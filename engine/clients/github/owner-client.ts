@@ -9,7 +9,7 @@ import type { ObservedWebhook } from "../../model/observed.js";
 import { deleteOrgWebhookRequest } from "../../model/requests.js";
 import { HttpError } from "../http-error.js";
 import { PageGuard } from "../page-guard.js";
-import type { OwnerClient, OwnerListing } from "../types.js";
+import type { OwnerClient, OwnerPages, OwnerRepository } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
 import { toObservedWebhook, type GitHubHookWire } from "./mapping.js";
@@ -18,8 +18,8 @@ import type { GitHubOctokit } from "./octokit.js";
 /** GitHub's maximum page size. */
 const PER_PAGE = 100;
 
-/** Pages of an owner's repositories read at most: 100,000 repositories. */
-const MAX_REPOSITORY_PAGES = 1000;
+/** Pages of an owner's repositories read at most: 200,000 repositories. */
+const MAX_REPOSITORY_PAGES = 2000;
 
 /** Pages of an org's webhooks read at most (GitHub allows 250 webhooks per org). */
 const MAX_HOOK_PAGES = 10;
@@ -28,6 +28,31 @@ const MAX_HOOK_PAGES = 10;
 interface GitHubRepositoryWire {
   full_name: string;
   archived?: boolean;
+  private?: boolean;
+}
+
+/** One listing page as Octokit's paginator yields it. */
+type ListingPage = IteratorResult<{ data: unknown; headers: { link?: string } }>;
+
+/**
+ * The fields a sweep reads of a listing page. The ETag cache keeps only these: a page of 100 full
+ * repository objects is about 600 KB, and a sweep of 5,000 repositories would hold 30 MB of them.
+ */
+function toRepositories(data: unknown): OwnerRepository[] {
+  return (data as GitHubRepositoryWire[]).map((r) => ({
+    repository: r.full_name,
+    archived: r.archived === true,
+    private: r.private === true,
+  }));
+}
+
+/** `toRepositories` in the wire's own field names, as the cache must hand back a page of GitHub's shape. */
+function keptFields(data: unknown): GitHubRepositoryWire[] {
+  return (data as GitHubRepositoryWire[]).map((r) => ({
+    full_name: r.full_name,
+    archived: r.archived === true,
+    private: r.private === true,
+  }));
 }
 
 /** Owner listings and org webhooks on GitHub. */
@@ -37,14 +62,14 @@ export class GitHubOwnerClient implements OwnerClient {
   constructor(private readonly ctx: GitHubContext) {}
 
   /**
-   * `GET /orgs/{org}/repos?type=all`; on 404 (not an org) `GET /users/{username}/repos?type=owner`, which
-   * lists what the token may see of a user's repositories; null when neither exists.
+   * `GET /orgs/{org}/repos?type=all`, page by page; on 404 (not an org) `GET /users/{username}/repos?type=owner`,
+   * which lists what the token may see of a user's repositories; null when neither exists.
    */
-  async listOwnerRepositories(owner: string): Promise<OwnerListing | null> {
-    const org = await this.#repositories(owner, "org");
-    if (org !== null) return { ownerType: "org", repositories: org };
-    const user = await this.#repositories(owner, "user");
-    return user === null ? null : { ownerType: "user", repositories: user };
+  async repositoryPages(owner: string): Promise<OwnerPages | null> {
+    const org = await this.#repositoryPages(owner, "org");
+    if (org !== null) return { ownerType: "org", pages: org };
+    const user = await this.#repositoryPages(owner, "user");
+    return user === null ? null : { ownerType: "user", pages: user };
   }
 
   /** `GET /orgs/{org}/hooks`, every page. A 404 means the token is not an org owner with `admin:org_hook`: an error, never "none". */
@@ -81,25 +106,36 @@ export class GitHubOwnerClient implements OwnerClient {
     }
   }
 
-  async #repositories(owner: string, as: "org" | "user"): Promise<OwnerListing["repositories"] | null> {
+  /** The listing pages of `owner` as an org or a user; the first is read before this resolves (null on 404). */
+  async #repositoryPages(owner: string, as: "org" | "user"): Promise<AsyncIterable<OwnerRepository[]> | null> {
+    const octokit = await this.#octokit(owner, `listing the repositories of ${owner}`);
     const path = as === "org" ? `/orgs/${encodeURIComponent(owner)}/repos` : `/users/${encodeURIComponent(owner)}/repos`;
-    const route = as === "org" ? "GET /orgs/{org}/repos" : "GET /users/{username}/repos";
-    const params: Record<string, string | number> =
-      as === "org" ? { org: owner, type: "all", per_page: PER_PAGE } : { username: owner, type: "owner", per_page: PER_PAGE };
+    const route: string = as === "org" ? "GET /orgs/{org}/repos" : "GET /users/{username}/repos";
+    const request = { keep: keptFields };
+    const params: Record<string, unknown> =
+      as === "org"
+        ? { org: owner, type: "all", per_page: PER_PAGE, request }
+        : { username: owner, type: "owner", per_page: PER_PAGE, request };
+    const guard = new PageGuard("github", `repositories of ${owner}`, MAX_REPOSITORY_PAGES, "more repositories than a sweep reads");
+    guard.visit(octokit.request.endpoint(route, params).url);
+    const pages = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]();
+    const read = (): Promise<ListingPage> => this.ctx.call({ method: "GET", url: this.ctx.url(path) }, () => pages.next());
+    let first: ListingPage;
     try {
-      const repos = await this.#paginate<GitHubRepositoryWire>(
-        owner,
-        route,
-        params,
-        path,
-        `repositories of ${owner}`,
-        MAX_REPOSITORY_PAGES,
-      );
-      return repos.map((r) => ({ repository: r.full_name, archived: r.archived === true }));
+      first = await read();
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return null;
       throw error;
     }
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (let page = first; !page.done; page = await read()) {
+          const next = /<([^<>]+)>;\s*rel="next"/.exec(page.value.headers.link ?? "");
+          if (next) guard.visit(next[1]!);
+          yield toRepositories(page.value.data);
+        }
+      },
+    };
   }
 
   async #paginate<W>(

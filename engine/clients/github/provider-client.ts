@@ -5,7 +5,7 @@
 import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
 import type { PlannedRequest } from "../../model/plan.js";
 import { deleteDeployKeyRequest, deleteWebhookRequest, githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
-import type { OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
+import type { RepositoryListing, SourceProviderClient } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { GitHubDeployKeyReader, type GraphqlUsage } from "./deploy-keys-graphql.js";
 import { MissingGitHubTokenError } from "./errors.js";
@@ -17,9 +17,6 @@ import { UnobservableRepositoryError } from "../unobservable-repository-error.js
 
 /** GitHub's maximum page size, so a listing costs as few requests as possible. */
 const PER_PAGE = 100;
-
-/** Pages of an org's repositories read at most: 200,000 repositories. */
-const MAX_REPOSITORY_PAGES = 2000;
 
 /**
  * Pages of one repository's webhooks or deploy keys read at most: 5,000 items, far beyond what GitHub
@@ -72,55 +69,6 @@ export class GitHubProviderClient implements SourceProviderClient {
   /** `DELETE /repos/{owner}/{repo}/keys/{key_id}`: 204 → deleted, 404 → gone. */
   deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
     return this.#delete(repository, "a deploy key", deleteDeployKeyRequest("github", this.ctx.apiUrl, repository, keyId));
-  }
-
-  /**
-   * `GET /orgs/{org}/repos?type=all&per_page=100`, page by page (ETags revalidate each page); null when
-   * the org does not exist. The first page is read before this resolves, so a 404 is known up front.
-   */
-  async repositoryPages(owner: string): Promise<AsyncIterable<OwnerRepository[]> | null> {
-    const octokit = await this.#octokit(owner, `listing the repositories of ${owner}`);
-    const route = "GET /orgs/{org}/repos";
-    // The cache keeps only the fields read here: a page of 100 full repository objects is about 600 KB.
-    const keep = (data: unknown): unknown =>
-      (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({
-        full_name: r.full_name,
-        archived: r.archived === true,
-        private: r.private === true,
-      }));
-    const params = { org: owner, type: "all" as const, per_page: PER_PAGE, request: { keep } };
-    const request = { method: "GET", url: this.ctx.url(`/orgs/${encodeURIComponent(owner)}/repos`) };
-    const guard = new PageGuard(
-      "github",
-      `repositories of ${owner}`,
-      MAX_REPOSITORY_PAGES,
-      "more repositories than the client reads for one owner",
-    );
-    guard.visit(octokit.request.endpoint(route, params).url);
-    const pages = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]();
-    const read = (): Promise<IteratorResult<{ data: unknown; headers: { link?: string } }>> => this.ctx.call(request, () => pages.next());
-    let first: IteratorResult<{ data: unknown; headers: { link?: string } }>;
-    try {
-      first = await read();
-    } catch (error) {
-      if (error instanceof HttpError && error.isGone) return null;
-      throw error;
-    }
-    const toRepositories = (data: unknown): OwnerRepository[] =>
-      (data as { full_name: string; archived?: boolean; private?: boolean }[]).map((r) => ({
-        repository: r.full_name,
-        archived: r.archived === true,
-        private: r.private === true,
-      }));
-    return {
-      async *[Symbol.asyncIterator]() {
-        for (let page = first; !page.done; page = await read()) {
-          const next = nextLink(page.value.headers.link);
-          if (next !== null) guard.visit(next);
-          yield toRepositories(page.value.data);
-        }
-      },
-    };
   }
 
   /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */
