@@ -74,15 +74,42 @@ export function redactData(value: unknown, secrets: readonly string[]): unknown 
   return redactWith(value, redactorFor(secrets));
 }
 
+/**
+ * `value` with every string redacted, copied only where something changed: an answer that holds no
+ * secret (nearly all of them) comes back as the same object, so a 600 KB listing page is not built twice.
+ */
 function redactWith(value: unknown, redact: (text: string) => string): unknown {
   if (typeof value === "string") return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactWith(item, redact));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const clean = redactWith(item, redact);
+      if (copy === null && clean !== item) copy = value.slice(0, i);
+      copy?.push(clean);
+    }
+    return copy ?? value;
+  }
   if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[redact(key)] = redactWith(item, redact);
-    return out;
+    const entries = Object.entries(value);
+    let copy: Record<string, unknown> | null = null;
+    entries.forEach(([key, item], i) => {
+      const cleanKey = redact(key);
+      const clean = redactWith(item, redact);
+      if (copy === null && (cleanKey !== key || clean !== item)) {
+        copy = {};
+        for (const [k, v] of entries.slice(0, i)) define(copy, k, v);
+      }
+      if (copy !== null) define(copy, cleanKey, clean);
+    });
+    return copy ?? value;
   }
   return value;
+}
+
+/** Sets an own property, even one named `__proto__` (which JSON.parse creates as data, and `=` would turn into a prototype). */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** The last secrets' redactor: the clients redact every answer with the same few credentials. */

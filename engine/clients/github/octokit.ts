@@ -81,13 +81,14 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
       return retryCount < setup.rateLimitRetries;
     },
   };
-  const Kit = Octokit.plugin(sourcelinksHooks(setup), throttling, retry);
+  const bodies = new ParsedBodies();
+  const Kit = Octokit.plugin(sourcelinksHooks(setup, bodies), throttling, retry);
   return new Kit({
     baseUrl: setup.baseUrl,
     auth: setup.token,
     userAgent: setup.userAgent,
     log,
-    request: { fetch: guardedOctokitFetch(setup) },
+    request: { fetch: guardedOctokitFetch(setup, bodies) },
     // The plugin's types name Bottleneck's classes; it calls only `key().schedule`, `schedule` and `on`.
     throttle: throttle as unknown as ThrottlingOptions,
     retry: {
@@ -134,7 +135,7 @@ function isGraphqlQuery(query: unknown): boolean {
 }
 
 /** The plugin holding this client's hooks: pacing around each attempt, ETags around pacing. */
-function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
+function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlugin {
   return (octokit): void => {
     octokit.hook.before("request", (options) => {
       if (!resendable(String(options.method), String(options.url), options["query"])) options.request = { ...options.request, retries: 0 };
@@ -179,7 +180,7 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
       const endpoint = graphql ? "POST /graphql" : `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
       return setup.pacer.schedule(graphql ? { method, endpoint, points: 1, contentCreating: false } : { method, endpoint }, async () => {
         try {
-          const response = await send(request, options);
+          const response = bodies.adopt(await send(request, options));
           observe(setup.pacer, response.headers);
           return response;
         } catch (error) {
@@ -266,7 +267,7 @@ function sourcelinksHooks(setup: OctokitSetup): OctokitPlugin {
  * would hold a pacer slot forever; the timeout is a network error, not an `AbortError` (which
  * @octokit/request passes through unretried).
  */
-function guardedOctokitFetch(setup: OctokitSetup): typeof fetch {
+function guardedOctokitFetch(setup: OctokitSetup, bodies: ParsedBodies): typeof fetch {
   const ms = setup.requestTimeoutMs;
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.toString() : input.url;
@@ -304,7 +305,12 @@ function guardedOctokitFetch(setup: OctokitSetup): typeof fetch {
     else if (answer.status < 300) {
       const shape = method === "GET" ? (isListEndpoint(url, setup.baseUrl) ? "array" : "object") : "empty-or-json";
       const data = parseBody(answer.text, shape, answer.status, setup.secrets());
-      body = data === undefined ? "" : JSON.stringify(data);
+      if (data === undefined) body = "";
+      else {
+        // Handed to the request hook by reference (ParsedBodies): @octokit/request parses a stand-in.
+        body = "null";
+        headers.set(PARSED_BODY_HEADER, bodies.keep(data));
+      }
       headers.set("content-type", "application/json; charset=utf-8");
     }
     const response = new Response(body, { status: answer.status, statusText: answer.statusText, headers });
@@ -334,4 +340,35 @@ function observe(pacer: Pacer, headers: Record<string, unknown> | undefined): vo
  */
 function withoutResponse(error: HttpError): HttpError {
   return Object.assign(error, { response: { headers: {} } });
+}
+
+/** The response header naming a body that `ParsedBodies` holds; never sent, and removed before any caller sees it. */
+const PARSED_BODY_HEADER = "x-sourcelinks-parsed-body";
+
+/**
+ * Answers already parsed, checked and redacted by the fetch, handed to the request hook by reference.
+ * @octokit/request only reads a fetch Response's text and parses it: without this, every answer would
+ * be parsed, serialized again and parsed once more (a sweep's 600 KB listing pages three times over).
+ */
+class ParsedBodies {
+  readonly #held = new Map<string, unknown>();
+  #next = 0;
+
+  /** Holds `data`; returns the id the fetch puts in `PARSED_BODY_HEADER`. */
+  keep(data: unknown): string {
+    const id = String(++this.#next);
+    this.#held.set(id, data);
+    return id;
+  }
+
+  /** `response` with its held body as `data` and the header gone; unchanged when it names none. */
+  adopt(response: Response): Response {
+    const id = header(response.headers, PARSED_BODY_HEADER);
+    if (id === undefined) return response;
+    const data = this.#held.get(id);
+    this.#held.delete(id);
+    const headers: Record<string, unknown> = { ...response.headers };
+    delete headers[PARSED_BODY_HEADER];
+    return { ...response, headers, data } as Response;
+  }
 }
