@@ -15,7 +15,7 @@ import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { providerClient } from "./provider-client.js";
 
 /** Listing pages whose repositories are being read while the next page is listed (10 pages: 1,000 repositories). */
-const PAGES_AHEAD = 10;
+const PAGES_AHEAD = 2;
 
 /** Repositories whose webhooks are read at once by default; the clients pace the requests beneath this. */
 const DEFAULT_CONCURRENCY = 32;

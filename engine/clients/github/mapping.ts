@@ -10,11 +10,47 @@ export interface GitHubHookWire {
   last_response?: { code: number | null; status: string | null; message: string | null } | null;
 }
 
+/** The fields of GitHub's `repository` object a sweep reads. */
+export interface GitHubRepositoryWire {
+  full_name: string;
+  archived?: boolean;
+  private?: boolean;
+}
+
 /** The fields of GitHub's `deploy-key` object the client reads. */
 export interface GitHubDeployKeyWire {
   id: number;
   title: string;
   read_only: boolean;
+}
+
+/**
+ * What the ETag cache keeps of a page of hooks: the fields `toObservedWebhook` reads. GitHub's hook
+ * object carries five URLs and timestamps besides; a sweep's cache of 5,000 listings kept whole held
+ * tens of megabytes in memory and on disk for nothing.
+ */
+export function keptHookFields(data: unknown): GitHubHookWire[] {
+  return (data as GitHubHookWire[]).map((hook) => ({
+    id: hook.id,
+    active: hook.active,
+    events: hook.events,
+    config: { url: hook.config.url, secret: hook.config.secret, insecure_ssl: hook.config.insecure_ssl },
+    last_response: hook.last_response ?? null,
+  }));
+}
+
+/** What the ETag cache keeps of a page of repositories: a page of 100 full repository objects is about 600 KB. */
+export function keptRepositoryFields(data: unknown): GitHubRepositoryWire[] {
+  return (data as GitHubRepositoryWire[]).map((r) => ({
+    full_name: r.full_name,
+    archived: r.archived === true,
+    private: r.private === true,
+  }));
+}
+
+/** What the ETag cache keeps of a page of deploy keys: the fields `toObservedDeployKey` reads. */
+export function keptDeployKeyFields(data: unknown): GitHubDeployKeyWire[] {
+  return (data as GitHubDeployKeyWire[]).map((key) => ({ id: key.id, title: key.title, read_only: key.read_only }));
 }
 
 /** A hook as observed: GitHub shows `secret: "********"` only when one is set; `insecure_ssl` is `"1"` when off. */

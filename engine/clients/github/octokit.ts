@@ -15,6 +15,7 @@ import { redactText } from "../../model/redaction.js";
 import { unreachableCode, unreachableDetail } from "../unreachable.js";
 import { isIdempotentMethod } from "../idempotent.js";
 import { parseBody } from "../response-body.js";
+import { cachedFields } from "./cached-fields.js";
 import { endpointKey, isListEndpoint } from "./endpoint-key.js";
 import { safeLogger, type ClientLogger } from "./safe-logger.js";
 
@@ -232,10 +233,8 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
         // The cache is a file on disk: a page whose URLs carry a credential (a server echoing it) is not kept.
         const secrets = setup.secrets();
         if (etag && redactText(url, secrets) === url && (link === null || redactText(link, secrets) === link)) {
-          // A caller that reads a few fields of a large document keeps only those (`request.keep`): the
-          // cache holds every page of a run, and a 304 answers with what was kept.
-          const keep = (options.request as { keep?: (data: unknown) => unknown } | undefined)?.keep;
-          etags.cache.set(etags.scope, url, { etag, data: keep ? keep(response.data) : response.data, link });
+          // Only the fields the client reads (cached-fields.ts): a 304 answers with what was kept.
+          etags.cache.set(etags.scope, url, { etag, data: cachedFields(endpointKey(url, setup.baseUrl), response.data), link });
         }
         return response;
       } catch (error) {

@@ -12,7 +12,7 @@ import { PageGuard } from "../page-guard.js";
 import type { OwnerClient, OwnerPages, OwnerRepository } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
-import { toObservedWebhook, type GitHubHookWire } from "./mapping.js";
+import { toObservedWebhook, type GitHubHookWire, type GitHubRepositoryWire } from "./mapping.js";
 import type { GitHubOctokit } from "./octokit.js";
 
 /** GitHub's maximum page size. */
@@ -24,32 +24,13 @@ const MAX_REPOSITORY_PAGES = 2000;
 /** Pages of an org's webhooks read at most (GitHub allows 250 webhooks per org). */
 const MAX_HOOK_PAGES = 10;
 
-/** The fields of GitHub's repository object a sweep reads. */
-interface GitHubRepositoryWire {
-  full_name: string;
-  archived?: boolean;
-  private?: boolean;
-}
-
 /** One listing page as Octokit's paginator yields it. */
 type ListingPage = IteratorResult<{ data: unknown; headers: { link?: string } }>;
 
-/**
- * The fields a sweep reads of a listing page. The ETag cache keeps only these: a page of 100 full
- * repository objects is about 600 KB, and a sweep of 5,000 repositories would hold 30 MB of them.
- */
+/** The repositories of a listing page (GitHub's objects, or what the ETag cache kept of them). */
 function toRepositories(data: unknown): OwnerRepository[] {
   return (data as GitHubRepositoryWire[]).map((r) => ({
     repository: r.full_name,
-    archived: r.archived === true,
-    private: r.private === true,
-  }));
-}
-
-/** `toRepositories` in the wire's own field names, as the cache must hand back a page of GitHub's shape. */
-function keptFields(data: unknown): GitHubRepositoryWire[] {
-  return (data as GitHubRepositoryWire[]).map((r) => ({
-    full_name: r.full_name,
     archived: r.archived === true,
     private: r.private === true,
   }));
@@ -111,11 +92,8 @@ export class GitHubOwnerClient implements OwnerClient {
     const octokit = await this.#octokit(owner, `listing the repositories of ${owner}`);
     const path = as === "org" ? `/orgs/${encodeURIComponent(owner)}/repos` : `/users/${encodeURIComponent(owner)}/repos`;
     const route: string = as === "org" ? "GET /orgs/{org}/repos" : "GET /users/{username}/repos";
-    const request = { keep: keptFields };
     const params: Record<string, unknown> =
-      as === "org"
-        ? { org: owner, type: "all", per_page: PER_PAGE, request }
-        : { username: owner, type: "owner", per_page: PER_PAGE, request };
+      as === "org" ? { org: owner, type: "all", per_page: PER_PAGE } : { username: owner, type: "owner", per_page: PER_PAGE };
     const guard = new PageGuard("github", `repositories of ${owner}`, MAX_REPOSITORY_PAGES, "more repositories than a sweep reads");
     guard.visit(octokit.request.endpoint(route, params).url);
     const pages = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]();
