@@ -8,7 +8,7 @@ import { restIdFromNodeId, UndecodableNodeIdError } from "../../engine/clients/g
 import { Secret } from "../../engine/model/secret.js";
 import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
 import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../tools/sandbox/server.js";
-import { githubFixtureWorld, type GitHubFixtureTokens } from "../sandbox/github-harness.js";
+import { addBulkRepositories, githubFixtureWorld, type GitHubFixtureTokens } from "../sandbox/github-harness.js";
 
 const open: SandboxHandle[] = [];
 afterEach(async () => {
@@ -20,26 +20,7 @@ async function start(
   options: Omit<SandboxOptions, "seed"> = {},
 ): Promise<{ sandbox: SandboxHandle; tokens: GitHubFixtureTokens; provider: GitHubProviderClient }> {
   const { world, tokens } = githubFixtureWorld(0);
-  for (let i = 0; i < 250; i++) {
-    world.github.repos.push({
-      id: 20_000 + i,
-      owner: "acme",
-      name: `bulk-${i}`,
-      private: true,
-      hooks: [],
-      keys: [
-        {
-          id: 30_000 + i,
-          key: `ssh-ed25519 AAAAbulk${i} k`,
-          title: `Docker Hub Builder bulk-${i}`,
-          read_only: true,
-          verified: true,
-          created_at: "2024-03-01T10:00:00Z",
-          added_by: null,
-        },
-      ],
-    });
-  }
+  addBulkRepositories(world, 250, (i) => `Docker Hub Builder bulk-${i}`);
   const many = world.github.repos.find((r) => r.name === "many")!;
   for (let i = 0; i < 150; i++)
     many.keys.push({

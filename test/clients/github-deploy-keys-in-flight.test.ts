@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createGitHubClients, type GitHubProviderClient } from "../../engine/clients/github/index.js";
 import { Secret } from "../../engine/model/secret.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
-import { githubFixtureWorld } from "../sandbox/github-harness.js";
+import { addBulkRepositories, githubFixtureWorld } from "../sandbox/github-harness.js";
 import { startHostileProxy, type HostileProxy, type ProxyTools, type UpstreamAnswer } from "../support/hostile-proxy.js";
 
 const REPOSITORIES = 1000;
@@ -84,26 +84,7 @@ async function startGate(
 /** The fixture world plus `acme/bulk-0..999`, one key `bulk-<n>` each, and a provider client through `baseUrl`. */
 async function start(): Promise<{ sandbox: SandboxHandle; provider(baseUrl: string): GitHubProviderClient }> {
   const { world, tokens } = githubFixtureWorld(0);
-  for (let i = 0; i < REPOSITORIES; i++) {
-    world.github.repos.push({
-      id: 20_000 + i,
-      owner: "acme",
-      name: `bulk-${i}`,
-      private: true,
-      hooks: [],
-      keys: [
-        {
-          id: 30_000 + i,
-          key: `ssh-ed25519 AAAAbulk${i} k`,
-          title: `bulk-${i}`,
-          read_only: true,
-          verified: true,
-          created_at: "2024-03-01T10:00:00Z",
-          added_by: null,
-        },
-      ],
-    });
-  }
+  addBulkRepositories(world, REPOSITORIES, (i) => `bulk-${i}`);
   const sandbox = await startSandbox({ seed: world });
   open.push(sandbox);
   return {

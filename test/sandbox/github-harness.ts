@@ -209,3 +209,27 @@ export async function startGitHubSandbox(options: Omit<SandboxOptions, "seed"> &
 export function basicAuth(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
 }
+
+/** Adds `acme/bulk-0…bulk-(count-1)` to `world`, each with one read-only deploy key titled `title(i)`. */
+export function addBulkRepositories(world: World, count: number, title: (i: number) => string): void {
+  for (let i = 0; i < count; i++) {
+    world.github.repos.push({
+      id: 20_000 + i,
+      owner: "acme",
+      name: `bulk-${i}`,
+      private: true,
+      hooks: [],
+      keys: [
+        {
+          id: 30_000 + i,
+          key: `ssh-ed25519 AAAAbulk${i} k`,
+          title: title(i),
+          read_only: true,
+          verified: true,
+          created_at: "2024-03-01T10:00:00Z",
+          added_by: null,
+        },
+      ],
+    });
+  }
+}
