@@ -11,7 +11,9 @@ import { createBitbucketClient } from "../../engine/clients/bitbucket/index.js";
 import { createBuildServiceClient } from "../../engine/clients/build-service/index.js";
 import { credentialScope, EtagCache } from "../../engine/clients/etag-cache.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
+import { buildOctokit } from "../../engine/clients/github/octokit.js";
 import { HttpError } from "../../engine/clients/http-error.js";
+import { Pacer } from "../../engine/clients/pacer.js";
 import { Secret } from "../../engine/model/secret.js";
 import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
@@ -159,6 +161,60 @@ describe("GitHub", () => {
       ),
     );
     expect((await github().client.listWebhooks("acme/old-name")).items).toHaveLength(2);
+  });
+
+  it("the token echoed in a hook URL comes back redacted, and no answer a caller sees carries the internal body header", async () => {
+    const token = sandbox.env.GITHUB_TOKEN;
+    const echo = "https://registry.hub.docker.com/hooks/github";
+    await useProxy(
+      on(GH_HOOKS, async (_res, tools) => {
+        const answer = await tools.forward();
+        tools.send(answer.status, answer.headers, answer.text.split(`"${echo}"`).join(`"${echo}?token=${token}"`));
+      }),
+    );
+    const { client, cache } = github();
+    const listing = await client.listWebhooks("acme/legacy-api");
+    expect(listing.items.map((h) => h.url)).toEqual([`${echo}?token=[redacted]`, "https://ci.acme.example/hooks/github"]);
+    const scope = credentialScope(new Secret(token));
+    const cached = cache.get(scope, `${proxy!.env.SOURCELINKS_GITHUB_API_URL}/repos/acme/legacy-api/hooks?per_page=100`);
+    expect(JSON.stringify(cached)).toContain(`${echo}?token=[redacted]`);
+    expect(JSON.stringify(cached)).not.toContain(token);
+
+    // The same answers through Octokit's own request API on a client the project builds: a 200 of a list,
+    // the 304 answered from the cache, a 200 of a document, and a 204.
+    const octokit = buildOctokit({
+      baseUrl: proxy!.env.SOURCELINKS_GITHUB_API_URL!,
+      token,
+      pacer: new Pacer({ budgets: false }),
+      etags: { cache: new EtagCache(), scope },
+      rateLimitRetries: 0,
+      serverErrorRetries: 0,
+      retryAfterBaseMs: 1,
+      requestTimeoutMs: TIMEOUT_MS,
+      logger: undefined,
+      secrets: () => [token],
+      userAgent: "sourcelinks-test",
+    });
+    const hooks = { owner: "acme", repo: "legacy-api", per_page: 100 };
+    const answers = [
+      await octokit.request("GET /repos/{owner}/{repo}/hooks", hooks),
+      await octokit.request("GET /repos/{owner}/{repo}/hooks", hooks),
+      await octokit.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "legacy-api" }),
+      await octokit.request("DELETE /repos/{owner}/{repo}/hooks/{hook_id}", {
+        owner: "acme",
+        repo: "legacy-api",
+        hook_id: Number(listing.items[1]!.id),
+      }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 304, 200, 204]);
+    for (const answer of answers) expect(Object.keys(answer.headers).filter((name) => name.startsWith("x-sourcelinks"))).toEqual([]);
+    for (const answer of answers.slice(0, 2)) {
+      expect((answer.data as { config: { url: string } }[]).map((h) => h.config.url)).toEqual([
+        `${echo}?token=[redacted]`,
+        "https://ci.acme.example/hooks/github",
+      ]);
+    }
+    expect(answers[2]!.data).toMatchObject({ full_name: "acme/legacy-api" });
   });
 
   it("a response over the size cap is refused without retrying", async () => {
