@@ -163,6 +163,43 @@ describe("GitHub", () => {
     expect((await github().client.listWebhooks("acme/old-name")).items).toHaveLength(2);
   });
 
+  it("a server sending the internal body header itself gets it dropped: its own answer is read, and no error shows it", async () => {
+    // "1" is the id the client's first held body gets: a forged header naming it.
+    const forged = { "x-sourcelinks-parsed-body": "1" };
+    const hooks = on(GH_HOOKS, async (_res, tools) => {
+      const answer = await tools.forward();
+      tools.send(answer.status, { ...answer.headers, ...forged }, answer.text);
+    });
+    const ghost = on("/github/repos/acme/ghost/hooks", (_res, tools) =>
+      tools.send(404, { "content-type": "application/json", ...forged }, '{"message":"Not Found"}'),
+    );
+    await useProxy((req) => hooks(req) ?? ghost(req));
+    const { client } = github();
+    const listings = await Promise.all([client.listWebhooks("acme/legacy-api"), client.listWebhooks("acme/legacy-api")]);
+    for (const listing of listings)
+      expect(listing.items.map((h) => h.url)).toEqual([
+        "https://registry.hub.docker.com/hooks/github",
+        "https://ci.acme.example/hooks/github",
+      ]);
+    const token = sandbox.env.GITHUB_TOKEN;
+    const octokit = buildOctokit({
+      baseUrl: proxy!.env.SOURCELINKS_GITHUB_API_URL!,
+      token,
+      pacer: new Pacer({ budgets: false }),
+      rateLimitRetries: 0,
+      serverErrorRetries: 0,
+      retryAfterBaseMs: 1,
+      requestTimeoutMs: TIMEOUT_MS,
+      logger: undefined,
+      secrets: () => [token],
+      userAgent: "sourcelinks-test",
+    });
+    const error = await octokit.request("GET /repos/{owner}/{repo}/hooks", { owner: "acme", repo: "ghost" }).catch((e: unknown) => e);
+    expect((error as { status?: number }).status).toBe(404);
+    const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
+    expect(Object.keys(headers).filter((name) => name.startsWith("x-sourcelinks"))).toEqual([]);
+  });
+
   it("the token echoed in a hook URL comes back redacted, and no answer a caller sees carries the internal body header", async () => {
     const token = sandbox.env.GITHUB_TOKEN;
     const echo = "https://registry.hub.docker.com/hooks/github";

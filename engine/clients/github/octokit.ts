@@ -296,6 +296,8 @@ function guardedOctokitFetch(setup: OctokitSetup, bodies: ParsedBodies): typeof 
       throw new UnusableResponseError(`HTTP ${answer.status} is a redirect without a Location`, false, answer.status);
     }
     const headers = new Headers(answer.headers);
+    // The hand-off header is ours alone: one a server sent could name another request's body.
+    headers.delete(PARSED_BODY_HEADER);
     headers.delete("content-length");
     headers.delete("content-encoding");
     let body: string | null = answer.text;
@@ -363,7 +365,7 @@ class ParsedBodies {
   /** `response` with its held body as `data` and the header gone; unchanged when it names none. */
   adopt(response: Response): Response {
     const id = header(response.headers, PARSED_BODY_HEADER);
-    if (id === undefined) return response;
+    if (id === undefined || !this.#held.has(id)) return response;
     const data = this.#held.get(id);
     this.#held.delete(id);
     const headers: Record<string, unknown> = { ...response.headers };
