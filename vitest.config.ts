@@ -1,12 +1,28 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Folders whose test files share nothing through a worker process: no `process.env` or other global
+ * Folders (or files) whose tests share nothing through a worker process: no `process.env` or other global
  * changed, no module mocked, no Pulumi runtime mocks. Their files reuse one module graph per worker
  * (`isolate: false`): importing the engine, ajv and Octokit afresh for every file cost more CPU than
  * the tests themselves (test/policies and test/sandbox: 45 s of CPU isolated, 18 s shared).
  */
-const SHARED_MODULES = ["architecture", "cli", "clients", "config", "model", "performance", "policies", "reconcile", "sandbox", "support"];
+const SHARED_MODULES = [
+  "architecture",
+  "cli",
+  "clients",
+  "config",
+  "model",
+  "performance",
+  "policies",
+  "reconcile",
+  "reliability",
+  "sandbox",
+  "security/app-secrets.test.ts",
+  "security/hostile-network.test.ts",
+  "support",
+];
+/** A folder's test files, or one file. */
+const glob = (entry: string): string => (entry.endsWith(".ts") ? `test/${entry}` : `test/${entry}/**/*.test.ts`);
 
 export default defineConfig({
   test: {
@@ -17,9 +33,9 @@ export default defineConfig({
     // vitest's default (cores - 1 = one worker) leaves the second core idle.
     maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: "shared", include: SHARED_MODULES.map((dir) => `test/${dir}/**/*.test.ts`), isolate: false } },
-      // The CLI, the provider, security and reliability tests set env vars, Pulumi mocks and child processes per file.
-      { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: SHARED_MODULES.map((dir) => `test/${dir}/**`) } },
+      { extends: true, test: { name: "shared", include: SHARED_MODULES.map(glob), isolate: false } },
+      // The provider's and the secrets' tests set env vars and Pulumi mocks per file.
+      { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: SHARED_MODULES.map(glob) } },
     ],
   },
 });
