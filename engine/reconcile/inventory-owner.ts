@@ -14,7 +14,11 @@ import { mapLimit } from "./map-limit.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { providerClient } from "./provider-client.js";
 
-/** Listing pages whose repositories are being read while the next page is listed (10 pages: 1,000 repositories). */
+/**
+ * Listing pages whose repositories are being read while the next page is listed (2 pages: 200
+ * repositories, each up to `concurrency` reads in flight). Ten held more memory for no time: the
+ * pacer, not the look-ahead, sets the pace (bench (g): 1.09× its floor either way).
+ */
 const PAGES_AHEAD = 2;
 
 /** Repositories whose webhooks are read at once by default; the clients pace the requests beneath this. */
