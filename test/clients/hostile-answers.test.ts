@@ -87,6 +87,24 @@ const GH_HOOKS = "/github/repos/acme/legacy-api/hooks";
 const BB_HOOKS = "/bitbucket/2.0/repositories/acme-team/mobile/hooks";
 const BS_LINKS = "/build/api/build/v1/acme/links/";
 
+/** An Octokit the project builds, through the proxy, with the sandbox's GitHub token; no retries. */
+function proxiedOctokit(etags?: { cache: EtagCache; scope: string }): ReturnType<typeof buildOctokit> {
+  const token = sandbox.env.GITHUB_TOKEN;
+  return buildOctokit({
+    baseUrl: proxy!.env.SOURCELINKS_GITHUB_API_URL!,
+    token,
+    pacer: new Pacer({ budgets: false }),
+    ...(etags ? { etags } : {}),
+    rateLimitRetries: 0,
+    serverErrorRetries: 0,
+    retryAfterBaseMs: 1,
+    requestTimeoutMs: TIMEOUT_MS,
+    logger: undefined,
+    secrets: () => [token],
+    userAgent: "sourcelinks-test",
+  });
+}
+
 /** Intercepts GETs of `path` (query ignored) with `answer`. */
 function on(path: string, answer: (res: ServerResponse, tools: ProxyTools, url: URL) => void | Promise<void>): Intercept {
   return (req) => (req.method === "GET" && req.url.pathname === path ? (res, tools) => answer(res, tools, req.url) : undefined);
@@ -181,19 +199,7 @@ describe("GitHub", () => {
         "https://registry.hub.docker.com/hooks/github",
         "https://ci.acme.example/hooks/github",
       ]);
-    const token = sandbox.env.GITHUB_TOKEN;
-    const octokit = buildOctokit({
-      baseUrl: proxy!.env.SOURCELINKS_GITHUB_API_URL!,
-      token,
-      pacer: new Pacer({ budgets: false }),
-      rateLimitRetries: 0,
-      serverErrorRetries: 0,
-      retryAfterBaseMs: 1,
-      requestTimeoutMs: TIMEOUT_MS,
-      logger: undefined,
-      secrets: () => [token],
-      userAgent: "sourcelinks-test",
-    });
+    const octokit = proxiedOctokit();
     const error = await octokit.request("GET /repos/{owner}/{repo}/hooks", { owner: "acme", repo: "ghost" }).catch((e: unknown) => e);
     expect((error as { status?: number }).status).toBe(404);
     const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
@@ -219,19 +225,7 @@ describe("GitHub", () => {
 
     // The same answers through Octokit's own request API on a client the project builds: a 200 of a list,
     // the 304 answered from the cache, a 200 of a document, and a 204.
-    const octokit = buildOctokit({
-      baseUrl: proxy!.env.SOURCELINKS_GITHUB_API_URL!,
-      token,
-      pacer: new Pacer({ budgets: false }),
-      etags: { cache: new EtagCache(), scope },
-      rateLimitRetries: 0,
-      serverErrorRetries: 0,
-      retryAfterBaseMs: 1,
-      requestTimeoutMs: TIMEOUT_MS,
-      logger: undefined,
-      secrets: () => [token],
-      userAgent: "sourcelinks-test",
-    });
+    const octokit = proxiedOctokit({ cache: new EtagCache(), scope });
     const hooks = { owner: "acme", repo: "legacy-api", per_page: 100 };
     const answers = [
       await octokit.request("GET /repos/{owner}/{repo}/hooks", hooks),
