@@ -17,6 +17,7 @@ import {
   planLink,
   planOrgAccess,
   planSweep,
+  RunReads,
   SweepLinkWorld,
   type OperationContext,
 } from "../engine/reconcile/operations.js";
@@ -113,7 +114,8 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
 
   // One observer for the run: each namespace's build-service links are listed once, not once per link,
   // and every declared link (of every file) counts as another live link when judging what to keep.
-  const observeLink = linkObserver(ctx, links);
+  const reads = new RunReads(ctx, links);
+  const observeLink = linkObserver(ctx, links, reads);
   const linkResults = await settleAll(links, OBSERVE_CONCURRENCY, async (spec) => {
     const observed = await observeLink(spec);
     tick(`link ${spec.name}`);
@@ -121,12 +123,13 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   });
   // Org access may be read through a link, so orgs are observed once the links' observations are in.
   const orgResults = await settleAll(orgAccess, DEFAULT_CONCURRENCY, async (spec) => {
-    const observed = await observeOrgAccess(ctx, spec, links);
+    const observed = await observeOrgAccess(ctx, spec, links, reads.world ?? undefined);
     tick(`org ${spec.org}`);
     return observed;
   });
   // Sweeps classify against every declared link and the build service's records, read once for all of them.
-  const sweepLinks = new SweepLinkWorld(ctx, links);
+  // The links' reads are shared: a repository a link listed is not listed again by its owner's sweep.
+  const sweepLinks = new SweepLinkWorld(ctx, links, reads);
   const sweepResults = await settleAll(sweeps, DEFAULT_CONCURRENCY, async (spec) => {
     const observed = await observeSweep(ctx, spec, sweepLinks);
     tick(`sweep ${spec.name}`);

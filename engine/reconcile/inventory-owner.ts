@@ -13,6 +13,7 @@ import { ReconcileError } from "./errors.js";
 import { mapLimit } from "./map-limit.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { providerClient } from "./provider-client.js";
+import type { RunReads } from "./run-reads.js";
 
 /**
  * Listing pages whose repositories are being read while the next page is listed (2 pages: 200
@@ -50,6 +51,8 @@ export interface OwnerInventory {
 export interface InventoryOptions {
   /** Whether a listed repository is read; the others are only counted. Default: every one. */
   include?: (repository: string) => boolean;
+  /** The run's shared reads, so a repository a link already listed is not listed again. */
+  reads?: Pick<RunReads, "webhooks">;
 }
 
 /** Reads the inventory of `owner` on `provider`. */
@@ -76,7 +79,7 @@ export async function inventoryOwner(
     const kept = page.filter((r) => include(r.repository));
     excluded += page.length - kept.length;
     reads.push(
-      readPage(ctx, provider, kept, concurrency).then(
+      readPage(ctx, provider, kept, concurrency, options.reads).then(
         (repositories) => ({ ok: true as const, repositories }),
         (error: unknown) => ({ ok: false as const, error }),
       ),
@@ -96,12 +99,13 @@ async function readPage(
   provider: ProviderKind,
   page: readonly OwnerRepository[],
   concurrency: number,
+  reads: Pick<RunReads, "webhooks"> | undefined,
 ): Promise<InventoryRepository[]> {
   if (page.length === 0) return [];
   const client = providerClient(ctx, provider);
   const names = page.map((r) => r.repository);
   const [hooks, keys] = await Promise.all([
-    mapLimit(names, concurrency, (repository) => client.listWebhooks(repository)),
+    mapLimit(names, concurrency, (repository) => (reads ? reads.webhooks(client, repository) : client.listWebhooks(repository))),
     client.readDeployKeys
       ? client.readDeployKeys(names)
       : mapLimit(names, concurrency, (repository) => client.listDeployKeys(repository)).then(

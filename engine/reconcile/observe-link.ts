@@ -13,7 +13,8 @@ import { mapLimit } from "./map-limit.js";
 import type { ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "../model/observed.js";
 import { withPendingLinkSteps } from "./pending-steps.js";
 import { RunDeployKeys } from "./run-deploy-keys.js";
-import { RunWorld } from "./run-world.js";
+import { RunReads } from "./run-reads.js";
+import type { RunWorld } from "./run-world.js";
 import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } from "./sharing.js";
 
 /** Repositories read at once by default; the clients pace and cap their own requests beneath this. */
@@ -41,14 +42,15 @@ export function observeLink(ctx: OperationContext, spec: LinkSpec, declared: rea
 /**
  * An observer of many links that reads each namespace's build-service links once, however many of its
  * links it observes (a namespace with 1,000 links is 10 pages per listing), and what other live links use
- * once per run (reconcile/run-world.ts). `declared`: every link of the run's files. Use one per run: the
- * listings are not refreshed.
+ * once per run (reconcile/run-reads.ts: records, deploy keys, webhook listings). `declared`: every link
+ * of the run's files; `reads` may be shared with the run's sweeps. Use one per run: nothing is refreshed.
  */
-export function linkObserver(ctx: OperationContext, declared: readonly LinkSpec[] = []): (spec: LinkSpec) => Promise<ObservedLink> {
-  const bs = ctx.clients.buildService;
-  const world = bs && new RunWorld(bs, declared);
-  const keys = new RunDeployKeys(declared);
-  return async (spec) => withPendingLinkSteps(spec, await observeWith(ctx, spec, world, declared, keys), ctx);
+export function linkObserver(
+  ctx: OperationContext,
+  declared: readonly LinkSpec[] = [],
+  reads: RunReads = new RunReads(ctx, declared),
+): (spec: LinkSpec) => Promise<ObservedLink> {
+  return async (spec) => withPendingLinkSteps(spec, await observeWith(ctx, spec, reads.world, declared, reads), ctx);
 }
 
 /** Observes many links through one `linkObserver`, `specs` being the run's declared links. Results are in `specs` order. */
@@ -61,7 +63,7 @@ async function observeWith(
   spec: LinkSpec,
   world: RunWorld | null,
   declared: readonly LinkSpec[],
-  keys: RunDeployKeys,
+  reads: RunReads,
 ): Promise<ObservedLink> {
   if (world === null) {
     // No link API: the declared links are all that is known of who else builds from a repository.
@@ -69,7 +71,7 @@ async function observeWith(
       ctx,
       spec,
       spec.repositories.map((r) => ({ repository: r, source: "declared" as const })),
-      keys,
+      reads,
     );
     return observeWithoutBuildServiceApi(spec, coverWith(spec, repositories, { declared, records: [] }, []));
   }
@@ -78,13 +80,13 @@ async function observeWith(
   // every other repository its build-service records list (read once the records are known).
   const declaredTargets = spec.repositories.map((r) => ({ repository: r, source: "declared" as const }));
   const [declaredRepositories, records] = await Promise.all([
-    observeRepositories(ctx, spec, declaredTargets, keys),
+    observeRepositories(ctx, spec, declaredTargets, reads),
     world.records(spec.namespace),
   ]);
   const { primary, others, all } = identityRecords(spec, records);
   const revoking = spec.state === "revoked";
   const [recordRepositories, everyRecord, primaryFacts, othersFacts] = await Promise.all([
-    revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others, keys) : [],
+    revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others, reads) : [],
     world.allRecords(spec.namespace),
     primary && checksGrant(ctx, spec, primary) ? observeGrant(ctx, primary) : null,
     Promise.all(others.map((record) => observeGrant(ctx, record))),
@@ -168,7 +170,7 @@ async function recordOnlyRepositories(
   spec: LinkSpec,
   world: RunWorld,
   records: readonly BuildServiceLinkWire[],
-  keys: RunDeployKeys,
+  reads: RunReads,
 ): Promise<ObservedRepository[]> {
   const listed = await world.repositoriesOf(records);
   const seen = new Set(spec.repositories.map((r) => r.toLowerCase()));
@@ -180,7 +182,7 @@ async function recordOnlyRepositories(
       targets.push({ repository, source: "record" });
     }
   }
-  return observeRepositories(ctx, spec, targets, keys);
+  return observeRepositories(ctx, spec, targets, reads);
 }
 
 /**
@@ -264,7 +266,7 @@ async function observeRepositories(
   ctx: OperationContext,
   spec: LinkSpec,
   targets: readonly RepositoryTarget[],
-  runKeys: RunDeployKeys,
+  reads: RunReads,
 ): Promise<ObservedRepository[]> {
   const client = providerClient(ctx, spec.provider);
   const batched = RunDeployKeys.batches(client) && targets.length > 0;
@@ -273,10 +275,10 @@ async function observeRepositories(
   // listing's error is the one reported, whichever answer came first, so a run always says the same.
   const [hookReads, keyReads] = await Promise.allSettled([
     mapLimit(targets, ctx.concurrency ?? DEFAULT_CONCURRENCY, ({ repository }) =>
-      Promise.all([client.listWebhooks(repository), listKeys ? client.listDeployKeys(repository) : null]),
+      Promise.all([reads.webhooks(client, repository), listKeys ? client.listDeployKeys(repository) : null]),
     ),
     batched
-      ? runKeys.read(
+      ? reads.deployKeys.read(
           client,
           targets.map((t) => t.repository),
         )

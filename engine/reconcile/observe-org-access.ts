@@ -12,6 +12,7 @@ import type { OperationContext } from "./context.js";
 import { identityRecords, isLive } from "./link-identity.js";
 import { withPendingOrgAccessSteps } from "./pending-steps.js";
 import type { ObservedOrgAccess } from "../model/observed.js";
+import type { RunWorld } from "./run-world.js";
 
 /** A live build-service link through which org access can be read and set. */
 export interface OrgAccessVia {
@@ -20,17 +21,30 @@ export interface OrgAccessVia {
   linkId: string;
 }
 
-/** Observes `spec`'s org access; `links` are the declared links it may act through. */
-export async function observeOrgAccess(ctx: OperationContext, spec: OrgAccessSpec, links: readonly LinkSpec[]): Promise<ObservedOrgAccess> {
-  return withPendingOrgAccessSteps(spec, await readOrgAccess(ctx, spec, links), ctx);
+/**
+ * Observes `spec`'s org access; `links` are the declared links it may act through. `world`: the run's
+ * build-service reads (run-reads.ts), so the namespaces its links observed are not listed again.
+ */
+export async function observeOrgAccess(
+  ctx: OperationContext,
+  spec: OrgAccessSpec,
+  links: readonly LinkSpec[],
+  world?: Pick<RunWorld, "records">,
+): Promise<ObservedOrgAccess> {
+  return withPendingOrgAccessSteps(spec, await readOrgAccess(ctx, spec, links, world), ctx);
 }
 
 /** The org's access by the best available means, and how it was read. */
-async function readOrgAccess(ctx: OperationContext, spec: OrgAccessSpec, links: readonly LinkSpec[]): Promise<ObservedOrgAccess> {
+async function readOrgAccess(
+  ctx: OperationContext,
+  spec: OrgAccessSpec,
+  links: readonly LinkSpec[],
+  world: Pick<RunWorld, "records"> | undefined,
+): Promise<ObservedOrgAccess> {
   const base = { org: spec.org, provider: spec.provider, app: spec.app } as const;
   const clientId = ctx.buildService.oauthApps[spec.app]?.clientId;
   const bs = ctx.clients.buildService;
-  const vias = bs ? await usableLinks(bs, spec.org, links) : [];
+  const vias = bs ? await usableLinks(bs, spec.org, links, world) : [];
 
   const via = vias[0];
   if (bs && via) {
@@ -77,7 +91,12 @@ async function readThroughBuildService(
  * Declared GitHub links that are not revoked and are live on the build service, those with a
  * repository in `org` first (their token is the one whose access matters), then in declared order.
  */
-export async function usableLinks(bs: BuildServiceClient, org: string, links: readonly LinkSpec[]): Promise<OrgAccessVia[]> {
+export async function usableLinks(
+  bs: BuildServiceClient,
+  org: string,
+  links: readonly LinkSpec[],
+  world?: Pick<RunWorld, "records">,
+): Promise<OrgAccessVia[]> {
   const inOrg = (l: LinkSpec): boolean => l.repositories.some((r) => r.split("/")[0]?.toLowerCase() === org.toLowerCase());
   const candidates = links.filter((l) => l.provider === "github" && l.state !== "revoked");
   const ordered = [...candidates.filter(inOrg), ...candidates.filter((l) => !inOrg(l))];
@@ -86,7 +105,7 @@ export async function usableLinks(bs: BuildServiceClient, org: string, links: re
   for (const link of ordered) {
     let records = byNamespace.get(link.namespace);
     if (!records) {
-      records = bs.listLinks(link.namespace);
+      records = world ? world.records(link.namespace) : bs.listLinks(link.namespace);
       byNamespace.set(link.namespace, records);
     }
     const { primary } = identityRecords(link, await records);

@@ -11,19 +11,19 @@ import { classifySweep, exclusion, type SweepLinkFacts, type SweptRepositoryRead
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
 import { inventoryOwner, ownerClient } from "./inventory-owner.js";
-import { RunWorld } from "./run-world.js";
+import { RunReads } from "./run-reads.js";
 
 /** The links a sweep classifies against: the build service's records and their repositories, read once per run. */
 export class SweepLinkWorld {
-  readonly #world: RunWorld | null;
+  /** The run's shared reads: the records, and the webhook listings links already made. */
+  readonly reads: RunReads;
   readonly #declared: readonly LinkSpec[];
   #facts: Promise<SweepLinkFacts> | null = null;
 
-  /** `declared`: every link of the run's files. */
-  constructor(ctx: OperationContext, declared: readonly LinkSpec[]) {
+  /** `declared`: every link of the run's files; `reads`: the links' observer's, so nothing is read twice. */
+  constructor(ctx: OperationContext, declared: readonly LinkSpec[], reads: RunReads = new RunReads(ctx, declared)) {
     this.#declared = declared;
-    // docker-hub has no link API: only the declarations say which links build from where.
-    this.#world = ctx.clients.buildService === null ? null : new RunWorld(ctx.clients.buildService, declared);
+    this.reads = reads;
   }
 
   /** The facts, read on first use and shared by every sweep of the run. */
@@ -33,9 +33,11 @@ export class SweepLinkWorld {
   }
 
   async #read(): Promise<SweepLinkFacts> {
-    if (this.#world === null) return { declared: this.#declared, records: [], recordRepositories: new Map() };
-    const records: BuildServiceLinkWire[] = await this.#world.allRecords();
-    return { declared: this.#declared, records, recordRepositories: await this.#world.repositoriesOf(records) };
+    // docker-hub has no link API: only the declarations say which links build from where.
+    const world = this.reads.world;
+    if (world === null) return { declared: this.#declared, records: [], recordRepositories: new Map() };
+    const records: BuildServiceLinkWire[] = await world.allRecords();
+    return { declared: this.#declared, records, recordRepositories: await world.repositoriesOf(records) };
   }
 }
 
@@ -44,7 +46,7 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
   const owners = ownerClient(ctx, spec.provider);
   const excluded = exclusion(spec);
   const [inventory, facts] = await Promise.all([
-    inventoryOwner(ctx, spec.provider, spec.owner, { include: (repository) => !excluded(repository) }),
+    inventoryOwner(ctx, spec.provider, spec.owner, { include: (repository) => !excluded(repository), reads: links.reads }),
     links.facts(),
   ]);
   if (inventory.ownerType === null) {

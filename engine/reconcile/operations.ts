@@ -14,5 +14,6 @@ export { planOrgAccess } from "./plan-org-access.js";
 export { reconcileOrgAccess, type OrgAccessReconciliation } from "./reconcile-org-access.js";
 export { ReconcileError, type ReconcileErrorCode } from "./errors.js";
 export { observeSweep, SweepLinkWorld } from "./observe-sweep.js";
+export { RunReads } from "./run-reads.js";
 export { inventoryOwner, type OwnerInventory } from "./inventory-owner.js";
 export { planSweep, artifactsToRemove } from "./plan-sweep.js";

@@ -12,9 +12,8 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { runCli as runProgram } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
-import { ROOT } from "./cli-harness.js";
+import { ROOT, runCli } from "./cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/shared.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/shared.sourcelinks.yaml");
@@ -27,26 +26,6 @@ const validatePlan = ajv.compile(JSON.parse(readFileSync(join(ROOT, "schema/plan
 
 let sandbox: SandboxHandle;
 let tmp: string;
-
-/** Runs `sourcelinks ARGS` with `env` as its whole environment, capturing what it prints. */
-async function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const line = (text: string): string => (text.endsWith("\n") ? text : `${text}\n`);
-  const code = await runProgram(
-    args,
-    {
-      out: (text) => void (stdout += line(text)),
-      err: (text) => void (stderr += line(text)),
-      progress: () => undefined,
-      interactive: false,
-      ask: () => Promise.reject(new Error("no terminal in tests")),
-      env,
-    },
-    ROOT,
-  );
-  return { code, stdout, stderr };
-}
 
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: SEED });
