@@ -63,3 +63,11 @@ export function linkStateText(link: ReportLink): string {
 export function openSteps(steps: readonly { status: "open" | "done" }[]): number {
   return steps.filter((s) => s.status === "open").length;
 }
+
+/** What the sweeps of one owner read: repositories swept and foreign webhooks left alone, summed over its sweeps. */
+export function sweptTotals(owner: ReportOwner): { repositories: number; foreignWebhooks: number } {
+  return {
+    repositories: owner.sweeps.reduce((n, sweep) => n + sweep.repositoriesSwept, 0),
+    foreignWebhooks: owner.sweeps.reduce((n, sweep) => n + sweep.foreignWebhookCount, 0),
+  };
+}

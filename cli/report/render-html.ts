@@ -24,6 +24,7 @@ import {
   openSteps,
   orgAccessText,
   statusText,
+  sweptTotals,
 } from "./labels.js";
 
 const e = htmlText;
@@ -134,7 +135,7 @@ function ownersSection(owners: readonly ReportOwner[]): string {
     const swept =
       o.sweeps.length === 0
         ? "not swept"
-        : `${o.sweeps.reduce((n, sw) => n + sw.repositoriesSwept, 0)} (${o.sweeps.reduce((n, sw) => n + sw.foreignWebhookCount, 0)} foreign webhooks left alone)`;
+        : `${sweptTotals(o).repositories} (${sweptTotals(o).foreignWebhooks} foreign webhooks left alone)`;
     return `<tr><td>${e(o.provider)} <code>${e(o.owner)}</code></td><td>${e(orgAccessText(o.orgAccess))}</td><td>${e(swept)}</td>${ARTIFACT_STATES.map((st) => `<td class="n">${c[st]}</td>`).join("")}</tr>`;
   });
   return (

@@ -19,6 +19,7 @@ import {
   openSteps,
   orgAccessText,
   statusText,
+  sweptTotals,
 } from "./labels.js";
 
 /** Room kept for the closing note and the sources, whatever the sections above take. */
@@ -66,7 +67,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
       "| --- | --- | ---: | ---: | ---: | ---: |",
     ],
     owners.map(({ owner, c }) => {
-      const swept = owner.sweeps.length === 0 ? "not swept" : String(owner.sweeps.reduce((n, sw) => n + sw.repositoriesSwept, 0));
+      const swept = owner.sweeps.length === 0 ? "not swept" : String(sweptTotals(owner).repositories);
       return `| ${cell(`${owner.provider} ${code(owner.owner)}`)} | ${cell(markdownText(orgAccessText(owner.orgAccess)))} | ${swept} | ${c["in-use"]} | ${c.leftover} | ${c.orphaned} |`;
     }),
   );
