@@ -52,7 +52,7 @@ export interface InventoryOptions {
   /** Whether a listed repository is read; the others are only counted. Default: every one. */
   include?: (repository: string) => boolean;
   /** The run's shared reads, so a repository a link already listed is not listed again. */
-  reads?: Pick<RunReads, "webhooks">;
+  reads?: Pick<RunReads, "webhooks" | "deployKeys">;
 }
 
 /** Reads the inventory of `owner` on `provider`. */
@@ -75,7 +75,9 @@ export async function inventoryOwner(
     // A bounded look-ahead: the pacer lets one GitHub minute's 900 listings through at most, so
     // queueing the whole org at once only holds memory.
     const oldest = reads[reads.length - PAGES_AHEAD];
-    if (oldest) await oldest;
+    // A page that failed ends the listing: the first failure is thrown below, and reading the rest
+    // of a large owner first would only spend the rate budget the run's other reads share.
+    if (oldest && !(await oldest).ok) break;
     const kept = page.filter((r) => include(r.repository));
     excluded += page.length - kept.length;
     reads.push(
@@ -99,7 +101,7 @@ async function readPage(
   provider: ProviderKind,
   page: readonly OwnerRepository[],
   concurrency: number,
-  reads: Pick<RunReads, "webhooks"> | undefined,
+  reads: Pick<RunReads, "webhooks" | "deployKeys"> | undefined,
 ): Promise<InventoryRepository[]> {
   if (page.length === 0) return [];
   const client = providerClient(ctx, provider);
@@ -107,18 +109,23 @@ async function readPage(
   const [hooks, keys] = await Promise.all([
     mapLimit(names, concurrency, (repository) => (reads ? reads.webhooks(client, repository) : client.listWebhooks(repository))),
     client.readDeployKeys
-      ? client.readDeployKeys(names)
+      ? // Through the run's batches when there are some: the links' repositories are read once for all.
+        reads
+        ? reads.deployKeys.read(client, names)
+        : client.readDeployKeys(names)
       : mapLimit(names, concurrency, (repository) => client.listDeployKeys(repository)).then(
           (all) => new Map(names.map((n, i) => [n, all[i]!])),
         ),
   ]);
   return page.map((repo, i) => {
     const listing = keys.get(repo.repository);
+    // An answer that leaves a repository out is cut short, not a repository gone: never swept as absent.
+    if (!listing) throw new Error(`${provider}: the deploy-key read has no answer for ${repo.repository}`);
     return {
       ...repo,
-      exists: hooks[i]!.exists && (listing?.exists ?? false),
+      exists: hooks[i]!.exists && listing.exists,
       webhooks: hooks[i]!.items,
-      deployKeys: listing?.items ?? [],
+      deployKeys: listing.items,
     };
   });
 }

@@ -29,7 +29,8 @@ export class RunReads {
 
   /** Every webhook of `repository`, listed once per phase however many links and sweeps ask. */
   webhooks(client: SourceProviderClient, repository: string): Promise<RepositoryListing<ObservedWebhook>> {
-    const key = `${client.kind}\u0000${repository}`;
+    // GitHub and Bitbucket names are case-insensitive: `Acme/Site` in a YAML and `acme/site` in a listing are one repository.
+    const key = `${client.kind}\u0000${repository.toLowerCase()}`;
     let listing = this.#webhooks.get(key);
     if (!listing) {
       listing = client.listWebhooks(repository);
