@@ -1,0 +1,185 @@
+/**
+ * What a hostile server can make the CLI print when it runs as a GitHub App: a proxy in front of the
+ * sandbox echoes the app's JWT (the whole Authorization header, or the bare token) in the 403 it
+ * answers to the app-level calls, and names "accepted permissions" that carry text of its own. The CLI
+ * runs in process; no JWT, and nothing of the header but known permission names and levels, may
+ * reach stderr, the check output (SARIF, JSON) or the report.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CliIo } from "../../cli/io.js";
+import { runCli } from "../../cli/program.js";
+import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { appKeyPair } from "../clients/github-app-harness.js";
+import { startHostileProxy, type HostileProxy, type Intercept } from "../support/hostile-proxy.js";
+
+const keys = appKeyPair();
+const APP_ID = 424242;
+const INSTALLATION = 7001;
+
+/** acme/legacy-api keeps the build service's webhook; the app is installed on acme with every permission the CLI uses. */
+const SEED = {
+  operator: { github: "jdoe", namespace: "acme" },
+  oauthApps: [{ provider: "github", clientId: "Iv1.5a9d0c3e7b214f68", name: "Docker Hub Builder" }],
+  github: {
+    users: [{ login: "jdoe" }, { login: "legacy-builder" }],
+    orgs: [{ login: "acme", owners: ["jdoe"], members: ["legacy-builder"] }],
+    repos: [{ name: "acme/legacy-api", hooks: [{ url: "https://registry.hub.docker.com/hooks/github" }] }],
+    apps: [
+      {
+        id: APP_ID,
+        publicKey: keys.publicKey,
+        installations: [
+          {
+            id: INSTALLATION,
+            owner: "acme",
+            permissions: { metadata: "read", repository_hooks: "write", administration: "write", organization_hooks: "write" },
+          },
+        ],
+      },
+    ],
+  },
+  buildService: {
+    namespaces: [
+      {
+        name: "acme",
+        links: [
+          {
+            provider: "github",
+            account: "legacy-builder",
+            serviceAccount: true,
+            state: "unlinked",
+            grant: "revoked",
+            repositories: ["acme/legacy-api"],
+          },
+        ],
+      },
+    ],
+  },
+};
+
+/** The config: one revoked link on acme/legacy-api, GitHub through the app (installation looked up unless given). */
+function config(installations: string): string {
+  return `apiVersion: sourcelinks/v1
+buildService:
+  kind: reference
+  apiUrl: https://builds.example.com/api/build/v1
+  tokenEnv: SOURCELINKS_BUILD_TOKEN
+  webhookUrlPatterns: ["https://registry.hub.docker.com/hooks/*"]
+  deployKeyTitlePatterns: ["Docker Hub Builder*"]
+  oauthApps:
+    github: { clientId: Iv1.5a9d0c3e7b214f68, name: Docker Hub Builder }
+providers:
+  github:
+    auth: { appId: ${APP_ID}, privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY${installations} }
+links:
+  - name: legacy-builds
+    namespace: acme
+    provider: github
+    account: legacy-builder
+    serviceAccount: true
+    state: revoked
+    repositories: [acme/legacy-api]
+    onRevoke: { webhooks: delete, deployKeys: keep }
+`;
+}
+
+let sandbox: SandboxHandle;
+let dir: string;
+let proxy: HostileProxy | null = null;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: SEED });
+  dir = mkdtempSync(join(tmpdir(), "sourcelinks-app-errors-"));
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => sandbox.reset());
+afterEach(async () => {
+  await proxy?.close();
+  proxy = null;
+});
+
+/** Writes the config (`installations` is YAML to append to the auth mapping) and returns its path. */
+function configFile(installations = ""): string {
+  const file = join(mkdtempSync(join(dir, "config-")), "sourcelinks.yaml");
+  writeFileSync(file, config(installations));
+  return file;
+}
+
+/** Runs the CLI in process through the proxy, with the app's key and no GitHub token in its environment. */
+async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const { GITHUB_TOKEN: _pat, ...sandboxEnv } = sandbox.env;
+  const env = { ...sandboxEnv, ...(proxy?.env ?? {}), SOURCELINKS_ETAG_CACHE: "off", SOURCELINKS_GITHUB_APP_KEY: keys.privateKey };
+  const io: CliIo = {
+    out: (t) => void (stdout += t.endsWith("\n") ? t : `${t}\n`),
+    err: (t) => void (stderr += t.endsWith("\n") ? t : `${t}\n`),
+    progress: () => {},
+    interactive: false,
+    ask: () => Promise.resolve(""),
+    env,
+  };
+  const code = await runCli(args, io, dir);
+  return { code, stdout, stderr };
+}
+
+/** Answers app-level calls on `path` with a 403 whose body and headers echo the JWT, and records each JWT seen. */
+function echoJwt(path: RegExp, seen: string[]): Intercept {
+  return (req) => {
+    if (!path.test(req.url.pathname)) return undefined;
+    const authorization = String(req.headers.authorization ?? "");
+    const jwt = authorization.replace(/^bearer\s+/i, "");
+    seen.push(jwt);
+    return (_res, tools) =>
+      tools.send(
+        403,
+        { "x-echo": jwt, "x-accepted-github-permissions": `metadata=read; token=${jwt}` },
+        { message: `Forbidden: ${jwt} (sent as "${authorization}")`, documentation_url: `https://docs.github.com/rest?jwt=${jwt}` },
+      );
+  };
+}
+
+describe("a server that echoes the GitHub App's JWT in an error", () => {
+  it("gets no part of the JWT printed when it refuses the installation look-up (GET /orgs/{org}/installation)", async () => {
+    const seen: string[] = [];
+    proxy = await startHostileProxy(sandbox.baseUrl, echoJwt(/^\/github\/orgs\/acme\/installation$/, seen));
+    const run = await cli(["plan", configFile()]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const jwt of seen) {
+      expect(jwt.split(".")).toHaveLength(3);
+      expect(jwt.length).toBeGreaterThan(100);
+      const [, claims = "", signature = ""] = jwt.split(".");
+      for (const part of [jwt, claims, signature.slice(0, 16), signature.slice(-16)]) {
+        expect(run.stderr).not.toContain(part);
+        expect(run.stdout).not.toContain(part);
+      }
+    }
+    expect(run.stderr).toContain("GET");
+    expect(run.stderr).toContain("/orgs/acme/installation");
+    expect(run.stderr).toContain("HTTP 403");
+  });
+
+  it("gets no part of the JWT printed when it refuses to mint an installation token (POST /app/installations/{id}/access_tokens)", async () => {
+    const seen: string[] = [];
+    proxy = await startHostileProxy(sandbox.baseUrl, echoJwt(/^\/github\/app\/installations\/\d+\/access_tokens$/, seen));
+    const run = await cli(["plan", configFile(`, installations: { acme: ${INSTALLATION} }`)]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const jwt of seen) {
+      expect(jwt.length).toBeGreaterThan(100);
+      const [, claims = "", signature = ""] = jwt.split(".");
+      for (const part of [jwt, claims, signature.slice(0, 16), signature.slice(-16)]) {
+        expect(run.stderr).not.toContain(part);
+        expect(run.stdout).not.toContain(part);
+      }
+    }
+    expect(run.stderr).toContain("HTTP 403");
+  });
+});
