@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import { runCli } from "../../cli/program.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle, type SeedDocument } from "../../tools/sandbox/index.js";
 import { appKeyPair } from "../clients/github-app-harness.js";
 import { startHostileProxy, type HostileProxy, type Intercept } from "../support/hostile-proxy.js";
 
@@ -20,7 +20,7 @@ const APP_ID = 424242;
 const INSTALLATION = 7001;
 
 /** acme/legacy-api keeps the build service's webhook; the app is installed on acme with every permission the CLI uses. */
-const SEED = {
+const SEED: SeedDocument = {
   operator: { github: "jdoe", namespace: "acme" },
   oauthApps: [{ provider: "github", clientId: "Iv1.5a9d0c3e7b214f68", name: "Docker Hub Builder" }],
   github: {
