@@ -5,6 +5,7 @@
  * runs in process; no JWT, and nothing of the header but known permission names and levels, may
  * reach stderr, the check output (SARIF, JSON) or the report.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -181,5 +182,39 @@ describe("a server that echoes the GitHub App's JWT in an error", () => {
       }
     }
     expect(run.stderr).toContain("HTTP 403");
+  });
+});
+
+describe("a server that names accepted permissions with text of its own", () => {
+  it("gets only the known permission names and levels printed: nothing else of the header reaches stderr, the check output or the report", async () => {
+    const planted = `canary-header-${randomBytes(12).toString("hex")}`;
+    proxy = await startHostileProxy(sandbox.baseUrl, (req) => {
+      if (req.url.pathname !== "/github/repos/acme/legacy-api/hooks") return undefined;
+      return (_res, tools) =>
+        tools.send(
+          403,
+          { "x-accepted-github-permissions": `repository_hooks=read; echo=${planted}; metadata=read,x=${planted}` },
+          { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
+        );
+    });
+    const file = configFile(`, installations: { acme: ${INSTALLATION} }`);
+    const runs = {
+      plan: await cli(["plan", file]),
+      sarif: await cli(["check", file, "--live", "--format", "sarif"]),
+      json: await cli(["check", file, "--live", "--format", "json"]),
+      report: await cli(["report", file, "--format", "json"]),
+      markdown: await cli(["report", file, "--format", "markdown"]),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      for (const text of [run.stdout, run.stderr]) {
+        expect(text, name).not.toContain(planted);
+        expect(text, name).not.toContain("echo=");
+      }
+    }
+    expect(runs.plan.code).toBe(1);
+    expect(runs.plan.stderr).toContain(
+      "the GitHub App installation for acme lacks permission repository_hooks=read (needed to list the webhooks of acme/legacy-api)",
+    );
+    expect(runs.sarif.stdout + runs.sarif.stderr).toContain("repository_hooks=read");
   });
 });
