@@ -105,6 +105,17 @@ describe("a GitHub App installation without a permission", () => {
       /lacks permission repository_hooks=write \(needed to delete a webhook of initech\/api\)/,
     );
   });
+
+  it("says which permission an org's webhook listing lacks (organization_hooks), not a bare 403", async () => {
+    const gh = world.clients();
+    const listing = gh.owner.listOrgWebhooks("initech");
+    await expect(listing).rejects.toThrow(MissingPermissionError);
+    await expect(listing).rejects.toThrow(
+      `github: the GitHub App installation for initech lacks permission organization_hooks=read (needed to list the webhooks of org initech); ` +
+        `GET ${world.apiUrl}/orgs/initech/hooks?per_page=100 answered HTTP 403: Resource not accessible by integration. ` +
+        "Add the permission in the app's settings (Permissions & events), then approve it on the installation of initech",
+    );
+  });
 });
 
 /** A pacer clock that stands still; `paced()` settles once a request has to wait for a budget (a timer is set). */
