@@ -6,9 +6,9 @@
  * reach stderr, the check output (SARIF, JSON) or the report.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import { runCli } from "../../cli/program.js";
@@ -113,11 +113,11 @@ function configFile(installations = ""): string {
 }
 
 /** Runs the CLI in process through the proxy, with the app's key and no GitHub token in its environment. */
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: readonly string[], key = keys.privateKey): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const { GITHUB_TOKEN: _pat, ...sandboxEnv } = sandbox.env;
-  const env = { ...sandboxEnv, ...(proxy?.env ?? {}), SOURCELINKS_ETAG_CACHE: "off", SOURCELINKS_GITHUB_APP_KEY: keys.privateKey };
+  const env = { ...sandboxEnv, ...(proxy?.env ?? {}), SOURCELINKS_ETAG_CACHE: "off", SOURCELINKS_GITHUB_APP_KEY: key };
   const io: CliIo = {
     out: (t) => void (stdout += t.endsWith("\n") ? t : `${t}\n`),
     err: (t) => void (stderr += t.endsWith("\n") ? t : `${t}\n`),
@@ -216,5 +216,32 @@ describe("a server that names accepted permissions with text of its own", () => 
       "the GitHub App installation for acme lacks permission repository_hooks=read (needed to list the webhooks of acme/legacy-api)",
     );
     expect(runs.sarif.stdout + runs.sarif.stderr).toContain("repository_hooks=read");
+  });
+});
+
+describe("a private key that is not the app's", () => {
+  const wrong = appKeyPair().privateKey;
+
+  it("is named by its env var when GitHub refuses the JWTs it signs", async () => {
+    const run = await cli(["plan", configFile()], wrong);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(
+      `github: GitHub refused the JWT of the GitHub App ${APP_ID}, signed with the private key from the env var SOURCELINKS_GITHUB_APP_KEY: ` +
+        `GET ${sandbox.baseUrl}/github/orgs/acme/installation answered HTTP 401: A JSON web token could not be decoded. ` +
+        `Check that the env var SOURCELINKS_GITHUB_APP_KEY holds a private key of the app ${APP_ID}`,
+    );
+  });
+
+  it("is named by its file when GitHub refuses the JWTs it signs", async () => {
+    const file = configFile(`, installations: { acme: ${INSTALLATION} }`);
+    const text = readFileSync(file, "utf8").replace("privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY", "privateKeyFile: app.pem");
+    writeFileSync(file, text);
+    const pem = join(dirname(file), "app.pem");
+    writeFileSync(pem, wrong, { mode: 0o600 });
+    const run = await cli(["plan", file]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(
+      `signed with the private key from the file ${pem}: POST ${sandbox.baseUrl}/github/app/installations/${INSTALLATION}/access_tokens answered HTTP 401: A JSON web token could not be decoded`,
+    );
   });
 });
