@@ -88,6 +88,27 @@ describe("GitHub App authentication", () => {
   });
 });
 
+describe("a machine whose clock is off from GitHub's", () => {
+  it.each([
+    ["90 s ahead", 90_000],
+    ["90 s behind", -90_000],
+    ["5 minutes ahead", 5 * MINUTE],
+    ["11 minutes behind", -11 * MINUTE],
+  ])(
+    "still authenticates as the app when it is %s: JWTs refused for their dates are signed again on the clock of GitHub's Date header",
+    async (_name, skew) => {
+      const gh = world.clients();
+      world.sandbox.setClockOffset(-skew);
+      const listing = await gh.provider.listWebhooks("acme/api");
+      expect(listing.items.map((h) => h.url)).toEqual(["https://cloud.docker.com/api/build/v1/vcs/acme-api/trigger/call/"]);
+      await gh.provider.listWebhooks("globex/api");
+      expect(served(world.sandbox, MINT)).toBe(2);
+      // At most the first JWT is refused: the offset learnt from it dates every later one.
+      expect(world.sandbox.counters().byStatus["401"] ?? 0).toBeLessThanOrEqual(1);
+    },
+  );
+});
+
 describe("a GitHub App installation without a permission", () => {
   it("is reported as the installation lacking it, naming the permission GitHub accepts, not as a missing repository", async () => {
     const gh = world.clients();
