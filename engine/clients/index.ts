@@ -74,7 +74,15 @@ export function createClients(settings: ClientSettings): Clients {
   }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    const bitbucket = createBitbucketClient({ apiUrl, username, token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
+    const bitbucket = createBitbucketClient({
+      apiUrl,
+      username,
+      token,
+      otherSecrets: othersThan("bitbucket"),
+      secretSet,
+      ...tuning,
+      ...transport,
+    });
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;
   }
@@ -90,6 +98,7 @@ export function createClients(settings: ClientSettings): Clients {
             apiUrl: buildService.apiUrl,
             token: buildService.token,
             otherSecrets: othersThan("build"),
+            secretSet,
             ...tuning,
             ...transport,
           })

@@ -19,8 +19,8 @@ export interface JsonHttpOptions {
   service: ServiceName;
   /** The whole `Authorization` header value, or null for anonymous requests. */
   authorization: Secret | null;
-  /** Raw credential values scrubbed from any error text, beside the header value itself. */
-  secrets?: readonly Secret[];
+  /** Credentials scrubbed from any answer and error text, beside the header value itself; read afresh for each (a run's `SecretSet` grows). */
+  secrets?: Iterable<Secret>;
   /** Extracts the service's own error text from a parsed error body. */
   errorDetail: (body: unknown) => string | null;
   /** Maximum requests in flight; default 8. */
