@@ -117,7 +117,9 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
   /** The link's OAuth access token, or null when the service holds none or it was revoked (404). */
   async getCredentials(namespace: string, linkId: string): Promise<Secret | null> {
     try {
-      const res = await this.#http.request<LinkCredentialsWire>("GET", `${linkUrl(this.#base, namespace, linkId)}credentials/`);
+      const res = await this.#http.request<LinkCredentialsWire>("GET", `${linkUrl(this.#base, namespace, linkId)}credentials/`, undefined, {
+        redact: false,
+      });
       // A credential from now on: every answer and error of the run is redacted of it.
       return this.#secrets.derive(res.body.access_token);
     } catch (error) {
