@@ -245,3 +245,20 @@ describe("a private key that is not the app's", () => {
     );
   });
 });
+
+describe("a machine whose clock is off from GitHub's, through the CLI", () => {
+  it.each([
+    ["5 minutes ahead", 300],
+    ["11 minutes behind", -660],
+  ])("plans as the app when it is %s (the sandbox clock set through PUT /_sandbox/clock)", async (_name, skewSeconds) => {
+    const set = await fetch(`${sandbox.baseUrl}/_sandbox/clock`, { method: "PUT", body: JSON.stringify({ offsetSeconds: -skewSeconds }) });
+    expect(set.status).toBe(200);
+    try {
+      const run = await cli(["plan", configFile()]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain("acme/legacy-api");
+    } finally {
+      sandbox.setClockOffset(0);
+    }
+  });
+});
