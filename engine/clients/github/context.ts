@@ -89,7 +89,8 @@ export class GitHubContext {
     const values = [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra]
       .filter((s): s is Secret => s != null)
       .map((s) => s.reveal());
-    return [...values, ...this.secretSet.values()];
+    // Deduplicated: the run's set usually holds the configured credentials too.
+    return [...new Set([...values, ...this.secretSet.values()])];
   }
 
   /** Whether calls go through a GitHub App's installations. */
