@@ -95,6 +95,7 @@ export class AppJwts {
     return new AppJwtRefusedError({
       appId: this.#source.appId,
       keySource: this.#source.keySource,
+      dates: CLOCK_REFUSAL.test(converted.detail ?? ""),
       method: converted.method,
       url: converted.url,
       detail: converted.detail,
