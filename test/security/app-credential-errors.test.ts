@@ -247,6 +247,26 @@ describe("a private key that is not the app's", () => {
 });
 
 describe("a machine whose clock is off from GitHub's, through the CLI", () => {
+  it("is told to set its clock right when GitHub refuses the JWT's dates and sends no Date to correct by", async () => {
+    proxy = await startHostileProxy(sandbox.baseUrl, (req) => {
+      if (req.url.pathname !== "/github/orgs/acme/installation") return undefined;
+      return (res, tools) => {
+        res.sendDate = false;
+        tools.send(
+          401,
+          {},
+          { message: "'Expiration time' claim ('exp') is too far in the future", documentation_url: "https://docs.github.com/rest" },
+        );
+      };
+    });
+    const run = await cli(["plan", configFile()]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(
+      `GET ${proxy.baseUrl}/github/orgs/acme/installation answered HTTP 401: 'Expiration time' claim ('exp') is too far in the future. ` +
+        "GitHub refused the JWT's dates, after a correction by its answer's Date header where it sent one: set this machine's clock right",
+    );
+  });
+
   it.each([
     ["5 minutes ahead", 300],
     ["11 minutes behind", -660],
