@@ -10,7 +10,7 @@ import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
-import { Secret } from "../../model/secret.js";
+import { Secret, SecretSet } from "../../model/secret.js";
 import type { OwnerClient, OwnerPages, OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
 import {
   bitbucketErrorMessage,
@@ -34,6 +34,8 @@ export interface BitbucketClientOptions {
   concurrency?: number;
   /** The world's other credentials (build service, GitHub), also removed from every answer and error. */
   otherSecrets?: readonly Secret[];
+  /** The run's redaction set, read for every answer and error (credentials derived by other clients join it as the run goes). */
+  secretSet?: SecretSet;
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: {
     retries?: number;
@@ -66,10 +68,12 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     const token = options.token;
     const basic =
       token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
+    const secrets = options.secretSet ?? new SecretSet();
+    for (const secret of [token, basic, ...(options.otherSecrets ?? [])]) secrets.add(secret);
     this.#http = new JsonHttp({
       service: "bitbucket",
       authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
-      secrets: [...(token ? [token] : []), ...(basic ? [basic] : []), ...(options.otherSecrets ?? [])],
+      secrets,
       errorDetail: (body) => withCredentialAdvice(bitbucketErrorMessage(body), basic !== null && !options.username.includes("@")),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,

@@ -97,7 +97,8 @@ export class GitHubOwnerClient implements OwnerClient {
     const guard = new PageGuard("github", `repositories of ${owner}`, MAX_REPOSITORY_PAGES, "more repositories than a sweep reads");
     guard.visit(octokit.request.endpoint(route, params).url);
     const pages = octokit.paginate.iterator(route, params)[Symbol.asyncIterator]();
-    const read = (): Promise<ListingPage> => this.ctx.call({ method: "GET", url: this.ctx.url(path) }, () => pages.next());
+    const about = { owner, needed: `list the repositories of ${owner}` };
+    const read = (): Promise<ListingPage> => this.ctx.call({ method: "GET", url: this.ctx.url(path) }, () => pages.next(), [], about);
     let first: ListingPage;
     try {
       first = await read();
@@ -125,17 +126,24 @@ export class GitHubOwnerClient implements OwnerClient {
     maxPages: number,
   ): Promise<W[]> {
     const octokit = await this.#octokit(owner, `listing ${what}`);
-    return this.ctx.call({ method: "GET", url: this.ctx.url(path) }, async () => {
-      const guard = new PageGuard("github", what, maxPages, "more than a sweep reads");
-      guard.visit(octokit.request.endpoint(route, params).url);
-      const all: W[] = [];
-      for await (const page of octokit.paginate.iterator(route, params)) {
-        for (const item of page.data as W[]) all.push(item);
-        const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers.link ?? "");
-        if (next) guard.visit(next[1]!);
-      }
-      return all;
-    });
+    // The owner and purpose let a GitHub App's 403 name the permission its installation lacks.
+    const about = { owner, needed: `list the ${what}` };
+    return this.ctx.call(
+      { method: "GET", url: this.ctx.url(path) },
+      async () => {
+        const guard = new PageGuard("github", what, maxPages, "more than a sweep reads");
+        guard.visit(octokit.request.endpoint(route, params).url);
+        const all: W[] = [];
+        for await (const page of octokit.paginate.iterator(route, params)) {
+          for (const item of page.data as W[]) all.push(item);
+          const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers.link ?? "");
+          if (next) guard.visit(next[1]!);
+        }
+        return all;
+      },
+      [],
+      about,
+    );
   }
 
   /** The Octokit of the owner's installation (GitHub App) or of the token. */
