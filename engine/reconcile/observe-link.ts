@@ -230,7 +230,7 @@ function canVerifyGrant(ctx: OperationContext, record: BuildServiceLinkWire): bo
 }
 
 /** A grant's state and whether the build service still holds one of its tokens. */
-interface GrantObservation {
+export interface GrantObservation {
   grant: ProviderGrant;
   held: boolean;
 }
@@ -240,7 +240,7 @@ interface GrantObservation {
  * with the app owner's client secret, `POST /applications/{client_id}/token`. Anything that cannot be
  * checked by API is `unverifiable`, never assumed.
  */
-async function observeGrant(ctx: OperationContext, record: BuildServiceLinkWire): Promise<GrantObservation> {
+export async function observeGrant(ctx: OperationContext, record: BuildServiceLinkWire): Promise<GrantObservation> {
   const bs = ctx.clients.buildService;
   if (bs === null) return { grant: "unverifiable", held: false };
   const token = await bs.getCredentials(record.namespace, record.id);
