@@ -4,7 +4,8 @@
  * - a repository a live link builds from, renamed on GitHub (the old name redirects): the sweep of its
  *   org keeps its webhook and deploy key, naming the link and the old name, and apply leaves them;
  * - a user's private repositories are swept with the user's own token, and a sweep through anyone
- *   else's token says that only public repositories were covered.
+ *   else's token says that only public repositories were covered;
+ * - an archived repository, unarchived on GitHub, has its orphan deleted by the next apply.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,6 +42,7 @@ interface SweepPlan {
   resource: string;
   name: string;
   steps: { kind: string; repository?: string }[];
+  manualSteps: { id: string }[];
   kept?: { repository?: string; keptFor: string[] }[];
   observed: { repositoriesSwept: number; publicOnly?: boolean };
 }
@@ -99,6 +101,28 @@ describe("a sweep after a repository was renamed", () => {
         .github.repos.find((r) => r.name === "forgotten")
         ?.keys.map((k) => k.title),
     ).toEqual(["deploy-bot"]);
+  });
+});
+
+describe("a sweep of an archived repository", () => {
+  it("gives the unarchive step; once the repository is unarchived on GitHub, plan deletes the orphan instead and apply does", async () => {
+    const first = await sweepPlan(CONFIG, "sweep-github-acme");
+    expect(first.manualSteps.map((m) => m.id)).toEqual(["unarchive:github:acme:frozen"]);
+    expect(first.steps.filter((s) => s.repository === "acme/frozen")).toEqual([]);
+
+    const unarchived = await fetch(`${sandbox.baseUrl}/github/repos/acme/frozen`, {
+      method: "PATCH",
+      headers: { authorization: `token ${tokenOf("ops")}`, "content-type": "application/json" },
+      body: JSON.stringify({ archived: false }),
+    });
+    expect(unarchived.status).toBe(200);
+
+    const second = await sweepPlan(CONFIG, "sweep-github-acme");
+    expect(second.manualSteps).toEqual([]);
+    expect(second.steps.filter((s) => s.repository === "acme/frozen").map((s) => s.kind)).toEqual(["delete-webhook"]);
+    const apply = await runCli(["apply", CONFIG, "--yes"], env());
+    expect(apply.code, apply.stderr + apply.stdout).toBe(0);
+    expect(sandbox.world().github.repos.find((r) => r.name === "frozen")?.hooks).toEqual([]);
   });
 });
 
