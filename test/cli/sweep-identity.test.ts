@@ -156,7 +156,7 @@ describe("a sweep of a GitHub user", () => {
     ]);
   });
 
-  it("through another account's token says plainly that private repositories were not swept", async () => {
+  it("through another account's token says plainly that private repositories were not swept, and check --live does not pass it", async () => {
     const dotfiles = sandbox.world().github.repos.find((r) => r.owner === "ops" && r.name === "dotfiles")!;
     dotfiles.private = true;
     const config = opsOnlyConfig();
@@ -166,5 +166,18 @@ describe("a sweep of a GitHub user", () => {
     expect(text.stdout).toContain(
       "observed: 0 public repositories of github ops: 0 covered artifacts, 0 leftover, 0 orphaned, public repositories only: GitHub lists another user's private repositories to no one else, so they were not swept",
     );
+    // check --live does not pass what it did not see.
+    const check = await runCli(["check", config, "--live", "--format", "json"], env(tokenOf("acme-builder")));
+    expect(check.code, check.stderr).toBe(3);
+    const violations = (
+      JSON.parse(check.stdout) as { violations: { ruleId: string; resource: string; enforcement: string; message: string }[] }
+    ).violations;
+    expect(violations.filter((v) => v.resource === "operator-repos").map((v) => [v.ruleId, v.enforcement, v.message])).toEqual([
+      [
+        "no-orphaned-build-service-artifacts",
+        "mandatory",
+        `sweep "operator-repos" covered the public repositories of user ops only: GitHub lists a user's private repositories to that user and to apps installed on the account, so whether they hold build-service artifacts was not observed: run with ops's own token (GITHUB_TOKEN) or a GitHub App installed on ops, which list its private repositories too`,
+      ],
+    ]);
   });
 });
