@@ -1,6 +1,6 @@
 /**
  * `sourcelinks export [--namespace NS]... [--org ORG]... [--config FILE]...`: writes a `sourcelinks/v1`
- * YAML of the live world, to adopt existing links (design.md §3: dynamic resources cannot be imported).
+ * YAML of the live world, to adopt existing links (docs/identity-and-sharing.md: dynamic resources cannot be imported).
  *
  * Endpoints and patterns come from `--config` when given (its links' namespaces and org entries are the
  * defaults for `--namespace`/`--org`); otherwise from the environment: SOURCELINKS_BUILD_API_URL

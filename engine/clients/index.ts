@@ -78,7 +78,7 @@ export function createClients(settings: ClientSettings): Clients {
   const webhooks = compileUrlPatterns(buildService.webhookUrlPatterns);
   const deployKeys = compileTitlePatterns(buildService.deployKeyTitlePatterns);
   return {
-    // docker-hub has no public API for linked accounts (design.md §4).
+    // docker-hub has no public API for linked accounts (docs/build-services.md).
     buildService:
       buildService.kind === "reference"
         ? createBuildServiceClient({

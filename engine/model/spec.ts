@@ -1,4 +1,4 @@
-/** The spec: typed form of a merged `sourcelinks/v1` configuration (design.md §2), the vocabulary every layer shares. */
+/** The spec: typed form of a merged `sourcelinks/v1` configuration (docs/configuration.md), the vocabulary every layer shares. */
 
 /** Source code providers a build service can link to. */
 export type ProviderKind = "github" | "bitbucket";

@@ -1,5 +1,5 @@
 /**
- * The layer rules of README "Layout", checked on source text: every import a file makes (static
+ * The layer rules of docs/architecture.md "Layers", checked on source text: every import a file makes (static
  * `import`/`export … from`, `import x = require(…)`, `require(…)`, dynamic `import(…)`, `typeof
  * import(…)` types and `new URL(…, import.meta.url)` module URLs) is found with the TypeScript parser,
  * its relative specifier resolved, and the pair of folders judged:

@@ -1,6 +1,6 @@
 /**
  * The sandbox server: one `node:http` server on 127.0.0.1 that serves the three fake services and
- * the admin API (design.md §7), persists the world after every successful mutating request, counts
+ * the admin API (docs/sandbox.md), persists the world after every successful mutating request, counts
  * requests, injects faults and, on `/github`, sends rate-limit headers and enforces GitHub's limits.
  * This module starts and stops it; pipeline.ts serves each request, mounts.ts lists the route tables.
  */
@@ -52,7 +52,7 @@ export interface SandboxOptions {
 export interface SandboxHandle {
   /** `http://127.0.0.1:PORT`. */
   readonly baseUrl: string;
-  /** The eight variables of design.md §7 (plus the client secret), for the current world. */
+  /** The variables docs/sandbox.md lists, for the current world. */
   readonly env: SandboxEnv;
   /** The live world (mutations by callers are not persisted until the next successful write). */
   world(): World;

@@ -9,7 +9,7 @@ import type { OrgAccessProbe } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
 
-/** The signal of an unapproved app (design.md §4): a substring, not the whole message. */
+/** The signal of an unapproved app (docs/build-services.md): a substring, not the whole message. */
 export const OAUTH_RESTRICTION_SIGNAL = "has enabled OAuth App access restrictions";
 
 const AUDIT_ACTIONS = {

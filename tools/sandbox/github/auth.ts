@@ -113,7 +113,7 @@ export function isOrgOwner(org: GitHubOrgState, login: string): boolean {
 /**
  * The 403 GitHub sends when an org restricts OAuth apps and the token's app is not approved;
  * null when the request may proceed. The substring "has enabled OAuth App access restrictions" is
- * the documented signal clients match on (design.md §4).
+ * the documented signal clients match on (docs/build-services.md).
  */
 export function oauthRestriction(world: World, caller: Caller, ownerLogin: string): RouteResponse | null {
   if (caller.token.kind !== "oauth" || caller.token.clientId === null) return null;
