@@ -1,14 +1,13 @@
 /**
  * Observing one sweep (I/O through the clients): the owner's inventory (inventory-owner.ts: every
  * repository, archived included, with its webhooks and deploy keys), the org's own webhooks, and what the build service's records
- * say about which links build from where; then the pure classification (classify-sweep.ts). What it
+ * say about which links build from where; then the pure classification (classify-sweep.ts), by
+ * repository identity once something would be deleted. What it
  * observed is recorded in the context's `SeenInRun`, the only artifacts a sweep's apply may delete.
  */
-import type { LinkSpec, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire } from "../clients/types.js";
+import type { LinkSpec, ProviderKind, SweepSpec } from "../model/spec.js";
+import type { BuildServiceLinkWire, RepositoryIdentity } from "../clients/types.js";
 import type { SweepObservation } from "../model/sweep.js";
-import type { ProviderKind } from "../model/spec.js";
-import type { RepositoryIdentity } from "../clients/types.js";
 import {
   classifySweep,
   exclusion,
