@@ -119,7 +119,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
    */
   async repositoryPages(workspace: string): Promise<OwnerPages | null> {
     const guard = new PageGuard("bitbucket", `repositories of ${workspace}`, 1000, "more than a sweep reads");
-    type RepositoryWire = { full_name: string; is_private?: boolean };
+    type RepositoryWire = { full_name: string; uuid: string; is_private?: boolean };
     const read = async (url: string): Promise<BitbucketPageWire<RepositoryWire>> => {
       guard.visit(url);
       return (await this.#http.request<BitbucketPageWire<RepositoryWire>>("GET", url, undefined, { shape: "object", check: pageProblem }))
@@ -134,7 +134,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     }
     const base = this.#base;
     const toRepositories = (page: BitbucketPageWire<RepositoryWire>): OwnerRepository[] =>
-      page.values.map((repo) => ({ repository: repo.full_name, archived: false, private: repo.is_private === true }));
+      page.values.map((repo) => ({ repository: repo.full_name, id: repo.uuid, archived: false, private: repo.is_private === true }));
     return {
       ownerType: "workspace",
       pages: {
