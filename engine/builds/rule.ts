@@ -33,6 +33,7 @@ export function parseSource(source: string): ParsedSource | Error {
   if (!isRegexSource(source)) return { kind: "literal", name: source };
   const pattern = source.slice(1, -1);
   try {
+    new RegExp(pattern);
     // An alternative that matches the empty string makes every group report, so its count is known.
     const groups = (new RegExp(`${pattern}|`).exec("")?.length ?? 1) - 1;
     return { kind: "regex", pattern, groups };

@@ -108,12 +108,12 @@ export async function runRouter(script: string, event: GitHubEvent): Promise<unk
   return JSON.parse(builds);
 }
 
-/** The gate command of a rendered `bitbucket-pipelines.yml` (the script line that sets SOURCELINKS_BUILDS). */
-export function gateCommand(pipelinesText: string): string {
-  const file = parse(pipelinesText) as { pipelines: Record<string, Record<string, { step: { script: string[] } }[]>> };
+/** The gate command of a rendered `bitbucket-pipelines.yml` (the script line that sets SOURCELINKS_BUILDS), of the step named `step` when given. */
+export function gateCommand(pipelinesText: string, step?: string): string {
+  const file = parse(pipelinesText) as { pipelines: Record<string, Record<string, { step: { name: string; script: string[] } }[]>> };
   const scripts = Object.values(file.pipelines)
     .flatMap((section) => Object.values(section))
-    .flatMap((steps) => steps.map((s) => s.step.script));
+    .flatMap((steps) => steps.filter((s) => step === undefined || s.step.name === step).map((s) => s.step.script));
   const gates = new Set(scripts.flatMap((script) => script.filter((line) => line.includes('SOURCELINKS_BUILDS="$(node'))));
   const gate = [...gates][0];
   if (gates.size !== 1 || gate === undefined) throw new Error(`expected one gate command in the pipelines file, found ${gates.size}`);
