@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runCli } from "../cli/cli-harness.js";
+import { EXAMPLE, runCli } from "../cli/cli-harness.js";
 import { gateCommand, render, runGate, scratch, writeConfig } from "./builds-harness.js";
 
 const EVERYTHING = `apiVersion: sourcelinks/v1
@@ -143,6 +143,18 @@ describe("builds render", () => {
     expect(await runGate(docsGate, { BITBUCKET_BRANCH: "docs" })).toEqual([
       { rule: 1, tags: ["latest"], push: true, dockerfile: "Dockerfile", context: "." },
     ]);
+  });
+
+  it("renders the example configuration's builds, whose workflows GitHub's parser accepts", async () => {
+    const files = await render(EXAMPLE, `${scratch()}/out`);
+    expect([...files.keys()]).toEqual([
+      "bitbucket/acme-team/mobile/bitbucket-pipelines.yml",
+      "github/acme/legacy-api/.github/workflows/docker-hub-acme-legacy-api.yml",
+      "github/acme/legacy-web/.github/workflows/docker-hub-acme-legacy-web.yml",
+    ]);
+    for (const [path, text] of files) {
+      if (path.startsWith("github/")) expect({ path, errors: await workflowErrors(path, text) }).toEqual({ path, errors: [] });
+    }
   });
 
   it("gives the same bytes for the same input, and writes no secret value", async () => {

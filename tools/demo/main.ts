@@ -33,6 +33,11 @@ interface DemoStep {
 const STEPS: DemoStep[] = [
   { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
   {
+    why: "Render the CI that keeps the declared autobuilds going once their links are revoked (GitHub workflows, a Bitbucket Pipelines file)",
+    args: ["builds", "render", CONFIG, "--out", join(tmpdir(), "sourcelinks-demo-builds")],
+    expect: 0,
+  },
+  {
     why: "Check the live world against the policies: the revoked link's webhooks are still there, team ci is linked through a person's account, and the sweep of acme finds an orphaned webhook",
     args: ["check", CONFIG, "--live"],
     expect: 3,
