@@ -43,6 +43,15 @@ const CASES: Case[] = [
     expected: [{ rule: 1, tags: ["1.2.3"], push: true, ...root }],
   },
   {
+    title: "the example of Docker's migration guide: tag v{\\1} from the regex ^v([0-9.]+)$",
+    rules: [
+      `- { sourceType: branch, source: main, tag: latest, dockerfile: Dockerfile, context: / }`,
+      `- { sourceType: tag, source: '/^v([0-9.]+)$/', tag: 'v{\\1}', dockerfile: Dockerfile, context: / }`,
+    ].join("\n"),
+    event: { ref: "refs/tags/v1.2.3" },
+    expected: [{ rule: 2, tags: ["v1.2.3"], push: true, ...root }],
+  },
+  {
     title: "a tag regex with two groups fills {\\1} and {\\2}, several tags separated by commas",
     rules: `- { sourceType: tag, source: '/^release-([0-9]+)\\.([0-9]+)$/', tag: 'v{\\1}.{\\2}, v{\\1}' }`,
     event: { ref: "refs/tags/release-2.4" },
