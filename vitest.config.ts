@@ -9,6 +9,7 @@ import { defineConfig } from "vitest/config";
  */
 const SHARED_MODULES = [
   "architecture",
+  "builds",
   "cli",
   "clients",
   "config",

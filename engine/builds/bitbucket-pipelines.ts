@@ -54,7 +54,7 @@ function runScript(build: BuildSpec): string {
     "hook() {",
     '  if [ -f "$root/$hooks/$1" ]; then (cd "$root/$context" && if [ -x "$root/$hooks/$1" ]; then "$root/$hooks/$1"; else sh "$root/$hooks/$1"; fi); fi',
     "}",
-    'node -e \'for (const b of JSON.parse(process.env.SOURCELINKS_BUILDS)) console.log(b.rule, b.push, b.dockerfile, b.context, require("path").posix.relative(b.context, b.dockerfile), b.tags.join(","))\' > /tmp/sourcelinks-builds.txt',
+    'node -e \'for (const b of JSON.parse(process.env.SOURCELINKS_BUILDS)) console.log(b.rule, b.push, b.dockerfile, b.context, require("path").posix.relative(b.context, b.dockerfile), b.tags.join(","))\' > "${TMPDIR:-/tmp}/sourcelinks-builds.txt"',
     // The builds are read on fd 3: docker compose and the hooks may read standard input.
     "while read -r rule push dockerfile context DOCKERFILE_PATH tags <&3; do",
     '  echo "Rule $rule: $tags"',
@@ -87,7 +87,7 @@ function runScript(build: BuildSpec): string {
     "    fi",
     "    hook post_push",
     "  fi",
-    "done 3< /tmp/sourcelinks-builds.txt",
+    'done 3< "${TMPDIR:-/tmp}/sourcelinks-builds.txt"',
   ].join("\n");
 }
 
