@@ -67,7 +67,8 @@ function refEvent(options: BuildTagsOptions): RefEvent {
 function pickBuild(loaded: LoadedBuilds, options: BuildTagsOptions): BuildSpec {
   const declared = loaded.builds.filter(
     (b) =>
-      b.image === options.image && (options.repository === undefined || b.repository.toLowerCase() === options.repository.toLowerCase()),
+      b.image === options.image.toLowerCase() &&
+      (options.repository === undefined || b.repository.toLowerCase() === options.repository.toLowerCase()),
   );
   const only = declared[0];
   if (only !== undefined && declared.length === 1) return only;

@@ -11,8 +11,8 @@ import { ACTIONS, DOCKER_REGISTRY, HOOKS } from "./actions.js";
 import type { RuleTable } from "./matcher.js";
 import { routerScript } from "./router.js";
 
-/** Characters GitHub's branch and tag filters read as patterns. */
-const FILTER_SPECIAL = /[*?+[\]!\\]/;
+/** Characters GitHub's branch and tag filters read as patterns, and `${`, which GitHub might read as an expression. */
+const FILTER_SPECIAL = /[*?+[\]!\\]|\$\{/;
 
 /** The workflow's file name in `.github/workflows/`. */
 export function workflowFileName(build: BuildSpec): string {
