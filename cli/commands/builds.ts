@@ -168,7 +168,7 @@ Examples:
 GitHub builds get .github/workflows/docker-hub-<namespace>-<name>.yml; a Bitbucket repository gets one
 bitbucket-pipelines.yml for all its builds. The same input gives the same bytes. No secret value is written.
 
-Example:
+Examples:
   $ sourcelinks builds render sourcelinks.yaml --out rendered/`,
     )
     .action(async (files: string[], options: { out: string }) => finish(await runBuildRender(files, options.out, io)));

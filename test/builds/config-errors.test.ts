@@ -137,6 +137,15 @@ builds:
     });
   }
 
+  it("documents both commands (--help exits 0 with examples)", async () => {
+    for (const command of ["tags", "render"]) {
+      const run = await runCli(["builds", command, "--help"], {});
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: sourcelinks builds ${command}`);
+      expect(run.stdout).toContain("Examples:");
+    }
+  });
+
   it("prints the rules a ref builds as text", async () => {
     const file = writeConfig(scratch(), "ok.yaml", config);
     const run = await runCli(["builds", "tags", file, "--image", "acme/api", "--ref", "refs/heads/main"], {});
