@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import type { BuildSpec } from "../model/build-spec.js";
 import { DOCKER_REGISTRY } from "./actions.js";
 import type { RuleTable } from "./matcher.js";
+import { byCodeUnits } from "./order.js";
 import { bitbucketGate } from "./router.js";
 
 /** The image the steps run in: Node runs the gate; docker-cli-compose runs `*.test.yml` (the Docker service mounts the CLI). */
@@ -41,7 +42,7 @@ function sectionKeys(tables: readonly RuleTable[], sourceType: "branch" | "tag")
 function runScript(build: BuildSpec): string {
   const repo = `${DOCKER_REGISTRY}/${build.image}`;
   const env = Object.entries(build.env)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodeUnits(a, b))
     .map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   return [
     "set -eu",
@@ -113,7 +114,7 @@ function step(entry: TabledBuild): Record<string, unknown> {
 
 /** The `bitbucket-pipelines.yml` text for the builds of one repository. */
 export function renderPipelines(entries: readonly TabledBuild[]): string {
-  const sorted = [...entries].sort((a, b) => a.build.image.localeCompare(b.build.image));
+  const sorted = [...entries].sort((a, b) => byCodeUnits(a.build.image, b.build.image));
   const pipelines: Record<string, Record<string, unknown[]>> = {};
   // The same step objects in every section: the YAML names each once (an anchor) and refers to it after.
   const steps = sorted.map(step);

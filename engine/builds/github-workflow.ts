@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import type { BuildSpec } from "../model/build-spec.js";
 import { ACTIONS, DOCKER_REGISTRY, HOOKS } from "./actions.js";
 import type { RuleTable } from "./matcher.js";
+import { byCodeUnits } from "./order.js";
 import { routerScript } from "./router.js";
 
 /** Characters GitHub's branch and tag filters read as patterns, and `${`, which GitHub might read as an expression. */
@@ -61,7 +62,7 @@ export function renderWorkflow(build: BuildSpec, table: RuleTable): string {
     DOCKER_TAG: "${{ matrix.build.tags[0] }}",
     IMAGE_NAME: `${repo}:\${{ matrix.build.tags[0] }}`,
   };
-  for (const [name, value] of Object.entries(build.env).sort(([a], [b]) => a.localeCompare(b))) env[name] = value;
+  for (const [name, value] of Object.entries(build.env).sort(([a], [b]) => byCodeUnits(a, b))) env[name] = value;
   for (const name of Object.keys(build.secrets).sort()) env[name] = `\${{ secrets.${name} }}`;
 
   const login: Record<string, unknown> = oidc

@@ -5,6 +5,7 @@
 import type { BuildSpec } from "../model/build-spec.js";
 import { renderPipelines } from "./bitbucket-pipelines.js";
 import { renderWorkflow, workflowFileName } from "./github-workflow.js";
+import { byCodeUnits } from "./order.js";
 import { ruleTable } from "./table.js";
 
 /** One rendered file: where it goes (`/`-separated, relative to the output folder) and its text. */
@@ -37,5 +38,5 @@ export function renderBuildFiles(builds: readonly BuildSpec[]): RenderedFile[] {
       text: renderPipelines(group.map((build) => ({ build, table: ruleTable(build) }))),
     });
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort((a, b) => byCodeUnits(a.path, b.path));
 }

@@ -42,6 +42,13 @@ export function checkBuilds(config: MergedConfig, origins: Origins, report: Buil
       );
     }
     for (const [name, value] of Object.entries(build.env)) {
+      if (value.includes("${{")) {
+        report(
+          `${at}/env/${name}`,
+          `${origins.subject(`${at}/env/${name}`)} holds "\${{", which GitHub Actions would evaluate as an expression: env values are plain; a secret goes under secrets`,
+        );
+        continue;
+      }
       if (!looksLikeSecret(value)) continue;
       const pointer = `${at}/env/${name}`;
       report(

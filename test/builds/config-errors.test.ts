@@ -88,6 +88,28 @@ builds:
     );
   });
 
+  it("refuses a GitHub expression in a plain env value, at its line", async () => {
+    const dir = scratch();
+    const file = writeConfig(
+      dir,
+      "bad.yaml",
+      `apiVersion: sourcelinks/v1
+builds:
+  - image: acme/api
+    provider: github
+    repository: acme/api
+    rules: [{ sourceType: branch, source: main, tag: latest }]
+    env:
+      TOKEN: "\${{ secrets.GITHUB_TOKEN }}"
+`,
+    );
+    const run = await runCli(["builds", "render", file, "--out", `${dir}/out`], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `${file}:8:14: builds[0] (acme/api): env.TOKEN holds "\${{", which GitHub Actions would evaluate as an expression: env values are plain; a secret goes under secrets\n`,
+    );
+  });
+
   it("a schema problem (an unknown key, a misspelt sourceType) is located like any other", async () => {
     const dir = scratch();
     const file = writeConfig(
