@@ -36,8 +36,11 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   // checkSemantics reports a missing buildService, so here it is defined.
   const { buildService } = merged.config;
   if (buildService === undefined) throw new Error("unreachable: a config without buildService passed the semantic checks");
+  // A config without builds stays the value it was before builds existed (saved plans hold its digest).
+  const { builds, ...rest } = merged.config;
   const config: SourcelinksConfig = {
-    ...merged.config,
+    ...rest,
+    ...(builds.length > 0 ? { builds } : {}),
     buildService,
     providers: withKeyFileResolved(merged.config.providers, merged.origins),
   };

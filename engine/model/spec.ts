@@ -132,6 +132,6 @@ export interface SourcelinksConfig {
   orgAccess: OrgAccessSpec[];
   /** Declared sweeps; absent in configs built before sweeps existed (the loader always sets it). */
   sweeps?: SweepSpec[];
-  /** Declared autobuild replacements; absent in configs built before builds existed (the loader always sets it). */
+  /** Declared autobuild replacements; absent when none is declared. */
   builds?: BuildSpec[];
 }

@@ -79,7 +79,6 @@ describe("loadConfigTexts: the happy path", () => {
         { org: "contractor-co", provider: "github", app: "github", access: "denied" },
       ],
       sweeps: [],
-      builds: [],
     };
     expect(loaded.config).toEqual(expected);
     expect(loaded.files).toEqual(["basic.yaml"]);
