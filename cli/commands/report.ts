@@ -3,11 +3,12 @@
  * evidence for a team's retirement from the build service, observed exactly as `check --live` observes
  * it; and `sourcelinks report --merge REPORT.json...`: one report from the JSON reports of sharded runs.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { cliOperationContext } from "../context.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { readInputFile } from "../input-file.js";
 import { loadConfig } from "../load-config.js";
 import { buildReport } from "../report/build.js";
 import { isoDate, parseIsoDate } from "../report/days-left.js";
@@ -82,15 +83,8 @@ async function mergeFiles(files: string[], options: ReportOptions): Promise<Reti
   const parsed: ReportFile[] = [];
   const problems: string[] = [];
   for (const file of files) {
-    let text: string;
     try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      problems.push(`${file}: cannot read the report: ${errorText(error)}`);
-      continue;
-    }
-    try {
-      parsed.push({ file, report: parseReport(text, file) });
+      parsed.push({ file, report: parseReport(readInputFile(file, "report"), file) });
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       problems.push(...error.lines);
