@@ -158,7 +158,7 @@ describe("sourcelinks report", () => {
     const run = await runCli(["report", EXAMPLE, "--out", out], env);
     expect(run).toMatchObject({ code: 1, stdout: "" });
     expect(run.stderr).toMatch(
-      new RegExp(`^sourcelinks: cannot write the report to ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ENOENT`),
+      new RegExp(`^sourcelinks: cannot write the report to ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(ENOENT\\)`),
     );
   });
 
