@@ -40,12 +40,14 @@ const BREAK = "&#8203;";
 
 /** What GitHub links in rendered text on its own, each split by {@link BREAK}. */
 function unlinked(escaped: string): string {
-  return escaped
-    .replace(/@/g, `@${BREAK}`)
-    .replace(/:\/\//g, `:/${BREAK}/`)
-    .replace(/\b(www)\./gi, `$1${BREAK}.`)
-    // Not the `#` of an entity written above (`&#124;`).
-    .replace(/(?<!&)#(?=\d)/g, `#${BREAK}`);
+  return (
+    escaped
+      .replace(/@/g, `@${BREAK}`)
+      .replace(/:\/\//g, `:/${BREAK}/`)
+      .replace(/\b(www)\./gi, `$1${BREAK}.`)
+      // Not the `#` of an entity written above (`&#124;`).
+      .replace(/(?<!&)#(?=\d)/g, `#${BREAK}`)
+  );
 }
 
 /**

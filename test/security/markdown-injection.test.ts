@@ -37,10 +37,7 @@ beforeAll(async () => {
       "      deployKeys:\n        - { title: Docker Hub Builder }",
       `      deployKeys:\n        - { title: ${JSON.stringify(LEFT_TITLE)} }`,
     )
-    .replace(
-      "https://cloud.docker.com/api/build/v1/vcs/a3b5c7d9-1e2f-4a6b-8c0d-e1f2a3b4c5d6/trigger/call/",
-      HOOK,
-    )
+    .replace("https://cloud.docker.com/api/build/v1/vcs/a3b5c7d9-1e2f-4a6b-8c0d-e1f2a3b4c5d6/trigger/call/", HOOK)
     .replace(
       "    # An org that denies the app",
       `    - name: ${REPO}\n      hooks:\n        - url: https://cloud.docker.com/api/build/v1/vcs/0a0b0c0d/trigger/call/\n          events: [push]\n    # An org that denies the app`,
