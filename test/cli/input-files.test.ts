@@ -1,6 +1,6 @@
 /**
- * Every JSON file the CLI reads besides configuration (a saved plan, reports to merge, a policy
- * config) must be a regular file under the size cap: a named pipe nobody writes to, an endless
+ * Every file the CLI reads besides configuration (a saved plan, reports to merge, a policy config,
+ * the sandbox's seed and state) must be a regular file under the size cap: a named pipe nobody writes to, an endless
  * device or a directory is refused at once with exit 2 and the file's name, never waited on or read
  * into memory.
  */
@@ -8,9 +8,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_INPUT_BYTES } from "../../cli/input-file.js";
-import { EXAMPLE, runCli } from "./cli-harness.js";
+import { EXAMPLE, ensureBuilt, runBin, runCli } from "./cli-harness.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "sourcelinks-input-files-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -45,6 +45,33 @@ describe.each(COMMANDS)("$name", ({ args, what }) => {
       code: 2,
       stdout: "",
       stderr: `${file}: cannot read the ${what}: ${reason}\n`,
+    });
+  });
+});
+
+describe("sandbox --seed and --state", () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it("refuses a named pipe or a device as the seed with exit 2, naming the file, instead of hanging or reading forever", async () => {
+    for (const [file, reason] of [
+      [fifo, "it is a named pipe (FIFO), not a regular file"],
+      ["/dev/urandom", "it is a device, not a regular file"],
+    ] as const) {
+      const run = await runBin(["sandbox", "--port", "0", "--seed", file], {});
+      expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `invalid sandbox seed:\n  ${file}: cannot read the seed: ${reason}\n`,
+      });
+    }
+  });
+
+  it("refuses a named pipe as the state file with exit 2, naming the file", async () => {
+    const run = await runBin(["sandbox", "--port", "0", "--state", fifo], {});
+    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `sandbox: state file ${fifo}: it is a named pipe (FIFO), not a regular file; remove it or pass a seed\n`,
     });
   });
 });
