@@ -101,7 +101,7 @@ export function markdownAutolink(url: string): string {
   return LINKED_HOSTS.has(new URL(url).hostname) ? `<${url}>` : markdownText(url);
 }
 
-/** HTML text (a `<summary>` line): controls escaped, then `&`, `<`, `>` and quotes as entities. */
+/** HTML text (the HTML report; {@link markdownHtml} builds on it): controls escaped, then `&`, `<`, `>` and quotes as entities. */
 export function htmlText(text: string): string {
   return terminalText(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
