@@ -38,16 +38,19 @@ beforeEach(async () => {
 });
 
 /** The demo config with its links filtered and edited, written to a temp file. */
-function shard(
-  name: string,
-  edit: (doc: { links: Record<string, unknown>[]; orgAccess: Record<string, unknown>[]; sweeps?: Record<string, unknown>[] }) => void,
-): string {
-  const doc = yaml.load(readFileSync(EXAMPLE, "utf8")) as {
-    links: Record<string, unknown>[];
-    orgAccess: Record<string, unknown>[];
-    sweeps?: Record<string, unknown>[];
-  };
+/** The parts of the example a shard splits; a build goes with the shard that holds its link. */
+interface ShardDocument {
+  links: Record<string, unknown>[];
+  orgAccess: Record<string, unknown>[];
+  sweeps?: Record<string, unknown>[];
+  builds?: Record<string, unknown>[];
+}
+
+function shard(name: string, edit: (doc: ShardDocument) => void): string {
+  const doc = yaml.load(readFileSync(EXAMPLE, "utf8")) as ShardDocument;
   edit(doc);
+  const names = new Set(doc.links.map((l) => l.name));
+  doc.builds = (doc.builds ?? []).filter((b) => b.link === undefined || names.has(b.link));
   const file = join(tmp, name);
   writeFileSync(file, yaml.dump(doc));
   return file;
