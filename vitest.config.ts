@@ -25,6 +25,8 @@ const SHARED_MODULES = [
 const glob = (entry: string): string => (entry.endsWith(".ts") ? `test/${entry}` : `test/${entry}/**/*.test.ts`);
 
 export default defineConfig({
+  // Also compile .cts (engine/model/node-support.cts, CommonJS so that the policy pack can require it on any Node).
+  oxc: { include: /\.(m?ts|cts|[jt]sx)$/ },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
