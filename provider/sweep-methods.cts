@@ -1,0 +1,2 @@
+/** `require("sourcelinks/provider/sweep-methods")`: this subpath's CommonJS entry, the ES module's exports. */
+export * from "./sweep-methods.js";
