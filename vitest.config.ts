@@ -1,5 +1,18 @@
 import { readFileSync } from "node:fs";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/**
+ * @actions/workflow-parser runs through vite (see `server.deps.inline`), which would warn about each of its
+ * files that its source maps point at sources the package does not ship: load them without the map comment.
+ */
+const workflowParserWithoutSourceMaps: Plugin = {
+  name: "workflow-parser-without-source-maps",
+  enforce: "pre",
+  load(id) {
+    if (!id.includes("/node_modules/@actions/workflow-parser/") || !id.endsWith(".js")) return null;
+    return readFileSync(id, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
+  },
+};
 
 /**
  * Folders (or files) whose tests share nothing through a worker process: no `process.env` or other global
@@ -27,25 +40,19 @@ const SHARED_MODULES = [
 const glob = (entry: string): string => (entry.endsWith(".ts") ? `test/${entry}` : `test/${entry}/**/*.test.ts`);
 
 export default defineConfig({
-  plugins: [
-    {
-      // The inlined @actions/workflow-parser ships source maps without their sources: read it without them (no warning per file).
-      name: "workflow-parser-without-source-maps",
-      load: (id) =>
-        id.includes("/@actions/workflow-parser/dist/") && id.endsWith(".js")
-          ? { code: readFileSync(id, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, ""), map: null }
-          : undefined,
-    },
-  ],
+  plugins: [workflowParserWithoutSourceMaps],
+  // Also compile .cts (engine/model/node-support.cts, CommonJS so that the policy pack can require it on any Node).
+  oxc: { include: /\.(m?ts|cts|[jt]sx)$/ },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // @actions/workflow-parser imports its JSON schema without `with { type: "json" }`, which Node refuses:
+    // vite loads it instead of Node.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
     // Most files wait on loopback servers and child processes, not the CPU: on a 2-core machine
     // vitest's default (cores - 1 = one worker) leaves the second core idle.
     maxWorkers: 3,
-    // @actions/workflow-parser imports its JSON schema without an import attribute, which Node refuses; vite's transform accepts it.
-    server: { deps: { inline: ["@actions/workflow-parser"] } },
     projects: [
       { extends: true, test: { name: "shared", include: SHARED_MODULES.map(glob), isolate: false } },
       // The provider's and the secrets' tests set env vars and Pulumi mocks per file.
