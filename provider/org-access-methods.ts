@@ -30,6 +30,7 @@ import {
   type OrgThirdPartyAccessInputs,
   type OrgThirdPartyAccessOutputs,
 } from "./properties.js";
+import { withSecretOutputs } from "./secret-outputs.js";
 import { stoppedExecutionMessage } from "./step-text.js";
 import { knownFailures } from "./unknowns.js";
 
@@ -145,7 +146,7 @@ export async function updateOrgAccess(
 }
 
 /** The methods org-access-provider.ts runs (dynamic-provider.ts). */
-export const providerMethods: ProviderMethods<Props, OrgThirdPartyAccessOutputs> = {
+export const providerMethods: ProviderMethods<Props, OrgThirdPartyAccessOutputs> = withSecretOutputs({
   check: checkOrgAccess,
   diff: diffOrgAccess,
   create: createOrgAccess,
@@ -153,4 +154,4 @@ export const providerMethods: ProviderMethods<Props, OrgThirdPartyAccessOutputs>
   update: updateOrgAccess,
   // Deleting the declaration leaves the org's setting as it is (the module comment says why).
   delete: async () => {},
-};
+});

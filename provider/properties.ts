@@ -43,6 +43,8 @@ export interface SourceProviderLinkOutputs extends SourceProviderLinkInputs {
   pendingManualSteps: ManualStep[];
   webhooks: RepositoryWebhook[];
   deployKeys: RepositoryDeployKey[];
+  /** What the last observation found different from the declaration (provider/drift.ts); empty when in sync. */
+  drift: string[];
 }
 
 /** `OrgThirdPartyAccess` inputs: the declared access, its world, the links it may act through. */
@@ -176,7 +178,7 @@ export function pickOrgAccessInputs(props: OrgThirdPartyAccessInputs): OrgThirdP
 }
 
 /** Link outputs: the inputs plus the observation, flattened the way policies read it. */
-export function linkOutputsOf(inputs: SourceProviderLinkInputs, observed: ObservedLink): SourceProviderLinkOutputs {
+export function linkOutputsOf(inputs: SourceProviderLinkInputs, observed: ObservedLink): Omit<SourceProviderLinkOutputs, "drift"> {
   return toPlainJson({
     ...pickLinkInputs(inputs),
     observed,

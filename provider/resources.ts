@@ -19,6 +19,7 @@ import { type ResourceTypeName, TOKEN_MODULE, TYPE_TOKENS } from "../engine/mode
 import { sweepProvider } from "./sweep-provider.js";
 import { linkProvider } from "./link-provider.js";
 import { orgAccessProvider } from "./org-access-provider.js";
+import { importRefusal } from "./import-refusal.js";
 import { packageVersion } from "./package-files.js";
 import type { RepositoryDeployKey, RepositoryWebhook } from "./properties.js";
 
@@ -97,9 +98,12 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
   declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
   declare readonly webhooks: pulumi.Output<RepositoryWebhook[]>;
   declare readonly deployKeys: pulumi.Output<RepositoryDeployKey[]>;
+  /** What the last observation found different from the declaration (`webhook 1007 still on acme/api`): what `pulumi up` repairs. */
+  declare readonly drift: pulumi.Output<string[]>;
 
   /** Declares the link `name` (also its name in the YAML). */
   constructor(name: string, args: SourceProviderLinkArgs, opts?: pulumi.CustomResourceOptions) {
+    importRefusal("SourceProviderLink", name, opts);
     const props: Record<string, unknown> = {
       name,
       namespace: args.namespace,
@@ -123,6 +127,7 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
       pendingManualSteps: undefined,
       webhooks: undefined,
       deployKeys: undefined,
+      drift: undefined,
     };
     super(linkProvider, name, props, opts, TOKEN_MODULE, "SourceProviderLink" satisfies ResourceTypeName);
   }
@@ -148,6 +153,7 @@ export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
 
   /** Declares the access of one org; the resource name is free (declareFromConfig uses `<org>-<app>`). */
   constructor(name: string, args: OrgThirdPartyAccessArgs, opts?: pulumi.CustomResourceOptions) {
+    importRefusal("OrgThirdPartyAccess", name, opts);
     const props: Record<string, unknown> = {
       org: args.org,
       provider: "github",
@@ -203,6 +209,7 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
 
   /** Declares the sweep `name` (the YAML's sweep name; default `sweep-PROVIDER-OWNER` there). */
   constructor(name: string, args: OrphanSweepArgs, opts?: pulumi.CustomResourceOptions) {
+    importRefusal("OrphanSweep", name, opts);
     const props: Record<string, unknown> = {
       name,
       provider: args.provider,

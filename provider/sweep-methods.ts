@@ -28,11 +28,13 @@ import {
   SWEEP_REPLACE_KEYS,
   sweepOutputsOf,
   sweepResourceId,
+  sweepLinksOf,
   sweepSpecOf,
   type OrphanSweepInputs,
   type OrphanSweepOutputs,
 } from "./sweep-properties.js";
 import { knownFailures } from "./unknowns.js";
+import { withSecretOutputs } from "./secret-outputs.js";
 
 /** Inputs as the host hands them over, with the host's `__provider`. */
 type Props = OrphanSweepInputs & { __provider?: string };
@@ -106,7 +108,9 @@ export async function checkSweep(_olds: Props, news: Props): Promise<pulumi.dyna
       property: `providers.${String(news.provider)}`,
       reason: `is required: the ${String(news.provider)} API URL and the env vars of its credentials`,
     });
-  return { inputs: news, failures: knownFailures(news, failures) };
+  // Only what classification reads is kept (sweepLinkOf): an edit of a link elsewhere is no change here.
+  const inputs = Array.isArray(news.links) ? { ...news, links: sweepLinksOf(news.links) } : news;
+  return { inputs, failures: knownFailures(news, failures) };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -118,7 +122,10 @@ function same(a: unknown, b: unknown): boolean {
  * something to delete, so `pulumi up` after a refresh removes new orphans.
  */
 export async function diffSweep(_id: string, olds: OrphanSweepOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  const changed = SWEEP_INPUT_KEYS.filter((key) => !same(olds[key], news[key]));
+  // State written before check kept only the classification's part of each link compares the same way.
+  const comparable = (props: OrphanSweepInputs, key: (typeof SWEEP_INPUT_KEYS)[number]): unknown =>
+    key === "links" && Array.isArray(props.links) ? sweepLinksOf(props.links) : props[key];
+  const changed = SWEEP_INPUT_KEYS.filter((key) => !same(comparable(olds, key), comparable(news, key)));
   const replaces = changed.filter((key) => (SWEEP_REPLACE_KEYS as readonly string[]).includes(key));
   const drifted = olds.observed !== undefined && artifactsToRemove(olds.observed).some((a) => !a.archived);
   return { changes: changed.length > 0 || drifted, replaces };
@@ -167,11 +174,11 @@ export async function deleteSweep(): Promise<void> {
 }
 
 /** What the `OrphanSweep` provider object runs (dynamic-provider.ts). */
-export const providerMethods: ProviderMethods<Props, OrphanSweepOutputs> = {
+export const providerMethods: ProviderMethods<Props, OrphanSweepOutputs> = withSecretOutputs({
   check: checkSweep,
   diff: diffSweep,
   create: createSweep,
   read: readSweep,
   update: updateSweep,
   delete: deleteSweep,
-};
+});
