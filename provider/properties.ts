@@ -43,8 +43,8 @@ export interface SourceProviderLinkOutputs extends SourceProviderLinkInputs {
   pendingManualSteps: ManualStep[];
   webhooks: RepositoryWebhook[];
   deployKeys: RepositoryDeployKey[];
-  /** What the last observation found different from the declaration (provider/drift.ts); empty when in sync. */
-  drift: string[];
+  /** What the last observation found different from the declaration (provider/drift.ts); empty when in sync, absent in older state. */
+  drift?: string[];
 }
 
 /** `OrgThirdPartyAccess` inputs: the declared access, its world, the links it may act through. */
