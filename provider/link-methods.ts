@@ -97,7 +97,11 @@ function driftOf(inputs: SourceProviderLinkInputs, spec: LinkSpec, observed: Obs
 }
 
 /** The outputs, with `drift` naming what `pulumi up` would repair. */
-function outputsOf(inputs: SourceProviderLinkInputs, spec: LinkSpec, observed: ObservedLink): SourceProviderLinkOutputs & { drift: string[] } {
+function outputsOf(
+  inputs: SourceProviderLinkInputs,
+  spec: LinkSpec,
+  observed: ObservedLink,
+): SourceProviderLinkOutputs & { drift: string[] } {
   return { ...linkOutputsOf(inputs, observed), drift: driftOf(inputs, spec, observed) };
 }
 
