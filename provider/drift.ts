@@ -5,6 +5,7 @@
  * drift: no API can do them, so `pulumi up` would change nothing.
  */
 import type { PlanStep } from "../engine/model/plan.js";
+import type { SweptArtifact } from "../engine/model/sweep.js";
 
 /** One step as the fact it would change, or null for a manual step. */
 function factOf(step: PlanStep): string | null {
@@ -36,4 +37,18 @@ export function driftFacts(steps: readonly PlanStep[]): string[] {
     const fact = factOf(s);
     return fact === null ? [] : [fact];
   });
+}
+
+/**
+ * A sweep's drift: what it would delete (no live link covers it), by id and place only (a webhook's
+ * target is a trigger URL, a capability). Archived repositories' artifacts are not drift: a manual step.
+ */
+export function sweepDriftFacts(artifacts: readonly SweptArtifact[]): string[] {
+  return artifacts
+    .filter((a) => !a.archived)
+    .map((a) => {
+      const what = a.kind === "deploy-key" ? "deploy key" : "webhook";
+      const where = a.repository ?? `org ${a.owner}`;
+      return `${what} ${a.id} on ${where} is ${a.classification}`;
+    });
 }

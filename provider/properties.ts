@@ -59,6 +59,8 @@ export interface OrgThirdPartyAccessOutputs extends OrgThirdPartyAccessInputs {
   observedAccess: ObservedOrgAccess["access"];
   observedVia: ObservedVia;
   pendingManualSteps: ManualStep[];
+  /** What the last observation found different from the declaration (provider/drift.ts); absent in older state. */
+  drift?: string[];
 }
 
 /** The keys of a link's declaration (its YAML entry), in a fixed order: what `check` validates. */

@@ -150,6 +150,8 @@ export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
   declare readonly observedAccess: pulumi.Output<ObservedOrgAccess["access"]>;
   declare readonly observedVia: pulumi.Output<ObservedVia>;
   declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
+  /** What the last observation found different from the declaration: what `pulumi up` sets. */
+  declare readonly drift: pulumi.Output<string[]>;
 
   /** Declares the access of one org; the resource name is free (declareFromConfig uses `<org>-<app>`). */
   constructor(name: string, args: OrgThirdPartyAccessArgs, opts?: pulumi.CustomResourceOptions) {
@@ -167,6 +169,7 @@ export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
       observedAccess: undefined,
       observedVia: undefined,
       pendingManualSteps: undefined,
+      drift: undefined,
     };
     super(orgAccessProvider, name, props, opts, TOKEN_MODULE, "OrgThirdPartyAccess" satisfies ResourceTypeName);
   }
@@ -206,6 +209,8 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
   /** What the last create or update deleted. */
   declare readonly removed: pulumi.Output<SweptArtifact[]>;
   declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
+  /** What the next create or update would delete, in words (`webhook 1007 on acme/api is orphaned`). */
+  declare readonly drift: pulumi.Output<string[]>;
 
   /** Declares the sweep `name` (the YAML's sweep name; default `sweep-PROVIDER-OWNER` there). */
   constructor(name: string, args: OrphanSweepArgs, opts?: pulumi.CustomResourceOptions) {
@@ -223,6 +228,7 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
       found: undefined,
       removed: undefined,
       pendingManualSteps: undefined,
+      drift: undefined,
     };
     super(sweepProvider, name, props, opts, TOKEN_MODULE, "OrphanSweep" satisfies ResourceTypeName);
   }

@@ -35,6 +35,7 @@ import {
 } from "./sweep-properties.js";
 import { knownFailures } from "./unknowns.js";
 import { withSecretOutputs } from "./secret-outputs.js";
+import { sweepDriftFacts } from "./drift.js";
 
 /** Inputs as the host hands them over, with the host's `__provider`. */
 type Props = OrphanSweepInputs & { __provider?: string };
@@ -94,7 +95,8 @@ async function sweep(what: string, inputs: OrphanSweepInputs, credentials: Provi
   const removed = artifactsToRemove(before).filter((a) => deletedBy(a, result.done));
   const after = await observe(what, contextFor(inputs, credentials), inputs, credentials);
   const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
-  return sweepOutputsOf(inputs, after, artifactsToRemove(after), removed, manual);
+  const found = artifactsToRemove(after);
+  return { ...sweepOutputsOf(inputs, after, found, removed, manual), drift: sweepDriftFacts(found) };
 }
 
 /** Validates the sweep as the YAML loader does, and that it names its world; unknowns wait for apply. */
@@ -152,9 +154,15 @@ export async function readSweep(
   }
   const observed = await observe(`${label(props)} read`, contextFor(props, credentials), props, credentials);
   const previous = props as Partial<OrphanSweepOutputs>;
+  const found = artifactsToRemove(observed);
+  const drift = sweepDriftFacts(found);
+  // As for links: the drift goes into the stored inputs too, so the next preview names what up deletes.
+  const inputs = { ...pickSweepInputs(props), ...(drift.length > 0 ? { drift } : {}) };
   return {
     id,
-    props: sweepOutputsOf(props, observed, artifactsToRemove(observed), previous.removed ?? [], previous.pendingManualSteps ?? []),
+    props: { ...sweepOutputsOf(props, observed, found, previous.removed ?? [], previous.pendingManualSteps ?? []), drift },
+    // The SDK types `inputs` as the outputs type; the host sends it to the engine as the inputs it is.
+    inputs: inputs as unknown as OrphanSweepOutputs,
   };
 }
 

@@ -25,6 +25,8 @@ export interface OrphanSweepOutputs extends OrphanSweepInputs {
   removed: SweptArtifact[];
   /** Archived repositories to unarchive before their artifacts can be deleted. */
   pendingManualSteps: ManualStep[];
+  /** What the next create or update would delete, in words (provider/drift.ts); absent in older state. */
+  drift?: string[];
 }
 
 /** The input keys of a sweep, in a fixed order: what `diff` compares. */

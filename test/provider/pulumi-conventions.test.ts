@@ -6,15 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, serializedProviders } from "./dist.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";
 import { FakeEngine, isWireSecret, makeUrn, type PropertyMap, ProviderHost, revealSecrets } from "./engine-harness.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
+const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
 const TRIGGER = /\/vcs\/[^/]+\/trigger\/call\//;
 
 let sandbox: SandboxHandle;
 let config: SourcelinksConfig;
 let serializedLink: string;
+let serializedOrgAccess: string;
 let host: ProviderHost;
 
 /** Every string of `value` outside a secret. */
@@ -29,7 +31,7 @@ function plainStrings(value: unknown): string[] {
 beforeAll(async () => {
   await ensureBuilt();
   config = await demoConfig();
-  serializedLink = (await serializedProviders()).link;
+  ({ link: serializedLink, orgAccess: serializedOrgAccess } = await serializedProviders());
   sandbox = await startSandbox();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", ...sandbox.env };
   host = await ProviderHost.start({ env });
@@ -86,5 +88,27 @@ describe("SourceProviderLink acme-builds through the host", () => {
       `SourceProviderLink "acme-builds" released: ${id} stays linked on the build service and is no longer managed (onDelete: release;`,
     );
     expect(sandbox.world().buildService.links.some((l) => l.namespace === "acme" && l.team === "ci" && l.state === "enabled")).toBe(true);
+  });
+});
+
+describe("OrgThirdPartyAccess contractor-co through the host", () => {
+  it("a refresh of an org whose access was changed by hand names it in drift; up sets it back and clears it", async () => {
+    await sandbox.reset();
+    const engine = new FakeEngine(host);
+    const urn = makeUrn(ORG_TYPE, "contractor-co-github");
+    const inputs = orgAccessInputs(config, "contractor-co", serializedOrgAccess);
+    await engine.up(urn, inputs);
+    const org = sandbox.world().github.orgs.find((o) => o.login === "contractor-co");
+    if (org === undefined) throw new Error("no contractor-co org");
+    const [clientId] = Object.keys(org.oauthAppAccess);
+    if (clientId === undefined) throw new Error("no OAuth app access on contractor-co");
+    org.oauthAppAccess[clientId] = "granted"; // an org owner approved the app by hand
+    const refreshed = await engine.refresh(urn);
+    expect(refreshed.outputs.drift).toEqual(["contractor-co's third-party access is not denied"]);
+    expect(refreshed.inputs.drift).toEqual(["contractor-co's third-party access is not denied"]);
+    const up = await engine.up(urn, inputs);
+    expect(up.op).toBe("update");
+    expect(up.entry.outputs.drift).toEqual([]);
+    expect(org.oauthAppAccess[clientId]).toBe("denied");
   });
 });

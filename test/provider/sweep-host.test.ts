@@ -119,7 +119,7 @@ describe("OrphanSweep through the dynamic-provider host", () => {
     expect((refreshed.outputs as { removed: unknown[] }).removed).toHaveLength(4);
   });
 
-  it("a new orphan after a refresh is a change, and up removes it", async () => {
+  it("a new orphan after a refresh is a change named in drift, and up removes it", async () => {
     const e = engine();
     const urn = makeUrn(SWEEP_TYPE, "operator-repos");
     await e.up(urn, sweepInputs("operator-repos"));
@@ -136,9 +136,13 @@ describe("OrphanSweep through the dynamic-provider host", () => {
         updated_at: "2026-01-01T00:00:00Z",
         last_response: { code: null, status: "unused", message: null },
       });
-    await e.refresh(urn);
+    const refreshed = await e.refresh(urn);
+    // Named, in the outputs and in the inputs a preview diffs against the program's.
+    expect(refreshed.outputs.drift).toEqual(["webhook 999999 on ops/dotfiles is orphaned"]);
+    expect(refreshed.inputs.drift).toEqual(["webhook 999999 on ops/dotfiles is orphaned"]);
     const up = await e.up(urn, sweepInputs("operator-repos"));
     expect(up.op).toBe("update");
+    expect(up.entry.outputs.drift).toEqual([]);
     expect((up.entry.outputs as { removed: { id: string }[] }).removed.map((a) => a.id)).toEqual(["999999"]);
     expect(hooksOf("ops/dotfiles")).toEqual([]);
   });
