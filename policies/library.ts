@@ -19,7 +19,8 @@
  *
  * Importing this module starts nothing; constructing a PolicyPack starts the analyzer server.
  */
-import { type EnforcementLevel, type Policies, PolicyPack } from "@pulumi/policy";
+import type { EnforcementLevel, Policies, PolicyPack } from "@pulumi/policy";
+import { policySdk } from "./policy-sdk.js";
 import { buildPolicies, type StackPolicyConfig } from "./pack-policies.js";
 import { ruleList } from "./rules/registry.js";
 import type { RuleId } from "./rules/types.js";
@@ -129,5 +130,9 @@ export const PACK_DESCRIPTION =
 
 /** Constructs (and so starts) the sourcelinks policy pack: what `policies/pack.cjs` runs. */
 export function sourcelinksPolicyPack(name = "sourcelinks", args: SourcelinksPolicyArgs = {}): PolicyPack {
-  return new PolicyPack(name, { description: PACK_DESCRIPTION, enforcementLevel: "mandatory", policies: sourcelinksPolicies(args) });
+  return new policySdk.PolicyPack(name, {
+    description: PACK_DESCRIPTION,
+    enforcementLevel: "mandatory",
+    policies: sourcelinksPolicies(args),
+  });
 }

@@ -8,7 +8,7 @@
  * export const legacyState = links["legacy-builds"].liveState;
  * ```
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 import { loadConfigFiles } from "../engine/config/index.js";
 import type { LinkSpec, SourcelinksConfig } from "../engine/model/spec.js";
 import { OrgThirdPartyAccess, OrphanSweep, SourceProviderLink } from "./resources.js";

@@ -10,7 +10,7 @@
  *   `onDelete: revoke`: a rename or a new parent makes the engine create the new resource (which
  *   adopts the live link) and then delete the old one, and that delete must not revoke the link.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 import { redactText } from "../engine/model/redaction.js";
 import type { LinkSpec } from "../engine/model/spec.js";
 import {

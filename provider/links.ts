@@ -5,7 +5,7 @@
  * them at the root (declareFromConfig, the root program before this component) into a `Links` moves
  * the state instead of replacing a link.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 import { loadConfigFiles } from "../engine/config/index.js";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { type DeclaredResources, declareFromLoadedConfig } from "./declare.js";
@@ -33,7 +33,7 @@ export class Links extends pulumi.ComponentResource {
     super(LINKS_TYPE, name, {}, opts);
     // `parent: rootStackResource` is Pulumi's spelling of "had no parent": today's root-level URN.
     const declared: DeclaredResources = declareFromLoadedConfig(args.config, {
-      resourceOptions: { parent: this, aliases: [{ parent: pulumi.rootStackResource }] },
+      resourceOptions: { parent: this, aliases: [{ parent: pulumi.rootStackResource() }] },
     });
     this.links = declared.links;
     this.orgAccess = declared.orgAccess;

@@ -2,7 +2,7 @@
  * The resource classes users declare, in the root program or their own Pulumi programs.
  * Their type tokens (engine/model/type-tokens.ts) are what the policies match on.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 import type {
   BuildServiceSpec,
   LinkSpec,

@@ -6,7 +6,7 @@
  * strips secrets from what it sends back to a provider that does not accept them (the dynamic host
  * does not); `revealed` also unwraps them, so methods always see plain values.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 import type { ProviderCredentials } from "./credentials.js";
 import type { ProviderMethods } from "./dynamic-provider.js";
 

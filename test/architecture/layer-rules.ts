@@ -13,7 +13,7 @@ import { posix } from "node:path";
 import ts from "typescript";
 
 /** The engine's folders, bottom first: each may import only itself and the ones before it. */
-export const ENGINE_LAYERS = ["engine/model", "engine/config", "engine/clients", "engine/reconcile"] as const;
+export const ENGINE_LAYERS = ["engine/model", "engine/builds", "engine/config", "engine/clients", "engine/reconcile"] as const;
 
 /** The folders and files users see, above the engine. */
 export const FACES = ["provider", "policies", "cli", "pulumi-program.ts"] as const;

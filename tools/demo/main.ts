@@ -1,7 +1,8 @@
 /**
  * `npm start`: the main job on the embedded sandbox. Starts the sandbox in-process with the demo
  * world, then drives the built CLI exactly as a user would (separate processes, the sandbox's env):
- * validate → check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
+ * validate → builds render (the CI that replaces the example's autobuilds, in the OS temp folder) →
+ * check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
  * OS temp folder, its path printed last). The sweep of org acme finds the orphaned webhook on
  * acme/old-site, which apply deletes. Then, on the demo world afresh, the Docker Hub path (docker-hub.ts):
  * the same retirement where the link side and the grants are manual steps, recorded by hand.
@@ -32,6 +33,11 @@ interface DemoStep {
 
 const STEPS: DemoStep[] = [
   { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
+  {
+    why: "Render the CI that keeps the declared autobuilds going once their links are revoked (GitHub workflows, a Bitbucket Pipelines file)",
+    args: ["builds", "render", CONFIG, "--out", join(tmpdir(), "sourcelinks-demo-builds")],
+    expect: 0,
+  },
   {
     why: "Check the live world against the policies: the revoked link's webhooks are still there, team ci is linked through a person's account, and the sweep of acme finds an orphaned webhook",
     args: ["check", CONFIG, "--live"],

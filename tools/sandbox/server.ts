@@ -65,6 +65,8 @@ export interface SandboxHandle {
   clearFaults(): void;
   /** Changes GitHub limits at run time, as `PUT /_sandbox/limits` does. */
   setLimits(change: Partial<LimitsConfig>): LimitsConfig;
+  /** Sets the sandbox clock `ms` away from real time (negative: behind), as `PUT /_sandbox/clock` does. */
+  setClockOffset(ms: number): void;
   /** Stops serving, cuts open connections and waits for pending writes. */
   close(): Promise<void>;
 }
@@ -114,6 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     counters,
     faults,
     limiter,
+    clock,
   };
   const state: SandboxState = {
     baseUrl: "",
@@ -180,6 +183,7 @@ function sandboxHandle(state: SandboxState, control: SandboxControl, server: Ser
     },
     clearFaults: () => state.faults.clear(),
     setLimits: (change) => state.limiter.configure(change),
+    setClockOffset: (ms) => state.clock.setOffset(ms),
     close: async () => {
       const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
       state.holds.releaseAll();
