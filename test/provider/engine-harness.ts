@@ -130,6 +130,32 @@ export class ProviderHost {
     return this.#stdout;
   }
 
+  /**
+   * Resolves true once stdout contains `text` (stdout is another pipe than the RPCs' socket, so a line
+   * written before an RPC's answer may be read after it), false if the host exits first.
+   */
+  stdoutContaining(text: string): Promise<boolean> {
+    if (this.#stdout.includes(text)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onData = (): void => {
+        if (!this.#stdout.includes(text)) return;
+        done();
+        resolve(true);
+      };
+      const onExit = (): void => {
+        done();
+        resolve(this.#stdout.includes(text));
+      };
+      const done = (): void => {
+        this.child.stdout?.off("data", onData);
+        this.child.off("exit", onExit);
+      };
+      // Registered after the constructor's listener, so #stdout already holds the chunk when this runs.
+      this.child.stdout?.on("data", onData);
+      this.child.once("exit", onExit);
+    });
+  }
+
   /** What the host wrote on stderr so far (the provider's console output and uncaught errors). */
   get stderr(): string {
     return this.#stderr;

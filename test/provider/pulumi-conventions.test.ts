@@ -84,9 +84,12 @@ describe("SourceProviderLink acme-builds through the host", () => {
   it("destroy releases the link and says so: it stays linked and is no longer managed", async () => {
     const id = engine.state.get(urn)?.id;
     await engine.destroy(urn);
-    expect(host.stdout).toContain(
-      `SourceProviderLink "acme-builds" released: ${id} stays linked on the build service and is no longer managed (onDelete: release;`,
-    );
+    // The line travels on the host's stdout, which may be read after the RPC's answer on another socket.
+    await expect(
+      host.stdoutContaining(
+        `SourceProviderLink "acme-builds" released: ${id} stays linked on the build service and is no longer managed (onDelete: release;`,
+      ),
+    ).resolves.toBe(true);
     expect(sandbox.world().buildService.links.some((l) => l.namespace === "acme" && l.team === "ci" && l.state === "enabled")).toBe(true);
   });
 });
