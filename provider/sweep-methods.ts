@@ -124,7 +124,7 @@ function same(a: unknown, b: unknown): boolean {
  * something to delete, so `pulumi up` after a refresh removes new orphans.
  */
 export async function diffSweep(_id: string, olds: OrphanSweepOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  // State written before check kept only the classification's part of each link compares the same way.
+  // Links compare as sweep inputs (sweepLinkOf), so state written before check reduced them compares equal.
   const comparable = (props: OrphanSweepInputs, key: (typeof SWEEP_INPUT_KEYS)[number]): unknown =>
     key === "links" && Array.isArray(props.links) ? sweepLinksOf(props.links) : props[key];
   const changed = SWEEP_INPUT_KEYS.filter((key) => !same(comparable(olds, key), comparable(news, key)));
