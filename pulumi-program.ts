@@ -2,10 +2,11 @@
  * The root Pulumi program (Pulumi.yaml `main: dist/pulumi-program.js`): declares the links and org access of
  * the sourcelinks YAML files named by stack config `sourcelinks:configFiles` (one path, a
  * comma-separated list, or a JSON array; default `examples/basic/sourcelinks.yaml`), relative to the
- * project directory. Exports each resource's live state as stack outputs.
+ * project directory, grouped under one `sourcelinks:index:Links` component. Exports each resource's
+ * live state as stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { declareFromConfig } from "./provider/index.js";
+import { Links } from "./provider/index.js";
 
 // Only the default export: Pulumi refuses an entry module with both a default and named exports.
 
@@ -25,7 +26,8 @@ function configFilesFrom(raw: string | undefined): string[] {
 /** The program: Pulumi calls the default export and turns its result into stack outputs. */
 export default async function program(): Promise<Record<string, unknown>> {
   const files = configFilesFrom(new pulumi.Config("sourcelinks").get("configFiles"));
-  const declared = await declareFromConfig(files);
+  // One tree in the stack; the resources keep their names and alias their earlier root-level URNs.
+  const declared = await Links.fromFiles("sourcelinks", files);
   const links = Object.fromEntries(
     Object.entries(declared.links).map(([name, link]) => [
       name,

@@ -41,7 +41,7 @@ import { findingsOf, ruleContext } from "./rules/evaluate.js";
 import { ruleList } from "./rules/registry.js";
 import { policySdk } from "./policy-sdk.js";
 import { sweepFactsFromResource } from "./sweep-facts.js";
-import type { Finding, LinkRule, OrgRule, RuleContext, StackFacts, StackRule } from "./rules/types.js";
+import type { Finding, LinkRule, OrgRule, RuleContext, RuleId, StackFacts, StackRule } from "./rules/types.js";
 
 /** Settings of the stack policies, set with `--policy-pack-config` (or a Pulumi Cloud policy group). */
 export interface StackPolicyConfig {
@@ -231,7 +231,7 @@ function observedDelta(rule: LinkRule | OrgRule, facts: StackFacts, ctx: RuleCon
 }
 
 /** A stack policy: a stack rule, or the observed and cross-resource parts of a link or org rule. */
-function stackPolicy(rule: LinkRule | OrgRule | StackRule): StackValidationPolicy {
+function stackPolicy(rule: LinkRule | OrgRule | StackRule, defaults: StackPolicyConfig): StackValidationPolicy {
   return {
     name: rule.scope === "stack" ? rule.id : `${rule.id}-stack`,
     description:
@@ -241,7 +241,7 @@ function stackPolicy(rule: LinkRule | OrgRule | StackRule): StackValidationPolic
     enforcementLevel: rule.defaultEnforcement,
     configSchema: stackConfigSchema,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const view = stackView(args.resources, args.getConfig<StackPolicyConfig>());
+      const view = stackView(args.resources, withDefaults(defaults, args.getConfig<StackPolicyConfig>()));
       const ctx = ruleContext(view.facts);
       const findings =
         rule.scope === "stack"
@@ -253,13 +253,25 @@ function stackPolicy(rule: LinkRule | OrgRule | StackRule): StackValidationPolic
   };
 }
 
-/** All policies of the pack, in registry order: resource policies first, then stack policies. */
-export function buildPolicies(): Policies {
+/** The stack policy config: what the engine sends (`--policy-pack-config`), else the pack author's defaults. */
+function withDefaults(defaults: StackPolicyConfig, given: StackPolicyConfig | undefined): StackPolicyConfig {
+  return {
+    ...defaults,
+    ...(given?.webhookUrlPatterns !== undefined ? { webhookUrlPatterns: given.webhookUrlPatterns } : {}),
+    ...(given?.allowedRepositories !== undefined ? { allowedRepositories: given.allowedRepositories } : {}),
+  };
+}
+
+/**
+ * All policies of the pack, in registry order: resource policies first, then stack policies.
+ * `defaults`: per rule id, the settings its stack policy uses where the engine's config gives none.
+ */
+export function buildPolicies(defaults: Partial<Record<RuleId, StackPolicyConfig>> = {}): Policies {
   const resourcePolicies: Policies = [];
   const stackPolicies: Policies = [];
   for (const rule of ruleList) {
     if (rule.scope !== "stack") resourcePolicies.push(resourcePolicy(rule));
-    stackPolicies.push(stackPolicy(rule));
+    stackPolicies.push(stackPolicy(rule, defaults[rule.id] ?? {}));
   }
   return [...resourcePolicies, ...stackPolicies];
 }

@@ -8,10 +8,11 @@
  * export const legacyState = links["legacy-builds"].liveState;
  * ```
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 import { loadConfigFiles } from "../engine/config/index.js";
 import type { LinkSpec, SourcelinksConfig } from "../engine/model/spec.js";
 import { OrgThirdPartyAccess, OrphanSweep, SourceProviderLink } from "./resources.js";
+import { sweepLinksOf } from "./sweep-properties.js";
 
 /** Options of `declareFromConfig`. */
 export interface DeclareOptions {
@@ -70,7 +71,14 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
       onDelete: link.onDelete ?? "release",
       ...(link.team !== undefined ? { team: link.team } : {}),
     };
-    const aliases = [...(options.resourceOptions?.aliases ?? []), ...(link.aliases ?? []).map((name) => ({ name }))];
+    // An earlier name under the current parent, and under each earlier parent the options alias.
+    const parentAliases = (options.resourceOptions?.aliases ?? []).filter(
+      (a): a is pulumi.Alias => typeof a === "object" && a !== null && !pulumi.Output.isInstance(a),
+    );
+    const aliases = [
+      ...(options.resourceOptions?.aliases ?? []),
+      ...(link.aliases ?? []).flatMap((name) => [{ name }, ...parentAliases.map((a) => ({ ...a, name }))]),
+    ];
     links[link.name] = new SourceProviderLink(link.name, args, { ...options.resourceOptions, ...(aliases.length > 0 ? { aliases } : {}) });
   }
   const orgAccess: Record<string, OrgThirdPartyAccess> = {};
@@ -85,8 +93,9 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
     );
   }
   // A sweep classifies against every declared link and runs after them: a revocation cleans up its own first.
+  // It takes only the part of each link its classification reads, so an unrelated edit is no change.
   const sweeps: Record<string, OrphanSweep> = {};
-  const allLinks = config.links.map(withoutResourceOptions);
+  const allLinks = sweepLinksOf(config.links);
   for (const entry of config.sweeps ?? []) {
     sweeps[entry.name] = new OrphanSweep(
       entry.name,

@@ -16,6 +16,8 @@ export { sweepResourceId } from "./sweep-properties.js";
 export type { OrphanSweepInputs, OrphanSweepOutputs } from "./sweep-properties.js";
 export type * from "../engine/model/sweep.js";
 export { declareFromConfig, declareFromLoadedConfig, orgAccessResourceName } from "./declare.js";
+export { Links, LINKS_TYPE } from "./links.js";
+export type { LinksArgs } from "./links.js";
 export type { DeclareOptions, DeclaredResources } from "./declare.js";
 export { CREDENTIAL_CONFIG_KEYS } from "./credentials.js";
 export { linkResourceId, orgAccessResourceId } from "./properties.js";

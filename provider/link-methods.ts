@@ -10,7 +10,7 @@
  *   `onDelete: revoke`: a rename or a new parent makes the engine create the new resource (which
  *   adopts the live link) and then delete the old one, and that delete must not revoke the link.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 import { redactText } from "../engine/model/redaction.js";
 import type { LinkSpec } from "../engine/model/spec.js";
 import {
@@ -23,6 +23,7 @@ import {
 } from "../engine/reconcile/operations.js";
 import type { ObservedLink } from "../engine/model/observed.js";
 import { checkLinkInputs } from "./check-inputs.js";
+import { driftFacts } from "./drift.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import type { ProviderMethods } from "./dynamic-provider.js";
 import {
@@ -33,9 +34,11 @@ import {
   linkResourceId,
   linkSpecOf,
   parseLinkResourceId,
+  pickLinkInputs,
   type SourceProviderLinkInputs,
   type SourceProviderLinkOutputs,
 } from "./properties.js";
+import { withSecretOutputs } from "./secret-outputs.js";
 import { stoppedExecutionMessage } from "./step-text.js";
 import { knownFailures } from "./unknowns.js";
 
@@ -88,6 +91,20 @@ function label(inputs: SourceProviderLinkInputs): string {
   return `SourceProviderLink "${inputs.name}"`;
 }
 
+/** What differs between `observed` and the declaration, as facts (drift.ts); pure, no client is built. */
+function driftOf(inputs: SourceProviderLinkInputs, spec: LinkSpec, observed: ObservedLink): string[] {
+  return driftFacts(planLink(spec, observed, resolvePlanSettings(configOf(inputs, [spec]), process.env)).steps);
+}
+
+/** The outputs, with `drift` naming what `pulumi up` would repair. */
+function outputsOf(
+  inputs: SourceProviderLinkInputs,
+  spec: LinkSpec,
+  observed: ObservedLink,
+): SourceProviderLinkOutputs & { drift: string[] } {
+  return { ...linkOutputsOf(inputs, observed), drift: driftOf(inputs, spec, observed) };
+}
+
 /** Validates inputs against the config schema and the link's cross-field rules; values unknown during preview wait for apply. */
 export async function checkLink(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>> {
   return { inputs: news, failures: knownFailures(news, checkLinkInputs(news)) };
@@ -109,12 +126,7 @@ export async function diffLink(_id: string, olds: SourceProviderLinkOutputs, new
   const identity: readonly string[] = linkReplaceKeys(olds.team !== undefined || news.team !== undefined);
   const replaces = changed.filter((key) => identity.includes(key));
   let drifted = false;
-  if (changed.length === 0 && olds.observed !== undefined) {
-    const spec = linkSpecOf(news);
-    // Pure: planned from plain settings (where requests go, what can be done by API); no client is built.
-    const plan = planLink(spec, olds.observed, resolvePlanSettings(configOf(news, [spec]), process.env));
-    drifted = plan.steps.some((s) => s.kind !== "manual");
-  }
+  if (changed.length === 0 && olds.observed !== undefined) drifted = driftOf(news, linkSpecOf(news), olds.observed).length > 0;
   // Revoke the old link (and its grant) before linking anew: a grant is per app and user, so revoking
   // it after creating the replacement could cut the replacement off.
   return { changes: changed.length > 0 || drifted, replaces, deleteBeforeReplace: replaces.length > 0 };
@@ -127,7 +139,7 @@ export async function createLink(
 ): Promise<pulumi.dynamic.CreateResult<SourceProviderLinkOutputs>> {
   const spec = linkSpecOf(inputs);
   const observed = await reconcile(`${label(inputs)} create`, inputs, spec, credentials);
-  return { id: linkResourceId(spec), outs: linkOutputsOf(inputs, observed) };
+  return { id: linkResourceId(spec), outs: outputsOf(inputs, spec, observed) };
 }
 
 /**
@@ -163,7 +175,12 @@ export async function readLink(
     const redact = redactorFor(props, credentials);
     throw new Error(redact(`${label(props)} read failed: ${error instanceof Error ? error.message : String(error)}`), { cause: error });
   }
-  return { id, props: linkOutputsOf(props, observed) };
+  const outs = outputsOf(props, spec, observed);
+  // The drift also goes into the stored inputs: a preview diffs old inputs against the program's, so
+  // `pulumi preview` after a refresh shows `- drift: ["webhook 1007 still on acme/api"]`, what up repairs.
+  const inputs = { ...pickLinkInputs(props), ...(outs.drift.length > 0 ? { drift: outs.drift } : {}) };
+  // The SDK types `inputs` as the outputs type; the host sends it to the engine as the inputs it is.
+  return { id, props: outs, inputs: inputs as unknown as SourceProviderLinkOutputs };
 }
 
 /** Brings the live link to the new declaration: state changes, relinking a team, revoking. */
@@ -175,7 +192,7 @@ export async function updateLink(
 ): Promise<pulumi.dynamic.UpdateResult<SourceProviderLinkOutputs>> {
   const spec = linkSpecOf(news);
   const observed = await reconcile(`${label(news)} update`, news, spec, credentials);
-  return { outs: linkOutputsOf(news, observed) };
+  return { outs: outputsOf(news, spec, observed) };
 }
 
 /**
@@ -183,18 +200,24 @@ export async function updateLink(
  * the CLI, where a link absent from the files is not managed). With `onDelete: revoke` (as last applied)
  * it revokes: unlink, revoke the grant where an API allows, remove leftovers per `onRevoke`.
  */
-export async function deleteLink(credentials: ProviderCredentials, _id: string, props: SourceProviderLinkOutputs): Promise<void> {
-  if (props.onDelete !== "revoke") return;
+export async function deleteLink(credentials: ProviderCredentials, id: string, props: SourceProviderLinkOutputs): Promise<void> {
+  if (props.onDelete !== "revoke") {
+    // `pulumi destroy` prints this: what was left in place, so nobody mistakes a release for a revoke.
+    await pulumi.log.info(
+      `${label(props)} released: ${id} stays ${props.liveState ?? "as it is"} on the build service and is no longer managed (onDelete: release; declare onDelete: revoke and run pulumi up first to revoke on delete)`,
+    );
+    return;
+  }
   const spec: LinkSpec = { ...linkSpecOf(props), state: "revoked" };
   await reconcile(`${label(props)} delete (revoke)`, props, spec, credentials);
 }
 
 /** The methods link-provider.ts runs (dynamic-provider.ts). */
-export const providerMethods: ProviderMethods<Props, SourceProviderLinkOutputs> = {
+export const providerMethods: ProviderMethods<Props, SourceProviderLinkOutputs> = withSecretOutputs({
   check: checkLink,
   diff: diffLink,
   create: createLink,
   read: readLink,
   update: updateLink,
   delete: deleteLink,
-};
+});

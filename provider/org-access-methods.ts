@@ -27,9 +27,12 @@ import {
   orgAccessOutputsOf,
   orgAccessResourceId,
   orgAccessSpecOf,
+  pickOrgAccessInputs,
   type OrgThirdPartyAccessInputs,
   type OrgThirdPartyAccessOutputs,
 } from "./properties.js";
+import { withSecretOutputs } from "./secret-outputs.js";
+import { driftFacts } from "./drift.js";
 import { stoppedExecutionMessage } from "./step-text.js";
 import { knownFailures } from "./unknowns.js";
 
@@ -89,16 +92,24 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/** What differs between `observed` and the declaration, as facts (drift.ts); pure, no client is built. */
+function driftOf(inputs: OrgThirdPartyAccessInputs, observed: ObservedOrgAccess): string[] {
+  return driftFacts(
+    planOrgAccess(orgAccessSpecOf(inputs), observed, resolvePlanSettings(configFor(inputs), process.env), inputs.links).steps,
+  );
+}
+
+/** The outputs, with `drift` naming what `pulumi up` would set. */
+function outputsOf(inputs: OrgThirdPartyAccessInputs, observed: ObservedOrgAccess): OrgThirdPartyAccessOutputs & { drift: string[] } {
+  return { ...orgAccessOutputsOf(inputs, observed), drift: driftOf(inputs, observed) };
+}
+
 /** Replaces when the org or app changes; `changes` also when the last observation differs from the declaration. */
 export async function diffOrgAccess(_id: string, olds: OrgThirdPartyAccessOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
   const changed = ORG_ACCESS_INPUT_KEYS.filter((key) => !same(olds[key], news[key]));
   const replaces = changed.filter((key) => (ORG_ACCESS_REPLACE_KEYS as readonly string[]).includes(key));
   let drifted = false;
-  if (changed.length === 0 && olds.observed !== undefined) {
-    // Pure: planned from plain settings; no client is built.
-    const plan = planOrgAccess(orgAccessSpecOf(news), olds.observed, resolvePlanSettings(configFor(news), process.env), news.links);
-    drifted = plan.steps.some((s) => s.kind !== "manual");
-  }
+  if (changed.length === 0 && olds.observed !== undefined) drifted = driftOf(news, olds.observed).length > 0;
   return { changes: changed.length > 0 || drifted, replaces };
 }
 
@@ -108,7 +119,7 @@ export async function createOrgAccess(
   inputs: Props,
 ): Promise<pulumi.dynamic.CreateResult<OrgThirdPartyAccessOutputs>> {
   const observed = await reconcile(`${label(inputs)} create`, inputs, credentials);
-  return { id: orgAccessResourceId(inputs), outs: orgAccessOutputsOf(inputs, observed) };
+  return { id: orgAccessResourceId(inputs), outs: outputsOf(inputs, observed) };
 }
 
 /** Refresh: the effective access and how it was observed. */
@@ -130,7 +141,11 @@ export async function readOrgAccess(
   } catch (error) {
     throw new Error(redactorFor(props, credentials)(`${label(props)} read failed: ${messageOf(error)}`), { cause: error });
   }
-  return { id, props: orgAccessOutputsOf(props, observed) };
+  const outs = outputsOf(props, observed);
+  // As for links: the drift goes into the stored inputs too, so the next preview names what up sets.
+  const inputs = { ...pickOrgAccessInputs(props), ...(outs.drift.length > 0 ? { drift: outs.drift } : {}) };
+  // The SDK types `inputs` as the outputs type; the host sends it to the engine as the inputs it is.
+  return { id, props: outs, inputs: inputs as unknown as OrgThirdPartyAccessOutputs };
 }
 
 /** Brings the org's access to the new declaration. */
@@ -141,11 +156,11 @@ export async function updateOrgAccess(
   news: Props,
 ): Promise<pulumi.dynamic.UpdateResult<OrgThirdPartyAccessOutputs>> {
   const observed = await reconcile(`${label(news)} update`, news, credentials);
-  return { outs: orgAccessOutputsOf(news, observed) };
+  return { outs: outputsOf(news, observed) };
 }
 
 /** The methods org-access-provider.ts runs (dynamic-provider.ts). */
-export const providerMethods: ProviderMethods<Props, OrgThirdPartyAccessOutputs> = {
+export const providerMethods: ProviderMethods<Props, OrgThirdPartyAccessOutputs> = withSecretOutputs({
   check: checkOrgAccess,
   diff: diffOrgAccess,
   create: createOrgAccess,
@@ -153,4 +168,4 @@ export const providerMethods: ProviderMethods<Props, OrgThirdPartyAccessOutputs>
   update: updateOrgAccess,
   // Deleting the declaration leaves the org's setting as it is (the module comment says why).
   delete: async () => {},
-};
+});

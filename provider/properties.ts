@@ -43,6 +43,8 @@ export interface SourceProviderLinkOutputs extends SourceProviderLinkInputs {
   pendingManualSteps: ManualStep[];
   webhooks: RepositoryWebhook[];
   deployKeys: RepositoryDeployKey[];
+  /** What the last observation found different from the declaration (provider/drift.ts); empty when in sync, absent in older state. */
+  drift?: string[];
 }
 
 /** `OrgThirdPartyAccess` inputs: the declared access, its world, the links it may act through. */
@@ -57,6 +59,8 @@ export interface OrgThirdPartyAccessOutputs extends OrgThirdPartyAccessInputs {
   observedAccess: ObservedOrgAccess["access"];
   observedVia: ObservedVia;
   pendingManualSteps: ManualStep[];
+  /** What the last observation found different from the declaration (provider/drift.ts); absent in older state. */
+  drift?: string[];
 }
 
 /** The keys of a link's declaration (its YAML entry), in a fixed order: what `check` validates. */
@@ -176,7 +180,7 @@ export function pickOrgAccessInputs(props: OrgThirdPartyAccessInputs): OrgThirdP
 }
 
 /** Link outputs: the inputs plus the observation, flattened the way policies read it. */
-export function linkOutputsOf(inputs: SourceProviderLinkInputs, observed: ObservedLink): SourceProviderLinkOutputs {
+export function linkOutputsOf(inputs: SourceProviderLinkInputs, observed: ObservedLink): Omit<SourceProviderLinkOutputs, "drift"> {
   return toPlainJson({
     ...pickLinkInputs(inputs),
     observed,

@@ -11,7 +11,12 @@ export type * from "@pulumi/pulumi";
 
 const sdk = requirePeer<typeof Sdk>("@pulumi/pulumi", import.meta.url, "The sourcelinks Pulumi provider", ["@pulumi/pulumi"]);
 
-export const { all, dynamic, interpolate, output, runtime, secret, unsecret } = sdk;
+export const { all, dynamic, interpolate, log, output, runtime, secret, unsecret } = sdk;
+
+/** The program's root stack resource, read when called: the SDK sets it once the stack is constructed. */
+export function rootStackResource(): Sdk.Resource | undefined {
+  return sdk.rootStackResource;
+}
 // A class or an interface with a constructor value is both a value and a type: export both.
 export const ComponentResource = sdk.ComponentResource;
 export type ComponentResource = Sdk.ComponentResource;

@@ -19,6 +19,7 @@ import { type ResourceTypeName, TOKEN_MODULE, TYPE_TOKENS } from "../engine/mode
 import { sweepProvider } from "./sweep-provider.js";
 import { linkProvider } from "./link-provider.js";
 import { orgAccessProvider } from "./org-access-provider.js";
+import { importRefusal } from "./import-refusal.js";
 import { packageVersion } from "./package-files.js";
 import type { RepositoryDeployKey, RepositoryWebhook } from "./properties.js";
 
@@ -97,9 +98,12 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
   declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
   declare readonly webhooks: pulumi.Output<RepositoryWebhook[]>;
   declare readonly deployKeys: pulumi.Output<RepositoryDeployKey[]>;
+  /** What the last observation found different from the declaration (`webhook 1007 still on acme/api`): what `pulumi up` repairs. */
+  declare readonly drift: pulumi.Output<string[]>;
 
   /** Declares the link `name` (also its name in the YAML). */
   constructor(name: string, args: SourceProviderLinkArgs, opts?: pulumi.CustomResourceOptions) {
+    importRefusal("SourceProviderLink", name, opts);
     const props: Record<string, unknown> = {
       name,
       namespace: args.namespace,
@@ -123,6 +127,7 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
       pendingManualSteps: undefined,
       webhooks: undefined,
       deployKeys: undefined,
+      drift: undefined,
     };
     super(linkProvider, name, props, opts, TOKEN_MODULE, "SourceProviderLink" satisfies ResourceTypeName);
   }
@@ -145,9 +150,12 @@ export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
   declare readonly observedAccess: pulumi.Output<ObservedOrgAccess["access"]>;
   declare readonly observedVia: pulumi.Output<ObservedVia>;
   declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
+  /** What the last observation found different from the declaration: what `pulumi up` sets. */
+  declare readonly drift: pulumi.Output<string[]>;
 
   /** Declares the access of one org; the resource name is free (declareFromConfig uses `<org>-<app>`). */
   constructor(name: string, args: OrgThirdPartyAccessArgs, opts?: pulumi.CustomResourceOptions) {
+    importRefusal("OrgThirdPartyAccess", name, opts);
     const props: Record<string, unknown> = {
       org: args.org,
       provider: "github",
@@ -161,6 +169,7 @@ export class OrgThirdPartyAccess extends pulumi.dynamic.Resource {
       observedAccess: undefined,
       observedVia: undefined,
       pendingManualSteps: undefined,
+      drift: undefined,
     };
     super(orgAccessProvider, name, props, opts, TOKEN_MODULE, "OrgThirdPartyAccess" satisfies ResourceTypeName);
   }
@@ -200,9 +209,12 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
   /** What the last create or update deleted. */
   declare readonly removed: pulumi.Output<SweptArtifact[]>;
   declare readonly pendingManualSteps: pulumi.Output<ManualStep[]>;
+  /** What the next create or update would delete, in words (`webhook 1007 on acme/api is orphaned`). */
+  declare readonly drift: pulumi.Output<string[]>;
 
   /** Declares the sweep `name` (the YAML's sweep name; default `sweep-PROVIDER-OWNER` there). */
   constructor(name: string, args: OrphanSweepArgs, opts?: pulumi.CustomResourceOptions) {
+    importRefusal("OrphanSweep", name, opts);
     const props: Record<string, unknown> = {
       name,
       provider: args.provider,
@@ -216,6 +228,7 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
       found: undefined,
       removed: undefined,
       pendingManualSteps: undefined,
+      drift: undefined,
     };
     super(sweepProvider, name, props, opts, TOKEN_MODULE, "OrphanSweep" satisfies ResourceTypeName);
   }

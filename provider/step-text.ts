@@ -5,7 +5,7 @@
 import type { ExecutionResult } from "../engine/reconcile/operations.js";
 import type { PlanStep } from "../engine/model/plan.js";
 
-/** One step in words, with the request it sends (URLs and ids only: requests carry no credentials). */
+/** One step in words, with the request it sends (API URLs and ids only: requests carry no credentials, and no webhook target is named). */
 export function describeStep(step: PlanStep): string {
   switch (step.kind) {
     case "link":
@@ -17,11 +17,12 @@ export function describeStep(step: PlanStep): string {
     case "revoke-grant":
       return `revoke ${step.account}'s ${step.provider} grant of OAuth app ${step.clientId} (${step.request.method} ${step.request.url})`;
     case "delete-webhook":
-      return `delete webhook ${step.hookId} (${step.url}) on ${step.repository} (${step.request.method} ${step.request.url})`;
+      // Never the webhook's target: a trigger URL lets anyone start builds (secret-outputs.ts).
+      return `delete webhook ${step.hookId} on ${step.repository} (${step.request.method} ${step.request.url})`;
     case "delete-deploy-key":
       return `delete deploy key ${step.keyId} ("${step.title}") on ${step.repository} (${step.request.method} ${step.request.url})`;
     case "delete-org-webhook":
-      return `delete webhook ${step.hookId} (${step.url}) of org ${step.org} (${step.request.method} ${step.request.url})`;
+      return `delete webhook ${step.hookId} of org ${step.org} (${step.request.method} ${step.request.url})`;
     case "set-org-access":
       return `set ${step.org}'s third-party access to ${step.access} (${step.request.method} ${step.request.url})`;
     case "manual":

@@ -28,11 +28,14 @@ import {
   SWEEP_REPLACE_KEYS,
   sweepOutputsOf,
   sweepResourceId,
+  sweepLinksOf,
   sweepSpecOf,
   type OrphanSweepInputs,
   type OrphanSweepOutputs,
 } from "./sweep-properties.js";
 import { knownFailures } from "./unknowns.js";
+import { withSecretOutputs } from "./secret-outputs.js";
+import { sweepDriftFacts } from "./drift.js";
 
 /** Inputs as the host hands them over, with the host's `__provider`. */
 type Props = OrphanSweepInputs & { __provider?: string };
@@ -92,7 +95,8 @@ async function sweep(what: string, inputs: OrphanSweepInputs, credentials: Provi
   const removed = artifactsToRemove(before).filter((a) => deletedBy(a, result.done));
   const after = await observe(what, contextFor(inputs, credentials), inputs, credentials);
   const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
-  return sweepOutputsOf(inputs, after, artifactsToRemove(after), removed, manual);
+  const found = artifactsToRemove(after);
+  return { ...sweepOutputsOf(inputs, after, found, removed, manual), drift: sweepDriftFacts(found) };
 }
 
 /** Validates the sweep as the YAML loader does, and that it names its world; unknowns wait for apply. */
@@ -106,7 +110,9 @@ export async function checkSweep(_olds: Props, news: Props): Promise<pulumi.dyna
       property: `providers.${String(news.provider)}`,
       reason: `is required: the ${String(news.provider)} API URL and the env vars of its credentials`,
     });
-  return { inputs: news, failures: knownFailures(news, failures) };
+  // Only what classification reads is kept (sweepLinkOf): an edit of a link elsewhere is no change here.
+  const inputs = Array.isArray(news.links) ? { ...news, links: sweepLinksOf(news.links) } : news;
+  return { inputs, failures: knownFailures(news, failures) };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -118,7 +124,10 @@ function same(a: unknown, b: unknown): boolean {
  * something to delete, so `pulumi up` after a refresh removes new orphans.
  */
 export async function diffSweep(_id: string, olds: OrphanSweepOutputs, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  const changed = SWEEP_INPUT_KEYS.filter((key) => !same(olds[key], news[key]));
+  // Links compare as sweep inputs (sweepLinkOf), so state written before check reduced them compares equal.
+  const comparable = (props: OrphanSweepInputs, key: (typeof SWEEP_INPUT_KEYS)[number]): unknown =>
+    key === "links" && Array.isArray(props.links) ? sweepLinksOf(props.links) : props[key];
+  const changed = SWEEP_INPUT_KEYS.filter((key) => !same(comparable(olds, key), comparable(news, key)));
   const replaces = changed.filter((key) => (SWEEP_REPLACE_KEYS as readonly string[]).includes(key));
   const drifted = olds.observed !== undefined && artifactsToRemove(olds.observed).some((a) => !a.archived);
   return { changes: changed.length > 0 || drifted, replaces };
@@ -145,9 +154,15 @@ export async function readSweep(
   }
   const observed = await observe(`${label(props)} read`, contextFor(props, credentials), props, credentials);
   const previous = props as Partial<OrphanSweepOutputs>;
+  const found = artifactsToRemove(observed);
+  const drift = sweepDriftFacts(found);
+  // As for links: the drift goes into the stored inputs too, so the next preview names what up deletes.
+  const inputs = { ...pickSweepInputs(props), ...(drift.length > 0 ? { drift } : {}) };
   return {
     id,
-    props: sweepOutputsOf(props, observed, artifactsToRemove(observed), previous.removed ?? [], previous.pendingManualSteps ?? []),
+    props: { ...sweepOutputsOf(props, observed, found, previous.removed ?? [], previous.pendingManualSteps ?? []), drift },
+    // The SDK types `inputs` as the outputs type; the host sends it to the engine as the inputs it is.
+    inputs: inputs as unknown as OrphanSweepOutputs,
   };
 }
 
@@ -167,11 +182,11 @@ export async function deleteSweep(): Promise<void> {
 }
 
 /** What the `OrphanSweep` provider object runs (dynamic-provider.ts). */
-export const providerMethods: ProviderMethods<Props, OrphanSweepOutputs> = {
+export const providerMethods: ProviderMethods<Props, OrphanSweepOutputs> = withSecretOutputs({
   check: checkSweep,
   diff: diffSweep,
   create: createSweep,
   read: readSweep,
   update: updateSweep,
   delete: deleteSweep,
-};
+});

@@ -6,7 +6,7 @@
 import type { LinkSpec, SweepSpec } from "../engine/model/spec.js";
 import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
 import type { ManualStep } from "../engine/model/manual-step.js";
-import { toPlainJson, type WorldSettings } from "./properties.js";
+import { linkResourceId, toPlainJson, type WorldSettings } from "./properties.js";
 
 /** `OrphanSweep` inputs: the declared sweep, its world, the declared links it classifies against. */
 export interface OrphanSweepInputs extends SweepSpec, WorldSettings {
@@ -25,6 +25,8 @@ export interface OrphanSweepOutputs extends OrphanSweepInputs {
   removed: SweptArtifact[];
   /** Archived repositories to unarchive before their artifacts can be deleted. */
   pendingManualSteps: ManualStep[];
+  /** What the next create or update would delete, in words (provider/drift.ts); absent in older state. */
+  drift?: string[];
 }
 
 /** The input keys of a sweep, in a fixed order: what `diff` compares. */
@@ -41,6 +43,38 @@ export const SWEEP_INPUT_KEYS = [
 
 /** Keys whose change makes it another sweep (another owner): a replacement. */
 export const SWEEP_REPLACE_KEYS = ["provider", "owner"] as const;
+
+/**
+ * A declared link as a sweep input: only what classifying an artifact reads (docs/identity-and-sharing.md): the
+ * link's identity, the namespace whose records the run lists, whether it is revoked, and its
+ * repositories. It is named by its identity (`acme/github/team:ci`), not its resource name, so
+ * renaming a link, adding an alias, or changing its `onRevoke`, `onDelete`, `serviceAccount` or
+ * `linked`/`disabled` state is no change to the sweep: a sweep update deletes orphans, and an edit
+ * elsewhere must not trigger one. Values unknown during preview pass through as they are.
+ */
+export function sweepLinkOf(link: LinkSpec): LinkSpec {
+  if (link === null || typeof link !== "object" || typeof link.namespace !== "string" || !Array.isArray(link.repositories)) return link;
+  const identity = {
+    namespace: link.namespace,
+    provider: link.provider,
+    account: link.account,
+    ...(typeof link.team === "string" ? { team: link.team } : {}),
+  };
+  return {
+    name: linkResourceId(identity),
+    ...identity,
+    serviceAccount: false,
+    state: link.state === "revoked" ? "revoked" : "linked",
+    repositories: [...new Set(link.repositories)].sort(),
+    onRevoke: { webhooks: "keep", deployKeys: "keep" },
+  };
+}
+
+/** The links a sweep classifies against, as sweep inputs (`sweepLinkOf`), in a stable order. */
+export function sweepLinksOf(links: readonly LinkSpec[]): LinkSpec[] {
+  const projected = links.map(sweepLinkOf);
+  return projected.every((l) => typeof l?.name === "string") ? projected.sort((a, b) => a.name.localeCompare(b.name)) : projected;
+}
 
 /** The resource id of a sweep: `<provider>/<owner>`. */
 export function sweepResourceId(spec: Pick<SweepSpec, "provider" | "owner">): string {

@@ -129,6 +129,8 @@ export interface RawRegistration {
   object: PropertyMap;
   /** The structured aliases (`Alias.Spec` as objects: `name`, `type`, `parenturn`, …). */
   aliases: Record<string, unknown>[];
+  /** The parent's URN (the root stack's when the program gives none). */
+  parent: string;
 }
 
 interface RegisterRequest {
@@ -136,6 +138,7 @@ interface RegisterRequest {
   getName(): string;
   getObject(): { toJavaScript(): PropertyMap } | undefined;
   getAliasesList(): { getSpec(): { toObject(): Record<string, unknown> } | undefined }[];
+  getParent(): string;
 }
 
 type RecordedMonitor = { registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> };
@@ -161,6 +164,7 @@ export async function setRecordingMocks(
       name: req.getName(),
       object: req.getObject()?.toJavaScript() ?? {},
       aliases: req.getAliasesList().map((a) => a.getSpec()?.toObject() ?? {}),
+      parent: req.getParent(),
     });
     return register(req, callback);
   };

@@ -72,6 +72,7 @@ function fromStruct(value: structPb.Struct | undefined): PropertyMap {
 /** One running dynamic-provider host process and a gRPC client connected to it. */
 export class ProviderHost {
   #stderr = "";
+  #stdout = "";
 
   private constructor(
     private readonly child: ChildProcess,
@@ -80,6 +81,9 @@ export class ProviderHost {
   ) {
     child.stderr?.on("data", (chunk: Buffer) => {
       this.#stderr += chunk.toString("utf8");
+    });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      this.#stdout += chunk.toString("utf8");
     });
   }
 
@@ -116,6 +120,40 @@ export class ProviderHost {
     });
     const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     return new ProviderHost(child, client, port);
+  }
+
+  /**
+   * What the host wrote on stdout after its port: `pulumi.log` output when the host has no engine
+   * connection of its own, which the engine relays as the resource's diagnostics.
+   */
+  get stdout(): string {
+    return this.#stdout;
+  }
+
+  /**
+   * Resolves true once stdout contains `text` (stdout is another pipe than the RPCs' socket, so a line
+   * written before an RPC's answer may be read after it), false if the host exits first.
+   */
+  stdoutContaining(text: string): Promise<boolean> {
+    if (this.#stdout.includes(text)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onData = (): void => {
+        if (!this.#stdout.includes(text)) return;
+        done();
+        resolve(true);
+      };
+      const onExit = (): void => {
+        done();
+        resolve(this.#stdout.includes(text));
+      };
+      const done = (): void => {
+        this.child.stdout?.off("data", onData);
+        this.child.off("exit", onExit);
+      };
+      // Registered after the constructor's listener, so #stdout already holds the chunk when this runs.
+      this.child.stdout?.on("data", onData);
+      this.child.once("exit", onExit);
+    });
   }
 
   /** What the host wrote on stderr so far (the provider's console output and uncaught errors). */
@@ -261,6 +299,26 @@ export class ProviderHost {
     this.child.kill("SIGTERM");
     await exited;
   }
+}
+
+/** The engine's wire form of a secret (`pulumi.secret`): the signature key and value, then `value`. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether a property value is a secret in the engine's wire form. */
+export function isWireSecret(value: unknown): value is { value: unknown } {
+  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** A property value with its secrets unwrapped, as the engine sends old outputs to a provider that does not accept secrets. */
+export function revealSecrets<T>(value: T): T {
+  const walk = (v: unknown): unknown => {
+    if (isWireSecret(v)) return walk(v.value);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }
 
 /** A resource URN as the engine forms it: `urn:pulumi:<stack>::<project>::<type>::<name>`. */

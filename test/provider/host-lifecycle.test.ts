@@ -8,7 +8,7 @@ import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import type { World } from "../../tools/sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";
-import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey } from "./engine-harness.js";
+import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey, revealSecrets } from "./engine-harness.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
@@ -129,7 +129,7 @@ describe("SourceProviderLink on GitHub: the team link acme-builds", () => {
 
   it("refresh reads the live webhooks of the declared repositories, flattened with their repository", async () => {
     const entry = await engine.refresh(urn);
-    const webhooks = entry.outputs.webhooks as { repository: string; url: string; active: boolean }[];
+    const webhooks = revealSecrets(entry.outputs.webhooks) as { repository: string; url: string; active: boolean }[];
     expect(webhooks.map((w) => w.repository).sort()).toEqual(["acme/api", "acme/web"]);
     expect(webhooks.every((w) => BUILD_HOOK.test(w.url) && w.active)).toBe(true);
     expect(entry.outputs.liveState).toBe("linked");

@@ -152,7 +152,7 @@ afterAll(async () => {
 });
 
 describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
-  it("runs to completion and registers the stack, the links, the org access and the sweep with their type tokens", () => {
+  it("runs to completion and registers the stack, the Links component, and under it the links, the org access and the sweep with their type tokens", () => {
     expect({ exitCode, stderr }).toMatchObject({ exitCode: 0 });
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
       [
@@ -163,16 +163,22 @@ describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
         "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess::acme-github",
         "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess::contractor-co-github",
         "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep::sweep-github-acme",
+        "sourcelinks:index:Links::sourcelinks",
       ].sort(),
     );
   });
 
-  it("sends the serialized providers by package name, the YAML's aliases, and the stack outputs", async () => {
+  it("sends the serialized providers by package name, the aliases to root-level URNs and the YAML's, and the stack outputs", async () => {
     const expected = await serializedProviders();
     const link = registrations.find((r) => r.name === "acme-builds");
     expect(link?.object.__provider).toBe(expected.link);
-    expect(link?.aliases.map((a) => a.name)).toEqual(["builds"]);
-    expect(registrations.find((r) => r.name === "legacy-builds")?.aliases).toEqual([]);
+    // The root-level URN (no parent) of today's name, then the earlier name under the component and at the root.
+    expect(link?.aliases.map((a) => [a.name, a.noparent ?? false, a.parenturn ?? ""])).toEqual([
+      ["", true, ""],
+      ["builds", false, "urn:pulumi:dev::sourcelinks::sourcelinks:index:Links::sourcelinks"],
+      ["builds", true, ""],
+    ]);
+    expect(registrations.find((r) => r.name === "legacy-builds")?.aliases.map((a) => [a.name, a.noparent])).toEqual([["", true]]);
     expect(stackOutputs.configFiles).toEqual([configFile]);
     expect(Object.keys(stackOutputs.links as object).sort()).toEqual(["acme-builds", "legacy-builds", "mobile-builds"]);
   });

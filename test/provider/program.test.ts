@@ -56,7 +56,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
     expect(names).toEqual(["default"]);
   });
 
-  it("registers one SourceProviderLink per link, one OrgThirdPartyAccess per org entry and one OrphanSweep per sweep, by name", () => {
+  it("registers one SourceProviderLink per link, one OrgThirdPartyAccess per org entry and one OrphanSweep per sweep, by name, under one Links component", () => {
     expect(registered.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
       [
         `${LINK_TYPE}::acme-builds`,
@@ -65,6 +65,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
         `${ORG_TYPE}::acme-github`,
         `${ORG_TYPE}::contractor-co-github`,
         `${SWEEP_TYPE}::sweep-github-acme`,
+        "sourcelinks:index:Links::sourcelinks",
       ].sort(),
     );
   });

@@ -3,7 +3,7 @@
  * says what to do instead, through the real dynamic-provider host.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, providerPackage, serializedProviders } from "./dist.js";
 import { makeUrn, ProviderHost } from "./engine-harness.js";
 
 let host: ProviderHost;
@@ -32,4 +32,23 @@ it("an org access read without an id says the same", async () => {
   await expect(
     host.read("", makeUrn("pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess", "acme-github"), inputs, inputs),
   ).rejects.toThrow("OrgThirdPartyAccess read: no id. Dynamic resources cannot be imported; declare the org access and run pulumi up.");
+});
+
+it("the import option on a link is refused when the program declares it, with what to do instead", async () => {
+  const config = await demoConfig();
+  const link = config.links.find((l) => l.name === "legacy-builds");
+  if (link === undefined) throw new Error("no legacy-builds in the demo config");
+  const { SourceProviderLink } = providerPackage();
+  // Pulumi's dynamic-provider host cannot answer the Read(id) an import sends (no properties, so no
+  // serialized provider): the refusal has to come from the resource class, before registration.
+  expect(
+    () =>
+      new SourceProviderLink(
+        "legacy-builds",
+        { ...link, buildService: config.buildService, providers: config.providers },
+        { import: "acme/github/legacy-builder" },
+      ),
+  ).toThrow(
+    'SourceProviderLink "legacy-builds": dynamic resources cannot be imported (import: "acme/github/legacy-builder"); declare the link without the import option (sourcelinks export writes the YAML for the live world) and run pulumi up: create adopts the existing link.',
+  );
 });

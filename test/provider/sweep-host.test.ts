@@ -5,13 +5,13 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SourcelinksConfig, SweepSpec } from "../../engine/model/spec.js";
+import type { LinkSpec, SourcelinksConfig, SweepSpec } from "../../engine/model/spec.js";
 import type * as ConfigLoad from "../../engine/config/load.js";
 import type * as SweepProvider from "../../provider/sweep-provider.js";
 import type { OrphanSweepInputs } from "../../provider/sweep-properties.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "./dist.js";
-import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey } from "./engine-harness.js";
+import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey, revealSecrets } from "./engine-harness.js";
 
 const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
 const VCS = "https://cloud.docker.com/api/build/v1/vcs/22222222-aaaa-4bbb-8ccc-";
@@ -85,7 +85,7 @@ describe("OrphanSweep through the dynamic-provider host", () => {
     const urn = makeUrn(SWEEP_TYPE, "sweep-github-acme");
     const created = await e.up(urn, sweepInputs("sweep-github-acme"));
     expect(created.entry.id).toBe("github/acme");
-    const outputs = created.entry.outputs as {
+    const outputs = revealSecrets(created.entry.outputs) as {
       removed: { repository: string | null; target: string; classification: string }[];
       found: { repository: string | null }[];
       pendingManualSteps: { id: string }[];
@@ -119,7 +119,7 @@ describe("OrphanSweep through the dynamic-provider host", () => {
     expect((refreshed.outputs as { removed: unknown[] }).removed).toHaveLength(4);
   });
 
-  it("a new orphan after a refresh is a change, and up removes it", async () => {
+  it("a new orphan after a refresh is a change named in drift, and up removes it", async () => {
     const e = engine();
     const urn = makeUrn(SWEEP_TYPE, "operator-repos");
     await e.up(urn, sweepInputs("operator-repos"));
@@ -136,11 +136,39 @@ describe("OrphanSweep through the dynamic-provider host", () => {
         updated_at: "2026-01-01T00:00:00Z",
         last_response: { code: null, status: "unused", message: null },
       });
-    await e.refresh(urn);
+    const refreshed = await e.refresh(urn);
+    // Named, in the outputs and in the inputs a preview diffs against the program's.
+    expect(refreshed.outputs.drift).toEqual(["webhook 999999 on ops/dotfiles is orphaned"]);
+    expect(refreshed.inputs.drift).toEqual(["webhook 999999 on ops/dotfiles is orphaned"]);
     const up = await e.up(urn, sweepInputs("operator-repos"));
     expect(up.op).toBe("update");
+    expect(up.entry.outputs.drift).toEqual([]);
     expect((up.entry.outputs as { removed: { id: string }[] }).removed.map((a) => a.id)).toEqual(["999999"]);
     expect(hooksOf("ops/dotfiles")).toEqual([]);
+  });
+
+  it("an edit of a link that the sweep's classification does not read (name, aliases, onRevoke, onDelete, serviceAccount, disabled) is no change to the sweep; a new repository is", async () => {
+    const e = engine();
+    const urn = makeUrn(SWEEP_TYPE, "sweep-github-acme");
+    await e.up(urn, sweepInputs("sweep-github-acme"));
+    const prior = e.state.get(urn);
+    if (prior === undefined) throw new Error("no sweep state");
+    const diffWith = async (links: LinkSpec[]): Promise<string> => {
+      const checked = await host.check(urn, prior.inputs, sweepInputs("sweep-github-acme", { links }));
+      return (await host.diff(prior.id, urn, prior.outputs, checked.inputs, prior.inputs)).changes;
+    };
+    const [api, ...rest] = config.links as [LinkSpec, ...LinkSpec[]];
+    const edited: LinkSpec = {
+      ...api,
+      name: "acme-api-builds",
+      aliases: ["acme-api"],
+      onRevoke: { webhooks: "keep", deployKeys: "keep" },
+      onDelete: "revoke",
+      serviceAccount: false,
+      state: "disabled",
+    };
+    expect(await diffWith([...rest, edited])).toBe("none");
+    expect(await diffWith([{ ...api, repositories: [...api.repositories, "acme/tool"] }, ...rest])).toBe("some");
   });
 
   it("destroy stops sweeping and changes nothing", async () => {
