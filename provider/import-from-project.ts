@@ -17,7 +17,7 @@ export async function importFromProject(specifier: string): Promise<unknown> {
     resolved = createRequire(from).resolve(specifier);
   } catch (error) {
     throw new Error(
-      `sourcelinks: cannot resolve ${specifier} from the Pulumi project directory ${process.cwd()}; install sourcelinks in the project (npm install sourcelinks) and run pulumi from there`,
+      `sourcelinks: cannot resolve ${specifier} from the Pulumi project directory ${process.cwd()}; install sourcelinks in the project (its README, Install) and run pulumi from there`,
       { cause: error },
     );
   }

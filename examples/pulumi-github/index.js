@@ -2,7 +2,7 @@
 // webhooks with @pulumi/github next to the links sourcelinks declares from YAML. The stack policy
 // `revoked-link-has-no-webhooks` checks both together: a RepositoryWebhook whose URL is the build
 // service's, on a repository of a revoked link, is a mandatory violation until it is removed.
-// In a project of your own: `npm install sourcelinks @pulumi/pulumi @pulumi/github`, then
+// In a project of your own: install sourcelinks (README: Install) with `@pulumi/pulumi @pulumi/github`, then
 // `pulumi preview --refresh --policy-pack node_modules/sourcelinks/policies`.
 // test/provider/github-webhooks-example.test.ts runs it under mocks and feeds the stack policy.
 import * as github from "@pulumi/github";

@@ -3,7 +3,7 @@
 // spend one installation's rate budget, so the stacks run side by side (one CI job each) and a slow or
 // failing org holds up no other. The app's key comes from the environment variable the YAML names
 // (SOURCELINKS_GITHUB_APP_KEY), never from stack state.
-// In a project of your own: `npm install sourcelinks @pulumi/pulumi`, then for each org
+// In a project of your own: install sourcelinks (README: Install) with `@pulumi/pulumi`, then for each org
 // `pulumi stack init <org> && pulumi config set org <org>` and `pulumi up --stack <org>`.
 // test/provider/sharded-example.test.ts runs it under mocks for each stack file.
 import * as pulumi from "@pulumi/pulumi";
