@@ -52,17 +52,27 @@ function resourceLines(entry: PlannedEntry): string[] {
       ),
     );
   }
-  const done = [...(entry.doneByHand ?? []), ...(entry.resource === "sweep" ? [] : (entry.observed.manualStepsDoneByHand ?? []))].filter(
-    (d, i, all) => all.findIndex((o) => o.step.id === d.step.id) === i,
-  );
-  if (done.length > 0) {
-    lines.push("  done by hand (recorded in manualSteps, not verifiable by API):");
-    for (const d of done) lines.push(`    - ${d.step.id}: done ${d.done} by ${d.by}`);
-  }
+  lines.push(...recordedLines(entry));
   const kept = entry.plan.kept ?? [];
   if (kept.length > 0) {
     lines.push(`  ${KEPT_TITLE}:`);
     for (const item of kept) lines.push(`    = ${describeKept(item)}`);
+  }
+  return lines;
+}
+
+/** The entry's steps recorded in manualSteps: done by hand, and those the run observed otherwise. */
+function recordedLines(entry: PlannedEntry): string[] {
+  const lines: string[] = [];
+  const done = entry.doneByHand ?? [];
+  if (done.length > 0) {
+    lines.push("  done by hand (recorded in manualSteps, not verifiable by API):");
+    for (const d of done) lines.push(`    - ${d.step.id}: done ${d.done} by ${d.by}`);
+  }
+  const otherwise = entry.observedOtherwise ?? [];
+  if (otherwise.length > 0) {
+    lines.push("  recorded done, but observed otherwise (still to do):");
+    for (const d of otherwise) lines.push(`    ! ${d.step.id}: recorded done ${d.done} by ${d.by}, but ${d.observed}`);
   }
   return lines;
 }
@@ -75,11 +85,23 @@ function marker(step: PlanStep): string {
 }
 
 function summaryLine(s: PlanSummary): string {
-  const manual = s.manualSteps > 0 ? `; ${plural(s.manualSteps, "manual step")} to do by hand` : "";
+  const manual = manualSummary(s);
   if (!s.hasChanges) return `No changes: ${plural(s.resources, "resource")} match the configuration${manual}.`;
   return (
     `Plan: ${plural(s.apiSteps, "request")} on ${s.resourcesWithChanges} of ${plural(s.resources, "resource")}: ` +
     `${plural(s.buildServiceCalls, "build-service call")}, ${plural(s.providerRevocations, "provider revocation")}, ` +
     `${plural(s.webhookDeletions, "webhook deletion")}, ${plural(s.deployKeyDeletions, "deploy key deletion")}${manual}.`
   );
+}
+
+/** `; 2 manual steps to do by hand (1 recorded done, but observed otherwise), 3 recorded done`: the ledger's counts. */
+function manualSummary(s: PlanSummary): string {
+  const parts: string[] = [];
+  if (s.manualSteps > 0) {
+    const otherwise =
+      s.manualStepsObservedOtherwise > 0 ? ` (${s.manualStepsObservedOtherwise} recorded done, but observed otherwise)` : "";
+    parts.push(`${plural(s.manualSteps, "manual step")} to do by hand${otherwise}`);
+  }
+  if (s.manualStepsDone > 0) parts.push(`${plural(s.manualStepsDone, "manual step")} recorded done`);
+  return parts.length === 0 ? "" : `; ${parts.join(", ")}`;
 }
