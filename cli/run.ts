@@ -271,8 +271,10 @@ function withObservedSteps(
 ): ResourcePlan {
   const have = new Set(plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step.id] : [])));
   const extra: ManualStep[] = [];
-  for (const step of [...observed.pendingManualSteps, ...(observed.manualStepsDoneByHand ?? []).map((d) => d.step)]) {
-    if (have.has(step.id)) continue;
+  const recorded = [...(observed.manualStepsDoneByHand ?? []), ...(observed.manualStepsObservedOtherwise ?? [])].map((d) => d.step);
+  for (const step of [...observed.pendingManualSteps, ...recorded]) {
+    // A recorded step the run no longer produces has no text: it is not a step of this plan.
+    if (have.has(step.id) || step.summary === "") continue;
     have.add(step.id);
     extra.push(step);
   }
@@ -280,8 +282,8 @@ function withObservedSteps(
 }
 
 /**
- * `plan` without the manual steps the YAML records as done, which are returned beside it; a recorded
- * step the run observes otherwise stays in the plan and is returned as such too.
+ * `plan` without the manual steps the YAML records as done, which are returned beside it: done by
+ * hand, or recorded done but observed otherwise.
  */
 function recordedOut(
   plan: ResourcePlan,
@@ -291,8 +293,8 @@ function recordedOut(
   const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
   const { doneByHand, observedOtherwise } = splitRecorded(manual, recorded, check);
   const otherwise = [...observedOtherwise, ...recordedAgainstObservation(manual, recorded, check)];
-  if (doneByHand.length === 0) return { plan, doneByHand, observedOtherwise: otherwise };
-  const done = new Set(doneByHand.map((d) => d.step.id));
+  if (doneByHand.length === 0 && otherwise.length === 0) return { plan, doneByHand, observedOtherwise: otherwise };
+  const done = new Set([...doneByHand, ...otherwise].map((d) => d.step.id));
   return {
     plan: { ...plan, steps: plan.steps.filter((s) => s.kind !== "manual" || !done.has(s.step.id)) },
     doneByHand,

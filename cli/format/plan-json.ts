@@ -87,7 +87,7 @@ export interface PlanResourceJson {
   manualSteps: ManualStep[];
   /** Manual steps the YAML records as done by hand (left out of `manualSteps`). */
   manualStepsDone: { id: string; done: string; by: string }[];
-  /** Manual steps the YAML records as done whose effect the run observed otherwise (still in `manualSteps` when the plan prints them). */
+  /** Manual steps the YAML records as done whose effect the run observed otherwise (left out of `manualSteps`). */
   manualStepsObservedOtherwise: { id: string; done: string; by: string; observed: string }[];
   /** What a revocation keeps on purpose because other live links use it. */
   kept: (KeptItem & { description: string })[];

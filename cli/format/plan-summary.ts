@@ -10,11 +10,11 @@ export interface PlanCounts {
   providerRevocations: number;
   webhookDeletions: number;
   deployKeyDeletions: number;
-  /** Steps no API covers still to do (distinct by id), including those recorded done but observed otherwise. */
+  /** Steps no API covers still to do (distinct by id), neither recorded done nor recorded but observed otherwise. */
   manualSteps: number;
   /** Manual steps the YAML records as done by hand (distinct by id). */
   manualStepsDone: number;
-  /** Manual steps the YAML records as done whose effect the run observed otherwise (also in `manualSteps`). */
+  /** Manual steps the YAML records as done whose effect the run observed otherwise. */
   manualStepsObservedOtherwise: number;
 }
 

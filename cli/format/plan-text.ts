@@ -72,7 +72,10 @@ function recordedLines(entry: PlannedEntry): string[] {
   const otherwise = entry.observedOtherwise ?? [];
   if (otherwise.length > 0) {
     lines.push("  recorded done, but observed otherwise (still to do):");
-    for (const d of otherwise) lines.push(`    ! ${d.step.id}: recorded done ${d.done} by ${d.by}, but ${d.observed}`);
+    for (const d of otherwise) {
+      lines.push(`    ! ${d.step.id}: recorded done ${d.done} by ${d.by}, but ${d.observed}`);
+      if (d.step.summary !== "") lines.push(`       ${d.step.summary}`, `       where: ${d.step.uiPath}`, `       url:   ${d.step.url}`);
+    }
   }
   return lines;
 }
@@ -94,14 +97,11 @@ function summaryLine(s: PlanSummary): string {
   );
 }
 
-/** `; 2 manual steps to do by hand (1 recorded done, but observed otherwise), 3 recorded done`: the ledger's counts. */
+/** `; 2 manual steps to do by hand, 3 recorded done, 1 recorded done but observed otherwise`: the ledger's counts. */
 function manualSummary(s: PlanSummary): string {
   const parts: string[] = [];
-  if (s.manualSteps > 0) {
-    const otherwise =
-      s.manualStepsObservedOtherwise > 0 ? ` (${s.manualStepsObservedOtherwise} recorded done, but observed otherwise)` : "";
-    parts.push(`${plural(s.manualSteps, "manual step")} to do by hand${otherwise}`);
-  }
-  if (s.manualStepsDone > 0) parts.push(`${plural(s.manualStepsDone, "manual step")} recorded done`);
+  if (s.manualSteps > 0) parts.push(`${plural(s.manualSteps, "manual step")} to do by hand`);
+  if (s.manualStepsDone > 0) parts.push(`${s.manualStepsDone} recorded done`);
+  if (s.manualStepsObservedOtherwise > 0) parts.push(`${s.manualStepsObservedOtherwise} recorded done but observed otherwise`);
   return parts.length === 0 ? "" : `; ${parts.join(", ")}`;
 }

@@ -5,16 +5,17 @@
  * listed, a repository that still answers): then it stays pending and is reported as *recorded done,
  * but observed otherwise*. A recorded step the run no longer produces clears itself. Pure.
  */
-import type { OrgAccessSpec, RecordedManualStep } from "../model/spec.js";
+import type { OrgAccessSpec, RecordedManualStep, SweepSpec } from "../model/spec.js";
 import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 import type { SweepObservation } from "../model/sweep.js";
 import { orgAccessStep, repositoryGoneStep, revokeGrantStep } from "./manual-steps.js";
+import { sweepManualSteps } from "./plan-sweep.js";
 
 /** What the run observed against a recorded step's id, in words; absent where it cannot check the step or saw it done. */
 export type StepCheck = (id: string) => string | undefined;
 
-/** The ledger of one entry: steps still to do, done by hand, and recorded but observed otherwise. */
+/** The ledger of one entry: steps still to do, done by hand, and recorded but observed otherwise (disjoint). */
 export interface StepLedger {
   pending: ManualStep[];
   doneByHand: DoneByHand[];
@@ -33,10 +34,8 @@ export function splitRecorded(
     const record = byId.get(step.id);
     const seen = record === undefined ? undefined : check(step.id);
     if (record === undefined) ledger.pending.push(step);
-    else if (seen !== undefined) {
-      ledger.pending.push(step);
-      ledger.observedOtherwise.push({ step, done: record.done, by: record.by, observed: seen });
-    } else ledger.doneByHand.push({ step, done: record.done, by: record.by });
+    else if (seen !== undefined) ledger.observedOtherwise.push({ step, done: record.done, by: record.by, observed: seen });
+    else ledger.doneByHand.push({ step, done: record.done, by: record.by });
   }
   return ledger;
 }
@@ -95,7 +94,7 @@ function unproducedStep(id: string): ManualStep {
   return { id, summary: "", uiPath: "", url: "" };
 }
 
-/** `observed` with its recorded steps split: done by hand, or recorded but observed otherwise (still pending). */
+/** `observed` with its recorded steps split out of `pendingManualSteps`: done by hand, or recorded but observed otherwise. */
 export function withRecordedLinkSteps(observed: ObservedLink, recorded: readonly RecordedManualStep[] | undefined): ObservedLink {
   if (recorded === undefined || recorded.length === 0) return observed;
   return withLedger(observed, recorded, linkStepCheck(observed));
@@ -115,4 +114,9 @@ function withLedger<T extends ObservedLink | ObservedOrgAccess>(observed: T, rec
   if (ledger.doneByHand.length > 0) out.manualStepsDoneByHand = ledger.doneByHand;
   if (otherwise.length > 0) out.manualStepsObservedOtherwise = otherwise;
   return out;
+}
+
+/** The ledger of one sweep: its `unarchive` steps, split by what the YAML records and what the run observed. */
+export function sweepLedger(spec: SweepSpec, observed: SweepObservation): StepLedger {
+  return splitRecorded(sweepManualSteps(spec, observed), spec.manualSteps, sweepStepCheck(observed));
 }
