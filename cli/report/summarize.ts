@@ -8,7 +8,7 @@
  * every declared repository observed, every owner that holds a revoked link's repositories swept, no
  * open manual step, and no step recorded done that the run observes otherwise.
  */
-import { KIND_TITLES } from "./labels.js";
+import { KIND_TITLES, count } from "./labels.js";
 import {
   NOT_PROVEN_REASONS,
   type NotProven,
@@ -89,7 +89,7 @@ export function summarize(namespaces: readonly ReportNamespace[], owners: readon
       countSteps(sweep.manualSteps, `sweep ${sweep.name}`);
       const left = owner.artifacts.filter((a) => a.state !== "in-use").length;
       s.facts.verified.push(
-        `sweep ${sweep.name} of ${owner.provider}:${owner.owner}: ${sweep.repositoriesSwept} repositories read, ${left === 0 ? "no leftover or orphan" : `${left} leftovers or orphans`}`,
+        `sweep ${sweep.name} of ${owner.provider}:${owner.owner}: ${count(sweep.repositoriesSwept, "repository", "repositories")} read, ${left === 0 ? "no leftover or orphan" : count(left, "leftover or orphan", "leftovers or orphans")}`,
       );
     }
   }

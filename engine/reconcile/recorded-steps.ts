@@ -9,8 +9,8 @@ import type { OrgAccessSpec, RecordedManualStep, SweepSpec } from "../model/spec
 import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 import type { SweepObservation } from "../model/sweep.js";
-import { orgAccessStep, repositoryGoneStep, revokeGrantStep } from "./manual-steps.js";
-import { sweepManualSteps } from "./plan-sweep.js";
+import { orgAccessStep, repositoryGoneStep, revokeGrantStep, unarchiveStep } from "./manual-steps.js";
+import { artifactsToRemove, sweepManualSteps } from "./plan-sweep.js";
 
 /** What the run observed against a recorded step's id, in words; absent where it cannot check the step or saw it done. */
 export type StepCheck = (id: string) => string | undefined;
@@ -68,7 +68,17 @@ export function orgStepCheck(spec: OrgAccessSpec, observed: ObservedOrgAccess): 
 
 /** A sweep's `unarchive` step is produced only while the archived repository still holds artifacts: then it is observed otherwise. */
 export function sweepStepCheck(observed: SweepObservation): StepCheck {
-  return (id) => (id.startsWith("unarchive:") ? `the build service's artifacts are still listed there (${observed.owner})` : undefined);
+  const seen = new Map<string, string>();
+  for (const a of artifactsToRemove(observed)) {
+    if (!a.archived || a.repository === null) continue;
+    const id = unarchiveStep(observed.provider, a.repository, 1).id;
+    const n = observed.artifacts.filter((b) => b.repository === a.repository && b.classification !== "covered").length;
+    seen.set(
+      id,
+      `${a.repository} is still archived and the build service's ${n === 1 ? "artifact is" : `${n} artifacts are`} still listed there`,
+    );
+  }
+  return (id) => seen.get(id);
 }
 
 /**
