@@ -30,7 +30,11 @@ export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = 
   const withWork = entriesOf(run)
     .map((entry) => ({ entry, counts: countSteps(entry) }))
     // Artifacts kept for another live link are shown too: a reviewer must see why they stay.
-    .filter(({ entry, counts }) => counts.apiSteps > 0 || counts.manualSteps > 0 || (entry.plan.kept ?? []).length > 0)
+    // A step recorded done that the run observes otherwise is shown too: it is a finding, not a pass.
+    .filter(
+      ({ entry, counts }) =>
+        counts.apiSteps > 0 || counts.manualSteps > 0 || counts.manualStepsObservedOtherwise > 0 || (entry.plan.kept ?? []).length > 0,
+    )
     // Largest first, config order among equals (sort is stable).
     .sort((a, b) => b.counts.apiSteps + b.counts.manualSteps - (a.counts.apiSteps + a.counts.manualSteps));
   const unchanged = s.resources - withWork.length;

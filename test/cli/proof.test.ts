@@ -213,6 +213,10 @@ describe("manual steps are one ledger", () => {
     expect(text.stdout).toContain(
       "    ! unarchive:github:globex:frozen: recorded done 2026-11-22 by jdoe, but globex/frozen is still archived and the build service's artifact is still listed there",
     );
+    const md = await runCli(["plan", file, "--format", "markdown"], env());
+    expect(md.stdout).toContain(
+      "- `unarchive:github:globex:frozen`: recorded done 2026-11-22 by jdoe, **but observed otherwise**: globex/frozen is still archived",
+    );
     const r = await report(file);
     const sweep = r.owners.find((o) => o.owner === "globex")!.sweeps[0]!;
     expect(sweep.manualSteps.map((m) => [m.id, m.status])).toEqual([["unarchive:github:globex:frozen", "observed-otherwise"]]);
