@@ -28,10 +28,12 @@ function resourceLines(entry: PlannedEntry): string[] {
   const counts = countSteps(entry);
   const status = counts.apiSteps === 0 ? "no changes" : plural(counts.apiSteps, "change");
   const lines = [`${kind} ${entry.plan.name}: ${desired}, ${status}${where}`, `  observed: ${observedSummary(entry)}`];
-  // A revoked link's vanished repository is not refused (missing-names.ts): say so, the rest of its cleanup goes on.
+  // A revoked link's vanished repository is not refused (missing-names.ts): the rest of its cleanup goes
+  // on, but nothing there is observed, so a person fixes the name or records it gone (a manual step below).
   if (entry.resource === "link" && entry.spec.state === "revoked") {
     for (const r of entry.observed.repositories)
-      if (!r.exists) lines.push(`  repository ${r.repository} no longer exists: nothing to clean up there`);
+      if (!r.exists)
+        lines.push(`  repository ${r.repository} answers 404 (deleted, misnamed, or hidden from the token): nothing there is observed`);
   }
   const apiSteps = entry.plan.steps.filter(isApiStep);
   for (const category of API_CATEGORIES) {

@@ -50,8 +50,11 @@ export function statusText(report: RetirementReport): string {
     s.artifacts.orphaned > 0 ? count(s.artifacts.orphaned, "orphan") : null,
     s.manualSteps.open > 0 ? count(s.manualSteps.open, "open manual step") : null,
   ].filter((p) => p !== null);
-  const reasons = s.notProven.map((n) => NOT_PROVEN_TITLES[n.reason]);
-  return `Not yet retired: ${parts.length > 0 ? parts.join(", ") : reasons.join(", ")}.`;
+  // What the counts above do not say (a link whose unlinking is unproven, an owner not swept, …) is named too.
+  const counted = new Set<NotProvenReason>(["live-links", "active-grants", "artifacts-left", "open-manual-steps"]);
+  const others = s.notProven.filter((n) => !counted.has(n.reason)).map((n) => NOT_PROVEN_TITLES[n.reason]);
+  if (parts.length === 0) return `Not yet retired: ${others.length > 0 ? others.join(", ") : "superseded records still live"}.`;
+  return `Not yet retired: ${parts.join(", ")}${others.length > 0 ? `; not proven either: ${others.join(", ")}` : ""}.`;
 }
 
 /** How each reason retirement is not proven is named. */
