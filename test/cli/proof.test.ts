@@ -224,3 +224,46 @@ describe("manual steps are one ledger", () => {
     expect(dockerHooks("globex/frozen")).toEqual([DOCKER_HOOK]);
   });
 });
+
+describe("org access steps recorded by hand", () => {
+  it("an org whose access cannot be observed stops warning once its owner's step is recorded; one observed otherwise is a finding", async () => {
+    const orgs = (recorded: string): string =>
+      config(
+        `orgs-${recorded === "" ? "open" : "recorded"}.yaml`,
+        (t) =>
+          `${fixTypo(t)}orgAccess:\n` +
+          `  - { org: globex, access: denied${recorded} }\n` +
+          `  - { org: initech, access: denied${recorded.replaceAll("globex", "initech")} }\n`,
+      );
+    const record = ', manualSteps: [{ id: "org-access:github:globex", done: 2026-11-23, by: jdoe }]';
+    const findings = async (file: string): Promise<string[]> =>
+      (JSON.parse((await runCli(["check", file, "--live", "--format", "json"], env())).stdout) as CheckJson).violations
+        .filter((v) => v.subject === "globex" || v.subject === "initech")
+        .map((v) => `${v.ruleId} ${v.subject} ${v.enforcement}`);
+
+    expect(await findings(orgs(""))).toEqual([
+      "org-access-matches-declared globex advisory",
+      "org-access-matches-declared initech mandatory",
+      "pending-manual-steps globex advisory",
+      "pending-manual-steps initech advisory",
+    ]);
+    const recorded = orgs(record);
+    // globex cannot be observed: the record is the evidence. initech's audit log says granted: the record is contradicted.
+    expect(await findings(recorded)).toEqual([
+      "org-access-matches-declared initech mandatory",
+      "recorded-steps-match-observed initech mandatory",
+    ]);
+    const fix = (
+      JSON.parse((await runCli(["check", recorded, "--live", "--format", "json"], env())).stdout) as {
+        violations: { ruleId: string; subject: string; fix: string }[];
+      }
+    ).violations.find((v) => v.ruleId === "org-access-matches-declared")!.fix;
+    // Docker Hub has no link API: apply cannot set an org's access there.
+    expect(fix).not.toContain("sourcelinks apply");
+    const r = await report(recorded);
+    expect(r.summary.facts.recordedByHand).toContain("org globex: org-access:github:globex, done 2026-11-23 by jdoe");
+    expect(r.owners.find((o) => o.owner === "initech")!.orgAccess!.manualSteps.map((m) => [m.status, m.observed])).toEqual([
+      ["observed-otherwise", "org initech's access is still granted (observed via audit-log)"],
+    ]);
+  });
+});
