@@ -1,4 +1,18 @@
-import { defineConfig } from "vitest/config";
+import { readFileSync } from "node:fs";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/**
+ * @actions/workflow-parser runs through vite (see `server.deps.inline`), which would warn about each of its
+ * files that its source maps point at sources the package does not ship: load them without the map comment.
+ */
+const workflowParserWithoutSourceMaps: Plugin = {
+  name: "workflow-parser-without-source-maps",
+  enforce: "pre",
+  load(id) {
+    if (!id.includes("/node_modules/@actions/workflow-parser/") || !id.endsWith(".js")) return null;
+    return readFileSync(id, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
+  },
+};
 
 /**
  * Folders (or files) whose tests share nothing through a worker process: no `process.env` or other global
@@ -8,6 +22,7 @@ import { defineConfig } from "vitest/config";
  */
 const SHARED_MODULES = [
   "architecture",
+  "builds",
   "cli",
   "clients",
   "config",
@@ -25,10 +40,16 @@ const SHARED_MODULES = [
 const glob = (entry: string): string => (entry.endsWith(".ts") ? `test/${entry}` : `test/${entry}/**/*.test.ts`);
 
 export default defineConfig({
+  plugins: [workflowParserWithoutSourceMaps],
+  // Also compile .cts (engine/model/node-support.cts, CommonJS so that the policy pack can require it on any Node).
+  oxc: { include: /\.(m?ts|cts|[jt]sx)$/ },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // @actions/workflow-parser imports its JSON schema without `with { type: "json" }`, which Node refuses:
+    // vite loads it instead of Node.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
     // Most files wait on loopback servers and child processes, not the CPU: on a 2-core machine
     // vitest's default (cores - 1 = one worker) leaves the second core idle.
     maxWorkers: 3,

@@ -4,6 +4,7 @@
  * so the whole CLI can run in-process in a test as well as from `main`.
  */
 import { createInterface } from "node:readline";
+import type { OutFileSystem } from "./out-file.js";
 import { progressPrinter, type ProgressSink } from "./progress.js";
 
 /** The process surface a command may use. */
@@ -21,6 +22,8 @@ export interface CliIo {
   /** Asks on stderr and reads one line from stdin. */
   ask(question: string): Promise<string>;
   readonly env: NodeJS.ProcessEnv;
+  /** The file system `--out` writes through (cli/out-file.ts); the real one when absent. */
+  readonly outFiles?: OutFileSystem;
 }
 
 /** The real process: stdout, stderr, stdin and the environment. */

@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 /** The `sourcelinks` bin (package.json `bin`, compiled to dist/cli/main.js). */
-import { processIo } from "./io.js";
-import { runCli } from "./program.js";
+import { unsupportedNodeMessage } from "../engine/model/node-support.cjs";
+
+// Checked before the program is loaded (hence the dynamic imports below): on an unsupported Node the
+// user gets the versions that work, not a crash from somewhere in the module graph.
+const refusal = unsupportedNodeMessage("sourcelinks", process.versions.node);
+if (refusal !== undefined) {
+  process.stderr.write(`${refusal}\n`);
+  process.exit(1);
+}
+
+const { processIo } = await import("./io.js");
+const { runCli } = await import("./program.js");
 
 // A reader that stops early (`sourcelinks plan … | head`) closes the pipe: stop quietly, as Unix tools
 // do, instead of an unhandled EPIPE with a stack trace.

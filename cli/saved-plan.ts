@@ -4,9 +4,15 @@
  * the observed facts the steps rely on) plus the digest of the configuration it was made from. Apply
  * re-observes, re-plans, and runs only when the fresh plan contains nothing the saved one does not:
  * fewer steps are fine (some were done meanwhile), a new or different step refuses the whole run.
- * Pure: reading and writing the file is the command's business. No credential is ever in a plan.
+ * Pure: reading and writing the file is the command's business; a file is checked against
+ * schema/plan.schema.json before anything trusts its shape. No credential is ever in a plan.
  */
 import { createHash } from "node:crypto";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import planSchema from "../schema/plan.schema.json" with { type: "json" };
+import { positionAfter } from "../engine/config/characters.js";
+import { PositionIndex } from "../engine/config/position-index.js";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { PLAN_API_VERSION, type PlanJson, type PlanStepJson } from "./format/plan-json.js";
@@ -42,7 +48,27 @@ export function toSavedPlan(plan: PlanJson, config: SourcelinksConfig): SavedPla
   return { apiVersion: SAVED_PLAN_API_VERSION, configDigest: configDigest(config), plan };
 }
 
-/** Parses a saved plan file; anything else is invalid input (exit 2) naming the file. */
+/** Schema errors named per file: the first few are enough to see what is wrong. */
+const MAX_ERRORS = 5;
+
+let compiledPlanSchema: ValidateFunction | undefined;
+
+/** The plan schema's validator, compiled on first use (only `apply --plan` needs it). */
+function planValidator(): ValidateFunction {
+  if (compiledPlanSchema === undefined) {
+    // Not strict: the schema states `required` inside `if`/`then` branches, which strict mode rejects.
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    (addFormats as unknown as (ajv: Ajv) => void)(ajv);
+    compiledPlanSchema = ajv.compile(planSchema);
+  }
+  return compiledPlanSchema;
+}
+
+/**
+ * Parses a saved plan file; anything else is invalid input (exit 2) naming the file, and for a plan
+ * that does not match schema/plan.schema.json (a `null` resource, `steps: null`) each place as
+ * `FILE:LINE:COL: /plan/resources/0/steps: must be array`.
+ */
 export function parseSavedPlan(text: string, file: string): SavedPlan {
   let value: unknown;
   try {
@@ -51,6 +77,7 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
     throw new CliError(ExitCode.invalidInput, `${file}: not a saved plan: ${error instanceof Error ? error.message : String(error)}`);
   }
   const v = value as Partial<SavedPlan> | null;
+  const what = `${file}: not a saved plan (expected apiVersion ${SAVED_PLAN_API_VERSION} with a ${PLAN_API_VERSION} plan, as written by sourcelinks plan --out)`;
   if (
     v === null ||
     typeof v !== "object" ||
@@ -58,16 +85,29 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
     typeof v.configDigest !== "string" ||
     typeof v.plan !== "object" ||
     v.plan === null ||
-    v.plan.apiVersion !== PLAN_API_VERSION ||
-    !Array.isArray(v.plan.resources) ||
-    !Array.isArray(v.plan.files)
+    v.plan.apiVersion !== PLAN_API_VERSION
   ) {
-    throw new CliError(
-      ExitCode.invalidInput,
-      `${file}: not a saved plan (expected apiVersion ${SAVED_PLAN_API_VERSION} with a ${PLAN_API_VERSION} plan, as written by sourcelinks plan --out)`,
-    );
+    throw new CliError(ExitCode.invalidInput, what);
+  }
+  const validate = planValidator();
+  if (!validate(v.plan)) {
+    const errors = validate.errors ?? [];
+    const index = PositionIndex.build(text);
+    const lines = errors.slice(0, MAX_ERRORS).map((e) => {
+      const pointer = `/plan${e.instancePath}`;
+      const segments = pointer.split("/").slice(1).map(unescapePointer);
+      const at = index === undefined ? { line: 1, column: 1 } : positionAfter(text.slice(0, index.offsetOf(segments, "value")));
+      return `${file}:${at.line}:${at.column}: ${pointer}: ${e.message ?? "is invalid"}`;
+    });
+    if (errors.length > MAX_ERRORS) lines.push(`${file}: … and ${errors.length - MAX_ERRORS} more`);
+    throw new CliError(ExitCode.invalidInput, [what, ...lines]);
   }
   return v as SavedPlan;
+}
+
+/** One JSON pointer segment as the key it names (`~1` is `/`, `~0` is `~`). */
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 /** What identifies a step: every field but its prose description. */

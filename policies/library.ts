@@ -12,7 +12,8 @@
  *
  * Importing this module starts nothing; constructing a PolicyPack starts the analyzer server.
  */
-import { type EnforcementLevel, type Policies, PolicyPack } from "@pulumi/policy";
+import type { EnforcementLevel, Policies, PolicyPack } from "@pulumi/policy";
+import { policySdk } from "./policy-sdk.js";
 import { buildPolicies } from "./pack-policies.js";
 import type { RuleId } from "./rules/types.js";
 
@@ -42,5 +43,9 @@ export const PACK_DESCRIPTION =
 
 /** Constructs (and so starts) the sourcelinks policy pack: what `policies/pack.cjs` runs. */
 export function sourcelinksPolicyPack(name = "sourcelinks", levels: SourcelinksPolicyLevels = {}): PolicyPack {
-  return new PolicyPack(name, { description: PACK_DESCRIPTION, enforcementLevel: "mandatory", policies: sourcelinksPolicies(levels) });
+  return new policySdk.PolicyPack(name, {
+    description: PACK_DESCRIPTION,
+    enforcementLevel: "mandatory",
+    policies: sourcelinksPolicies(levels),
+  });
 }

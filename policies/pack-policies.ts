@@ -18,7 +18,6 @@
  * (the same path a policy reading an unknown property takes). Should a later SDK stop exporting that
  * class at run time, the pack falls back to `notApplicable(message)`.
  */
-import * as policySdk from "@pulumi/policy";
 import type {
   Policies,
   PolicyConfigSchema,
@@ -40,6 +39,7 @@ import {
 } from "./resource-facts.js";
 import { findingsOf, ruleContext } from "./rules/evaluate.js";
 import { ruleList } from "./rules/registry.js";
+import { policySdk } from "./policy-sdk.js";
 import { sweepFactsFromResource } from "./sweep-facts.js";
 import type { Finding, LinkRule, OrgRule, RuleContext, StackFacts, StackRule } from "./rules/types.js";
 

@@ -4,7 +4,7 @@
  * unknown sentinel string. `check` must not refuse such an input: the engine checks the inputs again
  * at apply, with the values known.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "./pulumi-sdk.js";
 
 /** Whether a property value is, or contains, a value unknown during preview. */
 export function containsUnknown(value: unknown): boolean {

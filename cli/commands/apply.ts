@@ -4,7 +4,6 @@
  * stops its own resource; the others finish. Terraform-like confirmation: `--yes`, or a "yes" typed on
  * a terminal; without either on a pipe the run is refused.
  */
-import { readFile } from "node:fs/promises";
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../engine/config/loaded-config.js";
@@ -25,6 +24,7 @@ import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { clientAccountLookup, missingNames } from "../missing-names.js";
 import { formatLocation } from "../location.js";
+import { readInputFile } from "../input-file.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, reportStep, type PlanRun, type PlannedEntry } from "../run.js";
 import { planToJson } from "../format/plan-json.js";
@@ -100,13 +100,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
 
 /** Reads a saved plan; an unreadable file is invalid input. */
 async function readSavedPlan(file: string): Promise<SavedPlan> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError(ExitCode.invalidInput, `${file}: cannot read the saved plan: ${errorText(error)}`);
-  }
-  return parseSavedPlan(text, file);
+  return parseSavedPlan(readInputFile(file, "saved plan"), file);
 }
 
 /** A plan reviewed for another configuration says nothing about this one. */

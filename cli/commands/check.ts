@@ -3,7 +3,6 @@
  * (policies/rules) over the config alone, or over the config plus the live world observed through the
  * same operations as `plan`. Exit 3 on a mandatory violation.
  */
-import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { ConfigError } from "../../engine/config/index.js";
 import type { LoadedConfig } from "../../engine/config/loaded-config.js";
@@ -13,6 +12,7 @@ import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { formatCheckGithub, formatDiagnosticsGithub } from "../format/check-github.js";
 import { pathFromRoot, repositoryRoot } from "../repository-root.js";
 import { parsePolicyConfig } from "../policy-config.js";
+import { readInputFile } from "../input-file.js";
 import { countViolations, type CheckReport } from "../format/check-report.js";
 import { formatCheckJson } from "../format/check-json.js";
 import { formatCheckMarkdown } from "../format/check-markdown.js";
@@ -37,7 +37,7 @@ export interface CheckOptions {
 /** Runs `check`: 0, or 3 when a mandatory rule is violated. */
 export async function runCheck(files: string[], options: CheckOptions, io: CliIo, cwd: string): Promise<ExitCodeValue> {
   const evaluate =
-    options.policyConfig === undefined ? {} : parsePolicyConfig(await readPolicyConfig(options.policyConfig), options.policyConfig);
+    options.policyConfig === undefined ? {} : parsePolicyConfig(readInputFile(options.policyConfig, "policy config"), options.policyConfig);
   const root = options.format === "sarif" || options.format === "github" ? await repositoryRoot(cwd) : cwd;
   const loaded = await loadForFormat(files, options.format, io, { cwd, root });
   if (loaded === null) return ExitCode.invalidInput;
@@ -68,18 +68,6 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
             : formatCheckText(report);
   io.out(formatted);
   return countViolations(report).mandatory > 0 ? ExitCode.policyViolation : ExitCode.ok;
-}
-
-/** The policy config's text; an unreadable file is invalid input. */
-async function readPolicyConfig(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new CliError(
-      ExitCode.invalidInput,
-      `${file}: cannot read the policy config: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
 }
 
 /**

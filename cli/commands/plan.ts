@@ -3,7 +3,6 @@
  * the live world through the operations and prints what `apply` would send, without sending anything;
  * `--out` saves it for `apply --plan` (cli/saved-plan.ts).
  */
-import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { clientAccountLookup, missingNames } from "../missing-names.js";
@@ -14,6 +13,7 @@ import { formatPlanText } from "../format/plan-text.js";
 import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
+import { checkOutPath, writeOutFile } from "../out-file.js";
 import { buildPlanRun, type PlanRun } from "../run.js";
 import { toSavedPlan } from "../saved-plan.js";
 
@@ -36,13 +36,16 @@ export interface PlanOptions {
 
 /** Runs `plan`: 0, or 4 with `--detailed-exitcode` when apply would send a request. */
 export async function runPlan(files: string[], options: PlanOptions, io: CliIo): Promise<ExitCodeValue> {
+  if (options.out !== undefined) await checkOutPath(options.out, files);
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
-  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(toSavedPlan(planToJson(run), loaded.config), null, 2)}\n`);
+  // Printed first: a plan that cannot be saved is still worth reading.
   io.out(FORMATTERS[options.format](run));
+  if (options.out !== undefined)
+    await writeOutFile(options.out, `${JSON.stringify(toSavedPlan(planToJson(run), loaded.config), null, 2)}\n`, "plan", io.outFiles);
   return options.detailedExitcode && summarize(run).hasChanges ? ExitCode.changesPending : ExitCode.ok;
 }
 

@@ -3,11 +3,12 @@
  * evidence for a team's retirement from the build service, observed exactly as `check --live` observes
  * it; and `sourcelinks report --merge REPORT.json...`: one report from the JSON reports of sharded runs.
  */
-import { readFile, writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { cliOperationContext } from "../context.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { readInputFile } from "../input-file.js";
+import { checkOutPath, writeOutFile } from "../out-file.js";
 import { loadConfig } from "../load-config.js";
 import { buildReport } from "../report/build.js";
 import { isoDate, parseIsoDate } from "../report/days-left.js";
@@ -17,7 +18,7 @@ import { parseReport } from "../report/parse.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportJson } from "../report/render-json.js";
 import { renderReportMarkdown } from "../report/render-markdown.js";
-import { errorText, observeAll, observeUndeclaredOrgs } from "../run.js";
+import { observeAll, observeUndeclaredOrgs } from "../run.js";
 
 /** Output formats of `report`. */
 export type ReportFormat = "html" | "markdown" | "json";
@@ -39,6 +40,7 @@ export async function runReport(
   io: CliIo,
   now: () => Date = () => new Date(),
 ): Promise<ExitCodeValue> {
+  if (options.out !== undefined) await checkOutPath(options.out, files);
   const report = options.merge ? await mergeFiles(files, options) : await liveReport(files, options, io, now);
   const text =
     options.format === "json"
@@ -50,11 +52,7 @@ export async function runReport(
     io.out(text);
     return ExitCode.ok;
   }
-  try {
-    await writeFile(options.out, text, "utf8");
-  } catch (error) {
-    throw new CliError(ExitCode.operational, `sourcelinks: cannot write the report to ${options.out}: ${errorText(error)}`);
-  }
+  await writeOutFile(options.out, text, "report", io.outFiles);
   io.progress(`sourcelinks: report written to ${options.out}`);
   return ExitCode.ok;
 }
@@ -83,15 +81,8 @@ async function mergeFiles(files: string[], options: ReportOptions): Promise<Reti
   const parsed: ReportFile[] = [];
   const problems: string[] = [];
   for (const file of files) {
-    let text: string;
     try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      problems.push(`${file}: cannot read the report: ${errorText(error)}`);
-      continue;
-    }
-    try {
-      parsed.push({ file, report: parseReport(text, file) });
+      parsed.push({ file, report: parseReport(readInputFile(file, "report"), file) });
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       problems.push(...error.lines);

@@ -47,6 +47,6 @@ Examples:
         ...(options.state !== undefined ? { state: options.state } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
       });
-      finish(code === 0 ? 0 : 1);
+      finish(code === 0 ? 0 : code === 2 ? 2 : 1);
     });
 }

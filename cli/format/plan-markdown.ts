@@ -9,7 +9,7 @@ import { formatLocation } from "../location.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
-import { markdownText } from "./escape.js";
+import { markdownAutolink, markdownText } from "./escape.js";
 import { MarkdownBudget, sizeOf } from "./markdown-budget.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
 import { API_CATEGORIES, CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf } from "./steps.js";
@@ -148,7 +148,7 @@ function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: str
   if (manual.length > 0) {
     take([`**${CATEGORY_TITLES.manual}**`, ""], 0);
     manual.forEach((m, i) =>
-      take([`${i + 1}. ${markdownText(m.summary)}`, `   ${markdownText(m.uiPath)}: <${m.url}>`, `   id: ${code(m.id)}`], 1),
+      take([`${i + 1}. ${markdownText(m.summary)}`, `   ${markdownText(m.uiPath)}: ${markdownAutolink(m.url)}`, `   id: ${code(m.id)}`], 1),
     );
     take([""], 0);
   }
@@ -157,7 +157,7 @@ function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: str
   const kept = entry.plan.kept ?? [];
   if (kept.length > 0) {
     take([`**${KEPT_TITLE}**`, ""], 0);
-    for (const item of kept) take([`- ${html(describeKept(item))}`], 1);
+    for (const item of kept) take([`- ${markdownText(describeKept(item))}`], 1);
     take([""], 0);
   }
   if (omitted > 0) body.push(`- … ${plural(omitted, "more step")}: see the JSON plan.`, "");

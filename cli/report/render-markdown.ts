@@ -5,7 +5,7 @@
  * room), and the leftovers and orphans, largest groups first, while they fit. Whatever does not fit is counted in one closing "N more" note that points at the
  * JSON report and the HTML artifact.
  */
-import { markdownText } from "../format/escape.js";
+import { markdownAutolink, markdownText } from "../format/escape.js";
 import { cell, code, html } from "../format/markdown.js";
 import { MarkdownBudget, sizeOf } from "../format/markdown-budget.js";
 import { LINK_STATES, type ReportArtifact, type ReportManualStep, type ReportOwner, type RetirementReport } from "./model.js";
@@ -130,7 +130,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
     open.map(
       ({ where, step }) =>
         `- ${markdownText(where)}: ${markdownText(step.summary ?? step.id)}` +
-        (step.url ? ` (${markdownText(step.uiPath ?? "")}: ${autolink(step.url)})` : ""),
+        (step.url ? ` (${markdownText(step.uiPath ?? "")}: ${markdownAutolink(step.url)})` : ""),
     ),
   );
   if (openLeft > 0) omitted.push(count(openLeft, "open manual step"));
@@ -234,11 +234,6 @@ function artifactGroup(owner: ReportOwner, items: readonly ReportArtifact[], roo
   }
   if (omitted > 0) body.push(`- … ${omitted} more: see the JSON or HTML report.`);
   return { lines: [...head, ...body, "", ...tail], omitted };
-}
-
-/** An http(s) URL as an autolink; anything else (it came from a file) as escaped text. */
-function autolink(url: string): string {
-  return /^https?:\/\/[^\s<>`]+$/.test(url) ? `<${url}>` : markdownText(url);
 }
 
 /** Why retirement is not proven, one line per reason with its names; nothing when it is proven. */

@@ -5,10 +5,11 @@
  * Persisted as JSON with an atomic write (temp file + rename) when a file is given.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Secret } from "../model/secret.js";
+import { type FileProblem, readRegularFile } from "../config/read-file.js";
+import { formatBytes } from "../config/input-limits.js";
 
 /** One cached answer: the validator, the body and the pagination `Link` header that came with it. */
 export interface CachedResponse {
@@ -20,6 +21,69 @@ export interface CachedResponse {
 interface CacheFile {
   version: 1;
   entries: [string, CachedResponse][];
+}
+
+/** The largest cache file read: 128 MiB, far above 100,000 trimmed listings; a bigger one is not this tool's. */
+export const MAX_CACHE_FILE_BYTES = 128 * 1024 * 1024;
+
+/** A cache file that cannot be used: `reason` says why (`is not valid JSON: delete it…`, `is a symbolic link, not a regular file`). */
+export class EtagCacheFileError extends Error {
+  override readonly name = "EtagCacheFileError";
+  readonly reason: string;
+
+  constructor(file: string, reason: string) {
+    super(`etag cache: ${file} ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/** Why a path cannot hold the cache, as the end of `ETag cache FILE …`. */
+export function pathProblem(problem: FileProblem): string {
+  switch (problem.kind) {
+    case "directory":
+      return "is a directory, not a regular file";
+    case "special":
+      return `is ${problem.what}, not a regular file`;
+    case "symlink":
+      return "is a symbolic link, not a regular file";
+    case "too-large":
+      return `is over the ${formatBytes(problem.limit)} limit for a cache file`;
+    case "error":
+      return `cannot be used (${problem.code})`;
+  }
+}
+
+/** What to do about a file that is not a cache: it is never overwritten, since it may be someone's file. */
+const START_AFRESH = "delete it to start a new cache";
+
+/** The entries of a cache file's text; anything but `{ version: 1, entries: [[key, response], …] }` throws {@link EtagCacheFileError}. */
+function parseCacheFile(text: string, file: string): [string, CachedResponse][] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new EtagCacheFileError(file, `is not valid JSON: ${START_AFRESH}`);
+  }
+  const body = parsed as Partial<CacheFile> | null;
+  if (body === null || typeof body !== "object" || body.version !== 1 || !Array.isArray(body.entries))
+    throw new EtagCacheFileError(file, `has an unknown format (expected version 1 and a list of entries): ${START_AFRESH}`);
+  const bad = body.entries.findIndex((entry: unknown) => !isEntry(entry));
+  if (bad >= 0)
+    throw new EtagCacheFileError(file, `has an unknown format (entry ${bad} is not a [key, { etag, data, link }] pair): ${START_AFRESH}`);
+  return body.entries;
+}
+
+/** Whether a parsed value is one `[key, CachedResponse]` pair as `save()` writes it. */
+function isEntry(entry: unknown): entry is [string, CachedResponse] {
+  if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string") return false;
+  const value = entry[1] as Partial<CachedResponse> | null;
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    typeof value.etag === "string" &&
+    "data" in value &&
+    (value.link === null || typeof value.link === "string")
+  );
 }
 
 /** Options of an ETag cache. */
@@ -48,26 +112,19 @@ export class EtagCache {
     this.#max = options.maxEntries ?? 100_000;
   }
 
-  /** A cache loaded from `file` (empty when the file does not exist yet); `save()` writes it back. */
+  /**
+   * A cache loaded from `file` (empty when the file does not exist yet); `save()` writes it back.
+   * Throws {@link EtagCacheFileError} when the path is not a regular file (a symbolic link included)
+   * or does not hold a cache.
+   */
   static fromFile(file: string, options: Omit<EtagCacheOptions, "file"> = {}): EtagCache {
     const cache = new EtagCache({ ...options, file });
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return cache;
-      throw error;
+    const read = readRegularFile(file, { maxBytes: MAX_CACHE_FILE_BYTES, noFollow: true });
+    if ("problem" in read) {
+      if (read.problem.kind === "error" && read.problem.code === "ENOENT") return cache;
+      throw new EtagCacheFileError(file, pathProblem(read.problem));
     }
-    let parsed: CacheFile;
-    try {
-      parsed = JSON.parse(text) as CacheFile;
-    } catch (error) {
-      throw new Error(`etag cache: ${file} is not valid JSON; delete it to start with an empty cache`, { cause: error });
-    }
-    if (parsed.version !== 1 || !Array.isArray(parsed.entries)) {
-      throw new Error(`etag cache: ${file} has an unknown format; delete it to start with an empty cache`);
-    }
-    for (const [key, value] of parsed.entries) cache.#entries.set(key, value);
+    for (const [key, value] of parseCacheFile(read.bytes.toString("utf8"), file)) cache.#entries.set(key, value);
     return cache;
   }
 

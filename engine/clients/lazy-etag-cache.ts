@@ -2,12 +2,13 @@
  * An `EtagCache` backed by a file that is read on first use rather than at construction, so that
  * `createClients` does no I/O (the provider builds clients inside every method, even `check`).
  * The cache only saves requests: a path that is not a regular file (a FIFO would block the read
- * forever, `/dev/full` never ends, and the atomic rename would replace the device node) or a file
- * that cannot be written makes the run go on without persisting, with a warning, never a hang or a
- * failed command.
+ * forever, `/dev/full` never ends, the atomic rename would replace the device node, and a symbolic
+ * link may point at anyone's file), a file that does not hold a cache (cut short, hand-edited) or
+ * one that cannot be written makes the run go on without it, with a warning, never a hang or a
+ * failed command. Such a file is left as it is.
  */
-import { statSync } from "node:fs";
-import { EtagCache, type CachedResponse, type EtagCacheOptions } from "./etag-cache.js";
+import { lstatSync } from "node:fs";
+import { EtagCache, EtagCacheFileError, type CachedResponse, type EtagCacheOptions } from "./etag-cache.js";
 
 /** An ETag cache loaded from `file` on first access; `save()` writes it back when it was used. */
 export class LazyFileEtagCache extends EtagCache {
@@ -30,11 +31,16 @@ export class LazyFileEtagCache extends EtagCache {
       : `warning: ETag cache ${this.#path} ${this.#unusable}; this run goes on without persisting it (set SOURCELINKS_ETAG_CACHE to a writable file path, or to off)`;
   }
 
-  /** The file's cache, read once (a missing file is an empty cache; a non-regular one is not touched). */
+  /** The file's cache, read once (a missing file is an empty cache; an unusable one leaves an empty memory-only cache). */
   #cache(): EtagCache {
     if (this.#loaded === null) {
-      this.#unusable = fileProblem(this.#path) ?? null;
-      this.#loaded = this.#unusable === null ? EtagCache.fromFile(this.#path, this.#options) : new EtagCache(this.#options);
+      try {
+        this.#loaded = EtagCache.fromFile(this.#path, this.#options);
+      } catch (error) {
+        if (!(error instanceof EtagCacheFileError)) throw error;
+        this.#unusable = error.reason;
+        this.#loaded = new EtagCache(this.#options);
+      }
     }
     return this.#loaded;
   }
@@ -75,27 +81,30 @@ export class LazyFileEtagCache extends EtagCache {
 }
 
 /**
- * Why `path` cannot hold the cache, or undefined when it is a regular file or does not exist yet.
- * `statSync` never opens the file, so a FIFO cannot block it.
+ * Why `path` cannot be replaced by the cache, or undefined when it is a regular file or does not
+ * exist yet. `lstatSync` never opens the file, so a FIFO cannot block it, and sees a symbolic link
+ * as one.
  */
 function fileProblem(path: string): string | undefined {
-  let stat: ReturnType<typeof statSync>;
+  let stat: ReturnType<typeof lstatSync>;
   try {
-    stat = statSync(path, { throwIfNoEntry: false });
+    stat = lstatSync(path, { throwIfNoEntry: false });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
     return `cannot be used (${code})`;
   }
   if (stat === undefined || stat.isFile()) return undefined;
-  const kind = stat.isDirectory()
-    ? "a directory"
-    : stat.isFIFO()
-      ? "a named pipe (FIFO)"
-      : stat.isCharacterDevice() || stat.isBlockDevice()
-        ? "a device"
-        : stat.isSocket()
-          ? "a socket"
-          : "a special file";
+  const kind = stat.isSymbolicLink()
+    ? "a symbolic link"
+    : stat.isDirectory()
+      ? "a directory"
+      : stat.isFIFO()
+        ? "a named pipe (FIFO)"
+        : stat.isCharacterDevice() || stat.isBlockDevice()
+          ? "a device"
+          : stat.isSocket()
+            ? "a socket"
+            : "a special file";
   return `is ${kind}, not a regular file`;
 }

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFailed } from "vitest";
 import type { CliIo } from "../../cli/io.js";
+import type { OutFileSystem } from "../../cli/out-file.js";
 import { runCli as runInProcess } from "../../cli/program.js";
 import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
 
@@ -51,10 +52,15 @@ function killIfTestFails(child: ChildProcess): void {
 
 /**
  * Runs `sourcelinks ARGS` in this process with `env` as its whole environment, its streams captured as
- * the bin writes them (one line per write, stderr not a terminal, no prompt). The CLI resolves file
+ * the bin writes them (one line per write, stderr not a terminal, no prompt); `outFiles` replaces the
+ * file system `--out` writes through (to fail as a full disk does). The CLI resolves file
  * arguments against the process's directory, so a run in another `cwd` goes to the bin.
  */
-export async function runCli(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { cwd?: string; outFiles?: OutFileSystem } = {},
+): Promise<CliRun> {
   if (options.cwd !== undefined && resolve(options.cwd) !== process.cwd()) return runBin(args, env, options);
   let stdout = "";
   let stderr = "";
@@ -66,6 +72,7 @@ export async function runCli(args: readonly string[], env: Record<string, string
     interactive: false,
     ask: () => Promise.reject(new Error("the CLI asked a question of a run that has no terminal")),
     env,
+    ...(options.outFiles === undefined ? {} : { outFiles: options.outFiles }),
   };
   const code = await runInProcess(args, io, process.cwd());
   return { code, stdout, stderr };

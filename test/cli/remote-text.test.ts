@@ -57,10 +57,10 @@ describe("remote text in plans", () => {
     expect(run.stdout).not.toContain("![x]");
     expect(run.stdout).not.toContain("<summary>x");
     expect(run.stdout).toContain(
-      '"Docker Hub Builder\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07\\\\x0aNo changes: 0 resources.\\\\x0a\\#\\# No changes &lt;details&gt; \\!\\[x\\](https://e.example/x.png) \\[ok\\](https://e.example) &#124; cell" on acme/legacy-api',
+      '"Docker Hub Builder\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07\\\\x0aNo changes: 0 resources.\\\\x0a\\#\\# No changes &lt;details&gt; \\!\\[x\\](https:/&#8203;/e.example/x.png) \\[ok\\](https:/&#8203;/e.example) &#124; cell" on acme/legacy-api',
     );
     expect(run.stdout).toContain(
-      "(https://cloud.docker.com/api/build/v1/vcs/&lt;details&gt;&lt;summary&gt;x\\!\\[i\\](e.png)/trigger/call/)",
+      "(https:/&#8203;/cloud.docker.com/api/build/v1/vcs/&lt;details&gt;&lt;summary&gt;x\\!\\[i\\](e.png)/trigger/call/)",
     );
     // Every <details> the comment opens is the plan's own, and each is closed.
     expect(run.stdout.match(/<details>/g)?.length).toBe(run.stdout.match(/<\/details>/g)?.length);

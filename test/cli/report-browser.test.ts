@@ -1,18 +1,18 @@
 /**
- * The HTML report in a real browser: Debian's chromium driven by playwright-core, offline. The page
+ * The HTML report in a real browser: Chromium (the system's, or @sparticuz/chromium's) driven by playwright-core, offline. The page
  * must render from the file alone (every request recorded: only the file itself is loaded), show the
  * namespace, owners, counts and days left, fit 1280 px without horizontal scrolling, run no script
  * that a hostile name smuggles in, and print. If the browser cannot start, this test fails.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "../../cli/report/build.js";
 import { renderReportHtml } from "../../cli/report/render-html.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tools/demo/chromium.js";
+import { chromiumLaunch, launchChromium } from "../../tools/demo/chromium.js";
 import { sampleReportInput } from "../../tools/demo/report-sample.js";
 
 const HOSTILE = `<script>alert("pwned")</script>`;
@@ -21,7 +21,7 @@ let browser: Browser;
 let tmp: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   tmp = mkdtempSync(join(tmpdir(), "sourcelinks-report-browser-"));
 });
 
@@ -38,6 +38,23 @@ function reportFile(): string {
   writeFileSync(file, renderReportHtml(buildReport({ ...input, links })));
   return file;
 }
+
+describe("the browser the tests start", () => {
+  it("is @sparticuz/chromium's when the machine has no Chromium, with no flag that relaxes the page's security", async () => {
+    const launch = await chromiumLaunch({}, join(tmp, "no-such-chromium"));
+    expect(launch.source).toBe("@sparticuz/chromium");
+    expect(existsSync(launch.executablePath)).toBe(true);
+    expect(launch.args).toContain("--disable-background-networking");
+    expect(launch.args).not.toContain("--disable-web-security");
+  });
+
+  it("is the system's when one is present, and CHROMIUM_PATH's when set", async () => {
+    const system = join(tmp, "chromium");
+    writeFileSync(system, "");
+    await expect(chromiumLaunch({}, system)).resolves.toMatchObject({ executablePath: system, source: "system" });
+    await expect(chromiumLaunch({ CHROMIUM_PATH: "/opt/c" }, system)).resolves.toMatchObject({ executablePath: "/opt/c" });
+  });
+});
 
 describe("the HTML report in chromium", () => {
   it("renders offline at 1280 px: text, chart, no overflow, no request but the file, no script", async () => {

@@ -129,6 +129,33 @@ describe("plan --out / apply --plan", () => {
     expect(writesSent()).toBe(before);
   });
 
+  it("refuses a saved plan with a null resource or null steps as invalid input located in the file, and sends nothing", async () => {
+    const file = await savePlan("nulls.json");
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { plan: { resources: ({ steps: unknown } | null)[] } };
+    const first = saved.plan.resources[0];
+    if (first === null || first === undefined) throw new Error("the demo plan has resources");
+    first.steps = null;
+    saved.plan.resources[1] = null;
+    const tampered = join(tmp, "nulls-tampered.json");
+    const text = `${JSON.stringify(saved, null, 2)}\n`;
+    writeFileSync(tampered, text);
+    /** `LINE:COL` of the first `value` written after `before`. */
+    const at = (before: string, value: string): string => {
+      const lines = text.slice(0, text.indexOf(before + value) + before.length).split("\n");
+      return `${lines.length}:${(lines.at(-1) ?? "").length + 1}`;
+    };
+    const before = writesSent();
+    const run = await runCli(["apply", "--plan", tampered, "--yes"], env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).not.toContain("internal error");
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines[0]).toContain(`${tampered}: not a saved plan`);
+    expect(lines).toContain(`${tampered}:${at('"steps": ', "null")}: /plan/resources/0/steps: must be array`);
+    expect(lines).toContain(`${tampered}:${at("\n      ", "null,")}: /plan/resources/1: must be object`);
+    expect(writesSent()).toBe(before);
+  });
+
   it("refuses a file that is not a saved plan (exit 2)", async () => {
     const file = join(tmp, "not-a-plan.json");
     writeFileSync(file, JSON.stringify({ apiVersion: "sourcelinks.plan/v1" }));

@@ -43,7 +43,7 @@ describe("EtagCache", () => {
   it("refuses a corrupt file with a message that says what to do", async () => {
     const file = join(dir, "etags.json");
     await writeFile(file, "{not json");
-    expect(() => EtagCache.fromFile(file)).toThrow(/not valid JSON; delete it/);
+    expect(() => EtagCache.fromFile(file)).toThrow(/not valid JSON: delete it/);
   });
 
   it("invalidates by URL across scopes and evicts the least recently used", () => {

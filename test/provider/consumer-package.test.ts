@@ -5,6 +5,8 @@
  * real dynamic-provider host runs `up` in the project's folder, then the project MOVES (a laptop
  * versus a CI runner) and refresh and destroy run from the new folder with the state from before.
  * The policy pack then runs from the installed package, as `--policy-pack node_modules/sourcelinks/policies`.
+ * A second project installs the package without the (optional peer) Pulumi SDKs, as a CLI-only user
+ * does: the CLI runs, and the provider and the pack say what to install. attw checks the tarball's types.
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as ProviderIndex from "../../provider/index.js";
+import { PULUMI_PEERS } from "../../provider/peer-dependency.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "./dist.js";
 import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
@@ -26,6 +29,8 @@ let tmp: string;
 let files: string[];
 let first: string;
 let moved: string;
+let tarball: string;
+let cliOnly: string;
 let sandbox: SandboxHandle;
 const records: RawRegistration[] = [];
 
@@ -38,13 +43,13 @@ export default function program() {
 }
 `;
 
-/** Builds the consumer project from the tarball, offline. */
-async function consumerProject(dir: string, tarball: string): Promise<void> {
+/** Builds the consumer project from the tarball, offline; `withPulumi: false` leaves the Pulumi SDKs (`@pulumi/*`) out. */
+async function consumerProject(dir: string, tarball: string, withPulumi = true): Promise<void> {
   const installed = join(dir, "node_modules/sourcelinks");
   mkdirSync(installed, { recursive: true });
   await run("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
   for (const entry of readdirSync(join(projectRoot, "node_modules"))) {
-    if (entry.startsWith(".") || entry === "sourcelinks") continue;
+    if (entry.startsWith(".") || entry === "sourcelinks" || (entry === "@pulumi" && !withPulumi)) continue;
     symlinkSync(join(projectRoot, "node_modules", entry), join(dir, "node_modules", entry));
   }
   writeFileSync(
@@ -73,7 +78,10 @@ beforeAll(async () => {
   files = result.files.map((f) => f.path);
   first = join(tmp, "laptop/acme-links");
   moved = join(tmp, "ci-runner/work/acme-links");
-  await consumerProject(first, join(tmp, result.filename));
+  tarball = join(tmp, result.filename);
+  cliOnly = join(tmp, "cli-only");
+  await consumerProject(first, tarball);
+  await consumerProject(cliOnly, tarball, false);
   sandbox = await startSandbox();
 }, BUILD_TIMEOUT_MS);
 
@@ -81,6 +89,25 @@ afterAll(async () => {
   await sandbox?.close();
   if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
 });
+
+/** Starts the pack as Pulumi's analyzer does (run-policy-pack in the pack folder) and resolves with the port it serves on. */
+async function analyzerPort(packDir: string, runner: string): Promise<string> {
+  const child = spawn(process.execPath, [runner, "127.0.0.1:0", packDir], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes("\n")) resolve(out.split("\n")[0]?.trim() ?? "");
+      });
+      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      child.on("exit", (code) => reject(new Error(`the pack exited (${code}): ${err}`)));
+    });
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
 
 describe("the npm package", () => {
   it("ships the build, the schema and the policy pack's entry, without tests, sources or fixtures", () => {
@@ -105,14 +132,89 @@ describe("the npm package", () => {
     ).toEqual([]);
   });
 
-  it("declares @pulumi/pulumi as a peer and nothing a consumer does not need at run time", () => {
+  it("declares the Pulumi SDKs as optional peers and nothing a consumer does not need at run time", () => {
     const manifest = JSON.parse(readFileSync(join(first, "node_modules/sourcelinks/package.json"), "utf8")) as Record<
       string,
-      Record<string, string>
+      Record<string, unknown>
     >;
-    expect(manifest.peerDependencies).toEqual({ "@pulumi/pulumi": "^3.248.0" });
-    expect(Object.keys(manifest.dependencies ?? {})).not.toContain("@pulumi/pulumi");
-    expect(Object.keys(manifest.dependencies ?? {})).not.toContain("@pulumi/github");
+    expect(manifest.peerDependencies).toEqual(PULUMI_PEERS);
+    expect(manifest.peerDependenciesMeta).toEqual({ "@pulumi/policy": { optional: true }, "@pulumi/pulumi": { optional: true } });
+    expect(Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith("@pulumi/") || name === "ajv-formats")).toEqual([]);
+    expect(manifest.repository).toMatchObject({ type: "git" });
+    expect(files).toContain("LICENSE");
+    expect(readFileSync(join(first, "node_modules/sourcelinks/LICENSE"), "utf8")).toContain("Apache License");
+  });
+
+  it("has a pack folder that installs on its own: it depends on the Pulumi SDKs only, never on sourcelinks from the registry", () => {
+    const pack = JSON.parse(readFileSync(join(first, "node_modules/sourcelinks/policies/package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    expect(pack.dependencies).toEqual(PULUMI_PEERS);
+  });
+
+  it("has types for node10, node16 (CommonJS and ES modules) and bundlers on every entry point (attw)", async () => {
+    const attw = join(projectRoot, "node_modules/@arethetypeswrong/cli/dist/index.js");
+    const { stdout } = await run(process.execPath, [attw, tarball, "--format", "json"], { maxBuffer: 64 * 1024 * 1024 });
+    const report = JSON.parse(stdout) as { analysis: { entrypoints: Record<string, unknown> }; problems: Record<string, unknown> };
+    expect(Object.keys(report.analysis.entrypoints)).toEqual([
+      ".",
+      "./policies",
+      "./provider/link-methods",
+      "./provider/org-access-methods",
+      "./provider/sweep-methods",
+      "./package.json",
+    ]);
+    expect(report.problems).toEqual({});
+  });
+});
+
+describe("a consumer project without the Pulumi SDKs (a CLI-only install)", () => {
+  /** `node args…` in the CLI-only project: its exit code and output. */
+  async function nodeIn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, args, { cwd: cliOnly });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it("runs the CLI", async () => {
+    const validated = await nodeIn(["node_modules/sourcelinks/dist/cli/main.js", "validate", "sourcelinks.yaml"]);
+    expect(validated).toMatchObject({ code: 0, stderr: "" });
+    expect(validated.stdout).toContain("sourcelinks.yaml");
+  });
+
+  it("names what to install when a program imports or requires the provider", async () => {
+    const imported = await nodeIn(["--input-type=module", "-e", `import "sourcelinks";`]);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain(
+      "The sourcelinks Pulumi provider needs @pulumi/pulumi, optional peer dependencies of sourcelinks that are not installed. Install them in your project: npm install @pulumi/pulumi@^3.248.0",
+    );
+    const required = await nodeIn(["-e", `require("sourcelinks")`]);
+    expect(required.code).toBe(1);
+    expect(required.stderr).toContain("npm install @pulumi/pulumi@^3.248.0");
+  });
+
+  it("names what to install when the policy pack runs without @pulumi/policy", async () => {
+    const packDir = join(cliOnly, "node_modules/sourcelinks/policies");
+    const pack = await nodeIn([join(packDir, "pack.cjs")]);
+    expect(pack.code).toBe(1);
+    expect(pack.stderr).toContain("Install them in your project: npm install @pulumi/policy@^1.21.0 @pulumi/pulumi@^3.248.0");
+  });
+
+  it("runs the policy pack once its folder has the SDKs (npm install in node_modules/sourcelinks/policies)", async () => {
+    const packDir = join(cliOnly, "node_modules/sourcelinks/policies");
+    mkdirSync(join(packDir, "node_modules"), { recursive: true });
+    symlinkSync(join(projectRoot, "node_modules/@pulumi"), join(packDir, "node_modules/@pulumi"));
+    try {
+      await expect(analyzerPort(packDir, join(packDir, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js"))).resolves.toMatch(
+        /^\d+$/,
+      );
+    } finally {
+      rmSync(join(packDir, "node_modules"), { recursive: true, force: true });
+    }
   });
 });
 
@@ -169,22 +271,16 @@ describe("a consumer project moved between up and refresh/destroy", () => {
   it("runs the policy pack from the installed package (pulumi preview --policy-pack node_modules/sourcelinks/policies)", async () => {
     const project = existsSync(moved) ? moved : first;
     const packDir = join(project, "node_modules/sourcelinks/policies");
-    const runner = join(project, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js");
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", packDir], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
-    try {
-      const port = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          if (out.includes("\n")) resolve(out.split("\n")[0]?.trim() ?? "");
-        });
-        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-        child.on("exit", (code) => reject(new Error(`the pack exited (${code}): ${err}`)));
-      });
-      expect(port).toMatch(/^\d+$/);
-    } finally {
-      child.kill("SIGTERM");
-    }
+    await expect(analyzerPort(packDir, join(project, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js"))).resolves.toMatch(
+      /^\d+$/,
+    );
+  });
+
+  it("requires the provider from a CommonJS program", async () => {
+    const project = existsSync(moved) ? moved : first;
+    const { stdout } = await run(process.execPath, ["-e", `process.stdout.write(typeof require("sourcelinks").declareFromConfig)`], {
+      cwd: project,
+    });
+    expect(stdout).toBe("function");
   });
 });

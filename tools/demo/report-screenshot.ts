@@ -1,16 +1,15 @@
 /**
  * Regenerates docs/report.png, the README's picture of the HTML report: renders the sample retirement
- * (tools/demo/report-sample.ts) and photographs it in Debian's chromium at 1280 px, offline.
- * Run: `npm run build && node dist/tools/demo/report-screenshot.js` (needs /usr/bin/chromium).
+ * (tools/demo/report-sample.ts) and photographs it in Chromium at 1280 px, offline (tools/demo/chromium.ts
+ * picks the browser). Run: `npm run build && node dist/tools/demo/report-screenshot.js`.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import { buildReport } from "../../cli/report/build.js";
 import { renderReportHtml } from "../../cli/report/render-html.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.js";
+import { launchChromium } from "./chromium.js";
 import { sampleReportInput } from "./report-sample.js";
 
 const OUT = fileURLToPath(new URL("../../../docs/report.png", import.meta.url));
@@ -18,7 +17,7 @@ const OUT = fileURLToPath(new URL("../../../docs/report.png", import.meta.url));
 async function main(): Promise<void> {
   const file = join(mkdtempSync(join(tmpdir(), "sourcelinks-report-")), "report.html");
   writeFileSync(file, renderReportHtml(buildReport(sampleReportInput())));
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(pathToFileURL(file).href);

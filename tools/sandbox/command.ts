@@ -1,12 +1,14 @@
 /**
  * `sourcelinks sandbox` (and `node dist/tools/sandbox/main.js`): start a sandbox, print exactly one JSON
- * line `{"baseUrl": …, "env": {…}}` on stdout (env keys in design.md §7's order, then
+ * line `{"baseUrl": …, "env": {…}}` on stdout (env keys in docs/sandbox.md's order, then
  * SOURCELINKS_GITHUB_CLIENT_SECRET), serve until SIGINT/SIGTERM, then close cleanly.
  */
 import type { Writable } from "node:stream";
 import { SANDBOX_ENV_KEYS } from "./env.js";
 import type { LimitsConfig } from "./limits.js";
+import { SeedError } from "./seed.js";
 import { startSandbox } from "./server.js";
+import { StateFileError } from "./store.js";
 
 /** Options of `sourcelinks sandbox`. */
 export interface SandboxCommandOptions {
@@ -21,6 +23,8 @@ export interface SandboxCommandOptions {
   limits?: Partial<LimitsConfig>;
   /** Where the JSON line goes (default stdout). */
   out?: Writable;
+  /** Where a bad seed or state file is described (default stderr). */
+  err?: Writable;
   /** Stops the sandbox when aborted (besides SIGINT/SIGTERM). */
   signal?: AbortSignal;
 }
@@ -32,16 +36,26 @@ export function startLine(baseUrl: string, env: Record<string, string>): string 
   return JSON.stringify({ baseUrl, env: ordered });
 }
 
-/** Runs the sandbox until SIGINT, SIGTERM or `signal`; resolves with the exit code (0) once closed. */
+/**
+ * Runs the sandbox until SIGINT, SIGTERM or `signal`; resolves with the exit code once closed: 0, or 2
+ * at once when the seed or state file cannot be used (invalid input, described on `err`).
+ */
 export async function runSandboxCommand(options: SandboxCommandOptions = {}): Promise<number> {
-  const sandbox = await startSandbox({
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.state !== undefined ? { stateFile: options.state } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-    ...(options.limits !== undefined ? { limits: options.limits } : {}),
-    quiet: options.quiet ?? false,
-  });
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox({
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.state !== undefined ? { stateFile: options.state } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+      ...(options.limits !== undefined ? { limits: options.limits } : {}),
+      quiet: options.quiet ?? false,
+    });
+  } catch (error) {
+    if (!(error instanceof SeedError || error instanceof StateFileError)) throw error;
+    (options.err ?? process.stderr).write(`${error.message}\n`);
+    return 2;
+  }
   (options.out ?? process.stdout).write(`${startLine(sandbox.baseUrl, sandbox.env)}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -78,10 +78,10 @@
  *                                  # and held as the link's grantToken; revoked: issued then revoked; none: no grant
  * ```
  */
-import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import seedSchema from "../../schema/sandbox-seed.schema.json" with { type: "json" };
+import { describeFileProblem, readRegularFile } from "../../engine/config/read-file.js";
 import { buildWorld } from "./seed-world.js";
 import type { World } from "./world.js";
 import type { SeedGitHubApp } from "./github/app-seed.js";
@@ -215,9 +215,14 @@ export function loadSeed(input: string | SeedDocument, source = "seed"): World {
   return world;
 }
 
-/** Reads and loads a seed file. */
+/** The largest seed file read: 64 MiB (generated scale worlds are passed as text, not files). */
+const MAX_SEED_BYTES = 64 * 1024 * 1024;
+
+/** Reads and loads a seed file: a regular file under the cap (a FIFO would hang the start), else a {@link SeedError}. */
 export function loadSeedFile(path: string): World {
-  return loadSeed(readFileSync(path, "utf8"), path);
+  const read = readRegularFile(path, { maxBytes: MAX_SEED_BYTES });
+  if ("problem" in read) throw new SeedError([`${path}: cannot read the seed: ${describeFileProblem(read.problem)}`]);
+  return loadSeed(read.bytes.toString("utf8"), path);
 }
 
 function errorPath(e: ErrorObject): (string | number)[] {

@@ -4,10 +4,14 @@
  * leaves either the old state or the new one, never a torn file.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { describeFileProblem, readRegularFile } from "../../engine/config/read-file.js";
 import type { World } from "./world.js";
+
+/** The largest state file read: 256 MiB, far above a scale world's. */
+const MAX_STATE_BYTES = 256 * 1024 * 1024;
 
 /** Persistence of one sandbox world. */
 export interface StateStore {
@@ -76,8 +80,13 @@ export class FileStore implements StateStore {
   }
 
   load(): World | undefined {
-    if (!existsSync(this.path)) return undefined;
-    const text = readFileSync(this.path, "utf8");
+    // A regular file under the cap: a FIFO would hang the start, a device never end.
+    const read = readRegularFile(this.path, { maxBytes: MAX_STATE_BYTES });
+    if ("problem" in read) {
+      if (read.problem.kind === "error" && read.problem.code === "ENOENT") return undefined;
+      throw new StateFileError(`sandbox: state file ${this.path}: ${describeFileProblem(read.problem)}; remove it or pass a seed`);
+    }
+    const text = read.bytes.toString("utf8");
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
