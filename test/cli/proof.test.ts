@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RetirementReport } from "../../cli/report/model.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
@@ -16,6 +17,10 @@ import { ROOT, runCli } from "./cli-harness.js";
 const SEED = join(ROOT, "test/fixtures/worlds/docker-hub.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/docker-hub.sourcelinks.yaml");
 const DOCKER_HOOK = "https://registry.hub.docker.com/hooks/github";
+
+const validateReport = new Ajv2020({ allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object,
+);
 
 let sandbox: SandboxHandle;
 let tmp: string;
@@ -61,7 +66,9 @@ function dockerHooks(fullName: string): string[] {
 async function report(file: string): Promise<RetirementReport> {
   const run = await runCli(["report", file, "--format", "json", "--as-of", "2026-11-26"], env());
   expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as RetirementReport;
+  const value = JSON.parse(run.stdout) as unknown;
+  expect(validateReport(value), JSON.stringify(validateReport.errors)).toBe(true);
+  return value as RetirementReport;
 }
 
 interface CheckJson {
