@@ -5,10 +5,19 @@
  */
 import type { LinkSpec, OrgAccessSpec, RecordedManualStep, SweepSpec } from "../engine/model/spec.js";
 import type { LoadedConfig, SourceLocation } from "../engine/config/loaded-config.js";
-import type { DoneByHand } from "../engine/model/manual-step.js";
+import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../engine/model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.js";
 import type { ResourcePlan } from "../engine/model/plan.js";
-import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
+import {
+  linkStepCheck,
+  orgStepCheck,
+  recordedAgainstObservation,
+  splitRecorded,
+  sweepStepCheck,
+  withRecordedLinkSteps,
+  withRecordedOrgSteps,
+  type StepCheck,
+} from "../engine/reconcile/recorded-steps.js";
 import {
   linkObserver,
   OBSERVE_CONCURRENCY,
@@ -69,6 +78,8 @@ export interface PlannedLinkEntry extends ObservedLinkEntry {
   plan: ResourcePlan;
   /** Manual steps of the plan that the YAML records as done by a person (left out of `plan`). */
   doneByHand?: DoneByHand[];
+  /** Steps the YAML records as done whose effect the run observed otherwise (still in `plan`). */
+  observedOtherwise?: RecordedButObservedOtherwise[];
 }
 
 /** A planned org access entry. */
@@ -76,12 +87,14 @@ export interface PlannedOrgEntry extends ObservedOrgEntry {
   plan: ResourcePlan;
   /** Manual steps of the plan that the YAML records as done by a person (left out of `plan`). */
   doneByHand?: DoneByHand[];
+  observedOtherwise?: RecordedButObservedOtherwise[];
 }
 
 /** A planned sweep: the deletions of what no live link covers. */
 export interface PlannedSweepEntry extends ObservedSweepEntry {
   plan: ResourcePlan;
   doneByHand?: DoneByHand[];
+  observedOtherwise?: RecordedButObservedOtherwise[];
 }
 
 /** Any kind of planned entry. */
@@ -152,7 +165,7 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
         pointer,
         location: loaded.locate(pointer),
         spec,
-        observed: withRecordedSteps(result.value, spec.manualSteps),
+        observed: withRecordedLinkSteps(result.value, spec.manualSteps),
       });
   });
   orgResults.forEach((result, i) => {
@@ -166,7 +179,7 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
         pointer,
         location: loaded.locate(pointer),
         spec,
-        observed: withRecordedSteps(result.value, spec.manualSteps),
+        observed: withRecordedOrgSteps(spec, result.value),
       });
   });
   sweepResults.forEach((result, i) => {
@@ -217,12 +230,20 @@ export async function observeUndeclaredOrgs(
   return out;
 }
 
-/** Plans every observed resource (pure: no request is sent). */
+/**
+ * Plans every observed resource (pure: no request is sent). Each entry's manual steps are one ledger:
+ * the plan's own, plus every step its observation holds open (so plan, check and report count the
+ * same steps), split by what the YAML records and what the run observed.
+ */
 export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
   const linkEntries = observation.links.map((entry) => ({
     ...entry,
-    ...recordedOut(planLink(entry.spec, entry.observed, ctx), entry.spec.manualSteps),
+    ...recordedOut(
+      withObservedSteps(planLink(entry.spec, entry.observed, ctx), entry.observed),
+      entry.spec.manualSteps,
+      linkStepCheck(entry.observed),
+    ),
   }));
   const linkPlans = linkEntries.map((e) => e.plan);
   return {
@@ -230,22 +251,55 @@ export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation
     links: linkEntries,
     orgs: observation.orgs.map((entry) => ({
       ...entry,
-      ...recordedOut(planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans), entry.spec.manualSteps),
+      ...recordedOut(
+        withObservedSteps(planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans), entry.observed),
+        entry.spec.manualSteps,
+        orgStepCheck(entry.spec, entry.observed),
+      ),
     })),
-    sweeps: observation.sweeps.map((entry) => ({ ...entry, plan: planSweep(entry.spec, entry.observed, ctx) })),
+    sweeps: observation.sweeps.map((entry) => ({
+      ...entry,
+      ...recordedOut(planSweep(entry.spec, entry.observed, ctx), entry.spec.manualSteps, sweepStepCheck(entry.observed)),
+    })),
   };
 }
 
-/** `plan` without the manual steps the YAML records as done, which are returned beside it. */
+/** `plan` with every step the observation holds open or recorded, that the planner itself does not print, as manual steps. */
+function withObservedSteps(
+  plan: ResourcePlan,
+  observed: Pick<ObservedLink, "pendingManualSteps" | "manualStepsDoneByHand" | "manualStepsObservedOtherwise">,
+): ResourcePlan {
+  const have = new Set(plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step.id] : [])));
+  const extra: ManualStep[] = [];
+  const recorded = [...(observed.manualStepsDoneByHand ?? []), ...(observed.manualStepsObservedOtherwise ?? [])].map((d) => d.step);
+  for (const step of [...observed.pendingManualSteps, ...recorded]) {
+    // A recorded step the run no longer produces has no text: it is not a step of this plan.
+    if (have.has(step.id) || step.summary === "") continue;
+    have.add(step.id);
+    extra.push(step);
+  }
+  return extra.length === 0 ? plan : { ...plan, steps: [...plan.steps, ...extra.map((step) => ({ kind: "manual" as const, step }))] };
+}
+
+/**
+ * `plan` without the manual steps the YAML records as done, which are returned beside it: done by
+ * hand, or recorded done but observed otherwise.
+ */
 function recordedOut(
   plan: ResourcePlan,
   recorded: readonly RecordedManualStep[] | undefined,
-): { plan: ResourcePlan; doneByHand: DoneByHand[] } {
+  check: StepCheck,
+): { plan: ResourcePlan; doneByHand: DoneByHand[]; observedOtherwise: RecordedButObservedOtherwise[] } {
   const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
-  const { doneByHand } = splitRecorded(manual, recorded);
-  if (doneByHand.length === 0) return { plan, doneByHand };
-  const done = new Set(doneByHand.map((d) => d.step.id));
-  return { plan: { ...plan, steps: plan.steps.filter((s) => s.kind !== "manual" || !done.has(s.step.id)) }, doneByHand };
+  const { doneByHand, observedOtherwise } = splitRecorded(manual, recorded, check);
+  const otherwise = [...observedOtherwise, ...recordedAgainstObservation(manual, recorded, check)];
+  if (doneByHand.length === 0 && otherwise.length === 0) return { plan, doneByHand, observedOtherwise: otherwise };
+  const done = new Set([...doneByHand, ...otherwise].map((d) => d.step.id));
+  return {
+    plan: { ...plan, steps: plan.steps.filter((s) => s.kind !== "manual" || !done.has(s.step.id)) },
+    doneByHand,
+    observedOtherwise: otherwise,
+  };
 }
 
 /** Observes and plans a whole config. */

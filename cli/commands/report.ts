@@ -67,7 +67,8 @@ async function liveReport(files: string[], options: ReportOptions, io: CliIo, no
   const observation = await observeAll(loaded, ctx, io);
   const undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   const sweeps = observation.sweeps.map((entry) => entry.observed);
-  return buildReport({ asOf, files: loaded.files, links: observation.links, orgs: observation.orgs, undeclaredOrgs, sweeps });
+  const sweepSteps = new Map(observation.sweeps.map((entry) => [entry.spec.name, entry.spec.manualSteps ?? []]));
+  return buildReport({ asOf, files: loaded.files, links: observation.links, orgs: observation.orgs, undeclaredOrgs, sweeps, sweepSteps });
 }
 
 /** Reads, validates and merges JSON reports; every bad file is named before the run exits 2. */

@@ -87,6 +87,10 @@ export interface PlanResourceJson {
   observed: ObservedLinkJson | ObservedOrgJson | ObservedSweepJson;
   steps: PlanStepJson[];
   manualSteps: ManualStep[];
+  /** Manual steps the YAML records as done by hand (left out of `manualSteps`). */
+  manualStepsDone: { id: string; done: string; by: string }[];
+  /** Manual steps the YAML records as done whose effect the run observed otherwise (left out of `manualSteps`). */
+  manualStepsObservedOtherwise: { id: string; done: string; by: string; observed: string }[];
   /** What a revocation keeps on purpose because other live links use it. */
   kept: (KeptItem & { description: string })[];
 }
@@ -131,6 +135,13 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
           : observedOrgJson(entry.observed),
     steps: entry.plan.steps.filter(isApiStep).map(stepJson),
     manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
+    manualStepsDone: (entry.doneByHand ?? []).map((d) => ({ id: d.step.id, done: d.done, by: d.by })),
+    manualStepsObservedOtherwise: (entry.observedOtherwise ?? []).map((d) => ({
+      id: d.step.id,
+      done: d.done,
+      by: d.by,
+      observed: d.observed,
+    })),
     kept: (entry.plan.kept ?? []).map(keptJson),
   };
 }

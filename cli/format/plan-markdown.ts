@@ -11,7 +11,7 @@ import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
 import { markdownAutolink, markdownText } from "./escape.js";
 import { MarkdownBudget, sizeOf } from "./markdown-budget.js";
-import { countSteps, entriesOf, summarize, type PlanCounts } from "./plan-summary.js";
+import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
 import { API_CATEGORIES, CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf } from "./steps.js";
 
 /** Room kept for the closing note and the file list, whatever the lists above take. */
@@ -30,7 +30,11 @@ export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = 
   const withWork = entriesOf(run)
     .map((entry) => ({ entry, counts: countSteps(entry) }))
     // Artifacts kept for another live link are shown too: a reviewer must see why they stay.
-    .filter(({ entry, counts }) => counts.apiSteps > 0 || counts.manualSteps > 0 || (entry.plan.kept ?? []).length > 0)
+    // A step recorded done that the run observes otherwise is shown too: it is a finding, not a pass.
+    .filter(
+      ({ entry, counts }) =>
+        counts.apiSteps > 0 || counts.manualSteps > 0 || counts.manualStepsObservedOtherwise > 0 || (entry.plan.kept ?? []).length > 0,
+    )
     // Largest first, config order among equals (sort is stable).
     .sort((a, b) => b.counts.apiSteps + b.counts.manualSteps - (a.counts.apiSteps + a.counts.manualSteps));
   const unchanged = s.resources - withWork.length;
@@ -44,6 +48,7 @@ export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = 
       : `**No changes.** ${plural(s.resources, "resource")} match the configuration` +
         (s.manualSteps > 0 ? `; ${plural(s.manualSteps, "manual step")} pending.` : "."),
     "",
+    ...manualLedgerLine(s),
     "| Build service | Revocations | Webhooks | Deploy keys | Manual | Unchanged resources |",
     "| ---: | ---: | ---: | ---: | ---: | ---: |",
     `| ${s.buildServiceCalls} | ${s.providerRevocations} | ${s.webhookDeletions} | ${s.deployKeyDeletions} | ${s.manualSteps} | ${unchanged} |`,
@@ -142,9 +147,13 @@ function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: str
   const manual = manualStepsOf(entry.plan.steps);
   if (manual.length > 0) {
     take([`**${CATEGORY_TITLES.manual}**`, ""], 0);
-    manual.forEach((m, i) => take([`${i + 1}. ${markdownText(m.summary)}`, `   ${markdownText(m.uiPath)}: ${markdownAutolink(m.url)}`], 1));
+    manual.forEach((m, i) =>
+      take([`${i + 1}. ${markdownText(m.summary)}`, `   ${markdownText(m.uiPath)}: ${markdownAutolink(m.url)}`, `   id: ${code(m.id)}`], 1),
+    );
     take([""], 0);
   }
+  const recorded = recordedStepLines(entry);
+  if (recorded.length > 0) take(recorded, 0);
   const kept = entry.plan.kept ?? [];
   if (kept.length > 0) {
     take([`**${KEPT_TITLE}**`, ""], 0);
@@ -153,4 +162,28 @@ function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: str
   }
   if (omitted > 0) body.push(`- … ${plural(omitted, "more step")}: see the JSON plan.`, "");
   return { lines: [...head, ...body, ...tail], omitted };
+}
+
+/** The manual steps recorded in the YAML, when any: how many are done by hand, and how many were observed otherwise. */
+function manualLedgerLine(s: PlanSummary): string[] {
+  if (s.manualStepsDone === 0 && s.manualStepsObservedOtherwise === 0) return [];
+  const otherwise = s.manualStepsObservedOtherwise > 0 ? `; ${s.manualStepsObservedOtherwise} recorded done, but observed otherwise` : "";
+  return [`Manual steps recorded in \`manualSteps\`: ${s.manualStepsDone} done by hand${otherwise}.`, ""];
+}
+
+/** One resource's steps recorded in manualSteps, by id: done by hand, or recorded done but observed otherwise. */
+function recordedStepLines(entry: PlannedEntry): string[] {
+  const done = entry.doneByHand ?? [];
+  const otherwise = entry.observedOtherwise ?? [];
+  if (done.length === 0 && otherwise.length === 0) return [];
+  return [
+    "**Recorded in manualSteps**",
+    "",
+    ...done.map((d) => `- ${code(d.step.id)}: done by hand ${d.done} by ${markdownText(d.by)} (not verifiable by API)`),
+    ...otherwise.map(
+      (d) =>
+        `- ${code(d.step.id)}: recorded done ${d.done} by ${markdownText(d.by)}, **but observed otherwise**: ${markdownText(d.observed)}`,
+    ),
+    "",
+  ];
 }

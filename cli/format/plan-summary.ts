@@ -10,8 +10,12 @@ export interface PlanCounts {
   providerRevocations: number;
   webhookDeletions: number;
   deployKeyDeletions: number;
-  /** Steps no API covers (distinct by id). */
+  /** Steps no API covers still to do (distinct by id), neither recorded done nor recorded but observed otherwise. */
   manualSteps: number;
+  /** Manual steps the YAML records as done by hand (distinct by id). */
+  manualStepsDone: number;
+  /** Manual steps the YAML records as done whose effect the run observed otherwise. */
+  manualStepsObservedOtherwise: number;
 }
 
 /** The counts of a whole plan. */
@@ -40,6 +44,8 @@ export function countSteps(entry: PlannedEntry): PlanCounts {
     webhookDeletions: 0,
     deployKeyDeletions: 0,
     manualSteps: 0,
+    manualStepsDone: new Set((entry.doneByHand ?? []).map((d) => d.step.id)).size,
+    manualStepsObservedOtherwise: new Set((entry.observedOtherwise ?? []).map((d) => d.step.id)).size,
   };
   for (const step of entry.plan.steps) {
     if (!isApiStep(step)) continue;
@@ -72,6 +78,8 @@ export function summarize(run: PlanRun): PlanSummary {
     webhookDeletions: 0,
     deployKeyDeletions: 0,
     manualSteps: 0,
+    manualStepsDone: 0,
+    manualStepsObservedOtherwise: 0,
   };
   for (const entry of entriesOf(run)) {
     const c = countSteps(entry);
@@ -82,6 +90,8 @@ export function summarize(run: PlanRun): PlanSummary {
     summary.webhookDeletions += c.webhookDeletions;
     summary.deployKeyDeletions += c.deployKeyDeletions;
     summary.manualSteps += c.manualSteps;
+    summary.manualStepsDone += c.manualStepsDone;
+    summary.manualStepsObservedOtherwise += c.manualStepsObservedOtherwise;
   }
   summary.hasChanges = summary.apiSteps > 0;
   return summary;

@@ -28,10 +28,12 @@ function resourceLines(entry: PlannedEntry): string[] {
   const counts = countSteps(entry);
   const status = counts.apiSteps === 0 ? "no changes" : plural(counts.apiSteps, "change");
   const lines = [`${kind} ${entry.plan.name}: ${desired}, ${status}${where}`, `  observed: ${observedSummary(entry)}`];
-  // A revoked link's vanished repository is not refused (missing-names.ts): say so, the rest of its cleanup goes on.
+  // A revoked link's vanished repository is not refused (missing-names.ts): the rest of its cleanup goes
+  // on, but nothing there is observed, so a person fixes the name or records it gone (a manual step below).
   if (entry.resource === "link" && entry.spec.state === "revoked") {
     for (const r of entry.observed.repositories)
-      if (!r.exists) lines.push(`  repository ${r.repository} no longer exists: nothing to clean up there`);
+      if (!r.exists)
+        lines.push(`  repository ${r.repository} answers 404 (deleted, misnamed, or hidden from the token): nothing there is observed`);
   }
   const apiSteps = entry.plan.steps.filter(isApiStep);
   for (const category of API_CATEGORIES) {
@@ -52,17 +54,30 @@ function resourceLines(entry: PlannedEntry): string[] {
       ),
     );
   }
-  const done = [...(entry.doneByHand ?? []), ...(entry.resource === "sweep" ? [] : (entry.observed.manualStepsDoneByHand ?? []))].filter(
-    (d, i, all) => all.findIndex((o) => o.step.id === d.step.id) === i,
-  );
-  if (done.length > 0) {
-    lines.push("  done by hand (recorded in manualSteps, not verifiable by API):");
-    for (const d of done) lines.push(`    - ${d.step.id}: done ${d.done} by ${d.by}`);
-  }
+  lines.push(...recordedLines(entry));
   const kept = entry.plan.kept ?? [];
   if (kept.length > 0) {
     lines.push(`  ${KEPT_TITLE}:`);
     for (const item of kept) lines.push(`    = ${describeKept(item)}`);
+  }
+  return lines;
+}
+
+/** The entry's steps recorded in manualSteps: done by hand, and those the run observed otherwise. */
+function recordedLines(entry: PlannedEntry): string[] {
+  const lines: string[] = [];
+  const done = entry.doneByHand ?? [];
+  if (done.length > 0) {
+    lines.push("  done by hand (recorded in manualSteps, not verifiable by API):");
+    for (const d of done) lines.push(`    - ${d.step.id}: done ${d.done} by ${d.by}`);
+  }
+  const otherwise = entry.observedOtherwise ?? [];
+  if (otherwise.length > 0) {
+    lines.push("  recorded done, but observed otherwise (still to do):");
+    for (const d of otherwise) {
+      lines.push(`    ! ${d.step.id}: recorded done ${d.done} by ${d.by}, but ${d.observed}`);
+      if (d.step.summary !== "") lines.push(`       ${d.step.summary}`, `       where: ${d.step.uiPath}`, `       url:   ${d.step.url}`);
+    }
   }
   return lines;
 }
@@ -75,11 +90,20 @@ function marker(step: PlanStep): string {
 }
 
 function summaryLine(s: PlanSummary): string {
-  const manual = s.manualSteps > 0 ? `; ${plural(s.manualSteps, "manual step")} to do by hand` : "";
+  const manual = manualSummary(s);
   if (!s.hasChanges) return `No changes: ${plural(s.resources, "resource")} match the configuration${manual}.`;
   return (
     `Plan: ${plural(s.apiSteps, "request")} on ${s.resourcesWithChanges} of ${plural(s.resources, "resource")}: ` +
     `${plural(s.buildServiceCalls, "build-service call")}, ${plural(s.providerRevocations, "provider revocation")}, ` +
     `${plural(s.webhookDeletions, "webhook deletion")}, ${plural(s.deployKeyDeletions, "deploy key deletion")}${manual}.`
   );
+}
+
+/** `; 2 manual steps to do by hand, 3 recorded done, 1 recorded done but observed otherwise`: the ledger's counts. */
+function manualSummary(s: PlanSummary): string {
+  const parts: string[] = [];
+  if (s.manualSteps > 0) parts.push(`${plural(s.manualSteps, "manual step")} to do by hand`);
+  if (s.manualStepsDone > 0) parts.push(`${s.manualStepsDone} recorded done`);
+  if (s.manualStepsObservedOtherwise > 0) parts.push(`${s.manualStepsObservedOtherwise} recorded done but observed otherwise`);
+  return parts.length === 0 ? "" : `; ${parts.join(", ")}`;
 }

@@ -11,7 +11,11 @@
  */
 import type { LinkSpec, OrgAccessSpec, ProviderKind, RecordedManualStep } from "../../engine/model/spec.js";
 import type { SweepObservation, SweptArtifactClass } from "../../engine/model/sweep.js";
-import type { DoneByHand, ManualStep } from "../../engine/model/manual-step.js";
+import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../../engine/model/manual-step.js";
+import { dockerHubUnlinkStep, repositoryGoneStep, revokeGrantStep } from "../../engine/reconcile/manual-steps.js";
+import { missingRepositorySteps } from "../../engine/reconcile/pending-steps.js";
+import { sweepManualSteps } from "../../engine/reconcile/plan-sweep.js";
+import { splitRecorded, sweepStepCheck } from "../../engine/reconcile/recorded-steps.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import { daysBetween } from "./days-left.js";
 import {
@@ -20,6 +24,8 @@ import {
   RETIREMENT_DATE,
   type ArtifactState,
   type ReportArtifact,
+  type ReportBasis,
+  type ReportLinkEvidence,
   type ReportLink,
   type ReportManualStep,
   type ReportNamespace,
@@ -40,6 +46,8 @@ export interface ReportInput {
   undeclaredOrgs: ReadonlyMap<string, ObservedOrgAccess>;
   /** What the config's sweeps found (empty without sweeps). */
   sweeps: readonly SweepObservation[];
+  /** The manual steps each sweep records as done in the YAML, by sweep name. */
+  sweepSteps?: ReadonlyMap<string, readonly RecordedManualStep[]>;
 }
 
 /** The report of one run. */
@@ -89,11 +97,14 @@ export function buildReport(input: ReportInput): RetirementReport {
   }
 
   for (const sweep of input.sweeps) {
+    const recorded = input.sweepSteps?.get(sweep.name);
+    const ledger = splitRecorded(sweepManualSteps(sweep, sweep), recorded, sweepStepCheck(sweep));
     owners.get(sweep.provider, sweep.owner).sweeps.push({
       name: sweep.name,
       repositoriesSwept: sweep.repositoriesSwept,
       repositoriesExcluded: sweep.repositoriesExcluded,
       foreignWebhookCount: sweep.foreignWebhookCount,
+      manualSteps: manualSteps(ledger.pending, ledger.doneByHand, ledger.observedOtherwise, recorded),
     });
     for (const a of sweep.artifacts) {
       // An artifact a declared revoked link handles is that link's: name it, not the records it came from.
@@ -129,6 +140,8 @@ export function buildReport(input: ReportInput): RetirementReport {
 const SWEEP_STATES: Record<SweptArtifactClass, ArtifactState> = { covered: "in-use", leftover: "leftover", orphaned: "orphaned" };
 
 function reportLink(spec: LinkSpec, observed: ObservedLink): ReportLink {
+  // Only steps recorded and still standing (not observed otherwise) count as recorded by hand.
+  const recordedIds = new Set((observed.manualStepsDoneByHand ?? []).map((d) => d.step.id));
   return {
     name: spec.name,
     provider: spec.provider,
@@ -144,8 +157,44 @@ function reportLink(spec: LinkSpec, observed: ObservedLink): ReportLink {
       state: s.state,
       providerGrant: s.providerGrant,
     })),
-    manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, spec.manualSteps),
+    manualSteps: manualSteps(
+      observed.pendingManualSteps,
+      observed.manualStepsDoneByHand,
+      observed.manualStepsObservedOtherwise,
+      spec.manualSteps,
+    ),
+    unobservedRepositories: missingRepositorySteps(spec, observed)
+      .filter((step) => !recordedIds.has(step.id))
+      .map((step) => repositoryOfStep(spec, observed, step.id)),
+    evidence: spec.state === "revoked" ? evidenceOf(spec, observed, recordedIds) : null,
   };
+}
+
+/** The declared repository a `repository-gone` step names. */
+function repositoryOfStep(spec: LinkSpec, observed: ObservedLink, id: string): string {
+  return observed.repositories.find((r) => repositoryGoneStep(spec.provider, r.repository).id === id)?.repository ?? id;
+}
+
+/**
+ * How each side of a revoked link's revocation is known. Unlinked: the build service shows no live
+ * record (`api`); on docker-hub, whose state is unknown, only the unlink step recorded by hand. Grant:
+ * observed revoked (`api`), or its revoke step recorded by hand where no API can check it.
+ */
+function evidenceOf(spec: LinkSpec, observed: ObservedLink, recordedIds: ReadonlySet<string>): ReportLinkEvidence {
+  const account = observed.account ?? spec.account;
+  const unlinked: ReportBasis =
+    observed.state === "revoked" || observed.state === "absent"
+      ? "api"
+      : observed.state === "unknown" && recordedIds.has(dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account).id)
+        ? "recorded"
+        : "not-proven";
+  const grantRevoked: ReportBasis =
+    observed.providerGrant === "revoked"
+      ? "api"
+      : observed.providerGrant === "unverifiable" && recordedIds.has(revokeGrantStep(spec.provider, account, "").id)
+        ? "recorded"
+        : "not-proven";
+  return { unlinked, grantRevoked };
 }
 
 function orgAccess(
@@ -157,36 +206,52 @@ function orgAccess(
     declared,
     observed: observed.access,
     observedVia: observed.observedVia,
-    manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, recorded),
+    manualSteps: manualSteps(observed.pendingManualSteps, observed.manualStepsDoneByHand, observed.manualStepsObservedOtherwise, recorded),
   };
 }
 
 /**
- * Open steps, then every step the YAML records as done: with its text where the run still produces
- * the step, by id alone where it no longer does (verified since, or moot).
+ * One entry's ledger: open steps, then the recorded ones the run observed otherwise, then those done by
+ * hand, then recorded steps the run no longer produces (`not-needed`: verified since, or moot).
  */
 export function manualSteps(
   pending: readonly ManualStep[],
   doneByHand: readonly DoneByHand[] | undefined,
+  observedOtherwise: readonly RecordedButObservedOtherwise[] | undefined,
   recorded: readonly RecordedManualStep[] | undefined,
 ): ReportManualStep[] {
-  const open = pending.map(
-    (s): ReportManualStep => ({ id: s.id, summary: s.summary, uiPath: s.uiPath, url: s.url, status: "open", done: null, by: null }),
+  const text = (step: ManualStep): Pick<ReportManualStep, "summary" | "uiPath" | "url"> =>
+    step.summary === "" ? { summary: null, uiPath: null, url: null } : { summary: step.summary, uiPath: step.uiPath, url: step.url };
+  const open = pending.map((s): ReportManualStep => ({ id: s.id, ...text(s), status: "open", done: null, by: null, observed: null }));
+  const otherwise = (observedOtherwise ?? []).map(
+    (d): ReportManualStep => ({
+      id: d.step.id,
+      ...text(d.step),
+      status: "observed-otherwise",
+      done: d.done,
+      by: d.by,
+      observed: d.observed,
+    }),
   );
-  const known = new Map((doneByHand ?? []).map((d) => [d.step.id, d.step]));
-  const done = (recorded ?? []).map((r): ReportManualStep => {
-    const step = known.get(r.id);
-    return {
-      id: r.id,
-      summary: step?.summary ?? null,
-      uiPath: step?.uiPath ?? null,
-      url: step?.url ?? null,
-      status: "done",
-      done: r.done,
-      by: r.by,
-    };
-  });
-  return [...open, ...done];
+  const done = (doneByHand ?? []).map(
+    (d): ReportManualStep => ({ id: d.step.id, ...text(d.step), status: "done", done: d.done, by: d.by, observed: null }),
+  );
+  const listed = new Set([...otherwise, ...done].map((s) => s.id));
+  const notNeeded = (recorded ?? [])
+    .filter((r) => !listed.has(r.id))
+    .map(
+      (r): ReportManualStep => ({
+        id: r.id,
+        summary: null,
+        uiPath: null,
+        url: null,
+        status: "not-needed",
+        done: r.done,
+        by: r.by,
+        observed: null,
+      }),
+    );
+  return [...open, ...otherwise, ...done, ...notNeeded];
 }
 
 /** The owner part of `owner/name` or `workspace/slug`. */

@@ -1,5 +1,15 @@
 /** Words shared by the markdown and HTML renderers of the report. Pure. */
-import type { ArtifactState, ReportArtifact, ReportLink, ReportOrgAccess, ReportOwner, RetirementReport } from "./model.js";
+import type {
+  ArtifactState,
+  NotProven,
+  NotProvenReason,
+  ReportArtifact,
+  ReportLink,
+  ReportOrgAccess,
+  ReportOwner,
+  ReportStepStatus,
+  RetirementReport,
+} from "./model.js";
 
 /** How each artifact state is named in tables and legends. */
 export const STATE_TITLES: Record<ArtifactState, string> = { "in-use": "in use", leftover: "leftover", orphaned: "orphaned" };
@@ -26,7 +36,11 @@ export function daysLeftText(report: RetirementReport): string {
 
 /** Whether anything still needs doing, in one sentence. */
 export function statusText(report: RetirementReport): string {
-  if (report.summary.retired) return "Retired: no live link, no active grant, no build-service webhook or deploy key, no open manual step.";
+  if (report.summary.retired) {
+    const byHand = report.summary.facts.recordedByHand.length;
+    const recorded = byHand > 0 ? ` ${count(byHand, "fact")} of it recorded by hand, the rest verified by API.` : "";
+    return `Retired: no live link, no active grant, no build-service webhook or deploy key, no open manual step.${recorded}`;
+  }
   const s = report.summary;
   const parts = [
     s.links.linked + s.links.disabled > 0 ? count(s.links.linked + s.links.disabled, "live link") : null,
@@ -36,8 +50,43 @@ export function statusText(report: RetirementReport): string {
     s.artifacts.orphaned > 0 ? count(s.artifacts.orphaned, "orphan") : null,
     s.manualSteps.open > 0 ? count(s.manualSteps.open, "open manual step") : null,
   ].filter((p) => p !== null);
-  return `Not yet retired: ${parts.length > 0 ? parts.join(", ") : "superseded records still live"}.`;
+  // What the counts above do not say (a link whose unlinking is unproven, an owner not swept, …) is named too.
+  const counted = new Set<NotProvenReason>(["live-links", "active-grants", "artifacts-left", "open-manual-steps"]);
+  const others = s.notProven.filter((n) => !counted.has(n.reason)).map((n) => NOT_PROVEN_TITLES[n.reason]);
+  if (parts.length === 0) return `Not yet retired: ${others.length > 0 ? others.join(", ") : "superseded records still live"}.`;
+  return `Not yet retired: ${parts.join(", ")}${others.length > 0 ? `; not proven either: ${others.join(", ")}` : ""}.`;
 }
+
+/** How each reason retirement is not proven is named. */
+export const NOT_PROVEN_TITLES: Record<NotProvenReason, string> = {
+  "live-links": "live links (observed linked or disabled, or declared so where the state cannot be observed)",
+  "unlinking-not-proven": "revoked links whose unlinking is neither observed nor recorded",
+  "active-grants": "active grants",
+  "grants-not-proven": "grants neither observed revoked nor recorded as revoked",
+  "artifacts-left": "build-service webhooks and deploy keys still there",
+  "unobserved-repositories": "declared repositories that answer 404 or that the token cannot read",
+  "owners-not-swept": "owners of a revoked link's repositories that no sweep covers",
+  "open-manual-steps": "open manual steps",
+  "observed-otherwise": "manual steps recorded done, but observed otherwise",
+};
+
+/** Names shown per reason before an "and N more". */
+const NAMES_SHOWN = 10;
+
+/** One reason in words: `open manual steps (2): docker-hub-unlink:acme:github:x, …`. */
+export function notProvenText(n: NotProven): string {
+  const shown = n.names.slice(0, NAMES_SHOWN).join(", ");
+  const more = n.names.length > NAMES_SHOWN ? `, and ${n.names.length - NAMES_SHOWN} more` : "";
+  return `${NOT_PROVEN_TITLES[n.reason]} (${n.names.length}): ${shown}${more}`;
+}
+
+/** How each manual step status is named. */
+export const STEP_STATUS_TITLES: Record<ReportStepStatus, string> = {
+  open: "open",
+  done: "recorded done by hand",
+  "observed-otherwise": "recorded done, but observed otherwise",
+  "not-needed": "recorded, no longer needed",
+};
 
 /** Artifacts of an owner by state. */
 export function artifactCounts(owner: ReportOwner): Record<ArtifactState, number> {
@@ -60,7 +109,7 @@ export function linkStateText(link: ReportLink): string {
 }
 
 /** Open manual steps of a link or org. */
-export function openSteps(steps: readonly { status: "open" | "done" }[]): number {
+export function openSteps(steps: readonly { status: ReportStepStatus }[]): number {
   return steps.filter((s) => s.status === "open").length;
 }
 

@@ -29,17 +29,41 @@ export type ArtifactState = "in-use" | "leftover" | "orphaned";
 /** Every artifact state, in the order charts and tables show them. */
 export const ARTIFACT_STATES: readonly ArtifactState[] = ["in-use", "leftover", "orphaned"];
 
-/** A manual step no API covers: still open, or recorded in the YAML as done (`manualSteps: {id, done, by}`). */
+/**
+ * Where a manual step stands: `open` (to do); `done` (recorded in the YAML by a person, and nothing the
+ * run can check says otherwise); `observed-otherwise` (recorded done, but the run observes its effect
+ * missing: a finding); `not-needed` (recorded, but the run no longer produces the step: an API verified
+ * it, or it no longer applies).
+ */
+export type ReportStepStatus = "open" | "done" | "observed-otherwise" | "not-needed";
+
+/** Every step status, in display order. */
+export const STEP_STATUSES: readonly ReportStepStatus[] = ["open", "observed-otherwise", "done", "not-needed"];
+
+/** A manual step no API covers: open, or recorded in the YAML (`manualSteps: {id, done, by}`). */
 export interface ReportManualStep {
   id: string;
   /** What to do; null for a recorded step the run no longer produces (it is verified or moot). */
   summary: string | null;
   uiPath: string | null;
   url: string | null;
-  status: "open" | "done";
-  /** `YYYY-MM-DD` when `done`, else null. */
+  status: ReportStepStatus;
+  /** `YYYY-MM-DD` when recorded, else null. */
   done: string | null;
   by: string | null;
+  /** For `observed-otherwise`: what the run observed instead; else null. */
+  observed: string | null;
+}
+
+/** How a fact of the proof is known: verified by an API, recorded by hand in the YAML, or not at all. */
+export type ReportBasis = "api" | "recorded" | "not-proven";
+
+/** How a revoked link is known to be gone on each side. */
+export interface ReportLinkEvidence {
+  /** Unlinked on the build service: observed (`api`), recorded by hand (docker-hub), or neither. */
+  unlinked: ReportBasis;
+  /** The provider grant revoked: observed revoked (`api`), recorded by hand, or neither (active, unverifiable, kept for another link). */
+  grantRevoked: ReportBasis;
 }
 
 /** Another record of the same team link with another account (still to be retired). */
@@ -63,6 +87,10 @@ export interface ReportLink {
   repositories: string[];
   superseded: ReportSupersededLink[];
   manualSteps: ReportManualStep[];
+  /** Declared repositories that answered 404 or that the token cannot read, not recorded as gone: nothing about them is observed. */
+  unobservedRepositories: string[];
+  /** For a link declared revoked, how each side of the revocation is known; null for a declared live link. */
+  evidence: ReportLinkEvidence | null;
 }
 
 /** The links of one build-service namespace. */
@@ -101,6 +129,8 @@ export interface ReportSweep {
   repositoriesSwept: number;
   repositoriesExcluded: number;
   foreignWebhookCount: number;
+  /** Its manual steps (unarchive an archived repository that holds artifacts), open or recorded. */
+  manualSteps: ReportManualStep[];
 }
 
 /** One provider owner (GitHub org or user, Bitbucket workspace): its artifacts, org access and sweeps. */
@@ -117,10 +147,37 @@ export interface ReportSummary {
   links: Record<ReportLinkState, number>;
   grants: Record<ReportGrant, number>;
   artifacts: Record<ArtifactState, number>;
-  manualSteps: { open: number; done: number };
+  /** Manual steps by status: open, recorded done by hand, recorded done but observed otherwise (`not-needed` is not counted). */
+  manualSteps: { open: number; done: number; observedOtherwise: number };
   orgAccess: { granted: number; denied: number; requested: number; unknown: number };
-  /** Nothing left: no linked or disabled link, no active grant, no leftover or orphan, no open manual step. */
+  /** True only when proven: `notProven` is empty. */
   retired: boolean;
+  /** Why retirement is not proven, each reason with the names it concerns; empty when retired. */
+  notProven: NotProven[];
+  /** The facts of the proof, split by how they are known: verified by an API in this run, or recorded by hand in the YAML. */
+  facts: { verified: string[]; recordedByHand: string[] };
+}
+
+/** Reasons retirement is not proven, in display order. */
+export const NOT_PROVEN_REASONS = [
+  "live-links",
+  "unlinking-not-proven",
+  "active-grants",
+  "grants-not-proven",
+  "artifacts-left",
+  "unobserved-repositories",
+  "owners-not-swept",
+  "open-manual-steps",
+  "observed-otherwise",
+] as const;
+
+/** One reason retirement is not proven. */
+export type NotProvenReason = (typeof NOT_PROVEN_REASONS)[number];
+
+/** One reason retirement is not proven, with the names (links, accounts, repositories, owners, step ids) it concerns. */
+export interface NotProven {
+  reason: NotProvenReason;
+  names: string[];
 }
 
 /** One run the report was made from (several after `--merge`). */

@@ -8,6 +8,7 @@ import { htmlText } from "../format/escape.js";
 import {
   ARTIFACT_STATES,
   LINK_STATES,
+  STEP_STATUSES,
   type ReportArtifact,
   type ReportManualStep,
   type ReportOwner,
@@ -21,8 +22,10 @@ import {
   count,
   daysLeftText,
   linkStateText,
+  notProvenText,
   openSteps,
   orgAccessText,
+  STEP_STATUS_TITLES,
   statusText,
   sweptTotals,
 } from "./labels.js";
@@ -87,6 +90,7 @@ export function renderReportHtml(report: RetirementReport): string {
     `<div class="headline"><span class="days" id="days-left">${e(daysLeftText(report))}</span><span>until Docker Hub autobuilds retire on <time datetime="${report.retirementDate}">${report.retirementDate}</time></span></div>`,
     `<p class="status${s.retired ? " retired" : ""}" id="status">${e(statusText(report))}</p>`,
     "</header>",
+    notProvenSection(report),
     '<section class="cards" id="summary">',
     card(
       "Links",
@@ -104,6 +108,7 @@ export function renderReportHtml(report: RetirementReport): string {
     card("Manual steps", [
       ["open", s.manualSteps.open],
       ["done", s.manualSteps.done],
+      ["observed otherwise", s.manualSteps.observedOtherwise],
     ]),
     card("Org access", [
       ["granted", s.orgAccess.granted],
@@ -119,6 +124,7 @@ export function renderReportHtml(report: RetirementReport): string {
     artifactsSection(report.owners),
     namespacesSection(report),
     manualStepsSection(report),
+    evidenceSection(report),
     `<footer>Made by <code>sourcelinks report</code>. The same evidence as JSON: <code>sourcelinks report --format json</code> (schema/report.schema.json).</footer>`,
     "</main></body></html>",
     "",
@@ -199,15 +205,15 @@ function manualStepsSection(report: RetirementReport): string {
   const steps: { where: string; step: ReportManualStep }[] = [
     ...report.namespaces.flatMap((ns) => ns.links.flatMap((l) => l.manualSteps.map((step) => ({ where: `link ${l.name}`, step })))),
     ...report.owners.flatMap((o) => (o.orgAccess?.manualSteps ?? []).map((step) => ({ where: `org ${o.owner}`, step }))),
-  ].sort((a, b) => (a.step.status === b.step.status ? 0 : a.step.status === "open" ? -1 : 1));
+    ...report.owners.flatMap((o) => o.sweeps.flatMap((sw) => sw.manualSteps.map((step) => ({ where: `sweep ${sw.name}`, step })))),
+  ].sort((a, b) => STEP_STATUSES.indexOf(a.step.status) - STEP_STATUSES.indexOf(b.step.status));
   const rows = steps.map(({ where, step }) => {
     const what = step.summary === null ? `<code>${e(step.id)}</code>` : `${e(step.summary)}<br><small><code>${e(step.id)}</code></small>`;
     const how =
       step.url === null
         ? e(step.uiPath ?? "")
         : `${e(step.uiPath ?? "")}<br>${/^https?:\/\//.test(step.url) ? `<a href="${e(step.url)}">${e(step.url)}</a>` : e(step.url)}`;
-    const status =
-      step.status === "open" ? '<span class="state-orphaned">open</span>' : `done ${e(step.done ?? "")} by ${e(step.by ?? "")}`;
+    const status = stepStatusHtml(step);
     return `<tr><td>${e(where)}</td><td>${what}</td><td>${how}</td><td>${status}</td></tr>`;
   });
   return (
@@ -215,6 +221,36 @@ function manualStepsSection(report: RetirementReport): string {
     (rows.length === 0
       ? '<p class="note">None open, none recorded.</p>'
       : `<table><thead><tr><th style="width:18%">For</th><th>Step</th><th>Where</th><th style="width:18%">Status</th></tr></thead><tbody>${rows.join("")}</tbody></table>`) +
+    "</section>"
+  );
+}
+
+/** A step's status cell: open and observed-otherwise stand out; a record names its date and author. */
+function stepStatusHtml(step: ReportManualStep): string {
+  if (step.status === "open") return '<span class="state-orphaned">open</span>';
+  const who = `${e(step.done ?? "")} by ${e(step.by ?? "")}`;
+  if (step.status === "observed-otherwise")
+    return `<span class="state-orphaned">${e(STEP_STATUS_TITLES[step.status])}</span>: recorded ${who}, but ${e(step.observed ?? "")}`;
+  return `${e(STEP_STATUS_TITLES[step.status])} ${who}`;
+}
+
+/** Why retirement is not proven, each reason with its names; nothing when it is proven. */
+function notProvenSection(report: RetirementReport): string {
+  const reasons = report.summary.notProven;
+  if (reasons.length === 0) return "";
+  return `<section id="not-proven"><h2>Not proven</h2><ul>${reasons.map((n) => `<li>${e(notProvenText(n))}</li>`).join("")}</ul></section>`;
+}
+
+/** The facts of the proof, verified by API in this run apart from those recorded by hand in the YAML. */
+function evidenceSection(report: RetirementReport): string {
+  const list = (facts: readonly string[], none: string): string =>
+    facts.length === 0 ? `<p class="note">${e(none)}</p>` : `<ul>${facts.map((f) => `<li>${e(f)}</li>`).join("")}</ul>`;
+  return (
+    '<section id="evidence"><h2>Evidence</h2>' +
+    '<h3 id="verified">Verified by API in this run</h3>' +
+    list(report.summary.facts.verified, "Nothing verified by API.") +
+    '<h3 id="recorded-by-hand">Recorded by hand (not verifiable by API)</h3>' +
+    list(report.summary.facts.recordedByHand, "Nothing recorded by hand.") +
     "</section>"
   );
 }

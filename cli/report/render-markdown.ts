@@ -16,6 +16,7 @@ import {
   count,
   daysLeftText,
   linkStateText,
+  notProvenText,
   openSteps,
   orgAccessText,
   statusText,
@@ -48,10 +49,11 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
     "| Links | Grants | Artifacts | Manual steps | Org access |",
     "| --- | --- | --- | --- | --- |",
     `| ${LINK_STATES.map((st) => `${s.links[st]} ${st}`).join(", ")} | ${s.grants.active} active, ${s.grants.revoked} revoked, ${s.grants.unverifiable} unverifiable | ` +
-      `${s.artifacts["in-use"]} in use, ${s.artifacts.leftover} leftover, ${s.artifacts.orphaned} orphaned | ${s.manualSteps.open} open, ${s.manualSteps.done} done | ` +
+      `${s.artifacts["in-use"]} in use, ${s.artifacts.leftover} leftover, ${s.artifacts.orphaned} orphaned | ${s.manualSteps.open} open, ${s.manualSteps.done} done, ${s.manualSteps.observedOtherwise} observed otherwise | ` +
       `${s.orgAccess.granted} granted, ${s.orgAccess.denied} denied, ${s.orgAccess.requested} requested, ${s.orgAccess.unknown} unknown |`,
     "",
   ]);
+  out.add(notProvenLines(report));
   const omitted: string[] = [];
 
   // Owners with the most left behind first (config-independent order among equals: the report's).
@@ -118,6 +120,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   const steps: { where: string; step: ReportManualStep }[] = [
     ...report.namespaces.flatMap((ns) => ns.links.flatMap((l) => l.manualSteps.map((step) => ({ where: `link ${l.name}`, step })))),
     ...report.owners.flatMap((o) => (o.orgAccess?.manualSteps ?? []).map((step) => ({ where: `org ${o.owner}`, step }))),
+    ...report.owners.flatMap((o) => o.sweeps.flatMap((sw) => sw.manualSteps.map((step) => ({ where: `sweep ${sw.name}`, step })))),
   ];
   const open = steps.filter((x) => x.step.status === "open");
   const done = steps.filter((x) => x.step.status === "done");
@@ -137,6 +140,21 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
     done.map(({ where, step }) => `- ${markdownText(where)}: ${code(step.id)} done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}`),
   );
   if (doneLeft > 0) omitted.push(count(doneLeft, "recorded step"));
+  const otherwiseLeft = table(out, ["### Recorded done, but observed otherwise", ""], observedOtherwiseRows(steps));
+  if (otherwiseLeft > 0)
+    omitted.push(count(otherwiseLeft, "step recorded done but observed otherwise", "steps recorded done but observed otherwise"));
+  const verifiedLeft = table(
+    out,
+    ["### Verified by API in this run", ""],
+    report.summary.facts.verified.map((f) => `- ${markdownText(f)}`),
+  );
+  if (verifiedLeft > 0) omitted.push(count(verifiedLeft, "verified fact"));
+  const byHandLeft = table(
+    out,
+    ["### Recorded by hand (not verifiable by API)", ""],
+    report.summary.facts.recordedByHand.map((f) => `- ${markdownText(f)}`),
+  );
+  if (byHandLeft > 0) omitted.push(count(byHandLeft, "fact recorded by hand", "facts recorded by hand"));
 
   // Leftovers and orphans, one folded group per owner, the largest groups first.
   const groups = owners
@@ -216,4 +234,21 @@ function artifactGroup(owner: ReportOwner, items: readonly ReportArtifact[], roo
   }
   if (omitted > 0) body.push(`- … ${omitted} more: see the JSON or HTML report.`);
   return { lines: [...head, ...body, "", ...tail], omitted };
+}
+
+/** Why retirement is not proven, one line per reason with its names; nothing when it is proven. */
+function notProvenLines(report: RetirementReport): string[] {
+  const reasons = report.summary.notProven;
+  if (reasons.length === 0) return [];
+  return ["### Not proven", "", ...reasons.map((n) => `- ${markdownText(notProvenText(n))}`), ""];
+}
+
+/** The steps recorded done whose effect the run observed otherwise: what was recorded, and what was seen. */
+function observedOtherwiseRows(steps: readonly { where: string; step: ReportManualStep }[]): string[] {
+  return steps
+    .filter((x) => x.step.status === "observed-otherwise")
+    .map(
+      ({ where, step }) =>
+        `- ${markdownText(where)}: ${code(step.id)} recorded done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}, but ${markdownText(step.observed ?? "observed otherwise")}`,
+    );
 }

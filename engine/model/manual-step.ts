@@ -17,3 +17,16 @@ export interface DoneByHand {
   done: string;
   by: string;
 }
+
+/**
+ * A manual step a person recorded as done whose effect the run can check, and found otherwise (a grant
+ * that still answers, a hook still listed, a repository that still answers): a finding, not a pass.
+ */
+export interface RecordedButObservedOtherwise {
+  step: ManualStep;
+  /** `YYYY-MM-DD`, as recorded. */
+  done: string;
+  by: string;
+  /** What the run observed instead, in words. */
+  observed: string;
+}

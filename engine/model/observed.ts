@@ -2,7 +2,7 @@
  * Observed state: what the clients read and observation records, shared by the pure planner,
  * the provider's outputs, the policy rules and the CLI's plan output.
  */
-import type { DoneByHand, ManualStep } from "./manual-step.js";
+import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "./manual-step.js";
 import type { LinkState, OrgAccessState, ProviderKind } from "./spec.js";
 
 /** The last delivery of a webhook, as the provider reports it. */
@@ -89,6 +89,8 @@ export interface ObservedLink {
   pendingManualSteps: ManualStep[];
   /** Steps no API could verify that the YAML records as done by a person (no longer pending). */
   manualStepsDoneByHand?: DoneByHand[];
+  /** Steps the YAML records as done whose effect this run observed otherwise (still pending, and a finding). */
+  manualStepsObservedOtherwise?: RecordedButObservedOtherwise[];
   /** Other records of the same team link with another account, still to be unlinked (and their grants revoked). */
   supersededLinks?: SupersededLink[];
   /** Whether the build service still holds a token of the link's grant (its credentials answered). */
@@ -110,6 +112,8 @@ export interface ObservedOrgAccess {
   pendingManualSteps: ManualStep[];
   /** Steps no API could verify that the YAML records as done by a person (no longer pending). */
   manualStepsDoneByHand?: DoneByHand[];
+  /** Steps the YAML records as done whose effect this run observed otherwise (still pending, and a finding). */
+  manualStepsObservedOtherwise?: RecordedButObservedOtherwise[];
   /** The build-service link org access was read through (and can be set through), when there is one. */
   via?: { link: string; namespace: string; linkId: string } | null;
 }

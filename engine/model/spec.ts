@@ -121,6 +121,8 @@ export interface SweepSpec {
   owner: string;
   /** Globs of `owner/name` the sweep leaves alone (`*` within the name). */
   exclude: string[];
+  /** Manual steps a person recorded as done (e.g. unarchiving a repository). */
+  manualSteps?: RecordedManualStep[];
 }
 
 /** The merged configuration of one or more files. */

@@ -75,3 +75,35 @@ export function dockerHubDisableStep(namespace: string, provider: ProviderKind, 
     url: `https://hub.docker.com/repositories/${encodeURIComponent(namespace)}`,
   };
 }
+
+/** Where each provider shows a repository (its settings page is where a person confirms it is gone). */
+const REPOSITORY_URL: Record<ProviderKind, (owner: string, name: string) => string> = {
+  github: (owner, name) => `https://github.com/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`,
+  bitbucket: (owner, name) => `https://bitbucket.org/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`,
+};
+
+/**
+ * A declared repository answers 404 (or the token cannot read it): either the YAML has a typo (fix the
+ * name) or it is really gone, which only a person can confirm, since a 404 also hides what the token
+ * may not see (a build service's webhook may still sit on the repository the name meant).
+ */
+export function repositoryGoneStep(provider: ProviderKind, repository: string): ManualStep {
+  const [owner = repository, name = ""] = repository.split("/");
+  return {
+    id: `repository-gone:${provider}:${owner}:${name}`,
+    summary: `${PROVIDER_LABEL[provider]} answers 404 for ${repository}: fix the name in the YAML if it is a typo, or confirm that the repository is deleted (not renamed, not transferred, not hidden from the token) and record this step; removing it from the link does too.`,
+    uiPath: `${PROVIDER_LABEL[provider]} → ${repository} (signed in as an owner of ${owner})`,
+    url: REPOSITORY_URL[provider](owner, name),
+  };
+}
+
+/** GitHub answers 403 to any write on an archived repository: a person unarchives it, then apply deletes. */
+export function unarchiveStep(provider: ProviderKind, repository: string, count: number): ManualStep {
+  const [owner = repository, name = ""] = repository.split("/");
+  return {
+    id: `unarchive:${provider}:${owner}:${name}`,
+    summary: `Unarchive ${repository} (it holds ${count} build-service artifact${count === 1 ? "" : "s"} that GitHub refuses to delete while it is archived), run apply again, then archive it again.`,
+    uiPath: `GitHub → ${repository} → Settings → Danger Zone → Unarchive this repository`,
+    url: `https://github.com/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/settings`,
+  };
+}

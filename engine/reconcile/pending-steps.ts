@@ -7,14 +7,31 @@ import type { ManualStep } from "../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import { appName, primaryRetires, retireGrant } from "./grant-policy.js";
-import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, orgAccessStep, revokeGrantStep } from "./manual-steps.js";
+import {
+  dockerHubDisableStep,
+  dockerHubLinkStep,
+  dockerHubUnlinkStep,
+  orgAccessStep,
+  repositoryGoneStep,
+  revokeGrantStep,
+} from "./manual-steps.js";
 import type { PlanSettings } from "./plan-settings.js";
 
 /** `observed` with its open manual steps: the link side on `docker-hub` (no API), else the grants no API will revoke. */
 export function withPendingLinkSteps(spec: LinkSpec, observed: ObservedLink, settings: PlanSettings): ObservedLink {
   const pendingManualSteps =
     settings.apis.buildService === null ? dockerHubSteps(spec, settings) : pendingGrantSteps(settings, spec, observed);
-  return { ...observed, pendingManualSteps };
+  return { ...observed, pendingManualSteps: [...pendingManualSteps, ...missingRepositorySteps(spec, observed)] };
+}
+
+/**
+ * A declared repository that answers 404 (or that the token cannot read) is never taken as clean: a
+ * person fixes the name or confirms it is gone (`repository-gone:…`), whatever the link's state.
+ */
+export function missingRepositorySteps(spec: LinkSpec, observed: ObservedLink): ManualStep[] {
+  return observed.repositories
+    .filter((r) => !r.exists && r.source !== "record" && spec.repositories.some((d) => d.toLowerCase() === r.repository.toLowerCase()))
+    .map((r) => repositoryGoneStep(spec.provider, r.repository));
 }
 
 /** `observed` with the step for an org owner when the access differs (or is unknown) and no build-service link can set it. */

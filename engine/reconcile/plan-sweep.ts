@@ -11,6 +11,7 @@ import type { PlanSettings } from "./plan-settings.js";
 import { ReconcileError } from "./errors.js";
 import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
 import type { ManualStep } from "../model/manual-step.js";
+import { unarchiveStep } from "./manual-steps.js";
 
 /** The artifacts a sweep deletes (or, on an archived repository, asks a person to unarchive first). */
 export function artifactsToRemove(observed: SweepObservation): SweptArtifact[] {
@@ -20,17 +21,21 @@ export function artifactsToRemove(observed: SweepObservation): SweptArtifact[] {
 /** The plan of one sweep: deletions in observation order, then one manual step per archived repository. */
 export function planSweep(spec: SweepSpec, observed: SweepObservation, settings: PlanSettings): ResourcePlan {
   const steps: PlanStep[] = [];
-  const archived = new Map<string, number>();
-  for (const a of artifactsToRemove(observed)) {
-    if (a.archived && a.repository !== null) {
-      archived.set(a.repository, (archived.get(a.repository) ?? 0) + 1);
-      continue;
-    }
-    steps.push(deletionOf(a, settings));
-  }
-  for (const [repository, count] of archived) steps.push({ kind: "manual", step: unarchiveStep(spec, repository, count) });
+  for (const a of artifactsToRemove(observed)) if (!(a.archived && a.repository !== null)) steps.push(deletionOf(a, settings));
+  for (const step of sweepManualSteps(spec, observed)) steps.push({ kind: "manual", step });
   const kept: KeptItem[] = observed.artifacts.filter((a) => a.classification === "covered").flatMap((a) => keptOf(a));
   return { resource: "sweep", name: spec.name, steps, ...(kept.length > 0 ? { kept } : {}) };
+}
+
+/**
+ * The manual steps of a sweep, one per archived repository that holds something to remove (ids
+ * `unarchive:PROVIDER:OWNER:NAME`): what its plan prints, `check` reports and the report counts.
+ */
+export function sweepManualSteps(spec: Pick<SweepSpec, "provider">, observed: SweepObservation): ManualStep[] {
+  const archived = new Map<string, number>();
+  for (const a of artifactsToRemove(observed))
+    if (a.archived && a.repository !== null) archived.set(a.repository, (archived.get(a.repository) ?? 0) + 1);
+  return [...archived].map(([repository, count]) => unarchiveStep(spec.provider, repository, count));
 }
 
 function deletionOf(a: SweptArtifact, settings: PlanSettings): PlanStep {
@@ -73,15 +78,4 @@ function keptOf(a: SweptArtifact): KeptItem[] {
   if (a.kind === "deploy-key")
     return [{ kind: "deploy-key", provider: a.provider, repository: a.repository, keyId: a.id, title: a.target, keptFor: a.links }];
   return [{ kind: "webhook", provider: a.provider, repository: a.repository, hookId: a.id, url: a.target, keptFor: a.links }];
-}
-
-/** GitHub answers 403 to any write on an archived repository: a person unarchives it, then apply deletes. */
-function unarchiveStep(spec: SweepSpec, repository: string, count: number): ManualStep {
-  const [owner, name] = repository.split("/") as [string, string];
-  return {
-    id: `unarchive:${spec.provider}:${owner}:${name}`,
-    summary: `Unarchive ${repository} (it holds ${count} build-service artifact${count === 1 ? "" : "s"} that GitHub refuses to delete while it is archived), run apply again, then archive it again.`,
-    uiPath: `GitHub → ${repository} → Settings → Danger Zone → Unarchive this repository`,
-    url: `https://github.com/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/settings`,
-  };
 }

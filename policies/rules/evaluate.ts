@@ -15,13 +15,14 @@ export interface EvaluateOptions {
 
 /** The context rules read; falls back to the docker-hub patterns when none are configured. */
 export function ruleContext(
-  facts: Pick<StackFacts, "webhookUrlPatterns" | "allowedRepositories">,
+  facts: Pick<StackFacts, "webhookUrlPatterns" | "allowedRepositories" | "capabilities">,
   options: EvaluateOptions = {},
 ): RuleContext {
   const patterns = options.webhookUrlPatterns ?? facts.webhookUrlPatterns;
   return {
     webhookUrlPatterns: patterns.length > 0 ? patterns : [...DEFAULT_WEBHOOK_URL_PATTERNS],
     allowedRepositories: options.allowedRepositories ?? facts.allowedRepositories,
+    ...(facts.capabilities === undefined ? {} : { capabilities: facts.capabilities }),
   };
 }
 

@@ -39,5 +39,9 @@ export function factsFromConfig(config: SourcelinksConfig, observed: ObservedWor
     webhookUrlPatterns: [...config.buildService.webhookUrlPatterns],
     allowedRepositories: [],
     ...(observed.undeclaredOrgs === undefined ? {} : { undeclaredOrgs: observed.undeclaredOrgs }),
+    capabilities: {
+      buildServiceKind: config.buildService.kind,
+      githubClientSecret: config.buildService.oauthApps.github?.clientSecretEnv !== undefined,
+    },
   };
 }

@@ -1,11 +1,11 @@
-/** `pending-manual-steps`: steps no API covers are reported until the provider verifies them (docs/build-services.md). */
-import { APPLY } from "./common.js";
+/** `pending-manual-steps`: steps no API covers are reported until an API verifies them or a person records them done. */
 import type { ManualStep } from "../../engine/model/manual-step.js";
+import { sweepLedger } from "../../engine/reconcile/recorded-steps.js";
 import type { Finding, StackFacts, StackRule } from "./types.js";
 
-/** One finding per recorded step. */
+/** One finding per open step; once done, a person records its id under manualSteps. */
 function stepFinding(what: string, resource: string, subject: string, step: ManualStep, pointer: string | undefined): Finding {
-  const fix = `${step.uiPath} (${step.url}), then ${APPLY} to verify it`;
+  const fix = `${step.uiPath} (${step.url}); once done, record ${step.id} under manualSteps`;
   return {
     resource,
     subject,
@@ -30,6 +30,12 @@ function pendingSteps(stack: StackFacts): Finding[] {
       findings.push(stepFinding(`org "${org.desired.org}"`, org.name, org.desired.org, step, org.pointer));
     }
   }
+  // A sweep's steps (unarchive an archived repository) belong to the same ledger as the links' and orgs'.
+  for (const sweep of stack.sweeps ?? []) {
+    if (sweep.observed === undefined || sweep.observed === "unknown") continue;
+    for (const step of sweepLedger(sweep.desired, sweep.observed).pending)
+      findings.push(stepFinding(`sweep "${sweep.name}"`, sweep.name, sweep.desired.owner, step, sweep.pointer));
+  }
   return findings;
 }
 
@@ -39,6 +45,6 @@ export const pendingManualSteps = {
   scope: "stack",
   defaultEnforcement: "advisory",
   description:
-    "Where no API exists (Docker Hub's linked accounts, approving an OAuth app for a GitHub org, revoking a Bitbucket grant), the provider records the exact manual step, with what to click and the URL, in `pendingManualSteps`. Each recorded step is reported until a later apply or refresh verifies it and drops it, so nobody mistakes a half-done revocation for a finished one.",
+    "Where no API exists (Docker Hub's linked accounts, approving an OAuth app for a GitHub org, revoking a Bitbucket grant), the provider records the exact manual step, with what to click and the URL, in `pendingManualSteps`. Each open step, of a link, an org access entry or a sweep (unarchiving an archived repository), is reported until a later run verifies it or a person records its id under `manualSteps`, so nobody mistakes a half-done revocation for a finished one.",
   evaluate: pendingSteps,
 } satisfies StackRule;

@@ -6,17 +6,24 @@
 import { APPLY, RECHECK, orgAccessUi, pointerAt, repositoryPointer } from "./common.js";
 import { ownerOf, sameName } from "./names.js";
 import type { ObservedOrgAccess } from "../../engine/model/observed.js";
-import type { Finding, OrgFacts, OrgRule, StackFacts, StackRule } from "./types.js";
+import type { Finding, OrgFacts, OrgRule, RuleContext, StackFacts, StackRule } from "./types.js";
+import { orgAccessStep } from "../../engine/reconcile/manual-steps.js";
 
 /** Declared versus observed access of one org. */
-function declaredVersusObserved(org: OrgFacts): Finding[] {
+function declaredVersusObserved(org: OrgFacts, ctx: RuleContext): Finding[] {
   const { desired, observed, name } = org;
   if (observed === undefined) return [];
   const app = `the build service's ${desired.app} app`;
+  // Unobservable, and an org owner's step recorded done by hand: the record is the evidence (the report says so).
+  if (observed !== "unknown" && observed.access === "unknown" && recordedByHand(org)) return [];
   if (observed === "unknown" || observed.access === "unknown") {
     const why =
       observed === "unknown" ? "cannot be checked until apply" : "could not be observed (no build-service link, audit log or probe token)";
-    const fix = observed === "unknown" ? RECHECK : `have an org owner confirm it at ${orgAccessUi(desired.org)}`;
+    const step = orgAccessStep(desired.org, "", desired.access).id;
+    const fix =
+      observed === "unknown"
+        ? RECHECK
+        : `have an org owner confirm it at ${orgAccessUi(desired.org)}, then record ${step} under manualSteps`;
     return [
       {
         resource: name,
@@ -29,7 +36,9 @@ function declaredVersusObserved(org: OrgFacts): Finding[] {
     ];
   }
   if (observed.access === desired.access) return [];
-  const fix = `${APPLY}, or have an org owner ${desired.access === "granted" ? "grant" : "deny"} it at ${orgAccessUi(desired.org)}`;
+  const byOwner = `have an org owner ${desired.access === "granted" ? "grant" : "deny"} it at ${orgAccessUi(desired.org)}`;
+  // Apply sets org access only through a build-service link; docker-hub has no link API.
+  const fix = ctx.capabilities?.buildServiceKind === "docker-hub" ? byOwner : `${APPLY}, or ${byOwner}`;
   return [
     {
       resource: name,
@@ -39,6 +48,13 @@ function declaredVersusObserved(org: OrgFacts): Finding[] {
       pointer: pointerAt(org, "/access"),
     },
   ];
+}
+
+/** Whether the org owner's step of this entry is recorded done in the YAML. */
+function recordedByHand(org: OrgFacts): boolean {
+  if (org.observed === undefined || org.observed === "unknown") return false;
+  const id = orgAccessStep(org.desired.org, "", org.desired.access).id;
+  return (org.observed.manualStepsDoneByHand ?? []).some((d) => d.step.id === id);
 }
 
 /** `org-access-matches-declared`: the effective third-party access is what the config declares. */

@@ -2,6 +2,8 @@
 import { teamLinkUsesServiceAccount } from "./accounts.js";
 import { liveLinkHasGrant } from "./grants.js";
 import { pendingManualSteps } from "./manual-steps.js";
+import { recordedStepsMatchObserved } from "./recorded-steps.js";
+import { declaredRepositoryExists } from "./repositories.js";
 import { linkedReposHaveOrgAccess, orgAccessMatchesDeclared } from "./org-access.js";
 import { revocationIsTwoSided, revokedLinkHasNoWebhooks } from "./revocation.js";
 import { noOrphanedBuildServiceArtifacts } from "./sweeps.js";
@@ -20,6 +22,8 @@ export const rules = {
   "live-link-has-grant": liveLinkHasGrant,
   "pending-manual-steps": pendingManualSteps,
   "no-orphaned-build-service-artifacts": noOrphanedBuildServiceArtifacts,
+  "declared-repository-exists": declaredRepositoryExists,
+  "recorded-steps-match-observed": recordedStepsMatchObserved,
 } as const satisfies { [K in RuleId]: Rule & { id: K } };
 
 /** The rules as a list, in reporting order. */

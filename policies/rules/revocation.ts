@@ -5,6 +5,7 @@
 import { matchesAny } from "./glob.js";
 import { APPLY, GRANT_UI, RECHECK, describeDeployKey, describeWebhook, pointerAt, repositoryPointer } from "./common.js";
 import { ownerOf, sameName, sameRepository } from "./names.js";
+import { revokeGrantStep } from "../../engine/reconcile/manual-steps.js";
 import type { Finding, GithubWebhookFacts, LinkFacts, LinkRule, RuleContext, StackFacts } from "./types.js";
 
 /** The fix for a leftover of kind `webhooks` or `deployKeys`, depending on what `onRevoke` says. */
@@ -151,17 +152,23 @@ export const revokedLinkHasNoWebhooks = {
   evaluateStack: managedWebhooksOnRevokedLinks,
 } satisfies LinkRule;
 
-/** The fix for a provider grant that is still active or cannot be checked. */
-function grantFix(link: LinkFacts): string {
+/**
+ * The fix for a provider grant that is still active or cannot be checked, naming only what will work:
+ * apply revokes a GitHub grant by API when the client secret is declared and the build service has a
+ * link API (it holds the token that names the grant); on `docker-hub` and on Bitbucket a person does it.
+ */
+function grantFix(link: LinkFacts, ctx: RuleContext): string {
   const { provider, account } = link.desired;
-  const manual = `have "${account}" revoke it at ${GRANT_UI[provider]}`;
-  return provider === "github"
-    ? `set buildService.oauthApps.github.clientSecretEnv and ${APPLY} so the grant is revoked by API, or ${manual}`
-    : `${manual}, then ${APPLY} to record it`;
+  const manual = `have "${account}" revoke it at ${GRANT_UI[provider]}, then record ${revokeGrantStep(provider, account, "").id} under the link's manualSteps`;
+  if (provider !== "github") return manual;
+  const caps = ctx.capabilities;
+  if (caps?.buildServiceKind === "docker-hub") return manual;
+  if (caps?.githubClientSecret === true) return `${APPLY} to revoke it by API, or ${manual}`;
+  return `set buildService.oauthApps.github.clientSecretEnv and ${APPLY} so the grant is revoked by API, or ${manual}`;
 }
 
 /** `revocation-is-two-sided`: revoked on the build service and at the provider. */
-function twoSided(link: LinkFacts): Finding[] {
+function twoSided(link: LinkFacts, ctx: RuleContext): Finding[] {
   const { desired, observed, name } = link;
   if (desired.state !== "revoked" || observed === undefined) return [];
   if (observed === "unknown") {
@@ -190,7 +197,7 @@ function twoSided(link: LinkFacts): Finding[] {
   // A grant other live links still use is kept on purpose; pending-manual-steps says which and when.
   if ((observed.grantSharedWith ?? []).length > 0) return findings;
   if (observed.providerGrant === "active") {
-    const fix = grantFix(link);
+    const fix = grantFix(link, ctx);
     findings.push({
       resource: name,
       subject: desired.account,
@@ -203,7 +210,7 @@ function twoSided(link: LinkFacts): Finding[] {
     observed.pendingManualSteps.length === 0 &&
     (observed.manualStepsDoneByHand ?? []).length === 0
   ) {
-    const fix = grantFix(link);
+    const fix = grantFix(link, ctx);
     findings.push({
       resource: name,
       subject: desired.account,

@@ -2,7 +2,7 @@
  * The vocabulary of the policy rules: the facts they read, the violations they return and the
  * shape of a rule. Pure data; no I/O and no Pulumi imports, so the CLI and the pack share it.
  */
-import type { LinkSpec, OrgAccessSpec, SweepSpec } from "../../engine/model/spec.js";
+import type { BuildServiceKind, LinkSpec, OrgAccessSpec, SweepSpec } from "../../engine/model/spec.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 
@@ -107,12 +107,22 @@ export interface StackFacts {
   allowedRepositories: string[];
   /** Orgs no `orgAccess` entry declares but a live link builds from, as observed (keyed by lower-case login). */
   undeclaredOrgs?: ReadonlyMap<string, ObservedOrgAccess>;
+  /** What apply can do on this build service, so fixes name only what will happen; absent where unknown (the pack). */
+  capabilities?: Capabilities;
+}
+
+/** What `apply` can do, from the configuration: a fix names apply only where apply changes the thing. */
+export interface Capabilities {
+  buildServiceKind: BuildServiceKind;
+  /** `buildService.oauthApps.github.clientSecretEnv` is declared (grants revocable by API on a service with a link API). */
+  githubClientSecret: boolean;
 }
 
 /** Settings every rule can read. */
 export interface RuleContext {
   webhookUrlPatterns: string[];
   allowedRepositories: string[];
+  capabilities?: Capabilities;
 }
 
 /** The ids of the rules; the registry is checked against this list at compile time. */
@@ -126,7 +136,9 @@ export type RuleId =
   | "webhook-hygiene"
   | "live-link-has-grant"
   | "pending-manual-steps"
-  | "no-orphaned-build-service-artifacts";
+  | "no-orphaned-build-service-artifacts"
+  | "declared-repository-exists"
+  | "recorded-steps-match-observed";
 
 /** Fields every rule has. */
 interface RuleBase {

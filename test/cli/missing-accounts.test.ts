@@ -97,7 +97,10 @@ describe("names checked before any write", () => {
     const plan = await runCli(["plan", file], env);
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain("  repository acme/legacy-web no longer exists: nothing to clean up there\n");
+    expect(plan.stdout).toContain(
+      "  repository acme/legacy-web answers 404 (deleted, misnamed, or hidden from the token): nothing there is observed\n",
+    );
+    expect(plan.stdout).toContain("       id:    repository-gone:github:acme:legacy-web (once done, record it under manualSteps)\n");
 
     const apply = await runCli(["apply", file, "--yes", "--max-revoke-ratio", "1"], env);
     expect(apply.code).toBe(0);

@@ -34,21 +34,36 @@ describe("buildReport", () => {
     const report = buildReport(sampleReportInput("2026-11-26"));
     valid(JSON.parse(renderReportJson(report)));
     expect(report.daysLeft).toBe(126);
-    expect(report.summary).toEqual({
+    expect(report.summary).toMatchObject({
       links: { linked: 1, disabled: 1, revoked: 2, absent: 1, unknown: 0 },
       grants: { active: 2, revoked: 2, unverifiable: 1 },
       // A disabled link's artifacts are leftovers; a linked link's are in use; the sweeps' orphans (an org hook among them).
       artifacts: { "in-use": 4, leftover: 6, orphaned: 13 },
-      manualSteps: { open: 1, done: 1 },
+      // The org's step, and the sweep's two archived repositories to unarchive: one ledger.
+      manualSteps: { open: 3, done: 1, observedOtherwise: 0 },
       orgAccess: { granted: 1, denied: 1, requested: 1, unknown: 0 },
       retired: false,
     });
+    expect(report.summary.notProven.map((n) => n.reason)).toEqual([
+      "live-links",
+      "active-grants",
+      "artifacts-left",
+      "owners-not-swept",
+      "open-manual-steps",
+    ]);
+    expect(report.summary.facts.recordedByHand).toEqual([
+      "link legacy-builds: revoke-grant:github:legacy-builder, done 2026-11-20 by jdoe",
+    ]);
     expect(report.namespaces.map((n) => [n.namespace, n.links.map((l) => l.name)])).toEqual([
       ["acme", ["acme-builds", "legacy-builds", "mobile-builds"]],
       ["acme-data", ["data-builds", "docs-builds"]],
     ]);
     const acme = report.owners.find((o) => o.owner === "acme")!;
-    expect(acme.sweeps).toEqual([{ name: "acme", repositoriesSwept: 412, repositoriesExcluded: 6, foreignWebhookCount: 57 }]);
+    expect(acme.sweeps).toMatchObject([{ name: "acme", repositoriesSwept: 412, repositoriesExcluded: 6, foreignWebhookCount: 57 }]);
+    expect(acme.sweeps[0]!.manualSteps.map((m) => [m.id, m.status])).toEqual([
+      ["unarchive:github:acme:service-0003", "open"],
+      ["unarchive:github:acme:service-0007", "open"],
+    ]);
     expect(acme.artifacts.find((a) => a.kind === "org-webhook")).toEqual({
       kind: "org-webhook",
       repository: null,
@@ -69,6 +84,7 @@ describe("buildReport", () => {
         status: "done",
         done: "2026-11-20",
         by: "jdoe",
+        observed: null,
       },
     ]);
     expect(report.owners.find((o) => o.owner === "acme-data")!.orgAccess).toEqual({
@@ -138,7 +154,7 @@ describe("markdown", () => {
     const text = renderReportMarkdown(buildReport(sampleReportInput()));
     expect(text).toContain("**126 days left** until Docker Hub autobuilds retire on 2027-04-01 (as of 2026-11-26).");
     expect(text).toContain(
-      "| 1 linked, 1 disabled, 2 revoked, 1 absent, 0 unknown | 2 active, 2 revoked, 1 unverifiable | 4 in use, 6 leftover, 13 orphaned | 1 open, 1 done |",
+      "| 1 linked, 1 disabled, 2 revoked, 1 absent, 0 unknown | 2 active, 2 revoked, 1 unverifiable | 4 in use, 6 leftover, 13 orphaned | 3 open, 1 done, 0 observed otherwise |",
     );
     expect(text).toContain("<details><summary>github acme: 6 leftovers, 10 orphans</summary>");
     expect(text).toContain("- orphaned webhook `acme/service-0001`: `https://registry.hub.docker.com/hooks/github`");
@@ -160,7 +176,9 @@ describe("markdown", () => {
       text.indexOf("github acme-data:") === -1 ? Infinity : text.indexOf("github acme-data:"),
     );
     expect(text).toMatch(/- … \d+ more: see the JSON or HTML report\./);
-    expect(text).toMatch(/\*\*\d+ leftovers or orphans more\*\*: not shown, to keep this comment under GitHub's 65,536-character limit\./);
+    expect(text).toMatch(
+      /\*\*[^*]*\d+ leftovers or orphans more\*\*: not shown, to keep this comment under GitHub's 65,536-character limit\./,
+    );
     expect(text).toContain("sourcelinks report --format json");
   });
 
@@ -192,7 +210,7 @@ describe("markdown", () => {
       "### Owners\n\n| Owner | Org access | Swept repositories | In use | Leftover | Orphaned |\n| --- | --- | ---: | ---: | ---: | ---: |\n| github `org-1234` | not observed | 10 | 0 | 0 | 50 |",
     );
     expect(text).toContain("<details><summary>github org-1234: 0 leftovers, 50 orphans</summary>");
-    expect(text).toMatch(/\*\*\d+ owners, \d+ leftovers or orphans more\*\*: not shown/);
+    expect(text).toMatch(/\*\*\d+ owners, [^*]*\d+ leftovers or orphans more\*\*: not shown/);
   });
 
   it("stays under a small cap too, with nothing but the counts and the note", () => {

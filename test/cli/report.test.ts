@@ -89,9 +89,26 @@ describe("sourcelinks report", () => {
       links: { linked: 2, disabled: 0, revoked: 1, absent: 0, unknown: 0 },
       grants: { active: 2, revoked: 0, unverifiable: 1 },
       artifacts: { "in-use": 5, leftover: 6, orphaned: 1 },
-      manualSteps: { open: 0, done: 0 },
+      manualSteps: { open: 0, done: 0, observedOtherwise: 0 },
       orgAccess: { granted: 1, denied: 1, requested: 0, unknown: 0 },
       retired: false,
+      notProven: [
+        { reason: "live-links", names: ["acme-builds", "mobile-builds"] },
+        { reason: "active-grants", names: ["jdoe", "legacy-builder"] },
+        {
+          reason: "artifacts-left",
+          names: expect.arrayContaining([expect.stringMatching(/^webhook \S+ on acme\/legacy-web$/)]) as unknown as string[],
+        },
+      ],
+      facts: {
+        verified: [
+          "link legacy-builds: no live record on the build service (revoked)",
+          "org acme: access granted (via build-service)",
+          "sweep sweep-github-acme of github:acme: 6 repositories read, 7 leftovers or orphans",
+          "org contractor-co: access denied (via build-service)",
+        ],
+        recordedByHand: [],
+      },
     });
     expect(report.namespaces.map((n) => n.namespace)).toEqual(["acme"]);
     // team ci is still linked through a person's account: the report shows the live account.
@@ -119,16 +136,32 @@ describe("sourcelinks report", () => {
     expect(report.namespaces[0]!.links.find((l) => l.name === "acme-builds")!.account).toBe("acme-builder");
   });
 
-  it("lists the YAML's manualSteps as done, with who and when", async () => {
+  it("a grant step recorded done while the grant still answers is 'recorded done, but observed otherwise', not done", async () => {
     const file = shard("recorded.yaml", (doc) => {
       doc.links[1]!.manualSteps = [{ id: "revoke-grant:github:legacy-builder", done: "2026-11-20", by: "jdoe" }];
     });
     const report = await jsonReport([file]);
     const legacy = report.namespaces[0]!.links.find((l) => l.name === "legacy-builds")!;
     expect(legacy.manualSteps).toEqual([
-      { id: "revoke-grant:github:legacy-builder", summary: null, uiPath: null, url: null, status: "done", done: "2026-11-20", by: "jdoe" },
+      {
+        id: "revoke-grant:github:legacy-builder",
+        summary: null,
+        uiPath: null,
+        url: null,
+        status: "observed-otherwise",
+        done: "2026-11-20",
+        by: "jdoe",
+        observed: "the github grant of legacy-builder still answers (active)",
+      },
     ]);
-    expect(report.summary.manualSteps).toEqual({ open: 0, done: 1 });
+    expect(report.summary.manualSteps).toEqual({ open: 0, done: 0, observedOtherwise: 1 });
+    expect(report.summary.notProven).toContainEqual({ reason: "observed-otherwise", names: ["revoke-grant:github:legacy-builder"] });
+    const check = await runCli(["check", file, "--live", "--format", "json"], env);
+    expect(check.code).toBe(3);
+    const found = (JSON.parse(check.stdout) as { violations: { ruleId: string; resource: string; enforcement: string }[] }).violations;
+    expect(found.filter((v) => v.ruleId === "recorded-steps-match-observed")).toEqual([
+      expect.objectContaining({ resource: "legacy-builds", enforcement: "mandatory" }),
+    ]);
   });
 
   it("--format markdown: days left, counts and the leftovers with repository and URL, under GitHub's cap", async () => {

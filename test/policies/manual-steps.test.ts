@@ -21,8 +21,8 @@ describe("pending-manual-steps", () => {
         resource: "legacy-builds",
         subject: "legacy-builder",
         message:
-          'link "legacy-builds" waits for a manual step, revoke the Docker Hub Builder authorization of legacy-builder: GitHub → Settings → Applications → Authorized OAuth Apps → Docker Hub Builder → Revoke (https://github.com/settings/applications), then run sourcelinks apply (or pulumi up) to verify it',
-        fix: "GitHub → Settings → Applications → Authorized OAuth Apps → Docker Hub Builder → Revoke (https://github.com/settings/applications), then run sourcelinks apply (or pulumi up) to verify it",
+          'link "legacy-builds" waits for a manual step, revoke the Docker Hub Builder authorization of legacy-builder: GitHub → Settings → Applications → Authorized OAuth Apps → Docker Hub Builder → Revoke (https://github.com/settings/applications); once done, record revoke-grant:github:legacy-builder under manualSteps',
+        fix: "GitHub → Settings → Applications → Authorized OAuth Apps → Docker Hub Builder → Revoke (https://github.com/settings/applications); once done, record revoke-grant:github:legacy-builder under manualSteps",
         pointer: "/links/1",
       },
     ]);

@@ -35,7 +35,7 @@ describe("org-access-matches-declared", () => {
     expect(messagesOf(stack, "org-access-matches-declared")).toEqual([
       [
         "advisory",
-        `org "acme" declares access granted for the build service's github app, but the effective access could not be observed (no build-service link, audit log or probe token): have an org owner confirm it at ${ACME_UI}`,
+        `org "acme" declares access granted for the build service's github app, but the effective access could not be observed (no build-service link, audit log or probe token): have an org owner confirm it at ${ACME_UI}, then record org-access:github:acme under manualSteps`,
       ],
     ]);
   });

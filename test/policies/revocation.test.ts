@@ -133,7 +133,7 @@ describe("revocation-is-two-sided", () => {
     expect(messagesOf(stack, "revocation-is-two-sided")).toEqual([
       [
         "mandatory",
-        `link "legacy-builds" is revoked but the github OAuth grant of "legacy-builder" to the build service's app is still active: set buildService.oauthApps.github.clientSecretEnv and ${APPLY} so the grant is revoked by API, or have "legacy-builder" revoke it at GitHub → Settings → Applications → Authorized OAuth Apps (https://github.com/settings/applications)`,
+        `link "legacy-builds" is revoked but the github OAuth grant of "legacy-builder" to the build service's app is still active: set buildService.oauthApps.github.clientSecretEnv and ${APPLY} so the grant is revoked by API, or have "legacy-builder" revoke it at GitHub → Settings → Applications → Authorized OAuth Apps (https://github.com/settings/applications), then record revoke-grant:github:legacy-builder under the link's manualSteps`,
       ],
     ]);
   });
@@ -144,7 +144,7 @@ describe("revocation-is-two-sided", () => {
     expect(messagesOf(stack, "revocation-is-two-sided")).toEqual([
       [
         "mandatory",
-        `link "legacy-builds" is revoked but whether the github OAuth grant of "legacy-builder" is revoked cannot be verified and no manual step is recorded: set buildService.oauthApps.github.clientSecretEnv and ${APPLY} so the grant is revoked by API, or have "legacy-builder" revoke it at GitHub → Settings → Applications → Authorized OAuth Apps (https://github.com/settings/applications)`,
+        `link "legacy-builds" is revoked but whether the github OAuth grant of "legacy-builder" is revoked cannot be verified and no manual step is recorded: set buildService.oauthApps.github.clientSecretEnv and ${APPLY} so the grant is revoked by API, or have "legacy-builder" revoke it at GitHub → Settings → Applications → Authorized OAuth Apps (https://github.com/settings/applications), then record revoke-grant:github:legacy-builder under the link's manualSteps`,
       ],
     ]);
     observedOf(stack, "legacy-builds").pendingManualSteps.push({

@@ -258,12 +258,14 @@ describe("a token that cannot administer a repository", () => {
 
   it("a repository that is gone (404 on the repository too) is still reported as not found, not as an error", async () => {
     const run = await cli(["check", configFile(["acme/clean", "acme/deleted"]), "--live"]);
-    // No error: the only finding is the leftover on acme/legacy-api, which the link's build-service
-    // record lists (revocation covers the record's repositories too), not the repository that is gone.
+    // No error: the findings are the leftover on acme/legacy-api, which the link's build-service record
+    // lists (revocation covers the record's repositories too), and the declared repository that answers
+    // 404, which proves nothing until it is fixed or recorded gone (declared-repository-exists).
     expect(run.stderr).toBe("");
     expect(run.code).toBe(3);
     expect(run.stdout).toContain("is still on acme/legacy-api");
-    expect(run.stdout).not.toContain("acme/deleted");
+    expect(run.stdout).toContain("[declared-repository-exists] link");
+    expect(run.stdout).toContain("declares github repository acme/deleted, which answers 404");
   });
 });
 
