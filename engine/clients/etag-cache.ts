@@ -1,7 +1,9 @@
 /**
  * ETags and the bodies they stand for, so a repeated GET can send `If-None-Match` and a `304 Not
  * Modified` (free of GitHub's primary rate limit) can be answered from memory. Entries are scoped by
- * a hash of the credential (never the credential), since what a token may see differs per token.
+ * a hash of the credential (never the credential), since what a token may see differs per token; a
+ * scope whose token changes (a GitHub App installation's, renewed hourly) marks each entry with the
+ * fingerprint of the token its ETag was issued to, since GitHub's ETags are token specific.
  * Persisted as JSON with an atomic write (temp file + rename) when a file is given.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -10,11 +12,15 @@ import { mkdir, rename, writeFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Secret } from "../model/secret.js";
 
-/** One cached answer: the validator, the body and the pagination `Link` header that came with it. */
+/** One cached answer: the validators, the body and the pagination `Link` header that came with it. */
 export interface CachedResponse {
   etag: string;
   data: unknown;
   link: string | null;
+  /** `tokenFingerprint` of the token the ETag was issued to; an entry without one never sends its ETag. */
+  token?: string;
+  /** The `Last-Modified` date GitHub sent, if any: a date is not token specific, so it is sent after a token change too. */
+  lastModified?: string;
 }
 
 interface CacheFile {
@@ -34,6 +40,14 @@ export interface EtagCacheOptions {
 export function credentialScope(token: Secret | null): string {
   if (token === null) return "anonymous";
   return createHash("sha256").update(token.reveal()).digest("hex").slice(0, 24);
+}
+
+/**
+ * A non-reversible fingerprint of a token, to tell which token an ETag was issued to without storing
+ * the token (the cache is a file on disk): a domain-separated SHA-256, cut to 96 bits.
+ */
+export function tokenFingerprint(token: string): string {
+  return createHash("sha256").update(`sourcelinks etag token\n${token}`).digest("hex").slice(0, 24);
 }
 
 /** An LRU map of `(scope, URL) → CachedResponse`. */
