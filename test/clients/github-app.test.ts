@@ -8,12 +8,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EtagCache } from "../../engine/clients/etag-cache.js";
+import { EtagCache, type CachedResponse } from "../../engine/clients/etag-cache.js";
 import { MissingPermissionError } from "../../engine/clients/github/missing-permission-error.js";
 import { GitHubAppSetupError } from "../../engine/clients/github/app-credentials.js";
 import { GitHubContext } from "../../engine/clients/github/context.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
-import { INSTALLATIONS, served, startAppWorld, type AppWorld } from "./github-app-harness.js";
+import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "./github-app-harness.js";
 
 const MINT = "POST /github/app/installations/:installation_id/access_tokens";
 const ORG_INSTALLATION = "GET /github/orgs/:org/installation";
@@ -263,8 +263,13 @@ describe("the ETag cache across token rotation", () => {
     });
     const read = async (): Promise<unknown> =>
       (await context.forOwner("acme"))!.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "api" });
-    const first = (await read()) as { status: number; data: unknown };
+    const first = (await read()) as { status: number; data: unknown; headers: Record<string, string | undefined> };
     expect(first.status).toBe(200);
+    const date = first.headers["last-modified"];
+    expect(date).toBeDefined();
+    const entry = (): CachedResponse | undefined =>
+      etagCache.get(`installation:${APP_ID}:${INSTALLATIONS.acme}`, `${world.apiUrl}/repos/acme/api`);
+    expect(entry()?.lastModified).toBe(date);
     world.advance(56 * MINUTE);
     const before = primaryPoints();
     const second = (await read()) as { status: number; data: unknown };
@@ -273,6 +278,11 @@ describe("the ETag cache across token rotation", () => {
     expect(second.data).toEqual(first.data);
     expect(primaryPoints()).toBe(before);
     expect(world.sandbox.counters().notModified).toBe(1);
+    // The 304 named the new token's ETag: the entry now revalidates with it.
+    expect(entry()?.token).not.toBe(undefined);
+    const third = (await read()) as { status: number };
+    expect(third.status).toBe(304);
+    expect(world.sandbox.counters().notModified).toBe(2);
   });
 
   it("the sandbox's ETags are the token's: another token's ETag gets a 200 at full cost, its own a 304", async () => {
