@@ -1,9 +1,7 @@
 /**
  * ETags and the bodies they stand for, so a repeated GET can send `If-None-Match` and a `304 Not
  * Modified` (free of GitHub's primary rate limit) can be answered from memory. Entries are scoped by
- * a hash of the credential (never the credential), since what a token may see differs per token; a
- * scope whose token changes (a GitHub App installation's, renewed hourly) marks each entry with the
- * fingerprint of the token its ETag was issued to, since GitHub's ETags are token specific.
+ * a hash of the credential (never the credential), since what a token may see differs per token.
  * Persisted as JSON with an atomic write (temp file + rename) when a file is given.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -17,7 +15,10 @@ export interface CachedResponse {
   etag: string;
   data: unknown;
   link: string | null;
-  /** `tokenFingerprint` of the token the ETag was issued to; an entry without one never sends its ETag. */
+  /**
+   * `tokenFingerprint` of the token the ETag was issued to: GitHub's ETags are token specific, and a
+   * scope's token may change (a GitHub App installation's, renewed hourly). Without one, the ETag is never sent.
+   */
   token?: string;
   /** The `Last-Modified` date GitHub sent, if any: a date is not token specific, so it is sent after a token change too. */
   lastModified?: string;
