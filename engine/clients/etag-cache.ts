@@ -11,11 +11,18 @@ import type { Secret } from "../model/secret.js";
 import { type FileProblem, readRegularFile } from "../config/read-file.js";
 import { formatBytes } from "../config/input-limits.js";
 
-/** One cached answer: the validator, the body and the pagination `Link` header that came with it. */
+/** One cached answer: the validators, the body and the pagination `Link` header that came with it. */
 export interface CachedResponse {
   etag: string;
   data: unknown;
   link: string | null;
+  /**
+   * `tokenFingerprint` of the token the ETag was issued to: GitHub's ETags are token specific, and a
+   * scope's token may change (a GitHub App installation's, renewed hourly). Without one, the ETag is never sent.
+   */
+  token?: string;
+  /** The `Last-Modified` date GitHub sent, if any: a date is not token specific, so it is sent after a token change too. */
+  lastModified?: string;
 }
 
 interface CacheFile {
@@ -98,6 +105,14 @@ export interface EtagCacheOptions {
 export function credentialScope(token: Secret | null): string {
   if (token === null) return "anonymous";
   return createHash("sha256").update(token.reveal()).digest("hex").slice(0, 24);
+}
+
+/**
+ * A non-reversible fingerprint of a token, to tell which token an ETag was issued to without storing
+ * the token (the cache is a file on disk): a domain-separated SHA-256, cut to 96 bits.
+ */
+export function tokenFingerprint(token: string): string {
+  return createHash("sha256").update(`sourcelinks etag token\n${token}`).digest("hex").slice(0, 24);
 }
 
 /** An LRU map of `(scope, URL) → CachedResponse`. */

@@ -1,14 +1,19 @@
 /**
  * GitHub App authentication against the sandbox (issue 17): the JWT and installation-token flow,
  * tokens replaced before expiry and after a 401 in the middle of a run (injected clock), one pacer
- * per installation, a missing permission reported as such, and the ETag cache kept across tokens.
+ * per installation, a missing permission reported as such, and the ETag cache across tokens: GitHub's
+ * ETags are token specific, so a new token pays its listings in full; a dated resource revalidates by date.
  */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EtagCache } from "../../engine/clients/etag-cache.js";
+import { EtagCache, type CachedResponse } from "../../engine/clients/etag-cache.js";
 import { MissingPermissionError } from "../../engine/clients/github/missing-permission-error.js";
 import { GitHubAppSetupError } from "../../engine/clients/github/app-credentials.js";
+import { GitHubContext } from "../../engine/clients/github/context.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
-import { INSTALLATIONS, served, startAppWorld, type AppWorld } from "./github-app-harness.js";
+import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "./github-app-harness.js";
 
 const MINT = "POST /github/app/installations/:installation_id/access_tokens";
 const ORG_INSTALLATION = "GET /github/orgs/:org/installation";
@@ -17,11 +22,14 @@ const HOOKS = "GET /github/repos/:owner/:repo/hooks";
 const MINUTE = 60_000;
 
 let world: AppWorld;
+let dir: string;
 beforeEach(async () => {
   world = await startAppWorld();
+  dir = await mkdtemp(join(tmpdir(), "sourcelinks-app-etag-"));
 });
 afterEach(async () => {
   await world.close();
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe("GitHub App authentication", () => {
@@ -188,22 +196,113 @@ describe("pacing per installation", () => {
 });
 
 describe("the ETag cache across token rotation", () => {
-  it("revalidates with the installation's entry after the hourly token changed: the second read is a free 304", async () => {
-    const etagCache = new EtagCache();
-    const gh = world.clients({ etagCache });
-    const first = await gh.provider.listWebhooks("acme/api");
+  /** REST primary points the sandbox has charged installation tokens so far (the app's JWT calls aside). */
+  const primaryPoints = (): number =>
+    Object.entries(world.sandbox.counters().primaryPointsByToken)
+      .filter(([label]) => label.startsWith("installation:"))
+      .reduce((sum, [, points]) => sum + points, 0);
+  const REPOS = ["acme/api", "acme/web"] as const;
+
+  /** Both repositories' webhooks and deploy keys, as a refresh lists them. */
+  async function listAll(gh: ReturnType<AppWorld["clients"]>): Promise<unknown[]> {
+    return Promise.all(REPOS.flatMap((r) => [gh.provider.listWebhooks(r), gh.provider.listDeployKeys(r)]));
+  }
+
+  it("revalidates for free while the installation token is the same", async () => {
+    const gh = world.clients({ etagCache: new EtagCache() });
+    const first = await listAll(gh);
+    const before = primaryPoints();
+    const second = await listAll(gh);
+    expect(world.sandbox.counters().notModified).toBe(4);
+    expect(primaryPoints()).toBe(before);
+    expect(second).toEqual(first);
+  });
+
+  it("pays every listing in full after the hourly token changed, observes the same, then revalidates under the new token", async () => {
+    const file = join(dir, "etags.json");
+    const gh = world.clients({ etagCache: new EtagCache({ file }) });
+    const first = await listAll(gh);
     world.advance(56 * MINUTE);
-    const second = await gh.provider.listWebhooks("acme/api");
+    const before = primaryPoints();
+    const second = await listAll(gh);
     expect(served(world.sandbox, MINT)).toBe(2);
+    // GitHub's ETags are token specific: the last token's are not sent, and nothing is a 304.
+    expect(world.sandbox.counters().notModified).toBe(0);
+    expect(primaryPoints() - before).toBe(4);
+    expect(second).toEqual(first);
+    const third = await listAll(gh);
+    expect(world.sandbox.counters().notModified).toBe(4);
+    expect(primaryPoints() - before).toBe(4);
+    expect(third).toEqual(first);
+  });
+
+  it("keeps no token in the cache file", async () => {
+    const file = join(dir, "etags.json");
+    const etagCache = new EtagCache({ file });
+    const gh = world.clients({ etagCache });
+    await listAll(gh);
+    world.advance(56 * MINUTE);
+    await listAll(gh);
+    await etagCache.save();
+    const text = await readFile(file, "utf8");
+    expect(text).toContain("acme-api");
     const tokens = world.sandbox.world().github.installationTokens!.map((t) => t.token);
     expect(new Set(tokens).size).toBe(2);
+    for (const token of tokens) expect(text).not.toContain(token);
+  });
+
+  it("revalidates a dated resource with If-Modified-Since after the token changed: a 304 answered from the cache", async () => {
+    const etagCache = new EtagCache();
+    const context = new GitHubContext({
+      apiUrl: world.apiUrl,
+      token: null,
+      app: world.app(),
+      appClock: world.now,
+      retryAfterBaseMs: 1,
+      etagCache,
+    });
+    const read = async (): Promise<unknown> =>
+      (await context.forOwner("acme"))!.request("GET /repos/{owner}/{repo}", { owner: "acme", repo: "api" });
+    const first = (await read()) as { status: number; data: unknown; headers: Record<string, string | undefined> };
+    expect(first.status).toBe(200);
+    const date = first.headers["last-modified"];
+    expect(date).toBeDefined();
+    const entry = (): CachedResponse | undefined =>
+      etagCache.get(`installation:${APP_ID}:${INSTALLATIONS.acme}`, `${world.apiUrl}/repos/acme/api`);
+    expect(entry()?.lastModified).toBe(date);
+    world.advance(56 * MINUTE);
+    const before = primaryPoints();
+    const second = (await read()) as { status: number; data: unknown };
+    expect(served(world.sandbox, MINT)).toBe(2);
+    expect(second.status).toBe(304);
+    expect(second.data).toEqual(first.data);
+    expect(primaryPoints()).toBe(before);
     expect(world.sandbox.counters().notModified).toBe(1);
-    expect(second).toEqual(first);
-    // Entries are kept under the installation, never under a token.
-    const saved = JSON.stringify(
-      etagCache.get(`installation:424242:${INSTALLATIONS.acme}`, `${world.apiUrl}/repos/acme/api/hooks?per_page=100`),
-    );
-    expect(saved).toContain("acme-api");
-    for (const token of tokens) expect(saved).not.toContain(token);
+    // The 304 named the new token's ETag: the entry now revalidates with it.
+    expect(entry()?.token).not.toBe(undefined);
+    const third = (await read()) as { status: number };
+    expect(third.status).toBe(304);
+    expect(world.sandbox.counters().notModified).toBe(2);
+  });
+
+  it("the sandbox's ETags are the token's: another token's ETag gets a 200 at full cost, its own a 304", async () => {
+    const gh = world.clients();
+    await gh.provider.listWebhooks("acme/api");
+    world.advance(56 * MINUTE);
+    await gh.provider.listWebhooks("acme/api");
+    const [older, newer] = world.sandbox.world().github.installationTokens!.map((t) => t.token);
+    const url = `${world.apiUrl}/repos/acme/api/hooks`;
+    const get = (token: string, ifNoneMatch?: string): Promise<Response> =>
+      fetch(url, { headers: { authorization: `token ${token}`, ...(ifNoneMatch ? { "if-none-match": ifNoneMatch } : {}) } });
+    const olderTag = (await get(older!)).headers.get("etag")!;
+    const newerTag = (await get(newer!)).headers.get("etag")!;
+    expect(olderTag).not.toBe(newerTag);
+    const before = primaryPoints();
+    const other = await get(newer!, olderTag);
+    expect(other.status).toBe(200);
+    expect(primaryPoints() - before).toBe(1);
+    const own = await get(newer!, newerTag);
+    expect(own.status).toBe(304);
+    expect(primaryPoints() - before).toBe(1);
   });
 });

@@ -7,7 +7,9 @@
  *
  * (a) refresh, unlimited server (GHES-like), 50 ms latency, no ETag cache;
  * (b) refresh, github.com-like limits enforced on a compressed clock, ETag cache filled;
- * (d) the same refresh again with nothing changed: every answer a 304;
+ * (d) the same refresh again with nothing changed, with the same personal token: every answer a 304;
+ * (d2) as a GitHub App: an unchanged refresh after the installation token changed (each process mints
+ *     its own): GitHub's ETags are token specific, so every listing is paid in full;
  * (c) apply revoking 200 links: 1,000 webhooks deleted under the same limits;
  * (e) `sourcelinks validate` of a 10,000-link config, node start included;
  * (e2) `sourcelinks validate` of a file of 100,000 unknown keys: exit 2, 100 located problems and a count;
@@ -18,6 +20,7 @@
  * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
  */
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -75,6 +78,10 @@ const LIMITS: LimitsConfig = {
   graphqlPointsPerHour: 5000,
   graphqlEndpointPointsPerMinute: 2000,
 };
+/** The sandbox's endpoint minting an installation token. */
+const MINT = "POST /github/app/installations/:installation_id/access_tokens";
+/** (d2): the GitHub App installed on the scale org. */
+const SCALE_APP = { appId: 2626, installationId: 26_001 } as const;
 const HOOKS_PER_PAGE = 100;
 /** (h): repositories per org, the time scale (a GitHub minute lasts 24 real seconds: four orgs' processes and the sandbox share this machine's CPU), and requests in flight per org's process (four stay under GitHub's 100). */
 const SHARD_REPOS = 2500;
@@ -159,8 +166,15 @@ async function main(): Promise<void> {
     }
 
     // (b), (d), (c): github.com-like limits, enforced on a compressed clock.
-    if (wants("b") || wants("c") || wants("d")) {
-      const limited = await SandboxProcess.start({ world, timeScale: TIME_SCALE, limits: LIMITS });
+    if (wants("b") || wants("c") || wants("d") || wants("d2")) {
+      // (d2) runs as a GitHub App: a key pair made for this run, the private half handed to its processes only.
+      const keys = wants("d2") ? appKeyPair() : null;
+      const limited = await SandboxProcess.start({
+        world,
+        timeScale: TIME_SCALE,
+        limits: LIMITS,
+        ...(keys ? { app: { ...SCALE_APP, publicKey: keys.publicKey } } : {}),
+      });
       try {
         await limited.addFault({ latencyMs: LATENCY_MS });
         const paced = { concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE };
@@ -195,7 +209,7 @@ async function main(): Promise<void> {
             {
               id: "d.refresh-unchanged",
               description:
-                "the same refresh again with nothing changed, the ETag cache from (b) on disk: every listing revalidated with If-None-Match",
+                "the same refresh again with nothing changed, with the same personal token as (b) (GITHUB_TOKEN) and the ETag cache from (b) on disk: every listing revalidated with If-None-Match",
               floorLimits: LIMITS,
               timeScale: TIME_SCALE,
               needs: refreshNeeds(SHAPE),
@@ -203,6 +217,38 @@ async function main(): Promise<void> {
               targetPrimaryZero: true,
             },
           );
+        }
+        if (keys) {
+          const appConfig = join(dir, "scale-app.yaml");
+          await writeFile(appConfig, scaleConfigText(SHAPE, { app: { appId: SCALE_APP.appId, installationId: SCALE_APP.installationId } }));
+          const appEtags = join(dir, "etags-app.json");
+          const appEnv = { ...limited.env, SOURCELINKS_GITHUB_APP_KEY: keys.privateKey };
+          const params = { configFile: appConfig, ...paced, etagCacheFile: appEtags };
+          // Fills the cache under the installation's first token; (d2)'s process mints the next one.
+          await limited.setLimits({});
+          await runScenario("refresh", params, appEnv);
+          scenarios["d2"] = await measure(
+            limited,
+            "refresh",
+            params,
+            {
+              id: "d2.refresh-after-rotation",
+              description:
+                "the same unchanged refresh as a GitHub App, after the installation token changed (the ETag cache was filled by a process holding the installation's previous token; this one mints its own): GitHub's ETags are token specific, so no listing is sent with an ETag and every one is paid in full; listings carry no Last-Modified, so If-Modified-Since cannot help; no audit log",
+              floorLimits: LIMITS,
+              timeScale: TIME_SCALE,
+              needs: refreshNeeds(SHAPE),
+              targetRatio: true,
+              expectedPrimaryPoints: sum(refreshNeeds(SHAPE).map((n) => n.requests)),
+            },
+            appEnv,
+          );
+          scenarios["d2"].figures.push({
+            key: "d2.refresh-after-rotation.installationTokensMinted",
+            value: scenarios["d2"].counters?.byEndpoint[MINT] ?? 0,
+            target: { op: "==", limit: 1 },
+            note: "the measured process's own token, not the one the cache was filled with",
+          });
         }
         if (wants("c")) {
           await limited.resetWorld();
@@ -370,6 +416,8 @@ interface MeasureSpec {
   primaryFree?: boolean;
   targetRatio?: boolean;
   targetPrimaryZero?: boolean;
+  /** Every REST read paid in full: the primary points must be exactly this many. */
+  expectedPrimaryPoints?: number;
 }
 
 /** Runs one workload against a sandbox with fresh counters and windows, and derives its figures. */
@@ -378,15 +426,21 @@ async function measure(
   workload: "refresh" | "apply",
   scenarioParams: ScenarioParams,
   spec: MeasureSpec,
+  env: Record<string, string> = sandbox.env,
 ): Promise<ScenarioRecord> {
   await sandbox.setLimits({});
   await sandbox.resetCounters();
-  const outcome = await runScenario(workload, scenarioParams, sandbox.env);
+  const outcome = await runScenario(workload, scenarioParams, env);
   const counters = await sandbox.counters();
   const floor = spec.floor ?? computeFloor(spec.needs, spec.floorLimits!, spec.timeScale, LATENCY_MS, spec.primaryFree);
   const repos = SHAPE.repositories;
   const github = counters.byService["github"] ?? 0;
-  const primary = sum(Object.values(counters.primaryPointsByToken));
+  // REST points of the run's tokens; a GitHub App's JWT (minting an installation token) has a budget of its own.
+  const primary = sum(
+    Object.entries(counters.primaryPointsByToken)
+      .filter(([label]) => !label.startsWith("app-jwt:"))
+      .map(([, points]) => points),
+  );
   const { injected, ...knowable } = counters.rejections;
   const rejections = sum(Object.values(knowable));
   const id = spec.id;
@@ -407,7 +461,17 @@ async function measure(
     { key: `${id}.hookListingsPerRepository`, value: (counters.byEndpoint[HOOK_LIST] ?? 0) / repos },
     { key: `${id}.keyListingsPerRepository`, value: (counters.byEndpoint[KEY_LIST] ?? 0) / repos },
     { key: `${id}.buildServiceRequests`, value: counters.byService["build-service"] ?? 0 },
-    { key: `${id}.primaryPoints`, value: primary, ...(spec.targetPrimaryZero ? { target: { op: "==", limit: 0 } } : {}) },
+    {
+      key: `${id}.primaryPoints`,
+      value: primary,
+      ...(spec.targetPrimaryZero ? { target: { op: "==", limit: 0 } } : {}),
+      ...(spec.expectedPrimaryPoints === undefined
+        ? {}
+        : {
+            target: { op: "==", limit: spec.expectedPrimaryPoints },
+            note: "every REST read paid in full: GitHub's ETags are token specific",
+          }),
+    },
     { key: `${id}.notModified`, value: counters.notModified },
     {
       key: `${id}.rejections`,
@@ -656,3 +720,12 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });
+
+/** A fresh RSA key pair in PEM, as GitHub hands out for an app; never written to disk. */
+function appKeyPair(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+}

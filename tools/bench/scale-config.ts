@@ -37,6 +37,8 @@ export interface ScaleConfigOptions {
   revokeEvery?: number;
   /** Names `clientSecretEnv`, so observing a link also checks its grant with `POST /applications/{id}/token`. */
   checkGrants?: boolean;
+  /** Authenticate as this GitHub App (its key in SOURCELINKS_GITHUB_APP_KEY) instead of the token in GITHUB_TOKEN. */
+  app?: { appId: number; installationId: number };
 }
 
 /**
@@ -56,7 +58,9 @@ export function scaleConfigText(shape: ScaleShape, options: ScaleConfigOptions =
     "  oauthApps:",
     `    github: { clientId: ${SCALE_CLIENT_ID}, name: Docker Hub Builder${secret} }`,
     "providers:",
-    "  github: { apiUrl: https://api.github.com, tokenEnv: GITHUB_TOKEN }",
+    options.app
+      ? `  github: { apiUrl: https://api.github.com, auth: { appId: ${options.app.appId}, privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY, installations: { ${SCALE_ORG}: ${options.app.installationId} } } }`
+      : "  github: { apiUrl: https://api.github.com, tokenEnv: GITHUB_TOKEN }",
     "links:",
   ];
   const declared = Math.min(options.declare ?? shape.links, shape.links);

@@ -44,7 +44,8 @@ export interface GitHubClientSettings {
   maxResponseBytes?: number;
   /**
    * A GitHub App instead of `token`: each owner's requests go through its installation, each with its
-   * own pacer (its own rate budget on GitHub) and ETag scope (kept across the hourly token rotation).
+   * own pacer (its own rate budget on GitHub) and ETag scope (whose ETags are sent only with the token
+   * they were issued to: a new installation token pays its listings in full, see clients/github/octokit.ts).
    */
   app?: GitHubAppSettings;
   /** The app's clock for token expiry and JWT dates, in epoch ms; only tests change it. Default `Date.now`. */
@@ -138,7 +139,7 @@ export class GitHubContext {
     let octokit = this.#installations.get(id);
     if (!octokit) {
       const app = this.app()!;
-      // Scoped by installation, not by token: budgets and cached pages outlive each hourly token.
+      // Scoped by installation: budgets outlive each hourly token; cached ETags are the token's (octokit.ts).
       const scope = `installation:${app.appId}:${id}`;
       const cache = this.settings.etagCache;
       octokit = buildOctokit({

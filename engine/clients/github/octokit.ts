@@ -7,7 +7,7 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
 import { passThroughGroup, RetryScheduler } from "./throttle-schedulers.js";
 import { Octokit } from "@octokit/rest";
-import type { EtagCache } from "../etag-cache.js";
+import { tokenFingerprint, type EtagCache } from "../etag-cache.js";
 import type { Pacer } from "../pacer.js";
 import { guardedFetch, UnusableResponseError, type GuardedAnswer } from "../guarded-fetch.js";
 import { HttpError } from "../http-error.js";
@@ -103,6 +103,8 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
 
 /** Octokit's plugin signature, as `Octokit.plugin` accepts it. */
 type OctokitPlugin = Parameters<typeof Octokit.plugin>[number];
+/** The part of a request's options an attempt reads and sets. */
+type Attempt = { method?: unknown; headers: Record<string, unknown> };
 /** What the request hook resolves to. */
 type Response = Awaited<ReturnType<Octokit["request"]>>;
 
@@ -135,7 +137,7 @@ function isGraphqlQuery(query: unknown): boolean {
   return typeof query === "string" && /^\s*(query\b|\{)/.test(query);
 }
 
-/** The plugin holding this client's hooks: pacing around each attempt, ETags around pacing. */
+/** The plugin holding this client's hooks: pacing around each attempt, each attempt's validators chosen for the token it sends. */
 function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlugin {
   return (octokit): void => {
     octokit.hook.before("request", (options) => {
@@ -146,13 +148,10 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
      * One attempt, with the rotating credential's current token when there is one. An installation
      * token GitHub refuses (401: expired early, or revoked) is replaced and the attempt made once more.
      */
-    const send = async <O extends { headers: Record<string, unknown> }>(
-      request: (o: O) => Response | Promise<Response>,
-      options: O,
-    ): Promise<Response> => {
+    const send = async <O extends Attempt>(request: (o: O) => Response | Promise<Response>, options: O, url: string): Promise<Response> => {
       const credential = setup.credential;
-      if (!credential) return request(options);
-      // before-after-hook binds the options object into the inner chain: it is changed in place, as the ETag hook does.
+      if (!credential) return revalidate(request, options, url, setup.token);
+      // before-after-hook binds the options object into the inner chain: it is changed in place.
       const withToken = (token: string): O => {
         options.headers = { ...options.headers, authorization: `token ${token}` };
         return options;
@@ -165,11 +164,74 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
         throw error instanceof HttpError ? withoutResponse(error) : error;
       }
       try {
-        return await request(withToken(token));
+        return await revalidate(request, withToken(token), url, token);
       } catch (error) {
         if ((error as { status?: unknown }).status !== 401) throw error;
         credential.rejected(token);
-        return request(withToken(await credential.token()));
+        const next = await credential.token();
+        return revalidate(request, withToken(next), url, next);
+      }
+    };
+
+    /**
+     * One attempt, its parsed body adopted (ParsedBodies); a GET with the validators the cache holds for `token`. GitHub's ETags are token specific, so
+     * an ETag goes out only with the token it was issued to (a rotated installation token would get a
+     * 200 for it, at full cost, and the client would have paid for the lookup for nothing); a
+     * `Last-Modified` date is the resource's, so `If-Modified-Since` goes out with any token of the scope.
+     */
+    const revalidate = async <O extends Attempt>(
+      request: (o: O) => Response | Promise<Response>,
+      options: O,
+      url: string,
+      token: string | undefined,
+    ): Promise<Response> => {
+      const etags = setup.etags;
+      if (!etags || String(options.method) !== "GET") return bodies.adopt(await request(options));
+      const mine = token === undefined ? "none" : tokenFingerprint(token);
+      // An entry that is not a document of the endpoint's shape (kept by an older version from a cut-off
+      // body) is never served: the request goes out without validators and the answer replaces it.
+      const hit = etags.cache.get(etags.scope, url);
+      const shaped = hit && fitsShape(hit.data, isListEndpoint(url, setup.baseUrl)) ? hit : undefined;
+      const etag = shaped?.token === mine ? shaped.etag : undefined;
+      const lastModified = shaped?.lastModified;
+      const cached = etag !== undefined || lastModified !== undefined ? shaped : undefined;
+      // Set afresh on every attempt: a retry with a new token must not carry the last token's ETag.
+      const { "if-none-match": _etag, "if-modified-since": _date, ...headers } = options.headers;
+      options.headers = {
+        ...headers,
+        ...(etag === undefined ? {} : { "if-none-match": etag }),
+        ...(lastModified === undefined ? {} : { "if-modified-since": lastModified }),
+      };
+      try {
+        const response = bodies.adopt(await request(options));
+        const etag = header(response.headers, "etag");
+        const date = header(response.headers, "last-modified");
+        const link = header(response.headers, "link") ?? null;
+        // The cache is a file on disk: a page whose URLs carry a credential (a server echoing it) is not kept.
+        const secrets = setup.secrets();
+        if (etag && redactText(url, secrets) === url && (link === null || redactText(link, secrets) === link)) {
+          // Only the fields the client reads (cached-fields.ts): a 304 answers with what was kept.
+          const data = cachedFields(endpointKey(url, setup.baseUrl), response.data);
+          etags.cache.set(etags.scope, url, { etag, data, link, token: mine, ...(date ? { lastModified: date } : {}) });
+        }
+        return response;
+      } catch (error) {
+        // @octokit/request throws on 304 (https://github.com/octokit/request.js: "Not modified"); the
+        // cached body is the answer, with the Link header it came with so pagination continues.
+        if (cached && (error as { status?: unknown }).status === 304) {
+          const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
+          // A 304 to a date under a new token names that token's ETag: kept, so the next run sends it.
+          const fresh = header(headers, "etag");
+          if (fresh !== undefined && (fresh !== cached.etag || cached.token !== mine))
+            etags.cache.set(etags.scope, url, { ...cached, etag: fresh, token: mine });
+          return {
+            status: 304,
+            url,
+            headers: { ...headers, ...(cached.link ? { link: cached.link } : {}) },
+            data: cached.data,
+          } as Response;
+        }
+        throw error;
       }
     };
 
@@ -187,7 +249,7 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
       const endpoint = graphql ? "POST /graphql" : `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
       return setup.pacer.schedule(graphql ? { method, endpoint, points: 1, contentCreating: false } : { method, endpoint }, async () => {
         try {
-          const response = bodies.adopt(await send(request, options));
+          const response = await send(request, options, octokit.request.endpoint.parse(options).url);
           observe(setup.pacer, response.headers);
           return response;
         } catch (error) {
@@ -220,43 +282,6 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
           throw error;
         }
       });
-    });
-
-    const etags = setup.etags;
-    if (!etags) return;
-    octokit.hook.wrap("request", async (request, options): Promise<Response> => {
-      if (String(options.method) !== "GET") return request(options);
-      const url = octokit.request.endpoint.parse(options).url;
-      // An entry that is not a document of the endpoint's shape (kept by an older version from a cut-off
-      // body) is never served: the request goes out without If-None-Match and the answer replaces it.
-      const hit = etags.cache.get(etags.scope, url);
-      const cached = hit && fitsShape(hit.data, isListEndpoint(url, setup.baseUrl)) ? hit : undefined;
-      if (cached) options.headers = { ...options.headers, "if-none-match": cached.etag };
-      try {
-        const response = await request(options);
-        const etag = header(response.headers, "etag");
-        const link = header(response.headers, "link") ?? null;
-        // The cache is a file on disk: a page whose URLs carry a credential (a server echoing it) is not kept.
-        const secrets = setup.secrets();
-        if (etag && redactText(url, secrets) === url && (link === null || redactText(link, secrets) === link)) {
-          // Only the fields the client reads (cached-fields.ts): a 304 answers with what was kept.
-          etags.cache.set(etags.scope, url, { etag, data: cachedFields(endpointKey(url, setup.baseUrl), response.data), link });
-        }
-        return response;
-      } catch (error) {
-        // @octokit/request throws on 304 (https://github.com/octokit/request.js: "Not modified"); the
-        // cached body is the answer, with the Link header it came with so pagination continues.
-        if (cached && (error as { status?: unknown }).status === 304) {
-          const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
-          return {
-            status: 304,
-            url,
-            headers: { ...headers, ...(cached.link ? { link: cached.link } : {}) },
-            data: cached.data,
-          } as Response;
-        }
-        throw error;
-      }
     });
   };
 }

@@ -7,13 +7,16 @@ import { authed, findOrg, isAffiliated, oauthRestriction, repoFor, sameLogin } f
 import { conditional, notFound, paginate } from "./respond.js";
 import { accountFor, fullRepository, minimalRepository, organizationFull, privateUser, publicUser } from "./wire.js";
 
+/** GitHub sends `Last-Modified` on a single user, org or repository, not on their listings. */
+const DATED = { lastModified: true } as const;
+
 /** Registers the account and repository routes. */
 export function registerAccountRoutes(router: Router): void {
   router.add(
     "GET",
     "/user",
     authed((ctx, caller) =>
-      conditional(ctx, { status: 200, body: privateUser(ctx.mountUrl, ctx.world, accountFor(ctx.world, caller.login)) }),
+      conditional(ctx, { status: 200, body: privateUser(ctx.mountUrl, ctx.world, accountFor(ctx.world, caller.login)) }, DATED),
     ),
   );
 
@@ -24,7 +27,7 @@ export function registerAccountRoutes(router: Router): void {
       const login = ctx.params.username ?? "";
       const known = ctx.world.github.accounts.some((a) => sameLogin(a.login, login)) || !!findOrg(ctx.world, login);
       if (!known) return notFound();
-      return conditional(ctx, { status: 200, body: publicUser(ctx.mountUrl, ctx.world, accountFor(ctx.world, login)) });
+      return conditional(ctx, { status: 200, body: publicUser(ctx.mountUrl, ctx.world, accountFor(ctx.world, login)) }, DATED);
     }),
   );
 
@@ -35,7 +38,7 @@ export function registerAccountRoutes(router: Router): void {
       const org = findOrg(ctx.world, ctx.params.org ?? "");
       if (!org) return notFound();
       // An org's profile is public: OAuth App access restrictions only guard private org data.
-      return conditional(ctx, { status: 200, body: organizationFull(ctx.mountUrl, ctx.world, org) });
+      return conditional(ctx, { status: 200, body: organizationFull(ctx.mountUrl, ctx.world, org) }, DATED);
     }),
   );
 
@@ -68,7 +71,7 @@ export function registerAccountRoutes(router: Router): void {
       if (!found.ok) return found.response;
       // The sandbox's admin rule is repoFor's: the owner account, or an owner or member of the owning org.
       const admin = isAffiliated(ctx.world, caller.login, found.value.owner);
-      return conditional(ctx, { status: 200, body: fullRepository(ctx.mountUrl, ctx.world, found.value, admin) });
+      return conditional(ctx, { status: 200, body: fullRepository(ctx.mountUrl, ctx.world, found.value, admin) }, DATED);
     }),
   );
 }

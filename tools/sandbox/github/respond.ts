@@ -5,6 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { RouteContext, RouteResponse } from "../router.js";
+import { bearerToken } from "./auth.js";
+import { lastModifiedSeconds } from "./last-modified.js";
 
 /** The `documentation_url` GitHub puts on generic errors. */
 export const DOCS_URL = "https://docs.github.com/rest";
@@ -104,36 +106,65 @@ function clamp(n: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
 
-/** A strong ETag: the SHA-256 of the JSON body (GitHub's are opaque; any stable hash satisfies RFC 9110). */
-export function etagOf(body: unknown): string {
+/**
+ * A strong ETag: the SHA-256 of the credential and the JSON body. GitHub's ETags are specific to the
+ * token that made the request (GitHub Support: "It's currently expected for ETags to be auth token
+ * specific", eclipse-csi/otterdog#201), so a validator obtained with one token never matches under
+ * another, not even an installation's next token.
+ */
+export function etagOf(body: unknown, credential: string | null = null): string {
   const text = typeof body === "string" ? body : JSON.stringify(body ?? null);
-  return `"${createHash("sha256").update(text).digest("hex")}"`;
+  return `"${createHash("sha256")
+    .update(`${credential ?? "anonymous"}\n`)
+    .update(text)
+    .digest("hex")}"`;
+}
+
+/** How `conditional` validates an answer besides its ETag. */
+export interface ConditionalOptions {
+  /** Send `Last-Modified` and honour `If-Modified-Since` (GitHub dates single resources, not listings). */
+  lastModified?: boolean;
 }
 
 /**
- * Adds `ETag` to a successful GET and answers `304 Not Modified` with an empty body when the
- * request's `If-None-Match` names it (RFC 9110 §13.1.2; GitHub documents a 304 as free of
- * primary rate-limit cost: https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api).
+ * Adds `ETag` (and `Last-Modified` when asked) to a successful GET and answers `304 Not Modified`
+ * with an empty body when the request's validators say the client holds the current representation
+ * (RFC 9110 §13.2.2: `If-None-Match` when sent, else `If-Modified-Since`). GitHub documents a 304 as
+ * free of primary rate-limit cost:
+ * https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api.
  */
-export function conditional(ctx: RouteContext, response: RouteResponse): RouteResponse {
+export function conditional(ctx: RouteContext, response: RouteResponse, options: ConditionalOptions = {}): RouteResponse {
   if (ctx.method !== "GET" || response.status !== 200) return response;
-  const etag = etagOf(response.body);
+  const etag = etagOf(response.body, bearerToken(ctx.headers.authorization));
+  const modified = options.lastModified ? lastModifiedSeconds(ctx.world, ctx.url.pathname, response.body, ctx.clock.now()) : null;
   const headers: Record<string, string> = {
     ...response.headers,
     etag,
+    ...(modified === null ? {} : { "last-modified": new Date(modified * 1000).toUTCString() }),
     "cache-control": "private, max-age=60, s-maxage=60",
     vary: "Accept, Authorization, Cookie, X-GitHub-OTP",
   };
-  if (ifNoneMatchMatches(ctx.headers["if-none-match"], etag)) return { status: 304, headers };
+  const ifNoneMatch = ctx.headers["if-none-match"];
+  const notModified =
+    ifNoneMatch !== undefined
+      ? ifNoneMatchMatches(ifNoneMatch, etag)
+      : modified !== null && notModifiedSince(ctx.headers["if-modified-since"], modified);
+  if (notModified) return { status: 304, headers };
   return { ...response, headers };
 }
 
-function ifNoneMatchMatches(header: string | string[] | undefined, etag: string): boolean {
-  if (header === undefined) return false;
+function ifNoneMatchMatches(header: string | string[], etag: string): boolean {
   const raw = Array.isArray(header) ? header.join(",") : header;
   // If-None-Match uses the weak comparison (RFC 9110 §13.1.2): a `W/` prefix does not matter.
   return raw.split(",").some((candidate) => {
     const c = candidate.trim();
     return c === "*" || c.replace(/^W\//, "") === etag;
   });
+}
+
+/** Whether an `If-Modified-Since` date is at or after the modification date (an unreadable one is ignored, RFC 9110 §13.1.3). */
+function notModifiedSince(header: string | undefined, modifiedSeconds: number): boolean {
+  if (header === undefined) return false;
+  const since = Date.parse(header);
+  return Number.isFinite(since) && modifiedSeconds * 1000 <= since;
 }
