@@ -87,7 +87,7 @@ function report(error: unknown, io: CliIo): ExitCodeValue {
   }
   if (error instanceof HttpError || error instanceof UnobservableRepositoryError || error instanceof GitHubAppSetupError) {
     io.err(`sourcelinks: ${terminalText(error.message)}`);
-    return ExitCode.operational;
+    return error instanceof GitHubAppSetupError && error.kind === "input" ? ExitCode.invalidInput : ExitCode.operational;
   }
   if (error instanceof ReconcileError) {
     io.err(`sourcelinks: ${terminalText(error.message)}`);

@@ -3,6 +3,7 @@
  * `apply` and `check --live`. Observation goes through the operations of reconcile/operations.ts
  * (the same ones the Pulumi provider uses), concurrently and bounded.
  */
+import { GitHubAppSetupError } from "../engine/clients/github/app-errors.js";
 import type { LinkSpec, OrgAccessSpec, RecordedManualStep, SweepSpec } from "../engine/model/spec.js";
 import type { LoadedConfig, SourceLocation } from "../engine/config/loaded-config.js";
 import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../engine/model/manual-step.js";
@@ -189,7 +190,12 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
       failures.push(`${formatLocation(locateNearest(loaded, pointer))}: sweep ${spec.name}: ${errorText(result.reason)}`);
     else out.sweeps.push({ resource: "sweep", pointer, location: loaded.locate(pointer), spec, observed: result.value });
   });
-  if (failures.length > 0) throw new CliError(ExitCode.operational, failures);
+  if (failures.length > 0) {
+    // The user's own files at fault (a GitHub App key file that is a pipe, say) is invalid input, not an outage.
+    const reasons = [...linkResults, ...orgResults, ...sweepResults].flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    const input = reasons.some((reason) => reason instanceof GitHubAppSetupError && reason.kind === "input");
+    throw new CliError(input ? ExitCode.invalidInput : ExitCode.operational, failures);
+  }
   return out;
 }
 

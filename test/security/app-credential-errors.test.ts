@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 /**
  * What a hostile server can make the CLI print when it runs as a GitHub App: a proxy in front of the
  * sandbox echoes the app's JWT (the whole Authorization header, or the bare token) in the 403 it
@@ -242,6 +243,20 @@ describe("a private key that is not the app's", () => {
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain(
       `signed with the private key from the file ${pem}: POST ${sandbox.baseUrl}/github/app/installations/${INSTALLATION}/access_tokens answered HTTP 401: A JSON web token could not be decoded`,
+    );
+  });
+});
+
+describe("a private key file that is not a regular file", () => {
+  it("is refused at once, naming the file, when it is a named pipe (a read would block the run)", async () => {
+    const file = configFile(`, installations: { acme: ${INSTALLATION} }`);
+    writeFileSync(file, readFileSync(file, "utf8").replace("privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY", "privateKeyFile: app.pem"));
+    const pem = join(dirname(file), "app.pem");
+    execFileSync("mkfifo", [pem]);
+    const run = await cli(["plan", file]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(
+      `cannot read the GitHub App's private key from the file ${pem}: it is a named pipe (FIFO), not a regular file`,
     );
   });
 });

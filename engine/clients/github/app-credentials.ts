@@ -6,13 +6,16 @@
  * when GitHub refuses one (401). The key, every JWT and every token join the run's redaction set the
  * moment they exist, and every failure leaves as a redacted `HttpError` or a `GitHubAppSetupError`.
  */
-import { readFile } from "node:fs/promises";
 import type { GitHubOctokit } from "./octokit.js";
 import { Secret, type SecretSet } from "../../model/secret.js";
 import type { GitHubAppSettings } from "../../model/client-settings.js";
+import { describeFileProblem, readRegularFile } from "../../config/read-file.js";
 import { HttpError } from "../http-error.js";
 import { GitHubAppSetupError } from "./app-errors.js";
 import { AppJwts } from "./app-jwt.js";
+
+/** A PEM private key is a few KiB; anything far larger is not one. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 export { GitHubAppSetupError } from "./app-errors.js";
 
@@ -170,13 +173,15 @@ export class GitHubAppCredentials {
     let key: string;
     if (privateKey !== null) key = privateKey.reveal();
     else if (privateKeyFile !== null) {
-      try {
-        key = await readFile(privateKeyFile, "utf8");
-      } catch (error) {
+      // A FIFO would block the run and a device would fill memory: the key file is read as every input file is.
+      const read = readRegularFile(privateKeyFile, { maxBytes: MAX_KEY_FILE_BYTES });
+      if ("problem" in read) {
         throw new GitHubAppSetupError(
-          `github: cannot read the GitHub App's private key from ${keySource} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
+          `github: cannot read the GitHub App's private key from ${keySource}: ${describeFileProblem(read.problem)}`,
+          "input",
         );
       }
+      key = read.bytes.toString("utf8");
     } else {
       throw new GitHubAppSetupError(
         `github: no private key for the GitHub App ${this.appId}: set ${keySource.replace(/^the env var /, "")} to the app's PEM key`,

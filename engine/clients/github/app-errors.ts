@@ -4,6 +4,13 @@ import { HttpError } from "../http-error.js";
 /** The app cannot be used: no key, an unreadable key, or no installation for an owner. */
 export class GitHubAppSetupError extends Error {
   override readonly name = "GitHubAppSetupError";
+  /** `input` when the user's own files are at fault (a key file that is not a regular file), so the CLI exits 2. */
+  readonly kind: "input" | "operational";
+
+  constructor(message: string, kind: "input" | "operational" = "operational") {
+    super(message);
+    this.kind = kind;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { SecretSet, type Secret } from "../../model/secret.js";
 import { toHttpError } from "./errors.js";
 import { buildOctokit, type GitHubOctokit, type OctokitSetup } from "./octokit.js";
 import { GitHubAppCredentials } from "./app-credentials.js";
+import { GitHubAppSetupError } from "./app-errors.js";
 import { acceptedPermissions, MissingPermissionError } from "./missing-permission-error.js";
 import type { GitHubAppSettings } from "../../model/client-settings.js";
 
@@ -217,7 +218,8 @@ export class GitHubContext {
     try {
       return await run();
     } catch (error) {
-      if (error instanceof HttpError) throw error;
+      // A setup error of the app's own credentials (its key file, its installation) is no answer of GitHub's.
+      if (error instanceof HttpError || error instanceof GitHubAppSetupError) throw error;
       const converted = toHttpError(error, request, this.secrets(extraSecrets));
       if (about && this.usesApp && converted.status === 403) {
         const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
