@@ -68,6 +68,7 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
       repositories: link.repositories,
       onRevoke: link.onRevoke,
       onDelete: link.onDelete ?? "release",
+      ...(link.onRelink !== undefined ? { onRelink: link.onRelink } : {}),
       ...(link.team !== undefined ? { team: link.team } : {}),
     };
     const aliases = [...(options.resourceOptions?.aliases ?? []), ...(link.aliases ?? []).map((name) => ({ name }))];

@@ -204,7 +204,14 @@ function keptJson(item: KeptItem): KeptItem & { description: string } {
         keptFor: [...item.keptFor],
       };
     case "grant":
-      return { kind: item.kind, description, provider: item.provider, account: item.account, keptFor: [...item.keptFor] };
+      return {
+        kind: item.kind,
+        description,
+        provider: item.provider,
+        account: item.account,
+        keptFor: [...item.keptFor],
+        reason: item.reason ?? "shared",
+      };
   }
 }
 

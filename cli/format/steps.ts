@@ -98,6 +98,8 @@ export function describeKept(item: KeptItem): string {
     case "deploy-key":
       return `keep deploy key ${item.keyId} "${item.title}" on ${item.repository}: ${by}, building from ${item.repository}`;
     case "grant":
+      if (item.reason === "relink")
+        return `keep ${item.provider} account ${item.account}'s OAuth grant: a relink leaves the previous account's grant alone, since one grant covers every link of the account, also in namespaces this run cannot see${item.keptFor.length > 0 ? ` (${by})` : ""}; set onRelink.revokePreviousGrant: true on the link to revoke it`;
       return `keep ${item.provider} account ${item.account}'s OAuth grant (one grant covers every link of the account): ${by}`;
   }
 }

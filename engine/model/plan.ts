@@ -52,11 +52,15 @@ export type PlanStep =
     }
   | { kind: "manual"; step: ManualStep };
 
-/** Something a revocation leaves in place on purpose, and why (another live link still uses it). */
+/** Something a revocation or a relink leaves in place on purpose, and why (another live link still uses it, or a relink keeps it). */
 export type KeptItem =
   | { kind: "webhook"; provider: ProviderKind; repository: string; hookId: string; url: string; keptFor: string[] }
   | { kind: "deploy-key"; provider: ProviderKind; repository: string; keyId: string; title: string; keptFor: string[] }
-  | { kind: "grant"; provider: ProviderKind; account: string; keptFor: string[] };
+  /**
+   * `reason`: `shared` (absent in older plans) when other live links use the account; `relink` when a
+   * team moved off the account and the link does not ask to revoke its grant (`keptFor` may then be empty).
+   */
+  | { kind: "grant"; provider: ProviderKind; account: string; keptFor: string[]; reason?: "shared" | "relink" };
 
 /** The plan for one declared link or org access entry. */
 export interface ResourcePlan {

@@ -6,7 +6,7 @@
 import type { ManualStep } from "../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
-import { appName, primaryRetires, retireGrant } from "./grant-policy.js";
+import { appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, orgAccessStep, revokeGrantStep } from "./manual-steps.js";
 import type { PlanSettings } from "./plan-settings.js";
 
@@ -31,6 +31,8 @@ export function withPendingOrgAccessSteps(spec: OrgAccessSpec, observed: Observe
  */
 export function pendingGrantSteps(settings: PlanSettings, spec: LinkSpec, observed: ObservedLink): ManualStep[] {
   const steps: ManualStep[] = [];
+  // A relink leaves the previous account's grant alone unless the link asks otherwise: nothing is open.
+  if (relinkKeepsGrant(spec)) return steps;
   if (primaryRetires(spec, observed)) {
     const { pending } = retireGrant(settings, {
       provider: spec.provider,

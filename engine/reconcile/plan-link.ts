@@ -13,7 +13,7 @@ import {
   setLinkStateRequest,
   unlinkRequest,
 } from "../model/requests.js";
-import { type GrantFacts, appName, primaryRetires, retireGrant } from "./grant-policy.js";
+import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
 import type { ObservedLink } from "../model/observed.js";
@@ -151,13 +151,19 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
 function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: string, settings: PlanSettings, kept: KeptItem[]): PlanStep[] {
   const steps: PlanStep[] = [];
   for (const record of records) {
+    if (relinkKeepsGrant(spec)) {
+      if (record.grant !== "revoked" && !kept.some((k) => k.kind === "grant" && k.account === record.account))
+        kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith], reason: "relink" });
+      if (record.live) steps.push(unlinkStep(spec, bs, record.linkId));
+      continue;
+    }
     const { plan } = retireGrant(settings, record);
     if (
       record.sharedWith.length > 0 &&
       record.grant !== "revoked" &&
       !kept.some((k) => k.kind === "grant" && k.account === record.account)
     ) {
-      kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith] });
+      kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith], reason: "shared" });
     }
     if (plan === "api") {
       // `api` only when settings.githubGrantsByApi: GitHub configured and the app's client id declared.
@@ -174,15 +180,13 @@ function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: string, se
     } else if (plan !== null && !steps.some((s) => s.kind === "manual" && s.step.id === plan.id)) {
       steps.push({ kind: "manual", step: plan });
     }
-    if (record.live)
-      steps.push({
-        kind: "unlink",
-        request: unlinkRequest(bs, spec.namespace, record.linkId),
-        namespace: spec.namespace,
-        linkId: record.linkId,
-      });
+    if (record.live) steps.push(unlinkStep(spec, bs, record.linkId));
   }
   return steps;
+}
+
+function unlinkStep(spec: LinkSpec, bs: string, linkId: string): PlanStep {
+  return { kind: "unlink", request: unlinkRequest(bs, spec.namespace, linkId), namespace: spec.namespace, linkId };
 }
 
 /**

@@ -83,9 +83,17 @@ describe("planLink", () => {
     });
   });
 
-  it("relinks a team from a person to the service account: link, revoke the person's grant, unlink, and keep webhooks", () => {
+  it("relinks a team from a person to the service account and keeps the person's grant unless the link asks to revoke it", () => {
     const observed = observedLinked({ linkId: "old-1", account: "jdoe", serviceAccount: false });
     const plan = planLink(teamSpec(), observed, planningContext());
+    expect(kinds(plan.steps)).toEqual(["link", "unlink"]);
+    expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "jdoe", keptFor: [], reason: "relink" }]);
+    expect(pendingGrantSteps(planningContext({ clientSecret: false }), teamSpec(), observed)).toEqual([]);
+  });
+
+  it("relinks with onRelink.revokePreviousGrant: link, revoke the person's grant, unlink, and keep webhooks", () => {
+    const observed = observedLinked({ linkId: "old-1", account: "jdoe", serviceAccount: false });
+    const plan = planLink(teamSpec({ onRelink: { revokePreviousGrant: true } }), observed, planningContext());
     expect(plan.steps).toEqual([
       {
         kind: "link",
@@ -109,9 +117,9 @@ describe("planLink", () => {
     ]);
   });
 
-  it("relinks without the client secret: the person's grant becomes a manual step", () => {
+  it("relinks with onRelink.revokePreviousGrant but without the client secret: the person's grant becomes a manual step", () => {
     const observed = observedLinked({ linkId: "old-1", account: "jdoe" });
-    const plan = planLink(teamSpec(), observed, planningContext({ clientSecret: false }));
+    const plan = planLink(teamSpec({ onRelink: { revokePreviousGrant: true } }), observed, planningContext({ clientSecret: false }));
     expect(kinds(plan.steps)).toEqual(["link", "manual:revoke-grant:github:jdoe", "unlink"]);
   });
 
@@ -121,7 +129,7 @@ describe("planLink", () => {
         { linkId: "old-1", account: "jdoe", state: "linked", providerGrant: "active", grantHeld: true, grantSharedWith: [] },
       ],
     });
-    const plan = planLink(teamSpec(), observed, planningContext());
+    const plan = planLink(teamSpec({ onRelink: { revokePreviousGrant: true } }), observed, planningContext());
     expect(plan.steps).toEqual([
       {
         kind: "revoke-grant",
@@ -184,7 +192,7 @@ describe("planLink", () => {
   it("does not revoke a grant another live link uses, and lists it as kept with the link that keeps it", () => {
     const plan = planLink(teamSpec({ state: "revoked" }), observedLinked({ grantSharedWith: ["other-link"] }), planningContext());
     expect(kinds(plan.steps)).toEqual(["unlink", "delete-webhook", "delete-webhook", "delete-deploy-key", "delete-deploy-key"]);
-    expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "acme-builder", keptFor: ["other-link"] }]);
+    expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "acme-builder", keptFor: ["other-link"], reason: "shared" }]);
   });
 
   it("keeps the webhooks and deploy keys of a repository another live link builds from", () => {
@@ -278,13 +286,14 @@ describe("pendingGrantSteps", () => {
     expect(pendingGrantSteps(planningContext(), teamSpec({ state: "revoked" }), observedLinked())).toEqual([]);
   });
 
-  it("lists the revoke step of a superseded account whose grant cannot be checked", () => {
+  it("lists the revoke step of a superseded account whose grant cannot be checked, when the link asks to revoke it", () => {
     const observed = observedLinked({
       supersededLinks: [
         { linkId: "old-1", account: "jdoe", state: "revoked", providerGrant: "unverifiable", grantHeld: true, grantSharedWith: [] },
       ],
     });
-    expect(pendingGrantSteps(planningContext({ clientSecret: false }), teamSpec(), observed).map((s) => s.id)).toEqual([
+    const revoking = teamSpec({ onRelink: { revokePreviousGrant: true } });
+    expect(pendingGrantSteps(planningContext({ clientSecret: false }), revoking, observed).map((s) => s.id)).toEqual([
       "revoke-grant:github:jdoe",
     ]);
   });
