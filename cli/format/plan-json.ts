@@ -154,6 +154,8 @@ function stepJson(step: ApiStep): PlanStepJson {
       return { ...base, namespace: step.namespace, linkId: step.linkId, state: step.state };
     case "unlink":
       return { ...base, namespace: step.namespace, linkId: step.linkId };
+    case "add-repository":
+      return { ...base, namespace: step.namespace, linkId: step.linkId, provider: step.provider, repository: step.repository };
     case "revoke-grant":
       return {
         ...base,

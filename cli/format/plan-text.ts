@@ -69,7 +69,7 @@ function resourceLines(entry: PlannedEntry): string[] {
 
 /** `+` creates, `~` changes in place, `-` removes. */
 function marker(step: PlanStep): string {
-  if (step.kind === "link") return "+";
+  if (step.kind === "link" || step.kind === "add-repository") return "+";
   if (step.kind === "set-state" || step.kind === "set-org-access") return "~";
   return "-";
 }

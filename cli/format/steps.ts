@@ -17,6 +17,7 @@ export function categoryOf(step: PlanStep): StepCategory {
     case "link":
     case "set-state":
     case "unlink":
+    case "add-repository":
     case "set-org-access":
       return "build-service";
     case "revoke-grant":
@@ -59,6 +60,8 @@ export function describeStep(step: PlanStep): string {
       return `set link ${step.linkId || "(the new link)"} in namespace ${step.namespace} to ${step.state === "linked" ? "enabled" : "disabled"}`;
     case "unlink":
       return `unlink link ${step.linkId} in namespace ${step.namespace}`;
+    case "add-repository":
+      return `make ${step.repository} an autobuild source of link ${step.linkId || "(the new link)"} in namespace ${step.namespace}`;
     case "revoke-grant":
       return `revoke ${step.provider} account ${step.account}'s OAuth grant to app ${step.clientId}`;
     case "delete-webhook":

@@ -23,6 +23,8 @@ export type PlanStep =
   /** An empty `linkId` targets the link created by the preceding `link` step of the same plan. */
   | { kind: "set-state"; request: PlannedRequest; namespace: string; linkId: string; state: "linked" | "disabled" }
   | { kind: "unlink"; request: PlannedRequest; namespace: string; linkId: string }
+  /** Makes a declared repository an autobuild source of a link; an empty `linkId` targets the link a preceding `link` step created. */
+  | { kind: "add-repository"; request: PlannedRequest; namespace: string; linkId: string; provider: ProviderKind; repository: string }
   /** `namespace`/`linkId`: the build-service record whose held credentials identify the grant. */
   | {
       kind: "revoke-grant";

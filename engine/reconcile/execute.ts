@@ -12,6 +12,7 @@ import { ReconcileError } from "./errors.js";
 import { isLive } from "./link-identity.js";
 import type { PlannedRequest, PlanStep, ResourcePlan } from "../model/plan.js";
 import {
+  addLinkRepositoryRequest,
   createLinkRequest,
   deleteDeployKeyRequest,
   deleteOrgWebhookRequest,
@@ -97,6 +98,21 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       await bs.unlink(step.namespace, step.linkId);
       return;
     }
+    case "add-repository": {
+      const bs = buildService(ctx);
+      const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
+      if (linkId === null)
+        throw new ReconcileError(
+          "request-mismatch",
+          `add-repository in ${step.namespace} names the link created by a preceding link step, but none ran.`,
+        );
+      expectRequest(
+        step,
+        addLinkRepositoryRequest(buildServiceApi(ctx), step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER, step.repository),
+      );
+      await bs.addAutobuildRepository(step.namespace, linkId, step.repository);
+      return;
+    }
     case "revoke-grant":
       return revokeGrant(ctx, step);
     case "delete-webhook": {
@@ -168,6 +184,11 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       expectRequest(step, setOrgAccessRequest(buildServiceApi(ctx), step.namespace, step.linkId, step.org));
       await bs.setOrgAccess(step.namespace, step.linkId, step.org, step.access);
       return;
+    }
+    default: {
+      // A step kind the executor does not know must fail, never pass as done with nothing sent.
+      const unknown: never = step;
+      throw new ReconcileError("request-mismatch", `Unknown step kind ${(unknown as { kind: string }).kind}.`);
     }
   }
 }

@@ -7,7 +7,7 @@ import type { ManualStep } from "../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import { appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
-import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, orgAccessStep, revokeGrantStep } from "./manual-steps.js";
+import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, orgAccessStep, revokeGrantStep } from "./manual-steps.js";
 import type { PlanSettings } from "./plan-settings.js";
 
 /** `observed` with its open manual steps: the link side on `docker-hub` (no API), else the grants no API will revoke. */
@@ -58,7 +58,7 @@ export function pendingGrantSteps(settings: PlanSettings, spec: LinkSpec, observ
 
 /** `docker-hub`: no public API for linked accounts, so every link-side action is a manual step. */
 function dockerHubSteps(spec: LinkSpec, settings: PlanSettings): ManualStep[] {
-  if (spec.state === "linked") return [dockerHubLinkStep(spec.namespace, spec.provider, spec.account)];
+  if (spec.state === "linked") return dockerHubLinkSteps(spec);
   if (spec.state === "disabled") return [dockerHubDisableStep(spec.namespace, spec.provider, spec.account)];
   return [
     dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account),
