@@ -35,12 +35,34 @@ describe("planLink", () => {
         team: "ci",
         serviceAccount: true,
       },
+      ...["acme/api", "acme/web"].map((repository) => ({
+        kind: "add-repository",
+        request: { method: "PUT", url: `${BUILD}/acme/links/%7Bcreated%7D/repositories/${repository}/` },
+        namespace: "acme",
+        linkId: "",
+        provider: "github",
+        repository,
+      })),
+    ]);
+  });
+
+  it("makes each declared repository the live record does not list an autobuild source, and leaves extra ones alone", () => {
+    const plan = planLink(teamSpec(), observedLinked({ recordRepositories: ["ACME/api", "acme/other"] }), planningContext());
+    expect(plan.steps).toEqual([
+      {
+        kind: "add-repository",
+        request: { method: "PUT", url: `${BUILD}/acme/links/link-1/repositories/acme/web/` },
+        namespace: "acme",
+        linkId: "link-1",
+        provider: "github",
+        repository: "acme/web",
+      },
     ]);
   });
 
   it("links again when only an unlinked record of the declared account exists", () => {
     const plan = planLink(teamSpec(), observedLinked({ state: "revoked", providerGrant: "revoked", grantHeld: false }), planningContext());
-    expect(kinds(plan.steps)).toEqual(["link"]);
+    expect(kinds(plan.steps)).toEqual(["link", "add-repository", "add-repository"]);
   });
 
   it("disables a linked link in place", () => {
@@ -75,7 +97,7 @@ describe("planLink", () => {
       observedLinked({ linkId: null, state: "absent", account: null }),
       planningContext(),
     );
-    expect(kinds(plan.steps)).toEqual(["link", "set-state"]);
+    expect(kinds(plan.steps)).toEqual(["link", "set-state", "add-repository", "add-repository"]);
     expect(plan.steps[1]).toMatchObject({
       linkId: "",
       state: "disabled",
@@ -86,7 +108,7 @@ describe("planLink", () => {
   it("relinks a team from a person to the service account and keeps the person's grant unless the link asks to revoke it", () => {
     const observed = observedLinked({ linkId: "old-1", account: "jdoe", serviceAccount: false });
     const plan = planLink(teamSpec(), observed, planningContext());
-    expect(kinds(plan.steps)).toEqual(["link", "unlink"]);
+    expect(kinds(plan.steps)).toEqual(["link", "add-repository", "add-repository", "unlink"]);
     expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "jdoe", keptFor: [], reason: "relink" }]);
     expect(pendingGrantSteps(planningContext({ clientSecret: false }), teamSpec(), observed)).toEqual([]);
   });
@@ -104,6 +126,8 @@ describe("planLink", () => {
         team: "ci",
         serviceAccount: true,
       },
+      expect.objectContaining({ kind: "add-repository", repository: "acme/api" }),
+      expect.objectContaining({ kind: "add-repository", repository: "acme/web" }),
       {
         kind: "revoke-grant",
         request: { method: "DELETE", url: `${GH}/applications/${CLIENT_ID}/grant` },
@@ -120,7 +144,7 @@ describe("planLink", () => {
   it("relinks with onRelink.revokePreviousGrant but without the client secret: the person's grant becomes a manual step", () => {
     const observed = observedLinked({ linkId: "old-1", account: "jdoe" });
     const plan = planLink(teamSpec({ onRelink: { revokePreviousGrant: true } }), observed, planningContext({ clientSecret: false }));
-    expect(kinds(plan.steps)).toEqual(["link", "manual:revoke-grant:github:jdoe", "unlink"]);
+    expect(kinds(plan.steps)).toEqual(["link", "add-repository", "add-repository", "manual:revoke-grant:github:jdoe", "unlink"]);
   });
 
   it("finishes a relink interrupted after the new link was created", () => {
@@ -211,7 +235,7 @@ describe("planLink", () => {
 
   it("relinks a live link whose grant is revoked (a broken link): unlink, then link anew", () => {
     const plan = planLink(teamSpec(), observedLinked({ providerGrant: "revoked" }), planningContext());
-    expect(kinds(plan.steps)).toEqual(["unlink", "link"]);
+    expect(kinds(plan.steps)).toEqual(["unlink", "link", "add-repository", "add-repository"]);
   });
 
   it("keeps webhooks and deploy keys when onRevoke says keep", () => {
@@ -273,7 +297,7 @@ describe("planLink", () => {
       "delete-deploy-key",
     ]);
     const linked = planLink(teamSpec(), observed, planningContext({ dockerHub: true }));
-    expect(kinds(linked.steps)).toEqual(["manual:docker-hub-link:acme:github:acme-builder"]);
+    expect(kinds(linked.steps)).toEqual(["manual:docker-hub-link:acme:github:acme-builder", "manual:docker-hub-autobuild:acme:github:acme-builder"]);
   });
 });
 
