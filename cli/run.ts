@@ -9,6 +9,7 @@ import type { DoneByHand } from "../engine/model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.js";
 import type { ResourcePlan } from "../engine/model/plan.js";
 import { splitRecorded, withRecordedSteps } from "../engine/reconcile/recorded-steps.js";
+import { withSharedStepsOnce } from "../engine/reconcile/shared-steps.js";
 import {
   linkObserver,
   OBSERVE_CONCURRENCY,
@@ -220,9 +221,11 @@ export async function observeUndeclaredOrgs(
 /** Plans every observed resource (pure: no request is sent). */
 export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
-  const linkEntries = observation.links.map((entry) => ({
+  // A grant, webhook or deploy key two revoked links share is one request, in the first link's plan.
+  const sharedOnce = withSharedStepsOnce(observation.links.map((entry) => planLink(entry.spec, entry.observed, ctx)));
+  const linkEntries = observation.links.map((entry, i) => ({
     ...entry,
-    ...recordedOut(planLink(entry.spec, entry.observed, ctx), entry.spec.manualSteps),
+    ...recordedOut(sharedOnce[i]!, entry.spec.manualSteps),
   }));
   const linkPlans = linkEntries.map((e) => e.plan);
   return {

@@ -87,6 +87,8 @@ export interface PlanResourceJson {
   manualSteps: ManualStep[];
   /** What a revocation keeps on purpose because other live links use it. */
   kept: (KeptItem & { description: string })[];
+  /** Steps this resource needs that another resource's steps send, once. */
+  sentBy: { kind: ApiStep["kind"]; description: string; request: { method: string; url: string }; by: string }[];
 }
 
 /** The whole JSON plan. */
@@ -130,6 +132,9 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
     steps: entry.plan.steps.filter(isApiStep).map(stepJson),
     manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
     kept: (entry.plan.kept ?? []).map(keptJson),
+    sentBy: (entry.plan.sentBy ?? []).flatMap(({ step, by }) =>
+      isApiStep(step) ? [{ kind: step.kind, description: describeStep(step), request: { ...step.request }, by }] : [],
+    ),
   };
 }
 

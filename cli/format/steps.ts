@@ -92,6 +92,9 @@ export function manualStepsOf(steps: readonly PlanStep[]): ManualStep[] {
 /** Heading of what a revocation keeps because other live links use it. */
 export const KEPT_TITLE = "Kept (other live links use them)";
 
+/** Heading of the steps a resource needs that another resource's plan sends (one request for one thing). */
+export const SENT_BY_TITLE = "Shared with another revoked link (sent once, in its plan)";
+
 /** One sentence naming what is kept and which live links keep it. */
 export function describeKept(item: KeptItem): string {
   const by = `still used by ${item.keptFor.join(", ")}`;

@@ -72,4 +72,9 @@ export interface ResourcePlan {
   steps: PlanStep[];
   /** What a revocation deliberately leaves because other live links use it; absent or empty when nothing is. */
   kept?: KeptItem[];
+  /**
+   * Steps this resource needs that another resource's plan of the same run sends (`by`: its name): one
+   * grant, webhook or deploy key shared by two revoked links is one request. Absent when there are none.
+   */
+  sentBy?: { step: PlanStep; by: string }[];
 }

@@ -44,7 +44,8 @@ export function setOrgAccessRequest(buildApi: string, namespace: string, linkId:
  */
 export function addLinkRepositoryRequest(buildApi: string, namespace: string, linkId: string, repository: string): PlannedRequest {
   const parts = repository.split("/");
-  if (parts.length !== 2 || parts.some((p) => p === "")) throw new TypeError(`build-service: repository must be "owner/name", got "${repository}"`);
+  if (parts.length !== 2 || parts.some((p) => p === ""))
+    throw new TypeError(`build-service: repository must be "owner/name", got "${repository}"`);
   const [owner, name] = parts as [string, string];
   return {
     method: "PUT",

@@ -108,7 +108,12 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
         );
       expectRequest(
         step,
-        addLinkRepositoryRequest(buildServiceApi(ctx), step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER, step.repository),
+        addLinkRepositoryRequest(
+          buildServiceApi(ctx),
+          step.namespace,
+          step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER,
+          step.repository,
+        ),
       );
       await bs.addAutobuildRepository(step.namespace, linkId, step.repository);
       return;

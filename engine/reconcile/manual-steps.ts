@@ -80,7 +80,12 @@ export function dockerHubDisableStep(namespace: string, provider: ProviderKind, 
  * Docker Hub has no API for a link's autobuild sources either: each declared repository is set up as an
  * automated build in its UI (a relinked team's new link starts with none).
  */
-export function dockerHubAutobuildStep(namespace: string, provider: ProviderKind, account: string, repositories: readonly string[]): ManualStep {
+export function dockerHubAutobuildStep(
+  namespace: string,
+  provider: ProviderKind,
+  account: string,
+  repositories: readonly string[],
+): ManualStep {
   return {
     id: `docker-hub-autobuild:${namespace}:${provider}:${account}`,
     summary: `Signed in to Docker Hub for ${namespace}, configure automated builds from ${PROVIDER_LABEL[provider]} account ${account} for ${repositories.join(", ")} (a relinked account starts with none).`,
