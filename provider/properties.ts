@@ -118,7 +118,8 @@ export function linkSpecOf(inputs: SourceProviderLinkInputs): LinkSpec {
     onRevoke: { webhooks: inputs.onRevoke.webhooks, deployKeys: inputs.onRevoke.deployKeys },
   };
   if (inputs.team !== undefined && inputs.team !== null) spec.team = inputs.team;
-  if (inputs.onRelink !== undefined && inputs.onRelink !== null) spec.onRelink = { revokePreviousGrant: inputs.onRelink.revokePreviousGrant };
+  if (inputs.onRelink !== undefined && inputs.onRelink !== null)
+    spec.onRelink = { revokePreviousGrant: inputs.onRelink.revokePreviousGrant };
   return spec;
 }
 
