@@ -28,6 +28,7 @@ import { settleAll } from "../engine/reconcile/map-limit.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { formatLocation } from "./location.js";
+import { unsetClientSecret } from "./missing-client-secret.js";
 import { locateNearest } from "./load-config.js";
 
 /** One declared link with what was observed of it. */
@@ -251,9 +252,20 @@ function recordedOut(
   return { plan: { ...plan, steps: plan.steps.filter((s) => s.kind !== "manual" || !done.has(s.step.id)) }, doneByHand };
 }
 
-/** Observes and plans a whole config. */
+/**
+ * Observes and plans a whole config. A named client secret the environment lacks, where a grant
+ * revocation needs it, is invalid input (exit 2): the run stops before anything is sent.
+ */
 export async function buildPlanRun(loaded: LoadedConfig, ctx: OperationContext, io: CliIo): Promise<PlanRun> {
-  return planAll(loaded, ctx, await observeAll(loaded, ctx, io));
+  const run = planAll(loaded, ctx, await observeAll(loaded, ctx, io));
+  const unset = unsetClientSecret(
+    loaded.config,
+    io.env,
+    run.links.map((l) => ({ name: l.spec.name, plan: l.plan })),
+    ctx.apis.buildService !== null,
+  );
+  if (unset.length > 0) throw new CliError(ExitCode.invalidInput, unset);
+  return run;
 }
 
 /** Reports one finished item of a phase through `io.step`, or as a progress line where there is none. */
