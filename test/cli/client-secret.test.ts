@@ -30,7 +30,7 @@ function writes(): number {
 }
 
 describe("a named clientSecretEnv that is unset", () => {
-  it("plan and apply name the variable and the grant that needs it, exit 2, and send nothing", async () => {
+  it("plan and apply name the variable and the grant that needs it, exit 2 and send nothing; without it named, the grant is a manual step", async () => {
     const before = writes();
     for (const args of [
       ["plan", EXAMPLE],
@@ -44,9 +44,8 @@ describe("a named clientSecretEnv that is unset", () => {
       expect(run.stdout).toBe("");
     }
     expect(writes()).toBe(before);
-  });
 
-  it("without clientSecretEnv in the configuration, the same revocation is a manual step (exit 0)", async () => {
+    // Without clientSecretEnv in the configuration, the same revocation is a manual step.
     const file = join(mkdtempSync(join(tmpdir(), "sourcelinks-client-secret-")), "sourcelinks.yaml");
     writeFileSync(file, readFileSync(EXAMPLE, "utf8").replace(", clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET", ""));
     const run = await runCli(["plan", file], env);
