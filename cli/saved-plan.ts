@@ -7,6 +7,7 @@
  * Pure: reading and writing the file is the command's business. No credential is ever in a plan.
  */
 import { createHash } from "node:crypto";
+import { isAbsolute, resolve } from "node:path";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { PLAN_API_VERSION, type PlanJson, type PlanStepJson } from "./format/plan-json.js";
@@ -21,6 +22,11 @@ export interface SavedPlan {
   configDigest: string;
   /** The reviewed plan, exactly as `plan --format json` prints it. */
   plan: PlanJson;
+  /**
+   * The configuration files as absolute paths, resolved where the plan was made, so `apply --plan` run
+   * from another directory reads the same files; absent in plans saved before it existed (then `plan.files`).
+   */
+  configFiles?: string[];
 }
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */
@@ -37,9 +43,19 @@ export function configDigest(config: SourcelinksConfig): string {
   return `sha256:${createHash("sha256").update(canonicalJson(config)).digest("hex")}`;
 }
 
-/** The saved plan of a reviewed plan. */
-export function toSavedPlan(plan: PlanJson, config: SourcelinksConfig): SavedPlan {
-  return { apiVersion: SAVED_PLAN_API_VERSION, configDigest: configDigest(config), plan };
+/** The saved plan of a reviewed plan; `cwd` is the directory the plan's file arguments are relative to. */
+export function toSavedPlan(plan: PlanJson, config: SourcelinksConfig, cwd: string = process.cwd()): SavedPlan {
+  return {
+    apiVersion: SAVED_PLAN_API_VERSION,
+    configDigest: configDigest(config),
+    plan,
+    configFiles: plan.files.map((f) => resolve(cwd, f)),
+  };
+}
+
+/** The configuration files a saved plan was made from, as it recorded them. */
+export function savedConfigFiles(saved: SavedPlan): string[] {
+  return saved.configFiles ?? saved.plan.files;
 }
 
 /** Parses a saved plan file; anything else is invalid input (exit 2) naming the file. */
@@ -60,7 +76,8 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
     v.plan === null ||
     v.plan.apiVersion !== PLAN_API_VERSION ||
     !Array.isArray(v.plan.resources) ||
-    !Array.isArray(v.plan.files)
+    !Array.isArray(v.plan.files) ||
+    (v.configFiles !== undefined && (!Array.isArray(v.configFiles) || v.configFiles.some((f) => typeof f !== "string" || !isAbsolute(f))))
   ) {
     throw new CliError(
       ExitCode.invalidInput,

@@ -28,7 +28,7 @@ import { formatLocation } from "../location.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, reportStep, type PlanRun, type PlannedEntry } from "../run.js";
 import { planToJson } from "../format/plan-json.js";
-import { configDigest, parseSavedPlan, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
+import { configDigest, parseSavedPlan, savedConfigFiles, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
 /** Options of `apply`. */
 export interface ApplyOptions {
@@ -51,7 +51,8 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   const saved = options.plan === undefined ? null : await readSavedPlan(options.plan);
   if (saved === null && files.length === 0)
     throw new CliError(ExitCode.invalidInput, "sourcelinks apply: give configuration files, or --plan PLAN (from sourcelinks plan --out)");
-  const loaded = await loadConfig(files.length > 0 ? files : (saved?.plan.files ?? []));
+  // The plan's files as it recorded them (absolute), so a run from another directory reads the same configuration.
+  const loaded = await loadConfig(files.length > 0 ? files : saved === null ? [] : savedConfigFiles(saved));
   if (saved !== null) refuseChangedConfig(saved, configDigest(loaded.config), options.plan as string);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
