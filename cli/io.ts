@@ -21,6 +21,11 @@ export interface CliIo {
   /** Asks on stderr and reads one line from stdin. */
   ask(question: string): Promise<string>;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Calls `listener` on the first interrupt (SIGINT) until the returned function is called; a second
+   * interrupt ends the process at once. Absent where nothing can interrupt (a test's in-process run).
+   */
+  onInterrupt?(listener: () => void): () => void;
 }
 
 /** The real process: stdout, stderr, stdin and the environment. */
@@ -43,5 +48,15 @@ export function processIo(): CliIo {
       }
     },
     env: process.env,
+    onInterrupt: (listener) => {
+      let interrupted = false;
+      const handler = (): void => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        listener();
+      };
+      process.on("SIGINT", handler);
+      return () => void process.off("SIGINT", handler);
+    },
   };
 }

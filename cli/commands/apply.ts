@@ -94,8 +94,20 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
     }
   }
 
-  const outcomes = await execute(ctx, run, io);
+  // SIGINT stops at the next step boundary: the requests in flight finish, so each step is done or not attempted.
+  let interrupted = false;
+  const release = io.onInterrupt?.(() => {
+    interrupted = true;
+    io.err("sourcelinks apply: interrupted: finishing the requests in flight, then stopping (Ctrl-C again stops at once)");
+  });
+  let outcomes: Outcome[];
+  try {
+    outcomes = await execute(ctx, run, io, () => interrupted);
+  } finally {
+    release?.();
+  }
   io.out(formatOutcomes(outcomes));
+  if (outcomes.some((o) => o.result.stopped === true && o.result.remaining.some(isApiStep))) return ExitCode.interrupted;
   return outcomes.some((o) => o.result.failed !== null) ? ExitCode.operational : ExitCode.ok;
 }
 
@@ -147,13 +159,14 @@ interface Outcome {
   result: ExecutionResult;
 }
 
-/** Links first (concurrently, bounded), then org access, which may act through a link. */
-async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<Outcome[]> {
+/** Links first (concurrently, bounded), then org access, which may act through a link; `shouldStop` ends it between steps. */
+async function execute(ctx: OperationContext, run: PlanRun, io: CliIo, shouldStop: () => boolean): Promise<Outcome[]> {
   const withChanges = (entries: PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(isApiStep));
   const total = summarize(run).apiSteps;
   let finished = 0;
   const one = async (entry: PlannedEntry): Promise<Outcome> => {
     const result = await executePlan(ctx, entry.plan, {
+      shouldStop,
       onStep: (step: PlanStep, outcome, error) => {
         if (outcome === "skipped") return;
         reportStep(
@@ -233,10 +246,12 @@ function formatOutcomes(outcomes: readonly Outcome[]): string {
   let done = 0;
   let failed = 0;
   let remaining = 0;
+  let stopped = false;
   for (const { entry, result } of outcomes) {
     const kind = entryKind(entry);
     const notDone = result.remaining.filter(isApiStep);
-    lines.push(`${kind} ${entry.plan.name}: ${result.failed ? "FAILED" : "done"}`);
+    stopped ||= result.stopped === true && notDone.length > 0;
+    lines.push(`${kind} ${entry.plan.name}: ${result.failed ? "FAILED" : result.stopped && notDone.length > 0 ? "interrupted" : "done"}`);
     for (const step of result.done) lines.push(`  done    ${describeStep(step)}`);
     if (result.failed) lines.push(`  failed  ${describeStep(result.failed.step)}: ${errorText(result.failed.error)}`);
     for (const step of notDone) lines.push(`  remains ${describeStep(step)}`);
@@ -246,9 +261,11 @@ function formatOutcomes(outcomes: readonly Outcome[]): string {
   }
   lines.push(
     "",
-    failed === 0
-      ? `Apply complete: ${plural(done, "request")} sent.`
-      : `Apply incomplete: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`,
+    stopped
+      ? `Apply interrupted: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`
+      : failed === 0
+        ? `Apply complete: ${plural(done, "request")} sent.`
+        : `Apply incomplete: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`,
   );
   return `${lines.map(terminalText).join("\n")}\n`;
 }

@@ -32,11 +32,18 @@ export interface ExecutionResult {
   skipped: PlanStep[];
   failed: { step: PlanStep; error: Error } | null;
   remaining: PlanStep[];
+  /** True when `shouldStop` ended the run before `remaining`: nothing failed, the rest was not attempted. */
+  stopped?: boolean;
 }
 
-/** Progress callbacks, e.g. for the CLI's progress display. */
+/** Progress callbacks, e.g. for the CLI's progress display, and when to stop. */
 export interface ExecutionHooks {
   onStep?(step: PlanStep, outcome: "done" | "skipped" | "failed", error?: Error): void;
+  /**
+   * Asked before each step: true stops the run there (an interrupted `apply`). A request in flight is
+   * never abandoned: stopping between steps leaves every step either done or not attempted.
+   */
+  shouldStop?(): boolean;
 }
 
 /** Runs `plan`'s steps in order and stops at the first failed step. Never throws for a step's failure. */
@@ -44,6 +51,11 @@ export async function executePlan(ctx: OperationContext, plan: ResourcePlan, hoo
   const result: ExecutionResult = { done: [], skipped: [], failed: null, remaining: [] };
   const state: RunState = { createdLinkId: null };
   for (const [index, step] of plan.steps.entries()) {
+    if (hooks.shouldStop?.() === true) {
+      result.remaining = plan.steps.slice(index);
+      result.stopped = true;
+      return result;
+    }
     if (step.kind === "manual") {
       result.skipped.push(step);
       hooks.onStep?.(step, "skipped");
