@@ -177,7 +177,12 @@ describe("reconciling the demo world", () => {
     await bs.createLink("acme", { provider: "github", account: "jdoe", team: null, serviceAccount: false });
     const { plan, result } = await reconcileLink(ctx, link("acme-builds"));
     expect(result.failed).toBeNull();
-    expect(plan.steps.map((s) => (s.kind === "manual" ? s.step.id : s.kind))).toEqual(["link", "add-repository", "add-repository", "unlink"]);
+    expect(plan.steps.map((s) => (s.kind === "manual" ? s.step.id : s.kind))).toEqual([
+      "link",
+      "add-repository",
+      "add-repository",
+      "unlink",
+    ]);
     expect(plan.kept?.map((k) => k.kind === "grant" && k.account)).toEqual(["jdoe"]);
     expect(liveAppTokens(sandbox.world(), "jdoe")).toBe(2);
   });

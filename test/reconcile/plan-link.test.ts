@@ -297,7 +297,10 @@ describe("planLink", () => {
       "delete-deploy-key",
     ]);
     const linked = planLink(teamSpec(), observed, planningContext({ dockerHub: true }));
-    expect(kinds(linked.steps)).toEqual(["manual:docker-hub-link:acme:github:acme-builder", "manual:docker-hub-autobuild:acme:github:acme-builder"]);
+    expect(kinds(linked.steps)).toEqual([
+      "manual:docker-hub-link:acme:github:acme-builder",
+      "manual:docker-hub-autobuild:acme:github:acme-builder",
+    ]);
   });
 });
 
