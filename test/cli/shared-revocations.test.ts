@@ -131,4 +131,25 @@ describe("two revoked links sharing an account and a repository", () => {
     const again = await runCli(["plan", file, "--detailed-exitcode"], env);
     expect(again.code, again.stdout).toBe(0);
   });
+
+  it("on docker-hub too: one deletion each, and the account's grant and unlink steps for a person counted once", async () => {
+    await sandbox.reset();
+    const hub = join(mkdtempSync(join(tmpdir(), "sourcelinks-shared-hub-")), "sourcelinks.yaml");
+    writeFileSync(
+      hub,
+      CONFIG.replace("kind: reference", "kind: docker-hub").replace(", clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET", ""),
+    );
+    const plan = await runCli(["plan", hub, "--format", "json"], env);
+    expect(plan.code, plan.stderr).toBe(0);
+    const json = JSON.parse(plan.stdout) as PlanJson & { summary: { manualSteps: number } };
+    expect(json.summary).toMatchObject({ apiSteps: 2, webhookDeletions: 1, deployKeyDeletions: 1, manualSteps: 2 });
+
+    const before = sent();
+    const apply = await runCli(["apply", hub, "--yes", "--max-revoke-ratio", "1"], env);
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    const after = sent();
+    expect(delta(before, after, "DELETE /github/repos/:owner/:repo/hooks/:hook_id")).toBe(1);
+    expect(delta(before, after, "DELETE /github/repos/:owner/:repo/keys/:key_id")).toBe(1);
+    expect(apply.stdout).toContain("Apply complete: 2 requests sent.");
+  });
 });
