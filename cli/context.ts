@@ -3,7 +3,7 @@
  * world the same way: grants are checked only where a step depends on them (a revocation, a move to
  * another account, or a live link whose grant an API can verify: a revoked one is a broken link to
  * relink), and GitHub ETags persist between runs so an unchanged repository answers 304 at no
- * primary-rate cost (design.md §8).
+ * primary-rate cost (docs/performance.md).
  */
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../engine/model/spec.js";

@@ -1,5 +1,5 @@
 /**
- * The exit codes of design.md §6 and the one error type that carries a chosen code to `main`.
+ * The exit codes of docs/cli.md and the one error type that carries a chosen code to `main`.
  * Usage errors from commander, config errors and refused dangerous inputs all exit 2;
  * anything that went wrong talking to a service exits 1.
  */

@@ -1,4 +1,4 @@
-/** `FILE:LINE:COL` prefixes for messages about a declared resource (design.md §6). */
+/** `FILE:LINE:COL` prefixes for messages about a declared resource (docs/cli.md). */
 import type { SourceLocation } from "../engine/config/loaded-config.js";
 
 /** `file:line:col` of a location. */

@@ -10,6 +10,7 @@ import { GitHubAppSetupError } from "../engine/clients/github/app-credentials.js
 import { ReconcileError } from "../engine/reconcile/operations.js";
 import { terminalText } from "./format/escape.js";
 import { registerApply } from "./commands/apply.js";
+import { registerBuilds } from "./commands/builds.js";
 import { registerCheck } from "./commands/check.js";
 import { registerExport } from "./commands/export.js";
 import { registerPlan } from "./commands/plan.js";
@@ -24,7 +25,9 @@ import { packageInfo } from "./version.js";
 export function createProgram(io: CliIo, finish: (code: ExitCodeValue) => void, cwd: string): Command {
   const program = new Command("sourcelinks");
   program
-    .description("Declarative links between build services and source providers: validate, plan, apply, check, report, export, sandbox")
+    .description(
+      "Declarative links between build services and source providers: validate, plan, apply, check, report, export, sandbox, builds",
+    )
     .version(packageInfo().version)
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, "")), writeErr: (s) => io.err(s.replace(/\n$/, "")) })
     // Inherited by every subcommand created below: commander throws instead of exiting.
@@ -54,6 +57,7 @@ Examples:
   registerReport(program, io, finish);
   registerExport(program, io, finish);
   registerSandbox(program, io, finish);
+  registerBuilds(program, io, finish);
   return program;
 }
 

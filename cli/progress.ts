@@ -1,5 +1,5 @@
 /**
- * Progress of long runs (design.md §6): on a terminal every step as it happens; on a pipe (CI) a
+ * Progress of long runs (docs/cli.md): on a terminal every step as it happens; on a pipe (CI) a
  * `phase: done/total` line once a phase has run for `intervalMs` and then at most every `intervalMs`,
  * plus the line that completes a phase that printed any, so a CI log shows a long run moving without
  * one line per step, and a short run's output stays exactly its result. Time is a parameter, for tests.

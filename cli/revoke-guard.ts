@@ -1,5 +1,5 @@
 /**
- * The mass-revocation guard of `apply` (design.md §6): a typo must not mass-revoke. A run is refused
+ * The mass-revocation guard of `apply` (docs/cli.md): a typo must not mass-revoke. A run is refused
  * when it would unlink more than `maxRatio` of the live links, or delete a webhook or deploy key
  * that this run's own observation did not find. Pure: the caller supplies the live link ids.
  */

@@ -30,9 +30,9 @@ import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.j
 import { TYPE_TOKENS } from "../engine/model/type-tokens.js";
 import type { GithubWebhookFacts, GithubWebhookType, LinkFacts, OrgFacts } from "./rules/types.js";
 
-/** Type token of the link resource (design.md §3). */
+/** Type token of the link resource (docs/identity-and-sharing.md). */
 export const LINK_TYPE = TYPE_TOKENS.SourceProviderLink;
-/** Type token of the org access resource (design.md §3). */
+/** Type token of the org access resource (docs/identity-and-sharing.md). */
 export const ORG_TYPE = TYPE_TOKENS.OrgThirdPartyAccess;
 /** Type token of `@pulumi/github`'s RepositoryWebhook. */
 export const REPOSITORY_WEBHOOK_TYPE = "github:index/repositoryWebhook:RepositoryWebhook";

@@ -1,6 +1,6 @@
 /**
- * The properties of the two dynamic resources as the engine stores them (design.md §3 and the brief's
- * "Pulumi resource properties"), and the pure conversions between them and the config/reconcile types.
+ * The properties of the two dynamic resources as the engine stores them (docs/identity-and-sharing.md,
+ * "Pulumi resources"), and the pure conversions between them and the config/reconcile types.
  * The policy pack reads these names through policies/resource-facts.ts: renaming one breaks it.
  * Nothing here holds a credential: inputs name env vars, outputs are observations.
  */

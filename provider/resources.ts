@@ -71,7 +71,7 @@ export interface OrgThirdPartyAccessArgs extends WorldArgs {
 }
 
 /**
- * A link between a build-service namespace and a GitHub or Bitbucket account (design.md §3).
+ * A link between a build-service namespace and a GitHub or Bitbucket account (docs/identity-and-sharing.md).
  * `state: revoked` revokes the link on both sides and removes the build service's webhooks and deploy
  * keys per `onRevoke`. Deleting the resource releases the link (stops managing it) unless `onDelete`
  * is `revoke`, so a rename or a new parent never revokes. The outputs show what is live, including
@@ -181,7 +181,7 @@ export interface OrphanSweepArgs extends WorldArgs {
 }
 
 /**
- * A sweep of one owner (design.md §3): no build-service webhook or deploy key may exist on any of its
+ * A sweep of one owner (docs/identity-and-sharing.md): no build-service webhook or deploy key may exist on any of its
  * repositories, nor on the org's own webhooks, except where a live link covers the repository. Create
  * and update delete the others (never on an archived repository: a manual step says to unarchive it);
  * refresh reports them. The outputs list what was found and what was removed. Deleting the resource

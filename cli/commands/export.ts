@@ -1,19 +1,26 @@
 /**
  * `sourcelinks export [--namespace NS]... [--org ORG]... [--config FILE]...`: writes a `sourcelinks/v1`
- * YAML of the live world, to adopt existing links (design.md §3: dynamic resources cannot be imported).
+ * YAML of the live world, to adopt existing links (docs/identity-and-sharing.md: dynamic resources cannot be imported).
  *
  * Endpoints and patterns come from `--config` when given (its links' namespaces and org entries are the
  * defaults for `--namespace`/`--org`); otherwise from the environment: SOURCELINKS_BUILD_API_URL
  * (required), SOURCELINKS_GITHUB_API_URL, SOURCELINKS_BITBUCKET_API_URL, Docker Hub's webhook and
  * deploy-key patterns, and the OAuth apps named by `--github-client-id` / `--bitbucket-key`.
- * Live (`enabled`/`disabled`) links are exported; `unlinked` records are listed as notes.
+ * Live (`enabled`/`disabled`) links are exported; `unlinked` records are listed as notes saying what
+ * is left of them (cli/export/unlinked-note.ts). A `--github-client-id` is checked against the client
+ * secret when the environment has it: a wrong id is invalid input, not a file the next plan fails on.
  */
 import { cliOperationContext } from "../context.js";
 import type { Command } from "commander";
 import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig, SweepSpec } from "../../engine/model/spec.js";
 import { defaultSweepName } from "../../engine/config/merge.js";
 import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/index.js";
-import { observeOrgAccess } from "../../engine/reconcile/operations.js";
+import { observeOrgAccess, type OperationContext } from "../../engine/reconcile/operations.js";
+import { observeGrant } from "../../engine/reconcile/observe-link.js";
+import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
+import { HttpError } from "../../engine/clients/http-error.js";
+import { Secret } from "../../engine/model/secret.js";
+import { unlinkedNote, type UnlinkedRecordFacts } from "../export/unlinked-note.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { exportToYaml, linkName, type ExportedWorld } from "../export/to-yaml.js";
 import type { CliIo } from "../io.js";
@@ -88,17 +95,18 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
       `sourcelinks export: build service kind ${base.buildService.kind} has no API to list links; export needs kind: reference`,
     );
 
+  if (options.config.length === 0 && options.githubClientId) await checkClientId(ctx, options.githubClientId);
+
   const notes: string[] = [];
   const links: LinkSpec[] = [];
+  const unlinked: BuildServiceLinkWire[] = [];
   const taken = new Set<string>();
   for (const namespace of namespaces) {
     io.progress(`listing links of ${namespace}`);
     const records = await bs.listLinks(namespace);
     for (const record of records) {
       if (record.state === "unlinked") {
-        notes.push(
-          `link ${record.id} in ${namespace} (${record.provider} account ${record.account}${record.team ? `, team ${record.team}` : ""}) is unlinked on the build service; declare it with state: revoked to revoke its grant and remove its webhooks.`,
-        );
+        unlinked.push(record);
         continue;
       }
       if (!base.buildService.oauthApps[record.provider]) {
@@ -132,6 +140,13 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
     }
   }
 
+  for (const record of unlinked) {
+    io.progress(`observing unlinked link ${record.id} of ${record.namespace}`);
+    const supersededBy =
+      record.team === null ? undefined : links.find((l) => l.namespace === record.namespace && l.team === record.team)?.name;
+    notes.push(unlinkedNote({ ...(await unlinkedFacts(ctx, record)), ...(supersededBy === undefined ? {} : { supersededBy }) }));
+  }
+
   const orgAccess: OrgAccessSpec[] = [];
   for (const org of orgs) {
     io.progress(`observing org ${org}`);
@@ -160,6 +175,61 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
   }
   io.out(exportToYaml(world));
   return ExitCode.ok;
+}
+
+/**
+ * With the client secret at hand, whether `clientId` is the OAuth app the secret belongs to: GitHub
+ * answers 401 to the client credentials of no app, 404 to a valid pair and a token it does not know
+ * (the probe sends no real token). A wrong id would otherwise be written and fail the next plan.
+ */
+async function checkClientId(ctx: OperationContext, clientId: string): Promise<void> {
+  const grants = ctx.clients.githubGrants;
+  if (grants === null || ctx.githubClientSecret === null) return;
+  try {
+    await grants.checkGrant(clientId, ctx.githubClientSecret, new Secret(CLIENT_ID_PROBE));
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 401)
+      throw new CliError(
+        ExitCode.invalidInput,
+        `sourcelinks export: --github-client-id ${clientId} is not the client id of the OAuth app whose secret SOURCELINKS_GITHUB_CLIENT_SECRET holds (GitHub answered 401 to their pair): pass the app's Client ID (GitHub → Settings → Developer settings → OAuth Apps → the app), or unset SOURCELINKS_GITHUB_CLIENT_SECRET if it belongs to another app`,
+      );
+    throw error;
+  }
+}
+
+/** What the probe sends as the access token: no token GitHub issues looks like it. */
+const CLIENT_ID_PROBE = "sourcelinks-client-id-check";
+
+/** What is left of an unlinked record: the build service's artifacts on the repositories it lists, and its grant. */
+async function unlinkedFacts(ctx: OperationContext, record: BuildServiceLinkWire): Promise<Omit<UnlinkedRecordFacts, "supersededBy">> {
+  const bs = ctx.clients.buildService!;
+  const [listed, grant] = await Promise.all([bs.listAutobuildRepositories(record.namespace, record.id), observeGrant(ctx, record)]);
+  const names = unique(listed.map((r) => r.repository));
+  const base = {
+    id: record.id,
+    namespace: record.namespace,
+    provider: record.provider,
+    account: record.account,
+    team: record.team,
+    ...grant,
+  };
+  const client = ctx.clients.providers[record.provider];
+  if (client === undefined) return { ...base, repositories: names, left: null };
+  const reads = await Promise.all(
+    names.map((repository) => Promise.all([client.listWebhooks(repository), client.listDeployKeys(repository)])),
+  );
+  const existing: string[] = [];
+  const left = { webhooks: 0, deployKeys: 0, repositories: [] as string[] };
+  reads.forEach(([hooks, keys], i) => {
+    if (!hooks.exists) return;
+    existing.push(names[i]!);
+    const w = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
+    const k = keys.items.filter((key) => ctx.clients.isBuildServiceDeployKey(key.title)).length;
+    left.webhooks += w;
+    left.deployKeys += k;
+    if (w + k > 0) left.repositories.push(names[i]!);
+  });
+  return { ...base, repositories: existing, left };
 }
 
 /** One sweep per (provider, owner) of the links' repositories, in first-seen order, owners case-insensitively once. */

@@ -1,6 +1,6 @@
 /**
  * The YAML `export` writes: a `sourcelinks/v1` config of the live world, in the key order of
- * design.md §2, with notes as a leading comment. Pure: the command gathers, this renders.
+ * docs/configuration.md, with notes as a leading comment. Pure: the command gathers, this renders.
  */
 import { Document } from "yaml";
 import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SweepSpec } from "../../engine/model/spec.js";

@@ -18,8 +18,12 @@ function sweepSummary(o: SweepObservation): string {
     `${count("leftover")} leftover`,
     `${count("orphaned")} orphaned${archived > 0 ? ` (${archived} on archived repositories)` : ""}`,
     o.foreignWebhookCount > 0 ? `${plural(o.foreignWebhookCount, "foreign webhook")} (never touched)` : null,
+    o.publicOnly === true
+      ? `public repositories only: GitHub lists another user's private repositories to no one else, so they were not swept (run with ${o.owner}'s token or a GitHub App installed on ${o.owner} to cover them)`
+      : null,
   ].filter((p) => p !== null);
-  return `${plural(o.repositoriesSwept, "repository", "repositories")} of ${o.provider} ${o.owner}${o.repositoriesExcluded > 0 ? ` (${o.repositoriesExcluded} excluded)` : ""}: ${parts.join(", ")}`;
+  const swept = o.publicOnly === true ? "public repository" : "repository";
+  return `${plural(o.repositoriesSwept, swept, `${swept.replace(/y$/, "ies")}`)} of ${o.provider} ${o.owner}${o.repositoriesExcluded > 0 ? ` (${o.repositoriesExcluded} excluded)` : ""}: ${parts.join(", ")}`;
 }
 
 function linkSummary(o: ObservedLink): string {

@@ -70,6 +70,8 @@ export interface ObservedSweepJson {
   repositoriesSwept: number;
   repositoriesExcluded: number;
   foreignWebhookCount: number;
+  /** Only public repositories could be listed: the owner's private ones were not swept. */
+  publicOnly?: true;
   artifacts: Pick<SweptArtifact, "kind" | "repository" | "id" | "target" | "archived" | "classification" | "links">[];
 }
 
@@ -253,6 +255,7 @@ function observedSweepJson(o: SweepObservation): ObservedSweepJson {
     repositoriesSwept: o.repositoriesSwept,
     repositoriesExcluded: o.repositoriesExcluded,
     foreignWebhookCount: o.foreignWebhookCount,
+    ...(o.publicOnly === true ? { publicOnly: true as const } : {}),
     artifacts: o.artifacts.map((a) => ({
       kind: a.kind,
       repository: a.repository,

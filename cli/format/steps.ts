@@ -1,5 +1,5 @@
 /**
- * How a plan step reads in every plan format: its category (the groups design.md §6 asks the plan to
+ * How a plan step reads in every plan format: its category (the groups docs/cli.md asks the plan to
  * show) and one sentence saying what it does. Shared so text, markdown and JSON never disagree.
  */
 import type { KeptItem, PlanStep } from "../../engine/model/plan.js";

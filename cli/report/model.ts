@@ -8,7 +8,7 @@ import type { ProviderKind } from "../../engine/model/spec.js";
 /** The `apiVersion` of the JSON report. */
 export const REPORT_API_VERSION = "sourcelinks.report/v1";
 
-/** Docker Hub autobuilds retire on this day (design.md §1). */
+/** Docker Hub autobuilds retire on this day (docs/build-services.md). */
 export const RETIREMENT_DATE = "2027-04-01";
 
 /** A link's state on the build service as observed (`absent`: no record; `unknown`: not observable). */

@@ -7,7 +7,7 @@ import { createBitbucketClient } from "./bitbucket/index.js";
 import { createBuildServiceClient } from "./build-service/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
-import type { Secret } from "../model/secret.js";
+import { SecretSet, type Secret } from "../model/secret.js";
 import type { ClientSettings } from "../model/client-settings.js";
 import type { Clients, OwnerClient, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
@@ -47,6 +47,10 @@ export function createClients(settings: ClientSettings): Clients {
       .map((k) => credentials[k])
       .filter((s): s is Secret => s !== null);
 
+  // The run's redaction set: credentials derived at run time (a GitHub App's JWTs and tokens, OAuth
+  // credentials) join it the moment they exist, and the clients that read it scrub them too.
+  const secretSet = new SecretSet(Object.values(credentials));
+
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
   const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
   const pacing = settings.options?.githubPacing;
@@ -56,6 +60,7 @@ export function createClients(settings: ClientSettings): Clients {
         token: settings.github.token,
         ...(settings.github.app ? { app: settings.github.app } : {}),
         otherSecrets: othersThan("github"),
+        secretSet,
         ...tuning,
         ...(etagCache ? { etagCache } : {}),
         ...(pacing ? { pacing } : {}),
@@ -69,7 +74,15 @@ export function createClients(settings: ClientSettings): Clients {
   }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    const bitbucket = createBitbucketClient({ apiUrl, username, token, otherSecrets: othersThan("bitbucket"), ...tuning, ...transport });
+    const bitbucket = createBitbucketClient({
+      apiUrl,
+      username,
+      token,
+      otherSecrets: othersThan("bitbucket"),
+      secretSet,
+      ...tuning,
+      ...transport,
+    });
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;
   }
@@ -78,13 +91,14 @@ export function createClients(settings: ClientSettings): Clients {
   const webhooks = compileUrlPatterns(buildService.webhookUrlPatterns);
   const deployKeys = compileTitlePatterns(buildService.deployKeyTitlePatterns);
   return {
-    // docker-hub has no public API for linked accounts (design.md §4).
+    // docker-hub has no public API for linked accounts (docs/build-services.md).
     buildService:
       buildService.kind === "reference"
         ? createBuildServiceClient({
             apiUrl: buildService.apiUrl,
             token: buildService.token,
             otherSecrets: othersThan("build"),
+            secretSet,
             ...tuning,
             ...transport,
           })

@@ -19,8 +19,8 @@ export interface JsonHttpOptions {
   service: ServiceName;
   /** The whole `Authorization` header value, or null for anonymous requests. */
   authorization: Secret | null;
-  /** Raw credential values scrubbed from any error text, beside the header value itself. */
-  secrets?: readonly Secret[];
+  /** Credentials scrubbed from any answer and error text, beside the header value itself; read afresh for each (a run's `SecretSet` grows). */
+  secrets?: Iterable<Secret>;
   /** Extracts the service's own error text from a parsed error body. */
   errorDetail: (body: unknown) => string | null;
   /** Maximum requests in flight; default 8. */
@@ -65,6 +65,11 @@ export interface RequestOptions {
   shape?: BodyShape;
   /** Checks the parsed body further (a page's envelope); returns what is wrong, or null. */
   check?: (body: unknown) => string | null;
+  /**
+   * False for an answer that is itself a credential the caller reads (a link's OAuth token): redacted
+   * of the run's known credentials, a token read a second time would come back as "[redacted]". Default true.
+   */
+  redact?: boolean;
 }
 
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
@@ -150,7 +155,12 @@ export class JsonHttp {
     try {
       // A read must answer a document: a 204 to a GET is as empty as a 200 with no body.
       const empty = res.status === 204 && method !== "GET";
-      const parsed = parseBody(res.text, empty ? "empty-or-json" : (options.shape ?? defaultShape(method)), res.status, this.#secrets());
+      const parsed = parseBody(
+        res.text,
+        empty ? "empty-or-json" : (options.shape ?? defaultShape(method)),
+        res.status,
+        options.redact === false ? [] : this.#secrets(),
+      );
       const problem = empty ? null : (options.check?.(parsed) ?? null);
       if (problem !== null)
         throw new UnusableResponseError(`HTTP ${res.status} whose body is not the expected answer: ${problem}`, true, res.status);

@@ -84,12 +84,29 @@ export interface RepositoryListing<T> {
   /** False on 404: the repository is gone or invisible to the token. */
   exists: boolean;
   items: T[];
+  /**
+   * Which repository answered, when the read says (GitHub's GraphQL, which follows renames): its id
+   * and current name, which differs from the name asked for when the repository was renamed since.
+   */
+  identity?: RepositoryIdentity;
+}
+
+/** A repository by what stays (`id`) and what it is called now. */
+export interface RepositoryIdentity {
+  id: string;
+  /** The current `owner/name`. */
+  repository: string;
 }
 
 /** One repository of an owner, as its listing shows it. */
 export interface OwnerRepository {
   /** `owner/name` or `workspace/slug`. */
   repository: string;
+  /**
+   * What stays when the repository is renamed (GitHub's numeric id, Bitbucket's uuid), so a sweep
+   * matches the repositories links name by identity, not by a name that may be an old one.
+   */
+  id: string;
   /** GitHub refuses writes to an archived repository (403), so its leftovers can only be reported. */
   archived: boolean;
   private: boolean;
@@ -123,6 +140,11 @@ export interface OwnerPages {
   /** `org`: an organization, whose own webhooks are swept too; `user` and `workspace` have none here. */
   ownerType: "org" | "user" | "workspace";
   pages: AsyncIterable<OwnerRepository[]>;
+  /**
+   * True when the listing can show public repositories only (a GitHub user the token is not, listed
+   * with `GET /users/{username}/repos`): the owner's private repositories were not read.
+   */
+  publicOnly?: boolean;
 }
 
 /** What a sweep reads beyond single repositories: an owner's repositories and an org's own webhooks. */

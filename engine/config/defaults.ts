@@ -14,7 +14,7 @@ export const DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS: readonly string[] = ["Docker 
 
 /**
  * Docker Cloud's build API, which the `reference` contract is modeled on. `docker-hub` has no public
- * link API (design.md §4), so for that kind the URL only documents where links live.
+ * link API (docs/build-services.md), so for that kind the URL only documents where links live.
  */
 export const DOCKER_HUB_API_URL = "https://cloud.docker.com/api/build/v1";
 

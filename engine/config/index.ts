@@ -1,7 +1,7 @@
 /** The configuration layer: load `sourcelinks/v1` YAML into a typed config, and resolve it against an environment. */
 export type * from "./loaded-config.js";
 export { ConfigError, formatDiagnostic, omittedLine, type Diagnostic } from "./diagnostics.js";
-export { API_VERSION, loadConfigFiles, loadConfigTexts, type ConfigText } from "./load.js";
+export { API_VERSION, loadBuildFiles, loadBuildTexts, loadConfigFiles, loadConfigTexts, type ConfigText } from "./load.js";
 export { API_URL_OVERRIDES, HTTP_TIMEOUT_ENV, resolveClientSettings, resolveGitHubClientSecret, SettingError } from "./runtime.js";
 export { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "./defaults.js";
 export { configSchema } from "./schema-validator.js";

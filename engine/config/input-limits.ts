@@ -5,7 +5,7 @@
  */
 
 /**
- * The largest configuration file read: 16 MiB. A 10,000-link config is about 2 MB (design.md §8
+ * The largest configuration file read: 16 MiB. A 10,000-link config is about 2 MB (docs/performance.md
  * validates it in under a second), and files may be split: several files merge.
  */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { isRecord, splitPointer, valueAt } from "./pointer.js";
 import { looksLikeSecret } from "./secret-like.js";
 
 /** Sections whose entries are named in messages by one of their fields. */
-const ENTRY_NAME_FIELD: Record<string, string> = { links: "name", orgAccess: "org", sweeps: "owner" };
+const ENTRY_NAME_FIELD: Record<string, string> = { links: "name", orgAccess: "org", sweeps: "owner", builds: "image" };
 
 /**
  * The subject of a message for a pointer into one file's data: `links[2] (acme-builds)` for an
@@ -50,7 +50,7 @@ export function describeType(value: unknown): string {
 
 /** Only names as the schema allows them are shown unquoted in a subject (no spaces, escapes or newlines). */
 function isPrintableName(name: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(name) && !looksLikeSecret(name);
+  return /^[A-Za-z0-9][A-Za-z0-9._/-]{0,79}$/.test(name) && !looksLikeSecret(name);
 }
 
 /**

@@ -3,12 +3,12 @@
  * semantics, and either return the typed config or throw one `ConfigError` with every problem.
  */
 import { dirname, isAbsolute, join } from "node:path";
-import type { LoadedConfig } from "./loaded-config.js";
+import type { LoadedBuilds, LoadedConfig } from "./loaded-config.js";
 import type { ProvidersSpec, SourcelinksConfig } from "../model/spec.js";
 import { ConfigError, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { MAX_REPORTED_PROBLEMS } from "./input-limits.js";
 import { describeType, quoteValue } from "./labels.js";
-import { mergeFiles } from "./merge.js";
+import { mergeFiles, type MergeResult } from "./merge.js";
 import type { FileEntry, Origins } from "./origins.js";
 import { parseText } from "./parse-file.js";
 import { isRecord } from "./pointer.js";
@@ -32,6 +32,37 @@ export interface ConfigText {
  * problem as `FILE:LINE:COL: message`. `locate` maps pointers into the merged config to positions.
  */
 export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
+  const { merged, names } = loadMerged(files, true);
+  // checkSemantics reports a missing buildService, so here it is defined.
+  const { buildService } = merged.config;
+  if (buildService === undefined) throw new Error("unreachable: a config without buildService passed the semantic checks");
+  // A config without builds stays the value it was before builds existed (saved plans hold its digest).
+  const { builds, ...rest } = merged.config;
+  const config: SourcelinksConfig = {
+    ...rest,
+    ...(builds.length > 0 ? { builds } : {}),
+    buildService,
+    providers: withKeyFileResolved(merged.config.providers, merged.origins),
+  };
+  return { config, files: names, locate: (pointer) => merged.origins.locate(pointer) };
+}
+
+/**
+ * Loads configuration texts for the `builds` commands: the same checks, but a file declaring only
+ * builds needs no buildService (rendering CI talks to no build service).
+ */
+export function loadBuildTexts(files: readonly ConfigText[]): LoadedBuilds {
+  const { merged, names } = loadMerged(files, false);
+  return { builds: merged.config.builds, files: names, locate: (pointer) => merged.origins.locate(pointer) };
+}
+
+/** Reads and loads configuration files for the `builds` commands (see loadBuildTexts). */
+export async function loadBuildFiles(paths: readonly string[]): Promise<LoadedBuilds> {
+  return loadBuildTexts(await readTexts(paths));
+}
+
+/** Parses, validates, merges and checks; throws one `ConfigError` with every problem. */
+function loadMerged(files: readonly ConfigText[], requireBuildService: boolean): { merged: MergeResult; names: string[] } {
   if (files.length === 0) throw new ConfigError([], "no configuration file given: pass at least one sourcelinks YAML file");
   const diagnostics: Diagnostic[] = [];
   const entries: FileEntry[] = [];
@@ -69,23 +100,14 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   }
 
   const merged = mergeFiles(entries);
-  diagnostics.push(...merged.diagnostics, ...checkSemantics(merged.config, merged.origins, complete));
+  diagnostics.push(...merged.diagnostics, ...checkSemantics(merged.config, merged.origins, complete, requireBuildService));
   const names = files.map((f) => f.file);
   if (diagnostics.length > 0) {
     const sorted = sortDiagnostics(diagnostics, names);
     const listed = sorted.slice(0, MAX_REPORTED_PROBLEMS);
     throw new ConfigError(listed, undefined, omitted + sorted.length - listed.length);
   }
-
-  // checkSemantics reports a missing buildService, so here it is defined.
-  const { buildService } = merged.config;
-  if (buildService === undefined) throw new Error("unreachable: a config without buildService passed the semantic checks");
-  const config: SourcelinksConfig = {
-    ...merged.config,
-    buildService,
-    providers: withKeyFileResolved(merged.config.providers, merged.origins),
-  };
-  return { config, files: names, locate: (pointer) => merged.origins.locate(pointer) };
+  return { merged, names };
 }
 
 /**
@@ -93,10 +115,14 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
  * limit, not UTF-8) are reported like any other problem.
  */
 export async function loadConfigFiles(paths: readonly string[]): Promise<LoadedConfig> {
+  return loadConfigTexts(await readTexts(paths));
+}
+
+async function readTexts(paths: readonly string[]): Promise<ConfigText[]> {
   const results = await Promise.all(paths.map(readConfigFile));
   const unreadable = results.filter((r): r is Diagnostic => "message" in r);
   if (unreadable.length > 0) throw new ConfigError(unreadable);
-  return loadConfigTexts(results.filter((r): r is ConfigText => "text" in r));
+  return results.filter((r): r is ConfigText => "text" in r);
 }
 
 /**

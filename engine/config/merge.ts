@@ -12,6 +12,7 @@ import type {
   SourcelinksConfig,
   SweepSpec,
 } from "../model/spec.js";
+import type { BuildSpec } from "../model/build-spec.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { toBuildServiceSpec } from "./defaults.js";
 import { dotted, quoteValue } from "./labels.js";
@@ -19,9 +20,10 @@ import { Origins, type FileEntry, type SectionOwners } from "./origins.js";
 import { isRecord, joinPointer } from "./pointer.js";
 
 /** The merged config; `buildService` is undefined when no file defines one (a semantic error). */
-export type MergedConfig = Omit<SourcelinksConfig, "buildService" | "sweeps"> & {
+export type MergedConfig = Omit<SourcelinksConfig, "buildService" | "sweeps" | "builds"> & {
   buildService: BuildServiceSpec | undefined;
   sweeps: SweepSpec[];
+  builds: BuildSpec[];
 };
 
 /** The result of merging: the config, where its parts came from, and conflicts between files. */
@@ -33,10 +35,18 @@ export interface MergeResult {
 
 /** Merges files in the order given. */
 export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
-  const owners: SectionOwners = { buildService: undefined, providers: {}, linkStarts: [], orgAccessStarts: [], sweepStarts: [] };
+  const owners: SectionOwners = {
+    buildService: undefined,
+    providers: {},
+    linkStarts: [],
+    orgAccessStarts: [],
+    sweepStarts: [],
+    buildStarts: [],
+  };
   const links: LinkSpec[] = [];
   const orgAccess: OrgAccessSpec[] = [];
   const sweeps: SweepSpec[] = [];
+  const builds: BuildSpec[] = [];
   const providers: ProvidersSpec = {};
   let buildService: BuildServiceSpec | undefined;
   const conflicts: Conflict[] = [];
@@ -46,9 +56,11 @@ export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
     owners.linkStarts.push(links.length);
     owners.orgAccessStarts.push(orgAccess.length);
     owners.sweepStarts.push(sweeps.length);
+    owners.buildStarts.push(builds.length);
     // push(...spread) overflows the stack on very large arrays; a loop does not.
     for (const link of data.links ?? []) links.push(link);
     for (const access of data.orgAccess ?? []) orgAccess.push(access);
+    for (const build of data.builds ?? []) builds.push(build);
     for (const sweep of data.sweeps ?? []) sweeps.push({ ...sweep, name: sweep.name ?? defaultSweepName(sweep.provider, sweep.owner) });
 
     if (data.buildService !== undefined) {
@@ -101,7 +113,7 @@ export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
   });
 
   const diagnostics = conflicts.map((c) => conflictDiagnostic(c, entries));
-  const config: MergedConfig = { apiVersion: "sourcelinks/v1", buildService, providers, links, orgAccess, sweeps };
+  const config: MergedConfig = { apiVersion: "sourcelinks/v1", buildService, providers, links, orgAccess, sweeps, builds };
   return { config, origins: new Origins(entries, owners), diagnostics };
 }
 

@@ -15,8 +15,8 @@ export interface MissingCredential {
 const NAMES_SHOWN = 3;
 
 /**
- * The credentials a live run of `config` needs and `env` lacks: the build service's token always
- * (every live command lists its links), GitHub's token when a link or org access entry is on GitHub,
+ * The credentials a live run of `config` needs and `env` lacks: the build service's token on `reference`
+ * (every live command lists its links; `docker-hub` has no link API, so nothing is sent to it), GitHub's token when a link or org access entry is on GitHub,
  * (or the GitHub App's key, with providers.github.auth), Bitbucket's token when a link is on Bitbucket. Optional variables are never reported: the GitHub
  * client secret (without it, grant revocation is a manual step) and Bitbucket's email (without it,
  * the token is sent as a Bearer access token).
@@ -27,9 +27,14 @@ export function missingCredentials(config: SourcelinksConfig, env: NodeJS.Proces
     ...config.orgAccess.map((o) => `org access ${o.org}`),
   ];
   const bitbucket = config.links.filter((l) => l.provider === "bitbucket").map((l) => `link ${l.name}`);
-  const needed: { variable: string; holds: string; key: string; users: string[] | null }[] = [
-    { variable: config.buildService.tokenEnv, holds: "the build service's API token", key: "buildService.tokenEnv", users: null },
-  ];
+  const needed: { variable: string; holds: string; key: string; users: string[] | null }[] = [];
+  if (config.buildService.kind === "reference")
+    needed.push({
+      variable: config.buildService.tokenEnv,
+      holds: "the build service's API token",
+      key: "buildService.tokenEnv",
+      users: null,
+    });
   const gh = config.providers.github;
   if (github.length > 0 && gh !== undefined) {
     // A GitHub App needs its key instead of a token (a key file is read, and reported, on first use).

@@ -17,7 +17,7 @@ export interface FileEntry {
   /** The file's data as written, for naming entries in messages. */
   original: unknown;
   /** When invalid entries were left out: the original index of each kept entry. */
-  kept: { links?: number[]; orgAccess?: number[]; sweeps?: number[] };
+  kept: { links?: number[]; orgAccess?: number[]; sweeps?: number[]; builds?: number[] };
   sourceMap: SourceMap;
 }
 
@@ -36,6 +36,7 @@ export interface SectionOwners {
   linkStarts: number[];
   orgAccessStarts: number[];
   sweepStarts: number[];
+  buildStarts: number[];
 }
 
 /** Resolves merged pointers to files, lines and columns, and names them in messages. */
@@ -58,9 +59,13 @@ export class Origins {
       const owner = key === "github" || key === "bitbucket" ? this.#owners.providers[key] : Object.values(this.#owners.providers)[0];
       return this.#owned(owner, pointer);
     }
-    if (section === "links" || section === "orgAccess" || section === "sweeps") {
-      const starts =
-        section === "links" ? this.#owners.linkStarts : section === "orgAccess" ? this.#owners.orgAccessStarts : this.#owners.sweepStarts;
+    if (section === "links" || section === "orgAccess" || section === "sweeps" || section === "builds") {
+      const starts = {
+        links: this.#owners.linkStarts,
+        orgAccess: this.#owners.orgAccessStarts,
+        sweeps: this.#owners.sweepStarts,
+        builds: this.#owners.buildStarts,
+      }[section];
       if (key === undefined) {
         const owner = this.#entries.findIndex((e) => e.data[section] !== undefined);
         return this.#owned(owner < 0 ? undefined : owner, pointer);

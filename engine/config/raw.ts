@@ -3,6 +3,7 @@
  * schema's defaults filled in), before merging. Only `buildService` differs from the typed
  * config: Bitbucket names its client id `key`, and some defaults depend on `kind`.
  */
+import type { BuildSpec } from "../model/build-spec.js";
 import type { BuildServiceKind, LinkSpec, OrgAccessSpec, ProvidersSpec, SweepSpec } from "../model/spec.js";
 
 /** `buildService.oauthApps` as written. */
@@ -30,4 +31,5 @@ export interface RawConfigFile {
   orgAccess?: OrgAccessSpec[];
   /** `name` is optional as written; the merge names unnamed sweeps. */
   sweeps?: (Omit<SweepSpec, "name"> & { name?: string })[];
+  builds?: BuildSpec[];
 }

@@ -1,6 +1,6 @@
 /**
  * From a loaded config and an environment to what the clients need: API URLs (env overrides
- * win, design.md §2), credentials read from the env vars the config names, and the HTTP timeout.
+ * win, docs/configuration.md), credentials read from the env vars the config names, and the HTTP timeout.
  * Pure: the environment is passed in, nothing is read from `process`.
  */
 import type { ClientSettings, GitHubAppSettings } from "../model/client-settings.js";

@@ -10,7 +10,7 @@ import { isRecord, splitPointer } from "./pointer.js";
 /** The valid part of a file and, per list, which original indexes were kept. */
 export interface Salvaged {
   data: RawConfigFile;
-  kept: { links?: number[]; orgAccess?: number[]; sweeps?: number[] };
+  kept: { links?: number[]; orgAccess?: number[]; sweeps?: number[]; builds?: number[] };
   /** False when a whole section was dropped: checks that a section exists must then be skipped. */
   complete: boolean;
 }
@@ -18,12 +18,12 @@ export interface Salvaged {
 /** The valid remainder of schema-checked data (ajv ran with allErrors, so unmentioned parts are valid). */
 export function salvage(written: unknown, errors: readonly ErrorObject[]): Salvaged {
   const data = isRecord(written) ? written : {};
-  const brokenEntries = { links: new Set<number>(), orgAccess: new Set<number>(), sweeps: new Set<number>() };
+  const brokenEntries = { links: new Set<number>(), orgAccess: new Set<number>(), sweeps: new Set<number>(), builds: new Set<number>() };
   const brokenSections = new Set<string>();
   for (const error of errors) {
     const [section, index] = splitPointer(error.instancePath);
     if (section === undefined) continue; // root: a missing apiVersion or an unknown top-level key
-    if ((section === "links" || section === "orgAccess" || section === "sweeps") && index !== undefined)
+    if ((section === "links" || section === "orgAccess" || section === "sweeps" || section === "builds") && index !== undefined)
       brokenEntries[section].add(Number(index));
     else brokenSections.add(section);
   }
@@ -33,7 +33,7 @@ export function salvage(written: unknown, errors: readonly ErrorObject[]): Salva
   for (const section of ["buildService", "providers"] as const) {
     if (data[section] !== undefined && !brokenSections.has(section)) out[section] = data[section];
   }
-  for (const section of ["links", "orgAccess", "sweeps"] as const) {
+  for (const section of ["links", "orgAccess", "sweeps", "builds"] as const) {
     const list = data[section];
     if (!Array.isArray(list) || brokenSections.has(section)) continue;
     const indexes = list.map((_, i) => i).filter((i) => !brokenEntries[section].has(i));

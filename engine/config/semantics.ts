@@ -12,6 +12,7 @@ import { quoteValue } from "./labels.js";
 import type { Anchor } from "./source-map.js";
 import { deployKeyTitlePatternProblem, webhookUrlPatternProblem } from "./pattern-safety.js";
 import { looksLikeSecretEnvName } from "./secret-like.js";
+import { checkBuilds } from "./build-checks.js";
 
 /** Defaults shown when asking the user to configure a provider. */
 const PROVIDER_HINTS: Record<ProviderKind, string> = {
@@ -30,14 +31,14 @@ const OAUTH_APP_HINTS: Record<ProviderKind, string> = {
  * Checks a merged config. `complete` is false when some file failed the schema: checks that a
  * section exists are then skipped, since the missing part may be in the file that failed.
  */
-export function checkSemantics(config: MergedConfig, origins: Origins, complete: boolean): Diagnostic[] {
+export function checkSemantics(config: MergedConfig, origins: Origins, complete: boolean, requireBuildService = true): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (pointer: string, message: string, anchor: Anchor = "value"): void => {
     const at = origins.locate(pointer, anchor);
     if (at !== undefined) out.push({ ...at, message });
   };
 
-  if (complete && config.buildService === undefined) {
+  if (complete && requireBuildService && config.buildService === undefined) {
     if (config.links.length > 0) {
       report(
         "/links",
@@ -58,6 +59,7 @@ export function checkSemantics(config: MergedConfig, origins: Origins, complete:
   checkLinks(config, origins, complete, report);
   checkOrgAccess(config, origins, complete, report);
   checkSweeps(config, origins, complete, report);
+  checkBuilds(config, origins, report);
   return out;
 }
 

@@ -23,3 +23,40 @@ export class Secret {
     return "Secret([redacted])";
   }
 }
+
+/**
+ * The credentials a run must never print: the configured ones, and every one derived at run time (a
+ * GitHub App's JWTs and installation tokens, an OAuth token read from the build service, a registry's
+ * token), added the moment it exists. One set is shared by a world's clients, each of which reads it
+ * afresh for every answer and error it redacts: a server may echo any credential it was ever sent.
+ */
+export class SecretSet implements Iterable<Secret> {
+  readonly #secrets = new Map<string, Secret>();
+
+  constructor(initial: Iterable<Secret | null | undefined> = []) {
+    for (const secret of initial) this.add(secret);
+  }
+
+  /** Adds a credential (again: no effect). */
+  add(secret: Secret | null | undefined): void {
+    if (secret != null && !this.#secrets.has(secret.reveal())) this.#secrets.set(secret.reveal(), secret);
+  }
+
+  /** A credential obtained at run time, added before anything else sees it. */
+  derive(value: string): Secret {
+    const known = this.#secrets.get(value);
+    if (known) return known;
+    const secret = new Secret(value);
+    this.#secrets.set(value, secret);
+    return secret;
+  }
+
+  /** The raw values, for the redactor. */
+  values(): string[] {
+    return [...this.#secrets.keys()];
+  }
+
+  [Symbol.iterator](): Iterator<Secret> {
+    return this.#secrets.values();
+  }
+}

@@ -1,4 +1,5 @@
-/** The spec: typed form of a merged `sourcelinks/v1` configuration (design.md §2), the vocabulary every layer shares. */
+/** The spec: typed form of a merged `sourcelinks/v1` configuration (docs/configuration.md), the vocabulary every layer shares. */
+import type { BuildSpec } from "./build-spec.js";
 
 /** Source code providers a build service can link to. */
 export type ProviderKind = "github" | "bitbucket";
@@ -133,4 +134,6 @@ export interface SourcelinksConfig {
   orgAccess: OrgAccessSpec[];
   /** Declared sweeps; absent in configs built before sweeps existed (the loader always sets it). */
   sweeps?: SweepSpec[];
+  /** Declared autobuild replacements; absent when none is declared. */
+  builds?: BuildSpec[];
 }

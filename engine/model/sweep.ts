@@ -51,4 +51,9 @@ export interface SweepObservation {
   artifacts: SweptArtifact[];
   /** Webhooks that do not match the build service's patterns: never touched, only counted. */
   foreignWebhookCount: number;
+  /**
+   * True when only the owner's public repositories could be listed (a GitHub user the token is not:
+   * GitHub lists another user's public repositories only): the private ones were not swept.
+   */
+  publicOnly?: boolean;
 }

@@ -1,6 +1,6 @@
 /**
  * The Pulumi type tokens of the sourcelinks resources: what the provider registers and what the
- * policy pack matches on (design.md §3). `dynamic.Resource` builds a token from a module and a type
+ * policy pack matches on (docs/identity-and-sharing.md). `dynamic.Resource` builds a token from a module and a type
  * name as `pulumi-nodejs:dynamic/<module>:<type name>`, so adding a resource is one line in TYPE_TOKENS.
  */
 

@@ -4,9 +4,14 @@
  * (a revoked link's declaration or an unlinked or retired record names the repository) or `orphaned`
  * (nothing names it). Foreign webhooks and keys (not matching the build service's patterns) are counted
  * and never classified, so nothing can plan to touch them.
+ *
+ * Repositories are matched by identity, not only by name: a name a link uses that the owner's listing
+ * does not show (a repository renamed or transferred since; GitHub keeps the old name redirecting) is
+ * resolved to the repository it names now, which that link then covers. A live link's name that could
+ * not be resolved keeps every artifact of the owner that would otherwise be deleted, and says why.
  */
 import type { LinkSpec, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire, OwnerRepository } from "../clients/types.js";
+import type { BuildServiceLinkWire, OwnerRepository, RepositoryIdentity } from "../clients/types.js";
 import { compileUrlPatterns } from "../model/patterns.js";
 import type { SweepObservation, SweptArtifact } from "../model/sweep.js";
 import { isLive, sameIdentity } from "./link-identity.js";
@@ -24,6 +29,8 @@ export interface SweepLinkFacts {
 
 /** What a sweep read of one repository (the webhooks and deploy keys as listed, before matching). */
 export interface SweptRepositoryRead extends Pick<OwnerRepository, "repository" | "archived"> {
+  /** The listing's id (OwnerRepository.id); without it the repository is matched by name only. */
+  id?: string;
   webhooks: readonly ObservedWebhook[];
   deployKeys: readonly ObservedDeployKey[];
 }
@@ -35,7 +42,15 @@ export interface SweepRead {
   excluded: number;
   /** The org's own webhooks; null for a user or workspace. */
   orgWebhooks: readonly ObservedWebhook[] | null;
+  /** The listing showed public repositories only (OwnerPages.publicOnly). */
+  publicOnly?: boolean;
 }
+
+/**
+ * What the names links use that the listing does not show are now, by lower-case name: the repository
+ * (id and current name), or null when the name is gone. A name missing from the map was not resolved.
+ */
+export type ResolvedNames = ReadonlyMap<string, RepositoryIdentity | null>;
 
 /** Recognises the build service's artifacts (clients' `isBuildServiceWebhook` / `isBuildServiceDeployKey`). */
 export interface ArtifactMatchers {
@@ -103,16 +118,46 @@ export function repositoryNames(facts: SweepLinkFacts, provider: LinkSpec["provi
   };
 }
 
-/** Classifies everything a sweep read into the shared `SweepObservation` (engine/model/sweep.ts). */
-export function classifySweep(spec: SweepSpec, read: SweepRead, facts: SweepLinkFacts, matchers: ArtifactMatchers): SweepObservation {
+/** The names links use on the sweep's provider that the listing does not show (case-insensitively), in first-seen order. */
+export function unlistedNames(facts: SweepLinkFacts, provider: LinkSpec["provider"], read: Pick<SweepRead, "repositories">): string[] {
+  const listed = new Set(read.repositories.map((r) => r.repository.toLowerCase()));
+  const out = new Map<string, string>();
+  const add = (name: string): void => {
+    const key = name.toLowerCase();
+    if (!listed.has(key) && !out.has(key)) out.set(key, name);
+  };
+  for (const link of facts.declared) if (link.provider === provider) link.repositories.forEach(add);
+  for (const record of facts.records) {
+    if (record.provider === provider) (facts.recordRepositories.get(recordKey(record)) ?? []).forEach(add);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Classifies everything a sweep read into the shared `SweepObservation` (engine/model/sweep.ts).
+ * `resolved`: what the unlisted names are now (observe-sweep.ts asks only when something would be
+ * deleted); without it, repositories are matched by name alone and nothing is kept for an unresolved name.
+ */
+export function classifySweep(
+  spec: SweepSpec,
+  read: SweepRead,
+  facts: SweepLinkFacts,
+  matchers: ArtifactMatchers,
+  resolved?: ResolvedNames,
+): SweepObservation {
   const namesOf = repositoryNames(facts, spec.provider);
+  const { aliases, held } =
+    resolved === undefined ? { aliases: new Map<string, string[]>(), held: [] } : renames(spec, read, facts, namesOf, resolved);
   const artifacts: SweptArtifact[] = [];
   let foreignWebhookCount = 0;
   const base = { provider: spec.provider, owner: spec.owner };
 
   for (const repo of read.repositories) {
-    const names = namesOf(repo.repository);
-    const classified = classOf(names);
+    const names = merged(
+      namesOf(repo.repository),
+      ...(repo.id === undefined ? [] : (aliases.get(repo.id) ?? []).map((old) => as(namesOf(old), old))),
+    );
+    const classified = classOf(held.length > 0 ? merged(names, { covered: held, leftover: [], declaredRevoked: undefined }) : names);
     const at = { ...base, repository: repo.repository, archived: repo.archived, ...classified };
     for (const hook of repo.webhooks) {
       if (!matchers.isBuildServiceWebhook(hook.url)) {
@@ -151,6 +196,51 @@ export function classifySweep(spec: SweepSpec, read: SweepRead, facts: SweepLink
     repositoriesExcluded: read.excluded,
     artifacts,
     foreignWebhookCount,
+    ...(read.publicOnly === true ? { publicOnly: true } : {}),
+  };
+}
+
+/**
+ * Which listed repository (by id) each resolved unlisted name now is, and the live links whose name in
+ * this owner could not be resolved (what they build from may be any listed repository).
+ */
+function renames(
+  spec: SweepSpec,
+  read: SweepRead,
+  facts: SweepLinkFacts,
+  namesOf: (repository: string) => RepositoryNames,
+  resolved: ResolvedNames,
+): { aliases: Map<string, string[]>; held: string[] } {
+  const aliases = new Map<string, string[]>();
+  const held: string[] = [];
+  const owner = `${spec.owner.toLowerCase()}/`;
+  for (const name of unlistedNames(facts, spec.provider, read)) {
+    const identity = resolved.get(name.toLowerCase());
+    if (identity) {
+      const list = aliases.get(identity.id);
+      if (list) list.push(name);
+      else aliases.set(identity.id, [name]);
+    } else if (identity === undefined && name.toLowerCase().startsWith(owner)) {
+      for (const label of namesOf(name).covered)
+        held.push(`${label} (names ${name}, which the listing of ${spec.owner} does not show: kept until it is resolved)`);
+    }
+  }
+  return { aliases, held };
+}
+
+/** The links naming a repository by an old name, each label saying which. */
+function as(names: RepositoryNames, name: string): RepositoryNames {
+  const label = (l: string): string => `${l} (as ${name})`;
+  return { covered: names.covered.map(label), leftover: names.leftover.map(label), declaredRevoked: names.declaredRevoked };
+}
+
+/** Every link naming a repository by any of its names. */
+function merged(first: RepositoryNames, ...rest: RepositoryNames[]): RepositoryNames {
+  if (rest.length === 0) return first;
+  return {
+    covered: unique([first, ...rest].flatMap((n) => n.covered)),
+    leftover: unique([first, ...rest].flatMap((n) => n.leftover)),
+    declaredRevoked: [first, ...rest].find((n) => n.declaredRevoked !== undefined)?.declaredRevoked,
   };
 }
 

@@ -226,7 +226,7 @@ async function createOrAdopt(bs: BuildServiceClient, step: Extract<PlanStep, { k
         provider: step.provider,
         account: step.account,
         team: step.team,
-        // A team link must use a service account (design.md §2); older plans may lack the field.
+        // A team link must use a service account (docs/configuration.md); older plans may lack the field.
         serviceAccount: step.serviceAccount ?? step.team !== null,
       });
       return created.id;

@@ -45,6 +45,8 @@ export interface OwnerInventory {
   repositories: InventoryRepository[];
   /** Repositories listed that `include` left out (not read). */
   excluded: number;
+  /** True when the listing could show public repositories only (OwnerPages.publicOnly). */
+  publicOnly: boolean;
 }
 
 /** What to read of the owner. */
@@ -63,7 +65,7 @@ export async function inventoryOwner(
   options: InventoryOptions = {},
 ): Promise<OwnerInventory> {
   const listing = await ownerClient(ctx, provider).repositoryPages(owner);
-  if (listing === null) return { provider, owner, ownerType: null, repositories: [], excluded: 0 };
+  if (listing === null) return { provider, owner, ownerType: null, repositories: [], excluded: 0, publicOnly: false };
 
   const include = options.include ?? (() => true);
   const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
@@ -92,7 +94,7 @@ export async function inventoryOwner(
     if (!outcome.ok) throw outcome.error;
     repositories.push(...outcome.repositories);
   }
-  return { provider, owner, ownerType: listing.ownerType, repositories, excluded };
+  return { provider, owner, ownerType: listing.ownerType, repositories, excluded, publicOnly: listing.publicOnly === true };
 }
 
 /** The webhooks (one listing each) and deploy keys (one batched read, or a listing each) of one listing page's repositories. */

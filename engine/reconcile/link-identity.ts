@@ -1,5 +1,5 @@
 /**
- * Which build-service records a declared link refers to (design.md §3): a team link is identified by
+ * Which build-service records a declared link refers to (docs/identity-and-sharing.md): a team link is identified by
  * (namespace, provider, team), any other link by (namespace, provider, account, no team). Pure.
  */
 import type { LinkSpec, LinkState } from "../model/spec.js";

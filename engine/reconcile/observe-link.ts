@@ -96,8 +96,9 @@ async function observeWith(
   ]);
   const repositoriesRead = [...declaredRepositories, ...recordRepositories];
   const facts: SharingFacts = { declared: withSelf(declared, spec), records: everyRecord };
+  // A revocation keeps what other live links use; a disabled link's advice (deactivate its webhooks) must not break them either.
   const repositories =
-    revoking && repositoriesRead.some(hasArtifacts)
+    spec.state !== "linked" && repositoriesRead.some(hasArtifacts)
       ? coverWith(
           spec,
           repositoriesRead,
@@ -153,14 +154,17 @@ function hasArtifacts(repo: ObservedRepository): boolean {
   return repo.webhooks.length > 0 || repo.deployKeys.length > 0;
 }
 
-/** Marks each repository with artifacts that another live link builds from (`coveredBy`): a revocation keeps what is there. */
+/**
+ * Marks each repository with artifacts that another live link builds from (`coveredBy`), for a revoked or
+ * disabled link: a revocation keeps what is there, and no advice to a disabled link touches it.
+ */
 function coverWith(
   spec: LinkSpec,
   repositories: ObservedRepository[],
   facts: SharingFacts,
   exclude: readonly BuildServiceLinkWire[],
 ): ObservedRepository[] {
-  if (spec.state !== "revoked") return repositories;
+  if (spec.state === "linked") return repositories;
   return repositories.map((repo) => {
     if (!hasArtifacts(repo)) return repo;
     const keepers = repositoryKeepers(facts, spec, spec.provider, repo.repository, exclude);
@@ -230,7 +234,7 @@ function canVerifyGrant(ctx: OperationContext, record: BuildServiceLinkWire): bo
 }
 
 /** A grant's state and whether the build service still holds one of its tokens. */
-interface GrantObservation {
+export interface GrantObservation {
   grant: ProviderGrant;
   held: boolean;
 }
@@ -240,7 +244,7 @@ interface GrantObservation {
  * with the app owner's client secret, `POST /applications/{client_id}/token`. Anything that cannot be
  * checked by API is `unverifiable`, never assumed.
  */
-async function observeGrant(ctx: OperationContext, record: BuildServiceLinkWire): Promise<GrantObservation> {
+export async function observeGrant(ctx: OperationContext, record: BuildServiceLinkWire): Promise<GrantObservation> {
   const bs = ctx.clients.buildService;
   if (bs === null) return { grant: "unverifiable", held: false };
   const token = await bs.getCredentials(record.namespace, record.id);

@@ -1,7 +1,7 @@
 /**
  * Observes a GitHub org's third-party access for the build service's OAuth app, by the best available
  * means, in order: the build service (through a usable link), the GHEC audit log, a probe with a link's
- * OAuth token, else `unknown` (design.md §4). Records what is: the manual step for an org owner is
+ * OAuth token, else `unknown` (docs/build-services.md). Records what is: the manual step for an org owner is
  * derived by the planner's pending-steps.ts.
  */
 import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";

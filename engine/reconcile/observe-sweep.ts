@@ -1,13 +1,24 @@
 /**
  * Observing one sweep (I/O through the clients): the owner's inventory (inventory-owner.ts: every
  * repository, archived included, with its webhooks and deploy keys), the org's own webhooks, and what the build service's records
- * say about which links build from where; then the pure classification (classify-sweep.ts). What it
+ * say about which links build from where; then the pure classification (classify-sweep.ts), by
+ * repository identity once something would be deleted. What it
  * observed is recorded in the context's `SeenInRun`, the only artifacts a sweep's apply may delete.
  */
-import type { LinkSpec, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire } from "../clients/types.js";
+import type { LinkSpec, ProviderKind, SweepSpec } from "../model/spec.js";
+import type { BuildServiceLinkWire, RepositoryIdentity } from "../clients/types.js";
 import type { SweepObservation } from "../model/sweep.js";
-import { classifySweep, exclusion, type SweepLinkFacts, type SweptRepositoryRead } from "./classify-sweep.js";
+import {
+  classifySweep,
+  exclusion,
+  unlistedNames,
+  type ResolvedNames,
+  type SweepLinkFacts,
+  type SweptRepositoryRead,
+} from "./classify-sweep.js";
+import { artifactsToRemove } from "./plan-sweep.js";
+import { providerClient } from "./provider-client.js";
+import { RunDeployKeys } from "./run-deploy-keys.js";
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
 import { inventoryOwner, ownerClient } from "./inventory-owner.js";
@@ -58,7 +69,41 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
   const orgWebhooks = inventory.ownerType === "org" ? await owners.listOrgWebhooks(spec.owner) : null;
   // Gone between the owner's listing and its reads: nothing left there to sweep.
   const repositories: SweptRepositoryRead[] = inventory.repositories.filter((r) => r.exists);
-  const observed = classifySweep(spec, { repositories, excluded: inventory.excluded, orgWebhooks }, facts, ctx.clients);
+  const read = { repositories, excluded: inventory.excluded, orgWebhooks, publicOnly: inventory.publicOnly };
+  let observed = classifySweep(spec, read, facts, ctx.clients);
+  // Something would be deleted: first learn what the names links use that the listing does not show
+  // are now (renamed or transferred repositories), so none of their artifacts is taken for an orphan.
+  const unlisted = artifactsToRemove(observed).some((a) => a.repository !== null) ? unlistedNames(facts, spec.provider, read) : [];
+  if (unlisted.length > 0)
+    observed = classifySweep(spec, read, facts, ctx.clients, await resolveNames(ctx, spec.provider, unlisted, links.reads));
   ctx.seen.recordSweep(observed);
   return observed;
+}
+
+/**
+ * What each name is now, through the provider's batched deploy-key read (GitHub's GraphQL follows
+ * renames and says which repository answered; the links' repositories are in the run's batches
+ * already). A provider without it, or a read that fails, resolves nothing: classify-sweep.ts then keeps
+ * what a live link's unresolved name may build from, rather than guess.
+ */
+async function resolveNames(
+  ctx: OperationContext,
+  provider: ProviderKind,
+  names: readonly string[],
+  reads: RunReads,
+): Promise<ResolvedNames> {
+  const client = providerClient(ctx, provider);
+  const resolved = new Map<string, RepositoryIdentity | null>();
+  if (!RunDeployKeys.batches(client)) return resolved;
+  let listings: Awaited<ReturnType<RunDeployKeys["read"]>>;
+  try {
+    listings = await reads.deployKeys.read(client, names);
+  } catch {
+    return resolved;
+  }
+  for (const [name, listing] of listings) {
+    if (!listing.exists) resolved.set(name.toLowerCase(), null);
+    else if (listing.identity) resolved.set(name.toLowerCase(), listing.identity);
+  }
+  return resolved;
 }

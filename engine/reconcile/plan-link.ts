@@ -1,5 +1,5 @@
 /**
- * The pure planner of one link (design.md §3): from the declared spec, this run's observation and plain
+ * The pure planner of one link (docs/identity-and-sharing.md): from the declared spec, this run's observation and plain
  * settings to the ordered steps, each carrying the exact request it will send (engine/model/requests.ts,
  * the builders the clients send from and the executor checks against). No client is involved.
  * It never plans a step for something this run did not observe.

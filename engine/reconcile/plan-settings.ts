@@ -26,7 +26,7 @@ export interface PlanSettings {
 /** The settings of a run whose clients are built from `settings`; `githubClientSecretSet`: the app owner's client secret is available. */
 export function planSettingsOf(buildService: BuildServiceSpec, settings: ClientSettings, githubClientSecretSet: boolean): PlanSettings {
   const apis: ApiUrls = {
-    // docker-hub has no public API for linked accounts (design.md §4): createClients builds no client for it.
+    // docker-hub has no public API for linked accounts (docs/build-services.md): createClients builds no client for it.
     buildService: settings.buildService.kind === "reference" ? settings.buildService.apiUrl : null,
     github: settings.github?.apiUrl ?? null,
     bitbucket: settings.bitbucket?.apiUrl ?? null,

@@ -1,5 +1,5 @@
 /**
- * Who else uses what a revocation would remove (design.md §3, pure). A provider grant belongs to
+ * Who else uses what a revocation would remove (docs/identity-and-sharing.md, pure). A provider grant belongs to
  * (account, OAuth app) across every namespace: `DELETE /applications/{client_id}/grant` revokes every
  * token the account gave the app. A build-service webhook or deploy key sits on a repository, not on a
  * link: every link building from that repository relies on it. So both are kept while any other live

@@ -37,7 +37,7 @@ export const GRANT_UI: Record<ProviderKind, string> = {
   bitbucket: "Bitbucket → Personal settings → App authorizations (https://bitbucket.org/account/settings/app-authorizations/)",
 };
 
-/** Where an org owner grants or denies an OAuth app in GitHub (design.md §1). */
+/** Where an org owner grants or denies an OAuth app in GitHub (docs/build-services.md). */
 export function orgAccessUi(org: string): string {
   return `GitHub → ${org} → Settings → Third-party access (https://github.com/organizations/${org}/settings/oauth_application_policy)`;
 }

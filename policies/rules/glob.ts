@@ -17,5 +17,5 @@ export function matchesAny(value: string, globs: readonly string[]): boolean {
   return matcher.matchesAny(value);
 }
 
-/** Webhook URL patterns of `docker-hub` (design.md §1), used when neither config nor policy config names any. */
+/** Webhook URL patterns of `docker-hub` (docs/build-services.md), used when neither config nor policy config names any. */
 export const DEFAULT_WEBHOOK_URL_PATTERNS: readonly string[] = DOCKER_HUB_WEBHOOK_URL_PATTERNS;

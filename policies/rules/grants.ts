@@ -24,7 +24,7 @@ function brokenLink(link: LinkFacts): Finding[] {
   ];
 }
 
-/** `live-link-has-grant`: a live link must still hold a valid grant (design.md §5). */
+/** `live-link-has-grant`: a live link must still hold a valid grant (docs/policies.md). */
 export const liveLinkHasGrant = {
   id: "live-link-has-grant",
   scope: "link",

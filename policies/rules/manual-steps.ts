@@ -1,4 +1,4 @@
-/** `pending-manual-steps`: steps no API covers are reported until the provider verifies them (design.md §4). */
+/** `pending-manual-steps`: steps no API covers are reported until the provider verifies them (docs/build-services.md). */
 import { APPLY } from "./common.js";
 import type { ManualStep } from "../../engine/model/manual-step.js";
 import type { Finding, StackFacts, StackRule } from "./types.js";

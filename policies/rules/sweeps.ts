@@ -2,7 +2,8 @@
  * `no-orphaned-build-service-artifacts` (mandatory, with `sweeps`): a swept owner holds no build-service
  * webhook or deploy key, on a repository or on the org itself, that no live link covers. One finding per
  * artifact, located at the sweep's YAML entry. What a link declared `revoked` lists is left to that link
- * (and to `revoked-link-has-no-webhooks`), so one artifact is reported by one rule.
+ * (and to `revoked-link-has-no-webhooks`), so one artifact is reported by one rule. A sweep that could
+ * list only an owner's public repositories is a finding too: it proves nothing of the private ones.
  */
 import { artifactsToRemove } from "../../engine/reconcile/plan-sweep.js";
 import type { SweptArtifact } from "../../engine/model/sweep.js";
@@ -46,16 +47,35 @@ function findingsOf(sweep: SweepFacts): Finding[] {
       },
     ];
   }
-  return artifactsToRemove(sweep.observed).map((a) => {
-    const fix = fixOf(a);
-    return {
+  return [
+    ...notCovered(sweep),
+    ...artifactsToRemove(sweep.observed).map((a) => {
+      const fix = fixOf(a);
+      return {
+        resource: sweep.name,
+        subject: a.repository ?? a.owner,
+        message: `sweep "${sweep.name}": ${describeArtifact(a)} is ${a.classification}: ${why(a)}: ${fix}`,
+        fix,
+        ...pointer,
+      };
+    }),
+  ];
+}
+
+/** A sweep that could list public repositories only proves nothing of the private ones: said, not passed over. */
+function notCovered(sweep: SweepFacts): Finding[] {
+  if (sweep.observed === undefined || sweep.observed === "unknown" || sweep.observed.publicOnly !== true) return [];
+  const owner = sweep.desired.owner;
+  const fix = `run with ${owner}'s own token (GITHUB_TOKEN) or a GitHub App installed on ${owner}, which list its private repositories too`;
+  return [
+    {
       resource: sweep.name,
-      subject: a.repository ?? a.owner,
-      message: `sweep "${sweep.name}": ${describeArtifact(a)} is ${a.classification}: ${why(a)}: ${fix}`,
+      subject: owner,
+      message: `sweep "${sweep.name}" covered the public repositories of user ${owner} only: GitHub lists a user's private repositories to that user and to apps installed on the account, so whether they hold build-service artifacts was not observed: ${fix}`,
       fix,
-      ...pointer,
-    };
-  });
+      ...(sweep.pointer === undefined ? {} : { pointer: sweep.pointer }),
+    },
+  ];
 }
 
 /** `no-orphaned-build-service-artifacts`: one mandatory finding per artifact no live link covers. */

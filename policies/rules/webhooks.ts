@@ -25,7 +25,9 @@ function activeWebhooksOfDisabledLink(link: LinkFacts): Finding[] {
   }
   const fix = "deactivate the webhook in the repository's webhook settings, or set state: revoked if the link is no longer needed";
   return observed.repositories.flatMap((repo) =>
-    repo.webhooks
+    // Another live link builds from the repository (`coveredBy`, the sharing test a revocation's deletions
+    // pass): the webhook serves it too, and deactivating it would stop its builds.
+    (repo.coveredBy?.length ? [] : repo.webhooks)
       .filter((hook) => hook.active)
       .map((hook) => ({
         resource: name,
@@ -111,7 +113,8 @@ function undeclaredAndManaged(stack: StackFacts, ctx: RuleContext): Finding[] {
     for (const repo of link.observed.repositories) {
       if (repo.webhooks.length === 0 || declaredOrAllowed(repo.repository, stack, ctx)) continue;
       for (const hook of repo.webhooks) {
-        const fix = `add ${repo.repository} to the repositories of link "${link.name}" (or to allowedRepositories), or delete the webhook`;
+        // Deleting is advice only where no other live link builds from the repository (the sharing test of deletions).
+        const fix = `add ${repo.repository} to the repositories of link "${link.name}" (or to allowedRepositories)${repo.coveredBy?.length ? "" : ", or delete the webhook"}`;
         findings.push({
           resource: link.name,
           subject: repo.repository,

@@ -1,5 +1,5 @@
 /**
- * The layer rules of README "Layout", checked on source text: every import a file makes (static
+ * The layer rules of docs/architecture.md "Layers", checked on source text: every import a file makes (static
  * `import`/`export … from`, `import x = require(…)`, `require(…)`, dynamic `import(…)`, `typeof
  * import(…)` types and `new URL(…, import.meta.url)` module URLs) is found with the TypeScript parser,
  * its relative specifier resolved, and the pair of folders judged:
@@ -13,7 +13,7 @@ import { posix } from "node:path";
 import ts from "typescript";
 
 /** The engine's folders, bottom first: each may import only itself and the ones before it. */
-export const ENGINE_LAYERS = ["engine/model", "engine/config", "engine/clients", "engine/reconcile"] as const;
+export const ENGINE_LAYERS = ["engine/model", "engine/builds", "engine/config", "engine/clients", "engine/reconcile"] as const;
 
 /** The folders and files users see, above the engine. */
 export const FACES = ["provider", "policies", "cli", "pulumi-program.ts"] as const;

@@ -72,10 +72,10 @@ describe("layers", () => {
       ["tools/demo/main.ts", `import { x } from "../../engine/reconcile/execute.js";\nimport { y } from "../../cli/run.js";\n`],
     ]);
     expect(checkLayers(fake).map(formatViolation)).toEqual([
-      `engine/model/plan.ts:1: imports engine/config/types.ts ("../config/types.js"): engine/model imports only downward (engine/model → engine/config → engine/clients → engine/reconcile), not engine/config`,
-      `engine/config/runtime.ts:2: imports engine/clients/secret.ts ("../clients/secret.js"): engine/config imports only downward (engine/model → engine/config → engine/clients → engine/reconcile), not engine/clients`,
-      `engine/clients/types.ts:1: imports engine/reconcile/model.ts ("../reconcile/model.js"): engine/clients imports only downward (engine/model → engine/config → engine/clients → engine/reconcile), not engine/reconcile`,
-      `engine/clients/types.ts:2: imports engine/reconcile/plan-link.ts ("../reconcile/plan-link.js"): engine/clients imports only downward (engine/model → engine/config → engine/clients → engine/reconcile), not engine/reconcile`,
+      `engine/model/plan.ts:1: imports engine/config/types.ts ("../config/types.js"): engine/model imports only downward (engine/model → engine/builds → engine/config → engine/clients → engine/reconcile), not engine/config`,
+      `engine/config/runtime.ts:2: imports engine/clients/secret.ts ("../clients/secret.js"): engine/config imports only downward (engine/model → engine/builds → engine/config → engine/clients → engine/reconcile), not engine/clients`,
+      `engine/clients/types.ts:1: imports engine/reconcile/model.ts ("../reconcile/model.js"): engine/clients imports only downward (engine/model → engine/builds → engine/config → engine/clients → engine/reconcile), not engine/reconcile`,
+      `engine/clients/types.ts:2: imports engine/reconcile/plan-link.ts ("../reconcile/plan-link.js"): engine/clients imports only downward (engine/model → engine/builds → engine/config → engine/clients → engine/reconcile), not engine/reconcile`,
       `engine/reconcile/run.ts:2: imports provider/link-methods.ts ("../../provider/link-methods.js"): the engine never imports the faces (engine/reconcile imports a face)`,
       `engine/reconcile/run.ts:3: imports cli/run.ts ("../../cli/run.js"): the engine never imports the faces (engine/reconcile imports a face)`,
       `cli/commands/serve.ts:1: imports tools/sandbox/server.ts ("../../tools/sandbox/server.js"): product code never imports tools/ (only tools/ may import the product)`,

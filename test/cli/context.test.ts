@@ -125,3 +125,22 @@ describe("credential variables", () => {
     expect(sandbox.counters().requests).toBe(before);
   });
 });
+
+describe("credentials a live run needs", () => {
+  const DOCKER_HUB = "examples/docker-hub/sourcelinks.yaml";
+
+  it("kind docker-hub needs no build-service token: nothing is sent to Docker Hub", async () => {
+    const { SOURCELINKS_BUILD_TOKEN: token, ...env } = sandbox.env;
+    expect(token).toBeTruthy();
+    const run = await runCli(["plan", DOCKER_HUB], env);
+    expect(run.stderr).not.toContain("SOURCELINKS_BUILD_TOKEN");
+    expect(run.code).toBe(0);
+  });
+
+  it("kind reference names the missing build-service token and exits 2", async () => {
+    const { SOURCELINKS_BUILD_TOKEN: _token, ...env } = sandbox.env;
+    const run = await runCli(["plan", EXAMPLE], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("SOURCELINKS_BUILD_TOKEN is not set: it must hold the build service's API token");
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * End-to-end tests of the `sourcelinks` CLI against a sandbox of the demo world started in this
  * process, with the sandbox's env as the CLI's whole environment: every command, every exit code of
- * design.md §6, every format against its schema. Most run in this process (cli-harness.ts); "the bin"
+ * docs/cli.md, every format against its schema. Most run in this process (cli-harness.ts); "the bin"
  * runs the built `dist/cli/main.js` as users do and checks that its exit status is the CLI's code.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";

@@ -96,7 +96,7 @@ function resource(resources: PlanJsonResource[], name: string): PlanJsonResource
   return found;
 }
 
-describe("a grant is per (account, OAuth app), not per link (item 1)", () => {
+describe("a grant is per (account, OAuth app), not per link", () => {
   it("revoking beta's link of shared-bot keeps the grant acme's declared live link uses, and says which link keeps it", async () => {
     const beta = resource(await planJson(CONFIG), "beta-shared");
     expect(beta.steps.filter((s) => s.kind === "revoke-grant")).toEqual([]);
@@ -136,7 +136,7 @@ describe("a grant is per (account, OAuth app), not per link (item 1)", () => {
   });
 });
 
-describe("a webhook or deploy key is not one link's when another live link covers the repository (item 2)", () => {
+describe("a webhook or deploy key is not one link's when another live link covers the repository", () => {
   it("revoking beta's link keeps the build service's webhook and deploy key on acme/api, which acme's live link builds from", async () => {
     const before = artifacts("acme/api");
     const beta = resource(await planJson(CONFIG), "beta-shared");
@@ -166,7 +166,7 @@ describe("a webhook or deploy key is not one link's when another live link cover
   });
 });
 
-describe("leftovers on repositories the YAML does not list (item 3)", () => {
+describe("leftovers on repositories the YAML does not list", () => {
   it("revocation covers every repository the link's build-service record lists, the plan shows each, and check --live sees them", async () => {
     const check = await runCli(["check", CONFIG, "--live"], env());
     expect(check.code).toBe(3);
@@ -195,7 +195,7 @@ describe("leftovers on repositories the YAML does not list (item 3)", () => {
   });
 });
 
-describe("broken links are noticed (item 4)", () => {
+describe("broken links are noticed", () => {
   it("a live link whose grant its user revoked is a mandatory live-link-has-grant violation, and its fix (apply) works", async () => {
     const config = configWith("acme-shared-only.yaml", ["acme-shared"]);
     expect((await runCli(["check", config, "--live"], env())).code).toBe(0);
@@ -222,7 +222,7 @@ describe("broken links are noticed (item 4)", () => {
   });
 });
 
-describe("the mass-revocation guard counts every kind (item 9)", () => {
+describe("the mass-revocation guard counts every kind", () => {
   it("refuses a docker-hub run that would revoke 4 of 4 links, deleting nothing", async () => {
     const repos = ["acme/web", "beta/app", "beta/old-tool", "beta/jdoe-tool"];
     const config = join(tmp, "docker-hub.yaml");
@@ -259,7 +259,7 @@ describe("the mass-revocation guard counts every kind (item 9)", () => {
   });
 });
 
-describe("advice that is true (item 12)", () => {
+describe("advice that is true", () => {
   it("webhook-hygiene's fixes, done through GitHub's API, clear the findings", async () => {
     const config = configWith("ci-hygiene.yaml", ["acme-ci"]);
     const before = await runCli(["check", config, "--live", "--format", "json"], env());

@@ -88,6 +88,27 @@ describe("GitHub App authentication", () => {
   });
 });
 
+describe("a machine whose clock is off from GitHub's", () => {
+  it.each([
+    ["90 s ahead", 90_000],
+    ["90 s behind", -90_000],
+    ["5 minutes ahead", 5 * MINUTE],
+    ["11 minutes behind", -11 * MINUTE],
+  ])(
+    "still authenticates as the app when it is %s: JWTs refused for their dates are signed again on the clock of GitHub's Date header",
+    async (_name, skew) => {
+      const gh = world.clients();
+      world.sandbox.setClockOffset(-skew);
+      const listing = await gh.provider.listWebhooks("acme/api");
+      expect(listing.items.map((h) => h.url)).toEqual(["https://cloud.docker.com/api/build/v1/vcs/acme-api/trigger/call/"]);
+      await gh.provider.listWebhooks("globex/api");
+      expect(served(world.sandbox, MINT)).toBe(2);
+      // At most the first JWT is refused: the offset learnt from it dates every later one.
+      expect(world.sandbox.counters().byStatus["401"] ?? 0).toBeLessThanOrEqual(1);
+    },
+  );
+});
+
 describe("a GitHub App installation without a permission", () => {
   it("is reported as the installation lacking it, naming the permission GitHub accepts, not as a missing repository", async () => {
     const gh = world.clients();
@@ -103,6 +124,17 @@ describe("a GitHub App installation without a permission", () => {
     );
     await expect(gh.provider.deleteWebhook("initech/api", "1")).rejects.toThrow(
       /lacks permission repository_hooks=write \(needed to delete a webhook of initech\/api\)/,
+    );
+  });
+
+  it("says which permission an org's webhook listing lacks (organization_hooks), not a bare 403", async () => {
+    const gh = world.clients();
+    const listing = gh.owner.listOrgWebhooks("initech");
+    await expect(listing).rejects.toThrow(MissingPermissionError);
+    await expect(listing).rejects.toThrow(
+      `github: the GitHub App installation for initech lacks permission organization_hooks=read (needed to list the webhooks of org initech); ` +
+        `GET ${world.apiUrl}/orgs/initech/hooks?per_page=100 answered HTTP 403: Resource not accessible by integration. ` +
+        "Add the permission in the app's settings (Permissions & events), then approve it on the installation of initech",
     );
   });
 });

@@ -102,7 +102,7 @@ describe("the ETag cache of GitHub listings", () => {
     expect(keyPages).toHaveLength(2);
 
     for (const page of repoPages) {
-      for (const keys of itemKeys(page.data)) expect(keys).toEqual(["archived", "full_name", "private"]);
+      for (const keys of itemKeys(page.data)) expect(keys).toEqual(["archived", "full_name", "id", "private"]);
     }
     for (const page of hookPages) {
       for (const keys of itemKeys(page.data)) expect(keys).toEqual(["active", "config", "events", "id", "last_response"]);

@@ -45,7 +45,12 @@ describe("GitHubDeployKeyReader over the sandbox", () => {
     const { sandbox, provider } = await start();
     const keys = await provider.readDeployKeys([...bulk(250), "acme/many", "acme/api"]);
     expect(keys.size).toBe(252);
-    expect(keys.get("acme/bulk-7")).toEqual({ exists: true, items: [{ id: "30007", title: "Docker Hub Builder bulk-7", readOnly: true }] });
+    const bulk7 = sandbox.world().github.repos.find((r) => r.name === "bulk-7")!;
+    expect(keys.get("acme/bulk-7")).toEqual({
+      exists: true,
+      items: [{ id: "30007", title: "Docker Hub Builder bulk-7", readOnly: true }],
+      identity: { id: String(bulk7.id), repository: "acme/bulk-7" },
+    });
     const many = keys.get("acme/many")!;
     expect(many.items).toHaveLength(150);
     expect(many.items.at(-1)).toEqual({ id: "8000000149", title: "key 149", readOnly: false });

@@ -120,7 +120,8 @@ describe("GitHubDeployKeyReader's queries in flight", { timeout: 10_000 }, () =>
     const keys = await provider(gate.proxy.baseUrl).readDeployKeys(bulk(0, REPOSITORIES));
 
     expect(keys.size).toBe(REPOSITORIES);
-    expect(keys.get("acme/bulk-999")).toEqual({ exists: true, items: [{ id: "30999", title: "bulk-999", readOnly: true }] });
+    expect(keys.get("acme/bulk-999")).toMatchObject({ exists: true, items: [{ id: "30999", title: "bulk-999", readOnly: true }] });
+    expect(keys.get("acme/bulk-999")?.identity?.repository).toBe("acme/bulk-999");
     expect(sandbox.counters().graphql.queries).toBe(10);
     // Two at once, not one after another and not all ten together.
     expect(gate.peak()).toBe(2);

@@ -8,7 +8,7 @@ import type { ClientSettings } from "../../engine/model/client-settings.js";
 import { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/defaults.js";
 import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
 
-/** Settings for the sandbox's demo world, from the env it hands out (design.md §7). */
+/** Settings for the sandbox's demo world, from the env it hands out (docs/sandbox.md). */
 function demoSettings(sandbox: SandboxHandle, overrides: Partial<ClientSettings["buildService"]> = {}): ClientSettings {
   const env = sandbox.env;
   return {

@@ -270,10 +270,10 @@ describe("generated inputs too large to commit", () => {
       expect(run.code).toBe(2);
       expect(out).toHaveLength(101);
       expect(out[0]).toBe(
-        `${file}:8:1: unknown top-level key "x0": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps`,
+        `${file}:8:1: unknown top-level key "x0": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps, builds`,
       );
       expect(out[99]).toBe(
-        `${file}:107:1: unknown top-level key "x99": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps`,
+        `${file}:107:1: unknown top-level key "x99": allowed keys are apiVersion, buildService, providers, links, orgAccess, sweeps, builds`,
       );
       expect(out[100]).toBe("and 99,900 more problems: only the first 100 are listed; fix them and run again");
     },

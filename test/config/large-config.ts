@@ -1,4 +1,4 @@
-/** Test helper: a valid configuration with many links, for the load-time check (design.md §8). */
+/** Test helper: a valid configuration with many links, for the load-time check (docs/performance.md). */
 import { MINIMAL_CONFIG_HEAD } from "../../tools/bench/scale-config.js";
 
 /** YAML text of a config with `count` GitHub links (about 150 bytes per link). */

@@ -1,5 +1,5 @@
 /**
- * The ETag path (design.md §8): a second refresh through the real operations revalidates every
+ * The ETag path (docs/performance.md): a second refresh through the real operations revalidates every
  * listing with `If-None-Match`, the sandbox answers 304 to each, and the refresh costs 0 primary points.
  */
 import { mkdtemp, rm } from "node:fs/promises";

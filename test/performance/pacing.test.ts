@@ -1,5 +1,5 @@
 /**
- * Pacing (design.md §8): with the sandbox enforcing GitHub's secondary limits on a compressed clock
+ * Pacing (docs/performance.md): with the sandbox enforcing GitHub's secondary limits on a compressed clock
  * and a workload several windows larger than one window's budget, a refresh and an apply complete
  * with no request rejected, because the client spends each budget no faster than it is granted.
  */

@@ -157,7 +157,7 @@ describe("revocation-is-two-sided", () => {
   });
 });
 
-describe("what other live links keep (issue 11)", () => {
+describe("what other live links keep", () => {
   it("revoked-link-has-no-webhooks does not report leftovers on a repository another live link builds from", () => {
     const stack = happyStack();
     const legacy = observedOf(stack, "legacy-builds");

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import type { LinkSpec, SweepSpec } from "../../engine/model/spec.js";
 import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
-import { classifySweep, exclusion, type SweepLinkFacts, type SweepRead } from "../../engine/reconcile/classify-sweep.js";
+import { classifySweep, exclusion, unlistedNames, type SweepLinkFacts, type SweepRead } from "../../engine/reconcile/classify-sweep.js";
 import { recordKey } from "../../engine/reconcile/sharing.js";
 import type { ObservedWebhook } from "../../engine/model/observed.js";
 
@@ -144,6 +144,47 @@ describe("classifySweep", () => {
       ["org-webhook", "o1", null, "orphaned"],
     ]);
     expect([observed.foreignWebhookCount, observed.repositoriesSwept, observed.repositoriesExcluded]).toEqual([3, 1, 2]);
+  });
+});
+
+describe("classifySweep by identity", () => {
+  const read: SweepRead = {
+    repositories: [{ repository: "acme/api-next", id: "42", archived: false, webhooks: [hook("1")], deployKeys: [] }],
+    excluded: 0,
+    orgWebhooks: null,
+  };
+  const facts: SweepLinkFacts = { ...none, declared: [link("api", "linked", ["acme/api"]), link("old", "revoked", ["acme/legacy"])] };
+
+  test("a name links use that the listing does not show is listed for resolution, once, whatever its case", () => {
+    const both = { ...facts, declared: [...facts.declared, link("api2", "linked", ["ACME/Api", "acme/api-next"])] };
+    expect(unlistedNames(both, "github", read)).toEqual(["acme/api", "acme/legacy"]);
+  });
+
+  test("resolved to a listed repository's id: the link covers it, under the name it uses", () => {
+    const resolved = new Map([["acme/api", { id: "42", repository: "acme/api-next" }]]);
+    const a = classifySweep(spec, read, facts, matchers, resolved).artifacts[0];
+    expect([a?.classification, a?.links]).toEqual(["covered", ["api (as acme/api)"]]);
+  });
+
+  test("a revoked link's old name resolved to it: a leftover that link's revocation handles", () => {
+    const resolved = new Map([
+      ["acme/api", null],
+      ["acme/legacy", { id: "42", repository: "acme/api-next" }],
+    ]);
+    const a = classifySweep(spec, read, { ...facts, declared: [facts.declared[1]!] }, matchers, resolved).artifacts[0];
+    expect([a?.classification, a?.links, a?.handledBy]).toEqual(["leftover", ["old (as acme/legacy)"], "old"]);
+  });
+
+  test("a live link's name in the owner that could not be resolved keeps what would be deleted, and says why; a name that is gone does not", () => {
+    const held = classifySweep(spec, read, facts, matchers, new Map([["acme/legacy", null]])).artifacts[0];
+    expect([held?.classification, held?.links]).toEqual([
+      "covered",
+      ["api (names acme/api, which the listing of acme does not show: kept until it is resolved)"],
+    ]);
+    const gone = classifySweep(spec, read, facts, matchers, new Map([["acme/api", null]])).artifacts[0];
+    expect(gone?.classification).toBe("orphaned");
+    // Without resolution (nothing asked yet), names alone decide.
+    expect(classifySweep(spec, read, facts, matchers).artifacts[0]?.classification).toBe("orphaned");
   });
 });
 

@@ -75,6 +75,7 @@ describe("inventoryOwner", () => {
       ownerType: null,
       repositories: [],
       excluded: 0,
+      publicOnly: false,
     });
   });
 });

@@ -94,6 +94,24 @@ describe("the app's JWT", () => {
   });
 });
 
+describe("the sandbox clock set off real time", () => {
+  it("judges JWTs on the shifted clock and dates its answers with it (PUT /_sandbox/clock)", async () => {
+    // Dated on the real clock: 90 s ahead of a sandbox set 90 s behind, so `exp` is over 10 minutes away.
+    const ahead = jwt(world.privateKey, { iat: Math.floor(world.now() / 1000) - 30, exp: Math.floor(world.now() / 1000) + 570 });
+    const set = await fetch(`${world.sandbox.baseUrl}/_sandbox/clock`, { method: "PUT", body: JSON.stringify({ offsetSeconds: -90 }) });
+    expect(await set.json()).toEqual({ offsetSeconds: -90 });
+    const refused = await call("GET", "/orgs/acme/installation", `Bearer ${ahead}`);
+    expect(refused.status).toBe(401);
+    expect(refused.body["message"]).toBe("'Expiration time' claim ('exp') is too far in the future");
+    const dated = Date.parse(refused.headers.get("date") ?? "");
+    expect(Math.abs(dated - (world.now() - 90_000))).toBeLessThan(2000);
+    const bad = await fetch(`${world.sandbox.baseUrl}/_sandbox/clock`, { method: "PUT", body: JSON.stringify({ offsetSeconds: "soon" }) });
+    expect(bad.status).toBe(400);
+    world.sandbox.setClockOffset(0);
+    expect((await call("GET", "/orgs/acme/installation", `Bearer ${ahead}`)).status).toBe(200);
+  });
+});
+
 describe("an installation token", () => {
   it("answers 401 once its hour is over", async () => {
     const token = await mint(INSTALLATIONS.acme);

@@ -157,7 +157,7 @@ describe("the world without a proxy", () => {
   });
 });
 
-describe("a body cut off mid-transfer (item 1)", () => {
+describe("a body cut off mid-transfer", () => {
   it("is retried, never read as 'no webhooks', and never cached beside its ETag", async () => {
     await useProxy((req) => {
       if (req.method !== "GET" || !isLegacyHooks(req.url) || req.seen > 0) return undefined;
@@ -202,7 +202,7 @@ describe("a body cut off mid-transfer (item 1)", () => {
   });
 });
 
-describe("a redirect to another origin (item 2)", () => {
+describe("a redirect to another origin", () => {
   it("is refused, naming both URLs: the stranger's list deletes nothing", async () => {
     const foreign = sandbox
       .world()
@@ -228,7 +228,7 @@ describe("a redirect to another origin (item 2)", () => {
   });
 });
 
-describe("a token that cannot administer a repository (item 3)", () => {
+describe("a token that cannot administer a repository", () => {
   it("the sandbox models it: hooks 404, the repository 200 with permissions.admin false", async () => {
     const headers = { authorization: `token ${sandbox.env.GITHUB_TOKEN}` };
     expect((await fetch(`${sandbox.env.SOURCELINKS_GITHUB_API_URL}/repos/other/public-lib/hooks`, { headers })).status).toBe(404);
@@ -267,7 +267,7 @@ describe("a token that cannot administer a repository (item 3)", () => {
   });
 });
 
-describe("pagination that never ends (item 4)", () => {
+describe("pagination that never ends", () => {
   it("a Link to the same page fails after one request", async () => {
     await useProxy((req) =>
       req.method === "GET" && isLegacyHooks(req.url)
@@ -323,7 +323,7 @@ describe("pagination that never ends (item 4)", () => {
   });
 });
 
-describe("credentials in successful answers (item 6)", () => {
+describe("credentials in successful answers", () => {
   it("a hook URL carrying the token is printed in no format and stored in no cache", async () => {
     const token = sandbox.env.GITHUB_TOKEN;
     await useProxy((req) =>
@@ -380,7 +380,7 @@ describe("credentials in successful answers (item 6)", () => {
   });
 });
 
-describe("a response too large (item 10)", () => {
+describe("a response too large", () => {
   it("is refused once it passes the cap, without reading the rest, and not retried", async () => {
     let written = 0;
     await useProxy((req) =>

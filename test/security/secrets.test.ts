@@ -1,5 +1,5 @@
 /**
- * Secrets never leave (issue 7, part 3; design.md §3 "Outputs hold no token", style.md habit 7).
+ * Secrets never leave (docs/safety.md, "Secrets").
  * Every credential of the demo world is a canary made at run time (`canary-<kind>-<hex>`): the build
  * token, the GitHub PATs, the OAuth apps' client secrets, the Bitbucket app password, the grant tokens
  * the build service holds for its links (and any it mints during a run), webhook secrets, plus wrong
@@ -12,7 +12,7 @@
  * back in error bodies, `Location`/`Link` headers and pagination links. A leak is reported as
  * `SCENARIO: COMMAND (STREAM): WHAT: …excerpt…` with every canary replaced by its label.
  *
- * One documented exception: `sourcelinks sandbox` prints its `env` (design.md §7) so users can
+ * One documented exception: `sourcelinks sandbox` prints its `env` (docs/sandbox.md) so users can
  * export it; those values are the sandbox's own made-up credentials, and the test checks that the
  * `env` object is the only place they appear.
  */

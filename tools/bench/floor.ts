@@ -1,5 +1,5 @@
 /**
- * The floor GitHub's documented limits put under a run's wall time (design.md §8), computed from the
+ * The floor GitHub's documented limits put under a run's wall time (docs/performance.md), computed from the
  * requests the work NEEDS (not from what the client sent, so a wasteful client cannot raise its own floor).
  *
  * A budget of B points per window W (GitHub time), fully available when the run starts, lets N points
@@ -55,7 +55,7 @@ export const FLOOR_FORMULA =
   "floor = max( max_b (ceil(points_b / limit_b) - 1) * window_b / timeScale + latency, requests * latency / maxConcurrent ); " +
   "budgets b: each endpoint (GET 1 point, POST/PATCH/PUT/DELETE 5; 900 per GitHub minute), content-creating requests (80 per GitHub minute), " +
   "primary points (per GitHub hour; a 304 costs none). rateFloor = the same with points_b / limit_b * window_b for secondary budgets (issue 6's form). " +
-  "An apply is two phases (the revoke guard of design.md §6 needs the whole plan before anything is deleted): its floor is the observe floor plus the execute floor.";
+  "An apply is two phases (the revoke guard of docs/cli.md needs the whole plan before anything is deleted): its floor is the observe floor plus the execute floor.";
 
 const PRIMARY = "primary points";
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` (issue 6, design.md §8): seeds 1,000 links over 5,000 repositories in a sandbox
+ * `npm run bench` (docs/performance.md): seeds 1,000 links over 5,000 repositories in a sandbox
  * running in its own process, runs each scenario in a child process (so peak RSS is the work's own),
  * reads the sandbox's counters, prints one line per figure and writes everything to bench/results.json.
  * Exits 1 when a target is missed.
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
   for (const figure of figures) process.stdout.write(`${formatFigure(figure)}\n`);
   const missed = figures.filter((f) => !meets(f));
   const results = {
-    issue: "6: performance at scale (design.md §8)",
+    issue: "6: performance at scale (docs/performance.md)",
     date: started.toISOString(),
     machine: {
       cpuModel: cpus()[0]?.model ?? "unknown",

@@ -96,7 +96,7 @@ export async function sweep(ctx: OperationContext, specs: readonly LinkSpec[]): 
 
 /**
  * An apply as the CLI runs one: observe every link, plan each, then execute the plans that have steps.
- * The phases do not overlap: `apply`'s revoke guard (design.md §6) judges the whole plan first.
+ * The phases do not overlap: `apply`'s revoke guard (docs/cli.md) judges the whole plan first.
  */
 export async function apply(ctx: OperationContext, specs: readonly LinkSpec[]): Promise<ApplySummary> {
   const started = performance.now();

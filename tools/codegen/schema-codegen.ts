@@ -1,7 +1,7 @@
 /**
  * Generates `config/generated/validate-config.ts`, the validator of `schema/sourcelinks.schema.json`
  * compiled ahead of time by ajv's standalone mode: importing ajv and compiling the schema at
- * startup cost more than parsing 10,000 links (design.md §8: `validate` under one second).
+ * startup cost more than parsing 10,000 links (docs/performance.md: `validate` under one second).
  * test/config/schema-codegen.test.ts fails when the file is stale; `npx vitest run test/config -u`
  * rewrites it.
  */

@@ -1,23 +1,28 @@
 /**
  * `npm start`: the main job on the embedded sandbox. Starts the sandbox in-process with the demo
  * world, then drives the built CLI exactly as a user would (separate processes, the sandbox's env):
- * validate → check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
+ * validate → builds render (the CI that replaces the example's autobuilds, in the OS temp folder) →
+ * check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
  * OS temp folder, its path printed last). The sweep of org acme finds the orphaned webhook on
- * acme/old-site, which apply deletes.
+ * acme/old-site, which apply deletes. Then, on the demo world afresh, the Docker Hub path (docker-hub.ts):
+ * the same retirement where the link side and the grants are manual steps, recorded by hand.
  * Exits 0 only when every step answered as the demo world promises.
  */
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSandbox } from "../sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../sandbox/server.js";
 import { SANDBOX_ENV_KEYS } from "../sandbox/env.js";
+import { type DemoCli, runDockerHubDemo } from "./docker-hub.js";
 
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CONFIG = "examples/basic/sourcelinks.yaml";
 /** Where the demo writes its retirement report (the OS temp folder: the checkout stays clean). */
 const REPORT = join(tmpdir(), "sourcelinks-demo-report.html");
+/** Where the Docker Hub part writes its configuration with the manual steps recorded. */
+const RECORDED = join(tmpdir(), "sourcelinks-demo-docker-hub.yaml");
 
 /** One CLI run of the demo and the exit code it must end with. */
 interface DemoStep {
@@ -28,6 +33,11 @@ interface DemoStep {
 
 const STEPS: DemoStep[] = [
   { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
+  {
+    why: "Render the CI that keeps the declared autobuilds going once their links are revoked (GitHub workflows, a Bitbucket Pipelines file)",
+    args: ["builds", "render", CONFIG, "--out", join(tmpdir(), "sourcelinks-demo-builds")],
+    expect: 0,
+  },
   {
     why: "Check the live world against the policies: the revoked link's webhooks are still there, team ci is linked through a person's account, and the sweep of acme finds an orphaned webhook",
     args: ["check", CONFIG, "--live"],
@@ -44,12 +54,14 @@ const STEPS: DemoStep[] = [
   },
 ];
 
-/** Runs the CLI in a child process (never synchronously: the sandbox serves from this event loop). */
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs the CLI in a child process (never synchronously: the sandbox serves from this event loop); stdout is shown unless captured. */
+function runCli(args: string[], env: NodeJS.ProcessEnv, capture = false): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"] });
+    let stdout = "";
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.on("error", reject);
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
   });
 }
 
@@ -68,7 +80,7 @@ async function main(): Promise<number> {
   try {
     for (const [i, step] of STEPS.entries()) {
       console.log(`\n── ${i + 1}/${STEPS.length} ${step.why}\n$ sourcelinks ${step.args.join(" ")}`);
-      const code = await runCli(step.args, env);
+      const { code } = await runCli(step.args, env);
       if (code !== step.expect) {
         failures++;
         console.log(`!! exit code ${code}, expected ${step.expect}`);
@@ -83,6 +95,7 @@ async function main(): Promise<number> {
     const orphans = sandbox.world().github.repos.find((r) => r.owner === "acme" && r.name === "old-site")?.hooks.length ?? -1;
     console.log(`Build-service webhooks left on acme/old-site (the sweep's orphan): ${orphans}.`);
     if (orphans !== 0) failures++;
+    failures += await dockerHubPart(sandbox, env);
   } finally {
     await sandbox.close();
   }
@@ -90,7 +103,23 @@ async function main(): Promise<number> {
     failures === 0 ? "\nDemo finished: every step answered as expected." : `\nDemo finished with ${failures} unexpected answer(s).`,
   );
   console.log(`Retirement report (open it in a browser): ${REPORT}`);
+  console.log(`Docker Hub configuration with the manual steps recorded: ${RECORDED}`);
   return failures === 0 ? 0 : 1;
+}
+
+/** The Docker Hub part on the demo world afresh; the number of unexpected answers. */
+async function dockerHubPart(sandbox: SandboxHandle, env: NodeJS.ProcessEnv): Promise<number> {
+  await sandbox.reset();
+  console.log("\n══ Part 2: the same world on Docker Hub (kind: docker-hub): no link API, so unlinking and the grants are manual steps");
+  const run: DemoCli = (args, options) => runCli(args, env, options?.capture ?? false);
+  const today = new Date().toISOString().slice(0, 10);
+  let failures = await runDockerHubDemo({ run, log: (text) => console.log(text), recordedConfig: RECORDED, done: today, by: "jdoe" });
+  // Ground truth from the sandbox: no autobuild webhook or deploy key is left on any acme repository.
+  const acme = sandbox.world().github.repos.filter((r) => r.owner === "acme");
+  const left = acme.flatMap((r) => [...r.hooks.filter((h) => !h.config.url.startsWith("https://ci.acme.example/")), ...r.keys]).length;
+  console.log(`\nAutobuild webhooks and deploy keys left on acme's ${acme.length} repositories: ${left}.`);
+  if (left !== 0) failures++;
+  return failures;
 }
 
 process.exitCode = await main();

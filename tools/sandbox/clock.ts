@@ -13,6 +13,8 @@ export class SandboxClock {
   /** GitHub seconds per real second; 1 means real time. */
   readonly timeScale: number;
   readonly #now: Now;
+  /** How far the sandbox's clock is set from its time source, in ms (`setOffset`). */
+  #offsetMs = 0;
 
   constructor(timeScale = 1, now: Now = Date.now) {
     if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
@@ -22,9 +24,23 @@ export class SandboxClock {
     this.#now = now;
   }
 
-  /** Real epoch milliseconds. */
+  /** Real epoch milliseconds, moved by the offset. */
   now(): number {
-    return this.#now();
+    return this.#now() + this.#offsetMs;
+  }
+
+  /** The offset from the time source, in ms. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  /**
+   * Sets the sandbox's clock `ms` away from its time source (negative: behind), so a test can play a
+   * client whose clock is off from GitHub's: JWT dates, token expiry and the `Date` header follow it.
+   */
+  setOffset(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError(`sandbox: a clock offset must be a finite number of ms, got ${ms}`);
+    this.#offsetMs = ms;
   }
 
   /** How many real milliseconds a duration of `githubSeconds` lasts. */

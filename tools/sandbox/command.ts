@@ -1,6 +1,6 @@
 /**
  * `sourcelinks sandbox` (and `node dist/tools/sandbox/main.js`): start a sandbox, print exactly one JSON
- * line `{"baseUrl": …, "env": {…}}` on stdout (env keys in design.md §7's order, then
+ * line `{"baseUrl": …, "env": {…}}` on stdout (env keys in docs/sandbox.md's order, then
  * SOURCELINKS_GITHUB_CLIENT_SECRET), serve until SIGINT/SIGTERM, then close cleanly.
  */
 import type { Writable } from "node:stream";

@@ -1,5 +1,5 @@
 /**
- * Request counters (design.md §8): what the benchmark and tests read to prove request floors,
+ * Request counters (docs/performance.md): what the benchmark and tests read to prove request floors,
  * 0-point refreshes (every answer a 304) and that no request was rejected for a knowable limit.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The environment a sandbox hands to the CLI and tests (design.md §7): every variable the demo
+ * The environment a sandbox hands to the CLI and tests (docs/sandbox.md): every variable the demo
  * config names, pointing at the sandbox and holding the seeded world's credentials.
  */
 import type { World } from "./world.js";

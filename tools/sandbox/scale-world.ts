@@ -1,5 +1,5 @@
 /**
- * A large generated world for the benchmark (design.md §8): N links over M repositories, each
+ * A large generated world for the benchmark (docs/performance.md): N links over M repositories, each
  * repository with the build service's webhook and deploy key plus foreign webhooks, and some
  * repositories with enough hooks (120+) that listing them takes several pages at GitHub's default
  * `per_page` of 30 and two at `per_page=100`.

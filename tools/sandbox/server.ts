@@ -1,6 +1,6 @@
 /**
  * The sandbox server: one `node:http` server on 127.0.0.1 that serves the three fake services and
- * the admin API (design.md §7), persists the world after every successful mutating request, counts
+ * the admin API (docs/sandbox.md), persists the world after every successful mutating request, counts
  * requests, injects faults and, on `/github`, sends rate-limit headers and enforces GitHub's limits.
  * This module starts and stops it; pipeline.ts serves each request, mounts.ts lists the route tables.
  */
@@ -52,7 +52,7 @@ export interface SandboxOptions {
 export interface SandboxHandle {
   /** `http://127.0.0.1:PORT`. */
   readonly baseUrl: string;
-  /** The eight variables of design.md §7 (plus the client secret), for the current world. */
+  /** The variables docs/sandbox.md lists, for the current world. */
   readonly env: SandboxEnv;
   /** The live world (mutations by callers are not persisted until the next successful write). */
   world(): World;
@@ -65,6 +65,8 @@ export interface SandboxHandle {
   clearFaults(): void;
   /** Changes GitHub limits at run time, as `PUT /_sandbox/limits` does. */
   setLimits(change: Partial<LimitsConfig>): LimitsConfig;
+  /** Sets the sandbox clock `ms` away from real time (negative: behind), as `PUT /_sandbox/clock` does. */
+  setClockOffset(ms: number): void;
   /** Stops serving, cuts open connections and waits for pending writes. */
   close(): Promise<void>;
 }
@@ -114,6 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     counters,
     faults,
     limiter,
+    clock,
   };
   const state: SandboxState = {
     baseUrl: "",
@@ -180,6 +183,7 @@ function sandboxHandle(state: SandboxState, control: SandboxControl, server: Ser
     },
     clearFaults: () => state.faults.clear(),
     setLimits: (change) => state.limiter.configure(change),
+    setClockOffset: (ms) => state.clock.setOffset(ms),
     close: async () => {
       const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
       state.holds.releaseAll();

@@ -49,6 +49,11 @@ export interface GitHubRepoState {
   private: boolean;
   /** Archived: readable, but GitHub refuses every write (403); absent means false. */
   archived?: boolean;
+  /**
+   * Earlier `owner/name`s, oldest first: GitHub redirects them to the repository (301 on reads, 307
+   * on writes) until a repository of that name is created; absent means never renamed.
+   */
+  formerNames?: string[];
   hooks: GitHubHookState[];
   keys: GitHubDeployKeyState[];
 }

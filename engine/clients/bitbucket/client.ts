@@ -10,7 +10,7 @@ import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
-import { Secret } from "../../model/secret.js";
+import { Secret, SecretSet } from "../../model/secret.js";
 import type { OwnerClient, OwnerPages, OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
 import {
   bitbucketErrorMessage,
@@ -34,6 +34,8 @@ export interface BitbucketClientOptions {
   concurrency?: number;
   /** The world's other credentials (build service, GitHub), also removed from every answer and error. */
   otherSecrets?: readonly Secret[];
+  /** The run's redaction set, read for every answer and error (credentials derived by other clients join it as the run goes). */
+  secretSet?: SecretSet;
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: {
     retries?: number;
@@ -66,10 +68,12 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     const token = options.token;
     const basic =
       token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
+    const secrets = options.secretSet ?? new SecretSet();
+    for (const secret of [token, basic, ...(options.otherSecrets ?? [])]) secrets.add(secret);
     this.#http = new JsonHttp({
       service: "bitbucket",
       authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
-      secrets: [...(token ? [token] : []), ...(basic ? [basic] : []), ...(options.otherSecrets ?? [])],
+      secrets,
       errorDetail: (body) => withCredentialAdvice(bitbucketErrorMessage(body), basic !== null && !options.username.includes("@")),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,
@@ -115,7 +119,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
    */
   async repositoryPages(workspace: string): Promise<OwnerPages | null> {
     const guard = new PageGuard("bitbucket", `repositories of ${workspace}`, 1000, "more than a sweep reads");
-    type RepositoryWire = { full_name: string; is_private?: boolean };
+    type RepositoryWire = { full_name: string; uuid: string; is_private?: boolean };
     const read = async (url: string): Promise<BitbucketPageWire<RepositoryWire>> => {
       guard.visit(url);
       return (await this.#http.request<BitbucketPageWire<RepositoryWire>>("GET", url, undefined, { shape: "object", check: pageProblem }))
@@ -130,7 +134,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     }
     const base = this.#base;
     const toRepositories = (page: BitbucketPageWire<RepositoryWire>): OwnerRepository[] =>
-      page.values.map((repo) => ({ repository: repo.full_name, archived: false, private: repo.is_private === true }));
+      page.values.map((repo) => ({ repository: repo.full_name, id: repo.uuid, archived: false, private: repo.is_private === true }));
     return {
       ownerType: "workspace",
       pages: {

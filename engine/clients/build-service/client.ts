@@ -17,7 +17,7 @@ import {
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
-import { Secret } from "../../model/secret.js";
+import { Secret, SecretSet } from "../../model/secret.js";
 import type {
   AutobuildRepositoryWire,
   BuildServiceClient,
@@ -41,6 +41,8 @@ export interface BuildServiceClientOptions {
   pageSize?: number;
   /** The world's other credentials (GitHub, Bitbucket), also removed from every answer and error. */
   otherSecrets?: readonly Secret[];
+  /** The run's redaction set, read for every answer and error; the OAuth tokens this client reads join it. */
+  secretSet?: SecretSet;
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: {
     retries?: number;
@@ -64,14 +66,17 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
   readonly #base: string;
   readonly #http: JsonHttp;
   readonly #pageSize: number;
+  readonly #secrets: SecretSet;
 
   constructor(options: BuildServiceClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
     this.#pageSize = options.pageSize ?? 100;
+    this.#secrets = options.secretSet ?? new SecretSet();
+    for (const secret of [options.token, ...(options.otherSecrets ?? [])]) this.#secrets.add(secret);
     this.#http = new JsonHttp({
       service: "build-service",
       authorization: options.token ? new Secret(`Bearer ${options.token.reveal()}`) : null,
-      secrets: [...(options.token ? [options.token] : []), ...(options.otherSecrets ?? [])],
+      secrets: this.#secrets,
       errorDetail: drfDetail,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,
@@ -113,8 +118,11 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
   /** The link's OAuth access token, or null when the service holds none or it was revoked (404). */
   async getCredentials(namespace: string, linkId: string): Promise<Secret | null> {
     try {
-      const res = await this.#http.request<LinkCredentialsWire>("GET", `${linkUrl(this.#base, namespace, linkId)}credentials/`);
-      return new Secret(res.body.access_token);
+      const res = await this.#http.request<LinkCredentialsWire>("GET", `${linkUrl(this.#base, namespace, linkId)}credentials/`, undefined, {
+        redact: false,
+      });
+      // A credential from now on: every answer and error of the run is redacted of it.
+      return this.#secrets.derive(res.body.access_token);
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return null;
       throw error;

@@ -1,21 +1,20 @@
 /**
  * A GitHub App's credentials (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app):
- * the private key signs a JWT (by `@octokit/auth-app`), which mints an installation access token per
- * owner (`POST /app/installations/{id}/access_tokens`), valid for an hour. Tokens are minted on first
- * use, replaced before they expire (on an injectable clock, so tests need no wall clock), and minted
- * anew when GitHub refuses one (401). Every key and token this object ever held is listed by
- * `secrets()`, so the clients redact them from every answer, error and cached page.
+ * the private key signs JWTs (app-jwt.ts), which mint an installation access token per owner
+ * (`POST /app/installations/{id}/access_tokens`), valid for an hour. Tokens are minted on first use,
+ * replaced before they expire (on an injectable clock, so tests need no wall clock), and minted anew
+ * when GitHub refuses one (401). The key, every JWT and every token join the run's redaction set the
+ * moment they exist, and every failure leaves as a redacted `HttpError` or a `GitHubAppSetupError`.
  */
 import { readFile } from "node:fs/promises";
-import { createAppAuth } from "@octokit/auth-app";
 import type { GitHubOctokit } from "./octokit.js";
-import { Secret } from "../../model/secret.js";
+import { Secret, type SecretSet } from "../../model/secret.js";
 import type { GitHubAppSettings } from "../../model/client-settings.js";
+import { HttpError } from "../http-error.js";
+import { GitHubAppSetupError } from "./app-errors.js";
+import { AppJwts } from "./app-jwt.js";
 
-/** The app cannot be used: no key, an unreadable key, or no installation for an owner. */
-export class GitHubAppSetupError extends Error {
-  override readonly name = "GitHubAppSetupError";
-}
+export { GitHubAppSetupError } from "./app-errors.js";
 
 /** A live installation token. */
 interface HeldToken {
@@ -32,6 +31,8 @@ export interface AppCredentialIo {
   request: GitHubOctokit["request"];
   /** Epoch milliseconds; default `Date.now`. */
   now?: () => number;
+  /** The run's redaction set: the key, the JWTs and the tokens join it as they are read, signed and minted. */
+  secrets: SecretSet;
 }
 
 /** The tokens of one GitHub App, per installation, and each owner's installation id. */
@@ -40,25 +41,27 @@ export class GitHubAppCredentials {
   readonly #settings: GitHubAppSettings;
   readonly #io: AppCredentialIo;
   readonly #now: () => number;
+  readonly #secrets: SecretSet;
+  readonly #jwts: AppJwts;
   #key: Promise<string> | null = null;
-  #keyValue: string | null = null;
   readonly #held = new Map<number, HeldToken>();
   readonly #minting = new Map<number, Promise<HeldToken>>();
   readonly #owners = new Map<string, Promise<number>>();
-  /** Every token minted, newest last: a server may echo an old one. */
-  readonly #minted: string[] = [];
 
   constructor(settings: GitHubAppSettings, io: AppCredentialIo) {
     this.appId = settings.appId;
     this.#settings = settings;
     this.#io = io;
     this.#now = io.now ?? Date.now;
+    this.#secrets = io.secrets;
+    this.#jwts = new AppJwts({
+      appId: settings.appId,
+      keySource: settings.keySource,
+      privateKey: () => this.#privateKey(),
+      secrets: io.secrets,
+      now: this.#now,
+    });
     for (const [owner, id] of Object.entries(settings.installations)) this.#owners.set(owner.toLowerCase(), Promise.resolve(id));
-  }
-
-  /** The key and every token held so far, to redact. */
-  secrets(): string[] {
-    return [...(this.#keyValue === null ? [] : [this.#keyValue]), ...this.#minted];
   }
 
   /**
@@ -111,29 +114,38 @@ export class GitHubAppCredentials {
   }
 
   async #mintNow(installationId: number): Promise<HeldToken> {
-    const auth = await this.#auth();
-    const minted = await auth({ type: "installation", installationId, refresh: true });
-    this.#minted.push(minted.token);
+    const route = "POST /app/installations/{installation_id}/access_tokens";
+    const fallback = { method: "POST", url: `/app/installations/${installationId}/access_tokens` };
+    const response = await this.#jwts.call(fallback, (authorization) =>
+      this.#io.request(route, { installation_id: installationId, headers: { authorization } }),
+    );
+    const data = response.data as { token?: unknown; expires_at?: unknown };
+    if (typeof data.token !== "string" || data.token === "") {
+      throw new GitHubAppSetupError(`github: ${fallback.method} ${fallback.url} answered without a token`);
+    }
+    const token = this.#secrets.derive(data.token);
     const now = this.#now();
-    const expiresAt = Date.parse(minted.expiresAt);
+    const expiresAt = typeof data.expires_at === "string" ? Date.parse(data.expires_at) : Number.NaN;
     const lifetime = Number.isFinite(expiresAt) ? Math.max(0, expiresAt - now) : 0;
-    const held = { token: new Secret(minted.token), expiresAt, renewAt: expiresAt - lifetime / 12 };
+    const held = { token, expiresAt, renewAt: expiresAt - lifetime / 12 };
     this.#held.set(installationId, held);
     return held;
   }
 
   async #lookUp(owner: string): Promise<number> {
-    const headers = { authorization: `bearer ${await this.#jwt()}` };
     const attempts = [
-      () => this.#io.request("GET /orgs/{org}/installation", { org: owner, headers }),
-      () => this.#io.request("GET /users/{username}/installation", { username: owner, headers }),
+      { route: "GET /orgs/{org}/installation", params: { org: owner }, url: `/orgs/${encodeURIComponent(owner)}/installation` },
+      { route: "GET /users/{username}/installation", params: { username: owner }, url: `/users/${encodeURIComponent(owner)}/installation` },
     ];
-    for (const attempt of attempts) {
+    for (const { route, params, url } of attempts) {
       let data: { id?: unknown };
       try {
-        data = (await attempt()).data as { id?: unknown };
+        const response = await this.#jwts.call({ method: "GET", url }, (authorization) =>
+          this.#io.request(route, { ...params, headers: { authorization } }),
+        );
+        data = response.data as { id?: unknown };
       } catch (error) {
-        if ((error as { status?: unknown }).status === 404) continue;
+        if (error instanceof HttpError && error.status === 404) continue;
         throw error;
       }
       if (typeof data.id !== "number") throw new GitHubAppSetupError(`github: the installation of ${owner} was answered without an id`);
@@ -145,25 +157,9 @@ export class GitHubAppCredentials {
     );
   }
 
-  /** A JWT for app-level calls (10 minutes, GitHub's maximum). */
-  async #jwt(): Promise<string> {
-    const auth = await this.#auth();
-    return (await auth({ type: "app" })).token;
-  }
-
-  /**
-   * An auth-app strategy whose JWTs are dated by this object's clock: auth-app signs with
-   * `Date.now() + timeDifference`, so the difference is taken afresh for each strategy.
-   */
-  async #auth(): Promise<ReturnType<typeof createAppAuth>> {
-    const privateKey = await this.#privateKey();
-    const timeDifference = Math.round((this.#now() - Date.now()) / 1000);
-    return createAppAuth({ appId: this.appId, privateKey, request: this.#io.request, timeDifference, log: { warn: () => undefined } });
-  }
-
   #privateKey(): Promise<string> {
     this.#key ??= this.#readKey().then((key) => {
-      this.#keyValue = key;
+      this.#secrets.add(new Secret(key));
       return key;
     });
     return this.#key;

@@ -5,7 +5,7 @@
 import { credentialScope, type EtagCache } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { Pacer, type PacingOptions } from "../pacer.js";
-import type { Secret } from "../../model/secret.js";
+import { SecretSet, type Secret } from "../../model/secret.js";
 import { toHttpError } from "./errors.js";
 import { buildOctokit, type GitHubOctokit, type OctokitSetup } from "./octokit.js";
 import { GitHubAppCredentials } from "./app-credentials.js";
@@ -51,6 +51,12 @@ export interface GitHubClientSettings {
   appClock?: () => number;
   /** The world's other credentials (build service, Bitbucket), also removed from every answer and error. */
   otherSecrets?: readonly Secret[];
+  /**
+   * The run's redaction set, shared with the world's other clients: the credentials derived at run
+   * time (the app's key, JWTs and installation tokens; the OAuth credentials a grant check sends) join
+   * it, and every answer and error is redacted of it. A set of this context's own when absent.
+   */
+  secretSet?: SecretSet;
   logger?: ClientLogger;
   userAgent?: string;
 }
@@ -69,18 +75,22 @@ export class GitHubContext {
   #pacers = new Map<string, Pacer>();
   #app: GitHubAppCredentials | null = null;
   #installations = new Map<number, GitHubOctokit>();
+  /** The run's redaction set (settings.secretSet, or this context's own). */
+  readonly secretSet: SecretSet;
 
   constructor(settings: GitHubClientSettings) {
     this.settings = settings;
     this.apiUrl = settings.apiUrl.replace(/\/+$/, "");
+    this.secretSet = settings.secretSet ?? new SecretSet();
   }
 
-  /** Secret values to scrub from messages. */
+  /** Secret values to scrub from messages: the configured ones, `extra`, and every one in the run's redaction set. */
   secrets(extra: readonly (Secret | null | undefined)[] = []): string[] {
     const values = [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra]
       .filter((s): s is Secret => s != null)
       .map((s) => s.reveal());
-    return this.#app === null ? values : [...values, ...this.#app.secrets()];
+    // Deduplicated: the run's set usually holds the configured credentials too.
+    return [...new Set([...values, ...this.secretSet.values()])];
   }
 
   /** Whether calls go through a GitHub App's installations. */
@@ -96,6 +106,7 @@ export class GitHubContext {
       const jwtCalls = buildOctokit({ ...this.#setup(`app:${app.appId}`, () => this.secrets()), token: undefined });
       this.#app = new GitHubAppCredentials(app, {
         request: jwtCalls.request,
+        secrets: this.secretSet,
         ...(this.settings.appClock ? { now: this.settings.appClock } : {}),
       });
     }

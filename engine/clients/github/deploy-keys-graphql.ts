@@ -10,14 +10,16 @@
  * the worst answer (100 × 100 keys) far below the client's 8 MiB body cap and GitHub's 10-second timeout.
  * Repositories with more than 100 keys are paged with `after`, batched the same way.
  *
- * The REST ids come from the node ids (node-id.ts): `DeployKey` has no `databaseId`.
+ * The REST ids come from the node ids (node-id.ts): `DeployKey` has no `databaseId`. Each repository's
+ * own `databaseId` and `nameWithOwner` come along at no cost (scalars): `repository()` follows renames, so
+ * they say which repository an old name now is (`RepositoryListing.identity`), what a sweep matches by.
  * Each query asks `rateLimit { cost remaining resetAt }`: costs are counted, and a query whose cost no
  * longer fits in what remains waits for `resetAt` instead of being refused.
  */
 import pLimit from "p-limit";
 import type { ObservedDeployKey } from "../../model/observed.js";
 import { systemClock, type PacerClock } from "../pacer.js";
-import type { RepositoryListing } from "../types.js";
+import type { RepositoryIdentity, RepositoryListing } from "../types.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
 import { splitGitHubRepository as splitRepository } from "../../model/requests.js";
 import type { GitHubContext } from "./context.js";
@@ -61,6 +63,8 @@ interface DeployKeyNodeWire {
 }
 
 interface RepositoryWire {
+  databaseId: number | null;
+  nameWithOwner: string;
   deployKeys: { nodes: (DeployKeyNodeWire | null)[] | null; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
@@ -84,6 +88,8 @@ interface Pending {
   after: string | null;
   pages: number;
   keys: ObservedDeployKey[];
+  /** From the first page: GraphQL follows renames, so the name asked for may be an old one. */
+  identity?: RepositoryIdentity;
 }
 
 /** Reads the deploy keys of many repositories with as few GraphQL queries as the limits allow. */
@@ -187,6 +193,8 @@ export class GitHubDeployKeyReader {
         return;
       }
       if (own.length > 0 || !repo) throw this.#unreadable(item.repository, own);
+      if (item.identity === undefined && repo.databaseId !== null)
+        item.identity = { id: String(repo.databaseId), repository: repo.nameWithOwner };
       for (const node of repo.deployKeys.nodes ?? []) {
         if (node) item.keys.push({ id: restIdFromNodeId(node.id, "DeployKey"), title: node.title, readOnly: node.readOnly });
       }
@@ -199,7 +207,7 @@ export class GitHubDeployKeyReader {
           );
         more.push({ ...item, after: endCursor });
       } else {
-        result.set(item.repository, { exists: true, items: item.keys });
+        result.set(item.repository, { exists: true, items: item.keys, ...(item.identity ? { identity: item.identity } : {}) });
       }
     });
     return more;
@@ -255,7 +263,7 @@ export function deployKeysQuery(count: number): string {
   for (let i = 0; i < count; i++) {
     declarations.push(`$o${i}: String!, $n${i}: String!, $a${i}: String`);
     fields.push(
-      `r${i}: repository(owner: $o${i}, name: $n${i}) { deployKeys(first: ${KEYS_PER_PAGE}, after: $a${i}) { nodes { id title readOnly } pageInfo { hasNextPage endCursor } } }`,
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { databaseId nameWithOwner deployKeys(first: ${KEYS_PER_PAGE}, after: $a${i}) { nodes { id title readOnly } pageInfo { hasNextPage endCursor } } }`,
     );
   }
   return `query DeployKeys(${declarations.join(", ")}) {\n  rateLimit { cost remaining resetAt }\n  ${fields.join("\n  ")}\n}`;

@@ -14,6 +14,8 @@ const TEMPLATES = [
   "/orgs/{org}/hooks",
   "/orgs/{org}/hooks/{hook_id}",
   "/users/{username}/repos",
+  "/user/repos",
+  "/installation/repositories",
   "/orgs/{org}/audit-log",
   "/applications/{client_id}/token",
   "/applications/{client_id}/grant",
@@ -49,6 +51,7 @@ const LIST_ENDPOINTS: ReadonlySet<string> = new Set([
   "/orgs/{}/repos",
   "/orgs/{}/hooks",
   "/users/{}/repos",
+  "/user/repos",
   "/orgs/{}/audit-log",
 ]);
 

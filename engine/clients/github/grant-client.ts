@@ -13,7 +13,6 @@ import type { GitHubOctokit } from "./octokit.js";
 /** Checks and revokes the OAuth grant a build service holds. */
 export class GitHubGrantClient implements OAuthGrantClient {
   #octokit: GitHubOctokit | null = null;
-  readonly #secrets: string[] = [];
 
   constructor(private readonly ctx: GitHubContext) {}
 
@@ -64,14 +63,13 @@ export class GitHubGrantClient implements OAuthGrantClient {
 
   /** The Octokit for client-credential calls: no token of its own, each request sends Basic auth. */
   #client(): GitHubOctokit {
-    this.#octokit ??= this.ctx.octokit(null, { cache: false, secrets: () => [...this.ctx.secrets(), ...this.#secrets] });
+    this.#octokit ??= this.ctx.octokit(null, { cache: false, secrets: () => this.ctx.secrets() });
     return this.#octokit;
   }
 
-  /** Secrets seen by this client, so log lines can be scrubbed of them (the Basic header encodes one). */
+  /** The credentials a grant call sends join the run's redaction set: every client's answers and errors are scrubbed of them from now on. */
   #remember(clientSecret: Secret, accessToken: Secret): void {
-    for (const s of [clientSecret.reveal(), accessToken.reveal()]) {
-      if (!this.#secrets.includes(s)) this.#secrets.push(s);
-    }
+    this.ctx.secretSet.add(clientSecret);
+    this.ctx.secretSet.add(accessToken);
   }
 }

@@ -12,6 +12,8 @@ export interface GitHubHookWire {
 
 /** The fields of GitHub's `repository` object a sweep reads. */
 export interface GitHubRepositoryWire {
+  /** What stays when the repository is renamed or transferred. */
+  id: number;
   full_name: string;
   archived?: boolean;
   private?: boolean;
@@ -42,10 +44,18 @@ export function keptHookFields(data: unknown): GitHubHookWire[] {
 /** What the ETag cache keeps of a page of repositories: a page of 100 full repository objects is about 600 KB. */
 export function keptRepositoryFields(data: unknown): GitHubRepositoryWire[] {
   return (data as GitHubRepositoryWire[]).map((r) => ({
+    id: r.id,
     full_name: r.full_name,
     archived: r.archived === true,
     private: r.private === true,
   }));
+}
+
+/** What the ETag cache keeps of a page of `GET /installation/repositories` (`{ total_count, repositories }`). */
+export function keptInstallationRepositoryFields(data: unknown): unknown {
+  const page = data as { total_count?: unknown; repositories?: unknown };
+  if (typeof page !== "object" || page === null || !Array.isArray(page.repositories)) return data;
+  return { total_count: page.total_count, repositories: keptRepositoryFields(page.repositories) };
 }
 
 /** What the ETag cache keeps of a page of deploy keys: the fields `toObservedDeployKey` reads. */

@@ -5,6 +5,7 @@
  * this error says so in those words, rather than letting the 403 read as a missing repository.
  */
 import { HttpError } from "../http-error.js";
+import { parseAcceptedPermissions } from "./app-permissions.js";
 
 /** The header GitHub names the accepted permissions in, e.g. `repository_hooks=read`. */
 export const ACCEPTED_PERMISSIONS_HEADER = "x-accepted-github-permissions";
@@ -13,7 +14,7 @@ export const ACCEPTED_PERMISSIONS_HEADER = "x-accepted-github-permissions";
 export class MissingPermissionError extends HttpError {
   /** The owner whose installation made the request. */
   readonly owner: string;
-  /** The permission GitHub accepts, as it names it (`repository_hooks=read`), or null when it named none. */
+  /** The permissions GitHub accepts, known names and levels only (`repository_hooks=read`), or null when it named none. */
   readonly permission: string | null;
 
   constructor(init: {
@@ -35,13 +36,11 @@ export class MissingPermissionError extends HttpError {
   }
 }
 
-/** The accepted permissions a 403 named (`a=read; b=write` lists alternatives, written with ` or `), or null. */
+/**
+ * The accepted permissions a 403 named (`a=read; b=write` lists alternatives, written with ` or `),
+ * known permission names and levels only, or null: the header is a server's text, printed nowhere else.
+ */
 export function acceptedPermissions(headers: Record<string, unknown> | undefined): string | null {
   const value = headers?.[ACCEPTED_PERMISSIONS_HEADER];
-  if (typeof value !== "string" || value.trim() === "") return null;
-  return value
-    .split(";")
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .join(" or ");
+  return typeof value === "string" ? parseAcceptedPermissions(value) : null;
 }

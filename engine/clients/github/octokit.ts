@@ -157,7 +157,13 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
         options.headers = { ...options.headers, authorization: `token ${token}` };
         return options;
       };
-      const token = await credential.token();
+      let token: string;
+      try {
+        token = await credential.token();
+      } catch (error) {
+        // A failed mint is the app's HttpError already; plugin-throttling reads the headers of every 403.
+        throw error instanceof HttpError ? withoutResponse(error) : error;
+      }
       try {
         return await request(withToken(token));
       } catch (error) {

@@ -9,7 +9,7 @@ import type { OrgAccessProbe } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
 
-/** The signal of an unapproved app (design.md §4): a substring, not the whole message. */
+/** The signal of an unapproved app (docs/build-services.md): a substring, not the whole message. */
 export const OAUTH_RESTRICTION_SIGNAL = "has enabled OAuth App access restrictions";
 
 const AUDIT_ACTIONS = {
@@ -31,10 +31,12 @@ export class GitHubOrgAccessProbe implements OrgAccessProbe {
 
   /** `GET /orgs/{org}/repos?per_page=1` with the app's token: 403 with the restriction signal → denied, 200 → granted. */
   async probe(org: string, appToken: Secret): Promise<"granted" | "denied"> {
-    const octokit = this.ctx.octokit(appToken, { cache: false, secrets: () => this.ctx.secrets([appToken]) });
+    // An OAuth token read from the build service at run time: from now on, every answer and error is redacted of it.
+    this.ctx.secretSet.add(appToken);
+    const octokit = this.ctx.octokit(appToken, { cache: false, secrets: () => this.ctx.secrets() });
     const request = { method: "GET", url: this.ctx.url(`/orgs/${encodeURIComponent(org)}/repos?per_page=1`) };
     try {
-      await this.ctx.call(request, () => octokit.request("GET /orgs/{org}/repos", { org, per_page: 1 }), [appToken]);
+      await this.ctx.call(request, () => octokit.request("GET /orgs/{org}/repos", { org, per_page: 1 }));
       return "granted";
     } catch (error) {
       if (error instanceof HttpError && error.status === 403 && (error.detail ?? "").includes(OAUTH_RESTRICTION_SIGNAL)) return "denied";

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}},"sweeps":{"description":"Owners where no build-service webhook or deploy key may exist, on any repository nor on the org's own hooks, except where a live link covers the repository.","type":"array","items":{"$ref":"#/$defs/sweep"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"githubAppAuth":{"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}},"keyFilePath":{"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"onRelink":{"description":"What moving a team link to another account does to the previous account's OAuth grant. By default it is kept: one grant covers every link of the account, including links in namespaces this run cannot see.","type":"object","additionalProperties":false,"properties":{"revokePreviousGrant":{"description":"Also revoke the previous account's grant (by API where the client secret allows, else as a manual step), unless another live link the run sees uses it.","type":"boolean","default":false}}},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"sweep":{"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}},"sweeps":{"description":"Owners where no build-service webhook or deploy key may exist, on any repository nor on the org's own hooks, except where a live link covers the repository.","type":"array","items":{"$ref":"#/$defs/sweep"}},"builds":{"description":"Autobuilds to keep going in CI once their link is revoked: each builds one Docker Hub repository from one source repository by Docker's build rules (`sourcelinks builds render` writes the CI file).","type":"array","items":{"$ref":"#/$defs/build"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"githubAppAuth":{"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}},"keyFilePath":{"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"onRelink":{"description":"What moving a team link to another account does to the previous account's OAuth grant. By default it is kept: one grant covers every link of the account, including links in namespaces this run cannot see.","type":"object","additionalProperties":false,"properties":{"revokePreviousGrant":{"description":"Also revoke the previous account's grant (by API where the client secret allows, else as a manual step), unless another live link the run sees uses it.","type":"boolean","default":false}}},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"sweep":{"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]}}},"build":{"description":"One Docker Hub repository's autobuild configuration, in Docker's words; one build per (image, repository) across all files.","type":"object","additionalProperties":false,"required":["image","provider","repository","rules"],"properties":{"image":{"description":"The Docker Hub repository, namespace/name.","type":"string","pattern":"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},"provider":{"description":"Where the source repository is, so which CI file is rendered: GitHub Actions or Bitbucket Pipelines.","$ref":"#/$defs/providerKind"},"repository":{"description":"The source repository the autobuild builds from.","$ref":"#/$defs/repository"},"link":{"description":"The link whose autobuilds this replaces.","$ref":"#/$defs/identifier"},"autotest":{"description":"Docker's Autotest: build and test pull requests without pushing; internal = pull requests from the repository's own branches, external = forks too (run without secrets).","type":"string","enum":["off","internal","external"],"default":"off"},"rules":{"description":"Docker's build rules, in order.","type":"array","minItems":1,"items":{"$ref":"#/$defs/buildRule"}},"env":{"description":"Build environment variables (plain values; given to hooks, tests and the build).","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"type":"string","pattern":"^[^\\p{C}]{0,1024}$"},"default":{}},"secrets":{"description":"Secret build variables: the name in CI → the env var holding the value here. Only names are written to files.","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"$ref":"#/$defs/envVarName"},"default":{}},"registry":{"description":"How CI logs in to Docker Hub.","type":"object","additionalProperties":false,"default":{"login":"token"},"properties":{"login":{"description":"token: the DOCKERHUB_USERNAME and DOCKERHUB_TOKEN secrets; oidc: a Docker Hub OIDC connection (no stored token).","type":"string","enum":["token","oidc"],"default":"token"}}}}},"buildRule":{"description":"One build rule: which branches or tags build, with which tags, Dockerfile and context (defaults as Docker's UI).","type":"object","additionalProperties":false,"required":["sourceType","source","tag"],"properties":{"sourceType":{"type":"string","enum":["branch","tag"]},"source":{"description":"A branch or tag name, or a regular expression written /…/ (up to nine groups, {\\1}…{\\9} in tag).","type":"string","pattern":"^[^\\p{C}]{1,255}$"},"tag":{"description":"The Docker tag, or several separated by commas; {sourceref} is the branch or tag name, {\\1}…{\\9} the regular expression's groups.","type":"string","pattern":"^[^\\p{C}]{1,512}$"},"dockerfile":{"description":"The Dockerfile, relative to the build context (from the repository root when context is empty).","type":"string","pattern":"^[^\\p{C}]{1,1024}$","default":"Dockerfile"},"context":{"description":"The build context, from the repository root; empty means the Dockerfile's folder.","type":"string","pattern":"^[^\\p{C}]{0,1024}$","default":"/"},"autobuild":{"description":"false: built and tested, never pushed.","type":"boolean","default":true},"cache":{"description":"Build with a cache (on GitHub, the GitHub Actions cache backend).","type":"boolean","default":false}}}}};
 const schema32 = {"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}};
 const schema33 = {"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"};
 const schema34 = {"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"};
@@ -1969,6 +1969,655 @@ return errors === 0;
 }
 validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema72 = {"description":"One Docker Hub repository's autobuild configuration, in Docker's words; one build per (image, repository) across all files.","type":"object","additionalProperties":false,"required":["image","provider","repository","rules"],"properties":{"image":{"description":"The Docker Hub repository, namespace/name.","type":"string","pattern":"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},"provider":{"description":"Where the source repository is, so which CI file is rendered: GitHub Actions or Bitbucket Pipelines.","$ref":"#/$defs/providerKind"},"repository":{"description":"The source repository the autobuild builds from.","$ref":"#/$defs/repository"},"link":{"description":"The link whose autobuilds this replaces.","$ref":"#/$defs/identifier"},"autotest":{"description":"Docker's Autotest: build and test pull requests without pushing; internal = pull requests from the repository's own branches, external = forks too (run without secrets).","type":"string","enum":["off","internal","external"],"default":"off"},"rules":{"description":"Docker's build rules, in order.","type":"array","minItems":1,"items":{"$ref":"#/$defs/buildRule"}},"env":{"description":"Build environment variables (plain values; given to hooks, tests and the build).","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"type":"string","pattern":"^[^\\p{C}]{0,1024}$"},"default":{}},"secrets":{"description":"Secret build variables: the name in CI → the env var holding the value here. Only names are written to files.","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"$ref":"#/$defs/envVarName"},"default":{}},"registry":{"description":"How CI logs in to Docker Hub.","type":"object","additionalProperties":false,"default":{"login":"token"},"properties":{"login":{"description":"token: the DOCKERHUB_USERNAME and DOCKERHUB_TOKEN secrets; oidc: a Docker Hub OIDC connection (no stored token).","type":"string","enum":["token","oidc"],"default":"token"}}}}};
+const schema76 = {"description":"One build rule: which branches or tags build, with which tags, Dockerfile and context (defaults as Docker's UI).","type":"object","additionalProperties":false,"required":["sourceType","source","tag"],"properties":{"sourceType":{"type":"string","enum":["branch","tag"]},"source":{"description":"A branch or tag name, or a regular expression written /…/ (up to nine groups, {\\1}…{\\9} in tag).","type":"string","pattern":"^[^\\p{C}]{1,255}$"},"tag":{"description":"The Docker tag, or several separated by commas; {sourceref} is the branch or tag name, {\\1}…{\\9} the regular expression's groups.","type":"string","pattern":"^[^\\p{C}]{1,512}$"},"dockerfile":{"description":"The Dockerfile, relative to the build context (from the repository root when context is empty).","type":"string","pattern":"^[^\\p{C}]{1,1024}$","default":"Dockerfile"},"context":{"description":"The build context, from the repository root; empty means the Dockerfile's folder.","type":"string","pattern":"^[^\\p{C}]{0,1024}$","default":"/"},"autobuild":{"description":"false: built and tested, never pushed.","type":"boolean","default":true},"cache":{"description":"Build with a cache (on GitHub, the GitHub Actions cache backend).","type":"boolean","default":false}}};
+const pattern34 = new RegExp("^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$", "u");
+const pattern37 = new RegExp("^[^\\p{C}]{1,255}$", "u");
+const pattern38 = new RegExp("^[^\\p{C}]{1,512}$", "u");
+const pattern39 = new RegExp("^[^\\p{C}]{1,1024}$", "u");
+const pattern40 = new RegExp("^[^\\p{C}]{0,1024}$", "u");
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.autotest === undefined){
+data.autotest = "off";
+}
+if(data.env === undefined){
+data.env = {};
+}
+if(data.secrets === undefined){
+data.secrets = {};
+}
+if(data.registry === undefined){
+data.registry = {"login":"token"};
+}
+if(data.image === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.provider === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"},message:"must have required property '"+"provider"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.repository === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.rules === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rules"},message:"must have required property '"+"rules"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema72.properties, key0))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.image !== undefined){
+let data0 = data.image;
+if(typeof data0 === "string"){
+if(!pattern34.test(data0)){
+const err5 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.provider !== undefined){
+let data1 = data.provider;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!((data1 === "github") || (data1 === "bitbucket"))){
+const err8 = {instancePath:instancePath+"/provider",schemaPath:"#/$defs/providerKind/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.repository !== undefined){
+let data2 = data.repository;
+if(typeof data2 === "string"){
+if(!pattern25.test(data2)){
+const err9 = {instancePath:instancePath+"/repository",schemaPath:"#/$defs/repository/pattern",keyword:"pattern",params:{pattern: "^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},message:"must match pattern \""+"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/repository",schemaPath:"#/$defs/repository/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.link !== undefined){
+let data3 = data.link;
+if(typeof data3 === "string"){
+if(!pattern8.test(data3)){
+const err11 = {instancePath:instancePath+"/link",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/link",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+let data4 = data.autotest;
+if(typeof data4 !== "string"){
+const err13 = {instancePath:instancePath+"/autotest",schemaPath:"#/properties/autotest/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(((data4 === "off") || (data4 === "internal")) || (data4 === "external"))){
+const err14 = {instancePath:instancePath+"/autotest",schemaPath:"#/properties/autotest/enum",keyword:"enum",params:{allowedValues: schema72.properties.autotest.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data.rules !== undefined){
+let data5 = data.rules;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err15 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.dockerfile === undefined){
+data6.dockerfile = "Dockerfile";
+}
+if(data6.context === undefined){
+data6.context = "/";
+}
+if(data6.autobuild === undefined){
+data6.autobuild = true;
+}
+if(data6.cache === undefined){
+data6.cache = false;
+}
+if(data6.sourceType === undefined){
+const err16 = {instancePath:instancePath+"/rules/" + i0,schemaPath:"#/$defs/buildRule/required",keyword:"required",params:{missingProperty: "sourceType"},message:"must have required property '"+"sourceType"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data6.source === undefined){
+const err17 = {instancePath:instancePath+"/rules/" + i0,schemaPath:"#/$defs/buildRule/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data6.tag === undefined){
+const err18 = {instancePath:instancePath+"/rules/" + i0,schemaPath:"#/$defs/buildRule/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+for(const key1 in data6){
+if(!(((((((key1 === "sourceType") || (key1 === "source")) || (key1 === "tag")) || (key1 === "dockerfile")) || (key1 === "context")) || (key1 === "autobuild")) || (key1 === "cache"))){
+const err19 = {instancePath:instancePath+"/rules/" + i0,schemaPath:"#/$defs/buildRule/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data6.sourceType !== undefined){
+let data7 = data6.sourceType;
+if(typeof data7 !== "string"){
+const err20 = {instancePath:instancePath+"/rules/" + i0+"/sourceType",schemaPath:"#/$defs/buildRule/properties/sourceType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(!((data7 === "branch") || (data7 === "tag"))){
+const err21 = {instancePath:instancePath+"/rules/" + i0+"/sourceType",schemaPath:"#/$defs/buildRule/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema76.properties.sourceType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data6.source !== undefined){
+let data8 = data6.source;
+if(typeof data8 === "string"){
+if(!pattern37.test(data8)){
+const err22 = {instancePath:instancePath+"/rules/" + i0+"/source",schemaPath:"#/$defs/buildRule/properties/source/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{1,255}$"},message:"must match pattern \""+"^[^\\p{C}]{1,255}$"+"\""};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/rules/" + i0+"/source",schemaPath:"#/$defs/buildRule/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data6.tag !== undefined){
+let data9 = data6.tag;
+if(typeof data9 === "string"){
+if(!pattern38.test(data9)){
+const err24 = {instancePath:instancePath+"/rules/" + i0+"/tag",schemaPath:"#/$defs/buildRule/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{1,512}$"},message:"must match pattern \""+"^[^\\p{C}]{1,512}$"+"\""};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/rules/" + i0+"/tag",schemaPath:"#/$defs/buildRule/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+let data10 = data6.dockerfile;
+if(typeof data10 === "string"){
+if(!pattern39.test(data10)){
+const err26 = {instancePath:instancePath+"/rules/" + i0+"/dockerfile",schemaPath:"#/$defs/buildRule/properties/dockerfile/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{1,1024}$"},message:"must match pattern \""+"^[^\\p{C}]{1,1024}$"+"\""};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/rules/" + i0+"/dockerfile",schemaPath:"#/$defs/buildRule/properties/dockerfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+let data11 = data6.context;
+if(typeof data11 === "string"){
+if(!pattern40.test(data11)){
+const err28 = {instancePath:instancePath+"/rules/" + i0+"/context",schemaPath:"#/$defs/buildRule/properties/context/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{0,1024}$"},message:"must match pattern \""+"^[^\\p{C}]{0,1024}$"+"\""};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/rules/" + i0+"/context",schemaPath:"#/$defs/buildRule/properties/context/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(typeof data6.autobuild !== "boolean"){
+const err30 = {instancePath:instancePath+"/rules/" + i0+"/autobuild",schemaPath:"#/$defs/buildRule/properties/autobuild/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(typeof data6.cache !== "boolean"){
+const err31 = {instancePath:instancePath+"/rules/" + i0+"/cache",schemaPath:"#/$defs/buildRule/properties/cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/rules/" + i0,schemaPath:"#/$defs/buildRule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/rules",schemaPath:"#/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+let data14 = data.env;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key2 in data14){
+const _errs37 = errors;
+if(typeof key2 === "string"){
+if(!pattern5.test(key2)){
+const err34 = {instancePath:instancePath+"/env",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\"",propertyName:key2};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/env",schemaPath:"#/$defs/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key2};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+var valid8 = _errs37 === errors;
+if(!valid8){
+const err36 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+for(const key3 in data14){
+let data15 = data14[key3];
+if(typeof data15 === "string"){
+if(!pattern40.test(data15)){
+const err37 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{0,1024}$"},message:"must match pattern \""+"^[^\\p{C}]{0,1024}$"+"\""};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+let data16 = data.secrets;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key4 in data16){
+const _errs45 = errors;
+if(typeof key4 === "string"){
+if(!pattern5.test(key4)){
+const err40 = {instancePath:instancePath+"/secrets",schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\"",propertyName:key4};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/secrets",schemaPath:"#/$defs/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key4};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var valid11 = _errs45 === errors;
+if(!valid11){
+const err42 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+for(const key5 in data16){
+let data17 = data16[key5];
+if(typeof data17 === "string"){
+if(!pattern5.test(data17)){
+const err43 = {instancePath:instancePath+"/secrets/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/envVarName/pattern",keyword:"pattern",params:{pattern: "^[A-Z_][A-Z0-9_]{0,127}$"},message:"must match pattern \""+"^[A-Z_][A-Z0-9_]{0,127}$"+"\""};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/secrets/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/envVarName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+let data18 = data.registry;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.login === undefined){
+data18.login = "token";
+}
+for(const key6 in data18){
+if(!(key6 === "login")){
+const err46 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+let data19 = data18.login;
+if(typeof data19 !== "string"){
+const err47 = {instancePath:instancePath+"/registry/login",schemaPath:"#/properties/registry/properties/login/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(!((data19 === "token") || (data19 === "oidc"))){
+const err48 = {instancePath:instancePath+"/registry/login",schemaPath:"#/properties/registry/properties/login/enum",keyword:"enum",params:{allowedValues: schema72.properties.registry.properties.login.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:sourcelinks:schema:sourcelinks-v1" */;
@@ -1993,7 +2642,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "apiVersion") || (key0 === "buildService")) || (key0 === "providers")) || (key0 === "links")) || (key0 === "orgAccess")) || (key0 === "sweeps"))){
+if(!(((((((key0 === "apiVersion") || (key0 === "buildService")) || (key0 === "providers")) || (key0 === "links")) || (key0 === "orgAccess")) || (key0 === "sweeps")) || (key0 === "builds"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2094,14 +2743,36 @@ vErrors.push(err5);
 errors++;
 }
 }
+if(data.builds !== undefined){
+let data9 = data.builds;
+if(Array.isArray(data9)){
+const len3 = data9.length;
+for(let i3=0; i3<len3; i3++){
+if(!(validate36(data9[i3], {instancePath:instancePath+"/builds/" + i3,parentData:data9,parentDataProperty:i3,rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate36.errors]; else for (const e of validate36.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err6 = {instancePath:instancePath+"/builds",schemaPath:"#/properties/builds/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }

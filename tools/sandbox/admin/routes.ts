@@ -10,8 +10,10 @@
  * - `POST /act`              act as a person in a web UI (admin/act.ts)
  * - `GET|POST|DELETE /faults`  list, add (faults.ts) or clear injected faults
  * - `GET|PUT /limits`        GitHub limit enforcement (limits.ts); PUT starts every window afresh
+ * - `GET|PUT /clock`         `{offsetSeconds}`: the sandbox clock set away from real time (JWT dates, token expiry)
  */
 import { act, ActError } from "./act.js";
+import type { SandboxClock } from "../clock.js";
 import type { Counters } from "../counters.js";
 import type { SandboxEnv } from "../env.js";
 import { FaultSpecError, parseFaultSpec, type Faults } from "../faults.js";
@@ -33,6 +35,7 @@ export interface SandboxControl {
   counters: Counters;
   faults: Faults;
   limiter: GitHubLimiter;
+  clock: SandboxClock;
 }
 
 /** Admin error body. */
@@ -90,6 +93,15 @@ export function adminRouter(control: SandboxControl): Router {
       const change = parseLimits(ctx.body);
       if (typeof change === "string") return error(400, change);
       return json(200, control.limiter.configure(change));
+    })
+    .add("GET", "/clock", () => json(200, { offsetSeconds: control.clock.offsetMs / 1000 }))
+    .add("PUT", "/clock", (ctx) => {
+      const offset = (ctx.body as { offsetSeconds?: unknown } | undefined)?.offsetSeconds;
+      if (typeof offset !== "number" || !Number.isFinite(offset) || Object.keys(ctx.body as object).length !== 1) {
+        return error(400, "clock: body must be {offsetSeconds: <number>} (negative: behind real time)");
+      }
+      control.clock.setOffset(offset * 1000);
+      return json(200, { offsetSeconds: offset });
     });
 }
 

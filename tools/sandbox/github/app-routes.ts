@@ -81,14 +81,23 @@ function installationWire(ctx: RouteContext, app: GitHubAppState, installation: 
   };
 }
 
-/** Wraps a handler with JWT authentication (`Authorization: Bearer <jwt>`): 401 in GitHub's words otherwise. */
+/**
+ * Wraps a handler with JWT authentication (`Authorization: Bearer <jwt>`): 401 in GitHub's words
+ * otherwise. Every answer is dated (`Date`) on the sandbox clock the JWT was judged on, as GitHub's
+ * are on its own: a client whose clock is off learns the offset from it.
+ */
 function asApp(handler: (ctx: RouteContext, app: GitHubAppState) => RouteResponse): RouteHandler {
   return (ctx) => {
-    const match = /^bearer\s+(\S+)\s*$/i.exec(ctx.headers.authorization ?? "");
-    if (!match) return requiresAuthentication();
-    const jwt = match[1]!;
-    if (!looksLikeJwt(jwt)) return githubError(401, "A JSON web token could not be decoded");
-    const check = verifyAppJwt(ctx.world, jwt, ctx.clock.now());
-    return check.ok ? handler(ctx, check.app) : githubError(401, check.message);
+    const answer = authenticated(ctx, handler);
+    return { ...answer, headers: { ...answer.headers, date: new Date(ctx.clock.now()).toUTCString() } };
   };
+}
+
+function authenticated(ctx: RouteContext, handler: (ctx: RouteContext, app: GitHubAppState) => RouteResponse): RouteResponse {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(ctx.headers.authorization ?? "");
+  if (!match) return requiresAuthentication();
+  const jwt = match[1]!;
+  if (!looksLikeJwt(jwt)) return githubError(401, "A JSON web token could not be decoded");
+  const check = verifyAppJwt(ctx.world, jwt, ctx.clock.now());
+  return check.ok ? handler(ctx, check.app) : githubError(401, check.message);
 }

@@ -5,7 +5,7 @@
  */
 import type { RouteContext, RouteHandler, RouteResponse } from "../router.js";
 import type { GitHubOrgState, GitHubRepoState, GitHubTokenState, World } from "../world.js";
-import { badCredentials, githubError, notFound, requiresAuthentication } from "./respond.js";
+import { badCredentials, githubError, notFound, redirect, requiresAuthentication } from "./respond.js";
 import { installationFor, installationRefusal } from "./installation-access.js";
 
 /** The caller behind a token. */
@@ -73,6 +73,16 @@ export function findRepo(world: World, owner: string, name: string): GitHubRepoS
 }
 
 /**
+ * The repository that was once called `owner/name` and is now called something else (the newest
+ * rename wins), if the name is not taken: GitHub redirects an old name until one is created again.
+ */
+export function renamedRepo(world: World, owner: string, name: string): GitHubRepoState | undefined {
+  if (findRepo(world, owner, name)) return undefined;
+  const full = `${owner}/${name}`.toLowerCase();
+  return world.github.repos.findLast((r) => r.formerNames?.some((n) => n.toLowerCase() === full) === true);
+}
+
+/**
  * `owner/name` (lower case) → repository, rebuilt when the list grows or shrinks: a scan of every
  * repository per request made the sandbox, not the client, the bottleneck of a 5,000-repository world.
  */
@@ -103,7 +113,7 @@ export function isOrgOwner(org: GitHubOrgState, login: string): boolean {
 /**
  * The 403 GitHub sends when an org restricts OAuth apps and the token's app is not approved;
  * null when the request may proceed. The substring "has enabled OAuth App access restrictions" is
- * the documented signal clients match on (design.md §4).
+ * the documented signal clients match on (docs/build-services.md).
  */
 export function oauthRestriction(world: World, caller: Caller, ownerLogin: string): RouteResponse | null {
   if (caller.token.kind !== "oauth" || caller.token.clientId === null) return null;
@@ -117,8 +127,11 @@ export function oauthRestriction(world: World, caller: Caller, ownerLogin: strin
   );
 }
 
-/** What a route needs on a repository: to read it, or admin (webhooks and deploy keys). */
-export type RepoNeed = "read" | "admin";
+/**
+ * What a route needs on a repository: to read it, admin (webhooks and deploy keys), or admin even when
+ * archived (`PATCH /repos/{owner}/{repo}`, the one write GitHub takes on an archived repository: unarchiving).
+ */
+export type RepoNeed = "read" | "admin" | "admin-archived";
 
 /** A lookup that either found the thing or produced the response to send instead. */
 export type Lookup<T> = { ok: true; value: T } | { ok: false; response: RouteResponse };
@@ -128,15 +141,23 @@ export type Lookup<T> = { ok: true; value: T } | { ok: false; response: RouteRes
  * hides private repositories and admin-only resources behind 404), 403 for an OAuth restriction.
  */
 export function repoFor(ctx: RouteContext, caller: Caller, need: RepoNeed): Lookup<GitHubRepoState> {
-  const repo = findRepo(ctx.world, ctx.params.owner ?? "", ctx.params.repo ?? "");
-  if (!repo) return { ok: false, response: notFound() };
+  const owner = ctx.params.owner ?? "";
+  const name = ctx.params.repo ?? "";
+  const repo = findRepo(ctx.world, owner, name);
+  if (!repo) {
+    const moved = renamedRepo(ctx.world, owner, name);
+    // An old name redirects only those who may see the repository; to others it is as absent as any hidden one.
+    if (moved && (!moved.private || isAffiliated(ctx.world, caller.login, moved.owner)))
+      return { ok: false, response: redirect(ctx, moved) };
+    return { ok: false, response: notFound() };
+  }
   const affiliated = isAffiliated(ctx.world, caller.login, repo.owner);
   if (repo.private && !affiliated) return { ok: false, response: notFound() };
   const restricted = oauthRestriction(ctx.world, caller, repo.owner);
   if (restricted) return { ok: false, response: restricted };
-  if (need === "admin" && !affiliated) return { ok: false, response: notFound() };
+  if (need !== "read" && !affiliated) return { ok: false, response: notFound() };
   // GitHub refuses every write to an archived repository, hooks and keys included.
-  if (repo.archived === true && ctx.method !== "GET")
+  if (repo.archived === true && ctx.method !== "GET" && need !== "admin-archived")
     return { ok: false, response: githubError(403, "Repository was archived so is read-only.") };
   return { ok: true, value: repo };
 }

@@ -25,7 +25,7 @@ import {
 import type { Caller as LimitCaller, GitHubLimiter } from "../limits.js";
 import type { RouteContext, RouteResponse, Router } from "../router.js";
 import type { GitHubDeployKeyState, GitHubRepoState, World } from "../world.js";
-import { bearerToken, callerFor, findRepo, isAffiliated, oauthRestriction, type Caller } from "./auth.js";
+import { bearerToken, callerFor, findRepo, isAffiliated, oauthRestriction, renamedRepo, type Caller } from "./auth.js";
 import { queryCost } from "./graphql-cost.js";
 import { graphqlSubsetSchema } from "./graphql-schema.js";
 
@@ -108,7 +108,8 @@ function answer(ctx: RouteContext, deps: GraphqlDeps): RouteResponse {
       resetAt: isoSeconds(budget.resetAtMs),
       used: budget.used,
     }),
-    repository: (args: { owner: string; name: string }) => repository(ctx.world, caller, args.owner, args.name),
+    repository: (args: { owner: string; name: string; followRenames?: boolean }) =>
+      repository(ctx.world, caller, args.owner, args.name, args.followRenames !== false),
   };
   const result = execute({
     schema,
@@ -122,9 +123,12 @@ function answer(ctx: RouteContext, deps: GraphqlDeps): RouteResponse {
   return { status: 200, body: out };
 }
 
-/** A repository for the caller, or GitHub's NOT_FOUND (missing or invisible) / FORBIDDEN (OAuth restriction) error. */
-function repository(world: World, caller: Caller, owner: string, name: string): object {
-  const repo = findRepo(world, owner, name);
+/**
+ * A repository for the caller (by an old name too, unless `followRenames` is false, as on GitHub), or
+ * GitHub's NOT_FOUND (missing or invisible) / FORBIDDEN (OAuth restriction) error.
+ */
+function repository(world: World, caller: Caller, owner: string, name: string, followRenames: boolean): object {
+  const repo = findRepo(world, owner, name) ?? (followRenames ? renamedRepo(world, owner, name) : undefined);
   const affiliated = repo !== undefined && isAffiliated(world, caller.login, repo.owner);
   if (!repo || (repo.private && !affiliated)) {
     throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, { extensions: { type: "NOT_FOUND" } });

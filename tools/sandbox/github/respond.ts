@@ -19,6 +19,27 @@ export function notFound(): RouteResponse {
   return githubError(404, "Not Found");
 }
 
+/**
+ * GitHub's answer to a repository's old name: 301 to a read, 307 to anything else (so the method and
+ * body are sent again), `Location` naming the repository by id with the rest of the path and the query.
+ */
+export function redirect(ctx: RouteContext, repo: { id: number }): RouteResponse {
+  const mount = new URL(ctx.mountUrl);
+  // `/github/repos/{owner}/{repo}/rest…` → `/rest…`
+  const rest = ctx.url.pathname.slice(mount.pathname.length).split("/").slice(4).join("/");
+  const url = `${ctx.mountUrl}/repositories/${repo.id}${rest === "" ? "" : `/${rest}`}`;
+  const status = ctx.method === "GET" ? 301 : 307;
+  return {
+    status,
+    headers: { location: `${url}${ctx.url.search}` },
+    body: {
+      message: status === 301 ? "Moved Permanently" : "Temporary Redirect",
+      url,
+      documentation_url: "https://docs.github.com/v3/#http-redirects",
+    },
+  };
+}
+
 /** 401 for an unknown or revoked token. */
 export function badCredentials(): RouteResponse {
   return githubError(401, "Bad credentials");
