@@ -16,6 +16,8 @@ export const ExitCode = {
   policyViolation: 3,
   /** `plan --detailed-exitcode` found changes to apply. */
   changesPending: 4,
+  /** `apply` stopped on SIGINT (128 + 2, as a shell reports it) after saying what was done and what remains. */
+  interrupted: 130,
 } as const;
 
 /** One of the values of {@link ExitCode}. */

@@ -24,6 +24,11 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** The file system `--out` writes through (cli/out-file.ts); the real one when absent. */
   readonly outFiles?: OutFileSystem;
+  /**
+   * Calls `listener` on the first interrupt (SIGINT) until the returned function is called; a second
+   * interrupt ends the process at once. Absent where nothing can interrupt (a test's in-process run).
+   */
+  onInterrupt?(listener: () => void): () => void;
 }
 
 /** The real process: stdout, stderr, stdin and the environment. */
@@ -46,5 +51,15 @@ export function processIo(): CliIo {
       }
     },
     env: process.env,
+    onInterrupt: (listener) => {
+      let interrupted = false;
+      const handler = (): void => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        listener();
+      };
+      process.on("SIGINT", handler);
+      return () => void process.off("SIGINT", handler);
+    },
   };
 }

@@ -40,7 +40,8 @@ export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>,
   for (const entry of run.links) {
     if (entry.observed.state === "unknown") {
       unknownLinks++;
-      if (entry.spec.state === "revoked" && entry.plan.steps.some((s) => s.kind !== "manual")) {
+      // A deletion another revoked link's plan sends for this one still revokes this one.
+      if (entry.spec.state === "revoked" && (entry.plan.steps.some((s) => s.kind !== "manual") || (entry.plan.sentBy?.length ?? 0) > 0)) {
         revocations.push({ link: entry.spec.name, namespace: entry.spec.namespace, linkId: "" });
       }
       continue;

@@ -19,6 +19,7 @@ import {
   withRecordedOrgSteps,
   type StepCheck,
 } from "../engine/reconcile/recorded-steps.js";
+import { withSharedStepsOnce } from "../engine/reconcile/shared-steps.js";
 import {
   linkObserver,
   OBSERVE_CONCURRENCY,
@@ -37,6 +38,7 @@ import { settleAll } from "../engine/reconcile/map-limit.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { formatLocation } from "./location.js";
+import { unsetClientSecret } from "./missing-client-secret.js";
 import { locateNearest } from "./load-config.js";
 
 /** One declared link with what was observed of it. */
@@ -243,13 +245,11 @@ export async function observeUndeclaredOrgs(
  */
 export function planAll(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
-  const linkEntries = observation.links.map((entry) => ({
+  // A grant, webhook or deploy key two revoked links share is one request, in the first link's plan.
+  const sharedOnce = withSharedStepsOnce(observation.links.map((entry) => planLink(entry.spec, entry.observed, ctx)));
+  const linkEntries = observation.links.map((entry, i) => ({
     ...entry,
-    ...recordedOut(
-      withObservedSteps(planLink(entry.spec, entry.observed, ctx), entry.observed),
-      entry.spec.manualSteps,
-      linkStepCheck(entry.observed),
-    ),
+    ...recordedOut(withObservedSteps(sharedOnce[i]!, entry.observed), entry.spec.manualSteps, linkStepCheck(entry.observed)),
   }));
   const linkPlans = linkEntries.map((e) => e.plan);
   return {
@@ -308,9 +308,20 @@ function recordedOut(
   };
 }
 
-/** Observes and plans a whole config. */
+/**
+ * Observes and plans a whole config. A named client secret the environment lacks, where a grant
+ * revocation needs it, is invalid input (exit 2): the run stops before anything is sent.
+ */
 export async function buildPlanRun(loaded: LoadedConfig, ctx: OperationContext, io: CliIo): Promise<PlanRun> {
-  return planAll(loaded, ctx, await observeAll(loaded, ctx, io));
+  const run = planAll(loaded, ctx, await observeAll(loaded, ctx, io));
+  const unset = unsetClientSecret(
+    loaded.config,
+    io.env,
+    run.links.map((l) => ({ name: l.spec.name, plan: l.plan })),
+    ctx.apis.buildService !== null,
+  );
+  if (unset.length > 0) throw new CliError(ExitCode.invalidInput, unset);
+  return run;
 }
 
 /** Reports one finished item of a phase through `io.step`, or as a progress line where there is none. */

@@ -13,6 +13,7 @@ import addFormats from "ajv-formats";
 import planSchema from "../schema/plan.schema.json" with { type: "json" };
 import { positionAfter } from "../engine/config/characters.js";
 import { PositionIndex } from "../engine/config/position-index.js";
+import { isAbsolute, resolve } from "node:path";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { PLAN_API_VERSION, type PlanJson, type PlanStepJson } from "./format/plan-json.js";
@@ -27,6 +28,11 @@ export interface SavedPlan {
   configDigest: string;
   /** The reviewed plan, exactly as `plan --format json` prints it. */
   plan: PlanJson;
+  /**
+   * The configuration files as absolute paths, resolved where the plan was made, so `apply --plan` run
+   * from another directory reads the same files; absent in plans saved before it existed (then `plan.files`).
+   */
+  configFiles?: string[];
 }
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */
@@ -43,9 +49,19 @@ export function configDigest(config: SourcelinksConfig): string {
   return `sha256:${createHash("sha256").update(canonicalJson(config)).digest("hex")}`;
 }
 
-/** The saved plan of a reviewed plan. */
-export function toSavedPlan(plan: PlanJson, config: SourcelinksConfig): SavedPlan {
-  return { apiVersion: SAVED_PLAN_API_VERSION, configDigest: configDigest(config), plan };
+/** The saved plan of a reviewed plan; `cwd` is the directory the plan's file arguments are relative to. */
+export function toSavedPlan(plan: PlanJson, config: SourcelinksConfig, cwd: string = process.cwd()): SavedPlan {
+  return {
+    apiVersion: SAVED_PLAN_API_VERSION,
+    configDigest: configDigest(config),
+    plan,
+    configFiles: plan.files.map((f) => resolve(cwd, f)),
+  };
+}
+
+/** The configuration files a saved plan was made from, as it recorded them. */
+export function savedConfigFiles(saved: SavedPlan): string[] {
+  return saved.configFiles ?? saved.plan.files;
 }
 
 /** Schema errors named per file: the first few are enough to see what is wrong. */
@@ -85,7 +101,10 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
     typeof v.configDigest !== "string" ||
     typeof v.plan !== "object" ||
     v.plan === null ||
-    v.plan.apiVersion !== PLAN_API_VERSION
+    v.plan.apiVersion !== PLAN_API_VERSION ||
+    !Array.isArray(v.plan.resources) ||
+    !Array.isArray(v.plan.files) ||
+    (v.configFiles !== undefined && (!Array.isArray(v.configFiles) || v.configFiles.some((f) => typeof f !== "string" || !isAbsolute(f))))
   ) {
     throw new CliError(ExitCode.invalidInput, what);
   }

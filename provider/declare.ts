@@ -69,6 +69,7 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
       repositories: link.repositories,
       onRevoke: link.onRevoke,
       onDelete: link.onDelete ?? "release",
+      ...(link.onRelink !== undefined ? { onRelink: link.onRelink } : {}),
       ...(link.team !== undefined ? { team: link.team } : {}),
     };
     // An earlier name under the current parent, and under each earlier parent the options alias.

@@ -16,6 +16,8 @@ function factOf(step: PlanStep): string | null {
       return step.linkId === "" ? null : `link ${step.linkId} in ${step.namespace} is not ${step.state}`;
     case "unlink":
       return `link ${step.linkId} in ${step.namespace} still linked`;
+    case "add-repository":
+      return `${step.repository} is not an autobuild source of ${step.linkId === "" ? "the new link" : `link ${step.linkId}`} in ${step.namespace}`;
     case "revoke-grant":
       return `${step.account}'s ${step.provider} grant of OAuth app ${step.clientId} still live`;
     case "delete-webhook":

@@ -9,6 +9,8 @@
  * - `delete` releases the link (stops managing it, leaves it linked) unless it declares
  *   `onDelete: revoke`: a rename or a new parent makes the engine create the new resource (which
  *   adopts the live link) and then delete the old one, and that delete must not revoke the link.
+ *   Nor does it with `onDelete: revoke` when another resource of the same deployment declares the
+ *   same identity: a rename without aliases is never a revocation.
  */
 import * as pulumi from "./pulumi-sdk.js";
 import { redactText } from "../engine/model/redaction.js";
@@ -44,6 +46,34 @@ import { knownFailures } from "./unknowns.js";
 
 /** Inputs as the host hands them over: the declared properties plus the host's `__provider`. */
 type Props = SourceProviderLinkInputs & { __provider?: string };
+
+/**
+ * The link identities (resource ids) each resource of this deployment declared, by resource name. The
+ * dynamic-provider host is one process per deployment and loads this module once, so what `check`,
+ * `create` and `update` note here is what the program declares now. The engine checks and creates a
+ * renamed resource before it deletes the old one (deletes come last), so that delete sees the new name.
+ */
+const declaredIdentities = new Map<string, Set<string>>();
+
+/** Notes that resource `name` declares identity `id` in this deployment. */
+function noteDeclared(id: string, name: string): void {
+  const names = declaredIdentities.get(id) ?? new Set<string>();
+  names.add(name);
+  declaredIdentities.set(id, names);
+}
+
+/** The identity of link inputs, or null while part of it is unknown (a preview). */
+function identityOf(inputs: Partial<SourceProviderLinkInputs>): string | null {
+  const { namespace, provider, account, team } = inputs;
+  if (typeof namespace !== "string" || typeof provider !== "string" || typeof account !== "string") return null;
+  if (team !== undefined && team !== null && typeof team !== "string") return null;
+  return linkResourceId({ namespace, provider, account, ...(typeof team === "string" ? { team } : {}) });
+}
+
+/** Other resources of this deployment that declare identity `id`, besides `name`. */
+function otherDeclarers(id: string, name: string): string[] {
+  return [...(declaredIdentities.get(id) ?? [])].filter((n) => n !== name);
+}
 
 function contextFor(inputs: SourceProviderLinkInputs, spec: LinkSpec, credentials: ProviderCredentials): OperationContext {
   return createOperationContext(configOf(inputs, [spec]), process.env, credentialOverrides(credentials));
@@ -107,6 +137,8 @@ function outputsOf(
 
 /** Validates inputs against the config schema and the link's cross-field rules; values unknown during preview wait for apply. */
 export async function checkLink(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>> {
+  const id = identityOf(news);
+  if (id !== null && typeof news.name === "string") noteDeclared(id, news.name);
   return { inputs: news, failures: knownFailures(news, checkLinkInputs(news)) };
 }
 
@@ -138,6 +170,7 @@ export async function createLink(
   inputs: Props,
 ): Promise<pulumi.dynamic.CreateResult<SourceProviderLinkOutputs>> {
   const spec = linkSpecOf(inputs);
+  noteDeclared(linkResourceId(spec), spec.name);
   const observed = await reconcile(`${label(inputs)} create`, inputs, spec, credentials);
   return { id: linkResourceId(spec), outs: outputsOf(inputs, spec, observed) };
 }
@@ -191,6 +224,7 @@ export async function updateLink(
   news: Props,
 ): Promise<pulumi.dynamic.UpdateResult<SourceProviderLinkOutputs>> {
   const spec = linkSpecOf(news);
+  noteDeclared(linkResourceId(spec), spec.name);
   const observed = await reconcile(`${label(news)} update`, news, spec, credentials);
   return { outs: outputsOf(news, spec, observed) };
 }
@@ -198,13 +232,21 @@ export async function updateLink(
 /**
  * Delete releases the link: nothing is sent, the link stays as it is and is no longer managed (as in
  * the CLI, where a link absent from the files is not managed). With `onDelete: revoke` (as last applied)
- * it revokes: unlink, revoke the grant where an API allows, remove leftovers per `onRevoke`.
+ * it revokes: unlink, revoke the grant where an API allows, remove leftovers per `onRevoke`; unless
+ * another resource of this deployment declares the same link (a rename without aliases): then the
+ * link is that resource's, and this delete releases it.
  */
-export async function deleteLink(credentials: ProviderCredentials, id: string, props: SourceProviderLinkOutputs): Promise<void> {
-  if (props.onDelete !== "revoke") {
+export async function deleteLink(credentials: ProviderCredentials, _id: string, props: SourceProviderLinkOutputs): Promise<void> {
+  const id = linkResourceId(linkSpecOf(props));
+  declaredIdentities.get(id)?.delete(props.name);
+  const renamed = otherDeclarers(id, props.name).length > 0;
+  if (props.onDelete !== "revoke" || renamed) {
     // `pulumi destroy` prints this: what was left in place, so nobody mistakes a release for a revoke.
+    const why = renamed
+      ? `another resource of this deployment declares the same link (${otherDeclarers(id, props.name).join(", ")})`
+      : "onDelete: release; declare onDelete: revoke and run pulumi up first to revoke on delete";
     await pulumi.log.info(
-      `${label(props)} released: ${id} stays ${props.liveState ?? "as it is"} on the build service and is no longer managed (onDelete: release; declare onDelete: revoke and run pulumi up first to revoke on delete)`,
+      `${label(props)} released: ${id} stays ${props.liveState ?? "as it is"} on the build service and is no longer managed (${why})`,
     );
     return;
   }

@@ -75,6 +75,7 @@ export const LINK_SPEC_KEYS = [
   "repositories",
   "onRevoke",
   "onDelete",
+  "onRelink",
 ] as const satisfies readonly (keyof SourceProviderLinkInputs)[];
 
 /** The input keys of a link, in a fixed order: what `diff` compares. */
@@ -121,6 +122,8 @@ export function linkSpecOf(inputs: SourceProviderLinkInputs): LinkSpec {
     onRevoke: { webhooks: inputs.onRevoke.webhooks, deployKeys: inputs.onRevoke.deployKeys },
   };
   if (inputs.team !== undefined && inputs.team !== null) spec.team = inputs.team;
+  if (inputs.onRelink !== undefined && inputs.onRelink !== null)
+    spec.onRelink = { revokePreviousGrant: inputs.onRelink.revokePreviousGrant };
   return spec;
 }
 

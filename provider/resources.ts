@@ -57,6 +57,8 @@ export interface SourceProviderLinkArgs extends WorldArgs {
   onRevoke?: pulumi.Input<{ webhooks: RevokeAction; deployKeys: RevokeAction }>;
   /** What deleting this resource does: `release` (default: stop managing, leave linked) or `revoke`. */
   onDelete?: pulumi.Input<"release" | "revoke">;
+  /** What moving a team link to another account does to the previous account's grant; default: keep it. */
+  onRelink?: pulumi.Input<{ revokePreviousGrant: boolean }>;
 }
 
 /** Arguments of an `OrgThirdPartyAccess`. */
@@ -116,6 +118,7 @@ export class SourceProviderLink extends pulumi.dynamic.Resource {
       repositories: args.repositories ?? [],
       onRevoke: args.onRevoke ?? { webhooks: "delete", deployKeys: "delete" },
       onDelete: args.onDelete ?? "release",
+      ...(args.onRelink !== undefined ? { onRelink: args.onRelink } : {}),
       buildService: args.buildService,
       providers: args.providers,
       providerVersion: packageVersion(),

@@ -14,6 +14,8 @@ export function describeStep(step: PlanStep): string {
       return `set link ${step.linkId === "" ? "(new)" : step.linkId} in ${step.namespace} to ${step.state} (${step.request.method} ${step.request.url})`;
     case "unlink":
       return `unlink ${step.linkId} in ${step.namespace} (${step.request.method} ${step.request.url})`;
+    case "add-repository":
+      return `make ${step.repository} an autobuild source of link ${step.linkId === "" ? "(new)" : step.linkId} in ${step.namespace} (${step.request.method} ${step.request.url})`;
     case "revoke-grant":
       return `revoke ${step.account}'s ${step.provider} grant of OAuth app ${step.clientId} (${step.request.method} ${step.request.url})`;
     case "delete-webhook":

@@ -28,7 +28,7 @@ import { readInputFile } from "../input-file.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, reportStep, type PlanRun, type PlannedEntry } from "../run.js";
 import { planToJson } from "../format/plan-json.js";
-import { configDigest, parseSavedPlan, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
+import { configDigest, parseSavedPlan, savedConfigFiles, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
 /** Options of `apply`. */
 export interface ApplyOptions {
@@ -51,7 +51,8 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   const saved = options.plan === undefined ? null : await readSavedPlan(options.plan);
   if (saved === null && files.length === 0)
     throw new CliError(ExitCode.invalidInput, "sourcelinks apply: give configuration files, or --plan PLAN (from sourcelinks plan --out)");
-  const loaded = await loadConfig(files.length > 0 ? files : (saved?.plan.files ?? []));
+  // The plan's files as it recorded them (absolute), so a run from another directory reads the same configuration.
+  const loaded = await loadConfig(files.length > 0 ? files : saved === null ? [] : savedConfigFiles(saved));
   if (saved !== null) refuseChangedConfig(saved, configDigest(loaded.config), options.plan as string);
   const ctx = cliOperationContext(loaded.config, io.env);
   const run = await buildPlanRun(loaded, ctx, io);
@@ -93,8 +94,20 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
     }
   }
 
-  const outcomes = await execute(ctx, run, io);
+  // SIGINT stops at the next step boundary: the requests in flight finish, so each step is done or not attempted.
+  let interrupted = false;
+  const release = io.onInterrupt?.(() => {
+    interrupted = true;
+    io.err("sourcelinks apply: interrupted: finishing the requests in flight, then stopping (Ctrl-C again stops at once)");
+  });
+  let outcomes: Outcome[];
+  try {
+    outcomes = await execute(ctx, run, io, () => interrupted);
+  } finally {
+    release?.();
+  }
   io.out(formatOutcomes(outcomes));
+  if (outcomes.some((o) => o.result.stopped === true && o.result.remaining.some(isApiStep))) return ExitCode.interrupted;
   return outcomes.some((o) => o.result.failed !== null) ? ExitCode.operational : ExitCode.ok;
 }
 
@@ -140,13 +153,14 @@ interface Outcome {
   result: ExecutionResult;
 }
 
-/** Links first (concurrently, bounded), then org access, which may act through a link. */
-async function execute(ctx: OperationContext, run: PlanRun, io: CliIo): Promise<Outcome[]> {
+/** Links first (concurrently, bounded), then org access, which may act through a link; `shouldStop` ends it between steps. */
+async function execute(ctx: OperationContext, run: PlanRun, io: CliIo, shouldStop: () => boolean): Promise<Outcome[]> {
   const withChanges = (entries: PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(isApiStep));
   const total = summarize(run).apiSteps;
   let finished = 0;
   const one = async (entry: PlannedEntry): Promise<Outcome> => {
     const result = await executePlan(ctx, entry.plan, {
+      shouldStop,
       onStep: (step: PlanStep, outcome, error) => {
         if (outcome === "skipped") return;
         reportStep(
@@ -226,10 +240,12 @@ function formatOutcomes(outcomes: readonly Outcome[]): string {
   let done = 0;
   let failed = 0;
   let remaining = 0;
+  let stopped = false;
   for (const { entry, result } of outcomes) {
     const kind = entryKind(entry);
     const notDone = result.remaining.filter(isApiStep);
-    lines.push(`${kind} ${entry.plan.name}: ${result.failed ? "FAILED" : "done"}`);
+    stopped ||= result.stopped === true && notDone.length > 0;
+    lines.push(`${kind} ${entry.plan.name}: ${result.failed ? "FAILED" : result.stopped && notDone.length > 0 ? "interrupted" : "done"}`);
     for (const step of result.done) lines.push(`  done    ${describeStep(step)}`);
     if (result.failed) lines.push(`  failed  ${describeStep(result.failed.step)}: ${errorText(result.failed.error)}`);
     for (const step of notDone) lines.push(`  remains ${describeStep(step)}`);
@@ -239,9 +255,11 @@ function formatOutcomes(outcomes: readonly Outcome[]): string {
   }
   lines.push(
     "",
-    failed === 0
-      ? `Apply complete: ${plural(done, "request")} sent.`
-      : `Apply incomplete: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`,
+    stopped
+      ? `Apply interrupted: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`
+      : failed === 0
+        ? `Apply complete: ${plural(done, "request")} sent.`
+        : `Apply incomplete: ${plural(done, "request")} sent, ${plural(failed, "step")} failed, ${plural(remaining, "step")} not attempted; rerun apply to converge.`,
   );
   return `${lines.map(terminalText).join("\n")}\n`;
 }

@@ -93,6 +93,8 @@ export interface PlanResourceJson {
   manualStepsObservedOtherwise: { id: string; done: string; by: string; observed: string }[];
   /** What a revocation keeps on purpose because other live links use it. */
   kept: (KeptItem & { description: string })[];
+  /** Steps this resource needs that another resource's steps send, once. */
+  sentBy: { kind: ApiStep["kind"]; description: string; request: { method: string; url: string }; by: string }[];
 }
 
 /** The whole JSON plan. */
@@ -143,6 +145,9 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
       observed: d.observed,
     })),
     kept: (entry.plan.kept ?? []).map(keptJson),
+    sentBy: (entry.plan.sentBy ?? []).flatMap(({ step, by }) =>
+      isApiStep(step) ? [{ kind: step.kind, description: describeStep(step), request: { ...step.request }, by }] : [],
+    ),
   };
 }
 
@@ -167,6 +172,8 @@ function stepJson(step: ApiStep): PlanStepJson {
       return { ...base, namespace: step.namespace, linkId: step.linkId, state: step.state };
     case "unlink":
       return { ...base, namespace: step.namespace, linkId: step.linkId };
+    case "add-repository":
+      return { ...base, namespace: step.namespace, linkId: step.linkId, provider: step.provider, repository: step.repository };
     case "revoke-grant":
       return {
         ...base,
@@ -217,7 +224,14 @@ function keptJson(item: KeptItem): KeptItem & { description: string } {
         keptFor: [...item.keptFor],
       };
     case "grant":
-      return { kind: item.kind, description, provider: item.provider, account: item.account, keptFor: [...item.keptFor] };
+      return {
+        kind: item.kind,
+        description,
+        provider: item.provider,
+        account: item.account,
+        keptFor: [...item.keptFor],
+        reason: item.reason ?? "shared",
+      };
   }
 }
 

@@ -89,10 +89,11 @@ export function summarize(run: PlanRun): PlanSummary {
     summary.providerRevocations += c.providerRevocations;
     summary.webhookDeletions += c.webhookDeletions;
     summary.deployKeyDeletions += c.deployKeyDeletions;
-    summary.manualSteps += c.manualSteps;
     summary.manualStepsDone += c.manualStepsDone;
     summary.manualStepsObservedOtherwise += c.manualStepsObservedOtherwise;
   }
+  // One thing, one step: a manual step two resources share (one account's grant) counts once.
+  summary.manualSteps = new Set(entriesOf(run).flatMap((e) => manualStepsOf(e.plan.steps).map((m) => m.id))).size;
   summary.hasChanges = summary.apiSteps > 0;
   return summary;
 }

@@ -10,7 +10,17 @@ import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { countSteps, entriesOf, summarize, type PlanSummary } from "./plan-summary.js";
-import { API_CATEGORIES, CATEGORY_TITLES, KEPT_TITLE, categoryOf, describeKept, describeStep, isApiStep, manualStepsOf } from "./steps.js";
+import {
+  API_CATEGORIES,
+  CATEGORY_TITLES,
+  KEPT_TITLE,
+  SENT_BY_TITLE,
+  categoryOf,
+  describeKept,
+  describeStep,
+  isApiStep,
+  manualStepsOf,
+} from "./steps.js";
 
 /** The text plan. */
 export function formatPlanText(run: PlanRun): string {
@@ -60,6 +70,11 @@ function resourceLines(entry: PlannedEntry): string[] {
     lines.push(`  ${KEPT_TITLE}:`);
     for (const item of kept) lines.push(`    = ${describeKept(item)}`);
   }
+  const sentBy = entry.plan.sentBy ?? [];
+  if (sentBy.length > 0) {
+    lines.push(`  ${SENT_BY_TITLE}:`);
+    for (const { step, by } of sentBy) lines.push(`    = ${describeStep(step)}: sent once, by link ${by}`);
+  }
   return lines;
 }
 
@@ -84,7 +99,7 @@ function recordedLines(entry: PlannedEntry): string[] {
 
 /** `+` creates, `~` changes in place, `-` removes. */
 function marker(step: PlanStep): string {
-  if (step.kind === "link") return "+";
+  if (step.kind === "link" || step.kind === "add-repository") return "+";
   if (step.kind === "set-state" || step.kind === "set-org-access") return "~";
   return "-";
 }

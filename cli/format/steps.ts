@@ -17,6 +17,7 @@ export function categoryOf(step: PlanStep): StepCategory {
     case "link":
     case "set-state":
     case "unlink":
+    case "add-repository":
     case "set-org-access":
       return "build-service";
     case "revoke-grant":
@@ -59,6 +60,8 @@ export function describeStep(step: PlanStep): string {
       return `set link ${step.linkId || "(the new link)"} in namespace ${step.namespace} to ${step.state === "linked" ? "enabled" : "disabled"}`;
     case "unlink":
       return `unlink link ${step.linkId} in namespace ${step.namespace}`;
+    case "add-repository":
+      return `make ${step.repository} an autobuild source of link ${step.linkId || "(the new link)"} in namespace ${step.namespace}`;
     case "revoke-grant":
       return `revoke ${step.provider} account ${step.account}'s OAuth grant to app ${step.clientId}`;
     case "delete-webhook":
@@ -89,6 +92,9 @@ export function manualStepsOf(steps: readonly PlanStep[]): ManualStep[] {
 /** Heading of what a revocation keeps because other live links use it. */
 export const KEPT_TITLE = "Kept (other live links use them)";
 
+/** Heading of the steps a resource needs that another resource's plan sends (one request for one thing). */
+export const SENT_BY_TITLE = "Shared with another revoked link (sent once, in its plan)";
+
 /** One sentence naming what is kept and which live links keep it. */
 export function describeKept(item: KeptItem): string {
   const by = `still used by ${item.keptFor.join(", ")}`;
@@ -98,6 +104,8 @@ export function describeKept(item: KeptItem): string {
     case "deploy-key":
       return `keep deploy key ${item.keyId} "${item.title}" on ${item.repository}: ${by}, building from ${item.repository}`;
     case "grant":
+      if (item.reason === "relink")
+        return `keep ${item.provider} account ${item.account}'s OAuth grant: a relink leaves the previous account's grant alone, since one grant covers every link of the account, also in namespaces this run cannot see${item.keptFor.length > 0 ? ` (${by})` : ""}; set onRelink.revokePreviousGrant: true on the link to revoke it`;
       return `keep ${item.provider} account ${item.account}'s OAuth grant (one grant covers every link of the account): ${by}`;
   }
 }

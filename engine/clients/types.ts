@@ -71,6 +71,8 @@ export interface BuildServiceClient {
   /** The link's OAuth access token, or null when the service holds none (404). */
   getCredentials(namespace: string, linkId: string): Promise<Secret | null>;
   listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]>;
+  /** Makes `repository` an autobuild source of the link; idempotent. */
+  addAutobuildRepository(namespace: string, linkId: string, repository: string): Promise<void>;
   getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]>;
   setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void>;
   /** The namespaces the token may act on, or null when the service does not offer the listing (404). */

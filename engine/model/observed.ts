@@ -95,6 +95,11 @@ export interface ObservedLink {
   supersededLinks?: SupersededLink[];
   /** Whether the build service still holds a token of the link's grant (its credentials answered). */
   grantHeld?: boolean;
+  /**
+   * The autobuild repositories the live record of the declared account lists (`/links/{id}/repositories/`),
+   * read for a linked or disabled link that declares repositories; absent when not read.
+   */
+  recordRepositories?: string[];
   /** Other live links (declared, or observed in any namespace the run sees) authorized by the same provider account: revoking the grant would break them. */
   grantSharedWith?: string[];
 }

@@ -23,6 +23,8 @@ export type PlanStep =
   /** An empty `linkId` targets the link created by the preceding `link` step of the same plan. */
   | { kind: "set-state"; request: PlannedRequest; namespace: string; linkId: string; state: "linked" | "disabled" }
   | { kind: "unlink"; request: PlannedRequest; namespace: string; linkId: string }
+  /** Makes a declared repository an autobuild source of a link; an empty `linkId` targets the link a preceding `link` step created. */
+  | { kind: "add-repository"; request: PlannedRequest; namespace: string; linkId: string; provider: ProviderKind; repository: string }
   /** `namespace`/`linkId`: the build-service record whose held credentials identify the grant. */
   | {
       kind: "revoke-grant";
@@ -52,11 +54,15 @@ export type PlanStep =
     }
   | { kind: "manual"; step: ManualStep };
 
-/** Something a revocation leaves in place on purpose, and why (another live link still uses it). */
+/** Something a revocation or a relink leaves in place on purpose, and why (another live link still uses it, or a relink keeps it). */
 export type KeptItem =
   | { kind: "webhook"; provider: ProviderKind; repository: string; hookId: string; url: string; keptFor: string[] }
   | { kind: "deploy-key"; provider: ProviderKind; repository: string; keyId: string; title: string; keptFor: string[] }
-  | { kind: "grant"; provider: ProviderKind; account: string; keptFor: string[] };
+  /**
+   * `reason`: `shared` (absent in older plans) when other live links use the account; `relink` when a
+   * team moved off the account and the link does not ask to revoke its grant (`keptFor` may then be empty).
+   */
+  | { kind: "grant"; provider: ProviderKind; account: string; keptFor: string[]; reason?: "shared" | "relink" };
 
 /** The plan for one declared link or org access entry. */
 export interface ResourcePlan {
@@ -66,4 +72,9 @@ export interface ResourcePlan {
   steps: PlanStep[];
   /** What a revocation deliberately leaves because other live links use it; absent or empty when nothing is. */
   kept?: KeptItem[];
+  /**
+   * Steps this resource needs that another resource's plan of the same run sends (`by`: its name): one
+   * grant, webhook or deploy key shared by two revoked links is one request. Absent when there are none.
+   */
+  sentBy?: { step: PlanStep; by: string }[];
 }

@@ -38,6 +38,21 @@ export function setOrgAccessRequest(buildApi: string, namespace: string, linkId:
   };
 }
 
+/**
+ * `PUT /{namespace}/links/{id}/repositories/{owner}/{name}/`: make a repository an autobuild source of a
+ * link. Idempotent (the repository is listed once however often it is sent); it removes nothing.
+ */
+export function addLinkRepositoryRequest(buildApi: string, namespace: string, linkId: string, repository: string): PlannedRequest {
+  const parts = repository.split("/");
+  if (parts.length !== 2 || parts.some((p) => p === ""))
+    throw new TypeError(`build-service: repository must be "owner/name", got "${repository}"`);
+  const [owner, name] = parts as [string, string];
+  return {
+    method: "PUT",
+    url: `${linkUrl(buildApi, namespace, need("addLinkRepository", linkId, "a link id"))}repositories/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/`,
+  };
+}
+
 /** GitHub `DELETE /applications/{client_id}/grant`: revoke every token a user gave the OAuth app. */
 export function revokeGrantRequest(githubApi: string, clientId: string): PlannedRequest {
   return { method: "DELETE", url: `${trimmed(githubApi)}/applications/${encodeURIComponent(clientId)}/grant` };

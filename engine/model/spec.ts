@@ -90,6 +90,8 @@ export interface LinkSpec {
   /** `owner/name` (GitHub) or `workspace/slug` (Bitbucket). */
   repositories: string[];
   onRevoke: { webhooks: RevokeAction; deployKeys: RevokeAction };
+  /** What moving a team link to another account does; absent keeps the previous account's grant. */
+  onRelink?: { revokePreviousGrant: boolean };
   /** What deleting the link's Pulumi resource does; absent means `release` (stop managing, leave linked). */
   onDelete?: "release" | "revoke";
   /** Earlier names of the link, passed to Pulumi as aliases so a rename is not a delete and a create. */

@@ -12,6 +12,7 @@ import { ReconcileError } from "./errors.js";
 import { isLive } from "./link-identity.js";
 import type { PlannedRequest, PlanStep, ResourcePlan } from "../model/plan.js";
 import {
+  addLinkRepositoryRequest,
   createLinkRequest,
   deleteDeployKeyRequest,
   deleteOrgWebhookRequest,
@@ -31,11 +32,18 @@ export interface ExecutionResult {
   skipped: PlanStep[];
   failed: { step: PlanStep; error: Error } | null;
   remaining: PlanStep[];
+  /** True when `shouldStop` ended the run before `remaining`: nothing failed, the rest was not attempted. */
+  stopped?: boolean;
 }
 
-/** Progress callbacks, e.g. for the CLI's progress display. */
+/** Progress callbacks, e.g. for the CLI's progress display, and when to stop. */
 export interface ExecutionHooks {
   onStep?(step: PlanStep, outcome: "done" | "skipped" | "failed", error?: Error): void;
+  /**
+   * Asked before each step: true stops the run there (an interrupted `apply`). A request in flight is
+   * never abandoned: stopping between steps leaves every step either done or not attempted.
+   */
+  shouldStop?(): boolean;
 }
 
 /** Runs `plan`'s steps in order and stops at the first failed step. Never throws for a step's failure. */
@@ -43,6 +51,11 @@ export async function executePlan(ctx: OperationContext, plan: ResourcePlan, hoo
   const result: ExecutionResult = { done: [], skipped: [], failed: null, remaining: [] };
   const state: RunState = { createdLinkId: null };
   for (const [index, step] of plan.steps.entries()) {
+    if (hooks.shouldStop?.() === true) {
+      result.remaining = plan.steps.slice(index);
+      result.stopped = true;
+      return result;
+    }
     if (step.kind === "manual") {
       result.skipped.push(step);
       hooks.onStep?.(step, "skipped");
@@ -95,6 +108,26 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       const bs = buildService(ctx);
       expectRequest(step, unlinkRequest(buildServiceApi(ctx), step.namespace, step.linkId));
       await bs.unlink(step.namespace, step.linkId);
+      return;
+    }
+    case "add-repository": {
+      const bs = buildService(ctx);
+      const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
+      if (linkId === null)
+        throw new ReconcileError(
+          "request-mismatch",
+          `add-repository in ${step.namespace} names the link created by a preceding link step, but none ran.`,
+        );
+      expectRequest(
+        step,
+        addLinkRepositoryRequest(
+          buildServiceApi(ctx),
+          step.namespace,
+          step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER,
+          step.repository,
+        ),
+      );
+      await bs.addAutobuildRepository(step.namespace, linkId, step.repository);
       return;
     }
     case "revoke-grant":
@@ -168,6 +201,11 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
       expectRequest(step, setOrgAccessRequest(buildServiceApi(ctx), step.namespace, step.linkId, step.org));
       await bs.setOrgAccess(step.namespace, step.linkId, step.org, step.access);
       return;
+    }
+    default: {
+      // A step kind the executor does not know must fail, never pass as done with nothing sent.
+      const unknown: never = step;
+      throw new ReconcileError("request-mismatch", `Unknown step kind ${(unknown as { kind: string }).kind}.`);
     }
   }
 }

@@ -52,6 +52,16 @@ export function retireGrant(settings: PlanSettings, facts: GrantFacts): GrantRet
 }
 
 /**
+ * Whether a relink leaves the previous account's grant alone. One grant covers every link of the
+ * account, also in namespaces this token cannot see (a person's own namespace), where revoking it would
+ * break builds silently; so only a link that asks for it (`onRelink.revokePreviousGrant`) revokes it.
+ * A revoked link is no relink: its own grant goes (unless another live link shares it).
+ */
+export function relinkKeepsGrant(spec: LinkSpec): boolean {
+  return spec.state !== "revoked" && spec.onRelink?.revokePreviousGrant !== true;
+}
+
+/**
  * Whether the record representing the link is to be retired: the link is revoked, or a team link moves
  * to another account and the old record is live or its grant still held.
  */

@@ -4,7 +4,7 @@
  * organization", Bitbucket "App authorizations", Docker Hub "Configure automated builds from GitHub
  * and Bitbucket" (Repository settings → Linked accounts).
  */
-import type { OrgAccessState, ProviderKind } from "../model/spec.js";
+import type { LinkSpec, OrgAccessState, ProviderKind } from "../model/spec.js";
 import type { ManualStep } from "../model/manual-step.js";
 
 const PROVIDER_LABEL: Record<ProviderKind, string> = { github: "GitHub", bitbucket: "Bitbucket" };
@@ -106,4 +106,29 @@ export function unarchiveStep(provider: ProviderKind, repository: string, count:
     uiPath: `GitHub → ${repository} → Settings → Danger Zone → Unarchive this repository`,
     url: `https://github.com/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/settings`,
   };
+}
+
+/**
+ * Docker Hub has no API for a link's autobuild sources either: each declared repository is set up as an
+ * automated build in its UI (a relinked team's new link starts with none).
+ */
+export function dockerHubAutobuildStep(
+  namespace: string,
+  provider: ProviderKind,
+  account: string,
+  repositories: readonly string[],
+): ManualStep {
+  return {
+    id: `docker-hub-autobuild:${namespace}:${provider}:${account}`,
+    summary: `Signed in to Docker Hub for ${namespace}, configure automated builds from ${PROVIDER_LABEL[provider]} account ${account} for ${repositories.join(", ")} (a relinked account starts with none).`,
+    uiPath: `Docker Hub → Repositories → ${namespace}/<repository> → Builds → Configure automated builds → Source repository`,
+    url: `https://hub.docker.com/repositories/${encodeURIComponent(namespace)}`,
+  };
+}
+
+/** A `linked` link on Docker Hub: link the account, then set up its declared repositories' automated builds. */
+export function dockerHubLinkSteps(spec: Pick<LinkSpec, "namespace" | "provider" | "account" | "repositories">): ManualStep[] {
+  const link = dockerHubLinkStep(spec.namespace, spec.provider, spec.account);
+  if (spec.repositories.length === 0) return [link];
+  return [link, dockerHubAutobuildStep(spec.namespace, spec.provider, spec.account, spec.repositories)];
 }

@@ -85,11 +85,14 @@ async function observeWith(
   ]);
   const { primary, others, all } = identityRecords(spec, records);
   const revoking = spec.state === "revoked";
-  const [recordRepositories, everyRecord, primaryFacts, othersFacts] = await Promise.all([
+  // A live link of the declared account builds only from what its record lists: read it when repositories are declared.
+  const listsOwn = !revoking && primary !== null && isLive(primary) && primary.account === spec.account && spec.repositories.length > 0;
+  const [recordRepositories, everyRecord, primaryFacts, othersFacts, ownRepositories] = await Promise.all([
     revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others, reads) : [],
     world.allRecords(spec.namespace),
     primary && checksGrant(ctx, spec, primary) ? observeGrant(ctx, primary) : null,
     Promise.all(others.map((record) => observeGrant(ctx, record))),
+    listsOwn && primary ? world.repositoriesOf([primary]).then((listed) => [...listed.values()][0] ?? []) : undefined,
   ]);
   const repositoriesRead = [...declaredRepositories, ...recordRepositories];
   const facts: SharingFacts = { declared: withSelf(declared, spec), records: everyRecord };
@@ -137,6 +140,7 @@ async function observeWith(
   };
   // Left out when the credentials were not read: unknown is not "not held".
   if (primaryFacts) observed.grantHeld = primaryFacts.held;
+  if (ownRepositories !== undefined) observed.recordRepositories = [...ownRepositories];
   return observed;
 }
 

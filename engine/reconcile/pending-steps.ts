@@ -6,10 +6,10 @@
 import type { ManualStep } from "../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../model/observed.js";
 import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
-import { appName, primaryRetires, retireGrant } from "./grant-policy.js";
+import { appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import {
   dockerHubDisableStep,
-  dockerHubLinkStep,
+  dockerHubLinkSteps,
   dockerHubUnlinkStep,
   orgAccessStep,
   repositoryGoneStep,
@@ -48,6 +48,8 @@ export function withPendingOrgAccessSteps(spec: OrgAccessSpec, observed: Observe
  */
 export function pendingGrantSteps(settings: PlanSettings, spec: LinkSpec, observed: ObservedLink): ManualStep[] {
   const steps: ManualStep[] = [];
+  // A relink leaves the previous account's grant alone unless the link asks otherwise: nothing is open.
+  if (relinkKeepsGrant(spec)) return steps;
   if (primaryRetires(spec, observed)) {
     const { pending } = retireGrant(settings, {
       provider: spec.provider,
@@ -73,7 +75,7 @@ export function pendingGrantSteps(settings: PlanSettings, spec: LinkSpec, observ
 
 /** `docker-hub`: no public API for linked accounts, so every link-side action is a manual step. */
 function dockerHubSteps(spec: LinkSpec, settings: PlanSettings): ManualStep[] {
-  if (spec.state === "linked") return [dockerHubLinkStep(spec.namespace, spec.provider, spec.account)];
+  if (spec.state === "linked") return dockerHubLinkSteps(spec);
   if (spec.state === "disabled") return [dockerHubDisableStep(spec.namespace, spec.provider, spec.account)];
   return [
     dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account),

@@ -6,6 +6,7 @@
  */
 import type { LinkSpec } from "../model/spec.js";
 import {
+  addLinkRepositoryRequest,
   createLinkRequest,
   deleteDeployKeyRequest,
   deleteWebhookRequest,
@@ -13,8 +14,8 @@ import {
   setLinkStateRequest,
   unlinkRequest,
 } from "../model/requests.js";
-import { type GrantFacts, appName, primaryRetires, retireGrant } from "./grant-policy.js";
-import { dockerHubDisableStep, dockerHubLinkStep, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
+import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
+import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
 import type { ObservedLink } from "../model/observed.js";
 import type { PlanSettings } from "./plan-settings.js";
@@ -79,7 +80,9 @@ function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep
   const desired = spec.state === "disabled" ? "disabled" : "linked";
   const live = observed.state === "linked" || observed.state === "disabled";
   if (live && observed.account === spec.account && observed.linkId !== null && !isBrokenLink(spec, observed)) {
-    if (observed.state === desired) return [];
+    const missing = missingRepositories(spec, observed.recordRepositories);
+    const repositories = repositorySteps(spec, bs, observed.linkId, missing);
+    if (observed.state === desired) return repositories;
     return [
       {
         kind: "set-state",
@@ -88,6 +91,7 @@ function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep
         linkId: observed.linkId,
         state: desired,
       },
+      ...repositories,
     ];
   }
   const steps: PlanStep[] = [
@@ -111,7 +115,31 @@ function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep
       state: "disabled",
     });
   }
+  // A new link lists no autobuild repositories (a relinked team's included): set every declared one.
+  steps.push(...repositorySteps(spec, bs, "", spec.repositories));
   return steps;
+}
+
+/**
+ * The declared repositories the live record does not list (compared case-insensitively, as providers
+ * treat names); none when the record's list was not read. Extra repositories on the record are left alone.
+ */
+function missingRepositories(spec: LinkSpec, recorded: readonly string[] | undefined): string[] {
+  if (recorded === undefined) return [];
+  const listed = new Set(recorded.map((r) => r.toLowerCase()));
+  return spec.repositories.filter((r) => !listed.has(r.toLowerCase()));
+}
+
+/** One `add-repository` step per repository; an empty `linkId` targets the link the preceding `link` step creates. */
+function repositorySteps(spec: LinkSpec, bs: string, linkId: string, repositories: readonly string[]): PlanStep[] {
+  return repositories.map((repository) => ({
+    kind: "add-repository" as const,
+    request: addLinkRepositoryRequest(bs, spec.namespace, linkId === "" ? CREATED_LINK_PLACEHOLDER : linkId, repository),
+    namespace: spec.namespace,
+    linkId,
+    provider: spec.provider,
+    repository,
+  }));
 }
 
 /** The records to retire: the representative one when the link is revoked or moved off its account, and every superseded one. */
@@ -151,13 +179,19 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
 function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: string, settings: PlanSettings, kept: KeptItem[]): PlanStep[] {
   const steps: PlanStep[] = [];
   for (const record of records) {
+    if (relinkKeepsGrant(spec)) {
+      if (record.grant !== "revoked" && !kept.some((k) => k.kind === "grant" && k.account === record.account))
+        kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith], reason: "relink" });
+      if (record.live) steps.push(unlinkStep(spec, bs, record.linkId));
+      continue;
+    }
     const { plan } = retireGrant(settings, record);
     if (
       record.sharedWith.length > 0 &&
       record.grant !== "revoked" &&
       !kept.some((k) => k.kind === "grant" && k.account === record.account)
     ) {
-      kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith] });
+      kept.push({ kind: "grant", provider: record.provider, account: record.account, keptFor: [...record.sharedWith], reason: "shared" });
     }
     if (plan === "api") {
       // `api` only when settings.githubGrantsByApi: GitHub configured and the app's client id declared.
@@ -174,15 +208,13 @@ function retireSteps(spec: LinkSpec, records: readonly Retiree[], bs: string, se
     } else if (plan !== null && !steps.some((s) => s.kind === "manual" && s.step.id === plan.id)) {
       steps.push({ kind: "manual", step: plan });
     }
-    if (record.live)
-      steps.push({
-        kind: "unlink",
-        request: unlinkRequest(bs, spec.namespace, record.linkId),
-        namespace: spec.namespace,
-        linkId: record.linkId,
-      });
+    if (record.live) steps.push(unlinkStep(spec, bs, record.linkId));
   }
   return steps;
+}
+
+function unlinkStep(spec: LinkSpec, bs: string, linkId: string): PlanStep {
+  return { kind: "unlink", request: unlinkRequest(bs, spec.namespace, linkId), namespace: spec.namespace, linkId };
 }
 
 /**
@@ -240,7 +272,7 @@ function leftoverSteps(spec: LinkSpec, observed: ObservedLink, settings: PlanSet
 
 /** `docker-hub`: the link side is manual; webhooks and deploy keys still go through the providers' APIs. */
 function planWithoutBuildServiceApi(spec: LinkSpec, observed: ObservedLink, settings: PlanSettings, kept: KeptItem[]): PlanStep[] {
-  if (spec.state === "linked") return [{ kind: "manual", step: dockerHubLinkStep(spec.namespace, spec.provider, spec.account) }];
+  if (spec.state === "linked") return dockerHubLinkSteps(spec).map((step) => ({ kind: "manual", step }));
   if (spec.state === "disabled") return [{ kind: "manual", step: dockerHubDisableStep(spec.namespace, spec.provider, spec.account) }];
   return [
     { kind: "manual", step: dockerHubUnlinkStep(spec.namespace, spec.provider, spec.account) },

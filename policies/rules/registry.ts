@@ -1,5 +1,6 @@
 /** The typed registry of rules: a rule id without an entry (or an entry without an id) is a compile error. */
 import { teamLinkUsesServiceAccount } from "./accounts.js";
+import { liveLinkBuildsDeclaredRepositories } from "./autobuild.js";
 import { liveLinkHasGrant } from "./grants.js";
 import { pendingManualSteps } from "./manual-steps.js";
 import { recordedStepsMatchObserved } from "./recorded-steps.js";
@@ -20,6 +21,7 @@ export const rules = {
   "linked-repos-have-org-access": linkedReposHaveOrgAccess,
   "webhook-hygiene": webhookHygiene,
   "live-link-has-grant": liveLinkHasGrant,
+  "live-link-builds-declared-repositories": liveLinkBuildsDeclaredRepositories,
   "pending-manual-steps": pendingManualSteps,
   "no-orphaned-build-service-artifacts": noOrphanedBuildServiceArtifacts,
   "declared-repository-exists": declaredRepositoryExists,

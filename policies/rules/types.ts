@@ -135,6 +135,7 @@ export type RuleId =
   | "linked-repos-have-org-access"
   | "webhook-hygiene"
   | "live-link-has-grant"
+  | "live-link-builds-declared-repositories"
   | "pending-manual-steps"
   | "no-orphaned-build-service-artifacts"
   | "declared-repository-exists"

@@ -118,7 +118,7 @@ describe("the workflows' commands against the sandbox", () => {
     }
     const applied = await runCli(apply[0] as string[], env, { cwd });
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain("Apply complete: 11 requests sent.");
+    expect(applied.stdout).toContain("Apply complete: 12 requests sent.");
   });
 });
 

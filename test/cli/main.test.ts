@@ -122,7 +122,7 @@ describe("the bin", () => {
     expect(valid.stdout).toContain("valid (3 links, 2 org access entries)");
     expect(usage.stderr).toContain("argument 'xml' is invalid");
     expect(usage.stdout).toBe("");
-    expect(pending.stdout).toContain("Plan: 11 requests on 3 of 6 resources");
+    expect(pending.stdout).toContain("Plan: 12 requests on 3 of 6 resources");
   });
 });
 
@@ -165,7 +165,7 @@ describe("plan", () => {
     );
     expect(run.stdout).toMatch(/DELETE http:\/\/127\.0\.0\.1:\d+\/github\/repos\/acme\/legacy-worker\/keys\/\d+/);
     expect(run.stdout).not.toContain("ci.acme.example");
-    expect(run.stdout).toContain("Plan: 11 requests on 3 of 6 resources");
+    expect(run.stdout).toContain("Plan: 12 requests on 3 of 6 resources");
     // plan sends nothing
     expect(linkRecords()).toEqual(["bitbucket:acme-bb-builder/-/enabled", "github:jdoe/ci/enabled", "github:legacy-builder/-/unlinked"]);
   });
@@ -192,9 +192,9 @@ describe("plan", () => {
       resources: 6,
       sweeps: 1,
       resourcesWithChanges: 3,
-      apiSteps: 11,
-      buildServiceCalls: 2,
-      providerRevocations: 2,
+      apiSteps: 12,
+      buildServiceCalls: 4,
+      providerRevocations: 1,
       webhookDeletions: 4,
       deployKeyDeletions: 3,
       hasChanges: true,
@@ -235,7 +235,7 @@ describe("apply", () => {
   it("converges with --yes; then plan --detailed-exitcode is 0 and a second apply is a no-op", async () => {
     const run = await runCli(["apply", EXAMPLE, "--yes"], env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Apply complete: 11 requests sent.");
+    expect(run.stdout).toContain("Apply complete: 12 requests sent.");
     expect(linkRecords()).toEqual([
       "bitbucket:acme-bb-builder/-/enabled",
       "github:acme-builder/ci/enabled",

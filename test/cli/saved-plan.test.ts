@@ -76,13 +76,13 @@ describe("plan --out / apply --plan", () => {
     expect(saved.apiVersion).toBe("sourcelinks.saved-plan/v1");
     expect(saved.configDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(validatePlan(saved.plan), JSON.stringify(validatePlan.errors)).toBe(true);
-    expect(saved.plan.summary.apiSteps).toBe(11);
+    expect(saved.plan.summary.apiSteps).toBe(12);
     for (const [key, value] of Object.entries(env))
       if (/TOKEN|PASSWORD|SECRET/.test(key) && value !== "") expect(text).not.toContain(value);
 
     const run = await runCli(["apply", "--plan", file, "--yes"], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("Apply complete: 11 requests sent.");
+    expect(run.stdout).toContain("Apply complete: 12 requests sent.");
     expect((await runCli(["plan", EXAMPLE, "--detailed-exitcode"], env)).code).toBe(0);
   });
 
@@ -114,7 +114,7 @@ describe("plan --out / apply --plan", () => {
     expect(gone.status).toBe(204);
     const run = await runCli(["apply", "--plan", file, "--yes"], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("Apply complete: 10 requests sent.");
+    expect(run.stdout).toContain("Apply complete: 11 requests sent.");
   });
 
   it("refuses a plan made from another configuration, and sends nothing", async () => {

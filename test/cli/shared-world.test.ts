@@ -124,7 +124,7 @@ describe("a grant is per (account, OAuth app), not per link", () => {
   it("moving team ci off jdoe keeps jdoe's grant, which jdoe's undeclared personal link in beta uses", async () => {
     const config = configWith("ci-only.yaml", ["acme-ci"]);
     const ci = resource(await planJson(config), "acme-ci");
-    expect(ci.steps.map((s) => s.kind)).toEqual(["link", "unlink"]);
+    expect(ci.steps.map((s) => s.kind)).toEqual(["link", "add-repository", "unlink"]);
     const personal = sandbox.world().buildService.links.find((l) => l.namespace === "beta" && l.account === "jdoe")!;
     expect(ci.kept).toEqual([
       expect.objectContaining({ kind: "grant", account: "jdoe", keptFor: [`link ${personal.id} in namespace beta (github account jdoe)`] }),

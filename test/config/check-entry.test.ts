@@ -22,7 +22,7 @@ describe("checkLinkInput", () => {
         {
           property: "extra",
           reason:
-            'has unknown key "extra": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps',
+            'has unknown key "extra": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, onRelink, aliases, manualSteps',
         },
         { property: "state", reason: 'must be one of linked, disabled, revoked, not "enabled"' },
         {

@@ -289,7 +289,7 @@ describe("generated inputs too large to commit", () => {
       line: 9,
       column: 63,
       message:
-        'links[0] (a0) has unknown key "x": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps',
+        'links[0] (a0) has unknown key "x": allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, onRelink, aliases, manualSteps',
     });
     expect(error.diagnostics[99]?.line).toBe(108);
     expect(error.omitted).toBe(19_900);

@@ -216,7 +216,7 @@ const badInputs: { name: string; text: string; expected: string[] }[] = [
     name: "an unknown key, at the key, with a suggestion",
     text: basicWith("    state: revoked\n", "    stat: revoked\n"),
     expected: [
-      'a.yaml:35:5: links[1] (legacy-builds) has unknown key "stat": did you mean "state"? allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, aliases, manualSteps',
+      'a.yaml:35:5: links[1] (legacy-builds) has unknown key "stat": did you mean "state"? allowed keys are name, namespace, team, provider, account, serviceAccount, state, repositories, onRevoke, onDelete, onRelink, aliases, manualSteps',
     ],
   },
   {

@@ -69,6 +69,8 @@ describe("renaming acme-builds to acme-ci without aliases", () => {
     expect(teamLink()?.state).toBe("enabled");
     expect(buildHooks("acme/api")).toEqual(hooks);
     expect((await engine.refresh(makeUrn(LINK_TYPE, "acme-ci"))).outputs).toMatchObject({ liveState: "linked", providerGrant: "active" });
+    // The host outlives this test: leave no resource of this deployment behind for the next one.
+    await engine.destroy(makeUrn(LINK_TYPE, "acme-ci"));
   });
 
   it("with onDelete: revoke the same delete revokes, as declared", async () => {
@@ -76,6 +78,28 @@ describe("renaming acme-builds to acme-ci without aliases", () => {
     const engine = new FakeEngine(host);
     await engine.up(makeUrn(LINK_TYPE, "acme-builds"), linkInputs(config, "acme-builds", serializedLink, { onDelete: "revoke" }));
     await engine.destroy(makeUrn(LINK_TYPE, "acme-builds"));
+    expect(teamLink()?.state).toBe("unlinked");
+    expect(buildHooks("acme/api")).toEqual([]);
+  });
+
+  it("with onDelete: revoke, deleting the old name after the rename releases the link acme-ci now declares; deleting acme-ci revokes", async () => {
+    await sandbox.reset();
+    const engine = new FakeEngine(host);
+    const inputs = { onDelete: "revoke" as const };
+    await engine.up(makeUrn(LINK_TYPE, "acme-builds"), linkInputs(config, "acme-builds", serializedLink, inputs));
+    const renamed = await engine.up(
+      makeUrn(LINK_TYPE, "acme-ci"),
+      linkInputs(config, "acme-builds", serializedLink, { ...inputs, name: "acme-ci" }),
+    );
+    expect(renamed.op).toBe("create");
+    const hooks = buildHooks("acme/api");
+
+    await engine.destroy(makeUrn(LINK_TYPE, "acme-builds"));
+    expect(teamLink()?.state).toBe("enabled");
+    expect(buildHooks("acme/api")).toEqual(hooks);
+    expect((await engine.refresh(makeUrn(LINK_TYPE, "acme-ci"))).outputs).toMatchObject({ liveState: "linked", providerGrant: "active" });
+
+    await engine.destroy(makeUrn(LINK_TYPE, "acme-ci"));
     expect(teamLink()?.state).toBe("unlinked");
     expect(buildHooks("acme/api")).toEqual([]);
   });

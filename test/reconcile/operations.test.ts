@@ -83,7 +83,7 @@ describe("reconciling the demo world", () => {
 
     const acme = await reconcileLink(ctx, link("acme-builds"));
     expect(acme.result.failed).toBeNull();
-    expect(acme.plan.steps.map((s) => s.kind)).toEqual(["link", "revoke-grant", "unlink"]);
+    expect(acme.plan.steps.map((s) => s.kind)).toEqual(["link", "add-repository", "add-repository", "unlink"]);
     expect(acme.observed).toMatchObject({
       state: "linked",
       account: "acme-builder",
@@ -122,8 +122,9 @@ describe("reconciling the demo world", () => {
       "github:acme-builder/ci/enabled",
     ]);
     expect(world.buildService.links.find((l) => l.account === "acme-builder")?.service_account).toBe(true);
-    // The person's grant is revoked; the team's repositories stay autobuild sources with their webhooks.
-    expect(liveAppTokens(world, "jdoe")).toBe(0);
+    // A relink keeps the person's grant; the new link builds from the team's repositories, whose webhooks stay.
+    expect(liveAppTokens(world, "jdoe")).toBe(1);
+    expect(world.buildService.links.find((l) => l.account === "acme-builder")?.repositories).toEqual(["acme/api", "acme/web"]);
     expect(githubRepo(world, "acme/api").hooks.map((h) => h.id)).toEqual(apiHooks);
     expectLegacyRevoked();
   });
@@ -176,7 +177,12 @@ describe("reconciling the demo world", () => {
     await bs.createLink("acme", { provider: "github", account: "jdoe", team: null, serviceAccount: false });
     const { plan, result } = await reconcileLink(ctx, link("acme-builds"));
     expect(result.failed).toBeNull();
-    expect(plan.steps.map((s) => (s.kind === "manual" ? s.step.id : s.kind))).toEqual(["link", "unlink"]);
+    expect(plan.steps.map((s) => (s.kind === "manual" ? s.step.id : s.kind))).toEqual([
+      "link",
+      "add-repository",
+      "add-repository",
+      "unlink",
+    ]);
     expect(plan.kept?.map((k) => k.kind === "grant" && k.account)).toEqual(["jdoe"]);
     expect(liveAppTokens(sandbox.world(), "jdoe")).toBe(2);
   });
@@ -266,7 +272,7 @@ describe("executing plans", () => {
     const ctx = context();
     const spec = { ...link("acme-builds"), team: "release" };
     const plan = planLink(spec, await observeLink(ctx, spec), ctx);
-    expect(plan.steps.map((s) => s.kind)).toEqual(["link"]);
+    expect(plan.steps.map((s) => s.kind)).toEqual(["link", "add-repository", "add-repository"]);
     expect((await executePlan(ctx, plan)).failed).toBeNull();
     const again = await executePlan(ctx, plan);
     expect(again.failed).toBeNull();
@@ -277,7 +283,7 @@ describe("executing plans", () => {
     const ctx = context();
     const spec: LinkSpec = { ...link("acme-builds"), team: "release", state: "disabled" };
     const { plan, result, observed } = await reconcileLink(ctx, spec);
-    expect(plan.steps.map((s) => s.kind)).toEqual(["link", "set-state"]);
+    expect(plan.steps.map((s) => s.kind)).toEqual(["link", "set-state", "add-repository", "add-repository"]);
     expect(result.failed).toBeNull();
     expect(observed).toMatchObject({ state: "disabled", account: "acme-builder", team: "release" });
     expect(linkRecords(sandbox.world()).filter((r) => r.includes("/release/"))).toEqual(["github:acme-builder/release/disabled"]);
@@ -335,13 +341,15 @@ describe("executing plans", () => {
 
 // Each case gets its own sandbox so the cases can run at once.
 describe.concurrent("convergence under faults", () => {
-  const cases: { name: string; spec: () => LinkSpec; steps: number }[] = [
-    { name: "legacy-builds (revoke)", spec: () => link("legacy-builds"), steps: 7 },
-    { name: "acme-builds (relink)", spec: () => link("acme-builds"), steps: 3 },
+  // The relink's second add-repository step goes to the same path prefix as its first (the new link's id
+  // is only known once it exists), so a fault meant for it would stop the first: its failure is step 1's case.
+  const cases: { name: string; spec: () => LinkSpec; steps: number; indexes: number[] }[] = [
+    { name: "legacy-builds (revoke)", spec: () => link("legacy-builds"), steps: 7, indexes: [0, 1, 2, 3, 4, 5, 6] },
+    { name: "acme-builds (relink)", spec: () => link("acme-builds"), steps: 4, indexes: [0, 1, 3] },
   ];
 
-  for (const { name, spec, steps } of cases) {
-    for (let index = 0; index < steps; index++) {
+  for (const { name, spec, steps, indexes } of cases) {
+    for (const index of indexes) {
       it(`${name}: a failure at step ${index} stops there, and a re-run converges`, async ({ expect }) => {
         const own = await startSandbox({});
         try {
@@ -350,7 +358,8 @@ describe.concurrent("convergence under faults", () => {
           expect(plan.steps).toHaveLength(steps);
           const target = plan.steps[index]!;
           if (target.kind === "manual") throw new Error("fault cases target API steps");
-          const { pathname } = new URL(target.request.url);
+          // A step on the link created by the preceding step: match every request under the namespace's links.
+          const pathname = new URL(target.request.url).pathname.split("%7Bcreated%7D")[0]!;
           // Alternate server errors and timeouts; the rule stays until cleared, so client retries fail too.
           own.injectFault(
             index % 2 === 0
@@ -376,7 +385,8 @@ describe.concurrent("convergence under faults", () => {
               "github:jdoe/ci/unlinked",
               "github:acme-builder/ci/enabled",
             ]);
-            expect(liveAppTokens(world, "jdoe")).toBe(0);
+            // A relink keeps the previous account's grant.
+            expect(liveAppTokens(world, "jdoe")).toBe(1);
           }
           // The foreign webhook survives whatever failed; for the revoke it is all that is left.
           for (const repo of LEGACY) {

@@ -19,7 +19,7 @@ describe("withPendingLinkSteps", () => {
       withPendingLinkSteps(teamSpec({ state }), dockerHubObserved, planningContext({ dockerHub: true })).pendingManualSteps.map(
         (s) => s.id,
       );
-    expect(ids("linked")).toEqual(["docker-hub-link:acme:github:acme-builder"]);
+    expect(ids("linked")).toEqual(["docker-hub-link:acme:github:acme-builder", "docker-hub-autobuild:acme:github:acme-builder"]);
     expect(ids("disabled")).toEqual(["docker-hub-disable:acme:github:acme-builder"]);
     expect(ids("revoked")).toEqual(["docker-hub-unlink:acme:github:acme-builder", "revoke-grant:github:acme-builder"]);
   });

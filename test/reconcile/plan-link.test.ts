@@ -35,12 +35,34 @@ describe("planLink", () => {
         team: "ci",
         serviceAccount: true,
       },
+      ...["acme/api", "acme/web"].map((repository) => ({
+        kind: "add-repository",
+        request: { method: "PUT", url: `${BUILD}/acme/links/%7Bcreated%7D/repositories/${repository}/` },
+        namespace: "acme",
+        linkId: "",
+        provider: "github",
+        repository,
+      })),
+    ]);
+  });
+
+  it("makes each declared repository the live record does not list an autobuild source, and leaves extra ones alone", () => {
+    const plan = planLink(teamSpec(), observedLinked({ recordRepositories: ["ACME/api", "acme/other"] }), planningContext());
+    expect(plan.steps).toEqual([
+      {
+        kind: "add-repository",
+        request: { method: "PUT", url: `${BUILD}/acme/links/link-1/repositories/acme/web/` },
+        namespace: "acme",
+        linkId: "link-1",
+        provider: "github",
+        repository: "acme/web",
+      },
     ]);
   });
 
   it("links again when only an unlinked record of the declared account exists", () => {
     const plan = planLink(teamSpec(), observedLinked({ state: "revoked", providerGrant: "revoked", grantHeld: false }), planningContext());
-    expect(kinds(plan.steps)).toEqual(["link"]);
+    expect(kinds(plan.steps)).toEqual(["link", "add-repository", "add-repository"]);
   });
 
   it("disables a linked link in place", () => {
@@ -75,7 +97,7 @@ describe("planLink", () => {
       observedLinked({ linkId: null, state: "absent", account: null }),
       planningContext(),
     );
-    expect(kinds(plan.steps)).toEqual(["link", "set-state"]);
+    expect(kinds(plan.steps)).toEqual(["link", "set-state", "add-repository", "add-repository"]);
     expect(plan.steps[1]).toMatchObject({
       linkId: "",
       state: "disabled",
@@ -83,9 +105,17 @@ describe("planLink", () => {
     });
   });
 
-  it("relinks a team from a person to the service account: link, revoke the person's grant, unlink, and keep webhooks", () => {
+  it("relinks a team from a person to the service account and keeps the person's grant unless the link asks to revoke it", () => {
     const observed = observedLinked({ linkId: "old-1", account: "jdoe", serviceAccount: false });
     const plan = planLink(teamSpec(), observed, planningContext());
+    expect(kinds(plan.steps)).toEqual(["link", "add-repository", "add-repository", "unlink"]);
+    expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "jdoe", keptFor: [], reason: "relink" }]);
+    expect(pendingGrantSteps(planningContext({ clientSecret: false }), teamSpec(), observed)).toEqual([]);
+  });
+
+  it("relinks with onRelink.revokePreviousGrant: link, revoke the person's grant, unlink, and keep webhooks", () => {
+    const observed = observedLinked({ linkId: "old-1", account: "jdoe", serviceAccount: false });
+    const plan = planLink(teamSpec({ onRelink: { revokePreviousGrant: true } }), observed, planningContext());
     expect(plan.steps).toEqual([
       {
         kind: "link",
@@ -96,6 +126,8 @@ describe("planLink", () => {
         team: "ci",
         serviceAccount: true,
       },
+      expect.objectContaining({ kind: "add-repository", repository: "acme/api" }),
+      expect.objectContaining({ kind: "add-repository", repository: "acme/web" }),
       {
         kind: "revoke-grant",
         request: { method: "DELETE", url: `${GH}/applications/${CLIENT_ID}/grant` },
@@ -109,10 +141,10 @@ describe("planLink", () => {
     ]);
   });
 
-  it("relinks without the client secret: the person's grant becomes a manual step", () => {
+  it("relinks with onRelink.revokePreviousGrant but without the client secret: the person's grant becomes a manual step", () => {
     const observed = observedLinked({ linkId: "old-1", account: "jdoe" });
-    const plan = planLink(teamSpec(), observed, planningContext({ clientSecret: false }));
-    expect(kinds(plan.steps)).toEqual(["link", "manual:revoke-grant:github:jdoe", "unlink"]);
+    const plan = planLink(teamSpec({ onRelink: { revokePreviousGrant: true } }), observed, planningContext({ clientSecret: false }));
+    expect(kinds(plan.steps)).toEqual(["link", "add-repository", "add-repository", "manual:revoke-grant:github:jdoe", "unlink"]);
   });
 
   it("finishes a relink interrupted after the new link was created", () => {
@@ -121,7 +153,7 @@ describe("planLink", () => {
         { linkId: "old-1", account: "jdoe", state: "linked", providerGrant: "active", grantHeld: true, grantSharedWith: [] },
       ],
     });
-    const plan = planLink(teamSpec(), observed, planningContext());
+    const plan = planLink(teamSpec({ onRelink: { revokePreviousGrant: true } }), observed, planningContext());
     expect(plan.steps).toEqual([
       {
         kind: "revoke-grant",
@@ -184,7 +216,7 @@ describe("planLink", () => {
   it("does not revoke a grant another live link uses, and lists it as kept with the link that keeps it", () => {
     const plan = planLink(teamSpec({ state: "revoked" }), observedLinked({ grantSharedWith: ["other-link"] }), planningContext());
     expect(kinds(plan.steps)).toEqual(["unlink", "delete-webhook", "delete-webhook", "delete-deploy-key", "delete-deploy-key"]);
-    expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "acme-builder", keptFor: ["other-link"] }]);
+    expect(plan.kept).toEqual([{ kind: "grant", provider: "github", account: "acme-builder", keptFor: ["other-link"], reason: "shared" }]);
   });
 
   it("keeps the webhooks and deploy keys of a repository another live link builds from", () => {
@@ -203,7 +235,7 @@ describe("planLink", () => {
 
   it("relinks a live link whose grant is revoked (a broken link): unlink, then link anew", () => {
     const plan = planLink(teamSpec(), observedLinked({ providerGrant: "revoked" }), planningContext());
-    expect(kinds(plan.steps)).toEqual(["unlink", "link"]);
+    expect(kinds(plan.steps)).toEqual(["unlink", "link", "add-repository", "add-repository"]);
   });
 
   it("keeps webhooks and deploy keys when onRevoke says keep", () => {
@@ -265,7 +297,10 @@ describe("planLink", () => {
       "delete-deploy-key",
     ]);
     const linked = planLink(teamSpec(), observed, planningContext({ dockerHub: true }));
-    expect(kinds(linked.steps)).toEqual(["manual:docker-hub-link:acme:github:acme-builder"]);
+    expect(kinds(linked.steps)).toEqual([
+      "manual:docker-hub-link:acme:github:acme-builder",
+      "manual:docker-hub-autobuild:acme:github:acme-builder",
+    ]);
   });
 });
 
@@ -278,13 +313,14 @@ describe("pendingGrantSteps", () => {
     expect(pendingGrantSteps(planningContext(), teamSpec({ state: "revoked" }), observedLinked())).toEqual([]);
   });
 
-  it("lists the revoke step of a superseded account whose grant cannot be checked", () => {
+  it("lists the revoke step of a superseded account whose grant cannot be checked, when the link asks to revoke it", () => {
     const observed = observedLinked({
       supersededLinks: [
         { linkId: "old-1", account: "jdoe", state: "revoked", providerGrant: "unverifiable", grantHeld: true, grantSharedWith: [] },
       ],
     });
-    expect(pendingGrantSteps(planningContext({ clientSecret: false }), teamSpec(), observed).map((s) => s.id)).toEqual([
+    const revoking = teamSpec({ onRelink: { revokePreviousGrant: true } });
+    expect(pendingGrantSteps(planningContext({ clientSecret: false }), revoking, observed).map((s) => s.id)).toEqual([
       "revoke-grant:github:jdoe",
     ]);
   });

@@ -5,6 +5,7 @@
  */
 import type { OrgAccessState } from "../../model/spec.js";
 import {
+  addLinkRepositoryRequest,
   createLinkRequest,
   linksUrl,
   linkUrl,
@@ -134,6 +135,12 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
       `autobuild repositories of link ${linkId}`,
       `${linkUrl(this.#base, namespace, linkId)}repositories/?limit=${this.#pageSize}`,
     );
+  }
+
+  /** `PUT …/repositories/{owner}/{name}/`: it sets a membership, so resending it is safe. */
+  async addAutobuildRepository(namespace: string, linkId: string, repository: string): Promise<void> {
+    const { method, url } = addLinkRepositoryRequest(this.#base, namespace, linkId, repository);
+    await this.#http.request<AutobuildRepositoryWire>(method, url, undefined, { idempotent: true });
   }
 
   /** The effective access of the service's OAuth app in a GitHub org. */

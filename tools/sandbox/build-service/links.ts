@@ -129,6 +129,31 @@ export const listRepositories = withLink((ctx, link) => {
   return json(200, listEnvelope(ctx, repos, page));
 });
 
+/**
+ * `PUT /{namespace}/links/{id}/repositories/{owner}/{name}/`: makes a repository of the link's provider an
+ * autobuild source of the link (201, or 200 when it already is one). An unknown repository is a 400, an
+ * unlinked record a 409. Sets the record only: the service's webhook is what it already is.
+ */
+export const putRepository = withLink((ctx, link) => {
+  if (link.state === "unlinked") return detail(409, "The link is unlinked; create a new link instead.");
+  const owner = ctx.params["owner"]!;
+  const name = ctx.params["name"]!;
+  const lower = (s: string): string => s.toLowerCase();
+  const found =
+    link.provider === "github"
+      ? ctx.world.github.repos.find((r) => lower(r.owner) === lower(owner) && lower(r.name) === lower(name))
+      : ctx.world.bitbucket.repos.find((r) => lower(r.workspace) === lower(owner) && lower(r.slug) === lower(name));
+  if (!found) return detail(400, `Unknown ${link.provider} repository "${owner}/${name}".`);
+  const repository = "owner" in found ? `${found.owner}/${found.name}` : `${found.workspace}/${found.slug}`;
+  const listed = link.repositories.some((r) => lower(r) === lower(repository));
+  if (!listed) {
+    link.repositories.push(repository);
+    link.updated_at = new Date().toISOString();
+  }
+  const body: AutobuildRepositoryWire = { repository, provider: link.provider, webhook_url: webhookUrl(ctx.world, link, repository) };
+  return json(listed ? 200 : 201, body);
+});
+
 /** The URL of the service's webhook on a repository: the installed one when present, else the one it would install. */
 function webhookUrl(world: World, link: BuildServiceLinkState, repository: string): string {
   const base = world.buildService.webhookUrlBase;

@@ -3,7 +3,7 @@
  * `/build/api/build/v1`. Paths end in `/` like Django's; the router also accepts them without it.
  */
 import { Router } from "../router.js";
-import { createLink, deleteLink, getCredentials, getLink, listLinks, listRepositories, patchLink } from "./links.js";
+import { createLink, deleteLink, getCredentials, getLink, listLinks, listRepositories, patchLink, putRepository } from "./links.js";
 import { listNamespaces } from "./namespaces.js";
 import { getOrgAccess, putOrgAccess } from "./org-access.js";
 
@@ -21,6 +21,7 @@ export function buildServiceRouter(): Router {
     .add("DELETE", "/:namespace/links/:id/", deleteLink)
     .add("GET", "/:namespace/links/:id/credentials/", getCredentials)
     .add("GET", "/:namespace/links/:id/repositories/", listRepositories)
+    .add("PUT", "/:namespace/links/:id/repositories/:owner/:name/", putRepository)
     .add("GET", "/:namespace/links/:id/orgs/:org/access/", getOrgAccess)
     .add("PUT", "/:namespace/links/:id/orgs/:org/access/", putOrgAccess);
 }
