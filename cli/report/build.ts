@@ -104,6 +104,7 @@ export function buildReport(input: ReportInput): RetirementReport {
       repositoriesSwept: sweep.repositoriesSwept,
       repositoriesExcluded: sweep.repositoriesExcluded,
       foreignWebhookCount: sweep.foreignWebhookCount,
+      ...(sweep.publicOnly === true ? { publicOnly: true } : {}),
       manualSteps: manualSteps(ledger.pending, ledger.doneByHand, ledger.observedOtherwise, recorded),
     });
     for (const a of sweep.artifacts) {

@@ -129,6 +129,8 @@ export interface ReportSweep {
   repositoriesSwept: number;
   repositoriesExcluded: number;
   foreignWebhookCount: number;
+  /** The owner's listing showed public repositories only (a GitHub user swept with another's token): the rest was not seen. */
+  publicOnly?: boolean;
   /** Its manual steps (unarchive an archived repository that holds artifacts), open or recorded. */
   manualSteps: ReportManualStep[];
 }

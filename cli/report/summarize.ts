@@ -47,7 +47,14 @@ export function summarize(namespaces: readonly ReportNamespace[], owners: readon
       }
     }
   };
-  const sweptOwners = new Set(owners.filter((o) => o.sweeps.length > 0).map((o) => ownerKey(o.provider, o.owner)));
+  // A sweep that saw public repositories only covers nothing private: its owner is not swept.
+  const sweptOwners = new Set(
+    owners.filter((o) => o.sweeps.some((sweep) => sweep.publicOnly !== true)).map((o) => ownerKey(o.provider, o.owner)),
+  );
+  for (const owner of owners)
+    for (const sweep of owner.sweeps)
+      if (sweep.publicOnly === true)
+        why.add("owners-not-swept", `${owner.provider}:${owner.owner} (sweep ${sweep.name} saw public repositories only)`);
   for (const ns of namespaces) {
     for (const link of ns.links) {
       s.links[link.observedState]++;

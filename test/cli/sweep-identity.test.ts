@@ -179,5 +179,14 @@ describe("a sweep of a GitHub user", () => {
         `sweep "operator-repos" covered the public repositories of user ops only: GitHub lists a user's private repositories to that user and to apps installed on the account, so whether they hold build-service artifacts was not observed: run with ops's own token (GITHUB_TOKEN) or a GitHub App installed on ops, which list its private repositories too`,
       ],
     ]);
+    // Nor does the report: the owner is not swept, so nothing is proven retired there.
+    const report = await runCli(["report", config, "--format", "json"], env(tokenOf("acme-builder")));
+    expect(report.code, report.stderr).toBe(0);
+    const summary = (JSON.parse(report.stdout) as { summary: { retired: boolean; notProven: { reason: string; names: string[] }[] } })
+      .summary;
+    expect(summary.retired).toBe(false);
+    expect(summary.notProven.find((n) => n.reason === "owners-not-swept")?.names).toContain(
+      "github:ops (sweep operator-repos saw public repositories only)",
+    );
   });
 });
