@@ -8,7 +8,15 @@
 import { markdownAutolink, markdownText } from "../format/escape.js";
 import { cell, code, html } from "../format/markdown.js";
 import { MarkdownBudget, sizeOf } from "../format/markdown-budget.js";
-import { LINK_STATES, type ReportArtifact, type ReportManualStep, type ReportOwner, type RetirementReport } from "./model.js";
+import {
+  LINK_STATES,
+  type ReportArtifact,
+  type ReportLink,
+  type ReportManualStep,
+  type ReportOwner,
+  type RetirementReport,
+} from "./model.js";
+import { isLive } from "./summarize.js";
 import {
   KIND_TITLES,
   STATE_TITLES,
@@ -92,16 +100,10 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   );
   if (nsLeft > 0) omitted.push(count(nsLeft, "namespace"));
 
-  // Links that are not yet done: live, with an active grant, or with open steps.
+  // Links that are not yet done: live, with a grant not shown revoked (by API or a recorded step), or with open steps.
   const pendingLinks = report.namespaces
     .flatMap((ns) => ns.links.map((link) => ({ ns: ns.namespace, link })))
-    .filter(
-      ({ link }) =>
-        link.observedState === "linked" ||
-        link.observedState === "disabled" ||
-        link.providerGrant !== "revoked" ||
-        openSteps(link.manualSteps) > 0,
-    );
+    .filter(({ link }) => isLive(link) || !retiredBy(link) || openSteps(link.manualSteps) > 0);
   const linksLeft = table(
     out,
     [
@@ -251,4 +253,11 @@ function observedOtherwiseRows(steps: readonly { where: string; step: ReportManu
       ({ where, step }) =>
         `- ${markdownText(where)}: ${code(step.id)} recorded done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}, but ${markdownText(step.observed ?? "observed otherwise")}`,
     );
+}
+
+/** Whether a link's unlinking and grant revocation are both shown: verified by API, or recorded by hand where no API can tell. */
+function retiredBy(link: ReportLink): boolean {
+  if (link.evidence === null) return link.providerGrant === "revoked";
+  const shown = (e: string): boolean => e === "api" || e === "recorded";
+  return link.providerGrant !== "active" && shown(link.evidence.unlinked) && shown(link.evidence.grantRevoked);
 }

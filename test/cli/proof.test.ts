@@ -137,6 +137,8 @@ describe("retired only when proven, verified apart from recorded", () => {
     expect(md.stdout).toContain(
       "### Recorded by hand (not verifiable by API)\n\n- link globex-legacy: docker-hub-unlink:globex:github:globex-bot, done 2026-11-20 by jdoe",
     );
+    // A retired report lists no link as not yet retired: its retirement rests on the recorded steps.
+    expect(md.stdout).not.toContain("### Links not yet retired");
     const html = await runCli(["report", swept, "--format", "html"], env());
     expect(html.stdout).toContain(
       '<h3 id="recorded-by-hand">Recorded by hand (not verifiable by API)</h3><ul><li>link globex-legacy: docker-hub-unlink:globex:github:globex-bot, done 2026-11-20 by jdoe</li>',
@@ -155,6 +157,7 @@ describe("retired only when proven, verified apart from recorded", () => {
     ]);
     const md = await runCli(["report", open, "--format", "markdown"], env());
     expect(md.stdout).toContain("### Not proven\n\n- revoked links whose unlinking is neither observed nor recorded (1): globex-legacy\n");
+    expect(md.stdout).toContain("### Links not yet retired\n\n| Link | Namespace | Account | State | Grant | Open steps |");
     const html = await runCli(["report", open, "--format", "html"], env());
     expect(html.stdout).toContain(
       '<section id="not-proven"><h2>Not proven</h2><ul><li>revoked links whose unlinking is neither observed nor recorded (1): globex-legacy</li>',
