@@ -126,12 +126,20 @@ function redactorFor(secrets: readonly string[]): (text: string) => string {
     return encoded !== secret ? [secret, encoded] : [secret];
   });
   const hidden = values.filter((s) => s.length >= 8);
+  // Worked out once per set of secrets, not per string: a run's set holds a token per link.
+  const windows = fragmentsOf(values);
   const redact = (text: string): string => {
     let out = text;
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
-    out = redactFragments(out, values);
+    out = redactFragments(out, windows);
     if (hidden.length > 0) {
-      out = out.replace(BASE64_RUN, (run) => (run.length >= 16 && hidden.some((s) => decodesToInclude(run, s)) ? REDACTED : run));
+      // Each run is decoded once and then searched for every secret: a run's four decodings are the
+      // cost, and a run holds hundreds of derived credentials' worth of checks (one per link's token).
+      out = out.replace(BASE64_RUN, (run) => {
+        if (run.length < 16) return run;
+        const decoded = decodingsOf(run);
+        return hidden.some((s) => decoded.some((d) => d.includes(s))) ? REDACTED : run;
+      });
     }
     return out.replace(AUTHORIZATION_VALUE, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
   };
@@ -143,10 +151,8 @@ function redactorFor(secrets: readonly string[]): (text: string) => string {
  * Removes every run of at least `FRAGMENT_LENGTH` characters that also occurs in one of the secrets
  * (of 16 characters or more): a credential cut short by an excerpt, or its tail behind a partial redaction.
  */
-function redactFragments(text: string, secrets: readonly string[]): string {
-  if (text.length < FRAGMENT_LENGTH) return text;
-  const windows = fragmentsOf(secrets);
-  if (windows.size === 0) return text;
+function redactFragments(text: string, windows: ReadonlySet<string>): string {
+  if (text.length < FRAGMENT_LENGTH || windows.size === 0) return text;
   const ranges: [number, number][] = [];
   for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
     if (!windows.has(text.slice(i, i + FRAGMENT_LENGTH))) continue;
@@ -178,12 +184,9 @@ function fragmentsOf(secrets: readonly string[]): ReadonlySet<string> {
   return windows;
 }
 
-/** Whether `run`, read as base64 or base64url from any of its first four offsets (text glued in front), contains `secret`. */
-function decodesToInclude(run: string, secret: string): boolean {
+/** `run` read as base64 or base64url from each of its first four offsets (text may be glued in front of the encoding). */
+function decodingsOf(run: string): string[] {
   const joined = run.replace(LINE_BREAKS, "");
   const encoding = /[-_]/.test(joined) ? "base64url" : "base64";
-  for (let offset = 0; offset < 4; offset++) {
-    if (Buffer.from(joined.slice(offset), encoding).toString("latin1").includes(secret)) return true;
-  }
-  return false;
+  return [0, 1, 2, 3].map((offset) => Buffer.from(joined.slice(offset), encoding).toString("latin1"));
 }
