@@ -279,7 +279,10 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
               new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() }),
             );
           }
-          throw error;
+          // Any other failure with no answer (a socket reset mid-request) is one plugin-throttling must not trip on.
+          throw error instanceof Error && (error as { response?: unknown }).response === undefined
+            ? Object.assign(error, { response: { headers: {} } })
+            : error;
         }
       });
     });
