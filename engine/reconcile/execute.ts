@@ -81,6 +81,20 @@ interface RunState {
   createdLinkId: string | null;
 }
 
+/**
+ * The link a step acts on: its own id, or (an empty id) the one a preceding `link` step of the same
+ * plan created; a step that names a created link when none ran is refused, never sent.
+ */
+function targetLink(step: { kind: string; namespace: string; linkId: string }, state: RunState): string {
+  const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
+  if (linkId === null)
+    throw new ReconcileError(
+      "request-mismatch",
+      `${step.kind} in ${step.namespace} names the link created by a preceding link step, but none ran.`,
+    );
+  return linkId;
+}
+
 async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "manual" }>, state: RunState): Promise<void> {
   switch (step.kind) {
     case "link": {
@@ -91,12 +105,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
     }
     case "set-state": {
       const bs = buildService(ctx);
-      const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
-      if (linkId === null)
-        throw new ReconcileError(
-          "request-mismatch",
-          `set-state in ${step.namespace} names the link created by a preceding link step, but none ran.`,
-        );
+      const linkId = targetLink(step, state);
       expectRequest(
         step,
         setLinkStateRequest(buildServiceApi(ctx), step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER),
@@ -112,12 +121,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
     }
     case "add-repository": {
       const bs = buildService(ctx);
-      const linkId = step.linkId !== "" ? step.linkId : state.createdLinkId;
-      if (linkId === null)
-        throw new ReconcileError(
-          "request-mismatch",
-          `add-repository in ${step.namespace} names the link created by a preceding link step, but none ran.`,
-        );
+      const linkId = targetLink(step, state);
       expectRequest(
         step,
         addLinkRepositoryRequest(
