@@ -41,7 +41,7 @@ Examples:
     )
     .action(async (options: SandboxCliOptions) => {
       // Loaded on demand: the other commands need none of the sandbox.
-      const { runSandboxCommand } = await import("../../tools/sandbox/command.js");
+      const { runSandboxCommand } = await import("../../sandbox/command.js");
       const code = await runSandboxCommand({
         ...(options.port !== undefined ? { port: options.port } : {}),
         ...(options.state !== undefined ? { state: options.state } : {}),

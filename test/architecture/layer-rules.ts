@@ -5,8 +5,8 @@
  * its relative specifier resolved, and the pair of folders judged:
  * - in the engine, `model → config → clients → reconcile` bottom first: a folder imports only itself
  *   and the folders before it, and nothing above the engine (faces, tools, tests);
- * - the faces (`provider/`, `policies/`, `cli/`, `pulumi-program.ts`) import the engine and each other;
- * - no product file imports `tools/` or `test/`, but for the exceptions listed in `ALLOWED`.
+ * - the faces (`provider/`, `policies/`, `cli/`, `sandbox/`, `pulumi-program.ts`) import the engine and each other;
+ * - no product file imports `tools/` or `test/`.
  * `tools/` may import anything of the product and is not checked. Package specifiers are not judged.
  */
 import { posix } from "node:path";
@@ -16,19 +16,10 @@ import ts from "typescript";
 export const ENGINE_LAYERS = ["engine/model", "engine/builds", "engine/config", "engine/clients", "engine/reconcile"] as const;
 
 /** The folders and files users see, above the engine. */
-export const FACES = ["provider", "policies", "cli", "pulumi-program.ts"] as const;
+export const FACES = ["provider", "policies", "cli", "sandbox", "pulumi-program.ts"] as const;
 
 /** Folders no product file may import. */
 const OFF_LIMITS = ["tools", "test"] as const;
-
-/** Product imports of `tools/` that are part of the design, each with its reason. */
-export const ALLOWED: readonly { from: string; to: string; why: string }[] = [
-  {
-    from: "cli/commands/sandbox.ts",
-    to: "tools/sandbox/command.ts",
-    why: "`sourcelinks sandbox` serves the sandbox, the one tool the package ships (package.json `files`), loaded on demand",
-  },
-];
 
 /** One import that breaks a rule. */
 export interface LayerViolation {
@@ -69,10 +60,7 @@ export function checkLayers(files: ReadonlyMap<string, string>): LayerViolation[
 /** The rule that an import of `target` from `file` breaks, or null. */
 function brokenRule(file: string, target: string): string | null {
   const offLimits = OFF_LIMITS.find((folder) => target === folder || target.startsWith(`${folder}/`));
-  if (offLimits !== undefined) {
-    if (ALLOWED.some((a) => a.from === file && a.to === target)) return null;
-    return `product code never imports ${offLimits}/ (only ${offLimits}/ may import the product)`;
-  }
+  if (offLimits !== undefined) return `product code never imports ${offLimits}/ (only ${offLimits}/ may import the product)`;
   const from = areaOf(file);
   if (from === null) return null; // a face: it may import the engine and the other faces
   const to = areaOf(target);

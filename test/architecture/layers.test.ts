@@ -20,7 +20,7 @@ function productFiles(): Map<string, string> {
       }
     }
   };
-  for (const folder of ["engine", "provider", "policies", "cli"]) walk(join(ROOT, folder));
+  for (const folder of ["engine", "provider", "policies", "cli", "sandbox"]) walk(join(ROOT, folder));
   files.set("pulumi-program.ts", readFileSync(join(ROOT, "pulumi-program.ts"), "utf8"));
   return files;
 }
@@ -58,7 +58,7 @@ describe("layers", () => {
         "engine/reconcile/run.ts",
         `async function f() {\n  await import("../../provider/link-methods.js");\n  require("../../cli/run.js");\n}\n`,
       ],
-      ["cli/commands/serve.ts", `const u = new URL("../../tools/sandbox/server.js", import.meta.url);\n`],
+      ["cli/commands/serve.ts", `const u = new URL("../../tools/bench/main.js", import.meta.url);\n`],
       [
         "provider/x.ts",
         `import { fixture } from "../test/support/ensure-built.js";\nimport { planLink } from "../engine/reconcile/plan-link.js";\n`,
@@ -68,7 +68,7 @@ describe("layers", () => {
         `import { a } from "../clients/index.js";\nimport { b } from "../model/plan.js";\nimport c from "node:fs";\nimport d from "./sibling.js";\n`,
       ],
       ["engine/config/schema.ts", `import schema from "../../schema/sourcelinks.schema.json" with { type: "json" };\n`],
-      ["cli/commands/sandbox.ts", `await import("../../tools/sandbox/command.js");\n`],
+      ["cli/commands/sandbox.ts", `await import("../../sandbox/command.js");\n`],
       ["tools/demo/main.ts", `import { x } from "../../engine/reconcile/execute.js";\nimport { y } from "../../cli/run.js";\n`],
     ]);
     expect(checkLayers(fake).map(formatViolation)).toEqual([
@@ -78,7 +78,7 @@ describe("layers", () => {
       `engine/clients/types.ts:2: imports engine/reconcile/plan-link.ts ("../reconcile/plan-link.js"): engine/clients imports only downward (engine/model → engine/builds → engine/config → engine/clients → engine/reconcile), not engine/reconcile`,
       `engine/reconcile/run.ts:2: imports provider/link-methods.ts ("../../provider/link-methods.js"): the engine never imports the faces (engine/reconcile imports a face)`,
       `engine/reconcile/run.ts:3: imports cli/run.ts ("../../cli/run.js"): the engine never imports the faces (engine/reconcile imports a face)`,
-      `cli/commands/serve.ts:1: imports tools/sandbox/server.ts ("../../tools/sandbox/server.js"): product code never imports tools/ (only tools/ may import the product)`,
+      `cli/commands/serve.ts:1: imports tools/bench/main.ts ("../../tools/bench/main.js"): product code never imports tools/ (only tools/ may import the product)`,
       `provider/x.ts:1: imports test/support/ensure-built.ts ("../test/support/ensure-built.js"): product code never imports test/ (only test/ may import the product)`,
     ]);
   });

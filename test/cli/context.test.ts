@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etagCachePath } from "../../cli/context.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
 
 describe("etagCachePath", () => {

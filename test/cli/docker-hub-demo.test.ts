@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DOCKER_HUB_CONFIG, runDockerHubDemo } from "../../tools/demo/docker-hub.js";
 import { RecordError, recordManualSteps } from "../../tools/demo/record-manual-steps.js";
-import { type SandboxHandle, startSandbox } from "../../tools/sandbox/index.js";
+import { type SandboxHandle, startSandbox } from "../../sandbox/index.js";
 import { ROOT, runCli } from "./cli-harness.js";
 
 let sandbox: SandboxHandle;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { parseExampleWorkflow, type ParsedWorkflow, sourcelinksCommands, stepsOf, type Workflow } from "./ci-workflows.js";
 import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
 

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigFiles } from "../../engine/config/index.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
-import { loadSeedFile } from "../../tools/sandbox/seed.js";
-import { demoSeedPath } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
+import { loadSeedFile } from "../../sandbox/seed.js";
+import { demoSeedPath } from "../../sandbox/server.js";
 import { appKeyPair } from "../clients/github-app-harness.js";
 import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
 

@@ -6,7 +6,7 @@
  * fails on. Against the demo world (examples/basic) over loopback.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, runCli } from "./cli-harness.js";
 
 let sandbox: SandboxHandle;

@@ -14,8 +14,8 @@ import { Ajv } from "ajv";
 import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
-import type { World } from "../../tools/sandbox/world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
+import type { World } from "../../sandbox/world.js";
 import { EXAMPLE, MAIN, ROOT, ensureBuilt, runBin, runCli } from "./cli-harness.js";
 
 const require = createRequire(import.meta.url);

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
-import { generateScaleWorld } from "../../tools/sandbox/scale-world.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { generateScaleWorld } from "../../sandbox/scale-world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { ensureBuilt, runCli, type CliRun } from "./cli-harness.js";
 
 const SHAPE: ScaleShape = { links: 300, repositories: 300, foreignHooksPerRepo: 1, multiPageRepos: 0, hooksPerMultiPageRepo: 0 };

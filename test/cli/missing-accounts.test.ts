@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
 
 let sandbox: SandboxHandle;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { progressPrinter } from "../../cli/progress.js";
 import { runCli as runInProcess } from "../../cli/program.js";
 import type { CliIo } from "../../cli/io.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
 
 describe("progressPrinter", () => {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RetirementReport } from "../../cli/report/model.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { ROOT, runCli } from "./cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/docker-hub.yaml");

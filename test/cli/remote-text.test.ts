@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoSeedPath, startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { demoSeedPath, startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
 
 /** A title the build service's pattern (`Docker Hub Builder*`) matches: a terminal escape that clears the screen and retitles the window, a forged plan line, markdown and HTML. */

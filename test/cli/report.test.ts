@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import type { RetirementReport } from "../../cli/report/model.js";
 import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
 

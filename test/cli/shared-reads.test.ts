@@ -4,7 +4,7 @@
  * namespace's build-service records once, counted at a recording proxy in front of the sandbox.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { startHostileProxy, type HostileProxy } from "../support/hostile-proxy.js";
 import { EXAMPLE, runCli } from "./cli-harness.js";
 

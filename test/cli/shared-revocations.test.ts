@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { runCli } from "./cli-harness.js";
 
 const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";

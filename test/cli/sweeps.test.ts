@@ -11,7 +11,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli as runProgram } from "../../cli/program.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { ROOT } from "./cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/sweep.yaml");

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SandboxHandle } from "../../tools/sandbox/server.js";
+import type { SandboxHandle } from "../../sandbox/server.js";
 import { createBitbucketClient } from "../../engine/clients/bitbucket/index.js";
 import { BITBUCKET_CREDENTIAL_ADVICE } from "../../engine/clients/bitbucket/client.js";
 import { HttpError } from "../../engine/clients/http-error.js";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SandboxHandle } from "../../tools/sandbox/server.js";
+import type { SandboxHandle } from "../../sandbox/server.js";
 import { createBuildServiceClient } from "../../engine/clients/build-service/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";

@@ -7,9 +7,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { createGitHubClients, type GitHubClients, type GitHubClientSettings } from "../../engine/clients/github/index.js";
 import type { GitHubAppSettings } from "../../engine/model/client-settings.js";
 import { Secret } from "../../engine/model/secret.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
-import type { SeedDocument } from "../../tools/sandbox/seed.js";
-import type { LimitsConfig } from "../../tools/sandbox/limits.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import type { SeedDocument } from "../../sandbox/seed.js";
+import type { LimitsConfig } from "../../sandbox/limits.js";
 
 /** The app's id in the test world. */
 export const APP_ID = 424242;

@@ -12,9 +12,9 @@ import type { OwnerRepository } from "../../engine/clients/types.js";
 import { loadConfigTexts } from "../../engine/config/load.js";
 import { createOperationContext } from "../../engine/reconcile/operations.js";
 import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
-import { loadSeed } from "../../tools/sandbox/seed.js";
-import { SCALE_ORG, scaleSeed } from "../../tools/sandbox/scale-world.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { loadSeed } from "../../sandbox/seed.js";
+import { SCALE_ORG, scaleSeed } from "../../sandbox/scale-world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 
 /** 150 repositories: two listing pages of 100; repo-0 has 120 hooks (two pages); every 10th has a deploy key. */
 const SHAPE: ScaleShape = { links: 2, repositories: 150, foreignHooksPerRepo: 1, multiPageRepos: 1, hooksPerMultiPageRepo: 120 };

@@ -7,7 +7,7 @@ import { EtagCache } from "../../engine/clients/etag-cache.js";
 import { createGitHubClients, type ClientLogger, type GitHubClientSettings } from "../../engine/clients/github/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
-import { Faults } from "../../tools/sandbox/faults.js";
+import { Faults } from "../../sandbox/faults.js";
 import { startGitHubSandbox, type GitHubSandbox } from "../sandbox/github-harness.js";
 
 /** A logger that keeps every line, to prove no secret is ever logged. */

@@ -7,7 +7,7 @@ import { createGitHubClients, type GitHubProviderClient } from "../../engine/cli
 import { restIdFromNodeId, UndecodableNodeIdError } from "../../engine/clients/github/node-id.js";
 import { Secret } from "../../engine/model/secret.js";
 import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
-import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
 import { addBulkRepositories, githubFixtureWorld, type GitHubFixtureTokens } from "../sandbox/github-harness.js";
 
 const open: SandboxHandle[] = [];

@@ -10,7 +10,7 @@ import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGitHubClients, type GitHubProviderClient } from "../../engine/clients/github/index.js";
 import { Secret } from "../../engine/model/secret.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { addBulkRepositories, githubFixtureWorld } from "../sandbox/github-harness.js";
 import { startHostileProxy, type HostileProxy, type ProxyTools, type UpstreamAnswer } from "../support/hostile-proxy.js";
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildOctokit, type GitHubOctokit } from "../../engine/clients/github/octokit.js";
 import { Pacer } from "../../engine/clients/pacer.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { testGitHubRouter } from "../sandbox/core-harness.js";
 
 let sandbox: SandboxHandle;

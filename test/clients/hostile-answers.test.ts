@@ -16,7 +16,7 @@ import { HttpError } from "../../engine/clients/http-error.js";
 import { Pacer } from "../../engine/clients/pacer.js";
 import { Secret } from "../../engine/model/secret.js";
 import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { startHostileProxy, startStranger, type HostileProxy, type Intercept, type ProxyTools } from "../support/hostile-proxy.js";
 
 let sandbox: SandboxHandle;

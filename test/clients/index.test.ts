@@ -6,7 +6,7 @@ import { createClients } from "../../engine/clients/index.js";
 import { Secret } from "../../engine/model/secret.js";
 import type { ClientSettings } from "../../engine/model/client-settings.js";
 import { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/defaults.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 
 /** Settings for the sandbox's demo world, from the env it hands out (docs/sandbox.md). */
 function demoSettings(sandbox: SandboxHandle, overrides: Partial<ClientSettings["buildService"]> = {}): ClientSettings {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, observeLink } from "../../engine/reconcile/operations.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { loadDemoConfig } from "../reconcile/demo.js";
 
 let sandbox: SandboxHandle;

@@ -22,7 +22,7 @@ import { checkStructure } from "../../engine/config/structure.js";
 import { mapLimit } from "../../engine/reconcile/map-limit.js";
 import type { CliIo } from "../../cli/io.js";
 import { runCli as runInProcess } from "../../cli/program.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, ensureBuilt, runCli as runBin } from "../cli/cli-harness.js";
 import { largeConfigText } from "./large-config.js";
 import { MINIMAL_CONFIG_HEAD } from "../../tools/bench/scale-config.js";

@@ -95,7 +95,7 @@ const corpus: [string, string][] = [
     .filter((f) => f.endsWith(".yaml"))
     .map((f): [string, string] => [f, readFileSync(join(ROOT, "test/fixtures/bad", f), "utf8")]),
   ["examples/basic/sourcelinks.yaml", readFileSync(join(ROOT, "examples/basic/sourcelinks.yaml"), "utf8")],
-  ["tools/sandbox/worlds/demo.yaml", readFileSync(join(ROOT, "tools/sandbox/worlds/demo.yaml"), "utf8")],
+  ["sandbox/worlds/demo.yaml", readFileSync(join(ROOT, "sandbox/worlds/demo.yaml"), "utf8")],
 ];
 
 describe("SourceMap.locate (js-yaml's position index) agrees with the yaml package's ranges", () => {

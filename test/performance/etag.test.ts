@@ -11,9 +11,9 @@ import { refresh } from "../../tools/bench/workloads.js";
 import { loadConfigTexts } from "../../engine/config/load.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, observeLinks } from "../../engine/reconcile/operations.js";
-import type { CountersSnapshot } from "../../tools/sandbox/counters.js";
-import { generateScaleWorld } from "../../tools/sandbox/scale-world.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import type { CountersSnapshot } from "../../sandbox/counters.js";
+import { generateScaleWorld } from "../../sandbox/scale-world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 
 /** 4 links over 12 repositories; 2 of them hold 120 hooks, two pages at per_page=100. */
 const SHAPE: ScaleShape = { links: 4, repositories: 12, foreignHooksPerRepo: 1, multiPageRepos: 2, hooksPerMultiPageRepo: 120 };

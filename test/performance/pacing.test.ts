@@ -10,9 +10,9 @@ import { apply, refresh } from "../../tools/bench/workloads.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
 import { Secret } from "../../engine/model/secret.js";
 import { loadConfigTexts } from "../../engine/config/load.js";
-import type { LimitsConfig } from "../../tools/sandbox/limits.js";
-import { generateScaleWorld } from "../../tools/sandbox/scale-world.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import type { LimitsConfig } from "../../sandbox/limits.js";
+import { generateScaleWorld } from "../../sandbox/scale-world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 
 /** 12 links over 60 repositories: 60 webhook listings, three times the per-endpoint budget below. */
 const SHAPE: ScaleShape = { links: 12, repositories: 60, foreignHooksPerRepo: 1, multiPageRepos: 0, hooksPerMultiPageRepo: 0 };

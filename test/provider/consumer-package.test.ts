@@ -17,7 +17,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as ProviderIndex from "../../provider/index.js";
 import { PULUMI_PEERS } from "../../provider/peer-dependency.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "./dist.js";
 import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
 

@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
-import type { World } from "../../tools/sandbox/world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import type { World } from "../../sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";
 import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey, revealSecrets } from "./engine-harness.js";
 

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, serializedProviders } from "./dist.js";
 import { FakeEngine, projectRoot, type PropertyMap, ProviderHost } from "./engine-harness.js";
 

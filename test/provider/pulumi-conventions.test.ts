@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";
 import { FakeEngine, isWireSecret, makeUrn, type PropertyMap, ProviderHost, revealSecrets } from "./engine-harness.js";
 

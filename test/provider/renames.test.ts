@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import {
   BUILD_TIMEOUT_MS,
   demoConfig,

@@ -9,7 +9,7 @@ import type { LinkSpec, SourcelinksConfig, SweepSpec } from "../../engine/model/
 import type * as ConfigLoad from "../../engine/config/load.js";
 import type * as SweepProvider from "../../provider/sweep-provider.js";
 import type { OrphanSweepInputs } from "../../provider/sweep-properties.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "./dist.js";
 import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey, revealSecrets } from "./engine-harness.js";
 

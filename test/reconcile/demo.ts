@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { loadConfigFiles } from "../../engine/config/load.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
-import type { World } from "../../tools/sandbox/world.js";
+import type { World } from "../../sandbox/world.js";
 
 /** examples/basic/sourcelinks.yaml: the desired state for the demo world, loaded as the CLI loads it. */
 export const EXAMPLE = fileURLToPath(new URL("../../examples/basic/sourcelinks.yaml", import.meta.url));

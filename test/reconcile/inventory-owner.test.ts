@@ -11,9 +11,9 @@ import { loadConfigTexts } from "../../engine/config/load.js";
 import { inventoryOwner } from "../../engine/reconcile/inventory-owner.js";
 import { createOperationContext } from "../../engine/reconcile/operations.js";
 import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
-import type { CountersSnapshot } from "../../tools/sandbox/counters.js";
-import { generateScaleWorld, SCALE_ORG } from "../../tools/sandbox/scale-world.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import type { CountersSnapshot } from "../../sandbox/counters.js";
+import { generateScaleWorld, SCALE_ORG } from "../../sandbox/scale-world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 
 /** 250 repositories, every 10th with the build service's webhook and deploy key; 2 with 120 hooks. */
 const SHAPE: ScaleShape = { links: 5, repositories: 250, foreignHooksPerRepo: 1, multiPageRepos: 2, hooksPerMultiPageRepo: 120 };

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperationContext, observeLinks } from "../../engine/reconcile/operations.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { githubRepo, loadDemoConfig } from "./demo.js";
 
 let sandbox: SandboxHandle;

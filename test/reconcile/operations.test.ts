@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deleteWebhookRequest } from "../../engine/model/requests.js";
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
 import { Secret } from "../../engine/model/secret.js";
 import {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfigFiles } from "../../engine/config/load.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, reconcileLink } from "../../engine/reconcile/operations.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { githubRepo, liveAppTokens } from "./demo.js";
 
 const SEED = fileURLToPath(new URL("../fixtures/worlds/shared.yaml", import.meta.url));

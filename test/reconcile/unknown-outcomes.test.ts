@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deleteDeployKeyRequest, deleteWebhookRequest } from "../../engine/model/requests.js";
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, executePlan, observeLink, reconcileLink, type ReconcileError } from "../../engine/reconcile/operations.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { githubRepo, linkRecords, loadDemoConfig } from "./demo.js";
 
 const LINKS_PATH = "/build/api/build/v1/acme/links/";

@@ -5,7 +5,7 @@
  * after every run, finished or not, nothing foreign is gone and the plan still shows what remains.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { EXAMPLE, ensureBuilt, runCli, type CliRun } from "../cli/cli-harness.js";
 import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
 

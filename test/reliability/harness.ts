@@ -5,10 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import type { FaultSpec } from "../../tools/sandbox/faults.js";
-import { demoSeedPath, type SandboxHandle } from "../../tools/sandbox/server.js";
-import type { SeedDocument } from "../../tools/sandbox/seed.js";
-import type { World } from "../../tools/sandbox/world.js";
+import type { FaultSpec } from "../../sandbox/faults.js";
+import { demoSeedPath, type SandboxHandle } from "../../sandbox/server.js";
+import type { SeedDocument } from "../../sandbox/seed.js";
+import type { World } from "../../sandbox/world.js";
 
 /** The demo world's build-service webhook and deploy key patterns (examples/basic/sourcelinks.yaml). */
 const SERVICE_HOOK = /^https:\/\/(cloud\.docker\.com\/api\/build\/v1\/vcs\/[^/]+\/trigger\/call\/|registry\.hub\.docker\.com\/hooks\/)/;

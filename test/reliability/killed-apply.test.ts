@@ -6,8 +6,8 @@
  */
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mulberry32 } from "../../tools/sandbox/faults.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { mulberry32 } from "../../sandbox/faults.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { EXAMPLE, MAIN, ensureBuilt, runCli } from "../cli/cli-harness.js";
 import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
 

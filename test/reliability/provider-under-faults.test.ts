@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";
 import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../provider/engine-harness.js";
 import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";

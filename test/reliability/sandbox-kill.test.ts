@@ -12,14 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mulberry32 } from "../../tools/sandbox/faults.js";
-import { scaleSeed, SCALE_NAMESPACE } from "../../tools/sandbox/scale-world.js";
-import { isWorld, STALL_AT_WRITE_ENV } from "../../tools/sandbox/store.js";
-import type { World } from "../../tools/sandbox/world.js";
+import { mulberry32 } from "../../sandbox/faults.js";
+import { scaleSeed, SCALE_NAMESPACE } from "../../sandbox/scale-world.js";
+import { isWorld, STALL_AT_WRITE_ENV } from "../../sandbox/store.js";
+import type { World } from "../../sandbox/world.js";
 import { ensureBuilt } from "../support/ensure-built.js";
 import { ROOT } from "../cli/cli-harness.js";
 
-const MAIN = join(ROOT, "dist/tools/sandbox/main.js");
+const MAIN = join(ROOT, "dist/sandbox/main.js");
 /** Rounds, each ending with a kill inside a write. */
 const KILLS_MID_WRITE = 3;
 
@@ -28,7 +28,7 @@ let seedFile: string;
 let stateFile: string;
 
 beforeAll(async () => {
-  await ensureBuilt(["dist/tools/sandbox/main.js"]);
+  await ensureBuilt(["dist/sandbox/main.js"]);
   dir = await mkdtemp(join(tmpdir(), "sourcelinks-kill-"));
   seedFile = join(dir, "seed.json");
   stateFile = join(dir, "state", "world.json");

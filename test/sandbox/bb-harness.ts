@@ -3,8 +3,8 @@
  * credentials made at run time, served by the real sandbox (`startSandbox`) on 127.0.0.1, port 0.
  */
 import { randomBytes } from "node:crypto";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
-import { emptyWorld, type World } from "../../tools/sandbox/world.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { emptyWorld, type World } from "../../sandbox/world.js";
 
 /** An obviously fake credential, fresh each run. */
 export function fakeToken(label: string): string {

@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SandboxHandle } from "../../tools/sandbox/server.js";
+import type { SandboxHandle } from "../../sandbox/server.js";
 import { startHarness, testWorld, type TestCredentials } from "./bb-harness.js";
 
 /** The contract, checked against what the sandbox serves: every documented response body validates. */

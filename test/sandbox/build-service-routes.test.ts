@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SandboxHandle } from "../../tools/sandbox/server.js";
+import type { SandboxHandle } from "../../sandbox/server.js";
 import type { BuildServiceLinkWire, BuildServiceListWire, LinkCredentialsWire } from "../../engine/clients/types.js";
 import { startHarness, testWorld, triggerUrl, type TestCredentials } from "./bb-harness.js";
 

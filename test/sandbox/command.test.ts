@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runSandboxCommand } from "../../tools/sandbox/command.js";
+import { runSandboxCommand } from "../../sandbox/command.js";
 
 function capture(): { stream: Writable; text: () => string; firstLine: Promise<string> } {
   let buf = "";

@@ -1,5 +1,5 @@
 /** Test-only routers for the sandbox core's tests: they do not depend on the service route modules. */
-import { json, Router } from "../../tools/sandbox/router.js";
+import { json, Router } from "../../sandbox/router.js";
 
 /** A gate a handler waits on, to hold requests in flight. */
 export interface Gate {

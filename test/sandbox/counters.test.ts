@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Counters } from "../../tools/sandbox/counters.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { Counters } from "../../sandbox/counters.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { auth, testGitHubRouter } from "./core-harness.js";
 
 const open: SandboxHandle[] = [];

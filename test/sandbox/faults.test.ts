@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Faults, mulberry32 } from "../../tools/sandbox/faults.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
+import { Faults, mulberry32 } from "../../sandbox/faults.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { testGitHubRouter } from "./core-harness.js";
 
 const open: SandboxHandle[] = [];

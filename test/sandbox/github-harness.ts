@@ -3,8 +3,8 @@
  * (`startSandbox`, port 0). Tokens are random per run and obviously fake.
  */
 import { randomBytes } from "node:crypto";
-import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../tools/sandbox/server.js";
-import { emptyWorld, type GitHubHookState, type World } from "../../tools/sandbox/world.js";
+import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
+import { emptyWorld, type GitHubHookState, type World } from "../../sandbox/world.js";
 
 /** A fake credential, random per run. */
 export function fakeToken(label: string): string {

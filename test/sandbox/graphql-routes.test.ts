@@ -1,8 +1,8 @@
 import { schema as githubSchema } from "@octokit/graphql-schema";
 import { buildClientSchema, buildSchema, getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from "graphql";
 import { afterEach, describe, expect, it } from "vitest";
-import { GRAPHQL_SUBSET_SDL } from "../../tools/sandbox/github/graphql-schema.js";
-import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../tools/sandbox/server.js";
+import { GRAPHQL_SUBSET_SDL } from "../../sandbox/github/graphql-schema.js";
+import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
 import { githubFixtureWorld, type GitHubFixtureTokens } from "./github-harness.js";
 
 const open: SandboxHandle[] = [];

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SandboxClock } from "../../tools/sandbox/clock.js";
-import { Counters } from "../../tools/sandbox/counters.js";
-import { GitHubLimiter } from "../../tools/sandbox/limits.js";
-import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../tools/sandbox/server.js";
+import { SandboxClock } from "../../sandbox/clock.js";
+import { Counters } from "../../sandbox/counters.js";
+import { GitHubLimiter } from "../../sandbox/limits.js";
+import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
 import { auth, gate, testGitHubRouter, type Gate } from "./core-harness.js";
 
 const T0 = 1_700_000_000_000;

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { demoSeedPath } from "../../tools/sandbox/server.js";
-import { generateScaleWorld, scaleSeed, SCALE_CLIENT_ID } from "../../tools/sandbox/scale-world.js";
-import { loadSeed, loadSeedFile, SeedError, type SeedDocument } from "../../tools/sandbox/seed.js";
+import { demoSeedPath } from "../../sandbox/server.js";
+import { generateScaleWorld, scaleSeed, SCALE_CLIENT_ID } from "../../sandbox/scale-world.js";
+import { loadSeed, loadSeedFile, SeedError, type SeedDocument } from "../../sandbox/seed.js";
 
 const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
 
@@ -30,7 +30,7 @@ function problemsOf(input: string | SeedDocument): string[] {
   throw new Error("expected a SeedError");
 }
 
-describe("demo world (tools/sandbox/worlds/demo.yaml)", () => {
+describe("demo world (sandbox/worlds/demo.yaml)", () => {
   const world = loadSeedFile(demoSeedPath());
   const repo = (full: string) => world.github.repos.find((r) => `${r.owner}/${r.name}` === full)!;
   const isBuildHook = (url: string) =>

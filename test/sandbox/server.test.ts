@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/server.js";
-import { StateFileError } from "../../tools/sandbox/store.js";
-import type { SeedDocument } from "../../tools/sandbox/seed.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { StateFileError } from "../../sandbox/store.js";
+import type { SeedDocument } from "../../sandbox/seed.js";
 import { auth, testGitHubRouter } from "./core-harness.js";
 
 const open: SandboxHandle[] = [];

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileStore, MemoryStore, StateFileError, writeAtomically, type StateStore } from "../../tools/sandbox/store.js";
-import { emptyWorld } from "../../tools/sandbox/world.js";
+import { FileStore, MemoryStore, StateFileError, writeAtomically, type StateStore } from "../../sandbox/store.js";
+import { emptyWorld } from "../../sandbox/world.js";
 
 const dir = (): string => mkdtempSync(join(tmpdir(), "sourcelinks-store-"));
 

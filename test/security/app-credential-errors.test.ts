@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import { runCli } from "../../cli/program.js";
-import { startSandbox, type SandboxHandle, type SeedDocument } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle, type SeedDocument } from "../../sandbox/index.js";
 import { appKeyPair } from "../clients/github-app-harness.js";
 import { startHostileProxy, type HostileProxy, type Intercept } from "../support/hostile-proxy.js";
 

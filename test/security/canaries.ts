@@ -5,7 +5,7 @@
  * canary is replaced by its label, so a failing assertion says what leaked into which output.
  */
 import { randomBytes } from "node:crypto";
-import type { World } from "../../tools/sandbox/world.js";
+import type { World } from "../../sandbox/world.js";
 
 /** A fresh canary value: `canary-<kind>-<24 hex>`. */
 export function canary(kind: string): string {

@@ -1,13 +1,13 @@
 /**
- * The demo world (tools/sandbox/worlds/demo.yaml) with every credential replaced by a canary: the seed
+ * The demo world (sandbox/worlds/demo.yaml) with every credential replaced by a canary: the seed
  * format sets PATs, the OAuth apps' client secrets, the Bitbucket app password, build-service tokens
  * and webhook secrets; the grant tokens the build service holds for its links are minted by the seed
  * loader, so they are swapped in the loaded world (the sandbox takes a `World` as its seed).
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { demoSeedPath, loadSeed, type SeedDocument } from "../../tools/sandbox/index.js";
-import type { World } from "../../tools/sandbox/world.js";
+import { demoSeedPath, loadSeed, type SeedDocument } from "../../sandbox/index.js";
+import type { World } from "../../sandbox/world.js";
 import { canary, type CanarySet } from "./canaries.js";
 
 /** The demo seed document with canary credentials, and the world it loads to (grant tokens swapped too). */

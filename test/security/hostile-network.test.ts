@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/program.js";
 import type { CliIo } from "../../cli/io.js";
-import { startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { startHostileProxy, startStranger, type HostileProxy, type Intercept } from "../support/hostile-proxy.js";
 
 const BUILD_HOOK = "https://registry.hub.docker.com/hooks/github";

@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MOUNTS } from "../../tools/sandbox/index.js";
+import { MOUNTS } from "../../sandbox/index.js";
 
 /** The three services by their sandbox mount. */
 export type HostileService = "github" | "bitbucket" | "build-service";

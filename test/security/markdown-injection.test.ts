@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoSeedPath, startSandbox, type SandboxHandle } from "../../tools/sandbox/index.js";
+import { demoSeedPath, startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { EXAMPLE, runCli } from "../cli/cli-harness.js";
 import { auditMarkdown, type MarkdownAudit } from "../support/markdown-audit.js";
 

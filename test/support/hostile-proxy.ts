@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MOUNTS } from "../../tools/sandbox/index.js";
+import { MOUNTS } from "../../sandbox/index.js";
 
 /** A request as the proxy saw it. */
 export interface ProxiedRequest {

@@ -4,9 +4,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { CountersSnapshot } from "../sandbox/counters.js";
-import type { FaultSpec } from "../sandbox/faults.js";
-import type { LimitsConfig } from "../sandbox/limits.js";
+import type { CountersSnapshot } from "../../sandbox/counters.js";
+import type { FaultSpec } from "../../sandbox/faults.js";
+import type { LimitsConfig } from "../../sandbox/limits.js";
 import type { SandboxHostOptions } from "./sandbox-host.js";
 import type { ScenarioOutcome, ScenarioParams, WorkloadName } from "./scenario.js";
 

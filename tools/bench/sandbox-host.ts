@@ -5,10 +5,10 @@
  * (`SandboxHostOptions`); prints `{"baseUrl", "env"}` on one line like `sourcelinks sandbox`, then
  * serves until SIGTERM/SIGINT.
  */
-import type { LimitsConfig } from "../sandbox/limits.js";
-import { scaleSeed, SCALE_ORG, type ScaleWorldOptions } from "../sandbox/scale-world.js";
-import { startSandbox } from "../sandbox/server.js";
-import { loadSeed, type SeedDocument } from "../sandbox/seed.js";
+import type { LimitsConfig } from "../../sandbox/limits.js";
+import { scaleSeed, SCALE_ORG, type ScaleWorldOptions } from "../../sandbox/scale-world.js";
+import { startSandbox } from "../../sandbox/server.js";
+import { loadSeed, type SeedDocument } from "../../sandbox/seed.js";
 import { shardedSeed, type ShardedWorldOptions } from "./sharded-world.js";
 
 /** How the benchmark's sandbox is started. */

@@ -2,7 +2,7 @@
  * The sourcelinks configs the benchmark runs: the desired state of a generated scale world
  * (sandbox/scale-world.ts), optionally with some links revoked, and a large config for `validate`.
  */
-import { SCALE_CLIENT_ID, SCALE_NAMESPACE, SCALE_ORG } from "../sandbox/scale-world.js";
+import { SCALE_CLIENT_ID, SCALE_NAMESPACE, SCALE_ORG } from "../../sandbox/scale-world.js";
 
 /** The shape of a generated world, as passed to `scaleSeed` (repeated here so floors can be computed). */
 export interface ScaleShape {

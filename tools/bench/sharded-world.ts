@@ -3,7 +3,7 @@
  * every org. Each repository holds the build service's webhook and a foreign one. The app's public
  * key is passed in (the bench makes the pair at run time; no private key is ever written to disk).
  */
-import type { SeedDocument } from "../sandbox/seed.js";
+import type { SeedDocument } from "../../sandbox/seed.js";
 
 /** The shape of a sharded world. */
 export interface ShardedWorldOptions {

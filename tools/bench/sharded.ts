@@ -9,7 +9,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import type { LimitsConfig } from "../sandbox/limits.js";
+import type { LimitsConfig } from "../../sandbox/limits.js";
 import type { Figure } from "./figures.js";
 import { computeFloor, type Floor } from "./floor.js";
 import { firstLine, SandboxProcess } from "./processes.js";

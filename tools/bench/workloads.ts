@@ -13,7 +13,7 @@ import {
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
-import { SCALE_ORG } from "../sandbox/scale-world.js";
+import { SCALE_ORG } from "../../sandbox/scale-world.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {

@@ -12,8 +12,8 @@ import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSandbox, type SandboxHandle } from "../sandbox/server.js";
-import { SANDBOX_ENV_KEYS } from "../sandbox/env.js";
+import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import { SANDBOX_ENV_KEYS } from "../../sandbox/env.js";
 import { type DemoCli, runDockerHubDemo } from "./docker-hub.js";
 
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));

@@ -2,8 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { fakePublicKey, fakeSecret } from "./fake-secrets.js";
 import { hasOAuthApp } from "./seed-github.js";
-import type { SeedDocument } from "./seed.js";
-import type { WorldBuild } from "./seed-world.js";
+import type { SeedDocument } from "./seed-document.js";
+import type { WorldBuild } from "./world-build.js";
 
 type SeedBitbucket = NonNullable<SeedDocument["bitbucket"]>;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node dist/tools/sandbox/main.js [--port N] [--state FILE] [--seed FILE] [--time-scale S] [--limits] [--quiet]`:
+ * `node dist/sandbox/main.js [--port N] [--state FILE] [--seed FILE] [--time-scale S] [--limits] [--quiet]`:
  * the sandbox without the CLI. Prints one JSON line, serves until SIGINT/SIGTERM, exits 0.
  */
 import { parseArgs } from "node:util";

@@ -1,5 +1,5 @@
 /**
- * `sourcelinks sandbox` (and `node dist/tools/sandbox/main.js`): start a sandbox, print exactly one JSON
+ * `sourcelinks sandbox` (and `node dist/sandbox/main.js`): start a sandbox, print exactly one JSON
  * line `{"baseUrl": …, "env": {…}}` on stdout (env keys in docs/sandbox.md's order, then
  * SOURCELINKS_GITHUB_CLIENT_SECRET), serve until SIGINT/SIGTERM, then close cleanly.
  */

@@ -23,7 +23,7 @@ import type { Router } from "./router.js";
 import { loadSeed, loadSeedFile, type SeedDocument } from "./seed.js";
 import { FileStore, fileStoreOptionsFromEnv, isWorld, MemoryStore, type StateStore } from "./store.js";
 import type { World } from "./world.js";
-import { redactUrl } from "../../engine/model/redaction.js";
+import { redactUrl } from "../engine/model/redaction.js";
 
 /** How to start a sandbox. */
 export interface SandboxOptions {
@@ -33,7 +33,7 @@ export interface SandboxOptions {
   stateFile?: string;
   /**
    * The world to start with: a seed file path, YAML seed text (any string containing a newline),
-   * a parsed seed document, or a world. Default: the demo world (tools/sandbox/worlds/demo.yaml).
+   * a parsed seed document, or a world. Default: the demo world (sandbox/worlds/demo.yaml).
    */
   seed?: string | SeedDocument | World;
   /** When false, log one line per request (no credentials) on stderr. Default true. */
@@ -71,11 +71,9 @@ export interface SandboxHandle {
   close(): Promise<void>;
 }
 
-/** The demo seed's path, next to this module in the source tree (and found from `dist/tools/sandbox/` too). */
+/** The demo seed's path, next to this module in the source tree (and found from `dist/sandbox/` too). */
 export function demoSeedPath(): string {
-  const candidates = ["./worlds/demo.yaml", "../../../tools/sandbox/worlds/demo.yaml"].map((p) =>
-    fileURLToPath(new URL(p, import.meta.url)),
-  );
+  const candidates = ["./worlds/demo.yaml", "../../sandbox/worlds/demo.yaml"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`sandbox: demo seed not found (looked in ${candidates.join(", ")})`);
   return found;

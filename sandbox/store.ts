@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { describeFileProblem, readRegularFile } from "../../engine/config/read-file.js";
+import { describeFileProblem, readRegularFile } from "../engine/config/read-file.js";
 import type { World } from "./world.js";
 
 /** The largest state file read: 256 MiB, far above a scale world's. */

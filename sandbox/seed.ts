@@ -80,96 +80,14 @@
  */
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import seedSchema from "../../schema/sandbox-seed.schema.json" with { type: "json" };
-import { describeFileProblem, readRegularFile } from "../../engine/config/read-file.js";
+import seedSchema from "../schema/sandbox-seed.schema.json" with { type: "json" };
+import { describeFileProblem, readRegularFile } from "../engine/config/read-file.js";
 import { buildWorld } from "./seed-world.js";
+import type { SeedDocument } from "./seed-document.js";
 import type { World } from "./world.js";
-import type { SeedGitHubApp } from "./github/app-seed.js";
 
 export { fakeSecret } from "./fake-secrets.js";
-
-/** A seed document (the parsed YAML); see the module comment for every field. */
-export interface SeedDocument {
-  operator?: { github?: string; bitbucket?: string; namespace?: string };
-  oauthApps?: { provider: "github" | "bitbucket"; clientId: string; name: string; clientSecret?: string }[];
-  github?: {
-    users?: { login: string; name?: string | null; pat?: boolean | string }[];
-    orgs?: {
-      login: string;
-      name?: string | null;
-      owners?: string[];
-      members?: string[];
-      restrictions?: boolean;
-      appAccess?: Record<string, "granted" | "denied" | "requested">;
-      auditLog?: boolean;
-      hooks?: SeedGitHubHook[];
-    }[];
-    repos?: {
-      name: string;
-      private?: boolean;
-      hooks?: SeedGitHubHook[];
-      deployKeys?: { title: string; key?: string; readOnly?: boolean }[];
-      archived?: boolean;
-    }[];
-    tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean }[];
-    /** GitHub Apps (github/app-seed.ts). */
-    apps?: SeedGitHubApp[];
-  };
-  bitbucket?: {
-    users?: {
-      username: string;
-      email?: string;
-      apiToken?: string;
-      appPassword?: string;
-      workspaces?: string[];
-      grants?: { app: string; revoked?: boolean; accessToken?: string }[];
-    }[];
-    repos?: {
-      name: string;
-      hooks?: {
-        url: string;
-        description?: string;
-        active?: boolean;
-        events?: string[];
-        secret?: boolean;
-        skipCertVerification?: boolean;
-      }[];
-      deployKeys?: { label: string; key?: string }[];
-    }[];
-    accessTokens?: { workspace: string; repository?: string; value?: string }[];
-  };
-  buildService?: {
-    webhookUrlBase?: string;
-    namespaces?: {
-      name: string;
-      tokens?: { value?: string }[];
-      links?: SeedLink[];
-    }[];
-  };
-}
-
-/** A GitHub webhook in a seed. */
-export interface SeedGitHubHook {
-  url: string;
-  active?: boolean;
-  events?: string[];
-  contentType?: "json" | "form";
-  secret?: boolean | string;
-  insecureSsl?: boolean;
-  lastResponse?: { code?: number | null; status: string; message?: string | null };
-}
-
-/** A build-service link in a seed. */
-export interface SeedLink {
-  id?: string;
-  team?: string | null;
-  provider: "github" | "bitbucket";
-  account: string;
-  serviceAccount?: boolean;
-  state?: "enabled" | "disabled" | "unlinked";
-  repositories?: string[];
-  grant?: "active" | "revoked" | "none";
-}
+export type { SeedDocument, SeedGitHubHook, SeedLink } from "./seed-document.js";
 
 /** A seed that cannot be loaded; `problems` lists each one as `SOURCE:LINE:COL: message` when the position is known. */
 export class SeedError extends Error {

@@ -1,8 +1,8 @@
 /** Builds the build-service part of a seeded world (seed.ts describes the fields): namespaces, their tokens and links. */
 import { fakeSecret } from "./fake-secrets.js";
-import type { SeedDocument, SeedLink } from "./seed.js";
+import type { SeedDocument, SeedLink } from "./seed-document.js";
 import type { SeededGitHub } from "./seed-github.js";
-import type { WorldBuild } from "./seed-world.js";
+import type { WorldBuild } from "./world-build.js";
 
 type SeedBuildService = NonNullable<SeedDocument["buildService"]>;
 

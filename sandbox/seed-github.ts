@@ -1,8 +1,8 @@
 /** Builds the GitHub part of a seeded world (seed.ts describes the fields): accounts, orgs, repositories, tokens. */
 import { seedApps } from "./github/app-seed.js";
 import { fakePublicKey, fakeSecret } from "./fake-secrets.js";
-import type { SeedDocument, SeedGitHubHook } from "./seed.js";
-import type { WorldBuild } from "./seed-world.js";
+import type { SeedDocument, SeedGitHubHook } from "./seed-document.js";
+import type { WorldBuild } from "./world-build.js";
 import type { GitHubHookState, World } from "./world.js";
 
 type SeedGitHub = NonNullable<SeedDocument["github"]>;

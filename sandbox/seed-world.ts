@@ -7,18 +7,9 @@ import { fakeSecret } from "./fake-secrets.js";
 import { seedBitbucket } from "./seed-bitbucket.js";
 import { seedBuildService } from "./seed-build-service.js";
 import { seedGitHub } from "./seed-github.js";
-import type { SeedDocument } from "./seed.js";
+import type { SeedDocument } from "./seed-document.js";
 import { emptyWorld, type World } from "./world.js";
-
-/** What the builders of each part share: the world so far, the load time, ids, and where problems go. */
-export interface WorldBuild {
-  readonly world: World;
-  /** The load time, every seeded timestamp. */
-  readonly now: string;
-  nextId(): number;
-  /** Records a problem at a path of the seed document (a reference to something undeclared, a duplicate). */
-  problem(path: (string | number)[], message: string): void;
-}
+import type { WorldBuild } from "./world-build.js";
 
 /** The world a seed describes; each problem found goes to `problem` (the world is unusable if there is any). */
 export function buildWorld(seed: SeedDocument, problem: WorldBuild["problem"]): World {
