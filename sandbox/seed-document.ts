@@ -3,7 +3,7 @@ import type { SeedGitHubApp } from "./github/app-seed.js";
 
 /** A seed document (the parsed YAML); see the module comment for every field. */
 export interface SeedDocument {
-  operator?: { github?: string; bitbucket?: string; namespace?: string };
+  operator?: { github?: string; bitbucket?: string; namespace?: string; dockerHub?: string };
   oauthApps?: { provider: "github" | "bitbucket"; clientId: string; name: string; clientSecret?: string }[];
   github?: {
     users?: { login: string; name?: string | null; pat?: boolean | string }[];
@@ -50,6 +50,11 @@ export interface SeedDocument {
       deployKeys?: { label: string; key?: string }[];
     }[];
     accessTokens?: { workspace: string; repository?: string; value?: string }[];
+  };
+  dockerHub?: {
+    users?: { username: string; namespaces?: string[]; accessTokens?: { scope?: "read" | "write"; value?: string }[] }[];
+    repositories?: { name: string; private?: boolean; tags?: { name: string; lastPushed?: string }[] }[];
+    rateLimit?: { limit: number; windowSeconds?: number };
   };
   buildService?: {
     webhookUrlBase?: string;

@@ -60,6 +60,16 @@
  *       deployKeys: [{ label: Docker Hub Builder }]
  *   accessTokens:                  # workspace or repository access tokens, sent as Bearer
  *     - { workspace: acme-team, repository: optional slug, value: optional }
+ * dockerHub:                       # Docker Hub's API (hub.docker.com) the replacement builds push to
+ *   users:
+ *     - username: acme-ci          # operator.dockerHub picks whose read token the env hands out (default: the first)
+ *       namespaces: [acme]         # namespaces the user may read (default: the username)
+ *       accessTokens: [{ scope: read }]   # read (default) | write; value: optional (generated: sbx-dckr-<hex>)
+ *   repositories:
+ *     - name: acme/api             # namespace/name
+ *       private: true              # default true; a private repository needs a bearer of a user of its namespace
+ *       tags: [{ name: latest, lastPushed: 2026-11-01T12:00:00Z }]   # lastPushed default: the load time
+ *   rateLimit: { limit: 180, windowSeconds: 60 }   # per caller (default 180 a minute)
  * buildService:
  *   webhookUrlBase: https://cloud.docker.com/api/build/v1/vcs/   # default
  *   namespaces:

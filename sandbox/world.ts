@@ -182,6 +182,52 @@ export interface BuildServiceTokenState {
   namespaces: string[];
 }
 
+/** Docker Hub: a personal access token of a user; `read` tokens may read, `write` tokens may also push. */
+export interface DockerHubAccessTokenState {
+  token: string;
+  scope: "read" | "write";
+}
+
+/** Docker Hub: a user (or organization member) and their personal access tokens. */
+export interface DockerHubUserState {
+  username: string;
+  /** Namespaces (the user's own and organizations) the user may read. */
+  namespaces: string[];
+  accessTokens: DockerHubAccessTokenState[];
+}
+
+/** Docker Hub: one tag of a repository, with when it was last pushed (ISO 8601). */
+export interface DockerHubTagState {
+  name: string;
+  lastPushed: string;
+  digest: string;
+}
+
+/** Docker Hub: a repository `namespace/name` and its tags. */
+export interface DockerHubRepositoryState {
+  namespace: string;
+  name: string;
+  private: boolean;
+  tags: DockerHubTagState[];
+}
+
+/** A bearer JWT the sandbox's Docker Hub issued for `POST /v2/auth/token`; valid until `expiresAt` (epoch ms, sandbox clock). */
+export interface DockerHubBearerState {
+  token: string;
+  username: string;
+  scope: "read" | "write";
+  expiresAt: number;
+}
+
+/** Docker Hub's API (hub.docker.com): users, repositories with tags, issued bearers and its request limit. */
+export interface DockerHubState {
+  users: DockerHubUserState[];
+  repositories: DockerHubRepositoryState[];
+  bearers: DockerHubBearerState[];
+  /** Requests a caller may make per window (`X-RateLimit-Limit`) and the window's length in seconds. */
+  rateLimit: { limit: number; windowSeconds: number };
+}
+
 /** The whole sandbox world. */
 export interface World {
   github: {
@@ -201,6 +247,8 @@ export interface World {
     accessTokens?: BitbucketAccessTokenState[];
   };
   oauthApps: OAuthAppState[];
+  /** Absent in state files written before Docker Hub's API was modelled. */
+  dockerHub?: DockerHubState;
   buildService: {
     /** Prefix of the webhook URLs the service installs, e.g. `https://cloud.docker.com/api/build/v1/vcs/`. */
     webhookUrlBase: string;
@@ -213,7 +261,7 @@ export interface World {
    * Whose credentials the sandbox hands out in its `env` (GITHUB_TOKEN, BITBUCKET_*, SOURCELINKS_BUILD_TOKEN).
    * Absent or null fields fall back to the first PAT / Bitbucket user / build token of namespace `acme`.
    */
-  operator?: { github: string | null; bitbucket: string | null; namespace: string | null };
+  operator?: { github: string | null; bitbucket: string | null; namespace: string | null; dockerHub?: string | null };
 }
 
 /** An empty world, the base every seed builds on. */
@@ -222,7 +270,13 @@ export function emptyWorld(): World {
     github: { accounts: [], orgs: [], repos: [], tokens: [] },
     bitbucket: { users: [], repos: [], accessTokens: [] },
     oauthApps: [],
+    dockerHub: emptyDockerHub(),
     buildService: { webhookUrlBase: "https://cloud.docker.com/api/build/v1/vcs/", tokens: [], links: [] },
     nextId: 1000,
   };
+}
+
+/** Docker Hub with nothing in it and its default limit (180 requests a minute per caller). */
+export function emptyDockerHub(): DockerHubState {
+  return { users: [], repositories: [], bearers: [], rateLimit: { limit: 180, windowSeconds: 60 } };
 }

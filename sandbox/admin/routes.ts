@@ -67,7 +67,7 @@ export function adminRouter(control: SandboxControl): Router {
     })
     .add("POST", "/act", async (ctx) => {
       try {
-        const result = act(control.world(), ctx.body);
+        const result = act(control.world(), ctx.body, new Date(control.clock.now()));
         await control.persist();
         return json(200, result);
       } catch (e) {
