@@ -1,5 +1,5 @@
 /**
- * A small JSON-over-`fetch` transport for the build service and Bitbucket clients: one
+ * A small JSON-over-`fetch` transport for the build service, Bitbucket and Docker Hub clients: one
  * authorization header, a concurrency bound, a bounded retry of idempotent requests, and every
  * failure as a redacted `HttpError`. (The GitHub client uses Octokit and its plugins instead.)
  */
@@ -37,6 +37,12 @@ export interface JsonHttpOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injectable `fetch`; default the global one. */
   fetch?: typeof fetch;
+  /** How long an error answer asks to wait, in seconds, for a service that says it otherwise than `retry-after` (Docker Hub's `X-Retry-After`). */
+  retryAfter?: (headers: Headers) => number | null;
+  /** Sees the headers of every answer, error or not (a pacer reading the service's rate-limit headers). */
+  onHeaders?: (headers: Headers) => void;
+  /** Runs each attempt when it may start (a pacer); default at once. */
+  schedule?: <T>(method: HttpMethod, attempt: () => Promise<T>) => Promise<T>;
 }
 
 /** A successful exchange: status, parsed JSON body (undefined when empty) and headers. */
@@ -97,7 +103,9 @@ export class JsonHttp {
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const retries = this.#options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#limit(() => this.#once<T>(method, url, body, options));
+      const once = (): Promise<JsonResponse<T> | HttpError> => this.#once<T>(method, url, body, options);
+      const schedule = this.#options.schedule;
+      const outcome = await this.#limit(schedule ? () => schedule(method, once) : once);
       if (!(outcome instanceof HttpError)) return outcome;
       const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent && !outcome.refused);
       if (!retryable || attempt >= retries) throw outcome;
@@ -133,13 +141,14 @@ export class JsonHttp {
       if (code !== undefined) throw this.#error({ status: 0, method, url, detail: unreachableDetail(url, code), retryAfterSeconds: null });
       return this.#error({ status: 0, method, url, detail: describeNetworkError(cause), retryAfterSeconds: null });
     }
+    this.#options.onHeaders?.(res.headers);
     if (res.status >= 400) {
       return this.#error({
         status: res.status,
         method,
         url,
         detail: this.#detail(res.text),
-        retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after")),
+        retryAfterSeconds: this.#options.retryAfter?.(res.headers) ?? parseRetryAfter(res.headers.get("retry-after")),
       });
     }
     if (res.status >= 300) {
