@@ -228,6 +228,28 @@ export interface DockerHubState {
   rateLimit: { limit: number; windowSeconds: number };
 }
 
+/** A CI run the sandbox executed (a GitHub Actions workflow run or a Bitbucket pipeline) for a replacement build. */
+export interface CiRunState {
+  id: number;
+  /** `owner/name` or `workspace/slug`. */
+  repository: string;
+  /** The CI file it ran (`.github/workflows/….yml`, `bitbucket-pipelines.yml`). */
+  path: string;
+  /** The ref's name (`main`, `v1.2.3`) and its kind. */
+  refName: string;
+  refType: "branch" | "tag";
+  headSha: string;
+  event: "push";
+  status: "completed";
+  conclusion: "success" | "failure";
+  /** ISO 8601, on the sandbox clock: started, then finished a second later (when it pushed). */
+  startedAt: string;
+  finishedAt: string;
+  /** What the rendered router decided to build (`builds tags`' `builds`), and the `image:tag`s pushed. */
+  builds: unknown[];
+  pushed: string[];
+}
+
 /** The whole sandbox world. */
 export interface World {
   github: {
@@ -239,16 +261,22 @@ export interface World {
     apps?: GitHubAppState[];
     /** Installation access tokens issued so far. */
     installationTokens?: InstallationTokenState[];
+    /** Workflow runs of replacement builds, oldest first; absent in worlds that never ran one. */
+    workflowRuns?: CiRunState[];
   };
   bitbucket: {
     users: BitbucketUserState[];
     repos: BitbucketRepoState[];
     /** Absent in state files written before access tokens existed. */
     accessTokens?: BitbucketAccessTokenState[];
+    /** Pipelines of replacement builds, oldest first; absent in worlds that never ran one. */
+    pipelines?: CiRunState[];
   };
   oauthApps: OAuthAppState[];
   /** Absent in state files written before Docker Hub's API was modelled. */
   dockerHub?: DockerHubState;
+  /** Repositories (`owner/name`, `workspace/slug`) whose CI builds fail: their runs conclude `failure` and push nothing. */
+  failingBuilds?: string[];
   buildService: {
     /** Prefix of the webhook URLs the service installs, e.g. `https://cloud.docker.com/api/build/v1/vcs/`. */
     webhookUrlBase: string;

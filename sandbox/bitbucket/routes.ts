@@ -8,6 +8,7 @@ import { Router, json } from "../router.js";
 import { authenticate, withRepository } from "./auth.js";
 import { createDeployKey, deleteDeployKey, getDeployKey, listDeployKeys } from "./deploy-keys.js";
 import { createHook, deleteHook, getHook, listHooks, updateHook } from "./hooks.js";
+import { listPipelines } from "./pipelines-runs.js";
 import { repoHref } from "./wire.js";
 import { listWorkspaceRepositories } from "./workspace-repositories.js";
 
@@ -55,6 +56,7 @@ export function bitbucketRouter(): Router {
     .add("GET", "/repositories/:workspace/:repo_slug/hooks/:uid", getHook)
     .add("PUT", "/repositories/:workspace/:repo_slug/hooks/:uid", updateHook)
     .add("DELETE", "/repositories/:workspace/:repo_slug/hooks/:uid", deleteHook)
+    .add("GET", "/repositories/:workspace/:repo_slug/pipelines", listPipelines)
     .add("GET", "/repositories/:workspace/:repo_slug/deploy-keys", listDeployKeys)
     .add("POST", "/repositories/:workspace/:repo_slug/deploy-keys", createDeployKey)
     .add("GET", "/repositories/:workspace/:repo_slug/deploy-keys/:key_id", getDeployKey)

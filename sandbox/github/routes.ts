@@ -4,6 +4,7 @@
  */
 import type { Router } from "../router.js";
 import { registerAccountRoutes } from "./account-routes.js";
+import { registerActionsRoutes } from "./actions-routes.js";
 import { registerAppRoutes } from "./app-routes.js";
 import { registerAuditLogRoutes } from "./audit-log-routes.js";
 import { registerGraphqlRoutes, type GraphqlDeps } from "./graphql-routes.js";
@@ -19,6 +20,7 @@ export function githubRouter(graphql?: GraphqlDeps): Router {
   // Every repository route is served by id as well, where GitHub redirects a renamed repository's old name.
   const router = new RepositoryRouter("/github");
   registerAccountRoutes(router);
+  registerActionsRoutes(router);
   registerAppRoutes(router);
   registerAuditLogRoutes(router);
   registerHookRoutes(router);
