@@ -1,15 +1,16 @@
 /**
- * `createClients`: the clients of one world (build service, GitHub, Bitbucket) and the build
+ * `createClients`: the clients of one world (build service, GitHub, Bitbucket, Docker Hub) and the build
  * service's webhook and deploy key matchers, from `ClientSettings`. Construction does no I/O:
  * nothing is sent and no file is read until a client method is called.
  */
 import { createBitbucketClient } from "./bitbucket/index.js";
 import { createBuildServiceClient } from "./build-service/index.js";
+import { createDockerHubClient, DOCKER_HUB_API_URL } from "./docker-hub/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
 import { SecretSet, type Secret } from "../model/secret.js";
 import type { ClientSettings } from "../model/client-settings.js";
-import type { Clients, OwnerClient, SourceProviderClient } from "./types.js";
+import type { Clients, OwnerClient, ReplacementRunReader, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
 
@@ -40,6 +41,7 @@ export function createClients(settings: ClientSettings): Clients {
     build: settings.buildService.token,
     github: settings.github?.token ?? null,
     bitbucket: settings.bitbucket?.token ?? null,
+    dockerHub: settings.dockerHub?.token ?? null,
   };
   const othersThan = (own: keyof typeof credentials): Secret[] =>
     (Object.keys(credentials) as (keyof typeof credentials)[])
@@ -52,6 +54,7 @@ export function createClients(settings: ClientSettings): Clients {
   const secretSet = new SecretSet(Object.values(credentials));
 
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
+  const runs: Partial<Record<ProviderKind, ReplacementRunReader>> = {};
   const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
   const pacing = settings.options?.githubPacing;
   const github = settings.github
@@ -71,6 +74,7 @@ export function createClients(settings: ClientSettings): Clients {
   if (github) {
     providers.github = github.provider;
     owners.github = github.owner;
+    runs.github = github.runs;
   }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
@@ -85,6 +89,7 @@ export function createClients(settings: ClientSettings): Clients {
     });
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;
+    runs.bitbucket = bitbucket;
   }
 
   const { buildService } = settings;
@@ -107,6 +112,17 @@ export function createClients(settings: ClientSettings): Clients {
     owners,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
+    replacements: {
+      runs,
+      registry: createDockerHubClient({
+        apiUrl: settings.dockerHub?.apiUrl ?? DOCKER_HUB_API_URL,
+        username: settings.dockerHub?.username ?? "",
+        token: settings.dockerHub?.token ?? null,
+        secretSet,
+        ...tuning,
+        ...transport,
+      }),
+    },
     isBuildServiceWebhook: (url) => webhooks.matchesAny(url),
     isBuildServiceDeployKey: (title) => deployKeys.matchesAny(title),
     flush: async () => {

@@ -6,6 +6,8 @@
 import type { OrgAccessState, ProviderKind } from "../model/spec.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import type { Secret } from "../model/secret.js";
+import type { ReplacementRun } from "../model/replacement-run.js";
+import type { DockerHubTag } from "./docker-hub/wire.js";
 
 /** `reference` wire: a link as the build service returns it. */
 export interface BuildServiceLinkWire {
@@ -178,6 +180,27 @@ export interface OrgAccessProbe {
 }
 
 /** The clients of one world, built by `createClients` (clients/index.ts). */
+/** Reads the CI runs of a replacement build's file on one commit (GitHub Actions, Bitbucket Pipelines). */
+export interface ReplacementRunReader {
+  /** The runs of the CI file at `path` on commit `sha`, in any order; none when the service knows no such file yet. */
+  runs(repository: string, path: string, sha: string): Promise<ReplacementRun[]>;
+}
+
+/** Reads the tags an image holds on Docker Hub. */
+export interface RegistryTagReader {
+  /** The most recently pushed tags of `image`, newest first; null when the image does not exist. */
+  recentTags(image: string, limit?: number): Promise<DockerHubTag[] | null>;
+  /** One tag, or null when it (or the image) does not exist. */
+  tag(image: string, tag: string): Promise<DockerHubTag | null>;
+}
+
+/** What verifying replacement builds reads: each provider's runs, and Docker Hub. */
+export interface ReplacementReaders {
+  runs: Partial<Record<ProviderKind, ReplacementRunReader>>;
+  /** Docker Hub; anonymous (public images only) when no access token is configured. */
+  registry: RegistryTagReader;
+}
+
 export interface Clients {
   /** Null for `docker-hub`, which has no public API for links. */
   buildService: BuildServiceClient | null;
@@ -190,6 +213,8 @@ export interface Clients {
   /** Whether a webhook URL / deploy key title belongs to the build service. */
   isBuildServiceWebhook(url: string): boolean;
   isBuildServiceDeployKey(title: string): boolean;
+  /** What verifying replacement builds reads; optional so test fakes need not implement it. */
+  replacements?: ReplacementReaders;
   /**
    * Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends.
    * Resolves to warnings for the caller to print (a cache file that could not be read or written:

@@ -11,7 +11,8 @@ import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
 import { Secret, SecretSet } from "../../model/secret.js";
-import type { OwnerClient, OwnerPages, OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
+import type { OwnerClient, OwnerPages, OwnerRepository, ReplacementRunReader, RepositoryListing, SourceProviderClient } from "../types.js";
+import type { ReplacementRun } from "../../model/replacement-run.js";
 import {
   bitbucketErrorMessage,
   toObservedDeployKey,
@@ -53,12 +54,12 @@ const PAGELEN = 100;
 const MAX_PAGES = 100;
 
 /** Creates a Bitbucket client. No I/O happens until a method is called. */
-export function createBitbucketClient(options: BitbucketClientOptions): SourceProviderClient & OwnerClient {
+export function createBitbucketClient(options: BitbucketClientOptions): SourceProviderClient & OwnerClient & ReplacementRunReader {
   return new BitbucketClient(options);
 }
 
 /** `SourceProviderClient` for Bitbucket Cloud. */
-export class BitbucketClient implements SourceProviderClient, OwnerClient {
+export class BitbucketClient implements SourceProviderClient, OwnerClient, ReplacementRunReader {
   readonly kind = "bitbucket" as const;
   readonly #base: string;
   readonly #http: JsonHttp;
@@ -149,6 +150,25 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     };
   }
 
+  /**
+   * The pipelines run on commit `sha`, from the newest page of `GET …/pipelines?sort=-created_on`
+   * (bitbucket-pipelines.yml is the one file Pipelines runs, so `path` selects nothing); none when
+   * Pipelines never ran there (404).
+   */
+  async runs(repository: string, _path: string, sha: string): Promise<ReplacementRun[]> {
+    const url = `${bitbucketRepoUrl(this.#base, repository)}/pipelines/?sort=-created_on&pagelen=${PAGELEN}`;
+    try {
+      const page = await this.#http.request<BitbucketPageWire<BitbucketPipelineWire>>("GET", url, undefined, {
+        shape: "object",
+        check: pageProblem,
+      });
+      return page.body.values.filter((p) => p.target?.commit?.hash === sha).map((p) => toRun(repository, p));
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return [];
+      throw error;
+    }
+  }
+
   /** Sweeps read no workspace-level webhooks: a workspace is never listed as an `org`. */
   listOrgWebhooks(workspace: string): Promise<ObservedWebhook[]> {
     return Promise.reject(new TypeError(`bitbucket: sweeps read no webhooks of workspace ${workspace} itself`));
@@ -234,4 +254,30 @@ function withCredentialAdvice(message: string | null, basicWithoutEmail: boolean
   const appPassword = /app passwords?/i.test(message);
   const refused = basicWithoutEmail && /invalid credentials|authentication required|unauthori[sz]ed/i.test(message);
   return appPassword || refused ? `${message} ${BITBUCKET_CREDENTIAL_ADVICE}` : message;
+}
+
+/** A pipeline as Bitbucket answers it (the fields read). */
+interface BitbucketPipelineWire {
+  uuid: string;
+  build_number: number;
+  created_on: string;
+  state?: { name?: string; result?: { name?: string } };
+  target?: { ref_name?: string; ref_type?: string; commit?: { hash?: string } };
+  links?: { html?: { href?: string } };
+}
+
+/** A pipeline as a replacement run: Bitbucket's states in GitHub's words (SUCCESSFUL is success). */
+function toRun(repository: string, wire: BitbucketPipelineWire): ReplacementRun {
+  const state = wire.state?.name;
+  const result = wire.state?.result?.name;
+  const kind = wire.target?.ref_type === "tag" ? "tags" : "heads";
+  return {
+    id: wire.uuid,
+    url: wire.links?.html?.href ?? `https://bitbucket.org/${repository}/pipelines/results/${wire.build_number}`,
+    headSha: wire.target?.commit?.hash ?? "",
+    ref: `refs/${kind}/${wire.target?.ref_name ?? ""}`,
+    startedAt: wire.created_on,
+    status: state === "COMPLETED" ? "completed" : state === "IN_PROGRESS" ? "in_progress" : "queued",
+    conclusion: state !== "COMPLETED" ? null : result === "SUCCESSFUL" ? "success" : (result ?? "failure").toLowerCase(),
+  };
 }
