@@ -42,4 +42,6 @@ export interface BuildSpec {
   /** Secret variable name in CI → the env var holding its value where sourcelinks runs; values are never written. */
   secrets: Record<string, string>;
   registry: { login: RegistryLogin };
+  /** `none`: the image is retired on purpose; its link may be revoked without a verified replacement. */
+  replacement?: "none";
 }
