@@ -3,13 +3,13 @@
  * service's webhook and deploy key matchers, from `ClientSettings`. Construction does no I/O:
  * nothing is sent and no file is read until a client method is called.
  */
-import { createBitbucketClient } from "./bitbucket/index.js";
+import { createBitbucketClient, createBitbucketReplacementClient } from "./bitbucket/index.js";
 import { createBuildServiceClient } from "./build-service/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
 import { SecretSet, type Secret } from "../model/secret.js";
 import type { ClientSettings } from "../model/client-settings.js";
-import type { Clients, OwnerClient, SourceProviderClient } from "./types.js";
+import type { Clients, OwnerClient, ReplacementClient, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
 
@@ -53,6 +53,7 @@ export function createClients(settings: ClientSettings): Clients {
 
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
   const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
+  const replacements: Partial<Record<ProviderKind, ReplacementClient>> = {};
   const pacing = settings.options?.githubPacing;
   const github = settings.github
     ? createGitHubClients({
@@ -71,20 +72,15 @@ export function createClients(settings: ClientSettings): Clients {
   if (github) {
     providers.github = github.provider;
     owners.github = github.owner;
+    replacements.github = github.replacement;
   }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    const bitbucket = createBitbucketClient({
-      apiUrl,
-      username,
-      token,
-      otherSecrets: othersThan("bitbucket"),
-      secretSet,
-      ...tuning,
-      ...transport,
-    });
+    const options = { apiUrl, username, token, otherSecrets: othersThan("bitbucket"), secretSet, ...tuning, ...transport };
+    const bitbucket = createBitbucketClient(options);
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;
+    replacements.bitbucket = createBitbucketReplacementClient(options);
   }
 
   const { buildService } = settings;
@@ -105,6 +101,7 @@ export function createClients(settings: ClientSettings): Clients {
         : null,
     providers,
     owners,
+    replacements,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
     isBuildServiceWebhook: (url) => webhooks.matchesAny(url),
