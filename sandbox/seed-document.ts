@@ -23,8 +23,10 @@ export interface SeedDocument {
       hooks?: SeedGitHubHook[];
       deployKeys?: { title: string; key?: string; readOnly?: boolean }[];
       archived?: boolean;
+      defaultBranch?: string;
+      files?: Record<string, string>;
     }[];
-    tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean }[];
+    tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean; scopes?: string[] }[];
     /** GitHub Apps (github/app-seed.ts). */
     apps?: SeedGitHubApp[];
   };
@@ -48,6 +50,8 @@ export interface SeedDocument {
         skipCertVerification?: boolean;
       }[];
       deployKeys?: { label: string; key?: string }[];
+      defaultBranch?: string;
+      files?: Record<string, string>;
     }[];
     accessTokens?: { workspace: string; repository?: string; value?: string }[];
   };

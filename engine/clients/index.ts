@@ -3,14 +3,14 @@
  * service's webhook and deploy key matchers, from `ClientSettings`. Construction does no I/O:
  * nothing is sent and no file is read until a client method is called.
  */
-import { createBitbucketClient } from "./bitbucket/index.js";
+import { createBitbucketClient, createBitbucketReplacementClient } from "./bitbucket/index.js";
 import { createBuildServiceClient } from "./build-service/index.js";
 import { createDockerHubClient, DOCKER_HUB_API_URL } from "./docker-hub/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
 import { SecretSet, type Secret } from "../model/secret.js";
 import type { ClientSettings } from "../model/client-settings.js";
-import type { Clients, OwnerClient, ReplacementRunReader, SourceProviderClient } from "./types.js";
+import type { Clients, OwnerClient, ReplacementClient, ReplacementRunReader, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
 
@@ -56,6 +56,7 @@ export function createClients(settings: ClientSettings): Clients {
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
   const runs: Partial<Record<ProviderKind, ReplacementRunReader>> = {};
   const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
+  const replacements: Partial<Record<ProviderKind, ReplacementClient>> = {};
   const pacing = settings.options?.githubPacing;
   const github = settings.github
     ? createGitHubClients({
@@ -75,21 +76,16 @@ export function createClients(settings: ClientSettings): Clients {
     providers.github = github.provider;
     owners.github = github.owner;
     runs.github = github.runs;
+    replacements.github = github.replacement;
   }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    const bitbucket = createBitbucketClient({
-      apiUrl,
-      username,
-      token,
-      otherSecrets: othersThan("bitbucket"),
-      secretSet,
-      ...tuning,
-      ...transport,
-    });
+    const options = { apiUrl, username, token, otherSecrets: othersThan("bitbucket"), secretSet, ...tuning, ...transport };
+    const bitbucket = createBitbucketClient(options);
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;
     runs.bitbucket = bitbucket;
+    replacements.bitbucket = createBitbucketReplacementClient(options);
   }
 
   const { buildService } = settings;
@@ -110,9 +106,10 @@ export function createClients(settings: ClientSettings): Clients {
         : null,
     providers,
     owners,
+    replacements,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
-    replacements: {
+    verification: {
       runs,
       registry: createDockerHubClient({
         apiUrl: settings.dockerHub?.apiUrl ?? DOCKER_HUB_API_URL,

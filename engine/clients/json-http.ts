@@ -76,6 +76,8 @@ export interface RequestOptions {
    * of the run's known credentials, a token read a second time would come back as "[redacted]". Default true.
    */
   redact?: boolean;
+  /** Send `body` (string fields) as a form, `application/x-www-form-urlencoded` (Bitbucket's `POST …/src`), not JSON. */
+  form?: boolean;
 }
 
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
@@ -118,14 +120,16 @@ export class JsonHttp {
   async #once<T>(method: HttpMethod, url: string, body: unknown, options: RequestOptions): Promise<JsonResponse<T> | HttpError> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.#options.authorization) headers["authorization"] = this.#options.authorization.reveal();
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = options.form ? "application/x-www-form-urlencoded" : "application/json";
+    const payload =
+      body === undefined ? null : options.form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body);
     const timeoutMs = this.#options.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: GuardedAnswer;
     try {
       res = await guardedFetch(
         url,
-        { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: timeout },
+        { method, headers, body: payload, signal: timeout },
         {
           fetch: this.#fetch,
           secrets: this.#secrets(),

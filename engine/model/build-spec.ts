@@ -44,4 +44,8 @@ export interface BuildSpec {
   registry: { login: RegistryLogin };
   /** `none`: the image is retired on purpose; its link may be revoked without a verified replacement. */
   replacement?: "none";
+  /** Where CI secrets are set: repository secrets/variables, or the GitHub owner's organization secrets selected for the repository. */
+  secretScope: "repository" | "organization";
+  /** The branch the proposal's pull request comes from; absent: `sourcelinks/<the CI file's name>`. */
+  proposal?: { branch?: string };
 }

@@ -46,3 +46,22 @@ export interface ReplacementObservation {
   /** The open pull request from `branch`, else the most recent merged one, else null. */
   pullRequest: ProposalPullRequest | null;
 }
+
+/** A CI secret as observed: set in the repository (or its org secret selected for it), set but not selected, or absent. */
+export type ObservedSecretState = "present" | "not-selected" | "absent";
+
+/** Everything observing one replacement's repository read: the state, plus what its planner needs. */
+export interface ObservedReplacement extends ReplacementObservation {
+  /** What the default branch holds at the file's path (null: no such file). */
+  defaultText: string | null;
+  /** GitHub's blob sha of that file (null on Bitbucket or when absent). */
+  defaultFileSha: string | null;
+  /** GitHub's blob sha of the file on the proposal branch, when the branch holds one. */
+  branchFileSha: string | null;
+  /** Each needed CI secret by name. */
+  secrets: Record<string, ObservedSecretState>;
+  /** Bitbucket: whether Pipelines is enabled; null on GitHub. */
+  pipelinesEnabled: boolean | null;
+  /** GitHub with organization secrets: the repository's id; else null. */
+  repositoryId: number | null;
+}

@@ -7,12 +7,15 @@ import { registerAccountRoutes } from "./account-routes.js";
 import { registerActionsRoutes } from "./actions-routes.js";
 import { registerAppRoutes } from "./app-routes.js";
 import { registerAuditLogRoutes } from "./audit-log-routes.js";
+import { registerGitRoutes } from "./git-routes.js";
 import { registerGraphqlRoutes, type GraphqlDeps } from "./graphql-routes.js";
 import { registerHookRoutes } from "./hook-routes.js";
 import { registerKeyRoutes } from "./key-routes.js";
 import { registerOAuthAppRoutes } from "./oauth-app-routes.js";
+import { registerPullRoutes } from "./pull-routes.js";
 import { registerRepoRoutes } from "./repo-routes.js";
 import { RepositoryRouter } from "./repository-ids.js";
+import { registerSecretRoutes } from "./secret-routes.js";
 import { registerUserRepoRoutes } from "./user-repo-routes.js";
 
 /** The GitHub router (mount `/github`); `POST /graphql` is served when the server hands it its limiter. */
@@ -23,10 +26,13 @@ export function githubRouter(graphql?: GraphqlDeps): Router {
   registerActionsRoutes(router);
   registerAppRoutes(router);
   registerAuditLogRoutes(router);
+  registerGitRoutes(router);
   registerHookRoutes(router);
   registerKeyRoutes(router);
   registerOAuthAppRoutes(router);
+  registerPullRoutes(router);
   registerRepoRoutes(router);
+  registerSecretRoutes(router);
   registerUserRepoRoutes(router);
   if (graphql) registerGraphqlRoutes(router, graphql);
   return router;

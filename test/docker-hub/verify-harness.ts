@@ -50,6 +50,7 @@ function build(
     env: {},
     secrets: {},
     registry: { login: "token" },
+    secretScope: "repository",
   };
 }
 
@@ -100,7 +101,7 @@ export function readers(sandbox: SandboxHandle): ReplacementReaders {
     bitbucket: { apiUrl: sandbox.env.SOURCELINKS_BITBUCKET_API_URL, username: "bb@acme.test", token: new Secret(BB_TOKEN) },
     dockerHub: { apiUrl: sandbox.env.SOURCELINKS_DOCKER_HUB_API_URL, username: "acme-ci", token: new Secret(HUB_TOKEN) },
   });
-  return clients.replacements!;
+  return clients.verification!;
 }
 
 /** A push of `spec`'s rendered file to `ref` at `sha`, as the sandbox's CI sees it. */

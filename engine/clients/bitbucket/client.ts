@@ -66,19 +66,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient, Repla
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
-    const token = options.token;
-    const basic =
-      token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
-    const secrets = options.secretSet ?? new SecretSet();
-    for (const secret of [token, basic, ...(options.otherSecrets ?? [])]) secrets.add(secret);
-    this.#http = new JsonHttp({
-      service: "bitbucket",
-      authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
-      secrets,
-      errorDetail: (body) => withCredentialAdvice(bitbucketErrorMessage(body), basic !== null && !options.username.includes("@")),
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      ...options.transport,
-    });
+    this.#http = bitbucketHttp(options).http;
   }
 
   /**
@@ -232,8 +220,29 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient, Repla
   }
 }
 
+/**
+ * The transport every Bitbucket client of one world sends with: its credentials as Bitbucket takes
+ * them, and the redaction set (which the caller may add credentials to, such as a secret it sends).
+ */
+export function bitbucketHttp(options: BitbucketClientOptions): { http: JsonHttp; secrets: SecretSet } {
+  const token = options.token;
+  const basic =
+    token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
+  const secrets = options.secretSet ?? new SecretSet();
+  for (const secret of [token, basic, ...(options.otherSecrets ?? [])]) secrets.add(secret);
+  const http = new JsonHttp({
+    service: "bitbucket",
+    authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
+    secrets,
+    errorDetail: (body) => withCredentialAdvice(bitbucketErrorMessage(body), basic !== null && !options.username.includes("@")),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...options.transport,
+  });
+  return { http, secrets };
+}
+
 /** What is wrong with a page that should be a paginated collection, or null. */
-function pageProblem(body: unknown): string | null {
+export function pageProblem(body: unknown): string | null {
   const page = body as Partial<BitbucketPageWire<unknown>>;
   if (!Array.isArray(page.values)) return "no `values` list";
   if (page.next !== undefined && typeof page.next !== "string") return "`next` is not a URL";

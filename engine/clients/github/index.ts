@@ -1,11 +1,19 @@
 /** The GitHub clients: webhooks and deploy keys, OAuth grants, and org access observation. */
-import type { OAuthGrantClient, OrgAccessProbe, OwnerClient, ReplacementRunReader, SourceProviderClient } from "../types.js";
+import type {
+  OAuthGrantClient,
+  OrgAccessProbe,
+  OwnerClient,
+  ReplacementClient,
+  ReplacementRunReader,
+  SourceProviderClient,
+} from "../types.js";
 import { GitHubContext, type GitHubClientSettings } from "./context.js";
 import { GitHubGrantClient } from "./grant-client.js";
 import { GitHubOrgAccessProbe } from "./org-access-probe.js";
 import { GitHubOwnerClient } from "./owner-client.js";
 import { GitHubProviderClient } from "./provider-client.js";
 import { GitHubWorkflowRuns } from "./workflow-runs.js";
+import { GitHubReplacementClient } from "./replacement-client.js";
 
 export type { GitHubClientSettings } from "./context.js";
 export { isGitHubDotCom } from "./context.js";
@@ -22,6 +30,7 @@ export interface GitHubClients {
   owner: OwnerClient;
   /** The runs of replacement workflows. */
   runs: ReplacementRunReader;
+  replacement: ReplacementClient;
 }
 
 /**
@@ -40,5 +49,6 @@ export function createGitHubClients(settings: GitHubClientSettings): GitHubClien
     orgAccess: new GitHubOrgAccessProbe(ctx),
     owner: new GitHubOwnerClient(ctx),
     runs: new GitHubWorkflowRuns(ctx),
+    replacement: new GitHubReplacementClient(ctx),
   };
 }
