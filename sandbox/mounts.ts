@@ -6,6 +6,7 @@
 import { adminRouter, type SandboxControl } from "./admin/routes.js";
 import { bitbucketRouter } from "./bitbucket/routes.js";
 import { buildServiceRouter } from "./build-service/routes.js";
+import { runCiOnCommits } from "./ci/subscribe.js";
 import { dockerHubRouter } from "./docker-hub/routes.js";
 import type { ServiceName } from "./counters.js";
 import type { GraphqlDeps } from "./github/graphql-routes.js";
@@ -22,6 +23,8 @@ export interface Mounted {
 
 /** The admin API, the services (GitHub's GraphQL charged through `graphql`) and `extra` routers (tests), longest mount first so the most specific wins. */
 export function mountRouters(control: SandboxControl, graphql: GraphqlDeps, extra: readonly Router[] = []): Mounted[] {
+  // Pushes and merges through the git routes run the replacement CI (sandbox/ci/).
+  runCiOnCommits();
   const services = [githubRouter(graphql), bitbucketRouter(), buildServiceRouter(), dockerHubRouter(), ...extra];
   return [
     { router: adminRouter(control), service: null },

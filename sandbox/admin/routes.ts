@@ -100,7 +100,7 @@ export function adminRouter(control: SandboxControl): Router {
     .add("POST", "/ci/push", async (ctx) => {
       const push = parseCiPush(ctx.body);
       if (typeof push === "string") return error(400, push);
-      const runs = await runCi(control.world(), control.clock, push);
+      const runs = runCi(control.world(), control.clock, push);
       await control.persist();
       return json(201, { runs });
     })

@@ -25,6 +25,8 @@ export interface RoutedBuild {
 /** What a rendered GitHub workflow holds for the sandbox's CI: the router step's script and the image its jobs push. */
 export interface WorkflowRouter {
   script: string;
+  /** The `on.push` filters (`branches`, `tags`: exact names or `**`), or null when the workflow runs on every push. */
+  pushFilters: { branches?: string[]; tags?: string[] } | null;
   /** `namespace/name` from the jobs' `DOCKER_REPO` (`index.docker.io/namespace/name`). */
   image: string;
 }
@@ -49,19 +51,30 @@ export function workflowRouter(text: string): WorkflowRouter | null {
     const repo = job.env?.["DOCKER_REPO"];
     if (typeof repo === "string") image = repo.split("/").slice(-2).join("/");
   }
-  return script === null || image === null ? null : { script, image };
+  const push = (doc as { on?: { push?: { branches?: unknown; tags?: unknown } | null } }).on?.push;
+  const list = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : undefined);
+  const pushFilters =
+    push === undefined || push === null
+      ? null
+      : {
+          ...(list(push.branches) === undefined ? {} : { branches: list(push.branches)! }),
+          ...(list(push.tags) === undefined ? {} : { tags: list(push.tags)! }),
+        };
+  return script === null || image === null ? null : { script, pushFilters, image };
 }
 
-/** Runs the router step's script on a push as github-script would, and answers the `builds` output it set. */
-export async function runRouterScript(script: string, event: PushEvent): Promise<RoutedBuild[]> {
+/**
+ * Runs the router step's script on a push as github-script would, and answers the `builds` output it
+ * set. The rendered script awaits nothing, so its output is set before the call returns; a script
+ * that sets none (it threw) answers null, a failed step.
+ */
+export function runRouterScript(script: string, event: PushEvent): RoutedBuild[] | null {
   const outputs = new Map<string, string>();
   const core = {
     setOutput: (name: string, value: unknown) => outputs.set(name, String(value)),
     info: () => undefined,
     warning: () => undefined,
-    setFailed: (message: string) => {
-      throw new Error(`the router step failed: ${message}`);
-    },
+    setFailed: () => outputs.delete("builds"),
   };
   const context = {
     eventName: "push",
@@ -74,8 +87,10 @@ export async function runRouterScript(script: string, event: PushEvent): Promise
     filename: "autobuild-rules.js",
   });
   const fn = body.runInContext(createContext({}), { timeout: 1000 }) as (...args: unknown[]) => Promise<unknown>;
-  await fn(undefined, context, core, undefined, undefined, undefined, undefined);
-  return JSON.parse(outputs.get("builds") ?? "[]") as RoutedBuild[];
+  // A rejection is the step failing: the missing output says so.
+  fn(undefined, context, core, undefined, undefined, undefined, undefined).catch(() => outputs.delete("builds"));
+  const builds = outputs.get("builds");
+  return builds === undefined ? null : (JSON.parse(builds) as RoutedBuild[]);
 }
 
 /** Runs a Bitbucket gate's Node program (between its heredoc markers) with Pipelines' variables for a push. */

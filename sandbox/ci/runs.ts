@@ -16,6 +16,14 @@ const WORKFLOW = /^\.github\/workflows\/docker-hub-[^/]+\.ya?ml$/;
 /** The Bitbucket gate's heredoc marker (engine/builds/router.ts). */
 const GATE_MARKER = "SOURCELINKS_AUTOBUILD_RULES";
 
+/** Whether a push of `ref` triggers a workflow whose `on.push` filters are `filters` (null: every ref). */
+function triggers(filters: { branches?: string[]; tags?: string[] } | null, ref: string): boolean {
+  if (filters === null) return true;
+  const [list, name] = ref.startsWith("refs/tags/") ? [filters.tags, ref.slice(10)] : [filters.branches, ref.slice(11)];
+  if (list === undefined) return filters.branches === undefined && filters.tags === undefined;
+  return list.includes("**") || list.includes(name);
+}
+
 /** A push to run CI on: the repository, the ref, the commit, and the files the commit holds. */
 export interface CiPush {
   provider: "github" | "bitbucket";
@@ -27,16 +35,16 @@ export interface CiPush {
 }
 
 /** Runs the replacement CI files of a push; answers the runs recorded (none when the commit holds no rendered file). */
-export async function runCi(world: World, clock: SandboxClock, push: CiPush): Promise<CiRunState[]> {
+export function runCi(world: World, clock: SandboxClock, push: CiPush): CiRunState[] {
   const event: PushEvent = { ref: push.ref, sha: push.sha, repository: push.repository };
   const runs: CiRunState[] = [];
   if (push.provider === "github") {
     for (const [path, text] of [...push.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!WORKFLOW.test(path)) continue;
       const router = workflowRouter(text);
-      if (router === null) continue;
-      const builds = await runRouterScript(router.script, event);
-      runs.push(record(world, clock, push, path, [{ image: router.image, builds }]));
+      if (router === null || !triggers(router.pushFilters, event.ref)) continue;
+      const builds = runRouterScript(router.script, event);
+      runs.push(record(world, clock, push, path, builds === null ? null : [{ image: router.image, builds }]));
     }
     world.github.workflowRuns = [...(world.github.workflowRuns ?? []), ...runs];
   } else {
@@ -56,11 +64,13 @@ function record(
   clock: SandboxClock,
   push: CiPush,
   path: string,
-  images: { image: string; builds: RoutedBuild[] }[],
+  routed: { image: string; builds: RoutedBuild[] }[] | null,
 ): CiRunState {
   const started = clock.now();
   const finishedAt = new Date(started + 1000).toISOString();
-  const failing = (world.failingBuilds ?? []).includes(push.repository);
+  // A router that set no output failed its step, and the run with it.
+  const failing = routed === null || (world.failingBuilds ?? []).includes(push.repository);
+  const images = routed ?? [];
   const pushed: string[] = [];
   if (!failing) {
     for (const { image, builds } of images) {
