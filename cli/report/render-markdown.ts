@@ -16,6 +16,7 @@ import {
   type ReportOwner,
   type RetirementReport,
 } from "./model.js";
+import { continuityText, tagText } from "./continuity.js";
 import { isLive } from "./summarize.js";
 import {
   KIND_TITLES,
@@ -62,6 +63,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
     "",
   ]);
   out.add(notProvenLines(report));
+  out.add(continuityLines(report));
   const omitted: string[] = [];
 
   // Owners with the most left behind first (config-independent order among equals: the report's).
@@ -260,4 +262,23 @@ function retiredBy(link: ReportLink): boolean {
   if (link.evidence === null) return link.providerGrant === "revoked";
   const shown = (e: string): boolean => e === "api" || e === "recorded";
   return link.providerGrant !== "active" && shown(link.evidence.unlinked) && shown(link.evidence.grantRevoked);
+}
+
+/** The Continuity section: per image, its replacement's state, run and tags; nothing when no build is declared. */
+function continuityLines(report: RetirementReport): string[] {
+  const entries = report.continuity ?? [];
+  if (entries.length === 0) return [];
+  return [
+    "### Continuity",
+    "",
+    "| Image | Replacement | Run | Tags |",
+    "| --- | --- | --- | --- |",
+    ...entries.map(
+      (c) =>
+        `| ${code(c.image)} (${cell(markdownText(`${c.provider} ${c.repository}`))}) | ${cell(markdownText(continuityText(c)))} | ` +
+        `${c.run === null ? "none" : `${markdownAutolink(c.run.url)} ${cell(markdownText(c.run.conclusion ?? "running"))}`} | ` +
+        `${c.tags.length === 0 ? "none" : cell(markdownText(c.tags.map(tagText).join(", ")))} |`,
+    ),
+    "",
+  ];
 }
