@@ -5,12 +5,17 @@
  * was full). So verifying a build costs at most two requests when nothing changed, beside one token
  * exchange per run. engine/builds/verify.ts judges what they return.
  */
+import { buildKey, gatingBuilds, holdReason } from "../builds/continuity.js";
+import { proposalTargets } from "../builds/proposal.js";
 import { expectedTags, firstRunOn, judgeReplacement } from "../builds/verify.js";
 import type { ReplacementReaders } from "../clients/types.js";
 import type { BuildSpec } from "../model/build-spec.js";
 import type { ReplacementObservation } from "../model/replacement.js";
 import type { ReplacementRun, ReplacementVerdict } from "../model/replacement-run.js";
+import type { LinkSpec } from "../model/spec.js";
+import type { OperationContext } from "./context.js";
 import { mapLimit } from "./map-limit.js";
+import { observeReplacement } from "./observe-replacement.js";
 
 /** Tags read in the one listing request: Docker Hub's largest page. */
 const RECENT_TAGS = 100;
@@ -71,4 +76,46 @@ async function pushedTags(
     pushed.set(name, complete ? null : ((await readers.registry.tag(image, name))?.lastPushed ?? null));
   }
   return pushed;
+}
+
+/**
+ * Observes each declared build's proposal and verifies it: the verdict of every build not retired on
+ * purpose (`replacement: none`), by `buildKey`. What plan, check and report read before judging a revocation.
+ */
+export async function observeAndVerify(
+  ctx: OperationContext,
+  builds: readonly BuildSpec[],
+  options: VerifyOptions = {},
+): Promise<Map<string, ReplacementVerdict>> {
+  const live = builds.filter((b) => b.replacement !== "none");
+  if (live.length === 0) return new Map();
+  const readers = ctx.clients.verification;
+  if (readers === undefined) throw new Error("verifying replacement builds: these clients cannot read CI runs or Docker Hub");
+  const observations = await mapLimit(proposalTargets(live), options.concurrency ?? 8, (target) => observeReplacement(ctx, target));
+  const verdicts = await verifyReplacements(live, observations, readers, options);
+  return new Map(verdicts.map((v, i) => [buildKey(live[i]!), v]));
+}
+
+/** A revoked link whose revoke steps wait, and for which builds (their index in the merged `builds`) and why. */
+export interface HeldRevocation {
+  link: string;
+  builds: { image: string; repository: string; index: number; reason: string }[];
+}
+
+/** The revoked links whose revocation waits for a replacement that is not verified (rule replacement-before-revocation). */
+export function heldRevocations(
+  links: readonly LinkSpec[],
+  builds: readonly BuildSpec[],
+  verdicts: ReadonlyMap<string, ReplacementVerdict>,
+): HeldRevocation[] {
+  const held: HeldRevocation[] = [];
+  for (const link of links) {
+    if (link.state !== "revoked") continue;
+    const waiting = gatingBuilds(link, builds).flatMap(({ build, index }) => {
+      const reason = holdReason(build, verdicts.get(buildKey(build)));
+      return reason === null ? [] : [{ image: build.image, repository: build.repository, index, reason }];
+    });
+    if (waiting.length > 0) held.push({ link: link.name, builds: waiting });
+  }
+  return held;
 }
