@@ -16,16 +16,14 @@ import {
 } from "../model/requests.js";
 import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
-import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
+import type { KeptItem } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
 import type { ObservedLink } from "../model/observed.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { providerApiUrl } from "./provider-client.js";
+import { CREATED_LINK_PLACEHOLDER } from "./steps/support.js";
 
-/**
- * The link id a `set-state` step names when it targets the link created by the preceding `link` step:
- * its real id exists only once that step ran. The step's `linkId` is then empty.
- */
-export const CREATED_LINK_PLACEHOLDER = "{created}";
+export { CREATED_LINK_PLACEHOLDER } from "./steps/support.js";
 
 /** A build-service record to retire: unlink it when live, and deal with its account's grant first. */
 interface Retiree extends GrantFacts {

@@ -3,7 +3,7 @@ import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import { appName } from "./grant-policy.js";
 import { orgAccessStep } from "./manual-steps.js";
 import type { ObservedOrgAccess } from "../model/observed.js";
-import type { PlanStep, ResourcePlan } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
 import { setOrgAccessRequest } from "../model/requests.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
