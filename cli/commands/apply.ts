@@ -8,7 +8,7 @@ import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../engine/config/loaded-config.js";
 import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
-import { setOrgAccessRequest } from "../../engine/model/requests.js";
+import { setOrgAccessRequest } from "../../engine/reconcile/steps/set-org-access.js";
 import { executePlan, type ExecutionResult, type OperationContext } from "../../engine/reconcile/operations.js";
 import { identityRecords, isLive } from "../../engine/reconcile/link-identity.js";
 import { settleAll } from "../../engine/reconcile/map-limit.js";

@@ -1,19 +1,17 @@
 /**
  * The pure planner of one link (docs/identity-and-sharing.md): from the declared spec, this run's observation and plain
- * settings to the ordered steps, each carrying the exact request it will send (engine/model/requests.ts,
- * the builders the clients send from and the executor checks against). No client is involved.
+ * settings to the ordered steps, each carrying the exact request it will send (built by its kind,
+ * steps/, which the executor checks it against and the clients send as it is). No client is involved.
  * It never plans a step for something this run did not observe.
  */
 import type { LinkSpec } from "../model/spec.js";
-import {
-  addLinkRepositoryRequest,
-  createLinkRequest,
-  deleteDeployKeyRequest,
-  deleteWebhookRequest,
-  revokeGrantRequest,
-  setLinkStateRequest,
-  unlinkRequest,
-} from "../model/requests.js";
+import { addLinkRepositoryRequest } from "./steps/add-repository.js";
+import { deleteDeployKeyRequest } from "./steps/delete-deploy-key.js";
+import { deleteWebhookRequest } from "./steps/delete-webhook.js";
+import { createLinkRequest } from "./steps/link.js";
+import { revokeGrantRequest } from "./steps/revoke-grant.js";
+import { setLinkStateRequest } from "./steps/set-state.js";
+import { unlinkRequest } from "./steps/unlink.js";
 import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import type { KeptItem } from "../model/plan.js";

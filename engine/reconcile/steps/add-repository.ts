@@ -1,9 +1,9 @@
 /** `add-repository`: make a declared repository an autobuild source of a link (`PUT …/repositories/{owner}/{name}/`). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { addLinkRepositoryRequest } from "../../model/requests.js";
+import { linkUrl } from "../../model/requests.js";
 import type { ProviderKind } from "../../model/spec.js";
 import type { StepKind } from "./step-kind.js";
-import { buildServiceApi, buildServiceClient, linkIdOrCreated, targetLink } from "./support.js";
+import { buildServiceApi, buildServiceClient, linkIdOrCreated, need, requestOnLink } from "./support.js";
 
 /** Adds one repository to a link; an empty `linkId` targets the link a preceding `link` step created. */
 export interface AddRepositoryStep {
@@ -13,6 +13,21 @@ export interface AddRepositoryStep {
   linkId: string;
   provider: ProviderKind;
   repository: string;
+}
+
+/**
+ * `PUT /{namespace}/links/{id}/repositories/{owner}/{name}/`: make a repository an autobuild source of a
+ * link. Idempotent (the repository is listed once however often it is sent); it removes nothing.
+ */
+export function addLinkRepositoryRequest(buildApi: string, namespace: string, linkId: string, repository: string): PlannedRequest {
+  const parts = repository.split("/");
+  if (parts.length !== 2 || parts.some((p) => p === ""))
+    throw new TypeError(`build-service: repository must be "owner/name", got "${repository}"`);
+  const [owner, name] = parts as [string, string];
+  return {
+    method: "PUT",
+    url: `${linkUrl(buildApi, namespace, need("addLinkRepository", linkId, "a link id"))}repositories/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/`,
+  };
 }
 
 /** The `add-repository` step kind. */
@@ -29,6 +44,6 @@ export const addRepositoryKind: StepKind<AddRepositoryStep> = {
   refusal: () => null,
   async send(step, ctx, state) {
     const bs = buildServiceClient(ctx);
-    await bs.addAutobuildRepository(step.namespace, targetLink(step, state), step.repository);
+    await bs.addAutobuildRepository(requestOnLink(step, state, ctx));
   },
 };

@@ -1,6 +1,6 @@
 /** `delete-deploy-key`: delete a build-service deploy key of a repository (GitHub or Bitbucket). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { deleteDeployKeyRequest } from "../../model/requests.js";
+import { bitbucketRepoUrl, githubRepoUrl } from "../../model/requests.js";
 import type { ProviderKind } from "../../model/spec.js";
 import { ReconcileError } from "../errors.js";
 import { providerApiUrl, providerClient } from "../provider-client.js";
@@ -14,6 +14,12 @@ export interface DeleteDeployKeyStep {
   repository: string;
   keyId: string;
   title: string;
+}
+
+/** Delete a deploy key: GitHub `DELETE /repos/{owner}/{repo}/keys/{key_id}`; Bitbucket `DELETE /repositories/{workspace}/{repo_slug}/deploy-keys/{key_id}`. */
+export function deleteDeployKeyRequest(provider: ProviderKind, api: string, repository: string, keyId: string): PlannedRequest {
+  const path = provider === "github" ? `${githubRepoUrl(api, repository)}/keys` : `${bitbucketRepoUrl(api, repository)}/deploy-keys`;
+  return { method: "DELETE", url: `${path}/${encodeURIComponent(keyId)}` };
 }
 
 /** The `delete-deploy-key` step kind. */
@@ -41,6 +47,6 @@ export const deleteDeployKeyKind: StepKind<DeleteDeployKeyStep> = {
     return null;
   },
   async send(step, ctx) {
-    await providerClient(ctx, step.provider).deleteDeployKey(step.repository, step.keyId);
+    await providerClient(ctx, step.provider).deleteDeployKey(step.repository, step.request);
   },
 };

@@ -1,6 +1,6 @@
 /** `delete-org-webhook`: a sweep's deletion of an org's own build-service webhook (GitHub `DELETE /orgs/{org}/hooks/{hook_id}`). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { deleteOrgWebhookRequest } from "../../model/requests.js";
+import { trimmed } from "../../model/requests.js";
 import { ReconcileError } from "../errors.js";
 import { providerApiUrl } from "../provider-client.js";
 import type { StepKind } from "./step-kind.js";
@@ -13,6 +13,11 @@ export interface DeleteOrgWebhookStep {
   org: string;
   hookId: string;
   url: string;
+}
+
+/** Delete an org's own webhook (GitHub only): `DELETE /orgs/{org}/hooks/{hook_id}`. */
+export function deleteOrgWebhookRequest(githubApi: string, org: string, hookId: string): PlannedRequest {
+  return { method: "DELETE", url: `${trimmed(githubApi)}/orgs/${encodeURIComponent(org)}/hooks/${encodeURIComponent(hookId)}` };
 }
 
 /** The `delete-org-webhook` step kind. */
@@ -46,6 +51,6 @@ export const deleteOrgWebhookKind: StepKind<DeleteOrgWebhookStep> = {
         "missing-client",
         `providers.${step.provider} is not configured: add it to the config to sweep ${step.org}.`,
       );
-    await owners.deleteOrgWebhook(step.org, step.hookId);
+    await owners.deleteOrgWebhook(step.org, step.request);
   },
 };

@@ -1,6 +1,6 @@
 /** `delete-webhook`: delete a build-service webhook of a repository (GitHub or Bitbucket). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { deleteWebhookRequest } from "../../model/requests.js";
+import { bitbucketRepoUrl, githubRepoUrl } from "../../model/requests.js";
 import type { ProviderKind } from "../../model/spec.js";
 import { ReconcileError } from "../errors.js";
 import { providerApiUrl, providerClient } from "../provider-client.js";
@@ -14,6 +14,16 @@ export interface DeleteWebhookStep {
   repository: string;
   hookId: string;
   url: string;
+}
+
+/**
+ * Delete a repository webhook: GitHub `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`; Bitbucket
+ * `DELETE /repositories/{workspace}/{repo_slug}/hooks/{uid}`, uid being the brace-wrapped uuid (braces optional in `hookId`).
+ */
+export function deleteWebhookRequest(provider: ProviderKind, api: string, repository: string, hookId: string): PlannedRequest {
+  if (provider === "github") return { method: "DELETE", url: `${githubRepoUrl(api, repository)}/hooks/${encodeURIComponent(hookId)}` };
+  const uuid = hookId.startsWith("{") ? hookId : `{${hookId}}`;
+  return { method: "DELETE", url: `${bitbucketRepoUrl(api, repository)}/hooks/${encodeURIComponent(uuid)}` };
 }
 
 /** The `delete-webhook` step kind. */
@@ -42,6 +52,6 @@ export const deleteWebhookKind: StepKind<DeleteWebhookStep> = {
     return null;
   },
   async send(step, ctx) {
-    await providerClient(ctx, step.provider).deleteWebhook(step.repository, step.hookId);
+    await providerClient(ctx, step.provider).deleteWebhook(step.repository, step.request);
   },
 };

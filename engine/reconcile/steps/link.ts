@@ -2,7 +2,7 @@
 import { HttpError } from "../../clients/http-error.js";
 import type { BuildServiceClient } from "../../clients/types.js";
 import type { PlannedRequest } from "../../model/plan.js";
-import { createLinkRequest } from "../../model/requests.js";
+import { linksUrl } from "../../model/requests.js";
 import type { ProviderKind } from "../../model/spec.js";
 import { isLive } from "../link-identity.js";
 import type { StepKind } from "./step-kind.js";
@@ -17,6 +17,11 @@ export interface LinkStep {
   account: string;
   team: string | null;
   serviceAccount?: boolean;
+}
+
+/** `POST /{namespace}/links/`: create a link. */
+export function createLinkRequest(buildApi: string, namespace: string): PlannedRequest {
+  return { method: "POST", url: linksUrl(buildApi, namespace) };
 }
 
 /** How many times one run sends a link's `POST`, each after checking that the previous one did not take effect. */
@@ -55,7 +60,7 @@ export const linkKind: StepKind<LinkStep> = {
 async function createOrAdopt(bs: BuildServiceClient, step: LinkStep): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const created = await bs.createLink(step.namespace, {
+      const created = await bs.createLink(step.request, {
         provider: step.provider,
         account: step.account,
         team: step.team,

@@ -1,6 +1,6 @@
 /** `revoke-grant`: revoke every token an account gave the build service's OAuth app (GitHub `DELETE /applications/{client_id}/grant`). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { revokeGrantRequest } from "../../model/requests.js";
+import { trimmed } from "../../model/requests.js";
 import type { ProviderKind } from "../../model/spec.js";
 import { ReconcileError } from "../errors.js";
 import { providerApiUrl } from "../provider-client.js";
@@ -16,6 +16,11 @@ export interface RevokeGrantStep {
   clientId: string;
   namespace?: string;
   linkId?: string;
+}
+
+/** GitHub `DELETE /applications/{client_id}/grant`: revoke every token a user gave the OAuth app. */
+export function revokeGrantRequest(githubApi: string, clientId: string): PlannedRequest {
+  return { method: "DELETE", url: `${trimmed(githubApi)}/applications/${encodeURIComponent(clientId)}/grant` };
 }
 
 /** The `revoke-grant` step kind. */
@@ -61,5 +66,5 @@ async function revokeGrant(step: RevokeGrantStep, ctx: Parameters<StepKind<Revok
   }
   const token = await buildServiceClient(ctx).getCredentials(step.namespace, step.linkId);
   if (token === null) return;
-  await grants.revokeGrant(step.clientId, ctx.githubClientSecret, token);
+  await grants.revokeGrant(step.request, step.clientId, ctx.githubClientSecret, token);
 }

@@ -1,10 +1,10 @@
 /** `set-org-access`: set an org's third-party access through a build-service link (`PUT …/orgs/{org}/access/`). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { setOrgAccessRequest } from "../../model/requests.js";
+import { orgAccessUrl } from "../../model/requests.js";
 import type { OrgAccessState } from "../../model/spec.js";
 import { ReconcileError } from "../errors.js";
 import type { StepKind } from "./step-kind.js";
-import { buildServiceApi, buildServiceClient, linkIdOrCreated } from "./support.js";
+import { buildServiceApi, buildServiceClient, linkIdOrCreated, need } from "./support.js";
 
 /**
  * Sets an org's access. `namespace`/`linkId`: the build-service link the access is set through. An
@@ -18,6 +18,14 @@ export interface SetOrgAccessStep {
   namespace?: string;
   linkId?: string;
   throughLink?: string;
+}
+
+/** `PUT /{namespace}/links/{id}/orgs/{org}/access/`: set an org's third-party access through a link. */
+export function setOrgAccessRequest(buildApi: string, namespace: string, linkId: string, org: string): PlannedRequest {
+  return {
+    method: "PUT",
+    url: orgAccessUrl(buildApi, namespace, need("setOrgAccess", linkId, "a link id"), need("setOrgAccess", org, "an org")),
+  };
 }
 
 /** The `set-org-access` step kind. */
@@ -43,7 +51,7 @@ export const setOrgAccessKind: StepKind<SetOrgAccessStep> = {
     const bs = buildServiceClient(ctx);
     // The link a `throughLink` step acts through is resolved before execution; unresolved, it is never sent.
     if (step.namespace === undefined || step.linkId === undefined || step.linkId === "") throw noLink(step);
-    await bs.setOrgAccess(step.namespace, step.linkId, step.org, step.access);
+    await bs.setOrgAccess(step.request, step.access);
   },
 };
 

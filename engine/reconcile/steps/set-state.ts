@@ -1,8 +1,8 @@
 /** `set-state`: enable or disable a link (`PATCH /{namespace}/links/{id}/`). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { setLinkStateRequest } from "../../model/requests.js";
+import { linkUrl } from "../../model/requests.js";
 import type { StepKind } from "./step-kind.js";
-import { buildServiceApi, buildServiceClient, linkIdOrCreated, targetLink } from "./support.js";
+import { buildServiceApi, buildServiceClient, linkIdOrCreated, need, requestOnLink } from "./support.js";
 
 /** Sets a link's state; an empty `linkId` targets the link created by the preceding `link` step of the same plan. */
 export interface SetStateStep {
@@ -11,6 +11,11 @@ export interface SetStateStep {
   namespace: string;
   linkId: string;
   state: "linked" | "disabled";
+}
+
+/** `PATCH /{namespace}/links/{id}/`: enable or disable a link. */
+export function setLinkStateRequest(buildApi: string, namespace: string, linkId: string): PlannedRequest {
+  return { method: "PATCH", url: linkUrl(buildApi, namespace, need("setLinkState", linkId, "a link id")) };
 }
 
 /** The `set-state` step kind. */
@@ -25,6 +30,6 @@ export const setStateKind: StepKind<SetStateStep> = {
   refusal: () => null,
   async send(step, ctx, state) {
     const bs = buildServiceClient(ctx);
-    await bs.setLinkState(step.namespace, targetLink(step, state), step.state === "linked" ? "enabled" : "disabled");
+    await bs.setLinkState(requestOnLink(step, state, ctx), step.state === "linked" ? "enabled" : "disabled");
   },
 };

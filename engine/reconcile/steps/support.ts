@@ -1,6 +1,7 @@
 /** What several step kinds share: the build service's client and API, the link a step acts on, the request check. */
 import type { BuildServiceClient } from "../../clients/types.js";
 import type { PlannedRequest } from "../../model/plan.js";
+import { linksUrl } from "../../model/requests.js";
 import type { OperationContext } from "../context.js";
 import { ReconcileError } from "../errors.js";
 import type { PlanSettings } from "../plan-settings.js";
@@ -59,4 +60,32 @@ export function requestMismatch(step: SentStep, built: PlannedRequest): Reconcil
     "request-mismatch",
     `The plan described ${step.request.method} ${step.request.url} for this ${step.kind} step, but it would send ${built.method} ${built.url}: re-plan against this world.`,
   );
+}
+
+/** `value`, or a TypeError naming the operation and what it lacks (an empty id would address the collection). */
+export function need(op: string, value: string, what: string): string {
+  if (value === "") throw new TypeError(`build-service: ${op} needs ${what}`);
+  return value;
+}
+
+/**
+ * The request of a step on a link: `step.request` as planned, or, for a step on the link a preceding
+ * `link` step created (an empty `linkId`), the planned request with the created link's id in place of
+ * the placeholder segment right after the namespace's links, the only place its planner put it.
+ */
+export function requestOnLink(
+  step: { kind: string; namespace: string; linkId: string; request: PlannedRequest },
+  state: ExecutionState,
+  settings: PlanSettings,
+): PlannedRequest {
+  if (step.linkId !== "") return step.request;
+  const linkId = targetLink(step, state);
+  const links = linksUrl(buildServiceApi(settings), step.namespace);
+  const planned = `${links}${encodeURIComponent(CREATED_LINK_PLACEHOLDER)}/`;
+  if (!step.request.url.startsWith(planned))
+    throw new ReconcileError(
+      "request-mismatch",
+      `${step.kind} in ${step.namespace} does not address the link a preceding link step created.`,
+    );
+  return { method: step.request.method, url: `${links}${encodeURIComponent(linkId)}/${step.request.url.slice(planned.length)}` };
 }

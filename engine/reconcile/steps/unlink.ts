@@ -1,8 +1,8 @@
 /** `unlink`: retire a link on the build service (`DELETE /{namespace}/links/{id}/`). */
 import type { PlannedRequest } from "../../model/plan.js";
-import { unlinkRequest } from "../../model/requests.js";
+import { linkUrl } from "../../model/requests.js";
 import type { StepKind } from "./step-kind.js";
-import { buildServiceApi, buildServiceClient } from "./support.js";
+import { buildServiceApi, buildServiceClient, need } from "./support.js";
 
 /** Unlinks one live link record. */
 export interface UnlinkStep {
@@ -10,6 +10,11 @@ export interface UnlinkStep {
   request: PlannedRequest;
   namespace: string;
   linkId: string;
+}
+
+/** `DELETE /{namespace}/links/{id}/`: unlink. */
+export function unlinkRequest(buildApi: string, namespace: string, linkId: string): PlannedRequest {
+  return { method: "DELETE", url: linkUrl(buildApi, namespace, need("unlink", linkId, "a link id")) };
 }
 
 /** The `unlink` step kind. */
@@ -22,6 +27,6 @@ export const unlinkKind: StepKind<UnlinkStep> = {
   request: (step, settings) => unlinkRequest(buildServiceApi(settings), step.namespace, step.linkId),
   refusal: () => null,
   async send(step, ctx) {
-    await buildServiceClient(ctx).unlink(step.namespace, step.linkId);
+    await buildServiceClient(ctx).unlink(step.request);
   },
 };
