@@ -10,6 +10,7 @@ import { encodePath } from "../../model/replacement-requests.js";
 import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { Secret } from "../../model/secret.js";
 import { HttpError } from "../http-error.js";
+import { plannedUrl } from "../planned-request.js";
 import type { OrgSecretAccess, ReplacementClient, RepositoryFile } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
@@ -96,6 +97,8 @@ export class GitHubReplacementClient implements ReplacementClient {
   }
 
   async send(request: PlannedRequest, body: Record<string, unknown>): Promise<void> {
+    // Only under the API this client holds credentials for: a plan edited to point elsewhere sends nothing.
+    plannedUrl("github", this.ctx.apiUrl, request, request.method);
     const repository = repositoryOf(this.ctx.apiUrl, request.url);
     const octokit = await this.#octokit(repository);
     try {
