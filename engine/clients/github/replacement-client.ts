@@ -14,6 +14,7 @@ import { plannedUrl } from "../planned-request.js";
 import type { OrgSecretAccess, ReplacementClient, RepositoryFile } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
+import { MissingPermissionError } from "./missing-permission-error.js";
 import type { GitHubOctokit } from "./octokit.js";
 import { sealForGitHub } from "./sealed-box.js";
 import { WorkflowPermissionError } from "./workflow-permission-error.js";
@@ -115,6 +116,7 @@ export class GitHubReplacementClient implements ReplacementClient {
           method: error.method,
           url: error.url,
           detail: error.detail,
+          accepted: error instanceof MissingPermissionError ? error.permission : null,
           secrets: this.ctx.secrets(),
         });
       throw error;
