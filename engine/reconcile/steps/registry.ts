@@ -58,6 +58,7 @@ export interface ManualPlanStep {
 /** One change `apply` (or the provider) makes. Steps of one resource run in order; the first failure stops that resource. */
 export type PlanStep = ApiStep | ManualPlanStep;
 
+// Each kind takes only its own steps; looked up by a step's own `kind`, it is only ever given those.
 const byKind = new Map<string, StepKind<ApiStep>>(STEP_KINDS.map((k) => [k.kind, k as unknown as StepKind<ApiStep>]));
 
 /**

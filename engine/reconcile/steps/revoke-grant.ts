@@ -2,6 +2,7 @@
 import type { PlannedRequest } from "../../model/plan.js";
 import { trimmed } from "../../model/requests.js";
 import type { ProviderKind } from "../../model/spec.js";
+import type { OperationContext } from "../context.js";
 import { ReconcileError } from "../errors.js";
 import { providerApiUrl } from "../provider-client.js";
 import type { StepKind } from "./step-kind.js";
@@ -47,7 +48,7 @@ export const revokeGrantKind: StepKind<RevokeGrantStep> = {
  * service holds: fetched here, never carried in the plan. No credentials (404) means the service holds
  * no live token of the grant any more, so there is nothing left to revoke through it.
  */
-async function revokeGrant(step: RevokeGrantStep, ctx: Parameters<StepKind<RevokeGrantStep>["send"]>[1]): Promise<void> {
+async function revokeGrant(step: RevokeGrantStep, ctx: OperationContext): Promise<void> {
   const grants = ctx.clients.githubGrants;
   if (step.provider !== "github" || grants === null) {
     throw new ReconcileError(
