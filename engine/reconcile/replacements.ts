@@ -8,31 +8,13 @@ import type { BuildSpec } from "../model/build-spec.js";
 import type { ObservedReplacement } from "../model/replacement.js";
 import type { ReplacementStep } from "../model/replacement-steps.js";
 import type { OperationContext } from "./context.js";
-import type { ReconcileError } from "./errors.js";
+import { ReconcileError } from "./errors.js";
 import { observeReplacement } from "./observe-replacement.js";
 import { planReplacement } from "./plan-replacement.js";
-import { ciSecretKind } from "./steps/ci-secret.js";
-import { enablePipelinesKind } from "./steps/enable-pipelines.js";
-import { orgSecretRepositoryKind } from "./steps/org-secret-repository.js";
-import { proposalBranchKind } from "./steps/proposal-branch.js";
-import { proposalFileKind } from "./steps/proposal-file.js";
-import { proposalPullRequestKind } from "./steps/proposal-pull-request.js";
-import type { StepKind } from "./steps/step-kind.js";
-
-/** The replacement build's step kinds, by kind (each module meets the step-kind contract). */
-export const REPLACEMENT_STEP_KINDS = {
-  "proposal-branch": proposalBranchKind,
-  "proposal-file": proposalFileKind,
-  "proposal-pull-request": proposalPullRequestKind,
-  "ci-secret": ciSecretKind,
-  "org-secret-repository": orgSecretRepositoryKind,
-  "enable-pipelines": enablePipelinesKind,
-} as const satisfies { [K in ReplacementStep["kind"]]: StepKind<Extract<ReplacementStep, { kind: K }>> };
-
-/** The kind module of a step. */
-export function replacementKindOf<S extends ReplacementStep>(step: S): StepKind<S> {
-  return REPLACEMENT_STEP_KINDS[step.kind] as unknown as StepKind<S>;
-}
+import { executePlan, type ExecutionResult } from "./execute.js";
+import { requestMismatch } from "./steps/support.js";
+import { stepKind } from "./steps/registry.js";
+import type { ResourcePlan } from "./steps/plan-step.js";
 
 /** One replacement's target, what its repository holds, and its steps. */
 export interface ReplacementPlan {
@@ -52,42 +34,35 @@ export async function planReplacements(ctx: OperationContext, builds: readonly B
   return out;
 }
 
-/** Every step's refusal in this run, in plan order: empty when the whole plan may be sent. */
+/** Every step's refusal in this run (its kind's, or a request it would not send), in plan order: empty when the whole plan may be sent. */
 export function replacementRefusals(
   ctx: OperationContext,
   steps: readonly ReplacementStep[],
 ): { step: ReplacementStep; error: ReconcileError }[] {
   return steps.flatMap((step) => {
-    const error = replacementKindOf(step).refusal(step, ctx);
+    const kind = stepKind(step);
+    let error: ReconcileError | null;
+    try {
+      error = kind.refusal(step, ctx) ?? requestMismatch(step, kind.request(step, ctx));
+    } catch (cause) {
+      if (cause instanceof ReconcileError) error = cause;
+      else throw cause;
+    }
     return error === null ? [] : [{ step, error }];
   });
 }
 
-/** What sending a replacement's steps did. */
-export interface ReplacementExecution {
-  done: ReplacementStep[];
-  failed: { step: ReplacementStep; error: Error } | null;
-  remaining: ReplacementStep[];
+/** The resource plan of one replacement, as `apply` and the plan formats take it. */
+export function replacementResourcePlan(plan: ReplacementPlan): ResourcePlan {
+  return { resource: "build", name: `${plan.target.provider}:${plan.target.repository}/${plan.target.path}`, steps: plan.steps };
 }
 
 /**
- * Sends `steps` in order, stopping at the first failure. Throws the first refusal before anything is
- * sent (a missing env var, a request this run would not send).
+ * Sends `steps` in order through the step kinds' registry, stopping at the first failure. Throws the
+ * first refusal before anything is sent (a missing env var, a request this run would not send).
  */
-export async function executeReplacementSteps(ctx: OperationContext, steps: readonly ReplacementStep[]): Promise<ReplacementExecution> {
+export async function executeReplacementSteps(ctx: OperationContext, steps: readonly ReplacementStep[]): Promise<ExecutionResult> {
   const refused = replacementRefusals(ctx, steps)[0];
   if (refused) throw refused.error;
-  const result: ReplacementExecution = { done: [], failed: null, remaining: [] };
-  const state = { createdLinkId: null };
-  for (const [index, step] of steps.entries()) {
-    try {
-      await replacementKindOf(step).send(step, ctx, state);
-    } catch (cause) {
-      result.failed = { step, error: cause instanceof Error ? cause : new Error(String(cause)) };
-      result.remaining = steps.slice(index + 1);
-      return result;
-    }
-    result.done.push(step);
-  }
-  return result;
+  return executePlan(ctx, { resource: "build", name: "replacement", steps: [...steps] });
 }

@@ -140,6 +140,17 @@ describe("proposing a GitHub replacement build", () => {
     expect(repo.pulls ?? []).toEqual([]);
   });
 
+  it("sends nothing when a step's request was edited to another host or file", async () => {
+    const { ctx, steps } = await plan([build()]);
+    const edited = steps.map((s) =>
+      s.kind === "proposal-file" ? { ...s, request: { ...s.request, url: s.request.url.replace("/contents/.github/", "/contents/") } } : s,
+    );
+    await expect(executeReplacementSteps(ctx, edited)).rejects.toThrow(/proposal-file|plan/);
+    const elsewhere = steps.map((s) => ({ ...s, request: { ...s.request, url: s.request.url.replace("127.0.0.1", "localhost") } }));
+    await expect(executeReplacementSteps(ctx, elsewhere)).rejects.toThrow();
+    expect(githubRepo(sandbox.world(), "acme/api").git?.branches["sourcelinks/docker-hub-acme-api"]).toBeUndefined();
+  });
+
   it("sets no registry token for OIDC login", async () => {
     const { steps } = await plan([build({ registry: { login: "oidc" }, secrets: {} })]);
     expect(steps.filter((s) => s.kind === "ci-secret")).toEqual([]);

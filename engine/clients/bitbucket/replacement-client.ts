@@ -10,6 +10,7 @@ import { encodePath } from "../../model/replacement-requests.js";
 import { bitbucketRepoUrl } from "../../model/requests.js";
 import type { Secret, SecretSet } from "../../model/secret.js";
 import { HttpError } from "../http-error.js";
+import { plannedUrl } from "../planned-request.js";
 import { assertSameOrigin, type JsonHttp } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import type { OrgSecretAccess, ReplacementClient, RepositoryFile } from "../types.js";
@@ -107,7 +108,9 @@ class BitbucketReplacementClient implements ReplacementClient {
   }
 
   async send(request: PlannedRequest, body: Record<string, unknown>, options: { form?: boolean } = {}): Promise<void> {
-    await this.#http.request(request.method, request.url, body, options.form ? { form: true } : {});
+    // Only under the API this client holds credentials for: a plan edited to point elsewhere sends nothing.
+    const url = plannedUrl("bitbucket", this.#base, request, request.method);
+    await this.#http.request(request.method, url, body, options.form ? { form: true } : {});
   }
 
   async putSecret(request: PlannedRequest, _keyUrl: string | null, value: Secret, fields: Record<string, unknown>): Promise<void> {

@@ -10,9 +10,11 @@ import { encodePath } from "../../model/replacement-requests.js";
 import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { Secret } from "../../model/secret.js";
 import { HttpError } from "../http-error.js";
+import { plannedUrl } from "../planned-request.js";
 import type { OrgSecretAccess, ReplacementClient, RepositoryFile } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
+import { MissingPermissionError } from "./missing-permission-error.js";
 import type { GitHubOctokit } from "./octokit.js";
 import { sealForGitHub } from "./sealed-box.js";
 import { WorkflowPermissionError } from "./workflow-permission-error.js";
@@ -96,6 +98,8 @@ export class GitHubReplacementClient implements ReplacementClient {
   }
 
   async send(request: PlannedRequest, body: Record<string, unknown>): Promise<void> {
+    // Only under the API this client holds credentials for: a plan edited to point elsewhere sends nothing.
+    plannedUrl("github", this.ctx.apiUrl, request, request.method);
     const repository = repositoryOf(this.ctx.apiUrl, request.url);
     const octokit = await this.#octokit(repository);
     try {
@@ -112,6 +116,7 @@ export class GitHubReplacementClient implements ReplacementClient {
           method: error.method,
           url: error.url,
           detail: error.detail,
+          accepted: error instanceof MissingPermissionError ? error.permission : null,
           secrets: this.ctx.secrets(),
         });
       throw error;

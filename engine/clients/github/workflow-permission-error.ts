@@ -7,10 +7,20 @@ import { HttpError } from "../http-error.js";
 
 /** A workflow file write GitHub refused for want of the workflow scope or permission. */
 export class WorkflowPermissionError extends HttpError {
-  constructor(init: { repository: string; path: string; method: string; url: string; detail: string | null; secrets: readonly string[] }) {
+  constructor(init: {
+    repository: string;
+    path: string;
+    method: string;
+    url: string;
+    detail: string | null;
+    /** The permissions GitHub named as accepted (`contents=write or workflows=write`), when it named any. */
+    accepted: string | null;
+    secrets: readonly string[];
+  }) {
     super({ status: 403, service: "github", method: init.method, url: init.url, detail: init.detail, secrets: init.secrets });
     this.message =
       `github: writing ${init.path} to ${init.repository} needs the \`workflow\` scope (classic token) or the Workflows permission, read and write ` +
-      `(fine-grained token, GitHub App); ${this.method} ${this.url} answered HTTP 403${this.detail ? `: ${this.detail}` : ""}`;
+      `(fine-grained token, GitHub App), beside write access to its contents; ${this.method} ${this.url} answered HTTP 403${this.detail ? `: ${this.detail}` : ""}` +
+      `${init.accepted === null ? "" : ` (GitHub accepts ${init.accepted})`}`;
   }
 }

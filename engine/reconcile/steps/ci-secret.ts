@@ -9,7 +9,8 @@ import { ciSecretRequest, secretKeyUrl } from "../../model/replacement-requests.
 import { Secret } from "../../model/secret.js";
 import { ReconcileError } from "../errors.js";
 import type { StepKind } from "./step-kind.js";
-import { apiOf, clientOf, mismatch } from "./replacement-step-support.js";
+import { apiOf, clientOf } from "./replacement-step-support.js";
+import { providerApiUrl } from "../provider-client.js";
 
 /** The `ci-secret` kind. */
 export const ciSecretKind: StepKind<CiSecretStep> = {
@@ -29,16 +30,12 @@ export const ciSecretKind: StepKind<CiSecretStep> = {
     scope: step.scope,
     ...(step.repositoryId === undefined ? {} : { repositoryId: step.repositoryId }),
   }),
-  refusal(step, ctx) {
-    const wrong = mismatch(
-      step.kind,
-      step.request,
-      (api) => ciSecretRequest(step.provider, api, step.repository, step.name, step.scope),
-      ctx,
-      step.provider,
-    );
-    if (wrong) return wrong;
-    const value = ctx.secretValue?.(step.env);
+  drift: (step) => `secret ${step.name} is not set for ${step.repository}`,
+  request: (step, settings) =>
+    ciSecretRequest(step.provider, providerApiUrl(settings, step.provider), step.repository, step.name, step.scope),
+  refusal(step, checks) {
+    if (checks.secretValue === undefined) return null;
+    const value = checks.secretValue(step.env);
     if (value === undefined || value === "")
       return new ReconcileError(
         "missing-credentials",

@@ -2,7 +2,8 @@
 import type { EnablePipelinesStep } from "../../model/replacement-steps.js";
 import { enablePipelinesRequest } from "../../model/replacement-requests.js";
 import type { StepKind } from "./step-kind.js";
-import { clientOf, mismatch } from "./replacement-step-support.js";
+import { clientOf } from "./replacement-step-support.js";
+import { providerApiUrl } from "../provider-client.js";
 
 /** The `enable-pipelines` kind. */
 export const enablePipelinesKind: StepKind<EnablePipelinesStep> = {
@@ -10,7 +11,9 @@ export const enablePipelinesKind: StepKind<EnablePipelinesStep> = {
   category: "replacement-build",
   describe: (step) => `enable Bitbucket Pipelines on ${step.repository}`,
   json: (step) => ({ provider: step.provider, repository: step.repository }),
-  refusal: (step, ctx) => mismatch(step.kind, step.request, (api) => enablePipelinesRequest(api, step.repository), ctx, step.provider),
+  drift: (step) => `Pipelines is off on ${step.repository}`,
+  request: (step, settings) => enablePipelinesRequest(providerApiUrl(settings, step.provider), step.repository),
+  refusal: () => null,
   async send(step, ctx) {
     await clientOf(ctx, step.provider).send(step.request, { enabled: true });
   },

@@ -2,7 +2,8 @@
 import type { OrgSecretRepositoryStep } from "../../model/replacement-steps.js";
 import { orgSecretRepositoryRequest } from "../../model/replacement-requests.js";
 import type { StepKind } from "./step-kind.js";
-import { clientOf, mismatch } from "./replacement-step-support.js";
+import { clientOf } from "./replacement-step-support.js";
+import { providerApiUrl } from "../provider-client.js";
 
 /** The `org-secret-repository` kind. */
 export const orgSecretRepositoryKind: StepKind<OrgSecretRepositoryStep> = {
@@ -16,14 +17,10 @@ export const orgSecretRepositoryKind: StepKind<OrgSecretRepositoryStep> = {
     name: step.name,
     repositoryId: step.repositoryId,
   }),
-  refusal: (step, ctx) =>
-    mismatch(
-      step.kind,
-      step.request,
-      (api) => orgSecretRepositoryRequest(api, step.repository, step.name, step.repositoryId),
-      ctx,
-      step.provider,
-    ),
+  drift: (step) => `organization secret ${step.name} of ${step.org} is not available to ${step.repository}`,
+  request: (step, settings) =>
+    orgSecretRepositoryRequest(providerApiUrl(settings, step.provider), step.repository, step.name, step.repositoryId),
+  refusal: () => null,
   async send(step, ctx) {
     await clientOf(ctx, step.provider).send(step.request, {});
   },

@@ -5,7 +5,8 @@
 import type { ProposalFileStep } from "../../model/replacement-steps.js";
 import { proposalFileRequest } from "../../model/replacement-requests.js";
 import type { StepKind } from "./step-kind.js";
-import { clientOf, mismatch } from "./replacement-step-support.js";
+import { clientOf } from "./replacement-step-support.js";
+import { providerApiUrl } from "../provider-client.js";
 
 /** The `proposal-file` kind. */
 export const proposalFileKind: StepKind<ProposalFileStep> = {
@@ -24,8 +25,9 @@ export const proposalFileKind: StepKind<ProposalFileStep> = {
     parent: step.parent,
     message: step.message,
   }),
-  refusal: (step, ctx) =>
-    mismatch(step.kind, step.request, (api) => proposalFileRequest(step.provider, api, step.repository, step.path), ctx, step.provider),
+  drift: (step) => `${step.path} on branch ${step.branch} of ${step.repository} is not the rendered file`,
+  request: (step, settings) => proposalFileRequest(step.provider, providerApiUrl(settings, step.provider), step.repository, step.path),
+  refusal: () => null,
   async send(step, ctx) {
     const client = clientOf(ctx, step.provider);
     if (step.provider === "github") {

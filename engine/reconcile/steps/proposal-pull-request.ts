@@ -2,7 +2,8 @@
 import type { ProposalPullRequestStep } from "../../model/replacement-steps.js";
 import { proposalPullRequestRequest } from "../../model/replacement-requests.js";
 import type { StepKind } from "./step-kind.js";
-import { clientOf, mismatch } from "./replacement-step-support.js";
+import { clientOf } from "./replacement-step-support.js";
+import { providerApiUrl } from "../provider-client.js";
 
 /** The `proposal-pull-request` kind. */
 export const proposalPullRequestKind: StepKind<ProposalPullRequestStep> = {
@@ -21,14 +22,13 @@ export const proposalPullRequestKind: StepKind<ProposalPullRequestStep> = {
     title: step.title,
     body: step.body,
   }),
-  refusal: (step, ctx) =>
-    mismatch(
-      step.kind,
-      step.request,
-      (api) => proposalPullRequestRequest(step.provider, api, step.repository, step.number),
-      ctx,
-      step.provider,
-    ),
+  drift: (step) =>
+    step.number === null
+      ? `no open pull request from ${step.branch} of ${step.repository}`
+      : `pull request #${step.number} of ${step.repository} shows an older file`,
+  request: (step, settings) =>
+    proposalPullRequestRequest(step.provider, providerApiUrl(settings, step.provider), step.repository, step.number),
+  refusal: () => null,
   async send(step, ctx) {
     const client = clientOf(ctx, step.provider);
     if (step.provider === "github") {
