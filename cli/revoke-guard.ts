@@ -4,7 +4,7 @@
  * that this run's own observation did not find. Pure: the caller supplies the live link ids.
  */
 import { SeenInRun } from "../engine/reconcile/seen-in-run.js";
-import type { PlanRun } from "./run.js";
+import type { PlanRun } from "../engine/reconcile/run/entries.js";
 
 /** The default share of live links one `apply` may revoke. */
 export const DEFAULT_MAX_REVOKE_RATIO = 0.25;

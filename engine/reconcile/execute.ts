@@ -34,6 +34,8 @@ export interface ExecutionResult {
   remaining: PlanStep[];
   /** True when `shouldStop` ended the run before `remaining`: nothing failed, the rest was not attempted. */
   stopped?: boolean;
+  /** The id of the link a `link` step of this plan created or adopted, for steps of other plans that act through it. */
+  createdLinkId?: string;
 }
 
 /** Progress callbacks, e.g. for the CLI's progress display, and when to stop. */
@@ -63,6 +65,7 @@ export async function executePlan(ctx: OperationContext, plan: ResourcePlan, hoo
     }
     try {
       await runStep(ctx, step, state);
+      if (state.createdLinkId !== null) result.createdLinkId = state.createdLinkId;
     } catch (cause) {
       const error = cause instanceof Error ? cause : new Error(String(cause));
       result.failed = { step, error };

@@ -4,7 +4,7 @@ import type { LinkSpec } from "../../engine/model/spec.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
 import type { PlanStep } from "../../engine/model/plan.js";
 import { judgeRevocations } from "../../cli/revoke-guard.js";
-import type { PlanRun, PlannedLinkEntry } from "../../cli/run.js";
+import type { PlanRun, PlannedLinkEntry } from "../../engine/reconcile/run/entries.js";
 
 const req = (method: "DELETE" | "POST", url: string) => ({ method, url });
 
@@ -68,7 +68,7 @@ const deleteHook = (hookId: string): PlanStep => ({
 const live = new Set(["1", "2", "3", "4"]);
 
 function run(...links: PlannedLinkEntry[]): PlanRun {
-  return { files: ["a.yaml"], links, orgs: [] };
+  return { files: ["a.yaml"], links, orgs: [], liveLinkIds: live };
 }
 
 describe("judgeRevocations", () => {
