@@ -9,7 +9,8 @@ import type { BuildServiceClient } from "../clients/types.js";
 import { HttpError } from "../clients/http-error.js";
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
-import { isLive } from "./link-identity.js";
+import { isRecordOf } from "./link-identity.js";
+import { isLive } from "../model/observed.js";
 import type { PlannedRequest, PlanStep, ResourcePlan } from "../model/plan.js";
 import {
   addLinkRepositoryRequest,
@@ -113,7 +114,7 @@ async function runStep(ctx: OperationContext, step: Exclude<PlanStep, { kind: "m
         step,
         setLinkStateRequest(buildServiceApi(ctx), step.namespace, step.linkId !== "" ? step.linkId : CREATED_LINK_PLACEHOLDER),
       );
-      await bs.setLinkState(step.namespace, linkId, step.state === "linked" ? "enabled" : "disabled");
+      await bs.setLinkState(step.namespace, linkId, step.state);
       return;
     }
     case "unlink": {
@@ -241,9 +242,7 @@ async function createOrAdopt(bs: BuildServiceClient, step: Extract<PlanStep, { k
       if (!(error instanceof HttpError)) throw error;
       const conflict = error.status === 409;
       if (!conflict && !error.outcomeUnknown) throw error;
-      const existing = (await bs.listLinks(step.namespace)).find(
-        (r) => isLive(r) && r.provider === step.provider && r.account === step.account && r.team === step.team,
-      );
+      const existing = (await bs.listLinks(step.namespace)).find((r) => isLive(r.state) && isRecordOf(step, r));
       if (existing) return existing.id;
       if (conflict || attempt >= CREATE_ATTEMPTS) throw error;
     }

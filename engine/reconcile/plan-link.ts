@@ -17,7 +17,7 @@ import {
 import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
-import type { ObservedLink } from "../model/observed.js";
+import { isLive, type ObservedLink } from "../model/observed.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { providerApiUrl } from "./provider-client.js";
 
@@ -57,7 +57,7 @@ export function planLink(spec: LinkSpec, observed: ObservedLink, settings: PlanS
  * this tool, its user, or an org), so the build service holds a dead token and cannot build.
  */
 export function isBrokenLink(spec: LinkSpec, observed: ObservedLink): boolean {
-  const live = observed.state === "linked" || observed.state === "disabled";
+  const live = isLive(observed.state);
   return (
     spec.state !== "revoked" &&
     live &&
@@ -78,7 +78,7 @@ function relinkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanSt
 /** `linked`/`disabled`: create the declared account's link when none is live (or it is broken), then set its state. */
 function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep[] {
   const desired = spec.state === "disabled" ? "disabled" : "linked";
-  const live = observed.state === "linked" || observed.state === "disabled";
+  const live = isLive(observed.state);
   if (live && observed.account === spec.account && observed.linkId !== null && !isBrokenLink(spec, observed)) {
     const missing = missingRepositories(spec, observed.recordRepositories);
     const repositories = repositorySteps(spec, bs, observed.linkId, missing);
@@ -148,7 +148,7 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
   if (observed.linkId !== null && observed.account !== null && primaryRetires(spec, observed)) {
     out.push({
       linkId: observed.linkId,
-      live: observed.state === "linked" || observed.state === "disabled",
+      live: isLive(observed.state),
       provider: spec.provider,
       account: observed.account,
       grant: observed.providerGrant,
@@ -159,7 +159,7 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
   for (const old of observed.supersededLinks ?? []) {
     out.push({
       linkId: old.linkId,
-      live: old.state !== "revoked",
+      live: isLive(old.state),
       provider: spec.provider,
       account: old.account,
       grant: old.providerGrant,

@@ -4,9 +4,9 @@
  * bounded, and each read more than one resource needs is made once (run-reads.ts).
  */
 import type { LoadedConfig } from "../../config/loaded-config.js";
+import { isLive } from "../../model/observed.js";
 import type { LinkSpec, OrgAccessSpec, SweepSpec } from "../../model/spec.js";
 import type { OperationContext } from "../context.js";
-import { isLive } from "../link-identity.js";
 import { settleAll } from "../map-limit.js";
 import { linkObserver, OBSERVE_CONCURRENCY } from "../observe-link.js";
 import { observeOrgAccess } from "../observe-org-access.js";
@@ -120,5 +120,5 @@ async function liveLinkIds(world: RunWorld | null, links: readonly LinkSpec[]): 
   if (world === null) return new Set();
   const namespaces = [...new Set(links.map((l) => l.namespace))];
   const listed = await Promise.all(namespaces.map((ns) => world.records(ns)));
-  return new Set(listed.flat().flatMap((record) => (isLive(record) ? [record.id] : [])));
+  return new Set(listed.flat().flatMap((record) => (isLive(record.state) ? [record.id] : [])));
 }
