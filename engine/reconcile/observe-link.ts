@@ -27,7 +27,7 @@ const DEFAULT_CONCURRENCY = 32;
  * records are listed (about a second for 1,000 links), and the pacer's sliding windows repeat the
  * first window's slow start in every later one: at 8 a GitHub minute's 900 webhook listings took half
  * of its six seconds on the bench's compressed clock, and (b) ended at 1.16× its floor; at 32, 1.10×.
- * Applies write, and keep their own, lower bound (cli/concurrency.ts).
+ * Applies write, and keep their own, lower bound (run/concurrency.ts).
  */
 export const OBSERVE_CONCURRENCY = 32;
 
