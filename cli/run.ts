@@ -7,12 +7,11 @@ import { GitHubAppSetupError } from "../engine/clients/github/app-errors.js";
 import type { OrgAccessSpec } from "../engine/model/spec.js";
 import type { LoadedConfig } from "../engine/config/loaded-config.js";
 import type { ObservedOrgAccess } from "../engine/model/observed.js";
-import { observeOrgAccess, type OperationContext } from "../engine/reconcile/operations.js";
-import { RESOURCE_CONCURRENCY } from "../engine/reconcile/run/concurrency.js";
+import type { OperationContext } from "../engine/reconcile/operations.js";
 import type { Observation, PlanRun } from "../engine/reconcile/run/entries.js";
 import { observeRun } from "../engine/reconcile/run/observe-run.js";
 import { planRun } from "../engine/reconcile/run/plan-run.js";
-import { settleAll } from "../engine/reconcile/map-limit.js";
+import { observeUndeclaredOrgs as observeUndeclared } from "../engine/reconcile/run/undeclared-orgs.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { formatLocation } from "./location.js";
@@ -45,40 +44,21 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
 }
 
 /**
- * The GitHub orgs that own a repository of a declared linked or disabled link but that no `orgAccess`
- * entry declares (lower-case logins, sorted): an org owner may have denied the app there, which
- * breaks the link's builds whether or not the config mentions the org.
- */
-export function undeclaredOrgs(config: LoadedConfig["config"]): string[] {
-  const declared = new Set(config.orgAccess.map((o) => o.org.toLowerCase()));
-  const owners = config.links
-    .filter((l) => l.provider === "github" && l.state !== "revoked")
-    .flatMap((l) => l.repositories.map((r) => r.split("/")[0]!.toLowerCase()));
-  return [...new Set(owners)].filter((o) => !declared.has(o)).sort();
-}
-
-/**
- * Observes the access of every undeclared org (see `undeclaredOrgs`) for `check --live`; a failed
- * observation fails the run (exit 1), as a declared one does.
+ * Observes the access of every undeclared org (engine/reconcile/run/undeclared-orgs.ts) for `check --live`
+ * and `report`; a failed observation fails the run (exit 1), as a declared one does.
  */
 export async function observeUndeclaredOrgs(
   loaded: LoadedConfig,
   ctx: OperationContext,
   io: CliIo,
 ): Promise<Map<string, ObservedOrgAccess>> {
-  const out = new Map<string, ObservedOrgAccess>();
-  const orgs = undeclaredOrgs(loaded.config);
-  const results = await settleAll(orgs, RESOURCE_CONCURRENCY, async (org) => {
-    io.progress(`observing undeclared org ${org}`);
-    return observeOrgAccess(ctx, { org, provider: "github", app: "github", access: "granted" }, loaded.config.links);
-  });
-  const failures: string[] = [];
-  results.forEach((result, i) => {
-    if (result.status === "fulfilled") out.set(orgs[i]!, result.value);
-    else failures.push(`sourcelinks: org ${orgs[i]} (a live link's repositories, not declared in orgAccess): ${errorText(result.reason)}`);
-  });
-  if (failures.length > 0) throw new CliError(ExitCode.operational, failures);
-  return out;
+  const { observed, failures } = await observeUndeclared(loaded.config, ctx, (org) => io.progress(`observing undeclared org ${org}`));
+  if (failures.length > 0)
+    throw new CliError(
+      ExitCode.operational,
+      failures.map((f) => `sourcelinks: org ${f.org} (a live link's repositories, not declared in orgAccess): ${errorText(f.error)}`),
+    );
+  return observed;
 }
 
 /**
