@@ -3,7 +3,7 @@
  * `apply` and `check --live`. Observation goes through the operations of reconcile/operations.ts
  * (the same ones the Pulumi provider uses), concurrently and bounded.
  */
-import { GitHubAppSetupError } from "../engine/clients/github/app-errors.js";
+import { errorKind } from "../engine/model/errors.js";
 import type { LinkSpec, OrgAccessSpec, RecordedManualStep, SweepSpec } from "../engine/model/spec.js";
 import type { LoadedConfig, SourceLocation } from "../engine/config/loaded-config.js";
 import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../engine/model/manual-step.js";
@@ -195,7 +195,7 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   if (failures.length > 0) {
     // The user's own files at fault (a GitHub App key file that is a pipe, say) is invalid input, not an outage.
     const reasons = [...linkResults, ...orgResults, ...sweepResults].flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
-    const input = reasons.some((reason) => reason instanceof GitHubAppSetupError && reason.kind === "input");
+    const input = reasons.some((reason) => errorKind(reason) === "input");
     throw new CliError(input ? ExitCode.invalidInput : ExitCode.operational, failures);
   }
   return out;
