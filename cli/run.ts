@@ -8,7 +8,7 @@ import type { LinkSpec, OrgAccessSpec, RecordedManualStep, SweepSpec } from "../
 import type { LoadedConfig, SourceLocation } from "../engine/config/loaded-config.js";
 import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../engine/model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../engine/model/observed.js";
-import type { ResourcePlan } from "../engine/model/plan.js";
+import type { ResourcePlan } from "../engine/reconcile/steps/plan-step.js";
 import {
   linkStepCheck,
   orgStepCheck,

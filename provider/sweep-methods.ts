@@ -16,7 +16,7 @@ import {
   SweepLinkWorld,
   type OperationContext,
 } from "../engine/reconcile/operations.js";
-import type { PlanStep } from "../engine/model/plan.js";
+import type { PlanStep } from "../engine/reconcile/steps/plan-step.js";
 import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import type { ProviderMethods } from "./dynamic-provider.js";

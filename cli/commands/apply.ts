@@ -7,8 +7,8 @@
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
 import type { LoadedConfig } from "../../engine/config/loaded-config.js";
-import type { PlanStep } from "../../engine/model/plan.js";
-import { setOrgAccessRequest } from "../../engine/model/requests.js";
+import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
+import { setOrgAccessRequest } from "../../engine/reconcile/steps/set-org-access.js";
 import { executePlan, type ExecutionResult, type OperationContext } from "../../engine/reconcile/operations.js";
 import { identityRecords, isLive } from "../../engine/reconcile/link-identity.js";
 import { settleAll } from "../../engine/reconcile/map-limit.js";
@@ -66,7 +66,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   }
 
   io.out(formatPlanText(run));
-  const verdict = judgeRevocations(run, await liveLinkIds(ctx, loaded), options.maxRevokeRatio);
+  const verdict = judgeRevocations(run, await liveLinkIds(ctx, loaded), options.maxRevokeRatio, ctx);
   if (verdict.refusals.length > 0) {
     const lines = verdict.revocations.map((r) => {
       const i = loaded.config.links.findIndex((l) => l.name === r.link);

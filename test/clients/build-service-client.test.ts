@@ -5,6 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/server.js";
 import { createBuildServiceClient } from "../../engine/clients/build-service/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
+import { createLinkRequest } from "../../engine/reconcile/steps/link.js";
+import { setOrgAccessRequest } from "../../engine/reconcile/steps/set-org-access.js";
+import { setLinkStateRequest } from "../../engine/reconcile/steps/set-state.js";
+import { unlinkRequest } from "../../engine/reconcile/steps/unlink.js";
 import { Secret } from "../../engine/model/secret.js";
 import type { BuildServiceClient } from "../../engine/clients/types.js";
 import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
@@ -35,7 +39,12 @@ describe("links", () => {
   });
 
   it("creates a link whose grant token the credentials endpoint then returns as a Secret", async () => {
-    const link = await client.createLink("acme", { provider: "github", account: "acme-builder", team: "ci", serviceAccount: true });
+    const link = await client.createLink(createLinkRequest(apiUrl, "acme"), {
+      provider: "github",
+      account: "acme-builder",
+      team: "ci",
+      serviceAccount: true,
+    });
     expect(link).toMatchObject({ provider: "github", account: "acme-builder", team: "ci", service_account: true, state: "enabled" });
     const secret = await client.getCredentials("acme", link.id);
     expect(secret).toBeInstanceOf(Secret);
@@ -45,10 +54,10 @@ describe("links", () => {
   });
 
   it("sets the state, and unlinks idempotently (already unlinked, or unknown id)", async () => {
-    expect(await client.setLinkState("acme", "link-jdoe", "disabled")).toMatchObject({ state: "disabled" });
-    await client.unlink("acme", "link-jdoe");
-    await client.unlink("acme", "link-jdoe");
-    await client.unlink("acme", "never-existed");
+    expect(await client.setLinkState(setLinkStateRequest(apiUrl, "acme", "link-jdoe"), "disabled")).toMatchObject({ state: "disabled" });
+    await client.unlink(unlinkRequest(apiUrl, "acme", "link-jdoe"));
+    await client.unlink(unlinkRequest(apiUrl, "acme", "link-jdoe"));
+    await client.unlink(unlinkRequest(apiUrl, "acme", "never-existed"));
     expect(sandbox.world().buildService.links[0]!.state).toBe("unlinked");
   });
 
@@ -59,7 +68,7 @@ describe("links", () => {
 
   it("throws HttpError with the service's detail on a conflict", async () => {
     const error = await client
-      .createLink("acme", { provider: "github", account: "jdoe", team: "ci", serviceAccount: false })
+      .createLink(createLinkRequest(apiUrl, "acme"), { provider: "github", account: "jdoe", team: "ci", serviceAccount: false })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({
@@ -104,7 +113,7 @@ describe("repositories and org access", () => {
 
   it("reads and sets org access, changing the org's policy for the app", async () => {
     expect(await client.getOrgAccess("acme", "link-jdoe", "contractor-co")).toBe("denied");
-    await client.setOrgAccess("acme", "link-jdoe", "contractor-co", "granted");
+    await client.setOrgAccess(setOrgAccessRequest(apiUrl, "acme", "link-jdoe", "contractor-co"), "granted");
     expect(sandbox.world().github.orgs[1]!.oauthAppAccess[creds.githubClientId]).toBe("granted");
     expect(await client.getOrgAccess("acme", "link-jdoe", "contractor-co")).toBe("granted");
   });
@@ -119,12 +128,17 @@ describe("faults", () => {
       transport: { sleep: async (ms) => void sleeps.push(ms) },
     });
     sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 1, count: 1, match: { service: "build-service", method: "DELETE" } });
-    await patient.unlink("acme", "link-jdoe");
+    await patient.unlink(unlinkRequest(apiUrl, "acme", "link-jdoe"));
     expect(sleeps).toEqual([1000]);
     expect(sandbox.world().buildService.links[0]!.state).toBe("unlinked");
     sandbox.injectFault({ errorRate: 1, errorStatus: 503, count: 1, match: { service: "build-service", method: "POST" } });
     await expect(
-      patient.createLink("acme", { provider: "github", account: "acme-builder", team: null, serviceAccount: true }),
+      patient.createLink(createLinkRequest(apiUrl, "acme"), {
+        provider: "github",
+        account: "acme-builder",
+        team: null,
+        serviceAccount: true,
+      }),
     ).rejects.toMatchObject({ status: 503 });
     expect(sleeps).toEqual([1000]);
     expect(sandbox.counters().byEndpoint["POST /build/api/build/v1/:namespace/links/"]).toBe(1);
@@ -150,7 +164,7 @@ describe("secrets in errors", () => {
     const token = fakeToken("echoed-build-token");
     const echoing = createBuildServiceClient({ apiUrl: echoUrl, token: new Secret(token) });
     const error = await echoing
-      .createLink("acme", { provider: "github", account: "x", team: null, serviceAccount: true })
+      .createLink(createLinkRequest(echoUrl, "acme"), { provider: "github", account: "x", team: null, serviceAccount: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).detail).toContain("bad header: [redacted]");
