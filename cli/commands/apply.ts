@@ -61,7 +61,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   }
 
   io.out(formatPlanText(run));
-  const verdict = judgeRevocations(run, run.liveLinkIds, options.maxRevokeRatio);
+  const verdict = judgeRevocations(run, run.liveLinkIds, options.maxRevokeRatio, ctx);
   if (verdict.refusals.length > 0) {
     const lines = verdict.revocations.map((r) => {
       const i = loaded.config.links.findIndex((l) => l.name === r.link);

@@ -224,8 +224,8 @@ async function unlinkedFacts(ctx: OperationContext, record: LinkRecord): Promise
   reads.forEach(([hooks, keys], i) => {
     if (!hooks.exists) return;
     existing.push(names[i]!);
-    const w = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
-    const k = keys.items.filter((key) => ctx.clients.isBuildServiceDeployKey(key.title)).length;
+    const w = hooks.items.filter((h) => ctx.webhooks.matchesAny(h.url)).length;
+    const k = keys.items.filter((key) => ctx.deployKeys.matchesAny(key.title)).length;
     left.webhooks += w;
     left.deployKeys += k;
     if (w + k > 0) left.repositories.push(names[i]!);

@@ -5,6 +5,7 @@
 import type { LinkRecord } from "../model/link-record.js";
 import type { LinkState, OrgAccessState, ProviderKind } from "../model/spec.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
+import type { PlannedRequest } from "../model/plan.js";
 import type { Secret } from "../model/secret.js";
 
 /** Input for creating a link. */
@@ -19,18 +20,21 @@ export interface NewLink {
 export interface BuildServiceClient {
   /** Every record of the namespace, unlinked ones (`revoked`) included. */
   listLinks(namespace: string): Promise<LinkRecord[]>;
-  createLink(namespace: string, link: NewLink): Promise<LinkRecord>;
-  setLinkState(namespace: string, linkId: string, state: Exclude<LinkState, "revoked">): Promise<LinkRecord>;
-  /** Idempotent: an already unlinked or missing link is not an error. */
-  unlink(namespace: string, linkId: string): Promise<void>;
+  /** Sends a planned `POST /{namespace}/links/` (a `link` step's request). */
+  createLink(request: PlannedRequest, link: NewLink): Promise<LinkRecord>;
+  /** Sends a planned `PATCH /{namespace}/links/{id}/` (a `set-state` step's request). */
+  setLinkState(request: PlannedRequest, state: Exclude<LinkState, "revoked">): Promise<LinkRecord>;
+  /** Sends a planned `DELETE /{namespace}/links/{id}/`. Idempotent: an already unlinked or missing link is not an error. */
+  unlink(request: PlannedRequest): Promise<void>;
   /** The link's OAuth access token, or null when the service holds none (404). */
   getCredentials(namespace: string, linkId: string): Promise<Secret | null>;
   /** The `owner/name` of each autobuild source repository of the link. */
   listAutobuildRepositories(namespace: string, linkId: string): Promise<string[]>;
-  /** Makes `repository` an autobuild source of the link; idempotent. */
-  addAutobuildRepository(namespace: string, linkId: string, repository: string): Promise<void>;
+  /** Sends a planned `PUT …/repositories/{owner}/{name}/`, making the repository an autobuild source of the link; idempotent. */
+  addAutobuildRepository(request: PlannedRequest): Promise<void>;
   getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessState | "requested">;
-  setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void>;
+  /** Sends a planned `PUT …/orgs/{org}/access/` with `access`. */
+  setOrgAccess(request: PlannedRequest, access: OrgAccessState): Promise<void>;
   /** The namespaces the token may act on, or null when the service does not offer the listing (404). */
   listNamespaces(): Promise<string[] | null>;
 }
@@ -72,10 +76,14 @@ export interface OwnerRepository {
 export interface SourceProviderClient {
   readonly kind: ProviderKind;
   listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>>;
-  /** `gone` when the hook was already deleted (404): deletes are idempotent. */
-  deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone">;
+  /**
+   * Sends a planned webhook delete of `repository` (whose owner picks the credentials); `gone` when
+   * the hook was already deleted (404): deletes are idempotent.
+   */
+  deleteWebhook(repository: string, request: PlannedRequest): Promise<"deleted" | "gone">;
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>>;
-  deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
+  /** Sends a planned deploy key delete of `repository`; `gone` when already deleted. */
+  deleteDeployKey(repository: string, request: PlannedRequest): Promise<"deleted" | "gone">;
   /**
    * The deploy keys of many repositories at once, keyed by the names given (GitHub: batched GraphQL
    * queries, clients/github/deploy-keys-graphql.ts). Optional: without it, `listDeployKeys` per repository.
@@ -113,16 +121,16 @@ export interface OwnerClient {
   repositoryPages(owner: string): Promise<OwnerPages | null>;
   /** `GET /orgs/{org}/hooks`, every page (GitHub orgs only). */
   listOrgWebhooks(org: string): Promise<ObservedWebhook[]>;
-  /** `DELETE /orgs/{org}/hooks/{hook_id}`: `gone` when already deleted. */
-  deleteOrgWebhook(org: string, hookId: string): Promise<"deleted" | "gone">;
+  /** Sends a planned `DELETE /orgs/{org}/hooks/{hook_id}`: `gone` when already deleted. */
+  deleteOrgWebhook(org: string, request: PlannedRequest): Promise<"deleted" | "gone">;
 }
 
 /** GitHub's OAuth-app endpoints, authenticated with the app owner's client credentials. */
 export interface OAuthGrantClient {
   /** `POST /applications/{client_id}/token`: whether the access token is still valid. */
   checkGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"active" | "revoked">;
-  /** `DELETE /applications/{client_id}/grant`: idempotent, `gone` when already revoked. */
-  revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone">;
+  /** Sends a planned `DELETE /applications/{client_id}/grant` as `clientId`: idempotent, `gone` when already revoked. */
+  revokeGrant(request: PlannedRequest, clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone">;
 }
 
 /** GitHub org access observation without the build service. */
@@ -143,9 +151,6 @@ export interface Clients {
   /** Null when GitHub is not configured. */
   githubGrants: OAuthGrantClient | null;
   githubOrgAccess: OrgAccessProbe | null;
-  /** Whether a webhook URL / deploy key title belongs to the build service. */
-  isBuildServiceWebhook(url: string): boolean;
-  isBuildServiceDeployKey(title: string): boolean;
   /**
    * Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends.
    * Resolves to warnings for the caller to print (a cache file that could not be read or written:

@@ -19,6 +19,7 @@ import { sameIdentity } from "./link-identity.js";
 import { isLive } from "../model/observed.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { recordKey, retiredByDeclaration } from "./sharing.js";
+import type { PlanSettings } from "./plan-settings.js";
 
 /** What the run knows of links: the declarations and the build service's records with their repositories. */
 export interface SweepLinkFacts {
@@ -54,11 +55,8 @@ export interface SweepRead {
  */
 export type ResolvedNames = ReadonlyMap<string, RepositoryIdentity | null>;
 
-/** Recognises the build service's artifacts (clients' `isBuildServiceWebhook` / `isBuildServiceDeployKey`). */
-export interface ArtifactMatchers {
-  isBuildServiceWebhook(url: string): boolean;
-  isBuildServiceDeployKey(title: string): boolean;
-}
+/** Recognises the build service's artifacts: the run's patterns, as its context compiled them. */
+export type ArtifactMatchers = Pick<PlanSettings, "webhooks" | "deployKeys">;
 
 /** Who names a repository: live links that cover it, and retired ones that left something there. */
 export interface RepositoryNames {
@@ -162,19 +160,19 @@ export function classifySweep(
     const classified = classOf(held.length > 0 ? merged(names, { covered: held, leftover: [], declaredRevoked: undefined }) : names);
     const at = { ...base, repository: repo.repository, archived: repo.archived, ...classified };
     for (const hook of repo.webhooks) {
-      if (!matchers.isBuildServiceWebhook(hook.url)) {
+      if (!matchers.webhooks.matchesAny(hook.url)) {
         foreignWebhookCount++;
         continue;
       }
       artifacts.push({ kind: "repository-webhook", id: hook.id, target: hook.url, ...at });
     }
     for (const key of repo.deployKeys) {
-      if (matchers.isBuildServiceDeployKey(key.title)) artifacts.push({ kind: "deploy-key", id: key.id, target: key.title, ...at });
+      if (matchers.deployKeys.matchesAny(key.title)) artifacts.push({ kind: "deploy-key", id: key.id, target: key.title, ...at });
     }
   }
   // An org's own webhook serves no single repository, so no link covers it.
   for (const hook of read.orgWebhooks ?? []) {
-    if (!matchers.isBuildServiceWebhook(hook.url)) {
+    if (!matchers.webhooks.matchesAny(hook.url)) {
       foreignWebhookCount++;
       continue;
     }

@@ -323,8 +323,8 @@ async function observeRepositories(
   return targets.map(({ repository, source }, i) => {
     const [hooks, listed] = listings[i]!;
     const keys = keysByRepository?.get(repository) ?? listed;
-    const webhooks = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url));
-    const deployKeys = keys ? keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)) : [];
+    const webhooks = hooks.items.filter((h) => ctx.webhooks.matchesAny(h.url));
+    const deployKeys = keys ? keys.items.filter((k) => ctx.deployKeys.matchesAny(k.title)) : [];
     const observed: ObservedRepository = {
       repository,
       exists: hooks.exists && (keys?.exists ?? true),

@@ -1,31 +1,27 @@
 /**
  * The pure planner of one link (docs/identity-and-sharing.md): from the declared spec, this run's observation and plain
- * settings to the ordered steps, each carrying the exact request it will send (engine/model/requests.ts,
- * the builders the clients send from and the executor checks against). No client is involved.
+ * settings to the ordered steps, each carrying the exact request it will send (built by its kind,
+ * steps/, which the executor checks it against and the clients send as it is). No client is involved.
  * It never plans a step for something this run did not observe.
  */
 import type { LinkSpec } from "../model/spec.js";
-import {
-  addLinkRepositoryRequest,
-  createLinkRequest,
-  deleteDeployKeyRequest,
-  deleteWebhookRequest,
-  revokeGrantRequest,
-  setLinkStateRequest,
-  unlinkRequest,
-} from "../model/requests.js";
+import { addLinkRepositoryRequest } from "./steps/add-repository.js";
+import { deleteDeployKeyRequest } from "./steps/delete-deploy-key.js";
+import { deleteWebhookRequest } from "./steps/delete-webhook.js";
+import { createLinkRequest } from "./steps/link.js";
+import { revokeGrantRequest } from "./steps/revoke-grant.js";
+import { setLinkStateRequest } from "./steps/set-state.js";
+import { unlinkRequest } from "./steps/unlink.js";
 import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
-import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
+import type { KeptItem } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
 import { isLive, type ObservedLink } from "../model/observed.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { providerApiUrl } from "./provider-client.js";
+import { CREATED_LINK_PLACEHOLDER } from "./steps/support.js";
 
-/**
- * The link id a `set-state` step names when it targets the link created by the preceding `link` step:
- * its real id exists only once that step ran. The step's `linkId` is then empty.
- */
-export const CREATED_LINK_PLACEHOLDER = "{created}";
+export { CREATED_LINK_PLACEHOLDER } from "./steps/support.js";
 
 /** A build-service record to retire: unlink it when live, and deal with its account's grant first. */
 interface Retiree extends GrantFacts {

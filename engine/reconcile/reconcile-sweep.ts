@@ -1,5 +1,5 @@
 /** observe → plan → execute → observe for one sweep: the operation behind the provider's `OrphanSweep` create and update. */
-import type { PlanStep, ResourcePlan } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
 import type { LinkSpec, SweepSpec } from "../model/spec.js";
 import type { SweepObservation, SweptArtifact } from "../model/sweep.js";
 import type { OperationContext } from "./context.js";

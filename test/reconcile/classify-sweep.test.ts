@@ -9,7 +9,7 @@ import type { ObservedWebhook } from "../../engine/model/observed.js";
 const HOOK = "https://cloud.docker.com/api/build/v1/vcs/0b6c/trigger/call/";
 const urls = compileUrlPatterns(["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]);
 const titles = compileTitlePatterns(["Docker Hub Builder*"]);
-const matchers = { isBuildServiceWebhook: (u: string) => urls.matchesAny(u), isBuildServiceDeployKey: (t: string) => titles.matchesAny(t) };
+const matchers = { webhooks: urls, deployKeys: titles };
 
 const spec: SweepSpec = { name: "sweep-github-acme", provider: "github", owner: "acme", exclude: [] };
 

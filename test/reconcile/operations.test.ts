@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deleteWebhookRequest } from "../../engine/model/requests.js";
+import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
+import { createLinkRequest } from "../../engine/reconcile/steps/link.js";
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
@@ -176,7 +177,12 @@ describe("reconciling the demo world", () => {
     const ctx = context();
     // A second, non-team link authorized by jdoe: revoking jdoe's grant while relinking team ci would break it.
     const bs = ctx.clients.buildService!;
-    await bs.createLink("acme", { provider: "github", account: "jdoe", team: null, serviceAccount: false });
+    await bs.createLink(createLinkRequest(ctx.apis.buildService!, "acme"), {
+      provider: "github",
+      account: "jdoe",
+      team: null,
+      serviceAccount: false,
+    });
     const { plan, result } = await reconcileLink(ctx, link("acme-builds"));
     expect(result.failed).toBeNull();
     expect(plan.steps.map((s) => (s.kind === "manual" ? s.step.id : s.kind))).toEqual([

@@ -5,7 +5,7 @@
 import type { SourceLocation } from "../../config/loaded-config.js";
 import type { DoneByHand, RecordedButObservedOtherwise } from "../../model/manual-step.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../model/observed.js";
-import type { ResourcePlan } from "../../model/plan.js";
+import type { ResourcePlan } from "../steps/plan-step.js";
 import type { LinkSpec, OrgAccessSpec, SweepSpec } from "../../model/spec.js";
 import type { SweepObservation } from "../../model/sweep.js";
 

@@ -3,8 +3,8 @@
  * act through a link this run created, then sweeps, so a revoked link's own cleanup runs first and a
  * sweep deletes only what is left beyond it. A failed step stops its own resource; the others finish.
  */
-import type { PlanStep } from "../../model/plan.js";
-import { setOrgAccessRequest } from "../../model/requests.js";
+import type { PlanStep } from "../steps/plan-step.js";
+import { setOrgAccessRequest } from "../steps/set-org-access.js";
 import type { OperationContext } from "../context.js";
 import { type ExecutionResult, executePlan } from "../execute.js";
 import { settleAll } from "../map-limit.js";

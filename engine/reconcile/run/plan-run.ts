@@ -6,7 +6,7 @@
 import type { LoadedConfig } from "../../config/loaded-config.js";
 import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../../model/manual-step.js";
 import type { ObservedLink } from "../../model/observed.js";
-import type { ResourcePlan } from "../../model/plan.js";
+import type { ResourcePlan } from "../steps/plan-step.js";
 import type { RecordedManualStep } from "../../model/spec.js";
 import type { OperationContext } from "../context.js";
 import { planLink } from "../plan-link.js";
