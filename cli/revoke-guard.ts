@@ -6,7 +6,7 @@
 import { SeenInRun } from "../engine/reconcile/seen-in-run.js";
 import { isApiStep, stepRefusal } from "../engine/reconcile/steps/registry.js";
 import type { StepChecks } from "../engine/reconcile/steps/step-kind.js";
-import type { PlanRun } from "./run.js";
+import type { PlanRun } from "../engine/reconcile/run/entries.js";
 
 /** The default share of live links one `apply` may revoke. */
 export const DEFAULT_MAX_REVOKE_RATIO = 0.25;

@@ -9,7 +9,7 @@ import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observe
 import type { ManualStep } from "../../engine/model/manual-step.js";
 import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
 import { entryDesired } from "./entry-labels.js";
-import type { PlanRun, PlannedEntry } from "../run.js";
+import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
 import { describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
 import { stepKind } from "../../engine/reconcile/steps/registry.js";

@@ -5,7 +5,7 @@
  */
 import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { formatLocation } from "../location.js";
-import type { PlanRun, PlannedEntry } from "../run.js";
+import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
 import { observedSummary, plural } from "./observed-summary.js";

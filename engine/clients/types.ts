@@ -1,61 +1,15 @@
 /**
- * The contracts between the clients (I/O) and everything above them (reconcile, provider, CLI).
- * Wire types of the `reference` build service live here too: the sandbox serves them and
- * `schema/build-service.openapi.yaml` documents them.
+ * The contracts between the clients (I/O) and everything above them (reconcile, provider, CLI), in the
+ * model's types: each client maps its wire shapes (build-service/wire.ts, bitbucket/wire.ts, github/mapping.ts).
  */
-import type { OrgAccessState, ProviderKind } from "../model/spec.js";
+import type { LinkRecord } from "../model/link-record.js";
+import type { LinkState, OrgAccessState, ProviderKind } from "../model/spec.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import type { ReplacementRun } from "../model/replacement-run.js";
 import type { DockerHubTag } from "./docker-hub/wire.js";
 import type { PlannedRequest } from "../model/plan.js";
 import type { Secret } from "../model/secret.js";
 import type { ProposalPullRequest } from "../model/replacement.js";
-
-/** `reference` wire: a link as the build service returns it. */
-export interface BuildServiceLinkWire {
-  id: string;
-  resource_uri: string;
-  namespace: string;
-  provider: ProviderKind;
-  account: string;
-  team: string | null;
-  service_account: boolean;
-  /** `unlinked` records stay listed after `DELETE`: the service keeps the grant and leaves webhooks. */
-  state: "enabled" | "disabled" | "unlinked";
-  created_at: string;
-  updated_at: string;
-}
-
-/** `reference` wire: the list envelope, modeled on Docker Cloud's API. */
-export interface BuildServiceListWire<T> {
-  meta: { limit: number; offset: number; next: string | null; previous: string | null; total_count: number };
-  objects: T[];
-}
-
-/** `reference` wire: a namespace the caller's token may act on (`GET /namespaces/`). */
-export interface NamespaceWire {
-  name: string;
-}
-
-/** `reference` wire: an autobuild source repository of a link. */
-export interface AutobuildRepositoryWire {
-  repository: string;
-  provider: ProviderKind;
-  webhook_url: string;
-}
-
-/** `reference` wire: the OAuth grant the build service holds for a link (namespace owners only). */
-export interface LinkCredentialsWire {
-  provider: ProviderKind;
-  client_id: string;
-  access_token: string;
-}
-
-/** `reference` wire: an org's third-party access for the service's OAuth app, via a link. */
-export interface OrgAccessWire {
-  org: string;
-  access: OrgAccessState | "requested";
-}
 
 /** Input for creating a link. */
 export interface NewLink {
@@ -67,19 +21,21 @@ export interface NewLink {
 
 /** Operations on the build service (the `reference` contract). */
 export interface BuildServiceClient {
-  listLinks(namespace: string): Promise<BuildServiceLinkWire[]>;
+  /** Every record of the namespace, unlinked ones (`revoked`) included. */
+  listLinks(namespace: string): Promise<LinkRecord[]>;
   /** Sends a planned `POST /{namespace}/links/` (a `link` step's request). */
-  createLink(request: PlannedRequest, link: NewLink): Promise<BuildServiceLinkWire>;
+  createLink(request: PlannedRequest, link: NewLink): Promise<LinkRecord>;
   /** Sends a planned `PATCH /{namespace}/links/{id}/` (a `set-state` step's request). */
-  setLinkState(request: PlannedRequest, state: "enabled" | "disabled"): Promise<BuildServiceLinkWire>;
+  setLinkState(request: PlannedRequest, state: Exclude<LinkState, "revoked">): Promise<LinkRecord>;
   /** Sends a planned `DELETE /{namespace}/links/{id}/`. Idempotent: an already unlinked or missing link is not an error. */
   unlink(request: PlannedRequest): Promise<void>;
   /** The link's OAuth access token, or null when the service holds none (404). */
   getCredentials(namespace: string, linkId: string): Promise<Secret | null>;
-  listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]>;
+  /** The `owner/name` of each autobuild source repository of the link. */
+  listAutobuildRepositories(namespace: string, linkId: string): Promise<string[]>;
   /** Sends a planned `PUT …/repositories/{owner}/{name}/`, making the repository an autobuild source of the link; idempotent. */
   addAutobuildRepository(request: PlannedRequest): Promise<void>;
-  getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]>;
+  getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessState | "requested">;
   /** Sends a planned `PUT …/orgs/{org}/access/` with `access`. */
   setOrgAccess(request: PlannedRequest, access: OrgAccessState): Promise<void>;
   /** The namespaces the token may act on, or null when the service does not offer the listing (404). */

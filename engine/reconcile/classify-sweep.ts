@@ -11,10 +11,12 @@
  * not be resolved keeps every artifact of the owner that would otherwise be deleted, and says why.
  */
 import type { LinkSpec, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire, OwnerRepository, RepositoryIdentity } from "../clients/types.js";
+import type { OwnerRepository, RepositoryIdentity } from "../clients/types.js";
+import type { LinkRecord } from "../model/link-record.js";
 import { compileUrlPatterns } from "../model/patterns.js";
 import type { SweepObservation, SweptArtifact } from "../model/sweep.js";
-import { isLive, sameIdentity } from "./link-identity.js";
+import { sameIdentity } from "./link-identity.js";
+import { isLive } from "../model/observed.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { recordKey, retiredByDeclaration } from "./sharing.js";
 import type { PlanSettings } from "./plan-settings.js";
@@ -23,7 +25,7 @@ import type { PlanSettings } from "./plan-settings.js";
 export interface SweepLinkFacts {
   declared: readonly LinkSpec[];
   /** Every record of every namespace the run sees (live and `unlinked`). */
-  records: readonly BuildServiceLinkWire[];
+  records: readonly LinkRecord[];
   /** The autobuild repositories of `records`, by `recordKey`. */
   recordRepositories: ReadonlyMap<string, readonly string[]>;
 }
@@ -98,7 +100,7 @@ export function repositoryNames(facts: SweepLinkFacts, provider: LinkSpec["provi
   }
   for (const record of facts.records) {
     if (record.provider !== provider) continue;
-    const live = isLive(record) && !retiredByDeclaration(record, facts.declared);
+    const live = isLive(record.state) && !retiredByDeclaration(record, facts.declared);
     const label = `${record.namespace}/${record.id} (${record.account})`;
     // A record of a link declared `revoked`: that link's revocation covers every repository the record lists.
     const revokedBy = live ? undefined : facts.declared.find((d) => d.state === "revoked" && sameIdentity(d, record));

@@ -21,6 +21,8 @@ export interface ExecutionResult {
   remaining: PlanStep[];
   /** True when `shouldStop` ended the run before `remaining`: nothing failed, the rest was not attempted. */
   stopped?: boolean;
+  /** The id of the link a `link` step of this plan created or adopted, for steps of other plans that act through it. */
+  createdLinkId?: string;
 }
 
 /** Progress callbacks, e.g. for the CLI's progress display, and when to stop. */
@@ -53,6 +55,7 @@ export async function executePlan(ctx: OperationContext, plan: ResourcePlan, hoo
       const refused = kind.refusal(step, ctx) ?? requestMismatch(step, kind.request(step, ctx));
       if (refused !== null) throw refused;
       await kind.send(step, ctx, state);
+      if (state.createdLinkId !== null) result.createdLinkId = state.createdLinkId;
     } catch (cause) {
       const error = cause instanceof Error ? cause : new Error(String(cause));
       result.failed = { step, error };

@@ -6,7 +6,8 @@
  * observed is recorded in the context's `SeenInRun`, the only artifacts a sweep's apply may delete.
  */
 import type { LinkSpec, ProviderKind, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire, RepositoryIdentity } from "../clients/types.js";
+import type { RepositoryIdentity } from "../clients/types.js";
+import type { LinkRecord } from "../model/link-record.js";
 import type { SweepObservation } from "../model/sweep.js";
 import {
   classifySweep,
@@ -47,7 +48,7 @@ export class SweepLinkWorld {
     // docker-hub has no link API: only the declarations say which links build from where.
     const world = this.reads.world;
     if (world === null) return { declared: this.#declared, records: [], recordRepositories: new Map() };
-    const records: BuildServiceLinkWire[] = await world.allRecords();
+    const records: LinkRecord[] = await world.allRecords();
     return { declared: this.#declared, records, recordRepositories: await world.repositoriesOf(records) };
   }
 }

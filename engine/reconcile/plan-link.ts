@@ -16,7 +16,7 @@ import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant
 import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
 import type { KeptItem } from "../model/plan.js";
 import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
-import type { ObservedLink } from "../model/observed.js";
+import { isLive, type ObservedLink } from "../model/observed.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { providerApiUrl } from "./provider-client.js";
 import { CREATED_LINK_PLACEHOLDER } from "./steps/support.js";
@@ -53,7 +53,7 @@ export function planLink(spec: LinkSpec, observed: ObservedLink, settings: PlanS
  * this tool, its user, or an org), so the build service holds a dead token and cannot build.
  */
 export function isBrokenLink(spec: LinkSpec, observed: ObservedLink): boolean {
-  const live = observed.state === "linked" || observed.state === "disabled";
+  const live = isLive(observed.state);
   return (
     spec.state !== "revoked" &&
     live &&
@@ -74,7 +74,7 @@ function relinkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanSt
 /** `linked`/`disabled`: create the declared account's link when none is live (or it is broken), then set its state. */
 function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep[] {
   const desired = spec.state === "disabled" ? "disabled" : "linked";
-  const live = observed.state === "linked" || observed.state === "disabled";
+  const live = isLive(observed.state);
   if (live && observed.account === spec.account && observed.linkId !== null && !isBrokenLink(spec, observed)) {
     const missing = missingRepositories(spec, observed.recordRepositories);
     const repositories = repositorySteps(spec, bs, observed.linkId, missing);
@@ -144,7 +144,7 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
   if (observed.linkId !== null && observed.account !== null && primaryRetires(spec, observed)) {
     out.push({
       linkId: observed.linkId,
-      live: observed.state === "linked" || observed.state === "disabled",
+      live: isLive(observed.state),
       provider: spec.provider,
       account: observed.account,
       grant: observed.providerGrant,
@@ -155,7 +155,7 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
   for (const old of observed.supersededLinks ?? []) {
     out.push({
       linkId: old.linkId,
-      live: old.state !== "revoked",
+      live: isLive(old.state),
       provider: spec.provider,
       account: old.account,
       grant: old.providerGrant,

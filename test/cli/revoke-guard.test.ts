@@ -5,7 +5,7 @@ import type { ObservedLink } from "../../engine/model/observed.js";
 import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { judgeRevocations } from "../../cli/revoke-guard.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
-import type { PlanRun, PlannedLinkEntry } from "../../cli/run.js";
+import type { PlanRun, PlannedLinkEntry } from "../../engine/reconcile/run/entries.js";
 
 const req = (method: "DELETE" | "POST", url: string) => ({ method, url });
 
@@ -73,7 +73,7 @@ const patterns = {
 };
 
 function run(...links: PlannedLinkEntry[]): PlanRun {
-  return { files: ["a.yaml"], links, orgs: [] };
+  return { files: ["a.yaml"], links, orgs: [], liveLinkIds: live };
 }
 
 describe("judgeRevocations", () => {

@@ -65,9 +65,9 @@ describe("createClients", () => {
     const clients = createClients(demoSettings(sandbox));
     const links = await clients.buildService!.listLinks("acme");
     expect(links.map((l) => [l.provider, l.account, l.state])).toEqual([
-      ["github", "jdoe", "enabled"],
-      ["github", "legacy-builder", "unlinked"],
-      ["bitbucket", "acme-bb-builder", "enabled"],
+      ["github", "jdoe", "linked"],
+      ["github", "legacy-builder", "revoked"],
+      ["bitbucket", "acme-bb-builder", "linked"],
     ]);
     expect(Object.keys(clients.providers).sort()).toEqual(["bitbucket", "github"]);
     expect(clients.providers.github!.kind).toBe("github");

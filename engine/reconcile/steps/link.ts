@@ -4,7 +4,8 @@ import type { BuildServiceClient } from "../../clients/types.js";
 import type { PlannedRequest } from "../../model/plan.js";
 import { linksUrl } from "../../model/requests.js";
 import type { ProviderKind } from "../../model/spec.js";
-import { isLive } from "../link-identity.js";
+import { isLive } from "../../model/observed.js";
+import { isRecordOf } from "../link-identity.js";
 import type { StepKind } from "./step-kind.js";
 import { buildServiceApi, buildServiceClient } from "./support.js";
 
@@ -72,9 +73,7 @@ async function createOrAdopt(bs: BuildServiceClient, step: LinkStep): Promise<st
       if (!(error instanceof HttpError)) throw error;
       const conflict = error.status === 409;
       if (!conflict && !error.outcomeUnknown) throw error;
-      const existing = (await bs.listLinks(step.namespace)).find(
-        (r) => isLive(r) && r.provider === step.provider && r.account === step.account && r.team === step.team,
-      );
+      const existing = (await bs.listLinks(step.namespace)).find((r) => isLive(r.state) && isRecordOf(step, r));
       if (existing) return existing.id;
       if (conflict || attempt >= CREATE_ATTEMPTS) throw error;
     }

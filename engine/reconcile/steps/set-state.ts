@@ -30,6 +30,6 @@ export const setStateKind: StepKind<SetStateStep> = {
   refusal: () => null,
   async send(step, ctx, state) {
     const bs = buildServiceClient(ctx);
-    await bs.setLinkState(requestOnLink(step, state, ctx), step.state === "linked" ? "enabled" : "disabled");
+    await bs.setLinkState(requestOnLink(step, state, ctx), step.state);
   },
 };
