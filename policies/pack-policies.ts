@@ -41,6 +41,7 @@ import { findingsOf, ruleContext } from "./rules/evaluate.js";
 import { ruleList } from "./rules/registry.js";
 import { policySdk } from "./policy-sdk.js";
 import { sweepFactsFromResource } from "./sweep-facts.js";
+import { buildFactsFromResource } from "./build-facts.js";
 import type { Finding, LinkRule, OrgRule, RuleContext, RuleId, StackFacts, StackRule } from "./rules/types.js";
 
 /** Settings of the stack policies, set with `--policy-pack-config` (or a Pulumi Cloud policy group). */
@@ -168,6 +169,7 @@ function stackView(resources: readonly PolicyResource[], config: StackPolicyConf
     links: [],
     orgs: [],
     sweeps: [],
+    builds: [],
     githubWebhooks: [],
     webhookUrlPatterns: [],
     allowedRepositories: config.allowedRepositories ?? [],
@@ -186,6 +188,11 @@ function stackView(resources: readonly PolicyResource[], config: StackPolicyConf
     if (sweep) {
       facts.sweeps?.push(sweep);
       urns.set(sweep.name, resource.urn);
+      continue;
+    }
+    const build = buildFactsFromResource(resource);
+    if (build) {
+      facts.builds?.push(build);
       continue;
     }
     const rf = factsFromResource(resource);

@@ -1,5 +1,5 @@
 /**
- * Declares one resource per link and per org access entry of sourcelinks YAML files, for the root
+ * Declares one resource per link, org access entry, sweep and build of sourcelinks YAML files, for the root
  * program and for users' own Pulumi programs:
  *
  * ```ts
@@ -11,7 +11,9 @@
 import * as pulumi from "./pulumi-sdk.js";
 import { loadConfigFiles } from "../engine/config/index.js";
 import type { LinkSpec, SourcelinksConfig } from "../engine/model/spec.js";
-import { OrgThirdPartyAccess, OrphanSweep, SourceProviderLink } from "./resources.js";
+import type { BuildSpec } from "../engine/model/build-spec.js";
+import { gatingBuilds } from "../engine/builds/continuity.js";
+import { OrgThirdPartyAccess, OrphanSweep, ReplacementBuild, SourceProviderLink } from "./resources.js";
 import { sweepLinksOf } from "./sweep-properties.js";
 
 /** Options of `declareFromConfig`. */
@@ -20,11 +22,26 @@ export interface DeclareOptions {
   resourceOptions?: pulumi.CustomResourceOptions;
 }
 
-/** The declared resources, keyed by link name, by `<org>-<app>` and by sweep name. */
+/** The declared resources, keyed by link name, by `<org>-<app>`, by sweep name and by `buildResourceName`. */
 export interface DeclaredResources {
   links: Record<string, SourceProviderLink>;
   orgAccess: Record<string, OrgThirdPartyAccess>;
   sweeps: Record<string, OrphanSweep>;
+  builds: Record<string, ReplacementBuild>;
+}
+
+/**
+ * The resource name of a build: its image, and its repository after `@` when another build of the
+ * same image exists (an image may be built from several repositories), e.g. `acme/api` or `acme/api@acme/api-v2`.
+ */
+export function buildResourceName(build: Pick<BuildSpec, "image" | "repository">, all: readonly Pick<BuildSpec, "image">[]): string {
+  return all.filter((b) => b.image === build.image).length > 1 ? `${build.image}@${build.repository}` : build.image;
+}
+
+/** The builds rendered into the same CI file as `build`: itself on GitHub, every build of its repository on Bitbucket. */
+export function fileBuildsOf(build: BuildSpec, all: readonly BuildSpec[]): BuildSpec[] {
+  if (build.provider === "github") return [build];
+  return all.filter((b) => b.provider === "bitbucket" && b.repository.toLowerCase() === build.repository.toLowerCase());
 }
 
 /** The resource name of an org access entry: `<org>-<app>`, e.g. `acme-github`. */
@@ -57,8 +74,24 @@ function withoutResourceOptions(link: LinkSpec): LinkSpec {
  */
 export function declareFromLoadedConfig(config: SourcelinksConfig, options: DeclareOptions = {}): DeclaredResources {
   const world = { buildService: config.buildService, providers: config.providers };
+  // Builds first: a link waits for the builds its revocation waits for (gatingBuilds), so a revoke
+  // runs after their create or update has proposed and verified them.
+  const allBuilds = config.builds ?? [];
+  const builds: Record<string, ReplacementBuild> = {};
+  const buildResources: ReplacementBuild[] = [];
+  for (const build of allBuilds) {
+    const name = buildResourceName(build, allBuilds);
+    const resource = new ReplacementBuild(
+      name,
+      { ...world, ...build, fileBuilds: fileBuildsOf(build, allBuilds) },
+      options.resourceOptions,
+    );
+    builds[name] = resource;
+    buildResources.push(resource);
+  }
   const links: Record<string, SourceProviderLink> = {};
   for (const link of config.links) {
+    const waitsFor = gatingBuilds(link, allBuilds).map(({ index }) => buildResources[index] as ReplacementBuild);
     const args = {
       ...world,
       namespace: link.namespace,
@@ -80,7 +113,11 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
       ...(options.resourceOptions?.aliases ?? []),
       ...(link.aliases ?? []).flatMap((name) => [{ name }, ...parentAliases.map((a) => ({ ...a, name }))]),
     ];
-    links[link.name] = new SourceProviderLink(link.name, args, { ...options.resourceOptions, ...(aliases.length > 0 ? { aliases } : {}) });
+    links[link.name] = new SourceProviderLink(link.name, args, {
+      ...options.resourceOptions,
+      ...(aliases.length > 0 ? { aliases } : {}),
+      ...(waitsFor.length > 0 ? { dependsOn: [...toArray(options.resourceOptions?.dependsOn), ...waitsFor] } : {}),
+    });
   }
   const orgAccess: Record<string, OrgThirdPartyAccess> = {};
   for (const entry of config.orgAccess) {
@@ -104,7 +141,7 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
       { ...options.resourceOptions, dependsOn: [...toArray(options.resourceOptions?.dependsOn), ...Object.values(links)] },
     );
   }
-  return { links, orgAccess, sweeps };
+  return { links, orgAccess, sweeps, builds };
 }
 
 function toArray(value: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {

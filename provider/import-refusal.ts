@@ -17,6 +17,8 @@ export function importAdvice(type: ResourceTypeName): string {
       return "declare the org access without the import option and run pulumi up: create sets the declared access, a no-op where the org already has it";
     case "OrphanSweep":
       return "declare the sweep without the import option and run pulumi up: a sweep holds no state of its own to import";
+    case "ReplacementBuild":
+      return "declare the build without the import option and run pulumi up: create adopts the open pull request or the merged file";
   }
 }
 

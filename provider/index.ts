@@ -6,16 +6,22 @@ export {
   SourceProviderLink,
   OrgThirdPartyAccess,
   OrphanSweep,
+  ReplacementBuild,
   SOURCE_PROVIDER_LINK_TYPE,
   ORG_THIRD_PARTY_ACCESS_TYPE,
   ORPHAN_SWEEP_TYPE,
+  REPLACEMENT_BUILD_TYPE,
   TOKEN_MODULE,
 } from "./resources.js";
-export type { SourceProviderLinkArgs, OrgThirdPartyAccessArgs, OrphanSweepArgs, WorldArgs } from "./resources.js";
+export type { SourceProviderLinkArgs, OrgThirdPartyAccessArgs, OrphanSweepArgs, ReplacementBuildArgs, WorldArgs } from "./resources.js";
 export { sweepResourceId } from "./sweep-properties.js";
 export type { OrphanSweepInputs, OrphanSweepOutputs } from "./sweep-properties.js";
 export type * from "../engine/model/sweep.js";
-export { declareFromConfig, declareFromLoadedConfig, orgAccessResourceName } from "./declare.js";
+export { buildResourceId } from "./build-properties.js";
+export type { ReplacementBuildInputs, ReplacementBuildOutputs } from "./build-properties.js";
+export type * from "../engine/model/build-spec.js";
+export type * from "../engine/model/replacement-run.js";
+export { declareFromConfig, declareFromLoadedConfig, orgAccessResourceName, buildResourceName } from "./declare.js";
 export { Links, LINKS_TYPE } from "./links.js";
 export type { LinksArgs } from "./links.js";
 export type { DeclareOptions, DeclaredResources } from "./declare.js";

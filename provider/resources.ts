@@ -15,8 +15,12 @@ import type {
 import type { LiveLinkState, ObservedLink, ObservedOrgAccess, ObservedVia, ProviderGrant } from "../engine/model/observed.js";
 import type { ManualStep } from "../engine/model/manual-step.js";
 import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
+import type { AutotestMode, BuildRuleSpec, BuildSpec, RegistryLogin } from "../engine/model/build-spec.js";
+import type { ProposalPullRequest, ReplacementState } from "../engine/model/replacement.js";
+import type { ReplacementRun, VerifiedTag } from "../engine/model/replacement-run.js";
 import { type ResourceTypeName, TOKEN_MODULE, TYPE_TOKENS } from "../engine/model/type-tokens.js";
 import { sweepProvider } from "./sweep-provider.js";
+import { buildProvider } from "./build-provider.js";
 import { linkProvider } from "./link-provider.js";
 import { orgAccessProvider } from "./org-access-provider.js";
 import { importRefusal } from "./import-refusal.js";
@@ -33,6 +37,9 @@ export const ORG_THIRD_PARTY_ACCESS_TYPE = TYPE_TOKENS.OrgThirdPartyAccess;
 
 /** `pulumi-nodejs:dynamic/sourcelinks:OrphanSweep`. */
 export const ORPHAN_SWEEP_TYPE = TYPE_TOKENS.OrphanSweep;
+
+/** `pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild`. */
+export const REPLACEMENT_BUILD_TYPE = TYPE_TOKENS.ReplacementBuild;
 
 /** Where a resource's operations run; the same blocks as the YAML's `buildService:` and `providers:`. */
 export interface WorldArgs {
@@ -234,5 +241,91 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
       drift: undefined,
     };
     super(sweepProvider, name, props, opts, TOKEN_MODULE, "OrphanSweep" satisfies ResourceTypeName);
+  }
+}
+
+/** Arguments of a `ReplacementBuild`: a `builds:` entry as the YAML loader completes it, and its world. */
+export interface ReplacementBuildArgs extends WorldArgs {
+  /** Docker Hub `namespace/name`. */
+  image: pulumi.Input<string>;
+  provider: pulumi.Input<ProviderKind>;
+  /** `owner/name` (GitHub) or `workspace/slug` (Bitbucket). */
+  repository: pulumi.Input<string>;
+  /** The link whose autobuilds this replaces. */
+  link?: pulumi.Input<string>;
+  autotest: pulumi.Input<AutotestMode>;
+  rules: pulumi.Input<pulumi.Input<BuildRuleSpec>[]>;
+  /** Default `{}`. */
+  env?: pulumi.Input<Record<string, string>>;
+  /** CI secret name → the env var holding its value where the provider runs (read only when the secret is set). Default `{}`. */
+  secrets?: pulumi.Input<Record<string, string>>;
+  /** Default `{login: token}`. */
+  registry?: pulumi.Input<{ login: RegistryLogin }>;
+  /** `none`: the image is retired on purpose; nothing is proposed. */
+  replacement?: pulumi.Input<"none">;
+  /** Default `repository`. */
+  secretScope?: pulumi.Input<"repository" | "organization">;
+  proposal?: pulumi.Input<{ branch?: string }>;
+  /** The builds rendered into the same CI file, this one included (Bitbucket: every build of the repository). Default: this build alone. */
+  fileBuilds?: pulumi.Input<pulumi.Input<BuildSpec>[]>;
+}
+
+/**
+ * The replacement of one Docker Hub autobuild (a `builds:` entry): create and update propose its CI
+ * file through a branch and a pull request and set its CI secrets, as `sourcelinks apply` does; every
+ * create, update and refresh verifies it (`absent | proposed | merged | verified | failing`). The policy
+ * pack holds a revoked link to `replacement-before-revocation` on these outputs. Deleting the resource
+ * releases it: nothing in the repository changes.
+ */
+export class ReplacementBuild extends pulumi.dynamic.Resource {
+  declare readonly image: pulumi.Output<string>;
+  declare readonly provider: pulumi.Output<ProviderKind>;
+  declare readonly repository: pulumi.Output<string>;
+  declare readonly link: pulumi.Output<string | undefined>;
+  declare readonly providerVersion: pulumi.Output<string>;
+  /** Where the replacement stands. */
+  declare readonly state: pulumi.Output<ReplacementState>;
+  /** Why `state` is not `verified`; null when it is. */
+  declare readonly reason: pulumi.Output<string | null>;
+  /** The ref whose run is verified. */
+  declare readonly ref: pulumi.Output<string>;
+  /** The proposal's pull request. */
+  declare readonly pullRequest: pulumi.Output<ProposalPullRequest | null>;
+  /** The first run on `ref` after the merge. */
+  declare readonly lastRun: pulumi.Output<ReplacementRun | null>;
+  /** The tags that run should have pushed, with `tag_last_pushed`. */
+  declare readonly verifiedTags: pulumi.Output<VerifiedTag[]>;
+
+  /** Declares the build `name` (declareFromConfig names it by its image). */
+  constructor(name: string, args: ReplacementBuildArgs, opts?: pulumi.CustomResourceOptions) {
+    importRefusal("ReplacementBuild", name, opts);
+    const spec: Record<string, unknown> = {
+      image: args.image,
+      provider: args.provider,
+      repository: args.repository,
+      link: args.link,
+      autotest: args.autotest,
+      rules: args.rules,
+      env: args.env ?? {},
+      secrets: args.secrets ?? {},
+      registry: args.registry ?? { login: "token" },
+      replacement: args.replacement,
+      secretScope: args.secretScope ?? "repository",
+      proposal: args.proposal,
+    };
+    const props: Record<string, unknown> = {
+      ...spec,
+      fileBuilds: args.fileBuilds ?? pulumi.all(spec).apply((s) => [JSON.parse(JSON.stringify(s)) as BuildSpec]),
+      buildService: args.buildService,
+      providers: args.providers,
+      providerVersion: packageVersion(),
+      state: undefined,
+      reason: undefined,
+      ref: undefined,
+      pullRequest: undefined,
+      lastRun: undefined,
+      verifiedTags: undefined,
+    };
+    super(buildProvider, name, props, opts, TOKEN_MODULE, "ReplacementBuild" satisfies ResourceTypeName);
   }
 }

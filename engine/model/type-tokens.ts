@@ -17,6 +17,7 @@ export const TYPE_TOKENS = {
   SourceProviderLink: dynamicToken("SourceProviderLink"),
   OrgThirdPartyAccess: dynamicToken("OrgThirdPartyAccess"),
   OrphanSweep: dynamicToken("OrphanSweep"),
+  ReplacementBuild: dynamicToken("ReplacementBuild"),
 } as const;
 
 /** The type name of a sourcelinks resource: the last part of its token. */

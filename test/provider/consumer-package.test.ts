@@ -161,6 +161,7 @@ describe("the npm package", () => {
       "./provider/link-methods",
       "./provider/org-access-methods",
       "./provider/sweep-methods",
+      "./provider/build-methods",
       "./package.json",
     ]);
     expect(report.problems).toEqual({});
