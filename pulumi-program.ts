@@ -40,5 +40,11 @@ export default async function program(): Promise<Record<string, unknown>> {
       { observedAccess: entry.observedAccess, observedVia: entry.observedVia, pendingManualSteps: entry.pendingManualSteps },
     ]),
   );
-  return { configFiles: files, links, orgAccess };
+  const builds = Object.fromEntries(
+    Object.entries(declared.builds).map(([name, build]) => [
+      name,
+      { state: build.state, pullRequest: build.pullRequest, lastRun: build.lastRun, verifiedTags: build.verifiedTags },
+    ]),
+  );
+  return { configFiles: files, links, orgAccess, builds };
 }

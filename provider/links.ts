@@ -9,7 +9,7 @@ import * as pulumi from "./pulumi-sdk.js";
 import { loadConfigFiles } from "../engine/config/index.js";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { type DeclaredResources, declareFromLoadedConfig } from "./declare.js";
-import type { OrgThirdPartyAccess, OrphanSweep, SourceProviderLink } from "./resources.js";
+import type { OrgThirdPartyAccess, OrphanSweep, ReplacementBuild, SourceProviderLink } from "./resources.js";
 
 /** The component's type token. */
 export const LINKS_TYPE = "sourcelinks:index:Links";
@@ -27,6 +27,8 @@ export class Links extends pulumi.ComponentResource {
   readonly orgAccess: Record<string, OrgThirdPartyAccess>;
   /** The sweeps, by name. */
   readonly sweeps: Record<string, OrphanSweep>;
+  /** The replacement builds, by `buildResourceName`. */
+  readonly builds: Record<string, ReplacementBuild>;
 
   /** Declares the configuration's resources under the component `name`. */
   constructor(name: string, args: LinksArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -38,6 +40,7 @@ export class Links extends pulumi.ComponentResource {
     this.links = declared.links;
     this.orgAccess = declared.orgAccess;
     this.sweeps = declared.sweeps;
+    this.builds = declared.builds;
     this.registerOutputs({});
   }
 
