@@ -131,6 +131,8 @@ export interface RawRegistration {
   aliases: Record<string, unknown>[];
   /** The parent's URN (the root stack's when the program gives none). */
   parent: string;
+  /** The URNs of the resources it depends on (`dependsOn`). */
+  dependencies: string[];
 }
 
 interface RegisterRequest {
@@ -139,6 +141,7 @@ interface RegisterRequest {
   getObject(): { toJavaScript(): PropertyMap } | undefined;
   getAliasesList(): { getSpec(): { toObject(): Record<string, unknown> } | undefined }[];
   getParent(): string;
+  getDependenciesList(): string[];
 }
 
 type RecordedMonitor = { registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> };
@@ -165,6 +168,7 @@ export async function setRecordingMocks(
       object: req.getObject()?.toJavaScript() ?? {},
       aliases: req.getAliasesList().map((a) => a.getSpec()?.toObject() ?? {}),
       parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
     });
     return register(req, callback);
   };

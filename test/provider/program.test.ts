@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
 import type * as SweepProvider from "../../provider/sweep-provider.js";
+import type * as BuildProvider from "../../provider/build-provider.js";
 import {
   BUILD_TIMEOUT_MS,
   ensureBuilt,
@@ -22,6 +23,7 @@ import {
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
 const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
+const BUILD_TYPE = "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild";
 const CREDENTIAL_VARS = ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET"];
 const fakes = CREDENTIAL_VARS.map((_name) => `fake-${randomBytes(8).toString("hex")}`);
 
@@ -39,9 +41,11 @@ beforeAll(async () => {
   // Registration is asynchronous: wait until every declared resource reached the mocks.
   const links = outputs.links as Record<string, { liveState: pulumi.Output<string> }>;
   const orgs = outputs.orgAccess as Record<string, { observedVia: pulumi.Output<string> }>;
+  const builds = outputs.builds as Record<string, { state: pulumi.Output<string> }>;
   await Promise.all([
     ...Object.values(links).map((l) => promiseOf(l.liveState)),
     ...Object.values(orgs).map((o) => promiseOf(o.observedVia)),
+    ...Object.values(builds).map((b) => promiseOf(b.state)),
   ]);
 }, BUILD_TIMEOUT_MS);
 
@@ -56,7 +60,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
     expect(names).toEqual(["default"]);
   });
 
-  it("registers one SourceProviderLink per link, one OrgThirdPartyAccess per org entry and one OrphanSweep per sweep, by name, under one Links component", () => {
+  it("registers one SourceProviderLink per link, one OrgThirdPartyAccess per org entry, one OrphanSweep per sweep and one ReplacementBuild per build, by name, under one Links component", () => {
     expect(registered.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
       [
         `${LINK_TYPE}::acme-builds`,
@@ -65,6 +69,9 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
         `${ORG_TYPE}::acme-github`,
         `${ORG_TYPE}::contractor-co-github`,
         `${SWEEP_TYPE}::sweep-github-acme`,
+        `${BUILD_TYPE}::acme/legacy-api`,
+        `${BUILD_TYPE}::acme/legacy-web`,
+        `${BUILD_TYPE}::acme/mobile`,
         "sourcelinks:index:Links::sourcelinks",
       ].sort(),
     );
@@ -141,12 +148,28 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
     const { linkProvider } = requireDist<typeof LinkProvider>("provider/link-provider.js");
     const { orgAccessProvider } = requireDist<typeof OrgAccessProvider>("provider/org-access-provider.js");
     const { sweepProvider } = requireDist<typeof SweepProvider>("provider/sweep-provider.js");
+    const { buildProvider } = requireDist<typeof BuildProvider>("provider/build-provider.js");
     const expected = {
+      [BUILD_TYPE]: await serializeProvider(buildProvider),
       [LINK_TYPE]: await serializeProvider(linkProvider),
       [ORG_TYPE]: await serializeProvider(orgAccessProvider),
       [SWEEP_TYPE]: await serializeProvider(sweepProvider),
     };
     for (const r of registered) expect(r.inputs.__provider).toBe(expected[r.type as keyof typeof expected]);
+  });
+
+  it("gives a build its declaration, the builds rendered into its file, its world by env var name, and no secret value", () => {
+    const inputs = registered.find((r) => r.type === BUILD_TYPE && r.name === "acme/legacy-api")?.inputs ?? {};
+    expect(inputs).toMatchObject({
+      image: "acme/legacy-api",
+      provider: "github",
+      repository: "acme/legacy-api",
+      link: "legacy-builds",
+      secrets: { NPM_TOKEN: "NPM_TOKEN" },
+      providers: { github: { tokenEnv: "GITHUB_TOKEN" } },
+      providerVersion: packageVersion(),
+    });
+    expect((inputs.fileBuilds as { image: string }[]).map((b) => b.image)).toEqual(["acme/legacy-api"]);
   });
 
   it("puts no credential in any input, even with every credential variable set", () => {

@@ -1,5 +1,5 @@
 /**
- * Both providers serialize the way `dynamic.Resource` serializes them into `__provider`, capture
+ * Each provider serializes the way `dynamic.Resource` serializes them into `__provider`, capture
  * nothing but the package specifier of their implementation, the function that imports it and the
  * names of the stack config keys (no file path: the state must survive the project moving), and carry
  * no credential even when every credential env var holds a value.
@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
+import type * as BuildProvider from "../../provider/build-provider.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, requireDist, serializeProvider } from "./dist.js";
 import { projectRoot } from "./engine-harness.js";
 
@@ -17,10 +18,15 @@ const requireFromString = require("require-from-string") as (code: string) => { 
 
 /** Distinctive fake credentials, made at run time, in every variable the demo config names. */
 const FAKE: Record<string, string> = Object.fromEntries(
-  ["SOURCELINKS_BUILD_TOKEN", "GITHUB_TOKEN", "BITBUCKET_API_TOKEN", "SOURCELINKS_GITHUB_CLIENT_SECRET", "PULUMI_CONFIG"].map((name) => [
-    name,
-    `fake-${name.toLowerCase()}-${randomBytes(8).toString("hex")}`,
-  ]),
+  [
+    "SOURCELINKS_BUILD_TOKEN",
+    "GITHUB_TOKEN",
+    "BITBUCKET_API_TOKEN",
+    "SOURCELINKS_GITHUB_CLIENT_SECRET",
+    "PULUMI_CONFIG",
+    "DOCKERHUB_TOKEN",
+    "NPM_TOKEN",
+  ].map((name) => [name, `fake-${name.toLowerCase()}-${randomBytes(8).toString("hex")}`]),
 );
 
 const cases = [
@@ -36,6 +42,12 @@ const cases = [
     exported: "orgAccessProvider",
     specifier: "sourcelinks/provider/org-access-methods",
   },
+  {
+    label: "ReplacementBuild",
+    module: "provider/build-provider.js",
+    exported: "buildProvider",
+    specifier: "sourcelinks/provider/build-methods",
+  },
 ] as const;
 
 describe.each(cases)("the $label provider, serialized", ({ module, exported, specifier }) => {
@@ -44,7 +56,7 @@ describe.each(cases)("the $label provider, serialized", ({ module, exported, spe
   beforeAll(async () => {
     for (const [name, value] of Object.entries(FAKE)) process.env[name] = value;
     await ensureBuilt();
-    const loaded = requireDist<Record<string, unknown> & (typeof LinkProvider | typeof OrgAccessProvider)>(module);
+    const loaded = requireDist<Record<string, unknown> & (typeof LinkProvider | typeof OrgAccessProvider | typeof BuildProvider)>(module);
     text = await serializeProvider(loaded[exported] as object);
   }, BUILD_TIMEOUT_MS);
 
