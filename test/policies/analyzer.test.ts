@@ -13,6 +13,11 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { UNKNOWN_STRING } from "../../policies/resource-facts.js";
 import { rules } from "../../policies/rules/index.js";
+import type { BuildSpec } from "../../engine/model/build-spec.js";
+import { providerMethods } from "../../provider/build-methods.js";
+import type { ReplacementBuildInputs } from "../../provider/build-properties.js";
+import { startSandbox } from "../../sandbox/server.js";
+import { loadDemoConfig } from "../reconcile/demo.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const packDir = join(root, "policies");
@@ -393,6 +398,77 @@ describe("the policy pack over the analyzer protocol", () => {
       ],
     ]);
     expect(res.getDiagnosticsList()[0]!.getUrn()).toBe(`urn:pulumi:dev::links::${SWEEP}::sweep-github-acme`);
+  });
+
+  it("AnalyzeStack: a revoked link whose ReplacementBuild (over the sandbox) is proposed is mandatory, verified after the merge is clean, replacement: none is exempt", async () => {
+    const BUILD = "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild";
+    const sandbox = await startSandbox({});
+    const saved = { ...process.env };
+    try {
+      // The provider's methods read the world's URLs, tokens and the CI secrets' values from the environment.
+      Object.assign(process.env, sandbox.env, {
+        DOCKERHUB_USERNAME: "acme-ci",
+        DOCKERHUB_TOKEN: "hub-value-4e1d",
+        NPM_TOKEN: "npm-value-0b7c",
+      });
+      const config = (await loadDemoConfig())();
+      const api = config.builds!.find((b) => b.image === "acme/legacy-api")!;
+      const providers = {
+        ...config.providers,
+        dockerHub: { apiUrl: "https://hub.docker.com", usernameEnv: "DOCKER_HUB_USERNAME", tokenEnv: "DOCKER_HUB_READ_TOKEN" },
+      };
+      const inputs = (build: BuildSpec): ReplacementBuildInputs => ({
+        ...build,
+        fileBuilds: [build],
+        buildService: config.buildService,
+        providers,
+        providerVersion: "0.1.0",
+      });
+      const stackWith = async (build: JsonObject) =>
+        diagnostics(
+          await rpcs(client).analyzeStack(
+            new pb.AnalyzeStackRequest().setResourcesList([
+              stackResource(LINK, "legacy-builds", { ...linkInputs(), observed: cleanObserved() }),
+              stackResource(BUILD, String(build["image"]), build),
+            ]),
+          ),
+        ).filter(([policy]) => policy === "replacement-before-revocation");
+
+      const proposed = (await providerMethods.create({}, inputs(api))).outs!;
+      expect(proposed).toMatchObject({ state: "proposed", pullRequest: { state: "open" } });
+      expect(await stackWith(proposed as unknown as JsonObject)).toEqual([
+        [
+          "replacement-before-revocation",
+          "mandatory",
+          expect.stringContaining(
+            `link "legacy-builds" may not be revoked yet: the replacement of acme/legacy-api (acme/legacy-api) is proposed`,
+          ),
+        ],
+      ]);
+
+      const merge = await fetch(
+        `${sandbox.env.SOURCELINKS_GITHUB_API_URL}/repos/acme/legacy-api/pulls/${proposed.pullRequest!.number}/merge`,
+        {
+          method: "PUT",
+          headers: { authorization: `token ${sandbox.env.GITHUB_TOKEN}`, "content-type": "application/json" },
+          body: "{}",
+        },
+      );
+      expect(merge.status).toBe(200);
+      const verified = (await providerMethods.read({}, "github/acme/legacy-api/acme/legacy-api", proposed)).props!;
+      expect(verified).toMatchObject({ state: "verified", verifiedTags: [{ name: "latest", fresh: true }] });
+      expect(await stackWith(verified as unknown as JsonObject)).toEqual([]);
+
+      const retired = (
+        await providerMethods.create({}, inputs({ ...api, image: "acme/legacy-web", repository: "acme/legacy-web", replacement: "none" }))
+      ).outs;
+      expect(retired).toMatchObject({ state: "absent", replacement: "none" });
+      expect(await stackWith(retired as unknown as JsonObject)).toEqual([]);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+      await sandbox.close();
+    }
   });
 
   it("Remediate: forces onRevoke delete on a revoked link that would keep leftovers", async () => {
