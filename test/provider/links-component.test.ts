@@ -26,7 +26,12 @@ beforeAll(async () => {
     preview: false,
   });
   const links = await providerPackage().Links.fromFiles("sourcelinks", [join(dir, "sourcelinks.yaml")]);
-  const children = [...Object.values(links.links), ...Object.values(links.orgAccess), ...Object.values(links.sweeps)];
+  const children = [
+    ...Object.values(links.links),
+    ...Object.values(links.orgAccess),
+    ...Object.values(links.sweeps),
+    ...Object.values(links.builds),
+  ];
   await Promise.all([links, ...children].map((r) => new Promise((resolve) => r.urn.apply(resolve))));
 }, BUILD_TIMEOUT_MS);
 
@@ -38,7 +43,17 @@ it("registers the component and every resource of the file under it, by its own 
   expect(records.find((r) => r.type === "sourcelinks:index:Links")?.name).toBe("sourcelinks");
   const children = records.filter((r) => r.type !== "sourcelinks:index:Links");
   expect(children.map((r) => r.name).sort()).toEqual(
-    ["acme-builds", "legacy-builds", "mobile-builds", "acme-github", "contractor-co-github", "sweep-github-acme"].sort(),
+    [
+      "acme-builds",
+      "legacy-builds",
+      "mobile-builds",
+      "acme-github",
+      "contractor-co-github",
+      "sweep-github-acme",
+      "acme/legacy-api",
+      "acme/legacy-web",
+      "acme/mobile",
+    ].sort(),
   );
   for (const child of children) expect(child.parent).toBe(COMPONENT_URN);
 });
