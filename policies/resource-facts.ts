@@ -14,6 +14,9 @@
  * `pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess`
  *   inputs: `org`, `provider` (`github`), `app` (`github|bitbucket`), `access` (`granted|denied`);
  *   outputs: the inputs plus `observed`: an `ObservedOrgAccess`.
+ * `pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild` (read by build-facts.ts)
+ *   inputs: a `BuildSpec` (engine/model/build-spec.ts), flat: `image`, `provider`, `repository`, `link?`,
+ *     `replacement?`, …; outputs: the inputs plus `state`, `reason`, `ref`, `pullRequest`, `lastRun`, `verifiedTags`.
  *
  * Which props arrive where (per @pulumi/policy's own docs): `validateResource` gets the resource's
  * INPUTS (so `observed` is normally absent there and only config checks apply), `validateStack` gets
