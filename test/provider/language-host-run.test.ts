@@ -152,7 +152,7 @@ afterAll(async () => {
 });
 
 describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
-  it("runs to completion and registers the stack, the Links component, and under it the links, the org access and the sweep with their type tokens", () => {
+  it("runs to completion and registers the stack, the Links component, and under it the links, the org access, the sweep and the builds with their type tokens", () => {
     expect({ exitCode, stderr }).toMatchObject({ exitCode: 0 });
     expect(registrations.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
       [
@@ -163,6 +163,9 @@ describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
         "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess::acme-github",
         "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess::contractor-co-github",
         "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep::sweep-github-acme",
+        "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild::acme/legacy-api",
+        "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild::acme/legacy-web",
+        "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild::acme/mobile",
         "sourcelinks:index:Links::sourcelinks",
       ].sort(),
     );
