@@ -3,6 +3,7 @@
  * swept owner (engine/reconcile/refresh-owner.ts). The stored inventories live beside the ETag cache,
  * so without a cache file (`SOURCELINKS_ETAG_CACHE=off`) every sweep reads in full.
  */
+import { lstatSync } from "node:fs";
 import type { Command } from "commander";
 import { InventoryStore, inventoryStorePath } from "../engine/clients/inventory-store.js";
 import { DEFAULT_REFRESH, type RefreshPolicy } from "../engine/reconcile/refresh-owner.js";
@@ -52,7 +53,7 @@ export function refreshPolicy(options: RefreshOptions, etagCacheFile: string | u
       throw new CliError(ExitCode.invalidInput, `sourcelinks: --verify-slices ${options.verifySlices}: not a whole number of at least 1`);
     slices = Number(options.verifySlices);
   }
-  if (etagCacheFile === undefined) return null;
+  if (etagCacheFile === undefined || !usableCachePath(etagCacheFile)) return null;
   return {
     store: new InventoryStore(inventoryStorePath(etagCacheFile)),
     verifyEveryMs,
@@ -60,4 +61,17 @@ export function refreshPolicy(options: RefreshOptions, etagCacheFile: string | u
     overlapMs: DEFAULT_REFRESH.overlapMs,
     now: Date.now,
   };
+}
+
+/**
+ * Whether the ETag cache's path can be a cache file: absent yet, or a regular file. A device or a
+ * symbolic link is refused by the ETag cache with a warning; its folder (`/dev`, or wherever the link
+ * points from) is no place for inventories either.
+ */
+function usableCachePath(file: string): boolean {
+  try {
+    return lstatSync(file).isFile();
+  } catch {
+    return true;
+  }
 }
