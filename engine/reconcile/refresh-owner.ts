@@ -64,14 +64,16 @@ export async function refreshOwner(
     : null;
   const now = read?.ok ? read.serverTime : policy.now();
 
-  let because = fullReason(stored, actingAs, read, now, policy, provider);
+  // No log here (Bitbucket, a GitHub user, an org without Enterprise Cloud): rolling slices, when asked for, stand in for it.
+  const noLog = read === null || (!read.ok && (read.status === 403 || read.status === 404));
+  let because = fullReason(stored, actingAs, noLog && policy.slices > 0 ? null : read, now, policy, provider);
   if (because === null && read?.ok && usable) {
     const incremental = await incrementalRead(ctx, provider, owner, options, policy, usable, read);
     if (incremental.ok) return incremental.value;
     because = incremental.reason;
     return full(ctx, provider, owner, options, policy, { read, actingAs, because, missed: incremental.missed, now });
   }
-  if (because === null && read === null && stored && policy.slices > 0)
+  if (because === null && noLog && stored && policy.slices > 0)
     return rollingRead(ctx, provider, owner, options, policy, stored, now);
   return full(ctx, provider, owner, options, policy, {
     read,

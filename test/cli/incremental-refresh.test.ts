@@ -22,6 +22,8 @@ const LINK_LISTINGS = 2;
 let nowMs = START;
 let sandbox: SandboxHandle;
 let config: string;
+/** The sweep world's links with only the sweep of Bitbucket workspace acme-team (no audit log there). */
+let bitbucketConfig: string;
 
 beforeAll(async () => {
   // Org acme on Enterprise Cloud, with a second owner (for a changed token owner).
@@ -32,8 +34,16 @@ beforeAll(async () => {
   const text = readFileSync(join(ROOT, "test/fixtures/worlds/sweep.sourcelinks.yaml"), "utf8")
     .replace(/ {2}- \{ name: operator-repos, provider: github, owner: ops \}\n/, "")
     .replace(/ {2}- \{ provider: bitbucket, owner: acme-team \}\n/, "");
-  config = join(mkdtempSync(join(tmpdir(), "sourcelinks-incremental-")), "acme.yaml");
+  const dir = mkdtempSync(join(tmpdir(), "sourcelinks-incremental-"));
+  config = join(dir, "acme.yaml");
   writeFileSync(config, text);
+  bitbucketConfig = join(dir, "acme-team.yaml");
+  writeFileSync(
+    bitbucketConfig,
+    readFileSync(join(ROOT, "test/fixtures/worlds/sweep.sourcelinks.yaml"), "utf8")
+      .replace(/ {2}- \{ name: operator-repos, provider: github, owner: ops \}\n/, "")
+      .replace(/ {2}- \{ provider: github, owner: acme, exclude: \["acme\/sandbox-\*"\] \}\n/, ""),
+  );
 });
 
 afterAll(async () => {
@@ -84,13 +94,13 @@ interface SweepJson {
 }
 
 /** Plans the acme sweep (JSON) with the test's cache folder, or with no cache when `cache` is false. */
-async function sweep(options: { args?: string[]; cache?: boolean; login?: string } = {}): Promise<SweepJson> {
+async function sweep(options: { args?: string[]; cache?: boolean; login?: string; config?: string } = {}): Promise<SweepJson> {
   const env = {
     ...sandbox.env,
     GITHUB_TOKEN: tokenOf(options.login ?? "ops"),
     SOURCELINKS_ETAG_CACHE: options.cache === false ? "off" : join(cacheDir, "etags.json"),
   };
-  const run = await runCli(["plan", config, "--format", "json", ...(options.args ?? [])], env);
+  const run = await runCli(["plan", options.config ?? config, "--format", "json", ...(options.args ?? [])], env);
   expect(run.code, run.stderr).toBe(0);
   const found = (
     JSON.parse(run.stdout) as { resources: (SweepJson & { resource: string; name: string; observed: SweepJson })[] }
@@ -235,6 +245,26 @@ describe("falls back to a full read, and says why", () => {
     expect(run.refresh).toMatchObject({ mode: "full", fullBecause: expect.stringContaining("missed event") });
     expect(run.refresh!.missedEvents).toEqual([expect.stringContaining("acme/forgotten")]);
     expect(artifacts(run)).toEqual(expect.arrayContaining([`repository-webhook acme/forgotten ${DOCKER} orphaned`]));
+  });
+});
+
+describe("without an audit log", () => {
+  it("reads a Bitbucket workspace in full by default, and with --verify-slices rolls the reads and prints the staleness bound", async () => {
+    const bitbucket = { config: bitbucketConfig };
+    expect((await sweep(bitbucket)).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: expect.stringContaining("no audit log on bitbucket"),
+    });
+    expect((await sweep(bitbucket)).refresh).toMatchObject({ mode: "full" });
+    const slices = { ...bitbucket, args: ["--verify-slices", "4"] };
+    const rolled = await sweep(slices);
+    expect(rolled.refresh).toMatchObject({ mode: "rolling", stalenessBoundRuns: 3, fullBecause: null });
+    // A repository with known build-service artifacts is re-read every run, whatever its slice.
+    const mobile = sandbox.world().bitbucket.repos.find((r) => r.slug === "mobile")!;
+    mobile.keys = mobile.keys.filter((k) => !k.label.startsWith("Docker Hub Builder"));
+    const after = await sweep(slices);
+    expect(after.refresh).toMatchObject({ mode: "rolling", reread: 1 });
+    expect(after.artifacts.filter((a) => a.kind === "deploy-key")).toEqual([]);
   });
 });
 
