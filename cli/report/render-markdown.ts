@@ -5,6 +5,7 @@
  * room), and the leftovers and orphans, largest groups first, while they fit. Whatever does not fit is counted in one closing "N more" note that points at the
  * JSON report and the HTML artifact.
  */
+import { refreshSummary } from "../format/sweep-refresh.js";
 import { markdownAutolink, markdownText } from "../format/escape.js";
 import { cell, code, html } from "../format/markdown.js";
 import { MarkdownBudget, sizeOf } from "../format/markdown-budget.js";
@@ -82,6 +83,14 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
     }),
   );
   if (ownersLeft > 0) omitted.push(count(ownersLeft, "owner"));
+  // How each sweep read its owner, and how old the last full verification is.
+  const refreshed = report.owners.flatMap((o) =>
+    o.sweeps.flatMap((sw) => {
+      const line = refreshSummary(sw.refresh);
+      return line === null ? [] : [`- ${cell(`sweep ${sw.name}`)}: ${markdownText(line)}`];
+    }),
+  );
+  if (refreshed.length > 0) out.tryAdd(["", "Verification:", "", ...refreshed], CLOSING_RESERVE);
 
   const namespaces = report.namespaces
     .map((ns) => ({
