@@ -73,8 +73,7 @@ export async function refreshOwner(
     because = incremental.reason;
     return full(ctx, provider, owner, options, policy, { read, actingAs, because, missed: incremental.missed, now });
   }
-  if (because === null && noLog && stored && policy.slices > 0)
-    return rollingRead(ctx, provider, owner, options, policy, stored, now);
+  if (because === null && noLog && stored && policy.slices > 0) return rollingRead(ctx, provider, owner, options, policy, stored, now);
   return full(ctx, provider, owner, options, policy, {
     read,
     actingAs,
