@@ -17,7 +17,9 @@ import { defaultSweepName } from "../../engine/config/merge.js";
 import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/index.js";
 import { observeOrgAccess, type OperationContext } from "../../engine/reconcile/operations.js";
 import { observeGrant } from "../../engine/reconcile/observe-link.js";
-import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
+import type { LinkRecord } from "../../engine/model/link-record.js";
+import { isLive } from "../../engine/model/observed.js";
+import { sameIdentity } from "../../engine/reconcile/link-identity.js";
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
 import { unlinkedNote, type UnlinkedRecordFacts } from "../export/unlinked-note.js";
@@ -99,13 +101,13 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
 
   const notes: string[] = [];
   const links: LinkSpec[] = [];
-  const unlinked: BuildServiceLinkWire[] = [];
+  const unlinked: LinkRecord[] = [];
   const taken = new Set<string>();
   for (const namespace of namespaces) {
     io.progress(`listing links of ${namespace}`);
     const records = await bs.listLinks(namespace);
     for (const record of records) {
-      if (record.state === "unlinked") {
+      if (!isLive(record.state)) {
         unlinked.push(record);
         continue;
       }
@@ -117,11 +119,11 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
         );
       }
       const name = linkName({ namespace, team: record.team, provider: record.provider, account: record.account }, taken);
-      const repositories = (await bs.listAutobuildRepositories(namespace, record.id)).map((r) => r.repository);
+      const repositories = await bs.listAutobuildRepositories(namespace, record.id);
       // Written as the build service records it: a team linked through a person is a policy
       // violation of the live world (team-link-uses-service-account), not a malformed file.
-      const serviceAccount = record.service_account;
-      if (record.team !== null && !record.service_account) {
+      const serviceAccount = record.serviceAccount;
+      if (record.team !== null && !record.serviceAccount) {
         notes.push(
           `link ${name}: team ${record.team} is linked through ${record.account}, which the build service records as a person's account; set account to a service account, serviceAccount: true, and run apply to relink (check reports it).`,
         );
@@ -133,7 +135,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
         provider: record.provider,
         account: record.account,
         serviceAccount,
-        state: record.state === "disabled" ? "disabled" : "linked",
+        state: record.state,
         repositories: [...new Set(repositories)],
         onRevoke: { webhooks: "delete", deployKeys: "delete" },
       });
@@ -142,8 +144,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
 
   for (const record of unlinked) {
     io.progress(`observing unlinked link ${record.id} of ${record.namespace}`);
-    const supersededBy =
-      record.team === null ? undefined : links.find((l) => l.namespace === record.namespace && l.team === record.team)?.name;
+    const supersededBy = record.team === null ? undefined : links.find((l) => sameIdentity(l, record))?.name;
     notes.push(unlinkedNote({ ...(await unlinkedFacts(ctx, record)), ...(supersededBy === undefined ? {} : { supersededBy }) }));
   }
 
@@ -201,10 +202,10 @@ async function checkClientId(ctx: OperationContext, clientId: string): Promise<v
 const CLIENT_ID_PROBE = "sourcelinks-client-id-check";
 
 /** What is left of an unlinked record: the build service's artifacts on the repositories it lists, and its grant. */
-async function unlinkedFacts(ctx: OperationContext, record: BuildServiceLinkWire): Promise<Omit<UnlinkedRecordFacts, "supersededBy">> {
+async function unlinkedFacts(ctx: OperationContext, record: LinkRecord): Promise<Omit<UnlinkedRecordFacts, "supersededBy">> {
   const bs = ctx.clients.buildService!;
   const [listed, grant] = await Promise.all([bs.listAutobuildRepositories(record.namespace, record.id), observeGrant(ctx, record)]);
-  const names = unique(listed.map((r) => r.repository));
+  const names = unique(listed);
   const base = {
     id: record.id,
     namespace: record.namespace,
@@ -223,8 +224,8 @@ async function unlinkedFacts(ctx: OperationContext, record: BuildServiceLinkWire
   reads.forEach(([hooks, keys], i) => {
     if (!hooks.exists) return;
     existing.push(names[i]!);
-    const w = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
-    const k = keys.items.filter((key) => ctx.clients.isBuildServiceDeployKey(key.title)).length;
+    const w = hooks.items.filter((h) => ctx.webhooks.matchesAny(h.url)).length;
+    const k = keys.items.filter((key) => ctx.deployKeys.matchesAny(key.title)).length;
     left.webhooks += w;
     left.deployKeys += k;
     if (w + k > 0) left.repositories.push(names[i]!);

@@ -17,7 +17,8 @@ import {
   type ReportOwner,
   type RetirementReport,
 } from "./model.js";
-import { isLive } from "./summarize.js";
+import { isLive } from "../../engine/model/observed.js";
+import { isLiveLink } from "./summarize.js";
 import {
   KIND_TITLES,
   STATE_TITLES,
@@ -95,7 +96,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   const namespaces = report.namespaces
     .map((ns) => ({
       ns,
-      live: ns.links.filter((l) => l.observedState === "linked" || l.observedState === "disabled").length,
+      live: ns.links.filter((l) => isLive(l.observedState)).length,
       open: ns.links.reduce((n, l) => n + openSteps(l.manualSteps), 0),
     }))
     .sort((a, b) => b.live + b.open - (a.live + a.open) || b.ns.links.length - a.ns.links.length);
@@ -112,7 +113,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   // Links that are not yet done: live, with a grant not shown revoked (by API or a recorded step), or with open steps.
   const pendingLinks = report.namespaces
     .flatMap((ns) => ns.links.map((link) => ({ ns: ns.namespace, link })))
-    .filter(({ link }) => isLive(link) || !retiredBy(link) || openSteps(link.manualSteps) > 0);
+    .filter(({ link }) => isLiveLink(link) || !retiredBy(link) || openSteps(link.manualSteps) > 0);
   const linksLeft = table(
     out,
     [

@@ -198,11 +198,7 @@ async function rollingRead(
   for await (const page of pages.pages) listing.push(...page);
   const known = new Set(
     stored.repositories
-      .filter(
-        (r) =>
-          r.webhooks.some((h) => ctx.clients.isBuildServiceWebhook(h.url)) ||
-          r.deployKeys.some((k) => ctx.clients.isBuildServiceDeployKey(k.title)),
-      )
+      .filter((r) => r.webhooks.some((h) => ctx.webhooks.matchesAny(h.url)) || r.deployKeys.some((k) => ctx.deployKeys.matchesAny(k.title)))
       .map((r) => r.repository.toLowerCase()),
   );
   // Without a log a difference is simply what changed (no event was to announce it): a rolling read never refuses.
