@@ -7,6 +7,7 @@
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
 import type { PlanRun } from "../../engine/reconcile/run/entries.js";
+import type { OperationContext } from "../../engine/reconcile/context.js";
 import { type EntryOutcome, executeRun } from "../../engine/reconcile/run/execute-run.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { entryKind } from "../format/entry-labels.js";
@@ -115,9 +116,24 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   } finally {
     release?.();
   }
+  await forgetWrittenOwners(ctx, run, outcomes, io);
   io.out(formatOutcomes(outcomes));
   if (outcomes.some((o) => o.result.stopped === true && o.result.remaining.some(isApiStep))) return ExitCode.interrupted;
   return outcomes.some((o) => o.result.failed !== null) ? ExitCode.operational : ExitCode.ok;
+}
+
+/**
+ * After writes, each swept owner's next run reads in full: the audit log shows an event only after a
+ * delay, and the proof run that usually follows an apply should not rest on it.
+ */
+async function forgetWrittenOwners(ctx: OperationContext, run: PlanRun, outcomes: readonly EntryOutcome[], io: CliIo): Promise<void> {
+  const store = ctx.refresh?.store;
+  if (!store || !outcomes.some((o) => o.result.done.length > 0)) return;
+  for (const sweep of run.sweeps ?? [])
+    store.invalidate(sweep.spec.provider, sweep.spec.owner, "the last apply wrote to this owner's repositories");
+  await store
+    .save()
+    .catch((error: unknown) => io.err(`sourcelinks: warning: the swept owners' inventories were not updated (${errorText(error)})`));
 }
 
 /** Reads a saved plan; an unreadable file is invalid input. */
