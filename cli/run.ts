@@ -3,7 +3,7 @@
  * on the CLI's streams, failures as located lines and exit codes, and what only `check --live` and
  * `report` observe (orgs no `orgAccess` entry declares).
  */
-import { GitHubAppSetupError } from "../engine/clients/github/app-errors.js";
+import { errorKind } from "../engine/model/errors.js";
 import type { OrgAccessSpec } from "../engine/model/spec.js";
 import type { LoadedConfig } from "../engine/config/loaded-config.js";
 import type { ObservedOrgAccess } from "../engine/model/observed.js";
@@ -39,7 +39,7 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
     (f) => `${formatLocation(locateNearest(loaded, f.pointer))}: ${f.resource}: ${errorText(f.error)}`,
   );
   // The user's own files at fault (a GitHub App key file that is a pipe, say) is invalid input, not an outage.
-  const input = observed.failures.some((f) => f.error instanceof GitHubAppSetupError && f.error.kind === "input");
+  const input = observed.failures.some((f) => errorKind(f.error) === "input");
   throw new CliError(input ? ExitCode.invalidInput : ExitCode.operational, failures);
 }
 

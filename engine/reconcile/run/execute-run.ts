@@ -8,6 +8,7 @@ import { setOrgAccessRequest } from "../steps/set-org-access.js";
 import type { OperationContext } from "../context.js";
 import { type ExecutionResult, executePlan } from "../execute.js";
 import { settleAll } from "../map-limit.js";
+import { isApiStep } from "../steps/registry.js";
 import { RESOURCE_CONCURRENCY } from "./concurrency.js";
 import type { PlannedEntry, PlanRun } from "./entries.js";
 
@@ -25,14 +26,9 @@ export interface RunExecutionHooks {
   onStep?(entry: PlannedEntry, step: PlanStep, outcome: "done" | "failed", error?: Error): void;
 }
 
-/** Whether a step sends a request (every kind but `manual`). */
-function sendsRequest(step: PlanStep): boolean {
-  return step.kind !== "manual";
-}
-
 /** Executes every entry of `run` with a step to send, in the run's order; the outcomes are in that order too. */
 export async function executeRun(ctx: OperationContext, run: PlanRun, hooks: RunExecutionHooks = {}): Promise<EntryOutcome[]> {
-  const withChanges = (entries: readonly PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(sendsRequest));
+  const withChanges = (entries: readonly PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(isApiStep));
   const one = async (entry: PlannedEntry): Promise<EntryOutcome> => {
     const result = await executePlan(ctx, entry.plan, {
       shouldStop: () => hooks.shouldStop?.() === true,
@@ -52,7 +48,7 @@ export async function executeRun(ctx: OperationContext, run: PlanRun, hooks: Run
       if (s.status === "fulfilled") outcomes.push(s.value);
       else {
         const entry = group[i] as PlannedEntry;
-        const first = entry.plan.steps.find(sendsRequest) as PlanStep;
+        const first = entry.plan.steps.find(isApiStep) as PlanStep;
         const error = s.reason instanceof Error ? s.reason : new Error(String(s.reason));
         outcomes.push({
           entry,
@@ -60,7 +56,7 @@ export async function executeRun(ctx: OperationContext, run: PlanRun, hooks: Run
             done: [],
             skipped: [],
             failed: { step: first, error },
-            remaining: entry.plan.steps.filter((st) => st !== first && sendsRequest(st)),
+            remaining: entry.plan.steps.filter((st) => st !== first && isApiStep(st)),
           },
         });
       }
