@@ -82,6 +82,7 @@ export function createClients(settings: ClientSettings): Clients {
       secretSet,
       ...tuning,
       ...transport,
+      ...(settings.options?.bitbucketPacing ? { pacing: settings.options.bitbucketPacing } : {}),
     });
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;

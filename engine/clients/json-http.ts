@@ -70,6 +70,11 @@ export interface RequestOptions {
    * of the run's known credentials, a token read a second time would come back as "[redacted]". Default true.
    */
   redact?: boolean;
+  /**
+   * Runs each attempt (retries included) through a rate pacer before it takes a concurrency slot, so
+   * a budget the server counts per request (Bitbucket's webhook data) sees every attempt.
+   */
+  pace?: <R>(send: () => Promise<R>) => Promise<R>;
 }
 
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
@@ -97,7 +102,8 @@ export class JsonHttp {
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const retries = this.#options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#limit(() => this.#once<T>(method, url, body, options));
+      const send = (): Promise<JsonResponse<T> | HttpError> => this.#limit(() => this.#once<T>(method, url, body, options));
+      const outcome = await (options.pace ? options.pace(send) : send());
       if (!(outcome instanceof HttpError)) return outcome;
       const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent && !outcome.refused);
       if (!retryable || attempt >= retries) throw outcome;

@@ -3,7 +3,8 @@
  * `fetch`, following `next`, errors as redacted `HttpError`. Credentials as Bitbucket Cloud takes them
  * since app passwords were removed (2026-07-28): an API token with scopes, as Basic with the Atlassian
  * account's email; or a workspace or repository access token, as Bearer. A delete sends the request its
- * builder (engine/model/requests.ts) makes, the one a plan shows.
+ * builder (engine/model/requests.ts) makes, the one a plan shows. Webhook listings and deletions are
+ * paced under Bitbucket's webhook-data budget (webhook-pacing.ts).
  */
 import { bitbucketRepoUrl, deleteDeployKeyRequest, deleteWebhookRequest } from "../../model/requests.js";
 import { HttpError } from "../http-error.js";
@@ -21,6 +22,7 @@ import {
   type BitbucketPageWire,
 } from "./wire.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
+import { webhookDataPacer, type BitbucketPacing, type PaceWebhookData } from "./webhook-pacing.js";
 
 /** How to reach Bitbucket. */
 export interface BitbucketClientOptions {
@@ -36,6 +38,8 @@ export interface BitbucketClientOptions {
   otherSecrets?: readonly Secret[];
   /** The run's redaction set, read for every answer and error (credentials derived by other clients join it as the run goes). */
   secretSet?: SecretSet;
+  /** Pacing of Bitbucket's webhook-data budget (1,000 webhook listings and writes an hour per user); always on. */
+  pacing?: BitbucketPacing;
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: {
     retries?: number;
@@ -62,6 +66,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
   readonly kind = "bitbucket" as const;
   readonly #base: string;
   readonly #http: JsonHttp;
+  readonly #paceWebhooks: PaceWebhookData;
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
@@ -78,6 +83,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...options.transport,
     });
+    this.#paceWebhooks = webhookDataPacer(options.concurrency ?? 8, options.pacing);
   }
 
   /**
@@ -95,7 +101,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
 
   /** Deletes a webhook by uuid (braces optional); `gone` when it was already deleted. */
   deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(deleteWebhookRequest("bitbucket", this.#base, repository, hookId).url);
+    return this.#delete(deleteWebhookRequest("bitbucket", this.#base, repository, hookId).url, this.#paceWebhooks);
   }
 
   /** The repository's deploy keys, every page; `exists: false` on 404. */
@@ -172,7 +178,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
       guard.visit(url);
       let page: BitbucketPageWire<T>;
       try {
-        page = (await this.#http.request<BitbucketPageWire<T>>("GET", url, undefined, { shape: "object", check: pageProblem })).body;
+        const pace = what === "webhooks" ? { pace: this.#paceWebhooks } : {};
+        page = (await this.#http.request<BitbucketPageWire<T>>("GET", url, undefined, { shape: "object", check: pageProblem, ...pace }))
+          .body;
       } catch (error) {
         if (error instanceof HttpError && error.isGone && values.length === 0) return this.#confirmGone(repository, what, error);
         throw error;
@@ -201,9 +209,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     });
   }
 
-  async #delete(url: string): Promise<"deleted" | "gone"> {
+  async #delete(url: string, pace?: PaceWebhookData): Promise<"deleted" | "gone"> {
     try {
-      await this.#http.request("DELETE", url);
+      await this.#http.request("DELETE", url, undefined, pace ? { pace } : {});
       return "deleted";
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return "gone";
