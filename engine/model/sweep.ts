@@ -4,6 +4,7 @@
  * policy rule `no-orphaned-build-service-artifacts`, the OrphanSweep resource and the report.
  */
 import type { ProviderKind } from "./spec.js";
+import type { RollingStaleness } from "./sweep-memory.js";
 
 /** A repository webhook, an org's own webhook, or a repository deploy key. */
 export type SweptArtifactKind = "repository-webhook" | "org-webhook" | "deploy-key";
@@ -56,4 +57,6 @@ export interface SweepObservation {
    * GitHub lists another user's public repositories only): the private ones were not swept.
    */
   publicOnly?: boolean;
+  /** A rolling sweep (`--verify-slices N`): what it re-read, and how old the rest of its observation may be. */
+  rolling?: RollingStaleness;
 }

@@ -9,6 +9,7 @@ import { createClients } from "../clients/index.js";
 import type { ClientSettings } from "../model/client-settings.js";
 import type { Clients } from "../clients/types.js";
 import type { Secret } from "../model/secret.js";
+import type { SweepMemoryStore } from "../model/sweep-memory.js";
 import { planSettingsOf, type PlanSettings } from "./plan-settings.js";
 import { SeenInRun } from "./seen-in-run.js";
 
@@ -29,6 +30,11 @@ export interface OperationContext extends PlanSettings {
    * it (revoked links, accounts being replaced); kept links then report `unverifiable`.
    */
   grantChecks?: "all" | "when-deciding";
+  /**
+   * Rolling sweeps (`--verify-slices N`): a Bitbucket sweep re-reads one slice of N, the repositories
+   * with known build-service artifacts and new ones, and takes the rest from `store` (rolling-sweep.ts).
+   */
+  rolling?: { slices: number; store: SweepMemoryStore; now: () => Date };
 }
 
 /** Credentials and tuning that take precedence over the environment (the provider passes stack-config secrets). */

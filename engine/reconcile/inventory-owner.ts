@@ -13,6 +13,7 @@ import { ReconcileError } from "./errors.js";
 import { mapLimit } from "./map-limit.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { providerClient } from "./provider-client.js";
+import type { RollingSweep } from "./rolling-sweep.js";
 import type { RunReads } from "./run-reads.js";
 
 /**
@@ -55,6 +56,8 @@ export interface InventoryOptions {
   include?: (repository: string) => boolean;
   /** The run's shared reads, so a repository a link already listed is not listed again. */
   reads?: Pick<RunReads, "webhooks" | "deployKeys">;
+  /** A rolling read: only what it selects of each page is read, its memory stands for the rest (rolling-sweep.ts). */
+  rolling?: RollingSweep;
 }
 
 /** Reads the inventory of `owner` on `provider`. */
@@ -82,9 +85,14 @@ export async function inventoryOwner(
     if (oldest && !(await oldest).ok) break;
     const kept = page.filter((r) => include(r.repository));
     excluded += page.length - kept.length;
+    const rolling = options.rolling;
+    const split = rolling ? rolling.split(kept) : { read: kept, reused: [] };
     reads.push(
-      readPage(ctx, provider, kept, concurrency, options.reads).then(
-        (repositories) => ({ ok: true as const, repositories }),
+      readPage(ctx, provider, split.read, concurrency, options.reads).then(
+        (repositories) => {
+          rolling?.record(repositories);
+          return { ok: true as const, repositories: [...repositories, ...split.reused] };
+        },
         (error: unknown) => ({ ok: false as const, error }),
       ),
     );
