@@ -22,6 +22,7 @@ import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { observeAll, observeUndeclaredOrgs } from "../run.js";
+import { addVerifySlicesOption, applyVerifySlices } from "../verify-slices.js";
 
 /** Output formats of `check`. */
 export type CheckFormat = "text" | "json" | "markdown" | "sarif" | "github";
@@ -32,6 +33,8 @@ export interface CheckOptions {
   live?: boolean;
   /** The policy pack config (`pulumi preview --policy-pack-config`), for the same levels as the pack. */
   policyConfig?: string;
+  /** Rolling Bitbucket sweeps (cli/verify-slices.ts). */
+  verifySlices?: number;
 }
 
 /** Runs `check`: 0, or 3 when a mandatory rule is violated. */
@@ -44,6 +47,7 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
   const world: ObservedWorld = {};
   if (options.live) {
     const ctx = cliOperationContext(loaded.config, io.env);
+    applyVerifySlices(ctx, options.verifySlices, io.env, () => new Date());
     const observation = await observeAll(loaded, ctx, io);
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
@@ -55,6 +59,9 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
     files: loaded.files,
     live: options.live === true,
     violations: violations.map((v) => ({ ...v, location: locateNearest(loaded, v.pointer) })),
+    rolling: [...(world.sweeps?.values() ?? [])].flatMap((o) =>
+      o.rolling ? [{ sweep: o.name, provider: o.provider, owner: o.owner, ...o.rolling }] : [],
+    ),
   };
   const formatted =
     options.format === "sarif"
@@ -98,13 +105,14 @@ async function loadForFormat(
 
 /** Adds `check` to the program. */
 export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void, cwd: string): void {
-  program
+  const command = program
     .command("check")
     .description("evaluate the policy rules on the configuration, or with --live on the configuration plus the live world")
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif", "github"]).default("text"))
     .option("--live", "observe the build service and providers (read-only) and check the live state too")
-    .option("--policy-config <file>", "policy levels from the JSON that pulumi preview --policy-pack-config takes")
+    .option("--policy-config <file>", "policy levels from the JSON that pulumi preview --policy-pack-config takes");
+  addVerifySlicesOption(command)
     .addHelpText(
       "after",
       `

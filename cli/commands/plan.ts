@@ -16,6 +16,7 @@ import { loadConfig } from "../load-config.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
 import { buildPlanRun, type PlanRun } from "../run.js";
 import { toSavedPlan } from "../saved-plan.js";
+import { addVerifySlicesOption, applyVerifySlices } from "../verify-slices.js";
 
 /** Output formats of `plan`. */
 export type PlanFormat = "text" | "json" | "markdown";
@@ -32,6 +33,8 @@ export interface PlanOptions {
   detailedExitcode?: boolean;
   /** Where to save the reviewed plan for `apply --plan`. */
   out?: string;
+  /** Rolling Bitbucket sweeps (cli/verify-slices.ts). */
+  verifySlices?: number;
 }
 
 /** Runs `plan`: 0, or 4 with `--detailed-exitcode` when apply would send a request. */
@@ -39,6 +42,7 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
   if (options.out !== undefined) await checkOutPath(options.out, files);
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
+  applyVerifySlices(ctx, options.verifySlices, io.env, () => new Date());
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
@@ -51,7 +55,7 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
 
 /** Adds `plan` to the program. */
 export function registerPlan(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  program
+  const command = program
     .command("plan")
     .description(
       "show the requests apply would send (build service, provider revocations, webhook and deploy key deletions) and the manual steps",
@@ -59,7 +63,8 @@ export function registerPlan(program: Command, io: CliIo, finish: (code: ExitCod
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--detailed-exitcode", "exit 4 when apply would change something (0 when nothing to do)")
-    .option("--out <plan>", "also save the plan for `sourcelinks apply --plan` (JSON; holds no credential)")
+    .option("--out <plan>", "also save the plan for `sourcelinks apply --plan` (JSON; holds no credential)");
+  addVerifySlicesOption(command)
     .addHelpText(
       "after",
       `

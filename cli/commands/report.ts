@@ -19,6 +19,7 @@ import { renderReportHtml } from "../report/render-html.js";
 import { renderReportJson } from "../report/render-json.js";
 import { renderReportMarkdown } from "../report/render-markdown.js";
 import { observeAll, observeUndeclaredOrgs } from "../run.js";
+import { addVerifySlicesOption, applyVerifySlices } from "../verify-slices.js";
 
 /** Output formats of `report`. */
 export type ReportFormat = "html" | "markdown" | "json";
@@ -31,6 +32,8 @@ export interface ReportOptions {
   asOf?: string;
   /** FILE... are JSON reports to merge, not configuration. */
   merge?: boolean;
+  /** Rolling Bitbucket sweeps (cli/verify-slices.ts). */
+  verifySlices?: number;
 }
 
 /** Runs `report`: 0 once the report is written (it is evidence, not a gate: `check --live` gates). */
@@ -64,6 +67,7 @@ async function liveReport(files: string[], options: ReportOptions, io: CliIo, no
     throw new CliError(ExitCode.invalidInput, `sourcelinks: --as-of ${asOf}: not a calendar date (YYYY-MM-DD)`);
   const loaded = await loadConfig(files);
   const ctx = cliOperationContext(loaded.config, io.env);
+  applyVerifySlices(ctx, options.verifySlices, io.env, now);
   const observation = await observeAll(loaded, ctx, io);
   const undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   const sweeps = observation.sweeps.map((entry) => entry.observed);
@@ -94,14 +98,15 @@ async function mergeFiles(files: string[], options: ReportOptions): Promise<Reti
 
 /** Adds `report` to the program. */
 export function registerReport(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  program
+  const command = program
     .command("report")
     .description("the live evidence for retiring the build service: links, grants, leftovers, orphans, manual steps, org access, days left")
     .argument("<file...>", "sourcelinks/v1 YAML files (with --merge: JSON reports)")
     .addOption(new Option("--format <format>", "output format").choices(["html", "markdown", "json"]).default("html"))
     .option("--out <file>", "write the report to FILE instead of stdout")
     .option("--as-of <date>", "the run's date, YYYY-MM-DD (default: today, UTC): the days left count from it")
-    .option("--merge", "FILE... are JSON reports (one per sharded run, e.g. per org): merge them into one report")
+    .option("--merge", "FILE... are JSON reports (one per sharded run, e.g. per org): merge them into one report");
+  addVerifySlicesOption(command)
     .addHelpText(
       "after",
       `

@@ -1,6 +1,7 @@
 /** One line saying what was observed of a resource, for the text and markdown plans. */
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
+import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
 import type { PlannedEntry } from "../run.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
@@ -18,6 +19,7 @@ function sweepSummary(o: SweepObservation): string {
     `${count("leftover")} leftover`,
     `${count("orphaned")} orphaned${archived > 0 ? ` (${archived} on archived repositories)` : ""}`,
     o.foreignWebhookCount > 0 ? `${plural(o.foreignWebhookCount, "foreign webhook")} (never touched)` : null,
+    o.rolling ? rollingSummary(o.rolling) : null,
     o.publicOnly === true
       ? `public repositories only: GitHub lists another user's private repositories to no one else, so they were not swept (run with ${o.owner}'s token or a GitHub App installed on ${o.owner} to cover them)`
       : null,
@@ -54,4 +56,17 @@ function orgSummary(o: ObservedOrgAccess): string {
 /** `1 webhook`, `2 webhooks`. */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
+/**
+ * What a rolling sweep re-read and how stale the rest may be: `rolling verification: slice 3 of 10,
+ * 950 repositories re-read, 4050 from earlier runs (oldest read 2026-12-01T00:00:00.000Z); each is
+ * verified at least every 10 runs (at most 9 runs old)`.
+ */
+export function rollingSummary(r: RollingStaleness): string {
+  const oldest = r.oldestVerifiedAt === null ? "" : ` (oldest read ${r.oldestVerifiedAt})`;
+  return (
+    `rolling verification: slice ${r.slice + 1} of ${r.slices}, ${plural(r.reread, "repository", "repositories")} re-read, ` +
+    `${r.reused} from earlier runs${oldest}; each is verified at least every ${plural(r.slices, "run")} (at most ${plural(r.boundRuns, "run")} old)`
+  );
 }

@@ -3,6 +3,7 @@
  * sourcelinks.plan/v1`). Every field is written out explicitly rather than spread from the internal
  * types, so an additive change inside the planner cannot change this output by accident.
  */
+import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
 import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import type { KeptItem, PlanStep } from "../../engine/model/plan.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
@@ -72,6 +73,8 @@ export interface ObservedSweepJson {
   foreignWebhookCount: number;
   /** Only public repositories could be listed: the owner's private ones were not swept. */
   publicOnly?: true;
+  /** A rolling sweep (`--verify-slices`): what it re-read and how stale the rest may be. */
+  rolling?: RollingStaleness;
   artifacts: Pick<SweptArtifact, "kind" | "repository" | "id" | "target" | "archived" | "classification" | "links">[];
 }
 
@@ -267,6 +270,7 @@ function observedSweepJson(o: SweepObservation): ObservedSweepJson {
     repositoriesExcluded: o.repositoriesExcluded,
     foreignWebhookCount: o.foreignWebhookCount,
     ...(o.publicOnly === true ? { publicOnly: true as const } : {}),
+    ...(o.rolling ? { rolling: { ...o.rolling } } : {}),
     artifacts: o.artifacts.map((a) => ({
       kind: a.kind,
       repository: a.repository,

@@ -28,6 +28,7 @@ import {
   openSteps,
   orgAccessText,
   statusText,
+  rollingNote,
   sweptTotals,
 } from "./labels.js";
 
@@ -77,7 +78,9 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
       "| --- | --- | ---: | ---: | ---: | ---: |",
     ],
     owners.map(({ owner, c }) => {
-      const swept = owner.sweeps.length === 0 ? "not swept" : String(sweptTotals(owner).repositories);
+      const rolling = rollingNote(owner);
+      const swept =
+        owner.sweeps.length === 0 ? "not swept" : `${sweptTotals(owner).repositories}${rolling === null ? "" : ` (${cell(rolling)})`}`;
       return `| ${cell(`${owner.provider} ${code(owner.owner)}`)} | ${cell(markdownText(orgAccessText(owner.orgAccess)))} | ${swept} | ${c["in-use"]} | ${c.leftover} | ${c.orphaned} |`;
     }),
   );
