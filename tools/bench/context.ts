@@ -16,6 +16,8 @@ export interface BenchClientOptions {
   pacedTimeScale?: number;
   /** Budgets other than github.com's documented ones, when the server enforces others (tests). */
   budgets?: { endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
+  /** Bitbucket's webhook-data budget is paced on this time scale (Bitbucket seconds per real second); default real time. */
+  bitbucketTimeScale?: number;
 }
 
 /** An operation context for `config` in `env`, built from the real clients. */
@@ -26,5 +28,6 @@ export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, 
     ...(options.pacedTimeScale === undefined
       ? {}
       : { githubPacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale } }),
+    ...(options.bitbucketTimeScale === undefined ? {} : { bitbucketPacing: { timeScale: options.bitbucketTimeScale } }),
   });
 }

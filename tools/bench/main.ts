@@ -19,6 +19,8 @@
  *     REST, deploy keys by GraphQL, under the limits of (b); (g2) the same sweep again with nothing changed.
  * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
+ * (j) a Bitbucket workspace of 5,000 repositories under Bitbucket's webhook-data limit: a full read
+ *     paced to it, then rolling runs with --verify-slices (bitbucket-workspace.ts).
  */
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -32,6 +34,7 @@ import { computeFloor, FLOOR_FORMULA, sequentialFloor, type EndpointNeed, type F
 import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
 import type { SandboxHostOptions } from "./sandbox-host.js";
 import { sharded } from "./sharded.js";
+import { bitbucketWorkspace } from "./bitbucket-workspace.js";
 import {
   isRevoked,
   ISSUE_SHAPE,
@@ -94,6 +97,15 @@ const SWEEP_ARTIFACTS_EVERY = 10;
 const REPOS_PER_PAGE = 100;
 const REPO_LIST = "GET /github/orgs/:org/repos";
 const GRAPHQL = "POST /github/graphql";
+
+/**
+ * (j): a Bitbucket workspace of 5,000 repositories, swept in 10 slices (every 10th repository holds the
+ * build service's artifacts, re-read every run: 500 + about 450 listings a run, under the hour's 1,000).
+ * A Bitbucket hour lasts 30 real seconds, so the full read's floor is four hours: 120 s.
+ */
+const BITBUCKET_REPOS = 5000;
+const BITBUCKET_SLICES = 10;
+const BITBUCKET_TIME_SCALE = 120;
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
@@ -244,6 +256,19 @@ const GROUPS: readonly ScenarioGroup[] = [
   local([
     { id: "e", label: "e.validate", run: (files) => validate(files.validateFile, files.dir) },
     { id: "e2", label: "e2.validate", run: validateHostile },
+    {
+      id: "j",
+      label: "j.bitbucket-workspace",
+      run: () =>
+        bitbucketWorkspace({
+          repositories: BITBUCKET_REPOS,
+          artifactsEvery: SWEEP_ARTIFACTS_EVERY,
+          slices: BITBUCKET_SLICES,
+          timeScale: BITBUCKET_TIME_SCALE,
+          latencyMs: LATENCY_MS,
+          concurrency: CONCURRENCY,
+        }),
+    },
     {
       id: "h",
       label: "h.sharded",

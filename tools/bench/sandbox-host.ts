@@ -7,6 +7,7 @@
  */
 import type { LimitsConfig } from "../../sandbox/limits.js";
 import type { BitbucketLimitsConfig } from "../../sandbox/bitbucket/limits.js";
+import { bitbucketScaleSeed, type BitbucketScaleOptions } from "../../sandbox/bitbucket-scale-world.js";
 import { scaleSeed, SCALE_ORG, type ScaleWorldOptions } from "../../sandbox/scale-world.js";
 import { startSandbox } from "../../sandbox/server.js";
 import { loadSeed, type SeedDocument } from "../../sandbox/seed.js";
@@ -21,6 +22,8 @@ export interface SandboxHostOptions {
   app?: ScaleApp;
   timeScale: number;
   limits: Partial<LimitsConfig>;
+  /** Scenario (j): a generated Bitbucket workspace instead of `world`. */
+  bitbucket?: BitbucketScaleOptions;
   /** Bitbucket's webhook-data limit; Bitbucket Cloud's 1,000 an hour when absent. */
   bitbucketLimits?: Partial<BitbucketLimitsConfig>;
 }
@@ -49,9 +52,11 @@ async function main(): Promise<void> {
   const raw = process.env["BENCH_SANDBOX"];
   if (raw === undefined) throw new Error("sandbox-host: BENCH_SANDBOX is not set");
   const options = JSON.parse(raw) as SandboxHostOptions;
-  const seed = options.shards
-    ? loadSeed(shardedSeed(options.shards), "sharded-world")
-    : loadSeed(options.app ? withApp(scaleSeed(options.world), options.app) : scaleSeed(options.world), "scale-world");
+  const seed = options.bitbucket
+    ? loadSeed(bitbucketScaleSeed(options.bitbucket), "bitbucket-scale-world")
+    : options.shards
+      ? loadSeed(shardedSeed(options.shards), "sharded-world")
+      : loadSeed(options.app ? withApp(scaleSeed(options.world), options.app) : scaleSeed(options.world), "scale-world");
   const sandbox = await startSandbox({
     seed,
     timeScale: options.timeScale,

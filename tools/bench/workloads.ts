@@ -14,6 +14,9 @@ import {
 } from "../../engine/reconcile/operations.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
 import { SCALE_ORG } from "../../sandbox/scale-world.js";
+import { FileSweepMemory } from "../../engine/clients/sweep-memory-file.js";
+import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
+import type { SweepSpec } from "../../engine/model/spec.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {
@@ -127,5 +130,32 @@ export function summarize(observed: readonly ObservedLink[]): RefreshSummary {
     buildServiceWebhooks: repos.reduce((n, r) => n + r.webhooks.length, 0),
     deployKeys: repos.reduce((n, r) => n + r.deployKeys.length, 0),
     foreignWebhooks: repos.reduce((n, r) => n + r.foreignWebhookCount, 0),
+  };
+}
+
+/** What a sweep of the Bitbucket scale workspace saw, and how stale a rolling one may be. */
+export interface BitbucketSweepSummary extends RefreshSummary {
+  rolling: RollingStaleness | null;
+}
+
+/**
+ * (j): the sweep of the config's one Bitbucket workspace, as `sourcelinks plan` observes one; with
+ * `slices`, rolling (`--verify-slices`), its memory in `memoryFile` between the runs.
+ */
+export async function bitbucketSweep(
+  ctx: OperationContext,
+  spec: SweepSpec,
+  rolling: { slices: number; memoryFile: string } | null,
+): Promise<BitbucketSweepSummary> {
+  if (rolling) ctx.rolling = { slices: rolling.slices, store: new FileSweepMemory(rolling.memoryFile), now: () => new Date() };
+  const found = await observeSweep(ctx, spec, new SweepLinkWorld(ctx, []));
+  return {
+    links: 0,
+    repositories: found.repositoriesSwept,
+    missingRepositories: 0,
+    buildServiceWebhooks: found.artifacts.filter((a) => a.kind === "repository-webhook").length,
+    deployKeys: found.artifacts.filter((a) => a.kind === "deploy-key").length,
+    foreignWebhooks: found.foreignWebhookCount,
+    rolling: found.rolling ?? null,
   };
 }
