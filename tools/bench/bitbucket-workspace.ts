@@ -47,9 +47,7 @@ interface SweepRun {
 }
 
 /** Runs scenario (j) and returns its description, figures and runs. */
-export async function bitbucketWorkspace(
-  settings: BitbucketWorkspaceSettings,
-): Promise<{
+export async function bitbucketWorkspace(settings: BitbucketWorkspaceSettings): Promise<{
   description: string;
   figures: Figure[];
   full: SweepRun;
