@@ -154,6 +154,12 @@ export async function observeAll(loaded: LoadedConfig, ctx: OperationContext, io
   // The reads are done: keep their ETags for the next run (a no-op without a cache file). A cache
   // that cannot be kept only costs the next run some requests: a warning, not a failure.
   for (const warning of (await ctx.clients.flush?.()) ?? []) io.err(warning);
+  // Likewise the swept owners' verified inventories: without them the next run reads those owners in full.
+  await ctx.refresh?.store
+    .save()
+    .catch((error: unknown) =>
+      io.err(`sourcelinks: warning: the swept owners' inventories were not kept (${errorText(error)}); the next run reads them in full`),
+    );
 
   const failures: string[] = [];
   const out: Observation = { links: [], orgs: [], sweeps: [] };

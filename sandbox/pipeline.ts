@@ -166,12 +166,14 @@ function refuse(state: SandboxState, reply: Reply, refused: Rejection | null): b
 function replier(state: SandboxState, res: ServerResponse, caller: Caller | null, endpoint: string, bitbucketCaller: string | null): Reply {
   return (status, headers, body) => {
     state.counters.response(status);
+    // `Date` on the sandbox clock, as GitHub's is on its own: a client dating an audit log cursor by it agrees with the events' times.
+    const dated = { date: new Date(state.clock.now()).toUTCString(), ...headers };
     const limits = caller
       ? state.limiter.headers(caller, endpoint)
       : bitbucketCaller !== null
         ? state.bitbucketLimiter.headers(bitbucketCaller)
         : {};
-    send(res, status, { ...headers, ...limits }, body);
+    send(res, status, { ...dated, ...limits }, body);
   };
 }
 

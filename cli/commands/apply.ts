@@ -20,6 +20,7 @@ import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
 import { describeStep, isApiStep } from "../format/steps.js";
 import { cliOperationContext } from "../context.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { clientAccountLookup, missingNames } from "../missing-names.js";
@@ -31,7 +32,7 @@ import { planToJson } from "../format/plan-json.js";
 import { configDigest, parseSavedPlan, savedConfigFiles, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
 /** Options of `apply`. */
-export interface ApplyOptions {
+export interface ApplyOptions extends RefreshOptions {
   yes?: boolean;
   maxRevokeRatio: number;
   /** A plan saved by `plan --out`: apply only what it shows. */
@@ -54,7 +55,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   // The plan's files as it recorded them (absolute), so a run from another directory reads the same configuration.
   const loaded = await loadConfig(files.length > 0 ? files : saved === null ? [] : savedConfigFiles(saved));
   if (saved !== null) refuseChangedConfig(saved, configDigest(loaded.config), options.plan as string);
-  const ctx = cliOperationContext(loaded.config, io.env);
+  const ctx = cliOperationContext(loaded.config, io.env, options);
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
@@ -266,8 +267,7 @@ function formatOutcomes(outcomes: readonly Outcome[]): string {
 
 /** Adds `apply` to the program. */
 export function registerApply(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  program
-    .command("apply")
+  addRefreshOptions(program.command("apply"))
     .description("converge the live world to the configuration, through the same operations as the Pulumi provider")
     .argument("[file...]", "sourcelinks/v1 YAML files (default with --plan: the files the plan was made from)")
     .option(

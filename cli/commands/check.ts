@@ -19,22 +19,22 @@ import { formatCheckMarkdown } from "../format/check-markdown.js";
 import { formatCheckText } from "../format/check-text.js";
 import { formatSarif } from "../format/sarif.js";
 import { cliOperationContext } from "../context.js";
+import { sweepRefreshLines } from "../format/sweep-refresh.js";
+import type { SweepObservation } from "../../engine/model/sweep.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { observeAll, observeUndeclaredOrgs } from "../run.js";
-import { addVerifySlicesOption, applyVerifySlices } from "../verify-slices.js";
 
 /** Output formats of `check`. */
 export type CheckFormat = "text" | "json" | "markdown" | "sarif" | "github";
 
 /** Options of `check`. */
-export interface CheckOptions {
+export interface CheckOptions extends RefreshOptions {
   format: CheckFormat;
   live?: boolean;
   /** The policy pack config (`pulumi preview --policy-pack-config`), for the same levels as the pack. */
   policyConfig?: string;
-  /** Rolling Bitbucket sweeps (cli/verify-slices.ts). */
-  verifySlices?: number;
 }
 
 /** Runs `check`: 0, or 3 when a mandatory rule is violated. */
@@ -46,8 +46,7 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
   if (loaded === null) return ExitCode.invalidInput;
   const world: ObservedWorld = {};
   if (options.live) {
-    const ctx = cliOperationContext(loaded.config, io.env);
-    applyVerifySlices(ctx, options.verifySlices, io.env, () => new Date());
+    const ctx = cliOperationContext(loaded.config, io.env, options);
     const observation = await observeAll(loaded, ctx, io);
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
@@ -59,9 +58,6 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
     files: loaded.files,
     live: options.live === true,
     violations: violations.map((v) => ({ ...v, location: locateNearest(loaded, v.pointer) })),
-    rolling: [...(world.sweeps?.values() ?? [])].flatMap((o) =>
-      o.rolling ? [{ sweep: o.name, provider: o.provider, owner: o.owner, ...o.rolling }] : [],
-    ),
   };
   const formatted =
     options.format === "sarif"
@@ -74,6 +70,9 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
             ? formatCheckMarkdown(report)
             : formatCheckText(report);
   io.out(formatted);
+  // How each swept owner was read: on stdout beside the text, on stderr where stdout is a machine format.
+  const refresh = sweepRefreshLines([...(world.sweeps?.values() ?? [])].filter((s): s is SweepObservation => typeof s === "object"));
+  for (const line of refresh) options.format === "text" ? io.out(line) : io.err(line);
   return countViolations(report).mandatory > 0 ? ExitCode.policyViolation : ExitCode.ok;
 }
 
@@ -105,14 +104,12 @@ async function loadForFormat(
 
 /** Adds `check` to the program. */
 export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void, cwd: string): void {
-  const command = program
-    .command("check")
+  addRefreshOptions(program.command("check"))
     .description("evaluate the policy rules on the configuration, or with --live on the configuration plus the live world")
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif", "github"]).default("text"))
     .option("--live", "observe the build service and providers (read-only) and check the live state too")
-    .option("--policy-config <file>", "policy levels from the JSON that pulumi preview --policy-pack-config takes");
-  addVerifySlicesOption(command)
+    .option("--policy-config <file>", "policy levels from the JSON that pulumi preview --policy-pack-config takes")
     .addHelpText(
       "after",
       `

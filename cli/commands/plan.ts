@@ -11,12 +11,12 @@ import { formatPlanMarkdown } from "../format/plan-markdown.js";
 import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
 import { cliOperationContext } from "../context.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
 import { buildPlanRun, type PlanRun } from "../run.js";
 import { toSavedPlan } from "../saved-plan.js";
-import { addVerifySlicesOption, applyVerifySlices } from "../verify-slices.js";
 
 /** Output formats of `plan`. */
 export type PlanFormat = "text" | "json" | "markdown";
@@ -28,21 +28,18 @@ const FORMATTERS = {
 } satisfies Record<PlanFormat, (run: PlanRun) => string>;
 
 /** Options of `plan`. */
-export interface PlanOptions {
+export interface PlanOptions extends RefreshOptions {
   format: PlanFormat;
   detailedExitcode?: boolean;
   /** Where to save the reviewed plan for `apply --plan`. */
   out?: string;
-  /** Rolling Bitbucket sweeps (cli/verify-slices.ts). */
-  verifySlices?: number;
 }
 
 /** Runs `plan`: 0, or 4 with `--detailed-exitcode` when apply would send a request. */
 export async function runPlan(files: string[], options: PlanOptions, io: CliIo): Promise<ExitCodeValue> {
   if (options.out !== undefined) await checkOutPath(options.out, files);
   const loaded = await loadConfig(files);
-  const ctx = cliOperationContext(loaded.config, io.env);
-  applyVerifySlices(ctx, options.verifySlices, io.env, () => new Date());
+  const ctx = cliOperationContext(loaded.config, io.env, options);
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
@@ -55,16 +52,14 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
 
 /** Adds `plan` to the program. */
 export function registerPlan(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  const command = program
-    .command("plan")
+  addRefreshOptions(program.command("plan"))
     .description(
       "show the requests apply would send (build service, provider revocations, webhook and deploy key deletions) and the manual steps",
     )
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--detailed-exitcode", "exit 4 when apply would change something (0 when nothing to do)")
-    .option("--out <plan>", "also save the plan for `sourcelinks apply --plan` (JSON; holds no credential)");
-  addVerifySlicesOption(command)
+    .option("--out <plan>", "also save the plan for `sourcelinks apply --plan` (JSON; holds no credential)")
     .addHelpText(
       "after",
       `

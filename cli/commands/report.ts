@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from "commander";
 import { cliOperationContext } from "../context.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { readInputFile } from "../input-file.js";
@@ -19,21 +20,18 @@ import { renderReportHtml } from "../report/render-html.js";
 import { renderReportJson } from "../report/render-json.js";
 import { renderReportMarkdown } from "../report/render-markdown.js";
 import { observeAll, observeUndeclaredOrgs } from "../run.js";
-import { addVerifySlicesOption, applyVerifySlices } from "../verify-slices.js";
 
 /** Output formats of `report`. */
 export type ReportFormat = "html" | "markdown" | "json";
 
 /** Options of `report`. */
-export interface ReportOptions {
+export interface ReportOptions extends RefreshOptions {
   format: ReportFormat;
   out?: string;
   /** The run's date (`YYYY-MM-DD`); default today (UTC). */
   asOf?: string;
   /** FILE... are JSON reports to merge, not configuration. */
   merge?: boolean;
-  /** Rolling Bitbucket sweeps (cli/verify-slices.ts). */
-  verifySlices?: number;
 }
 
 /** Runs `report`: 0 once the report is written (it is evidence, not a gate: `check --live` gates). */
@@ -66,8 +64,7 @@ async function liveReport(files: string[], options: ReportOptions, io: CliIo, no
   if (parseIsoDate(asOf) === null)
     throw new CliError(ExitCode.invalidInput, `sourcelinks: --as-of ${asOf}: not a calendar date (YYYY-MM-DD)`);
   const loaded = await loadConfig(files);
-  const ctx = cliOperationContext(loaded.config, io.env);
-  applyVerifySlices(ctx, options.verifySlices, io.env, now);
+  const ctx = cliOperationContext(loaded.config, io.env, options);
   const observation = await observeAll(loaded, ctx, io);
   const undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   const sweeps = observation.sweeps.map((entry) => entry.observed);
@@ -98,15 +95,13 @@ async function mergeFiles(files: string[], options: ReportOptions): Promise<Reti
 
 /** Adds `report` to the program. */
 export function registerReport(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  const command = program
-    .command("report")
+  addRefreshOptions(program.command("report"))
     .description("the live evidence for retiring the build service: links, grants, leftovers, orphans, manual steps, org access, days left")
     .argument("<file...>", "sourcelinks/v1 YAML files (with --merge: JSON reports)")
     .addOption(new Option("--format <format>", "output format").choices(["html", "markdown", "json"]).default("html"))
     .option("--out <file>", "write the report to FILE instead of stdout")
     .option("--as-of <date>", "the run's date, YYYY-MM-DD (default: today, UTC): the days left count from it")
-    .option("--merge", "FILE... are JSON reports (one per sharded run, e.g. per org): merge them into one report");
-  addVerifySlicesOption(command)
+    .option("--merge", "FILE... are JSON reports (one per sharded run, e.g. per org): merge them into one report")
     .addHelpText(
       "after",
       `

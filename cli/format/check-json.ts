@@ -3,7 +3,7 @@
  * rule, enforcement, resource, subject, message, fix, JSON pointer and YAML location.
  */
 import type { SourceLocation } from "../../engine/config/loaded-config.js";
-import { countViolations, type CheckReport, type RollingSweepNote } from "./check-report.js";
+import { countViolations, type CheckReport } from "./check-report.js";
 
 /** The `apiVersion` of the JSON check report. */
 export const CHECK_API_VERSION = "sourcelinks.check/v1";
@@ -27,8 +27,6 @@ export interface CheckJson {
   live: boolean;
   summary: { mandatory: number; advisory: number; passed: boolean };
   violations: CheckViolationJson[];
-  /** Rolling sweeps only (`--verify-slices`): how stale each sweep's observation may be. */
-  rolling?: RollingSweepNote[];
 }
 
 /** The report as a value. */
@@ -49,7 +47,6 @@ export function checkToJson(report: CheckReport): CheckJson {
       pointer: v.pointer ?? null,
       location: v.location,
     })),
-    ...(report.rolling && report.rolling.length > 0 ? { rolling: report.rolling } : {}),
   };
 }
 

@@ -1,8 +1,6 @@
 /** The outcome of `check`, located in the YAML: the input of every check format. */
 import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import type { Violation } from "../../policies/rules/index.js";
-import type { ProviderKind } from "../../engine/model/spec.js";
-import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
 
 /** A violation with where its offending node was declared. */
 export interface LocatedViolation extends Violation {
@@ -15,15 +13,6 @@ export interface CheckReport {
   /** Whether the live world was observed (`--live`) or only the config was checked. */
   live: boolean;
   violations: LocatedViolation[];
-  /** Rolling sweeps (`--verify-slices`): how stale each sweep's observation may be. */
-  rolling?: RollingSweepNote[];
-}
-
-/** One rolling sweep's staleness, named. */
-export interface RollingSweepNote extends RollingStaleness {
-  sweep: string;
-  provider: ProviderKind;
-  owner: string;
 }
 
 /** Counts by enforcement. */

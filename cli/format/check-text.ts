@@ -1,7 +1,7 @@
 /** `check` for people and editors: one `FILE:LINE:COL: level rule: message` line per violation. */
 import { formatLocation } from "../location.js";
 import { terminalText } from "./escape.js";
-import { plural, rollingSummary } from "./observed-summary.js";
+import { plural } from "./observed-summary.js";
 import { countViolations, type CheckReport } from "./check-report.js";
 
 /** The text report. */
@@ -16,7 +16,6 @@ export function formatCheckText(report: CheckReport): string {
       ? `No policy violations (${scope} checked).`
       : `${plural(mandatory, "mandatory violation")}, ${plural(advisory, "advisory violation")} (${scope} checked).`,
   );
-  for (const note of report.rolling ?? []) lines.push(`sweep ${note.sweep} (${note.provider} ${note.owner}): ${rollingSummary(note)}`);
   // Violation messages quote remote text (URLs, titles): one terminal line each, whatever it holds.
   return `${lines.map(terminalText).join("\n")}\n`;
 }

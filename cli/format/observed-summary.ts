@@ -1,8 +1,8 @@
 /** One line saying what was observed of a resource, for the text and markdown plans. */
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
-import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
 import type { PlannedEntry } from "../run.js";
+import { refreshSummary } from "./sweep-refresh.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
 export function observedSummary(entry: PlannedEntry): string {
@@ -19,10 +19,10 @@ function sweepSummary(o: SweepObservation): string {
     `${count("leftover")} leftover`,
     `${count("orphaned")} orphaned${archived > 0 ? ` (${archived} on archived repositories)` : ""}`,
     o.foreignWebhookCount > 0 ? `${plural(o.foreignWebhookCount, "foreign webhook")} (never touched)` : null,
-    o.rolling ? rollingSummary(o.rolling) : null,
     o.publicOnly === true
       ? `public repositories only: GitHub lists another user's private repositories to no one else, so they were not swept (run with ${o.owner}'s token or a GitHub App installed on ${o.owner} to cover them)`
       : null,
+    refreshSummary(o.refresh),
   ].filter((p) => p !== null);
   const swept = o.publicOnly === true ? "public repository" : "repository";
   return `${plural(o.repositoriesSwept, swept, `${swept.replace(/y$/, "ies")}`)} of ${o.provider} ${o.owner}${o.repositoriesExcluded > 0 ? ` (${o.repositoriesExcluded} excluded)` : ""}: ${parts.join(", ")}`;
@@ -56,17 +56,4 @@ function orgSummary(o: ObservedOrgAccess): string {
 /** `1 webhook`, `2 webhooks`. */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : pluralForm}`;
-}
-
-/**
- * What a rolling sweep re-read and how stale the rest may be: `rolling verification: slice 3 of 10,
- * 950 repositories re-read, 4050 from earlier runs (oldest read 2026-12-01T00:00:00.000Z); each is
- * verified at least every 10 runs (at most 9 runs old)`.
- */
-export function rollingSummary(r: RollingStaleness): string {
-  const oldest = r.oldestVerifiedAt === null ? "" : ` (oldest read ${r.oldestVerifiedAt})`;
-  return (
-    `rolling verification: slice ${r.slice + 1} of ${r.slices}, ${plural(r.reread, "repository", "repositories")} re-read, ` +
-    `${r.reused} from earlier runs${oldest}; each is verified at least every ${plural(r.slices, "run")} (at most ${plural(r.boundRuns, "run")} old)`
-  );
 }

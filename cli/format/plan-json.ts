@@ -3,12 +3,11 @@
  * sourcelinks.plan/v1`). Every field is written out explicitly rather than spread from the internal
  * types, so an additive change inside the planner cannot change this output by accident.
  */
-import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
 import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import type { KeptItem, PlanStep } from "../../engine/model/plan.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { ManualStep } from "../../engine/model/manual-step.js";
-import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
+import type { SweepObservation, SweepRefresh, SweptArtifact } from "../../engine/model/sweep.js";
 import { entryDesired } from "./entry-labels.js";
 import type { PlanRun, PlannedEntry } from "../run.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
@@ -73,8 +72,8 @@ export interface ObservedSweepJson {
   foreignWebhookCount: number;
   /** Only public repositories could be listed: the owner's private ones were not swept. */
   publicOnly?: true;
-  /** A rolling sweep (`--verify-slices`): what it re-read and how stale the rest may be. */
-  rolling?: RollingStaleness;
+  /** How the owner was read (full and why, incremental from the audit log, rolling). */
+  refresh?: SweepRefresh;
   artifacts: Pick<SweptArtifact, "kind" | "repository" | "id" | "target" | "archived" | "classification" | "links">[];
 }
 
@@ -270,7 +269,7 @@ function observedSweepJson(o: SweepObservation): ObservedSweepJson {
     repositoriesExcluded: o.repositoriesExcluded,
     foreignWebhookCount: o.foreignWebhookCount,
     ...(o.publicOnly === true ? { publicOnly: true as const } : {}),
-    ...(o.rolling ? { rolling: { ...o.rolling } } : {}),
+    ...(o.refresh === undefined ? {} : { refresh: o.refresh }),
     artifacts: o.artifacts.map((a) => ({
       kind: a.kind,
       repository: a.repository,

@@ -105,7 +105,6 @@ export function buildReport(input: ReportInput): RetirementReport {
       repositoriesExcluded: sweep.repositoriesExcluded,
       foreignWebhookCount: sweep.foreignWebhookCount,
       ...(sweep.publicOnly === true ? { publicOnly: true } : {}),
-      ...(sweep.rolling ? { rolling: { ...sweep.rolling } } : {}),
       manualSteps: manualSteps(ledger.pending, ledger.doneByHand, ledger.observedOtherwise, recorded),
     });
     for (const a of sweep.artifacts) {

@@ -1,5 +1,4 @@
 /** Words shared by the markdown and HTML renderers of the report. Pure. */
-import { rollingSummary } from "../format/observed-summary.js";
 import type {
   ArtifactState,
   NotProven,
@@ -120,10 +119,4 @@ export function sweptTotals(owner: ReportOwner): { repositories: number; foreign
     repositories: owner.sweeps.reduce((n, sweep) => n + sweep.repositoriesSwept, 0),
     foreignWebhooks: owner.sweeps.reduce((n, sweep) => n + sweep.foreignWebhookCount, 0),
   };
-}
-
-/** How stale the owner's rolling sweeps may be (`--verify-slices`), or null when none rolled. */
-export function rollingNote(owner: ReportOwner): string | null {
-  const notes = owner.sweeps.flatMap((sweep) => (sweep.rolling ? [rollingSummary(sweep.rolling)] : []));
-  return notes.length === 0 ? null : notes.join("; ");
 }

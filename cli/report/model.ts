@@ -3,7 +3,6 @@
  * `apiVersion: sourcelinks.report/v1`) and what the markdown and HTML renderers draw. Every count in
  * `summary` is derived from `namespaces` and `owners` (see summarize.ts), so a merge of shards recomputes it.
  */
-import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
 import type { ProviderKind } from "../../engine/model/spec.js";
 
 /** The `apiVersion` of the JSON report. */
@@ -132,8 +131,6 @@ export interface ReportSweep {
   foreignWebhookCount: number;
   /** The owner's listing showed public repositories only (a GitHub user swept with another's token): the rest was not seen. */
   publicOnly?: boolean;
-  /** A rolling sweep (`--verify-slices`): what it re-read and how stale the rest may be. */
-  rolling?: RollingStaleness;
   /** Its manual steps (unarchive an archived repository that holds artifacts), open or recorded. */
   manualSteps: ReportManualStep[];
 }

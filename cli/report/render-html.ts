@@ -27,7 +27,6 @@ import {
   orgAccessText,
   STEP_STATUS_TITLES,
   statusText,
-  rollingNote,
   sweptTotals,
 } from "./labels.js";
 
@@ -142,7 +141,7 @@ function ownersSection(owners: readonly ReportOwner[]): string {
     const swept =
       o.sweeps.length === 0
         ? "not swept"
-        : `${sweptTotals(o).repositories} (${sweptTotals(o).foreignWebhooks} foreign webhooks left alone)${rollingNote(o) === null ? "" : `; ${rollingNote(o)}`}`;
+        : `${sweptTotals(o).repositories} (${sweptTotals(o).foreignWebhooks} foreign webhooks left alone)`;
     return `<tr><td>${e(o.provider)} <code>${e(o.owner)}</code></td><td>${e(orgAccessText(o.orgAccess))}</td><td>${e(swept)}</td>${ARTIFACT_STATES.map((st) => `<td class="n">${c[st]}</td>`).join("")}</tr>`;
   });
   return (

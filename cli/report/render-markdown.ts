@@ -28,7 +28,6 @@ import {
   openSteps,
   orgAccessText,
   statusText,
-  rollingNote,
   sweptTotals,
 } from "./labels.js";
 
@@ -78,9 +77,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
       "| --- | --- | ---: | ---: | ---: | ---: |",
     ],
     owners.map(({ owner, c }) => {
-      const rolling = rollingNote(owner);
-      const swept =
-        owner.sweeps.length === 0 ? "not swept" : `${sweptTotals(owner).repositories}${rolling === null ? "" : ` (${cell(rolling)})`}`;
+      const swept = owner.sweeps.length === 0 ? "not swept" : String(sweptTotals(owner).repositories);
       return `| ${cell(`${owner.provider} ${code(owner.owner)}`)} | ${cell(markdownText(orgAccessText(owner.orgAccess)))} | ${swept} | ${c["in-use"]} | ${c.leftover} | ${c.orphaned} |`;
     }),
   );

@@ -108,6 +108,7 @@ export function createClients(settings: ClientSettings): Clients {
     owners,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
+    githubAuditLog: github?.auditLog ?? null,
     isBuildServiceWebhook: (url) => webhooks.matchesAny(url),
     isBuildServiceDeployKey: (title) => deployKeys.matchesAny(title),
     flush: async () => {

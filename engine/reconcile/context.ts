@@ -9,9 +9,9 @@ import { createClients } from "../clients/index.js";
 import type { ClientSettings } from "../model/client-settings.js";
 import type { Clients } from "../clients/types.js";
 import type { Secret } from "../model/secret.js";
-import type { SweepMemoryStore } from "../model/sweep-memory.js";
 import { planSettingsOf, type PlanSettings } from "./plan-settings.js";
 import { SeenInRun } from "./seen-in-run.js";
+import type { RefreshPolicy } from "./refresh-owner.js";
 
 /**
  * What every operation needs: the clients of one world plus the planners' settings (`PlanSettings`,
@@ -31,10 +31,10 @@ export interface OperationContext extends PlanSettings {
    */
   grantChecks?: "all" | "when-deciding";
   /**
-   * Rolling sweeps (`--verify-slices N`): a Bitbucket sweep re-reads one slice of N, the repositories
-   * with known build-service artifacts and new ones, and takes the rest from `store` (rolling-sweep.ts).
+   * How sweeps may reuse what an earlier run verified (the audit log, rolling slices); absent: every
+   * sweep reads its owner in full and stores nothing.
    */
-  rolling?: { slices: number; store: SweepMemoryStore; now: () => Date };
+  refresh?: RefreshPolicy;
 }
 
 /** Credentials and tuning that take precedence over the environment (the provider passes stack-config secrets). */

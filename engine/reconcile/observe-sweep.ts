@@ -2,8 +2,7 @@
  * Observing one sweep (I/O through the clients): the owner's inventory (inventory-owner.ts: every
  * repository, archived included, with its webhooks and deploy keys), the org's own webhooks, and what the build service's records
  * say about which links build from where; then the pure classification (classify-sweep.ts), by
- * repository identity once something would be deleted; with `ctx.rolling`, a Bitbucket sweep re-reads
- * one slice and what holds the build service's artifacts, and says how stale the rest may be. What it
+ * repository identity once something would be deleted. What it
  * observed is recorded in the context's `SeenInRun`, the only artifacts a sweep's apply may delete.
  */
 import type { LinkSpec, ProviderKind, SweepSpec } from "../model/spec.js";
@@ -23,8 +22,8 @@ import { RunDeployKeys } from "./run-deploy-keys.js";
 import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
 import { inventoryOwner, ownerClient } from "./inventory-owner.js";
-import { RollingSweep } from "./rolling-sweep.js";
 import { RunReads } from "./run-reads.js";
+import { refreshOwner } from "./refresh-owner.js";
 
 /** The links a sweep classifies against: the build service's records and their repositories, read once per run. */
 export class SweepLinkWorld {
@@ -58,38 +57,36 @@ export class SweepLinkWorld {
 export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links: SweepLinkWorld): Promise<SweepObservation> {
   const owners = ownerClient(ctx, spec.provider);
   const excluded = exclusion(spec);
-  const roll = ctx.rolling && spec.provider === "bitbucket" ? ctx.rolling : null;
-  const memoryKey = `${spec.provider}:${spec.owner.toLowerCase()}`;
-  const rolling = roll ? new RollingSweep(roll.slices, await roll.store.load(memoryKey), roll.now(), ctx.clients) : undefined;
-  const [inventory, facts] = await Promise.all([
-    inventoryOwner(ctx, spec.provider, spec.owner, {
-      include: (repository) => !excluded(repository),
-      reads: links.reads,
-      ...(rolling ? { rolling } : {}),
-    }),
+  const options = { include: (repository: string) => !excluded(repository), reads: links.reads };
+  const [read, facts] = await Promise.all([
+    ctx.refresh
+      ? refreshOwner(ctx, spec.provider, spec.owner, options, ctx.refresh)
+      : inventoryOwner(ctx, spec.provider, spec.owner, options).then((inventory) => ({
+          inventory,
+          orgWebhooks: undefined,
+          refresh: undefined,
+        })),
     links.facts(),
   ]);
-  if (roll && rolling && inventory.ownerType !== null) await roll.store.save(memoryKey, rolling.memory());
+  const inventory = read.inventory;
   if (inventory.ownerType === null) {
     throw new ReconcileError(
       "missing-owner",
       `${spec.provider} owner "${spec.owner}" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`,
     );
   }
-  const orgWebhooks = inventory.ownerType === "org" ? await owners.listOrgWebhooks(spec.owner) : null;
+  const orgWebhooks =
+    read.orgWebhooks !== undefined ? read.orgWebhooks : inventory.ownerType === "org" ? await owners.listOrgWebhooks(spec.owner) : null;
   // Gone between the owner's listing and its reads: nothing left there to sweep.
   const repositories: SweptRepositoryRead[] = inventory.repositories.filter((r) => r.exists);
-  const read = { repositories, excluded: inventory.excluded, orgWebhooks, publicOnly: inventory.publicOnly };
-  let observed = classifySweep(spec, read, facts, ctx.clients);
-  if (rolling) observed = { ...observed, rolling: rolling.staleness() };
+  const swept = { repositories, excluded: inventory.excluded, orgWebhooks, publicOnly: inventory.publicOnly };
+  let observed = classifySweep(spec, swept, facts, ctx.clients);
   // Something would be deleted: first learn what the names links use that the listing does not show
   // are now (renamed or transferred repositories), so none of their artifacts is taken for an orphan.
-  const unlisted = artifactsToRemove(observed).some((a) => a.repository !== null) ? unlistedNames(facts, spec.provider, read) : [];
+  const unlisted = artifactsToRemove(observed).some((a) => a.repository !== null) ? unlistedNames(facts, spec.provider, swept) : [];
   if (unlisted.length > 0)
-    observed = {
-      ...classifySweep(spec, read, facts, ctx.clients, await resolveNames(ctx, spec.provider, unlisted, links.reads)),
-      ...(rolling ? { rolling: rolling.staleness() } : {}),
-    };
+    observed = classifySweep(spec, swept, facts, ctx.clients, await resolveNames(ctx, spec.provider, unlisted, links.reads));
+  if (read.refresh) observed = { ...observed, refresh: read.refresh };
   ctx.seen.recordSweep(observed);
   return observed;
 }

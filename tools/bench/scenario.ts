@@ -8,16 +8,7 @@
 import { loadConfigFiles } from "../../engine/config/load.js";
 import { benchContext, type BenchClientOptions } from "./context.js";
 import { sampleRss } from "./rss.js";
-import {
-  apply,
-  bitbucketSweep,
-  refresh,
-  naiveListing,
-  sweep,
-  type ApplySummary,
-  type BitbucketSweepSummary,
-  type RefreshSummary,
-} from "./workloads.js";
+import { apply, bitbucketSweep, refresh, naiveListing, sweep, type ApplySummary, type RefreshSummary } from "./workloads.js";
 
 /** The workloads a scenario process can run. */
 export const WORKLOADS = ["refresh", "apply", "naive", "sweep", "bitbucket-sweep"] as const;
@@ -29,9 +20,6 @@ export interface ScenarioParams extends BenchClientOptions {
   configFile: string;
   /** Only the first N declared links (the naive baseline's subset). */
   subsetLinks?: number;
-  /** `bitbucket-sweep`: roll through N slices, keeping the memory in `sweepMemoryFile`. */
-  verifySlices?: number;
-  sweepMemoryFile?: string;
 }
 
 /** What the scenario process prints. */
@@ -42,7 +30,7 @@ export interface ScenarioOutcome {
   peakRssBytes: number;
   sampledPeakBytes: number;
   maxRssBytes: number;
-  summary: RefreshSummary | ApplySummary | BitbucketSweepSummary;
+  summary: RefreshSummary | ApplySummary;
 }
 
 async function main(): Promise<void> {
@@ -56,21 +44,18 @@ async function main(): Promise<void> {
   const { config } = await loadConfigFiles([params.configFile]);
   const ctx = benchContext(config, process.env, params);
   const started = performance.now();
-  let summary: RefreshSummary | ApplySummary | BitbucketSweepSummary;
+  let summary: RefreshSummary | ApplySummary;
   if (name === "bitbucket-sweep") {
     const spec = config.sweeps?.[0];
     if (spec === undefined) throw new Error("scenario: bitbucket-sweep needs a config with one sweep");
-    const rolling =
-      params.verifySlices === undefined || params.sweepMemoryFile === undefined
-        ? null
-        : { slices: params.verifySlices, memoryFile: params.sweepMemoryFile };
-    summary = await bitbucketSweep(ctx, spec, rolling);
+    summary = await bitbucketSweep(ctx, spec);
   } else {
     const run = { refresh, apply, naive: naiveListing, sweep }[name];
     summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));
   }
   const wallSeconds = (performance.now() - started) / 1000;
   await ctx.clients.flush?.();
+  await ctx.refresh?.store.save();
   const memory = rss.stop();
   const outcome: ScenarioOutcome = { workload: name, wallSeconds, ...memory, summary };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);

@@ -13,9 +13,8 @@ import {
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
+import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { SCALE_ORG } from "../../sandbox/scale-world.js";
-import { FileSweepMemory } from "../../engine/clients/sweep-memory-file.js";
-import type { RollingStaleness } from "../../engine/model/sweep-memory.js";
 import type { SweepSpec } from "../../engine/model/spec.js";
 
 /** What a refresh saw, to check it read the whole world. */
@@ -26,6 +25,8 @@ export interface RefreshSummary {
   buildServiceWebhooks: number;
   deployKeys: number;
   foreignWebhooks: number;
+  /** A sweep's: how its owner was read (with a refresh policy). */
+  refresh?: SweepRefresh;
 }
 
 /** What an apply did. */
@@ -94,6 +95,7 @@ export async function sweep(ctx: OperationContext, specs: readonly LinkSpec[]): 
     buildServiceWebhooks: ofKind("repository-webhook") + ofKind("org-webhook"),
     deployKeys: ofKind("deploy-key"),
     foreignWebhooks: found.foreignWebhookCount,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
   };
 }
 
@@ -133,21 +135,11 @@ export function summarize(observed: readonly ObservedLink[]): RefreshSummary {
   };
 }
 
-/** What a sweep of the Bitbucket scale workspace saw, and how stale a rolling one may be. */
-export interface BitbucketSweepSummary extends RefreshSummary {
-  rolling: RollingStaleness | null;
-}
-
 /**
- * (j): the sweep of the config's one Bitbucket workspace, as `sourcelinks plan` observes one; with
- * `slices`, rolling (`--verify-slices`), its memory in `memoryFile` between the runs.
+ * (j): the sweep of the config's one Bitbucket workspace, as `sourcelinks plan` observes one; with the
+ * context's refresh policy (`--verify-slices`), a rolling read after the first.
  */
-export async function bitbucketSweep(
-  ctx: OperationContext,
-  spec: SweepSpec,
-  rolling: { slices: number; memoryFile: string } | null,
-): Promise<BitbucketSweepSummary> {
-  if (rolling) ctx.rolling = { slices: rolling.slices, store: new FileSweepMemory(rolling.memoryFile), now: () => new Date() };
+export async function bitbucketSweep(ctx: OperationContext, spec: SweepSpec): Promise<RefreshSummary> {
   const found = await observeSweep(ctx, spec, new SweepLinkWorld(ctx, []));
   return {
     links: 0,
@@ -156,6 +148,6 @@ export async function bitbucketSweep(
     buildServiceWebhooks: found.artifacts.filter((a) => a.kind === "repository-webhook").length,
     deployKeys: found.artifacts.filter((a) => a.kind === "deploy-key").length,
     foreignWebhooks: found.foreignWebhookCount,
-    rolling: found.rolling ?? null,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
   };
 }

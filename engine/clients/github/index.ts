@@ -1,5 +1,6 @@
 /** The GitHub clients: webhooks and deploy keys, OAuth grants, and org access observation. */
-import type { OAuthGrantClient, OrgAccessProbe, OwnerClient, SourceProviderClient } from "../types.js";
+import type { AuditLogClient, OAuthGrantClient, OrgAccessProbe, OwnerClient, SourceProviderClient } from "../types.js";
+import { GitHubAuditLogClient } from "./audit-log-client.js";
 import { GitHubContext, type GitHubClientSettings } from "./context.js";
 import { GitHubGrantClient } from "./grant-client.js";
 import { GitHubOrgAccessProbe } from "./org-access-probe.js";
@@ -13,12 +14,13 @@ export { OAUTH_RESTRICTION_SIGNAL } from "./org-access-probe.js";
 export type { ClientLogger } from "./safe-logger.js";
 export { GitHubGrantClient, GitHubOrgAccessProbe, GitHubProviderClient };
 
-/** The three GitHub clients of one world, sharing pacing and the ETag cache. */
+/** The GitHub clients of one world, sharing pacing and the ETag cache. */
 export interface GitHubClients {
   provider: SourceProviderClient;
   grants: OAuthGrantClient;
   orgAccess: OrgAccessProbe;
   owner: OwnerClient;
+  auditLog: AuditLogClient;
 }
 
 /**
@@ -36,5 +38,6 @@ export function createGitHubClients(settings: GitHubClientSettings): GitHubClien
     grants: new GitHubGrantClient(ctx),
     orgAccess: new GitHubOrgAccessProbe(ctx),
     owner: new GitHubOwnerClient(ctx),
+    auditLog: new GitHubAuditLogClient(ctx),
   };
 }
