@@ -104,11 +104,11 @@ const GRAPHQL = "POST /github/graphql";
 /**
  * (j): a Bitbucket workspace of 5,000 repositories, swept in 10 slices (every 10th repository holds the
  * build service's artifacts, re-read every run: 500 + about 450 listings a run, under the hour's 1,000).
- * A Bitbucket hour lasts 30 real seconds, so the full read's floor is four hours: 120 s.
+ * A Bitbucket hour lasts 60 real seconds, so the full read's floor is four hours: 240 s.
  */
 const BITBUCKET_REPOS = 5000;
 const BITBUCKET_SLICES = 10;
-const BITBUCKET_TIME_SCALE = 120;
+const BITBUCKET_TIME_SCALE = 60;
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
