@@ -9,7 +9,6 @@
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { missingCredentials } from "../engine/config/missing-credentials.js";
-import { SettingError } from "../engine/config/runtime.js";
 import { createOperationContext, type OperationContext } from "../engine/reconcile/operations.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { refreshPolicy, type RefreshOptions } from "./refresh-options.js";
@@ -27,17 +26,13 @@ export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.Proce
     );
   const etagCacheFile = etagCachePath(env);
   const policy = refreshPolicy(refresh, etagCacheFile);
-  try {
-    const ctx = createOperationContext(config, env, {
-      grantChecks: "when-deciding",
-      ...(etagCacheFile === undefined ? {} : { etagCacheFile }),
-    });
-    if (policy !== null) ctx.refresh = policy;
-    return ctx;
-  } catch (error) {
-    if (error instanceof SettingError) throw new CliError(ExitCode.invalidInput, `sourcelinks: ${error.message}`);
-    throw error;
-  }
+  // A malformed setting throws a SettingError, input by kind: exit 2.
+  const ctx = createOperationContext(config, env, {
+    grantChecks: "when-deciding",
+    ...(etagCacheFile === undefined ? {} : { etagCacheFile }),
+  });
+  if (policy !== null) ctx.refresh = policy;
+  return ctx;
 }
 
 /**

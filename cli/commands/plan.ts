@@ -15,7 +15,8 @@ import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
-import { buildPlanRun, type PlanRun } from "../run.js";
+import type { PlanRun } from "../../engine/reconcile/run/entries.js";
+import { buildPlanRun } from "../run.js";
 import { toSavedPlan } from "../saved-plan.js";
 
 /** Output formats of `plan`. */

@@ -38,6 +38,8 @@ export interface StoredInventory {
   repositories: StoredRepository[];
   /** The org's own webhooks; null for other owners. */
   orgWebhooks: ObservedWebhook[] | null;
+  /** Why the next run must read in full although the log may say nothing yet (an apply wrote to the owner). */
+  invalidated?: string;
 }
 
 interface StoreFile {
@@ -76,6 +78,13 @@ export class InventoryStore {
   set(provider: string, owner: string, inventory: StoredInventory): void {
     this.#load().set(key(provider, owner), inventory);
     this.#dirty = true;
+  }
+
+  /** Makes an owner's next refresh a full read, saying why (its stored inventory is kept for nothing else). */
+  invalidate(provider: string, owner: string, reason: string): void {
+    const stored = this.get(provider, owner);
+    if (stored === undefined) return;
+    this.set(provider, owner, { ...stored, invalidated: reason });
   }
 
   /** Forgets an owner (its next refresh reads in full). */

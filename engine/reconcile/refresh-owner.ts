@@ -100,6 +100,7 @@ function fullReason(
   if (read === null && policy.slices === 0)
     return `no audit log on ${provider}: every run reads in full (--verify-slices N rolls the reads)`;
   if (stored === undefined) return "no stored cursor (the first run with this cache)";
+  if (stored.invalidated !== undefined) return stored.invalidated;
   if (stored.actingAs !== actingAs)
     return `the token's owner or app changed (${stored.actingAs ?? "none"} before, ${actingAs ?? "none"} now)`;
   if (now - stored.verifiedAt >= policy.verifyEveryMs)
@@ -198,11 +199,7 @@ async function rollingRead(
   for await (const page of pages.pages) listing.push(...page);
   const known = new Set(
     stored.repositories
-      .filter(
-        (r) =>
-          r.webhooks.some((h) => ctx.clients.isBuildServiceWebhook(h.url)) ||
-          r.deployKeys.some((k) => ctx.clients.isBuildServiceDeployKey(k.title)),
-      )
+      .filter((r) => r.webhooks.some((h) => ctx.webhooks.matchesAny(h.url)) || r.deployKeys.some((k) => ctx.deployKeys.matchesAny(k.title)))
       .map((r) => r.repository.toLowerCase()),
   );
   // Without a log a difference is simply what changed (no event was to announce it): a rolling read never refuses.

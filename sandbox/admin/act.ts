@@ -8,6 +8,7 @@
 import { recordAuditEvent } from "../github/audit-log.js";
 import { findOrg, findRepo, sameLogin } from "../github/auth.js";
 import type { World } from "../world.js";
+import { SourcelinksError } from "../../engine/model/errors.js";
 
 /** An action, as posted. */
 export type ActRequest =
@@ -26,8 +27,9 @@ export interface ActResult {
 }
 
 /** An action that cannot be applied: `status` 400 (malformed), 404 (unknown target) or 409 (not possible now). */
-export class ActError extends Error {
+export class ActError extends SourcelinksError {
   override readonly name = "ActError";
+  readonly kind = "input";
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,

@@ -3,6 +3,7 @@
  * (https://docs.github.com/en/enterprise-cloud@latest/organizations/keeping-your-organization-secure/managing-security-settings-for-your-organization/reviewing-the-audit-log-for-your-organization#search-based-on-time-of-action),
  * what is visible now (retention, the log's delay), the order and the `after` cursor.
  */
+import { SourcelinksError } from "../../engine/model/errors.js";
 import type { GitHubAuditEventState } from "../world.js";
 
 /** GitHub keeps 180 days of web (non-Git) events. */
@@ -15,8 +16,9 @@ export interface AuditPhrase {
 }
 
 /** A phrase GitHub would refuse (422). */
-export class AuditPhraseError extends Error {
+export class AuditPhraseError extends SourcelinksError {
   override readonly name = "AuditPhraseError";
+  readonly kind = "input";
 }
 
 /**

@@ -225,6 +225,17 @@ describe("falls back to a full read, and says why", () => {
     });
   });
 
+  it("after an apply wrote to the owner's repositories, however late the log shows its events", async () => {
+    await sweep();
+    await admin("PUT", "/audit-log", { delaySeconds: 3600 });
+    const env = { ...sandbox.env, GITHUB_TOKEN: tokenOf("ops"), SOURCELINKS_ETAG_CACHE: join(cacheDir, "etags.json") };
+    const applied = await runCli(["apply", config, "--yes", "--max-revoke-ratio", "1"], env);
+    expect(applied.code, applied.stderr).toBe(0);
+    const after = await sweep();
+    expect(after.refresh).toMatchObject({ mode: "full", fullBecause: "the last apply wrote to this owner's repositories" });
+    expect(artifacts(after).filter((a) => a.endsWith(" orphaned") && a.includes("acme/forgotten"))).toEqual([]);
+  });
+
   it("when a slice re-read finds a difference no event explains (a missed event)", async () => {
     await sweep();
     // Written behind the log's back: no event records it.

@@ -3,10 +3,12 @@
  * `fetch`, following `next`, errors as redacted `HttpError`. Credentials as Bitbucket Cloud takes them
  * since app passwords were removed (2026-07-28): an API token with scopes, as Basic with the Atlassian
  * account's email; or a workspace or repository access token, as Bearer. A delete sends the request its
- * builder (engine/model/requests.ts) makes, the one a plan shows. Webhook listings and deletions are
- * paced under Bitbucket's webhook-data budget (webhook-pacing.ts).
+ * plan step carries, as the plan shows it. Webhook listings and deletions are paced under Bitbucket's
+ * webhook-data budget (webhook-pacing.ts).
  */
-import { bitbucketRepoUrl, deleteDeployKeyRequest, deleteWebhookRequest } from "../../model/requests.js";
+import type { PlannedRequest } from "../../model/plan.js";
+import { bitbucketRepoUrl } from "../../model/requests.js";
+import { plannedUrl } from "../planned-request.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
@@ -99,9 +101,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     return hooks === null ? { exists: false, items: [] } : { exists: true, items: hooks.map(toObservedWebhook) };
   }
 
-  /** Deletes a webhook by uuid (braces optional); `gone` when it was already deleted. */
-  deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(deleteWebhookRequest("bitbucket", this.#base, repository, hookId).url, this.#paceWebhooks);
+  /** Sends a planned webhook delete (`…/hooks/{uid}`); `gone` when it was already deleted. */
+  deleteWebhook(repository: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+    return this.#delete(repository, "hooks", request, this.#paceWebhooks);
   }
 
   /** The repository's deploy keys, every page; `exists: false` on 404. */
@@ -114,9 +116,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     return keys === null ? { exists: false, items: [] } : { exists: true, items: keys.map(toObservedDeployKey) };
   }
 
-  /** Deletes a deploy key by id; `gone` when it was already deleted. */
-  deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(deleteDeployKeyRequest("bitbucket", this.#base, repository, keyId).url);
+  /** Sends a planned deploy key delete (`…/deploy-keys/{key_id}`); `gone` when it was already deleted. */
+  deleteDeployKey(repository: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+    return this.#delete(repository, "deploy-keys", request);
   }
 
   /**
@@ -209,7 +211,14 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     });
   }
 
-  async #delete(url: string, pace?: PaceWebhookData): Promise<"deleted" | "gone"> {
+  /** Sends a planned `DELETE` under the repository's `collection`, so the credentials go nowhere else. */
+  async #delete(
+    repository: string,
+    collection: "hooks" | "deploy-keys",
+    request: PlannedRequest,
+    pace?: PaceWebhookData,
+  ): Promise<"deleted" | "gone"> {
+    const url = plannedUrl("bitbucket", `${bitbucketRepoUrl(this.#base, repository)}/${collection}`, request, "DELETE");
     try {
       await this.#http.request("DELETE", url, undefined, pace ? { pace } : {});
       return "deleted";

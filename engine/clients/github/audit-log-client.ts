@@ -49,7 +49,8 @@ export class GitHubAuditLogClient implements AuditLogClient {
 
   async eventsSince(org: string, since: number | null): Promise<AuditLogRead> {
     const octokit = await this.#octokit(org);
-    const phrase = since === null ? WATCHED_ACTIONS : `${WATCHED_ACTIONS} created:>=${new Date(since).toISOString()}`;
+    const phrase =
+      since === null ? WATCHED_ACTIONS : `${WATCHED_ACTIONS} created:>=${new Date(since).toISOString().replace(/\.\d{3}Z$/, "Z")}`;
     const url = this.ctx.url(`/orgs/${encodeURIComponent(org)}/audit-log`);
     // No retries: a refusal means a full read now (see the module comment). Octokit's paginator does
     // not pass per-request options on, so the pages are followed here, by the Link header's `after` cursor.
