@@ -53,6 +53,8 @@ export interface OperationOverrides {
   grantChecks?: "all" | "when-deciding";
   /** GitHub pacing, e.g. for a server that enforces github.com's limits on a compressed clock. */
   githubPacing?: NonNullable<ClientSettings["options"]>["githubPacing"];
+  /** Bitbucket's webhook-data pacing, e.g. against a sandbox on a compressed clock. */
+  bitbucketPacing?: NonNullable<ClientSettings["options"]>["bitbucketPacing"];
 }
 
 /**
@@ -87,11 +89,15 @@ function applyOverrides(settings: ClientSettings, overrides: OperationOverrides)
     github: settings.github && { ...settings.github, token: overrides.githubToken ?? settings.github.token },
     bitbucket: settings.bitbucket && { ...settings.bitbucket, token: overrides.bitbucketToken ?? settings.bitbucket.token },
   };
-  if (overrides.concurrency !== undefined || overrides.etagCacheFile !== undefined || overrides.githubPacing !== undefined) {
+  const tuned = [overrides.concurrency, overrides.etagCacheFile, overrides.githubPacing, overrides.bitbucketPacing].some(
+    (o) => o !== undefined,
+  );
+  if (tuned) {
     out.options = { ...settings.options };
     if (overrides.concurrency !== undefined) out.options.concurrency = overrides.concurrency;
     if (overrides.etagCacheFile !== undefined) out.options.etagCacheFile = overrides.etagCacheFile;
     if (overrides.githubPacing !== undefined) out.options.githubPacing = overrides.githubPacing;
+    if (overrides.bitbucketPacing !== undefined) out.options.bitbucketPacing = overrides.bitbucketPacing;
   }
   return out;
 }

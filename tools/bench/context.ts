@@ -20,6 +20,10 @@ export interface BenchClientOptions {
   budgets?: { endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
   /** File that keeps each swept owner's verified inventory and audit log cursor; none: every sweep reads in full. */
   inventoryFile?: string;
+  /** With `inventoryFile`: `--verify-slices N` (rolling reads where there is no audit log). */
+  verifySlices?: number;
+  /** Bitbucket's webhook-data budget is paced on this time scale (Bitbucket seconds per real second); default real time. */
+  bitbucketTimeScale?: number;
 }
 
 /** An operation context for `config` in `env`, built from the real clients. */
@@ -30,8 +34,14 @@ export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, 
     ...(options.pacedTimeScale === undefined
       ? {}
       : { githubPacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale } }),
+    ...(options.bitbucketTimeScale === undefined ? {} : { bitbucketPacing: { timeScale: options.bitbucketTimeScale } }),
   });
   if (options.inventoryFile !== undefined)
-    ctx.refresh = { ...DEFAULT_REFRESH, store: new InventoryStore(options.inventoryFile), now: Date.now };
+    ctx.refresh = {
+      ...DEFAULT_REFRESH,
+      ...(options.verifySlices === undefined ? {} : { slices: options.verifySlices }),
+      store: new InventoryStore(options.inventoryFile),
+      now: Date.now,
+    };
   return ctx;
 }

@@ -21,6 +21,8 @@
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
  * (i), (i2), (i3) the org of (g) on GitHub Enterprise Cloud, swept from its audit log: unchanged, 20
  *     repositories changed, an event the log shows late (audit-log.ts).
+ * (j) a Bitbucket workspace of 5,000 repositories under Bitbucket's webhook-data limit: a full read
+ *     paced to it, then rolling runs with --verify-slices (bitbucket-workspace.ts).
  */
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -35,6 +37,7 @@ import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
 import type { SandboxHostOptions } from "./sandbox-host.js";
 import { sharded } from "./sharded.js";
 import { auditLogScenarios } from "./audit-log.js";
+import { bitbucketWorkspace } from "./bitbucket-workspace.js";
 import {
   isRevoked,
   ISSUE_SHAPE,
@@ -97,6 +100,15 @@ const SWEEP_ARTIFACTS_EVERY = 10;
 const REPOS_PER_PAGE = 100;
 const REPO_LIST = "GET /github/orgs/:org/repos";
 const GRAPHQL = "POST /github/graphql";
+
+/**
+ * (j): a Bitbucket workspace of 5,000 repositories, swept in 10 slices (every 10th repository holds the
+ * build service's artifacts, re-read every run: 500 + about 450 listings a run, under the hour's 1,000).
+ * A Bitbucket hour lasts 60 real seconds, so the full read's floor is four hours: 240 s.
+ */
+const BITBUCKET_REPOS = 5000;
+const BITBUCKET_SLICES = 10;
+const BITBUCKET_TIME_SCALE = 60;
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
@@ -249,6 +261,19 @@ const GROUPS: readonly ScenarioGroup[] = [
   local([
     { id: "e", label: "e.validate", run: (files) => validate(files.validateFile, files.dir) },
     { id: "e2", label: "e2.validate", run: validateHostile },
+    {
+      id: "j",
+      label: "j.bitbucket-workspace",
+      run: () =>
+        bitbucketWorkspace({
+          repositories: BITBUCKET_REPOS,
+          artifactsEvery: SWEEP_ARTIFACTS_EVERY,
+          slices: BITBUCKET_SLICES,
+          timeScale: BITBUCKET_TIME_SCALE,
+          latencyMs: LATENCY_MS,
+          concurrency: CONCURRENCY,
+        }),
+    },
     {
       id: "h",
       label: "h.sharded",

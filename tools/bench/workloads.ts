@@ -15,6 +15,7 @@ import {
 import type { ObservedLink } from "../../engine/model/observed.js";
 import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { SCALE_ORG } from "../../sandbox/scale-world.js";
+import type { SweepSpec } from "../../engine/model/spec.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {
@@ -131,5 +132,22 @@ export function summarize(observed: readonly ObservedLink[]): RefreshSummary {
     buildServiceWebhooks: repos.reduce((n, r) => n + r.webhooks.length, 0),
     deployKeys: repos.reduce((n, r) => n + r.deployKeys.length, 0),
     foreignWebhooks: repos.reduce((n, r) => n + r.foreignWebhookCount, 0),
+  };
+}
+
+/**
+ * (j): the sweep of the config's one Bitbucket workspace, as `sourcelinks plan` observes one; with the
+ * context's refresh policy (`--verify-slices`), a rolling read after the first.
+ */
+export async function bitbucketSweep(ctx: OperationContext, spec: SweepSpec): Promise<RefreshSummary> {
+  const found = await observeSweep(ctx, spec, new SweepLinkWorld(ctx, []));
+  return {
+    links: 0,
+    repositories: found.repositoriesSwept,
+    missingRepositories: 0,
+    buildServiceWebhooks: found.artifacts.filter((a) => a.kind === "repository-webhook").length,
+    deployKeys: found.artifacts.filter((a) => a.kind === "deploy-key").length,
+    foreignWebhooks: found.foreignWebhookCount,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
   };
 }
