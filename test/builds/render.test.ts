@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { EXAMPLE, runCli } from "../cli/cli-harness.js";
+import { EXAMPLE, runCli } from "../support/cli-harness.js";
 import { gateCommand, render, runGate, scratch, writeConfig } from "./builds-harness.js";
 
 const EVERYTHING = `apiVersion: sourcelinks/v1

@@ -15,7 +15,7 @@ import {
   NoOperationTraceWriter,
   parseWorkflow,
 } from "@actions/workflow-parser";
-import { ROOT } from "./cli-harness.js";
+import { ROOT } from "../support/cli-harness.js";
 
 /** A node of the parsed document. */
 type TemplateToken = NonNullable<ReturnType<typeof parseWorkflow>["value"]>;

@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { parseExampleWorkflow, type ParsedWorkflow, sourcelinksCommands, stepsOf, type Workflow } from "./ci-workflows.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 const NAMES = readdirSync(join(ROOT, "examples/ci")).filter((f) => f.endsWith(".yml"));
 const parsed = new Map<string, ParsedWorkflow>();

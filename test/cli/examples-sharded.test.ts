@@ -12,8 +12,8 @@ import { loadConfigFiles } from "../../engine/config/index.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { loadSeedFile } from "../../sandbox/seed.js";
 import { demoSeedPath } from "../../sandbox/server.js";
-import { appKeyPair } from "../clients/github-app-harness.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { appKeyPair } from "../support/github-app-harness.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 const SHARDED = join(ROOT, "examples/sharded");
 const COMMON = join(SHARDED, "common.yaml");

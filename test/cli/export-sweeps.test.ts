@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli as runProgram } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ROOT } from "./cli-harness.js";
+import { EXAMPLE, ROOT } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 

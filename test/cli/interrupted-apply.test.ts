@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { startHostileProxy, type HostileProxy } from "../support/hostile-proxy.js";
-import { MAIN, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { MAIN, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
 

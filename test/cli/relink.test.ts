@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { runCli } from "./cli-harness.js";
+import { runCli } from "../support/cli-harness.js";
 
 const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
 

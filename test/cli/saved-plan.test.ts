@@ -10,7 +10,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 const formats = addFormats as unknown as (ajv: object) => void;
 const ajv = new Ajv({ allErrors: true });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { runCli } from "./cli-harness.js";
+import { runCli } from "../support/cli-harness.js";
 
 const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
 const HOOK = "https://cloud.docker.com/api/build/v1/vcs/5e1b7c2d-0a9f-4d3e-8b6c-1f2e3d4c5b6a/trigger/call/";

@@ -13,7 +13,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT, runCli } from "./cli-harness.js";
+import { ROOT, runCli } from "../support/cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/shared.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/shared.sourcelinks.yaml");

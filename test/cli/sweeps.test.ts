@@ -12,7 +12,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli as runProgram } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT } from "./cli-harness.js";
+import { ROOT } from "../support/cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/sweep.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/sweep.sourcelinks.yaml");

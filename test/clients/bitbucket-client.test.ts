@@ -8,7 +8,7 @@ import { BITBUCKET_CREDENTIAL_ADVICE } from "../../engine/clients/bitbucket/clie
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
 import type { SourceProviderClient } from "../../engine/clients/types.js";
-import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
+import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;

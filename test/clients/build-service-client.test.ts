@@ -7,7 +7,7 @@ import { createBuildServiceClient } from "../../engine/clients/build-service/ind
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
 import type { BuildServiceClient } from "../../engine/clients/types.js";
-import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
+import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;

@@ -13,7 +13,7 @@ import { MissingPermissionError } from "../../engine/clients/github/missing-perm
 import { GitHubAppSetupError } from "../../engine/clients/github/app-credentials.js";
 import { GitHubContext } from "../../engine/clients/github/context.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
-import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "./github-app-harness.js";
+import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "../support/github-app-harness.js";
 
 const MINT = "POST /github/app/installations/:installation_id/access_tokens";
 const ORG_INSTALLATION = "GET /github/orgs/:org/installation";

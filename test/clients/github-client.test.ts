@@ -8,7 +8,7 @@ import { createGitHubClients, type ClientLogger, type GitHubClientSettings } fro
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
 import { Faults } from "../../sandbox/faults.js";
-import { startGitHubSandbox, type GitHubSandbox } from "../sandbox/github-harness.js";
+import { startGitHubSandbox, type GitHubSandbox } from "../support/github-harness.js";
 
 /** A logger that keeps every line, to prove no secret is ever logged. */
 function capturingLogger(): ClientLogger & { lines: string[] } {

@@ -23,7 +23,7 @@ import { mapLimit } from "../../engine/reconcile/map-limit.js";
 import type { CliIo } from "../../cli/io.js";
 import { runCli as runInProcess } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ensureBuilt, runCli as runBin } from "../cli/cli-harness.js";
+import { EXAMPLE, ensureBuilt, runCli as runBin } from "../support/cli-harness.js";
 import { largeConfigText } from "./large-config.js";
 import { MINIMAL_CONFIG_HEAD } from "../../tools/bench/scale-config.js";
 

@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as ProviderIndex from "../../provider/index.js";
 import { PULUMI_PEERS } from "../../provider/peer-dependency.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "./dist.js";
-import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);

@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeEngine, HostRpcError, makeUrn, ProviderHost, providerKey } from "./engine-harness.js";
+import { FakeEngine, HostRpcError, makeUrn, ProviderHost, providerKey } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 const type = "pulumi-nodejs:dynamic/sourcelinks:Echo";

@@ -11,9 +11,9 @@ import { createOperationContext, observeLink, planLink } from "../../engine/reco
 import type { PlanStep } from "../../engine/model/plan.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import type { World } from "../../sandbox/world.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, serializedProviders } from "./dist.js";
-import { FakeEngine, makeUrn, ProviderHost } from "./engine-harness.js";
-import { fingerprint } from "../reliability/harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, ProviderHost } from "../support/engine-harness.js";
+import { fingerprint } from "../support/fault-harness.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const FOREIGN_HOOK = "https://ci.acme.example/hooks/github";

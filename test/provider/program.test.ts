@@ -17,7 +17,7 @@ import {
   runProgramWithMocks,
   serializeProvider,
   type RegisteredResource,
-} from "./dist.js";
+} from "../support/provider-dist.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";

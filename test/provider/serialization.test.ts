@@ -9,8 +9,8 @@ import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, requireDist, serializeProvider } from "./dist.js";
-import { projectRoot } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, requireDist, serializeProvider } from "../support/provider-dist.js";
+import { projectRoot } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 const requireFromString = require("require-from-string") as (code: string) => { handler(): Record<string, unknown> };

@@ -10,8 +10,8 @@ import type * as ConfigLoad from "../../engine/config/load.js";
 import type * as SweepProvider from "../../provider/sweep-provider.js";
 import type { OrphanSweepInputs } from "../../provider/sweep-properties.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "./dist.js";
-import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey, revealSecrets } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey, revealSecrets } from "../support/engine-harness.js";
 
 const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
 const VCS = "https://cloud.docker.com/api/build/v1/vcs/22222222-aaaa-4bbb-8ccc-";

@@ -17,7 +17,7 @@ import {
   ReconcileError,
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
-import { githubRepo, linkRecords, liveAppTokens, loadDemoConfig } from "./demo.js";
+import { githubRepo, linkRecords, liveAppTokens, loadDemoConfig } from "../support/demo-config.js";
 
 const FOREIGN = "https://ci.acme.example/hooks/github";
 const LEGACY = ["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker"];

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { EXAMPLE, ensureBuilt, runCli, type CliRun } from "../cli/cli-harness.js";
-import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { EXAMPLE, ensureBuilt, runCli, type CliRun } from "../support/cli-harness.js";
+import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "../support/fault-harness.js";
 
 /** Runs of `apply` a seed may take: each run retries within itself, and what a run leaves the next one finishes. */
 const MAX_RUNS = 4;

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mulberry32 } from "../../sandbox/faults.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { EXAMPLE, MAIN, ensureBuilt, runCli } from "../cli/cli-harness.js";
-import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { EXAMPLE, MAIN, ensureBuilt, runCli } from "../support/cli-harness.js";
+import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "../support/fault-harness.js";
 
 const SEEDS = [5101, 5202, 5303];
 /** Injected on every request, so the CLI is killed with changes in flight. */

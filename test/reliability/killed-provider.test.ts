@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { mulberry32 } from "../../sandbox/faults.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";
-import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../provider/engine-harness.js";
-import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../support/engine-harness.js";
+import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "../support/fault-harness.js";
 
 const SEEDS = [6101, 6202, 6303];
 const LATENCY_MS = 40;

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";
-import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../provider/engine-harness.js";
-import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../support/engine-harness.js";
+import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "../support/fault-harness.js";
 
 const LINK = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";

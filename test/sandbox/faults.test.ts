@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Faults, mulberry32 } from "../../sandbox/faults.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { testGitHubRouter } from "./core-harness.js";
+import { testGitHubRouter } from "../support/core-harness.js";
 
 const open: SandboxHandle[] = [];
 afterEach(async () => {

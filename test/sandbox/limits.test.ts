@@ -3,7 +3,7 @@ import { SandboxClock } from "../../sandbox/clock.js";
 import { Counters } from "../../sandbox/counters.js";
 import { GitHubLimiter } from "../../sandbox/limits.js";
 import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
-import { auth, gate, testGitHubRouter, type Gate } from "./core-harness.js";
+import { auth, gate, testGitHubRouter, type Gate } from "../support/core-harness.js";
 
 const T0 = 1_700_000_000_000;
 const open: SandboxHandle[] = [];

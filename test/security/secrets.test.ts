@@ -29,7 +29,7 @@ import type { World } from "../../sandbox/world.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
-import { EXAMPLE, MAIN } from "../cli/cli-harness.js";
+import { EXAMPLE, MAIN } from "../support/cli-harness.js";
 import {
   demoConfig,
   linkInputs,
@@ -38,8 +38,8 @@ import {
   runProgramWithMocks,
   serializedProviders,
   type RegisteredResource,
-} from "../provider/dist.js";
-import { FakeEngine, HostRpcError, makeUrn, type PropertyMap, ProviderHost } from "../provider/engine-harness.js";
+} from "../support/provider-dist.js";
+import { FakeEngine, HostRpcError, makeUrn, type PropertyMap, ProviderHost } from "../support/engine-harness.js";
 import { ensureBuilt } from "../support/ensure-built.js";
 import { canary, CanarySet, type Output } from "./canaries.js";
 import { canaryDemoWorld, worldCredentials } from "./canary-world.js";

@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
+import { ensureBuilt as ensureBuiltOutputs } from "./ensure-built.js";
 import type * as ConfigLoad from "../../engine/config/load.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as ProviderIndex from "../../provider/index.js";
