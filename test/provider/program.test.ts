@@ -18,6 +18,7 @@ import {
   serializeProvider,
   type RegisteredResource,
 } from "../support/provider-dist.js";
+import { teamSpec } from "../support/link-spec.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
@@ -73,15 +74,7 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
   it("gives a link the declared properties, the world settings by env var name, and the package version", () => {
     const inputs = registered.find((r) => r.name === "acme-builds")?.inputs ?? {};
     expect(inputs).toMatchObject({
-      name: "acme-builds",
-      namespace: "acme",
-      team: "ci",
-      provider: "github",
-      account: "acme-builder",
-      serviceAccount: true,
-      state: "linked",
-      repositories: ["acme/api", "acme/web"],
-      onRevoke: { webhooks: "delete", deployKeys: "delete" },
+      ...teamSpec(),
       onDelete: "release",
       buildService: {
         kind: "reference",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
 import { identityRecords } from "../../engine/reconcile/link-identity.js";
 import { grantKeepers, repositoryKeepers } from "../../engine/reconcile/sharing.js";
-import { teamSpec } from "./fixtures.js";
+import { teamSpec } from "../support/link-spec.js";
 
 function record(id: string, fields: Partial<BuildServiceLinkWire> = {}): BuildServiceLinkWire {
   return {
