@@ -14,6 +14,7 @@ import { GitHubAppSetupError } from "../../engine/clients/github/app-credentials
 import { GitHubContext } from "../../engine/clients/github/context.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
 import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "../support/github-app-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const MINT = "POST /github/app/installations/:installation_id/access_tokens";
 const ORG_INSTALLATION = "GET /github/orgs/:org/installation";
@@ -248,7 +249,7 @@ describe("the ETag cache across token rotation", () => {
     expect(text).toContain("acme-api");
     const tokens = world.sandbox.world().github.installationTokens!.map((t) => t.token);
     expect(new Set(tokens).size).toBe(2);
-    for (const token of tokens) expect(text).not.toContain(token);
+    expectNoSecretIn(text, tokens, "the ETag cache file");
   });
 
   it("revalidates a dated resource with If-Modified-Since after the token changed: a 304 answered from the cache", async () => {

@@ -9,6 +9,7 @@ import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import type { World } from "../../sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../support/provider-dist.js";
 import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey, revealSecrets } from "../support/engine-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
@@ -33,7 +34,7 @@ function worldSecrets(world: World): string[] {
 }
 
 function expectNoSecret(text: string): void {
-  for (const secret of worldSecrets(sandbox.world())) expect(text).not.toContain(secret);
+  expectNoSecretIn(text, worldSecrets(sandbox.world()));
 }
 
 function links(namespace = "acme"): World["buildService"]["links"] {

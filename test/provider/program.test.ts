@@ -19,6 +19,7 @@ import {
   type RegisteredResource,
 } from "../support/provider-dist.js";
 import { teamSpec } from "../support/link-spec.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
@@ -144,6 +145,6 @@ describe("the root program on examples/basic/sourcelinks.yaml", () => {
 
   it("puts no credential in any input, even with every credential variable set", () => {
     const all = JSON.stringify(registered);
-    for (const fake of fakes) expect(all).not.toContain(fake);
+    expectNoSecretIn(all, fakes, "the registered inputs");
   });
 });

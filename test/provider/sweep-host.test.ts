@@ -12,6 +12,7 @@ import type { OrphanSweepInputs } from "../../provider/sweep-properties.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "../support/provider-dist.js";
 import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey, revealSecrets } from "../support/engine-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
 const VCS = "https://cloud.docker.com/api/build/v1/vcs/22222222-aaaa-4bbb-8ccc-";
@@ -110,7 +111,7 @@ describe("OrphanSweep through the dynamic-provider host", () => {
         ?.hooks?.map((h) => h.config.url),
     ).toEqual(["https://chat.acme.example/hooks/github"]);
     const text = JSON.stringify(created.entry.outputs);
-    for (const secret of worldSecrets()) expect(text).not.toContain(secret);
+    expectNoSecretIn(text, worldSecrets());
 
     const again = await e.up(urn, sweepInputs("sweep-github-acme"));
     expect(again.op).toBe("same");
