@@ -32,6 +32,8 @@ export interface SandboxState {
   readonly limiter: GitHubLimiter;
   readonly mounted: readonly Mounted[];
   readonly holds: Holds;
+  /** How an injected latency waits (a timer, or a test's own wait). */
+  readonly latencyWait: (ms: number) => Promise<void>;
   /** The sandbox clock (injectable): token expiry and JWT dates are judged on it. */
   readonly clock: SandboxClock;
 }

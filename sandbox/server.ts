@@ -46,6 +46,8 @@ export interface SandboxOptions {
   routers?: Router[];
   /** Real-time source in epoch ms (tests). Default `Date.now`. */
   now?: Now;
+  /** How an injected latency waits; tests pass a wait they end themselves, to order requests without timing them. Default a timer. */
+  latencyWait?: (ms: number) => Promise<void>;
 }
 
 /** A running sandbox. */
@@ -125,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     limiter,
     mounted: mountRouters(control, { limiter, callerOf: (authorization) => identify(authorization, world) }, options.routers),
     holds: new Holds(),
+    latencyWait: options.latencyWait ?? timer,
     clock,
   };
   const server = createServer(requestListener(state, options.quiet ?? true));
@@ -190,4 +193,9 @@ function sandboxHandle(state: SandboxState, control: SandboxControl, server: Ser
       await state.store.close();
     },
   };
+}
+
+/** Resolves after `ms` of real time. */
+function timer(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

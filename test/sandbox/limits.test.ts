@@ -129,7 +129,8 @@ describe("secondary limits", () => {
     const slow = gate();
     const { sandbox, get } = await start({ limits: { enabled: true, maxConcurrent: 2 } }, slow);
     const held = [get("/github/_test/slow"), get("/github/_test/slow")];
-    while (sandbox.counters().peakConcurrency < 2) await new Promise((r) => setTimeout(r, 5));
+    await slow.reached(2);
+    expect(sandbox.counters().peakConcurrency).toBe(2);
     const refused = await get("/github/_test/items/1");
     expect(refused.status).toBe(429);
     expect(header(refused, "retry-after")).toBe("60");
