@@ -9,6 +9,7 @@ import type { FaultSpec } from "../../sandbox/faults.js";
 import { demoSeedPath, type SandboxHandle } from "../../sandbox/server.js";
 import type { SeedDocument } from "../../sandbox/seed.js";
 import type { World } from "../../sandbox/world.js";
+import { startHostileProxy } from "./hostile-proxy.js";
 
 /** The demo world's build-service webhook and deploy key patterns (examples/basic/sourcelinks.yaml). */
 const SERVICE_HOOK = /^https:\/\/(cloud\.docker\.com\/api\/build\/v1\/vcs\/[^/]+\/trigger\/call\/|registry\.hub\.docker\.com\/hooks\/)/;
@@ -91,6 +92,71 @@ export function fingerprint(world: World): unknown {
       keys: r.keys.map((k) => k.label),
     })),
     grants: world.bitbucket.users.map((u) => u.grants.map((g) => `${g.consumerKey} ${g.revoked}`)),
+  };
+}
+
+/**
+ * The clients' settings for runs killed at a change: no faults are injected, so the client timeout
+ * stays at its default (the 1 s of FAULT_ENV could expire on a loaded machine before the kill point).
+ */
+export const KILL_ENV = { SOURCELINKS_ETAG_CACHE: "off" } as const;
+
+/** Whether a request changes something: every non-GET except the grant check (`POST …/token`, a read) and GraphQL (reads here). */
+function isChange(method: string, path: string): boolean {
+  return method !== "GET" && !/\/applications\/[^/]+\/token$/.test(path) && !path.endsWith("/graphql");
+}
+
+/** A proxy that kills its client at one change: see `killAtChange`. */
+export interface ChangeTrap {
+  /** The env overrides that send the client's API requests through the trap. */
+  env: Record<string, string>;
+  /** Whether the trapped change arrived (and the client was killed there). */
+  sprung(): boolean;
+  /** Resolves once every request the trap took is done with (forwarded, answered or dropped). */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy in front of `sandbox` that holds the client's `at`th change, runs `kill` (which resolves once
+ * the client is gone), then makes that change (`made: true`: the client died waiting for the answer)
+ * or drops it (`made: false`: it died before sending it). Requests arriving after the trapped one are
+ * never forwarded. So the kill lands at the same change, with the same world behind it, whatever the
+ * machine's load.
+ */
+export async function killAtChange(
+  sandbox: SandboxHandle,
+  at: number,
+  options: { made: boolean; kill: () => Promise<void> },
+): Promise<ChangeTrap> {
+  let changes = 0;
+  let killing: Promise<void> | null = null;
+  const taken = new Set<Promise<void>>();
+  const proxy = await startHostileProxy(sandbox.baseUrl, (req) => {
+    const trapped = isChange(req.method, req.url.pathname) && ++changes === at;
+    return (res, tools) => {
+      const done = (async () => {
+        if (trapped) killing = options.kill();
+        if (killing !== null) {
+          await killing;
+          if (trapped && options.made) await tools.forward();
+          res.destroy();
+          return;
+        }
+        const answer = await tools.forward();
+        tools.send(answer.status, answer.headers, answer.text);
+      })();
+      taken.add(done);
+      return done.finally(() => taken.delete(done));
+    };
+  });
+  return {
+    env: proxy.env,
+    sprung: () => killing !== null,
+    settled: async () => {
+      while (taken.size > 0) await Promise.allSettled([...taken]);
+    },
+    close: () => proxy.close(),
   };
 }
 
