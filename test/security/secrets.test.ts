@@ -837,10 +837,15 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
     try {
       for (const key of CREDENTIAL_VARS) process.env[key] = sandbox.env[key as keyof typeof sandbox.env];
       pulumi.runtime.setAllConfig(stackSecrets(sandbox), Object.keys(stackSecrets(sandbox)));
-      const outputs = await runProgramWithMocks(registered);
       // Registration is asynchronous: wait until the Links component and its six resources (the sweep
       // included) reached the mocks.
-      await expect.poll(() => registered.length).toBe(7);
+      let allRegistered!: () => void;
+      const seven = new Promise<void>((resolve) => (allRegistered = resolve));
+      const outputs = await runProgramWithMocks(registered, () => {
+        if (registered.length === 7) allRegistered();
+      });
+      await seven;
+      expect(registered).toHaveLength(7);
       expect(
         leaksIn([
           { where: "setMocks: registered resource inputs", text: JSON.stringify(registered) },

@@ -100,14 +100,18 @@ export interface RegisteredResource {
 
 /**
  * Runs the root program (dist/pulumi-program.js) under `pulumi.runtime.setMocks`, pushing every resource it
- * registers onto `registered` (registration continues after this resolves); resolves with the
- * program's outputs.
+ * registers onto `registered` (registration continues after this resolves; `onRegister` runs after
+ * each push); resolves with the program's outputs.
  */
-export async function runProgramWithMocks(registered: RegisteredResource[]): Promise<Record<string, unknown>> {
+export async function runProgramWithMocks(
+  registered: RegisteredResource[],
+  onRegister: () => void = () => undefined,
+): Promise<Record<string, unknown>> {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        onRegister();
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call() {
