@@ -1,5 +1,5 @@
 /**
- * The sharding examples (issue 17) are fixtures: examples/sharded splits the basic example's GitHub
+ * The sharding examples are fixtures: examples/sharded splits the basic example's GitHub
  * part by owner (common.yaml plus one file per org), the CI matrix and the Pulumi stacks name exactly
  * those orgs, and each org's run, started in parallel against the sandbox, goes through its own
  * GitHub App installation only.

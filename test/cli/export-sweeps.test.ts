@@ -1,4 +1,4 @@
-/** `export --sweeps`: one sweep per owner the exported links build from, which plan then sweeps (issue 12). */
+/** `export --sweeps`: one sweep per owner the exported links build from, which plan then sweeps. */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

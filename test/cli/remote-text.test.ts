@@ -1,6 +1,6 @@
 /**
  * Text that comes from a server (a deploy key title, a webhook URL, an error body) reaches the
- * terminal, the pull-request comment and stderr as text, never as structure (issue 16).
+ * terminal, the pull-request comment and stderr as text, never as structure.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

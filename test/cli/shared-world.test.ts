@@ -1,5 +1,5 @@
 /**
- * Revocation in a shared, real world (issue 11), end to end: the CLI (in process, through the same
+ * Revocation in a shared, real world, end to end: the CLI (in process, through the same
  * entry point as the bin, so each run takes milliseconds rather than a node start) against the multi-namespace
  * sandbox world of test/fixtures/worlds/shared.yaml (one operator token over namespaces acme and beta,
  * GitHub account shared-bot linked from both, a revoked link whose record lists a repository the YAML

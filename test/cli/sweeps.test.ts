@@ -1,5 +1,5 @@
 /**
- * Sweeps end to end (issue 12): the CLI (in process, through the same entry point as the bin) over
+ * Sweeps end to end: the CLI (in process, through the same entry point as the bin) over
  * loopback against the sweep world of test/fixtures/worlds/sweep.yaml: orphans on undeclared
  * repositories, an org's own webhook, an archived repository, an excluded repository, foreign webhooks
  * that look like the build service's, a GitHub user and a Bitbucket workspace. check --live reports each

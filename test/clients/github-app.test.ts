@@ -1,5 +1,5 @@
 /**
- * GitHub App authentication against the sandbox (issue 17): the JWT and installation-token flow,
+ * GitHub App authentication against the sandbox: the JWT and installation-token flow,
  * tokens replaced before expiry and after a 401 in the middle of a run (injected clock), one pacer
  * per installation, a missing permission reported as such, and the ETag cache across tokens: GitHub's
  * ETags are token specific, so a new token pays its listings in full; a dated resource revalidates by date.

@@ -1,5 +1,5 @@
 /**
- * Each client behind a misbehaving proxy on loopback (issue 16), with retries and timeouts shrunk
+ * Each client behind a misbehaving proxy on loopback, with retries and timeouts shrunk
  * so a persistent fault fails in milliseconds: an answer that is not complete, well-formed JSON of
  * the expected shape is an error after the retries, never data and never cached; a redirect to
  * another origin is refused naming both URLs; pagination is bounded; a response over the size cap is

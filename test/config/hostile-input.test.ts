@@ -1,5 +1,5 @@
 /**
- * Hostile input (issue 7): every file of test/fixtures/bad/ (syntax errors, wrong types, unknown and
+ * Hostile input: every file of test/fixtures/bad/ (syntax errors, wrong types, unknown and
  * duplicate keys, alias bombs, code-building tags, path traversal and shell metacharacters in names,
  * repositories that are not owner/repo, webhook patterns that would match any host, literal
  * credentials) is refused with the exact `FILE:LINE:COL: message` lines of

@@ -1,5 +1,5 @@
 /**
- * `sourcelinks apply` (the built CLI, as users run it) against a sandbox injecting issue 7's faults on
+ * `sourcelinks apply` (the built CLI, as users run it) against a sandbox injecting the fault mix (test/support/fault-harness.ts) on
  * every service. Each seed must converge within a bounded number of runs to exactly the world a
  * fault-free apply makes (same links, no duplicate from a resent `POST`, same leftovers removed), and
  * after every run, finished or not, nothing foreign is gone and the plan still shows what remains.

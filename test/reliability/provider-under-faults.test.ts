@@ -1,6 +1,6 @@
 /**
  * The provider lifecycle through the real dynamic-provider host, driven over gRPC as the engine drives
- * it, against a sandbox injecting issue 7's faults: `pulumi up` of every declared resource, then
+ * it, against a sandbox injecting the fault mix of test/support/fault-harness.ts: `pulumi up` of every declared resource, then
  * `pulumi destroy`, each retried a bounded number of times as a user re-runs a failed update. The
  * world must end exactly as a fault-free lifecycle leaves it, and nothing foreign is ever gone.
  */

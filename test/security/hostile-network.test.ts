@@ -1,5 +1,5 @@
 /**
- * A misbehaving proxy between the CLI and the sandbox (issue 16): no answer the network garbles may
+ * A misbehaving proxy between the CLI and the sandbox: no answer the network garbles may
  * turn into a false "all clear", a wrong deletion, a cached lie or a printed credential. Each test
  * runs the CLI in process against a small world: a revoked link whose repository still holds the
  * build service's webhook beside a foreign one, so a clean `check --live` (exit 0) is a false proof.

@@ -1,7 +1,8 @@
 /**
- * What the reliability tests share: a world with foreign things to protect, the fault mix of
- * issue 7 (server errors, rate limits with `retry-after`, dropped connections, lost responses,
- * timeouts) under a fixed seed, and readers that compare worlds without their random ids.
+ * What the reliability tests share: a world with foreign things to protect, a fault mix (server
+ * errors, rate limits with `retry-after`, dropped connections, lost responses, timeouts) under a fixed
+ * seed, a proxy that kills its client at a chosen change, and readers that compare worlds without
+ * their random ids.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -24,7 +25,7 @@ const SERVICE_KEY = /^Docker Hub Builder/;
 export const FAULT_ENV = { SOURCELINKS_HTTP_TIMEOUT: "1", SOURCELINKS_ETAG_CACHE: "off", SOURCELINKS_RETRY_WAIT_SCALE: "0.01" } as const;
 
 /**
- * Issue 7's faults on every service: 10% server errors, 5% rate limits (GitHub's secondary 403/429),
+ * The fault mix on every service: 10% server errors, 5% rate limits (GitHub's secondary 403/429),
  * 3% dropped connections, 3% lost responses (the change is made, the answer never comes) and 2%
  * timeouts, drawn per request from `seed`.
  */
