@@ -4,7 +4,7 @@
  * replace the declared autobuilds. Both read only the files (no network), through the same matcher
  * the rendered CI carries.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Option, type Command } from "commander";
 import { buildTags, renderBuildFiles, type RefEvent } from "../../engine/builds/index.js";
@@ -12,6 +12,7 @@ import { ConfigError, formatDiagnostic, loadBuildFiles, omittedLine, type Loaded
 import type { BuildSpec } from "../../engine/model/build-spec.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { checkOutPath, writeOutFile } from "../out-file.js";
 import { errorText } from "../run.js";
 
 /** Output formats of `builds tags`. */
@@ -109,7 +110,10 @@ export async function runBuildTags(files: string[], options: BuildTagsOptions, i
   return ExitCode.ok;
 }
 
-/** Runs `builds render`: every file is rendered before the first is written. */
+/**
+ * Runs `builds render`: every file is rendered, and every target path checked (not a symbolic link, not
+ * an input), before the first is written; each is written whole or not at all (out-file.ts).
+ */
 export async function runBuildRender(files: string[], out: string, io: CliIo): Promise<ExitCodeValue> {
   const loaded = await loadBuilds(files);
   const rendered = renderBuildFiles(loaded.builds);
@@ -117,14 +121,15 @@ export async function runBuildRender(files: string[], out: string, io: CliIo): P
     io.err(`sourcelinks: ${loaded.files.join(", ")} declare no builds: nothing to render`);
     return ExitCode.ok;
   }
-  for (const file of rendered) {
-    const path = join(out, ...file.path.split("/"));
+  const targets = rendered.map((file) => ({ path: join(out, ...file.path.split("/")), text: file.text }));
+  for (const { path } of targets) await checkOutPath(path, loaded.files);
+  for (const { path, text } of targets) {
     try {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, file.text, "utf8");
     } catch (error) {
       throw new CliError(ExitCode.operational, `sourcelinks: cannot write ${path}: ${errorText(error)}`);
     }
+    await writeOutFile(path, text, "rendered CI file");
     io.out(path);
   }
   return ExitCode.ok;

@@ -113,12 +113,17 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
 }
 
 /** The last secrets' redactor: the clients redact every answer with the same few credentials. */
-let redactorMemo: { key: string; redact: (text: string) => string } | null = null;
+let redactorMemo: { secrets: readonly string[]; key: string; redact: (text: string) => string } | null = null;
 
 /** `redactText` for one set of secrets, with their forms worked out once. */
 function redactorFor(secrets: readonly string[]): (text: string) => string {
+  // The same array (an unchanged SecretSet) is the same set, found without joining hundreds of tokens.
+  if (redactorMemo?.secrets === secrets) return redactorMemo.redact;
   const key = secrets.join("\u0000");
-  if (redactorMemo?.key === key) return redactorMemo.redact;
+  if (redactorMemo?.key === key) {
+    redactorMemo = { ...redactorMemo, secrets };
+    return redactorMemo.redact;
+  }
   // Longest first, so a header value is scrubbed whole before its parts.
   const values = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
   const forms = values.flatMap((secret) => {
@@ -143,7 +148,7 @@ function redactorFor(secrets: readonly string[]): (text: string) => string {
     }
     return out.replace(AUTHORIZATION_VALUE, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
   };
-  redactorMemo = { key, redact };
+  redactorMemo = { secrets, key, redact };
   return redact;
 }
 

@@ -32,6 +32,8 @@ export class Secret {
  */
 export class SecretSet implements Iterable<Secret> {
   readonly #secrets = new Map<string, Secret>();
+  /** The raw values as last listed; dropped when a credential joins, so an unchanged set lists the same array. */
+  #values: readonly string[] | null = null;
 
   constructor(initial: Iterable<Secret | null | undefined> = []) {
     for (const secret of initial) this.add(secret);
@@ -39,7 +41,10 @@ export class SecretSet implements Iterable<Secret> {
 
   /** Adds a credential (again: no effect). */
   add(secret: Secret | null | undefined): void {
-    if (secret != null && !this.#secrets.has(secret.reveal())) this.#secrets.set(secret.reveal(), secret);
+    if (secret != null && !this.#secrets.has(secret.reveal())) {
+      this.#secrets.set(secret.reveal(), secret);
+      this.#values = null;
+    }
   }
 
   /** A credential obtained at run time, added before anything else sees it. */
@@ -48,12 +53,17 @@ export class SecretSet implements Iterable<Secret> {
     if (known) return known;
     const secret = new Secret(value);
     this.#secrets.set(value, secret);
+    this.#values = null;
     return secret;
   }
 
-  /** The raw values, for the redactor. */
-  values(): string[] {
-    return [...this.#secrets.keys()];
+  /**
+   * The raw values, for the redactor: the same array until a credential joins, so the redactor built for
+   * it is found by identity (every answer of a run is redacted, and a run's set holds a token per link).
+   */
+  values(): readonly string[] {
+    this.#values ??= Object.freeze([...this.#secrets.keys()]);
+    return this.#values;
   }
 
   [Symbol.iterator](): Iterator<Secret> {

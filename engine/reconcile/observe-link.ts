@@ -15,7 +15,8 @@ import { withPendingLinkSteps } from "./pending-steps.js";
 import { RunDeployKeys } from "./run-deploy-keys.js";
 import { RunReads } from "./run-reads.js";
 import type { RunWorld } from "./run-world.js";
-import { grantKeepers, keeperRecords, repositoryKeepers, type SharingFacts } from "./sharing.js";
+import { aliasesFrom, resolveRepositoryNames } from "./repository-aliases.js";
+import { grantKeepers, keeperRecords, keeperRepositoryNames, repositoryKeepers, type SharingFacts } from "./sharing.js";
 
 /** Repositories read at once by default; the clients pace and cap their own requests beneath this. */
 const DEFAULT_CONCURRENCY = 32;
@@ -73,7 +74,7 @@ async function observeWith(
       spec.repositories.map((r) => ({ repository: r, source: "declared" as const })),
       reads,
     );
-    return observeWithoutBuildServiceApi(spec, coverWith(spec, repositories, { declared, records: [] }, []));
+    return observeWithoutBuildServiceApi(spec, await coverWith(ctx, spec, repositories, { declared, records: [] }, [], reads));
   }
 
   // The providers and the build service are different hosts: read both at once. A revocation also covers
@@ -99,11 +100,13 @@ async function observeWith(
   // A revocation keeps what other live links use; a disabled link's advice (deactivate its webhooks) must not break them either.
   const repositories =
     spec.state !== "linked" && repositoriesRead.some(hasArtifacts)
-      ? coverWith(
+      ? await coverWith(
+          ctx,
           spec,
           repositoriesRead,
           { ...facts, recordRepositories: await world.repositoriesOf(keeperRecords(facts, spec.provider, all)) },
           all,
+          reads,
         )
       : repositoriesRead;
   const grantSharedWith = primary ? grantKeepers(facts, spec, spec.provider, primary.account, all) : [];
@@ -156,23 +159,38 @@ function hasArtifacts(repo: ObservedRepository): boolean {
 
 /**
  * Marks each repository with artifacts that another live link builds from (`coveredBy`), for a revoked or
- * disabled link: a revocation keeps what is there, and no advice to a disabled link touches it.
+ * disabled link: a revocation keeps what is there, and no advice to a disabled link touches it. The
+ * other links' names are matched by what each repository is, not only by how it is spelled: a renamed
+ * repository answers to its old name too (repository-aliases.ts).
  */
-function coverWith(
+async function coverWith(
+  ctx: OperationContext,
   spec: LinkSpec,
   repositories: ObservedRepository[],
   facts: SharingFacts,
   exclude: readonly BuildServiceLinkWire[],
-): ObservedRepository[] {
+  reads: RunReads,
+): Promise<ObservedRepository[]> {
   if (spec.state === "linked") return repositories;
+  const cleared = repositories.filter(hasArtifacts);
+  if (cleared.length === 0) return repositories;
+  const own = cleared.map((repo) => repo.repository);
+  const candidates = keeperRepositoryNames(facts, spec, spec.provider, exclude);
+  const resolved = await resolveRepositoryNames(providerClient(ctx, spec.provider), reads, [...new Set([...own, ...candidates])]);
+  const aliases = aliasesFrom(new Map(own.map((name) => [name, resolved.get(name) ?? undefined])), resolved);
   return repositories.map((repo) => {
-    if (!hasArtifacts(repo)) return repo;
-    const keepers = repositoryKeepers(facts, spec, spec.provider, repo.repository, exclude);
+    const names = aliases.get(repo.repository);
+    if (!hasArtifacts(repo) || names === undefined) return repo;
+    const keepers = repositoryKeepers(facts, spec, spec.provider, names, exclude);
     return keepers.length === 0 ? repo : { ...repo, coveredBy: keepers };
   });
 }
 
-/** The repositories a revoked link's build-service records list beyond the declared ones, observed. */
+/**
+ * The repositories a revoked link's build-service records list beyond the declared ones, observed. A
+ * name that is a declared repository under another name (renamed since the link was made) is that
+ * repository, observed once: its webhooks are one set, however many names reach it.
+ */
 async function recordOnlyRepositories(
   ctx: OperationContext,
   spec: LinkSpec,
@@ -182,13 +200,18 @@ async function recordOnlyRepositories(
 ): Promise<ObservedRepository[]> {
   const listed = await world.repositoriesOf(records);
   const seen = new Set(spec.repositories.map((r) => r.toLowerCase()));
+  const candidates = [...new Set([...listed.values()].flat())].filter((r) => !seen.has(r.toLowerCase()));
+  if (candidates.length === 0) return [];
+  const resolved = await resolveRepositoryNames(providerClient(ctx, spec.provider), reads, [...spec.repositories, ...candidates]);
+  const seenIds = new Set(spec.repositories.flatMap((r) => resolved.get(r)?.id ?? []));
   const targets: RepositoryTarget[] = [];
-  for (const repos of listed.values()) {
-    for (const repository of repos) {
-      if (seen.has(repository.toLowerCase())) continue;
-      seen.add(repository.toLowerCase());
-      targets.push({ repository, source: "record" });
-    }
+  for (const repository of candidates) {
+    if (seen.has(repository.toLowerCase())) continue;
+    seen.add(repository.toLowerCase());
+    const id = resolved.get(repository)?.id;
+    if (id !== undefined && seenIds.has(id)) continue;
+    if (id !== undefined) seenIds.add(id);
+    targets.push({ repository, source: "record" });
   }
   return observeRepositories(ctx, spec, targets, reads);
 }

@@ -6,7 +6,8 @@
  * one per link. A link waits only for the batch holding its repositories: links are observed in
  * declaration order, so the first links' keys arrive with the first answer, and their webhook
  * listings go on meanwhile instead of waiting for the whole read. Repositories outside that set (a
- * revoked link's record-only ones) are read in one batch per request. Use one per run: nothing is refreshed.
+ * revoked link's record-only ones, or names other links use that a revocation resolves) are read in one
+ * batch per request, once per run however many links ask. Use one per run: nothing is refreshed.
  */
 import type { LinkSpec, ProviderKind } from "../model/spec.js";
 import type { RepositoryListing, SourceProviderClient } from "../clients/types.js";
@@ -22,6 +23,8 @@ export class RunDeployKeys {
   readonly #declared: readonly LinkSpec[];
   /** Per provider: each declared repository's batch, started on first use. */
   readonly #batches = new Map<ProviderKind, Map<string, Promise<Map<string, Listing>>>>();
+  /** Per provider: the read of each repository outside the declared batches, by the name asked for. */
+  readonly #outside = new Map<ProviderKind, Map<string, Promise<Map<string, Listing>>>>();
 
   constructor(declared: readonly LinkSpec[]) {
     this.#declared = declared;
@@ -37,9 +40,18 @@ export class RunDeployKeys {
     const readMany = client.readDeployKeys?.bind(client);
     if (!readMany) throw new TypeError(`${client.kind}: no batched deploy-key read`);
     const batchOf = this.#declaredBatches(client.kind, readMany);
-    const outside = repositories.filter((r) => !batchOf.has(r));
-    const batches = new Set(repositories.flatMap((r) => batchOf.get(r) ?? []));
-    const answers = await Promise.all([...batches, outside.length > 0 ? readMany(outside) : new Map<string, Listing>()]);
+    const outsideOf = this.#outsideReads(client.kind);
+    const fresh = [...new Set(repositories.filter((r) => !batchOf.has(r) && !outsideOf.has(r)))];
+    if (fresh.length > 0) {
+      const answer = readMany(fresh);
+      for (const repository of fresh) outsideOf.set(repository, answer);
+      // A failed read is not kept: whoever asks next reads again (each asker has the error already).
+      answer.catch(() => {
+        for (const repository of fresh) if (outsideOf.get(repository) === answer) outsideOf.delete(repository);
+      });
+    }
+    const batches = new Set(repositories.flatMap((r) => batchOf.get(r) ?? outsideOf.get(r) ?? []));
+    const answers = await Promise.all(batches);
     const out = new Map<string, Listing>();
     for (const repository of repositories) {
       const listing = answers.find((answer) => answer.has(repository))?.get(repository);
@@ -47,6 +59,16 @@ export class RunDeployKeys {
       out.set(repository, listing);
     }
     return out;
+  }
+
+  /** The reads of repositories outside the declared batches of `provider`. */
+  #outsideReads(provider: ProviderKind): Map<string, Promise<Map<string, Listing>>> {
+    let reads = this.#outside.get(provider);
+    if (!reads) {
+      reads = new Map();
+      this.#outside.set(provider, reads);
+    }
+    return reads;
   }
 
   /** The batch of each declared repository of `provider`, every batch started on first use. */

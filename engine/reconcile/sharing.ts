@@ -103,17 +103,19 @@ export function grantKeepers(
 }
 
 /**
- * The other live links that build from `repository`: declared ones listing it, and live records whose
- * build-service record lists it. While any is left, the build service's webhooks and deploy keys there stay.
+ * The other live links that build from the repository known by `names` (lowercase: its name, and the
+ * names it was known by that other links still use, repository-aliases.ts): declared ones listing one of
+ * them, and live records whose build-service record lists one. While any is left, the build service's
+ * webhooks and deploy keys there stay.
  */
 export function repositoryKeepers(
   facts: SharingFacts,
   self: LinkSpec,
   provider: ProviderKind,
-  repository: string,
+  names: ReadonlySet<string>,
   exclude: readonly BuildServiceLinkWire[],
 ): string[] {
-  const same = (a: string): boolean => a.toLowerCase() === repository.toLowerCase();
+  const same = (a: string): boolean => names.has(a.toLowerCase());
   const labels = liveDeclarations(facts, self, provider)
     .filter((d) => d.repositories.some(same))
     .map(declaredLabel);
@@ -121,6 +123,18 @@ export function repositoryKeepers(
     if (facts.recordRepositories?.get(recordKey(r))?.some(same)) labels.push(recordLabel(r, facts.declared));
   }
   return unique(labels);
+}
+
+/** Every repository name the other live links of `provider` build from (declared, and listed by keeper records), once each. */
+export function keeperRepositoryNames(
+  facts: SharingFacts,
+  self: LinkSpec,
+  provider: ProviderKind,
+  exclude: readonly BuildServiceLinkWire[],
+): string[] {
+  const names = liveDeclarations(facts, self, provider).flatMap((d) => d.repositories);
+  for (const r of keeperRecords(facts, provider, exclude)) names.push(...(facts.recordRepositories?.get(recordKey(r)) ?? []));
+  return [...new Set(names)];
 }
 
 /** The key of a record in `recordRepositories`. */

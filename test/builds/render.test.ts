@@ -3,7 +3,8 @@
  * (@actions/workflow-parser), every Bitbucket file parses with the sections its rules need, the same
  * input gives the same bytes, and no secret value reaches a file.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { EXAMPLE, runCli } from "../support/cli-harness.js";
@@ -175,5 +176,24 @@ describe("builds render", () => {
       expect(readFileSync(path.replace(`${dir}/a`, `${dir}/b`)).equals(bytes)).toBe(true);
       expect(bytes.toString("utf8")).not.toContain("S3cretValue");
     }
+  });
+
+  it("refuses a target that is a symbolic link before writing any file, and leaves what it points to alone", async () => {
+    const dir = scratch();
+    const config = writeConfig(dir, "builds.yaml", EVERYTHING);
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "untouched\n");
+    const workflows = join(dir, "out/github/acme/api/.github/workflows");
+    mkdirSync(workflows, { recursive: true });
+    const planted = join(workflows, "docker-hub-acme-worker.yml");
+    symlinkSync(victim, planted);
+
+    const run = await runCli(["builds", "render", config, "--out", join(dir, "out")], {});
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`--out ${planted}: is a symbolic link`);
+    expect(run.stdout).toBe("");
+    expect(readFileSync(victim, "utf8")).toBe("untouched\n");
+    expect(readlinkSync(planted)).toBe(victim);
+    expect(existsSync(join(workflows, "docker-hub-acme-api.yml"))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
 import { identityRecords } from "../../engine/reconcile/link-identity.js";
+import { aliasesFrom } from "../../engine/reconcile/repository-aliases.js";
 import { grantKeepers, repositoryKeepers } from "../../engine/reconcile/sharing.js";
 import { teamSpec } from "../support/link-spec.js";
 
@@ -101,8 +102,29 @@ describe("repositoryKeepers", () => {
       ["beta\u0000r2", ["acme/api"]],
     ]);
     const other = { ...teamSpec(), name: "other", team: "qa", repositories: ["ACME/API"] };
-    expect(repositoryKeepers({ declared: [teamSpec(), other], records, recordRepositories }, teamSpec(), "github", "acme/api", [])).toEqual(
-      ['"other" (namespace acme)', "link r1 in namespace beta (github account acme-builder)"],
+    expect(
+      repositoryKeepers({ declared: [teamSpec(), other], records, recordRepositories }, teamSpec(), "github", new Set(["acme/api"]), []),
+    ).toEqual(['"other" (namespace acme)', "link r1 in namespace beta (github account acme-builder)"]);
+  });
+});
+
+describe("aliasesFrom", () => {
+  it("gives a repository every name that resolves to it, its current one among them, and nothing else", () => {
+    const api = { id: "101", repository: "acme/api-v2" };
+    const own = new Map([
+      ["acme/api-v2", api],
+      ["acme/site", undefined],
+    ]);
+    const candidates = new Map([
+      ["Acme/API", api],
+      ["acme/other", { id: "202", repository: "acme/other" }],
+      ["acme/gone", null],
+    ]);
+    expect(aliasesFrom(own, candidates)).toEqual(
+      new Map([
+        ["acme/api-v2", new Set(["acme/api-v2", "acme/api"])],
+        ["acme/site", new Set(["acme/site"])],
+      ]),
     );
   });
 });

@@ -86,13 +86,21 @@ export class GitHubContext {
     this.secretSet = settings.secretSet ?? new SecretSet();
   }
 
+  /** The last list without `extra`, for as long as the run's set lists the same values. */
+  #secretsMemo: { setValues: readonly string[]; list: readonly string[] } | null = null;
+
   /** Secret values to scrub from messages: the configured ones, `extra`, and every one in the run's redaction set. */
-  secrets(extra: readonly (Secret | null | undefined)[] = []): string[] {
+  secrets(extra: readonly (Secret | null | undefined)[] = []): readonly string[] {
+    const setValues = this.secretSet.values();
+    if (extra.length === 0 && this.#secretsMemo?.setValues === setValues) return this.#secretsMemo.list;
     const values = [this.settings.token, ...(this.settings.otherSecrets ?? []), ...extra]
       .filter((s): s is Secret => s != null)
       .map((s) => s.reveal());
     // Deduplicated: the run's set usually holds the configured credentials too.
-    return [...new Set([...values, ...this.secretSet.values()])];
+    const list = [...new Set([...values, ...setValues])];
+    // The same array each time, so the redactor built for it is found by identity.
+    if (extra.length === 0) this.#secretsMemo = { setValues, list };
+    return list;
   }
 
   /** Whether calls go through a GitHub App's installations. */
