@@ -90,7 +90,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-describe("SourceProviderLink on GitHub: the team link acme-builds", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("SourceProviderLink on GitHub: the team link acme-builds", { shuffle: false }, () => {
   let engine: FakeEngine;
   const urn = makeUrn(LINK_TYPE, "acme-builds");
   const inputs = (change: PropertyMap = {}): PropertyMap => linkInputs(config, "acme-builds", serialized.link, change);
@@ -255,7 +256,8 @@ describe("SourceProviderLink on GitHub: finishing the half-done revoke of legacy
   });
 });
 
-describe("SourceProviderLink on Bitbucket: mobile-builds", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("SourceProviderLink on Bitbucket: mobile-builds", { shuffle: false }, () => {
   let engine: FakeEngine;
   const urn = makeUrn(LINK_TYPE, "mobile-builds");
   const inputs = (change: PropertyMap = {}): PropertyMap => linkInputs(config, "mobile-builds", serialized.link, change);

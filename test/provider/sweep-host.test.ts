@@ -73,7 +73,8 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-describe("OrphanSweep through the dynamic-provider host", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("OrphanSweep through the dynamic-provider host", { shuffle: false }, () => {
   const engine = (): FakeEngine => new FakeEngine(host);
 
   it("check refuses a bad exclude and a missing provider section, with property paths", async () => {

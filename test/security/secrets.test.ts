@@ -142,7 +142,8 @@ describe("the canary world", () => {
   });
 });
 
-describe("every CLI command, against the canary world", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("every CLI command, against the canary world", { shuffle: false }, () => {
   let sandbox: SandboxHandle;
   let env: Record<string, string>;
   const all: Output[] = [];
