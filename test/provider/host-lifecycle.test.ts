@@ -321,7 +321,8 @@ describe("SourceProviderLink on Bitbucket: mobile-builds", { shuffle: false }, (
   });
 });
 
-describe("OrgThirdPartyAccess", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("OrgThirdPartyAccess", { shuffle: false }, () => {
   let engine: FakeEngine;
 
   beforeAll(async () => {

@@ -43,7 +43,8 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-describe("SourceProviderLink acme-builds through the host", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("SourceProviderLink acme-builds through the host", { shuffle: false }, () => {
   const urn = makeUrn(LINK_TYPE, "acme-builds");
   const inputs = (change: PropertyMap = {}): PropertyMap => linkInputs(config, "acme-builds", serializedLink, change);
   let engine: FakeEngine;
