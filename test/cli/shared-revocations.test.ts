@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { acmeConfig, acmeSeed } from "../support/acme-world.js";
 import { runCli } from "../support/cli-harness.js";
@@ -76,6 +76,11 @@ function delta(before: Record<string, number>, after: Record<string, number>, en
 }
 
 describe("two revoked links sharing an account and a repository", () => {
+  // Each test starts from the seeded world: the other one applies.
+  beforeEach(async () => {
+    await sandbox.reset();
+  });
+
   it("plans one step per grant, webhook and deploy key; apply sends and prints each once; the counts match the requests", async () => {
     const plan = await runCli(["plan", file, "--format", "json"], env);
     expect(plan.code, plan.stderr).toBe(0);
@@ -119,7 +124,6 @@ describe("two revoked links sharing an account and a repository", () => {
   });
 
   it("on docker-hub too: one deletion each, and the account's grant and unlink steps for a person counted once", async () => {
-    await sandbox.reset();
     const hub = join(mkdtempSync(join(tmpdir(), "sourcelinks-shared-hub-")), "sourcelinks.yaml");
     writeFileSync(
       hub,
