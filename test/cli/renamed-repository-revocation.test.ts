@@ -148,10 +148,17 @@ describe("revoking a link whose repository another live link names by another na
       await sandbox.close();
       sandbox = await startSandbox({ seed: onlyLegacy });
       env = { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" };
-      await renameRepository();
-      const plan = await legacyPlan({ legacy: name, live: null });
-      expect(plan.steps.map((s) => s.kind)).toEqual(["revoke-grant", "unlink", "delete-webhook", "delete-deploy-key"]);
-      expect(plan.kept).toEqual([]);
+      try {
+        await renameRepository();
+        const plan = await legacyPlan({ legacy: name, live: null });
+        expect(plan.steps.map((s) => s.kind)).toEqual(["revoke-grant", "unlink", "delete-webhook", "delete-deploy-key"]);
+        expect(plan.kept).toEqual([]);
+      } finally {
+        // The other tests, in whatever order they run, expect the world with the live link.
+        await sandbox.close();
+        sandbox = await startSandbox({ seed: SEED });
+        env = { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" };
+      }
     },
   );
 });
