@@ -8,7 +8,6 @@
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { missingCredentials } from "../engine/config/missing-credentials.js";
-import { SettingError } from "../engine/config/runtime.js";
 import { createOperationContext, type OperationContext } from "../engine/reconcile/operations.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
@@ -24,12 +23,8 @@ export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.Proce
       missing.map((m) => `sourcelinks: ${m.message}`),
     );
   const etagCacheFile = etagCachePath(env);
-  try {
-    return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });
-  } catch (error) {
-    if (error instanceof SettingError) throw new CliError(ExitCode.invalidInput, `sourcelinks: ${error.message}`);
-    throw error;
-  }
+  // A malformed setting throws a SettingError, input by kind: exit 2.
+  return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });
 }
 
 /**

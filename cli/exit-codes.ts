@@ -1,8 +1,9 @@
 /**
- * The exit codes of docs/cli.md and the one error type that carries a chosen code to `main`.
+ * The exit codes of docs/cli.md, the code of each kind of error, and the CLI's own error type.
  * Usage errors from commander, config errors and refused dangerous inputs all exit 2;
  * anything that went wrong talking to a service exits 1.
  */
+import { SourcelinksError, type ErrorKind } from "../engine/model/errors.js";
 
 /** Every exit code the CLI uses. */
 export const ExitCode = {
@@ -23,19 +24,35 @@ export const ExitCode = {
 /** One of the values of {@link ExitCode}. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The exit code of each kind of error: the user's to fix exits 2, anything else 1. */
+export const EXIT_CODE_OF_KIND: Readonly<Record<ErrorKind, ExitCodeValue>> = {
+  input: ExitCode.invalidInput,
+  operational: ExitCode.operational,
+  internal: ExitCode.operational,
+};
+
 /**
- * An error the CLI reports and exits with. `lines` are printed on stderr as they are, one per line
- * (already in `FILE:LINE:COL: message` form when a location is known).
+ * An error the CLI reports and exits with, its lines already written for the terminal. `lines` are
+ * printed on stderr as they are, one per line (in `FILE:LINE:COL: message` form when a location is known).
  */
-export class CliError extends Error {
+export class CliError extends SourcelinksError {
   override readonly name = "CliError";
-  readonly exitCode: ExitCodeValue;
+  readonly kind: "input" | "operational";
   readonly lines: readonly string[];
 
-  constructor(exitCode: ExitCodeValue, lines: string | readonly string[], options?: { cause?: unknown }) {
+  constructor(
+    exitCode: typeof ExitCode.invalidInput | typeof ExitCode.operational,
+    lines: string | readonly string[],
+    options?: { cause?: unknown },
+  ) {
     const all = typeof lines === "string" ? [lines] : lines;
     super(all.join("\n"), options);
-    this.exitCode = exitCode;
+    this.kind = exitCode === ExitCode.invalidInput ? "input" : "operational";
     this.lines = all;
+  }
+
+  /** The code the CLI exits with: its kind's. */
+  get exitCode(): ExitCodeValue {
+    return EXIT_CODE_OF_KIND[this.kind];
   }
 }

@@ -7,12 +7,14 @@ export async function loadConfig(files: readonly string[]): Promise<LoadedConfig
   try {
     return await loadConfigFiles(files);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      const more = error.omitted > 0 ? [omittedLine(error.omitted, error.diagnostics.length)] : [];
-      throw new CliError(ExitCode.invalidInput, [...error.diagnostics.map(formatDiagnostic), ...more], { cause: error });
-    }
-    throw error;
+    throw error instanceof ConfigError ? configCliError(error) : error;
   }
+}
+
+/** A config's problems as the CLI prints them: one `FILE:LINE:COL: message` line each, then the count of those not listed. */
+export function configCliError(error: ConfigError): CliError {
+  const more = error.omitted > 0 ? [omittedLine(error.omitted, error.diagnostics.length)] : [];
+  return new CliError(ExitCode.invalidInput, [...error.diagnostics.map(formatDiagnostic), ...more], { cause: error });
 }
 
 /**

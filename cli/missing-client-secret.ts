@@ -5,9 +5,9 @@
  * grant revocations could go by API if the variable were set is invalid input, naming the variable.
  */
 import type { SourcelinksConfig } from "../engine/model/spec.js";
-import type { ResourcePlan } from "../engine/model/plan.js";
+import type { ResourcePlan } from "../engine/reconcile/steps/plan-step.js";
 
-/** The link plans and names of a run, as `planAll` built them. */
+/** The link plans and names of a run, as `planRun` (engine/reconcile/run/plan-run.ts) built them. */
 export interface NamedPlan {
   name: string;
   plan: ResourcePlan;

@@ -10,7 +10,7 @@ import { formatLocation } from "./location.js";
 import { locateNearest } from "./load-config.js";
 import type { LoadedConfig } from "../engine/config/loaded-config.js";
 import type { ProviderKind } from "../engine/model/spec.js";
-import type { PlanRun } from "./run.js";
+import type { PlanRun } from "../engine/reconcile/run/entries.js";
 
 /** Whether a provider's user or org login exists; null when the provider cannot tell (not checked). */
 export type AccountLookup = (provider: ProviderKind, login: string) => Promise<boolean | null>;

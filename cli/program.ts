@@ -1,13 +1,10 @@
 /**
  * The `sourcelinks` program: commander wiring, and the one place errors become exit codes.
- * Usage errors exit 2 (commander's own exit is overridden), config errors 2, refused runs 2,
- * API and network errors 1; every error goes to stderr, results to stdout.
+ * Usage errors exit 2 (commander's own exit is overridden); any other error exits by its kind
+ * (engine/model/errors.ts): input 2, operational and internal 1. Every error goes to stderr, results to stdout.
  */
 import { Command, CommanderError } from "commander";
-import { HttpError } from "../engine/clients/http-error.js";
-import { UnobservableRepositoryError } from "../engine/clients/unobservable-repository-error.js";
-import { GitHubAppSetupError } from "../engine/clients/github/app-credentials.js";
-import { ReconcileError } from "../engine/reconcile/operations.js";
+import { errorKind, type ErrorKind } from "../engine/model/errors.js";
 import { terminalText } from "./format/escape.js";
 import { registerApply } from "./commands/apply.js";
 import { registerBuilds } from "./commands/builds.js";
@@ -17,7 +14,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerReport } from "./commands/report.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerValidate } from "./commands/validate.js";
-import { CliError, ExitCode, type ExitCodeValue } from "./exit-codes.js";
+import { CliError, EXIT_CODE_OF_KIND, ExitCode, type ExitCodeValue } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { packageInfo } from "./version.js";
 
@@ -80,20 +77,15 @@ function report(error: unknown, io: CliIo): ExitCodeValue {
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
     return ExitCode.invalidInput;
   }
-  if (error instanceof CliError) {
-    // Lines quote servers' messages: each stays one visible line, so a body cannot forge a FILE:LINE:COL line.
-    for (const line of error.lines) io.err(terminalText(line));
-    return error.exitCode;
-  }
-  if (error instanceof HttpError || error instanceof UnobservableRepositoryError || error instanceof GitHubAppSetupError) {
-    io.err(`sourcelinks: ${terminalText(error.message)}`);
-    return error instanceof GitHubAppSetupError && error.kind === "input" ? ExitCode.invalidInput : ExitCode.operational;
-  }
-  if (error instanceof ReconcileError) {
-    io.err(`sourcelinks: ${terminalText(error.message)}`);
-    return ExitCode.operational;
-  }
-  // An unexpected error: its message only (never a stack with request objects in it).
-  io.err(`sourcelinks: internal error: ${terminalText(error instanceof Error ? error.message : String(error))}`);
-  return ExitCode.operational;
+  const kind = errorKind(error);
+  // Lines quote servers' messages: each stays one visible line, so a body cannot forge a FILE:LINE:COL line.
+  for (const line of failureLines(error, kind)) io.err(terminalText(line));
+  return EXIT_CODE_OF_KIND[kind];
+}
+
+/** What stderr says of an error: a `CliError`'s own lines, else its message, an internal one's marked as such (never a stack with request objects in it). */
+function failureLines(error: unknown, kind: ErrorKind): readonly string[] {
+  if (error instanceof CliError) return error.lines;
+  const message = error instanceof Error ? error.message : String(error);
+  return [`sourcelinks: ${kind === "internal" ? "internal error: " : ""}${message}`];
 }

@@ -1,10 +1,12 @@
 /**
  * The mass-revocation guard of `apply` (docs/cli.md): a typo must not mass-revoke. A run is refused
- * when it would unlink more than `maxRatio` of the live links, or delete a webhook or deploy key
- * that this run's own observation did not find. Pure: the caller supplies the live link ids.
+ * when it would unlink more than `maxRatio` of the live links, or send a step its kind refuses (a
+ * webhook or deploy key this run's own observation did not find). Pure: the caller supplies the live link ids.
  */
 import { SeenInRun } from "../engine/reconcile/seen-in-run.js";
-import type { PlanRun } from "./run.js";
+import { isApiStep, stepRefusal } from "../engine/reconcile/steps/registry.js";
+import type { StepChecks } from "../engine/reconcile/steps/step-kind.js";
+import type { PlanRun } from "../engine/reconcile/run/entries.js";
 
 /** The default share of live links one `apply` may revoke. */
 export const DEFAULT_MAX_REVOKE_RATIO = 0.25;
@@ -32,8 +34,14 @@ export interface GuardVerdict {
  * replacement, not a revocation: only unlinks of links declared `revoked` count. Where the build service
  * has no link API (`docker-hub`, observed state `unknown`), every declared link counts as live and a
  * revoked one counts as revoked when the run deletes its webhooks or deploy keys or revokes its grant.
+ * `patterns`: the build service's webhook and deploy key patterns of the run, as its context compiled them.
  */
-export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>, maxRatio: number): GuardVerdict {
+export function judgeRevocations(
+  run: PlanRun,
+  liveLinkIds: ReadonlySet<string>,
+  maxRatio: number,
+  patterns: Pick<StepChecks, "webhooks" | "deployKeys">,
+): GuardVerdict {
   const revocations: Revocation[] = [];
   const seen = new Set<string>();
   let unknownLinks = 0;
@@ -63,31 +71,24 @@ export function judgeRevocations(run: PlanRun, liveLinkIds: ReadonlySet<string>,
         `if this is intended, rerun with --max-revoke-ratio ${Math.min(1, Math.ceil(ratio * 100) / 100)}`,
     );
   }
-  refusals.push(...undiscoveredDeletions(run));
+  refusals.push(...refusedSteps(run, patterns));
   return { revocations, liveLinks, ratio, refusals };
 }
 
 /**
- * Deletions of webhooks or deploy keys that no observation of this run found (impossible by
- * construction), judged by the same rule the executor applies to each step (reconcile/seen-in-run.ts),
+ * Steps this run may not send (a webhook or deploy key no observation of this run found, or not the
+ * build service's), judged by the same rule the executor applies to each step (its kind's `refusal`),
  * but for the whole plan before anything is sent.
  */
-function undiscoveredDeletions(run: PlanRun): string[] {
-  const seen = new SeenInRun();
-  for (const entry of run.links) for (const repo of entry.observed.repositories) seen.record(entry.spec.provider, repo);
-  for (const entry of run.sweeps ?? []) seen.recordSweep(entry.observed);
+function refusedSteps(run: PlanRun, patterns: Pick<StepChecks, "webhooks" | "deployKeys">): string[] {
+  const checks: StepChecks = { ...patterns, seen: new SeenInRun() };
+  for (const entry of run.links) for (const repo of entry.observed.repositories) checks.seen.record(entry.spec.provider, repo);
+  for (const entry of run.sweeps ?? []) checks.seen.recordSweep(entry.observed);
   const out: string[] = [];
   for (const entry of [...run.links, ...run.orgs, ...(run.sweeps ?? [])]) {
     for (const step of entry.plan.steps) {
-      if (step.kind === "delete-webhook" && !seen.observed(step)) {
-        out.push(`refusing to delete webhook ${step.hookId} on ${step.repository} (${step.url}): this run did not discover it`);
-      }
-      if (step.kind === "delete-org-webhook" && !seen.observed(step)) {
-        out.push(`refusing to delete webhook ${step.hookId} of org ${step.org} (${step.url}): this run did not discover it`);
-      }
-      if (step.kind === "delete-deploy-key" && !seen.observed(step)) {
-        out.push(`refusing to delete deploy key ${step.keyId} on ${step.repository}: this run did not discover it`);
-      }
+      const refused = isApiStep(step) ? stepRefusal(step, checks) : null;
+      if (refused !== null) out.push(refused.message);
     }
   }
   return out;

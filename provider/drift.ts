@@ -4,33 +4,13 @@
  * (`webhook 1007 still on acme/api`), the `drift` output a preview shows. Manual steps are not
  * drift: no API can do them, so `pulumi up` would change nothing.
  */
-import type { PlanStep } from "../engine/model/plan.js";
+import type { PlanStep } from "../engine/reconcile/steps/plan-step.js";
+import { isApiStep, stepKind } from "../engine/reconcile/steps/registry.js";
 import type { SweptArtifact } from "../engine/model/sweep.js";
 
 /** One step as the fact it would change, or null for a manual step. */
 function factOf(step: PlanStep): string | null {
-  switch (step.kind) {
-    case "link":
-      return `no live link for ${step.provider} account ${step.account}${step.team !== null ? ` of team ${step.team}` : ""} in ${step.namespace}`;
-    case "set-state":
-      return step.linkId === "" ? null : `link ${step.linkId} in ${step.namespace} is not ${step.state}`;
-    case "unlink":
-      return `link ${step.linkId} in ${step.namespace} still linked`;
-    case "add-repository":
-      return `${step.repository} is not an autobuild source of ${step.linkId === "" ? "the new link" : `link ${step.linkId}`} in ${step.namespace}`;
-    case "revoke-grant":
-      return `${step.account}'s ${step.provider} grant of OAuth app ${step.clientId} still live`;
-    case "delete-webhook":
-      return `webhook ${step.hookId} still on ${step.repository}`;
-    case "delete-deploy-key":
-      return `deploy key ${step.keyId} ("${step.title}") still on ${step.repository}`;
-    case "delete-org-webhook":
-      return `webhook ${step.hookId} still on org ${step.org}`;
-    case "set-org-access":
-      return `${step.org}'s third-party access is not ${step.access}`;
-    case "manual":
-      return null;
-  }
+  return isApiStep(step) ? stepKind(step).drift(step) : null;
 }
 
 /** The drifted facts a plan repairs, in plan order. */

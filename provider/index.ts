@@ -34,4 +34,5 @@ export type * from "../engine/model/spec.js";
 export type * from "../engine/config/loaded-config.js";
 export type * from "../engine/model/observed.js";
 export type * from "../engine/model/plan.js";
+export type * from "../engine/reconcile/steps/plan-step.js";
 export type * from "../engine/model/manual-step.js";

@@ -10,14 +10,13 @@ import { redactText } from "../engine/model/redaction.js";
 import {
   artifactsToRemove,
   createOperationContext,
-  executePlan,
   observeSweep,
-  planSweep,
+  reconcileSweep,
   SweepLinkWorld,
   type OperationContext,
+  type SweepReconciliation,
 } from "../engine/reconcile/operations.js";
-import type { PlanStep } from "../engine/model/plan.js";
-import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
+import type { SweepObservation } from "../engine/model/sweep.js";
 import { credentialOverrides, knownSecretValues, type ProviderCredentials } from "./credentials.js";
 import type { ProviderMethods } from "./dynamic-provider.js";
 import { configOf } from "./properties.js";
@@ -74,26 +73,18 @@ async function observe(
   }
 }
 
-/** Whether a done step deleted `a`. */
-function deletedBy(a: SweptArtifact, done: readonly PlanStep[]): boolean {
-  return done.some((s) =>
-    s.kind === "delete-org-webhook"
-      ? a.kind === "org-webhook" && s.hookId === a.id && s.org === a.owner
-      : s.kind === "delete-webhook"
-        ? a.kind === "repository-webhook" && s.hookId === a.id && s.repository === a.repository
-        : s.kind === "delete-deploy-key" && a.kind === "deploy-key" && s.keyId === a.id && s.repository === a.repository,
-  );
-}
-
-/** Observe, delete what no live link covers, observe again: the outputs say what was found and removed. */
+/** Observe, delete what no live link covers, observe again (reconcileSweep): the outputs say what was found and removed. */
 async function sweep(what: string, inputs: OrphanSweepInputs, credentials: ProviderCredentials): Promise<OrphanSweepOutputs> {
-  const ctx = contextFor(inputs, credentials);
-  const before = await observe(what, ctx, inputs, credentials);
-  const plan = planSweep(sweepSpecOf(inputs), before, ctx);
-  const result = await executePlan(ctx, plan);
-  if (result.failed !== null) throw new Error(stoppedExecutionMessage(what, result, redactorFor(inputs, credentials)));
-  const removed = artifactsToRemove(before).filter((a) => deletedBy(a, result.done));
-  const after = await observe(what, contextFor(inputs, credentials), inputs, credentials);
+  let outcome: SweepReconciliation;
+  try {
+    // The second observation reads through fresh clients.
+    outcome = await reconcileSweep(contextFor(inputs, credentials), sweepSpecOf(inputs), inputs.links, contextFor(inputs, credentials));
+  } catch (error) {
+    // Only an observation throws: a failed step is in the outcome.
+    throw new Error(redactorFor(inputs, credentials)(`${what} failed while observing: ${messageOf(error)}`), { cause: error });
+  }
+  const { plan, result, removed, observed: after } = outcome;
+  if (result.failed !== null || after === null) throw new Error(stoppedExecutionMessage(what, result, redactorFor(inputs, credentials)));
   const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
   const found = artifactsToRemove(after);
   return { ...sweepOutputsOf(inputs, after, found, removed, manual), drift: sweepDriftFacts(found) };

@@ -6,9 +6,8 @@
 import type { Writable } from "node:stream";
 import { SANDBOX_ENV_KEYS } from "./env.js";
 import type { LimitsConfig } from "./limits.js";
-import { SeedError } from "./seed.js";
+import { SourcelinksError } from "../engine/model/errors.js";
 import { startSandbox } from "./server.js";
-import { StateFileError } from "./store.js";
 
 /** Options of `sourcelinks sandbox`. */
 export interface SandboxCommandOptions {
@@ -52,7 +51,8 @@ export async function runSandboxCommand(options: SandboxCommandOptions = {}): Pr
       quiet: options.quiet ?? false,
     });
   } catch (error) {
-    if (!(error instanceof SeedError || error instanceof StateFileError)) throw error;
+    // A seed or state file that cannot be used (SeedError, StateFileError) is the user's to fix.
+    if (!(error instanceof SourcelinksError) || error.kind !== "input") throw error;
     (options.err ?? process.stderr).write(`${error.message}\n`);
     return 2;
   }

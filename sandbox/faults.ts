@@ -10,6 +10,7 @@
  */
 import type { ServiceName } from "./counters.js";
 import type { Method } from "./router.js";
+import { SourcelinksError } from "../engine/model/errors.js";
 
 /** A fault rule as posted to `/_sandbox/faults`. Rates are probabilities in [0, 1] and must sum to ≤ 1 (one draw picks timeout, drop, lost response, rate limit or error, in that order). */
 export interface FaultSpec {
@@ -64,8 +65,9 @@ export interface FaultRuleView {
 }
 
 /** A fault spec that cannot be applied; the message says which field and why. */
-export class FaultSpecError extends Error {
+export class FaultSpecError extends SourcelinksError {
   override readonly name = "FaultSpecError";
+  readonly kind = "input";
 }
 
 interface Rule {

@@ -85,13 +85,15 @@ import { describeFileProblem, readRegularFile } from "../engine/config/read-file
 import { buildWorld } from "./seed-world.js";
 import type { SeedDocument } from "./seed-document.js";
 import type { World } from "./world.js";
+import { SourcelinksError } from "../engine/model/errors.js";
 
 export { fakeSecret } from "./fake-secrets.js";
 export type { SeedDocument, SeedGitHubHook, SeedLink } from "./seed-document.js";
 
 /** A seed that cannot be loaded; `problems` lists each one as `SOURCE:LINE:COL: message` when the position is known. */
-export class SeedError extends Error {
+export class SeedError extends SourcelinksError {
   override readonly name = "SeedError";
+  readonly kind = "input";
   constructor(readonly problems: string[]) {
     super(`invalid sandbox seed:\n  ${problems.join("\n  ")}`);
   }

@@ -9,6 +9,7 @@ import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { describeFileProblem, readRegularFile } from "../engine/config/read-file.js";
 import type { World } from "./world.js";
+import { SourcelinksError } from "../engine/model/errors.js";
 
 /** The largest state file read: 256 MiB, far above a scale world's. */
 const MAX_STATE_BYTES = 256 * 1024 * 1024;
@@ -24,8 +25,9 @@ export interface StateStore {
 }
 
 /** A state file that exists but cannot be read as a world. */
-export class StateFileError extends Error {
+export class StateFileError extends SourcelinksError {
   override readonly name = "StateFileError";
+  readonly kind = "input";
 }
 
 /** Keeps the world in memory only: the live object is the state. */

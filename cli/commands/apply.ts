@@ -1,18 +1,13 @@
 /**
  * `sourcelinks apply FILE... | --plan PLAN [--yes] [--max-revoke-ratio R]`: observes, plans, guards, then executes
- * each resource's plan through `executePlan` (the operations the Pulumi provider uses). A failed step
+ * the run through the engine's `executeRun` (the operations the Pulumi provider uses). A failed step
  * stops its own resource; the others finish. Terraform-like confirmation: `--yes`, or a "yes" typed on
  * a terminal; without either on a pipe the run is refused.
  */
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
-import type { LoadedConfig } from "../../engine/config/loaded-config.js";
-import type { PlanStep } from "../../engine/model/plan.js";
-import { setOrgAccessRequest } from "../../engine/model/requests.js";
-import { executePlan, type ExecutionResult, type OperationContext } from "../../engine/reconcile/operations.js";
-import { identityRecords, isLive } from "../../engine/reconcile/link-identity.js";
-import { settleAll } from "../../engine/reconcile/map-limit.js";
-import { DEFAULT_CONCURRENCY } from "../concurrency.js";
+import type { PlanRun } from "../../engine/reconcile/run/entries.js";
+import { type EntryOutcome, executeRun } from "../../engine/reconcile/run/execute-run.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { entryKind } from "../format/entry-labels.js";
 import { plural } from "../format/observed-summary.js";
@@ -26,7 +21,7 @@ import { clientAccountLookup, missingNames } from "../missing-names.js";
 import { formatLocation } from "../location.js";
 import { readInputFile } from "../input-file.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
-import { buildPlanRun, errorText, reportStep, type PlanRun, type PlannedEntry } from "../run.js";
+import { buildPlanRun, errorText, reportStep } from "../run.js";
 import { planToJson } from "../format/plan-json.js";
 import { configDigest, parseSavedPlan, savedConfigFiles, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
@@ -66,7 +61,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   }
 
   io.out(formatPlanText(run));
-  const verdict = judgeRevocations(run, await liveLinkIds(ctx, loaded), options.maxRevokeRatio);
+  const verdict = judgeRevocations(run, run.liveLinkIds, options.maxRevokeRatio, ctx);
   if (verdict.refusals.length > 0) {
     const lines = verdict.revocations.map((r) => {
       const i = loaded.config.links.findIndex((l) => l.name === r.link);
@@ -100,9 +95,22 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
     interrupted = true;
     io.err("sourcelinks apply: interrupted: finishing the requests in flight, then stopping (Ctrl-C again stops at once)");
   });
-  let outcomes: Outcome[];
+  let outcomes: EntryOutcome[];
+  let finished = 0;
   try {
-    outcomes = await execute(ctx, run, io, () => interrupted);
+    outcomes = await executeRun(ctx, run, {
+      shouldStop: () => interrupted,
+      onStep: (entry, step, outcome, error) =>
+        reportStep(
+          io,
+          "apply",
+          ++finished,
+          summary.apiSteps,
+          terminalText(
+            `${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`,
+          ),
+        ),
+    });
   } finally {
     release?.();
   }
@@ -136,106 +144,8 @@ function refuseUnreviewed(saved: SavedPlan, run: PlanRun, file: string): void {
   ]);
 }
 
-/** The build service's live (`enabled`/`disabled`) link ids in every namespace the config declares. */
-async function liveLinkIds(ctx: OperationContext, loaded: LoadedConfig): Promise<Set<string>> {
-  const bs = ctx.clients.buildService;
-  // docker-hub: no link API; judgeRevocations counts its declared links instead.
-  if (bs === null) return new Set();
-  const namespaces = [...new Set(loaded.config.links.map((l) => l.namespace))];
-  const ids = new Set<string>();
-  for (const ns of namespaces) for (const record of await bs.listLinks(ns)) if (record.state !== "unlinked") ids.add(record.id);
-  return ids;
-}
-
-/** What happened to one resource. */
-interface Outcome {
-  entry: PlannedEntry;
-  result: ExecutionResult;
-}
-
-/** Links first (concurrently, bounded), then org access, which may act through a link; `shouldStop` ends it between steps. */
-async function execute(ctx: OperationContext, run: PlanRun, io: CliIo, shouldStop: () => boolean): Promise<Outcome[]> {
-  const withChanges = (entries: PlannedEntry[]): PlannedEntry[] => entries.filter((e) => e.plan.steps.some(isApiStep));
-  const total = summarize(run).apiSteps;
-  let finished = 0;
-  const one = async (entry: PlannedEntry): Promise<Outcome> => {
-    const result = await executePlan(ctx, entry.plan, {
-      shouldStop,
-      onStep: (step: PlanStep, outcome, error) => {
-        if (outcome === "skipped") return;
-        reportStep(
-          io,
-          "apply",
-          ++finished,
-          total,
-          terminalText(
-            `${entry.plan.name}: ${outcome === "done" ? "done" : "FAILED"} ${describeStep(step)}${error ? `: ${errorText(error)}` : ""}`,
-          ),
-        );
-      },
-    });
-    return { entry, result };
-  };
-  const outcomes: Outcome[] = [];
-  // Sweeps last: a revoked link's own cleanup runs first, so a sweep deletes only what is left beyond it.
-  for (const [g, planned] of [withChanges(run.links), withChanges(run.orgs), withChanges(run.sweeps ?? [])].entries()) {
-    // Org access planned through a link this run creates: that link's id is known only now.
-    const group = g === 0 ? planned : await Promise.all(planned.map((e) => throughCreatedLinks(ctx, run, e)));
-    const settled = await settleAll(group, DEFAULT_CONCURRENCY, one);
-    settled.forEach((s, i) => {
-      // executePlan reports a step's failure in its result; a rejection here is a bug or a lost client, kept as a failure of that resource.
-      if (s.status === "fulfilled") outcomes.push(s.value);
-      else {
-        const entry = group[i] as PlannedEntry;
-        const first = entry.plan.steps.find(isApiStep) as PlanStep;
-        const error = s.reason instanceof Error ? s.reason : new Error(String(s.reason));
-        outcomes.push({
-          entry,
-          result: {
-            done: [],
-            skipped: [],
-            failed: { step: first, error },
-            remaining: entry.plan.steps.filter((st) => st !== first && isApiStep(st)),
-          },
-        });
-      }
-    });
-  }
-  return outcomes;
-}
-
-/**
- * `entry` with each `set-org-access` step that acts through a link created by this run (`throughLink`)
- * pointed at that link's id, read back from the build service, and its request described again so
- * the executor's check still ties what runs to what was planned. Unresolved when the link is not live
- * (its creation failed): the executor then refuses the step, and a re-run converges.
- */
-async function throughCreatedLinks(ctx: OperationContext, run: PlanRun, entry: PlannedEntry): Promise<PlannedEntry> {
-  const bs = ctx.clients.buildService;
-  const api = ctx.apis.buildService;
-  if (bs === null || api === null || !entry.plan.steps.some((s) => s.kind === "set-org-access" && s.throughLink !== undefined))
-    return entry;
-  const steps: PlanStep[] = [];
-  for (const step of entry.plan.steps) {
-    const spec =
-      step.kind === "set-org-access" && step.linkId === "" ? run.links.find((l) => l.spec.name === step.throughLink)?.spec : undefined;
-    if (step.kind !== "set-org-access" || spec === undefined) {
-      steps.push(step);
-      continue;
-    }
-    const { primary } = identityRecords(spec, await bs.listLinks(spec.namespace));
-    if (primary === null || !isLive(primary)) {
-      const { linkId: _unresolved, ...rest } = step;
-      steps.push(rest);
-      continue;
-    }
-    steps.push({ ...step, linkId: primary.id, request: setOrgAccessRequest(api, spec.namespace, primary.id, step.org) });
-  }
-  return { ...entry, plan: { ...entry.plan, steps } };
-}
-
 /** The apply report: per resource what was done, what failed and what remains, then the totals. */
-function formatOutcomes(outcomes: readonly Outcome[]): string {
+function formatOutcomes(outcomes: readonly EntryOutcome[]): string {
   const lines: string[] = ["", "Apply:"];
   let done = 0;
   let failed = 0;

@@ -8,10 +8,11 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Option, type Command } from "commander";
 import { buildTags, renderBuildFiles, type RefEvent } from "../../engine/builds/index.js";
-import { ConfigError, formatDiagnostic, loadBuildFiles, omittedLine, type LoadedBuilds } from "../../engine/config/index.js";
+import { ConfigError, loadBuildFiles, type LoadedBuilds } from "../../engine/config/index.js";
 import type { BuildSpec } from "../../engine/model/build-spec.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { configCliError } from "../load-config.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
 import { errorText } from "../run.js";
 
@@ -33,9 +34,7 @@ async function loadBuilds(files: readonly string[]): Promise<LoadedBuilds> {
   try {
     return await loadBuildFiles(files);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const more = error.omitted > 0 ? [omittedLine(error.omitted, error.diagnostics.length)] : [];
-    throw new CliError(ExitCode.invalidInput, [...error.diagnostics.map(formatDiagnostic), ...more], { cause: error });
+    throw error instanceof ConfigError ? configCliError(error) : error;
   }
 }
 

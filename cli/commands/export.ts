@@ -7,22 +7,20 @@
  * (required), SOURCELINKS_GITHUB_API_URL, SOURCELINKS_BITBUCKET_API_URL, Docker Hub's webhook and
  * deploy-key patterns, and the OAuth apps named by `--github-client-id` / `--bitbucket-key`.
  * Live (`enabled`/`disabled`) links are exported; `unlinked` records are listed as notes saying what
- * is left of them (cli/export/unlinked-note.ts). A `--github-client-id` is checked against the client
+ * is left of them (cli/export/unlinked-note.ts). What is observed and how it is declared live in
+ * cli/export/ (live-world.ts, map-records.ts); this file reads the options. A `--github-client-id` is checked against the client
  * secret when the environment has it: a wrong id is invalid input, not a file the next plan fails on.
  */
 import { cliOperationContext } from "../context.js";
 import type { Command } from "commander";
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec, ProvidersSpec, SourcelinksConfig, SweepSpec } from "../../engine/model/spec.js";
-import { defaultSweepName } from "../../engine/config/merge.js";
+import type { BuildServiceSpec, ProvidersSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { API_URL_OVERRIDES, DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/index.js";
-import { observeOrgAccess, type OperationContext } from "../../engine/reconcile/operations.js";
-import { observeGrant } from "../../engine/reconcile/observe-link.js";
-import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
+import type { OperationContext } from "../../engine/reconcile/operations.js";
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
-import { unlinkedNote, type UnlinkedRecordFacts } from "../export/unlinked-note.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
-import { exportToYaml, linkName, type ExportedWorld } from "../export/to-yaml.js";
+import { observeLiveWorld } from "../export/live-world.js";
+import { exportToYaml } from "../export/to-yaml.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
 
@@ -88,8 +86,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
     throw new CliError(ExitCode.invalidInput, "sourcelinks export: name at least one --namespace (or pass a --config that declares links)");
 
   const ctx = cliOperationContext(base, io.env);
-  const bs = ctx.clients.buildService;
-  if (bs === null)
+  if (ctx.clients.buildService === null)
     throw new CliError(
       ExitCode.invalidInput,
       `sourcelinks export: build service kind ${base.buildService.kind} has no API to list links; export needs kind: reference`,
@@ -97,82 +94,18 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<Exit
 
   if (options.config.length === 0 && options.githubClientId) await checkClientId(ctx, options.githubClientId);
 
-  const notes: string[] = [];
-  const links: LinkSpec[] = [];
-  const unlinked: BuildServiceLinkWire[] = [];
-  const taken = new Set<string>();
-  for (const namespace of namespaces) {
-    io.progress(`listing links of ${namespace}`);
-    const records = await bs.listLinks(namespace);
-    for (const record of records) {
-      if (record.state === "unlinked") {
-        unlinked.push(record);
-        continue;
-      }
-      if (!base.buildService.oauthApps[record.provider]) {
-        const flag = record.provider === "github" ? "--github-client-id" : "--bitbucket-key";
-        throw new CliError(
-          ExitCode.invalidInput,
-          `sourcelinks export: link ${record.id} in ${namespace} is a ${record.provider} link but no ${record.provider} OAuth app is known: pass ${flag} or a --config that declares buildService.oauthApps.${record.provider}`,
-        );
-      }
-      const name = linkName({ namespace, team: record.team, provider: record.provider, account: record.account }, taken);
-      const repositories = (await bs.listAutobuildRepositories(namespace, record.id)).map((r) => r.repository);
-      // Written as the build service records it: a team linked through a person is a policy
-      // violation of the live world (team-link-uses-service-account), not a malformed file.
-      const serviceAccount = record.service_account;
-      if (record.team !== null && !record.service_account) {
-        notes.push(
-          `link ${name}: team ${record.team} is linked through ${record.account}, which the build service records as a person's account; set account to a service account, serviceAccount: true, and run apply to relink (check reports it).`,
-        );
-      }
-      links.push({
-        name,
-        namespace,
-        ...(record.team !== null ? { team: record.team } : {}),
-        provider: record.provider,
-        account: record.account,
-        serviceAccount,
-        state: record.state === "disabled" ? "disabled" : "linked",
-        repositories: [...new Set(repositories)],
-        onRevoke: { webhooks: "delete", deployKeys: "delete" },
-      });
-    }
-  }
-
-  for (const record of unlinked) {
-    io.progress(`observing unlinked link ${record.id} of ${record.namespace}`);
-    const supersededBy =
-      record.team === null ? undefined : links.find((l) => l.namespace === record.namespace && l.team === record.team)?.name;
-    notes.push(unlinkedNote({ ...(await unlinkedFacts(ctx, record)), ...(supersededBy === undefined ? {} : { supersededBy }) }));
-  }
-
-  const orgAccess: OrgAccessSpec[] = [];
-  for (const org of orgs) {
-    io.progress(`observing org ${org}`);
-    const observed = await observeOrgAccess(ctx, { org, provider: "github", app: "github", access: "granted" }, links);
-    if (observed.access === "granted" || observed.access === "denied")
-      orgAccess.push({ org, provider: "github", app: "github", access: observed.access });
-    else
-      notes.push(
-        `org ${org}: third-party access is ${observed.access} (observed via ${observed.observedVia}); declare orgAccess for it once decided.`,
-      );
-  }
-
-  const providers: ProvidersSpec = {};
-  const used = new Set(links.map((l) => l.provider));
-  if (options.config.length > 0 || used.has("github") || orgAccess.length > 0)
-    if (base.providers.github) providers.github = base.providers.github;
-  if (options.config.length > 0 || used.has("bitbucket")) if (base.providers.bitbucket) providers.bitbucket = base.providers.bitbucket;
-
-  const world: ExportedWorld = { buildService: base.buildService, providers, links, orgAccess, notes };
-  if (options.sweeps) {
-    world.sweeps = sweptOwners(links);
-    if (world.sweeps.length > 0)
-      notes.push(
-        "sweeps: one per owner the links build from; plan on this file shows the deletion of every build-service artifact there that no live link covers.",
-      );
-  }
+  const world = await observeLiveWorld(
+    ctx,
+    {
+      buildService: base.buildService,
+      providers: base.providers,
+      fromConfig: options.config.length > 0,
+      namespaces,
+      orgs,
+      sweeps: options.sweeps === true,
+    },
+    (text) => io.progress(text),
+  );
   io.out(exportToYaml(world));
   return ExitCode.ok;
 }
@@ -199,51 +132,6 @@ async function checkClientId(ctx: OperationContext, clientId: string): Promise<v
 
 /** What the probe sends as the access token: no token GitHub issues looks like it. */
 const CLIENT_ID_PROBE = "sourcelinks-client-id-check";
-
-/** What is left of an unlinked record: the build service's artifacts on the repositories it lists, and its grant. */
-async function unlinkedFacts(ctx: OperationContext, record: BuildServiceLinkWire): Promise<Omit<UnlinkedRecordFacts, "supersededBy">> {
-  const bs = ctx.clients.buildService!;
-  const [listed, grant] = await Promise.all([bs.listAutobuildRepositories(record.namespace, record.id), observeGrant(ctx, record)]);
-  const names = unique(listed.map((r) => r.repository));
-  const base = {
-    id: record.id,
-    namespace: record.namespace,
-    provider: record.provider,
-    account: record.account,
-    team: record.team,
-    ...grant,
-  };
-  const client = ctx.clients.providers[record.provider];
-  if (client === undefined) return { ...base, repositories: names, left: null };
-  const reads = await Promise.all(
-    names.map((repository) => Promise.all([client.listWebhooks(repository), client.listDeployKeys(repository)])),
-  );
-  const existing: string[] = [];
-  const left = { webhooks: 0, deployKeys: 0, repositories: [] as string[] };
-  reads.forEach(([hooks, keys], i) => {
-    if (!hooks.exists) return;
-    existing.push(names[i]!);
-    const w = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
-    const k = keys.items.filter((key) => ctx.clients.isBuildServiceDeployKey(key.title)).length;
-    left.webhooks += w;
-    left.deployKeys += k;
-    if (w + k > 0) left.repositories.push(names[i]!);
-  });
-  return { ...base, repositories: existing, left };
-}
-
-/** One sweep per (provider, owner) of the links' repositories, in first-seen order, owners case-insensitively once. */
-export function sweptOwners(links: readonly LinkSpec[]): SweepSpec[] {
-  const seen = new Map<string, SweepSpec>();
-  for (const link of links) {
-    for (const repository of link.repositories) {
-      const owner = repository.split("/")[0]!;
-      const key = `${link.provider}\u0000${owner.toLowerCase()}`;
-      if (!seen.has(key)) seen.set(key, { name: defaultSweepName(link.provider, owner), provider: link.provider, owner, exclude: [] });
-    }
-  }
-  return [...seen.values()];
-}
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];

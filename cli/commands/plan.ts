@@ -14,7 +14,8 @@ import { cliOperationContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
-import { buildPlanRun, type PlanRun } from "../run.js";
+import type { PlanRun } from "../../engine/reconcile/run/entries.js";
+import { buildPlanRun } from "../run.js";
 import { toSavedPlan } from "../saved-plan.js";
 
 /** Output formats of `plan`. */

@@ -1,5 +1,5 @@
 /** How each kind of planned entry is named in every plan format: its kind word and its desired state. */
-import type { PlannedEntry } from "../run.js";
+import type { PlannedEntry } from "../../engine/reconcile/run/entries.js";
 
 /** `link`, `org access` or `sweep` (`short`: `org` for org access, as table rows read). */
 export function entryKind(entry: PlannedEntry, short = false): string {

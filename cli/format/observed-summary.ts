@@ -1,7 +1,7 @@
 /** One line saying what was observed of a resource, for the text and markdown plans. */
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
-import type { PlannedEntry } from "../run.js";
+import type { PlannedEntry } from "../../engine/reconcile/run/entries.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
 export function observedSummary(entry: PlannedEntry): string {

@@ -4,39 +4,29 @@
  * types, so an additive change inside the planner cannot change this output by accident.
  */
 import type { SourceLocation } from "../../engine/config/loaded-config.js";
-import type { KeptItem, PlanStep } from "../../engine/model/plan.js";
+import type { KeptItem } from "../../engine/model/plan.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { ManualStep } from "../../engine/model/manual-step.js";
 import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
 import { entryDesired } from "./entry-labels.js";
-import type { PlanRun, PlannedEntry } from "../run.js";
+import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
-import { categoryOf, describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
+import { describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
+import { stepKind } from "../../engine/reconcile/steps/registry.js";
 
 /** The `apiVersion` of the JSON plan; bumped only on an incompatible change. */
 export const PLAN_API_VERSION = "sourcelinks.plan/v1";
 
-/** One API step as the JSON plan shows it. Fields beyond `kind`…`request` depend on `kind`. */
+/**
+ * One API step as the JSON plan shows it: `kind`…`request`, then the fields its kind lists
+ * (engine/reconcile/steps/, `json`), which schema/plan.schema.json documents per kind.
+ */
 export interface PlanStepJson {
   kind: ApiStep["kind"];
   category: Exclude<StepCategory, "manual">;
   description: string;
   request: { method: string; url: string };
-  namespace?: string;
-  provider?: string;
-  account?: string;
-  team?: string | null;
-  serviceAccount?: boolean;
-  linkId?: string;
-  state?: string;
-  clientId?: string;
-  repository?: string;
-  hookId?: string;
-  url?: string;
-  keyId?: string;
-  title?: string;
-  org?: string;
-  access?: string;
+  [field: string]: unknown;
 }
 
 /** The observed state of a link, summarized (no token, no secret: only ids, URLs and flags). */
@@ -152,52 +142,14 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
 }
 
 function stepJson(step: ApiStep): PlanStepJson {
-  const base = {
+  const kind = stepKind(step);
+  return {
     kind: step.kind,
-    category: categoryOf(step as PlanStep) as Exclude<StepCategory, "manual">,
-    description: describeStep(step),
+    category: kind.category,
+    description: kind.describe(step, { showTargets: true }),
     request: { method: step.request.method, url: step.request.url },
+    ...kind.json(step),
   };
-  switch (step.kind) {
-    case "link":
-      return {
-        ...base,
-        namespace: step.namespace,
-        provider: step.provider,
-        account: step.account,
-        team: step.team,
-        ...(step.serviceAccount === undefined ? {} : { serviceAccount: step.serviceAccount }),
-      };
-    case "set-state":
-      return { ...base, namespace: step.namespace, linkId: step.linkId, state: step.state };
-    case "unlink":
-      return { ...base, namespace: step.namespace, linkId: step.linkId };
-    case "add-repository":
-      return { ...base, namespace: step.namespace, linkId: step.linkId, provider: step.provider, repository: step.repository };
-    case "revoke-grant":
-      return {
-        ...base,
-        provider: step.provider,
-        account: step.account,
-        clientId: step.clientId,
-        ...(step.linkId ? { linkId: step.linkId } : {}),
-        ...(step.namespace ? { namespace: step.namespace } : {}),
-      };
-    case "delete-webhook":
-      return { ...base, provider: step.provider, repository: step.repository, hookId: step.hookId, url: step.url };
-    case "delete-deploy-key":
-      return { ...base, provider: step.provider, repository: step.repository, keyId: step.keyId, title: step.title };
-    case "delete-org-webhook":
-      return { ...base, provider: step.provider, org: step.org, hookId: step.hookId, url: step.url };
-    case "set-org-access":
-      return {
-        ...base,
-        org: step.org,
-        access: step.access,
-        ...(step.linkId ? { linkId: step.linkId } : {}),
-        ...(step.namespace ? { namespace: step.namespace } : {}),
-      };
-  }
 }
 
 function keptJson(item: KeptItem): KeptItem & { description: string } {

@@ -6,7 +6,7 @@
  */
 import { entryDesired, entryKind } from "./entry-labels.js";
 import { formatLocation } from "../location.js";
-import type { PlanRun, PlannedEntry } from "../run.js";
+import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
 import { markdownAutolink, markdownText } from "./escape.js";

@@ -1,5 +1,5 @@
 /** Counts a plan's steps by category, the numbers every plan format leads with. */
-import type { PlanRun, PlannedEntry } from "../run.js";
+import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { categoryOf, isApiStep, manualStepsOf } from "./steps.js";
 
 /** The counts of a plan, or of one resource's plan. */

@@ -3,9 +3,9 @@
  * build-service calls, provider-side revocations, webhook and deploy-key deletions, then the manual
  * steps with their UI path and URL.
  */
-import type { PlanStep } from "../../engine/model/plan.js";
+import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { formatLocation } from "../location.js";
-import type { PlanRun, PlannedEntry } from "../run.js";
+import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
 import { observedSummary, plural } from "./observed-summary.js";

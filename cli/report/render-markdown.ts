@@ -10,13 +10,15 @@ import { cell, code, html } from "../format/markdown.js";
 import { MarkdownBudget, sizeOf } from "../format/markdown-budget.js";
 import {
   LINK_STATES,
+  type ArtifactState,
   type ReportArtifact,
   type ReportLink,
   type ReportManualStep,
   type ReportOwner,
   type RetirementReport,
 } from "./model.js";
-import { isLive } from "./summarize.js";
+import { isLive } from "../../engine/model/observed.js";
+import { isLiveLink } from "./summarize.js";
 import {
   KIND_TITLES,
   STATE_TITLES,
@@ -46,8 +48,65 @@ export interface ReportMarkdownOptions {
 /** The markdown report. */
 export function renderReportMarkdown(report: RetirementReport, options: ReportMarkdownOptions = {}): string {
   const out = new MarkdownBudget(options.maxChars);
+  out.add(headLines(report));
+  out.add(notProvenLines(report));
+  const view = viewOf(report);
+  const omitted = SECTIONS.flatMap((section) => section(view, out) ?? []);
+  out.add(closingLines(report, omitted));
+  return out.text();
+}
+
+/** The report with what several sections order or gather the same way, worked out once. */
+interface ReportView {
+  report: RetirementReport;
+  /** Owners with the most left behind first (config-independent order among equals: the report's). */
+  owners: readonly { owner: ReportOwner; c: Record<ArtifactState, number> }[];
+  /** Every manual step, with where it belongs (`link NAME`, `org OWNER`, `sweep NAME`). */
+  steps: readonly PlacedStep[];
+}
+
+/** A manual step and where it belongs. */
+interface PlacedStep {
+  where: string;
+  step: ReportManualStep;
+}
+
+/**
+ * One section after the counts: it adds what fits to `out` and returns what it left out, counted
+ * (`3 owners`), for the closing note; null when nothing was left out.
+ */
+type Section = (view: ReportView, out: MarkdownBudget) => string | null;
+
+/** The sections, in the order they appear: owners, namespaces and links first, then the manual steps and facts, then the artifacts. */
+const SECTIONS: readonly Section[] = [
+  ownersSection,
+  namespacesSection,
+  pendingLinksSection,
+  openStepsSection,
+  doneStepsSection,
+  observedOtherwiseSection,
+  verifiedSection,
+  recordedByHandSection,
+  leftoversSection,
+];
+
+/** Orders the owners and gathers the manual steps once, for the sections that share them. */
+function viewOf(report: RetirementReport): ReportView {
+  const owners = report.owners
+    .map((owner) => ({ owner, c: artifactCounts(owner) }))
+    .sort((a, b) => b.c.leftover + b.c.orphaned - (a.c.leftover + a.c.orphaned) || b.c["in-use"] - a.c["in-use"]);
+  const steps: PlacedStep[] = [
+    ...report.namespaces.flatMap((ns) => ns.links.flatMap((l) => l.manualSteps.map((step) => ({ where: `link ${l.name}`, step })))),
+    ...report.owners.flatMap((o) => (o.orgAccess?.manualSteps ?? []).map((step) => ({ where: `org ${o.owner}`, step }))),
+    ...report.owners.flatMap((o) => o.sweeps.flatMap((sw) => sw.manualSteps.map((step) => ({ where: `sweep ${sw.name}`, step })))),
+  ];
+  return { report, owners, steps };
+}
+
+/** The title, the days left, the status and the counts: always shown, whatever the cap. */
+function headLines(report: RetirementReport): string[] {
   const s = report.summary;
-  out.add([
+  return [
     "## sourcelinks retirement report",
     "",
     `**${daysLeftText(report)}** until Docker Hub autobuilds retire on ${report.retirementDate} (as of ${report.asOf}).`,
@@ -60,15 +119,17 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
       `${s.artifacts["in-use"]} in use, ${s.artifacts.leftover} leftover, ${s.artifacts.orphaned} orphaned | ${s.manualSteps.open} open, ${s.manualSteps.done} done, ${s.manualSteps.observedOtherwise} observed otherwise | ` +
       `${s.orgAccess.granted} granted, ${s.orgAccess.denied} denied, ${s.orgAccess.requested} requested, ${s.orgAccess.unknown} unknown |`,
     "",
-  ]);
-  out.add(notProvenLines(report));
-  const omitted: string[] = [];
+  ];
+}
 
-  // Owners with the most left behind first (config-independent order among equals: the report's).
-  const owners = report.owners
-    .map((owner) => ({ owner, c: artifactCounts(owner) }))
-    .sort((a, b) => b.c.leftover + b.c.orphaned - (a.c.leftover + a.c.orphaned) || b.c["in-use"] - a.c["in-use"]);
-  const ownersLeft = table(
+/** `N THINGS` when `left` rows were left out, else null. */
+function leftOut(left: number, singular: string, pluralForm?: string): string | null {
+  return left > 0 ? count(left, singular, pluralForm) : null;
+}
+
+/** Owners with the most left behind first: org access, swept repositories and artifacts by state. */
+function ownersSection({ owners }: ReportView, out: MarkdownBudget): string | null {
+  const left = table(
     out,
     [
       "### Owners",
@@ -81,16 +142,19 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
       return `| ${cell(`${owner.provider} ${code(owner.owner)}`)} | ${cell(markdownText(orgAccessText(owner.orgAccess)))} | ${swept} | ${c["in-use"]} | ${c.leftover} | ${c.orphaned} |`;
     }),
   );
-  if (ownersLeft > 0) omitted.push(count(ownersLeft, "owner"));
+  return leftOut(left, "owner");
+}
 
+/** Namespaces with the most live links and open steps first. */
+function namespacesSection({ report }: ReportView, out: MarkdownBudget): string | null {
   const namespaces = report.namespaces
     .map((ns) => ({
       ns,
-      live: ns.links.filter((l) => l.observedState === "linked" || l.observedState === "disabled").length,
+      live: ns.links.filter((l) => isLive(l.observedState)).length,
       open: ns.links.reduce((n, l) => n + openSteps(l.manualSteps), 0),
     }))
     .sort((a, b) => b.live + b.open - (a.live + a.open) || b.ns.links.length - a.ns.links.length);
-  const nsLeft = table(
+  const left = table(
     out,
     ["### Namespaces", "", "| Namespace | Links | Live | Active grants | Open manual steps |", "| --- | ---: | ---: | ---: | ---: |"],
     namespaces.map(
@@ -98,13 +162,15 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
         `| ${cell(code(ns.namespace))} | ${ns.links.length} | ${live} | ${ns.links.filter((l) => l.providerGrant === "active").length} | ${open} |`,
     ),
   );
-  if (nsLeft > 0) omitted.push(count(nsLeft, "namespace"));
+  return leftOut(left, "namespace");
+}
 
-  // Links that are not yet done: live, with a grant not shown revoked (by API or a recorded step), or with open steps.
+/** Links that are not yet done: live, with a grant not shown revoked (by API or a recorded step), or with open steps. */
+function pendingLinksSection({ report }: ReportView, out: MarkdownBudget): string | null {
   const pendingLinks = report.namespaces
     .flatMap((ns) => ns.links.map((link) => ({ ns: ns.namespace, link })))
-    .filter(({ link }) => isLive(link) || !retiredBy(link) || openSteps(link.manualSteps) > 0);
-  const linksLeft = table(
+    .filter(({ link }) => isLiveLink(link) || !retiredBy(link) || openSteps(link.manualSteps) > 0);
+  const left = table(
     out,
     [
       "### Links not yet retired",
@@ -117,62 +183,91 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
         `| ${cell(`${link.provider} ${code(link.name)}`)} | ${cell(code(ns))} | ${cell(code(link.account))} | ${cell(markdownText(linkStateText(link)))} | ${link.providerGrant} | ${openSteps(link.manualSteps)} |`,
     ),
   );
-  if (linksLeft > 0) omitted.push(count(linksLeft, "link"));
+  return leftOut(left, "link");
+}
 
-  const steps: { where: string; step: ReportManualStep }[] = [
-    ...report.namespaces.flatMap((ns) => ns.links.flatMap((l) => l.manualSteps.map((step) => ({ where: `link ${l.name}`, step })))),
-    ...report.owners.flatMap((o) => (o.orgAccess?.manualSteps ?? []).map((step) => ({ where: `org ${o.owner}`, step }))),
-    ...report.owners.flatMap((o) => o.sweeps.flatMap((sw) => sw.manualSteps.map((step) => ({ where: `sweep ${sw.name}`, step })))),
-  ];
-  const open = steps.filter((x) => x.step.status === "open");
-  const done = steps.filter((x) => x.step.status === "done");
-  const openLeft = table(
+/** The open manual steps, each with where to do it. */
+function openStepsSection({ steps }: ReportView, out: MarkdownBudget): string | null {
+  const left = table(
     out,
     ["### Open manual steps", ""],
-    open.map(
-      ({ where, step }) =>
-        `- ${markdownText(where)}: ${markdownText(step.summary ?? step.id)}` +
-        (step.url ? ` (${markdownText(step.uiPath ?? "")}: ${markdownAutolink(step.url)})` : ""),
-    ),
+    steps
+      .filter((x) => x.step.status === "open")
+      .map(
+        ({ where, step }) =>
+          `- ${markdownText(where)}: ${markdownText(step.summary ?? step.id)}` +
+          (step.url ? ` (${markdownText(step.uiPath ?? "")}: ${markdownAutolink(step.url)})` : ""),
+      ),
   );
-  if (openLeft > 0) omitted.push(count(openLeft, "open manual step"));
-  const doneLeft = table(
+  return leftOut(left, "open manual step");
+}
+
+/** The manual steps recorded as done: when and by whom. */
+function doneStepsSection({ steps }: ReportView, out: MarkdownBudget): string | null {
+  const left = table(
     out,
     ["### Manual steps recorded as done", ""],
-    done.map(({ where, step }) => `- ${markdownText(where)}: ${code(step.id)} done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}`),
+    steps
+      .filter((x) => x.step.status === "done")
+      .map(({ where, step }) => `- ${markdownText(where)}: ${code(step.id)} done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}`),
   );
-  if (doneLeft > 0) omitted.push(count(doneLeft, "recorded step"));
-  const otherwiseLeft = table(out, ["### Recorded done, but observed otherwise", ""], observedOtherwiseRows(steps));
-  if (otherwiseLeft > 0)
-    omitted.push(count(otherwiseLeft, "step recorded done but observed otherwise", "steps recorded done but observed otherwise"));
-  const verifiedLeft = table(
+  return leftOut(left, "recorded step");
+}
+
+/** The steps recorded done whose effect the run observed otherwise: what was recorded, and what was seen. */
+function observedOtherwiseSection({ steps }: ReportView, out: MarkdownBudget): string | null {
+  const left = table(
+    out,
+    ["### Recorded done, but observed otherwise", ""],
+    steps
+      .filter((x) => x.step.status === "observed-otherwise")
+      .map(
+        ({ where, step }) =>
+          `- ${markdownText(where)}: ${code(step.id)} recorded done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}, but ${markdownText(step.observed ?? "observed otherwise")}`,
+      ),
+  );
+  return leftOut(left, "step recorded done but observed otherwise", "steps recorded done but observed otherwise");
+}
+
+/** The facts this run verified by API. */
+function verifiedSection({ report }: ReportView, out: MarkdownBudget): string | null {
+  const left = table(
     out,
     ["### Verified by API in this run", ""],
     report.summary.facts.verified.map((f) => `- ${markdownText(f)}`),
   );
-  if (verifiedLeft > 0) omitted.push(count(verifiedLeft, "verified fact"));
-  const byHandLeft = table(
+  return leftOut(left, "verified fact");
+}
+
+/** The facts only a person's record shows. */
+function recordedByHandSection({ report }: ReportView, out: MarkdownBudget): string | null {
+  const left = table(
     out,
     ["### Recorded by hand (not verifiable by API)", ""],
     report.summary.facts.recordedByHand.map((f) => `- ${markdownText(f)}`),
   );
-  if (byHandLeft > 0) omitted.push(count(byHandLeft, "fact recorded by hand", "facts recorded by hand"));
+  return leftOut(left, "fact recorded by hand", "facts recorded by hand");
+}
 
-  // Leftovers and orphans, one folded group per owner, the largest groups first.
+/** Leftovers and orphans, one folded group per owner, the largest groups first, each cut short with a count when it does not fit. */
+function leftoversSection({ owners }: ReportView, out: MarkdownBudget): string | null {
   const groups = owners
     .map(({ owner }) => ({ owner, items: owner.artifacts.filter((a) => a.state !== "in-use") }))
     .filter((g) => g.items.length > 0)
     .sort((a, b) => b.items.length - a.items.length);
-  let artifactsLeft = 0;
+  let left = 0;
   if (groups.length > 0 && out.tryAdd(["### Leftovers and orphans", ""], CLOSING_RESERVE)) {
     for (const group of groups) {
       const block = artifactGroup(group.owner, group.items, out.room(CLOSING_RESERVE));
-      if (block === null || !out.tryAdd(block.lines, CLOSING_RESERVE)) artifactsLeft += group.items.length;
-      else artifactsLeft += block.omitted;
+      if (block === null || !out.tryAdd(block.lines, CLOSING_RESERVE)) left += group.items.length;
+      else left += block.omitted;
     }
-  } else artifactsLeft = groups.reduce((n, g) => n + g.items.length, 0);
-  if (artifactsLeft > 0) omitted.push(count(artifactsLeft, "leftover or orphan", "leftovers or orphans"));
+  } else left = groups.reduce((n, g) => n + g.items.length, 0);
+  return leftOut(left, "leftover or orphan", "leftovers or orphans");
+}
 
+/** The "N more" note when anything was left out, and the files the report came from (shortened to counts when their names would not fit the reserve). */
+function closingLines(report: RetirementReport, omitted: readonly string[]): string[] {
   const closing: string[] = [];
   if (omitted.length > 0) {
     closing.push(
@@ -191,8 +286,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
       "",
     );
   }
-  out.add(closing);
-  return out.text();
+  return closing;
 }
 
 /**
@@ -243,16 +337,6 @@ function notProvenLines(report: RetirementReport): string[] {
   const reasons = report.summary.notProven;
   if (reasons.length === 0) return [];
   return ["### Not proven", "", ...reasons.map((n) => `- ${markdownText(notProvenText(n))}`), ""];
-}
-
-/** The steps recorded done whose effect the run observed otherwise: what was recorded, and what was seen. */
-function observedOtherwiseRows(steps: readonly { where: string; step: ReportManualStep }[]): string[] {
-  return steps
-    .filter((x) => x.step.status === "observed-otherwise")
-    .map(
-      ({ where, step }) =>
-        `- ${markdownText(where)}: ${code(step.id)} recorded done ${step.done ?? "?"} by ${markdownText(step.by ?? "?")}, but ${markdownText(step.observed ?? "observed otherwise")}`,
-    );
 }
 
 /** Whether a link's unlinking and grant revocation are both shown: verified by API, or recorded by hand where no API can tell. */

@@ -8,6 +8,7 @@
  * every declared repository observed, every owner that holds a revoked link's repositories swept, no
  * open manual step, and no step recorded done that the run observes otherwise.
  */
+import { isLive } from "../../engine/model/observed.js";
 import { KIND_TITLES, count } from "./labels.js";
 import {
   NOT_PROVEN_REASONS,
@@ -59,17 +60,17 @@ export function summarize(namespaces: readonly ReportNamespace[], owners: readon
     for (const link of ns.links) {
       s.links[link.observedState]++;
       s.grants[link.providerGrant]++;
-      if (isLive(link)) why.add("live-links", link.name);
+      if (isLiveLink(link)) why.add("live-links", link.name);
       if (link.providerGrant === "active") why.add("active-grants", link.account);
       for (const old of link.superseded) {
         s.grants[old.providerGrant]++;
-        if (old.state !== "revoked") why.add("live-links", `${link.name} (record ${old.linkId} of ${old.account})`);
+        if (isLive(old.state)) why.add("live-links", `${link.name} (record ${old.linkId} of ${old.account})`);
         if (old.providerGrant === "active") why.add("active-grants", old.account);
       }
       for (const repository of link.unobservedRepositories) why.add("unobserved-repositories", repository);
       countSteps(link.manualSteps, `link ${link.name}`);
       if (link.evidence !== null) {
-        if (link.evidence.unlinked === "not-proven" && !isLive(link)) why.add("unlinking-not-proven", link.name);
+        if (link.evidence.unlinked === "not-proven" && !isLiveLink(link)) why.add("unlinking-not-proven", link.name);
         if (link.evidence.grantRevoked === "not-proven" && link.providerGrant !== "active")
           why.add("grants-not-proven", `${link.account} (${link.name})`);
         if (link.evidence.unlinked === "api")
@@ -106,8 +107,8 @@ export function summarize(namespaces: readonly ReportNamespace[], owners: readon
 }
 
 /** A link that still builds: observed linked or disabled, or declared so where its state cannot be observed (docker-hub). */
-export function isLive(link: ReportLink): boolean {
-  if (link.observedState === "linked" || link.observedState === "disabled") return true;
+export function isLiveLink(link: ReportLink): boolean {
+  if (isLive(link.observedState)) return true;
   return link.observedState === "unknown" && link.declaredState !== "revoked";
 }
 

@@ -10,6 +10,7 @@ import { dirname } from "node:path";
 import type { Secret } from "../model/secret.js";
 import { type FileProblem, readRegularFile } from "../config/read-file.js";
 import { formatBytes } from "../config/input-limits.js";
+import { SourcelinksError } from "../model/errors.js";
 
 /** One cached answer: the validators, the body and the pagination `Link` header that came with it. */
 export interface CachedResponse {
@@ -34,8 +35,9 @@ interface CacheFile {
 export const MAX_CACHE_FILE_BYTES = 128 * 1024 * 1024;
 
 /** A cache file that cannot be used: `reason` says why (`is not valid JSON: delete it…`, `is a symbolic link, not a regular file`). */
-export class EtagCacheFileError extends Error {
+export class EtagCacheFileError extends SourcelinksError {
   override readonly name = "EtagCacheFileError";
+  readonly kind = "input";
   readonly reason: string;
 
   constructor(file: string, reason: string) {

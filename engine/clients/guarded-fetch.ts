@@ -6,6 +6,7 @@
  * Both transports use it: json-http.ts (build service, Bitbucket) and github/octokit.ts.
  */
 import { redactUrl } from "../model/redaction.js";
+import { SourcelinksError } from "../model/errors.js";
 
 /** Default cap on one response body: a page of 100 webhooks is about 100 KB; a hostile 250 MB one is refused. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -17,8 +18,9 @@ const MAX_REDIRECTS = 3;
  * An answer the client refuses to use. `retryable` says whether resending may help (a body cut off
  * or stalled) or would get the same (a redirect to another origin, a body over the cap).
  */
-export class UnusableResponseError extends Error {
+export class UnusableResponseError extends SourcelinksError {
   override readonly name = "UnusableResponseError";
+  readonly kind = "operational";
   constructor(
     message: string,
     readonly retryable: boolean,

@@ -6,13 +6,15 @@
  * from both the URL and the server's error text (engine/model/redaction.ts).
  */
 import { redactText, redactUrl } from "../model/redaction.js";
+import { SourcelinksError } from "../model/errors.js";
 
 /** Which service answered. */
 export type ServiceName = "build-service" | "github" | "bitbucket";
 
 /** A failed HTTP exchange with one of the services, safe to log. */
-export class HttpError extends Error {
+export class HttpError extends SourcelinksError {
   override readonly name = "HttpError";
+  readonly kind = "operational";
   /** HTTP status, or 0 when no response arrived (network error, timeout). */
   readonly status: number;
   readonly service: ServiceName;

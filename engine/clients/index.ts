@@ -1,6 +1,5 @@
 /**
- * `createClients`: the clients of one world (build service, GitHub, Bitbucket) and the build
- * service's webhook and deploy key matchers, from `ClientSettings`. Construction does no I/O:
+ * `createClients`: the clients of one world (build service, GitHub, Bitbucket), from `ClientSettings`. Construction does no I/O:
  * nothing is sent and no file is read until a client method is called.
  */
 import { createBitbucketClient } from "./bitbucket/index.js";
@@ -11,7 +10,6 @@ import { SecretSet, type Secret } from "../model/secret.js";
 import type { ClientSettings } from "../model/client-settings.js";
 import type { Clients, OwnerClient, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
-import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
 
 /**
  * Builds the clients of one world.
@@ -19,7 +17,6 @@ import { compileTitlePatterns, compileUrlPatterns } from "../model/patterns.js";
  * @example
  * const clients = createClients(resolveClientSettings(config, process.env));
  * const hooks = await clients.providers.github?.listWebhooks("acme/api");
- * const ours = hooks?.items.filter((h) => clients.isBuildServiceWebhook(h.url));
  */
 export function createClients(settings: ClientSettings): Clients {
   const concurrency = settings.options?.concurrency;
@@ -88,8 +85,6 @@ export function createClients(settings: ClientSettings): Clients {
   }
 
   const { buildService } = settings;
-  const webhooks = compileUrlPatterns(buildService.webhookUrlPatterns);
-  const deployKeys = compileTitlePatterns(buildService.deployKeyTitlePatterns);
   return {
     // docker-hub has no public API for linked accounts (docs/build-services.md).
     buildService:
@@ -107,8 +102,6 @@ export function createClients(settings: ClientSettings): Clients {
     owners,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
-    isBuildServiceWebhook: (url) => webhooks.matchesAny(url),
-    isBuildServiceDeployKey: (title) => deployKeys.matchesAny(title),
     flush: async () => {
       if (etagCache === undefined) return [];
       await etagCache.save();

@@ -1,57 +1,12 @@
 /**
- * The contracts between the clients (I/O) and everything above them (reconcile, provider, CLI).
- * Wire types of the `reference` build service live here too: the sandbox serves them and
- * `schema/build-service.openapi.yaml` documents them.
+ * The contracts between the clients (I/O) and everything above them (reconcile, provider, CLI), in the
+ * model's types: each client maps its wire shapes (build-service/wire.ts, bitbucket/wire.ts, github/mapping.ts).
  */
-import type { OrgAccessState, ProviderKind } from "../model/spec.js";
+import type { LinkRecord } from "../model/link-record.js";
+import type { LinkState, OrgAccessState, ProviderKind } from "../model/spec.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
+import type { PlannedRequest } from "../model/plan.js";
 import type { Secret } from "../model/secret.js";
-
-/** `reference` wire: a link as the build service returns it. */
-export interface BuildServiceLinkWire {
-  id: string;
-  resource_uri: string;
-  namespace: string;
-  provider: ProviderKind;
-  account: string;
-  team: string | null;
-  service_account: boolean;
-  /** `unlinked` records stay listed after `DELETE`: the service keeps the grant and leaves webhooks. */
-  state: "enabled" | "disabled" | "unlinked";
-  created_at: string;
-  updated_at: string;
-}
-
-/** `reference` wire: the list envelope, modeled on Docker Cloud's API. */
-export interface BuildServiceListWire<T> {
-  meta: { limit: number; offset: number; next: string | null; previous: string | null; total_count: number };
-  objects: T[];
-}
-
-/** `reference` wire: a namespace the caller's token may act on (`GET /namespaces/`). */
-export interface NamespaceWire {
-  name: string;
-}
-
-/** `reference` wire: an autobuild source repository of a link. */
-export interface AutobuildRepositoryWire {
-  repository: string;
-  provider: ProviderKind;
-  webhook_url: string;
-}
-
-/** `reference` wire: the OAuth grant the build service holds for a link (namespace owners only). */
-export interface LinkCredentialsWire {
-  provider: ProviderKind;
-  client_id: string;
-  access_token: string;
-}
-
-/** `reference` wire: an org's third-party access for the service's OAuth app, via a link. */
-export interface OrgAccessWire {
-  org: string;
-  access: OrgAccessState | "requested";
-}
 
 /** Input for creating a link. */
 export interface NewLink {
@@ -63,18 +18,23 @@ export interface NewLink {
 
 /** Operations on the build service (the `reference` contract). */
 export interface BuildServiceClient {
-  listLinks(namespace: string): Promise<BuildServiceLinkWire[]>;
-  createLink(namespace: string, link: NewLink): Promise<BuildServiceLinkWire>;
-  setLinkState(namespace: string, linkId: string, state: "enabled" | "disabled"): Promise<BuildServiceLinkWire>;
-  /** Idempotent: an already unlinked or missing link is not an error. */
-  unlink(namespace: string, linkId: string): Promise<void>;
+  /** Every record of the namespace, unlinked ones (`revoked`) included. */
+  listLinks(namespace: string): Promise<LinkRecord[]>;
+  /** Sends a planned `POST /{namespace}/links/` (a `link` step's request). */
+  createLink(request: PlannedRequest, link: NewLink): Promise<LinkRecord>;
+  /** Sends a planned `PATCH /{namespace}/links/{id}/` (a `set-state` step's request). */
+  setLinkState(request: PlannedRequest, state: Exclude<LinkState, "revoked">): Promise<LinkRecord>;
+  /** Sends a planned `DELETE /{namespace}/links/{id}/`. Idempotent: an already unlinked or missing link is not an error. */
+  unlink(request: PlannedRequest): Promise<void>;
   /** The link's OAuth access token, or null when the service holds none (404). */
   getCredentials(namespace: string, linkId: string): Promise<Secret | null>;
-  listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]>;
-  /** Makes `repository` an autobuild source of the link; idempotent. */
-  addAutobuildRepository(namespace: string, linkId: string, repository: string): Promise<void>;
-  getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]>;
-  setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void>;
+  /** The `owner/name` of each autobuild source repository of the link. */
+  listAutobuildRepositories(namespace: string, linkId: string): Promise<string[]>;
+  /** Sends a planned `PUT …/repositories/{owner}/{name}/`, making the repository an autobuild source of the link; idempotent. */
+  addAutobuildRepository(request: PlannedRequest): Promise<void>;
+  getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessState | "requested">;
+  /** Sends a planned `PUT …/orgs/{org}/access/` with `access`. */
+  setOrgAccess(request: PlannedRequest, access: OrgAccessState): Promise<void>;
   /** The namespaces the token may act on, or null when the service does not offer the listing (404). */
   listNamespaces(): Promise<string[] | null>;
 }
@@ -116,10 +76,14 @@ export interface OwnerRepository {
 export interface SourceProviderClient {
   readonly kind: ProviderKind;
   listWebhooks(repository: string): Promise<RepositoryListing<ObservedWebhook>>;
-  /** `gone` when the hook was already deleted (404): deletes are idempotent. */
-  deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone">;
+  /**
+   * Sends a planned webhook delete of `repository` (whose owner picks the credentials); `gone` when
+   * the hook was already deleted (404): deletes are idempotent.
+   */
+  deleteWebhook(repository: string, request: PlannedRequest): Promise<"deleted" | "gone">;
   listDeployKeys(repository: string): Promise<RepositoryListing<ObservedDeployKey>>;
-  deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone">;
+  /** Sends a planned deploy key delete of `repository`; `gone` when already deleted. */
+  deleteDeployKey(repository: string, request: PlannedRequest): Promise<"deleted" | "gone">;
   /**
    * The deploy keys of many repositories at once, keyed by the names given (GitHub: batched GraphQL
    * queries, clients/github/deploy-keys-graphql.ts). Optional: without it, `listDeployKeys` per repository.
@@ -157,16 +121,16 @@ export interface OwnerClient {
   repositoryPages(owner: string): Promise<OwnerPages | null>;
   /** `GET /orgs/{org}/hooks`, every page (GitHub orgs only). */
   listOrgWebhooks(org: string): Promise<ObservedWebhook[]>;
-  /** `DELETE /orgs/{org}/hooks/{hook_id}`: `gone` when already deleted. */
-  deleteOrgWebhook(org: string, hookId: string): Promise<"deleted" | "gone">;
+  /** Sends a planned `DELETE /orgs/{org}/hooks/{hook_id}`: `gone` when already deleted. */
+  deleteOrgWebhook(org: string, request: PlannedRequest): Promise<"deleted" | "gone">;
 }
 
 /** GitHub's OAuth-app endpoints, authenticated with the app owner's client credentials. */
 export interface OAuthGrantClient {
   /** `POST /applications/{client_id}/token`: whether the access token is still valid. */
   checkGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"active" | "revoked">;
-  /** `DELETE /applications/{client_id}/grant`: idempotent, `gone` when already revoked. */
-  revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone">;
+  /** Sends a planned `DELETE /applications/{client_id}/grant` as `clientId`: idempotent, `gone` when already revoked. */
+  revokeGrant(request: PlannedRequest, clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone">;
 }
 
 /** GitHub org access observation without the build service. */
@@ -187,9 +151,6 @@ export interface Clients {
   /** Null when GitHub is not configured. */
   githubGrants: OAuthGrantClient | null;
   githubOrgAccess: OrgAccessProbe | null;
-  /** Whether a webhook URL / deploy key title belongs to the build service. */
-  isBuildServiceWebhook(url: string): boolean;
-  isBuildServiceDeployKey(title: string): boolean;
   /**
    * Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends.
    * Resolves to warnings for the caller to print (a cache file that could not be read or written:

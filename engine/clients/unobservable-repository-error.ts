@@ -5,10 +5,12 @@
  * case: what could not be observed is never reported as clean.
  */
 import type { ServiceName } from "./http-error.js";
+import { SourcelinksError } from "../model/errors.js";
 
 /** The repository exists, but its listing was hidden from the credentials. */
-export class UnobservableRepositoryError extends Error {
+export class UnobservableRepositoryError extends SourcelinksError {
   override readonly name = "UnobservableRepositoryError";
+  readonly kind = "operational";
   readonly service: ServiceName;
   readonly repository: string;
 

@@ -1,4 +1,5 @@
 /** Config errors as data: every problem names the file, line and column it is about. */
+import { SourcelinksError } from "../model/errors.js";
 
 /** One problem in a configuration file, 1-based `line` and `column`. */
 export interface Diagnostic {
@@ -17,8 +18,9 @@ export function formatDiagnostic(d: Diagnostic): string {
  * Thrown when a configuration cannot be loaded; carries every problem found, not only the first.
  * The message is one formatted diagnostic per line, so printing it is enough for a CLI.
  */
-export class ConfigError extends Error {
+export class ConfigError extends SourcelinksError {
   override readonly name = "ConfigError";
+  readonly kind = "input";
   readonly diagnostics: readonly Diagnostic[];
   /** Problems found beyond those listed: only the first ones are described and located. */
   readonly omitted: number;

@@ -17,6 +17,7 @@ import { findingsFromAjv } from "./schema-messages.js";
 import { validateConfigFile } from "./schema-validator.js";
 import { salvage } from "./salvage.js";
 import { checkSemantics } from "./semantics.js";
+import { InternalError } from "../model/errors.js";
 
 /** The apiVersion this code reads. */
 export const API_VERSION = "sourcelinks/v1";
@@ -35,7 +36,7 @@ export function loadConfigTexts(files: readonly ConfigText[]): LoadedConfig {
   const { merged, names } = loadMerged(files, true);
   // checkSemantics reports a missing buildService, so here it is defined.
   const { buildService } = merged.config;
-  if (buildService === undefined) throw new Error("unreachable: a config without buildService passed the semantic checks");
+  if (buildService === undefined) throw new InternalError("unreachable: a config without buildService passed the semantic checks");
   // A config without builds stays the value it was before builds existed (saved plans hold its digest).
   const { builds, ...rest } = merged.config;
   const config: SourcelinksConfig = {

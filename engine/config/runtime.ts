@@ -6,6 +6,7 @@
 import type { ClientSettings, GitHubAppSettings } from "../model/client-settings.js";
 import { Secret } from "../model/secret.js";
 import type { GitHubAppAuthSpec, SourcelinksConfig } from "../model/spec.js";
+import { SourcelinksError } from "../model/errors.js";
 
 /** Env vars that override the configured API URLs (for the sandbox, proxies, GHES). */
 export const API_URL_OVERRIDES = {
@@ -26,8 +27,9 @@ export const HTTP_TIMEOUT_ENV = "SOURCELINKS_HTTP_TIMEOUT";
 export const RETRY_WAIT_SCALE_ENV = "SOURCELINKS_RETRY_WAIT_SCALE";
 
 /** An environment variable sourcelinks reads has a value it cannot use; the message names it. */
-export class SettingError extends Error {
+export class SettingError extends SourcelinksError {
   override readonly name = "SettingError";
+  readonly kind = "input";
 }
 
 /**

@@ -57,6 +57,11 @@ export type ProviderGrant = "active" | "revoked" | "unverifiable";
 /** The live state of a link on the build service, or `absent` when there is none. */
 export type LiveLinkState = LinkState | "absent" | "unknown";
 
+/** Whether a link in `state` is live on the build service: linked or disabled (a disabled link still holds its grant and hooks). */
+export function isLive(state: LiveLinkState): boolean {
+  return state === "linked" || state === "disabled";
+}
+
 /**
  * Another live (or grant-holding) build-service record with the same identity as a declared team link
  * but a different account, e.g. the person's link a team is moving away from. It gets retired.

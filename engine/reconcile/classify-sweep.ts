@@ -11,18 +11,21 @@
  * not be resolved keeps every artifact of the owner that would otherwise be deleted, and says why.
  */
 import type { LinkSpec, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire, OwnerRepository, RepositoryIdentity } from "../clients/types.js";
+import type { OwnerRepository, RepositoryIdentity } from "../clients/types.js";
+import type { LinkRecord } from "../model/link-record.js";
 import { compileUrlPatterns } from "../model/patterns.js";
 import type { SweepObservation, SweptArtifact } from "../model/sweep.js";
-import { isLive, sameIdentity } from "./link-identity.js";
+import { sameIdentity } from "./link-identity.js";
+import { isLive } from "../model/observed.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { recordKey, retiredByDeclaration } from "./sharing.js";
+import type { PlanSettings } from "./plan-settings.js";
 
 /** What the run knows of links: the declarations and the build service's records with their repositories. */
 export interface SweepLinkFacts {
   declared: readonly LinkSpec[];
   /** Every record of every namespace the run sees (live and `unlinked`). */
-  records: readonly BuildServiceLinkWire[];
+  records: readonly LinkRecord[];
   /** The autobuild repositories of `records`, by `recordKey`. */
   recordRepositories: ReadonlyMap<string, readonly string[]>;
 }
@@ -52,11 +55,8 @@ export interface SweepRead {
  */
 export type ResolvedNames = ReadonlyMap<string, RepositoryIdentity | null>;
 
-/** Recognises the build service's artifacts (clients' `isBuildServiceWebhook` / `isBuildServiceDeployKey`). */
-export interface ArtifactMatchers {
-  isBuildServiceWebhook(url: string): boolean;
-  isBuildServiceDeployKey(title: string): boolean;
-}
+/** Recognises the build service's artifacts: the run's patterns, as its context compiled them. */
+export type ArtifactMatchers = Pick<PlanSettings, "webhooks" | "deployKeys">;
 
 /** Who names a repository: live links that cover it, and retired ones that left something there. */
 export interface RepositoryNames {
@@ -100,7 +100,7 @@ export function repositoryNames(facts: SweepLinkFacts, provider: LinkSpec["provi
   }
   for (const record of facts.records) {
     if (record.provider !== provider) continue;
-    const live = isLive(record) && !retiredByDeclaration(record, facts.declared);
+    const live = isLive(record.state) && !retiredByDeclaration(record, facts.declared);
     const label = `${record.namespace}/${record.id} (${record.account})`;
     // A record of a link declared `revoked`: that link's revocation covers every repository the record lists.
     const revokedBy = live ? undefined : facts.declared.find((d) => d.state === "revoked" && sameIdentity(d, record));
@@ -160,19 +160,19 @@ export function classifySweep(
     const classified = classOf(held.length > 0 ? merged(names, { covered: held, leftover: [], declaredRevoked: undefined }) : names);
     const at = { ...base, repository: repo.repository, archived: repo.archived, ...classified };
     for (const hook of repo.webhooks) {
-      if (!matchers.isBuildServiceWebhook(hook.url)) {
+      if (!matchers.webhooks.matchesAny(hook.url)) {
         foreignWebhookCount++;
         continue;
       }
       artifacts.push({ kind: "repository-webhook", id: hook.id, target: hook.url, ...at });
     }
     for (const key of repo.deployKeys) {
-      if (matchers.isBuildServiceDeployKey(key.title)) artifacts.push({ kind: "deploy-key", id: key.id, target: key.title, ...at });
+      if (matchers.deployKeys.matchesAny(key.title)) artifacts.push({ kind: "deploy-key", id: key.id, target: key.title, ...at });
     }
   }
   // An org's own webhook serves no single repository, so no link covers it.
   for (const hook of read.orgWebhooks ?? []) {
-    if (!matchers.isBuildServiceWebhook(hook.url)) {
+    if (!matchers.webhooks.matchesAny(hook.url)) {
       foreignWebhookCount++;
       continue;
     }

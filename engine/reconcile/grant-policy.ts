@@ -7,7 +7,7 @@ import type { LinkSpec, ProviderKind } from "../model/spec.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { revokeGrantStep } from "./manual-steps.js";
 import type { ManualStep } from "../model/manual-step.js";
-import type { ObservedLink, ProviderGrant } from "../model/observed.js";
+import { isLive, type ObservedLink, type ProviderGrant } from "../model/observed.js";
 
 /** What was observed about one account's grant. */
 export interface GrantFacts {
@@ -69,7 +69,5 @@ export function primaryRetires(spec: LinkSpec, observed: ObservedLink): boolean 
   if (spec.state === "revoked") return true;
   if (observed.linkId === null) return false;
   if (observed.account === spec.account) return false;
-  return (
-    observed.state === "linked" || observed.state === "disabled" || (observed.grantHeld === true && observed.providerGrant !== "revoked")
-  );
+  return isLive(observed.state) || (observed.grantHeld === true && observed.providerGrant !== "revoked");
 }

@@ -14,6 +14,7 @@ import { mapLimit } from "./map-limit.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import { providerClient } from "./provider-client.js";
 import type { RunReads } from "./run-reads.js";
+import { InternalError } from "../model/errors.js";
 
 /**
  * Listing pages whose repositories are being read while the next page is listed (2 pages: 200
@@ -122,7 +123,7 @@ async function readPage(
   return page.map((repo, i) => {
     const listing = keys.get(repo.repository);
     // An answer that leaves a repository out is cut short, not a repository gone: never swept as absent.
-    if (!listing) throw new Error(`${provider}: the deploy-key read has no answer for ${repo.repository}`);
+    if (!listing) throw new InternalError(`${provider}: the deploy-key read has no answer for ${repo.repository}`);
     return {
       ...repo,
       exists: hooks[i]!.exists && listing.exists,

@@ -4,13 +4,13 @@
  * what is: the manual steps still open are derived by the planner's pending-steps.ts from these facts.
  */
 import type { LinkSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire } from "../clients/types.js";
+import type { LinkRecord } from "../model/link-record.js";
 import type { OperationContext } from "./context.js";
 import { canRevokeGrantByApi } from "./grant-policy.js";
 import { providerClient } from "./provider-client.js";
-import { identityRecords, isLive, liveStateOf } from "./link-identity.js";
+import { identityRecords } from "./link-identity.js";
 import { mapLimit } from "./map-limit.js";
-import type { ObservedLink, ObservedRepository, ProviderGrant, SupersededLink } from "../model/observed.js";
+import { isLive, type ObservedLink, type ObservedRepository, type ProviderGrant, type SupersededLink } from "../model/observed.js";
 import { withPendingLinkSteps } from "./pending-steps.js";
 import { RunDeployKeys } from "./run-deploy-keys.js";
 import { RunReads } from "./run-reads.js";
@@ -27,7 +27,7 @@ const DEFAULT_CONCURRENCY = 32;
  * records are listed (about a second for 1,000 links), and the pacer's sliding windows repeat the
  * first window's slow start in every later one: at 8 a GitHub minute's 900 webhook listings took half
  * of its six seconds on the bench's compressed clock, and (b) ended at 1.16× its floor; at 32, 1.10×.
- * Applies write, and keep their own, lower bound (cli/concurrency.ts).
+ * Applies write, and keep their own, lower bound (run/concurrency.ts).
  */
 export const OBSERVE_CONCURRENCY = 32;
 
@@ -87,7 +87,8 @@ async function observeWith(
   const { primary, others, all } = identityRecords(spec, records);
   const revoking = spec.state === "revoked";
   // A live link of the declared account builds only from what its record lists: read it when repositories are declared.
-  const listsOwn = !revoking && primary !== null && isLive(primary) && primary.account === spec.account && spec.repositories.length > 0;
+  const listsOwn =
+    !revoking && primary !== null && isLive(primary.state) && primary.account === spec.account && spec.repositories.length > 0;
   const [recordRepositories, everyRecord, primaryFacts, othersFacts, ownRepositories] = await Promise.all([
     revoking ? recordOnlyRepositories(ctx, spec, world, primary ? [primary, ...others] : others, reads) : [],
     world.allRecords(spec.namespace),
@@ -115,11 +116,11 @@ async function observeWith(
   for (const [i, record] of others.entries()) {
     const grant = othersFacts[i]!;
     // An unlinked record only matters while the service still holds a live token of its grant.
-    if (!isLive(record) && (!grant.held || grant.grant === "revoked")) continue;
+    if (!isLive(record.state) && (!grant.held || grant.grant === "revoked")) continue;
     supersededLinks.push({
       linkId: record.id,
       account: record.account,
-      state: liveStateOf(record),
+      state: record.state,
       providerGrant: grant.grant,
       grantHeld: grant.held,
       grantSharedWith: grantKeepers(facts, spec, spec.provider, record.account, all),
@@ -131,10 +132,10 @@ async function observeWith(
     provider: spec.provider,
     namespace: spec.namespace,
     linkId: primary?.id ?? null,
-    state: primary ? liveStateOf(primary) : "absent",
+    state: primary ? primary.state : "absent",
     account: primary?.account ?? null,
     team: primary?.team ?? null,
-    serviceAccount: primary?.service_account ?? null,
+    serviceAccount: primary?.serviceAccount ?? null,
     repositories,
     providerGrant: primaryFacts?.grant ?? "unverifiable",
     pendingManualSteps: [],
@@ -168,7 +169,7 @@ async function coverWith(
   spec: LinkSpec,
   repositories: ObservedRepository[],
   facts: SharingFacts,
-  exclude: readonly BuildServiceLinkWire[],
+  exclude: readonly LinkRecord[],
   reads: RunReads,
 ): Promise<ObservedRepository[]> {
   if (spec.state === "linked") return repositories;
@@ -195,7 +196,7 @@ async function recordOnlyRepositories(
   ctx: OperationContext,
   spec: LinkSpec,
   world: RunWorld,
-  records: readonly BuildServiceLinkWire[],
+  records: readonly LinkRecord[],
   reads: RunReads,
 ): Promise<ObservedRepository[]> {
   const listed = await world.repositoriesOf(records);
@@ -245,14 +246,14 @@ function observeWithoutBuildServiceApi(spec: LinkSpec, repositories: ObservedRep
  * an API can verify the grant of a live link (a revoked grant is a broken link, relinked by apply).
  * Without such an API a kept link's grant costs a build-service read and decides nothing.
  */
-function checksGrant(ctx: OperationContext, spec: LinkSpec, primary: BuildServiceLinkWire): boolean {
+function checksGrant(ctx: OperationContext, spec: LinkSpec, primary: LinkRecord): boolean {
   return (
     ctx.grantChecks !== "when-deciding" || spec.state === "revoked" || primary.account !== spec.account || canVerifyGrant(ctx, primary)
   );
 }
 
 /** Whether a record's grant can be checked by API: GitHub with the app owner's client secret (the same API revokes it). */
-function canVerifyGrant(ctx: OperationContext, record: BuildServiceLinkWire): boolean {
+function canVerifyGrant(ctx: OperationContext, record: LinkRecord): boolean {
   return canRevokeGrantByApi(ctx, record.provider);
 }
 
@@ -267,7 +268,7 @@ export interface GrantObservation {
  * with the app owner's client secret, `POST /applications/{client_id}/token`. Anything that cannot be
  * checked by API is `unverifiable`, never assumed.
  */
-export async function observeGrant(ctx: OperationContext, record: BuildServiceLinkWire): Promise<GrantObservation> {
+export async function observeGrant(ctx: OperationContext, record: LinkRecord): Promise<GrantObservation> {
   const bs = ctx.clients.buildService;
   if (bs === null) return { grant: "unverifiable", held: false };
   const token = await bs.getCredentials(record.namespace, record.id);
@@ -322,8 +323,8 @@ async function observeRepositories(
   return targets.map(({ repository, source }, i) => {
     const [hooks, listed] = listings[i]!;
     const keys = keysByRepository?.get(repository) ?? listed;
-    const webhooks = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url));
-    const deployKeys = keys ? keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)) : [];
+    const webhooks = hooks.items.filter((h) => ctx.webhooks.matchesAny(h.url));
+    const deployKeys = keys ? keys.items.filter((k) => ctx.deployKeys.matchesAny(k.title)) : [];
     const observed: ObservedRepository = {
       repository,
       exists: hooks.exists && (keys?.exists ?? true),

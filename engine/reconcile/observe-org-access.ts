@@ -5,11 +5,13 @@
  * derived by the planner's pending-steps.ts.
  */
 import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
-import type { BuildServiceClient, BuildServiceLinkWire } from "../clients/types.js";
+import type { BuildServiceClient } from "../clients/types.js";
+import type { LinkRecord } from "../model/link-record.js";
+import { isLive } from "../model/observed.js";
 import { HttpError } from "../clients/http-error.js";
 import type { Secret } from "../model/secret.js";
 import type { OperationContext } from "./context.js";
-import { identityRecords, isLive } from "./link-identity.js";
+import { identityRecords } from "./link-identity.js";
 import { withPendingOrgAccessSteps } from "./pending-steps.js";
 import type { ObservedOrgAccess } from "../model/observed.js";
 import type { RunWorld } from "./run-world.js";
@@ -100,7 +102,7 @@ export async function usableLinks(
   const inOrg = (l: LinkSpec): boolean => l.repositories.some((r) => r.split("/")[0]?.toLowerCase() === org.toLowerCase());
   const candidates = links.filter((l) => l.provider === "github" && l.state !== "revoked");
   const ordered = [...candidates.filter(inOrg), ...candidates.filter((l) => !inOrg(l))];
-  const byNamespace = new Map<string, Promise<BuildServiceLinkWire[]>>();
+  const byNamespace = new Map<string, Promise<LinkRecord[]>>();
   const out: OrgAccessVia[] = [];
   for (const link of ordered) {
     let records = byNamespace.get(link.namespace);
@@ -109,7 +111,7 @@ export async function usableLinks(
       byNamespace.set(link.namespace, records);
     }
     const { primary } = identityRecords(link, await records);
-    if (primary && isLive(primary)) out.push({ link: link.name, namespace: link.namespace, linkId: primary.id });
+    if (primary && isLive(primary.state)) out.push({ link: link.name, namespace: link.namespace, linkId: primary.id });
   }
   return out;
 }

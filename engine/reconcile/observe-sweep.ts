@@ -6,7 +6,8 @@
  * observed is recorded in the context's `SeenInRun`, the only artifacts a sweep's apply may delete.
  */
 import type { LinkSpec, ProviderKind, SweepSpec } from "../model/spec.js";
-import type { BuildServiceLinkWire, RepositoryIdentity } from "../clients/types.js";
+import type { RepositoryIdentity } from "../clients/types.js";
+import type { LinkRecord } from "../model/link-record.js";
 import type { SweepObservation } from "../model/sweep.js";
 import {
   classifySweep,
@@ -47,7 +48,7 @@ export class SweepLinkWorld {
     // docker-hub has no link API: only the declarations say which links build from where.
     const world = this.reads.world;
     if (world === null) return { declared: this.#declared, records: [], recordRepositories: new Map() };
-    const records: BuildServiceLinkWire[] = await world.allRecords();
+    const records: LinkRecord[] = await world.allRecords();
     return { declared: this.#declared, records, recordRepositories: await world.repositoriesOf(records) };
   }
 }
@@ -70,12 +71,11 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
   // Gone between the owner's listing and its reads: nothing left there to sweep.
   const repositories: SweptRepositoryRead[] = inventory.repositories.filter((r) => r.exists);
   const read = { repositories, excluded: inventory.excluded, orgWebhooks, publicOnly: inventory.publicOnly };
-  let observed = classifySweep(spec, read, facts, ctx.clients);
+  let observed = classifySweep(spec, read, facts, ctx);
   // Something would be deleted: first learn what the names links use that the listing does not show
   // are now (renamed or transferred repositories), so none of their artifacts is taken for an orphan.
   const unlisted = artifactsToRemove(observed).some((a) => a.repository !== null) ? unlistedNames(facts, spec.provider, read) : [];
-  if (unlisted.length > 0)
-    observed = classifySweep(spec, read, facts, ctx.clients, await resolveNames(ctx, spec.provider, unlisted, links.reads));
+  if (unlisted.length > 0) observed = classifySweep(spec, read, facts, ctx, await resolveNames(ctx, spec.provider, unlisted, links.reads));
   ctx.seen.recordSweep(observed);
   return observed;
 }

@@ -17,3 +17,4 @@ export { observeSweep, SweepLinkWorld } from "./observe-sweep.js";
 export { RunReads } from "./run-reads.js";
 export { inventoryOwner, type OwnerInventory } from "./inventory-owner.js";
 export { planSweep, artifactsToRemove } from "./plan-sweep.js";
+export { reconcileSweep, type SweepReconciliation } from "./reconcile-sweep.js";

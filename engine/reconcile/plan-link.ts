@@ -1,31 +1,27 @@
 /**
  * The pure planner of one link (docs/identity-and-sharing.md): from the declared spec, this run's observation and plain
- * settings to the ordered steps, each carrying the exact request it will send (engine/model/requests.ts,
- * the builders the clients send from and the executor checks against). No client is involved.
+ * settings to the ordered steps, each carrying the exact request it will send (built by its kind,
+ * steps/, which the executor checks it against and the clients send as it is). No client is involved.
  * It never plans a step for something this run did not observe.
  */
 import type { LinkSpec } from "../model/spec.js";
-import {
-  addLinkRepositoryRequest,
-  createLinkRequest,
-  deleteDeployKeyRequest,
-  deleteWebhookRequest,
-  revokeGrantRequest,
-  setLinkStateRequest,
-  unlinkRequest,
-} from "../model/requests.js";
+import { addLinkRepositoryRequest } from "./steps/add-repository.js";
+import { deleteDeployKeyRequest } from "./steps/delete-deploy-key.js";
+import { deleteWebhookRequest } from "./steps/delete-webhook.js";
+import { createLinkRequest } from "./steps/link.js";
+import { revokeGrantRequest } from "./steps/revoke-grant.js";
+import { setLinkStateRequest } from "./steps/set-state.js";
+import { unlinkRequest } from "./steps/unlink.js";
 import { type GrantFacts, appName, primaryRetires, relinkKeepsGrant, retireGrant } from "./grant-policy.js";
 import { dockerHubDisableStep, dockerHubLinkSteps, dockerHubUnlinkStep, revokeGrantStep } from "./manual-steps.js";
-import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
-import type { ObservedLink } from "../model/observed.js";
+import type { KeptItem } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
+import { isLive, type ObservedLink } from "../model/observed.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { providerApiUrl } from "./provider-client.js";
+import { CREATED_LINK_PLACEHOLDER } from "./steps/support.js";
 
-/**
- * The link id a `set-state` step names when it targets the link created by the preceding `link` step:
- * its real id exists only once that step ran. The step's `linkId` is then empty.
- */
-export const CREATED_LINK_PLACEHOLDER = "{created}";
+export { CREATED_LINK_PLACEHOLDER } from "./steps/support.js";
 
 /** A build-service record to retire: unlink it when live, and deal with its account's grant first. */
 interface Retiree extends GrantFacts {
@@ -57,7 +53,7 @@ export function planLink(spec: LinkSpec, observed: ObservedLink, settings: PlanS
  * this tool, its user, or an org), so the build service holds a dead token and cannot build.
  */
 export function isBrokenLink(spec: LinkSpec, observed: ObservedLink): boolean {
-  const live = observed.state === "linked" || observed.state === "disabled";
+  const live = isLive(observed.state);
   return (
     spec.state !== "revoked" &&
     live &&
@@ -78,7 +74,7 @@ function relinkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanSt
 /** `linked`/`disabled`: create the declared account's link when none is live (or it is broken), then set its state. */
 function linkSteps(spec: LinkSpec, observed: ObservedLink, bs: string): PlanStep[] {
   const desired = spec.state === "disabled" ? "disabled" : "linked";
-  const live = observed.state === "linked" || observed.state === "disabled";
+  const live = isLive(observed.state);
   if (live && observed.account === spec.account && observed.linkId !== null && !isBrokenLink(spec, observed)) {
     const missing = missingRepositories(spec, observed.recordRepositories);
     const repositories = repositorySteps(spec, bs, observed.linkId, missing);
@@ -148,7 +144,7 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
   if (observed.linkId !== null && observed.account !== null && primaryRetires(spec, observed)) {
     out.push({
       linkId: observed.linkId,
-      live: observed.state === "linked" || observed.state === "disabled",
+      live: isLive(observed.state),
       provider: spec.provider,
       account: observed.account,
       grant: observed.providerGrant,
@@ -159,7 +155,7 @@ function retirees(spec: LinkSpec, observed: ObservedLink): Retiree[] {
   for (const old of observed.supersededLinks ?? []) {
     out.push({
       linkId: old.linkId,
-      live: old.state !== "revoked",
+      live: isLive(old.state),
       provider: spec.provider,
       account: old.account,
       grant: old.providerGrant,

@@ -1,10 +1,10 @@
-/** The pure planner of one org access entry: set it through the build service when possible (the request from engine/model/requests.ts), else a manual step. */
+/** The pure planner of one org access entry: set it through the build service when possible (the request built by its step kind), else a manual step. */
 import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import { appName } from "./grant-policy.js";
 import { orgAccessStep } from "./manual-steps.js";
 import type { ObservedOrgAccess } from "../model/observed.js";
-import type { PlanStep, ResourcePlan } from "../model/plan.js";
-import { setOrgAccessRequest } from "../model/requests.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
+import { setOrgAccessRequest } from "./steps/set-org-access.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { CREATED_LINK_PLACEHOLDER } from "./plan-link.js";
 

@@ -6,10 +6,13 @@
  */
 import type { SweepSpec } from "../model/spec.js";
 import type { SweepObservation, SweptArtifact } from "../model/sweep.js";
-import { deleteDeployKeyRequest, deleteOrgWebhookRequest, deleteWebhookRequest } from "../model/requests.js";
+import { deleteDeployKeyRequest } from "./steps/delete-deploy-key.js";
+import { deleteOrgWebhookRequest } from "./steps/delete-org-webhook.js";
+import { deleteWebhookRequest } from "./steps/delete-webhook.js";
 import type { PlanSettings } from "./plan-settings.js";
 import { ReconcileError } from "./errors.js";
-import type { KeptItem, PlanStep, ResourcePlan } from "../model/plan.js";
+import type { KeptItem } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
 import type { ManualStep } from "../model/manual-step.js";
 import { unarchiveStep } from "./manual-steps.js";
 

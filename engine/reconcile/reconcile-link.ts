@@ -3,7 +3,7 @@ import type { LinkSpec } from "../model/spec.js";
 import type { OperationContext } from "./context.js";
 import { type ExecutionHooks, type ExecutionResult, executePlan } from "./execute.js";
 import type { ObservedLink } from "../model/observed.js";
-import type { PlanStep, ResourcePlan } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
 import { observeLink } from "./observe-link.js";
 import { planLink } from "./plan-link.js";
 

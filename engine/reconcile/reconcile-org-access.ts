@@ -3,7 +3,7 @@ import type { LinkSpec, OrgAccessSpec } from "../model/spec.js";
 import type { OperationContext } from "./context.js";
 import { type ExecutionHooks, type ExecutionResult, executePlan } from "./execute.js";
 import type { ObservedOrgAccess } from "../model/observed.js";
-import type { ResourcePlan } from "../model/plan.js";
+import type { ResourcePlan } from "./steps/plan-step.js";
 import { observeOrgAccess } from "./observe-org-access.js";
 import { planOrgAccess } from "./plan-org-access.js";
 

@@ -12,6 +12,7 @@
 import type { LinkSpec, ProviderKind } from "../model/spec.js";
 import type { RepositoryListing, SourceProviderClient } from "../clients/types.js";
 import type { ObservedDeployKey } from "../model/observed.js";
+import { InternalError } from "../model/errors.js";
 
 type Listing = RepositoryListing<ObservedDeployKey>;
 
@@ -55,7 +56,7 @@ export class RunDeployKeys {
     const out = new Map<string, Listing>();
     for (const repository of repositories) {
       const listing = answers.find((answer) => answer.has(repository))?.get(repository);
-      if (!listing) throw new Error(`${client.kind}: the batched deploy-key read has no answer for ${repository}`);
+      if (!listing) throw new InternalError(`${client.kind}: the batched deploy-key read has no answer for ${repository}`);
       out.set(repository, listing);
     }
     return out;

@@ -6,7 +6,8 @@
  * contract) and every namespace the declared links name (all a service without that listing shows).
  */
 import type { LinkSpec } from "../model/spec.js";
-import type { BuildServiceClient, BuildServiceLinkWire } from "../clients/types.js";
+import type { BuildServiceClient } from "../clients/types.js";
+import type { LinkRecord } from "../model/link-record.js";
 import { mapLimit } from "./map-limit.js";
 import { recordKey } from "./sharing.js";
 
@@ -17,7 +18,7 @@ const LISTING_CONCURRENCY = 8;
 export class RunWorld {
   readonly #bs: BuildServiceClient;
   readonly #declared: readonly LinkSpec[];
-  readonly #listings = new Map<string, Promise<BuildServiceLinkWire[]>>();
+  readonly #listings = new Map<string, Promise<LinkRecord[]>>();
   readonly #repositories = new Map<string, Promise<string[]>>();
   #visible: Promise<string[] | null> | null = null;
 
@@ -28,7 +29,7 @@ export class RunWorld {
   }
 
   /** Every record of `namespace`, `unlinked` ones included, listed once per run. */
-  records(namespace: string): Promise<BuildServiceLinkWire[]> {
+  records(namespace: string): Promise<LinkRecord[]> {
     let listing = this.#listings.get(namespace);
     if (!listing) {
       listing = this.#bs.listLinks(namespace);
@@ -38,7 +39,7 @@ export class RunWorld {
   }
 
   /** The records of every namespace the run sees: the token's, the declared links' and `extra` (if any). */
-  async allRecords(extra?: string): Promise<BuildServiceLinkWire[]> {
+  async allRecords(extra?: string): Promise<LinkRecord[]> {
     this.#visible ??= this.#bs.listNamespaces();
     const visible = (await this.#visible) ?? [];
     const namespaces = [...new Set([...(extra === undefined ? [] : [extra]), ...this.#declared.map((d) => d.namespace), ...visible])];
@@ -46,16 +47,16 @@ export class RunWorld {
   }
 
   /** The autobuild repositories each of `records` lists, each record read once per run. */
-  async repositoriesOf(records: readonly BuildServiceLinkWire[]): Promise<Map<string, string[]>> {
+  async repositoriesOf(records: readonly LinkRecord[]): Promise<Map<string, string[]>> {
     const listed = await mapLimit(records, LISTING_CONCURRENCY, (r) => this.#repositoriesOf(r));
     return new Map(records.map((r, i) => [recordKey(r), listed[i]!]));
   }
 
-  #repositoriesOf(record: BuildServiceLinkWire): Promise<string[]> {
+  #repositoriesOf(record: LinkRecord): Promise<string[]> {
     const key = recordKey(record);
     let listing = this.#repositories.get(key);
     if (!listing) {
-      listing = this.#bs.listAutobuildRepositories(record.namespace, record.id).then((repos) => repos.map((r) => r.repository));
+      listing = this.#bs.listAutobuildRepositories(record.namespace, record.id);
       this.#repositories.set(key, listing);
     }
     return listing;

@@ -7,10 +7,9 @@
 import type { ProviderKind } from "../model/spec.js";
 import type { SweepObservation } from "../model/sweep.js";
 import type { ObservedRepository } from "../model/observed.js";
-import type { PlanStep } from "../model/plan.js";
 
-/** A step that deletes a webhook (of a repository or an org) or a deploy key. */
-export type DeleteStep = Extract<PlanStep, { kind: "delete-webhook" | "delete-deploy-key" | "delete-org-webhook" }>;
+/** What an observed thing is: a repository's webhook, a repository's deploy key, an org's own webhook. */
+export type SeenKind = "hook" | "key" | "org-hook";
 
 /** The webhooks and deploy keys one operation context observed, by provider, repository and id. */
 export class SeenInRun {
@@ -32,19 +31,15 @@ export class SeenInRun {
     }
   }
 
-  /** Whether this run observed what `step` deletes, with the URL or title the step names. */
-  observed(step: DeleteStep): boolean {
-    switch (step.kind) {
-      case "delete-webhook":
-        return this.#seen.get(key(step.provider, step.repository, "hook", step.hookId)) === step.url;
-      case "delete-deploy-key":
-        return this.#seen.get(key(step.provider, step.repository, "key", step.keyId)) === step.title;
-      case "delete-org-webhook":
-        return this.#seen.get(key(step.provider, step.org, "org-hook", step.hookId)) === step.url;
-    }
+  /**
+   * Whether this run observed the thing (`where`: its repository, or its org for `org-hook`) with this
+   * id, and with the URL (webhooks) or title (deploy keys) given.
+   */
+  has(provider: ProviderKind, where: string, kind: SeenKind, id: string, target: string): boolean {
+    return this.#seen.get(key(provider, where, kind, id)) === target;
   }
 }
 
-function key(provider: ProviderKind, repository: string, kind: "hook" | "key" | "org-hook", id: string): string {
+function key(provider: ProviderKind, repository: string, kind: SeenKind, id: string): string {
   return `${provider}\u0000${repository}\u0000${kind}\u0000${id}`;
 }

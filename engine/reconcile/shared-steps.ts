@@ -4,20 +4,14 @@
  * name them: the first link's plan (in configuration order) keeps the step, the others name it as
  * sent by that link, so a run sends, prints and counts it once.
  */
-import type { PlanStep, ResourcePlan } from "../model/plan.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
+import { isApiStep, stepKind } from "./steps/registry.js";
 
-/** What a step acts on, for the kinds two links can share; null for the others. */
+/** What a step acts on, for the kinds two links can share (their `sharedKey`); null for the others. */
 function thingOf(step: PlanStep): string | null {
-  switch (step.kind) {
-    case "revoke-grant":
-      return `grant\u0000${step.provider}\u0000${step.clientId}\u0000${step.account.toLowerCase()}`;
-    case "delete-webhook":
-      return `webhook\u0000${step.provider}\u0000${step.repository.toLowerCase()}\u0000${step.hookId}`;
-    case "delete-deploy-key":
-      return `deploy-key\u0000${step.provider}\u0000${step.repository.toLowerCase()}\u0000${step.keyId}`;
-    default:
-      return null;
-  }
+  if (!isApiStep(step)) return null;
+  const kind = stepKind(step);
+  return kind.sharedKey === undefined ? null : kind.sharedKey(step);
 }
 
 /** `plans` with each shared step left only in the first plan that has it; the others list it in `sentBy`. */

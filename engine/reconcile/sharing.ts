@@ -7,15 +7,15 @@
  * service shows in any namespace the run sees, unless a declaration retires that record in this run.
  */
 import type { LinkSpec, ProviderKind } from "../model/spec.js";
-import type { BuildServiceLinkWire } from "../clients/types.js";
-import { isLive } from "./link-identity.js";
+import type { LinkRecord } from "../model/link-record.js";
+import { isLive } from "../model/observed.js";
 
 /** What one run sees beyond a single link. */
 export interface SharingFacts {
   /** Every link declared in the run's files. */
   declared: readonly LinkSpec[];
   /** Every record of every namespace the run lists (those the declared links name). */
-  records: readonly BuildServiceLinkWire[];
+  records: readonly LinkRecord[];
   /** The autobuild repositories of live records, by record id; only read when a revocation needs them. */
   recordRepositories?: ReadonlyMap<string, readonly string[]>;
 }
@@ -24,7 +24,7 @@ export interface SharingFacts {
  * Whether a declaration retires `record` in this run: a link declared `revoked` with its identity, or a
  * team link declared with another account (the record is superseded). Such a record is no keeper.
  */
-export function retiredByDeclaration(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): boolean {
+export function retiredByDeclaration(record: LinkRecord, declared: readonly LinkSpec[]): boolean {
   return declarationsOf(record, declared).some((d) => d.state === "revoked" || (d.team !== undefined && d.account !== record.account));
 }
 
@@ -32,7 +32,7 @@ export function retiredByDeclaration(record: BuildServiceLinkWire, declared: rea
 const declarationIndexes = new WeakMap<readonly LinkSpec[], Map<string, LinkSpec[]>>();
 
 /** The declarations that carry `record`'s identity (what `sameIdentity` says, by one lookup). */
-function declarationsOf(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): readonly LinkSpec[] {
+function declarationsOf(record: LinkRecord, declared: readonly LinkSpec[]): readonly LinkSpec[] {
   let index = declarationIndexes.get(declared);
   if (index === undefined) {
     index = new Map();
@@ -58,7 +58,7 @@ export function declaredLabel(spec: LinkSpec): string {
 }
 
 /** How a live record is named: its declaration when one keeps it, else namespace, id and account. */
-function recordLabel(record: BuildServiceLinkWire, declared: readonly LinkSpec[]): string {
+function recordLabel(record: LinkRecord, declared: readonly LinkSpec[]): string {
   const owner = declarationsOf(record, declared).find((d) => d.state !== "revoked" && d.account === record.account);
   if (owner) return declaredLabel(owner);
   return `link ${record.id} in namespace ${record.namespace} (${record.provider} account ${record.account}${record.team === null ? "" : `, team ${record.team}`})`;
@@ -68,14 +68,10 @@ function recordLabel(record: BuildServiceLinkWire, declared: readonly LinkSpec[]
  * Live records of `provider` that may keep something: outside `exclude` (a link's own records) and not
  * retired by a declaration. `repositoryKeepers` needs the repositories of exactly these.
  */
-export function keeperRecords(
-  facts: SharingFacts,
-  provider: ProviderKind,
-  exclude: readonly BuildServiceLinkWire[],
-): BuildServiceLinkWire[] {
+export function keeperRecords(facts: SharingFacts, provider: ProviderKind, exclude: readonly LinkRecord[]): LinkRecord[] {
   const excluded = new Set(exclude.map(recordKey));
   return facts.records.filter(
-    (r) => isLive(r) && r.provider === provider && !excluded.has(recordKey(r)) && !retiredByDeclaration(r, facts.declared),
+    (r) => isLive(r.state) && r.provider === provider && !excluded.has(recordKey(r)) && !retiredByDeclaration(r, facts.declared),
   );
 }
 
@@ -93,7 +89,7 @@ export function grantKeepers(
   self: LinkSpec,
   provider: ProviderKind,
   account: string,
-  exclude: readonly BuildServiceLinkWire[],
+  exclude: readonly LinkRecord[],
 ): string[] {
   const labels = liveDeclarations(facts, self, provider)
     .filter((d) => d.account === account)
@@ -113,7 +109,7 @@ export function repositoryKeepers(
   self: LinkSpec,
   provider: ProviderKind,
   names: ReadonlySet<string>,
-  exclude: readonly BuildServiceLinkWire[],
+  exclude: readonly LinkRecord[],
 ): string[] {
   const same = (a: string): boolean => names.has(a.toLowerCase());
   const labels = liveDeclarations(facts, self, provider)
@@ -130,7 +126,7 @@ export function keeperRepositoryNames(
   facts: SharingFacts,
   self: LinkSpec,
   provider: ProviderKind,
-  exclude: readonly BuildServiceLinkWire[],
+  exclude: readonly LinkRecord[],
 ): string[] {
   const names = liveDeclarations(facts, self, provider).flatMap((d) => d.repositories);
   for (const r of keeperRecords(facts, provider, exclude)) names.push(...(facts.recordRepositories?.get(recordKey(r)) ?? []));
@@ -138,7 +134,7 @@ export function keeperRepositoryNames(
 }
 
 /** The key of a record in `recordRepositories`. */
-export function recordKey(record: BuildServiceLinkWire): string {
+export function recordKey(record: LinkRecord): string {
   return `${record.namespace}\u0000${record.id}`;
 }
 

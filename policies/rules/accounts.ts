@@ -1,4 +1,5 @@
 /** Account rules: a team's link goes through a service account, never a person (`team-link-uses-service-account`). */
+import { isLive } from "../../engine/model/observed.js";
 import { APPLY, RECHECK, pointerAt } from "./common.js";
 import type { Finding, LinkFacts, LinkRule } from "./types.js";
 
@@ -30,12 +31,7 @@ function teamThroughServiceAccount(link: LinkFacts): Finding[] {
       },
     ];
   }
-  if (
-    observed !== undefined &&
-    (observed.state === "linked" || observed.state === "disabled") &&
-    observed.team !== null &&
-    observed.serviceAccount === false
-  ) {
+  if (observed !== undefined && isLive(observed.state) && observed.team !== null && observed.serviceAccount === false) {
     // When the live account is the declared one, relinking cannot help: the declared account is the person's.
     const fix =
       observed.account !== null && observed.account.toLowerCase() === desired.account.toLowerCase()

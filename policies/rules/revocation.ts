@@ -6,6 +6,7 @@ import { matchesAny } from "./glob.js";
 import { APPLY, GRANT_UI, RECHECK, describeDeployKey, describeWebhook, pointerAt, repositoryPointer } from "./common.js";
 import { ownerOf, sameName, sameRepository } from "./names.js";
 import { revokeGrantStep } from "../../engine/reconcile/manual-steps.js";
+import { isLive } from "../../engine/model/observed.js";
 import type { Finding, GithubWebhookFacts, LinkFacts, LinkRule, RuleContext, StackFacts } from "./types.js";
 
 /** The fix for a leftover of kind `webhooks` or `deployKeys`, depending on what `onRevoke` says. */
@@ -184,7 +185,7 @@ function twoSided(link: LinkFacts, ctx: RuleContext): Finding[] {
     ];
   }
   const findings: Finding[] = [];
-  if (observed.state === "linked" || observed.state === "disabled") {
+  if (isLive(observed.state)) {
     const fix = `${APPLY} to unlink it`;
     findings.push({
       resource: name,

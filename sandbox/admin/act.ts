@@ -5,6 +5,7 @@
  * or enabling a link on the build service.
  */
 import type { World } from "../world.js";
+import { SourcelinksError } from "../../engine/model/errors.js";
 
 /** An action, as posted. */
 export type ActRequest =
@@ -22,8 +23,9 @@ export interface ActResult {
 }
 
 /** An action that cannot be applied: `status` 400 (malformed), 404 (unknown target) or 409 (not possible now). */
-export class ActError extends Error {
+export class ActError extends SourcelinksError {
   override readonly name = "ActError";
+  readonly kind = "input";
   constructor(
     readonly status: 400 | 404 | 409,
     message: string,

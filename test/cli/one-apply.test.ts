@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { acmeConfig, acmeSeed, CLIENT_ID } from "../support/acme-world.js";
 import { ensureBuilt, runCli } from "../support/cli-harness.js";
+import { startHostileProxy } from "../support/hostile-proxy.js";
 
 /** No link yet; an org that restricts OAuth apps and has not approved the build service's. */
 const SEED = acmeSeed({
@@ -50,5 +51,21 @@ describe("creating a link and setting an org's access in the same files", () => 
 
     const again = await runCli(["plan", file, "--detailed-exitcode"], env);
     expect(again.code, again.stdout).toBe(0);
+  });
+
+  it("apply lists the namespace's link records once: the guard and the org access step use what the observation read", async () => {
+    const fresh = await startSandbox({ seed: SEED });
+    const proxy = await startHostileProxy(fresh.baseUrl, () => undefined);
+    try {
+      const apply = await runCli(["apply", file, "--yes"], { ...fresh.env, ...proxy.env, SOURCELINKS_ETAG_CACHE: "off" });
+      expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+      const org = fresh.world().github.orgs.find((o) => o.login === "neworg");
+      expect(org?.oauthAppAccess[CLIENT_ID]).toBe("granted");
+      const listings = proxy.requests().filter((r) => /^GET \/build\/api\/build\/v1\/acme\/links\/(\?|$)/.test(r));
+      expect(listings).toHaveLength(1);
+    } finally {
+      await proxy.close();
+      await fresh.close();
+    }
   });
 });

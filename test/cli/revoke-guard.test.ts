@@ -2,9 +2,10 @@
 import { describe, expect, it } from "vitest";
 import type { LinkSpec } from "../../engine/model/spec.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
-import type { PlanStep } from "../../engine/model/plan.js";
+import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { judgeRevocations } from "../../cli/revoke-guard.js";
-import type { PlanRun, PlannedLinkEntry } from "../../cli/run.js";
+import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
+import type { PlanRun, PlannedLinkEntry } from "../../engine/reconcile/run/entries.js";
 
 const req = (method: "DELETE" | "POST", url: string) => ({ method, url });
 
@@ -66,40 +67,59 @@ const deleteHook = (hookId: string): PlanStep => ({
   url: "https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/",
 });
 const live = new Set(["1", "2", "3", "4"]);
+const patterns = {
+  webhooks: compileUrlPatterns(["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]),
+  deployKeys: compileTitlePatterns(["Docker Hub Builder*"]),
+};
 
 function run(...links: PlannedLinkEntry[]): PlanRun {
-  return { files: ["a.yaml"], links, orgs: [] };
+  return { files: ["a.yaml"], links, orgs: [], liveLinkIds: live };
 }
 
 describe("judgeRevocations", () => {
   it("allows revoking one of four live links (25% is not more than 25%)", () => {
-    const verdict = judgeRevocations(run(entry("a", "revoked", "1", [unlink("1"), deleteHook("9")], ["9"])), live, 0.25);
+    const verdict = judgeRevocations(run(entry("a", "revoked", "1", [unlink("1"), deleteHook("9")], ["9"])), live, 0.25, patterns);
     expect(verdict.refusals).toEqual([]);
     expect(verdict.ratio).toBe(0.25);
   });
 
   it("refuses revoking two of four live links and names them and the flag", () => {
-    const verdict = judgeRevocations(run(entry("a", "revoked", "1", [unlink("1")]), entry("b", "revoked", "2", [unlink("2")])), live, 0.25);
+    const verdict = judgeRevocations(
+      run(entry("a", "revoked", "1", [unlink("1")]), entry("b", "revoked", "2", [unlink("2")])),
+      live,
+      0.25,
+      patterns,
+    );
     expect(verdict.refusals).toEqual([
       "refusing to revoke 2 of 4 live links (50% > 25%): a (acme/1), b (acme/2); if this is intended, rerun with --max-revoke-ratio 0.5",
     ]);
   });
 
   it("lets --max-revoke-ratio allow the same run", () => {
-    const verdict = judgeRevocations(run(entry("a", "revoked", "1", [unlink("1")]), entry("b", "revoked", "2", [unlink("2")])), live, 0.5);
+    const verdict = judgeRevocations(
+      run(entry("a", "revoked", "1", [unlink("1")]), entry("b", "revoked", "2", [unlink("2")])),
+      live,
+      0.5,
+      patterns,
+    );
     expect(verdict.refusals).toEqual([]);
   });
 
   it("does not count retiring a superseded record of a linked team link (a replacement)", () => {
-    const verdict = judgeRevocations(run(entry("a", "linked", "1", [unlink("2")]), entry("b", "linked", "3", [unlink("4")])), live, 0.25);
+    const verdict = judgeRevocations(
+      run(entry("a", "linked", "1", [unlink("2")]), entry("b", "linked", "3", [unlink("4")])),
+      live,
+      0.25,
+      patterns,
+    );
     expect(verdict.revocations).toEqual([]);
     expect(verdict.refusals).toEqual([]);
   });
 
   it("refuses to delete a webhook this run did not discover", () => {
-    const verdict = judgeRevocations(run(entry("a", "revoked", "1", [deleteHook("77")], ["9"])), live, 1);
+    const verdict = judgeRevocations(run(entry("a", "revoked", "1", [deleteHook("77")], ["9"])), live, 1, patterns);
     expect(verdict.refusals).toEqual([
-      "refusing to delete webhook 77 on acme/api (https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/): this run did not discover it",
+      "Refusing to delete webhook 77 on acme/api: this run did not observe it with URL https://cloud.docker.com/api/build/v1/vcs/x/trigger/call/; re-plan against this world.",
     ]);
   });
 });

@@ -7,6 +7,9 @@ import { createBitbucketClient } from "../../engine/clients/bitbucket/index.js";
 import { BITBUCKET_CREDENTIAL_ADVICE } from "../../engine/clients/bitbucket/client.js";
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
+import type { PlannedRequest } from "../../engine/model/plan.js";
+import { deleteDeployKeyRequest } from "../../engine/reconcile/steps/delete-deploy-key.js";
+import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
 import type { SourceProviderClient } from "../../engine/clients/types.js";
 import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../support/bb-harness.js";
 
@@ -14,6 +17,9 @@ let sandbox: SandboxHandle;
 let creds: TestCredentials;
 let client: SourceProviderClient;
 let apiUrl: string;
+/** The planned delete of one of acme-team/mobile's webhooks or deploy keys, as its step kind builds it. */
+const bbHook = (uuid: string): PlannedRequest => deleteWebhookRequest("bitbucket", apiUrl, "acme-team/mobile", uuid);
+const bbKey = (id: string): PlannedRequest => deleteDeployKeyRequest("bitbucket", apiUrl, "acme-team/mobile", id);
 
 const BUILD_HOOK = "{2d1c3b4a-0000-4a5b-8c9d-0e1f2a3b4c5d}";
 
@@ -81,9 +87,9 @@ describe("webhooks", () => {
   });
 
   it("deletes a hook by its braced uuid, then reports it gone", async () => {
-    expect(await client.deleteWebhook("acme-team/mobile", BUILD_HOOK)).toBe("deleted");
+    expect(await client.deleteWebhook("acme-team/mobile", bbHook(BUILD_HOOK))).toBe("deleted");
     expect(sandbox.world().bitbucket.repos[0]!.hooks.map((h) => h.uuid)).toEqual(["{9f8e7d6c-0000-4a5b-8c9d-0e1f2a3b4c5d}"]);
-    expect(await client.deleteWebhook("acme-team/mobile", BUILD_HOOK)).toBe("gone");
+    expect(await client.deleteWebhook("acme-team/mobile", bbHook(BUILD_HOOK))).toBe("gone");
   });
 });
 
@@ -93,8 +99,8 @@ describe("deploy keys", () => {
       exists: true,
       items: [{ id: "501", title: "Docker Hub Builder", readOnly: true }],
     });
-    expect(await client.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
-    expect(await client.deleteDeployKey("acme-team/mobile", "501")).toBe("gone");
+    expect(await client.deleteDeployKey("acme-team/mobile", bbKey("501"))).toBe("deleted");
+    expect(await client.deleteDeployKey("acme-team/mobile", bbKey("501"))).toBe("gone");
     expect(sandbox.world().bitbucket.repos[0]!.keys).toEqual([]);
   });
 });
@@ -104,7 +110,7 @@ describe("credentials", () => {
     expect((await client.listWebhooks("acme-team/mobile")).items).toHaveLength(2);
     const access = createBitbucketClient({ apiUrl, username: "", token: new Secret(creds.workspaceAccessToken) });
     expect((await access.listWebhooks("acme-team/mobile")).items).toHaveLength(2);
-    expect(await access.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
+    expect(await access.deleteDeployKey("acme-team/mobile", bbKey("501"))).toBe("deleted");
   });
 
   it("says what to use instead when Bitbucket refuses an app password", async () => {
@@ -129,7 +135,7 @@ describe("errors", () => {
     expect(unauthorized).toBeInstanceOf(HttpError);
     expect(unauthorized).toMatchObject({ status: 401, service: "bitbucket", method: "GET", detail: "Invalid credentials" });
     const outsider = createBitbucketClient({ apiUrl, username: creds.outsiderEmail, token: new Secret(creds.outsiderPassword) });
-    await expect(outsider.deleteWebhook("acme-team/mobile", BUILD_HOOK)).rejects.toMatchObject({
+    await expect(outsider.deleteWebhook("acme-team/mobile", bbHook(BUILD_HOOK))).rejects.toMatchObject({
       status: 403,
       detail: "You do not have admin access to this repository.",
     });
@@ -138,7 +144,9 @@ describe("errors", () => {
 
   it("rejects a malformed repository name before any request", () => {
     const before = sandbox.counters().requests;
-    expect(() => client.deleteDeployKey("mobile", "1")).toThrow('bitbucket: repository must be "workspace/repo_slug", got "mobile"');
+    expect(() => deleteDeployKeyRequest("bitbucket", apiUrl, "mobile", "1")).toThrow(
+      'bitbucket: repository must be "workspace/repo_slug", got "mobile"',
+    );
     expect(sandbox.counters().requests).toBe(before);
   });
 });
@@ -169,9 +177,9 @@ describe("retries through the sandbox's injected faults", () => {
       transport: { sleep: async (ms) => void sleeps.push(ms) },
     });
     sandbox.injectFault({ errorRate: 1, count: 1, match: { service: "bitbucket", method: "DELETE" } });
-    expect(await patient.deleteDeployKey("acme-team/mobile", "501")).toBe("deleted");
+    expect(await patient.deleteDeployKey("acme-team/mobile", bbKey("501"))).toBe("deleted");
     sandbox.injectFault({ errorRate: 1, count: 3, match: { service: "bitbucket", method: "DELETE" } });
-    await expect(patient.deleteWebhook("acme-team/mobile", BUILD_HOOK)).rejects.toMatchObject({
+    await expect(patient.deleteWebhook("acme-team/mobile", bbHook(BUILD_HOOK))).rejects.toMatchObject({
       status: 500,
       detail: "sandbox: injected 500",
     });

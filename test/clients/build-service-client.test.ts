@@ -5,9 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/server.js";
 import { createBuildServiceClient } from "../../engine/clients/build-service/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
+import { createLinkRequest } from "../../engine/reconcile/steps/link.js";
+import { setOrgAccessRequest } from "../../engine/reconcile/steps/set-org-access.js";
+import { setLinkStateRequest } from "../../engine/reconcile/steps/set-state.js";
+import { unlinkRequest } from "../../engine/reconcile/steps/unlink.js";
 import { Secret } from "../../engine/model/secret.js";
 import type { BuildServiceClient } from "../../engine/clients/types.js";
-import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../support/bb-harness.js";
+import { fakeToken, startHarness, testWorld, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;
@@ -24,19 +28,24 @@ beforeEach(async () => {
 afterEach(() => sandbox.close());
 
 describe("links", () => {
-  it("lists every link across pages by following meta.next, unlinked records included", async () => {
+  it("lists every link across pages by following meta.next, unlinked records included, in the model's states", async () => {
     sandbox.world().buildService.links[1]!.state = "unlinked";
     const links = await client.listLinks("acme");
     expect(links.map((l) => [l.id, l.state])).toEqual([
-      ["link-jdoe", "enabled"],
-      ["link-bb", "unlinked"],
+      ["link-jdoe", "linked"],
+      ["link-bb", "revoked"],
     ]);
     expect(sandbox.counters().byEndpoint["GET /build/api/build/v1/:namespace/links/"]).toBe(2);
   });
 
   it("creates a link whose grant token the credentials endpoint then returns as a Secret", async () => {
-    const link = await client.createLink("acme", { provider: "github", account: "acme-builder", team: "ci", serviceAccount: true });
-    expect(link).toMatchObject({ provider: "github", account: "acme-builder", team: "ci", service_account: true, state: "enabled" });
+    const link = await client.createLink(createLinkRequest(apiUrl, "acme"), {
+      provider: "github",
+      account: "acme-builder",
+      team: "ci",
+      serviceAccount: true,
+    });
+    expect(link).toMatchObject({ provider: "github", account: "acme-builder", team: "ci", serviceAccount: true, state: "linked" });
     const secret = await client.getCredentials("acme", link.id);
     expect(secret).toBeInstanceOf(Secret);
     const issued = sandbox.world().github.tokens.find((t) => t.login === "acme-builder" && t.kind === "oauth")!;
@@ -45,10 +54,14 @@ describe("links", () => {
   });
 
   it("sets the state, and unlinks idempotently (already unlinked, or unknown id)", async () => {
-    expect(await client.setLinkState("acme", "link-jdoe", "disabled")).toMatchObject({ state: "disabled" });
-    await client.unlink("acme", "link-jdoe");
-    await client.unlink("acme", "link-jdoe");
-    await client.unlink("acme", "never-existed");
+    expect(await client.setLinkState(setLinkStateRequest(apiUrl, "acme", "link-jdoe"), "disabled")).toMatchObject({ state: "disabled" });
+    expect(sandbox.world().buildService.links[0]!.state).toBe("disabled");
+    // The model's `linked` is the service's `enabled`, on the way out and back.
+    expect(await client.setLinkState(setLinkStateRequest(apiUrl, "acme", "link-jdoe"), "linked")).toMatchObject({ state: "linked" });
+    expect(sandbox.world().buildService.links[0]!.state).toBe("enabled");
+    await client.unlink(unlinkRequest(apiUrl, "acme", "link-jdoe"));
+    await client.unlink(unlinkRequest(apiUrl, "acme", "link-jdoe"));
+    await client.unlink(unlinkRequest(apiUrl, "acme", "never-existed"));
     expect(sandbox.world().buildService.links[0]!.state).toBe("unlinked");
   });
 
@@ -59,7 +72,7 @@ describe("links", () => {
 
   it("throws HttpError with the service's detail on a conflict", async () => {
     const error = await client
-      .createLink("acme", { provider: "github", account: "jdoe", team: "ci", serviceAccount: false })
+      .createLink(createLinkRequest(apiUrl, "acme"), { provider: "github", account: "jdoe", team: "ci", serviceAccount: false })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({
@@ -96,15 +109,12 @@ describe("namespaces", () => {
 describe("repositories and org access", () => {
   it("lists autobuild repositories across pages", async () => {
     const repos = await client.listAutobuildRepositories("acme", "link-jdoe");
-    expect(repos).toEqual([
-      { repository: "acme/api", provider: "github", webhook_url: triggerUrl("0b6cbd6e-8d6f-4f27-9a9c-2f1f6f3c1a11") },
-      { repository: "acme/web", provider: "github", webhook_url: triggerUrl("link-jdoe") },
-    ]);
+    expect(repos).toEqual(["acme/api", "acme/web"]);
   });
 
   it("reads and sets org access, changing the org's policy for the app", async () => {
     expect(await client.getOrgAccess("acme", "link-jdoe", "contractor-co")).toBe("denied");
-    await client.setOrgAccess("acme", "link-jdoe", "contractor-co", "granted");
+    await client.setOrgAccess(setOrgAccessRequest(apiUrl, "acme", "link-jdoe", "contractor-co"), "granted");
     expect(sandbox.world().github.orgs[1]!.oauthAppAccess[creds.githubClientId]).toBe("granted");
     expect(await client.getOrgAccess("acme", "link-jdoe", "contractor-co")).toBe("granted");
   });
@@ -119,12 +129,17 @@ describe("faults", () => {
       transport: { sleep: async (ms) => void sleeps.push(ms) },
     });
     sandbox.injectFault({ rateLimitRate: 1, retryAfterSeconds: 1, count: 1, match: { service: "build-service", method: "DELETE" } });
-    await patient.unlink("acme", "link-jdoe");
+    await patient.unlink(unlinkRequest(apiUrl, "acme", "link-jdoe"));
     expect(sleeps).toEqual([1000]);
     expect(sandbox.world().buildService.links[0]!.state).toBe("unlinked");
     sandbox.injectFault({ errorRate: 1, errorStatus: 503, count: 1, match: { service: "build-service", method: "POST" } });
     await expect(
-      patient.createLink("acme", { provider: "github", account: "acme-builder", team: null, serviceAccount: true }),
+      patient.createLink(createLinkRequest(apiUrl, "acme"), {
+        provider: "github",
+        account: "acme-builder",
+        team: null,
+        serviceAccount: true,
+      }),
     ).rejects.toMatchObject({ status: 503 });
     expect(sleeps).toEqual([1000]);
     expect(sandbox.counters().byEndpoint["POST /build/api/build/v1/:namespace/links/"]).toBe(1);
@@ -150,7 +165,7 @@ describe("secrets in errors", () => {
     const token = fakeToken("echoed-build-token");
     const echoing = createBuildServiceClient({ apiUrl: echoUrl, token: new Secret(token) });
     const error = await echoing
-      .createLink("acme", { provider: "github", account: "x", team: null, serviceAccount: true })
+      .createLink(createLinkRequest(echoUrl, "acme"), { provider: "github", account: "x", team: null, serviceAccount: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).detail).toContain("bad header: [redacted]");

@@ -12,6 +12,7 @@ import { EtagCache, type CachedResponse } from "../../engine/clients/etag-cache.
 import { MissingPermissionError } from "../../engine/clients/github/missing-permission-error.js";
 import { GitHubAppSetupError } from "../../engine/clients/github/app-credentials.js";
 import { GitHubContext } from "../../engine/clients/github/context.js";
+import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
 import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "../support/github-app-harness.js";
 import { expectNoSecretIn } from "../support/no-secret.js";
@@ -131,9 +132,9 @@ describe("a GitHub App installation without a permission", () => {
     await expect(gh.provider.listDeployKeys("initech/api")).rejects.toThrow(
       /lacks permission administration=read \(needed to list the deploy keys of initech\/api\)/,
     );
-    await expect(gh.provider.deleteWebhook("initech/api", "1")).rejects.toThrow(
-      /lacks permission repository_hooks=write \(needed to delete a webhook of initech\/api\)/,
-    );
+    await expect(
+      gh.provider.deleteWebhook("initech/api", deleteWebhookRequest("github", world.apiUrl, "initech/api", "1")),
+    ).rejects.toThrow(/lacks permission repository_hooks=write \(needed to delete a webhook of initech\/api\)/);
   });
 
   it("says which permission an org's webhook listing lacks (organization_hooks), not a bare 403", async () => {

@@ -7,6 +7,10 @@ import { EtagCache } from "../../engine/clients/etag-cache.js";
 import { createGitHubClients, type ClientLogger, type GitHubClientSettings } from "../../engine/clients/github/index.js";
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret } from "../../engine/model/secret.js";
+import type { PlannedRequest } from "../../engine/model/plan.js";
+import { deleteDeployKeyRequest } from "../../engine/reconcile/steps/delete-deploy-key.js";
+import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
+import { revokeGrantRequest } from "../../engine/reconcile/steps/revoke-grant.js";
 import { Faults } from "../../sandbox/faults.js";
 import { startGitHubSandbox, type GitHubSandbox } from "../support/github-harness.js";
 
@@ -32,6 +36,10 @@ function seedFor(status: 403 | 429, path: string): number {
 
 let gh: GitHubSandbox;
 let logger: ReturnType<typeof capturingLogger>;
+
+/** The planned delete of a repository's webhook or deploy key, as its step kind builds it. */
+const ghHook = (repository: string, id: string, api = gh.apiUrl): PlannedRequest => deleteWebhookRequest("github", api, repository, id);
+const ghKey = (repository: string, id: string): PlannedRequest => deleteDeployKeyRequest("github", gh.apiUrl, repository, id);
 
 function clients(overrides: Partial<GitHubClientSettings> = {}) {
   return createGitHubClients({ apiUrl: gh.apiUrl, token: new Secret(gh.tokens.admin), retryAfterBaseMs: 5, logger, ...overrides });
@@ -133,8 +141,8 @@ describe("GitHubProviderClient", () => {
     const { provider } = clients({ etagCache });
     await provider.listWebhooks("acme/api");
     await provider.listWebhooks("acme/many");
-    expect(await provider.deleteWebhook("acme/api", "101")).toBe("deleted");
-    expect(await provider.deleteWebhook("acme/api", "101")).toBe("gone");
+    expect(await provider.deleteWebhook("acme/api", ghHook("acme/api", "101"))).toBe("deleted");
+    expect(await provider.deleteWebhook("acme/api", ghHook("acme/api", "101"))).toBe("gone");
     const before = gh.sandbox.counters().notModified;
     const after = await provider.listWebhooks("acme/api");
     expect(after.items.map((h) => h.id)).toEqual(["102"]);
@@ -142,8 +150,8 @@ describe("GitHubProviderClient", () => {
     expect(gh.sandbox.counters().notModified).toBe(before);
     await provider.listWebhooks("acme/many");
     expect(gh.sandbox.counters().notModified - before).toBe(3);
-    expect(await provider.deleteDeployKey("acme/api", "103")).toBe("deleted");
-    expect(await provider.deleteDeployKey("acme/api", "103")).toBe("gone");
+    expect(await provider.deleteDeployKey("acme/api", ghKey("acme/api", "103"))).toBe("deleted");
+    expect(await provider.deleteDeployKey("acme/api", ghKey("acme/api", "103"))).toBe("gone");
   });
 
   it("constructs without a token and fails calls with 'no GitHub token'", async () => {
@@ -208,10 +216,10 @@ describe("GitHubGrantClient", () => {
     const secret = new Secret(gh.tokens.clientSecret);
     const access = new Secret(gh.tokens.jdoeOauth);
     expect(await grants.checkGrant(id, secret, access)).toBe("active");
-    expect(await grants.revokeGrant(id, secret, access)).toBe("revoked");
+    expect(await grants.revokeGrant(revokeGrantRequest(gh.apiUrl, id), id, secret, access)).toBe("revoked");
     expect(await grants.checkGrant(id, secret, access)).toBe("revoked");
     expect(await grants.checkGrant(id, secret, new Secret(gh.tokens.jdoeOauth2))).toBe("revoked");
-    expect(await grants.revokeGrant(id, secret, access)).toBe("gone");
+    expect(await grants.revokeGrant(revokeGrantRequest(gh.apiUrl, id), id, secret, access)).toBe("gone");
   });
 });
 
@@ -250,9 +258,16 @@ describe("secrets", () => {
         },
       );
     await collect(clients({ token: new Secret(badToken) }).provider.listWebhooks("acme/api"));
-    await collect(clients({ token: new Secret(badToken) }).provider.deleteWebhook("acme/api", "101"));
+    await collect(clients({ token: new Secret(badToken) }).provider.deleteWebhook("acme/api", ghHook("acme/api", "101")));
     await collect(clients().grants.checkGrant(gh.tokens.clientId, new Secret(gh.tokens.clientSecret), new Secret("")));
-    await collect(clients().grants.revokeGrant("Iv1.wrongclient", new Secret(gh.tokens.clientSecret), new Secret(gh.tokens.jdoeOauth)));
+    await collect(
+      clients().grants.revokeGrant(
+        revokeGrantRequest(gh.apiUrl, "Iv1.wrongclient"),
+        "Iv1.wrongclient",
+        new Secret(gh.tokens.clientSecret),
+        new Secret(gh.tokens.jdoeOauth),
+      ),
+    );
     await collect(clients().orgAccess.probe("acme", new Secret(badToken)));
     expect(failures).toHaveLength(5);
     for (const error of failures) {
@@ -286,7 +301,9 @@ describe("against the sandbox's enforced limits", () => {
       pacing: { budgets: true, timeScale: 120, endpointPointsPerMinute: 20, contentCreatingPerMinute: 4 },
     });
     const reads = Array.from({ length: 30 }, () => provider.listDeployKeys("acme/api"));
-    const deletes = Array.from({ length: 6 }, (_, i) => provider.deleteWebhook("acme/many", String(5000 + i)));
+    const deletes = Array.from({ length: 6 }, (_, i) =>
+      provider.deleteWebhook("acme/many", ghHook("acme/many", String(5000 + i), limited.apiUrl)),
+    );
     const results = await Promise.all([...reads, ...deletes]);
     expect(results.slice(30)).toEqual(Array(6).fill("deleted"));
     const counters = limited.sandbox.counters();

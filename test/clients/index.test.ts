@@ -7,6 +7,8 @@ import { Secret } from "../../engine/model/secret.js";
 import type { ClientSettings } from "../../engine/model/client-settings.js";
 import { DOCKER_HUB_DEPLOY_KEY_TITLE_PATTERNS, DOCKER_HUB_WEBHOOK_URL_PATTERNS } from "../../engine/config/defaults.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
+import type { BuildServiceSpec } from "../../engine/model/spec.js";
+import { planSettingsOf } from "../../engine/reconcile/plan-settings.js";
 
 /** Settings for the sandbox's demo world, from the env it hands out (docs/sandbox.md). */
 function demoSettings(sandbox: SandboxHandle, overrides: Partial<ClientSettings["buildService"]> = {}): ClientSettings {
@@ -22,6 +24,18 @@ function demoSettings(sandbox: SandboxHandle, overrides: Partial<ClientSettings[
     },
     github: { apiUrl: env.SOURCELINKS_GITHUB_API_URL, token: new Secret(env.GITHUB_TOKEN) },
     bitbucket: { apiUrl: env.SOURCELINKS_BITBUCKET_API_URL, username: env.BITBUCKET_EMAIL, token: new Secret(env.BITBUCKET_API_TOKEN) },
+  };
+}
+
+/** The declared build service the settings were resolved from; the patterns that count are the resolved settings'. */
+function buildServiceSpec(): BuildServiceSpec {
+  return {
+    kind: "reference",
+    apiUrl: sandbox.env.SOURCELINKS_BUILD_API_URL,
+    tokenEnv: "SOURCELINKS_BUILD_TOKEN",
+    webhookUrlPatterns: [],
+    deployKeyTitlePatterns: [],
+    oauthApps: {},
   };
 }
 
@@ -51,18 +65,19 @@ describe("createClients", () => {
     const clients = createClients(demoSettings(sandbox));
     const links = await clients.buildService!.listLinks("acme");
     expect(links.map((l) => [l.provider, l.account, l.state])).toEqual([
-      ["github", "jdoe", "enabled"],
-      ["github", "legacy-builder", "unlinked"],
-      ["bitbucket", "acme-bb-builder", "enabled"],
+      ["github", "jdoe", "linked"],
+      ["github", "legacy-builder", "revoked"],
+      ["bitbucket", "acme-bb-builder", "linked"],
     ]);
     expect(Object.keys(clients.providers).sort()).toEqual(["bitbucket", "github"]);
     expect(clients.providers.github!.kind).toBe("github");
+    const { webhooks, deployKeys } = planSettingsOf(buildServiceSpec(), demoSettings(sandbox), false);
     const github = await clients.providers.github!.listWebhooks("acme/legacy-api");
-    expect(github.items.map((h) => clients.isBuildServiceWebhook(h.url))).toEqual(expect.arrayContaining([true, false]));
+    expect(github.items.map((h) => webhooks.matchesAny(h.url))).toEqual(expect.arrayContaining([true, false]));
     const bitbucket = await clients.providers.bitbucket!.listWebhooks("acme-team/mobile");
-    expect(bitbucket.items.filter((h) => clients.isBuildServiceWebhook(h.url))).toHaveLength(1);
+    expect(bitbucket.items.filter((h) => webhooks.matchesAny(h.url))).toHaveLength(1);
     const keys = await clients.providers.github!.listDeployKeys("acme/api");
-    expect(keys.items.every((k) => clients.isBuildServiceDeployKey(k.title))).toBe(true);
+    expect(keys.items.every((k) => deployKeys.matchesAny(k.title))).toBe(true);
     expect(keys.items.length).toBeGreaterThan(0);
     expect(clients.githubGrants).not.toBeNull();
     expect(clients.githubOrgAccess).not.toBeNull();
@@ -76,14 +91,16 @@ describe("createClients", () => {
     expect(clients.githubOrgAccess).toBeNull();
   });
 
-  it("matches webhooks and deploy keys with the configured patterns, not Docker Hub's", () => {
-    const clients = createClients(
+  it("the run's settings match webhooks and deploy keys with the configured patterns, not Docker Hub's", () => {
+    const { webhooks, deployKeys } = planSettingsOf(
+      buildServiceSpec(),
       demoSettings(sandbox, { webhookUrlPatterns: ["https://builds.example.com/hooks/*"], deployKeyTitlePatterns: ["Builds*"] }),
+      false,
     );
-    expect(clients.isBuildServiceWebhook("https://builds.example.com/hooks/42")).toBe(true);
-    expect(clients.isBuildServiceWebhook("https://registry.hub.docker.com/hooks/github")).toBe(false);
-    expect(clients.isBuildServiceDeployKey("Builds (acme/api)")).toBe(true);
-    expect(clients.isBuildServiceDeployKey("Docker Hub Builder")).toBe(false);
+    expect(webhooks.matchesAny("https://builds.example.com/hooks/42")).toBe(true);
+    expect(webhooks.matchesAny("https://registry.hub.docker.com/hooks/github")).toBe(false);
+    expect(deployKeys.matchesAny("Builds (acme/api)")).toBe(true);
+    expect(deployKeys.matchesAny("Docker Hub Builder")).toBe(false);
   });
 
   it("flush writes the ETag cache file once GitHub answers were cached, and a later run reads it", async () => {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, observeLink, planLink } from "../../engine/reconcile/operations.js";
-import type { PlanStep } from "../../engine/model/plan.js";
+import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import type { World } from "../../sandbox/world.js";
 import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, serializedProviders } from "../support/provider-dist.js";

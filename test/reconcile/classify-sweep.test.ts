@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { LinkSpec, SweepSpec } from "../../engine/model/spec.js";
-import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
+import type { LinkRecord } from "../../engine/model/link-record.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
 import { classifySweep, exclusion, unlistedNames, type SweepLinkFacts, type SweepRead } from "../../engine/reconcile/classify-sweep.js";
 import { recordKey } from "../../engine/reconcile/sharing.js";
@@ -9,7 +9,7 @@ import type { ObservedWebhook } from "../../engine/model/observed.js";
 const HOOK = "https://cloud.docker.com/api/build/v1/vcs/0b6c/trigger/call/";
 const urls = compileUrlPatterns(["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]);
 const titles = compileTitlePatterns(["Docker Hub Builder*"]);
-const matchers = { isBuildServiceWebhook: (u: string) => urls.matchesAny(u), isBuildServiceDeployKey: (t: string) => titles.matchesAny(t) };
+const matchers = { webhooks: urls, deployKeys: titles };
 
 const spec: SweepSpec = { name: "sweep-github-acme", provider: "github", owner: "acme", exclude: [] };
 
@@ -30,19 +30,8 @@ function link(name: string, state: LinkSpec["state"], repositories: string[], ac
   };
 }
 
-function record(id: string, account: string, state: BuildServiceLinkWire["state"]): BuildServiceLinkWire {
-  return {
-    id,
-    resource_uri: "",
-    namespace: "acme",
-    provider: "github",
-    account,
-    team: null,
-    service_account: true,
-    state,
-    created_at: "",
-    updated_at: "",
-  };
+function record(id: string, account: string, state: LinkRecord["state"]): LinkRecord {
+  return { id, namespace: "acme", provider: "github", account, team: null, serviceAccount: true, state, updatedAt: "" };
 }
 
 /** One repository with one build-service webhook, classified against `facts`. */
@@ -82,7 +71,7 @@ describe("classifySweep", () => {
   });
 
   test("a live record no file declares covers it, named by namespace, id and account", () => {
-    const r = record("7", "someone", "enabled");
+    const r = record("7", "someone", "linked");
     const a = classifyOne("acme/api", { declared: [], records: [r], recordRepositories: new Map([[recordKey(r), ["acme/api"]]]) });
     expect([a?.classification, a?.links]).toEqual(["covered", ["acme/7 (someone)"]]);
   });
@@ -93,13 +82,13 @@ describe("classifySweep", () => {
   });
 
   test("only an unlinked record lists it: leftover, left to the sweep", () => {
-    const r = record("8", "old-bot", "unlinked");
+    const r = record("8", "old-bot", "revoked");
     const a = classifyOne("acme/tool", { declared: [], records: [r], recordRepositories: new Map([[recordKey(r), ["acme/tool"]]]) });
     expect([a?.classification, a?.links, a?.handledBy]).toEqual(["leftover", ["acme/8 (old-bot)"], undefined]);
   });
 
   test("a live record retired by a revoked declaration of its identity: leftover, handled by that declaration", () => {
-    const r = record("9", "old-bot", "enabled");
+    const r = record("9", "old-bot", "linked");
     const a = classifyOne("acme/tool", {
       declared: [link("old", "revoked", [], "old-bot")],
       records: [r],

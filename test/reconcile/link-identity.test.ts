@@ -1,22 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { BuildServiceLinkWire } from "../../engine/clients/types.js";
+import type { LinkRecord } from "../../engine/model/link-record.js";
 import { identityRecords } from "../../engine/reconcile/link-identity.js";
 import { aliasesFrom } from "../../engine/reconcile/repository-aliases.js";
 import { grantKeepers, repositoryKeepers } from "../../engine/reconcile/sharing.js";
 import { teamSpec } from "../support/link-spec.js";
 
-function record(id: string, fields: Partial<BuildServiceLinkWire> = {}): BuildServiceLinkWire {
+function record(id: string, fields: Partial<LinkRecord> = {}): LinkRecord {
   return {
     id,
-    resource_uri: `/api/build/v1/acme/links/${id}/`,
     namespace: "acme",
     provider: "github",
     account: "acme-builder",
     team: "ci",
-    service_account: true,
-    state: "enabled",
-    created_at: "2026-01-01T00:00:00Z",
-    updated_at: "2026-01-01T00:00:00Z",
+    serviceAccount: true,
+    state: "linked",
+    updatedAt: "2026-01-01T00:00:00Z",
     ...fields,
   };
 }
@@ -42,10 +40,10 @@ describe("identityRecords", () => {
 
   it("prefers a live record of the declared account and lists each other account once", () => {
     const records = [
-      record("old-unlinked", { account: "jdoe", state: "unlinked", updated_at: "2026-01-01T00:00:00Z" }),
-      record("old-live", { account: "jdoe", state: "disabled", updated_at: "2025-06-01T00:00:00Z" }),
-      record("new", { updated_at: "2026-02-01T00:00:00Z" }),
-      record("newer-unlinked", { state: "unlinked", updated_at: "2026-03-01T00:00:00Z" }),
+      record("old-unlinked", { account: "jdoe", state: "revoked", updatedAt: "2026-01-01T00:00:00Z" }),
+      record("old-live", { account: "jdoe", state: "disabled", updatedAt: "2025-06-01T00:00:00Z" }),
+      record("new", { updatedAt: "2026-02-01T00:00:00Z" }),
+      record("newer-unlinked", { state: "revoked", updatedAt: "2026-03-01T00:00:00Z" }),
     ];
     const { primary, others } = identityRecords(teamSpec(), records);
     expect(primary?.id).toBe("new");
@@ -54,8 +52,8 @@ describe("identityRecords", () => {
 
   it("falls back to the latest unlinked record when none is live", () => {
     const records = [
-      record("a", { state: "unlinked", updated_at: "2026-01-01T00:00:00Z" }),
-      record("b", { state: "unlinked", updated_at: "2026-02-01T00:00:00Z" }),
+      record("a", { state: "revoked", updatedAt: "2026-01-01T00:00:00Z" }),
+      record("b", { state: "revoked", updatedAt: "2026-02-01T00:00:00Z" }),
     ];
     expect(identityRecords(teamSpec(), records).primary?.id).toBe("b");
   });
@@ -68,7 +66,7 @@ describe("grantKeepers", () => {
       own,
       record("shared", { account: "jdoe", team: null }),
       record("elsewhere", { account: "jdoe", team: null, namespace: "beta" }),
-      record("gone", { account: "jdoe", team: "qa", state: "unlinked" }),
+      record("gone", { account: "jdoe", team: "qa", state: "revoked" }),
       record("bb", { account: "jdoe", provider: "bitbucket" }),
     ];
     expect(grantKeepers({ declared: [teamSpec()], records }, teamSpec(), "github", "jdoe", [own])).toEqual([
@@ -96,7 +94,7 @@ describe("grantKeepers", () => {
 
 describe("repositoryKeepers", () => {
   it("names live links whose record lists the repository, and declared live links listing it", () => {
-    const records = [record("r1", { namespace: "beta", team: null }), record("r2", { namespace: "beta", team: null, state: "unlinked" })];
+    const records = [record("r1", { namespace: "beta", team: null }), record("r2", { namespace: "beta", team: null, state: "revoked" })];
     const recordRepositories = new Map([
       ["beta\u0000r1", ["acme/api"]],
       ["beta\u0000r2", ["acme/api"]],

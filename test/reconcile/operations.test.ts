@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deleteWebhookRequest } from "../../engine/model/requests.js";
+import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
+import { createLinkRequest } from "../../engine/reconcile/steps/link.js";
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
@@ -14,6 +15,8 @@ import {
   planOrgAccess,
   reconcileLink,
   reconcileOrgAccess,
+  reconcileSweep,
+  artifactsToRemove,
   ReconcileError,
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
@@ -175,7 +178,12 @@ describe("reconciling the demo world", () => {
     const ctx = context();
     // A second, non-team link authorized by jdoe: revoking jdoe's grant while relinking team ci would break it.
     const bs = ctx.clients.buildService!;
-    await bs.createLink("acme", { provider: "github", account: "jdoe", team: null, serviceAccount: false });
+    await bs.createLink(createLinkRequest(ctx.apis.buildService!, "acme"), {
+      provider: "github",
+      account: "jdoe",
+      team: null,
+      serviceAccount: false,
+    });
     const { plan, result } = await reconcileLink(ctx, link("acme-builds"));
     expect(result.failed).toBeNull();
     expect(plan.steps.map((s) => (s.kind === "manual" ? s.step.id : s.kind))).toEqual([
@@ -401,6 +409,40 @@ describe.concurrent("convergence under faults", () => {
       });
     }
   }
+});
+
+describe("sweeping", () => {
+  /** The demo config's sweep of org acme. */
+  function acmeSweep(config: SourcelinksConfig) {
+    const spec = config.sweeps?.find((s) => s.owner === "acme");
+    if (!spec) throw new Error("no sweep of acme in the demo config");
+    return spec;
+  }
+  const buildServiceHooks = (repository: string): string[] =>
+    githubRepo(sandbox.world(), repository)
+      .hooks.map((h) => h.config.url)
+      .filter((url) => url.startsWith("https://cloud.docker.com/"));
+
+  it("deletes what no live link covers, names it removed, and observes nothing left to remove", async () => {
+    const config = demoConfig();
+    expect(buildServiceHooks("acme/old-site")).toHaveLength(1);
+    const outcome = await reconcileSweep(context(config), acmeSweep(config), config.links);
+    expect(outcome.result.failed).toBeNull();
+    expect(outcome.removed.map((a) => `${a.kind} ${a.repository}`)).toContain("repository-webhook acme/old-site");
+    expect(buildServiceHooks("acme/old-site")).toEqual([]);
+    expect(outcome.observed).not.toBeNull();
+    expect(artifactsToRemove(outcome.observed!).filter((a) => !a.archived)).toEqual([]);
+  });
+
+  it("stops at a failed deletion: the failure is in the result, nothing counts as removed, and nothing is observed again", async () => {
+    const config = demoConfig();
+    sandbox.injectFault({ errorRate: 1, errorStatus: 422, match: { method: "DELETE", pathPrefix: "/github/repos/acme/old-site/hooks" } });
+    const outcome = await reconcileSweep(context(config), acmeSweep(config), config.links);
+    expect(outcome.result.failed?.step).toMatchObject({ kind: "delete-webhook", repository: "acme/old-site" });
+    expect(outcome.removed.filter((a) => a.repository === "acme/old-site")).toEqual([]);
+    expect(outcome.observed).toBeNull();
+    expect(buildServiceHooks("acme/old-site")).toHaveLength(1);
+  });
 });
 
 describe("org access", () => {

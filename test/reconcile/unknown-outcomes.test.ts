@@ -4,7 +4,8 @@
  * first. A delete is sent only for a webhook or deploy key this run observed, with the same URL or title.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deleteDeployKeyRequest, deleteWebhookRequest } from "../../engine/model/requests.js";
+import { deleteDeployKeyRequest } from "../../engine/reconcile/steps/delete-deploy-key.js";
+import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, executePlan, observeLink, reconcileLink, type ReconcileError } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";

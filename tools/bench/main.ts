@@ -30,6 +30,7 @@ import type { LimitsConfig } from "../../sandbox/limits.js";
 import { formatFigure, meets, round, type Figure } from "./figures.js";
 import { computeFloor, FLOOR_FORMULA, sequentialFloor, type EndpointNeed, type Floor, type FloorLimits } from "./floor.js";
 import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
+import type { SandboxHostOptions } from "./sandbox-host.js";
 import { sharded } from "./sharded.js";
 import {
   isRevoked,
@@ -117,209 +118,136 @@ function selected(): Set<string> | null {
   return i < 0 ? null : new Set((process.argv[i + 1] ?? "").split(","));
 }
 
-async function main(): Promise<void> {
-  const only = selected();
-  const wants = (id: string): boolean => only === null || only.has(id);
-  const dir = await mkdtemp(join(tmpdir(), "sourcelinks-bench-"));
-  const scenarios: Record<string, ScenarioRecord> = {};
-  const started = new Date();
-  try {
-    const configFile = join(dir, "scale.yaml");
-    const revokeFile = join(dir, "scale-revoke.yaml");
-    const validateFile = join(dir, "validate-10k.yaml");
-    await writeFile(configFile, scaleConfigText(SHAPE));
-    await writeFile(revokeFile, scaleConfigText(SHAPE, { revokeEvery: REVOKE_EVERY }));
-    await writeFile(validateFile, validateConfigText(VALIDATE_LINKS));
-    const etagFile = join(dir, "etags.json");
-    const world = { ...SHAPE };
+/** Whether a scenario id was selected (`--only`), or every one when none was named. */
+type Wants = (id: string) => boolean;
 
-    // (a) and (f): an unlimited server (GHES ships with rate limits disabled).
-    if (wants("a") || wants("f")) {
-      const unlimited = await SandboxProcess.start({ world, timeScale: 1, limits: { enabled: false } });
+/** The files scenarios read, written once into the bench's temporary directory. */
+interface BenchFiles {
+  dir: string;
+  configFile: string;
+  revokeFile: string;
+  validateFile: string;
+  /** Filled by (b), read by (d). */
+  etagFile: string;
+}
+
+/** What a scenario run against a sandbox process gets: the files, the sandbox, and (d2)'s key pair when (d2) runs. */
+interface SandboxContext extends BenchFiles {
+  sandbox: SandboxProcess;
+  appKeys: AppKeyPair | null;
+}
+
+/** One scenario: its key in results.json and `--only`, the label of its failure, and how it runs. */
+interface Scenario<C> {
+  id: string;
+  label: string;
+  /** The selected ids that run it (by default its own): a scenario others depend on runs for them too, and is recorded. */
+  selectedBy?: readonly string[];
+  run: (context: C) => Promise<ScenarioRecord>;
+}
+
+/** A group's set-up, ready: the context its scenarios run in, and its teardown. */
+interface Opened<C> {
+  context: C;
+  close: () => Promise<void>;
+}
+
+/** Scenarios sharing one set-up, run in order: a later one may use what an earlier one left (an ETag cache, a world). */
+interface ScenarioGroup {
+  /** Runs the group's selected scenarios into `records`; sets nothing up when none is selected. */
+  run: (files: BenchFiles, wants: Wants, records: Record<string, ScenarioRecord>) => Promise<void>;
+}
+
+/** A group whose set-up `open` makes and tears down around its selected scenarios; each failure is recorded as a missed figure. */
+function group<C>(open: (files: BenchFiles, wants: Wants) => Promise<Opened<C>>, scenarios: readonly Scenario<C>[]): ScenarioGroup {
+  return {
+    async run(files, wants, records) {
+      const due = scenarios.filter((s) => (s.selectedBy ?? [s.id]).some(wants));
+      if (due.length === 0) return;
+      const { context, close } = await open(files, wants);
       try {
-        await unlimited.addFault({ latencyMs: LATENCY_MS });
-        if (wants("a")) {
-          scenarios["a"] = await attempt("a.refresh", () =>
-            measure(
-              unlimited,
-              "refresh",
-              { configFile, concurrency: CONCURRENCY },
-              {
-                id: "a.refresh",
-                description: `refresh (observe every link) of ${SHAPE.links} links over ${SHAPE.repositories} repositories, unlimited server, ${LATENCY_MS} ms latency, no ETag cache`,
-                floorLimits: {
-                  primaryPointsPerHour: Infinity,
-                  endpointPointsPerMinute: Infinity,
-                  contentCreatingPerMinute: Infinity,
-                  maxConcurrent: CONCURRENCY,
-                },
-                timeScale: 1,
-                needs: refreshNeeds(SHAPE),
-              },
-            ),
-          );
-        }
-        if (wants("f")) scenarios["f"] = await attempt("f.naive", () => naive(unlimited, configFile));
+        for (const scenario of due) records[scenario.id] = await attempt(scenario.label, () => scenario.run(context));
       } finally {
-        await unlimited.stop();
+        await close();
       }
-    }
+    },
+  };
+}
 
-    // (b), (d), (c): github.com-like limits, enforced on a compressed clock.
-    if (wants("b") || wants("c") || wants("d") || wants("d2")) {
+/** Scenarios of the built CLI alone, no sandbox. */
+function local(scenarios: readonly Scenario<BenchFiles>[]): ScenarioGroup {
+  return group(async (files) => ({ context: files, close: async () => {} }), scenarios);
+}
+
+/** Scenarios sharing one sandbox process started with `host`, every request delayed by LATENCY_MS. */
+function inSandbox(
+  host: (wants: Wants) => { options: SandboxHostOptions; appKeys: AppKeyPair | null },
+  scenarios: readonly Scenario<SandboxContext>[],
+): ScenarioGroup {
+  return group(async (files, wants) => {
+    const { options, appKeys } = host(wants);
+    const sandbox = await SandboxProcess.start(options);
+    try {
+      await sandbox.addFault({ latencyMs: LATENCY_MS });
+    } catch (error) {
+      await sandbox.stop();
+      throw error;
+    }
+    return { context: { ...files, sandbox, appKeys }, close: () => sandbox.stop() };
+  }, scenarios);
+}
+
+/** (b), (c), (d), (d2) share it: a sandbox with the requests paced to TIME_SCALE. */
+const PACED = { concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE } as const;
+
+/** Every scenario, grouped by the sandbox they share, in the order they run and are recorded. */
+const GROUPS: readonly ScenarioGroup[] = [
+  // (a) and (f): an unlimited server (GHES ships with rate limits disabled).
+  inSandbox(
+    () => ({ options: { world: { ...SHAPE }, timeScale: 1, limits: { enabled: false } }, appKeys: null }),
+    [
+      { id: "a", label: "a.refresh", run: refreshUnlimited },
+      { id: "f", label: "f.naive", run: (c) => naive(c.sandbox, c.configFile) },
+    ],
+  ),
+  // (b), (d), (d2), (c): github.com-like limits, enforced on a compressed clock.
+  inSandbox(
+    (wants) => {
       // (d2) runs as a GitHub App: a key pair made for this run, the private half handed to its processes only.
-      const keys = wants("d2") ? appKeyPair() : null;
-      const limited = await SandboxProcess.start({
-        world,
-        timeScale: TIME_SCALE,
-        limits: LIMITS,
-        ...(keys ? { app: { ...SCALE_APP, publicKey: keys.publicKey } } : {}),
-      });
-      try {
-        await limited.addFault({ latencyMs: LATENCY_MS });
-        const paced = { concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE };
-        if (wants("b") || wants("d")) {
-          const b = await measure(
-            limited,
-            "refresh",
-            { configFile, ...paced, etagCacheFile: etagFile },
-            {
-              id: "b.refresh",
-              description: `refresh, github.com-like limits enforced (time scale ${TIME_SCALE}), ${LATENCY_MS} ms latency, empty ETag cache`,
-              floorLimits: LIMITS,
-              timeScale: TIME_SCALE,
-              needs: refreshNeeds(SHAPE),
-              targetRatio: true,
-            },
-          );
-          const at5000 = computeFloor(refreshNeeds(SHAPE), { ...LIMITS, primaryPointsPerHour: 5000 }, TIME_SCALE, LATENCY_MS);
-          b.figures.push({
-            key: "b.refresh.floorSecondsAt5000PerHour",
-            value: at5000.seconds,
-            note: `not run: with a 5,000-point token the ${at5000.binding} limit binds, ${round((at5000.seconds * TIME_SCALE) / 3600)} GitHub hour(s)`,
-          });
-          b["floorAt5000PerHour"] = at5000;
-          scenarios["b"] = b;
-        }
-        if (wants("d")) {
-          scenarios["d"] = await measure(
-            limited,
-            "refresh",
-            { configFile, ...paced, etagCacheFile: etagFile },
-            {
-              id: "d.refresh-unchanged",
-              description:
-                "the same refresh again with nothing changed, with the same personal token as (b) (GITHUB_TOKEN) and the ETag cache from (b) on disk: every listing revalidated with If-None-Match",
-              floorLimits: LIMITS,
-              timeScale: TIME_SCALE,
-              needs: refreshNeeds(SHAPE),
-              primaryFree: true,
-              targetPrimaryZero: true,
-            },
-          );
-        }
-        if (keys) {
-          const appConfig = join(dir, "scale-app.yaml");
-          await writeFile(appConfig, scaleConfigText(SHAPE, { app: { appId: SCALE_APP.appId, installationId: SCALE_APP.installationId } }));
-          const appEtags = join(dir, "etags-app.json");
-          const appEnv = { ...limited.env, SOURCELINKS_GITHUB_APP_KEY: keys.privateKey };
-          const params = { configFile: appConfig, ...paced, etagCacheFile: appEtags };
-          // Fills the cache under the installation's first token; (d2)'s process mints the next one.
-          await limited.setLimits({});
-          await runScenario("refresh", params, appEnv);
-          scenarios["d2"] = await measure(
-            limited,
-            "refresh",
-            params,
-            {
-              id: "d2.refresh-after-rotation",
-              description:
-                "the same unchanged refresh as a GitHub App, after the installation token changed (the ETag cache was filled by a process holding the installation's previous token; this one mints its own): GitHub's ETags are token specific, so no listing is sent with an ETag and every one is paid in full; listings carry no Last-Modified, so If-Modified-Since cannot help; no audit log",
-              floorLimits: LIMITS,
-              timeScale: TIME_SCALE,
-              needs: refreshNeeds(SHAPE),
-              targetRatio: true,
-              expectedPrimaryPoints: sum(refreshNeeds(SHAPE).map((n) => n.requests)),
-            },
-            appEnv,
-          );
-          scenarios["d2"].figures.push({
-            key: "d2.refresh-after-rotation.installationTokensMinted",
-            value: scenarios["d2"].counters?.byEndpoint[MINT] ?? 0,
-            target: { op: "==", limit: 1 },
-            note: "the measured process's own token, not the one the cache was filled with",
-          });
-        }
-        if (wants("c")) {
-          await limited.resetWorld();
-          const deletes = revokedRepositories(SHAPE, REVOKE_EVERY);
-          const observeFloor = computeFloor(refreshNeeds(SHAPE, REVOKE_EVERY), LIMITS, TIME_SCALE, LATENCY_MS);
-          const executeFloor = computeFloor(
-            [{ endpoint: "DELETE /repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", requests: deletes }],
-            LIMITS,
-            TIME_SCALE,
-            LATENCY_MS,
-          );
-          const c = await measure(
-            limited,
-            "apply",
-            { configFile: revokeFile, ...paced },
-            {
-              id: "c.apply",
-              description: `apply of the config with every ${REVOKE_EVERY}th link revoked (onRevoke webhooks: delete, deployKeys: keep): observe all ${SHAPE.links} links, then unlink ${SHAPE.links / REVOKE_EVERY} links and delete ${deletes} webhooks, under the limits of (b)`,
-              floor: sequentialFloor(observeFloor, executeFloor),
-              timeScale: TIME_SCALE,
-              needs: [
-                ...refreshNeeds(SHAPE, REVOKE_EVERY),
-                { endpoint: "DELETE /repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", requests: deletes },
-              ],
-              targetRatio: true,
-            },
-          );
-          const phases = c.outcome!.summary as ApplySummary;
-          c.figures.push(
-            { key: "c.apply.observeSeconds", value: phases.observeSeconds, note: `floor ${round(observeFloor.seconds)} s` },
-            {
-              key: "c.apply.executeSeconds",
-              value: phases.executeSeconds,
-              note: `the ${deletes} deletes and ${SHAPE.links / REVOKE_EVERY} unlinks; floor ${round(executeFloor.seconds)} s, binding ${executeFloor.binding}`,
-            },
-            { key: "c.apply.executeRatioToFloor", value: phases.executeSeconds / executeFloor.seconds, target: { op: "<=", limit: 1.15 } },
-          );
-          c["phaseFloors"] = { observe: observeFloor, execute: executeFloor };
-          addApplyChecks(c);
-          scenarios["c"] = c;
-        }
-      } finally {
-        await limited.stop();
-      }
-    }
-
-    // (g), (g2): a sweep of one org under the limits of (b).
-    if (wants("g")) {
-      const sweep = await SandboxProcess.start({
-        world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY },
-        timeScale: TIME_SCALE,
-        limits: LIMITS,
-      });
-      try {
-        await sweep.addFault({ latencyMs: LATENCY_MS });
-        const params = { configFile, concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE, etagCacheFile: join(dir, "sweep-etags.json") };
-        scenarios["g"] = await attempt("g.sweep", () => measureSweep(sweep, params, "g.sweep", false));
-        scenarios["g2"] = await attempt("g2.sweep-unchanged", () => measureSweep(sweep, params, "g2.sweep-unchanged", true));
-      } finally {
-        await sweep.stop();
-      }
-    }
-
-    if (wants("e")) scenarios["e"] = await attempt("e.validate", () => validate(validateFile, dir));
-    if (wants("e2")) {
-      const hostileFile = join(dir, "unknown-keys-100k.yaml");
-      await writeFile(hostileFile, unknownKeysConfigText(HOSTILE_KEYS));
-      scenarios["e2"] = await attempt("e2.validate", () => validateHostile(hostileFile, dir));
-    }
-    if (wants("h")) {
-      scenarios["h"] = await attempt("h.sharded", () =>
+      const appKeys = wants("d2") ? appKeyPair() : null;
+      const app = appKeys ? { app: { ...SCALE_APP, publicKey: appKeys.publicKey } } : {};
+      return { options: { world: { ...SHAPE }, timeScale: TIME_SCALE, limits: LIMITS, ...app }, appKeys };
+    },
+    [
+      { id: "b", label: "b.refresh", selectedBy: ["b", "d"], run: refreshLimited },
+      { id: "d", label: "d.refresh-unchanged", run: refreshUnchanged },
+      { id: "d2", label: "d2.refresh-after-rotation", run: refreshAfterRotation },
+      { id: "c", label: "c.apply", run: applyRevoking },
+    ],
+  ),
+  // (g), (g2): a sweep of one org under the limits of (b), then the same sweep unchanged.
+  inSandbox(
+    () => ({
+      options: { world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY }, timeScale: TIME_SCALE, limits: LIMITS },
+      appKeys: null,
+    }),
+    [
+      { id: "g", label: "g.sweep", run: (c) => measureSweep(c.sandbox, sweepParams(c), "g.sweep", false) },
+      {
+        id: "g2",
+        label: "g2.sweep-unchanged",
+        selectedBy: ["g"],
+        run: (c) => measureSweep(c.sandbox, sweepParams(c), "g2.sweep-unchanged", true),
+      },
+    ],
+  ),
+  local([
+    { id: "e", label: "e.validate", run: (files) => validate(files.validateFile, files.dir) },
+    { id: "e2", label: "e2.validate", run: validateHostile },
+    {
+      id: "h",
+      label: "h.sharded",
+      run: () =>
         sharded({
           orgCounts: [1, 2, 4],
           reposPerOrg: SHARD_REPOS,
@@ -328,13 +256,185 @@ async function main(): Promise<void> {
           limits: LIMITS,
           concurrency: SHARD_CONCURRENCY,
         }),
-      );
-    }
+    },
+  ]),
+];
+
+/** Runs the selected groups in order, then records every figure. */
+async function main(): Promise<void> {
+  const only = selected();
+  const wants: Wants = (id) => only === null || only.has(id);
+  const dir = await mkdtemp(join(tmpdir(), "sourcelinks-bench-"));
+  const scenarios: Record<string, ScenarioRecord> = {};
+  const started = new Date();
+  try {
+    const files: BenchFiles = {
+      dir,
+      configFile: join(dir, "scale.yaml"),
+      revokeFile: join(dir, "scale-revoke.yaml"),
+      validateFile: join(dir, "validate-10k.yaml"),
+      etagFile: join(dir, "etags.json"),
+    };
+    await writeFile(files.configFile, scaleConfigText(SHAPE));
+    await writeFile(files.revokeFile, scaleConfigText(SHAPE, { revokeEvery: REVOKE_EVERY }));
+    await writeFile(files.validateFile, validateConfigText(VALIDATE_LINKS));
+    for (const scenarioGroup of GROUPS) await scenarioGroup.run(files, wants, scenarios);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  await writeResults(only, scenarios, started);
+}
 
-  // `--only`: the selected scenarios replace theirs in the recorded results, the others stay as they were.
+/** (a): a refresh against the unlimited server, no ETag cache. */
+function refreshUnlimited(c: SandboxContext): Promise<ScenarioRecord> {
+  return measure(
+    c.sandbox,
+    "refresh",
+    { configFile: c.configFile, concurrency: CONCURRENCY },
+    {
+      id: "a.refresh",
+      description: `refresh (observe every link) of ${SHAPE.links} links over ${SHAPE.repositories} repositories, unlimited server, ${LATENCY_MS} ms latency, no ETag cache`,
+      floorLimits: {
+        primaryPointsPerHour: Infinity,
+        endpointPointsPerMinute: Infinity,
+        contentCreatingPerMinute: Infinity,
+        maxConcurrent: CONCURRENCY,
+      },
+      timeScale: 1,
+      needs: refreshNeeds(SHAPE),
+    },
+  );
+}
+
+/** (b): a refresh under the limits, filling the ETag cache (d) reads; also the floor a 5,000-point token would have. */
+async function refreshLimited(c: SandboxContext): Promise<ScenarioRecord> {
+  const b = await measure(
+    c.sandbox,
+    "refresh",
+    { configFile: c.configFile, ...PACED, etagCacheFile: c.etagFile },
+    {
+      id: "b.refresh",
+      description: `refresh, github.com-like limits enforced (time scale ${TIME_SCALE}), ${LATENCY_MS} ms latency, empty ETag cache`,
+      floorLimits: LIMITS,
+      timeScale: TIME_SCALE,
+      needs: refreshNeeds(SHAPE),
+      targetRatio: true,
+    },
+  );
+  const at5000 = computeFloor(refreshNeeds(SHAPE), { ...LIMITS, primaryPointsPerHour: 5000 }, TIME_SCALE, LATENCY_MS);
+  b.figures.push({
+    key: "b.refresh.floorSecondsAt5000PerHour",
+    value: at5000.seconds,
+    note: `not run: with a 5,000-point token the ${at5000.binding} limit binds, ${round((at5000.seconds * TIME_SCALE) / 3600)} GitHub hour(s)`,
+  });
+  b["floorAt5000PerHour"] = at5000;
+  return b;
+}
+
+/** (d): (b) again with nothing changed, the same token, (b)'s ETag cache on disk. */
+function refreshUnchanged(c: SandboxContext): Promise<ScenarioRecord> {
+  return measure(
+    c.sandbox,
+    "refresh",
+    { configFile: c.configFile, ...PACED, etagCacheFile: c.etagFile },
+    {
+      id: "d.refresh-unchanged",
+      description:
+        "the same refresh again with nothing changed, with the same personal token as (b) (GITHUB_TOKEN) and the ETag cache from (b) on disk: every listing revalidated with If-None-Match",
+      floorLimits: LIMITS,
+      timeScale: TIME_SCALE,
+      needs: refreshNeeds(SHAPE),
+      primaryFree: true,
+      targetPrimaryZero: true,
+    },
+  );
+}
+
+/** (d2): an unchanged refresh as a GitHub App whose installation token changed since the cache was filled. */
+async function refreshAfterRotation(c: SandboxContext): Promise<ScenarioRecord> {
+  if (c.appKeys === null) throw new Error("(d2) needs the app key pair its sandbox was started with");
+  const appConfig = join(c.dir, "scale-app.yaml");
+  await writeFile(appConfig, scaleConfigText(SHAPE, { app: { appId: SCALE_APP.appId, installationId: SCALE_APP.installationId } }));
+  const appEtags = join(c.dir, "etags-app.json");
+  const appEnv = { ...c.sandbox.env, SOURCELINKS_GITHUB_APP_KEY: c.appKeys.privateKey };
+  const params = { configFile: appConfig, ...PACED, etagCacheFile: appEtags };
+  // Fills the cache under the installation's first token; (d2)'s process mints the next one.
+  await c.sandbox.setLimits({});
+  await runScenario("refresh", params, appEnv);
+  const d2 = await measure(
+    c.sandbox,
+    "refresh",
+    params,
+    {
+      id: "d2.refresh-after-rotation",
+      description:
+        "the same unchanged refresh as a GitHub App, after the installation token changed (the ETag cache was filled by a process holding the installation's previous token; this one mints its own): GitHub's ETags are token specific, so no listing is sent with an ETag and every one is paid in full; listings carry no Last-Modified, so If-Modified-Since cannot help; no audit log",
+      floorLimits: LIMITS,
+      timeScale: TIME_SCALE,
+      needs: refreshNeeds(SHAPE),
+      targetRatio: true,
+      expectedPrimaryPoints: sum(refreshNeeds(SHAPE).map((n) => n.requests)),
+    },
+    appEnv,
+  );
+  d2.figures.push({
+    key: "d2.refresh-after-rotation.installationTokensMinted",
+    value: d2.counters?.byEndpoint[MINT] ?? 0,
+    target: { op: "==", limit: 1 },
+    note: "the measured process's own token, not the one the cache was filled with",
+  });
+  return d2;
+}
+
+/** (c): an apply revoking every REVOKE_EVERYth link on a fresh world, with the floors of its two phases. */
+async function applyRevoking(c: SandboxContext): Promise<ScenarioRecord> {
+  await c.sandbox.resetWorld();
+  const deletes = revokedRepositories(SHAPE, REVOKE_EVERY);
+  const observeFloor = computeFloor(refreshNeeds(SHAPE, REVOKE_EVERY), LIMITS, TIME_SCALE, LATENCY_MS);
+  const executeFloor = computeFloor(
+    [{ endpoint: "DELETE /repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", requests: deletes }],
+    LIMITS,
+    TIME_SCALE,
+    LATENCY_MS,
+  );
+  const record = await measure(
+    c.sandbox,
+    "apply",
+    { configFile: c.revokeFile, ...PACED },
+    {
+      id: "c.apply",
+      description: `apply of the config with every ${REVOKE_EVERY}th link revoked (onRevoke webhooks: delete, deployKeys: keep): observe all ${SHAPE.links} links, then unlink ${SHAPE.links / REVOKE_EVERY} links and delete ${deletes} webhooks, under the limits of (b)`,
+      floor: sequentialFloor(observeFloor, executeFloor),
+      timeScale: TIME_SCALE,
+      needs: [
+        ...refreshNeeds(SHAPE, REVOKE_EVERY),
+        { endpoint: "DELETE /repos/{owner}/{repo}/hooks/{hook_id}", method: "DELETE", requests: deletes },
+      ],
+      targetRatio: true,
+    },
+  );
+  const phases = record.outcome!.summary as ApplySummary;
+  record.figures.push(
+    { key: "c.apply.observeSeconds", value: phases.observeSeconds, note: `floor ${round(observeFloor.seconds)} s` },
+    {
+      key: "c.apply.executeSeconds",
+      value: phases.executeSeconds,
+      note: `the ${deletes} deletes and ${SHAPE.links / REVOKE_EVERY} unlinks; floor ${round(executeFloor.seconds)} s, binding ${executeFloor.binding}`,
+    },
+    { key: "c.apply.executeRatioToFloor", value: phases.executeSeconds / executeFloor.seconds, target: { op: "<=", limit: 1.15 } },
+  );
+  record["phaseFloors"] = { observe: observeFloor, execute: executeFloor };
+  addApplyChecks(record);
+  return record;
+}
+
+/** (g) and (g2) share one ETag cache: (g) fills it, (g2) revalidates against it. */
+function sweepParams(c: SandboxContext): ScenarioParams {
+  return { configFile: c.configFile, concurrency: CONCURRENCY, pacedTimeScale: TIME_SCALE, etagCacheFile: join(c.dir, "sweep-etags.json") };
+}
+
+/** Prints every figure and writes results.json; with `--only`, the scenarios not run keep their recorded figures. */
+async function writeResults(only: Set<string> | null, scenarios: Record<string, ScenarioRecord>, started: Date): Promise<void> {
   if (only !== null) {
     const recorded = await previousScenarios();
     for (const [id, record] of Object.entries(recorded)) if (!(id in scenarios)) scenarios[id] = record;
@@ -616,7 +716,9 @@ async function naive(sandbox: SandboxProcess, configFile: string): Promise<Scena
 }
 
 /** (e2): the built CLI refusing a file of 100,000 unknown keys: exit 2, 100 located problems, then the count of the rest. */
-async function validateHostile(file: string, dir: string): Promise<ScenarioRecord> {
+async function validateHostile({ dir }: BenchFiles): Promise<ScenarioRecord> {
+  const file = join(dir, "unknown-keys-100k.yaml");
+  await writeFile(file, unknownKeysConfigText(HOSTILE_KEYS));
   const cli = here("../../cli/main.js");
   const rssFile = join(dir, "validate-hostile-rss");
   const cpuFile = join(dir, "validate-hostile-cpu");
@@ -721,8 +823,14 @@ main().catch((error: unknown) => {
   process.exitCode = 1;
 });
 
+/** An app's RSA key pair in PEM. */
+interface AppKeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
 /** A fresh RSA key pair in PEM, as GitHub hands out for an app; never written to disk. */
-function appKeyPair(): { privateKey: string; publicKey: string } {
+function appKeyPair(): AppKeyPair {
   return generateKeyPairSync("rsa", {
     modulusLength: 2048,
     privateKeyEncoding: { type: "pkcs8", format: "pem" },

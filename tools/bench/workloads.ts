@@ -65,12 +65,12 @@ export async function naiveListing(ctx: OperationContext, specs: readonly LinkSp
   for (const [repository, revoked] of specs.flatMap((s) => s.repositories.map((r) => [r, s.state === "revoked"] as const))) {
     const hooks = await github.listWebhooks(repository);
     const keys = revoked ? await github.listDeployKeys(repository) : { exists: true, items: [] };
-    const ours = hooks.items.filter((h) => ctx.clients.isBuildServiceWebhook(h.url)).length;
+    const ours = hooks.items.filter((h) => ctx.webhooks.matchesAny(h.url)).length;
     summary.repositories++;
     if (!hooks.exists || !keys.exists) summary.missingRepositories++;
     summary.buildServiceWebhooks += ours;
     summary.foreignWebhooks += hooks.items.length - ours;
-    summary.deployKeys += keys.items.filter((k) => ctx.clients.isBuildServiceDeployKey(k.title)).length;
+    summary.deployKeys += keys.items.filter((k) => ctx.deployKeys.matchesAny(k.title)).length;
   }
   return summary;
 }

@@ -3,9 +3,11 @@
  * `fetch`, following `next`, errors as redacted `HttpError`. Credentials as Bitbucket Cloud takes them
  * since app passwords were removed (2026-07-28): an API token with scopes, as Basic with the Atlassian
  * account's email; or a workspace or repository access token, as Bearer. A delete sends the request its
- * builder (engine/model/requests.ts) makes, the one a plan shows.
+ * plan step carries, as the plan shows it.
  */
-import { bitbucketRepoUrl, deleteDeployKeyRequest, deleteWebhookRequest } from "../../model/requests.js";
+import type { PlannedRequest } from "../../model/plan.js";
+import { bitbucketRepoUrl } from "../../model/requests.js";
+import { plannedUrl } from "../planned-request.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
@@ -93,9 +95,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     return hooks === null ? { exists: false, items: [] } : { exists: true, items: hooks.map(toObservedWebhook) };
   }
 
-  /** Deletes a webhook by uuid (braces optional); `gone` when it was already deleted. */
-  deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(deleteWebhookRequest("bitbucket", this.#base, repository, hookId).url);
+  /** Sends a planned webhook delete (`…/hooks/{uid}`); `gone` when it was already deleted. */
+  deleteWebhook(repository: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+    return this.#delete(repository, "hooks", request);
   }
 
   /** The repository's deploy keys, every page; `exists: false` on 404. */
@@ -108,9 +110,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     return keys === null ? { exists: false, items: [] } : { exists: true, items: keys.map(toObservedDeployKey) };
   }
 
-  /** Deletes a deploy key by id; `gone` when it was already deleted. */
-  deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(deleteDeployKeyRequest("bitbucket", this.#base, repository, keyId).url);
+  /** Sends a planned deploy key delete (`…/deploy-keys/{key_id}`); `gone` when it was already deleted. */
+  deleteDeployKey(repository: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+    return this.#delete(repository, "deploy-keys", request);
   }
 
   /**
@@ -201,7 +203,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     });
   }
 
-  async #delete(url: string): Promise<"deleted" | "gone"> {
+  /** Sends a planned `DELETE` under the repository's `collection`, so the credentials go nowhere else. */
+  async #delete(repository: string, collection: "hooks" | "deploy-keys", request: PlannedRequest): Promise<"deleted" | "gone"> {
+    const url = plannedUrl("bitbucket", `${bitbucketRepoUrl(this.#base, repository)}/${collection}`, request, "DELETE");
     try {
       await this.#http.request("DELETE", url);
       return "deleted";

@@ -1,33 +1,30 @@
 /**
  * The `reference` build service client (schema/build-service.openapi.yaml) over `fetch`:
- * Bearer auth, Docker Cloud style `meta.next` pagination, `{"detail": …}` errors as `HttpError`.
- * Each write sends the request its builder (engine/model/requests.ts) makes, the one a plan shows.
+ * Bearer auth, Docker Cloud style `meta.next` pagination, `{"detail": …}` errors as `HttpError`; its
+ * answers are mapped to the model (wire.ts) before they leave it.
+ * Each write sends the request a plan step carries (built by its kind, engine/reconcile/steps/), as the plan shows it.
  */
 import type { OrgAccessState } from "../../model/spec.js";
-import {
-  addLinkRepositoryRequest,
-  createLinkRequest,
-  linksUrl,
-  linkUrl,
-  orgAccessUrl,
-  setLinkStateRequest,
-  setOrgAccessRequest,
-  unlinkRequest,
-} from "../../model/requests.js";
+import type { PlannedRequest } from "../../model/plan.js";
+import { linksUrl, linkUrl, orgAccessUrl } from "../../model/requests.js";
+import { plannedUrl } from "../planned-request.js";
 import { HttpError } from "../http-error.js";
 import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { Secret, SecretSet } from "../../model/secret.js";
-import type {
-  AutobuildRepositoryWire,
-  BuildServiceClient,
-  BuildServiceLinkWire,
-  BuildServiceListWire,
-  LinkCredentialsWire,
-  NamespaceWire,
-  NewLink,
-  OrgAccessWire,
-} from "../types.js";
+import type { LinkRecord } from "../../model/link-record.js";
+import type { LinkState } from "../../model/spec.js";
+import type { BuildServiceClient, NewLink } from "../types.js";
+import {
+  type AutobuildRepositoryWire,
+  type BuildServiceLinkWire,
+  type BuildServiceListWire,
+  type LinkCredentialsWire,
+  type NamespaceWire,
+  type OrgAccessWire,
+  toLinkRecord,
+  toWireState,
+} from "./wire.js";
 
 /** How to reach the build service. */
 export interface BuildServiceClientOptions {
@@ -84,29 +81,37 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
   }
 
   /** Every link of the namespace, `unlinked` records included, across all pages. */
-  listLinks(namespace: string): Promise<BuildServiceLinkWire[]> {
-    return this.#listAll<BuildServiceLinkWire>(`links of ${namespace}`, `${linksUrl(this.#base, namespace)}?limit=${this.#pageSize}`);
+  async listLinks(namespace: string): Promise<LinkRecord[]> {
+    const links = await this.#listAll<BuildServiceLinkWire>(
+      `links of ${namespace}`,
+      `${linksUrl(this.#base, namespace)}?limit=${this.#pageSize}`,
+    );
+    return links.map(toLinkRecord);
   }
 
   /**
    * `POST /{namespace}/links/`: 201 with the new link (the service issues the OAuth grant). Sent once:
    * when the outcome is unknown, the caller looks for the link before sending it again.
    */
-  async createLink(namespace: string, link: NewLink): Promise<BuildServiceLinkWire> {
-    const { method, url } = createLinkRequest(this.#base, namespace);
+  async createLink(request: PlannedRequest, link: NewLink): Promise<LinkRecord> {
+    const method = "POST";
+    const url = this.#planned(request, method);
     const body = { provider: link.provider, account: link.account, team: link.team, service_account: link.serviceAccount };
-    return (await this.#http.request<BuildServiceLinkWire>(method, url, body)).body;
+    return toLinkRecord((await this.#http.request<BuildServiceLinkWire>(method, url, body)).body);
   }
 
   /** `PATCH /{namespace}/links/{id}/` with `{state}`; it sets an absolute value, so resending it is safe. */
-  async setLinkState(namespace: string, linkId: string, state: "enabled" | "disabled"): Promise<BuildServiceLinkWire> {
-    const { method, url } = setLinkStateRequest(this.#base, namespace, linkId);
-    return (await this.#http.request<BuildServiceLinkWire>(method, url, { state }, { idempotent: true })).body;
+  async setLinkState(request: PlannedRequest, state: Exclude<LinkState, "revoked">): Promise<LinkRecord> {
+    const method = "PATCH";
+    const url = this.#planned(request, method);
+    const body = { state: toWireState(state) };
+    return toLinkRecord((await this.#http.request<BuildServiceLinkWire>(method, url, body, { idempotent: true })).body);
   }
 
   /** `DELETE /{namespace}/links/{id}/`; a 404 means it is already gone, which is what unlinking wants. */
-  async unlink(namespace: string, linkId: string): Promise<void> {
-    const { method, url } = unlinkRequest(this.#base, namespace, linkId);
+  async unlink(request: PlannedRequest): Promise<void> {
+    const method = "DELETE";
+    const url = this.#planned(request, method);
     try {
       await this.#http.request(method, url);
     } catch (error) {
@@ -129,29 +134,32 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
     }
   }
 
-  /** The link's autobuild source repositories, across all pages. */
-  listAutobuildRepositories(namespace: string, linkId: string): Promise<AutobuildRepositoryWire[]> {
-    return this.#listAll<AutobuildRepositoryWire>(
+  /** The link's autobuild source repositories (`owner/name`), across all pages. */
+  async listAutobuildRepositories(namespace: string, linkId: string): Promise<string[]> {
+    const listed = await this.#listAll<AutobuildRepositoryWire>(
       `autobuild repositories of link ${linkId}`,
       `${linkUrl(this.#base, namespace, linkId)}repositories/?limit=${this.#pageSize}`,
     );
+    return listed.map((r) => r.repository);
   }
 
   /** `PUT …/repositories/{owner}/{name}/`: it sets a membership, so resending it is safe. */
-  async addAutobuildRepository(namespace: string, linkId: string, repository: string): Promise<void> {
-    const { method, url } = addLinkRepositoryRequest(this.#base, namespace, linkId, repository);
+  async addAutobuildRepository(request: PlannedRequest): Promise<void> {
+    const method = "PUT";
+    const url = this.#planned(request, method);
     await this.#http.request<AutobuildRepositoryWire>(method, url, undefined, { idempotent: true });
   }
 
   /** The effective access of the service's OAuth app in a GitHub org. */
-  async getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessWire["access"]> {
+  async getOrgAccess(namespace: string, linkId: string, org: string): Promise<OrgAccessState | "requested"> {
     const res = await this.#http.request<OrgAccessWire>("GET", orgAccessUrl(this.#base, namespace, linkId, org));
     return res.body.access;
   }
 
   /** `PUT …/orgs/{org}/access/` with `{access}`. */
-  async setOrgAccess(namespace: string, linkId: string, org: string, access: OrgAccessState): Promise<void> {
-    const { method, url } = setOrgAccessRequest(this.#base, namespace, linkId, org);
+  async setOrgAccess(request: PlannedRequest, access: OrgAccessState): Promise<void> {
+    const method = "PUT";
+    const url = this.#planned(request, method);
     await this.#http.request<OrgAccessWire>(method, url, { access });
   }
 
@@ -163,6 +171,11 @@ export class ReferenceBuildServiceClient implements BuildServiceClient {
       if (error instanceof HttpError && error.isGone) return null;
       throw error;
     }
+  }
+
+  /** The URL of a planned write, when it is a `method` on this service's API. */
+  #planned(request: PlannedRequest, method: PlannedRequest["method"]): string {
+    return plannedUrl("build-service", this.#base, request, method);
   }
 
   /**

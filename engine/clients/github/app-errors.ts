@@ -1,10 +1,11 @@
 /** Errors of a GitHub App's own credentials: the key, its JWTs, its installations. */
 import { HttpError } from "../http-error.js";
+import { SourcelinksError } from "../../model/errors.js";
 
 /** The app cannot be used: no key, an unreadable key, or no installation for an owner. */
-export class GitHubAppSetupError extends Error {
+export class GitHubAppSetupError extends SourcelinksError {
   override readonly name = "GitHubAppSetupError";
-  /** `input` when the user's own files are at fault (a key file that is not a regular file), so the CLI exits 2. */
+  /** `input` when the user's own files are at fault (a key file that is not a regular file). */
   readonly kind: "input" | "operational";
 
   constructor(message: string, kind: "input" | "operational" = "operational") {

@@ -25,6 +25,7 @@ import { splitGitHubRepository as splitRepository } from "../../model/requests.j
 import type { GitHubContext } from "./context.js";
 import { MissingGitHubTokenError } from "./errors.js";
 import { restIdFromNodeId } from "./node-id.js";
+import { SourcelinksError } from "../../model/errors.js";
 
 /** GitHub's maximum `first` on a connection. */
 const KEYS_PER_PAGE = 100;
@@ -75,8 +76,9 @@ interface RateLimitWire {
 }
 
 /** A failure of a whole GraphQL query (not of one repository in it). */
-export class GitHubGraphqlError extends Error {
+export class GitHubGraphqlError extends SourcelinksError {
   override readonly name = "GitHubGraphqlError";
+  readonly kind = "operational";
   constructor(readonly errors: readonly GraphqlErrorWire[]) {
     super(`github: GraphQL query refused: ${errors.map((e) => `${e.type ?? "ERROR"}: ${e.message}`).join("; ")}`);
   }

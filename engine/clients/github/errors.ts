@@ -1,6 +1,7 @@
 /** Errors of the GitHub client: every failure leaves as an `HttpError` that holds no credential. */
 import { UnusableResponseError } from "../guarded-fetch.js";
 import { HttpError } from "../http-error.js";
+import { SourcelinksError } from "../../model/errors.js";
 
 /** The parts of Octokit's `RequestError` this module reads (duck-typed: the class is a transitive package). */
 interface OctokitRequestError {
@@ -15,8 +16,9 @@ function isOctokitRequestError(error: unknown): error is OctokitRequestError {
 }
 
 /** Raised by reads and writes that need a token when none is configured. */
-export class MissingGitHubTokenError extends Error {
+export class MissingGitHubTokenError extends SourcelinksError {
   override readonly name = "MissingGitHubTokenError";
+  readonly kind = "input";
   constructor(operation: string) {
     super(
       `github: no GitHub token configured for ${operation}: set the environment variable named by providers.github.tokenEnv (GITHUB_TOKEN by default)`,

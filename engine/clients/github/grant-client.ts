@@ -3,7 +3,7 @@
  * `client_id:client_secret`): https://docs.github.com/en/rest/apps/oauth-applications.
  */
 import type { PlannedRequest } from "../../model/plan.js";
-import { revokeGrantRequest } from "../../model/requests.js";
+import { plannedUrl } from "../planned-request.js";
 import { HttpError } from "../http-error.js";
 import type { Secret } from "../../model/secret.js";
 import type { OAuthGrantClient } from "../types.js";
@@ -32,9 +32,10 @@ export class GitHubGrantClient implements OAuthGrantClient {
    * `DELETE /applications/{client_id}/grant` (204). Idempotent: GitHub answers 404 or 422 for a token
    * that is no longer valid, which means the grant is already gone.
    */
-  async revokeGrant(clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone"> {
-    // Sent as built (engine/model/requests.ts), the request a plan's revoke-grant step shows.
-    const request = revokeGrantRequest(this.ctx.apiUrl, clientId);
+  async revokeGrant(planned: PlannedRequest, clientId: string, clientSecret: Secret, accessToken: Secret): Promise<"revoked" | "gone"> {
+    // Sent as planned, the request a plan's revoke-grant step shows; only under the app's own path.
+    const app = this.ctx.url(`/applications/${encodeURIComponent(clientId)}`);
+    const request = { method: "DELETE" as const, url: plannedUrl("github", app, planned, "DELETE") };
     try {
       await this.#send(request, clientId, clientSecret, accessToken, `${request.method} ${request.url}`);
       return "revoked";

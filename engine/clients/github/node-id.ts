@@ -11,10 +11,12 @@
  * Anything else is refused: a guessed id could delete another key.
  */
 import { decode } from "@msgpack/msgpack";
+import { SourcelinksError } from "../../model/errors.js";
 
 /** A node id that holds no REST id of the expected type. */
-export class UndecodableNodeIdError extends Error {
+export class UndecodableNodeIdError extends SourcelinksError {
   override readonly name = "UndecodableNodeIdError";
+  readonly kind = "operational";
   constructor(nodeId: string, typeName: string) {
     super(
       `github: the GraphQL node id "${nodeId}" of a ${typeName} holds no REST id in either of GitHub's formats (https://docs.github.com/graphql/guides/migrating-graphql-global-node-ids)`,

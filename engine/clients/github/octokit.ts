@@ -83,7 +83,7 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
     },
   };
   const bodies = new ParsedBodies();
-  const Kit = Octokit.plugin(sourcelinksHooks(setup, bodies), throttling, retry);
+  const Kit = Octokit.plugin(...sourcelinksPlugins(setup, bodies), throttling, retry);
   return new Kit({
     baseUrl: setup.baseUrl,
     auth: setup.token,
@@ -103,8 +103,6 @@ export function buildOctokit(setup: OctokitSetup): GitHubOctokit {
 
 /** Octokit's plugin signature, as `Octokit.plugin` accepts it. */
 type OctokitPlugin = Parameters<typeof Octokit.plugin>[number];
-/** The part of a request's options an attempt reads and sets. */
-type Attempt = { method?: unknown; headers: Record<string, unknown> };
 /** What the request hook resolves to. */
 type Response = Awaited<ReturnType<Octokit["request"]>>;
 
@@ -137,56 +135,37 @@ function isGraphqlQuery(query: unknown): boolean {
   return typeof query === "string" && /^\s*(query\b|\{)/.test(query);
 }
 
-/** The plugin holding this client's hooks: pacing around each attempt, each attempt's validators chosen for the token it sends. */
-function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlugin {
+/**
+ * This client's request hooks, as four plugins applied in this order: each `hook.wrap` wraps the
+ * ones registered before it, so the first is closest to the wire and pacing is outermost. Around each
+ * attempt, from the outside in: one pacer slot, the rotating credential's current token, the ETag
+ * validators for that token, and whether plugin-retry may resend it.
+ */
+function sourcelinksPlugins(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlugin[] {
+  return [resendPolicy, revalidation(setup, bodies), rotatingCredential(setup), pacing(setup)];
+}
+
+/** Only `resendable` requests may be resent by plugin-retry; any other has its retries set to 0. */
+const resendPolicy: OctokitPlugin = (octokit): void => {
+  octokit.hook.before("request", (options) => {
+    if (!resendable(String(options.method), String(options.url), options["query"])) options.request = { ...options.request, retries: 0 };
+  });
+};
+
+/**
+ * Each attempt's parsed body adopted (ParsedBodies); a GET with the validators the cache holds for the
+ * token it sends. GitHub's ETags are token specific, so an ETag goes out only with the token it was
+ * issued to (a rotated installation token would get a 200 for it, at full cost, and the client would
+ * have paid for the lookup for nothing); a `Last-Modified` date is the resource's, so
+ * `If-Modified-Since` goes out with any token of the scope.
+ */
+function revalidation(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlugin {
   return (octokit): void => {
-    octokit.hook.before("request", (options) => {
-      if (!resendable(String(options.method), String(options.url), options["query"])) options.request = { ...options.request, retries: 0 };
-    });
-
-    /**
-     * One attempt, with the rotating credential's current token when there is one. An installation
-     * token GitHub refuses (401: expired early, or revoked) is replaced and the attempt made once more.
-     */
-    const send = async <O extends Attempt>(request: (o: O) => Response | Promise<Response>, options: O, url: string): Promise<Response> => {
-      const credential = setup.credential;
-      if (!credential) return revalidate(request, options, url, setup.token);
-      // before-after-hook binds the options object into the inner chain: it is changed in place.
-      const withToken = (token: string): O => {
-        options.headers = { ...options.headers, authorization: `token ${token}` };
-        return options;
-      };
-      let token: string;
-      try {
-        token = await credential.token();
-      } catch (error) {
-        // A failed mint is the app's HttpError already; plugin-throttling reads the headers of every 403.
-        throw error instanceof HttpError ? withoutResponse(error) : error;
-      }
-      try {
-        return await revalidate(request, withToken(token), url, token);
-      } catch (error) {
-        if ((error as { status?: unknown }).status !== 401) throw error;
-        credential.rejected(token);
-        const next = await credential.token();
-        return revalidate(request, withToken(next), url, next);
-      }
-    };
-
-    /**
-     * One attempt, its parsed body adopted (ParsedBodies); a GET with the validators the cache holds for `token`. GitHub's ETags are token specific, so
-     * an ETag goes out only with the token it was issued to (a rotated installation token would get a
-     * 200 for it, at full cost, and the client would have paid for the lookup for nothing); a
-     * `Last-Modified` date is the resource's, so `If-Modified-Since` goes out with any token of the scope.
-     */
-    const revalidate = async <O extends Attempt>(
-      request: (o: O) => Response | Promise<Response>,
-      options: O,
-      url: string,
-      token: string | undefined,
-    ): Promise<Response> => {
+    octokit.hook.wrap("request", async (request, options): Promise<Response> => {
       const etags = setup.etags;
       if (!etags || String(options.method) !== "GET") return bodies.adopt(await request(options));
+      const url = octokit.request.endpoint.parse(options).url;
+      const token = rotatedToken(options.headers) ?? setup.token;
       const mine = token === undefined ? "none" : tokenFingerprint(token);
       // An entry that is not a document of the endpoint's shape (kept by an older version from a cut-off
       // body) is never served: the request goes out without validators and the answer replaces it.
@@ -233,13 +212,61 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
         }
         throw error;
       }
-    };
+    });
+  };
+}
 
+/** The token `rotatingCredential` put on this attempt (`authorization: token …`), if it did. */
+function rotatedToken(headers: Record<string, unknown>): string | undefined {
+  const value = headers["authorization"];
+  return typeof value === "string" && value.startsWith("token ") ? value.slice("token ".length) : undefined;
+}
+
+/**
+ * With a rotating credential (a GitHub App installation), each attempt carries its current token. An
+ * installation token GitHub refuses (401: expired early, or revoked) is replaced and the attempt made
+ * once more. Without one, Octokit's own auth sends the static token.
+ */
+function rotatingCredential(setup: OctokitSetup): OctokitPlugin {
+  return (octokit): void => {
+    const credential = setup.credential;
+    if (!credential) return;
+    octokit.hook.wrap("request", async (request, options): Promise<Response> => {
+      // before-after-hook binds the options object into the inner chain: it is changed in place.
+      const withToken = (token: string): typeof options => {
+        options.headers = { ...options.headers, authorization: `token ${token}` };
+        return options;
+      };
+      let token: string;
+      try {
+        token = await credential.token();
+      } catch (error) {
+        // A failed mint is the app's HttpError already; plugin-throttling reads the headers of every 403.
+        throw error instanceof HttpError ? withoutResponse(error) : error;
+      }
+      try {
+        return await request(withToken(token));
+      } catch (error) {
+        if ((error as { status?: unknown }).status !== 401) throw error;
+        credential.rejected(token);
+        return request(withToken(await credential.token()));
+      }
+    });
+  };
+}
+
+/**
+ * One pacer slot per HTTP attempt, under the endpoint's secondary budget; the primary budget fed from
+ * every answer's headers. Refuses a request to another origin (pagination follows the `Link` URLs a
+ * response names; the token must never go to another host), and shapes the failures that must not be
+ * retried as HttpErrors.
+ */
+function pacing(setup: OctokitSetup): OctokitPlugin {
+  return (octokit): void => {
     const apiOrigin = new URL(setup.baseUrl).origin;
-    // Registered first, so it runs innermost (closest to the wire): one pacer slot per HTTP attempt.
     octokit.hook.wrap("request", (request, options): Promise<Response> => {
-      // Pagination follows the `Link` URLs a response names; the token must never go to another host.
-      const origin = new URL(octokit.request.endpoint.parse(options).url).origin;
+      const url = octokit.request.endpoint.parse(options).url;
+      const origin = new URL(url).origin;
       if (origin !== apiOrigin)
         return Promise.reject(new Error(`github: refusing to send a request to ${origin}, which is not the API's origin (${apiOrigin})`));
       const method = String(options.method);
@@ -249,44 +276,47 @@ function sourcelinksHooks(setup: OctokitSetup, bodies: ParsedBodies): OctokitPlu
       const endpoint = graphql ? "POST /graphql" : `${method} ${endpointKey(String(options.url), setup.baseUrl)}`;
       return setup.pacer.schedule(graphql ? { method, endpoint, points: 1, contentCreating: false } : { method, endpoint }, async () => {
         try {
-          const response = await send(request, options, octokit.request.endpoint.parse(options).url);
+          const response = await request(options);
           observe(setup.pacer, response.headers);
           return response;
         } catch (error) {
           observe(setup.pacer, (error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
-          // @octokit/request wraps what fetch throws as a 500, which plugin-retry would resend; an answer
-          // refused for good (a redirect elsewhere, a body over the cap) leaves as an HttpError it passes by.
-          const cause = (error as { cause?: unknown }).cause;
-          if (cause instanceof UnusableResponseError && !cause.retryable) {
-            throw withoutResponse(
-              new HttpError({
-                status: cause.status,
-                service: "github",
-                method,
-                url: octokit.request.endpoint.parse(options).url,
-                detail: cause.message,
-                refused: true,
-                secrets: setup.secrets(),
-              }),
-            );
-          }
-          // @octokit/request reports a failed connection as HTTP 500, which plugin-retry would resend
-          // with growing waits; an HttpError is passed through unretried (clients/unreachable.ts).
-          const code = unreachableCode(error);
-          if (code !== undefined) {
-            const url = octokit.request.endpoint.parse(options).url;
-            throw withoutResponse(
-              new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() }),
-            );
-          }
-          // Any other failure with no answer (a socket reset mid-request) is one plugin-throttling must not trip on.
-          throw error instanceof Error && (error as { response?: unknown }).response === undefined
-            ? Object.assign(error, { response: { headers: {} } })
-            : error;
+          throw attemptFailure(error, setup, method, url);
         }
       });
     });
   };
+}
+
+/**
+ * What a failed attempt leaves as: @octokit/request wraps what fetch throws as a 500, which
+ * plugin-retry would resend. An answer refused for good (a redirect elsewhere, a body over the cap)
+ * and a failed connection (clients/unreachable.ts) leave as HttpErrors it passes by; any other failure
+ * with no answer (a socket reset mid-request) gets the empty response plugin-throttling reads.
+ */
+function attemptFailure(error: unknown, setup: OctokitSetup, method: string, url: string): unknown {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof UnusableResponseError && !cause.retryable) {
+    return withoutResponse(
+      new HttpError({
+        status: cause.status,
+        service: "github",
+        method,
+        url,
+        detail: cause.message,
+        refused: true,
+        secrets: setup.secrets(),
+      }),
+    );
+  }
+  const code = unreachableCode(error);
+  if (code !== undefined)
+    return withoutResponse(
+      new HttpError({ status: 0, service: "github", method, url, detail: unreachableDetail(url, code), secrets: setup.secrets() }),
+    );
+  return error instanceof Error && (error as { response?: unknown }).response === undefined
+    ? Object.assign(error, { response: { headers: {} } })
+    : error;
 }
 
 /**

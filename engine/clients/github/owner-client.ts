@@ -10,7 +10,8 @@
  * https://docs.github.com/en/rest/orgs/webhooks.
  */
 import type { ObservedWebhook } from "../../model/observed.js";
-import { deleteOrgWebhookRequest } from "../../model/requests.js";
+import type { PlannedRequest } from "../../model/plan.js";
+import { plannedUrl } from "../planned-request.js";
 import { HttpError } from "../http-error.js";
 import { PageGuard } from "../page-guard.js";
 import type { OwnerClient, OwnerPages, OwnerRepository } from "../types.js";
@@ -124,10 +125,11 @@ export class GitHubOwnerClient implements OwnerClient {
     return hooks.map(toObservedWebhook);
   }
 
-  /** `DELETE /orgs/{org}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */
-  async deleteOrgWebhook(org: string, hookId: string): Promise<"deleted" | "gone"> {
+  /** A planned `DELETE /orgs/{org}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */
+  async deleteOrgWebhook(org: string, planned: PlannedRequest): Promise<"deleted" | "gone"> {
+    const hooks = this.ctx.url(`/orgs/${encodeURIComponent(org)}/hooks`);
+    const request = { method: "DELETE" as const, url: plannedUrl("github", hooks, planned, "DELETE") };
     const octokit = await this.#octokit(org, `deleting a webhook of org ${org}`);
-    const request = deleteOrgWebhookRequest(this.ctx.apiUrl, org, hookId);
     try {
       // Sent as built (an absolute URL), the request the plan showed.
       await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], {

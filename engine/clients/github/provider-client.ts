@@ -1,10 +1,11 @@
 /**
  * Repository webhooks and deploy keys on GitHub: the `SourceProviderClient` of kind `github`. A delete
- * sends the request its builder (engine/model/requests.ts) makes, the one a plan shows.
+ * sends the request its plan step carries, as the plan shows it.
  */
 import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
 import type { PlannedRequest } from "../../model/plan.js";
-import { deleteDeployKeyRequest, deleteWebhookRequest, githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
+import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
+import { plannedUrl } from "../planned-request.js";
 import type { RepositoryListing, SourceProviderClient } from "../types.js";
 import type { GitHubContext } from "./context.js";
 import { GitHubDeployKeyReader, type GraphqlUsage } from "./deploy-keys-graphql.js";
@@ -61,14 +62,14 @@ export class GitHubProviderClient implements SourceProviderClient {
     return this.#keys.usage();
   }
 
-  /** `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */
-  deleteWebhook(repository: string, hookId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(repository, "a webhook", deleteWebhookRequest("github", this.ctx.apiUrl, repository, hookId));
+  /** A planned `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: 204 → deleted, 404 → gone. */
+  deleteWebhook(repository: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+    return this.#delete(repository, "hooks", request);
   }
 
-  /** `DELETE /repos/{owner}/{repo}/keys/{key_id}`: 204 → deleted, 404 → gone. */
-  deleteDeployKey(repository: string, keyId: string): Promise<"deleted" | "gone"> {
-    return this.#delete(repository, "a deploy key", deleteDeployKeyRequest("github", this.ctx.apiUrl, repository, keyId));
+  /** A planned `DELETE /repos/{owner}/{repo}/keys/{key_id}`: 204 → deleted, 404 → gone. */
+  deleteDeployKey(repository: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+    return this.#delete(repository, "keys", request);
   }
 
   /** `GET /users/{username}` (users and orgs alike): false on 404, so a typo is refused before any write. */
@@ -155,8 +156,12 @@ export class GitHubProviderClient implements SourceProviderClient {
   }
 
   /** Sends `request` as built (an absolute URL: Octokit adds no base and the pacer maps it to its route template). */
-  async #delete(repository: string, what: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
+  async #delete(repository: string, kind: "hooks" | "keys", planned: PlannedRequest): Promise<"deleted" | "gone"> {
     const { owner, repo } = splitGitHubRepository(repository);
+    const what = kind === "hooks" ? "a webhook" : "a deploy key";
+    // Only under the repository's own hooks or keys, so the owner's credentials go nowhere else.
+    const collection = `${githubRepoUrl(this.ctx.apiUrl, repository)}/${kind}`;
+    const request = { method: "DELETE" as const, url: plannedUrl("github", collection, planned, "DELETE") };
     const octokit = await this.#octokit(owner, `deleting ${what} of ${repository}`);
     try {
       await this.ctx.call(request, () => octokit.request(`${request.method} ${request.url}`), [], {

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-  createLinkRequest,
-  deleteDeployKeyRequest,
-  deleteWebhookRequest,
-  revokeGrantRequest,
-  setLinkStateRequest,
-  setOrgAccessRequest,
-  unlinkRequest,
-} from "../../engine/model/requests.js";
+import { deleteDeployKeyRequest } from "../../engine/reconcile/steps/delete-deploy-key.js";
+import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
+import { createLinkRequest } from "../../engine/reconcile/steps/link.js";
+import { revokeGrantRequest } from "../../engine/reconcile/steps/revoke-grant.js";
+import { setOrgAccessRequest } from "../../engine/reconcile/steps/set-org-access.js";
+import { setLinkStateRequest } from "../../engine/reconcile/steps/set-state.js";
+import { unlinkRequest } from "../../engine/reconcile/steps/unlink.js";
 
 const BUILD = "http://127.0.0.1:8787/build/api/build/v1";
 const GH = "http://127.0.0.1:8787/github";

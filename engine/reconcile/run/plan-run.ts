@@ -1,0 +1,91 @@
+/**
+ * Planning every observed resource of a config (pure: no request is sent). Each entry's manual steps are
+ * one ledger: the plan's own, plus every step its observation holds open (so plan, check and report
+ * count the same steps), split by what the YAML records and what the run observed.
+ */
+import type { LoadedConfig } from "../../config/loaded-config.js";
+import type { DoneByHand, ManualStep, RecordedButObservedOtherwise } from "../../model/manual-step.js";
+import type { ObservedLink } from "../../model/observed.js";
+import type { ResourcePlan } from "../steps/plan-step.js";
+import type { RecordedManualStep } from "../../model/spec.js";
+import type { OperationContext } from "../context.js";
+import { planLink } from "../plan-link.js";
+import { planOrgAccess } from "../plan-org-access.js";
+import { planSweep } from "../plan-sweep.js";
+import {
+  linkStepCheck,
+  orgStepCheck,
+  recordedAgainstObservation,
+  splitRecorded,
+  sweepStepCheck,
+  type StepCheck,
+} from "../recorded-steps.js";
+import { withSharedStepsOnce } from "../shared-steps.js";
+import type { Observation, PlanRun } from "./entries.js";
+
+/** The plan of every entry of `observation`. */
+export function planRun(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
+  const links = loaded.config.links;
+  // A grant, webhook or deploy key two revoked links share is one request, in the first link's plan.
+  const sharedOnce = withSharedStepsOnce(observation.links.map((entry) => planLink(entry.spec, entry.observed, ctx)));
+  const linkEntries = observation.links.map((entry, i) => ({
+    ...entry,
+    ...recordedOut(withObservedSteps(sharedOnce[i]!, entry.observed), entry.spec.manualSteps, linkStepCheck(entry.observed)),
+  }));
+  const linkPlans = linkEntries.map((e) => e.plan);
+  return {
+    files: loaded.files,
+    links: linkEntries,
+    orgs: observation.orgs.map((entry) => ({
+      ...entry,
+      ...recordedOut(
+        withObservedSteps(planOrgAccess(entry.spec, entry.observed, ctx, links, linkPlans), entry.observed),
+        entry.spec.manualSteps,
+        orgStepCheck(entry.spec, entry.observed),
+      ),
+    })),
+    sweeps: observation.sweeps.map((entry) => ({
+      ...entry,
+      ...recordedOut(planSweep(entry.spec, entry.observed, ctx), entry.spec.manualSteps, sweepStepCheck(entry.observed)),
+    })),
+    liveLinkIds: observation.liveLinkIds,
+  };
+}
+
+/** `plan` with every step the observation holds open or recorded, that the planner itself does not print, as manual steps. */
+function withObservedSteps(
+  plan: ResourcePlan,
+  observed: Pick<ObservedLink, "pendingManualSteps" | "manualStepsDoneByHand" | "manualStepsObservedOtherwise">,
+): ResourcePlan {
+  const have = new Set(plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step.id] : [])));
+  const extra: ManualStep[] = [];
+  const recorded = [...(observed.manualStepsDoneByHand ?? []), ...(observed.manualStepsObservedOtherwise ?? [])].map((d) => d.step);
+  for (const step of [...observed.pendingManualSteps, ...recorded]) {
+    // A recorded step the run no longer produces has no text: it is not a step of this plan.
+    if (have.has(step.id) || step.summary === "") continue;
+    have.add(step.id);
+    extra.push(step);
+  }
+  return extra.length === 0 ? plan : { ...plan, steps: [...plan.steps, ...extra.map((step) => ({ kind: "manual" as const, step }))] };
+}
+
+/**
+ * `plan` without the manual steps the YAML records as done, which are returned beside it: done by
+ * hand, or recorded done but observed otherwise.
+ */
+function recordedOut(
+  plan: ResourcePlan,
+  recorded: readonly RecordedManualStep[] | undefined,
+  check: StepCheck,
+): { plan: ResourcePlan; doneByHand: DoneByHand[]; observedOtherwise: RecordedButObservedOtherwise[] } {
+  const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
+  const { doneByHand, observedOtherwise } = splitRecorded(manual, recorded, check);
+  const otherwise = [...observedOtherwise, ...recordedAgainstObservation(manual, recorded, check)];
+  if (doneByHand.length === 0 && otherwise.length === 0) return { plan, doneByHand, observedOtherwise: otherwise };
+  const done = new Set([...doneByHand, ...otherwise].map((d) => d.step.id));
+  return {
+    plan: { ...plan, steps: plan.steps.filter((s) => s.kind !== "manual" || !done.has(s.step.id)) },
+    doneByHand,
+    observedOtherwise: otherwise,
+  };
+}
