@@ -154,7 +154,9 @@ function refuse(state: SandboxState, reply: Reply, refused: Rejection | null): b
 function replier(state: SandboxState, res: ServerResponse, caller: Caller | null, endpoint: string): Reply {
   return (status, headers, body) => {
     state.counters.response(status);
-    send(res, status, caller ? { ...headers, ...state.limiter.headers(caller, endpoint) } : headers, body);
+    // `Date` on the sandbox clock, as GitHub's is on its own: a client dating an audit log cursor by it agrees with the events' times.
+    const dated = { date: new Date(state.clock.now()).toUTCString(), ...headers };
+    send(res, status, caller ? { ...dated, ...state.limiter.headers(caller, endpoint) } : dated, body);
   };
 }
 

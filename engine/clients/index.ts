@@ -115,6 +115,7 @@ export function createClients(settings: ClientSettings): Clients {
         ...transport,
       }),
     },
+    githubAuditLog: github?.auditLog ?? null,
     flush: async () => {
       if (etagCache === undefined) return [];
       await etagCache.save();

@@ -12,10 +12,13 @@
  * - `GET|PUT /limits`        GitHub limit enforcement (limits.ts); PUT starts every window afresh
  * - `GET|PUT /clock`         `{offsetSeconds}`: the sandbox clock set away from real time (JWT dates, token expiry)
  * - `POST /ci/push`, `PUT /ci/failing`  a push outside the APIs runs the replacement CI; a repository's builds fail (admin/ci.ts)
+ * - `GET|PUT /audit-log`     `{delaySeconds, queriesPerHour}`: the GitHub audit log's delay and hourly budget
  */
 import { act, ActError } from "./act.js";
 import { parseCiPush, setFailing } from "./ci.js";
 import { runCi } from "../ci/runs.js";
+import { auditLogSettings } from "../github/audit-log.js";
+import { resetAuditLogWindows } from "../github/audit-log-routes.js";
 import type { SandboxClock } from "../clock.js";
 import type { Counters } from "../counters.js";
 import type { SandboxEnv } from "../env.js";
@@ -118,6 +121,24 @@ export function adminRouter(control: SandboxControl): Router {
       }
       control.clock.setOffset(offset * 1000);
       return json(200, { offsetSeconds: offset });
+    })
+    .add("GET", "/audit-log", () => json(200, auditLogSettings(control.world())))
+    .add("PUT", "/audit-log", async (ctx) => {
+      const b = ctx.body;
+      if (typeof b !== "object" || b === null || Array.isArray(b)) return error(400, "audit-log: body must be a JSON object");
+      const change: Record<string, number> = {};
+      for (const [key, value] of Object.entries(b)) {
+        if (key !== "delaySeconds" && key !== "queriesPerHour") return error(400, `audit-log: unknown field "${key}"`);
+        const min = key === "delaySeconds" ? 0 : 1;
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min)
+          return error(400, `audit-log: ${key} must be an integer of at least ${min}`);
+        change[key] = value;
+      }
+      const world = control.world();
+      world.github.auditLogSettings = { ...auditLogSettings(world), ...change };
+      resetAuditLogWindows(world);
+      await control.persist();
+      return json(200, world.github.auditLogSettings);
     });
 }
 

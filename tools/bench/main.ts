@@ -19,6 +19,8 @@
  *     REST, deploy keys by GraphQL, under the limits of (b); (g2) the same sweep again with nothing changed.
  * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
+ * (i), (i2), (i3) the org of (g) on GitHub Enterprise Cloud, swept from its audit log: unchanged, 20
+ *     repositories changed, an event the log shows late (audit-log.ts).
  */
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -32,6 +34,7 @@ import { computeFloor, FLOOR_FORMULA, sequentialFloor, type EndpointNeed, type F
 import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
 import type { SandboxHostOptions } from "./sandbox-host.js";
 import { sharded } from "./sharded.js";
+import { auditLogScenarios } from "./audit-log.js";
 import {
   isRevoked,
   ISSUE_SHAPE,
@@ -241,6 +244,8 @@ const GROUPS: readonly ScenarioGroup[] = [
       },
     ],
   ),
+  // (i), (i2), (i3): the same org on Enterprise Cloud, swept from its audit log (audit-log.ts); one run makes all three.
+  auditLogGroup(),
   local([
     { id: "e", label: "e.validate", run: (files) => validate(files.validateFile, files.dir) },
     { id: "e2", label: "e2.validate", run: validateHostile },
@@ -259,6 +264,47 @@ const GROUPS: readonly ScenarioGroup[] = [
     },
   ]),
 ];
+
+/** (i), (i2), (i3) share one sandbox and one sequence of runs: each scenario entry takes its record from the sequence, run once. */
+function auditLogGroup(): ScenarioGroup {
+  type Context = { records: () => Promise<Record<string, ScenarioRecord>> };
+  const ids = ["i", "i2", "i3"] as const;
+  return group<Context>(
+    async (files) => {
+      const sandbox = await SandboxProcess.start({
+        world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY, auditLog: true },
+        timeScale: TIME_SCALE,
+        limits: LIMITS,
+      });
+      let records: Promise<Record<string, ScenarioRecord>> | null = null;
+      try {
+        await sandbox.addFault({ latencyMs: LATENCY_MS });
+      } catch (error) {
+        await sandbox.stop();
+        throw error;
+      }
+      const bench = {
+        sandbox,
+        dir: files.dir,
+        repositories: SHAPE.repositories,
+        artifactsEvery: SWEEP_ARTIFACTS_EVERY,
+        concurrency: CONCURRENCY,
+        timeScale: TIME_SCALE,
+      };
+      return { context: { records: () => (records ??= auditLogScenarios(bench)) }, close: () => sandbox.stop() };
+    },
+    ids.map((id) => ({
+      id,
+      label: `${id}.audit-log`,
+      selectedBy: ids,
+      run: async (c: Context) => {
+        const record = (await c.records())[id];
+        if (!record) throw new Error(`no record of ${id}`);
+        return record;
+      },
+    })),
+  );
+}
 
 /** Runs the selected groups in order, then records every figure. */
 async function main(): Promise<void> {

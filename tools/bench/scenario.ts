@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));
   const wallSeconds = (performance.now() - started) / 1000;
   await ctx.clients.flush?.();
+  await ctx.refresh?.store.save();
   const memory = rss.stop();
   const outcome: ScenarioOutcome = { workload: name, wallSeconds, ...memory, summary };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);

@@ -13,6 +13,7 @@ import {
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
+import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { SCALE_ORG } from "../../sandbox/scale-world.js";
 
 /** What a refresh saw, to check it read the whole world. */
@@ -23,6 +24,8 @@ export interface RefreshSummary {
   buildServiceWebhooks: number;
   deployKeys: number;
   foreignWebhooks: number;
+  /** A sweep's: how its owner was read (with a refresh policy). */
+  refresh?: SweepRefresh;
 }
 
 /** What an apply did. */
@@ -91,6 +94,7 @@ export async function sweep(ctx: OperationContext, specs: readonly LinkSpec[]): 
     buildServiceWebhooks: ofKind("repository-webhook") + ofKind("org-webhook"),
     deployKeys: ofKind("deploy-key"),
     foreignWebhooks: found.foreignWebhookCount,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
   };
 }
 
