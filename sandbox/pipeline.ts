@@ -37,6 +37,8 @@ export interface SandboxState {
   readonly bitbucketLimiter: BitbucketLimiter;
   readonly mounted: readonly Mounted[];
   readonly holds: Holds;
+  /** How an injected latency waits (a timer, or a test's own wait). */
+  readonly latencyWait: (ms: number) => Promise<void>;
   /** The sandbox clock (injectable): token expiry and JWT dates are judged on it. */
   readonly clock: SandboxClock;
 }

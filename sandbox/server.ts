@@ -49,6 +49,8 @@ export interface SandboxOptions {
   routers?: Router[];
   /** Real-time source in epoch ms (tests). Default `Date.now`. */
   now?: Now;
+  /** How an injected latency waits; tests pass a wait they end themselves, to order requests without timing them. Default a timer. */
+  latencyWait?: (ms: number) => Promise<void>;
 }
 
 /** A running sandbox. */
@@ -133,6 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     bitbucketLimiter,
     mounted: mountRouters(control, { limiter, callerOf: (authorization) => identify(authorization, world) }, options.routers),
     holds: new Holds(),
+    latencyWait: options.latencyWait ?? timer,
     clock,
   };
   const server = createServer(requestListener(state, options.quiet ?? true));
@@ -199,4 +202,9 @@ function sandboxHandle(state: SandboxState, control: SandboxControl, server: Ser
       await state.store.close();
     },
   };
+}
+
+/** Resolves after `ms` of real time. */
+function timer(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

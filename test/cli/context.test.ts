@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etagCachePath } from "../../cli/context.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 describe("etagCachePath", () => {
   it("takes SOURCELINKS_ETAG_CACHE, then the user's cache folder, and turns off on request", () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT, runCli } from "./cli-harness.js";
+import { ROOT, runCli } from "../support/cli-harness.js";
 
 const DOCKER = "https://cloud.docker.com/api/build/v1/vcs/22222222-aaaa-4bbb-8ccc-0000000000aa/trigger/call/";
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";

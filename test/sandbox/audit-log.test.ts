@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { githubFixtureWorld, type GitHubFixtureTokens } from "./github-harness.js";
+import { githubFixtureWorld, type GitHubFixtureTokens } from "../support/github-harness.js";
 
 const START = Date.parse("2026-12-01T00:00:00Z");
 let nowMs = START;

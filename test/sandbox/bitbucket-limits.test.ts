@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { testWorld, type TestCredentials } from "./bb-harness.js";
+import { testWorld, type TestCredentials } from "../support/bb-harness.js";
 
 const T0 = 1_700_000_000_000;
 const HOUR_MS = 3_600_000;
