@@ -17,7 +17,7 @@ import type { BuildSpec } from "../../engine/model/build-spec.js";
 import { providerMethods } from "../../provider/build-methods.js";
 import type { ReplacementBuildInputs } from "../../provider/build-properties.js";
 import { startSandbox } from "../../sandbox/server.js";
-import { loadDemoConfig } from "../reconcile/demo.js";
+import { loadDemoConfig } from "../support/demo-config.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const packDir = join(root, "policies");

@@ -10,8 +10,8 @@ import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as BuildProvider from "../../provider/build-provider.js";
 import type { ReplacementBuildInputs } from "../../provider/build-properties.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, packageVersion, requireDist, serializeProvider } from "./dist.js";
-import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, packageVersion, requireDist, serializeProvider } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey } from "../support/engine-harness.js";
 
 const BUILD_TYPE = "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild";
 const VALUES = { DOCKERHUB_USERNAME: "acme-ci", DOCKERHUB_TOKEN: "hub-registry-value-7f3a", NPM_TOKEN: "npm-value-91c2" };

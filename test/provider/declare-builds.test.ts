@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILD_TIMEOUT_MS, ensureBuilt, providerPackage, type RawRegistration, setRecordingMocks } from "./dist.js";
-import { makeUrn, projectRoot } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, providerPackage, type RawRegistration, setRecordingMocks } from "../support/provider-dist.js";
+import { makeUrn, projectRoot } from "../support/engine-harness.js";
 
 const BUILD_TYPE = "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild";
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
