@@ -4,7 +4,7 @@
  */
 
 /** Services the sandbox serves (admin requests are never counted). */
-export type ServiceName = "github" | "bitbucket" | "build-service";
+export type ServiceName = "github" | "bitbucket" | "build-service" | "docker-hub";
 
 /** Why the sandbox refused a request before its handler ran. */
 export type RejectionReason =

@@ -9,10 +9,11 @@ export const MOUNTS = {
   github: "/github",
   bitbucket: "/bitbucket/2.0",
   buildService: "/build/api/build/v1",
+  dockerHub: "/dockerhub",
   admin: "/_sandbox",
 } as const;
 
-/** The eight variables, in the order `sourcelinks sandbox` prints them. */
+/** The variables, in the order `sourcelinks sandbox` prints them. */
 export const SANDBOX_ENV_KEYS = [
   "SOURCELINKS_BUILD_API_URL",
   "SOURCELINKS_BUILD_TOKEN",
@@ -22,6 +23,9 @@ export const SANDBOX_ENV_KEYS = [
   "BITBUCKET_EMAIL",
   "BITBUCKET_API_TOKEN",
   "SOURCELINKS_GITHUB_CLIENT_SECRET",
+  "SOURCELINKS_DOCKER_HUB_API_URL",
+  "DOCKER_HUB_USERNAME",
+  "DOCKER_HUB_READ_TOKEN",
 ] as const;
 
 /** One of the sandbox's environment variables. */
@@ -33,7 +37,8 @@ export type SandboxEnv = Record<SandboxEnvKey, string>;
 /**
  * Builds the environment for a world served at `baseUrl`. Credentials: the build token of the
  * operator's namespace (else `acme`, else the first token), the operator's GitHub PAT (else the
- * first live PAT), the operator's Bitbucket user's email and API token (else the first user's), the first GitHub OAuth app's secret.
+ * first live PAT), the operator's Bitbucket user's email and API token (else the first user's), the first GitHub OAuth app's secret,
+ * and the operator's Docker Hub user with a read-only access token (else the first user holding one).
  */
 export function sandboxEnv(baseUrl: string, world: World): SandboxEnv {
   const op = world.operator;
@@ -43,6 +48,8 @@ export function sandboxEnv(baseUrl: string, world: World): SandboxEnv {
   const pat = (op?.github ? pats.find((t) => t.login === op.github) : undefined) ?? pats[0];
   const bbUser = (op?.bitbucket ? world.bitbucket.users.find((u) => u.username === op.bitbucket) : undefined) ?? world.bitbucket.users[0];
   const app = world.oauthApps.find((a) => a.provider === "github");
+  const hubUsers = (world.dockerHub?.users ?? []).filter((u) => u.accessTokens.some((t) => t.scope === "read"));
+  const hubUser = (op?.dockerHub ? hubUsers.find((u) => u.username === op.dockerHub) : undefined) ?? hubUsers[0];
   return {
     SOURCELINKS_BUILD_API_URL: `${baseUrl}${MOUNTS.buildService}`,
     SOURCELINKS_BUILD_TOKEN: buildToken?.token ?? "",
@@ -52,5 +59,8 @@ export function sandboxEnv(baseUrl: string, world: World): SandboxEnv {
     BITBUCKET_EMAIL: bbUser?.email ?? "",
     BITBUCKET_API_TOKEN: bbUser?.apiToken ?? "",
     SOURCELINKS_GITHUB_CLIENT_SECRET: app?.clientSecret ?? "",
+    SOURCELINKS_DOCKER_HUB_API_URL: `${baseUrl}${MOUNTS.dockerHub}`,
+    DOCKER_HUB_USERNAME: hubUser?.username ?? "",
+    DOCKER_HUB_READ_TOKEN: hubUser?.accessTokens.find((t) => t.scope === "read")?.token ?? "",
   };
 }

@@ -157,7 +157,7 @@ const RATE_KEYS = ["errorRate", "rateLimitRate", "timeoutRate", "dropRate", "los
 const NUMBER_KEYS = [...RATE_KEYS, "latencyMs", "errorStatus", "retryAfterSeconds", "timeoutMs", "count", "seed"] as const;
 const SPEC_KEYS: ReadonlySet<string> = new Set([...NUMBER_KEYS, "match"]);
 const MATCH_KEYS = new Set(["service", "method", "pathPrefix"]);
-const SERVICES = new Set(["github", "bitbucket", "build-service"]);
+const SERVICES = new Set(["github", "bitbucket", "build-service", "docker-hub"]);
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 /** Parses an admin request body into a fault spec. */
@@ -171,7 +171,7 @@ export function parseFaultSpec(body: unknown): FaultSpec {
     const m = match as Record<string, unknown>;
     for (const key of Object.keys(m)) if (!MATCH_KEYS.has(key)) throw new FaultSpecError(`fault: unknown field "match.${key}"`);
     if (m["service"] !== undefined && !SERVICES.has(String(m["service"])))
-      throw new FaultSpecError("fault: match.service must be github, bitbucket or build-service");
+      throw new FaultSpecError("fault: match.service must be github, bitbucket, build-service or docker-hub");
     if (m["method"] !== undefined && !METHODS.has(String(m["method"])))
       throw new FaultSpecError("fault: match.method must be GET, POST, PUT, PATCH or DELETE");
     if (m["pathPrefix"] !== undefined && typeof m["pathPrefix"] !== "string")

@@ -29,6 +29,17 @@ export function parseJsonBody(raw: Buffer | "too-large"): { body: unknown } | { 
   }
 }
 
+/**
+ * Parses a request body by its content type: a form (`application/x-www-form-urlencoded`, as
+ * Bitbucket's `POST …/src` takes files) as an object of its fields (a repeated field: the last), else JSON.
+ */
+export function parseRequestBody(raw: Buffer | "too-large", contentType: string | undefined): { body: unknown } | { invalid: string } {
+  if (raw !== "too-large" && /^application\/x-www-form-urlencoded\b/i.test(contentType ?? "")) {
+    return { body: Object.fromEntries(new URLSearchParams(raw.toString("utf8"))) };
+  }
+  return parseJsonBody(raw);
+}
+
 /** Writes an answer: JSON unless `body` is a string, none for 204 and 304. */
 export function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
   const out: Record<string, string> = {};

@@ -6,6 +6,8 @@
 import { adminRouter, type SandboxControl } from "./admin/routes.js";
 import { bitbucketRouter } from "./bitbucket/routes.js";
 import { buildServiceRouter } from "./build-service/routes.js";
+import { runCiOnCommits } from "./ci/subscribe.js";
+import { dockerHubRouter } from "./docker-hub/routes.js";
 import type { ServiceName } from "./counters.js";
 import type { GraphqlDeps } from "./github/graphql-routes.js";
 import { githubRouter } from "./github/routes.js";
@@ -19,9 +21,11 @@ export interface Mounted {
   service: ServiceName | null;
 }
 
-/** The admin API, the three services (GitHub's GraphQL charged through `graphql`) and `extra` routers (tests), longest mount first so the most specific wins. */
+/** The admin API, the services (GitHub's GraphQL charged through `graphql`) and `extra` routers (tests), longest mount first so the most specific wins. */
 export function mountRouters(control: SandboxControl, graphql: GraphqlDeps, extra: readonly Router[] = []): Mounted[] {
-  const services = [githubRouter(graphql), bitbucketRouter(), buildServiceRouter(), ...extra];
+  // Pushes and merges through the git routes run the replacement CI (sandbox/ci/).
+  runCiOnCommits();
+  const services = [githubRouter(graphql), bitbucketRouter(), buildServiceRouter(), dockerHubRouter(), ...extra];
   return [
     { router: adminRouter(control), service: null },
     ...services.map((router) => ({ router, service: serviceOf(router.mount) })),

@@ -11,7 +11,7 @@ import type { Counters, ServiceName } from "./counters.js";
 import { injectFault, type Reply } from "./fault-injection.js";
 import type { Faults } from "./faults.js";
 import type { Holds } from "./holds.js";
-import { parseJsonBody, readBody, send } from "./http-io.js";
+import { parseJsonBody, parseRequestBody, readBody, send } from "./http-io.js";
 import { rateLimitBody, type Caller, type GitHubLimiter, type Rejection } from "./limits.js";
 import { findMount, type Mounted } from "./mounts.js";
 import type { SandboxClock } from "./clock.js";
@@ -92,7 +92,7 @@ async function serveService(state: SandboxState, routed: Routed, service: Servic
   const caller = service === "github" ? identify(req.headers.authorization, state.world()) : null;
   const reply = replier(state, res, caller, endpoint);
   // Malformed bodies are refused before any budget is spent or any handler runs.
-  const parsed = parseJsonBody(routed.raw);
+  const parsed = parseRequestBody(routed.raw, req.headers["content-type"]);
   if ("invalid" in parsed) {
     const status = routed.raw === "too-large" ? 413 : 400;
     return reply(status, {}, errorBodyOf(service, status, parsed.invalid));

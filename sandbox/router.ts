@@ -58,7 +58,7 @@ export class Router {
 
   constructor(readonly mount: string) {}
 
-  /** Registers `handler` for `method` on `pattern` (`:name` matches one path segment). */
+  /** Registers `handler` for `method` on `pattern` (`:name` matches one path segment, a last `*name` the rest of the path). */
   add(method: Method, pattern: string, handler: RouteHandler): this {
     this.#routes.push({ method, pattern, segments: split(pattern), handler });
     return this;
@@ -83,6 +83,18 @@ function split(path: string): string[] {
 }
 
 function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
+  const last = pattern[pattern.length - 1];
+  // A last segment `*name` takes the rest of the path (a file path, a branch name with slashes), at least one segment.
+  if (last?.startsWith("*")) {
+    if (parts.length < pattern.length) return undefined;
+    const params = matchSegments(pattern.slice(0, -1), parts.slice(0, pattern.length - 1));
+    if (!params) return undefined;
+    params[last.slice(1)] = parts
+      .slice(pattern.length - 1)
+      .map(decodeURIComponent)
+      .join("/");
+    return params;
+  }
   if (pattern.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {

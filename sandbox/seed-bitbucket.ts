@@ -4,6 +4,7 @@ import { fakePublicKey, fakeSecret } from "./fake-secrets.js";
 import { hasOAuthApp } from "./seed-github.js";
 import type { SeedDocument } from "./seed-document.js";
 import type { WorldBuild } from "./world-build.js";
+import { seedGit } from "./seed-github.js";
 
 type SeedBitbucket = NonNullable<SeedDocument["bitbucket"]>;
 
@@ -65,6 +66,7 @@ function seedRepos(build: WorldBuild, repos: NonNullable<SeedBitbucket["repos"]>
         created_at: now,
       })),
       keys: (repo.deployKeys ?? []).map((k) => ({ id: build.nextId(), key: k.key ?? fakePublicKey(), label: k.label, created_on: now })),
+      ...seedGit(repo, slug),
     });
   }
   return names;

@@ -3,7 +3,7 @@ import type { SeedGitHubApp } from "./github/app-seed.js";
 
 /** A seed document (the parsed YAML); see the module comment for every field. */
 export interface SeedDocument {
-  operator?: { github?: string; bitbucket?: string; namespace?: string };
+  operator?: { github?: string; bitbucket?: string; namespace?: string; dockerHub?: string };
   oauthApps?: { provider: "github" | "bitbucket"; clientId: string; name: string; clientSecret?: string }[];
   github?: {
     users?: { login: string; name?: string | null; pat?: boolean | string }[];
@@ -23,8 +23,10 @@ export interface SeedDocument {
       hooks?: SeedGitHubHook[];
       deployKeys?: { title: string; key?: string; readOnly?: boolean }[];
       archived?: boolean;
+      defaultBranch?: string;
+      files?: Record<string, string>;
     }[];
-    tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean }[];
+    tokens?: { login: string; kind: "pat" | "oauth"; app?: string; value?: string; revoked?: boolean; scopes?: string[] }[];
     /** GitHub Apps (github/app-seed.ts). */
     apps?: SeedGitHubApp[];
   };
@@ -48,8 +50,15 @@ export interface SeedDocument {
         skipCertVerification?: boolean;
       }[];
       deployKeys?: { label: string; key?: string }[];
+      defaultBranch?: string;
+      files?: Record<string, string>;
     }[];
     accessTokens?: { workspace: string; repository?: string; value?: string }[];
+  };
+  dockerHub?: {
+    users?: { username: string; namespaces?: string[]; accessTokens?: { scope?: "read" | "write"; value?: string }[] }[];
+    repositories?: { name: string; private?: boolean; tags?: { name: string; lastPushed?: string }[] }[];
+    rateLimit?: { limit: number; windowSeconds?: number };
   };
   buildService?: {
     webhookUrlBase?: string;

@@ -3,7 +3,8 @@ import { seedApps } from "./github/app-seed.js";
 import { fakePublicKey, fakeSecret } from "./fake-secrets.js";
 import type { SeedDocument, SeedGitHubHook } from "./seed-document.js";
 import type { WorldBuild } from "./world-build.js";
-import type { GitHubHookState, World } from "./world.js";
+import { initialGit } from "./git/model.js";
+import type { GitContentState, GitHubHookState, World } from "./world.js";
 
 type SeedGitHub = NonNullable<SeedDocument["github"]>;
 
@@ -112,6 +113,7 @@ function seedRepos(build: WorldBuild, repos: NonNullable<SeedGitHub["repos"]>, a
         added_by: null,
       })),
       ...(repo.archived === true ? { archived: true } : {}),
+      ...seedGit(repo, name),
     });
   }
   return names;
@@ -131,6 +133,7 @@ function seedTokens(build: WorldBuild, tokens: NonNullable<SeedGitHub["tokens"]>
       kind: t.kind,
       clientId: t.kind === "oauth" ? (t.app ?? null) : null,
       revoked: t.revoked ?? false,
+      ...(t.scopes === undefined ? {} : { scopes: [...t.scopes] }),
     });
   }
 }
@@ -153,4 +156,14 @@ function githubHook(h: SeedGitHubHook, id: number, now: string): GitHubHookState
       ? { code: h.lastResponse.code ?? null, status: h.lastResponse.status, message: h.lastResponse.message ?? null }
       : { code: null, status: "unused", message: null },
   };
+}
+
+/** A seeded repository's git content when the seed gives a default branch or files (else it is made on first use). */
+export function seedGit(repo: { defaultBranch?: string; files?: Record<string, string> }, name: string): { git?: GitContentState } {
+  if (repo.defaultBranch === undefined && repo.files === undefined) return {};
+  const files = repo.files ?? { "README.md": `# ${name}\n` };
+  const encoded = Object.fromEntries(
+    Object.entries(files).map(([path, text]) => [path.replace(/^\/+/, ""), Buffer.from(text).toString("base64")]),
+  );
+  return { git: initialGit(repo.defaultBranch ?? "main", encoded) };
 }

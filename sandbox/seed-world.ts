@@ -1,11 +1,12 @@
 /**
  * Turns a validated seed document into a world (seed.ts parses and validates it): the OAuth apps,
  * then each provider (seed-github.ts, seed-bitbucket.ts), then the build service that links to
- * them (seed-build-service.ts), then the operator. Ids come from `world.nextId` in that order.
+ * them (seed-build-service.ts), Docker Hub's API (seed-docker-hub.ts), then the operator. Ids come from `world.nextId` in that order.
  */
 import { fakeSecret } from "./fake-secrets.js";
 import { seedBitbucket } from "./seed-bitbucket.js";
 import { seedBuildService } from "./seed-build-service.js";
+import { seedDockerHub } from "./seed-docker-hub.js";
 import { seedGitHub } from "./seed-github.js";
 import type { SeedDocument } from "./seed-document.js";
 import { emptyWorld, type World } from "./world.js";
@@ -19,6 +20,7 @@ export function buildWorld(seed: SeedDocument, problem: WorldBuild["problem"]): 
   const github = seedGitHub(build, seed.github ?? {});
   const bitbucketRepos = seedBitbucket(build, seed.bitbucket ?? {});
   seedBuildService(build, seed.buildService ?? {}, { github, bitbucketRepos });
+  seedDockerHub(build, seed.dockerHub ?? {});
   if (seed.operator) seedOperator(build, seed.operator);
   return world;
 }
@@ -48,5 +50,13 @@ function seedOperator(build: WorldBuild, op: NonNullable<SeedDocument["operator"
   if (op.namespace !== undefined && !world.buildService.tokens.some((t) => t.namespaces.includes(op.namespace!))) {
     build.problem(["operator", "namespace"], `"${op.namespace}" is not a declared build-service namespace`);
   }
-  world.operator = { github: op.github ?? null, bitbucket: op.bitbucket ?? null, namespace: op.namespace ?? null };
+  if (op.dockerHub !== undefined && !(world.dockerHub?.users ?? []).some((u) => u.username === op.dockerHub)) {
+    build.problem(["operator", "dockerHub"], `"${op.dockerHub}" is not a declared Docker Hub user`);
+  }
+  world.operator = {
+    github: op.github ?? null,
+    bitbucket: op.bitbucket ?? null,
+    namespace: op.namespace ?? null,
+    ...(op.dockerHub === undefined ? {} : { dockerHub: op.dockerHub }),
+  };
 }

@@ -40,10 +40,13 @@
  *           insecureSsl: false     # default false
  *           lastResponse: { code: 200, status: active, message: OK }   # default {code: null, status: unused}
  *       archived: false            # default false; GitHub refuses writes (403) to an archived repository
+ *       defaultBranch: main        # default main; with files, the default branch's one commit
+ *       files: { README.md: "# api\n" }   # path: text (default: a README.md naming the repository)
  *       deployKeys:
  *         - { title: Docker Hub Builder, readOnly: true }   # key: optional (a fake ssh-ed25519 key)
  *   tokens:                        # extra tokens besides the users' PATs and the links' grants
  *     - { login: jdoe, kind: oauth, app: Iv1.5a9d0c3e7b214f68, value: optional, revoked: false }
+ *     - { login: jdoe, kind: pat, scopes: [repo] }   # classic scopes (default all); no `workflow`: workflow writes 403
  *   apps: []                       # GitHub Apps and their installations (github/app-seed.ts)
  * bitbucket:
  *   users:
@@ -58,8 +61,19 @@
  *       hooks: [{ url: https://registry.hub.docker.com/hooks/bitbucket, description: Docker Hub, active: true,
  *                 events: [repo:push], secret: false, skipCertVerification: false }]
  *       deployKeys: [{ label: Docker Hub Builder }]
+ *       defaultBranch: main        # and files: as for GitHub
  *   accessTokens:                  # workspace or repository access tokens, sent as Bearer
  *     - { workspace: acme-team, repository: optional slug, value: optional }
+ * dockerHub:                       # Docker Hub's API (hub.docker.com) the replacement builds push to
+ *   users:
+ *     - username: acme-ci          # operator.dockerHub picks whose read token the env hands out (default: the first)
+ *       namespaces: [acme]         # namespaces the user may read (default: the username)
+ *       accessTokens: [{ scope: read }]   # read (default) | write; value: optional (generated: sbx-dckr-<hex>)
+ *   repositories:
+ *     - name: acme/api             # namespace/name
+ *       private: true              # default true; a private repository needs a bearer of a user of its namespace
+ *       tags: [{ name: latest, lastPushed: 2026-11-01T12:00:00Z }]   # lastPushed default: the load time
+ *   rateLimit: { limit: 180, windowSeconds: 60 }   # per caller (default 180 a minute)
  * buildService:
  *   webhookUrlBase: https://cloud.docker.com/api/build/v1/vcs/   # default
  *   namespaces:

@@ -1,5 +1,5 @@
 /**
- * The three fake services by name: where each is mounted and the error body it answers in when the
+ * The fake services by name: where each is mounted and the error body it answers in when the
  * server itself answers (400, 404, 405, 413, 500, injected errors), in that service's own shape.
  */
 import type { ServiceName } from "./counters.js";
@@ -22,6 +22,8 @@ export const SERVICES = {
   bitbucket: { mount: MOUNTS.bitbucket, errorBody: (_status, message) => ({ type: "error", error: { message } }) },
   // Django REST framework's `{detail}`, which the reference contract uses.
   "build-service": { mount: MOUNTS.buildService, errorBody: (_status, message) => ({ detail: message }) },
+  // hub.docker.com's `{message, errinfo}`.
+  "docker-hub": { mount: MOUNTS.dockerHub, errorBody: (_status, message) => ({ message, errinfo: {} }) },
 } satisfies Record<ServiceName, ServiceSpec>;
 
 /** Which service a router mount belongs to (`/github/...` is GitHub). */

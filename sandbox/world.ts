@@ -41,6 +41,72 @@ export interface GitHubDeployKeyState {
   added_by: string | null;
 }
 
+/**
+ * A repository's git content, as simply as the contents, refs, src and pull request APIs need it:
+ * branches name commits, and each commit holds every file of its tree (path → base64 bytes). Absent
+ * on a repository means a default branch `main` with one commit holding `README.md` (git/model.ts).
+ */
+export interface GitContentState {
+  defaultBranch: string;
+  /** Branch name → head commit sha. */
+  branches: Record<string, string>;
+  /** Commit sha → commit. */
+  commits: Record<string, GitCommitState>;
+}
+
+/** One commit: its parents (two for a merge) and its whole tree. */
+export interface GitCommitState {
+  sha: string;
+  parents: string[];
+  message: string;
+  /** GitHub timestamp format. */
+  date: string;
+  /** Path (no leading `/`) → the file's bytes, base64. */
+  files: Record<string, string>;
+}
+
+/** GitHub: a pull request (`/repos/{owner}/{repo}/pulls`). */
+export interface GitHubPullState {
+  number: number;
+  id: number;
+  title: string;
+  body: string | null;
+  /** The head and base branches (same repository: the sandbox has no forks). */
+  head: string;
+  base: string;
+  state: "open" | "closed";
+  merged: boolean;
+  mergeCommitSha: string | null;
+  user: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  merged_at: string | null;
+  mergedBy: string | null;
+}
+
+/** An Actions secret as the sandbox received it: the value is the decrypted sealed box (never served back). */
+export interface ActionsSecretState {
+  name: string;
+  value: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An org's Actions secret, with the repositories it is available to. */
+export interface OrgActionsSecretState extends ActionsSecretState {
+  visibility: "all" | "private" | "selected";
+  /** Repository ids, for `selected`. */
+  selectedRepositoryIds: number[];
+}
+
+/** The Curve25519 key pair GitHub seals Actions secrets to (base64), per repository or org. */
+export interface SealingKeyState {
+  keyId: string;
+  publicKey: string;
+  privateKey: string;
+}
+
 /** GitHub: a repository with its hooks and keys. */
 export interface GitHubRepoState {
   id: number;
@@ -56,6 +122,14 @@ export interface GitHubRepoState {
   formerNames?: string[];
   hooks: GitHubHookState[];
   keys: GitHubDeployKeyState[];
+  /** Branches, commits and files; absent: created on first use (git/model.ts `gitOf`). */
+  git?: GitContentState;
+  /** Pull requests, numbered from 1. */
+  pulls?: GitHubPullState[];
+  /** Actions repository secrets. */
+  secrets?: ActionsSecretState[];
+  /** The key Actions secrets are sealed to; generated on the first `GET …/actions/secrets/public-key`. */
+  secretsKey?: SealingKeyState;
 }
 
 /** GitHub: an org's members and its third-party (OAuth app) access policy. */
@@ -71,6 +145,9 @@ export interface GitHubOrgState {
   auditLog: { action: string; created_at: string; actor: string; oauth_application_client_id: string }[] | null;
   /** Organization webhooks (`/orgs/{org}/hooks`); absent means none. */
   hooks?: GitHubHookState[];
+  /** Organization Actions secrets. */
+  secrets?: OrgActionsSecretState[];
+  secretsKey?: SealingKeyState;
 }
 
 /** A credential the sandbox accepts: a personal token, an OAuth token issued to an app for a user, or (built per request) an installation's. */
@@ -81,6 +158,11 @@ export interface GitHubTokenState {
   /** For `oauth` tokens: the app they were issued to. */
   clientId: string | null;
   revoked: boolean;
+  /**
+   * A classic token's OAuth scopes. Absent: every scope the sandbox checks (`workflow` included);
+   * without `workflow`, writes under `.github/workflows/` are refused with 403 as on GitHub.
+   */
+  scopes?: string[];
 }
 
 /** A GitHub App's permission level (https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app). */
@@ -138,6 +220,28 @@ export interface BitbucketDeployKeyState {
   created_on: string;
 }
 
+/** Bitbucket: a pull request (`/pullrequests`). */
+export interface BitbucketPullState {
+  id: number;
+  title: string;
+  description: string;
+  source: string;
+  destination: string;
+  state: "OPEN" | "MERGED" | "DECLINED";
+  author: string;
+  mergeCommitSha: string | null;
+  created_on: string;
+  updated_on: string;
+}
+
+/** Bitbucket: a Pipelines repository variable; a secured one's value is never served back. */
+export interface BitbucketVariableState {
+  uuid: string;
+  key: string;
+  value: string;
+  secured: boolean;
+}
+
 /** Bitbucket: a repository in a workspace. */
 export interface BitbucketRepoState {
   uuid: string;
@@ -145,6 +249,12 @@ export interface BitbucketRepoState {
   slug: string;
   hooks: BitbucketHookState[];
   keys: BitbucketDeployKeyState[];
+  /** Branches, commits and files; absent: created on first use (git/model.ts `gitOf`). */
+  git?: GitContentState;
+  pulls?: BitbucketPullState[];
+  /** Whether Pipelines is enabled (`…/pipelines_config`); absent means off, Bitbucket's default. */
+  pipelinesEnabled?: boolean;
+  variables?: BitbucketVariableState[];
 }
 
 /**
@@ -182,6 +292,74 @@ export interface BuildServiceTokenState {
   namespaces: string[];
 }
 
+/** Docker Hub: a personal access token of a user; `read` tokens may read, `write` tokens may also push. */
+export interface DockerHubAccessTokenState {
+  token: string;
+  scope: "read" | "write";
+}
+
+/** Docker Hub: a user (or organization member) and their personal access tokens. */
+export interface DockerHubUserState {
+  username: string;
+  /** Namespaces (the user's own and organizations) the user may read. */
+  namespaces: string[];
+  accessTokens: DockerHubAccessTokenState[];
+}
+
+/** Docker Hub: one tag of a repository, with when it was last pushed (ISO 8601). */
+export interface DockerHubTagState {
+  name: string;
+  lastPushed: string;
+  digest: string;
+}
+
+/** Docker Hub: a repository `namespace/name` and its tags. */
+export interface DockerHubRepositoryState {
+  namespace: string;
+  name: string;
+  private: boolean;
+  tags: DockerHubTagState[];
+}
+
+/** A bearer JWT the sandbox's Docker Hub issued for `POST /v2/auth/token`; valid until `expiresAt` (epoch ms, sandbox clock). */
+export interface DockerHubBearerState {
+  token: string;
+  username: string;
+  scope: "read" | "write";
+  expiresAt: number;
+}
+
+/** Docker Hub's API (hub.docker.com): users, repositories with tags, issued bearers and its request limit. */
+export interface DockerHubState {
+  users: DockerHubUserState[];
+  repositories: DockerHubRepositoryState[];
+  bearers: DockerHubBearerState[];
+  /** Requests a caller may make per window (`X-RateLimit-Limit`) and the window's length in seconds. */
+  rateLimit: { limit: number; windowSeconds: number };
+}
+
+/** A CI run the sandbox executed (a GitHub Actions workflow run or a Bitbucket pipeline) for a replacement build. */
+export interface CiRunState {
+  id: number;
+  /** `owner/name` or `workspace/slug`. */
+  repository: string;
+  /** The CI file it ran (`.github/workflows/….yml`, `bitbucket-pipelines.yml`). */
+  path: string;
+  /** The ref's name (`main`, `v1.2.3`) and its kind. */
+  refName: string;
+  refType: "branch" | "tag";
+  headSha: string;
+  event: "push";
+  status: "completed";
+  conclusion: "success" | "failure";
+  /** ISO 8601, on the sandbox clock: started, then finished a second later (when it pushed). */
+  startedAt: string;
+  finishedAt: string;
+  /** What the rendered router decided to build (`builds tags`' `builds`), and the `image:tag`s pushed. */
+  builds: unknown[];
+  pushed: string[];
+}
+
 /** The whole sandbox world. */
 export interface World {
   github: {
@@ -193,14 +371,22 @@ export interface World {
     apps?: GitHubAppState[];
     /** Installation access tokens issued so far. */
     installationTokens?: InstallationTokenState[];
+    /** Workflow runs of replacement builds, oldest first; absent in worlds that never ran one. */
+    workflowRuns?: CiRunState[];
   };
   bitbucket: {
     users: BitbucketUserState[];
     repos: BitbucketRepoState[];
     /** Absent in state files written before access tokens existed. */
     accessTokens?: BitbucketAccessTokenState[];
+    /** Pipelines of replacement builds, oldest first; absent in worlds that never ran one. */
+    pipelines?: CiRunState[];
   };
   oauthApps: OAuthAppState[];
+  /** Absent in state files written before Docker Hub's API was modelled. */
+  dockerHub?: DockerHubState;
+  /** Repositories (`owner/name`, `workspace/slug`) whose CI builds fail: their runs conclude `failure` and push nothing. */
+  failingBuilds?: string[];
   buildService: {
     /** Prefix of the webhook URLs the service installs, e.g. `https://cloud.docker.com/api/build/v1/vcs/`. */
     webhookUrlBase: string;
@@ -213,7 +399,7 @@ export interface World {
    * Whose credentials the sandbox hands out in its `env` (GITHUB_TOKEN, BITBUCKET_*, SOURCELINKS_BUILD_TOKEN).
    * Absent or null fields fall back to the first PAT / Bitbucket user / build token of namespace `acme`.
    */
-  operator?: { github: string | null; bitbucket: string | null; namespace: string | null };
+  operator?: { github: string | null; bitbucket: string | null; namespace: string | null; dockerHub?: string | null };
 }
 
 /** An empty world, the base every seed builds on. */
@@ -222,7 +408,13 @@ export function emptyWorld(): World {
     github: { accounts: [], orgs: [], repos: [], tokens: [] },
     bitbucket: { users: [], repos: [], accessTokens: [] },
     oauthApps: [],
+    dockerHub: emptyDockerHub(),
     buildService: { webhookUrlBase: "https://cloud.docker.com/api/build/v1/vcs/", tokens: [], links: [] },
     nextId: 1000,
   };
+}
+
+/** Docker Hub with nothing in it and its default limit (180 requests a minute per caller). */
+export function emptyDockerHub(): DockerHubState {
+  return { users: [], repositories: [], bearers: [], rateLimit: { limit: 180, windowSeconds: 60 } };
 }

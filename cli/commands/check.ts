@@ -111,8 +111,8 @@ export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCo
 Rules: revoked-link-has-no-webhooks, revocation-is-two-sided, team-link-uses-service-account,
 disabled-link-webhooks-inactive, org-access-matches-declared, linked-repos-have-org-access,
 webhook-hygiene, live-link-has-grant, live-link-builds-declared-repositories, pending-manual-steps,
-no-orphaned-build-service-artifacts (with sweeps and --live), declared-repository-exists and
-recorded-steps-match-observed (with --live). Mandatory violations are SARIF errors, advisory ones warnings;
+no-orphaned-build-service-artifacts (with sweeps and --live), declared-repository-exists,
+recorded-steps-match-observed and replacement-before-revocation (with --live). Mandatory violations are SARIF errors, advisory ones warnings;
 SARIF 2.1.0 results point at the YAML line and column of the offending node, with paths relative to
 the git repository's root; configuration errors are SARIF results too (rule valid-configuration).
 --format github prints workflow-command annotations (::error file=…,line=…,col=…::) for repositories

@@ -17,6 +17,9 @@ import { missingRepositorySteps } from "../../engine/reconcile/pending-steps.js"
 import { sweepManualSteps } from "../../engine/reconcile/plan-sweep.js";
 import { splitRecorded, sweepStepCheck } from "../../engine/reconcile/recorded-steps.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
+import type { BuildSpec } from "../../engine/model/build-spec.js";
+import type { ReplacementVerdict } from "../../engine/model/replacement-run.js";
+import { continuityOf } from "./continuity.js";
 import { daysBetween } from "./days-left.js";
 import {
   ARTIFACT_STATES,
@@ -48,6 +51,8 @@ export interface ReportInput {
   sweeps: readonly SweepObservation[];
   /** The manual steps each sweep records as done in the YAML, by sweep name. */
   sweepSteps?: ReadonlyMap<string, readonly RecordedManualStep[]>;
+  /** The declared builds and what verification found of each (by `buildKey`), for the Continuity section. */
+  continuity?: { builds: readonly BuildSpec[]; verdicts: ReadonlyMap<string, ReplacementVerdict> };
 }
 
 /** The report of one run. */
@@ -135,6 +140,9 @@ export function buildReport(input: ReportInput): RetirementReport {
     summary: summarize(nsList, ownerList),
     namespaces: nsList,
     owners: ownerList,
+    ...(input.continuity === undefined || input.continuity.builds.length === 0
+      ? {}
+      : { continuity: continuityOf(input.continuity.builds, input.continuity.verdicts) }),
   };
 }
 

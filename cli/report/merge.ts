@@ -109,7 +109,16 @@ export function mergeReports(files: readonly ReportFile[]): RetirementReport {
     summary: summarize(namespaces, ownerList),
     namespaces,
     owners: ownerList,
+    ...mergedContinuity(files),
   };
+}
+
+/** The shards' Continuity entries, one per (image, repository): a build belongs to one shard, so the first file's entry stands. */
+function mergedContinuity(files: readonly ReportFile[]): Pick<RetirementReport, "continuity"> {
+  const entries = new Map<string, NonNullable<RetirementReport["continuity"]>[number]>();
+  for (const { report } of files)
+    for (const c of report.continuity ?? []) if (!entries.has(`${c.image} ${c.repository}`)) entries.set(`${c.image} ${c.repository}`, c);
+  return entries.size === 0 ? {} : { continuity: [...entries.values()] };
 }
 
 function conflict(file: string, other: string, what: string): never {

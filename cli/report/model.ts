@@ -3,6 +3,7 @@
  * `apiVersion: sourcelinks.report/v1`) and what the markdown and HTML renderers draw. Every count in
  * `summary` is derived from `namespaces` and `owners` (see summarize.ts), so a merge of shards recomputes it.
  */
+import type { ReportContinuity } from "./continuity.js";
 import type { ProviderKind } from "../../engine/model/spec.js";
 
 /** The `apiVersion` of the JSON report. */
@@ -188,6 +189,8 @@ export interface ReportSource {
   files: string[];
 }
 
+export type { ReportContinuity } from "./continuity.js";
+
 /** The whole report. */
 export interface RetirementReport {
   apiVersion: typeof REPORT_API_VERSION;
@@ -200,4 +203,6 @@ export interface RetirementReport {
   summary: ReportSummary;
   namespaces: ReportNamespace[];
   owners: ReportOwner[];
+  /** Per image a link autobuilt: its replacement's state, run and tags; absent when the config declares no builds. */
+  continuity?: ReportContinuity[];
 }

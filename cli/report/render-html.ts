@@ -15,6 +15,7 @@ import {
   type RetirementReport,
 } from "./model.js";
 import { artifactChart } from "./chart-svg.js";
+import { continuityText, tagText } from "./continuity.js";
 import {
   KIND_TITLES,
   STATE_TITLES,
@@ -91,6 +92,7 @@ export function renderReportHtml(report: RetirementReport): string {
     `<p class="status${s.retired ? " retired" : ""}" id="status">${e(statusText(report))}</p>`,
     "</header>",
     notProvenSection(report),
+    continuitySection(report),
     '<section class="cards" id="summary">',
     card(
       "Links",
@@ -252,5 +254,23 @@ function evidenceSection(report: RetirementReport): string {
     '<h3 id="recorded-by-hand">Recorded by hand (not verifiable by API)</h3>' +
     list(report.summary.facts.recordedByHand, "Nothing recorded by hand.") +
     "</section>"
+  );
+}
+
+/** The Continuity section: per image, its replacement's state, run and tags; nothing when no build is declared. */
+function continuitySection(report: RetirementReport): string {
+  const entries = report.continuity ?? [];
+  if (entries.length === 0) return "";
+  const rows = entries.map(
+    (c) =>
+      `<tr class="continuity-${e(c.state)}"><td><code>${e(c.image)}</code><br>${e(`${c.provider} ${c.repository}`)}</td>` +
+      `<td>${e(continuityText(c))}${c.pullRequest === null ? "" : `<br><a href="${e(c.pullRequest)}">pull request</a>`}</td>` +
+      `<td>${c.run === null ? "none" : `<a href="${e(c.run.url)}">${e(c.run.conclusion ?? "running")}</a>, started <time datetime="${e(c.run.startedAt)}">${e(c.run.startedAt)}</time>`}</td>` +
+      `<td>${c.tags.length === 0 ? "none" : c.tags.map((t) => e(tagText(t))).join("<br>")}</td></tr>`,
+  );
+  return (
+    '<section id="continuity"><h2>Continuity</h2>' +
+    "<table><thead><tr><th>Image</th><th>Replacement</th><th>Run</th><th>Tags</th></tr></thead>" +
+    `<tbody>${rows.join("")}</tbody></table></section>`
   );
 }

@@ -17,6 +17,7 @@ import {
   type ReportOwner,
   type RetirementReport,
 } from "./model.js";
+import { continuityText, tagText } from "./continuity.js";
 import { isLive } from "../../engine/model/observed.js";
 import { isLiveLink } from "./summarize.js";
 import {
@@ -50,6 +51,7 @@ export function renderReportMarkdown(report: RetirementReport, options: ReportMa
   const out = new MarkdownBudget(options.maxChars);
   out.add(headLines(report));
   out.add(notProvenLines(report));
+  out.add(continuityLines(report));
   const view = viewOf(report);
   const omitted = SECTIONS.flatMap((section) => section(view, out) ?? []);
   out.add(closingLines(report, omitted));
@@ -344,4 +346,23 @@ function retiredBy(link: ReportLink): boolean {
   if (link.evidence === null) return link.providerGrant === "revoked";
   const shown = (e: string): boolean => e === "api" || e === "recorded";
   return link.providerGrant !== "active" && shown(link.evidence.unlinked) && shown(link.evidence.grantRevoked);
+}
+
+/** The Continuity section: per image, its replacement's state, run and tags; nothing when no build is declared. */
+function continuityLines(report: RetirementReport): string[] {
+  const entries = report.continuity ?? [];
+  if (entries.length === 0) return [];
+  return [
+    "### Continuity",
+    "",
+    "| Image | Replacement | Run | Tags |",
+    "| --- | --- | --- | --- |",
+    ...entries.map(
+      (c) =>
+        `| ${code(c.image)} (${cell(markdownText(`${c.provider} ${c.repository}`))}) | ${cell(markdownText(continuityText(c)))} | ` +
+        `${c.run === null ? "none" : `${markdownAutolink(c.run.url)} ${cell(markdownText(c.run.conclusion ?? "running"))}`} | ` +
+        `${c.tags.length === 0 ? "none" : cell(markdownText(c.tags.map(tagText).join(", ")))} |`,
+    ),
+    "",
+  ];
 }

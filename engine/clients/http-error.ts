@@ -9,7 +9,7 @@ import { redactText, redactUrl } from "../model/redaction.js";
 import { SourcelinksError } from "../model/errors.js";
 
 /** Which service answered. */
-export type ServiceName = "build-service" | "github" | "bitbucket";
+export type ServiceName = "build-service" | "github" | "bitbucket" | "docker-hub";
 
 /** A failed HTTP exchange with one of the services, safe to log. */
 export class HttpError extends SourcelinksError {
@@ -21,7 +21,7 @@ export class HttpError extends SourcelinksError {
   readonly method: string;
   /** The request URL with credentials removed. */
   readonly url: string;
-  /** The provider's own error text (GitHub `message`, Bitbucket `error.message`, build service `detail`), redacted. */
+  /** The provider's own error text (GitHub `message`, Bitbucket `error.message`, build service `detail`, Docker Hub `message`), redacted. */
   readonly detail: string | null;
   /** Seconds the server asked us to wait (`retry-after`), when it said. */
   readonly retryAfterSeconds: number | null;

@@ -1,14 +1,15 @@
 /**
- * `createClients`: the clients of one world (build service, GitHub, Bitbucket), from `ClientSettings`. Construction does no I/O:
+ * `createClients`: the clients of one world (build service, GitHub, Bitbucket, Docker Hub), from `ClientSettings`. Construction does no I/O:
  * nothing is sent and no file is read until a client method is called.
  */
-import { createBitbucketClient } from "./bitbucket/index.js";
+import { createBitbucketClient, createBitbucketReplacementClient } from "./bitbucket/index.js";
 import { createBuildServiceClient } from "./build-service/index.js";
+import { createDockerHubClient, DOCKER_HUB_API_URL } from "./docker-hub/index.js";
 import { createGitHubClients } from "./github/index.js";
 import { LazyFileEtagCache } from "./lazy-etag-cache.js";
 import { SecretSet, type Secret } from "../model/secret.js";
 import type { ClientSettings } from "../model/client-settings.js";
-import type { Clients, OwnerClient, SourceProviderClient } from "./types.js";
+import type { Clients, OwnerClient, ReplacementClient, ReplacementRunReader, SourceProviderClient } from "./types.js";
 import type { ProviderKind } from "../model/spec.js";
 
 /**
@@ -37,6 +38,7 @@ export function createClients(settings: ClientSettings): Clients {
     build: settings.buildService.token,
     github: settings.github?.token ?? null,
     bitbucket: settings.bitbucket?.token ?? null,
+    dockerHub: settings.dockerHub?.token ?? null,
   };
   const othersThan = (own: keyof typeof credentials): Secret[] =>
     (Object.keys(credentials) as (keyof typeof credentials)[])
@@ -49,7 +51,9 @@ export function createClients(settings: ClientSettings): Clients {
   const secretSet = new SecretSet(Object.values(credentials));
 
   const providers: Partial<Record<ProviderKind, SourceProviderClient>> = {};
+  const runs: Partial<Record<ProviderKind, ReplacementRunReader>> = {};
   const owners: Partial<Record<ProviderKind, OwnerClient>> = {};
+  const replacements: Partial<Record<ProviderKind, ReplacementClient>> = {};
   const pacing = settings.options?.githubPacing;
   const github = settings.github
     ? createGitHubClients({
@@ -68,20 +72,17 @@ export function createClients(settings: ClientSettings): Clients {
   if (github) {
     providers.github = github.provider;
     owners.github = github.owner;
+    runs.github = github.runs;
+    replacements.github = github.replacement;
   }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    const bitbucket = createBitbucketClient({
-      apiUrl,
-      username,
-      token,
-      otherSecrets: othersThan("bitbucket"),
-      secretSet,
-      ...tuning,
-      ...transport,
-    });
+    const options = { apiUrl, username, token, otherSecrets: othersThan("bitbucket"), secretSet, ...tuning, ...transport };
+    const bitbucket = createBitbucketClient(options);
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;
+    runs.bitbucket = bitbucket;
+    replacements.bitbucket = createBitbucketReplacementClient(options);
   }
 
   const { buildService } = settings;
@@ -100,8 +101,20 @@ export function createClients(settings: ClientSettings): Clients {
         : null,
     providers,
     owners,
+    replacements,
     githubGrants: github?.grants ?? null,
     githubOrgAccess: github?.orgAccess ?? null,
+    verification: {
+      runs,
+      registry: createDockerHubClient({
+        apiUrl: settings.dockerHub?.apiUrl ?? DOCKER_HUB_API_URL,
+        username: settings.dockerHub?.username ?? "",
+        token: settings.dockerHub?.token ?? null,
+        secretSet,
+        ...tuning,
+        ...transport,
+      }),
+    },
     flush: async () => {
       if (etagCache === undefined) return [];
       await etagCache.save();

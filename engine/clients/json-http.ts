@@ -1,5 +1,5 @@
 /**
- * A small JSON-over-`fetch` transport for the build service and Bitbucket clients: one
+ * A small JSON-over-`fetch` transport for the build service, Bitbucket and Docker Hub clients: one
  * authorization header, a concurrency bound, a bounded retry of idempotent requests, and every
  * failure as a redacted `HttpError`. (The GitHub client uses Octokit and its plugins instead.)
  */
@@ -37,6 +37,12 @@ export interface JsonHttpOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injectable `fetch`; default the global one. */
   fetch?: typeof fetch;
+  /** How long an error answer asks to wait, in seconds, for a service that says it otherwise than `retry-after` (Docker Hub's `X-Retry-After`). */
+  retryAfter?: (headers: Headers) => number | null;
+  /** Sees the headers of every answer, error or not (a pacer reading the service's rate-limit headers). */
+  onHeaders?: (headers: Headers) => void;
+  /** Runs each attempt when it may start (a pacer); default at once. */
+  schedule?: <T>(method: HttpMethod, attempt: () => Promise<T>) => Promise<T>;
 }
 
 /** A successful exchange: status, parsed JSON body (undefined when empty) and headers. */
@@ -70,6 +76,8 @@ export interface RequestOptions {
    * of the run's known credentials, a token read a second time would come back as "[redacted]". Default true.
    */
   redact?: boolean;
+  /** Send `body` (string fields) as a form, `application/x-www-form-urlencoded` (Bitbucket's `POST …/src`), not JSON. */
+  form?: boolean;
 }
 
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
@@ -97,7 +105,9 @@ export class JsonHttp {
     const idempotent = options.idempotent ?? isIdempotentMethod(method);
     const retries = this.#options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#limit(() => this.#once<T>(method, url, body, options));
+      const once = (): Promise<JsonResponse<T> | HttpError> => this.#once<T>(method, url, body, options);
+      const schedule = this.#options.schedule;
+      const outcome = await this.#limit(schedule ? () => schedule(method, once) : once);
       if (!(outcome instanceof HttpError)) return outcome;
       const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent && !outcome.refused);
       if (!retryable || attempt >= retries) throw outcome;
@@ -110,14 +120,16 @@ export class JsonHttp {
   async #once<T>(method: HttpMethod, url: string, body: unknown, options: RequestOptions): Promise<JsonResponse<T> | HttpError> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.#options.authorization) headers["authorization"] = this.#options.authorization.reveal();
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = options.form ? "application/x-www-form-urlencoded" : "application/json";
+    const payload =
+      body === undefined ? null : options.form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body);
     const timeoutMs = this.#options.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: GuardedAnswer;
     try {
       res = await guardedFetch(
         url,
-        { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: timeout },
+        { method, headers, body: payload, signal: timeout },
         {
           fetch: this.#fetch,
           secrets: this.#secrets(),
@@ -133,13 +145,14 @@ export class JsonHttp {
       if (code !== undefined) throw this.#error({ status: 0, method, url, detail: unreachableDetail(url, code), retryAfterSeconds: null });
       return this.#error({ status: 0, method, url, detail: describeNetworkError(cause), retryAfterSeconds: null });
     }
+    this.#options.onHeaders?.(res.headers);
     if (res.status >= 400) {
       return this.#error({
         status: res.status,
         method,
         url,
         detail: this.#detail(res.text),
-        retryAfterSeconds: parseRetryAfter(res.headers.get("retry-after")),
+        retryAfterSeconds: this.#options.retryAfter?.(res.headers) ?? parseRetryAfter(res.headers.get("retry-after")),
       });
     }
     if (res.status >= 300) {

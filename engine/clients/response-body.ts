@@ -6,11 +6,15 @@
 import { UnusableResponseError } from "./guarded-fetch.js";
 import { redactData } from "../model/redaction.js";
 
-/** What a successful body must be: a JSON array (a list page), a JSON object, either, or anything including nothing (204). */
-export type BodyShape = "array" | "object" | "object-or-array" | "empty-or-json";
+/**
+ * What a successful body must be: a JSON array (a list page), a JSON object, either, anything
+ * including nothing (204), or `text`: a raw file (Bitbucket's `src`), kept as text.
+ */
+export type BodyShape = "array" | "object" | "object-or-array" | "empty-or-json" | "text";
 
 /** The parsed, redacted body; throws `UnusableResponseError` (retryable) when it is not of `shape`. */
 export function parseBody(text: string, shape: BodyShape, status: number, secrets: readonly string[]): unknown {
+  if (shape === "text") return redactData(text, secrets);
   if (text.trim() === "") {
     if (shape === "empty-or-json") return undefined;
     throw new UnusableResponseError(`HTTP ${status} with an empty body where JSON was expected`, true, status);

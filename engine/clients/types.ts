@@ -5,8 +5,11 @@
 import type { LinkRecord } from "../model/link-record.js";
 import type { LinkState, OrgAccessState, ProviderKind } from "../model/spec.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
+import type { ReplacementRun } from "../model/replacement-run.js";
+import type { DockerHubTag } from "./docker-hub/wire.js";
 import type { PlannedRequest } from "../model/plan.js";
 import type { Secret } from "../model/secret.js";
+import type { ProposalPullRequest } from "../model/replacement.js";
 
 /** Input for creating a link. */
 export interface NewLink {
@@ -141,6 +144,71 @@ export interface OrgAccessProbe {
   fromAuditLog(org: string, clientId: string): Promise<OrgAccessState | "requested" | null>;
 }
 
+/** A file as a branch or commit holds it. */
+export interface RepositoryFile {
+  text: string;
+  /** GitHub's blob sha of the file (what `PUT …/contents` must name to replace it); null on Bitbucket. */
+  sha: string | null;
+}
+
+/** Whether an org secret exists and is available to one repository. */
+export interface OrgSecretAccess {
+  exists: boolean;
+  selected: boolean;
+}
+
+/**
+ * What a replacement build reads of its source repository and sends to it (branches, the CI file,
+ * pull requests, CI secrets, Pipelines): one per provider. Writes send the request a step planned.
+ */
+export interface ReplacementClient {
+  readonly kind: ProviderKind;
+  /** The default (main) branch and its head commit. */
+  defaultBranch(repository: string): Promise<{ name: string; sha: string }>;
+  /** A branch's head commit, or null when there is no such branch. */
+  branchHead(repository: string, branch: string): Promise<string | null>;
+  /** A file at a ref (a branch name or a commit), or null when there is none. */
+  readFile(repository: string, ref: string, path: string): Promise<RepositoryFile | null>;
+  /** Pull requests from `branch` into `base` that are open or merged, newest first. */
+  pullRequests(repository: string, branch: string, base: string): Promise<ProposalPullRequest[]>;
+  /** The names of the repository's CI secrets (GitHub Actions secrets, Bitbucket repository variables). */
+  secretNames(repository: string): Promise<string[]>;
+  /** GitHub: an org secret of the repository's owner and whether it is available to the repository. */
+  orgSecret(repository: string, name: string): Promise<OrgSecretAccess>;
+  /** GitHub: the repository's numeric id (what an org secret's selection names). */
+  repositoryId(repository: string): Promise<number>;
+  /** Bitbucket: whether Pipelines is enabled; null where the provider has no such switch. */
+  pipelinesEnabled(repository: string): Promise<boolean | null>;
+  /** Sends a planned write with its body (`form`: as form fields, Bitbucket's `POST …/src`). */
+  send(request: PlannedRequest, body: Record<string, unknown>, options?: { form?: boolean }): Promise<void>;
+  /**
+   * Sets a CI secret to `value`: GitHub reads the sealing key at `keyUrl` and sends a libsodium sealed
+   * box with `fields`; Bitbucket sends a secured variable. The value joins the run's redaction set first.
+   */
+  putSecret(request: PlannedRequest, keyUrl: string | null, value: Secret, fields: Record<string, unknown>): Promise<void>;
+}
+
+/** Reads the CI runs of a replacement build's file on one commit (GitHub Actions, Bitbucket Pipelines). */
+export interface ReplacementRunReader {
+  /** The runs of the CI file at `path` on commit `sha`, in any order; none when the service knows no such file yet. */
+  runs(repository: string, path: string, sha: string): Promise<ReplacementRun[]>;
+}
+
+/** Reads the tags an image holds on Docker Hub. */
+export interface RegistryTagReader {
+  /** The most recently pushed tags of `image`, newest first; null when the image does not exist. */
+  recentTags(image: string, limit?: number): Promise<DockerHubTag[] | null>;
+  /** One tag, or null when it (or the image) does not exist. */
+  tag(image: string, tag: string): Promise<DockerHubTag | null>;
+}
+
+/** What verifying replacement builds reads: each provider's runs, and Docker Hub. */
+export interface ReplacementReaders {
+  runs: Partial<Record<ProviderKind, ReplacementRunReader>>;
+  /** Docker Hub; anonymous (public images only) when no access token is configured. */
+  registry: RegistryTagReader;
+}
+
 /** The clients of one world, built by `createClients` (clients/index.ts). */
 export interface Clients {
   /** Null for `docker-hub`, which has no public API for links. */
@@ -151,6 +219,10 @@ export interface Clients {
   /** Null when GitHub is not configured. */
   githubGrants: OAuthGrantClient | null;
   githubOrgAccess: OrgAccessProbe | null;
+  /** Replacement builds' reads and writes per configured provider; optional so test fakes need not implement it. */
+  replacements?: Partial<Record<ProviderKind, ReplacementClient>>;
+  /** What verifying replacement builds reads; optional so test fakes need not implement it. */
+  verification?: ReplacementReaders;
   /**
    * Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends.
    * Resolves to warnings for the caller to print (a cache file that could not be read or written:

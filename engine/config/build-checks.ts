@@ -41,6 +41,12 @@ export function checkBuilds(config: MergedConfig, origins: Origins, report: Buil
         `${origins.subject(`${at}/registry/login`)} is oidc, but Docker Hub's OIDC login is rendered for GitHub Actions only: use login: token (secured variables DOCKERHUB_USERNAME, DOCKERHUB_TOKEN) on Bitbucket`,
       );
     }
+    if (build.provider === "bitbucket" && build.secretScope === "organization") {
+      report(
+        `${at}/secretScope`,
+        `${origins.subject(`${at}/secretScope`)} is organization, but organization secrets are GitHub's: on Bitbucket use secretScope: repository (secured repository variables)`,
+      );
+    }
     for (const [name, value] of Object.entries(build.env)) {
       if (value.includes("${{")) {
         report(

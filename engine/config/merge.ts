@@ -87,7 +87,7 @@ export function mergeFiles(entries: readonly FileEntry[]): MergeResult {
       }
     }
 
-    for (const kind of ["github", "bitbucket"] as const satisfies readonly ProviderKind[]) {
+    for (const kind of ["github", "bitbucket", "dockerHub"] as const satisfies readonly (keyof ProvidersSpec)[]) {
       const spec = data.providers?.[kind];
       if (spec === undefined) continue;
       const owner = owners.providers[kind];
@@ -149,7 +149,7 @@ function conflictDiagnostic(c: Conflict, entries: readonly FileEntry[]): Diagnos
   };
 }
 
-function setProvider<K extends ProviderKind>(providers: ProvidersSpec, kind: K, spec: NonNullable<ProvidersSpec[K]>): void {
+function setProvider<K extends keyof ProvidersSpec>(providers: ProvidersSpec, kind: K, spec: NonNullable<ProvidersSpec[K]>): void {
   providers[kind] = spec;
 }
 

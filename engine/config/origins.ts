@@ -3,7 +3,7 @@
  * (e.g. `/links/3/repositories/0`) to a file and a pointer into that file. Links and org access
  * entries concatenate in file order, so one start index per file is the whole index.
  */
-import type { ProviderKind } from "../model/spec.js";
+import type { ProvidersSpec } from "../model/spec.js";
 import type { SourceLocation } from "./loaded-config.js";
 import type { RawConfigFile } from "./raw.js";
 import type { Anchor, SourceMap } from "./source-map.js";
@@ -31,7 +31,7 @@ export interface Origin {
 /** Which file supplied each section of the merged config. */
 export interface SectionOwners {
   buildService: number | undefined;
-  providers: Partial<Record<ProviderKind, number>>;
+  providers: Partial<Record<keyof ProvidersSpec, number>>;
   /** Index of each file's first link (and org access entry) in the merged lists. */
   linkStarts: number[];
   orgAccessStarts: number[];

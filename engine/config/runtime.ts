@@ -13,6 +13,7 @@ export const API_URL_OVERRIDES = {
   buildService: "SOURCELINKS_BUILD_API_URL",
   github: "SOURCELINKS_GITHUB_API_URL",
   bitbucket: "SOURCELINKS_BITBUCKET_API_URL",
+  dockerHub: "SOURCELINKS_DOCKER_HUB_API_URL",
 } as const;
 
 /** The env var that sets the per-attempt HTTP timeout, in seconds (for slow proxies, or fast failure in CI). */
@@ -43,7 +44,7 @@ export function resolveClientSettings(
   tuning?: ClientSettings["options"],
 ): ClientSettings {
   const { buildService, providers } = config;
-  const { github, bitbucket } = providers;
+  const { github, bitbucket, dockerHub } = providers;
   const requestTimeoutMs = requestTimeoutFrom(env);
   const retryWaitScale = retryWaitScaleFrom(env);
   const options =
@@ -79,6 +80,15 @@ export function resolveClientSettings(
             username: nonEmpty(env[bitbucket.usernameEnv]) ?? "",
             token: secretFrom(env, bitbucket.tokenEnv),
           },
+    ...(dockerHub === undefined
+      ? {}
+      : {
+          dockerHub: {
+            apiUrl: apiUrl(env, API_URL_OVERRIDES.dockerHub, dockerHub.apiUrl),
+            username: nonEmpty(env[dockerHub.usernameEnv]) ?? "",
+            token: secretFrom(env, dockerHub.tokenEnv),
+          },
+        }),
     ...(options === undefined ? {} : { options }),
   };
 }

@@ -42,4 +42,10 @@ export interface BuildSpec {
   /** Secret variable name in CI → the env var holding its value where sourcelinks runs; values are never written. */
   secrets: Record<string, string>;
   registry: { login: RegistryLogin };
+  /** `none`: the image is retired on purpose; its link may be revoked without a verified replacement. */
+  replacement?: "none";
+  /** Where CI secrets are set: repository secrets/variables, or the GitHub owner's organization secrets selected for the repository. */
+  secretScope: "repository" | "organization";
+  /** The branch the proposal's pull request comes from; absent: `sourcelinks/<the CI file's name>`. */
+  proposal?: { branch?: string };
 }

@@ -26,6 +26,8 @@ export interface ClientSettings {
   /** `app`: a GitHub App (providers.github.auth), whose installations carry every call instead of `token`. */
   github: { apiUrl: string; token: Secret | null; app?: GitHubAppSettings } | null;
   bitbucket: { apiUrl: string; username: string; token: Secret | null } | null;
+  /** Docker Hub's API, read to verify replacement builds; absent when not configured (read anonymously at its public URL). */
+  dockerHub?: { apiUrl: string; username: string; token: Secret | null };
   /** Optional tuning; defaults suit api.github.com. */
   options?: {
     /** Maximum concurrent requests per provider. */

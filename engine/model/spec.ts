@@ -63,10 +63,18 @@ export interface BitbucketProviderSpec {
   tokenEnv: string;
 }
 
+/** `providers.dockerHub:` Docker Hub's API, read to verify replacement builds. */
+export interface DockerHubProviderSpec {
+  apiUrl: string;
+  usernameEnv: string;
+  tokenEnv: string;
+}
+
 /** `providers:` */
 export interface ProvidersSpec {
   github?: GitHubProviderSpec;
   bitbucket?: BitbucketProviderSpec;
+  dockerHub?: DockerHubProviderSpec;
 }
 
 /** A step no API covers, recorded in the YAML as done by a person (`manualSteps:`). */

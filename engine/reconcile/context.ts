@@ -29,6 +29,11 @@ export interface OperationContext extends PlanSettings {
    * it (revoked links, accounts being replaced); kept links then report `unverifiable`.
    */
   grantChecks?: "all" | "when-deciding";
+  /**
+   * Reads the value of a CI secret from the env var that holds it, only when a step sends it (never
+   * at plan time); absent: no secret can be set.
+   */
+  secretValue?: (envVar: string) => string | undefined;
 }
 
 /** Credentials and tuning that take precedence over the environment (the provider passes stack-config secrets). */
@@ -61,6 +66,7 @@ export function createOperationContext(
     clients: createClients(settings),
     githubClientSecret,
     seen: new SeenInRun(),
+    secretValue: (envVar) => env[envVar],
   };
   if (overrides.concurrency !== undefined) ctx.concurrency = overrides.concurrency;
   if (overrides.grantChecks !== undefined) ctx.grantChecks = overrides.grantChecks;

@@ -2,6 +2,8 @@
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
+import type { ReplacementVerdict } from "../../engine/model/replacement-run.js";
+import { buildKey } from "../../engine/builds/continuity.js";
 import type { StackFacts } from "./types.js";
 
 /** Observed state keyed by link name and by org name. */
@@ -12,6 +14,8 @@ export interface ObservedWorld {
   sweeps?: ReadonlyMap<string, SweepObservation>;
   /** Orgs no `orgAccess` entry declares that live links build from, keyed by lower-case login. */
   undeclaredOrgs?: ReadonlyMap<string, ObservedOrgAccess>;
+  /** What verification found of each build, by `buildKey` (image and repository). */
+  replacements?: ReadonlyMap<string, ReplacementVerdict>;
 }
 
 /** Facts for every declared link and org entry, with JSON pointers into the merged config. */
@@ -34,6 +38,11 @@ export function factsFromConfig(config: SourcelinksConfig, observed: ObservedWor
       desired,
       observed: observed.sweeps?.get(desired.name),
       pointer: `/sweeps/${i}`,
+    })),
+    builds: (config.builds ?? []).map((desired, i) => ({
+      desired,
+      observed: observed.replacements?.get(buildKey(desired)),
+      pointer: `/builds/${i}`,
     })),
     githubWebhooks: [],
     webhookUrlPatterns: [...config.buildService.webhookUrlPatterns],

@@ -1,5 +1,6 @@
 /** The typed registry of rules: a rule id without an entry (or an entry without an id) is a compile error. */
 import { teamLinkUsesServiceAccount } from "./accounts.js";
+import { replacementBeforeRevocation } from "./continuity.js";
 import { liveLinkBuildsDeclaredRepositories } from "./autobuild.js";
 import { liveLinkHasGrant } from "./grants.js";
 import { pendingManualSteps } from "./manual-steps.js";
@@ -26,6 +27,7 @@ export const rules = {
   "no-orphaned-build-service-artifacts": noOrphanedBuildServiceArtifacts,
   "declared-repository-exists": declaredRepositoryExists,
   "recorded-steps-match-observed": recordedStepsMatchObserved,
+  "replacement-before-revocation": replacementBeforeRevocation,
 } as const satisfies { [K in RuleId]: Rule & { id: K } };
 
 /** The rules as a list, in reporting order. */

@@ -3,6 +3,8 @@
  * shape of a rule. Pure data; no I/O and no Pulumi imports, so the CLI and the pack share it.
  */
 import type { BuildServiceKind, LinkSpec, OrgAccessSpec, SweepSpec } from "../../engine/model/spec.js";
+import type { BuildSpec } from "../../engine/model/build-spec.js";
+import type { ReplacementVerdict } from "../../engine/model/replacement-run.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 
@@ -75,6 +77,15 @@ export interface SweepFacts {
   pointer?: string;
 }
 
+/** Everything known about one declared build (`builds:`). */
+export interface BuildFacts {
+  desired: BuildSpec;
+  /** What verification found; `undefined` when only the config is checked, `"unknown"` during a preview. */
+  observed: ReplacementVerdict | undefined | Unknown;
+  /** JSON pointer of the build in the merged config, e.g. `/builds/0`. */
+  pointer?: string;
+}
+
 /** Type tokens of the `@pulumi/github` webhook resources the stack rules inspect. */
 export type GithubWebhookType = "github:index/repositoryWebhook:RepositoryWebhook" | "github:index/organizationWebhook:OrganizationWebhook";
 
@@ -100,6 +111,8 @@ export interface StackFacts {
   orgs: OrgFacts[];
   /** Declared sweeps; absent where none are known. */
   sweeps?: SweepFacts[];
+  /** Declared builds, in the merged config's order; absent where none are known. */
+  builds?: BuildFacts[];
   githubWebhooks: GithubWebhookFacts[];
   /** Globs recognising the build service's webhooks by URL (`*` stays within one path segment). */
   webhookUrlPatterns: string[];
@@ -139,7 +152,8 @@ export type RuleId =
   | "pending-manual-steps"
   | "no-orphaned-build-service-artifacts"
   | "declared-repository-exists"
-  | "recorded-steps-match-observed";
+  | "recorded-steps-match-observed"
+  | "replacement-before-revocation";
 
 /** Fields every rule has. */
 interface RuleBase {

@@ -2,8 +2,9 @@
  * `POST /_sandbox/act`: what people do in web UIs that no API does, applied to the world:
  * an org owner granting/denying/requesting an OAuth app (Settings → Third-party access), a user
  * revoking an app's authorization on GitHub or Bitbucket, a namespace owner unlinking, disabling
- * or enabling a link on the build service.
+ * or enabling a link on the build service, a registry client pushing tags to Docker Hub.
  */
+import { pushTags } from "../docker-hub/registry.js";
 import type { World } from "../world.js";
 import { SourcelinksError } from "../../engine/model/errors.js";
 
@@ -12,7 +13,8 @@ export type ActRequest =
   | { as: "org-owner"; org: string; app: string; action: "deny" | "grant" | "request"; actor?: string }
   | { as: "user"; provider?: "github"; login: string; action: "revoke-authorization"; app: string }
   | { as: "user"; provider: "bitbucket"; username: string; action: "revoke-authorization"; app: string }
-  | { as: "namespace-owner"; namespace: string; linkId: string; action: "unlink" | "disable" | "enable" };
+  | { as: "namespace-owner"; namespace: string; linkId: string; action: "unlink" | "disable" | "enable" }
+  | { as: "docker-hub"; action: "push"; image: string; tags: string[] };
 
 /** What an action changed. */
 export interface ActResult {
@@ -95,6 +97,9 @@ export function act(world: World, body: unknown, now: Date = new Date()): ActRes
       link.updated_at = now.toISOString();
       return { done: `link ${req.linkId} ${state}`, changed };
     }
+    case "docker-hub":
+      pushTags(world, req.image, req.tags, now.toISOString());
+      return { done: `pushed ${req.tags.map((t) => `${req.image}:${t}`).join(", ")}`, changed: req.tags.length };
   }
 }
 
@@ -135,7 +140,20 @@ function parseAct(body: unknown): ActRequest {
         linkId: str("linkId"),
         action: oneOf("action", ["unlink", "disable", "enable"]),
       };
+    case "docker-hub": {
+      oneOf("action", ["push"]);
+      const image = str("image");
+      if (!/^[a-z0-9][a-z0-9_-]{1,254}\/[a-z0-9][a-z0-9._-]*$/.test(image)) throw new ActError(400, `act: "image" must be namespace/name`);
+      const tags = b["tags"];
+      if (
+        !Array.isArray(tags) ||
+        tags.length === 0 ||
+        !tags.every((t) => typeof t === "string" && /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(t))
+      )
+        throw new ActError(400, `act: "tags" must be a non-empty list of Docker tags`);
+      return { as: "docker-hub", action: "push", image, tags: tags as string[] };
+    }
     default:
-      throw new ActError(400, `act: "as" must be org-owner, user or namespace-owner`);
+      throw new ActError(400, `act: "as" must be org-owner, user, namespace-owner or docker-hub`);
   }
 }

@@ -11,8 +11,11 @@
  * - `GET|POST|DELETE /faults`  list, add (faults.ts) or clear injected faults
  * - `GET|PUT /limits`        GitHub limit enforcement (limits.ts); PUT starts every window afresh
  * - `GET|PUT /clock`         `{offsetSeconds}`: the sandbox clock set away from real time (JWT dates, token expiry)
+ * - `POST /ci/push`, `PUT /ci/failing`  a push outside the APIs runs the replacement CI; a repository's builds fail (admin/ci.ts)
  */
 import { act, ActError } from "./act.js";
+import { parseCiPush, setFailing } from "./ci.js";
+import { runCi } from "../ci/runs.js";
 import type { SandboxClock } from "../clock.js";
 import type { Counters } from "../counters.js";
 import type { SandboxEnv } from "../env.js";
@@ -67,7 +70,7 @@ export function adminRouter(control: SandboxControl): Router {
     })
     .add("POST", "/act", async (ctx) => {
       try {
-        const result = act(control.world(), ctx.body);
+        const result = act(control.world(), ctx.body, new Date(control.clock.now()));
         await control.persist();
         return json(200, result);
       } catch (e) {
@@ -93,6 +96,19 @@ export function adminRouter(control: SandboxControl): Router {
       const change = parseLimits(ctx.body);
       if (typeof change === "string") return error(400, change);
       return json(200, control.limiter.configure(change));
+    })
+    .add("POST", "/ci/push", async (ctx) => {
+      const push = parseCiPush(ctx.body);
+      if (typeof push === "string") return error(400, push);
+      const runs = runCi(control.world(), control.clock, push);
+      await control.persist();
+      return json(201, { runs });
+    })
+    .add("PUT", "/ci/failing", async (ctx) => {
+      const failing = setFailing(control.world(), ctx.body);
+      if (typeof failing === "string") return error(400, failing);
+      await control.persist();
+      return json(200, { failingBuilds: failing });
     })
     .add("GET", "/clock", () => json(200, { offsetSeconds: control.clock.offsetMs / 1000 }))
     .add("PUT", "/clock", (ctx) => {

@@ -1,6 +1,7 @@
 /**
  * The sandbox's Bitbucket Cloud 2.0 subset, mounted at `/bitbucket/2.0`: the current user, a
- * repository, its webhooks and its deploy keys, with Bitbucket's pages and error bodies.
+ * repository, its webhooks and deploy keys, its files and pull requests (src-routes.ts) and Pipelines
+ * settings (pipelines-routes.ts), with Bitbucket's pages and error bodies.
  */
 import { createHash } from "node:crypto";
 import type { RouteHandler } from "../router.js";
@@ -8,6 +9,10 @@ import { Router, json } from "../router.js";
 import { authenticate, withRepository } from "./auth.js";
 import { createDeployKey, deleteDeployKey, getDeployKey, listDeployKeys } from "./deploy-keys.js";
 import { createHook, deleteHook, getHook, listHooks, updateHook } from "./hooks.js";
+import { listPipelines } from "./pipelines-runs.js";
+import { createVariable, getPipelinesConfig, listVariables, putPipelinesConfig, updateVariable } from "./pipelines-routes.js";
+import { createPull, getBranch, getPull, getSrc, listPulls, mergePull, postSrc, updatePull } from "./src-routes.js";
+import { gitOf } from "../git/model.js";
 import { repoHref } from "./wire.js";
 import { listWorkspaceRepositories } from "./workspace-repositories.js";
 
@@ -40,6 +45,7 @@ const getRepository = withRepository((ctx, repo) =>
     is_private: true,
     scm: "git",
     workspace: { type: "workspace", slug: repo.workspace },
+    mainbranch: { type: "branch", name: gitOf(repo, repo.slug).defaultBranch },
     links: { self: { href: repoHref(ctx, repo) } },
   }),
 );
@@ -55,10 +61,24 @@ export function bitbucketRouter(): Router {
     .add("GET", "/repositories/:workspace/:repo_slug/hooks/:uid", getHook)
     .add("PUT", "/repositories/:workspace/:repo_slug/hooks/:uid", updateHook)
     .add("DELETE", "/repositories/:workspace/:repo_slug/hooks/:uid", deleteHook)
+    .add("GET", "/repositories/:workspace/:repo_slug/pipelines", listPipelines)
     .add("GET", "/repositories/:workspace/:repo_slug/deploy-keys", listDeployKeys)
     .add("POST", "/repositories/:workspace/:repo_slug/deploy-keys", createDeployKey)
     .add("GET", "/repositories/:workspace/:repo_slug/deploy-keys/:key_id", getDeployKey)
-    .add("DELETE", "/repositories/:workspace/:repo_slug/deploy-keys/:key_id", deleteDeployKey);
+    .add("DELETE", "/repositories/:workspace/:repo_slug/deploy-keys/:key_id", deleteDeployKey)
+    .add("POST", "/repositories/:workspace/:repo_slug/src", postSrc)
+    .add("GET", "/repositories/:workspace/:repo_slug/src/:commit/*path", getSrc)
+    .add("GET", "/repositories/:workspace/:repo_slug/refs/branches/*name", getBranch)
+    .add("GET", "/repositories/:workspace/:repo_slug/pullrequests", listPulls)
+    .add("POST", "/repositories/:workspace/:repo_slug/pullrequests", createPull)
+    .add("GET", "/repositories/:workspace/:repo_slug/pullrequests/:pull_id", getPull)
+    .add("PUT", "/repositories/:workspace/:repo_slug/pullrequests/:pull_id", updatePull)
+    .add("POST", "/repositories/:workspace/:repo_slug/pullrequests/:pull_id/merge", mergePull)
+    .add("GET", "/repositories/:workspace/:repo_slug/pipelines_config", getPipelinesConfig)
+    .add("PUT", "/repositories/:workspace/:repo_slug/pipelines_config", putPipelinesConfig)
+    .add("GET", "/repositories/:workspace/:repo_slug/pipelines_config/variables", listVariables)
+    .add("POST", "/repositories/:workspace/:repo_slug/pipelines_config/variables", createVariable)
+    .add("PUT", "/repositories/:workspace/:repo_slug/pipelines_config/variables/:variable_uuid", updateVariable);
 }
 
 /** A brace-wrapped UUID derived from `seed`, so an account keeps its uuid across restarts. */

@@ -35,6 +35,26 @@ const NEEDS: readonly (readonly [Method, string, Need])[] = [
   ["PATCH", "/orgs/:org/hooks/:hook_id", ["organization_hooks", WRITE]],
   ["DELETE", "/orgs/:org/hooks/:hook_id", ["organization_hooks", WRITE]],
   ["GET", "/orgs/:org/audit-log", ["organization_administration", READ]],
+  ["GET", "/repos/:owner/:repo/git/ref/*ref", ["contents", READ]],
+  ["POST", "/repos/:owner/:repo/git/refs", ["contents", WRITE]],
+  ["PATCH", "/repos/:owner/:repo/git/refs/*ref", ["contents", WRITE]],
+  ["GET", "/repos/:owner/:repo/contents/*path", ["contents", READ]],
+  // A write under .github/workflows/ also needs `workflows` (git-routes.ts).
+  ["PUT", "/repos/:owner/:repo/contents/*path", ["contents", WRITE]],
+  ["GET", "/repos/:owner/:repo/pulls", ["pull_requests", READ]],
+  ["POST", "/repos/:owner/:repo/pulls", ["pull_requests", WRITE]],
+  ["GET", "/repos/:owner/:repo/pulls/:pull_number", ["pull_requests", READ]],
+  ["PATCH", "/repos/:owner/:repo/pulls/:pull_number", ["pull_requests", WRITE]],
+  ["PUT", "/repos/:owner/:repo/pulls/:pull_number/merge", ["contents", WRITE]],
+  ["GET", "/repos/:owner/:repo/actions/secrets/public-key", ["secrets", READ]],
+  ["GET", "/repos/:owner/:repo/actions/secrets", ["secrets", READ]],
+  ["GET", "/repos/:owner/:repo/actions/secrets/:secret_name", ["secrets", READ]],
+  ["PUT", "/repos/:owner/:repo/actions/secrets/:secret_name", ["secrets", WRITE]],
+  ["GET", "/orgs/:org/actions/secrets/public-key", ["organization_secrets", READ]],
+  ["GET", "/orgs/:org/actions/secrets/:secret_name", ["organization_secrets", READ]],
+  ["PUT", "/orgs/:org/actions/secrets/:secret_name", ["organization_secrets", WRITE]],
+  ["GET", "/orgs/:org/actions/secrets/:secret_name/repositories", ["organization_secrets", READ]],
+  ["PUT", "/orgs/:org/actions/secrets/:secret_name/repositories/:repository_id", ["organization_secrets", WRITE]],
 ];
 
 /** The table's patterns as a router, so a request path is matched exactly as the routes match it. */

@@ -190,7 +190,7 @@ export function minimalRepository(api: string, world: World, repo: GitHubRepoSta
     trees_url: `${r}/git/trees{/sha}`,
     hooks_url: `${r}/hooks`,
     visibility: repo.private ? "private" : "public",
-    default_branch: "main",
+    default_branch: repo.git?.defaultBranch ?? "main",
     archived: repo.archived === true,
     disabled: false,
     created_at: EPOCH,

@@ -91,6 +91,34 @@ builds:
     );
   });
 
+  it("refuses organization secrets on Bitbucket, and a proposal branch git would refuse, at their lines", async () => {
+    const dir = scratch();
+    const file = writeConfig(
+      dir,
+      "bad.yaml",
+      `apiVersion: sourcelinks/v1
+builds:
+  - image: acme/mobile
+    provider: bitbucket
+    repository: acme-team/mobile
+    rules: [{ sourceType: branch, source: main, tag: latest }]
+    secretScope: organization
+  - image: acme/api
+    provider: github
+    repository: acme/api
+    rules: [{ sourceType: branch, source: main, tag: latest }]
+    proposal: { branch: "ci/../main" }
+`,
+    );
+    const run = await runCli(["builds", "render", file, "--out", `${dir}/out`], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `${file}:7:18: builds[0] (acme/mobile): secretScope is organization, but organization secrets are GitHub's: on Bitbucket use secretScope: repository (secured repository variables)`,
+    );
+    expect(run.stderr).toMatch(new RegExp(`${file}:12:\\d+: .*proposal\\.branch`));
+    expect(existsSync(`${dir}/out`)).toBe(false);
+  });
+
   it("refuses a GitHub expression in a plain env value, at its line", async () => {
     const dir = scratch();
     const file = writeConfig(

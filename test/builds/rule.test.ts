@@ -23,6 +23,7 @@ const build = (rules: BuildRuleSpec[]): BuildSpec => ({
   env: {},
   secrets: {},
   registry: { login: "token" },
+  secretScope: "repository",
 });
 
 describe("rulePaths", () => {

@@ -161,3 +161,32 @@ describe("resolveGitHubClientSecret", () => {
     expect(resolveGitHubClientSecret(withoutEnv, { SOURCELINKS_GITHUB_CLIENT_SECRET: fake("x") })).toBeNull();
   });
 });
+
+describe("resolveClientSettings: Docker Hub", () => {
+  test("providers.dockerHub names the env vars of the read-only token; SOURCELINKS_DOCKER_HUB_API_URL overrides its URL", () => {
+    const withHub: SourcelinksConfig = {
+      ...config,
+      providers: { ...config.providers, dockerHub: { apiUrl: "https://hub.docker.com", usernameEnv: "HUB_USER", tokenEnv: "HUB_READ" } },
+    };
+    const env = { HUB_USER: "acme-ci", HUB_READ: fake("hub") };
+    expect(resolveClientSettings(withHub, env).dockerHub).toEqual({
+      apiUrl: "https://hub.docker.com",
+      username: "acme-ci",
+      token: expect.any(Secret),
+    });
+    expect(resolveClientSettings(withHub, env).dockerHub?.token?.reveal()).toBe(env.HUB_READ);
+    const sandboxed = resolveClientSettings(withHub, { ...env, SOURCELINKS_DOCKER_HUB_API_URL: "http://127.0.0.1:4000/dockerhub/" });
+    expect(sandboxed.dockerHub?.apiUrl).toBe("http://127.0.0.1:4000/dockerhub");
+    expect(resolveClientSettings(config, env).dockerHub).toBeUndefined();
+  });
+
+  test("the schema fills providers.dockerHub's defaults", () => {
+    const yaml = `${basicYaml}`.replace(/providers:\n/, "providers:\n  dockerHub: {}\n");
+    const loaded = loadConfigTexts([{ file: "hub.yaml", text: yaml }]).config;
+    expect(loaded.providers.dockerHub).toEqual({
+      apiUrl: "https://hub.docker.com",
+      usernameEnv: "DOCKER_HUB_USERNAME",
+      tokenEnv: "DOCKER_HUB_READ_TOKEN",
+    });
+  });
+});

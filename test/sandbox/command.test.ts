@@ -32,6 +32,9 @@ describe("runSandboxCommand", () => {
       "BITBUCKET_EMAIL",
       "BITBUCKET_API_TOKEN",
       "SOURCELINKS_GITHUB_CLIENT_SECRET",
+      "SOURCELINKS_DOCKER_HUB_API_URL",
+      "DOCKER_HUB_USERNAME",
+      "DOCKER_HUB_READ_TOKEN",
     ]);
     const links = await fetch(`${line.env.SOURCELINKS_BUILD_API_URL}/acme/links/`, {
       headers: { authorization: `Bearer ${line.env.SOURCELINKS_BUILD_TOKEN}` },

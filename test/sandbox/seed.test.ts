@@ -103,10 +103,10 @@ describe("demo world (sandbox/worlds/demo.yaml)", () => {
     }
   });
 
-  it("has a build-service webhook on acme-team/mobile and an operator for the env", () => {
+  it("has a build-service webhook on acme-team/mobile and an operator for the env (Docker Hub included)", () => {
     const mobile = world.bitbucket.repos.find((r) => r.workspace === "acme-team" && r.slug === "mobile")!;
     expect(mobile.hooks.map((h) => h.url).filter(isBuildHook)).toHaveLength(1);
-    expect(world.operator).toEqual({ github: "jdoe", bitbucket: "acme-bb-builder", namespace: "acme" });
+    expect(world.operator).toEqual({ github: "jdoe", bitbucket: "acme-bb-builder", namespace: "acme", dockerHub: "acme-ci" });
   });
 
   it("matches examples/basic/sourcelinks.yaml (apps, links, orgs)", () => {

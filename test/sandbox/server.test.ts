@@ -28,7 +28,7 @@ const tinySeed: SeedDocument = {
 };
 
 describe("startSandbox", () => {
-  it("listens on 127.0.0.1 and hands out the eight env variables for the demo world", async () => {
+  it("listens on 127.0.0.1 and hands out the env variables of every service for the demo world", async () => {
     const sandbox = await start();
     expect(sandbox.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const env = sandbox.env;
@@ -41,6 +41,9 @@ describe("startSandbox", () => {
       "BITBUCKET_EMAIL",
       "BITBUCKET_API_TOKEN",
       "SOURCELINKS_GITHUB_CLIENT_SECRET",
+      "SOURCELINKS_DOCKER_HUB_API_URL",
+      "DOCKER_HUB_USERNAME",
+      "DOCKER_HUB_READ_TOKEN",
     ]);
     expect(env.SOURCELINKS_GITHUB_API_URL).toBe(`${sandbox.baseUrl}/github`);
     expect(env.SOURCELINKS_BITBUCKET_API_URL).toBe(`${sandbox.baseUrl}/bitbucket/2.0`);
@@ -51,6 +54,9 @@ describe("startSandbox", () => {
     expect(env.BITBUCKET_EMAIL).toBe(world.bitbucket.users[0]!.email);
     expect(env.BITBUCKET_API_TOKEN).toBe(world.bitbucket.users[0]!.apiToken);
     expect(env.SOURCELINKS_GITHUB_CLIENT_SECRET).toBe(world.oauthApps.find((a) => a.provider === "github")!.clientSecret);
+    expect(env.SOURCELINKS_DOCKER_HUB_API_URL).toBe(`${sandbox.baseUrl}/dockerhub`);
+    expect(env.DOCKER_HUB_USERNAME).toBe("acme-ci");
+    expect(world.dockerHub!.users[0]!.accessTokens.find((t) => t.token === env.DOCKER_HUB_READ_TOKEN)?.scope).toBe("read");
   });
 
   it("takes a seed as a file path", async () => {

@@ -13,7 +13,8 @@ import { JsonHttp, assertSameOrigin } from "../json-http.js";
 import { PageGuard } from "../page-guard.js";
 import { UnobservableRepositoryError } from "../unobservable-repository-error.js";
 import { Secret, SecretSet } from "../../model/secret.js";
-import type { OwnerClient, OwnerPages, OwnerRepository, RepositoryListing, SourceProviderClient } from "../types.js";
+import type { OwnerClient, OwnerPages, OwnerRepository, ReplacementRunReader, RepositoryListing, SourceProviderClient } from "../types.js";
+import type { ReplacementRun } from "../../model/replacement-run.js";
 import {
   bitbucketErrorMessage,
   toObservedDeployKey,
@@ -55,31 +56,19 @@ const PAGELEN = 100;
 const MAX_PAGES = 100;
 
 /** Creates a Bitbucket client. No I/O happens until a method is called. */
-export function createBitbucketClient(options: BitbucketClientOptions): SourceProviderClient & OwnerClient {
+export function createBitbucketClient(options: BitbucketClientOptions): SourceProviderClient & OwnerClient & ReplacementRunReader {
   return new BitbucketClient(options);
 }
 
 /** `SourceProviderClient` for Bitbucket Cloud. */
-export class BitbucketClient implements SourceProviderClient, OwnerClient {
+export class BitbucketClient implements SourceProviderClient, OwnerClient, ReplacementRunReader {
   readonly kind = "bitbucket" as const;
   readonly #base: string;
   readonly #http: JsonHttp;
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
-    const token = options.token;
-    const basic =
-      token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
-    const secrets = options.secretSet ?? new SecretSet();
-    for (const secret of [token, basic, ...(options.otherSecrets ?? [])]) secrets.add(secret);
-    this.#http = new JsonHttp({
-      service: "bitbucket",
-      authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
-      secrets,
-      errorDetail: (body) => withCredentialAdvice(bitbucketErrorMessage(body), basic !== null && !options.username.includes("@")),
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      ...options.transport,
-    });
+    this.#http = bitbucketHttp(options).http;
   }
 
   /**
@@ -151,6 +140,25 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
     };
   }
 
+  /**
+   * The pipelines run on commit `sha`, from the newest page of `GET …/pipelines?sort=-created_on`
+   * (bitbucket-pipelines.yml is the one file Pipelines runs, so `path` selects nothing); none when
+   * Pipelines never ran there (404).
+   */
+  async runs(repository: string, _path: string, sha: string): Promise<ReplacementRun[]> {
+    const url = `${bitbucketRepoUrl(this.#base, repository)}/pipelines/?sort=-created_on&pagelen=${PAGELEN}`;
+    try {
+      const page = await this.#http.request<BitbucketPageWire<BitbucketPipelineWire>>("GET", url, undefined, {
+        shape: "object",
+        check: pageProblem,
+      });
+      return page.body.values.filter((p) => p.target?.commit?.hash === sha).map((p) => toRun(repository, p));
+    } catch (error) {
+      if (error instanceof HttpError && error.isGone) return [];
+      throw error;
+    }
+  }
+
   /** Sweeps read no workspace-level webhooks: a workspace is never listed as an `org`. */
   listOrgWebhooks(workspace: string): Promise<ObservedWebhook[]> {
     return Promise.reject(new TypeError(`bitbucket: sweeps read no webhooks of workspace ${workspace} itself`));
@@ -216,8 +224,29 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient {
   }
 }
 
+/**
+ * The transport every Bitbucket client of one world sends with: its credentials as Bitbucket takes
+ * them, and the redaction set (which the caller may add credentials to, such as a secret it sends).
+ */
+export function bitbucketHttp(options: BitbucketClientOptions): { http: JsonHttp; secrets: SecretSet } {
+  const token = options.token;
+  const basic =
+    token && options.username !== "" ? new Secret(Buffer.from(`${options.username}:${token.reveal()}`).toString("base64")) : null;
+  const secrets = options.secretSet ?? new SecretSet();
+  for (const secret of [token, basic, ...(options.otherSecrets ?? [])]) secrets.add(secret);
+  const http = new JsonHttp({
+    service: "bitbucket",
+    authorization: basic ? new Secret(`Basic ${basic.reveal()}`) : token ? new Secret(`Bearer ${token.reveal()}`) : null,
+    secrets,
+    errorDetail: (body) => withCredentialAdvice(bitbucketErrorMessage(body), basic !== null && !options.username.includes("@")),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...options.transport,
+  });
+  return { http, secrets };
+}
+
 /** What is wrong with a page that should be a paginated collection, or null. */
-function pageProblem(body: unknown): string | null {
+export function pageProblem(body: unknown): string | null {
   const page = body as Partial<BitbucketPageWire<unknown>>;
   if (!Array.isArray(page.values)) return "no `values` list";
   if (page.next !== undefined && typeof page.next !== "string") return "`next` is not a URL";
@@ -238,4 +267,30 @@ function withCredentialAdvice(message: string | null, basicWithoutEmail: boolean
   const appPassword = /app passwords?/i.test(message);
   const refused = basicWithoutEmail && /invalid credentials|authentication required|unauthori[sz]ed/i.test(message);
   return appPassword || refused ? `${message} ${BITBUCKET_CREDENTIAL_ADVICE}` : message;
+}
+
+/** A pipeline as Bitbucket answers it (the fields read). */
+interface BitbucketPipelineWire {
+  uuid: string;
+  build_number: number;
+  created_on: string;
+  state?: { name?: string; result?: { name?: string } };
+  target?: { ref_name?: string; ref_type?: string; commit?: { hash?: string } };
+  links?: { html?: { href?: string } };
+}
+
+/** A pipeline as a replacement run: Bitbucket's states in GitHub's words (SUCCESSFUL is success). */
+function toRun(repository: string, wire: BitbucketPipelineWire): ReplacementRun {
+  const state = wire.state?.name;
+  const result = wire.state?.result?.name;
+  const kind = wire.target?.ref_type === "tag" ? "tags" : "heads";
+  return {
+    id: wire.uuid,
+    url: wire.links?.html?.href ?? `https://bitbucket.org/${repository}/pipelines/results/${wire.build_number}`,
+    headSha: wire.target?.commit?.hash ?? "",
+    ref: `refs/${kind}/${wire.target?.ref_name ?? ""}`,
+    startedAt: wire.created_on,
+    status: state === "COMPLETED" ? "completed" : state === "IN_PROGRESS" ? "in_progress" : "queued",
+    conclusion: state !== "COMPLETED" ? null : result === "SUCCESSFUL" ? "success" : (result ?? "failure").toLowerCase(),
+  };
 }

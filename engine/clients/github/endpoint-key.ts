@@ -19,6 +19,15 @@ const TEMPLATES = [
   "/orgs/{org}/audit-log",
   "/applications/{client_id}/token",
   "/applications/{client_id}/grant",
+  "/repos/{owner}/{repo}",
+  "/repos/{owner}/{repo}/git/refs",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}",
+  "/repos/{owner}/{repo}/actions/secrets",
+  "/repos/{owner}/{repo}/actions/secrets/{secret_name}",
+  "/orgs/{org}/actions/secrets/{secret_name}",
+  "/orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "/orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}",
 ].map((t) => ({ template: t, parts: t.split("/").filter(Boolean) }));
 
 /** The endpoint key of a request URL (template or absolute), relative to the API's base path. */
@@ -53,6 +62,7 @@ const LIST_ENDPOINTS: ReadonlySet<string> = new Set([
   "/users/{}/repos",
   "/user/repos",
   "/orgs/{}/audit-log",
+  "/repos/{}/{}/pulls",
 ]);
 
 /** Whether a GET of `url` answers a list page: its body must then be a JSON array, never empty or `null`. */

@@ -1,10 +1,19 @@
 /** The GitHub clients: webhooks and deploy keys, OAuth grants, and org access observation. */
-import type { OAuthGrantClient, OrgAccessProbe, OwnerClient, SourceProviderClient } from "../types.js";
+import type {
+  OAuthGrantClient,
+  OrgAccessProbe,
+  OwnerClient,
+  ReplacementClient,
+  ReplacementRunReader,
+  SourceProviderClient,
+} from "../types.js";
 import { GitHubContext, type GitHubClientSettings } from "./context.js";
 import { GitHubGrantClient } from "./grant-client.js";
 import { GitHubOrgAccessProbe } from "./org-access-probe.js";
 import { GitHubOwnerClient } from "./owner-client.js";
 import { GitHubProviderClient } from "./provider-client.js";
+import { GitHubWorkflowRuns } from "./workflow-runs.js";
+import { GitHubReplacementClient } from "./replacement-client.js";
 
 export type { GitHubClientSettings } from "./context.js";
 export { isGitHubDotCom } from "./context.js";
@@ -13,12 +22,15 @@ export { OAUTH_RESTRICTION_SIGNAL } from "./org-access-probe.js";
 export type { ClientLogger } from "./safe-logger.js";
 export { GitHubGrantClient, GitHubOrgAccessProbe, GitHubProviderClient };
 
-/** The three GitHub clients of one world, sharing pacing and the ETag cache. */
+/** The GitHub clients of one world, sharing pacing and the ETag cache. */
 export interface GitHubClients {
   provider: SourceProviderClient;
   grants: OAuthGrantClient;
   orgAccess: OrgAccessProbe;
   owner: OwnerClient;
+  /** The runs of replacement workflows. */
+  runs: ReplacementRunReader;
+  replacement: ReplacementClient;
 }
 
 /**
@@ -36,5 +48,7 @@ export function createGitHubClients(settings: GitHubClientSettings): GitHubClien
     grants: new GitHubGrantClient(ctx),
     orgAccess: new GitHubOrgAccessProbe(ctx),
     owner: new GitHubOwnerClient(ctx),
+    runs: new GitHubWorkflowRuns(ctx),
+    replacement: new GitHubReplacementClient(ctx),
   };
 }

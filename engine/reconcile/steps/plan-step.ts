@@ -6,8 +6,8 @@ export type { ApiStep, ManualPlanStep, PlanStep } from "./registry.js";
 
 /** The plan for one declared link, org access entry or sweep. */
 export interface ResourcePlan {
-  /** `link`, `orgAccess` or `sweep`. */
-  resource: "link" | "orgAccess" | "sweep";
+  /** `link`, `orgAccess`, `sweep`, or `build` (a replacement build's proposal in one repository). */
+  resource: "link" | "orgAccess" | "sweep" | "build";
   name: string;
   steps: PlanStep[];
   /** What a revocation deliberately leaves because other live links use it; absent or empty when nothing is. */

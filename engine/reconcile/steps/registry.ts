@@ -17,6 +17,12 @@ import { setOrgAccessKind } from "./set-org-access.js";
 import { setStateKind } from "./set-state.js";
 import type { DescribeOptions, StepCategory, StepChecks, StepKind } from "./step-kind.js";
 import { unlinkKind } from "./unlink.js";
+import { ciSecretKind } from "./ci-secret.js";
+import { enablePipelinesKind } from "./enable-pipelines.js";
+import { orgSecretRepositoryKind } from "./org-secret-repository.js";
+import { proposalBranchKind } from "./proposal-branch.js";
+import { proposalFileKind } from "./proposal-file.js";
+import { proposalPullRequestKind } from "./proposal-pull-request.js";
 
 /** The kinds of steps that send a request. */
 export const STEP_KINDS = [
@@ -29,6 +35,12 @@ export const STEP_KINDS = [
   deleteDeployKeyKind,
   deleteOrgWebhookKind,
   setOrgAccessKind,
+  proposalBranchKind,
+  proposalFileKind,
+  proposalPullRequestKind,
+  ciSecretKind,
+  orgSecretRepositoryKind,
+  enablePipelinesKind,
 ] as const;
 
 /** The step type a kind describes. */

@@ -50,6 +50,11 @@ export interface StepChecks {
   webhooks: PatternMatcher;
   /** The build service's deploy keys, by title. */
   deployKeys: PatternMatcher;
+  /**
+   * Reads a CI secret's value from its env var (an `OperationContext`'s): a step that sets a secret whose
+   * variable is unset is refused. Absent where the run cannot tell (then only sending finds out).
+   */
+  secretValue?: (envVar: string) => string | undefined;
 }
 
 /** One kind of step: everything the engine and the faces need to know about it. */

@@ -1,0 +1,67 @@
+/**
+ * A replacement build's place in its source repository: whether the CI file `builds render` writes
+ * has been proposed (a branch and a pull request) and whether it is on the default branch. The observe
+ * phase produces one `ReplacementObservation` per rendered file; the planner turns it into steps, and
+ * verification (a run that built and pushed) starts from the `merged` state.
+ */
+import type { ProviderKind } from "./spec.js";
+
+/**
+ * What the repository holds of the proposal: `absent` (the default branch does not hold the rendered
+ * bytes and no pull request from the proposal branch is open), `proposed` (a pull request is open),
+ * `merged` (the default branch holds exactly the rendered bytes).
+ */
+export type ProposalState = "absent" | "proposed" | "merged";
+
+/** A proposal's state, then what verification adds: the first run after the merge built and pushed (`verified`) or did not (`failing`). */
+export type ReplacementState = ProposalState | "verified" | "failing";
+
+/** The pull request a proposal opened (GitHub pull request or Bitbucket pull request). */
+export interface ProposalPullRequest {
+  number: number;
+  /** The pull request's web page. */
+  url: string;
+  state: "open" | "merged" | "closed";
+}
+
+/** What one observation of a replacement's repository found. */
+export interface ReplacementObservation {
+  provider: ProviderKind;
+  /** `owner/name` (GitHub) or `workspace/slug` (Bitbucket). */
+  repository: string;
+  /** The Docker Hub images the file builds (one on GitHub; every build of the repository on Bitbucket). */
+  images: string[];
+  /** The file's path in the repository (`.github/workflows/….yml`, `bitbucket-pipelines.yml`). */
+  path: string;
+  state: ProposalState;
+  defaultBranch: string;
+  /** The default branch's head commit when observed: the commit whose runs verification reads once `merged`. */
+  defaultSha: string;
+  /** The branch the proposal is committed on. */
+  branch: string;
+  /** The proposal branch's head commit, or null when the branch does not exist. */
+  branchSha: string | null;
+  /** True when the proposal branch already holds the rendered bytes (no commit is needed). */
+  branchCurrent: boolean;
+  /** The open pull request from `branch`, else the most recent merged one, else null. */
+  pullRequest: ProposalPullRequest | null;
+}
+
+/** A CI secret as observed: set in the repository (or its org secret selected for it), set but not selected, or absent. */
+export type ObservedSecretState = "present" | "not-selected" | "absent";
+
+/** Everything observing one replacement's repository read: the state, plus what its planner needs. */
+export interface ObservedReplacement extends ReplacementObservation {
+  /** What the default branch holds at the file's path (null: no such file). */
+  defaultText: string | null;
+  /** GitHub's blob sha of that file (null on Bitbucket or when absent). */
+  defaultFileSha: string | null;
+  /** GitHub's blob sha of the file on the proposal branch, when the branch holds one. */
+  branchFileSha: string | null;
+  /** Each needed CI secret by name. */
+  secrets: Record<string, ObservedSecretState>;
+  /** Bitbucket: whether Pipelines is enabled; null on GitHub. */
+  pipelinesEnabled: boolean | null;
+  /** GitHub with organization secrets: the repository's id; else null. */
+  repositoryId: number | null;
+}
