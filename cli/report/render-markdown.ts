@@ -17,8 +17,8 @@ import {
   type ReportOwner,
   type RetirementReport,
 } from "./model.js";
-import { continuityText, tagText } from "./continuity.js";
 import { isLive } from "../../engine/model/observed.js";
+import { continuityText, tagText } from "./continuity.js";
 import { isLiveLink } from "./summarize.js";
 import {
   KIND_TITLES,
