@@ -76,6 +76,7 @@ const LIMITS: LimitsConfig = {
   maxConcurrent: 100,
   endpointPointsPerMinute: 900,
   contentCreatingPerMinute: 80,
+  contentCreatingPerHour: 500,
   graphqlPointsPerHour: 5000,
   graphqlEndpointPointsPerMinute: 2000,
 };
