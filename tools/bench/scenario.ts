@@ -8,10 +8,21 @@
 import { loadConfigFiles } from "../../engine/config/load.js";
 import { benchContext, type BenchClientOptions } from "./context.js";
 import { sampleRss } from "./rss.js";
-import { apply, refresh, naiveListing, sweep, type ApplySummary, type RefreshSummary } from "./workloads.js";
+import {
+  apply,
+  propose,
+  refresh,
+  naiveListing,
+  sweep,
+  verify,
+  type ApplySummary,
+  type ProposeSummary,
+  type RefreshSummary,
+  type VerifySummary,
+} from "./workloads.js";
 
 /** The workloads a scenario process can run. */
-export const WORKLOADS = ["refresh", "apply", "naive", "sweep"] as const;
+export const WORKLOADS = ["refresh", "apply", "naive", "sweep", "propose", "verify"] as const;
 /** One of `WORKLOADS`. */
 export type WorkloadName = (typeof WORKLOADS)[number];
 
@@ -30,7 +41,7 @@ export interface ScenarioOutcome {
   peakRssBytes: number;
   sampledPeakBytes: number;
   maxRssBytes: number;
-  summary: RefreshSummary | ApplySummary;
+  summary: RefreshSummary | ApplySummary | ProposeSummary | VerifySummary;
 }
 
 async function main(): Promise<void> {
@@ -43,9 +54,11 @@ async function main(): Promise<void> {
   const rss = sampleRss();
   const { config } = await loadConfigFiles([params.configFile]);
   const ctx = benchContext(config, process.env, params);
-  const run = { refresh, apply, naive: naiveListing, sweep }[name];
+  const links = config.links.slice(0, params.subsetLinks ?? config.links.length);
+  const builds = config.builds ?? [];
+  const run = { refresh, apply, naive: naiveListing, sweep }[name as "refresh"];
   const started = performance.now();
-  const summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));
+  const summary = name === "propose" ? await propose(ctx, builds) : name === "verify" ? await verify(ctx, builds) : await run(ctx, links);
   const wallSeconds = (performance.now() - started) / 1000;
   await ctx.clients.flush?.();
   const memory = rss.stop();
