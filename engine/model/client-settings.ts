@@ -42,6 +42,12 @@ export interface ClientSettings {
      * GitHub pacing: point budgets are paced by default only for api.github.com and *.ghe.com;
      * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.
      */
-    githubPacing?: { budgets?: boolean; timeScale?: number; endpointPointsPerMinute?: number; contentCreatingPerMinute?: number; contentCreatingPerHour?: number };
+    githubPacing?: {
+      budgets?: boolean;
+      timeScale?: number;
+      endpointPointsPerMinute?: number;
+      contentCreatingPerMinute?: number;
+      contentCreatingPerHour?: number;
+    };
   };
 }

@@ -263,7 +263,7 @@ const GROUPS: readonly ScenarioGroup[] = [
   inSandbox(
     () => ({ options: { world: { ...SHAPE }, timeScale: PROPOSE_TIME_SCALE, limits: TOKEN_LIMITS }, appKeys: null }),
     [
-      { id: "r", label: "r.propose", run: proposeReplacements },
+      { id: "r", label: "r.propose", selectedBy: ["r", "r2"], run: proposeReplacements },
       { id: "r2", label: "r2.verify-unchanged", selectedBy: ["r", "r2"], run: verifyUnchanged },
     ],
   ),
