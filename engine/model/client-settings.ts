@@ -49,5 +49,7 @@ export interface ClientSettings {
       contentCreatingPerMinute?: number;
       contentCreatingPerHour?: number;
     };
+    /** Bitbucket's webhook-data budget (always paced): its size and, against a sandbox, its clock's `timeScale`. */
+    bitbucketPacing?: { webhookRequestsPerHour?: number; timeScale?: number };
   };
 }

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { DOCKER_HUB_CONFIG, runDockerHubDemo } from "../../tools/demo/docker-hub.js";
 import { RecordError, recordManualSteps } from "../../tools/demo/record-manual-steps.js";
 import { type SandboxHandle, startSandbox } from "../../sandbox/index.js";
-import { ROOT, runCli } from "./cli-harness.js";
+import { ROOT, runCli } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;

@@ -8,7 +8,7 @@ import { createGitHubClients } from "../../engine/clients/github/index.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
 import { Secret } from "../../engine/model/secret.js";
 import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
-import { startGitHubSandbox, type GitHubSandbox } from "../sandbox/github-harness.js";
+import { startGitHubSandbox, type GitHubSandbox } from "../support/github-harness.js";
 
 const HOUR_MS = 3_600_000;
 

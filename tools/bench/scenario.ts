@@ -10,6 +10,7 @@ import { benchContext, type BenchClientOptions } from "./context.js";
 import { sampleRss } from "./rss.js";
 import {
   apply,
+  bitbucketSweep,
   propose,
   refresh,
   naiveListing,
@@ -22,7 +23,7 @@ import {
 } from "./workloads.js";
 
 /** The workloads a scenario process can run. */
-export const WORKLOADS = ["refresh", "apply", "naive", "sweep", "propose", "verify"] as const;
+export const WORKLOADS = ["refresh", "apply", "naive", "sweep", "bitbucket-sweep", "propose", "verify"] as const;
 /** One of `WORKLOADS`. */
 export type WorkloadName = (typeof WORKLOADS)[number];
 
@@ -54,13 +55,23 @@ async function main(): Promise<void> {
   const rss = sampleRss();
   const { config } = await loadConfigFiles([params.configFile]);
   const ctx = benchContext(config, process.env, params);
-  const links = config.links.slice(0, params.subsetLinks ?? config.links.length);
-  const builds = config.builds ?? [];
-  const run = { refresh, apply, naive: naiveListing, sweep }[name as "refresh"];
   const started = performance.now();
-  const summary = name === "propose" ? await propose(ctx, builds) : name === "verify" ? await verify(ctx, builds) : await run(ctx, links);
+  let summary: RefreshSummary | ApplySummary | ProposeSummary | VerifySummary;
+  if (name === "bitbucket-sweep") {
+    const spec = config.sweeps?.[0];
+    if (spec === undefined) throw new Error("scenario: bitbucket-sweep needs a config with one sweep");
+    summary = await bitbucketSweep(ctx, spec);
+  } else if (name === "propose") {
+    summary = await propose(ctx, config.builds ?? []);
+  } else if (name === "verify") {
+    summary = await verify(ctx, config.builds ?? []);
+  } else {
+    const run = { refresh, apply, naive: naiveListing, sweep }[name];
+    summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));
+  }
   const wallSeconds = (performance.now() - started) / 1000;
   await ctx.clients.flush?.();
+  await ctx.refresh?.store.save();
   const memory = rss.stop();
   const outcome: ScenarioOutcome = { workload: name, wallSeconds, ...memory, summary };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);

@@ -16,7 +16,9 @@ import {
 import { executeReplacementSteps, planReplacements } from "../../engine/reconcile/replacements.js";
 import { observeAndVerify } from "../../engine/reconcile/verify-replacements.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
+import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { SCALE_ORG } from "../../sandbox/scale-world.js";
+import type { SweepSpec } from "../../engine/model/spec.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {
@@ -26,6 +28,8 @@ export interface RefreshSummary {
   buildServiceWebhooks: number;
   deployKeys: number;
   foreignWebhooks: number;
+  /** A sweep's: how its owner was read (with a refresh policy). */
+  refresh?: SweepRefresh;
 }
 
 /** What an apply did. */
@@ -94,6 +98,7 @@ export async function sweep(ctx: OperationContext, specs: readonly LinkSpec[]): 
     buildServiceWebhooks: ofKind("repository-webhook") + ofKind("org-webhook"),
     deployKeys: ofKind("deploy-key"),
     foreignWebhooks: found.foreignWebhookCount,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
   };
 }
 
@@ -188,4 +193,21 @@ export async function verify(ctx: OperationContext, builds: readonly BuildSpec[]
   const states: Record<string, number> = {};
   for (const verdict of verdicts.values()) states[verdict.state] = (states[verdict.state] ?? 0) + 1;
   return { builds: builds.length, states };
+}
+
+/**
+ * (j): the sweep of the config's one Bitbucket workspace, as `sourcelinks plan` observes one; with the
+ * context's refresh policy (`--verify-slices`), a rolling read after the first.
+ */
+export async function bitbucketSweep(ctx: OperationContext, spec: SweepSpec): Promise<RefreshSummary> {
+  const found = await observeSweep(ctx, spec, new SweepLinkWorld(ctx, []));
+  return {
+    links: 0,
+    repositories: found.repositoriesSwept,
+    missingRepositories: 0,
+    buildServiceWebhooks: found.artifacts.filter((a) => a.kind === "repository-webhook").length,
+    deployKeys: found.artifacts.filter((a) => a.kind === "deploy-key").length,
+    foreignWebhooks: found.foreignWebhookCount,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
+  };
 }
