@@ -3,7 +3,8 @@
  * (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
  * - primary: 5,000 points per hour per token; a `304` to `If-None-Match` costs nothing;
  * - secondary: at most 100 concurrent requests; 900 points per minute per REST endpoint
- *   (GET/HEAD/OPTIONS 1 point, POST/PATCH/PUT/DELETE 5); 80 content-creating requests per minute.
+ *   (GET/HEAD/OPTIONS 1 point, POST/PATCH/PUT/DELETE 5); 80 content-creating requests per minute and
+ *   500 per hour.
  *
  * Windows are fixed: each starts at the first request that needs it and lasts an hour or a minute of
  * GitHub time (see clock.ts for `timeScale`). The `x-ratelimit-*` headers are sent on every GitHub
@@ -20,6 +21,8 @@ export interface LimitsConfig {
   maxConcurrent: number;
   endpointPointsPerMinute: number;
   contentCreatingPerMinute: number;
+  /** Content-creating requests per GitHub hour (GitHub: 500), counted apart from the minute's. */
+  contentCreatingPerHour: number;
   /** GraphQL's own primary budget, in query cost points (separate from REST's). */
   graphqlPointsPerHour: number;
   /** Secondary points per minute on the GraphQL endpoint (a query is 1 point). */
@@ -33,6 +36,7 @@ export const GITHUB_LIMITS: LimitsConfig = Object.freeze({
   maxConcurrent: 100,
   endpointPointsPerMinute: 900,
   contentCreatingPerMinute: 80,
+  contentCreatingPerHour: 500,
   graphqlPointsPerHour: 5000,
   graphqlEndpointPointsPerMinute: 2000,
 });
@@ -98,6 +102,7 @@ export class GitHubLimiter {
   #graphql = new Map<string, Window>();
   #endpoint = new Map<string, Window>();
   #content = new Map<string, Window>();
+  #contentHour = new Map<string, Window>();
 
   constructor(
     private readonly clock: SandboxClock,
@@ -119,6 +124,7 @@ export class GitHubLimiter {
     this.#graphql.clear();
     this.#endpoint.clear();
     this.#content.clear();
+    this.#contentHour.clear();
     return this.config;
   }
 
@@ -157,6 +163,16 @@ export class GitHubLimiter {
     }
     const writes = isContentCreating(method);
     const content = writes ? this.#window(this.#content, caller.key, now, 60) : null;
+    const contentHour = writes ? this.#window(this.#contentHour, caller.key, now, 3600) : null;
+    if (enforce && contentHour && contentHour.used >= this.#config.contentCreatingPerHour) {
+      return this.#secondary(
+        "secondary-content-creation",
+        403,
+        now,
+        contentHour.endsAt,
+        `at most ${this.#config.contentCreatingPerHour} content-creating requests per hour`,
+      );
+    }
     if (enforce && content && content.used >= this.#config.contentCreatingPerMinute) {
       return this.#secondary(
         "secondary-content-creation",
@@ -179,6 +195,7 @@ export class GitHubLimiter {
     }
     points.used += cost;
     if (content) content.used++;
+    if (contentHour) contentHour.used++;
     this.counters.secondary(endpoint, cost, points.used);
     return null;
   }

@@ -3,7 +3,8 @@
  * place (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
  * - at most `concurrency` requests in flight (GitHub's secondary limit is 100);
  * - per REST endpoint, at most `endpointPointsPerMinute` points (900; reads cost 1, writes 5);
- * - at most `contentCreatingPerMinute` content-creating requests (POST/PATCH/PUT/DELETE; 80);
+ * - at most `contentCreatingPerMinute` content-creating requests (POST/PATCH/PUT/DELETE; 80) a minute,
+ *   and `contentCreatingPerHour` (500) an hour;
  * - the primary budget the server reported (`x-ratelimit-remaining` / `x-ratelimit-reset`).
  *
  * Budgets are sliding windows counted from when a request's answer ARRIVED (an upper bound on when
@@ -39,6 +40,8 @@ export interface PacingOptions {
   endpointWindowSeconds?: number;
   /** Content-creating requests per GitHub minute. Default 80. */
   contentCreatingPerMinute?: number;
+  /** Content-creating requests per GitHub hour. Default 500. */
+  contentCreatingPerHour?: number;
   /** Points of a GET/HEAD/OPTIONS request. Default 1. */
   readCost?: number;
   /** Points of any other request. Default 5. */
@@ -166,6 +169,7 @@ export class Pacer {
   readonly #readCost: number;
   readonly #writeCost: number;
   readonly #content: Budget;
+  readonly #contentHour: Budget;
   readonly #endpoints = new Map<string, Budget>();
   readonly #queues = new Map<string, Queue<Job>>();
   #rotate = 0;
@@ -187,6 +191,7 @@ export class Pacer {
     this.#readCost = options.readCost ?? 1;
     this.#writeCost = options.writeCost ?? 5;
     this.#content = new Budget(positive(options.contentCreatingPerMinute ?? 80, "contentCreatingPerMinute"), this.#minuteMs);
+    this.#contentHour = new Budget(positive(options.contentCreatingPerHour ?? 500, "contentCreatingPerHour"), 60 * this.#minuteMs);
   }
 
   /** Runs `run` once concurrency and budgets allow; rejections of `run` propagate unchanged. */
@@ -269,7 +274,10 @@ export class Pacer {
       else at = Math.max(at, release);
     };
     consider(this.#endpointBudget(job.endpoint), job.points);
-    if (job.content) consider(this.#content, 1);
+    if (job.content) {
+      consider(this.#content, 1);
+      consider(this.#contentHour, 1);
+    }
     const primary = this.#primary;
     if (primary && now < primary.resetAt && primary.remaining - this.#primaryInFlight <= 0) at = Math.max(at, primary.resetAt);
     if (at === now && blockedOnInFlight) return null;
@@ -327,7 +335,10 @@ export class Pacer {
     this.#primaryInFlight++;
     if (!this.budgets) return;
     this.#endpointBudget(job.endpoint).begin(job.points);
-    if (job.content) this.#content.begin(1);
+    if (job.content) {
+      this.#content.begin(1);
+      this.#contentHour.begin(1);
+    }
   }
 
   #end(job: Job): void {
@@ -337,7 +348,10 @@ export class Pacer {
     if (this.budgets) {
       const budget = this.#endpointBudget(job.endpoint);
       budget.end(job.points, now);
-      if (job.content) this.#content.end(1, now);
+      if (job.content) {
+        this.#content.end(1, now);
+        this.#contentHour.end(1, now);
+      }
     }
     this.#pump();
   }

@@ -42,7 +42,13 @@ export interface ClientSettings {
      * GitHub pacing: point budgets are paced by default only for api.github.com and *.ghe.com;
      * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.
      */
-    githubPacing?: { budgets?: boolean; timeScale?: number; endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
+    githubPacing?: {
+      budgets?: boolean;
+      timeScale?: number;
+      endpointPointsPerMinute?: number;
+      contentCreatingPerMinute?: number;
+      contentCreatingPerHour?: number;
+    };
     /** Bitbucket's webhook-data budget (always paced): its size and, against a sandbox, its clock's `timeScale`. */
     bitbucketPacing?: { webhookRequestsPerHour?: number; timeScale?: number };
   };

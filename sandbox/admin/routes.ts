@@ -151,7 +151,13 @@ export function adminRouter(control: SandboxControl): Router {
     });
 }
 
-const LIMIT_NUMBERS = ["primaryPointsPerHour", "maxConcurrent", "endpointPointsPerMinute", "contentCreatingPerMinute"] as const;
+const LIMIT_NUMBERS = [
+  "primaryPointsPerHour",
+  "maxConcurrent",
+  "endpointPointsPerMinute",
+  "contentCreatingPerMinute",
+  "contentCreatingPerHour",
+] as const;
 
 /** A partial limits config from a request body, or the reason it is not one. */
 function parseLimits(body: unknown): Partial<LimitsConfig> | string {

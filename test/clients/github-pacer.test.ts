@@ -115,6 +115,21 @@ describe("Pacer", () => {
     expect(a.length + b.length).toBe(4);
   });
 
+  it("limits content-creating requests per hour, past what each minute allows", async () => {
+    const clock = new ManualClock();
+    const pacer = new Pacer({ clock, contentCreatingPerMinute: 2, contentCreatingPerHour: 5 });
+    const started = burst(pacer, clock, 7, "POST", "POST /a");
+    await clock.advance(1);
+    expect(started).toEqual([0, 0]);
+    await clock.advance(2 * 60_000);
+    // Two a minute until the hour's five are spent; the sixth waits for the first to leave the hour.
+    expect(started).toEqual([0, 0, 60_000, 60_000, 120_000]);
+    await clock.advance(3_600_000 - 2 * 60_000 - 2);
+    expect(started).toHaveLength(5);
+    await clock.advance(2);
+    expect(started).toEqual([0, 0, 60_000, 60_000, 120_000, 3_600_000, 3_600_000]);
+  });
+
   it("compresses the minute by timeScale", async () => {
     const clock = new ManualClock();
     const pacer = new Pacer({ clock, endpointPointsPerMinute: 2, timeScale: 60 });

@@ -25,6 +25,7 @@ const LIMITS: LimitsConfig = {
   maxConcurrent: 100,
   endpointPointsPerMinute: 20,
   contentCreatingPerMinute: 5,
+  contentCreatingPerHour: 500,
   graphqlPointsPerHour: 5000,
   graphqlEndpointPointsPerMinute: 2000,
 };

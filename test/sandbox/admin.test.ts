@@ -157,6 +157,7 @@ describe("/_sandbox admin API", () => {
       maxConcurrent: 100,
       endpointPointsPerMinute: 900,
       contentCreatingPerMinute: 80,
+      contentCreatingPerHour: 500,
       graphqlPointsPerHour: 5000,
       graphqlEndpointPointsPerMinute: 2000,
     });

@@ -125,6 +125,23 @@ describe("secondary limits", () => {
     expect((await get("/github/_test/items/1")).status).toBe(200);
   });
 
+  it("500 content-creating requests per hour: refused past the hour's budget though each minute's has room", async () => {
+    const { sandbox, clock, get } = await start({ limits: { enabled: true, contentCreatingPerHour: 3 } });
+    for (let i = 0; i < 3; i++) {
+      expect((await get("/github/_test/mutate", { method: "POST" })).status).toBe(201);
+      clock.t += 60_000;
+    }
+    const refused = await get("/github/_test/mutate", { method: "POST" });
+    expect(refused.status).toBe(403);
+    expect(header(refused, "retry-after")).toBe(String(3600 - 180));
+    expect(((await refused.json()) as { message: string }).message).toContain("at most 3 content-creating requests per hour");
+    expect(sandbox.counters().rejections["secondary-content-creation"]).toBe(1);
+    // Reads create no content and stay admitted.
+    expect((await get("/github/_test/items/1")).status).toBe(200);
+    clock.t = T0 + 3_600_000;
+    expect((await get("/github/_test/mutate", { method: "POST" })).status).toBe(201);
+  });
+
   it("100 concurrent requests: one more is refused with 429 and retry-after", async () => {
     const slow = gate();
     const { sandbox, get } = await start({ limits: { enabled: true, maxConcurrent: 2 } }, slow);

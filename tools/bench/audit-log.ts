@@ -83,7 +83,7 @@ async function sweepOnce(
   await b.sandbox.setLimits({});
   await b.sandbox.resetCounters();
   const outcome = await runScenario("sweep", params(b, config), b.sandbox.env);
-  return { outcome, counters: await b.sandbox.counters(), summary: outcome.summary };
+  return { outcome, counters: await b.sandbox.counters(), summary: outcome.summary as RefreshSummary };
 }
 
 /** GitHub requests of a run, REST and GraphQL. */

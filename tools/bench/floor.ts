@@ -24,6 +24,8 @@ export interface FloorLimits {
   primaryPointsPerHour: number;
   endpointPointsPerMinute: number;
   contentCreatingPerMinute: number;
+  /** GitHub: 500; absent, no hourly content-creation budget (a server that has none). */
+  contentCreatingPerHour?: number;
   maxConcurrent: number;
 }
 
@@ -53,7 +55,7 @@ export interface Floor {
 /** The formula, as written into results.json. */
 export const FLOOR_FORMULA =
   "floor = max( max_b (ceil(points_b / limit_b) - 1) * window_b / timeScale + latency, requests * latency / maxConcurrent ); " +
-  "budgets b: each endpoint (GET 1 point, POST/PATCH/PUT/DELETE 5; 900 per GitHub minute), content-creating requests (80 per GitHub minute), " +
+  "budgets b: each endpoint (GET 1 point, POST/PATCH/PUT/DELETE 5; 900 per GitHub minute), content-creating requests (80 per GitHub minute, 500 per GitHub hour), " +
   "primary points (per GitHub hour; a 304 costs none). rateFloor = the same with points_b / limit_b * window_b for secondary budgets (issue 6's form). " +
   "An apply is two phases (the revoke guard of docs/cli.md needs the whole plan before anything is deleted): its floor is the observe floor plus the execute floor.";
 
@@ -91,6 +93,12 @@ export function computeFloor(
     needs.filter((n) => WRITE_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0),
     limits.contentCreatingPerMinute,
     60,
+  );
+  term(
+    "secondary: content-creating requests per hour",
+    needs.filter((n) => WRITE_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0),
+    limits.contentCreatingPerHour ?? Number.POSITIVE_INFINITY,
+    3600,
   );
   if (!primaryFree)
     term(

@@ -48,7 +48,7 @@ import {
   type ScaleShape,
 } from "./scale-config.js";
 import type { ScenarioOutcome, ScenarioParams } from "./scenario.js";
-import type { ApplySummary } from "./workloads.js";
+import type { ApplySummary, ProposeSummary, RefreshSummary, VerifySummary } from "./workloads.js";
 
 const SHAPE: ScaleShape = ISSUE_SHAPE;
 /** Injected on every request of every service (real milliseconds). */
@@ -82,6 +82,7 @@ const LIMITS: LimitsConfig = {
   maxConcurrent: 100,
   endpointPointsPerMinute: 900,
   contentCreatingPerMinute: 80,
+  contentCreatingPerHour: 500,
   graphqlPointsPerHour: 5000,
   graphqlEndpointPointsPerMinute: 2000,
 };
@@ -100,6 +101,23 @@ const SWEEP_ARTIFACTS_EVERY = 10;
 const REPOS_PER_PAGE = 100;
 const REPO_LIST = "GET /github/orgs/:org/repos";
 const GRAPHQL = "POST /github/graphql";
+
+/**
+ * (r), (r2): replacement builds proposed in this many repositories, on a clock where a GitHub hour lasts
+ * a real minute: 2,000 content-creating requests at 500 an hour make a floor of three GitHub hours. At 180
+ * (20 s an hour) this shared 2-core machine's CPU, not the limits, bound the run (5,500 requests, 91 s).
+ */
+const PROPOSALS = 500;
+const PROPOSE_TIME_SCALE = 60;
+/** github.com's documented limits for a personal token, enforced (5,000 points an hour). */
+const TOKEN_LIMITS: LimitsConfig = { ...LIMITS, primaryPointsPerHour: 5000 };
+/** The content-creating requests of one proposal: the branch, the file, the pull request and the secret. */
+const PROPOSAL_WRITES: readonly EndpointNeed[] = [
+  { endpoint: "POST /repos/{owner}/{repo}/git/refs", method: "POST", requests: PROPOSALS },
+  { endpoint: "PUT /repos/{owner}/{repo}/contents/{path}", method: "PUT", requests: PROPOSALS },
+  { endpoint: "POST /repos/{owner}/{repo}/pulls", method: "POST", requests: PROPOSALS },
+  { endpoint: "PUT /repos/{owner}/{repo}/actions/secrets/{name}", method: "PUT", requests: PROPOSALS },
+];
 
 /**
  * (j): a Bitbucket workspace of 5,000 repositories, swept in 10 slices (every 10th repository holds the
@@ -256,6 +274,14 @@ const GROUPS: readonly ScenarioGroup[] = [
       },
     ],
   ),
+  // (r), (r2): replacement builds proposed, then verified unchanged, under a personal token's documented limits.
+  inSandbox(
+    () => ({ options: { world: { ...SHAPE }, timeScale: PROPOSE_TIME_SCALE, limits: TOKEN_LIMITS }, appKeys: null }),
+    [
+      { id: "r", label: "r.propose", selectedBy: ["r", "r2"], run: proposeReplacements },
+      { id: "r2", label: "r2.verify-unchanged", selectedBy: ["r", "r2"], run: verifyUnchanged },
+    ],
+  ),
   // (i), (i2), (i3): the same org on Enterprise Cloud, swept from its audit log (audit-log.ts); one run makes all three.
   auditLogGroup(),
   local([
@@ -354,6 +380,109 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   await writeResults(only, scenarios, started);
+}
+
+/** The config (r) and (r2) run: the scale world's links and PROPOSALS builds, written beside the others. */
+async function proposalConfig(c: SandboxContext): Promise<string> {
+  const file = join(c.dir, "scale-builds.yaml");
+  await writeFile(file, scaleConfigText(SHAPE, { builds: PROPOSALS }));
+  return file;
+}
+
+/** The env of (r) and (r2): the sandbox's, and the value of the one secret each proposal sets (never token-shaped). */
+function proposalEnv(c: SandboxContext): Record<string, string> {
+  return { ...c.sandbox.env, BENCH_NPM_TOKEN: "bench-npm-read-value" };
+}
+
+/** Requests the sandbox answered and refusals of a limit the client could know, of a run's counters. */
+function requestsAndRejections(counters: CountersSnapshot): { github: number; all: number; rejections: number } {
+  const { injected: _injected, ...knowable } = counters.rejections;
+  return {
+    github: counters.byService["github"] ?? 0,
+    all: sum(Object.values(counters.byService)),
+    rejections: sum(Object.values(knowable)),
+  };
+}
+
+/** (r): PROPOSALS replacement builds proposed (branch, file, pull request, secret each) under a token's content-creation limits. */
+async function proposeReplacements(c: SandboxContext): Promise<ScenarioRecord> {
+  const configFile = await proposalConfig(c);
+  const floor = computeFloor(PROPOSAL_WRITES, TOKEN_LIMITS, PROPOSE_TIME_SCALE, LATENCY_MS, true);
+  await c.sandbox.setLimits({});
+  await c.sandbox.resetCounters();
+  const outcome = await runScenario(
+    "propose",
+    { configFile, concurrency: CONCURRENCY, pacedTimeScale: PROPOSE_TIME_SCALE },
+    proposalEnv(c),
+  );
+  const counters = await c.sandbox.counters();
+  const summary = outcome.summary as ProposeSummary;
+  const { github, rejections } = requestsAndRejections(counters);
+  const writes = sum(
+    Object.entries(counters.byEndpoint)
+      .filter(([endpoint]) => /^(POST|PUT|PATCH|DELETE) \/github\//.test(endpoint))
+      .map(([, n]) => n),
+  );
+  const id = "r.propose";
+  return {
+    description: `propose replacement builds in ${PROPOSALS} repositories (a branch, the CI file, a pull request and one Actions secret each: ${4 * PROPOSALS} content-creating requests) with one personal token under github.com's documented limits enforced (80 content-creating requests a minute, 500 an hour, 5,000 points an hour; time scale ${PROPOSE_TIME_SCALE}), ${LATENCY_MS} ms latency`,
+    figures: [
+      { key: `${id}.wallSeconds`, value: outcome.wallSeconds, note: `floor ${round(floor.seconds)} s` },
+      {
+        key: `${id}.floorSeconds`,
+        value: floor.seconds,
+        note: `binding: ${floor.binding}; ${round(((floor.seconds - LATENCY_MS / 1000) * PROPOSE_TIME_SCALE) / 3600)} GitHub hour(s)`,
+      },
+      { key: `${id}.ratioToFloor`, value: outcome.wallSeconds / floor.seconds, target: { op: "<=", limit: 1.15 } },
+      { key: `${id}.rejections`, value: rejections, target: { op: "==", limit: 0 }, note: "refused for a limit the client could know" },
+      { key: `${id}.contentCreatingRequests`, value: writes, target: { op: "==", limit: 4 * PROPOSALS } },
+      { key: `${id}.githubRequests`, value: github },
+      { key: `${id}.proposed`, value: summary.proposed, target: { op: "==", limit: PROPOSALS } },
+      {
+        key: `${id}.failedBuilds`,
+        value: summary.failedBuilds,
+        target: { op: "==", limit: 0 },
+        ...(summary.firstFailure ? { note: summary.firstFailure } : {}),
+      },
+      { key: `${id}.peakRssMB`, value: outcome.peakRssBytes / 2 ** 20 },
+    ],
+    floor,
+    outcome,
+    counters,
+  };
+}
+
+/** (r2): after (r), every build verified twice with nothing changed in between; the second pass is measured. */
+async function verifyUnchanged(c: SandboxContext): Promise<ScenarioRecord> {
+  const configFile = await proposalConfig(c);
+  const params = {
+    configFile,
+    concurrency: CONCURRENCY,
+    pacedTimeScale: PROPOSE_TIME_SCALE,
+    etagCacheFile: join(c.dir, "etags-builds.json"),
+  };
+  await c.sandbox.setLimits({});
+  await runScenario("verify", params, proposalEnv(c));
+  await c.sandbox.resetCounters();
+  const outcome = await runScenario("verify", params, proposalEnv(c));
+  const counters = await c.sandbox.counters();
+  const summary = outcome.summary as VerifySummary;
+  const { github, all, rejections } = requestsAndRejections(counters);
+  const id = "r2.verify-unchanged";
+  return {
+    description: `verify the ${PROPOSALS} replacement builds again with nothing changed since the last verification, the ETag cache of that verification on disk, under the limits of (r)`,
+    figures: [
+      { key: `${id}.wallSeconds`, value: outcome.wallSeconds },
+      { key: `${id}.requestsPerBuild`, value: all / PROPOSALS, target: { op: "<=", limit: 2 }, note: "every service's requests ÷ builds" },
+      { key: `${id}.githubRequests`, value: github },
+      { key: `${id}.notModified`, value: counters.notModified },
+      { key: `${id}.primaryPoints`, value: sum(Object.values(counters.primaryPointsByToken)) },
+      { key: `${id}.rejections`, value: rejections, target: { op: "==", limit: 0 } },
+      { key: `${id}.verdicts`, value: summary.builds, target: { op: "==", limit: PROPOSALS }, note: JSON.stringify(summary.states) },
+    ],
+    outcome,
+    counters,
+  };
 }
 
 /** (a): a refresh against the unlimited server, no ETag cache. */
@@ -683,7 +812,7 @@ async function measureSweep(sandbox: SandboxProcess, params: ScenarioParams, id:
   const listing = counters.byEndpoint[REPO_LIST] ?? 0;
   const { injected, ...knowable } = counters.rejections;
   const artifacts = Math.ceil(repos / SWEEP_ARTIFACTS_EVERY);
-  const s = outcome.summary;
+  const s = outcome.summary as RefreshSummary;
   const figures: Figure[] = [
     { key: `${id}.wallSeconds`, value: outcome.wallSeconds, note: `floor ${round(floor.seconds)} s` },
     { key: `${id}.listingPages`, value: listing, note: `GET /orgs/{org}/repos at per_page=${REPOS_PER_PAGE}` },
@@ -740,7 +869,7 @@ async function measureSweep(sandbox: SandboxProcess, params: ScenarioParams, id:
 
 /** Every repository seen, and every build-service webhook and foreign webhook counted: the run read the whole world. */
 function completeness(id: string, outcome: ScenarioOutcome): Figure[] {
-  const s = outcome.summary;
+  const s = outcome.summary as RefreshSummary;
   const foreign =
     (SHAPE.repositories - SHAPE.multiPageRepos) * SHAPE.foreignHooksPerRepo +
     SHAPE.multiPageRepos * Math.max(SHAPE.foreignHooksPerRepo, SHAPE.hooksPerMultiPageRepo - 1);
@@ -769,7 +898,7 @@ async function naive(sandbox: SandboxProcess, configFile: string): Promise<Scena
   await sandbox.resetCounters();
   const outcome = await runScenario("naive", { configFile, concurrency: 1, subsetLinks: NAIVE_LINKS }, sandbox.env);
   const counters = await sandbox.counters();
-  const repos = outcome.summary.repositories;
+  const repos = (outcome.summary as RefreshSummary).repositories;
   const perRepo = outcome.wallSeconds / repos;
   return {
     description: `naive baseline: webhooks then deploy keys of each of ${repos} repositories (${NAIVE_LINKS} links), one request at a time, no ETag cache, ${LATENCY_MS} ms latency; extrapolated to ${SHAPE.repositories}`,

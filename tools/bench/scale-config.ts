@@ -39,6 +39,11 @@ export interface ScaleConfigOptions {
   checkGrants?: boolean;
   /** Authenticate as this GitHub App (its key in SOURCELINKS_GITHUB_APP_KEY) instead of the token in GITHUB_TOKEN. */
   app?: { appId: number; installationId: number };
+  /**
+   * Declares a replacement build for each of the first N repositories (one branch rule, OIDC login, one
+   * secret): proposing each is a branch, a file, a pull request and a secret. Names Docker Hub for verifying.
+   */
+  builds?: number;
 }
 
 /**
@@ -61,6 +66,9 @@ export function scaleConfigText(shape: ScaleShape, options: ScaleConfigOptions =
     options.app
       ? `  github: { apiUrl: https://api.github.com, auth: { appId: ${options.app.appId}, privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY, installations: { ${SCALE_ORG}: ${options.app.installationId} } } }`
       : "  github: { apiUrl: https://api.github.com, tokenEnv: GITHUB_TOKEN }",
+    ...(options.builds === undefined
+      ? []
+      : ["  dockerHub: { apiUrl: https://hub.docker.com, usernameEnv: DOCKER_HUB_USERNAME, tokenEnv: DOCKER_HUB_READ_TOKEN }"]),
     "links:",
   ];
   const declared = Math.min(options.declare ?? shape.links, shape.links);
@@ -75,6 +83,17 @@ export function scaleConfigText(shape: ScaleShape, options: ScaleConfigOptions =
       `    state: ${revoked ? "revoked" : "linked"}`,
       `    repositories: [${linkRepositories(shape, i).join(", ")}]`,
       `    onRevoke: { webhooks: delete, deployKeys: ${revoked ? "keep" : "delete"} }`,
+    );
+  }
+  if (options.builds !== undefined) lines.push("builds:");
+  for (let r = 0; r < (options.builds ?? 0); r++) {
+    lines.push(
+      `  - image: ${SCALE_NAMESPACE}/repo-${r}`,
+      "    provider: github",
+      `    repository: ${SCALE_ORG}/repo-${r}`,
+      "    rules: [{ sourceType: branch, source: main, tag: latest }]",
+      "    registry: { login: oidc }",
+      "    secrets: { NPM_TOKEN: BENCH_NPM_TOKEN }",
     );
   }
   return `${lines.join("\n")}\n`;

@@ -8,10 +8,22 @@
 import { loadConfigFiles } from "../../engine/config/load.js";
 import { benchContext, type BenchClientOptions } from "./context.js";
 import { sampleRss } from "./rss.js";
-import { apply, bitbucketSweep, refresh, naiveListing, sweep, type ApplySummary, type RefreshSummary } from "./workloads.js";
+import {
+  apply,
+  bitbucketSweep,
+  propose,
+  refresh,
+  naiveListing,
+  sweep,
+  verify,
+  type ApplySummary,
+  type ProposeSummary,
+  type RefreshSummary,
+  type VerifySummary,
+} from "./workloads.js";
 
 /** The workloads a scenario process can run. */
-export const WORKLOADS = ["refresh", "apply", "naive", "sweep", "bitbucket-sweep"] as const;
+export const WORKLOADS = ["refresh", "apply", "naive", "sweep", "bitbucket-sweep", "propose", "verify"] as const;
 /** One of `WORKLOADS`. */
 export type WorkloadName = (typeof WORKLOADS)[number];
 
@@ -30,7 +42,7 @@ export interface ScenarioOutcome {
   peakRssBytes: number;
   sampledPeakBytes: number;
   maxRssBytes: number;
-  summary: RefreshSummary | ApplySummary;
+  summary: RefreshSummary | ApplySummary | ProposeSummary | VerifySummary;
 }
 
 async function main(): Promise<void> {
@@ -44,11 +56,15 @@ async function main(): Promise<void> {
   const { config } = await loadConfigFiles([params.configFile]);
   const ctx = benchContext(config, process.env, params);
   const started = performance.now();
-  let summary: RefreshSummary | ApplySummary;
+  let summary: RefreshSummary | ApplySummary | ProposeSummary | VerifySummary;
   if (name === "bitbucket-sweep") {
     const spec = config.sweeps?.[0];
     if (spec === undefined) throw new Error("scenario: bitbucket-sweep needs a config with one sweep");
     summary = await bitbucketSweep(ctx, spec);
+  } else if (name === "propose") {
+    summary = await propose(ctx, config.builds ?? []);
+  } else if (name === "verify") {
+    summary = await verify(ctx, config.builds ?? []);
   } else {
     const run = { refresh, apply, naive: naiveListing, sweep }[name];
     summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));

@@ -2,6 +2,7 @@
  * What the benchmark times, written only with the operations API (reconcile/operations.ts), so the
  * figures are those of the code the CLI and the provider run.
  */
+import type { BuildSpec } from "../../engine/model/build-spec.js";
 import type { LinkSpec } from "../../engine/model/spec.js";
 import { mapLimit } from "../../engine/reconcile/map-limit.js";
 import {
@@ -12,6 +13,8 @@ import {
   SweepLinkWorld,
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
+import { executeReplacementSteps, planReplacements } from "../../engine/reconcile/replacements.js";
+import { observeAndVerify } from "../../engine/reconcile/verify-replacements.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
 import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { SCALE_ORG } from "../../sandbox/scale-world.js";
@@ -133,6 +136,63 @@ export function summarize(observed: readonly ObservedLink[]): RefreshSummary {
     deployKeys: repos.reduce((n, r) => n + r.deployKeys.length, 0),
     foreignWebhooks: repos.reduce((n, r) => n + r.foreignWebhookCount, 0),
   };
+}
+
+/** What proposing replacement builds did. */
+export interface ProposeSummary {
+  builds: number;
+  /** Builds whose repository ended with the pull request open (or already merged). */
+  proposed: number;
+  plannedSteps: number;
+  doneSteps: number;
+  failedBuilds: number;
+  /** The first failure, redacted (HttpError messages hold no secret). */
+  firstFailure: string | null;
+}
+
+/** Builds proposed at once: each one observes, then sends its steps in order (a branch before its file). */
+const PROPOSE_CONCURRENCY = 32;
+
+/** Proposes every declared build's replacement: observe, plan and send each one's steps, builds side by side. */
+export async function propose(ctx: OperationContext, builds: readonly BuildSpec[]): Promise<ProposeSummary> {
+  const summary: ProposeSummary = {
+    builds: builds.length,
+    proposed: 0,
+    plannedSteps: 0,
+    doneSteps: 0,
+    failedBuilds: 0,
+    firstFailure: null,
+  };
+  await mapLimit(builds, PROPOSE_CONCURRENCY, async (build) => {
+    try {
+      const [plan] = await planReplacements(ctx, [build]);
+      if (!plan) return;
+      summary.plannedSteps += plan.steps.length;
+      const result = await executeReplacementSteps(ctx, plan.steps);
+      summary.doneSteps += result.done.length;
+      if (result.failed) throw result.failed.error;
+      summary.proposed++;
+    } catch (error) {
+      summary.failedBuilds++;
+      summary.firstFailure ??= error instanceof Error ? error.message : String(error);
+    }
+  });
+  return summary;
+}
+
+/** What verifying replacement builds found. */
+export interface VerifySummary {
+  builds: number;
+  /** Verdicts by state (`proposed`, `verified`, ...). */
+  states: Record<string, number>;
+}
+
+/** Verifies every declared build's replacement, as plan and check do before judging a revocation. */
+export async function verify(ctx: OperationContext, builds: readonly BuildSpec[]): Promise<VerifySummary> {
+  const verdicts = await observeAndVerify(ctx, builds, { concurrency: PROPOSE_CONCURRENCY });
+  const states: Record<string, number> = {};
+  for (const verdict of verdicts.values()) states[verdict.state] = (states[verdict.state] ?? 0) + 1;
+  return { builds: builds.length, states };
 }
 
 /**

@@ -74,6 +74,7 @@ export class DockerHubClient {
       concurrency: options.concurrency ?? 8,
       endpointPointsPerMinute: Number.MAX_SAFE_INTEGER,
       contentCreatingPerMinute: Number.MAX_SAFE_INTEGER,
+      contentCreatingPerHour: Number.MAX_SAFE_INTEGER,
       clock: this.#clock,
     });
     this.#anonymous = this.#transport(null);
