@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { SANDBOX_ENV_KEYS } from "../../sandbox/env.js";
 import { type DemoCli, runDockerHubDemo } from "./docker-hub.js";
+import { runReplacementDemo } from "./replacements.js";
 
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -96,6 +97,7 @@ async function main(): Promise<number> {
     console.log(`Build-service webhooks left on acme/old-site (the sweep's orphan): ${orphans}.`);
     if (orphans !== 0) failures++;
     failures += await dockerHubPart(sandbox, env);
+    failures += await replacementPart(sandbox, env);
   } finally {
     await sandbox.close();
   }
@@ -120,6 +122,27 @@ async function dockerHubPart(sandbox: SandboxHandle, env: NodeJS.ProcessEnv): Pr
   console.log(`\nAutobuild webhooks and deploy keys left on acme's ${acme.length} repositories: ${left}.`);
   if (left !== 0) failures++;
   return failures;
+}
+
+/** The replacement builds on the demo world afresh: propose, merge, verify, and only then revoke; the number of unexpected answers. */
+async function replacementPart(sandbox: SandboxHandle, env: NodeJS.ProcessEnv): Promise<number> {
+  await sandbox.reset();
+  console.log(
+    "\n══ Part 3: keep the autobuilds going: propose each replacement, verify it built and pushed, and only then revoke the link",
+  );
+  return runReplacementDemo({
+    run: (args, options) => runCli(args, env, options?.capture ?? false),
+    log: (text) => console.log(text),
+    sandbox,
+    config: [CONFIG],
+    secretValues: demoSecretValues(),
+  });
+}
+
+/** Stand-ins for the values a user keeps in DOCKERHUB_USERNAME, DOCKERHUB_TOKEN and NPM_TOKEN (the sandbox accepts any). */
+function demoSecretValues(): Record<string, string> {
+  const run = Date.now().toString(36);
+  return { DOCKERHUB_USERNAME: "acme-ci", DOCKERHUB_TOKEN: `demo-hub-${run}`, NPM_TOKEN: `demo-npm-${run}` };
 }
 
 process.exitCode = await main();
