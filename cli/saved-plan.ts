@@ -147,7 +147,7 @@ export function stepsNotReviewed(saved: PlanJson, fresh: PlanJson): string[] {
     const keys = reviewed.get(`${r.resource}\u0000${r.name}`);
     for (const step of r.steps) {
       if (keys?.has(stepKey(step))) continue;
-      const kind = r.resource === "link" ? "link" : r.resource === "sweep" ? "sweep" : "org access";
+      const kind = r.resource === "link" ? "link" : r.resource === "sweep" ? "sweep" : r.resource === "build" ? "build" : "org access";
       out.push(`${kind} ${r.name}: not in the reviewed plan: ${step.description} (${step.request.method} ${step.request.url})`);
     }
   }

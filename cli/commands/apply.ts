@@ -23,6 +23,9 @@ import { readInputFile } from "../input-file.js";
 import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, reportStep } from "../run.js";
 import { planToJson } from "../format/plan-json.js";
+import type { LoadedConfig } from "../../engine/config/loaded-config.js";
+import type { OperationContext } from "../../engine/reconcile/context.js";
+import { isReplacementStep, replacementRefusals } from "../../engine/reconcile/replacements.js";
 import { configDigest, parseSavedPlan, savedConfigFiles, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
 /** Options of `apply`. */
@@ -74,6 +77,8 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
     throw new CliError(ExitCode.invalidInput, [...lines, ...verdict.refusals.map((r) => `sourcelinks apply: ${r}`)]);
   }
 
+  refuseUnsendableBuilds(loaded, run, ctx);
+
   if (!options.yes) {
     if (!io.interactive) {
       throw new CliError(
@@ -117,6 +122,20 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   io.out(formatOutcomes(outcomes));
   if (outcomes.some((o) => o.result.stopped === true && o.result.remaining.some(isApiStep))) return ExitCode.interrupted;
   return outcomes.some((o) => o.result.failed !== null) ? ExitCode.operational : ExitCode.ok;
+}
+
+/**
+ * The whole plan's replacement-build steps judged before the first request: a secret whose env var is
+ * unset (its value is read only now, never planned) or a request this run would not send refuses the
+ * run with every such step located, and nothing is sent.
+ */
+function refuseUnsendableBuilds(loaded: LoadedConfig, run: PlanRun, ctx: OperationContext): void {
+  const refused = (run.builds ?? []).flatMap((entry) =>
+    replacementRefusals(ctx, entry.plan.steps.filter(isReplacementStep)).map(
+      ({ error }) => `${formatLocation(locateNearest(loaded, entry.pointer))}: build ${entry.plan.name}: ${errorText(error)}`,
+    ),
+  );
+  if (refused.length > 0) throw new CliError(ExitCode.invalidInput, [...refused, "sourcelinks apply: nothing was sent."]);
 }
 
 /** Reads a saved plan; an unreadable file is invalid input. */

@@ -1,11 +1,12 @@
 /** One line saying what was observed of a resource, for the text and markdown plans. */
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
-import type { PlannedEntry } from "../../engine/reconcile/run/entries.js";
+import type { PlannedBuildEntry, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
 export function observedSummary(entry: PlannedEntry): string {
   if (entry.resource === "sweep") return sweepSummary(entry.observed);
+  if (entry.resource === "build") return buildSummary(entry);
   return entry.resource === "link" ? linkSummary(entry.observed) : orgSummary(entry.observed);
 }
 
@@ -45,6 +46,14 @@ function linkSummary(o: ObservedLink): string {
     missing > 0 ? `${missing} not found` : null,
   ].filter((d) => d !== null);
   return `${live}${who}${details.length > 0 ? ` (${details.join(", ")})` : ""}, grant ${o.providerGrant}; ${repos.join(", ")}`;
+}
+
+/** `acme/api on github acme/api: proposed (pull request #3), .github/workflows/docker-acme-api.yml; acme/api proposed` */
+function buildSummary(entry: PlannedBuildEntry): string {
+  const o = entry.observed;
+  const pr = o.pullRequest === null ? "" : ` (pull request #${o.pullRequest.number}, ${o.pullRequest.state})`;
+  const verdicts = entry.verdicts.map((v) => `${v.image} ${v.state}`).join(", ");
+  return `${o.path} in ${o.provider} ${o.repository}: ${o.state}${pr}${verdicts === "" ? "" : `; ${verdicts}`}`;
 }
 
 function orgSummary(o: ObservedOrgAccess): string {

@@ -9,7 +9,7 @@ import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observe
 import type { ManualStep } from "../../engine/model/manual-step.js";
 import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
 import { entryDesired } from "./entry-labels.js";
-import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
+import type { HeldLinkEntry, PlanRun, PlannedBuildEntry, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
 import { describeKept, describeStep, isApiStep, manualStepsOf, type ApiStep, type StepCategory } from "./steps.js";
 import { stepKind } from "../../engine/reconcile/steps/registry.js";
@@ -47,6 +47,26 @@ export interface ObservedLinkJson {
   supersededLinks: { linkId: string; account: string; state: string; providerGrant: string }[];
 }
 
+/** What a replacement build's repository holds of its proposal, and the verdict on each of its builds. */
+export interface ObservedBuildJson {
+  provider: string;
+  repository: string;
+  path: string;
+  state: string;
+  defaultBranch: string;
+  branch: string;
+  pullRequest: { number: number; url: string; state: string } | null;
+  builds: { image: string; state: string; reason: string | null }[];
+}
+
+/** A revoked link's revoke steps kept back until its replacement builds are verified. */
+export interface HeldJson {
+  link: string;
+  location: SourceLocation | null;
+  steps: PlanStepJson[];
+  builds: { image: string; repository: string; reason: string; location: SourceLocation | null }[];
+}
+
 /** The observed state of an org's third-party access. */
 export interface ObservedOrgJson {
   access: string;
@@ -67,14 +87,14 @@ export interface ObservedSweepJson {
 
 /** One resource of the JSON plan. */
 export interface PlanResourceJson {
-  resource: "link" | "orgAccess" | "sweep";
+  resource: "link" | "orgAccess" | "sweep" | "build";
   name: string;
   location: SourceLocation | null;
   /** The declared state: `linked | disabled | revoked`, `granted | denied`, or `no-orphans` for a sweep. */
   desired: string;
   hasChanges: boolean;
   counts: PlanCounts;
-  observed: ObservedLinkJson | ObservedOrgJson | ObservedSweepJson;
+  observed: ObservedLinkJson | ObservedOrgJson | ObservedSweepJson | ObservedBuildJson;
   steps: PlanStepJson[];
   manualSteps: ManualStep[];
   /** Manual steps the YAML records as done by hand (left out of `manualSteps`). */
@@ -93,6 +113,8 @@ export interface PlanJson {
   files: string[];
   summary: PlanSummary;
   resources: PlanResourceJson[];
+  /** Absent when no revocation is held back. */
+  held?: HeldJson[];
 }
 
 /** The JSON plan as a value. */
@@ -102,6 +124,7 @@ export function planToJson(run: PlanRun): PlanJson {
     files: run.files,
     summary: summarize(run),
     resources: entriesOf(run).map(resourceJson),
+    ...(run.held === undefined ? {} : { held: run.held.map(heldJson) }),
   };
 }
 
@@ -124,7 +147,9 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
         ? observedLinkJson(entry.observed)
         : entry.resource === "sweep"
           ? observedSweepJson(entry.observed)
-          : observedOrgJson(entry.observed),
+          : entry.resource === "build"
+            ? observedBuildJson(entry)
+            : observedOrgJson(entry.observed),
     steps: entry.plan.steps.filter(isApiStep).map(stepJson),
     manualSteps: manualStepsOf(entry.plan.steps).map((m) => ({ id: m.id, summary: m.summary, uiPath: m.uiPath, url: m.url })),
     manualStepsDone: (entry.doneByHand ?? []).map((d) => ({ id: d.step.id, done: d.done, by: d.by })),
@@ -138,6 +163,29 @@ function resourceJson(entry: PlannedEntry): PlanResourceJson {
     sentBy: (entry.plan.sentBy ?? []).flatMap(({ step, by }) =>
       isApiStep(step) ? [{ kind: step.kind, description: describeStep(step), request: { ...step.request }, by }] : [],
     ),
+  };
+}
+
+function observedBuildJson(entry: PlannedBuildEntry): ObservedBuildJson {
+  const o = entry.observed;
+  return {
+    provider: o.provider,
+    repository: o.repository,
+    path: o.path,
+    state: o.state,
+    defaultBranch: o.defaultBranch,
+    branch: o.branch,
+    pullRequest: o.pullRequest === null ? null : { number: o.pullRequest.number, url: o.pullRequest.url, state: o.pullRequest.state },
+    builds: entry.verdicts.map((v) => ({ image: v.image, state: v.state, reason: v.reason })),
+  };
+}
+
+function heldJson(held: HeldLinkEntry): HeldJson {
+  return {
+    link: held.link,
+    location: held.location ?? null,
+    steps: held.steps.filter(isApiStep).map(stepJson),
+    builds: held.builds.map((b) => ({ image: b.image, repository: b.repository, reason: b.reason, location: b.location ?? null })),
   };
 }
 

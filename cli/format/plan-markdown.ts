@@ -6,6 +6,8 @@
  */
 import { entryDesired, entryKind } from "./entry-labels.js";
 import { formatLocation } from "../location.js";
+import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
+import { HELD_TITLE, heldLines, proposedFileDiff } from "./held.js";
 import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
@@ -53,7 +55,11 @@ export function formatPlanMarkdown(run: PlanRun, options: PlanMarkdownOptions = 
     "| ---: | ---: | ---: | ---: | ---: | ---: |",
     `| ${s.buildServiceCalls} | ${s.providerRevocations} | ${s.webhookDeletions} | ${s.deployKeyDeletions} | ${s.manualSteps} | ${unchanged} |`,
     "",
+    ...(s.replacementBuildSteps === undefined
+      ? []
+      : [`Replacement builds: ${plural(s.replacementBuildSteps, "step")} on ${plural(s.builds ?? 0, "file")}.`, ""]),
   ]);
+  out.add(heldSection(run));
 
   let rowsShown = 0;
   if (withWork.length > 0) {
@@ -141,7 +147,8 @@ function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: str
     const steps = apiSteps.filter((s) => categoryOf(s) === category);
     if (steps.length === 0) continue;
     take([`**${CATEGORY_TITLES[category]}**`, ""], 0);
-    for (const step of steps) take([`- ${markdownText(describeStep(step))}: ${code(`${step.request.method} ${step.request.url}`)}`], 1);
+    for (const step of steps)
+      take([`- ${markdownText(describeStep(step))}: ${code(`${step.request.method} ${step.request.url}`)}`, ...diffBlock(step)], 1);
     take([""], 0);
   }
   const manual = manualStepsOf(entry.plan.steps);
@@ -162,6 +169,26 @@ function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: str
   }
   if (omitted > 0) body.push(`- … ${plural(omitted, "more step")}: see the JSON plan.`, "");
   return { lines: [...head, ...body, ...tail], omitted };
+}
+
+/** The revocations kept back until their builds are verified, each with where it and its builds are declared; nothing when none is. */
+function heldSection(run: PlanRun): string[] {
+  if (run.held === undefined || run.held.length === 0) return [];
+  return [
+    `### ${HELD_TITLE}`,
+    "",
+    ...heldLines(run.held).flatMap((h) => [`- ${markdownText(h.link)}`, ...h.builds.map((b) => `  - waits for ${markdownText(b)}`)]),
+    "",
+  ];
+}
+
+/** A proposed file's diff as a fenced `diff` block, its fence longer than any backtick run inside. */
+function diffBlock(step: PlanStep): string[] {
+  const lines = proposedFileDiff(step);
+  if (lines.length === 0) return [];
+  const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
+  const fence = "`".repeat(longest + 1);
+  return ["", `  ${fence}diff`, ...lines.map((l) => `  ${l}`), `  ${fence}`, ""];
 }
 
 /** The manual steps recorded in the YAML, when any: how many are done by hand, and how many were observed otherwise. */

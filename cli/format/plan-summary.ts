@@ -10,6 +10,8 @@ export interface PlanCounts {
   providerRevocations: number;
   webhookDeletions: number;
   deployKeyDeletions: number;
+  /** Steps that put a replacement build in place; present only where builds are declared, so other plans read as before. */
+  replacementBuildSteps?: number;
   /** Steps no API covers still to do (distinct by id), neither recorded done nor recorded but observed otherwise. */
   manualSteps: number;
   /** Manual steps the YAML records as done by hand (distinct by id). */
@@ -24,15 +26,17 @@ export interface PlanSummary extends PlanCounts {
   links: number;
   orgAccess: number;
   sweeps: number;
+  /** Replacement build files; present only where builds are declared. */
+  builds?: number;
   /** Resources with at least one API step. */
   resourcesWithChanges: number;
   /** Whether `apply` would send anything: what `plan --detailed-exitcode` reports as 4. */
   hasChanges: boolean;
 }
 
-/** Every planned entry: links, org access, then sweeps, each in config order. */
+/** Every planned entry: replacement builds (sent first), links, org access, then sweeps, each in config order. */
 export function entriesOf(run: PlanRun): PlannedEntry[] {
-  return [...run.links, ...run.orgs, ...(run.sweeps ?? [])];
+  return [...(run.builds ?? []), ...run.links, ...run.orgs, ...(run.sweeps ?? [])];
 }
 
 /** The counts of one resource's plan. */
@@ -47,6 +51,7 @@ export function countSteps(entry: PlannedEntry): PlanCounts {
     manualStepsDone: new Set((entry.doneByHand ?? []).map((d) => d.step.id)).size,
     manualStepsObservedOtherwise: new Set((entry.observedOtherwise ?? []).map((d) => d.step.id)).size,
   };
+  if (entry.resource === "build") counts.replacementBuildSteps = 0;
   for (const step of entry.plan.steps) {
     if (!isApiStep(step)) continue;
     counts.apiSteps++;
@@ -55,6 +60,7 @@ export function countSteps(entry: PlannedEntry): PlanCounts {
     else if (category === "provider-revocation") counts.providerRevocations++;
     else if (category === "webhook-deletion") counts.webhookDeletions++;
     else if (category === "deploy-key-deletion") counts.deployKeyDeletions++;
+    else if (category === "replacement-build") counts.replacementBuildSteps = (counts.replacementBuildSteps ?? 0) + 1;
   }
   counts.manualSteps = manualStepsOf(entry.plan.steps).length;
   return counts;
@@ -66,10 +72,11 @@ export function countSteps(entry: PlannedEntry): PlanCounts {
  */
 export function summarize(run: PlanRun): PlanSummary {
   const summary: PlanSummary = {
-    resources: run.links.length + run.orgs.length + (run.sweeps?.length ?? 0),
+    resources: run.links.length + run.orgs.length + (run.sweeps?.length ?? 0) + (run.builds?.length ?? 0),
     links: run.links.length,
     orgAccess: run.orgs.length,
     sweeps: run.sweeps?.length ?? 0,
+    ...(run.builds === undefined ? {} : { builds: run.builds.length }),
     resourcesWithChanges: 0,
     hasChanges: false,
     apiSteps: 0,
@@ -77,6 +84,7 @@ export function summarize(run: PlanRun): PlanSummary {
     providerRevocations: 0,
     webhookDeletions: 0,
     deployKeyDeletions: 0,
+    ...(run.builds === undefined ? {} : { replacementBuildSteps: 0 }),
     manualSteps: 0,
     manualStepsDone: 0,
     manualStepsObservedOtherwise: 0,
@@ -89,6 +97,8 @@ export function summarize(run: PlanRun): PlanSummary {
     summary.providerRevocations += c.providerRevocations;
     summary.webhookDeletions += c.webhookDeletions;
     summary.deployKeyDeletions += c.deployKeyDeletions;
+    if (c.replacementBuildSteps !== undefined)
+      summary.replacementBuildSteps = (summary.replacementBuildSteps ?? 0) + c.replacementBuildSteps;
     summary.manualStepsDone += c.manualStepsDone;
     summary.manualStepsObservedOtherwise += c.manualStepsObservedOtherwise;
   }

@@ -5,6 +5,7 @@
  */
 import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { formatLocation } from "../location.js";
+import { HELD_TITLE, heldLines, proposedFileDiff } from "./held.js";
 import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
@@ -26,6 +27,11 @@ import {
 export function formatPlanText(run: PlanRun): string {
   const lines: string[] = [];
   for (const entry of entriesOf(run)) lines.push(...resourceLines(entry), "");
+  if (run.held !== undefined && run.held.length > 0) {
+    lines.push(`${HELD_TITLE}:`);
+    for (const h of heldLines(run.held)) lines.push(`  ${h.link}`, ...h.builds.map((b) => `    waits for ${b}`));
+    lines.push("");
+  }
   lines.push(summaryLine(summarize(run)));
   // Each line is one line on the terminal: remote text in it (titles, URLs) cannot break or control it.
   return `${lines.map(terminalText).join("\n")}\n`;
@@ -50,7 +56,12 @@ function resourceLines(entry: PlannedEntry): string[] {
     const steps = apiSteps.filter((s) => categoryOf(s) === category);
     if (steps.length === 0) continue;
     lines.push(`  ${CATEGORY_TITLES[category]}:`);
-    for (const step of steps) lines.push(`    ${marker(step)} ${describeStep(step)}`, `        ${step.request.method} ${step.request.url}`);
+    for (const step of steps)
+      lines.push(
+        `    ${marker(step)} ${describeStep(step)}`,
+        `        ${step.request.method} ${step.request.url}`,
+        ...proposedFileDiff(step).map((d) => `        ${d}`),
+      );
   }
   const manual = manualStepsOf(entry.plan.steps);
   if (manual.length > 0) {
@@ -100,6 +111,7 @@ function recordedLines(entry: PlannedEntry): string[] {
 /** `+` creates, `~` changes in place, `-` removes. */
 function marker(step: PlanStep): string {
   if (step.kind === "link" || step.kind === "add-repository") return "+";
+  if (categoryOf(step) === "replacement-build") return step.kind === "proposal-pull-request" && step.number !== null ? "~" : "+";
   if (step.kind === "set-state" || step.kind === "set-org-access") return "~";
   return "-";
 }
@@ -110,7 +122,8 @@ function summaryLine(s: PlanSummary): string {
   return (
     `Plan: ${plural(s.apiSteps, "request")} on ${s.resourcesWithChanges} of ${plural(s.resources, "resource")}: ` +
     `${plural(s.buildServiceCalls, "build-service call")}, ${plural(s.providerRevocations, "provider revocation")}, ` +
-    `${plural(s.webhookDeletions, "webhook deletion")}, ${plural(s.deployKeyDeletions, "deploy key deletion")}${manual}.`
+    `${plural(s.webhookDeletions, "webhook deletion")}, ${plural(s.deployKeyDeletions, "deploy key deletion")}` +
+    `${s.replacementBuildSteps === undefined ? "" : `, ${plural(s.replacementBuildSteps, "replacement-build step")}`}${manual}.`
   );
 }
 

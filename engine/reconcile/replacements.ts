@@ -14,7 +14,12 @@ import { planReplacement } from "./plan-replacement.js";
 import { executePlan, type ExecutionResult } from "./execute.js";
 import { requestMismatch } from "./steps/support.js";
 import { stepKind } from "./steps/registry.js";
-import type { ResourcePlan } from "./steps/plan-step.js";
+import type { PlanStep, ResourcePlan } from "./steps/plan-step.js";
+
+/** Whether `step` is one of a replacement build's steps (its kind's category is `replacement-build`). */
+export function isReplacementStep(step: PlanStep): step is ReplacementStep {
+  return step.kind !== "manual" && stepKind(step).category === "replacement-build";
+}
 
 /** One replacement's target, what its repository holds, and its steps. */
 export interface ReplacementPlan {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFi
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { EXAMPLE, runCli } from "../cli/cli-harness.js";
+import { BUILDS_EXAMPLE, runCli } from "../cli/cli-harness.js";
 import { gateCommand, render, runGate, scratch, writeConfig } from "./builds-harness.js";
 
 const EVERYTHING = `apiVersion: sourcelinks/v1
@@ -147,7 +147,7 @@ describe("builds render", () => {
   });
 
   it("renders the example configuration's builds, whose workflows GitHub's parser accepts", async () => {
-    const files = await render(EXAMPLE, `${scratch()}/out`);
+    const files = await render(BUILDS_EXAMPLE, `${scratch()}/out`);
     expect([...files.keys()]).toEqual([
       "bitbucket/acme-team/mobile/bitbucket-pipelines.yml",
       "github/acme/legacy-api/.github/workflows/docker-hub-acme-legacy-api.yml",

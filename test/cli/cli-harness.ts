@@ -20,6 +20,8 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const MAIN = join(ROOT, "dist/cli/main.js");
 /** The example config for the demo world. */
 export const EXAMPLE = join(ROOT, "examples/basic/sourcelinks.yaml");
+/** The example's builds: the autobuilds the demo world's links ran (merged with EXAMPLE when both are given). */
+export const BUILDS_EXAMPLE = join(ROOT, "examples/basic/builds.yaml");
 
 /** Compiles the bin when dist/ is missing or stale (see test/support/ensure-built.ts). */
 export function ensureBuilt(): Promise<void> {

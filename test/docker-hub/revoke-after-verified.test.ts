@@ -16,7 +16,7 @@ import { loadDemoConfig } from "../reconcile/demo.js";
 let sandbox: SandboxHandle;
 let demoConfig: () => SourcelinksConfig;
 beforeAll(async () => {
-  demoConfig = await loadDemoConfig();
+  demoConfig = await loadDemoConfig(true);
   sandbox = await startSandbox({});
 });
 afterAll(() => sandbox.close());

@@ -10,9 +10,12 @@ import type { World } from "../../sandbox/world.js";
 /** examples/basic/sourcelinks.yaml: the desired state for the demo world, loaded as the CLI loads it. */
 export const EXAMPLE = fileURLToPath(new URL("../../examples/basic/sourcelinks.yaml", import.meta.url));
 
-/** A fresh copy of the example config per call, so a test may edit its copy. */
-export async function loadDemoConfig(): Promise<() => SourcelinksConfig> {
-  const { config } = await loadConfigFiles([EXAMPLE]);
+/** examples/basic/builds.yaml: the autobuilds the demo world's links ran, merged with EXAMPLE when both are given. */
+export const BUILDS_EXAMPLE = fileURLToPath(new URL("../../examples/basic/builds.yaml", import.meta.url));
+
+/** A fresh copy of the example config per call, so a test may edit its copy; `withBuilds` merges in the example's builds. */
+export async function loadDemoConfig(withBuilds = false): Promise<() => SourcelinksConfig> {
+  const { config } = await loadConfigFiles(withBuilds ? [EXAMPLE, BUILDS_EXAMPLE] : [EXAMPLE]);
   return () => structuredClone(config);
 }
 

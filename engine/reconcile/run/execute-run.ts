@@ -1,5 +1,7 @@
 /**
- * Executing the plan of a whole config: links first (concurrently, bounded), then org access, which may
+ * Executing the plan of a whole config: replacement builds first (a revocation that waits for them was
+ * kept out of the plan, and one that does not must not run before them), then links (concurrently,
+ * bounded), then org access, which may
  * act through a link this run created, then sweeps, so a revoked link's own cleanup runs first and a
  * sweep deletes only what is left beyond it. A failed step stops its own resource; the others finish.
  */
@@ -39,9 +41,10 @@ export async function executeRun(ctx: OperationContext, run: PlanRun, hooks: Run
     return { entry, result };
   };
   const outcomes: EntryOutcome[] = [];
-  for (const [g, planned] of [withChanges(run.links), withChanges(run.orgs), withChanges(run.sweeps ?? [])].entries()) {
+  const groups = [withChanges(run.builds ?? []), withChanges(run.links), withChanges(run.orgs), withChanges(run.sweeps ?? [])];
+  for (const [g, planned] of groups.entries()) {
     // Org access planned through a link this run creates: that link's id is known only now.
-    const group = g === 0 ? planned : planned.map((e) => throughCreatedLinks(ctx, run, outcomes, e));
+    const group = g <= 1 ? planned : planned.map((e) => throughCreatedLinks(ctx, run, outcomes, e));
     const settled = await settleAll(group, RESOURCE_CONCURRENCY, one);
     settled.forEach((s, i) => {
       // executePlan reports a step's failure in its result; a rejection here is a bug or a lost client, kept as a failure of that resource.

@@ -16,6 +16,7 @@ import { RunReads } from "../run-reads.js";
 import type { RunWorld } from "../run-world.js";
 import { RESOURCE_CONCURRENCY } from "./concurrency.js";
 import type { Observation } from "./entries.js";
+import { liveBuilds, observeBuilds } from "./observe-builds.js";
 
 /** A declared resource whose observation failed. */
 export interface ObservationFailure {
@@ -45,7 +46,8 @@ export interface ObserveHooks {
 export async function observeRun(loaded: LoadedConfig, ctx: OperationContext, hooks: ObserveHooks = {}): Promise<RunObservation> {
   const { links, orgAccess } = loaded.config;
   const sweeps = loaded.config.sweeps ?? [];
-  const total = links.length + orgAccess.length + sweeps.length;
+  const declaredBuilds = liveBuilds(loaded).length;
+  const total = links.length + orgAccess.length + sweeps.length + declaredBuilds;
   let finished = 0;
   const tick = (what: string): void => hooks.onObserved?.(++finished, total, what);
 
@@ -72,6 +74,8 @@ export async function observeRun(loaded: LoadedConfig, ctx: OperationContext, ho
     tick(`sweep ${spec.name}`);
     return observed;
   });
+  // Replacement builds read their own repositories and CI, apart from the links' reads.
+  const built = declaredBuilds === 0 ? null : await observeBuilds(loaded, ctx, tick);
   // The reads are done: keep their ETags for the next run (a no-op without a cache file).
   const warnings = (await ctx.clients.flush?.()) ?? [];
 
@@ -109,6 +113,11 @@ export async function observeRun(loaded: LoadedConfig, ctx: OperationContext, ho
     if (result.status === "rejected") failures.push({ pointer, resource: `sweep ${spec.name}`, error: result.reason });
     else out.sweeps.push({ resource: "sweep", pointer, location: loaded.locate(pointer), spec, observed: result.value });
   });
+  if (built !== null) {
+    failures.push(...built.failures);
+    out.builds = built.builds;
+    out.verdicts = built.verdicts;
+  }
   if (failures.length > 0) return { ok: false, failures, warnings };
   out.liveLinkIds = await liveLinkIds(reads.world, links);
   return { ok: true, observation: out, warnings };

@@ -21,17 +21,21 @@ import {
   type StepCheck,
 } from "../recorded-steps.js";
 import { withSharedStepsOnce } from "../shared-steps.js";
-import type { Observation, PlanRun } from "./entries.js";
+import type { HeldLinkEntry, Observation, PlanRun, PlannedBuildEntry, PlannedLinkEntry } from "./entries.js";
+import { planReplacement } from "../plan-replacement.js";
+import { heldRevocations } from "../verify-replacements.js";
+import { isApiStep } from "../steps/registry.js";
 
 /** The plan of every entry of `observation`. */
 export function planRun(loaded: LoadedConfig, ctx: OperationContext, observation: Observation): PlanRun {
   const links = loaded.config.links;
   // A grant, webhook or deploy key two revoked links share is one request, in the first link's plan.
   const sharedOnce = withSharedStepsOnce(observation.links.map((entry) => planLink(entry.spec, entry.observed, ctx)));
-  const linkEntries = observation.links.map((entry, i) => ({
+  const planned = observation.links.map((entry, i) => ({
     ...entry,
     ...recordedOut(withObservedSteps(sharedOnce[i]!, entry.observed), entry.spec.manualSteps, linkStepCheck(entry.observed)),
   }));
+  const { links: linkEntries, held } = holdRevocations(loaded, observation, planned);
   const linkPlans = linkEntries.map((e) => e.plan);
   return {
     files: loaded.files,
@@ -49,7 +53,56 @@ export function planRun(loaded: LoadedConfig, ctx: OperationContext, observation
       ...recordedOut(planSweep(entry.spec, entry.observed, ctx), entry.spec.manualSteps, sweepStepCheck(entry.observed)),
     })),
     liveLinkIds: observation.liveLinkIds,
+    ...(observation.builds === undefined ? {} : { builds: observation.builds.map((entry) => planBuild(entry, ctx)) }),
+    ...(held.length === 0 ? {} : { held }),
   };
+}
+
+/** A replacement build's entry with its steps, named by the images its file builds. */
+function planBuild(entry: NonNullable<Observation["builds"]>[number], ctx: OperationContext): PlannedBuildEntry {
+  const api = ctx.apis[entry.target.provider] ?? "";
+  return {
+    ...entry,
+    plan: { resource: "build", name: entry.target.images.join(", "), steps: planReplacement(entry.target, entry.observed, api) },
+  };
+}
+
+/**
+ * The links with every step that sends a request kept back while a build declared for the link (or
+ * one of its repositories) is not verified, and what was kept back, where and why. The manual steps
+ * stay: they are the person's ledger, which check and report count. Runs after the shared steps are
+ * placed, so a step two links share waits when the link that sends it waits.
+ */
+function holdRevocations(
+  loaded: LoadedConfig,
+  observation: Observation,
+  links: PlannedLinkEntry[],
+): { links: PlannedLinkEntry[]; held: HeldLinkEntry[] } {
+  if (observation.verdicts === undefined) return { links, held: [] };
+  const builds = loaded.config.builds ?? [];
+  const waiting = heldRevocations(
+    links.map((l) => l.spec),
+    builds,
+    observation.verdicts,
+  );
+  const held: HeldLinkEntry[] = [];
+  const out = links.map((entry) => {
+    const hold = waiting.find((h) => h.link === entry.spec.name);
+    if (hold === undefined) return entry;
+    held.push({
+      link: entry.spec.name,
+      location: entry.location,
+      steps: entry.plan.steps.filter(isApiStep),
+      builds: hold.builds.map((b) => ({
+        image: b.image,
+        repository: b.repository,
+        reason: b.reason,
+        location: loaded.locate(`/builds/${b.index}`),
+      })),
+    });
+    return { ...entry, plan: { ...entry.plan, steps: entry.plan.steps.filter((s) => !isApiStep(s)) } };
+  });
+  return { links: out, held };
 }
 
 /** `plan` with every step the observation holds open or recorded, that the planner itself does not print, as manual steps. */
