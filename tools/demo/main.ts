@@ -22,6 +22,9 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CONFIG = "examples/basic/sourcelinks.yaml";
 /** Where the demo writes its retirement report (the OS temp folder: the checkout stays clean). */
 const REPORT = join(tmpdir(), "sourcelinks-demo-report.html");
+/** The example's builds, and where the replacement part writes its copy of them. */
+const BUILDS = "examples/basic/builds.yaml";
+const BUILDS_COPY = join(tmpdir(), "sourcelinks-demo-builds.yaml");
 /** Where the Docker Hub part writes its configuration with the manual steps recorded. */
 const RECORDED = join(tmpdir(), "sourcelinks-demo-docker-hub.yaml");
 
@@ -130,12 +133,17 @@ async function replacementPart(sandbox: SandboxHandle, env: NodeJS.ProcessEnv): 
   console.log(
     "\n══ Part 3: keep the autobuilds going: propose each replacement, verify it built and pushed, and only then revoke the link",
   );
+  const secretValues = demoSecretValues();
+  const withSecrets = { ...env, ...secretValues };
   return runReplacementDemo({
-    run: (args, options) => runCli(args, env, options?.capture ?? false),
+    run: (args, options) => runCli(args, withSecrets, options?.capture ?? false),
     log: (text) => console.log(text),
     sandbox,
-    config: [CONFIG],
-    secretValues: demoSecretValues(),
+    root: ROOT,
+    links: CONFIG,
+    builds: BUILDS,
+    buildsCopy: BUILDS_COPY,
+    secretValues,
   });
 }
 

@@ -1,29 +1,24 @@
 /**
  * The demo's third part: keeping an autobuild going before its link is revoked. On the demo world
- * afresh, link legacy-builds is to be revoked while acme/legacy-api still builds through it. The plan
- * proposes the replacement (branch, workflow file, secrets, pull request) and holds the revocation
- * back; apply opens the pull request and sets the secrets; the repository's owner merges it, and the
- * sandbox's CI runs the workflow and pushes the tags to its Docker Hub; the next plan verifies the
- * tags and releases the revocation, which `sourcelinks apply` then carries out; the report's
- * Continuity section shows the image, the run and the tags with when they were pushed.
- *
- * `plan` and `apply` do not read builds yet, so the proposal, the verification and the hold are
- * driven through the engine functions they will call (each step says which); the revocation and the
- * report's other sections are the CLI's.
+ * afresh, link legacy-builds is to be revoked while acme/legacy-api still builds through it. `plan`
+ * proposes the replacement (branch, workflow file and its diff, secrets, pull request) and holds the
+ * revocation back; `apply` opens the pull request and sets the secrets; the repository's owner merges
+ * it, and the sandbox's CI runs the workflow and pushes the tags to its Docker Hub; the next `plan`
+ * verifies the tags and releases the revocation, which `apply` carries out; the report's Continuity
+ * section shows the image, the run and the tags with when they were pushed.
  */
-import { createPatch } from "diff";
-import { buildKey } from "../../engine/builds/continuity.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseDocument } from "yaml";
 import { loadConfigFiles } from "../../engine/config/load.js";
-import type { BuildSpec } from "../../engine/model/build-spec.js";
-import type { ReplacementVerdict } from "../../engine/model/replacement-run.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext } from "../../engine/reconcile/context.js";
-import { executeReplacementSteps, planReplacements } from "../../engine/reconcile/replacements.js";
-import { describeStep } from "../../engine/reconcile/steps/registry.js";
-import { heldRevocations, observeAndVerify } from "../../engine/reconcile/verify-replacements.js";
+import { observeAndVerify } from "../../engine/reconcile/verify-replacements.js";
 import { buildReport } from "../../cli/report/build.js";
 import { renderReportMarkdown } from "../../cli/report/render-markdown.js";
+import { HELD_TITLE } from "../../cli/format/held.js";
 import type { SandboxHandle } from "../../sandbox/server.js";
+import type { World } from "../../sandbox/world.js";
 import type { DemoCli } from "./docker-hub.js";
 
 /** The image whose replacement the part proposes, merges and verifies. */
@@ -37,9 +32,14 @@ export interface ReplacementDemo {
   log: (text: string) => void;
   /** The sandbox serving the demo world: its env, and its world for the ground truth. */
   sandbox: Pick<SandboxHandle, "env" | "world">;
-  /** The basic example (sourcelinks.yaml, and its builds), as paths the CLI and the loader resolve. */
-  config: string[];
-  /** The values apply seals into the Actions secrets (Docker Hub login, the build's declared secrets); never printed. */
+  /** The basic example's links (sourcelinks.yaml) and its builds (builds.yaml), as the CLI and the loader resolve them. */
+  links: string;
+  builds: string;
+  /** The directory relative paths are resolved from, as the CLI's working directory (default: this process's). */
+  root?: string;
+  /** Where this part writes its copy of the builds file (see `demoBuilds`). */
+  buildsCopy: string;
+  /** The values apply seals into the Actions secrets; the caller's `run` must hand them to the CLI. Never printed. */
   secretValues: Record<string, string>;
 }
 
@@ -47,70 +47,55 @@ export interface ReplacementDemo {
 export async function runReplacementDemo(demo: ReplacementDemo): Promise<number> {
   let failures = 0;
   let n = 0;
-  const heading = (why: string, how: string): void => demo.log(`\n── builds ${++n}. ${why}\n${how}`);
   const expect = (ok: boolean, what: string): void => {
     if (!ok) failures++;
     demo.log(ok ? `(${what}, as expected)` : `!! expected: ${what}`);
   };
+  const step = async (why: string, args: string[], code: number): Promise<string> => {
+    demo.log(`\n── builds ${++n}. ${why}\n$ sourcelinks ${args.join(" ")}`);
+    const out = await demo.run(args, { capture: true });
+    demo.log(out.stdout.trimEnd());
+    expect(out.code === code, `exit ${out.code}`);
+    return out.stdout;
+  };
 
-  const { config, builds } = await demoConfig(demo.config);
-  const ctx = createOperationContext(config, { ...demo.sandbox.env, ...demo.secretValues });
-  const replaced = builds.find((b) => b.image === REPLACED_IMAGE);
-  if (replaced === undefined) throw new Error(`the example declares no build of ${REPLACED_IMAGE}`);
-  const verdictOf = (verdicts: ReadonlyMap<string, ReplacementVerdict>) => verdicts.get(buildKey(replaced));
+  const local = (path: string): string => resolve(demo.root ?? ".", path);
+  writeFileSync(demo.buildsCopy, demoBuilds(readFileSync(local(demo.builds), "utf8")));
+  demo.log(`The example's builds, with Docker Hub read through the sandbox, legacy-web and mobile retired on purpose: ${demo.buildsCopy}`);
+  const files = [demo.links, demo.buildsCopy];
 
-  heading(
-    `Plan: ${REPLACED_IMAGE} has no replacement yet, so the plan proposes one and holds the revocation of ${HELD_LINK} back`,
-    "(engine: observeAndVerify, heldRevocations, planReplacements, as plan will call them)",
-  );
-  const before = await observeAndVerify(ctx, builds);
-  const plans = await planReplacements(
-    ctx,
-    builds.filter((b) => b.replacement !== "none"),
-  );
-  const steps = plans.flatMap((p) => p.steps);
-  for (const step of steps) {
-    demo.log(`  + ${describeStep(step)}`);
-    if (step.kind === "proposal-file") demo.log(indent(diffHead(step.path, step.previous, step.content)));
-  }
-  demo.log(`  ${steps.length} step(s) to propose the replacement`);
-  const heldBefore = heldRevocations(config.links, builds, before);
-  for (const h of heldBefore) for (const b of h.builds) demo.log(`  held back: the revocation of ${h.link}: ${b.reason}`);
-  expect(verdictOf(before)?.state === "absent", `${REPLACED_IMAGE}: absent`);
-  expect(
-    ["proposal-branch", "proposal-file", "proposal-pull-request", "ci-secret"].every((k) => steps.some((s) => s.kind === k)),
-    "a branch, the workflow file, the secrets and a pull request proposed",
+  const first = await step(
+    `Plan: ${REPLACED_IMAGE} has no replacement yet, so the plan proposes one (branch, workflow file and its diff, secrets, pull request) and holds the revocation of ${HELD_LINK} back`,
+    ["plan", ...files],
+    0,
   );
   expect(
-    heldBefore.some((h) => h.link === HELD_LINK),
-    `the revocation of ${HELD_LINK} held back`,
+    ["create branch sourcelinks/", `+++ b/.github/workflows/`, "set Actions secret DOCKERHUB_TOKEN", "open a pull request"].every((s) =>
+      first.includes(s),
+    ),
+    "a branch, the workflow file's diff, the secrets and a pull request proposed",
   );
+  expect(first.includes(HELD_TITLE) && first.includes(`link ${HELD_LINK}`), `the revocation of ${HELD_LINK} held back, with its reason`);
 
-  heading(
-    "Apply: open the pull request and set the secrets (sealed to the repository's key)",
-    "(engine: executeReplacementSteps, as apply will call it)",
+  const applied = await step(
+    "Apply: open the pull request and set the secrets (sealed to the repository's key); the revocation still waits",
+    ["apply", ...files, "--yes"],
+    0,
   );
-  const applied = await executeReplacementSteps(ctx, steps);
-  expect(applied.failed === null, `all ${steps.length} step(s) sent`);
-  const proposed = await observeAndVerify(ctx, builds);
-  const pull = verdictOf(proposed)?.pullRequest ?? null;
-  demo.log(`  pull request: ${pull?.url ?? "none"} (${pull?.state ?? "-"})`);
+  const pull = openPull(demo.sandbox, REPLACED_IMAGE);
   const secrets = actionsSecrets(demo.sandbox, REPLACED_IMAGE);
-  demo.log(`  Actions secrets of ${REPLACED_IMAGE}: ${secrets.map((s) => s.name).join(", ") || "none"}`);
-  expect(pull?.state === "open", "the pull request is open");
+  demo.log(`  pull request #${pull ?? "-"} open on ${REPLACED_IMAGE}; Actions secrets: ${secrets.map((s) => s.name).join(", ") || "none"}`);
+  expect(pull !== null && applied.includes("open a pull request"), "the pull request is open");
   expect(
     secrets.length > 0 && secrets.every((s) => demo.secretValues[s.name] === s.value),
-    "every secret opened by the sandbox's private key holds the value apply read",
+    "every secret, opened with the sandbox's private key, holds the value apply read",
   );
-  expect(
-    heldRevocations(config.links, builds, proposed).some((h) => h.link === HELD_LINK),
-    `the revocation of ${HELD_LINK} still held back: the pull request is not merged`,
-  );
+  const kept = buildServiceArtifacts(demo.sandbox, await loadedLinks(files.map(local)), HELD_LINK);
+  expect(kept > 0, `${HELD_LINK}'s ${kept} webhooks and deploy keys still there`);
 
-  const mergeUrl = `${demo.sandbox.env.SOURCELINKS_GITHUB_API_URL}/repos/${replaced.repository}/pulls/${pull?.number ?? 0}/merge`;
-  heading(
-    `The repository's owner merges the pull request; the sandbox's CI runs the workflow on ${replaced.repository}'s default branch and pushes the tags`,
-    `$ curl -X PUT ${mergeUrl}`,
+  const mergeUrl = `${demo.sandbox.env.SOURCELINKS_GITHUB_API_URL}/repos/${REPLACED_IMAGE}/pulls/${pull ?? 0}/merge`;
+  demo.log(
+    `\n── builds ${++n}. The repository's owner merges the pull request; the sandbox's CI runs the workflow on the default branch and pushes its tags to Docker Hub\n$ curl -X PUT ${mergeUrl}`,
   );
   const merged = await fetch(mergeUrl, {
     method: "PUT",
@@ -119,94 +104,107 @@ export async function runReplacementDemo(demo: ReplacementDemo): Promise<number>
   });
   expect(merged.status === 200, `HTTP ${merged.status}: merged`);
 
-  heading(
-    "Plan again: the run succeeded and Docker Hub holds its tags, pushed after it started, so the revocation is released",
-    "(engine: observeAndVerify, heldRevocations)",
+  const second = await step(
+    `Plan again: the run succeeded and Docker Hub holds its tags, pushed after it started: ${REPLACED_IMAGE} is verified, and the revocation of ${HELD_LINK} is planned`,
+    ["plan", ...files],
+    0,
   );
-  const after = await observeAndVerify(ctx, builds);
-  const verdict = verdictOf(after);
-  demo.log(`  ${REPLACED_IMAGE}: ${verdict?.state ?? "-"}, run ${verdict?.run?.url ?? "-"} (${verdict?.run?.conclusion ?? "-"})`);
-  for (const tag of verdict?.tags ?? [])
-    demo.log(`  tag ${tag.name}: last pushed ${tag.lastPushed ?? "never"}${tag.fresh ? ", after the run started" : ""}`);
-  expect(
-    verdict?.state === "verified" && (verdict.tags.length ?? 0) > 0 && verdict.tags.every((t) => t.fresh),
-    `${REPLACED_IMAGE}: verified`,
-  );
-  expect(heldRevocations(config.links, builds, after).length === 0, "no revocation held back");
+  expect(second.includes(`build ${REPLACED_IMAGE}: verified, no changes`), `${REPLACED_IMAGE} verified`);
+  expect(!second.includes(HELD_TITLE) && second.includes("revoke github account legacy-builder's OAuth grant"), "nothing held back");
 
-  heading(`Apply: now ${HELD_LINK} is revoked (its grant, webhooks and deploy keys)`, `$ sourcelinks apply ${demo.config.join(" ")} --yes`);
-  const apply = await demo.run(["apply", ...demo.config, "--yes"], { capture: true });
-  demo.log(indent(linkSection(apply.stdout, HELD_LINK)));
-  expect(apply.code === 0, `exit ${apply.code}`);
-  const left = buildServiceArtifacts(demo.sandbox, config, HELD_LINK);
+  await step(`Apply: now ${HELD_LINK} is revoked (its grant, webhooks and deploy keys)`, ["apply", ...files, "--yes"], 0);
+  const left = buildServiceArtifacts(demo.sandbox, await loadedLinks(files.map(local)), HELD_LINK);
   demo.log(`  build-service webhooks and deploy keys left on ${HELD_LINK}'s repositories: ${left}`);
   expect(left === 0, "none left");
 
-  heading(
+  const report = await step(
     "Report: the Continuity section, per image: the replacement's state, the run, and the tags with when they were pushed",
-    "(cli/report: buildReport with the verdicts, rendered as markdown)",
+    ["report", ...files, "--format", "markdown"],
+    0,
   );
-  const continuity = continuitySection(builds, after);
-  demo.log(continuity);
-  expect(continuity.includes(REPLACED_IMAGE) && continuity.includes(verdict?.run?.url ?? "\0"), `${REPLACED_IMAGE} with its run`);
+  let continuity = section(report, "## Continuity");
+  if (continuity === null) {
+    demo.log(
+      "`report` does not read builds yet: its Continuity section, built from what verification finds (observeAndVerify, buildReport):",
+    );
+    continuity = await continuityFromEngine(files.map(local), demo.sandbox.env);
+    demo.log(continuity);
+  }
+  expect(
+    /acme\/legacy-api.*verified.*actions\/runs\/\d+.*latest \(last pushed/.test(continuity),
+    `${REPLACED_IMAGE} verified, with its run and tags`,
+  );
   return failures;
 }
 
 /**
- * The example with Docker Hub read through the sandbox, and its builds: acme/legacy-api replaced, the
- * others retired on purpose (`replacement: none`), since legacy-web's rules build nothing for its
- * default branch, so its first run there can never be verified.
+ * The example's builds file with Docker Hub read through the sandbox, and every build but
+ * acme/legacy-api retired on purpose: legacy-web's rules build nothing on its default branch, so its
+ * first run there can never be verified, and mobile's link is not revoked.
  */
-async function demoConfig(files: string[]): Promise<{ config: SourcelinksConfig; builds: BuildSpec[] }> {
-  const { config: loaded } = await loadConfigFiles(files);
-  const builds: BuildSpec[] = (loaded.builds ?? []).map((b) => (b.image === REPLACED_IMAGE ? b : { ...b, replacement: "none" as const }));
-  const config: SourcelinksConfig = {
-    ...loaded,
-    providers: {
-      ...loaded.providers,
-      dockerHub: loaded.providers.dockerHub ?? {
-        apiUrl: "https://hub.docker.com",
-        usernameEnv: "DOCKER_HUB_USERNAME",
-        tokenEnv: "DOCKER_HUB_READ_TOKEN",
-      },
-    },
-    builds,
-  };
-  return { config, builds };
+export function demoBuilds(text: string): string {
+  const doc = parseDocument(text);
+  doc.setIn(
+    ["providers", "dockerHub"],
+    doc.createNode({ apiUrl: "https://hub.docker.com", usernameEnv: "DOCKER_HUB_USERNAME", tokenEnv: "DOCKER_HUB_READ_TOKEN" }),
+  );
+  const builds = doc.get("builds");
+  const count = builds !== null && typeof builds === "object" && "items" in builds ? (builds.items as unknown[]).length : 0;
+  for (let i = 0; i < count; i++) if (doc.getIn(["builds", i, "image"]) !== REPLACED_IMAGE) doc.setIn(["builds", i, "replacement"], "none");
+  return doc.toString();
 }
 
-/** The first lines of the unified diff of a proposed file against what the default branch holds. */
-function diffHead(path: string, previous: string | null, content: string, lines = 14): string {
-  const patch = createPatch(path, previous ?? "", content, previous === null ? "(none)" : "default branch", "proposed")
-    .split("\n")
-    .slice(2);
-  const shown = patch.slice(0, lines);
-  return [...shown, ...(patch.length > lines ? [`… ${patch.length - lines} more line(s)`] : [])].join("\n");
+async function loadedLinks(files: string[]): Promise<SourcelinksConfig> {
+  return (await loadConfigFiles(files)).config;
 }
 
-/** The lines apply printed for one link (its plan and its result), which this part is about. */
-function linkSection(stdout: string, link: string): string {
-  const blocks = stdout.split(/\n(?=\S)/);
-  const shown = blocks.filter((b) => b.startsWith(`link ${link}:`));
-  return shown.length === 0 ? stdout.trimEnd() : shown.map((b) => b.trimEnd()).join("\n");
+/** The Continuity section as `report` renders it, from a verification run through the engine. */
+async function continuityFromEngine(files: string[], env: Record<string, string>): Promise<string> {
+  const config = await loadedLinks(files);
+  const builds = config.builds ?? [];
+  const verdicts = await observeAndVerify(createOperationContext(config, env), builds);
+  const markdown = renderReportMarkdown(
+    buildReport({
+      asOf: new Date().toISOString().slice(0, 10),
+      files,
+      links: [],
+      orgs: [],
+      undeclaredOrgs: new Map(),
+      sweeps: [],
+      continuity: { builds, verdicts },
+    }),
+  );
+  return section(markdown, "## Continuity") ?? "(no Continuity section)";
 }
 
-function indent(text: string): string {
-  return text.replace(/^/gm, "    ");
+/** A markdown section from its heading to the next heading of the same level or the footer, or null. */
+function section(markdown: string, heading: string): string | null {
+  const start = markdown.indexOf(`${heading}\n`);
+  if (start < 0) return null;
+  const ends = ["\n## ", "\n<sub>"].map((mark) => markdown.indexOf(mark, start + 1)).filter((i) => i >= 0);
+  return markdown.slice(start, ends.length === 0 ? undefined : Math.min(...ends)).trimEnd();
+}
+
+/** The number of the open pull request on a GitHub repository `owner/name`, or null. */
+function openPull(sandbox: ReplacementDemo["sandbox"], fullName: string): number | null {
+  return githubRepo(sandbox, fullName)?.pulls?.find((p) => p.state === "open")?.number ?? null;
 }
 
 /** The Actions secrets the sandbox stored (decrypted) on a GitHub repository `owner/name`. */
 function actionsSecrets(sandbox: ReplacementDemo["sandbox"], fullName: string): { name: string; value: string }[] {
+  return githubRepo(sandbox, fullName)?.secrets ?? [];
+}
+
+function githubRepo(sandbox: ReplacementDemo["sandbox"], fullName: string): World["github"]["repos"][number] | undefined {
   const [owner, name] = fullName.split("/");
-  return sandbox.world().github.repos.find((r) => r.owner === owner && r.name === name)?.secrets ?? [];
+  return sandbox.world().github.repos.find((r) => r.owner === owner && r.name === name);
 }
 
 /** Webhooks and deploy keys of the build service (the config's patterns) left on a link's GitHub repositories. */
 function buildServiceArtifacts(sandbox: ReplacementDemo["sandbox"], config: SourcelinksConfig, linkName: string): number {
   const link = config.links.find((l) => l.name === linkName);
-  const service = config.buildService;
-  const hookPrefixes = (service.webhookUrlPatterns ?? []).map((p) => p.split("*")[0] ?? p);
-  const keyPrefixes = (service.deployKeyTitlePatterns ?? []).map((p) => p.split("*")[0] ?? p);
+  const hookPrefixes = (config.buildService.webhookUrlPatterns ?? []).map((p) => p.split("*")[0] ?? p);
+  const keyPrefixes = (config.buildService.deployKeyTitlePatterns ?? []).map((p) => p.split("*")[0] ?? p);
   const repos = sandbox.world().github.repos.filter((r) => link?.repositories.includes(`${r.owner}/${r.name}`));
   return repos.reduce(
     (sum, r) =>
@@ -215,23 +213,4 @@ function buildServiceArtifacts(sandbox: ReplacementDemo["sandbox"], config: Sour
       r.keys.filter((k) => keyPrefixes.some((p) => k.title.startsWith(p))).length,
     0,
   );
-}
-
-/** The markdown report's Continuity section for these verdicts. */
-function continuitySection(builds: readonly BuildSpec[], verdicts: ReadonlyMap<string, ReplacementVerdict>): string {
-  const markdown = renderReportMarkdown(
-    buildReport({
-      asOf: new Date().toISOString().slice(0, 10),
-      files: [],
-      links: [],
-      orgs: [],
-      undeclaredOrgs: new Map(),
-      sweeps: [],
-      continuity: { builds, verdicts },
-    }),
-  );
-  const start = markdown.indexOf("## Continuity");
-  if (start < 0) return "(no Continuity section)";
-  const end = markdown.indexOf("\n## ", start + 1);
-  return markdown.slice(start, end < 0 ? undefined : end).trimEnd();
 }
