@@ -5,7 +5,10 @@
  * check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
  * OS temp folder, its path printed last). The sweep of org acme finds the orphaned webhook on
  * acme/old-site, which apply deletes. Then, on the demo world afresh, the Docker Hub path (docker-hub.ts):
- * the same retirement where the link side and the grants are manual steps, recorded by hand.
+ * the same retirement where the link side and the grants are manual steps, recorded by hand. Then,
+ * afresh again, the replacement builds (replacements.ts): plan proposes acme/legacy-api's replacement
+ * and holds legacy-builds' revocation back, apply opens the pull request and sets the secrets, the owner
+ * merges it and the sandbox's CI pushes the tags, the next plan verifies them and apply revokes.
  * Exits 0 only when every step answered as the demo world promises.
  */
 import { spawn } from "node:child_process";
