@@ -16,13 +16,12 @@ export const HELD_TITLE = "Held back until the replacement builds are verified (
 /** The unified diff of a proposal-file step's content against the default branch's file; empty for any other step. */
 export function proposedFileDiff(step: PlanStep): string[] {
   if (step.kind !== "proposal-file") return [];
+  // No headers: jsdiff would join them with a tab, which a terminal line shows escaped.
   const patch = createTwoFilesPatch(
-    `a/${step.path}`,
+    step.previous === null ? "/dev/null" : `a/${step.path}`,
     `b/${step.path}`,
     step.previous ?? "",
     step.content,
-    step.previous === null ? "(no such file on the default branch)" : "default branch",
-    `branch ${step.branch}`,
   );
   // The first line is jsdiff's "=====" separator; the plan's own heading names the file already.
   return patch.split("\n").filter((line, i) => !(i === 0 && line.startsWith("====")) && line !== "");
