@@ -48,6 +48,8 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
     world.sweeps = new Map(observation.sweeps.map((e) => [e.spec.name, e.observed]));
+    // Declared builds were verified by the same observation: rule replacement-before-revocation judges them.
+    if (observation.verdicts !== undefined) world.replacements = observation.verdicts;
     world.undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   }
   const violations = evaluateAll(factsFromConfig(loaded.config, world), evaluate);

@@ -68,7 +68,19 @@ async function liveReport(files: string[], options: ReportOptions, io: CliIo, no
   const undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   const sweeps = observation.sweeps.map((entry) => entry.observed);
   const sweepSteps = new Map(observation.sweeps.map((entry) => [entry.spec.name, entry.spec.manualSteps ?? []]));
-  return buildReport({ asOf, files: loaded.files, links: observation.links, orgs: observation.orgs, undeclaredOrgs, sweeps, sweepSteps });
+  // Declared builds: their verdicts become the Continuity section.
+  const continuity =
+    observation.verdicts === undefined ? {} : { continuity: { builds: loaded.config.builds ?? [], verdicts: observation.verdicts } };
+  return buildReport({
+    asOf,
+    files: loaded.files,
+    links: observation.links,
+    orgs: observation.orgs,
+    undeclaredOrgs,
+    sweeps,
+    sweepSteps,
+    ...continuity,
+  });
 }
 
 /** Reads, validates and merges JSON reports; every bad file is named before the run exits 2. */

@@ -98,6 +98,21 @@ describe("replacement builds in plan and apply", () => {
     expect(markdown.stdout).toMatch(/```diff\n {2}--- \/dev\/null\n {2}\+\+\+ b\/\.github\/workflows\//);
   });
 
+  it("check --live reports the link its unverified replacement holds back, and the report's Continuity shows each build", async () => {
+    const check = await runCli(["check", EXAMPLE, builds, "--live"], env);
+    expect(check.code).toBe(3);
+    expect(check.stdout).toMatch(/\[replacement-before-revocation\] link "legacy-builds"/);
+    const report = await runCli(["report", EXAMPLE, builds, "--format", "json"], env);
+    expect(report.code).toBe(0);
+    const continuity = (JSON.parse(report.stdout) as { continuity?: { image: string; state: string }[] }).continuity;
+    expect(continuity).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ image: "acme/legacy-api", state: "absent" }),
+        expect.objectContaining({ image: "acme/mobile", state: "absent" }),
+      ]),
+    );
+  });
+
   it("plans the basic example alone without any build", async () => {
     const json = await planJson([EXAMPLE]);
     expect(json.resources.some((r) => r.resource === "build")).toBe(false);
