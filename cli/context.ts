@@ -3,19 +3,21 @@
  * world the same way: grants are checked only where a step depends on them (a revocation, a move to
  * another account, or a live link whose grant an API can verify: a revoked one is a broken link to
  * relink), and GitHub ETags persist between runs so an unchanged repository answers 304 at no
- * primary-rate cost (docs/performance.md).
+ * primary-rate cost (docs/performance.md); beside them, each swept owner's last verified inventory,
+ * so an Enterprise Cloud org is refreshed from its audit log (cli/refresh-options.ts).
  */
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { missingCredentials } from "../engine/config/missing-credentials.js";
 import { createOperationContext, type OperationContext } from "../engine/reconcile/operations.js";
 import { CliError, ExitCode } from "./exit-codes.js";
+import { refreshPolicy, type RefreshOptions } from "./refresh-options.js";
 
 /**
  * Builds the context of a CLI run from the config and the environment. A malformed tuning variable,
  * or a credential variable the run needs that is unset, is invalid input (exit 2), before any request.
  */
-export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv): OperationContext {
+export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, refresh: RefreshOptions = {}): OperationContext {
   const missing = missingCredentials(config, env);
   if (missing.length > 0)
     throw new CliError(
@@ -23,8 +25,14 @@ export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.Proce
       missing.map((m) => `sourcelinks: ${m.message}`),
     );
   const etagCacheFile = etagCachePath(env);
+  const policy = refreshPolicy(refresh, etagCacheFile);
   // A malformed setting throws a SettingError, input by kind: exit 2.
-  return createOperationContext(config, env, { grantChecks: "when-deciding", ...(etagCacheFile === undefined ? {} : { etagCacheFile }) });
+  const ctx = createOperationContext(config, env, {
+    grantChecks: "when-deciding",
+    ...(etagCacheFile === undefined ? {} : { etagCacheFile }),
+  });
+  if (policy !== null) ctx.refresh = policy;
+  return ctx;
 }
 
 /**

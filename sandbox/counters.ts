@@ -14,6 +14,8 @@ export type RejectionReason =
   | "secondary-content-creation"
   /** A GraphQL query whose cost did not fit in the caller's GraphQL budget (answered `RATE_LIMITED`). */
   | "graphql-primary"
+  /** Bitbucket's "Access to webhook data" limit (bitbucket/limits.ts), answered 429. */
+  | "bitbucket-webhook-data"
   | "injected";
 
 /** Secondary-limit points of one REST endpoint (summed over tokens). */
@@ -44,6 +46,12 @@ export interface CountersSnapshot {
   peakConcurrency: number;
   /** GraphQL queries executed (charged) and the cost points they spent, GraphQL's own budget. */
   graphql: { queries: number; points: number };
+  /**
+   * Bitbucket webhook-data requests (listings and writes, summed over users): `currentWindow` is the
+   * last counted caller's rolling hour, `peakWindow` the most any caller's rolling hour ever held
+   * (Bitbucket allows 1,000).
+   */
+  bitbucketWebhookData: EndpointPoints;
 }
 
 function emptyRejections(): Record<RejectionReason, number> {
@@ -53,6 +61,7 @@ function emptyRejections(): Record<RejectionReason, number> {
     "secondary-points": 0,
     "secondary-content-creation": 0,
     "graphql-primary": 0,
+    "bitbucket-webhook-data": 0,
     injected: 0,
   };
 }
@@ -73,6 +82,7 @@ export class Counters {
       rejections: emptyRejections(),
       peakConcurrency: 0,
       graphql: { queries: 0, points: 0 },
+      bitbucketWebhookData: { currentWindow: 0, peakWindow: 0, total: 0 },
     };
   }
 
@@ -111,6 +121,14 @@ export class Counters {
   graphql(points: number): void {
     this.#s.graphql.queries++;
     this.#s.graphql.points += points;
+  }
+
+  /** Records one Bitbucket webhook-data request; `windowRequests` is its caller's rolling hour after it. */
+  bitbucketWebhookData(windowRequests: number): void {
+    const entry = this.#s.bitbucketWebhookData;
+    entry.currentWindow = windowRequests;
+    entry.peakWindow = Math.max(entry.peakWindow, windowRequests);
+    entry.total++;
   }
 
   /** Records the current number of GitHub requests in flight. */

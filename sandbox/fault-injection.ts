@@ -19,6 +19,8 @@ export interface FaultSite {
   readonly faults: Faults;
   readonly counters: Counters;
   readonly holds: Holds;
+  /** How an injected latency waits. */
+  readonly latencyWait: (ms: number) => Promise<void>;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function injectFault(
 ): Promise<"answered" | "pass" | "lost-response"> {
   const { req, res, reply } = exchange;
   const decision = site.faults.decide(service, method, path);
-  if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+  if (decision.latencyMs > 0) await site.latencyWait(decision.latencyMs);
   const outcome = decision.outcome;
   if (outcome.kind !== "pass") site.counters.rejection("injected");
   switch (outcome.kind) {
@@ -67,8 +69,4 @@ export async function injectFault(
     case "lost-response":
       return outcome.kind;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

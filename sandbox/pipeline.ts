@@ -1,7 +1,9 @@
 /**
  * The sandbox's request pipeline: route by mount → parse JSON (400 when invalid) → match → [GitHub:
  * concurrency slot] → injected latency and faults → [GitHub: primary and secondary budgets] → handler →
- * [GitHub: charge the primary point unless 304; x-ratelimit-* headers] → persist → serialize.
+ * [GitHub: charge the primary point unless 304; x-ratelimit-* headers] → persist → serialize. On
+ * Bitbucket, a webhook listing or write is counted (or refused 429) against its caller's webhook-data
+ * limit after the faults, and its answer carries Bitbucket's x-ratelimit-* headers.
  * An injected lost response is the one fault applied after the handler: the change is persisted,
  * then the connection is closed without an answer. The admin API skips counters, limits and faults.
  */
@@ -13,6 +15,7 @@ import type { Faults } from "./faults.js";
 import type { Holds } from "./holds.js";
 import { parseJsonBody, parseRequestBody, readBody, send } from "./http-io.js";
 import { rateLimitBody, type Caller, type GitHubLimiter, type Rejection } from "./limits.js";
+import { bitbucketRateKey, type BitbucketLimiter } from "./bitbucket/limits.js";
 import { findMount, type Mounted } from "./mounts.js";
 import type { SandboxClock } from "./clock.js";
 import type { Method, RouteContext, RouteMatch, RouteResponse, Router } from "./router.js";
@@ -30,8 +33,12 @@ export interface SandboxState {
   readonly counters: Counters;
   readonly faults: Faults;
   readonly limiter: GitHubLimiter;
+  /** Bitbucket's webhook-data limit (bitbucket/limits.ts). */
+  readonly bitbucketLimiter: BitbucketLimiter;
   readonly mounted: readonly Mounted[];
   readonly holds: Holds;
+  /** How an injected latency waits (a timer, or a test's own wait). */
+  readonly latencyWait: (ms: number) => Promise<void>;
   /** The sandbox clock (injectable): token expiry and JWT dates are judged on it. */
   readonly clock: SandboxClock;
 }
@@ -90,7 +97,9 @@ async function serveService(state: SandboxState, routed: Routed, service: Servic
   const endpoint = `${method} ${routed.router.mount}${typeof match === "object" ? match.pattern : "/(unmatched)"}`;
   state.counters.request(service, endpoint);
   const caller = service === "github" ? identify(req.headers.authorization, state.world()) : null;
-  const reply = replier(state, res, caller, endpoint);
+  const bitbucketCaller =
+    service === "bitbucket" && state.bitbucketLimiter.counts(endpoint) ? bitbucketRateKey(req.headers.authorization, state.world()) : null;
+  const reply = replier(state, res, caller, endpoint, bitbucketCaller);
   // Malformed bodies are refused before any budget is spent or any handler runs.
   const parsed = parseRequestBody(routed.raw, req.headers["content-type"]);
   if ("invalid" in parsed) {
@@ -102,6 +111,10 @@ async function serveService(state: SandboxState, routed: Routed, service: Servic
     const fault = await injectFault(state, service, method, routed.url.pathname, { req, res, reply });
     if (fault === "answered") return;
     if (caller && refuse(state, reply, state.limiter.admit(caller, method, endpoint))) return;
+    if (bitbucketCaller !== null) {
+      const refused = state.bitbucketLimiter.admit(bitbucketCaller);
+      if (refused) return reply(refused.status, refused.headers, errorBodyOf(service, refused.status, refused.message));
+    }
     const result = await runRoute(state, routed, service, endpoint, parsed.body);
     if (caller) state.limiter.charge(caller, result.status, endpoint);
     if (method !== "GET" && result.status < 400) await state.store.save(state.world());
@@ -148,11 +161,21 @@ function refuse(state: SandboxState, reply: Reply, refused: Rejection | null): b
   return true;
 }
 
-/** Sends a service's answers: counts each status and adds the caller's x-ratelimit-* headers on GitHub. */
-function replier(state: SandboxState, res: ServerResponse, caller: Caller | null, endpoint: string): Reply {
+/**
+ * Sends a service's answers: counts each status and adds the caller's x-ratelimit-* headers on GitHub,
+ * and on Bitbucket's webhook data.
+ */
+function replier(state: SandboxState, res: ServerResponse, caller: Caller | null, endpoint: string, bitbucketCaller: string | null): Reply {
   return (status, headers, body) => {
     state.counters.response(status);
-    send(res, status, caller ? { ...headers, ...state.limiter.headers(caller, endpoint) } : headers, body);
+    // `Date` on the sandbox clock, as GitHub's is on its own: a client dating an audit log cursor by it agrees with the events' times.
+    const dated = { date: new Date(state.clock.now()).toUTCString(), ...headers };
+    const limits = caller
+      ? state.limiter.headers(caller, endpoint)
+      : bitbucketCaller !== null
+        ? state.bitbucketLimiter.headers(bitbucketCaller)
+        : {};
+    send(res, status, { ...dated, ...limits }, body);
   };
 }
 

@@ -21,6 +21,8 @@ export interface ScaleWorldOptions {
   hooksPerMultiPageRepo?: number;
   /** Every how many repositories carry the build service's webhook and deploy key (default 1: all). */
   artifactsEvery?: number;
+  /** The org is on GitHub Enterprise Cloud, with an audit log (default false). */
+  auditLog?: boolean;
 }
 
 /** The GitHub OAuth app of generated worlds. */
@@ -71,7 +73,15 @@ export function scaleSeed(options: ScaleWorldOptions = {}): SeedDocument {
     oauthApps: [{ provider: "github", clientId: SCALE_CLIENT_ID, name: "Docker Hub Builder" }],
     github: {
       users: [{ login: "scale-admin", name: "Scale Admin" }, ...builders.map((login) => ({ login, pat: false }))],
-      orgs: [{ login: SCALE_ORG, owners: ["scale-admin"], members: builders, appAccess: { [SCALE_CLIENT_ID]: "granted" } }],
+      orgs: [
+        {
+          login: SCALE_ORG,
+          owners: ["scale-admin"],
+          members: builders,
+          appAccess: { [SCALE_CLIENT_ID]: "granted" },
+          ...(options.auditLog ? { auditLog: true } : {}),
+        },
+      ],
       repos,
     },
     buildService: {

@@ -16,6 +16,7 @@ import { Faults, type FaultSpec } from "./faults.js";
 import { Holds } from "./holds.js";
 import { send } from "./http-io.js";
 import { GitHubLimiter, type LimitsConfig } from "./limits.js";
+import { BitbucketLimiter, type BitbucketLimitsConfig } from "./bitbucket/limits.js";
 import { identify } from "./caller.js";
 import { mountRouters } from "./mounts.js";
 import { handleRequest, type SandboxState } from "./pipeline.js";
@@ -42,10 +43,14 @@ export interface SandboxOptions {
   timeScale?: number;
   /** GitHub limits; enforcement is off unless `enabled: true`. */
   limits?: Partial<LimitsConfig>;
+  /** Bitbucket's webhook-data limit; enforced at Bitbucket Cloud's 1,000 an hour unless changed. */
+  bitbucketLimits?: Partial<BitbucketLimitsConfig>;
   /** Extra routers (tests): a mount under `/github` is served as GitHub, with limits and headers. */
   routers?: Router[];
   /** Real-time source in epoch ms (tests). Default `Date.now`. */
   now?: Now;
+  /** How an injected latency waits; tests pass a wait they end themselves, to order requests without timing them. Default a timer. */
+  latencyWait?: (ms: number) => Promise<void>;
 }
 
 /** A running sandbox. */
@@ -65,6 +70,8 @@ export interface SandboxHandle {
   clearFaults(): void;
   /** Changes GitHub limits at run time, as `PUT /_sandbox/limits` does. */
   setLimits(change: Partial<LimitsConfig>): LimitsConfig;
+  /** Changes Bitbucket's webhook-data limit at run time, as `PUT /_sandbox/limits/bitbucket` does. */
+  setBitbucketLimits(change: Partial<BitbucketLimitsConfig>): BitbucketLimitsConfig;
   /** Sets the sandbox clock `ms` away from real time (negative: behind), as `PUT /_sandbox/clock` does. */
   setClockOffset(ms: number): void;
   /** Stops serving, cuts open connections and waits for pending writes. */
@@ -99,6 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults();
   const clock = new SandboxClock(options.timeScale ?? 1, options.now);
   const limiter = new GitHubLimiter(clock, counters, options.limits);
+  const bitbucketLimiter = new BitbucketLimiter(clock, counters, options.bitbucketLimits);
   const control: SandboxControl = {
     world: () => world,
     seed: async (input) => {
@@ -114,6 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     counters,
     faults,
     limiter,
+    bitbucketLimiter,
     clock,
   };
   const state: SandboxState = {
@@ -123,8 +132,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     counters,
     faults,
     limiter,
+    bitbucketLimiter,
     mounted: mountRouters(control, { limiter, callerOf: (authorization) => identify(authorization, world) }, options.routers),
     holds: new Holds(),
+    latencyWait: options.latencyWait ?? timer,
     clock,
   };
   const server = createServer(requestListener(state, options.quiet ?? true));
@@ -181,6 +192,7 @@ function sandboxHandle(state: SandboxState, control: SandboxControl, server: Ser
     },
     clearFaults: () => state.faults.clear(),
     setLimits: (change) => state.limiter.configure(change),
+    setBitbucketLimits: (change) => state.bitbucketLimiter.configure(change),
     setClockOffset: (ms) => state.clock.setOffset(ms),
     close: async () => {
       const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
@@ -190,4 +202,9 @@ function sandboxHandle(state: SandboxState, control: SandboxControl, server: Ser
       await state.store.close();
     },
   };
+}
+
+/** Resolves after `ms` of real time. */
+function timer(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

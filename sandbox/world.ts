@@ -141,13 +141,40 @@ export interface GitHubOrgState {
   oauthAppAccess: Record<string, "granted" | "denied" | "requested">;
   /** Whether OAuth App access restrictions are on (GitHub's default for new orgs). */
   oauthRestrictionsEnabled: boolean;
-  /** GitHub Enterprise Cloud audit log entries (`org.oauth_app_access_*`); null when not an enterprise org. */
-  auditLog: { action: string; created_at: string; actor: string; oauth_application_client_id: string }[] | null;
+  /** GitHub Enterprise Cloud audit log entries, oldest recorded first; null when not an enterprise org. */
+  auditLog: GitHubAuditEventState[] | null;
   /** Organization webhooks (`/orgs/{org}/hooks`); absent means none. */
   hooks?: GitHubHookState[];
   /** Organization Actions secrets. */
   secrets?: OrgActionsSecretState[];
   secretsKey?: SealingKeyState;
+}
+
+/**
+ * One GitHub Enterprise Cloud audit log event, as recorded (github/audit-log.ts). The optional fields
+ * are those GitHub sets on the event's category: `repo` (`owner/name`) on `hook.*`, `public_key.*` and
+ * `repo.*`; `hook_id`; the creating app on `hook.*` (`oauth_application_id`) and `org.oauth_app_access_*`
+ * (`oauth_application_client_id`); `old_name` on `repo.rename` and `repo.transfer`.
+ */
+export interface GitHubAuditEventState {
+  action: string;
+  /** ISO 8601 with milliseconds, on the sandbox clock. */
+  created_at: string;
+  actor: string;
+  oauth_application_client_id?: string;
+  oauth_application_id?: number;
+  repo?: string;
+  hook_id?: number;
+  public_key_id?: number;
+  old_name?: string;
+}
+
+/** How the audit log answers: the delay before an event appears and the hourly query budget per caller. */
+export interface GitHubAuditLogSettings {
+  /** GitHub seconds between an event and its first appearance in a query (GitHub's log is not instant). */
+  delaySeconds: number;
+  /** Queries per GitHub hour per caller (GitHub: 1,750 per user and IP). */
+  queriesPerHour: number;
 }
 
 /** A credential the sandbox accepts: a personal token, an OAuth token issued to an app for a user, or (built per request) an installation's. */
@@ -373,6 +400,8 @@ export interface World {
     installationTokens?: InstallationTokenState[];
     /** Workflow runs of replacement builds, oldest first; absent in worlds that never ran one. */
     workflowRuns?: CiRunState[];
+    /** The audit log's delay and query budget; absent means no delay and GitHub's 1,750 queries an hour. */
+    auditLogSettings?: GitHubAuditLogSettings;
   };
   bitbucket: {
     users: BitbucketUserState[];

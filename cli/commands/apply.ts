@@ -7,6 +7,7 @@
 import { terminalText } from "../format/escape.js";
 import { InvalidArgumentError, type Command } from "commander";
 import type { PlanRun } from "../../engine/reconcile/run/entries.js";
+import type { OperationContext } from "../../engine/reconcile/context.js";
 import { type EntryOutcome, executeRun } from "../../engine/reconcile/run/execute-run.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { entryKind } from "../format/entry-labels.js";
@@ -15,6 +16,7 @@ import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
 import { describeStep, isApiStep } from "../format/steps.js";
 import { cliOperationContext } from "../context.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { clientAccountLookup, missingNames } from "../missing-names.js";
@@ -24,12 +26,11 @@ import { DEFAULT_MAX_REVOKE_RATIO, judgeRevocations } from "../revoke-guard.js";
 import { buildPlanRun, errorText, reportStep } from "../run.js";
 import { planToJson } from "../format/plan-json.js";
 import type { LoadedConfig } from "../../engine/config/loaded-config.js";
-import type { OperationContext } from "../../engine/reconcile/context.js";
 import { isReplacementStep, replacementRefusals } from "../../engine/reconcile/replacements.js";
 import { configDigest, parseSavedPlan, savedConfigFiles, stepsNotReviewed, type SavedPlan } from "../saved-plan.js";
 
 /** Options of `apply`. */
-export interface ApplyOptions {
+export interface ApplyOptions extends RefreshOptions {
   yes?: boolean;
   maxRevokeRatio: number;
   /** A plan saved by `plan --out`: apply only what it shows. */
@@ -52,7 +53,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   // The plan's files as it recorded them (absolute), so a run from another directory reads the same configuration.
   const loaded = await loadConfig(files.length > 0 ? files : saved === null ? [] : savedConfigFiles(saved));
   if (saved !== null) refuseChangedConfig(saved, configDigest(loaded.config), options.plan as string);
-  const ctx = cliOperationContext(loaded.config, io.env);
+  const ctx = cliOperationContext(loaded.config, io.env, options);
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
@@ -119,6 +120,7 @@ export async function runApply(files: string[], options: ApplyOptions, io: CliIo
   } finally {
     release?.();
   }
+  await forgetWrittenOwners(ctx, run, outcomes, io);
   io.out(formatOutcomes(outcomes));
   if (outcomes.some((o) => o.result.stopped === true && o.result.remaining.some(isApiStep))) return ExitCode.interrupted;
   return outcomes.some((o) => o.result.failed !== null) ? ExitCode.operational : ExitCode.ok;
@@ -136,6 +138,20 @@ function refuseUnsendableBuilds(loaded: LoadedConfig, run: PlanRun, ctx: Operati
     ),
   );
   if (refused.length > 0) throw new CliError(ExitCode.invalidInput, [...refused, "sourcelinks apply: nothing was sent."]);
+}
+
+/**
+ * After writes, each swept owner's next run reads in full: the audit log shows an event only after a
+ * delay, and the proof run that usually follows an apply should not rest on it.
+ */
+async function forgetWrittenOwners(ctx: OperationContext, run: PlanRun, outcomes: readonly EntryOutcome[], io: CliIo): Promise<void> {
+  const store = ctx.refresh?.store;
+  if (!store || !outcomes.some((o) => o.result.done.length > 0)) return;
+  for (const sweep of run.sweeps ?? [])
+    store.invalidate(sweep.spec.provider, sweep.spec.owner, "the last apply wrote to this owner's repositories");
+  await store
+    .save()
+    .catch((error: unknown) => io.err(`sourcelinks: warning: the swept owners' inventories were not updated (${errorText(error)})`));
 }
 
 /** Reads a saved plan; an unreadable file is invalid input. */
@@ -195,8 +211,7 @@ function formatOutcomes(outcomes: readonly EntryOutcome[]): string {
 
 /** Adds `apply` to the program. */
 export function registerApply(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  program
-    .command("apply")
+  addRefreshOptions(program.command("apply"))
     .description("converge the live world to the configuration, through the same operations as the Pulumi provider")
     .argument("[file...]", "sourcelinks/v1 YAML files (default with --plan: the files the plan was made from)")
     .option(

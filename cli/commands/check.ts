@@ -19,6 +19,9 @@ import { formatCheckMarkdown } from "../format/check-markdown.js";
 import { formatCheckText } from "../format/check-text.js";
 import { formatSarif } from "../format/sarif.js";
 import { cliOperationContext } from "../context.js";
+import { sweepRefreshLines } from "../format/sweep-refresh.js";
+import type { SweepObservation } from "../../engine/model/sweep.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import type { CliIo } from "../io.js";
 import { loadConfig, locateNearest } from "../load-config.js";
 import { observeAll, observeUndeclaredOrgs } from "../run.js";
@@ -27,7 +30,7 @@ import { observeAll, observeUndeclaredOrgs } from "../run.js";
 export type CheckFormat = "text" | "json" | "markdown" | "sarif" | "github";
 
 /** Options of `check`. */
-export interface CheckOptions {
+export interface CheckOptions extends RefreshOptions {
   format: CheckFormat;
   live?: boolean;
   /** The policy pack config (`pulumi preview --policy-pack-config`), for the same levels as the pack. */
@@ -43,7 +46,7 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
   if (loaded === null) return ExitCode.invalidInput;
   const world: ObservedWorld = {};
   if (options.live) {
-    const ctx = cliOperationContext(loaded.config, io.env);
+    const ctx = cliOperationContext(loaded.config, io.env, options);
     const observation = await observeAll(loaded, ctx, io);
     world.links = new Map<string, ObservedLink>(observation.links.map((e) => [e.spec.name, e.observed]));
     world.orgs = new Map<string, ObservedOrgAccess>(observation.orgs.map((e) => [e.spec.org, e.observed]));
@@ -69,6 +72,9 @@ export async function runCheck(files: string[], options: CheckOptions, io: CliIo
             ? formatCheckMarkdown(report)
             : formatCheckText(report);
   io.out(formatted);
+  // How each swept owner was read: on stdout beside the text, on stderr where stdout is a machine format.
+  const refresh = sweepRefreshLines([...(world.sweeps?.values() ?? [])].filter((s): s is SweepObservation => typeof s === "object"));
+  for (const line of refresh) options.format === "text" ? io.out(line) : io.err(line);
   return countViolations(report).mandatory > 0 ? ExitCode.policyViolation : ExitCode.ok;
 }
 
@@ -100,8 +106,7 @@ async function loadForFormat(
 
 /** Adds `check` to the program. */
 export function registerCheck(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void, cwd: string): void {
-  program
-    .command("check")
+  addRefreshOptions(program.command("check"))
     .description("evaluate the policy rules on the configuration, or with --live on the configuration plus the live world")
     .argument("<file...>", "sourcelinks/v1 YAML files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "sarif", "github"]).default("text"))

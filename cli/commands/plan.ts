@@ -11,6 +11,7 @@ import { formatPlanMarkdown } from "../format/plan-markdown.js";
 import { summarize } from "../format/plan-summary.js";
 import { formatPlanText } from "../format/plan-text.js";
 import { cliOperationContext } from "../context.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import type { CliIo } from "../io.js";
 import { loadConfig } from "../load-config.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
@@ -28,7 +29,7 @@ const FORMATTERS = {
 } satisfies Record<PlanFormat, (run: PlanRun) => string>;
 
 /** Options of `plan`. */
-export interface PlanOptions {
+export interface PlanOptions extends RefreshOptions {
   format: PlanFormat;
   detailedExitcode?: boolean;
   /** Where to save the reviewed plan for `apply --plan`. */
@@ -39,7 +40,7 @@ export interface PlanOptions {
 export async function runPlan(files: string[], options: PlanOptions, io: CliIo): Promise<ExitCodeValue> {
   if (options.out !== undefined) await checkOutPath(options.out, files);
   const loaded = await loadConfig(files);
-  const ctx = cliOperationContext(loaded.config, io.env);
+  const ctx = cliOperationContext(loaded.config, io.env, options);
   const run = await buildPlanRun(loaded, ctx, io);
   const missing = await missingNames(loaded, run, clientAccountLookup(ctx.clients.providers));
   if (missing.length > 0) throw new CliError(ExitCode.invalidInput, missing);
@@ -52,8 +53,7 @@ export async function runPlan(files: string[], options: PlanOptions, io: CliIo):
 
 /** Adds `plan` to the program. */
 export function registerPlan(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  program
-    .command("plan")
+  addRefreshOptions(program.command("plan"))
     .description(
       "show the requests apply would send (build service, provider revocations, webhook and deploy key deletions) and the manual steps",
     )

@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from "commander";
 import { cliOperationContext } from "../context.js";
+import { addRefreshOptions, type RefreshOptions } from "../refresh-options.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { readInputFile } from "../input-file.js";
@@ -24,7 +25,7 @@ import { observeAll, observeUndeclaredOrgs } from "../run.js";
 export type ReportFormat = "html" | "markdown" | "json";
 
 /** Options of `report`. */
-export interface ReportOptions {
+export interface ReportOptions extends RefreshOptions {
   format: ReportFormat;
   out?: string;
   /** The run's date (`YYYY-MM-DD`); default today (UTC). */
@@ -63,7 +64,7 @@ async function liveReport(files: string[], options: ReportOptions, io: CliIo, no
   if (parseIsoDate(asOf) === null)
     throw new CliError(ExitCode.invalidInput, `sourcelinks: --as-of ${asOf}: not a calendar date (YYYY-MM-DD)`);
   const loaded = await loadConfig(files);
-  const ctx = cliOperationContext(loaded.config, io.env);
+  const ctx = cliOperationContext(loaded.config, io.env, options);
   const observation = await observeAll(loaded, ctx, io);
   const undeclaredOrgs = await observeUndeclaredOrgs(loaded, ctx, io);
   const sweeps = observation.sweeps.map((entry) => entry.observed);
@@ -106,8 +107,7 @@ async function mergeFiles(files: string[], options: ReportOptions): Promise<Reti
 
 /** Adds `report` to the program. */
 export function registerReport(program: Command, io: CliIo, finish: (code: ExitCodeValue) => void): void {
-  program
-    .command("report")
+  addRefreshOptions(program.command("report"))
     .description("the live evidence for retiring the build service: links, grants, leftovers, orphans, manual steps, org access, days left")
     .argument("<file...>", "sourcelinks/v1 YAML files (with --merge: JSON reports)")
     .addOption(new Option("--format <format>", "output format").choices(["html", "markdown", "json"]).default("html"))

@@ -2,6 +2,7 @@
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
 import type { PlannedBuildEntry, PlannedEntry } from "../../engine/reconcile/run/entries.js";
+import { refreshSummary } from "./sweep-refresh.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
 export function observedSummary(entry: PlannedEntry): string {
@@ -22,6 +23,7 @@ function sweepSummary(o: SweepObservation): string {
     o.publicOnly === true
       ? `public repositories only: GitHub lists another user's private repositories to no one else, so they were not swept (run with ${o.owner}'s token or a GitHub App installed on ${o.owner} to cover them)`
       : null,
+    refreshSummary(o.refresh),
   ].filter((p) => p !== null);
   const swept = o.publicOnly === true ? "public repository" : "repository";
   return `${plural(o.repositoriesSwept, swept, `${swept.replace(/y$/, "ies")}`)} of ${o.provider} ${o.owner}${o.repositoriesExcluded > 0 ? ` (${o.repositoriesExcluded} excluded)` : ""}: ${parts.join(", ")}`;

@@ -7,7 +7,7 @@ import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import type { KeptItem } from "../../engine/model/plan.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { ManualStep } from "../../engine/model/manual-step.js";
-import type { SweepObservation, SweptArtifact } from "../../engine/model/sweep.js";
+import type { SweepObservation, SweepRefresh, SweptArtifact } from "../../engine/model/sweep.js";
 import { entryDesired } from "./entry-labels.js";
 import type { HeldLinkEntry, PlanRun, PlannedBuildEntry, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { countSteps, entriesOf, summarize, type PlanCounts, type PlanSummary } from "./plan-summary.js";
@@ -82,6 +82,8 @@ export interface ObservedSweepJson {
   foreignWebhookCount: number;
   /** Only public repositories could be listed: the owner's private ones were not swept. */
   publicOnly?: true;
+  /** How the owner was read (full and why, incremental from the audit log, rolling). */
+  refresh?: SweepRefresh;
   artifacts: Pick<SweptArtifact, "kind" | "repository" | "id" | "target" | "archived" | "classification" | "links">[];
 }
 
@@ -267,6 +269,7 @@ function observedSweepJson(o: SweepObservation): ObservedSweepJson {
     repositoriesExcluded: o.repositoriesExcluded,
     foreignWebhookCount: o.foreignWebhookCount,
     ...(o.publicOnly === true ? { publicOnly: true as const } : {}),
+    ...(o.refresh === undefined ? {} : { refresh: o.refresh }),
     artifacts: o.artifacts.map((a) => ({
       kind: a.kind,
       repository: a.repository,

@@ -110,6 +110,7 @@ export function buildReport(input: ReportInput): RetirementReport {
       repositoriesExcluded: sweep.repositoriesExcluded,
       foreignWebhookCount: sweep.foreignWebhookCount,
       ...(sweep.publicOnly === true ? { publicOnly: true } : {}),
+      ...(sweep.refresh === undefined ? {} : { refresh: sweep.refresh }),
       manualSteps: manualSteps(ledger.pending, ledger.doneByHand, ledger.observedOtherwise, recorded),
     });
     for (const a of sweep.artifacts) {

@@ -5,6 +5,7 @@
  */
 import type { ReportContinuity } from "./continuity.js";
 import type { ProviderKind } from "../../engine/model/spec.js";
+import type { SweepRefresh } from "../../engine/model/sweep.js";
 
 /** The `apiVersion` of the JSON report. */
 export const REPORT_API_VERSION = "sourcelinks.report/v1";
@@ -132,6 +133,8 @@ export interface ReportSweep {
   foreignWebhookCount: number;
   /** The owner's listing showed public repositories only (a GitHub user swept with another's token): the rest was not seen. */
   publicOnly?: boolean;
+  /** How the owner was read and how old its last full verification is (absent when the run kept no inventory). */
+  refresh?: SweepRefresh;
   /** Its manual steps (unarchive an archived repository that holds artifacts), open or recorded. */
   manualSteps: ReportManualStep[];
 }

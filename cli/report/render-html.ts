@@ -4,6 +4,7 @@
  * from a server or a file is HTML-escaped (escape.ts `htmlText`); only http(s) URLs of manual steps
  * become links. Pure.
  */
+import { refreshSummary } from "../format/sweep-refresh.js";
 import { htmlText } from "../format/escape.js";
 import {
   ARTIFACT_STATES,
@@ -151,8 +152,20 @@ function ownersSection(owners: readonly ReportOwner[]): string {
     (rows.length === 0
       ? '<p class="note">No owner observed.</p>'
       : `<table><thead><tr><th>Owner</th><th>Org access</th><th>Repositories swept</th>${ARTIFACT_STATES.map((st) => `<th class="n">${STATE_TITLES[st]}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`) +
+    verificationNote(owners) +
     "</section>"
   );
+}
+
+/** How each sweep read its owner, and how old the last full verification is. */
+function verificationNote(owners: readonly ReportOwner[]): string {
+  const lines = owners.flatMap((o) =>
+    o.sweeps.flatMap((sw) => {
+      const line = refreshSummary(sw.refresh);
+      return line === null ? [] : [`<li>sweep <code>${e(sw.name)}</code>: ${e(line)}</li>`];
+    }),
+  );
+  return lines.length === 0 ? "" : `<p class="note">Verification:</p><ul>${lines.join("")}</ul>`;
 }
 
 function artifactsSection(owners: readonly ReportOwner[]): string {

@@ -5,6 +5,7 @@
  * room), and the leftovers and orphans, largest groups first, while they fit. Whatever does not fit is counted in one closing "N more" note that points at the
  * JSON report and the HTML artifact.
  */
+import { refreshSummary } from "../format/sweep-refresh.js";
 import { markdownAutolink, markdownText } from "../format/escape.js";
 import { cell, code, html } from "../format/markdown.js";
 import { MarkdownBudget, sizeOf } from "../format/markdown-budget.js";
@@ -144,6 +145,14 @@ function ownersSection({ owners }: ReportView, out: MarkdownBudget): string | nu
       return `| ${cell(`${owner.provider} ${code(owner.owner)}`)} | ${cell(markdownText(orgAccessText(owner.orgAccess)))} | ${swept} | ${c["in-use"]} | ${c.leftover} | ${c.orphaned} |`;
     }),
   );
+  // How each sweep read its owner, and how old the last full verification is.
+  const refreshed = owners.flatMap(({ owner }) =>
+    owner.sweeps.flatMap((sw) => {
+      const line = refreshSummary(sw.refresh);
+      return line === null ? [] : [`- ${cell(`sweep ${sw.name}`)}: ${markdownText(line)}`];
+    }),
+  );
+  if (refreshed.length > 0) out.tryAdd(["", "Verification:", "", ...refreshed], CLOSING_RESERVE);
   return leftOut(left, "owner");
 }
 

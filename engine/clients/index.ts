@@ -77,7 +77,16 @@ export function createClients(settings: ClientSettings): Clients {
   }
   if (settings.bitbucket) {
     const { apiUrl, username, token } = settings.bitbucket;
-    const options = { apiUrl, username, token, otherSecrets: othersThan("bitbucket"), secretSet, ...tuning, ...transport };
+    const options = {
+      apiUrl,
+      username,
+      token,
+      otherSecrets: othersThan("bitbucket"),
+      secretSet,
+      ...tuning,
+      ...transport,
+      ...(settings.options?.bitbucketPacing ? { pacing: settings.options.bitbucketPacing } : {}),
+    };
     const bitbucket = createBitbucketClient(options);
     providers.bitbucket = bitbucket;
     owners.bitbucket = bitbucket;
@@ -115,6 +124,7 @@ export function createClients(settings: ClientSettings): Clients {
         ...transport,
       }),
     },
+    githubAuditLog: github?.auditLog ?? null,
     flush: async () => {
       if (etagCache === undefined) return [];
       await etagCache.save();

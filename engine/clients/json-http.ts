@@ -78,6 +78,11 @@ export interface RequestOptions {
   redact?: boolean;
   /** Send `body` (string fields) as a form, `application/x-www-form-urlencoded` (Bitbucket's `POST …/src`), not JSON. */
   form?: boolean;
+  /**
+   * Runs each attempt (retries included) through a rate pacer before it takes a concurrency slot, so
+   * a budget the server counts per request (Bitbucket's webhook data) sees every attempt.
+   */
+  pace?: <R>(send: () => Promise<R>) => Promise<R>;
 }
 
 /** The transport. Holds credentials only as `Secret`s, so inspecting it prints nothing sensitive. */
@@ -107,7 +112,8 @@ export class JsonHttp {
     for (let attempt = 0; ; attempt++) {
       const once = (): Promise<JsonResponse<T> | HttpError> => this.#once<T>(method, url, body, options);
       const schedule = this.#options.schedule;
-      const outcome = await this.#limit(schedule ? () => schedule(method, once) : once);
+      const send = (): Promise<JsonResponse<T> | HttpError> => this.#limit(schedule ? () => schedule(method, once) : once);
+      const outcome = await (options.pace ? options.pace(send) : send());
       if (!(outcome instanceof HttpError)) return outcome;
       const retryable = outcome.status === 429 || (outcome.outcomeUnknown && idempotent && !outcome.refused);
       if (!retryable || attempt >= retries) throw outcome;

@@ -9,7 +9,8 @@
  * Budgets are sliding windows counted from when a request's answer ARRIVED (an upper bound on when
  * the server counted it), and a request in flight always counts: any window the server uses
  * (fixed or sliding) then sees at most the budget. `timeScale` compresses GitHub time like the
- * sandbox's (a GitHub minute lasts 60 / timeScale real seconds).
+ * sandbox's (a GitHub minute lasts 60 / timeScale real seconds). The endpoint window is a minute by
+ * default; Bitbucket's client paces its webhook-data budget with the same machinery over an hour.
  */
 
 /** Time source and timers, injectable so tests need no wall clock. */
@@ -32,8 +33,10 @@ export interface PacingOptions {
   concurrency?: number;
   /** Whether point budgets are paced at all; off means concurrency only (GHES ships without limits). Default true. */
   budgets?: boolean;
-  /** Secondary points per endpoint per GitHub minute. Default 900. */
+  /** Points per endpoint per window (a GitHub minute unless `endpointWindowSeconds` says otherwise). Default 900. */
   endpointPointsPerMinute?: number;
+  /** The endpoint budgets' window, in the provider's seconds. Default 60 (GitHub's secondary limits). */
+  endpointWindowSeconds?: number;
   /** Content-creating requests per GitHub minute. Default 80. */
   contentCreatingPerMinute?: number;
   /** Points of a GET/HEAD/OPTIONS request. Default 1. */
@@ -158,6 +161,7 @@ export class Pacer {
   readonly budgets: boolean;
   readonly #clock: PacerClock;
   readonly #minuteMs: number;
+  readonly #endpointWindowMs: number;
   readonly #endpointPoints: number;
   readonly #readCost: number;
   readonly #writeCost: number;
@@ -176,7 +180,9 @@ export class Pacer {
     this.concurrency = positive(options.concurrency ?? 20, "concurrency");
     this.budgets = options.budgets ?? true;
     this.#clock = options.clock ?? systemClock;
-    this.#minuteMs = 60_000 / positive(options.timeScale ?? 1, "timeScale");
+    const timeScale = positive(options.timeScale ?? 1, "timeScale");
+    this.#minuteMs = 60_000 / timeScale;
+    this.#endpointWindowMs = (1000 * positive(options.endpointWindowSeconds ?? 60, "endpointWindowSeconds")) / timeScale;
     this.#endpointPoints = positive(options.endpointPointsPerMinute ?? 900, "endpointPointsPerMinute");
     this.#readCost = options.readCost ?? 1;
     this.#writeCost = options.writeCost ?? 5;
@@ -245,7 +251,7 @@ export class Pacer {
   #endpointBudget(endpoint: string): Budget {
     let budget = this.#endpoints.get(endpoint);
     if (!budget) {
-      budget = new Budget(this.#endpointPoints, this.#minuteMs);
+      budget = new Budget(this.#endpointPoints, this.#endpointWindowMs);
       this.#endpoints.set(endpoint, budget);
     }
     return budget;

@@ -209,6 +209,46 @@ export interface ReplacementReaders {
   registry: RegistryTagReader;
 }
 
+/** One event of an org's audit log, as far as a refresh reads it. */
+export interface AuditLogEvent {
+  /** GitHub's `_document_id`: the same event read twice (an overlap) is one event. */
+  id: string;
+  action: string;
+  /** Epoch ms. */
+  at: number;
+  /** `owner/name` of the repository the event is about, when GitHub says. */
+  repo: string | null;
+  /** The repository's name before a `repo.rename` or `repo.transfer`. */
+  oldName: string | null;
+}
+
+/** What reading an org's audit log gave: its events, or the status that refused it (0: no answer). */
+export type AuditLogRead =
+  | {
+      ok: true;
+      /** Oldest first. */
+      events: AuditLogEvent[];
+      /** The server's time of the first answer (its `Date` header), the cursor the next read starts from. */
+      serverTime: number;
+      /** Pages read. */
+      pages: number;
+    }
+  /** `reason`: why an answered log (`status` 200) still cannot be used. */
+  | { ok: false; status: number; reason?: string };
+
+/** A GitHub Enterprise Cloud org's audit log, read for what changed on its repositories since a time. */
+export interface AuditLogClient {
+  /** Who the requests about `owner` act as: `app:ID` for a GitHub App, else `user:LOGIN` (`GET /user`, read once). */
+  actingAs(owner: string): Promise<string>;
+  /**
+   * Hook, deploy key and repository events created at or after `since` (epoch ms), every page; with
+   * `since` null, one event only: enough to learn the server's time and whether the log answers.
+   */
+  eventsSince(org: string, since: number | null): Promise<AuditLogRead>;
+  /** One repository as an owner's listing shows it; null when it does not exist (404). */
+  repository(name: string): Promise<OwnerRepository | null>;
+}
+
 /** The clients of one world, built by `createClients` (clients/index.ts). */
 export interface Clients {
   /** Null for `docker-hub`, which has no public API for links. */
@@ -223,6 +263,8 @@ export interface Clients {
   replacements?: Partial<Record<ProviderKind, ReplacementClient>>;
   /** What verifying replacement builds reads; optional so test fakes need not implement it. */
   verification?: ReplacementReaders;
+  /** GitHub's org audit log, for incremental refreshes; absent without GitHub (and in test fakes). */
+  githubAuditLog?: AuditLogClient | null;
   /**
    * Writes client-side caches back (the ETag cache file of `options.etagCacheFile`); call once a run ends.
    * Resolves to warnings for the caller to print (a cache file that could not be read or written:

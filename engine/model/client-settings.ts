@@ -43,5 +43,7 @@ export interface ClientSettings {
      * `budgets: true` forces them (a github.com-like sandbox), `timeScale` matches the sandbox's.
      */
     githubPacing?: { budgets?: boolean; timeScale?: number; endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
+    /** Bitbucket's webhook-data budget (always paced): its size and, against a sandbox, its clock's `timeScale`. */
+    bitbucketPacing?: { webhookRequestsPerHour?: number; timeScale?: number };
   };
 }

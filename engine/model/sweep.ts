@@ -56,4 +56,29 @@ export interface SweepObservation {
    * GitHub lists another user's public repositories only): the private ones were not swept.
    */
   publicOnly?: boolean;
+  /** How the owner's inventory was read this run (absent where no refresh policy applies, e.g. the Pulumi provider). */
+  refresh?: SweepRefresh;
+}
+
+/**
+ * How a sweep read its owner: `full` (everything), `incremental` (the audit log since the last run,
+ * and what its events touch), or `rolling` (no audit log: one slice plus the repositories with known
+ * build-service artifacts). Plan, check and report print it.
+ */
+export interface SweepRefresh {
+  mode: "full" | "incremental" | "rolling";
+  /** Why a full read, when it is one (no stored cursor, the log answered 404, a missed event…). */
+  fullBecause: string | null;
+  /** Audit log events about the owner that this run applied. */
+  events: number;
+  /** Repositories whose webhooks and deploy keys were read this run. */
+  reread: number;
+  /** When the last full verification started (ISO 8601); this run's when it is one. */
+  lastFullVerification: string;
+  /** How long before this run (on the server's clock where it has one) the last full verification started, in seconds. */
+  lastFullVerificationAgeSeconds: number;
+  /** Differences the events do not explain, found by re-reading a slice: each triggered this run's full read. */
+  missedEvents: string[];
+  /** Rolling reads: the most runs since a repository outside those read every run was last verified. */
+  stalenessBoundRuns?: number;
 }

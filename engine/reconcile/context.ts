@@ -11,6 +11,7 @@ import type { Clients } from "../clients/types.js";
 import type { Secret } from "../model/secret.js";
 import { planSettingsOf, type PlanSettings } from "./plan-settings.js";
 import { SeenInRun } from "./seen-in-run.js";
+import type { RefreshPolicy } from "./refresh-owner.js";
 
 /**
  * What every operation needs: the clients of one world plus the planners' settings (`PlanSettings`,
@@ -34,6 +35,11 @@ export interface OperationContext extends PlanSettings {
    * at plan time); absent: no secret can be set.
    */
   secretValue?: (envVar: string) => string | undefined;
+  /**
+   * How sweeps may reuse what an earlier run verified (the audit log, rolling slices); absent: every
+   * sweep reads its owner in full and stores nothing.
+   */
+  refresh?: RefreshPolicy;
 }
 
 /** Credentials and tuning that take precedence over the environment (the provider passes stack-config secrets). */
@@ -47,6 +53,8 @@ export interface OperationOverrides {
   grantChecks?: "all" | "when-deciding";
   /** GitHub pacing, e.g. for a server that enforces github.com's limits on a compressed clock. */
   githubPacing?: NonNullable<ClientSettings["options"]>["githubPacing"];
+  /** Bitbucket's webhook-data pacing, e.g. against a sandbox on a compressed clock. */
+  bitbucketPacing?: NonNullable<ClientSettings["options"]>["bitbucketPacing"];
 }
 
 /**
@@ -81,11 +89,15 @@ function applyOverrides(settings: ClientSettings, overrides: OperationOverrides)
     github: settings.github && { ...settings.github, token: overrides.githubToken ?? settings.github.token },
     bitbucket: settings.bitbucket && { ...settings.bitbucket, token: overrides.bitbucketToken ?? settings.bitbucket.token },
   };
-  if (overrides.concurrency !== undefined || overrides.etagCacheFile !== undefined || overrides.githubPacing !== undefined) {
+  const tuned = [overrides.concurrency, overrides.etagCacheFile, overrides.githubPacing, overrides.bitbucketPacing].some(
+    (o) => o !== undefined,
+  );
+  if (tuned) {
     out.options = { ...settings.options };
     if (overrides.concurrency !== undefined) out.options.concurrency = overrides.concurrency;
     if (overrides.etagCacheFile !== undefined) out.options.etagCacheFile = overrides.etagCacheFile;
     if (overrides.githubPacing !== undefined) out.options.githubPacing = overrides.githubPacing;
+    if (overrides.bitbucketPacing !== undefined) out.options.bitbucketPacing = overrides.bitbucketPacing;
   }
   return out;
 }

@@ -48,6 +48,8 @@ export interface OwnerInventory {
   excluded: number;
   /** True when the listing could show public repositories only (OwnerPages.publicOnly). */
   publicOnly: boolean;
+  /** Every repository listed, excluded ones too, when `keepListing` asked for it (a refresh stores it). */
+  listing?: OwnerRepository[];
 }
 
 /** What to read of the owner. */
@@ -56,6 +58,8 @@ export interface InventoryOptions {
   include?: (repository: string) => boolean;
   /** The run's shared reads, so a repository a link already listed is not listed again. */
   reads?: Pick<RunReads, "webhooks" | "deployKeys">;
+  /** Return the whole listing too (`OwnerInventory.listing`). */
+  keepListing?: boolean;
 }
 
 /** Reads the inventory of `owner` on `provider`. */
@@ -71,6 +75,7 @@ export async function inventoryOwner(
   const include = options.include ?? (() => true);
   const concurrency = ctx.concurrency ?? DEFAULT_CONCURRENCY;
   let excluded = 0;
+  const listed: OwnerRepository[] = [];
   // Each page's reads start at once; their outcomes are kept (not awaited) until the listing ends, then
   // the first failure in page order is thrown.
   const reads: Promise<{ ok: true; repositories: InventoryRepository[] } | { ok: false; error: unknown }>[] = [];
@@ -81,6 +86,7 @@ export async function inventoryOwner(
     // A page that failed ends the listing: the first failure is thrown below, and reading the rest
     // of a large owner first would only spend the rate budget the run's other reads share.
     if (oldest && !(await oldest).ok) break;
+    if (options.keepListing) listed.push(...page);
     const kept = page.filter((r) => include(r.repository));
     excluded += page.length - kept.length;
     reads.push(
@@ -95,11 +101,19 @@ export async function inventoryOwner(
     if (!outcome.ok) throw outcome.error;
     repositories.push(...outcome.repositories);
   }
-  return { provider, owner, ownerType: listing.ownerType, repositories, excluded, publicOnly: listing.publicOnly === true };
+  return {
+    provider,
+    owner,
+    ownerType: listing.ownerType,
+    repositories,
+    excluded,
+    publicOnly: listing.publicOnly === true,
+    ...(options.keepListing ? { listing: listed } : {}),
+  };
 }
 
-/** The webhooks (one listing each) and deploy keys (one batched read, or a listing each) of one listing page's repositories. */
-async function readPage(
+/** The webhooks (one listing each) and deploy keys (one batched read, or a listing each) of some of an owner's repositories. */
+export async function readPage(
   ctx: OperationContext,
   provider: ProviderKind,
   page: readonly OwnerRepository[],

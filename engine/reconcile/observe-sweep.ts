@@ -24,6 +24,7 @@ import type { OperationContext } from "./context.js";
 import { ReconcileError } from "./errors.js";
 import { inventoryOwner, ownerClient } from "./inventory-owner.js";
 import { RunReads } from "./run-reads.js";
+import { refreshOwner } from "./refresh-owner.js";
 
 /** The links a sweep classifies against: the build service's records and their repositories, read once per run. */
 export class SweepLinkWorld {
@@ -57,25 +58,35 @@ export class SweepLinkWorld {
 export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links: SweepLinkWorld): Promise<SweepObservation> {
   const owners = ownerClient(ctx, spec.provider);
   const excluded = exclusion(spec);
-  const [inventory, facts] = await Promise.all([
-    inventoryOwner(ctx, spec.provider, spec.owner, { include: (repository) => !excluded(repository), reads: links.reads }),
+  const options = { include: (repository: string) => !excluded(repository), reads: links.reads };
+  const [read, facts] = await Promise.all([
+    ctx.refresh
+      ? refreshOwner(ctx, spec.provider, spec.owner, options, ctx.refresh)
+      : inventoryOwner(ctx, spec.provider, spec.owner, options).then((inventory) => ({
+          inventory,
+          orgWebhooks: undefined,
+          refresh: undefined,
+        })),
     links.facts(),
   ]);
+  const inventory = read.inventory;
   if (inventory.ownerType === null) {
     throw new ReconcileError(
       "missing-owner",
       `${spec.provider} owner "${spec.owner}" does not exist or the token cannot see it (404): fix the owner, or give the token read access to its repositories.`,
     );
   }
-  const orgWebhooks = inventory.ownerType === "org" ? await owners.listOrgWebhooks(spec.owner) : null;
+  const orgWebhooks =
+    read.orgWebhooks !== undefined ? read.orgWebhooks : inventory.ownerType === "org" ? await owners.listOrgWebhooks(spec.owner) : null;
   // Gone between the owner's listing and its reads: nothing left there to sweep.
   const repositories: SweptRepositoryRead[] = inventory.repositories.filter((r) => r.exists);
-  const read = { repositories, excluded: inventory.excluded, orgWebhooks, publicOnly: inventory.publicOnly };
-  let observed = classifySweep(spec, read, facts, ctx);
+  const swept = { repositories, excluded: inventory.excluded, orgWebhooks, publicOnly: inventory.publicOnly };
+  let observed = classifySweep(spec, swept, facts, ctx);
   // Something would be deleted: first learn what the names links use that the listing does not show
   // are now (renamed or transferred repositories), so none of their artifacts is taken for an orphan.
-  const unlisted = artifactsToRemove(observed).some((a) => a.repository !== null) ? unlistedNames(facts, spec.provider, read) : [];
-  if (unlisted.length > 0) observed = classifySweep(spec, read, facts, ctx, await resolveNames(ctx, spec.provider, unlisted, links.reads));
+  const unlisted = artifactsToRemove(observed).some((a) => a.repository !== null) ? unlistedNames(facts, spec.provider, swept) : [];
+  if (unlisted.length > 0) observed = classifySweep(spec, swept, facts, ctx, await resolveNames(ctx, spec.provider, unlisted, links.reads));
+  if (read.refresh) observed = { ...observed, refresh: read.refresh };
   ctx.seen.recordSweep(observed);
   return observed;
 }

@@ -2,9 +2,13 @@
  * `POST /_sandbox/act`: what people do in web UIs that no API does, applied to the world:
  * an org owner granting/denying/requesting an OAuth app (Settings → Third-party access), a user
  * revoking an app's authorization on GitHub or Bitbucket, a namespace owner unlinking, disabling
- * or enabling a link on the build service, a registry client pushing tags to Docker Hub.
+ * or enabling a link on the build service, a registry client pushing tags to Docker Hub, and a GitHub
+ * repository created, deleted or transferred (the API routes for those are not served; the audit log
+ * records them like any write).
  */
 import { pushTags } from "../docker-hub/registry.js";
+import { recordAuditEvent } from "../github/audit-log.js";
+import { findOrg, findRepo, sameLogin } from "../github/auth.js";
 import type { World } from "../world.js";
 import { SourcelinksError } from "../../engine/model/errors.js";
 
@@ -14,7 +18,8 @@ export type ActRequest =
   | { as: "user"; provider?: "github"; login: string; action: "revoke-authorization"; app: string }
   | { as: "user"; provider: "bitbucket"; username: string; action: "revoke-authorization"; app: string }
   | { as: "namespace-owner"; namespace: string; linkId: string; action: "unlink" | "disable" | "enable" }
-  | { as: "docker-hub"; action: "push"; image: string; tags: string[] };
+  | { as: "docker-hub"; action: "push"; image: string; tags: string[] }
+  | { as: "repo-admin"; repo: string; action: "create" | "delete" | "transfer"; to?: string; actor?: string };
 
 /** What an action changed. */
 export interface ActResult {
@@ -54,12 +59,8 @@ export function act(world: World, body: unknown, now: Date = new Date()): ActRes
       if (!world.oauthApps.some((a) => a.provider === "github" && a.clientId === req.app))
         throw new ActError(404, `act: no GitHub OAuth app "${req.app}"`);
       org.oauthAppAccess[req.app] = ORG_ACCESS[req.action];
-      org.auditLog?.push({
-        action: AUDIT_ACTION[req.action],
-        created_at: now.toISOString(),
-        actor: req.actor ?? org.owners[0] ?? "ghost",
-        oauth_application_client_id: req.app,
-      });
+      const fields = { action: AUDIT_ACTION[req.action], oauth_application_client_id: req.app };
+      recordAuditEvent(world, org.login, req.actor ?? org.owners[0] ?? "ghost", fields, now.getTime());
       return { done: `${req.org}: app ${req.app} ${ORG_ACCESS[req.action]}`, changed: 1 };
     }
     case "user": {
@@ -100,6 +101,47 @@ export function act(world: World, body: unknown, now: Date = new Date()): ActRes
     case "docker-hub":
       pushTags(world, req.image, req.tags, now.toISOString());
       return { done: `pushed ${req.tags.map((t) => `${req.image}:${t}`).join(", ")}`, changed: req.tags.length };
+    case "repo-admin":
+      return actOnRepository(world, req, now);
+  }
+}
+
+/** Creates, deletes or transfers a GitHub repository, recording `repo.create|destroy|transfer` in the owner's audit log. */
+function actOnRepository(world: World, req: Extract<ActRequest, { as: "repo-admin" }>, now: Date): ActResult {
+  const [owner = "", name = ""] = req.repo.split("/");
+  if (!/^[^/]+\/[A-Za-z0-9._-]{1,100}$/.test(req.repo)) throw new ActError(400, `act: "repo" must be owner/name`);
+  const account = world.github.accounts.find((a) => sameLogin(a.login, owner));
+  if (!account) throw new ActError(404, `act: no GitHub account "${owner}"`);
+  const actor = req.actor ?? findOrg(world, account.login)?.owners[0] ?? account.login;
+  const existing = findRepo(world, owner, name);
+  const at = now.getTime();
+  switch (req.action) {
+    case "create": {
+      if (existing) throw new ActError(409, `act: ${req.repo} exists`);
+      world.github.repos.push({ id: world.nextId++, owner: account.login, name, private: true, hooks: [], keys: [] });
+      recordAuditEvent(world, account.login, actor, { action: "repo.create", repo: `${account.login}/${name}` }, at);
+      return { done: `${account.login}/${name} created`, changed: 1 };
+    }
+    case "delete": {
+      if (!existing) throw new ActError(404, `act: no repository ${req.repo}`);
+      world.github.repos.splice(world.github.repos.indexOf(existing), 1);
+      recordAuditEvent(world, existing.owner, actor, { action: "repo.destroy", repo: `${existing.owner}/${existing.name}` }, at);
+      return { done: `${existing.owner}/${existing.name} deleted`, changed: 1 };
+    }
+    case "transfer": {
+      if (!existing) throw new ActError(404, `act: no repository ${req.repo}`);
+      const to = world.github.accounts.find((a) => sameLogin(a.login, req.to ?? ""));
+      if (!to) throw new ActError(404, `act: no GitHub account "${req.to ?? ""}" to transfer to`);
+      if (findRepo(world, to.login, existing.name)) throw new ActError(409, `act: ${to.login}/${existing.name} exists`);
+      const oldName = `${existing.owner}/${existing.name}`;
+      existing.formerNames = [...(existing.formerNames ?? []), oldName];
+      existing.owner = to.login;
+      const fields = { action: "repo.transfer", repo: `${to.login}/${existing.name}`, old_name: oldName };
+      // Both orgs see the transfer: the one it left and the one it joined.
+      recordAuditEvent(world, owner, actor, fields, at);
+      if (!sameLogin(owner, to.login)) recordAuditEvent(world, to.login, actor, fields, at);
+      return { done: `${oldName} transferred to ${to.login}`, changed: 1 };
+    }
   }
 }
 
@@ -153,7 +195,15 @@ function parseAct(body: unknown): ActRequest {
         throw new ActError(400, `act: "tags" must be a non-empty list of Docker tags`);
       return { as: "docker-hub", action: "push", image, tags: tags as string[] };
     }
+    case "repo-admin":
+      return {
+        as: "repo-admin",
+        repo: str("repo"),
+        action: oneOf("action", ["create", "delete", "transfer"]),
+        ...(b["to"] !== undefined ? { to: str("to") } : {}),
+        ...(b["actor"] !== undefined ? { actor: str("actor") } : {}),
+      };
     default:
-      throw new ActError(400, `act: "as" must be org-owner, user, namespace-owner or docker-hub`);
+      throw new ActError(400, `act: "as" must be org-owner, user, namespace-owner, docker-hub or repo-admin`);
   }
 }

@@ -10,17 +10,22 @@
  * - `POST /act`              act as a person in a web UI (admin/act.ts)
  * - `GET|POST|DELETE /faults`  list, add (faults.ts) or clear injected faults
  * - `GET|PUT /limits`        GitHub limit enforcement (limits.ts); PUT starts every window afresh
+ * - `GET|PUT /limits/bitbucket`  Bitbucket's webhook-data limit (bitbucket/limits.ts); PUT forgets every counted request
  * - `GET|PUT /clock`         `{offsetSeconds}`: the sandbox clock set away from real time (JWT dates, token expiry)
  * - `POST /ci/push`, `PUT /ci/failing`  a push outside the APIs runs the replacement CI; a repository's builds fail (admin/ci.ts)
+ * - `GET|PUT /audit-log`     `{delaySeconds, queriesPerHour}`: the GitHub audit log's delay and hourly budget
  */
 import { act, ActError } from "./act.js";
 import { parseCiPush, setFailing } from "./ci.js";
 import { runCi } from "../ci/runs.js";
+import { auditLogSettings } from "../github/audit-log.js";
+import { resetAuditLogWindows } from "../github/audit-log-routes.js";
 import type { SandboxClock } from "../clock.js";
 import type { Counters } from "../counters.js";
 import type { SandboxEnv } from "../env.js";
 import { FaultSpecError, parseFaultSpec, type Faults } from "../faults.js";
 import type { GitHubLimiter, LimitsConfig } from "../limits.js";
+import type { BitbucketLimiter, BitbucketLimitsConfig } from "../bitbucket/limits.js";
 import { json, Router, type RouteResponse } from "../router.js";
 import { SeedError } from "../seed.js";
 import type { World } from "../world.js";
@@ -38,6 +43,7 @@ export interface SandboxControl {
   counters: Counters;
   faults: Faults;
   limiter: GitHubLimiter;
+  bitbucketLimiter: BitbucketLimiter;
   clock: SandboxClock;
 }
 
@@ -110,6 +116,12 @@ export function adminRouter(control: SandboxControl): Router {
       await control.persist();
       return json(200, { failingBuilds: failing });
     })
+    .add("GET", "/limits/bitbucket", () => json(200, control.bitbucketLimiter.config))
+    .add("PUT", "/limits/bitbucket", (ctx) => {
+      const change = parseBitbucketLimits(ctx.body);
+      if (typeof change === "string") return error(400, change);
+      return json(200, control.bitbucketLimiter.configure(change));
+    })
     .add("GET", "/clock", () => json(200, { offsetSeconds: control.clock.offsetMs / 1000 }))
     .add("PUT", "/clock", (ctx) => {
       const offset = (ctx.body as { offsetSeconds?: unknown } | undefined)?.offsetSeconds;
@@ -118,6 +130,24 @@ export function adminRouter(control: SandboxControl): Router {
       }
       control.clock.setOffset(offset * 1000);
       return json(200, { offsetSeconds: offset });
+    })
+    .add("GET", "/audit-log", () => json(200, auditLogSettings(control.world())))
+    .add("PUT", "/audit-log", async (ctx) => {
+      const b = ctx.body;
+      if (typeof b !== "object" || b === null || Array.isArray(b)) return error(400, "audit-log: body must be a JSON object");
+      const change: Record<string, number> = {};
+      for (const [key, value] of Object.entries(b)) {
+        if (key !== "delaySeconds" && key !== "queriesPerHour") return error(400, `audit-log: unknown field "${key}"`);
+        const min = key === "delaySeconds" ? 0 : 1;
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min)
+          return error(400, `audit-log: ${key} must be an integer of at least ${min}`);
+        change[key] = value;
+      }
+      const world = control.world();
+      world.github.auditLogSettings = { ...auditLogSettings(world), ...change };
+      resetAuditLogWindows(world);
+      await control.persist();
+      return json(200, world.github.auditLogSettings);
     });
 }
 
@@ -138,6 +168,25 @@ function parseLimits(body: unknown): Partial<LimitsConfig> | string {
       out[key as (typeof LIMIT_NUMBERS)[number]] = v;
     } else {
       return `limits: unknown field "${key}"`;
+    }
+  }
+  return out;
+}
+
+/** A partial Bitbucket limits config from a request body, or the reason it is not one. */
+function parseBitbucketLimits(body: unknown): Partial<BitbucketLimitsConfig> | string {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return "limits/bitbucket: body must be a JSON object";
+  const out: Partial<BitbucketLimitsConfig> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === "enabled") {
+      if (typeof value !== "boolean") return "limits/bitbucket: enabled must be a boolean";
+      out.enabled = value;
+    } else if (key === "webhookRequestsPerHour") {
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
+        return "limits/bitbucket: webhookRequestsPerHour must be a positive integer";
+      out.webhookRequestsPerHour = value;
+    } else {
+      return `limits/bitbucket: unknown field "${key}"`;
     }
   }
   return out;

@@ -4,6 +4,7 @@
  */
 import type { RouteContext, Router } from "../router.js";
 import type { GitHubHookState, World } from "../world.js";
+import { creatorApp, hookChangeActions, recordAuditEvent } from "./audit-log.js";
 import { authed, findOrg, isOrgOwner, oauthRestriction, repoFor, type Caller, type Lookup } from "./auth.js";
 import { conditional, notFound, paginate, validationFailed, type ValidationIssue } from "./respond.js";
 import { hookWire, type HookScope } from "./wire.js";
@@ -11,6 +12,8 @@ import { hookWire, type HookScope } from "./wire.js";
 /** Where the hooks of a request live, once the caller is allowed to manage them. */
 interface HookOwner {
   scope: HookScope;
+  /** The account whose audit log records the hook's changes, and the repository (`owner/name`) for a repository's hooks. */
+  audit: { owner: string; repo?: string };
   hooks(): GitHubHookState[];
   /** The list to mutate (created on first write for orgs that had none). */
   mutable(): GitHubHookState[];
@@ -24,7 +27,12 @@ const repoHooks: OwnerResolver = (ctx, caller) => {
   const repo = found.value;
   return {
     ok: true,
-    value: { scope: { type: "Repository", path: `/repos/${repo.owner}/${repo.name}` }, hooks: () => repo.hooks, mutable: () => repo.hooks },
+    value: {
+      scope: { type: "Repository", path: `/repos/${repo.owner}/${repo.name}` },
+      audit: { owner: repo.owner, repo: `${repo.owner}/${repo.name}` },
+      hooks: () => repo.hooks,
+      mutable: () => repo.hooks,
+    },
   };
 };
 
@@ -39,6 +47,7 @@ const orgHooks: OwnerResolver = (ctx, caller) => {
     ok: true,
     value: {
       scope: { type: "Organization", path: `/orgs/${org.login}` },
+      audit: { owner: org.login },
       hooks: () => org.hooks ?? [],
       mutable: () => (org.hooks ??= []),
     },
@@ -95,6 +104,7 @@ export function registerHookRoutes(router: Router): void {
           last_response: { code: null, status: "unused", message: null },
         };
         hooks.push(hook);
+        audit(ctx, caller, owner.value, "hook.create", hook.id);
         return {
           status: 201,
           body: hookWire(ctx.mountUrl, owner.value.scope, hook),
@@ -123,7 +133,9 @@ export function registerHookRoutes(router: Router): void {
         const { owner, hook } = found.value;
         const parsed = parseHookInput(ctx.body, hook);
         if (!parsed.ok) return parsed.response;
+        const before = { active: hook.active, events: [...hook.events], config: { ...hook.config } };
         Object.assign(hook, parsed.value, { updated_at: timestamp() });
+        for (const action of hookChangeActions(before, hook)) audit(ctx, caller, owner, action, hook.id);
         return { status: 200, body: hookWire(ctx.mountUrl, owner.scope, hook) };
       }),
     );
@@ -136,10 +148,17 @@ export function registerHookRoutes(router: Router): void {
         if (!found.ok) return found.response;
         const hooks = found.value.owner.hooks();
         hooks.splice(hooks.indexOf(found.value.hook), 1);
+        audit(ctx, caller, found.value.owner, "hook.destroy", found.value.hook.id);
         return { status: 204 };
       }),
     );
   }
+}
+
+/** Records a hook event in the owner's audit log (Enterprise Cloud orgs only), with the app whose token made it. */
+function audit(ctx: RouteContext, caller: Caller, owner: HookOwner, action: string, hookId: number): void {
+  const fields = { action, ...(owner.audit.repo ? { repo: owner.audit.repo } : {}), hook_id: hookId, ...creatorApp(caller.token) };
+  recordAuditEvent(ctx.world, owner.audit.owner, caller.login, fields, ctx.clock.now());
 }
 
 /** The owner and the hook `:hook_id` names, or the response that refuses the request (404 for an unknown id). */

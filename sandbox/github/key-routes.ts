@@ -1,6 +1,7 @@
 /** Deploy keys: https://docs.github.com/en/rest/deploy-keys/deploy-keys. */
 import type { Router } from "../router.js";
 import type { GitHubDeployKeyState, GitHubRepoState } from "../world.js";
+import { recordAuditEvent } from "./audit-log.js";
 import { authed, repoFor } from "./auth.js";
 import { nextId, timestamp } from "./hook-routes.js";
 import { conditional, notFound, paginate, validationFailed, type ValidationIssue } from "./respond.js";
@@ -74,6 +75,8 @@ export function registerKeyRoutes(router: Router): void {
         added_by: caller.login,
       };
       repo.keys.push(created);
+      const fields = { action: "public_key.create", repo: `${repo.owner}/${repo.name}`, public_key_id: created.id };
+      recordAuditEvent(ctx.world, repo.owner, caller.login, fields, ctx.clock.now());
       return {
         status: 201,
         body: deployKeyWire(ctx.mountUrl, repo, created),
@@ -104,6 +107,9 @@ export function registerKeyRoutes(router: Router): void {
       const key = findKey(keys, ctx.params.key_id);
       if (!key) return notFound();
       keys.splice(keys.indexOf(key), 1);
+      const repo = found.value;
+      const fields = { action: "public_key.delete", repo: `${repo.owner}/${repo.name}`, public_key_id: key.id };
+      recordAuditEvent(ctx.world, repo.owner, caller.login, fields, ctx.clock.now());
       return { status: 204 };
     }),
   );

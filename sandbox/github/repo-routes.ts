@@ -6,6 +6,7 @@
  */
 import type { Router } from "../router.js";
 import type { GitHubRepoState } from "../world.js";
+import { recordAuditEvent } from "./audit-log.js";
 import { authed, findRepo, repoFor, sameLogin } from "./auth.js";
 import { githubError, validationFailed } from "./respond.js";
 import { fullRepository } from "./wire.js";
@@ -38,10 +39,17 @@ export function registerRepoRoutes(router: Router): void {
         return validationFailed([
           { resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" },
         ]);
-      if (typeof name === "string" && name !== repo.name) rename(repo, name);
-      if (typeof archived === "boolean") {
+      const audit = (action: string, extra: { old_name?: string } = {}): void =>
+        recordAuditEvent(ctx.world, repo.owner, caller.login, { action, repo: `${repo.owner}/${repo.name}`, ...extra }, ctx.clock.now());
+      if (typeof name === "string" && name !== repo.name) {
+        const oldName = `${repo.owner}/${repo.name}`;
+        rename(repo, name);
+        audit("repo.rename", { old_name: oldName });
+      }
+      if (typeof archived === "boolean" && archived !== (repo.archived === true)) {
         if (archived) repo.archived = true;
         else delete repo.archived;
+        audit(archived ? "repo.archived" : "repo.unarchived");
       }
       if (typeof isPrivate === "boolean") repo.private = isPrivate;
       return { status: 200, body: fullRepository(ctx.mountUrl, ctx.world, repo, true) };

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { parse } from "yaml";
-import { runCli } from "../cli/cli-harness.js";
+import { runCli } from "../support/cli-harness.js";
 
 /** One build as `builds tags --format json` prints it. */
 export interface PrintedBuild {

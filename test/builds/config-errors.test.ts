@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../cli/cli-harness.js";
+import { runCli } from "../support/cli-harness.js";
 import { scratch, writeConfig } from "./builds-harness.js";
 
 /** A token-shaped value, made at run time so the source holds nothing that looks like a real token. */

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFi
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { BUILDS_EXAMPLE, runCli } from "../cli/cli-harness.js";
+import { BUILDS_EXAMPLE, runCli } from "../support/cli-harness.js";
 import { gateCommand, render, runGate, scratch, writeConfig } from "./builds-harness.js";
 
 const EVERYTHING = `apiVersion: sourcelinks/v1

@@ -15,7 +15,7 @@ import {
   NoOperationTraceWriter,
   parseWorkflow,
 } from "@actions/workflow-parser";
-import { ROOT } from "./cli-harness.js";
+import { ROOT } from "../support/cli-harness.js";
 
 /** A node of the parsed document. */
 type TemplateToken = NonNullable<ReturnType<typeof parseWorkflow>["value"]>;
@@ -84,11 +84,58 @@ export function stepsOf(workflow: Workflow): Step[] {
   return Object.values(workflow.jobs).flatMap((job) => job.steps);
 }
 
-/** Every `npx --no-install sourcelinks …` command of the workflow's shell steps, as argument lists, in order. */
+/** Separates simple commands: newline, `;`, `&&`, `||`, `|`, `&`. */
+const SEPARATOR = /[\n;&|]/;
+/** Starts a redirection (`>`, `>>`, `2>`, `<`): it and its target are not arguments. */
+const REDIRECT = /^\d*[<>]/;
+
+/**
+ * The simple commands of a step's shell script, each as its words, in order: comments dropped, quotes
+ * removed (their text kept as it is, unexpanded), continued lines joined, redirections left out. A
+ * commented-out command, or a flag named in a comment, is no command and no argument.
+ */
+export function shellCommands(script: string): string[][] {
+  const commands: string[][] = [];
+  let words: string[] = [];
+  let word: string | null = null;
+  const endWord = (): void => {
+    if (word !== null) words.push(word);
+    word = null;
+  };
+  const endCommand = (): void => {
+    endWord();
+    const args: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i] as string;
+      if (!REDIRECT.test(w)) args.push(w);
+      else if (/[<>]$/.test(w)) i++; // `> file`: the target is the next word
+    }
+    if (args.length > 0) commands.push(args);
+    words = [];
+  };
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i] as string;
+    if (c === "\\" && script[i + 1] === "\n") i++;
+    else if (c === "\\") word = (word ?? "") + (script[++i] ?? "");
+    else if (c === "'" || c === '"') {
+      const end = script.indexOf(c, i + 1);
+      if (end < 0) throw new Error(`unclosed ${c} in: ${script}`);
+      word = (word ?? "") + script.slice(i + 1, end);
+      i = end;
+    } else if (c === "#" && word === null) {
+      while (i + 1 < script.length && script[i + 1] !== "\n") i++;
+    } else if (SEPARATOR.test(c)) endCommand();
+    else if (c === " " || c === "\t") endWord();
+    else word = (word ?? "") + c;
+  }
+  endCommand();
+  return commands;
+}
+
+/** Every `npx --no-install sourcelinks …` command of the workflow's shell steps, as its arguments after `sourcelinks`, in order. */
 export function sourcelinksCommands(workflow: Workflow): string[][] {
   return stepsOf(workflow)
-    .flatMap((s) => (s.run ?? "").split("\n"))
-    .map((l) => /npx --no-install sourcelinks (.+?)(?: >|$)/.exec(l.trim())?.[1])
-    .filter((c): c is string => c !== undefined)
-    .map((c) => c.split(/\s+/));
+    .flatMap((s) => shellCommands(s.run ?? ""))
+    .filter((argv) => argv[0] === "npx" && argv[1] === "--no-install" && argv[2] === "sourcelinks")
+    .map((argv) => argv.slice(3));
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, runCli } from "./cli-harness.js";
+import { EXAMPLE, runCli } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;

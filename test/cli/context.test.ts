@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { etagCachePath } from "../../cli/context.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 describe("etagCachePath", () => {
   it("takes SOURCELINKS_ETAG_CACHE, then the user's cache folder, and turns off on request", () => {
@@ -41,10 +41,11 @@ describe("the CLI keeps GitHub ETags between runs", () => {
     expect(existsSync(cache)).toBe(true);
     const before = sandbox.counters().notModified;
     expect((await runCli(["plan", EXAMPLE], env)).code).toBe(0);
-    // Eight GitHub listings: the sweep of acme's repository listing and org hooks, and the hooks of its
-    // six repositories, read once for the links (five of them) and the sweep alike (run-reads.ts).
-    // Deploy keys come from GraphQL, which has no conditional requests.
-    expect(sandbox.counters().notModified - before).toBe(8);
+    // Six: the hooks of the five repositories the links read, and the token's own login (`GET /user`,
+    // which the sweep's refresh compares with the one it stored). The sweep of acme (an Enterprise Cloud
+    // org) lists nothing the second time: it reads its audit log and reuses the inventory stored beside
+    // the cache (refresh-owner.ts). Deploy keys come from GraphQL, which has no conditional requests.
+    expect(sandbox.counters().notModified - before).toBe(6);
   });
 });
 

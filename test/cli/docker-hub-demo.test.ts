@@ -7,7 +7,8 @@ import { DOCKER_HUB_CONFIG, runDockerHubDemo } from "../../tools/demo/docker-hub
 import { RecordError, recordManualSteps } from "../../tools/demo/record-manual-steps.js";
 import { runReplacementDemo } from "../../tools/demo/replacements.js";
 import { type SandboxHandle, startSandbox } from "../../sandbox/index.js";
-import { BUILDS_EXAMPLE, EXAMPLE, ROOT, runCli } from "./cli-harness.js";
+import { BUILDS_EXAMPLE, EXAMPLE, ROOT, runCli } from "../support/cli-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;
@@ -110,7 +111,7 @@ describe("the demo's replacement part (npm start)", () => {
     expect(legacy.flatMap((r) => r.keys)).toEqual([]);
     expect(legacy.flatMap((r) => r.hooks.map((h) => h.config.url))).toEqual(Array(3).fill("https://ci.acme.example/hooks/github"));
     // The secrets' values reached the sandbox sealed, and never the demo's output.
-    for (const value of Object.values(secretValues)) expect(text).not.toContain(value);
+    expectNoSecretIn(text, Object.values(secretValues), "the demo's output");
   });
 });
 

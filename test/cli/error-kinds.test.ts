@@ -15,7 +15,7 @@ import { GitHubGraphqlError } from "../../engine/clients/github/deploy-keys-grap
 import { SettingError } from "../../engine/config/runtime.js";
 import { InternalError } from "../../engine/model/errors.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, runCli } from "./cli-harness.js";
+import { EXAMPLE, runCli } from "../support/cli-harness.js";
 
 /** `sourcelinks validate EXAMPLE` whose result line cannot be written: writing it throws `error`. */
 async function validateThrowing(error: unknown): Promise<{ code: number; stderr: string }> {

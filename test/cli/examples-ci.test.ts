@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { parseExampleWorkflow, type ParsedWorkflow, sourcelinksCommands, stepsOf, type Workflow } from "./ci-workflows.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { parseExampleWorkflow, type ParsedWorkflow, shellCommands, sourcelinksCommands, stepsOf, type Workflow } from "./ci-workflows.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 const NAMES = readdirSync(join(ROOT, "examples/ci")).filter((f) => f.endsWith(".yml"));
 const parsed = new Map<string, ParsedWorkflow>();
@@ -122,6 +122,23 @@ describe("the workflows' commands against the sandbox", () => {
   });
 });
 
+describe("reading a step's shell script", () => {
+  it("takes commands and arguments from the script, never from its comments, quotes or redirections", () => {
+    const script = [
+      "# pulumi preview --policy-pack policies",
+      'pulumi preview --stack "$PULUMI_STACK" --diff # --policy-pack policies',
+      "set +e; npx --no-install sourcelinks check a.yaml \\",
+      "  --live > out.sarif && echo 'done; # not a comment'",
+    ].join("\n");
+    expect(shellCommands(script)).toEqual([
+      ["pulumi", "preview", "--stack", "$PULUMI_STACK", "--diff"],
+      ["set", "+e"],
+      ["npx", "--no-install", "sourcelinks", "check", "a.yaml", "--live"],
+      ["echo", "done; # not a comment"],
+    ]);
+  });
+});
+
 describe("examples/ci/pulumi-preview.yml", () => {
   it("installs the Pulumi CLI with pulumi/actions, builds, then previews with the policy pack and a refresh", () => {
     const steps = stepsOf(workflow("pulumi-preview.yml"));
@@ -129,13 +146,16 @@ describe("examples/ci/pulumi-preview.yml", () => {
     const ci = at((s) => s.run === "npm ci");
     const build = at((s) => s.run === "npm run build");
     const cli = at((s) => s.uses?.startsWith("pulumi/actions@") === true);
-    const preview = at((s) => s.run?.startsWith("pulumi preview ") === true);
+    const previewOf = (s: (typeof steps)[number]): string[] | undefined =>
+      shellCommands(s.run ?? "").find((argv) => argv[0] === "pulumi" && argv[1] === "preview");
+    const preview = at((s) => previewOf(s) !== undefined);
     expect([ci, build, cli, preview].every((i) => i >= 0)).toBe(true);
     expect(ci).toBeLessThan(build);
     expect(Math.max(build, cli)).toBeLessThan(preview);
     // Installing only: with a `command` the action would run one itself, without the pack.
     expect(steps[cli]?.with?.command).toBeUndefined();
-    const argv = (steps[preview]?.run ?? "").trim().split(/\s+/);
+    const argv = previewOf(steps[preview] as (typeof steps)[number]) ?? [];
+    expect(argv.indexOf("--policy-pack")).toBeGreaterThan(1);
     expect(argv[argv.indexOf("--policy-pack") + 1]).toBe("policies");
     expect(argv).toContain("--refresh");
     expect(argv).toContain("--non-interactive");

@@ -1,5 +1,5 @@
 /**
- * The sharding examples (issue 17) are fixtures: examples/sharded splits the basic example's GitHub
+ * The sharding examples are fixtures: examples/sharded splits the basic example's GitHub
  * part by owner (common.yaml plus one file per org), the CI matrix and the Pulumi stacks name exactly
  * those orgs, and each org's run, started in parallel against the sandbox, goes through its own
  * GitHub App installation only.
@@ -12,8 +12,8 @@ import { loadConfigFiles } from "../../engine/config/index.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { loadSeedFile } from "../../sandbox/seed.js";
 import { demoSeedPath } from "../../sandbox/server.js";
-import { appKeyPair } from "../clients/github-app-harness.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { appKeyPair } from "../support/github-app-harness.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 const SHARDED = join(ROOT, "examples/sharded");
 const COMMON = join(SHARDED, "common.yaml");

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, runCli } from "./cli-harness.js";
+import { EXAMPLE, runCli } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 

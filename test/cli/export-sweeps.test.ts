@@ -1,11 +1,11 @@
-/** `export --sweeps`: one sweep per owner the exported links build from, which plan then sweeps (issue 12). */
+/** `export --sweeps`: one sweep per owner the exported links build from, which plan then sweeps. */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCli as runProgram } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ROOT } from "./cli-harness.js";
+import { EXAMPLE, ROOT } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 

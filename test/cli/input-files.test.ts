@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_INPUT_BYTES } from "../../cli/input-file.js";
-import { EXAMPLE, ensureBuilt, runBin, runCli } from "./cli-harness.js";
+import { EXAMPLE, ensureBuilt, runBin, runCli } from "../support/cli-harness.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "sourcelinks-input-files-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -11,45 +11,21 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { startHostileProxy, type HostileProxy } from "../support/hostile-proxy.js";
-import { MAIN, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { acmeConfig, acmeSeed } from "../support/acme-world.js";
+import { MAIN, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
-const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
+/** Team ml is linked through alice's account; the config moves it to the service account ml-builder. */
+const SEED = acmeSeed({
+  users: [{ login: "alice" }, { login: "ml-builder" }],
+  orgs: [{ login: "acme", owners: ["owner"], members: ["alice", "ml-builder"], restrictions: false }],
+  repos: [{ name: "acme/train" }, { name: "acme/serve" }],
+  links: [{ team: "ml", provider: "github", account: "alice", serviceAccount: false, repositories: ["acme/train", "acme/serve"] }],
+});
 
-const SEED = `
-operator: { github: owner, namespace: acme }
-oauthApps:
-  - { provider: github, clientId: ${CLIENT_ID}, name: Docker Hub Builder }
-github:
-  users:
-    - { login: owner }
-    - { login: alice }
-    - { login: ml-builder }
-  orgs:
-    - { login: acme, owners: [owner], members: [alice, ml-builder], restrictions: false }
-  repos:
-    - name: acme/train
-    - name: acme/serve
-buildService:
-  namespaces:
-    - name: acme
-      links:
-        - { team: ml, provider: github, account: alice, serviceAccount: false, repositories: [acme/train, acme/serve] }
-`;
-
-const CONFIG = `apiVersion: sourcelinks/v1
-buildService:
-  kind: reference
-  apiUrl: https://builds.example.com/api/build/v1
-  tokenEnv: SOURCELINKS_BUILD_TOKEN
-  webhookUrlPatterns: ["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]
-  oauthApps:
-    github: { clientId: ${CLIENT_ID}, name: Docker Hub Builder, clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET }
-providers:
-  github: { tokenEnv: GITHUB_TOKEN }
-links:
+const CONFIG = acmeConfig(`links:
   - { name: ml-builds, namespace: acme, team: ml, provider: github, account: ml-builder, serviceAccount: true, repositories: [acme/train, acme/serve] }
 orgAccess: []
-`;
+`);
 
 let sandbox: SandboxHandle;
 let proxy: HostileProxy;

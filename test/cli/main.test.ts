@@ -16,7 +16,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import type { World } from "../../sandbox/world.js";
-import { EXAMPLE, MAIN, ROOT, ensureBuilt, runBin, runCli } from "./cli-harness.js";
+import { EXAMPLE, MAIN, ROOT, ensureBuilt, runBin, runCli } from "../support/cli-harness.js";
 
 const require = createRequire(import.meta.url);
 const formats = addFormats as unknown as (ajv: object) => void;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaleConfigText, type ScaleShape } from "../../tools/bench/scale-config.js";
 import { generateScaleWorld } from "../../sandbox/scale-world.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ensureBuilt, runCli, type CliRun } from "./cli-harness.js";
+import { ensureBuilt, runCli, type CliRun } from "../support/cli-harness.js";
 
 const SHAPE: ScaleShape = { links: 300, repositories: 300, foreignHooksPerRepo: 1, multiPageRepos: 0, hooksPerMultiPageRepo: 0 };
 const GITHUB_COMMENT_LIMIT = 65_536;

@@ -3,44 +3,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
+import { acmeConfig, acmeSeed, CLIENT_ID } from "../support/acme-world.js";
+import { ensureBuilt, runCli } from "../support/cli-harness.js";
 import { startHostileProxy } from "../support/hostile-proxy.js";
-import { ensureBuilt, runCli } from "./cli-harness.js";
-
-const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
 
 /** No link yet; an org that restricts OAuth apps and has not approved the build service's. */
-const SEED = `
-operator: { github: owner, namespace: acme }
-oauthApps:
-  - { provider: github, clientId: ${CLIENT_ID}, name: Docker Hub Builder }
-github:
-  users:
-    - { login: owner, name: Org Owner }
-    - { login: new-builder, name: New Build Bot }
-  orgs:
-    - { login: neworg, owners: [owner], members: [new-builder], restrictions: true }
-  repos:
-    - name: neworg/app
-buildService:
-  namespaces:
-    - name: acme
-`;
+const SEED = acmeSeed({
+  users: [{ login: "new-builder", name: "New Build Bot" }],
+  orgs: [{ login: "neworg", owners: ["owner"], members: ["new-builder"], restrictions: true }],
+  repos: [{ name: "neworg/app" }],
+});
 
-const CONFIG = `apiVersion: sourcelinks/v1
-buildService:
-  kind: reference
-  apiUrl: https://builds.example.com/api/build/v1
-  tokenEnv: SOURCELINKS_BUILD_TOKEN
-  webhookUrlPatterns: ["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]
-  oauthApps:
-    github: { clientId: ${CLIENT_ID}, name: Docker Hub Builder }
-providers:
-  github: { tokenEnv: GITHUB_TOKEN }
-links:
+const CONFIG = acmeConfig(
+  `links:
   - { name: new-builds, namespace: acme, provider: github, account: new-builder, serviceAccount: true, repositories: [neworg/app] }
 orgAccess:
   - { org: neworg, access: granted }
-`;
+`,
+  { clientSecret: false },
+);
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { realOutFileSystem, type OutFileSystem } from "../../cli/out-file.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, runCli } from "./cli-harness.js";
+import { EXAMPLE, runCli } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePolicyConfig } from "../../cli/policy-config.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 describe("parsePolicyConfig", () => {
   it("reads levels as the pack does: the rule's name, then its -stack twin, then all; remediate is mandatory", () => {

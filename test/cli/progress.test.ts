@@ -9,7 +9,7 @@ import { progressPrinter } from "../../cli/progress.js";
 import { runCli as runInProcess } from "../../cli/program.js";
 import type { CliIo } from "../../cli/io.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 describe("progressPrinter", () => {
   it("on a pipe writes a line once the phase has run for an interval, then at most one per interval, and its last step", () => {

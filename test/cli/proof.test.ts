@@ -12,7 +12,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RetirementReport } from "../../cli/report/model.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT, runCli } from "./cli-harness.js";
+import { ROOT, runCli } from "../support/cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/docker-hub.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/docker-hub.sourcelinks.yaml");

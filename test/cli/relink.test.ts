@@ -9,50 +9,28 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { runCli } from "./cli-harness.js";
-
-const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
+import { acmeConfig, acmeSeed } from "../support/acme-world.js";
+import { runCli } from "../support/cli-harness.js";
 
 /** Team ml is linked through alice's account; alice also links her own namespace, which the operator cannot see. */
-const SEED = `
-operator: { github: owner, namespace: acme }
-oauthApps:
-  - { provider: github, clientId: ${CLIENT_ID}, name: Docker Hub Builder }
-github:
-  users:
-    - { login: owner }
-    - { login: alice }
-    - { login: ml-builder }
-  orgs:
-    - { login: acme, owners: [owner], members: [alice, ml-builder], restrictions: false }
-  repos:
-    - name: acme/train
-    - name: acme/serve
-    - name: alice/dotfiles
-buildService:
-  namespaces:
-    - name: acme
-      links:
-        - { team: ml, provider: github, account: alice, serviceAccount: false, repositories: [acme/train, acme/serve] }
-        - { provider: github, account: ml-builder, serviceAccount: true, repositories: [acme/train] }
-    - name: alice
-      tokens: [{ value: sbx-bs-alice-own-namespace }]
-      links:
-        - { provider: github, account: alice, serviceAccount: false, repositories: [alice/dotfiles] }
-`;
+const SEED = acmeSeed({
+  users: [{ login: "alice" }, { login: "ml-builder" }],
+  orgs: [{ login: "acme", owners: ["owner"], members: ["alice", "ml-builder"], restrictions: false }],
+  repos: [{ name: "acme/train" }, { name: "acme/serve" }, { name: "alice/dotfiles" }],
+  links: [
+    { team: "ml", provider: "github", account: "alice", serviceAccount: false, repositories: ["acme/train", "acme/serve"] },
+    { provider: "github", account: "ml-builder", serviceAccount: true, repositories: ["acme/train"] },
+  ],
+  namespaces: [
+    {
+      name: "alice",
+      tokens: [{ value: "sbx-bs-alice-own-namespace" }],
+      links: [{ provider: "github", account: "alice", serviceAccount: false, repositories: ["alice/dotfiles"] }],
+    },
+  ],
+});
 
-const HEAD = `apiVersion: sourcelinks/v1
-buildService:
-  kind: reference
-  apiUrl: https://builds.example.com/api/build/v1
-  tokenEnv: SOURCELINKS_BUILD_TOKEN
-  webhookUrlPatterns: ["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]
-  oauthApps:
-    github: { clientId: ${CLIENT_ID}, name: Docker Hub Builder, clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET }
-providers:
-  github: { tokenEnv: GITHUB_TOKEN }
-orgAccess: []
-`;
+const HEAD = acmeConfig("orgAccess: []\n");
 
 /** Team ml moved to the service account ml-builder; `extra` is added to the team link's entry. */
 function teamConfig(extra = ""): string {

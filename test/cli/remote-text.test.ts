@@ -1,11 +1,11 @@
 /**
  * Text that comes from a server (a deploy key title, a webhook URL, an error body) reaches the
- * terminal, the pull-request comment and stderr as text, never as structure (issue 16).
+ * terminal, the pull-request comment and stderr as text, never as structure.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoSeedPath, startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 /** A title the build service's pattern (`Docker Hub Builder*`) matches: a terminal escape that clears the screen and retitles the window, a forged plan line, markdown and HTML. */
 const TITLE =

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { runCli } from "./cli-harness.js";
+import { runCli } from "../support/cli-harness.js";
 
 const CLIENT_ID = "Iv1.3c5e7a9b1d2f4608";
 const HOOK = "https://cloud.docker.com/api/build/v1/vcs/7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/trigger/call/";
@@ -148,10 +148,17 @@ describe("revoking a link whose repository another live link names by another na
       await sandbox.close();
       sandbox = await startSandbox({ seed: onlyLegacy });
       env = { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" };
-      await renameRepository();
-      const plan = await legacyPlan({ legacy: name, live: null });
-      expect(plan.steps.map((s) => s.kind)).toEqual(["revoke-grant", "unlink", "delete-webhook", "delete-deploy-key"]);
-      expect(plan.kept).toEqual([]);
+      try {
+        await renameRepository();
+        const plan = await legacyPlan({ legacy: name, live: null });
+        expect(plan.steps.map((s) => s.kind)).toEqual(["revoke-grant", "unlink", "delete-webhook", "delete-deploy-key"]);
+        expect(plan.kept).toEqual([]);
+      } finally {
+        // The other tests, in whatever order they run, expect the world with the live link.
+        await sandbox.close();
+        sandbox = await startSandbox({ seed: SEED });
+        env = { ...sandbox.env, SOURCELINKS_ETAG_CACHE: "off" };
+      }
     },
   );
 });

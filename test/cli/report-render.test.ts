@@ -17,7 +17,7 @@ import { renderReportMarkdown } from "../../cli/report/render-markdown.js";
 import { GITHUB_COMMENT_LIMIT } from "../../cli/format/markdown-budget.js";
 import { CliError } from "../../cli/exit-codes.js";
 import { sampleReportInput } from "../../tools/demo/report-sample.js";
-import { ROOT } from "./cli-harness.js";
+import { ROOT } from "../support/cli-harness.js";
 
 const validateReport = new Ajv2020({ allErrors: true }).compile(
   JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object,

@@ -11,7 +11,7 @@ import yaml from "js-yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import type { RetirementReport } from "../../cli/report/model.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 const validateReport = new Ajv2020({ allErrors: true }).compile(
   JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object,

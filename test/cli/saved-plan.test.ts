@@ -10,7 +10,8 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ROOT, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ROOT, ensureBuilt, runCli } from "../support/cli-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const formats = addFormats as unknown as (ajv: object) => void;
 const ajv = new Ajv({ allErrors: true });
@@ -77,8 +78,8 @@ describe("plan --out / apply --plan", () => {
     expect(saved.configDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(validatePlan(saved.plan), JSON.stringify(validatePlan.errors)).toBe(true);
     expect(saved.plan.summary.apiSteps).toBe(12);
-    for (const [key, value] of Object.entries(env))
-      if (/TOKEN|PASSWORD|SECRET/.test(key) && value !== "") expect(text).not.toContain(value);
+    const secrets = Object.entries(env).flatMap(([key, value]) => (/TOKEN|PASSWORD|SECRET/.test(key) && value !== "" ? [value] : []));
+    expectNoSecretIn(text, secrets, "the saved plan");
 
     const run = await runCli(["apply", "--plan", file, "--yes"], env);
     expect(run.code, run.stderr).toBe(0);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { startHostileProxy, type HostileProxy } from "../support/hostile-proxy.js";
-import { EXAMPLE, runCli } from "./cli-harness.js";
+import { EXAMPLE, runCli } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 let proxy: HostileProxy;

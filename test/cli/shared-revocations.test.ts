@@ -6,54 +6,40 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { runCli } from "./cli-harness.js";
+import { acmeConfig, acmeSeed } from "../support/acme-world.js";
+import { runCli } from "../support/cli-harness.js";
 
-const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
 const HOOK = "https://cloud.docker.com/api/build/v1/vcs/5e1b7c2d-0a9f-4d3e-8b6c-1f2e3d4c5b6a/trigger/call/";
 
-const SEED = `
-operator: { github: owner, namespace: acme }
-oauthApps:
-  - { provider: github, clientId: ${CLIENT_ID}, name: Docker Hub Builder }
-github:
-  users:
-    - { login: owner }
-    - { login: old-bot }
-  orgs:
-    - { login: acme, owners: [owner], members: [old-bot], restrictions: false }
-  repos:
-    - name: acme/site
-      hooks:
-        - { url: "${HOOK}", events: [push] }
-        - { url: "https://ci.acme.example/hooks/github", events: [push] }
-      deployKeys:
-        - { title: Docker Hub Builder }
-buildService:
-  namespaces:
-    - name: acme
-      links:
-        - { team: qa, provider: github, account: old-bot, serviceAccount: true, repositories: [acme/site] }
-        - { provider: github, account: old-bot, serviceAccount: true, repositories: [acme/site] }
-`;
+const SEED = acmeSeed({
+  users: [{ login: "old-bot" }],
+  orgs: [{ login: "acme", owners: ["owner"], members: ["old-bot"], restrictions: false }],
+  repos: [
+    {
+      name: "acme/site",
+      hooks: [
+        { url: HOOK, events: ["push"] },
+        { url: "https://ci.acme.example/hooks/github", events: ["push"] },
+      ],
+      deployKeys: [{ title: "Docker Hub Builder" }],
+    },
+  ],
+  links: [
+    { team: "qa", provider: "github", account: "old-bot", serviceAccount: true, repositories: ["acme/site"] },
+    { provider: "github", account: "old-bot", serviceAccount: true, repositories: ["acme/site"] },
+  ],
+});
 
-const CONFIG = `apiVersion: sourcelinks/v1
-buildService:
-  kind: reference
-  apiUrl: https://builds.example.com/api/build/v1
-  tokenEnv: SOURCELINKS_BUILD_TOKEN
-  webhookUrlPatterns: ["https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/"]
-  deployKeyTitlePatterns: ["Docker Hub Builder*"]
-  oauthApps:
-    github: { clientId: ${CLIENT_ID}, name: Docker Hub Builder, clientSecretEnv: SOURCELINKS_GITHUB_CLIENT_SECRET }
-providers:
-  github: { tokenEnv: GITHUB_TOKEN }
-links:
+const CONFIG = acmeConfig(
+  `links:
   - { name: old-qa, namespace: acme, team: qa, provider: github, account: old-bot, serviceAccount: true, state: revoked, repositories: [acme/site] }
   - { name: old-own, namespace: acme, provider: github, account: old-bot, serviceAccount: true, state: revoked, repositories: [acme/site] }
 orgAccess: []
-`;
+`,
+  { deployKeys: true },
+);
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;
@@ -90,6 +76,11 @@ function delta(before: Record<string, number>, after: Record<string, number>, en
 }
 
 describe("two revoked links sharing an account and a repository", () => {
+  // Each test starts from the seeded world: the other one applies.
+  beforeEach(async () => {
+    await sandbox.reset();
+  });
+
   it("plans one step per grant, webhook and deploy key; apply sends and prints each once; the counts match the requests", async () => {
     const plan = await runCli(["plan", file, "--format", "json"], env);
     expect(plan.code, plan.stderr).toBe(0);
@@ -133,7 +124,6 @@ describe("two revoked links sharing an account and a repository", () => {
   });
 
   it("on docker-hub too: one deletion each, and the account's grant and unlink steps for a person counted once", async () => {
-    await sandbox.reset();
     const hub = join(mkdtempSync(join(tmpdir(), "sourcelinks-shared-hub-")), "sourcelinks.yaml");
     writeFileSync(
       hub,

@@ -1,5 +1,5 @@
 /**
- * Revocation in a shared, real world (issue 11), end to end: the CLI (in process, through the same
+ * Revocation in a shared, real world, end to end: the CLI (in process, through the same
  * entry point as the bin, so each run takes milliseconds rather than a node start) against the multi-namespace
  * sandbox world of test/fixtures/worlds/shared.yaml (one operator token over namespaces acme and beta,
  * GitHub account shared-bot linked from both, a revoked link whose record lists a repository the YAML
@@ -13,7 +13,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT, runCli } from "./cli-harness.js";
+import { ROOT, runCli } from "../support/cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/shared.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/shared.sourcelinks.yaml");

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT, runCli } from "./cli-harness.js";
+import { ROOT, runCli } from "../support/cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/sweep.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/sweep.sourcelinks.yaml");

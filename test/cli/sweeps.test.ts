@@ -1,5 +1,5 @@
 /**
- * Sweeps end to end (issue 12): the CLI (in process, through the same entry point as the bin) over
+ * Sweeps end to end: the CLI (in process, through the same entry point as the bin) over
  * loopback against the sweep world of test/fixtures/worlds/sweep.yaml: orphans on undeclared
  * repositories, an org's own webhook, an archived repository, an excluded repository, foreign webhooks
  * that look like the build service's, a GitHub user and a Bitbucket workspace. check --live reports each
@@ -12,7 +12,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli as runProgram } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { ROOT } from "./cli-harness.js";
+import { ROOT } from "../support/cli-harness.js";
 
 const SEED = join(ROOT, "test/fixtures/worlds/sweep.yaml");
 const CONFIG = join(ROOT, "test/fixtures/worlds/sweep.sourcelinks.yaml");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ensureBuilt, runCli } from "./cli-harness.js";
+import { EXAMPLE, ensureBuilt, runCli } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;

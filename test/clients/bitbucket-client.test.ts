@@ -11,7 +11,7 @@ import type { PlannedRequest } from "../../engine/model/plan.js";
 import { deleteDeployKeyRequest } from "../../engine/reconcile/steps/delete-deploy-key.js";
 import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
 import type { SourceProviderClient } from "../../engine/clients/types.js";
-import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../sandbox/bb-harness.js";
+import { fakeToken, startHarness, testWorld, triggerUrl, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;

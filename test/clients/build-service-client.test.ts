@@ -11,7 +11,7 @@ import { setLinkStateRequest } from "../../engine/reconcile/steps/set-state.js";
 import { unlinkRequest } from "../../engine/reconcile/steps/unlink.js";
 import { Secret } from "../../engine/model/secret.js";
 import type { BuildServiceClient } from "../../engine/clients/types.js";
-import { fakeToken, startHarness, testWorld, type TestCredentials } from "../sandbox/bb-harness.js";
+import { fakeToken, startHarness, testWorld, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;

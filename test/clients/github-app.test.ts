@@ -1,5 +1,5 @@
 /**
- * GitHub App authentication against the sandbox (issue 17): the JWT and installation-token flow,
+ * GitHub App authentication against the sandbox: the JWT and installation-token flow,
  * tokens replaced before expiry and after a 401 in the middle of a run (injected clock), one pacer
  * per installation, a missing permission reported as such, and the ETag cache across tokens: GitHub's
  * ETags are token specific, so a new token pays its listings in full; a dated resource revalidates by date.
@@ -14,7 +14,8 @@ import { GitHubAppSetupError } from "../../engine/clients/github/app-credentials
 import { GitHubContext } from "../../engine/clients/github/context.js";
 import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
-import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "./github-app-harness.js";
+import { APP_ID, INSTALLATIONS, served, startAppWorld, type AppWorld } from "../support/github-app-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const MINT = "POST /github/app/installations/:installation_id/access_tokens";
 const ORG_INSTALLATION = "GET /github/orgs/:org/installation";
@@ -249,7 +250,7 @@ describe("the ETag cache across token rotation", () => {
     expect(text).toContain("acme-api");
     const tokens = world.sandbox.world().github.installationTokens!.map((t) => t.token);
     expect(new Set(tokens).size).toBe(2);
-    for (const token of tokens) expect(text).not.toContain(token);
+    expectNoSecretIn(text, tokens, "the ETag cache file");
   });
 
   it("revalidates a dated resource with If-Modified-Since after the token changed: a 304 answered from the cache", async () => {

@@ -12,7 +12,7 @@ import { deleteDeployKeyRequest } from "../../engine/reconcile/steps/delete-depl
 import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
 import { revokeGrantRequest } from "../../engine/reconcile/steps/revoke-grant.js";
 import { Faults } from "../../sandbox/faults.js";
-import { startGitHubSandbox, type GitHubSandbox } from "../sandbox/github-harness.js";
+import { startGitHubSandbox, type GitHubSandbox } from "../support/github-harness.js";
 
 /** A logger that keeps every line, to prove no secret is ever logged. */
 function capturingLogger(): ClientLogger & { lines: string[] } {

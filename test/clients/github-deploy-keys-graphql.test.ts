@@ -8,7 +8,7 @@ import { restIdFromNodeId, UndecodableNodeIdError } from "../../engine/clients/g
 import { Secret } from "../../engine/model/secret.js";
 import { UnobservableRepositoryError } from "../../engine/clients/unobservable-repository-error.js";
 import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
-import { addBulkRepositories, githubFixtureWorld, type GitHubFixtureTokens } from "../sandbox/github-harness.js";
+import { addBulkRepositories, githubFixtureWorld, type GitHubFixtureTokens } from "../support/github-harness.js";
 
 const open: SandboxHandle[] = [];
 afterEach(async () => {

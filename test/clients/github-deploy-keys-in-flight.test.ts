@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createGitHubClients, type GitHubProviderClient } from "../../engine/clients/github/index.js";
 import { Secret } from "../../engine/model/secret.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { addBulkRepositories, githubFixtureWorld } from "../sandbox/github-harness.js";
+import { addBulkRepositories, githubFixtureWorld } from "../support/github-harness.js";
 import { startHostileProxy, type HostileProxy, type ProxyTools, type UpstreamAnswer } from "../support/hostile-proxy.js";
 
 const REPOSITORIES = 1000;

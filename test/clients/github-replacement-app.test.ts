@@ -4,7 +4,7 @@
  * (and the classic token's `workflow` scope) with what GitHub accepts; other files need contents only.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAppWorld, type AppWorld } from "./github-app-harness.js";
+import { startAppWorld, type AppWorld } from "../support/github-app-harness.js";
 
 let world: AppWorld;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildOctokit, type GitHubOctokit } from "../../engine/clients/github/octokit.js";
 import { Pacer } from "../../engine/clients/pacer.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { testGitHubRouter } from "../sandbox/core-harness.js";
+import { testGitHubRouter } from "../support/core-harness.js";
 
 let sandbox: SandboxHandle;
 let octokit: GitHubOctokit;

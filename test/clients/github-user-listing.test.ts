@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OwnerPages, OwnerRepository } from "../../engine/clients/types.js";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
 import { Secret } from "../../engine/model/secret.js";
-import { startAppWorld, type AppWorld } from "./github-app-harness.js";
-import { fakeToken } from "../sandbox/github-harness.js";
+import { startAppWorld, type AppWorld } from "../support/github-app-harness.js";
+import { fakeToken } from "../support/github-harness.js";
 
 let world: AppWorld;
 const adminToken = fakeToken("octo-admin");

@@ -1,5 +1,5 @@
 /**
- * Each client behind a misbehaving proxy on loopback (issue 16), with retries and timeouts shrunk
+ * Each client behind a misbehaving proxy on loopback, with retries and timeouts shrunk
  * so a persistent fault fails in milliseconds: an answer that is not complete, well-formed JSON of
  * the expected shape is an error after the retries, never data and never cached; a redirect to
  * another origin is refused naming both URLs; pagination is bounded; a response over the size cap is
@@ -110,14 +110,16 @@ function on(path: string, answer: (res: ServerResponse, tools: ProxyTools, url: 
   return (req) => (req.method === "GET" && req.url.pathname === path ? (res, tools) => answer(res, tools, req.url) : undefined);
 }
 
-/** Sends the sandbox's answer with half its body, then drops the connection. */
+/**
+ * Sends the sandbox's answer with half its body, then closes the connection. The close (FIN) follows
+ * the half body on the wire, so the client always reads the headers and the half before the end.
+ */
 async function cutOff(res: ServerResponse, tools: ProxyTools): Promise<void> {
   const answer = await tools.forward();
   res.writeHead(200, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.text)) });
   res.flushHeaders();
   await new Promise<void>((resolve) => res.write(answer.text.slice(0, Math.floor(answer.text.length / 2)), () => resolve()));
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  res.socket?.destroy();
+  res.socket?.end();
 }
 
 /** Sends headers and the first 10 bytes of a longer body, then nothing more (until the connection closes). */

@@ -1,5 +1,5 @@
 /**
- * Redaction of echoed credentials (issue 16, item 6): the forms that slipped through before, a
+ * Redaction of echoed credentials: the forms that slipped through before, a
  * base64 echo wrapped into lines and a credential cut short, in error text and in parsed answers.
  */
 import { describe, expect, it } from "vitest";

@@ -3,36 +3,54 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JsonHttp, parseRetryAfter } from "../../engine/clients/json-http.js";
 
-/** A loopback server answering from a script: each request takes the next scripted reply (the last repeats). */
+/**
+ * A loopback server answering from a script: each request takes the next scripted reply (the last
+ * repeats). A reply with `hold` waits unanswered in `held` until the test calls it.
+ */
 let server: Server;
 let url: string;
-let script: { status: number; headers?: Record<string, string>; body?: unknown; holdMs?: number }[];
+let script: { status: number; headers?: Record<string, string>; body?: unknown; hold?: boolean }[];
 let received: string[];
 let inFlight: number;
 let maxInFlight: number;
+let held: (() => void)[];
+/** Tests waiting for the `count`th request to arrive. */
+let waiting: { count: number; resolve: () => void }[];
 
 beforeEach(async () => {
   script = [{ status: 200, body: { ok: true } }];
   received = [];
   inFlight = 0;
   maxInFlight = 0;
+  held = [];
+  waiting = [];
   server = createServer((req, res) => {
     received.push(req.method!);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const reply = script.length > 1 ? script.shift()! : script[0]!;
-    setTimeout(() => {
+    const answer = (): void => {
       inFlight--;
       res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
       res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
-    }, reply.holdMs ?? 0);
+    };
+    if (reply.hold) held.push(answer);
+    else answer();
+    for (const w of waiting.filter((w) => received.length >= w.count)) w.resolve();
+    waiting = waiting.filter((w) => received.length < w.count);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
 });
 afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function transport(overrides: { retries?: number; concurrency?: number } = {}): { http: JsonHttp; sleeps: number[] } {
+/** Resolves once `count` requests have reached the server. */
+function arrivals(count: number): Promise<void> {
+  if (received.length >= count) return Promise.resolve();
+  return new Promise((resolve) => waiting.push({ count, resolve }));
+}
+
+function transport(overrides: { retries?: number; concurrency?: number; fetch?: typeof fetch } = {}): { http: JsonHttp; sleeps: number[] } {
   const sleeps: number[] = [];
   const http = new JsonHttp({
     service: "bitbucket",
@@ -125,11 +143,32 @@ describe("bounds", () => {
   });
 
   it("keeps at most `concurrency` requests in flight", async () => {
-    script = [{ status: 200, body: {}, holdMs: 20 }];
-    const { http } = transport({ concurrency: 2 });
-    await Promise.all(Array.from({ length: 6 }, () => http.request("GET", url)));
+    script = [{ status: 200, body: {}, hold: true }];
+    // Counted where the client hands a request to fetch: a client without the bound would have started
+    // all six before the server could see the second, so the count is exact, whatever the load.
+    let sending = 0;
+    let mostSending = 0;
+    const counting: typeof fetch = async (input, init) => {
+      mostSending = Math.max(mostSending, ++sending);
+      try {
+        return await fetch(input, init);
+      } finally {
+        sending--;
+      }
+    };
+    const { http } = transport({ concurrency: 2, fetch: counting });
+    const all = Promise.all(Array.from({ length: 6 }, () => http.request("GET", url)));
+    // Answered one at a time, each once the next has arrived: two are always in flight, never three.
+    for (let count = 2; count <= 6; count++) {
+      await arrivals(count);
+      expect(sending).toBe(2);
+      held.shift()?.();
+    }
+    for (const answer of held.splice(0)) answer();
+    await all;
     expect(received).toHaveLength(6);
     expect(maxInFlight).toBe(2);
+    expect(mostSending).toBe(2);
   });
 });
 

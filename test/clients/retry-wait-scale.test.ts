@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, observeLink } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { loadDemoConfig } from "../reconcile/demo.js";
+import { loadDemoConfig } from "../support/demo-config.js";
 
 let sandbox: SandboxHandle;
 let demoConfig: () => SourcelinksConfig;

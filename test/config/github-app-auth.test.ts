@@ -1,5 +1,5 @@
 /**
- * `providers.github.auth`: a GitHub App in the YAML (issue 17). The happy path, one change per case
+ * `providers.github.auth`: a GitHub App in the YAML. The happy path, one change per case
  * with the exact located message, a PEM key written into the file refused without being echoed, and
  * the key file resolved against the YAML file that names it.
  */

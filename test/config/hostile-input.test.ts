@@ -1,5 +1,5 @@
 /**
- * Hostile input (issue 7): every file of test/fixtures/bad/ (syntax errors, wrong types, unknown and
+ * Hostile input: every file of test/fixtures/bad/ (syntax errors, wrong types, unknown and
  * duplicate keys, alias bombs, code-building tags, path traversal and shell metacharacters in names,
  * repositories that are not owner/repo, webhook patterns that would match any host, literal
  * credentials) is refused with the exact `FILE:LINE:COL: message` lines of
@@ -23,7 +23,7 @@ import { mapLimit } from "../../engine/reconcile/map-limit.js";
 import type { CliIo } from "../../cli/io.js";
 import { runCli as runInProcess } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, ensureBuilt, runCli as runBin } from "../cli/cli-harness.js";
+import { EXAMPLE, ensureBuilt, runCli as runBin } from "../support/cli-harness.js";
 import { largeConfigText } from "./large-config.js";
 import { MINIMAL_CONFIG_HEAD } from "../../tools/bench/scale-config.js";
 

@@ -13,6 +13,7 @@ import {
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { basicWith, basicYaml, configErrorOf, errorLines, fakeToken } from "./helpers.js";
 import { largeConfigText } from "./large-config.js";
+import { teamSpec } from "../support/link-spec.js";
 
 const webhookPatterns = [
   "https://cloud.docker.com/api/build/v1/vcs/*/trigger/call/",
@@ -42,17 +43,7 @@ describe("loadConfigTexts: the happy path", () => {
         bitbucket: { apiUrl: "https://api.bitbucket.org/2.0", usernameEnv: "BITBUCKET_USERNAME", tokenEnv: "BITBUCKET_APP_PASSWORD" },
       },
       links: [
-        {
-          name: "acme-builds",
-          namespace: "acme",
-          team: "ci",
-          provider: "github",
-          account: "acme-builder",
-          serviceAccount: true,
-          state: "linked",
-          repositories: ["acme/api", "acme/web"],
-          onRevoke: { webhooks: "delete", deployKeys: "delete" },
-        },
+        teamSpec(),
         {
           name: "legacy-builds",
           namespace: "acme",

@@ -13,7 +13,7 @@ import type { BuildSpec } from "../../engine/model/build-spec.js";
 import { verifyReplacements } from "../../engine/reconcile/verify-replacements.js";
 import type { SandboxHandle } from "../../sandbox/server.js";
 import { sampleReportInput } from "../../tools/demo/report-sample.js";
-import { ROOT } from "../cli/cli-harness.js";
+import { ROOT } from "../support/cli-harness.js";
 import { BUILDS, merged, push, readers, startVerifyWorld } from "./verify-harness.js";
 
 const validateReport = new Ajv2020({ allErrors: true }).compile(

@@ -4,7 +4,7 @@ import { createDockerHubClient } from "../../engine/clients/docker-hub/index.js"
 import { HttpError } from "../../engine/clients/http-error.js";
 import { Secret, SecretSet } from "../../engine/model/secret.js";
 import type { SandboxHandle } from "../../sandbox/server.js";
-import { FakeClock, startDockerHub } from "./docker-hub-harness.js";
+import { FakeClock, startDockerHub } from "../support/docker-hub-harness.js";
 
 const TOKEN = "sbx-dckr-read-0123456789abcdef";
 let sandbox: SandboxHandle | undefined;

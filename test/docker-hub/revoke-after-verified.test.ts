@@ -11,7 +11,7 @@ import { executeReplacementSteps, planReplacements } from "../../engine/reconcil
 import { heldRevocations, observeAndVerify } from "../../engine/reconcile/verify-replacements.js";
 import { evaluateAll, factsFromConfig } from "../../policies/rules/index.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { loadDemoConfig } from "../reconcile/demo.js";
+import { loadDemoConfig } from "../support/demo-config.js";
 
 let sandbox: SandboxHandle;
 let demoConfig: () => SourcelinksConfig;

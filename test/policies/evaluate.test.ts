@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateAll, factsFromConfig, ruleList, rules } from "../../policies/rules/index.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { happyStack, link } from "./fixtures.js";
+import { teamSpec } from "../support/link-spec.js";
 
 describe("evaluateAll", () => {
   it("finds nothing in the happy-path stack", () => {
@@ -46,19 +47,7 @@ describe("evaluateAll", () => {
         oauthApps: { github: { clientId: "Iv1.5a9d0c3e7b214f68", name: "Docker Hub Builder" } },
       },
       providers: {},
-      links: [
-        {
-          name: "acme-builds",
-          namespace: "acme",
-          team: "ci",
-          provider: "github",
-          account: "jdoe",
-          serviceAccount: false,
-          state: "linked",
-          repositories: ["acme/api", "contractor-co/app"],
-          onRevoke: { webhooks: "delete", deployKeys: "delete" },
-        },
-      ],
+      links: [teamSpec({ account: "jdoe", serviceAccount: false, repositories: ["acme/api", "contractor-co/app"] })],
       orgAccess: [{ org: "contractor-co", provider: "github", app: "github", access: "denied" }],
     };
     expect(evaluateAll(factsFromConfig(config))).toEqual([

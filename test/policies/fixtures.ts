@@ -5,6 +5,7 @@
 import { evaluateAll } from "../../policies/rules/index.js";
 import type { LinkFacts, OrgFacts, RuleId, StackFacts, Violation } from "../../policies/rules/index.js";
 import type { ObservedRepository, ObservedWebhook } from "../../engine/model/observed.js";
+import { teamSpec } from "../support/link-spec.js";
 
 /** The build service's webhook URL on a repository (the sandbox's pattern). */
 export const BUILD_HOOK_URL = "https://cloud.docker.com/api/build/v1/vcs/0d5e2a1c-8f7b-4e3a-9c61-2b4d7e9f1a30/trigger/call/";
@@ -33,17 +34,7 @@ function cleanRepo(repository: string): ObservedRepository {
 const acmeBuilds: LinkFacts = {
   name: "acme-builds",
   pointer: "/links/0",
-  desired: {
-    name: "acme-builds",
-    namespace: "acme",
-    team: "ci",
-    provider: "github",
-    account: "acme-builder",
-    serviceAccount: true,
-    state: "linked",
-    repositories: ["acme/api", "acme/web"],
-    onRevoke: { webhooks: "delete", deployKeys: "delete" },
-  },
+  desired: teamSpec(),
   observed: {
     name: "acme-builds",
     provider: "github",

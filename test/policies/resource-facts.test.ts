@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { LINK_TYPE, ORG_TYPE, UNKNOWN_STRING, factsFromResource, githubWebhookFromResource } from "../../policies/resource-facts.js";
+import { teamSpec } from "../support/link-spec.js";
+
+/** The link's declared spec: one repository, deploy keys kept on revoke. */
+const spec = teamSpec({ repositories: ["acme/api"], onRevoke: { webhooks: "delete", deployKeys: "keep" } });
 
 const inputs = {
-  name: "acme-builds",
-  namespace: "acme",
-  team: "ci",
-  provider: "github",
-  account: "acme-builder",
-  serviceAccount: true,
-  state: "linked",
-  repositories: ["acme/api"],
-  onRevoke: { webhooks: "delete", deployKeys: "keep" },
+  ...spec,
   buildService: {
     kind: "reference",
     apiUrl: "http://127.0.0.1:1",
@@ -27,17 +23,7 @@ describe("factsFromResource", () => {
       kind: "link",
       facts: {
         name: "acme-builds",
-        desired: {
-          name: "acme-builds",
-          namespace: "acme",
-          team: "ci",
-          provider: "github",
-          account: "acme-builder",
-          serviceAccount: true,
-          state: "linked",
-          repositories: ["acme/api"],
-          onRevoke: { webhooks: "delete", deployKeys: "keep" },
-        },
+        desired: spec,
         observed: undefined,
       },
       webhookUrlPatterns: ["https://hooks.example/*"],

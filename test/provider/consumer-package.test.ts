@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as ProviderIndex from "../../provider/index.js";
 import { PULUMI_PEERS } from "../../provider/peer-dependency.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "./dist.js";
-import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, setRecordingMocks } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
@@ -109,6 +109,11 @@ async function analyzerPort(packDir: string, runner: string): Promise<string> {
   }
 }
 
+/** The consumer project's folder: `first`, or `moved` once the move test has run (tests run in any order). */
+function installed(): string {
+  return existsSync(moved) ? moved : first;
+}
+
 describe("the npm package", () => {
   it("ships the build, the schema and the policy pack's entry, without tests, sources or fixtures", () => {
     expect(files).toEqual(
@@ -133,7 +138,7 @@ describe("the npm package", () => {
   });
 
   it("declares the Pulumi SDKs as optional peers and nothing a consumer does not need at run time", () => {
-    const manifest = JSON.parse(readFileSync(join(first, "node_modules/sourcelinks/package.json"), "utf8")) as Record<
+    const manifest = JSON.parse(readFileSync(join(installed(), "node_modules/sourcelinks/package.json"), "utf8")) as Record<
       string,
       Record<string, unknown>
     >;
@@ -141,11 +146,11 @@ describe("the npm package", () => {
     expect(manifest.peerDependenciesMeta).toEqual({ "@pulumi/policy": { optional: true }, "@pulumi/pulumi": { optional: true } });
     expect(Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith("@pulumi/"))).toEqual([]);
     expect(files).toContain("LICENSE");
-    expect(readFileSync(join(first, "node_modules/sourcelinks/LICENSE"), "utf8")).toContain("Apache License");
+    expect(readFileSync(join(installed(), "node_modules/sourcelinks/LICENSE"), "utf8")).toContain("Apache License");
   });
 
   it("has a pack folder that installs on its own: it depends on the Pulumi SDKs only, never on sourcelinks from the registry", () => {
-    const pack = JSON.parse(readFileSync(join(first, "node_modules/sourcelinks/policies/package.json"), "utf8")) as {
+    const pack = JSON.parse(readFileSync(join(installed(), "node_modules/sourcelinks/policies/package.json"), "utf8")) as {
       dependencies: Record<string, string>;
     };
     expect(pack.dependencies).toEqual(PULUMI_PEERS);
@@ -164,7 +169,7 @@ describe("the npm package", () => {
       "./package.json",
     ]);
     expect(report.problems).toEqual({});
-  });
+  }, 90_000); // attw reads the whole tarball: seconds alone, past 30 s on a busy machine
 });
 
 describe("a consumer project without the Pulumi SDKs (a CLI-only install)", () => {
@@ -268,7 +273,7 @@ describe("a consumer project moved between up and refresh/destroy", () => {
   }, 60_000); // two host starts and a full up/refresh/destroy: seconds alone, more on a busy machine
 
   it("runs the policy pack from the installed package (pulumi preview --policy-pack node_modules/sourcelinks/policies)", async () => {
-    const project = existsSync(moved) ? moved : first;
+    const project = installed();
     const packDir = join(project, "node_modules/sourcelinks/policies");
     await expect(analyzerPort(packDir, join(project, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js"))).resolves.toMatch(
       /^\d+$/,
@@ -276,7 +281,7 @@ describe("a consumer project moved between up and refresh/destroy", () => {
   });
 
   it("requires the provider from a CommonJS program", async () => {
-    const project = existsSync(moved) ? moved : first;
+    const project = installed();
     const { stdout } = await run(process.execPath, ["-e", `process.stdout.write(typeof require("sourcelinks").declareFromConfig)`], {
       cwd: project,
     });

@@ -7,12 +7,13 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeEngine, HostRpcError, makeUrn, ProviderHost, providerKey } from "./engine-harness.js";
+import { FakeEngine, HostRpcError, makeUrn, ProviderHost, providerKey } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 const type = "pulumi-nodejs:dynamic/sourcelinks:Echo";
 
-describe("the dynamic-provider host, driven like the engine", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("the dynamic-provider host, driven like the engine", { shuffle: false }, () => {
   let host: ProviderHost;
   let serialized: string;
 

@@ -10,8 +10,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as Library from "../../policies/library.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, requireDist, setRecordingMocks } from "./dist.js";
-import { projectRoot } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, type RawRegistration, requireDist, setRecordingMocks } from "../support/provider-dist.js";
+import { projectRoot } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 

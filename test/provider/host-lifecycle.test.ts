@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import type { World } from "../../sandbox/world.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";
-import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey, revealSecrets } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, providerKey, revealSecrets } from "../support/engine-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
@@ -33,7 +34,7 @@ function worldSecrets(world: World): string[] {
 }
 
 function expectNoSecret(text: string): void {
-  for (const secret of worldSecrets(sandbox.world())) expect(text).not.toContain(secret);
+  expectNoSecretIn(text, worldSecrets(sandbox.world()));
 }
 
 function links(namespace = "acme"): World["buildService"]["links"] {
@@ -89,7 +90,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-describe("SourceProviderLink on GitHub: the team link acme-builds", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("SourceProviderLink on GitHub: the team link acme-builds", { shuffle: false }, () => {
   let engine: FakeEngine;
   const urn = makeUrn(LINK_TYPE, "acme-builds");
   const inputs = (change: PropertyMap = {}): PropertyMap => linkInputs(config, "acme-builds", serialized.link, change);
@@ -254,7 +256,8 @@ describe("SourceProviderLink on GitHub: finishing the half-done revoke of legacy
   });
 });
 
-describe("SourceProviderLink on Bitbucket: mobile-builds", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("SourceProviderLink on Bitbucket: mobile-builds", { shuffle: false }, () => {
   let engine: FakeEngine;
   const urn = makeUrn(LINK_TYPE, "mobile-builds");
   const inputs = (change: PropertyMap = {}): PropertyMap => linkInputs(config, "mobile-builds", serialized.link, change);
@@ -318,7 +321,8 @@ describe("SourceProviderLink on Bitbucket: mobile-builds", () => {
   });
 });
 
-describe("OrgThirdPartyAccess", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("OrgThirdPartyAccess", { shuffle: false }, () => {
   let engine: FakeEngine;
 
   beforeAll(async () => {

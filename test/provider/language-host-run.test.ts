@@ -12,8 +12,8 @@ import { join } from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, serializedProviders } from "./dist.js";
-import { FakeEngine, projectRoot, type PropertyMap, ProviderHost } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, projectRoot, type PropertyMap, ProviderHost } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 const grpc = require("@grpc/grpc-js") as typeof grpcTypes;

@@ -7,6 +7,7 @@ import type { LinkSpec } from "../../engine/model/spec.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
 import { diffLink } from "../../provider/link-methods.js";
 import type { SourceProviderLinkInputs, SourceProviderLinkOutputs } from "../../provider/properties.js";
+import { teamSpec } from "../support/link-spec.js";
 
 const world: Pick<SourceProviderLinkInputs, "buildService" | "providers"> = {
   buildService: {
@@ -20,17 +21,7 @@ const world: Pick<SourceProviderLinkInputs, "buildService" | "providers"> = {
   providers: { github: { apiUrl: "https://api.github.com", tokenEnv: "GITHUB_TOKEN" } },
 };
 
-const teamLink: LinkSpec = {
-  name: "acme-builds",
-  namespace: "acme",
-  team: "ci",
-  provider: "github",
-  account: "acme-builder",
-  serviceAccount: true,
-  state: "linked",
-  repositories: ["acme/api"],
-  onRevoke: { webhooks: "delete", deployKeys: "delete" },
-};
+const teamLink: LinkSpec = teamSpec({ repositories: ["acme/api"] });
 
 function observedAs(spec: LinkSpec, change: Partial<ObservedLink> = {}): ObservedLink {
   return {

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BUILD_TIMEOUT_MS, ensureBuilt, providerPackage, type RawRegistration, setRecordingMocks } from "./dist.js";
-import { projectRoot } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, providerPackage, type RawRegistration, setRecordingMocks } from "../support/provider-dist.js";
+import { projectRoot } from "../support/engine-harness.js";
 
 const COMPONENT_URN = "urn:pulumi:dev::sourcelinks::sourcelinks:index:Links::sourcelinks";
 const records: RawRegistration[] = [];

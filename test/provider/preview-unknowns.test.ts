@@ -18,8 +18,8 @@ import {
   type RawRegistration,
   serializedProviders,
   setRecordingMocks,
-} from "./dist.js";
-import { makeUrn, ProviderHost } from "./engine-harness.js";
+} from "../support/provider-dist.js";
+import { makeUrn, ProviderHost } from "../support/engine-harness.js";
 
 const require = createRequire(import.meta.url);
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";

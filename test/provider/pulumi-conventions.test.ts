@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "./dist.js";
-import { FakeEngine, isWireSecret, makeUrn, type PropertyMap, ProviderHost, revealSecrets } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, isWireSecret, makeUrn, type PropertyMap, ProviderHost, revealSecrets } from "../support/engine-harness.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";
@@ -43,7 +43,8 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-describe("SourceProviderLink acme-builds through the host", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("SourceProviderLink acme-builds through the host", { shuffle: false }, () => {
   const urn = makeUrn(LINK_TYPE, "acme-builds");
   const inputs = (change: PropertyMap = {}): PropertyMap => linkInputs(config, "acme-builds", serializedLink, change);
   let engine: FakeEngine;

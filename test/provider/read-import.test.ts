@@ -3,8 +3,16 @@
  * says what to do instead, through the real dynamic-provider host.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, providerPackage, serializedProviders } from "./dist.js";
-import { makeUrn, ProviderHost } from "./engine-harness.js";
+import {
+  BUILD_TIMEOUT_MS,
+  demoConfig,
+  ensureBuilt,
+  linkInputs,
+  orgAccessInputs,
+  providerPackage,
+  serializedProviders,
+} from "../support/provider-dist.js";
+import { makeUrn, ProviderHost } from "../support/engine-harness.js";
 
 let host: ProviderHost;
 

@@ -18,8 +18,8 @@ import {
   type RawRegistration,
   serializedProviders,
   setRecordingMocks,
-} from "./dist.js";
-import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "./engine-harness.js";
+} from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, projectRoot, ProviderHost } from "../support/engine-harness.js";
 
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";

@@ -9,8 +9,9 @@ import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, requireDist, serializeProvider } from "./dist.js";
-import { projectRoot } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, requireDist, serializeProvider } from "../support/provider-dist.js";
+import { projectRoot } from "../support/engine-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const require = createRequire(import.meta.url);
 const requireFromString = require("require-from-string") as (code: string) => { handler(): Record<string, unknown> };
@@ -49,7 +50,7 @@ describe.each(cases)("the $label provider, serialized", ({ module, exported, spe
   }, BUILD_TIMEOUT_MS);
 
   it("contains no credential from the environment", () => {
-    for (const value of Object.values(FAKE)) expect(text).not.toContain(value);
+    expectNoSecretIn(text, Object.values(FAKE), "the serialized provider");
   });
 
   it("captures only the package specifier of its implementation, the function that imports it and the config key names, no path", () => {

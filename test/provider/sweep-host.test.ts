@@ -10,8 +10,9 @@ import type * as ConfigLoad from "../../engine/config/load.js";
 import type * as SweepProvider from "../../provider/sweep-provider.js";
 import type { OrphanSweepInputs } from "../../provider/sweep-properties.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "./dist.js";
-import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey, revealSecrets } from "./engine-harness.js";
+import { BUILD_TIMEOUT_MS, ensureBuilt, packageVersion, requireDist, serializeProvider } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, type PropertyMap, ProviderHost, projectRoot, providerKey, revealSecrets } from "../support/engine-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
 const VCS = "https://cloud.docker.com/api/build/v1/vcs/22222222-aaaa-4bbb-8ccc-";
@@ -72,7 +73,8 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-describe("OrphanSweep through the dynamic-provider host", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("OrphanSweep through the dynamic-provider host", { shuffle: false }, () => {
   const engine = (): FakeEngine => new FakeEngine(host);
 
   it("check refuses a bad exclude and a missing provider section, with property paths", async () => {
@@ -110,7 +112,7 @@ describe("OrphanSweep through the dynamic-provider host", () => {
         ?.hooks?.map((h) => h.config.url),
     ).toEqual(["https://chat.acme.example/hooks/github"]);
     const text = JSON.stringify(created.entry.outputs);
-    for (const secret of worldSecrets()) expect(text).not.toContain(secret);
+    expectNoSecretIn(text, worldSecrets());
 
     const again = await e.up(urn, sweepInputs("sweep-github-acme"));
     expect(again.op).toBe("same");

@@ -2,7 +2,7 @@
  * Fixtures for the pure planner tests: plain planning settings (no client exists to call, so planning
  * cannot touch the network) and the happy-path spec and observation each test changes one field of.
  */
-import type { BuildServiceSpec, LinkSpec, OrgAccessSpec } from "../../engine/model/spec.js";
+import type { BuildServiceSpec, OrgAccessSpec } from "../../engine/model/spec.js";
 import { compileTitlePatterns, compileUrlPatterns } from "../../engine/model/patterns.js";
 import type { PlanSettings } from "../../engine/reconcile/plan-settings.js";
 import type { ObservedLink, ObservedOrgAccess, ObservedRepository } from "../../engine/model/observed.js";
@@ -38,22 +38,6 @@ export function planningContext(options: { clientSecret?: boolean; dockerHub?: b
   };
 }
 
-/** The happy-path declared link: a team link on a service account, linked. */
-export function teamSpec(overrides: Partial<LinkSpec> = {}): LinkSpec {
-  return {
-    name: "acme-builds",
-    namespace: "acme",
-    team: "ci",
-    provider: "github",
-    account: "acme-builder",
-    serviceAccount: true,
-    state: "linked",
-    repositories: ["acme/api", "acme/web"],
-    onRevoke: { webhooks: "delete", deployKeys: "delete" },
-    ...overrides,
-  };
-}
-
 /** A repository with one build-service webhook and deploy key (ids derived from the name), plus `foreign` foreign hooks counted. */
 export function repo(repository: string, id: number, foreign = 0): ObservedRepository {
   return {
@@ -65,7 +49,7 @@ export function repo(repository: string, id: number, foreign = 0): ObservedRepos
   };
 }
 
-/** The happy-path observation of `teamSpec()`: live, same account, nothing to do. */
+/** The happy-path observation of `teamSpec()` (test/support/link-spec.ts): live, same account, nothing to do. */
 export function observedLinked(overrides: Partial<ObservedLink> = {}): ObservedLink {
   return {
     name: "acme-builds",

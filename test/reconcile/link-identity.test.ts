@@ -3,7 +3,7 @@ import type { LinkRecord } from "../../engine/model/link-record.js";
 import { identityRecords } from "../../engine/reconcile/link-identity.js";
 import { aliasesFrom } from "../../engine/reconcile/repository-aliases.js";
 import { grantKeepers, repositoryKeepers } from "../../engine/reconcile/sharing.js";
-import { teamSpec } from "./fixtures.js";
+import { teamSpec } from "../support/link-spec.js";
 
 function record(id: string, fields: Partial<LinkRecord> = {}): LinkRecord {
   return {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperationContext, observeLinks } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { githubRepo, loadDemoConfig } from "./demo.js";
+import { githubRepo, loadDemoConfig } from "../support/demo-config.js";
 
 let sandbox: SandboxHandle;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import type { LoadedConfig } from "../../engine/config/loaded-config.js";
 import { createOperationContext } from "../../engine/reconcile/operations.js";
 import { observeRun } from "../../engine/reconcile/run/observe-run.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { EXAMPLE } from "./demo.js";
+import { EXAMPLE } from "../support/demo-config.js";
 
 let sandbox: SandboxHandle;
 let loaded: LoadedConfig;

@@ -20,7 +20,8 @@ import {
   ReconcileError,
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
-import { githubRepo, linkRecords, liveAppTokens, loadDemoConfig } from "./demo.js";
+import { githubRepo, linkRecords, liveAppTokens, loadDemoConfig } from "../support/demo-config.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 const FOREIGN = "https://ci.acme.example/hooks/github";
 const LEGACY = ["acme/legacy-api", "acme/legacy-web", "acme/legacy-worker"];
@@ -240,7 +241,7 @@ describe("observing", () => {
     for (const spec of demoConfig().links) outputs.push(await reconcileLink(ctx, { ...spec, state: "revoked" }));
     const text = JSON.stringify(outputs);
     expect(text).toContain("revoke-grant");
-    for (const secret of secrets) expect(text).not.toContain(secret);
+    expectNoSecretIn(text, secrets, "the reconcile results");
   });
 });
 

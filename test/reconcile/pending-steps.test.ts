@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { withPendingLinkSteps, withPendingOrgAccessSteps } from "../../engine/reconcile/pending-steps.js";
-import { observedLinked, observedOrg, orgSpec, planningContext, teamSpec } from "./fixtures.js";
+import { observedLinked, observedOrg, orgSpec, planningContext } from "./fixtures.js";
+import { teamSpec } from "../support/link-spec.js";
 
 /** What observation records on docker-hub: no link API, so nothing is known of the link. */
 const dockerHubObserved = observedLinked({

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { pendingGrantSteps } from "../../engine/reconcile/pending-steps.js";
 import { planLink } from "../../engine/reconcile/plan-link.js";
 import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
-import { BUILD, CLIENT_ID, FOREIGN_URL, GH, HOOK_URL, observedLinked, planningContext, repo, teamSpec } from "./fixtures.js";
+import { BUILD, CLIENT_ID, FOREIGN_URL, GH, HOOK_URL, observedLinked, planningContext, repo } from "./fixtures.js";
+import { teamSpec } from "../support/link-spec.js";
 
 const kinds = (steps: PlanStep[]): string[] => steps.map((s) => (s.kind === "manual" ? `manual:${s.step.id}` : s.kind));
 

@@ -17,7 +17,7 @@ import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhoo
 import type { ApiStep, PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { setLinkStateRequest } from "../../engine/reconcile/steps/set-state.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { githubRepo, linkRecords, loadDemoConfig } from "./demo.js";
+import { githubRepo, linkRecords, loadDemoConfig } from "../support/demo-config.js";
 
 let sandbox: SandboxHandle;
 let demoConfig: () => SourcelinksConfig;

@@ -11,7 +11,7 @@ import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext } from "../../engine/reconcile/context.js";
 import { executeReplacementSteps, planReplacements } from "../../engine/reconcile/replacements.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { githubRepo, loadDemoConfig } from "./demo.js";
+import { githubRepo, loadDemoConfig } from "../support/demo-config.js";
 
 let sandbox: SandboxHandle;
 let demoConfig: () => SourcelinksConfig;

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { RepositoryListing, SourceProviderClient } from "../../engine/clients/types.js";
 import type { ObservedDeployKey } from "../../engine/model/observed.js";
 import { DEPLOY_KEY_BATCH, RunDeployKeys } from "../../engine/reconcile/run-deploy-keys.js";
-import { teamSpec } from "./fixtures.js";
+import { teamSpec } from "../support/link-spec.js";
 
 type Listing = RepositoryListing<ObservedDeployKey>;
 

@@ -9,7 +9,7 @@ import { loadConfigFiles } from "../../engine/config/load.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, reconcileLink } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { githubRepo, liveAppTokens } from "./demo.js";
+import { githubRepo, liveAppTokens } from "../support/demo-config.js";
 
 const SEED = fileURLToPath(new URL("../fixtures/worlds/shared.yaml", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../fixtures/worlds/shared.sourcelinks.yaml", import.meta.url));

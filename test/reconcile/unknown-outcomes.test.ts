@@ -9,7 +9,7 @@ import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhoo
 import type { LinkSpec, SourcelinksConfig } from "../../engine/model/spec.js";
 import { createOperationContext, executePlan, observeLink, reconcileLink, type ReconcileError } from "../../engine/reconcile/operations.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { githubRepo, linkRecords, loadDemoConfig } from "./demo.js";
+import { githubRepo, linkRecords, loadDemoConfig } from "../support/demo-config.js";
 
 const LINKS_PATH = "/build/api/build/v1/acme/links/";
 

@@ -1,13 +1,13 @@
 /**
- * `sourcelinks apply` (the built CLI, as users run it) against a sandbox injecting issue 7's faults on
+ * `sourcelinks apply` (the built CLI, as users run it) against a sandbox injecting the fault mix (test/support/fault-harness.ts) on
  * every service. Each seed must converge within a bounded number of runs to exactly the world a
  * fault-free apply makes (same links, no duplicate from a resent `POST`, same leftovers removed), and
  * after every run, finished or not, nothing foreign is gone and the plan still shows what remains.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { EXAMPLE, ensureBuilt, runCli, type CliRun } from "../cli/cli-harness.js";
-import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { EXAMPLE, ensureBuilt, runCli, type CliRun } from "../support/cli-harness.js";
+import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "../support/fault-harness.js";
 
 /** Runs of `apply` a seed may take: each run retries within itself, and what a run leaves the next one finishes. */
 const MAX_RUNS = 4;

@@ -2,18 +2,17 @@
  * `sourcelinks apply` killed with SIGKILL at seeded points between its changes, then run again: the
  * re-run converges to exactly the world an uninterrupted apply makes. After every kill nothing
  * foreign is gone, and `plan` still shows whatever the dead run left undone (no half-revoked link
- * goes unnoticed). Sandbox latency keeps each change in flight long enough to be cut.
+ * goes unnoticed). A proxy holds the change the kill lands at until the process is gone, so each
+ * kill cuts the run at its seeded change, whatever the machine's load.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mulberry32 } from "../../sandbox/faults.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { EXAMPLE, MAIN, ensureBuilt, runCli } from "../cli/cli-harness.js";
-import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { EXAMPLE, MAIN, ensureBuilt, runCli } from "../support/cli-harness.js";
+import { changesSent, fingerprint, foreignThings, KILL_ENV, killAtChange, worldWithForeignKeys } from "../support/fault-harness.js";
 
 const SEEDS = [5101, 5202, 5303];
-/** Injected on every request, so the CLI is killed with changes in flight. */
-const LATENCY_MS = 40;
 
 let baseline: unknown;
 /** Changes an uninterrupted apply sends. */
@@ -21,7 +20,7 @@ let changes: number;
 const sandboxes: SandboxHandle[] = [];
 
 function cliEnv(sandbox: SandboxHandle): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", ...sandbox.env, ...FAULT_ENV };
+  return { PATH: process.env.PATH ?? "", ...sandbox.env, ...KILL_ENV };
 }
 
 async function newSandbox(): Promise<SandboxHandle> {
@@ -30,21 +29,30 @@ async function newSandbox(): Promise<SandboxHandle> {
   return sandbox;
 }
 
-/** Starts `apply --yes` and SIGKILLs it once the sandbox has received `after` more changes; resolves whether it was killed. */
-async function applyKilledAfter(sandbox: SandboxHandle, after: number): Promise<boolean> {
-  const start = changesSent(sandbox);
-  const child = spawn(process.execPath, [MAIN, "apply", EXAMPLE, "--yes"], { env: cliEnv(sandbox), stdio: "ignore" });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  let killed = false;
-  const poll = setInterval(() => {
-    if (!killed && changesSent(sandbox) - start >= after) {
-      killed = child.kill("SIGKILL");
-      clearInterval(poll);
-    }
-  }, 2);
-  await exited;
-  clearInterval(poll);
-  return killed;
+/**
+ * Runs `apply --yes` and SIGKILLs it at its `at`th change, which the sandbox then receives (`made`) or
+ * never sees; resolves whether the run got that far and was killed.
+ */
+async function applyKilledAt(sandbox: SandboxHandle, at: number, made: boolean): Promise<boolean> {
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const trap = await killAtChange(sandbox, at, {
+    made,
+    kill: async () => {
+      child?.kill("SIGKILL");
+      await exited;
+    },
+  });
+  try {
+    child = spawn(process.execPath, [MAIN, "apply", EXAMPLE, "--yes"], { env: { ...cliEnv(sandbox), ...trap.env }, stdio: "ignore" });
+    const started = child;
+    exited = new Promise<void>((resolve) => started.once("exit", () => resolve()));
+    await exited;
+    await trap.settled();
+    return trap.sprung();
+  } finally {
+    await trap.close();
+  }
 }
 
 beforeAll(async () => {
@@ -67,12 +75,11 @@ describe.concurrent("apply killed with SIGKILL, then run again", () => {
       const random = mulberry32(seed);
       const sandbox = await newSandbox();
       const foreign = foreignThings(sandbox.world());
-      sandbox.injectFault({ latencyMs: LATENCY_MS });
 
       for (let kill = 1; kill <= 2; kill++) {
         // Between the first change and the last one an uninterrupted run would still send.
         const after = 1 + Math.floor(random() * Math.max(1, changes - 2));
-        const killed = await applyKilledAfter(sandbox, after);
+        const killed = await applyKilledAt(sandbox, after, random() < 0.5);
         expect(foreignThings(sandbox.world()), `after kill ${kill}`).toEqual(foreign);
         // The first run has all `changes` ahead of it, so it is always cut; a re-run may finish first.
         if (kill === 1) expect(killed).toBe(true);
@@ -82,7 +89,6 @@ describe.concurrent("apply killed with SIGKILL, then run again", () => {
         expect(plan.code, `plan after kill ${kill} at change ${after}: ${plan.stdout}${plan.stderr}`).toBe(converged ? 0 : 4);
       }
 
-      sandbox.clearFaults();
       const rerun = await runCli(["apply", EXAMPLE, "--yes"], cliEnv(sandbox));
       expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
       expect(fingerprint(sandbox.world())).toEqual(baseline);

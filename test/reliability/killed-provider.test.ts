@@ -2,26 +2,28 @@
  * The dynamic-provider host killed with SIGKILL in the middle of `pulumi up` (as an OOM kill or a
  * cancelled CI job would), at seeded points between its changes; the engine keeps the state of the
  * operations that finished, and the next `pulumi up`, with a new host, converges to exactly the
- * world an uninterrupted `up` makes, with nothing foreign gone.
+ * world an uninterrupted `up` makes, with nothing foreign gone. A proxy holds the change the kill
+ * lands at until the host is gone, so each kill cuts the update at its seeded change, whatever the
+ * machine's load.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { mulberry32 } from "../../sandbox/faults.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";
-import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../provider/engine-harness.js";
-import { changesSent, FAULT_ENV, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../support/engine-harness.js";
+import { changesSent, fingerprint, foreignThings, KILL_ENV, killAtChange, worldWithForeignKeys } from "../support/fault-harness.js";
 
 const SEEDS = [6101, 6202, 6303];
-const LATENCY_MS = 40;
 
 let resources: { urn: string; inputs: PropertyMap }[];
 let afterUp: unknown;
 let changes: number;
 const closers: (() => Promise<void>)[] = [];
 
-async function host(sandbox: SandboxHandle): Promise<ProviderHost> {
-  const started = await ProviderHost.start({ env: { PATH: process.env.PATH ?? "", ...sandbox.env, ...FAULT_ENV } });
+/** A provider host on `sandbox`; `through` overrides its API URLs (a proxy's). */
+async function host(sandbox: SandboxHandle, through: Record<string, string> = {}): Promise<ProviderHost> {
+  const started = await ProviderHost.start({ env: { PATH: process.env.PATH ?? "", ...sandbox.env, ...KILL_ENV, ...through } });
   await started.configure({});
   closers.push(() => started.close());
   return started;
@@ -75,24 +77,21 @@ describe.concurrent("the provider host killed mid-update, then `pulumi up` again
     it(`seed ${seed}: a kill at a random change, then a new host converges, losing nothing`, async ({ expect }) => {
       const sandbox = await newSandbox();
       const foreign = foreignThings(sandbox.world());
-      sandbox.injectFault({ latencyMs: LATENCY_MS });
-      const after = 1 + Math.floor(mulberry32(seed)() * (changes - 2));
+      const random = mulberry32(seed);
+      const after = 1 + Math.floor(random() * (changes - 2));
 
-      const doomed = await host(sandbox);
+      let doomed: ProviderHost | undefined;
+      const trap = await killAtChange(sandbox, after, { made: random() < 0.5, kill: () => doomed?.crash() ?? Promise.resolve() });
+      closers.push(() => trap.close());
+      doomed = await host(sandbox, trap.env);
       const engine = new FakeEngine(doomed);
-      const poll = setInterval(() => {
-        if (changesSent(sandbox) >= after) {
-          clearInterval(poll);
-          doomed.crash();
-        }
-      }, 2);
       const failure = await upAll(engine);
-      clearInterval(poll);
-      expect(failure, `the host was to be killed after change ${after} of ${changes}`).not.toBeNull();
+      await trap.settled();
+      expect(trap.sprung(), `the host was to be killed at change ${after} of ${changes}`).toBe(true);
+      expect(failure).not.toBeNull();
       expect(foreignThings(sandbox.world())).toEqual(foreign);
 
       // The engine's state survives the host: the next `pulumi up` starts a new host and goes on from it.
-      sandbox.clearFaults();
       const next = new FakeEngine(await host(sandbox));
       for (const [urn, entry] of engine.state) next.state.set(urn, entry);
       expect(await upAll(next)).toBeNull();

@@ -1,15 +1,15 @@
 /**
  * The provider lifecycle through the real dynamic-provider host, driven over gRPC as the engine drives
- * it, against a sandbox injecting issue 7's faults: `pulumi up` of every declared resource, then
+ * it, against a sandbox injecting the fault mix of test/support/fault-harness.ts: `pulumi up` of every declared resource, then
  * `pulumi destroy`, each retried a bounded number of times as a user re-runs a failed update. The
  * world must end exactly as a fault-free lifecycle leaves it, and nothing foreign is ever gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../provider/dist.js";
-import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../provider/engine-harness.js";
-import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "./harness.js";
+import { BUILD_TIMEOUT_MS, demoConfig, ensureBuilt, linkInputs, orgAccessInputs, serializedProviders } from "../support/provider-dist.js";
+import { FakeEngine, makeUrn, ProviderHost, type PropertyMap } from "../support/engine-harness.js";
+import { FAULT_ENV, faultMix, fingerprint, foreignThings, worldWithForeignKeys } from "../support/fault-harness.js";
 
 const LINK = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
 const ORG = "pulumi-nodejs:dynamic/sourcelinks:OrgThirdPartyAccess";

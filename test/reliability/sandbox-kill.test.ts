@@ -17,7 +17,7 @@ import { scaleSeed, SCALE_NAMESPACE } from "../../sandbox/scale-world.js";
 import { isWorld, STALL_AT_WRITE_ENV } from "../../sandbox/store.js";
 import type { World } from "../../sandbox/world.js";
 import { ensureBuilt } from "../support/ensure-built.js";
-import { ROOT } from "../cli/cli-harness.js";
+import { ROOT } from "../support/cli-harness.js";
 
 const MAIN = join(ROOT, "dist/sandbox/main.js");
 /** Rounds, each ending with a kill inside a write. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import type { World } from "../../sandbox/world.js";
-import { testGitHubRouter } from "./core-harness.js";
+import { testGitHubRouter } from "../support/core-harness.js";
 
 const CLIENT_ID = "Iv1.5a9d0c3e7b214f68";
 const open: SandboxHandle[] = [];

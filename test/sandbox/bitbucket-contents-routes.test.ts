@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { onCommitLanded, type CommitLanded } from "../../sandbox/git/landed.js";
 import type { SandboxHandle } from "../../sandbox/server.js";
-import { startHarness, testWorld, type TestCredentials } from "./bb-harness.js";
+import { startHarness, testWorld, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;

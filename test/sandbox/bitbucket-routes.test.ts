@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/server.js";
-import { startHarness, testWorld, triggerUrl, type TestCredentials } from "./bb-harness.js";
+import { startHarness, testWorld, triggerUrl, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;

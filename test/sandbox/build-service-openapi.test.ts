@@ -4,7 +4,7 @@ import addFormats from "ajv-formats";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/server.js";
-import { startHarness, testWorld, type TestCredentials } from "./bb-harness.js";
+import { startHarness, testWorld, type TestCredentials } from "../support/bb-harness.js";
 
 /** The contract, checked against what the sandbox serves: every documented response body validates. */
 interface OpenApiDoc {

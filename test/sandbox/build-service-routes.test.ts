@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/server.js";
 import type { BuildServiceLinkWire, BuildServiceListWire, LinkCredentialsWire } from "../../engine/clients/build-service/wire.js";
-import { startHarness, testWorld, triggerUrl, type TestCredentials } from "./bb-harness.js";
+import { startHarness, testWorld, triggerUrl, type TestCredentials } from "../support/bb-harness.js";
 
 let sandbox: SandboxHandle;
 let creds: TestCredentials;

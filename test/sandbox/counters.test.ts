@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Counters } from "../../sandbox/counters.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { auth, testGitHubRouter } from "./core-harness.js";
+import { auth, testGitHubRouter } from "../support/core-harness.js";
 
 const open: SandboxHandle[] = [];
 afterEach(async () => {

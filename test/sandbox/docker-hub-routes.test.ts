@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/server.js";
-import { FakeClock, startDockerHub } from "../docker-hub/docker-hub-harness.js";
+import { FakeClock, startDockerHub } from "../support/docker-hub-harness.js";
 
 const TOKEN = "sbx-dckr-read-0123456789abcdef";
 let sandbox: SandboxHandle | undefined;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Faults, mulberry32 } from "../../sandbox/faults.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
-import { testGitHubRouter } from "./core-harness.js";
+import { testGitHubRouter } from "../support/core-harness.js";
 
 const open: SandboxHandle[] = [];
 afterEach(async () => {
@@ -22,14 +22,31 @@ async function statuses(sandbox: SandboxHandle, path: string, n: number): Promis
 
 describe("fault injection", () => {
   it("adds latency to matching requests only: a delayed request finishes after a later, undelayed one", async () => {
-    const sandbox = await start();
+    // The latency waits on the test, not on a timer: the order is fixed whatever the machine's load.
+    const waits: number[] = [];
+    let endWait!: () => void;
+    let startedWait!: () => void;
+    const waiting = new Promise<void>((resolve) => (startedWait = resolve));
+    const sandbox = await startSandbox({
+      routers: [testGitHubRouter()],
+      latencyWait: (ms) => {
+        waits.push(ms);
+        startedWait();
+        return new Promise((resolve) => (endWait = resolve));
+      },
+    });
+    open.push(sandbox);
     sandbox.injectFault({ latencyMs: 300, match: { pathPrefix: "/github/_test/items/slow" } });
     const order: string[] = [];
-    const delayed = fetch(`${sandbox.baseUrl}/github/_test/items/slow`).then(() => order.push("delayed"));
-    await new Promise((r) => setTimeout(r, 20));
-    const quick = fetch(`${sandbox.baseUrl}/github/_test/items/quick`).then(() => order.push("quick"));
-    await Promise.all([delayed, quick]);
-    expect(order).toEqual(["quick", "delayed"]);
+    const delayed = fetch(`${sandbox.baseUrl}/github/_test/items/slow`).then((r) => order.push(`delayed ${r.status}`));
+    await Promise.race([waiting, delayed]);
+    expect(waits).toEqual([300]);
+    const quick = await fetch(`${sandbox.baseUrl}/github/_test/items/quick`);
+    order.push(`quick ${quick.status}`);
+    expect(waits).toEqual([300]);
+    endWait();
+    await delayed;
+    expect(order).toEqual(["quick 200", "delayed 200"]);
   });
 
   it("is deterministic with a seed: the same seed gives the same sequence of errors", async () => {

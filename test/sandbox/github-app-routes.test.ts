@@ -5,7 +5,7 @@
  */
 import { createSign } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { APP_ID, appKeyPair, INSTALLATIONS, startAppWorld, type AppWorld } from "../clients/github-app-harness.js";
+import { APP_ID, appKeyPair, INSTALLATIONS, startAppWorld, type AppWorld } from "../support/github-app-harness.js";
 
 let world: AppWorld;
 beforeEach(async () => {

@@ -7,7 +7,7 @@ import sodium from "libsodium-wrappers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { onCommitLanded, type CommitLanded } from "../../sandbox/git/landed.js";
 import { startSandbox } from "../../sandbox/server.js";
-import { fakeToken, githubFixtureWorld, type GitHubFixtureTokens } from "./github-harness.js";
+import { fakeToken, githubFixtureWorld, type GitHubFixtureTokens } from "../support/github-harness.js";
 
 let baseUrl: string;
 let close: () => Promise<void>;

@@ -5,7 +5,7 @@
  * to everyone but the user, who lists the private ones with `GET /user/repos`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startGitHubSandbox, type GitHubSandbox } from "./github-harness.js";
+import { startGitHubSandbox, type GitHubSandbox } from "../support/github-harness.js";
 
 let gh: GitHubSandbox;
 

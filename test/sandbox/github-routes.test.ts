@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { basicAuth, startGitHubSandbox, type GitHubSandbox } from "./github-harness.js";
+import { basicAuth, startGitHubSandbox, type GitHubSandbox } from "../support/github-harness.js";
 
 let gh: GitHubSandbox;
 

@@ -3,7 +3,7 @@ import { buildClientSchema, buildSchema, getNamedType, isInterfaceType, isObject
 import { afterEach, describe, expect, it } from "vitest";
 import { GRAPHQL_SUBSET_SDL } from "../../sandbox/github/graphql-schema.js";
 import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
-import { githubFixtureWorld, type GitHubFixtureTokens } from "./github-harness.js";
+import { githubFixtureWorld, type GitHubFixtureTokens } from "../support/github-harness.js";
 
 const open: SandboxHandle[] = [];
 afterEach(async () => {

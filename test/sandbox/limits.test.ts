@@ -3,7 +3,7 @@ import { SandboxClock } from "../../sandbox/clock.js";
 import { Counters } from "../../sandbox/counters.js";
 import { GitHubLimiter } from "../../sandbox/limits.js";
 import { startSandbox, type SandboxHandle, type SandboxOptions } from "../../sandbox/server.js";
-import { auth, gate, testGitHubRouter, type Gate } from "./core-harness.js";
+import { auth, gate, testGitHubRouter, type Gate } from "../support/core-harness.js";
 
 const T0 = 1_700_000_000_000;
 const open: SandboxHandle[] = [];
@@ -129,7 +129,8 @@ describe("secondary limits", () => {
     const slow = gate();
     const { sandbox, get } = await start({ limits: { enabled: true, maxConcurrent: 2 } }, slow);
     const held = [get("/github/_test/slow"), get("/github/_test/slow")];
-    while (sandbox.counters().peakConcurrency < 2) await new Promise((r) => setTimeout(r, 5));
+    await slow.reached(2);
+    expect(sandbox.counters().peakConcurrency).toBe(2);
     const refused = await get("/github/_test/items/1");
     expect(refused.status).toBe(429);
     expect(header(refused, "retry-after")).toBe("60");

@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import sodium from "libsodium-wrappers";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { basicAuth, startGitHubSandbox, type GitHubSandbox, type RawResponse } from "./github-harness.js";
+import { basicAuth, startGitHubSandbox, type GitHubSandbox, type RawResponse } from "../support/github-harness.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { StateFileError } from "../../sandbox/store.js";
 import type { SeedDocument } from "../../sandbox/seed.js";
-import { auth, testGitHubRouter } from "./core-harness.js";
+import { auth, testGitHubRouter } from "../support/core-harness.js";
 
 const open: SandboxHandle[] = [];
 afterEach(async () => {

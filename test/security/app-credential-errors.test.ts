@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CliIo } from "../../cli/io.js";
 import { runCli } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle, type SeedDocument } from "../../sandbox/index.js";
-import { appKeyPair } from "../clients/github-app-harness.js";
+import { appKeyPair } from "../support/github-app-harness.js";
 import { startHostileProxy, type HostileProxy, type Intercept } from "../support/hostile-proxy.js";
 
 const keys = appKeyPair();

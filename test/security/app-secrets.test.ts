@@ -1,5 +1,5 @@
 /**
- * The secrets canary for GitHub App credentials (issue 17): with the canary demo world and a GitHub
+ * The secrets canary for GitHub App credentials: with the canary demo world and a GitHub
  * App installed on its orgs, every CLI command runs with the app's key (a run-time key pair, never
  * committed) instead of a token. No line of the private key and no installation token the sandbox
  * issued during the runs appears in any output, in the saved plan, or in the ETag cache the runs
@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { appKeyPair } from "../clients/github-app-harness.js";
-import { EXAMPLE } from "../cli/cli-harness.js";
+import { appKeyPair } from "../support/github-app-harness.js";
+import { EXAMPLE } from "../support/cli-harness.js";
 import { ensureBuilt } from "../support/ensure-built.js";
 import { CanarySet, type Output } from "./canaries.js";
 import { canaryDemoWorld } from "./canary-world.js";

@@ -104,8 +104,13 @@ export class CanarySet {
       });
   }
 
-  /** Every leak in every output, as one line each: `WHERE: LABEL: …excerpt…`. */
+  /**
+   * Every leak in every output, as one line each: `WHERE: LABEL: …excerpt…`. Throws when there is no
+   * canary or no output: an empty report of a search over nothing would pass as "nothing leaked".
+   */
   report(outputs: readonly Output[]): string[] {
+    if (this.#needles.length === 0) throw new Error("no canary to search for");
+    if (outputs.length === 0) throw new Error("no output to search for canaries");
     return outputs.flatMap((o) => this.leaks(o.where, o.text)).map((l) => `${l.where}: ${l.label}: …${l.excerpt}…`);
   }
 

@@ -1,10 +1,10 @@
 /**
- * Runs the built CLI (test/cli/cli-harness.ts) at most `CLI_CONCURRENCY` processes at a time, and
+ * Runs the built CLI (test/support/cli-harness.ts) at most `CLI_CONCURRENCY` processes at a time, and
  * turns each run, and each file a run left behind, into labelled outputs for the canary search.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { runCli, type CliRun } from "../cli/cli-harness.js";
+import { runCli, type CliRun } from "../support/cli-harness.js";
 import type { Output } from "./canaries.js";
 
 /** CLI processes in flight at once (the machine has two cores; each run is mostly waiting on loopback HTTP). */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import { runCli } from "../../cli/program.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE } from "../cli/cli-harness.js";
+import { EXAMPLE } from "../support/cli-harness.js";
 import { startHostileProxy, type HostileProxy } from "../support/hostile-proxy.js";
 
 let sandbox: SandboxHandle;

@@ -1,5 +1,5 @@
 /**
- * A misbehaving proxy between the CLI and the sandbox (issue 16): no answer the network garbles may
+ * A misbehaving proxy between the CLI and the sandbox: no answer the network garbles may
  * turn into a false "all clear", a wrong deletion, a cached lie or a printed credential. Each test
  * runs the CLI in process against a small world: a revoked link whose repository still holds the
  * build service's webhook beside a foreign one, so a clean `check --live` (exit 0) is a false proof.
@@ -166,10 +166,10 @@ describe("a body cut off mid-transfer", () => {
         // Announce the whole body, send half of it, and drop the connection.
         res.writeHead(200, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.text)) });
         res.flushHeaders();
-        // Drop the connection only once the half is on the wire, so the client has begun reading the body.
+        // Close the connection after the half: the close (FIN) follows it on the wire, so the client
+        // always reads the headers and half the body before the connection ends.
         await new Promise<void>((resolve) => res.write(answer.text.slice(0, Math.floor(answer.text.length / 2)), () => resolve()));
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        res.socket?.destroy();
+        res.socket?.end();
       };
     });
     const cache = cacheFile();

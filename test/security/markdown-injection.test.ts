@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoSeedPath, startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { EXAMPLE, runCli } from "../cli/cli-harness.js";
+import { EXAMPLE, runCli } from "../support/cli-harness.js";
 import { auditMarkdown, type MarkdownAudit } from "../support/markdown-audit.js";
 
 /** A deploy key another live link keeps (a "Kept" line of the plan): a link, a tracking image and a team mention. */

@@ -29,7 +29,7 @@ import type { World } from "../../sandbox/world.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
-import { EXAMPLE, MAIN } from "../cli/cli-harness.js";
+import { EXAMPLE, MAIN } from "../support/cli-harness.js";
 import {
   demoConfig,
   linkInputs,
@@ -38,8 +38,8 @@ import {
   runProgramWithMocks,
   serializedProviders,
   type RegisteredResource,
-} from "../provider/dist.js";
-import { FakeEngine, HostRpcError, makeUrn, type PropertyMap, ProviderHost } from "../provider/engine-harness.js";
+} from "../support/provider-dist.js";
+import { FakeEngine, HostRpcError, makeUrn, type PropertyMap, ProviderHost } from "../support/engine-harness.js";
 import { ensureBuilt } from "../support/ensure-built.js";
 import { canary, CanarySet, type Output } from "./canaries.js";
 import { canaryDemoWorld, worldCredentials } from "./canary-world.js";
@@ -142,7 +142,8 @@ describe("the canary world", () => {
   });
 });
 
-describe("every CLI command, against the canary world", () => {
+// Steps of one lifecycle, each on the state the one before left: run in order even when shuffled.
+describe("every CLI command, against the canary world", { shuffle: false }, () => {
   let sandbox: SandboxHandle;
   let env: Record<string, string>;
   const all: Output[] = [];
@@ -837,10 +838,15 @@ describe("the provider: serialized, and in Pulumi's dynamic-provider host over g
     try {
       for (const key of CREDENTIAL_VARS) process.env[key] = sandbox.env[key as keyof typeof sandbox.env];
       pulumi.runtime.setAllConfig(stackSecrets(sandbox), Object.keys(stackSecrets(sandbox)));
-      const outputs = await runProgramWithMocks(registered);
       // Registration is asynchronous: wait until the Links component and its six resources (the sweep
       // included) reached the mocks.
-      await expect.poll(() => registered.length).toBe(7);
+      let allRegistered!: () => void;
+      const seven = new Promise<void>((resolve) => (allRegistered = resolve));
+      const outputs = await runProgramWithMocks(registered, () => {
+        if (registered.length === 7) allRegistered();
+      });
+      await seven;
+      expect(registered).toHaveLength(7);
       expect(
         leaksIn([
           { where: "setMocks: registered resource inputs", text: JSON.stringify(registered) },

@@ -4,7 +4,9 @@
  * default only api.github.com is paced).
  */
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
+import { InventoryStore } from "../../engine/clients/inventory-store.js";
 import { createOperationContext, type OperationContext } from "../../engine/reconcile/operations.js";
+import { DEFAULT_REFRESH } from "../../engine/reconcile/refresh-owner.js";
 
 /** How the benchmark's clients talk to GitHub. */
 export interface BenchClientOptions {
@@ -16,15 +18,30 @@ export interface BenchClientOptions {
   pacedTimeScale?: number;
   /** Budgets other than github.com's documented ones, when the server enforces others (tests). */
   budgets?: { endpointPointsPerMinute?: number; contentCreatingPerMinute?: number };
+  /** File that keeps each swept owner's verified inventory and audit log cursor; none: every sweep reads in full. */
+  inventoryFile?: string;
+  /** With `inventoryFile`: `--verify-slices N` (rolling reads where there is no audit log). */
+  verifySlices?: number;
+  /** Bitbucket's webhook-data budget is paced on this time scale (Bitbucket seconds per real second); default real time. */
+  bitbucketTimeScale?: number;
 }
 
 /** An operation context for `config` in `env`, built from the real clients. */
 export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, options: BenchClientOptions): OperationContext {
-  return createOperationContext(config, env, {
+  const ctx = createOperationContext(config, env, {
     concurrency: options.concurrency,
     ...(options.etagCacheFile === undefined ? {} : { etagCacheFile: options.etagCacheFile }),
     ...(options.pacedTimeScale === undefined
       ? {}
       : { githubPacing: { ...options.budgets, budgets: true, timeScale: options.pacedTimeScale } }),
+    ...(options.bitbucketTimeScale === undefined ? {} : { bitbucketPacing: { timeScale: options.bitbucketTimeScale } }),
   });
+  if (options.inventoryFile !== undefined)
+    ctx.refresh = {
+      ...DEFAULT_REFRESH,
+      ...(options.verifySlices === undefined ? {} : { slices: options.verifySlices }),
+      store: new InventoryStore(options.inventoryFile),
+      now: Date.now,
+    };
+  return ctx;
 }

@@ -19,6 +19,10 @@
  *     REST, deploy keys by GraphQL, under the limits of (b); (g2) the same sweep again with nothing changed.
  * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
+ * (i), (i2), (i3) the org of (g) on GitHub Enterprise Cloud, swept from its audit log: unchanged, 20
+ *     repositories changed, an event the log shows late (audit-log.ts).
+ * (j) a Bitbucket workspace of 5,000 repositories under Bitbucket's webhook-data limit: a full read
+ *     paced to it, then rolling runs with --verify-slices (bitbucket-workspace.ts).
  */
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -32,6 +36,8 @@ import { computeFloor, FLOOR_FORMULA, sequentialFloor, type EndpointNeed, type F
 import { runScenario, SandboxProcess, timeCommand } from "./processes.js";
 import type { SandboxHostOptions } from "./sandbox-host.js";
 import { sharded } from "./sharded.js";
+import { auditLogScenarios } from "./audit-log.js";
+import { bitbucketWorkspace } from "./bitbucket-workspace.js";
 import {
   isRevoked,
   ISSUE_SHAPE,
@@ -94,6 +100,15 @@ const SWEEP_ARTIFACTS_EVERY = 10;
 const REPOS_PER_PAGE = 100;
 const REPO_LIST = "GET /github/orgs/:org/repos";
 const GRAPHQL = "POST /github/graphql";
+
+/**
+ * (j): a Bitbucket workspace of 5,000 repositories, swept in 10 slices (every 10th repository holds the
+ * build service's artifacts, re-read every run: 500 + about 450 listings a run, under the hour's 1,000).
+ * A Bitbucket hour lasts 60 real seconds, so the full read's floor is four hours: 240 s.
+ */
+const BITBUCKET_REPOS = 5000;
+const BITBUCKET_SLICES = 10;
+const BITBUCKET_TIME_SCALE = 60;
 
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
 const KEY_LIST = "GET /github/repos/:owner/:repo/keys";
@@ -241,9 +256,24 @@ const GROUPS: readonly ScenarioGroup[] = [
       },
     ],
   ),
+  // (i), (i2), (i3): the same org on Enterprise Cloud, swept from its audit log (audit-log.ts); one run makes all three.
+  auditLogGroup(),
   local([
     { id: "e", label: "e.validate", run: (files) => validate(files.validateFile, files.dir) },
     { id: "e2", label: "e2.validate", run: validateHostile },
+    {
+      id: "j",
+      label: "j.bitbucket-workspace",
+      run: () =>
+        bitbucketWorkspace({
+          repositories: BITBUCKET_REPOS,
+          artifactsEvery: SWEEP_ARTIFACTS_EVERY,
+          slices: BITBUCKET_SLICES,
+          timeScale: BITBUCKET_TIME_SCALE,
+          latencyMs: LATENCY_MS,
+          concurrency: CONCURRENCY,
+        }),
+    },
     {
       id: "h",
       label: "h.sharded",
@@ -259,6 +289,47 @@ const GROUPS: readonly ScenarioGroup[] = [
     },
   ]),
 ];
+
+/** (i), (i2), (i3) share one sandbox and one sequence of runs: each scenario entry takes its record from the sequence, run once. */
+function auditLogGroup(): ScenarioGroup {
+  type Context = { records: () => Promise<Record<string, ScenarioRecord>> };
+  const ids = ["i", "i2", "i3"] as const;
+  return group<Context>(
+    async (files) => {
+      const sandbox = await SandboxProcess.start({
+        world: { ...SHAPE, artifactsEvery: SWEEP_ARTIFACTS_EVERY, auditLog: true },
+        timeScale: TIME_SCALE,
+        limits: LIMITS,
+      });
+      let records: Promise<Record<string, ScenarioRecord>> | null = null;
+      try {
+        await sandbox.addFault({ latencyMs: LATENCY_MS });
+      } catch (error) {
+        await sandbox.stop();
+        throw error;
+      }
+      const bench = {
+        sandbox,
+        dir: files.dir,
+        repositories: SHAPE.repositories,
+        artifactsEvery: SWEEP_ARTIFACTS_EVERY,
+        concurrency: CONCURRENCY,
+        timeScale: TIME_SCALE,
+      };
+      return { context: { records: () => (records ??= auditLogScenarios(bench)) }, close: () => sandbox.stop() };
+    },
+    ids.map((id) => ({
+      id,
+      label: `${id}.audit-log`,
+      selectedBy: ids,
+      run: async (c: Context) => {
+        const record = (await c.records())[id];
+        if (!record) throw new Error(`no record of ${id}`);
+        return record;
+      },
+    })),
+  );
+}
 
 /** Runs the selected groups in order, then records every figure. */
 async function main(): Promise<void> {

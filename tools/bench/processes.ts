@@ -49,6 +49,16 @@ export class SandboxProcess {
     return this.#admin<LimitsConfig>("PUT", "/limits", change);
   }
 
+  /** `PUT /_sandbox/limits/bitbucket` with no change: forgets every webhook-data request counted so far. */
+  async resetBitbucketWindows(): Promise<void> {
+    await this.#admin("PUT", "/limits/bitbucket", {});
+  }
+
+  /** `PUT /_sandbox/clock`: the sandbox clock `offsetSeconds` real seconds from real time (its rate windows age with it). */
+  async setClockOffset(offsetSeconds: number): Promise<void> {
+    await this.#admin("PUT", "/clock", { offsetSeconds });
+  }
+
   /** `POST /_sandbox/faults`. */
   async addFault(spec: FaultSpec): Promise<void> {
     await this.#admin("POST", "/faults", spec);

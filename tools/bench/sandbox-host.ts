@@ -6,6 +6,8 @@
  * serves until SIGTERM/SIGINT.
  */
 import type { LimitsConfig } from "../../sandbox/limits.js";
+import type { BitbucketLimitsConfig } from "../../sandbox/bitbucket/limits.js";
+import { bitbucketScaleSeed, type BitbucketScaleOptions } from "../../sandbox/bitbucket-scale-world.js";
 import { scaleSeed, SCALE_ORG, type ScaleWorldOptions } from "../../sandbox/scale-world.js";
 import { startSandbox } from "../../sandbox/server.js";
 import { loadSeed, type SeedDocument } from "../../sandbox/seed.js";
@@ -20,6 +22,10 @@ export interface SandboxHostOptions {
   app?: ScaleApp;
   timeScale: number;
   limits: Partial<LimitsConfig>;
+  /** Scenario (j): a generated Bitbucket workspace instead of `world`. */
+  bitbucket?: BitbucketScaleOptions;
+  /** Bitbucket's webhook-data limit; Bitbucket Cloud's 1,000 an hour when absent. */
+  bitbucketLimits?: Partial<BitbucketLimitsConfig>;
 }
 
 /** The GitHub App of scenario (d2): its id, the scale org's installation, and the public half of a key made for the run. */
@@ -46,10 +52,17 @@ async function main(): Promise<void> {
   const raw = process.env["BENCH_SANDBOX"];
   if (raw === undefined) throw new Error("sandbox-host: BENCH_SANDBOX is not set");
   const options = JSON.parse(raw) as SandboxHostOptions;
-  const seed = options.shards
-    ? loadSeed(shardedSeed(options.shards), "sharded-world")
-    : loadSeed(options.app ? withApp(scaleSeed(options.world), options.app) : scaleSeed(options.world), "scale-world");
-  const sandbox = await startSandbox({ seed, timeScale: options.timeScale, limits: options.limits });
+  const seed = options.bitbucket
+    ? loadSeed(bitbucketScaleSeed(options.bitbucket), "bitbucket-scale-world")
+    : options.shards
+      ? loadSeed(shardedSeed(options.shards), "sharded-world")
+      : loadSeed(options.app ? withApp(scaleSeed(options.world), options.app) : scaleSeed(options.world), "scale-world");
+  const sandbox = await startSandbox({
+    seed,
+    timeScale: options.timeScale,
+    limits: options.limits,
+    ...(options.bitbucketLimits ? { bitbucketLimits: options.bitbucketLimits } : {}),
+  });
   process.stdout.write(`${JSON.stringify({ baseUrl: sandbox.baseUrl, env: sandbox.env })}\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);

@@ -8,10 +8,10 @@
 import { loadConfigFiles } from "../../engine/config/load.js";
 import { benchContext, type BenchClientOptions } from "./context.js";
 import { sampleRss } from "./rss.js";
-import { apply, refresh, naiveListing, sweep, type ApplySummary, type RefreshSummary } from "./workloads.js";
+import { apply, bitbucketSweep, refresh, naiveListing, sweep, type ApplySummary, type RefreshSummary } from "./workloads.js";
 
 /** The workloads a scenario process can run. */
-export const WORKLOADS = ["refresh", "apply", "naive", "sweep"] as const;
+export const WORKLOADS = ["refresh", "apply", "naive", "sweep", "bitbucket-sweep"] as const;
 /** One of `WORKLOADS`. */
 export type WorkloadName = (typeof WORKLOADS)[number];
 
@@ -43,11 +43,19 @@ async function main(): Promise<void> {
   const rss = sampleRss();
   const { config } = await loadConfigFiles([params.configFile]);
   const ctx = benchContext(config, process.env, params);
-  const run = { refresh, apply, naive: naiveListing, sweep }[name];
   const started = performance.now();
-  const summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));
+  let summary: RefreshSummary | ApplySummary;
+  if (name === "bitbucket-sweep") {
+    const spec = config.sweeps?.[0];
+    if (spec === undefined) throw new Error("scenario: bitbucket-sweep needs a config with one sweep");
+    summary = await bitbucketSweep(ctx, spec);
+  } else {
+    const run = { refresh, apply, naive: naiveListing, sweep }[name];
+    summary = await run(ctx, config.links.slice(0, params.subsetLinks ?? config.links.length));
+  }
   const wallSeconds = (performance.now() - started) / 1000;
   await ctx.clients.flush?.();
+  await ctx.refresh?.store.save();
   const memory = rss.stop();
   const outcome: ScenarioOutcome = { workload: name, wallSeconds, ...memory, summary };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);

@@ -13,7 +13,9 @@ import {
   type OperationContext,
 } from "../../engine/reconcile/operations.js";
 import type { ObservedLink } from "../../engine/model/observed.js";
+import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { SCALE_ORG } from "../../sandbox/scale-world.js";
+import type { SweepSpec } from "../../engine/model/spec.js";
 
 /** What a refresh saw, to check it read the whole world. */
 export interface RefreshSummary {
@@ -23,6 +25,8 @@ export interface RefreshSummary {
   buildServiceWebhooks: number;
   deployKeys: number;
   foreignWebhooks: number;
+  /** A sweep's: how its owner was read (with a refresh policy). */
+  refresh?: SweepRefresh;
 }
 
 /** What an apply did. */
@@ -91,6 +95,7 @@ export async function sweep(ctx: OperationContext, specs: readonly LinkSpec[]): 
     buildServiceWebhooks: ofKind("repository-webhook") + ofKind("org-webhook"),
     deployKeys: ofKind("deploy-key"),
     foreignWebhooks: found.foreignWebhookCount,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
   };
 }
 
@@ -127,5 +132,22 @@ export function summarize(observed: readonly ObservedLink[]): RefreshSummary {
     buildServiceWebhooks: repos.reduce((n, r) => n + r.webhooks.length, 0),
     deployKeys: repos.reduce((n, r) => n + r.deployKeys.length, 0),
     foreignWebhooks: repos.reduce((n, r) => n + r.foreignWebhookCount, 0),
+  };
+}
+
+/**
+ * (j): the sweep of the config's one Bitbucket workspace, as `sourcelinks plan` observes one; with the
+ * context's refresh policy (`--verify-slices`), a rolling read after the first.
+ */
+export async function bitbucketSweep(ctx: OperationContext, spec: SweepSpec): Promise<RefreshSummary> {
+  const found = await observeSweep(ctx, spec, new SweepLinkWorld(ctx, []));
+  return {
+    links: 0,
+    repositories: found.repositoriesSwept,
+    missingRepositories: 0,
+    buildServiceWebhooks: found.artifacts.filter((a) => a.kind === "repository-webhook").length,
+    deployKeys: found.artifacts.filter((a) => a.kind === "deploy-key").length,
+    foreignWebhooks: found.foreignWebhookCount,
+    ...(found.refresh ? { refresh: found.refresh } : {}),
   };
 }

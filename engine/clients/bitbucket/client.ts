@@ -3,7 +3,8 @@
  * `fetch`, following `next`, errors as redacted `HttpError`. Credentials as Bitbucket Cloud takes them
  * since app passwords were removed (2026-07-28): an API token with scopes, as Basic with the Atlassian
  * account's email; or a workspace or repository access token, as Bearer. A delete sends the request its
- * plan step carries, as the plan shows it.
+ * plan step carries, as the plan shows it. Webhook listings and deletions are paced under Bitbucket's
+ * webhook-data budget (webhook-pacing.ts).
  */
 import type { PlannedRequest } from "../../model/plan.js";
 import { bitbucketRepoUrl } from "../../model/requests.js";
@@ -24,6 +25,7 @@ import {
   type BitbucketPageWire,
 } from "./wire.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../../model/observed.js";
+import { webhookDataPacer, type BitbucketPacing, type PaceWebhookData } from "./webhook-pacing.js";
 
 /** How to reach Bitbucket. */
 export interface BitbucketClientOptions {
@@ -39,6 +41,8 @@ export interface BitbucketClientOptions {
   otherSecrets?: readonly Secret[];
   /** The run's redaction set, read for every answer and error (credentials derived by other clients join it as the run goes). */
   secretSet?: SecretSet;
+  /** Pacing of Bitbucket's webhook-data budget (1,000 webhook listings and writes an hour per user); always on. */
+  pacing?: BitbucketPacing;
   /** Transport tuning: retries and the per-attempt timeout; tests also inject sleep and fetch. */
   transport?: {
     retries?: number;
@@ -65,10 +69,12 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient, Repla
   readonly kind = "bitbucket" as const;
   readonly #base: string;
   readonly #http: JsonHttp;
+  readonly #paceWebhooks: PaceWebhookData;
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
     this.#http = bitbucketHttp(options).http;
+    this.#paceWebhooks = webhookDataPacer(options.concurrency ?? 8, options.pacing);
   }
 
   /**
@@ -86,7 +92,7 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient, Repla
 
   /** Sends a planned webhook delete (`…/hooks/{uid}`); `gone` when it was already deleted. */
   deleteWebhook(repository: string, request: PlannedRequest): Promise<"deleted" | "gone"> {
-    return this.#delete(repository, "hooks", request);
+    return this.#delete(repository, "hooks", request, this.#paceWebhooks);
   }
 
   /** The repository's deploy keys, every page; `exists: false` on 404. */
@@ -182,7 +188,9 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient, Repla
       guard.visit(url);
       let page: BitbucketPageWire<T>;
       try {
-        page = (await this.#http.request<BitbucketPageWire<T>>("GET", url, undefined, { shape: "object", check: pageProblem })).body;
+        const pace = what === "webhooks" ? { pace: this.#paceWebhooks } : {};
+        page = (await this.#http.request<BitbucketPageWire<T>>("GET", url, undefined, { shape: "object", check: pageProblem, ...pace }))
+          .body;
       } catch (error) {
         if (error instanceof HttpError && error.isGone && values.length === 0) return this.#confirmGone(repository, what, error);
         throw error;
@@ -212,10 +220,15 @@ export class BitbucketClient implements SourceProviderClient, OwnerClient, Repla
   }
 
   /** Sends a planned `DELETE` under the repository's `collection`, so the credentials go nowhere else. */
-  async #delete(repository: string, collection: "hooks" | "deploy-keys", request: PlannedRequest): Promise<"deleted" | "gone"> {
+  async #delete(
+    repository: string,
+    collection: "hooks" | "deploy-keys",
+    request: PlannedRequest,
+    pace?: PaceWebhookData,
+  ): Promise<"deleted" | "gone"> {
     const url = plannedUrl("bitbucket", `${bitbucketRepoUrl(this.#base, repository)}/${collection}`, request, "DELETE");
     try {
-      await this.#http.request("DELETE", url);
+      await this.#http.request("DELETE", url, undefined, pace ? { pace } : {});
       return "deleted";
     } catch (error) {
       if (error instanceof HttpError && error.isGone) return "gone";

@@ -1,5 +1,6 @@
 /** The GitHub clients: webhooks and deploy keys, OAuth grants, and org access observation. */
 import type {
+  AuditLogClient,
   OAuthGrantClient,
   OrgAccessProbe,
   OwnerClient,
@@ -7,6 +8,7 @@ import type {
   ReplacementRunReader,
   SourceProviderClient,
 } from "../types.js";
+import { GitHubAuditLogClient } from "./audit-log-client.js";
 import { GitHubContext, type GitHubClientSettings } from "./context.js";
 import { GitHubGrantClient } from "./grant-client.js";
 import { GitHubOrgAccessProbe } from "./org-access-probe.js";
@@ -31,6 +33,7 @@ export interface GitHubClients {
   /** The runs of replacement workflows. */
   runs: ReplacementRunReader;
   replacement: ReplacementClient;
+  auditLog: AuditLogClient;
 }
 
 /**
@@ -50,5 +53,6 @@ export function createGitHubClients(settings: GitHubClientSettings): GitHubClien
     owner: new GitHubOwnerClient(ctx),
     runs: new GitHubWorkflowRuns(ctx),
     replacement: new GitHubReplacementClient(ctx),
+    auditLog: new GitHubAuditLogClient(ctx),
   };
 }

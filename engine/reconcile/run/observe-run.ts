@@ -78,6 +78,12 @@ export async function observeRun(loaded: LoadedConfig, ctx: OperationContext, ho
   const built = declaredBuilds === 0 ? null : await observeBuilds(loaded, ctx, tick);
   // The reads are done: keep their ETags for the next run (a no-op without a cache file).
   const warnings = (await ctx.clients.flush?.()) ?? [];
+  // Likewise the swept owners' verified inventories (refresh-owner.ts): without them the next run reads those owners in full.
+  await ctx.refresh?.store.save().catch((error: unknown) => {
+    warnings.push(
+      `sourcelinks: warning: the swept owners' inventories were not kept (${error instanceof Error ? error.message : String(error)}); the next run reads them in full`,
+    );
+  });
 
   const failures: ObservationFailure[] = [];
   const out: Observation = { links: [], orgs: [], sweeps: [], liveLinkIds: new Set() };

@@ -12,7 +12,7 @@ import { onTestFailed } from "vitest";
 import type { CliIo } from "../../cli/io.js";
 import type { OutFileSystem } from "../../cli/out-file.js";
 import { runCli as runInProcess } from "../../cli/program.js";
-import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
+import { ensureBuilt as ensureBuiltOutputs } from "./ensure-built.js";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));

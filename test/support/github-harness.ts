@@ -27,6 +27,11 @@ export interface GitHubFixtureTokens {
   clientSecret: string;
 }
 
+/** An ISO time `days` before now: audit log events older than its 180 days of retention are not served. */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString();
+}
+
 /** A build-service-like webhook. */
 export function hook(id: number, url: string, overrides: Partial<GitHubHookState> = {}): GitHubHookState {
   return {
@@ -70,19 +75,19 @@ export function githubFixtureWorld(manyHooks = 250): { world: World; tokens: Git
       auditLog: [
         {
           action: "org.oauth_app_access_requested",
-          created_at: "2024-01-01T00:00:00Z",
+          created_at: daysAgo(3),
           actor: "jdoe",
           oauth_application_client_id: tokens.clientId,
         },
         {
           action: "org.oauth_app_access_approved",
-          created_at: "2024-01-02T00:00:00Z",
+          created_at: daysAgo(2),
           actor: "octo-admin",
           oauth_application_client_id: tokens.clientId,
         },
         {
           action: "org.oauth_app_access_denied",
-          created_at: "2024-01-03T00:00:00Z",
+          created_at: daysAgo(1),
           actor: "octo-admin",
           oauth_application_client_id: "Iv1.someotherapp",
         },

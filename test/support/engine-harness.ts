@@ -287,9 +287,12 @@ export class ProviderHost {
   }
 
   /** Closes the channel and stops the host process (the engine kills plugins the same way). */
-  /** Kills the host process as a crash or an OOM kill would: the RPC in flight never answers. */
-  crash(): void {
+  /** Kills the host process as a crash or an OOM kill would (the RPC in flight never answers); resolves once it is gone. */
+  crash(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     this.child.kill("SIGKILL");
+    return exited;
   }
 
   async close(): Promise<void> {

@@ -5,13 +5,26 @@ import { json, Router } from "../../sandbox/router.js";
 export interface Gate {
   wait(): Promise<void>;
   open(): void;
+  /** Resolves once `count` handlers wait at the gate: the requests are in flight, no polling needed. */
+  reached(count: number): Promise<void>;
 }
 
 /** A gate that is closed until `open()`. */
 export function gate(): Gate {
   let release!: () => void;
   const p = new Promise<void>((r) => (release = r));
-  return { wait: () => p, open: () => release() };
+  let arrived = 0;
+  let watchers: { count: number; resolve: () => void }[] = [];
+  return {
+    wait: () => {
+      arrived++;
+      for (const w of watchers) if (arrived >= w.count) w.resolve();
+      watchers = watchers.filter((w) => arrived < w.count);
+      return p;
+    },
+    open: () => release(),
+    reached: (count) => (arrived >= count ? Promise.resolve() : new Promise((resolve) => watchers.push({ count, resolve }))),
+  };
 }
 
 /**

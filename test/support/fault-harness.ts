@@ -1,7 +1,8 @@
 /**
- * What the reliability tests share: a world with foreign things to protect, the fault mix of
- * issue 7 (server errors, rate limits with `retry-after`, dropped connections, lost responses,
- * timeouts) under a fixed seed, and readers that compare worlds without their random ids.
+ * What the reliability tests share: a world with foreign things to protect, a fault mix (server
+ * errors, rate limits with `retry-after`, dropped connections, lost responses, timeouts) under a fixed
+ * seed, a proxy that kills its client at a chosen change, and readers that compare worlds without
+ * their random ids.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -9,6 +10,7 @@ import type { FaultSpec } from "../../sandbox/faults.js";
 import { demoSeedPath, type SandboxHandle } from "../../sandbox/server.js";
 import type { SeedDocument } from "../../sandbox/seed.js";
 import type { World } from "../../sandbox/world.js";
+import { startHostileProxy } from "./hostile-proxy.js";
 
 /** The demo world's build-service webhook and deploy key patterns (examples/basic/sourcelinks.yaml). */
 const SERVICE_HOOK = /^https:\/\/(cloud\.docker\.com\/api\/build\/v1\/vcs\/[^/]+\/trigger\/call\/|registry\.hub\.docker\.com\/hooks\/)/;
@@ -23,7 +25,7 @@ const SERVICE_KEY = /^Docker Hub Builder/;
 export const FAULT_ENV = { SOURCELINKS_HTTP_TIMEOUT: "1", SOURCELINKS_ETAG_CACHE: "off", SOURCELINKS_RETRY_WAIT_SCALE: "0.01" } as const;
 
 /**
- * Issue 7's faults on every service: 10% server errors, 5% rate limits (GitHub's secondary 403/429),
+ * The fault mix on every service: 10% server errors, 5% rate limits (GitHub's secondary 403/429),
  * 3% dropped connections, 3% lost responses (the change is made, the answer never comes) and 2%
  * timeouts, drawn per request from `seed`.
  */
@@ -91,6 +93,71 @@ export function fingerprint(world: World): unknown {
       keys: r.keys.map((k) => k.label),
     })),
     grants: world.bitbucket.users.map((u) => u.grants.map((g) => `${g.consumerKey} ${g.revoked}`)),
+  };
+}
+
+/**
+ * The clients' settings for runs killed at a change: no faults are injected, so the client timeout
+ * stays at its default (the 1 s of FAULT_ENV could expire on a loaded machine before the kill point).
+ */
+export const KILL_ENV = { SOURCELINKS_ETAG_CACHE: "off" } as const;
+
+/** Whether a request changes something: every non-GET except the grant check (`POST …/token`, a read) and GraphQL (reads here). */
+function isChange(method: string, path: string): boolean {
+  return method !== "GET" && !/\/applications\/[^/]+\/token$/.test(path) && !path.endsWith("/graphql");
+}
+
+/** A proxy that kills its client at one change: see `killAtChange`. */
+export interface ChangeTrap {
+  /** The env overrides that send the client's API requests through the trap. */
+  env: Record<string, string>;
+  /** Whether the trapped change arrived (and the client was killed there). */
+  sprung(): boolean;
+  /** Resolves once every request the trap took is done with (forwarded, answered or dropped). */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy in front of `sandbox` that holds the client's `at`th change, runs `kill` (which resolves once
+ * the client is gone), then makes that change (`made: true`: the client died waiting for the answer)
+ * or drops it (`made: false`: it died before sending it). Requests arriving after the trapped one are
+ * never forwarded. So the kill lands at the same change, with the same world behind it, whatever the
+ * machine's load.
+ */
+export async function killAtChange(
+  sandbox: SandboxHandle,
+  at: number,
+  options: { made: boolean; kill: () => Promise<void> },
+): Promise<ChangeTrap> {
+  let changes = 0;
+  let killing: Promise<void> | null = null;
+  const taken = new Set<Promise<void>>();
+  const proxy = await startHostileProxy(sandbox.baseUrl, (req) => {
+    const trapped = isChange(req.method, req.url.pathname) && ++changes === at;
+    return (res, tools) => {
+      const done = (async () => {
+        if (trapped) killing = options.kill();
+        if (killing !== null) {
+          await killing;
+          if (trapped && options.made) await tools.forward();
+          res.destroy();
+          return;
+        }
+        const answer = await tools.forward();
+        tools.send(answer.status, answer.headers, answer.text);
+      })();
+      taken.add(done);
+      return done.finally(() => taken.delete(done));
+    };
+  });
+  return {
+    env: proxy.env,
+    sprung: () => killing !== null,
+    settled: async () => {
+      while (taken.size > 0) await Promise.allSettled([...taken]);
+    },
+    close: () => proxy.close(),
   };
 }
 

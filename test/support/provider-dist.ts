@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ensureBuilt as ensureBuiltOutputs } from "../support/ensure-built.js";
+import { ensureBuilt as ensureBuiltOutputs } from "./ensure-built.js";
 import type * as ConfigLoad from "../../engine/config/load.js";
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import type * as ProviderIndex from "../../provider/index.js";
@@ -100,14 +100,18 @@ export interface RegisteredResource {
 
 /**
  * Runs the root program (dist/pulumi-program.js) under `pulumi.runtime.setMocks`, pushing every resource it
- * registers onto `registered` (registration continues after this resolves); resolves with the
- * program's outputs.
+ * registers onto `registered` (registration continues after this resolves; `onRegister` runs after
+ * each push); resolves with the program's outputs.
  */
-export async function runProgramWithMocks(registered: RegisteredResource[]): Promise<Record<string, unknown>> {
+export async function runProgramWithMocks(
+  registered: RegisteredResource[],
+  onRegister: () => void = () => undefined,
+): Promise<Record<string, unknown>> {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        onRegister();
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call() {

@@ -1,0 +1,147 @@
+/**
+ * The last verified inventory of each swept owner, with the audit log cursor read after it, kept in a
+ * JSON file beside the ETag cache (`inventories.json`), so the next run can read only what changed.
+ * Holds what the ETag cache holds (listings of webhooks and deploy keys), never a credential: the
+ * acting identity is a login or an app id. Written atomically (temp file + rename), mode 0600.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { readRegularFile } from "../config/read-file.js";
+import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
+import type { OwnerPages, OwnerRepository } from "./types.js";
+
+/** One repository as last verified: its listing fields and everything on it. */
+export interface StoredRepository extends OwnerRepository {
+  exists: boolean;
+  webhooks: ObservedWebhook[];
+  deployKeys: ObservedDeployKey[];
+}
+
+/** An owner's last verified inventory and where its audit log was read up to. */
+export interface StoredInventory {
+  ownerType: OwnerPages["ownerType"];
+  publicOnly: boolean;
+  /** Who the requests acted as (`app:ID`, `user:LOGIN`); null where the provider has no such notion (Bitbucket). */
+  actingAs: string | null;
+  /** The audit log's server time when it was last read: the next read starts there (less an overlap); null without a log. */
+  cursor: number | null;
+  /** Ids of events read at or after `cursor` less the overlap, so the overlap does not re-read them. */
+  seenEvents: string[];
+  /** When the last full verification started (epoch ms, the server's time where known). */
+  verifiedAt: number;
+  /** The rolling slice the next run verifies. */
+  nextSlice: number;
+  /** Every repository of the owner, excluded ones too. */
+  listing: OwnerRepository[];
+  /** The repositories read (those the sweep includes). */
+  repositories: StoredRepository[];
+  /** The org's own webhooks; null for other owners. */
+  orgWebhooks: ObservedWebhook[] | null;
+  /** Why the next run must read in full although the log may say nothing yet (an apply wrote to the owner). */
+  invalidated?: string;
+}
+
+interface StoreFile {
+  version: 1;
+  owners: Record<string, StoredInventory>;
+}
+
+/** The largest file read, as for the ETag cache. */
+const MAX_BYTES = 128 * 1024 * 1024;
+
+/** Where the inventories are kept: beside the ETag cache file. */
+export function inventoryStorePath(etagCacheFile: string): string {
+  return join(dirname(etagCacheFile), "inventories.json");
+}
+
+/** The inventories of one file, loaded on first use; a file that cannot be read is treated as empty (a full read then). */
+export class InventoryStore {
+  #owners: Map<string, StoredInventory> | null = null;
+  #problem: string | null = null;
+  #dirty = false;
+
+  constructor(readonly file: string) {}
+
+  /** Why the file could not be used, once loaded; null when it could (or did not exist yet). */
+  get problem(): string | null {
+    this.#load();
+    return this.#problem;
+  }
+
+  /** The stored inventory of an owner. */
+  get(provider: string, owner: string): StoredInventory | undefined {
+    return this.#load().get(key(provider, owner));
+  }
+
+  /** Replaces an owner's stored inventory (kept in memory until `save`). */
+  set(provider: string, owner: string, inventory: StoredInventory): void {
+    this.#load().set(key(provider, owner), inventory);
+    this.#dirty = true;
+  }
+
+  /** Makes an owner's next refresh a full read, saying why (its stored inventory is kept for nothing else). */
+  invalidate(provider: string, owner: string, reason: string): void {
+    const stored = this.get(provider, owner);
+    if (stored === undefined) return;
+    this.set(provider, owner, { ...stored, invalidated: reason });
+  }
+
+  /** Forgets an owner (its next refresh reads in full). */
+  delete(provider: string, owner: string): void {
+    if (this.#load().delete(key(provider, owner))) this.#dirty = true;
+  }
+
+  /** Writes the file atomically when something changed. */
+  async save(): Promise<void> {
+    if (!this.#dirty || this.#owners === null) return;
+    const body: StoreFile = { version: 1, owners: Object.fromEntries(this.#owners) };
+    await mkdir(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
+      await rename(tmp, this.file);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    this.#dirty = false;
+  }
+
+  #load(): Map<string, StoredInventory> {
+    if (this.#owners !== null) return this.#owners;
+    this.#owners = new Map();
+    const read = readRegularFile(this.file, { maxBytes: MAX_BYTES, noFollow: true });
+    if ("problem" in read) {
+      if (!(read.problem.kind === "error" && read.problem.code === "ENOENT"))
+        this.#problem = `${this.file} cannot be read (${read.problem.kind})`;
+      return this.#owners;
+    }
+    try {
+      const parsed = JSON.parse(read.bytes.toString("utf8")) as Partial<StoreFile> | null;
+      if (parsed?.version !== 1 || typeof parsed.owners !== "object" || parsed.owners === null) throw new Error("unknown format");
+      for (const [k, v] of Object.entries(parsed.owners)) if (isStored(v)) this.#owners.set(k, v);
+    } catch {
+      this.#problem = `${this.file} does not hold stored inventories`;
+    }
+    return this.#owners;
+  }
+}
+
+function key(provider: string, owner: string): string {
+  return `${provider}:${owner.toLowerCase()}`;
+}
+
+/** A structural check, enough to refuse a file that is not ours. */
+function isStored(value: unknown): value is StoredInventory {
+  const v = value as Partial<StoredInventory> | null;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    Array.isArray(v.listing) &&
+    Array.isArray(v.repositories) &&
+    Array.isArray(v.seenEvents) &&
+    typeof v.verifiedAt === "number" &&
+    typeof v.nextSlice === "number"
+  );
+}
