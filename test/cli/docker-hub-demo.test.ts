@@ -1,12 +1,14 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DOCKER_HUB_CONFIG, runDockerHubDemo } from "../../tools/demo/docker-hub.js";
 import { RecordError, recordManualSteps } from "../../tools/demo/record-manual-steps.js";
+import { runReplacementDemo } from "../../tools/demo/replacements.js";
 import { type SandboxHandle, startSandbox } from "../../sandbox/index.js";
-import { ROOT, runCli } from "../support/cli-harness.js";
+import { BUILDS_EXAMPLE, EXAMPLE, ROOT, runCli } from "../support/cli-harness.js";
+import { expectNoSecretIn } from "../support/no-secret.js";
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;
@@ -18,6 +20,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox.close();
 });
+// Each part of the demo starts from the demo world afresh, as npm start runs them.
+beforeEach(() => sandbox.reset());
 
 /** The ids recorded under each link of a config text. */
 function recordedIds(text: string): Record<string, string[]> {
@@ -71,6 +75,43 @@ describe("the demo's Docker Hub part (npm start)", () => {
     ).summary;
     expect(summary.artifacts).toEqual({ "in-use": 0, leftover: 0, orphaned: 0 });
     expect(summary.manualSteps).toEqual({ open: 0, done: 4, observedOtherwise: 0 });
+  });
+});
+
+describe("the demo's replacement part (npm start)", () => {
+  it("proposes acme/legacy-api's replacement, holds legacy-builds back until the merged workflow pushed its tags, then revokes it", async () => {
+    const log: string[] = [];
+    const secretValues = { DOCKERHUB_USERNAME: "acme-ci", DOCKERHUB_TOKEN: "demo-hub-secret-value", NPM_TOKEN: "demo-npm-secret-value" };
+    const withSecrets = { ...env, ...secretValues };
+    const failures = await runReplacementDemo({
+      run: async (args) => {
+        const r = await runCli(args, withSecrets);
+        return { code: r.code ?? 1, stdout: r.stdout };
+      },
+      log: (text) => log.push(text),
+      sandbox,
+      root: ROOT,
+      links: EXAMPLE,
+      builds: BUILDS_EXAMPLE,
+      buildsCopy: join(mkdtempSync(join(tmpdir(), "sourcelinks-replacement-demo-")), "builds.yaml"),
+      secretValues,
+    });
+    const text = log.join("\n");
+    expect(failures, text).toBe(0);
+
+    // The revocation waited: the first plan held it back with the build it waits for, and where.
+    expect(text).toMatch(/link legacy-builds \(.*sourcelinks\.yaml:\d+:\d+\): 7 revoke steps kept back/);
+    expect(text).toContain("waits for ");
+    // What the world holds now: the pull request merged by the owner, one successful run that pushed latest, the link's artifacts gone.
+    const api = sandbox.world().github.repos.find((r) => r.owner === "acme" && r.name === "legacy-api");
+    expect(api?.pulls?.map((p) => [p.number, p.merged])).toEqual([[1, true]]);
+    const runs = (sandbox.world().github.workflowRuns ?? []).filter((r) => r.repository === "acme/legacy-api");
+    expect(runs.map((r) => [r.refName, r.conclusion, r.pushed])).toEqual([["main", "success", ["acme/legacy-api:latest"]]]);
+    const legacy = sandbox.world().github.repos.filter((r) => r.owner === "acme" && r.name.startsWith("legacy-"));
+    expect(legacy.flatMap((r) => r.keys)).toEqual([]);
+    expect(legacy.flatMap((r) => r.hooks.map((h) => h.config.url))).toEqual(Array(3).fill("https://ci.acme.example/hooks/github"));
+    // The secrets' values reached the sandbox sealed, and never the demo's output.
+    expectNoSecretIn(text, Object.values(secretValues), "the demo's output");
   });
 });
 

@@ -5,7 +5,10 @@
  * check --live → plan → apply → plan --detailed-exitcode → check --live → report (HTML, in the
  * OS temp folder, its path printed last). The sweep of org acme finds the orphaned webhook on
  * acme/old-site, which apply deletes. Then, on the demo world afresh, the Docker Hub path (docker-hub.ts):
- * the same retirement where the link side and the grants are manual steps, recorded by hand.
+ * the same retirement where the link side and the grants are manual steps, recorded by hand. Then,
+ * afresh again, the replacement builds (replacements.ts): plan proposes acme/legacy-api's replacement
+ * and holds legacy-builds' revocation back, apply opens the pull request and sets the secrets, the owner
+ * merges it and the sandbox's CI pushes the tags, the next plan verifies them and apply revokes.
  * Exits 0 only when every step answered as the demo world promises.
  */
 import { spawn } from "node:child_process";
@@ -15,12 +18,16 @@ import { fileURLToPath } from "node:url";
 import { startSandbox, type SandboxHandle } from "../../sandbox/server.js";
 import { SANDBOX_ENV_KEYS } from "../../sandbox/env.js";
 import { type DemoCli, runDockerHubDemo } from "./docker-hub.js";
+import { runReplacementDemo } from "./replacements.js";
 
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CONFIG = "examples/basic/sourcelinks.yaml";
 /** Where the demo writes its retirement report (the OS temp folder: the checkout stays clean). */
 const REPORT = join(tmpdir(), "sourcelinks-demo-report.html");
+/** The example's builds, and where the replacement part writes its copy of them. */
+const BUILDS = "examples/basic/builds.yaml";
+const BUILDS_COPY = join(tmpdir(), "sourcelinks-demo-builds.yaml");
 /** Where the Docker Hub part writes its configuration with the manual steps recorded. */
 const RECORDED = join(tmpdir(), "sourcelinks-demo-docker-hub.yaml");
 
@@ -96,6 +103,7 @@ async function main(): Promise<number> {
     console.log(`Build-service webhooks left on acme/old-site (the sweep's orphan): ${orphans}.`);
     if (orphans !== 0) failures++;
     failures += await dockerHubPart(sandbox, env);
+    failures += await replacementPart(sandbox, env);
   } finally {
     await sandbox.close();
   }
@@ -120,6 +128,32 @@ async function dockerHubPart(sandbox: SandboxHandle, env: NodeJS.ProcessEnv): Pr
   console.log(`\nAutobuild webhooks and deploy keys left on acme's ${acme.length} repositories: ${left}.`);
   if (left !== 0) failures++;
   return failures;
+}
+
+/** The replacement builds on the demo world afresh: propose, merge, verify, and only then revoke; the number of unexpected answers. */
+async function replacementPart(sandbox: SandboxHandle, env: NodeJS.ProcessEnv): Promise<number> {
+  await sandbox.reset();
+  console.log(
+    "\n══ Part 3: keep the autobuilds going: propose each replacement, verify it built and pushed, and only then revoke the link",
+  );
+  const secretValues = demoSecretValues();
+  const withSecrets = { ...env, ...secretValues };
+  return runReplacementDemo({
+    run: (args, options) => runCli(args, withSecrets, options?.capture ?? false),
+    log: (text) => console.log(text),
+    sandbox,
+    root: ROOT,
+    links: CONFIG,
+    builds: BUILDS,
+    buildsCopy: BUILDS_COPY,
+    secretValues,
+  });
+}
+
+/** Stand-ins for the values a user keeps in DOCKERHUB_USERNAME, DOCKERHUB_TOKEN and NPM_TOKEN (the sandbox accepts any). */
+function demoSecretValues(): Record<string, string> {
+  const run = Date.now().toString(36);
+  return { DOCKERHUB_USERNAME: "acme-ci", DOCKERHUB_TOKEN: `demo-hub-${run}`, NPM_TOKEN: `demo-npm-${run}` };
 }
 
 process.exitCode = await main();
