@@ -9,6 +9,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { PlanRun } from "../../engine/reconcile/run/entries.js";
 import type { OperationContext } from "../../engine/reconcile/context.js";
 import { type EntryOutcome, executeRun } from "../../engine/reconcile/run/execute-run.js";
+import { inventoryScope } from "../../engine/reconcile/refresh-owner.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { entryKind } from "../format/entry-labels.js";
 import { plural } from "../format/observed-summary.js";
@@ -148,7 +149,7 @@ async function forgetWrittenOwners(ctx: OperationContext, run: PlanRun, outcomes
   const store = ctx.refresh?.store;
   if (!store || !outcomes.some((o) => o.result.done.length > 0)) return;
   for (const sweep of run.sweeps ?? [])
-    store.invalidate(sweep.spec.provider, sweep.spec.owner, "the last apply wrote to this owner's repositories");
+    store.invalidate(inventoryScope(ctx, sweep.spec.provider), sweep.spec.owner, "the last apply wrote to this owner's repositories");
   await store
     .save()
     .catch((error: unknown) => io.err(`sourcelinks: warning: the swept owners' inventories were not updated (${errorText(error)})`));

@@ -69,27 +69,27 @@ export class InventoryStore {
     return this.#problem;
   }
 
-  /** The stored inventory of an owner. */
-  get(provider: string, owner: string): StoredInventory | undefined {
-    return this.#load().get(key(provider, owner));
+  /** The stored inventory of an owner; `scope`: its provider and the API it was read from (refresh-owner.ts `inventoryScope`). */
+  get(scope: string, owner: string): StoredInventory | undefined {
+    return this.#load().get(key(scope, owner));
   }
 
   /** Replaces an owner's stored inventory (kept in memory until `save`). */
-  set(provider: string, owner: string, inventory: StoredInventory): void {
-    this.#load().set(key(provider, owner), inventory);
+  set(scope: string, owner: string, inventory: StoredInventory): void {
+    this.#load().set(key(scope, owner), inventory);
     this.#dirty = true;
   }
 
   /** Makes an owner's next refresh a full read, saying why (its stored inventory is kept for nothing else). */
-  invalidate(provider: string, owner: string, reason: string): void {
-    const stored = this.get(provider, owner);
+  invalidate(scope: string, owner: string, reason: string): void {
+    const stored = this.get(scope, owner);
     if (stored === undefined) return;
-    this.set(provider, owner, { ...stored, invalidated: reason });
+    this.set(scope, owner, { ...stored, invalidated: reason });
   }
 
   /** Forgets an owner (its next refresh reads in full). */
-  delete(provider: string, owner: string): void {
-    if (this.#load().delete(key(provider, owner))) this.#dirty = true;
+  delete(scope: string, owner: string): void {
+    if (this.#load().delete(key(scope, owner))) this.#dirty = true;
   }
 
   /** Writes the file atomically when something changed. */
@@ -128,8 +128,8 @@ export class InventoryStore {
   }
 }
 
-function key(provider: string, owner: string): string {
-  return `${provider}:${owner.toLowerCase()}`;
+function key(scope: string, owner: string): string {
+  return `${scope}:${owner.toLowerCase()}`;
 }
 
 /** A structural check, enough to refuse a file that is not ours. */

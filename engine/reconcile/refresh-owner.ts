@@ -19,6 +19,8 @@ import { applyAuditEvents } from "./audit-events.js";
 import type { OperationContext } from "./context.js";
 import { inventoryOwner, ownerClient, readPage, type InventoryOptions, type OwnerInventory } from "./inventory-owner.js";
 import { selectRollingSlice, stalenessBoundRuns } from "./rolling-slices.js";
+import type { PlanSettings } from "./plan-settings.js";
+import { providerApiUrl } from "./provider-client.js";
 
 /** GitHub keeps 180 days of audit log events: a cursor older than that may have lost some. */
 export const AUDIT_LOG_RETENTION_MS = 180 * 86_400_000;
@@ -47,6 +49,14 @@ export interface RefreshedOwner {
   refresh: SweepRefresh;
 }
 
+/**
+ * Where an owner's stored inventory belongs: its provider and the API it was read from, so an inventory
+ * read from one server (github.com, a GitHub Enterprise Server, a sandbox) never answers for another.
+ */
+export function inventoryScope(settings: PlanSettings, provider: ProviderKind): string {
+  return `${provider} ${providerApiUrl(settings, provider)}`;
+}
+
 /** Reads `owner`'s inventory under `policy`: incrementally or rolling where that is sound, else in full. */
 export async function refreshOwner(
   ctx: OperationContext,
@@ -55,7 +65,7 @@ export async function refreshOwner(
   options: InventoryOptions,
   policy: RefreshPolicy,
 ): Promise<RefreshedOwner> {
-  const stored = policy.store.get(provider, owner);
+  const stored = policy.store.get(inventoryScope(ctx, provider), owner);
   const log = provider === "github" ? (ctx.clients.githubAuditLog ?? null) : null;
   const actingAs = log ? await log.actingAs(owner) : null;
   const usable = stored !== undefined && stored.actingAs === actingAs && stored.ownerType === "org" ? stored : undefined;
@@ -165,7 +175,7 @@ async function incrementalRead(
     seenEvents: read.events.filter((e) => e.at >= cursor - policy.overlapMs).map((e) => e.id),
     orgWebhooks,
   };
-  policy.store.set(provider, owner, next);
+  policy.store.set(inventoryScope(ctx, provider), owner, next);
   return {
     ok: true,
     value: {
@@ -208,7 +218,12 @@ async function rollingRead(
     { ok: true }
   >;
   const orgWebhooks = pages.ownerType === "org" ? await ownerClient(ctx, provider).listOrgWebhooks(owner) : null;
-  policy.store.set(provider, owner, { ...value.stored, ownerType: pages.ownerType, publicOnly: pages.publicOnly === true, orgWebhooks });
+  policy.store.set(inventoryScope(ctx, provider), owner, {
+    ...value.stored,
+    ownerType: pages.ownerType,
+    publicOnly: pages.publicOnly === true,
+    orgWebhooks,
+  });
   return {
     inventory: { ...value.inventory, ownerType: pages.ownerType, publicOnly: pages.publicOnly === true },
     orgWebhooks,
@@ -313,9 +328,9 @@ async function full(
   const inventory = await inventoryOwner(ctx, provider, owner, { ...options, keepListing: true });
   const orgWebhooks = inventory.ownerType === "org" ? await ownerClient(ctx, provider).listOrgWebhooks(owner) : null;
   const cursor = why.read?.ok ? why.read.serverTime : (why.keepCursor ?? null);
-  if (inventory.ownerType === null) policy.store.delete(provider, owner);
+  if (inventory.ownerType === null) policy.store.delete(inventoryScope(ctx, provider), owner);
   else
-    policy.store.set(provider, owner, {
+    policy.store.set(inventoryScope(ctx, provider), owner, {
       ownerType: inventory.ownerType,
       publicOnly: inventory.publicOnly,
       actingAs: why.actingAs,

@@ -12,6 +12,7 @@
  * Exits 0 only when every step answered as the demo world promises.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,16 +73,21 @@ function runCli(args: string[], env: NodeJS.ProcessEnv, capture = false): Promis
   });
 }
 
-/** The environment a user of the sandbox has: theirs, minus any real credentials, plus the sandbox's. */
-function sandboxEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * The environment a user of the sandbox has: theirs, minus any real credentials, plus the sandbox's.
+ * Each part of the demo starts the world afresh, so each keeps its ETag cache and stored inventories in
+ * a folder of its own: what one world's runs stored must not stand for another world.
+ */
+function sandboxEnvironment(env: Record<string, string>, part: string): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...process.env };
   for (const key of SANDBOX_ENV_KEYS) delete out[key];
-  return { ...out, ...env, NO_COLOR: "1" };
+  const cache = join(mkdtempSync(join(tmpdir(), `sourcelinks-demo-${part}-`)), "etags.json");
+  return { ...out, ...env, NO_COLOR: "1", SOURCELINKS_ETAG_CACHE: cache };
 }
 
 async function main(): Promise<number> {
   const sandbox = await startSandbox();
-  const env = sandboxEnvironment(sandbox.env);
+  const env = sandboxEnvironment(sandbox.env, "links");
   console.log(`sourcelinks demo: the build service, GitHub and Bitbucket are faked on ${sandbox.baseUrl}`);
   let failures = 0;
   try {
@@ -102,8 +108,8 @@ async function main(): Promise<number> {
     const orphans = sandbox.world().github.repos.find((r) => r.owner === "acme" && r.name === "old-site")?.hooks.length ?? -1;
     console.log(`Build-service webhooks left on acme/old-site (the sweep's orphan): ${orphans}.`);
     if (orphans !== 0) failures++;
-    failures += await dockerHubPart(sandbox, env);
-    failures += await replacementPart(sandbox, env);
+    failures += await dockerHubPart(sandbox, sandboxEnvironment(sandbox.env, "docker-hub"));
+    failures += await replacementPart(sandbox, sandboxEnvironment(sandbox.env, "replacements"));
   } finally {
     await sandbox.close();
   }
