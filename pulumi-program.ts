@@ -1,7 +1,7 @@
 /**
  * The root Pulumi program (Pulumi.yaml `main: dist/pulumi-program.js`): declares the links and org access of
  * the sourcelinks YAML files named by stack config `sourcelinks:configFiles` (one path, a
- * comma-separated list, or a JSON array; default `examples/basic/sourcelinks.yaml`), relative to the
+ * comma-separated list, or a JSON array; default `examples/basic/sourcelinks.yaml` and `examples/basic/builds.yaml`), relative to the
  * project directory, grouped under one `sourcelinks:index:Links` component. Exports each resource's
  * live state as stack outputs.
  */
@@ -11,7 +11,7 @@ import { Links } from "./provider/index.js";
 // Only the default export: Pulumi refuses an entry module with both a default and named exports.
 
 /** The demo configuration, used when `sourcelinks:configFiles` is not set. */
-const DEFAULT_CONFIG_FILES = ["examples/basic/sourcelinks.yaml"];
+const DEFAULT_CONFIG_FILES = ["examples/basic/sourcelinks.yaml", "examples/basic/builds.yaml"];
 
 /** Reads `sourcelinks:configFiles`: a JSON array, or one or more comma-separated paths. */
 function configFilesFrom(raw: string | undefined): string[] {

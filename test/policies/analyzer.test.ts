@@ -411,7 +411,7 @@ describe("the policy pack over the analyzer protocol", () => {
         DOCKERHUB_TOKEN: "hub-value-4e1d",
         NPM_TOKEN: "npm-value-0b7c",
       });
-      const config = (await loadDemoConfig())();
+      const config = (await loadDemoConfig(true))();
       const api = config.builds!.find((b) => b.image === "acme/legacy-api")!;
       const providers = {
         ...config.providers,

@@ -55,7 +55,7 @@ async function pullsOfLegacyApi(): Promise<{ number: number; state: string }[]> 
 
 beforeAll(async () => {
   await ensureBuilt();
-  config = await demoConfig();
+  config = await demoConfig(true);
   config.providers = {
     ...config.providers,
     dockerHub: { apiUrl: "https://hub.docker.com", usernameEnv: "DOCKER_HUB_USERNAME", tokenEnv: "DOCKER_HUB_READ_TOKEN" },

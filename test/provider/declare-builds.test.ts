@@ -18,7 +18,10 @@ beforeAll(async () => {
   await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, {
     preview: false,
   });
-  const declared = await providerPackage().declareFromConfig([join(projectRoot, "examples/basic/sourcelinks.yaml")]);
+  const declared = await providerPackage().declareFromConfig([
+    join(projectRoot, "examples/basic/sourcelinks.yaml"),
+    join(projectRoot, "examples/basic/builds.yaml"),
+  ]);
   const urns = [...Object.values(declared.links), ...Object.values(declared.builds)].map((r) => r.urn);
   await Promise.all(urns.map((urn) => new Promise((resolve) => urn.apply(resolve))));
 }, BUILD_TIMEOUT_MS);

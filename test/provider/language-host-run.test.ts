@@ -45,6 +45,7 @@ let exitCode: number | null;
 let stderr = "";
 let tmp: string;
 let configFile: string;
+const buildsFile = join(projectRoot, "examples/basic/builds.yaml");
 
 function reply(make: (req: Msg) => unknown): Unary {
   return (call, callback) => {
@@ -135,7 +136,7 @@ beforeAll(async () => {
     cwd: projectRoot,
     env: {
       PATH: process.env.PATH ?? "",
-      PULUMI_CONFIG: JSON.stringify({ "sourcelinks:configFiles": JSON.stringify([configFile]) }),
+      PULUMI_CONFIG: JSON.stringify({ "sourcelinks:configFiles": JSON.stringify([configFile, buildsFile]) }),
       PULUMI_CONFIG_SECRET_KEYS: "[]",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -182,7 +183,7 @@ describe("dist/pulumi-program.js through @pulumi/pulumi's cmd/run", () => {
       ["builds", true, ""],
     ]);
     expect(registrations.find((r) => r.name === "legacy-builds")?.aliases.map((a) => [a.name, a.noparent])).toEqual([["", true]]);
-    expect(stackOutputs.configFiles).toEqual([configFile]);
+    expect(stackOutputs.configFiles).toEqual([configFile, buildsFile]);
     expect(Object.keys(stackOutputs.links as object).sort()).toEqual(["acme-builds", "legacy-builds", "mobile-builds"]);
   });
 

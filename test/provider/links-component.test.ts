@@ -25,7 +25,10 @@ beforeAll(async () => {
   await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, {
     preview: false,
   });
-  const links = await providerPackage().Links.fromFiles("sourcelinks", [join(dir, "sourcelinks.yaml")]);
+  const links = await providerPackage().Links.fromFiles("sourcelinks", [
+    join(dir, "sourcelinks.yaml"),
+    join(projectRoot, "examples/basic/builds.yaml"),
+  ]);
   const children = [
     ...Object.values(links.links),
     ...Object.values(links.orgAccess),

@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 describe("the root program on examples/basic/sourcelinks.yaml", () => {
   it("reads the default config file when sourcelinks:configFiles is not set", () => {
-    expect(outputs.configFiles).toEqual(["examples/basic/sourcelinks.yaml"]);
+    expect(outputs.configFiles).toEqual(["examples/basic/sourcelinks.yaml", "examples/basic/builds.yaml"]);
   });
 
   it("exports only a default function, as Pulumi requires of an entry module with a default export", () => {

@@ -47,10 +47,11 @@ export async function serializedProviders(): Promise<{ link: string; orgAccess: 
   return { link: await serializeProvider(linkProvider), orgAccess: await serializeProvider(orgAccessProvider) };
 }
 
-/** The demo config (examples/basic/sourcelinks.yaml), loaded by the compiled config loader. */
-export async function demoConfig(): Promise<SourcelinksConfig> {
+/** The demo config (examples/basic/sourcelinks.yaml, and its builds.yaml with `withBuilds`), loaded by the compiled config loader. */
+export async function demoConfig(withBuilds = false): Promise<SourcelinksConfig> {
   const { loadConfigFiles } = requireDist<typeof ConfigLoad>("engine/config/load.js");
-  return (await loadConfigFiles([join(projectRoot, "examples/basic/sourcelinks.yaml")])).config;
+  const files = ["examples/basic/sourcelinks.yaml", ...(withBuilds ? ["examples/basic/builds.yaml"] : [])];
+  return (await loadConfigFiles(files.map((file) => join(projectRoot, file)))).config;
 }
 
 /** The installed package version, what the resource classes put in `providerVersion`. */
