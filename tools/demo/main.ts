@@ -43,7 +43,7 @@ const STEPS: DemoStep[] = [
   { why: "Validate the declared links (schema and semantics, no network)", args: ["validate", CONFIG], expect: 0 },
   {
     why: "Render the CI that keeps the declared autobuilds going once their links are revoked (GitHub workflows, a Bitbucket Pipelines file)",
-    args: ["builds", "render", CONFIG, "--out", join(tmpdir(), "sourcelinks-demo-builds")],
+    args: ["builds", "render", BUILDS, "--out", join(tmpdir(), "sourcelinks-demo-builds")],
     expect: 0,
   },
   {
