@@ -24,8 +24,8 @@ export interface ReplacementBuildOutputs extends ReplacementBuildInputs {
   state: ReplacementState;
   /** Why `state` is not `verified`; null when verified. */
   reason: string | null;
-  /** The ref whose run verification reads. */
-  ref: string;
+  /** The ref whose run verification reads; null when the repository was not observed and no ref is declared. */
+  ref: string | null;
   pullRequest: ProposalPullRequest | null;
   /** The replacement's first run on `ref` after the merge, once there is one. */
   lastRun: ReplacementRun | null;

@@ -37,10 +37,16 @@ export interface VerificationInput {
   ref?: string;
 }
 
+/** The ref verification reads: the declared one, else the observed default branch; null when neither is known. */
+function verifiedRef(input: VerificationInput): string | null {
+  if (input.ref !== undefined) return input.ref;
+  return input.observation === null ? null : `refs/heads/${input.observation.defaultBranch}`;
+}
+
 /** The verdict on one build. */
 export function judgeReplacement(input: VerificationInput): ReplacementVerdict {
   const { build, observation, run } = input;
-  const ref = input.ref ?? `refs/heads/${observation?.defaultBranch ?? "main"}`;
+  const ref = verifiedRef(input);
   const base = {
     image: build.image,
     provider: build.provider,
@@ -49,7 +55,8 @@ export function judgeReplacement(input: VerificationInput): ReplacementVerdict {
     pullRequest: observation?.pullRequest ?? null,
     run,
   };
-  const expected = expectedTags(build, ref);
+  // A build never observed has no branch to push from: naming tags it "should" push would be a guess.
+  const expected = observation === null || ref === null ? [] : expectedTags(build, ref);
   const tags: VerifiedTag[] = expected.map((name) => {
     const lastPushed = input.pushed?.get(name) ?? null;
     const fresh = lastPushed !== null && run !== null && Date.parse(lastPushed) > Date.parse(run.startedAt);

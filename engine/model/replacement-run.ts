@@ -37,8 +37,8 @@ export interface ReplacementVerdict {
   state: ReplacementState;
   /** Why the state is not `verified`, in one sentence; null when verified. */
   reason: string | null;
-  /** The ref verification reads (the default branch, or a declared ref). */
-  ref: string;
+  /** The ref verification reads (the default branch, or a declared ref); null when the build was not observed and no ref is declared. */
+  ref: string | null;
   pullRequest: ProposalPullRequest | null;
   run: ReplacementRun | null;
   tags: VerifiedTag[];
