@@ -10,6 +10,7 @@ import { encodePath } from "../../model/replacement-requests.js";
 import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { Secret } from "../../model/secret.js";
 import { HttpError } from "../http-error.js";
+import { PageGuard } from "../page-guard.js";
 import { plannedUrl } from "../planned-request.js";
 import type { OrgSecretAccess, ReplacementClient, RepositoryFile } from "../types.js";
 import type { GitHubContext } from "./context.js";
@@ -19,8 +20,15 @@ import type { GitHubOctokit } from "./octokit.js";
 import { sealForGitHub } from "./sealed-box.js";
 import { WorkflowPermissionError } from "./workflow-permission-error.js";
 
-/** Pull requests of one branch read at most: one page of GitHub's largest. */
+/** GitHub's largest page, so a listing costs as few requests as possible. */
 const PER_PAGE = 100;
+
+/**
+ * Pages of one listing read at most: 10,000 items, beyond what a repository's Actions secrets (100 at
+ * most, https://docs.github.com/en/actions/security-guides/using-secrets-in-github-actions) or one
+ * branch's pull requests hold in practice; a server that pages on past it is refused.
+ */
+const MAX_PAGES = 100;
 
 interface PullWire {
   number: number;
@@ -59,10 +67,11 @@ export class GitHubReplacementClient implements ReplacementClient {
   async pullRequests(repository: string, branch: string, base: string): Promise<ProposalPullRequest[]> {
     const { owner } = splitGitHubRepository(repository);
     const query = new URLSearchParams({ state: "all", head: `${owner}:${branch}`, base, per_page: String(PER_PAGE) });
-    const pulls = await this.#get<PullWire[]>(
+    const pulls = await this.#list<PullWire>(
       repository,
       `${githubRepoUrl(this.ctx.apiUrl, repository)}/pulls?${query}`,
       "list pull requests",
+      `pull requests from ${branch} of ${repository}`,
     );
     return pulls
       .filter((p) => p.state === "open" || p.merged_at !== null)
@@ -71,8 +80,8 @@ export class GitHubReplacementClient implements ReplacementClient {
 
   async secretNames(repository: string): Promise<string[]> {
     const url = `${githubRepoUrl(this.ctx.apiUrl, repository)}/actions/secrets?per_page=${PER_PAGE}`;
-    const listed = await this.#get<{ secrets: { name: string }[] }>(repository, url, "list Actions secrets");
-    return listed.secrets.map((s) => s.name);
+    const listed = await this.#list<{ name: string }>(repository, url, "list Actions secrets", `Actions secrets of ${repository}`);
+    return listed.map((s) => s.name);
   }
 
   async orgSecret(repository: string, name: string): Promise<OrgSecretAccess> {
@@ -81,12 +90,13 @@ export class GitHubReplacementClient implements ReplacementClient {
     const secret = await this.#maybe(() => this.#get<{ visibility: string }>(repository, base, `read org secret ${name}`));
     if (secret === null) return { exists: false, selected: false };
     if (secret.visibility !== "selected") return { exists: true, selected: true };
-    const selected = await this.#get<{ repositories: { full_name: string }[] }>(
+    const selected = await this.#list<{ full_name: string }>(
       repository,
       `${base}/repositories?per_page=${PER_PAGE}`,
       `list the repositories of org secret ${name}`,
+      `repositories of org secret ${name}`,
     );
-    return { exists: true, selected: selected.repositories.some((r) => r.full_name.toLowerCase() === repository.toLowerCase()) };
+    return { exists: true, selected: selected.some((r) => r.full_name.toLowerCase() === repository.toLowerCase()) };
   }
 
   async repositoryId(repository: string): Promise<number> {
@@ -148,6 +158,30 @@ export class GitHubReplacementClient implements ReplacementClient {
       needed: `${needed} of ${repository}`,
     });
     return response.data as T;
+  }
+
+  /**
+   * Every page of a listing from `url` (its query names the page size), following GitHub's `Link`
+   * headers through Octokit's paginator, which also unwraps `{ total_count, secrets: […] }` answers.
+   */
+  async #list<T>(repository: string, url: string, needed: string, what: string): Promise<T[]> {
+    const octokit = await this.#octokit(repository);
+    return this.ctx.call(
+      { method: "GET", url },
+      async () => {
+        const guard = new PageGuard("github", what, MAX_PAGES, "more than a repository holds");
+        guard.visit(url);
+        const all: T[] = [];
+        for await (const page of octokit.paginate.iterator(`GET ${url}`)) {
+          for (const item of page.data as T[]) all.push(item);
+          const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers.link ?? "");
+          if (next) guard.visit(next[1]!);
+        }
+        return all;
+      },
+      [],
+      { owner: repository.split("/")[0] ?? "", needed: `${needed} of ${repository}` },
+    );
   }
 
   /** The read's answer, or null on 404. */
