@@ -163,6 +163,8 @@ export interface OrgSecretAccess {
  */
 export interface ReplacementClient {
   readonly kind: ProviderKind;
+  /** A one-way fingerprint of the credential reads go out with (never the credential): whose answers a stored verification holds. */
+  credentialScope(): string;
   /** The default (main) branch and its head commit. */
   defaultBranch(repository: string): Promise<{ name: string; sha: string }>;
   /** A branch's head commit, or null when there is no such branch. */

@@ -47,6 +47,20 @@ export interface ReplacementObservation {
   pullRequest: ProposalPullRequest | null;
 }
 
+/**
+ * A verification carried over from an earlier run instead of read again: this run read only the
+ * default branch's head and found it where that verification left it, so the merged file, the run
+ * on that commit and its verdict stand as they were then. Never presented as observed in this run.
+ */
+export interface CarriedOver {
+  /** When the verification that read the run and the tags ran (ISO 8601). */
+  verifiedAt: string;
+  /** The default branch this run read the head of. */
+  branch: string;
+  /** Its head commit, then and now. */
+  headSha: string;
+}
+
 /** A CI secret as observed: set in the repository (or its org secret selected for it), set but not selected, or absent. */
 export type ObservedSecretState = "present" | "not-selected" | "absent";
 
@@ -64,4 +78,6 @@ export interface ObservedReplacement extends ReplacementObservation {
   pipelinesEnabled: boolean | null;
   /** GitHub with organization secrets: the repository's id; else null. */
   repositoryId: number | null;
+  /** Set when this observation is an earlier run's, carried over because the default branch's head had not moved. */
+  carriedOver?: CarriedOver;
 }

@@ -12,6 +12,7 @@ import type { Secret } from "../model/secret.js";
 import { planSettingsOf, type PlanSettings } from "./plan-settings.js";
 import { SeenInRun } from "./seen-in-run.js";
 import type { RefreshPolicy } from "./refresh-owner.js";
+import type { VerificationMemory } from "./carried-verifications.js";
 
 /**
  * What every operation needs: the clients of one world plus the planners' settings (`PlanSettings`,
@@ -40,6 +41,11 @@ export interface OperationContext extends PlanSettings {
    * sweep reads its owner in full and stores nothing.
    */
   refresh?: RefreshPolicy;
+  /**
+   * Where replacement builds' verifications are kept between runs, to be carried over while the
+   * default branch's head has not moved; absent: every build is observed and verified in full.
+   */
+  verifications?: VerificationMemory;
 }
 
 /** Credentials and tuning that take precedence over the environment (the provider passes stack-config secrets). */

@@ -12,7 +12,7 @@ import { commitLanded } from "../git/landed.js";
 import { authed, repoFor, type Caller } from "./auth.js";
 import { contentFileWire, fileCommitWire, refWire } from "./content-wire.js";
 import { installationFor } from "./installation-access.js";
-import { githubError, notFound, validationFailed } from "./respond.js";
+import { conditional, githubError, notFound, validationFailed } from "./respond.js";
 
 /** GitHub's timestamp format on the sandbox clock. */
 export function clockStamp(ctx: RouteContext): string {
@@ -36,7 +36,8 @@ export function registerGitRoutes(router: Router): void {
       if (!ref.startsWith("heads/")) return notFound();
       const branch = ref.slice("heads/".length);
       const head = branchHead(gitOf(repo, repo.name), branch);
-      return head ? { status: 200, body: refWire(ctx.mountUrl, repo, branch, head.sha) } : notFound();
+      // With an ETag, as GitHub answers: an unmoved branch revalidates with a 304.
+      return head ? conditional(ctx, { status: 200, body: refWire(ctx.mountUrl, repo, branch, head.sha) }) : notFound();
     }),
   );
 
@@ -103,7 +104,7 @@ export function registerGitRoutes(router: Router): void {
       const path = ctx.params.path ?? "";
       const content = commit.files[path];
       if (content === undefined) return notFound();
-      return { status: 200, body: contentFileWire(ctx.mountUrl, repo, path, content, ref) };
+      return conditional(ctx, { status: 200, body: contentFileWire(ctx.mountUrl, repo, path, content, ref) });
     }),
   );
 

@@ -9,6 +9,7 @@ import type { ProposalPullRequest } from "../../model/replacement.js";
 import { encodePath } from "../../model/replacement-requests.js";
 import { bitbucketRepoUrl } from "../../model/requests.js";
 import type { Secret, SecretSet } from "../../model/secret.js";
+import { credentialScope } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { plannedUrl } from "../planned-request.js";
 import { assertSameOrigin, type JsonHttp } from "../json-http.js";
@@ -38,12 +39,18 @@ class BitbucketReplacementClient implements ReplacementClient {
   readonly #base: string;
   readonly #http: JsonHttp;
   readonly #secrets: SecretSet;
+  readonly #credential: string;
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
+    this.#credential = `token:${credentialScope(options.token)}`;
     const { http, secrets } = bitbucketHttp(options);
     this.#http = http;
     this.#secrets = secrets;
+  }
+
+  credentialScope(): string {
+    return this.#credential;
   }
 
   async defaultBranch(repository: string): Promise<{ name: string; sha: string }> {

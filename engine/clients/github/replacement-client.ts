@@ -9,6 +9,7 @@ import type { ProposalPullRequest } from "../../model/replacement.js";
 import { encodePath } from "../../model/replacement-requests.js";
 import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { Secret } from "../../model/secret.js";
+import { credentialScope } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { PageGuard } from "../page-guard.js";
 import { plannedUrl } from "../planned-request.js";
@@ -42,6 +43,12 @@ export class GitHubReplacementClient implements ReplacementClient {
   readonly kind = "github" as const;
 
   constructor(private readonly ctx: GitHubContext) {}
+
+  credentialScope(): string {
+    // An app's installation tokens change hourly; what they may read is the app's.
+    const app = this.ctx.settings.app;
+    return app === undefined ? `token:${credentialScope(this.ctx.settings.token)}` : `app:${app.appId}`;
+  }
 
   async defaultBranch(repository: string): Promise<{ name: string; sha: string }> {
     const repo = await this.#get<{ default_branch: string }>(repository, githubRepoUrl(this.ctx.apiUrl, repository), "read the repository");
