@@ -58,7 +58,9 @@ function buildSummary(entry: PlannedBuildEntry): string {
   const verdicts = entry.verdicts
     .map((v) => `${v.image} ${v.carriedOver === undefined ? v.state : carriedOverText(v.carriedOver)}`)
     .join(", ");
-  return `${o.path} in ${o.provider} ${o.repository}: ${o.state}${pr}${verdicts === "" ? "" : `; ${verdicts}`}`;
+  // A carried-over observation is dated: this run read only the default branch's head.
+  const when = o.carriedOver === undefined ? "" : ` as observed at ${o.carriedOver.verifiedAt}`;
+  return `${o.path} in ${o.provider} ${o.repository}: ${o.state}${when}${pr}${verdicts === "" ? "" : `; ${verdicts}`}`;
 }
 
 function orgSummary(o: ObservedOrgAccess): string {

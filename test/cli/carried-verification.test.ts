@@ -79,6 +79,7 @@ describe("a verification carried over by the CLI", () => {
     const line = text.stdout.split("\n").find((l) => l.includes("in github acme/legacy-api"));
     expect(line).toMatch(CARRIED);
     const verifiedAt = CARRIED.exec(line ?? "")![1]!;
+    expect(line).toContain(`: merged as observed at ${verifiedAt} (pull request #`);
 
     const again = await planBuild();
     const carriedOver = { verifiedAt, branch: "main", headSha: expect.stringMatching(/^[0-9a-f]{40}$/) };
