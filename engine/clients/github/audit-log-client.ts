@@ -35,7 +35,8 @@ export class GitHubAuditLogClient implements AuditLogClient {
 
   async actingAs(owner: string): Promise<string> {
     const app = this.ctx.app();
-    if (app !== null) return `app:${app.appId}`;
+    // The installation too: an app uninstalled and installed again may have missed what happened in between.
+    if (app !== null) return `app:${app.appId}/installation:${await app.installationOf(owner)}`;
     this.#login ??= this.#ownLogin(owner);
     this.#login.catch(() => (this.#login = null));
     return `user:${(await this.#login).toLowerCase()}`;
