@@ -137,7 +137,7 @@ function fullReason(
   if (read !== null && !read.ok) return read.reason === undefined ? logRefusal(read.status) : `the audit log gave ${read.reason}`;
   if (read === null && policy.slices === 0)
     return `no audit log on ${provider}: every run reads in full (--verify-slices N rolls the reads)`;
-  if (stored === undefined) return "no stored cursor (the first run with this cache)";
+  if (stored === undefined) return "no stored cursor (the first run with this cache folder or this resource's state)";
   if (stored.invalidated !== undefined) return stored.invalidated;
   if (stored.actingAs !== actingAs)
     return `the token's owner or app changed (${stored.actingAs ?? "none"} before, ${actingAs ?? "none"} now)`;

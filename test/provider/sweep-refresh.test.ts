@@ -155,6 +155,19 @@ describe("OrphanSweep refreshed from the audit log through the dynamic-provider 
     expect(second.refreshState?.verifiedAt).toBe((revealSecrets(created.outputs) as unknown as Outputs).refreshState?.verifiedAt);
   });
 
+  it("a log that answers 502 is a full read that says why in the outputs, and keeps the cursor for the next refresh", async () => {
+    const cursor = (revealSecrets(engine.state.get(urn)!.outputs) as unknown as Outputs).refreshState?.cursor;
+    sandbox.injectFault({ errorRate: 1, errorStatus: 502, match: { pathPrefix: "/github/orgs/acme/audit-log" } });
+    nowMs += HOUR;
+    try {
+      const refreshed = revealSecrets((await engine.refresh(urn)).outputs) as unknown as Outputs;
+      expect(refreshed.observed.refresh).toMatchObject({ mode: "full", fullBecause: "the audit log answered 502" });
+      expect(refreshed.refreshState?.cursor).toBe(cursor);
+    } finally {
+      sandbox.clearFaults();
+    }
+  });
+
   it("a hook added since is observed from its event, named in drift, and up removes it", async () => {
     expect(await github("POST", "/repos/acme/forgotten/hooks", { config: { url: DOCKER } })).toBe(201);
     nowMs += HOUR;
