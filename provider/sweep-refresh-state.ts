@@ -55,9 +55,13 @@ export interface SweepRefreshState {
   inventory: KeptInventory;
 }
 
-/** The state to keep of a stored inventory read under `scope`. */
+/**
+ * The state to keep of a stored inventory read under `scope`. Without a cursor (no audit log) only
+ * rolling slices would reuse the repositories, and the provider rolls none (sweep-methods.ts): they are not kept.
+ */
 export function refreshStateOf(scope: string, stored: StoredInventory): SweepRefreshState {
   const read = new Map(stored.repositories.map((r) => [r.repository.toLowerCase(), r]));
+  const reusable = stored.cursor !== null;
   return {
     scope,
     ownerType: stored.ownerType,
@@ -70,8 +74,8 @@ export function refreshStateOf(scope: string, stored: StoredInventory): SweepRef
     ...(stored.invalidated === undefined ? {} : { invalidated: stored.invalidated }),
     ...(stored.noAuditLog === undefined ? {} : { noAuditLog: { status: stored.noAuditLog.status, since: iso(stored.noAuditLog.since) } }),
     inventory: {
-      repositories: stored.listing.map((entry) => keptRepository(entry, read.get(entry.repository.toLowerCase()))),
-      orgWebhooks: stored.orgWebhooks === null ? null : stored.orgWebhooks.map(keptHook),
+      repositories: reusable ? stored.listing.map((entry) => keptRepository(entry, read.get(entry.repository.toLowerCase()))) : [],
+      orgWebhooks: reusable && stored.orgWebhooks !== null ? stored.orgWebhooks.map(keptHook) : null,
     },
   };
 }

@@ -197,8 +197,10 @@ async function incrementalRead(
   if (!result.ok) return result;
   const orgWebhooks = change.orgHooks ? await ownerClient(ctx, provider).listOrgWebhooks(owner) : stored.orgWebhooks;
   const cursor = read.serverTime;
+  // The log answered: a refusal remembered from before no longer holds.
+  const { noAuditLog: _answered, ...kept } = result.stored;
   const next: StoredInventory = {
-    ...result.stored,
+    ...kept,
     cursor,
     seenEvents: read.events.filter((e) => e.at >= cursor - policy.overlapMs).map((e) => e.id),
     orgWebhooks,
