@@ -140,7 +140,10 @@ const artifacts = (s: SweepJson): string[] => s.artifacts.map((a) => `${a.kind} 
 describe("incremental refresh from the audit log", () => {
   it("reads in full first, then only the log, and observes every change its events announce as a full read does", async () => {
     const first = await sweep();
-    expect(first.refresh).toMatchObject({ mode: "full", fullBecause: expect.stringContaining("no stored cursor") });
+    expect(first.refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "no stored cursor (the first run with this cache folder or this resource's state)",
+    });
 
     await admin("POST", "/counters/reset");
     nowMs += HOUR;
@@ -207,7 +210,7 @@ describe("falls back to a full read, and says why", () => {
     nowMs += 181 * 24 * HOUR;
     expect((await sweep({ args: ["--verify-every", "400d"] })).refresh).toMatchObject({
       mode: "full",
-      fullBecause: expect.stringContaining("older than the 180 days"),
+      fullBecause: "the stored cursor is older than the 180 days the audit log keeps",
     });
   });
 
@@ -298,7 +301,10 @@ describe("falls back to a full read, and says why", () => {
       });
     nowMs += HOUR;
     const run = await sweep({ args: ["--verify-slices", "1"] });
-    expect(run.refresh).toMatchObject({ mode: "full", fullBecause: expect.stringContaining("missed event") });
+    expect(run.refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "a difference the audit log's events do not explain (a missed event) on 1 repository",
+    });
     expect(run.refresh!.missedEvents).toEqual([expect.stringContaining("acme/forgotten")]);
     expect(artifacts(run)).toEqual(expect.arrayContaining([`repository-webhook acme/forgotten ${DOCKER} orphaned`]));
   });
