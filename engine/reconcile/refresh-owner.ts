@@ -8,7 +8,8 @@
  * reads in full unless rolling slices are asked for (then the repositories with known build-service
  * artifacts are re-read every run, and the staleness bound is reported).
  * Any doubt (no cursor, an old one, the log refusing, an event it cannot place, a changed identity)
- * is a full read, with the reason recorded in the observation.
+ * is a full read, with the reason recorded in the observation. A log that answered 403 or 404 is
+ * remembered in the stored inventory, and asked again only once the cadence has passed since.
  */
 import type { InventoryRecords, StoredInventory, StoredRepository } from "../clients/inventory-store.js";
 import type { AuditLogRead, OwnerRepository } from "../clients/types.js";
