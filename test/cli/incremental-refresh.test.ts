@@ -245,6 +245,19 @@ describe("falls back to a full read, and says why", () => {
     });
   });
 
+  it("when more events arrived than a refresh reads (over 10,000)", async () => {
+    await sweep();
+    nowMs += 60_000;
+    const log = sandbox.world().github.orgs[0]!.auditLog!;
+    const at = new Date(nowMs).toISOString();
+    for (let i = 0; i < 10_001; i++) log.push({ action: "repo.create", repo: `acme/burst-${i}`, created_at: at, actor: "ops" });
+    nowMs += 60_000;
+    expect((await sweep()).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the audit log gave more than 10,000 events since the last run",
+    });
+  });
+
   it("when the token's owner changed", async () => {
     await sweep();
     nowMs += HOUR;
