@@ -7,9 +7,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { BUILDS_EXAMPLE, EXAMPLE, runCli } from "../support/cli-harness.js";
+import { BUILDS_EXAMPLE, EXAMPLE, ROOT, runCli } from "../support/cli-harness.js";
+
+const formats = addFormats as unknown as (ajv: object) => void;
+const planAjv = new Ajv({ allErrors: true });
+formats(planAjv);
+const validatePlan = planAjv.compile(JSON.parse(readFileSync(join(ROOT, "schema/plan.schema.json"), "utf8")) as object);
+const validateReport = new Ajv2020({ allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, "schema/report.schema.json"), "utf8")) as object,
+);
 
 const SECRETS = { DOCKERHUB_USERNAME: "acme-ci", DOCKERHUB_TOKEN: "hub-carried-cli-3c9d", NPM_TOKEN: "npm-carried-cli-5e0a" };
 const CARRIED =
@@ -51,6 +62,7 @@ async function planBuild(): Promise<BuildJson> {
   const run = await runCli(["plan", EXAMPLE, builds, "--format", "json"], env);
   expect(run.stderr).toBe("");
   const plan = JSON.parse(run.stdout) as { resources: BuildJson[] };
+  expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
   return plan.resources.find((r) => r.resource === "build" && r.name === "acme/legacy-api")!;
 }
 
@@ -87,6 +99,7 @@ describe("a verification carried over by the CLI", () => {
     expect(again.observed.builds).toEqual([{ image: "acme/legacy-api", state: "verified", reason: null, carriedOver }]);
 
     const report = await runCli(["report", EXAMPLE, builds, "--format", "json"], env);
+    expect(validateReport(JSON.parse(report.stdout)), JSON.stringify(validateReport.errors)).toBe(true);
     const continuity = (JSON.parse(report.stdout) as { continuity: { image: string; state: string; carriedOver?: unknown }[] }).continuity;
     expect(continuity.find((c) => c.image === "acme/legacy-api")).toMatchObject({ state: "verified", carriedOver });
     const markdown = await runCli(["report", EXAMPLE, builds, "--format", "markdown"], env);
