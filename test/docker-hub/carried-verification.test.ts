@@ -2,10 +2,10 @@
  * A verified replacement build is carried over between runs while its default branch's head has not
  * moved: one conditional request (a 304) instead of the repository, its refs, files, pull requests,
  * secrets, runs and Docker Hub tags, and the verdict says when it was verified and that it was carried
- * over. A moved head, or a verification older than the cadence, is read in full again. Over loopback
+ * over. A moved head, another token's verification, or one older than the cadence is read in full again. Over loopback
  * against the sandbox's demo world, each run with a context of its own, as separate CLI runs have.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,7 +84,7 @@ async function gh(method: string, path: string, body?: unknown): Promise<number>
 }
 
 describe("carrying a verified replacement build over between runs", () => {
-  it("reads only the default branch's head while it has not moved, says so, and reads in full once it moves or ages", async () => {
+  it("reads only the default branch's head while it has not moved, says so, and reads in full for another token, a moved head or an old verification", async () => {
     const ctx = context();
     const plans = await planReplacements(ctx, [api]);
     expect(
@@ -118,6 +118,14 @@ describe("carrying a verified replacement build over between runs", () => {
     expect(carried.requests).toBe(1);
     expect(carried.notModified).toBe(1);
     expect(carried.dockerHub).toBe(0);
+
+    // Stored under another token's fingerprint: this token's run reads in full, and stores its own.
+    const file = join(tmp, "verifications.json");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/"credential":"[^"]+"/g, '"credential":"token:another-token"'));
+    const otherToken = await verifyRun();
+    expect(otherToken.verdict.carriedOver).toBeUndefined();
+    expect(otherToken.requests).toBeGreaterThan(1);
+    expect((await verifyRun()).verdict.carriedOver).toBeDefined();
 
     // A commit on main moves the head: read in full, nothing carried over.
     expect(

@@ -9,7 +9,7 @@ import type { ProposalPullRequest } from "../../model/replacement.js";
 import { encodePath } from "../../model/replacement-requests.js";
 import { bitbucketRepoUrl } from "../../model/requests.js";
 import type { Secret, SecretSet } from "../../model/secret.js";
-import { credentialScope } from "../etag-cache.js";
+import { tokenFingerprint } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { plannedUrl } from "../planned-request.js";
 import { assertSameOrigin, type JsonHttp } from "../json-http.js";
@@ -43,7 +43,7 @@ class BitbucketReplacementClient implements ReplacementClient {
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
-    this.#credential = `token:${credentialScope(options.token)}`;
+    this.#credential = options.token === null ? "anonymous" : `token:${tokenFingerprint(options.token.reveal())}`;
     const { http, secrets } = bitbucketHttp(options);
     this.#http = http;
     this.#secrets = secrets;

@@ -9,7 +9,7 @@ import type { ProposalPullRequest } from "../../model/replacement.js";
 import { encodePath } from "../../model/replacement-requests.js";
 import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { Secret } from "../../model/secret.js";
-import { credentialScope } from "../etag-cache.js";
+import { tokenFingerprint } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { PageGuard } from "../page-guard.js";
 import { plannedUrl } from "../planned-request.js";
@@ -47,7 +47,9 @@ export class GitHubReplacementClient implements ReplacementClient {
   credentialScope(): string {
     // An app's installation tokens change hourly; what they may read is the app's.
     const app = this.ctx.settings.app;
-    return app === undefined ? `token:${credentialScope(this.ctx.settings.token)}` : `app:${app.appId}`;
+    const token = this.ctx.settings.token;
+    if (app !== undefined) return `app:${app.appId}`;
+    return token === null ? "anonymous" : `token:${tokenFingerprint(token.reveal())}`;
   }
 
   async defaultBranch(repository: string): Promise<{ name: string; sha: string }> {
