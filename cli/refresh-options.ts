@@ -1,6 +1,7 @@
 /**
  * `--verify-every` and `--verify-slices`: how a run may reuse what an earlier run verified of each
- * swept owner (engine/reconcile/refresh-owner.ts). The stored inventories live beside the ETag cache,
+ * swept owner (engine/reconcile/refresh-owner.ts) and, for `--verify-every`, of each replacement build
+ * (engine/reconcile/carried-verifications.ts). The stored inventories live beside the ETag cache,
  * so without a cache file (`SOURCELINKS_ETAG_CACHE=off`) every sweep reads in full.
  */
 import { lstatSync } from "node:fs";
@@ -30,7 +31,7 @@ export function addRefreshOptions(command: Command): Command {
   return command
     .option(
       "--verify-every <duration>",
-      "a full verification of each swept owner when the last is older than this (e.g. 24h, 90m, 7d); between two, an Enterprise Cloud org is refreshed from its audit log",
+      "a full verification of each swept owner, and of each replacement build, when the last is older than this (e.g. 24h, 90m, 7d); between two, an Enterprise Cloud org is refreshed from its audit log and a verified build whose default branch has not moved is carried over",
       "24h",
     )
     .option(
