@@ -45,10 +45,12 @@ interface Outputs {
   refreshState?: { cursor: string | null; verifiedAt: string; actingAs: string | null; inventory: unknown };
 }
 
-function inputs(): PropertyMap {
+/** The acme sweep's inputs as declared from the YAML, with `change` to its declaration. */
+function inputs(change: Partial<SweepSpec> = {}): PropertyMap {
   const spec = config.sweeps?.find((s) => s.provider === "github" && s.owner === "acme") as SweepSpec;
   const declared: OrphanSweepInputs = {
     ...spec,
+    ...change,
     links: config.links,
     buildService: config.buildService,
     providers: config.providers,
@@ -189,5 +191,44 @@ describe("OrphanSweep refreshed from the audit log through the dynamic-provider 
       fullBecause: expect.stringContaining("the last full verification is 25 h old"),
     });
     expect(refreshed.refreshState?.verifiedAt).toBe(new Date(nowMs).toISOString());
+  });
+  it("check refuses a declared verifyEvery that is not a duration and a verifySlices below 1, naming each", async () => {
+    const checked = await host.check(urn, {}, inputs({ verifyEvery: "daily", verifySlices: 0 }));
+    expect(checked.failures).toEqual([
+      {
+        property: "verifyEvery",
+        reason: expect.stringContaining('must be a duration: a whole number above 0 and s, m, h or d (e.g. 24h, 90m, 7d), not "daily"'),
+      },
+      { property: "verifySlices", reason: "must be at least 1, not 0" },
+    ]);
+  });
+
+  it("a declared verifyEvery alone is an update that deletes nothing: a hook added since stays, named in drift", async () => {
+    expect(await github("POST", "/repos/acme/forgotten/hooks", { config: { url: DOCKER } })).toBe(201);
+    const deletesBefore = Object.entries(sandbox.counters().byEndpoint)
+      .filter(([e]) => e.startsWith("DELETE "))
+      .reduce((n, [, c]) => n + c, 0);
+    const up = await engine.up(urn, inputs({ verifyEvery: "1h" }));
+    expect(up.op).toBe("update");
+    const outputs = revealSecrets(up.entry.outputs) as unknown as Outputs & { verifyEvery?: string };
+    expect(outputs.verifyEvery).toBe("1h");
+    expect(outputs.drift).toEqual([expect.stringMatching(/^webhook \d+ on acme\/forgotten is orphaned$/)]);
+    const deletesAfter = Object.entries(sandbox.counters().byEndpoint)
+      .filter(([e]) => e.startsWith("DELETE "))
+      .reduce((n, [, c]) => n + c, 0);
+    expect(deletesAfter).toBe(deletesBefore);
+  });
+
+  it("a declared verifyEvery: 1h reads in full once the last full verification is 2 h old, and the reason names verifyEvery, no CLI flag", async () => {
+    nowMs += 30 * 60_000;
+    const early = revealSecrets((await engine.refresh(urn)).outputs) as unknown as Outputs;
+    expect(early.observed.refresh).toMatchObject({ mode: "incremental" });
+    nowMs += 90 * 60_000;
+    const refreshed = revealSecrets((await engine.refresh(urn)).outputs) as unknown as Outputs;
+    expect(refreshed.observed.refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the last full verification is 2 h old (verifyEvery 60 min)",
+    });
+    expect(JSON.stringify(refreshed)).not.toContain("--verify");
   });
 });
