@@ -57,6 +57,9 @@ export function judgeReplacement(input: VerificationInput): ReplacementVerdict {
   });
   const verdict = (state: ReplacementVerdict["state"], reason: string | null): ReplacementVerdict => ({ ...base, state, reason, tags });
   if (observation === null) return verdict("absent", `${build.repository} was not observed`);
+  // Held: nothing is proposed or updated until the branch's owner deletes or merges it.
+  if (observation.held !== null && observation.state !== "merged")
+    return verdict(observation.state, `the proposal is held back: ${observation.held}`);
   if (observation.state === "absent") return verdict("absent", `no pull request proposes ${observation.path} in ${build.repository}`);
   if (observation.state === "proposed")
     return verdict("proposed", `pull request #${observation.pullRequest?.number ?? "?"} is not merged into ${observation.defaultBranch}`);
