@@ -42,6 +42,8 @@ export interface ProposalTarget {
   secretScope: "repository" | "organization";
   /** The links these builds replace (a revocation waits for them). */
   links: string[];
+  /** The branches other than the default one whose runs verify these builds (`verify.branch`), each once. */
+  verifyBranches: string[];
 }
 
 /** The proposal of every rendered file of `builds`, in `builds render`'s order. */
@@ -87,6 +89,7 @@ function target(group: BuildSpec[]): ProposalTarget {
     secrets: secretsOf(group),
     secretScope: first.secretScope,
     links: [...new Set(group.flatMap((b) => (b.link === undefined ? [] : [b.link])))],
+    verifyBranches: [...new Set(group.flatMap((b) => (b.verify === undefined ? [] : [b.verify.branch])))],
   };
 }
 

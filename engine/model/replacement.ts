@@ -46,6 +46,8 @@ export interface ReplacementObservation {
   defaultBranch: string;
   /** The default branch's head commit when observed: the commit whose runs verification reads once `merged`. */
   defaultSha: string;
+  /** Once `merged`: the head commit of each branch a build declares to verify on (`verify.branch`), null when there is no such branch. */
+  verifyHeads: Record<string, string | null>;
   /** The branch the proposal is committed on. */
   branch: string;
   /** The proposal branch's head commit, or null when the branch does not exist. */

@@ -40,6 +40,14 @@ export async function observeReplacement(ctx: OperationContext, target: Proposal
   const branchCurrent = onBranch !== null && onBranch.text === target.text;
   const use = branchUse({ state, head, branchCurrent, pullRequests: pulls });
   const organization = target.provider === "github" && target.secretScope === "organization";
+  // Read only once merged: before that, no run of the file anywhere can verify it.
+  const verifyHeads: Record<string, string | null> = {};
+  if (merged)
+    await Promise.all(
+      target.verifyBranches.map(async (name) => {
+        verifyHeads[name] = await client.branchHead(repository, name);
+      }),
+    );
   const [secrets, pipelinesEnabled, repositoryId] = await Promise.all([
     secretStates(client, target, organization),
     target.provider === "bitbucket" ? client.pipelinesEnabled(repository) : Promise.resolve(null),
@@ -53,6 +61,7 @@ export async function observeReplacement(ctx: OperationContext, target: Proposal
     state,
     defaultBranch: main.name,
     defaultSha: main.sha,
+    verifyHeads,
     branch,
     branchSha,
     branchCurrent,

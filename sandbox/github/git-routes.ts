@@ -72,8 +72,22 @@ export function registerGitRoutes(router: Router): void {
       const git = gitOf(repo, repo.name);
       const branch = ref.slice("refs/heads/".length);
       if (git.branches[branch] !== undefined) return githubError(422, "Reference already exists");
-      if (git.commits[sha] === undefined) return githubError(422, "Object does not exist");
+      const commit = git.commits[sha];
+      if (commit === undefined) return githubError(422, "Object does not exist");
       git.branches[branch] = sha;
+      // A new branch is a push, as GitHub sends it: workflows run for it on that commit.
+      commitLanded({
+        world: ctx.world,
+        clock: ctx.clock,
+        provider: "github",
+        repository: `${repo.owner}/${repo.name}`,
+        branch,
+        defaultBranch: false,
+        sha,
+        message: commit.message,
+        files: commit.files,
+        via: "push",
+      });
       return {
         status: 201,
         body: refWire(ctx.mountUrl, repo, branch, sha),

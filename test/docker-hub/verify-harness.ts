@@ -75,6 +75,7 @@ export function merged(
     state: "merged",
     defaultBranch,
     defaultSha: sha,
+    verifyHeads: {},
     branch: "sourcelinks/replacement",
     branchSha: null,
     branchCurrent: true,
