@@ -2,11 +2,15 @@
  * What `OrphanSweep`'s dynamic provider does, loaded inside the dynamic-provider host by
  * sweep-provider.ts: clients built per call, the operations API for every step. Create and update
  * delete what no live link covers (the same executor, "observed in this run" rule and request checks
- * as revocations); read observes only; delete stops sweeping and touches nothing.
+ * as revocations); read observes only; delete stops sweeping and touches nothing. Each reads the owner
+ * as the CLI does with its cache folder: incrementally from the audit log where the last outputs'
+ * `refreshState` allows it (sweep-refresh-state.ts), else in full, saying why in `observed.refresh`.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { checkSweepInput } from "../engine/config/index.js";
 import { redactText } from "../engine/model/redaction.js";
+import { MemoryInventories } from "../engine/clients/memory-inventories.js";
+import { DEFAULT_REFRESH, inventoryScope } from "../engine/reconcile/refresh-owner.js";
 import {
   artifactsToRemove,
   createOperationContext,
@@ -33,14 +37,34 @@ import {
   type OrphanSweepOutputs,
 } from "./sweep-properties.js";
 import { knownFailures } from "./unknowns.js";
-import { withSecretOutputs } from "./secret-outputs.js";
+import { asSecret, withSecretOutputs } from "./secret-outputs.js";
 import { sweepDriftFacts } from "./drift.js";
+import { refreshStateOf, storedInventoryOf, type SweepRefreshState } from "./sweep-refresh-state.js";
 
 /** Inputs as the host hands them over, with the host's `__provider`. */
 type Props = OrphanSweepInputs & { __provider?: string };
 
-function contextFor(inputs: OrphanSweepInputs, credentials: ProviderCredentials): OperationContext {
-  return createOperationContext(configOf(inputs, inputs.links), process.env, credentialOverrides(credentials));
+function contextFor(inputs: OrphanSweepInputs, credentials: ProviderCredentials, store?: MemoryInventories): OperationContext {
+  const ctx = createOperationContext(configOf(inputs, inputs.links), process.env, credentialOverrides(credentials));
+  if (store !== undefined) ctx.refresh = { ...DEFAULT_REFRESH, store, now: Date.now };
+  return ctx;
+}
+
+/** The inventory the last outputs kept, as the one stored record of a call's refresh. */
+function storeFrom(inputs: OrphanSweepInputs, previous: SweepRefreshState | undefined): MemoryInventories {
+  const store = new MemoryInventories();
+  const kept = storedInventoryOf(previous);
+  if (kept !== null) store.set(kept.scope, inputs.owner, kept.stored);
+  return store;
+}
+
+/** What the call's refresh stored, for the outputs (its inventory a secret); absent when nothing was (the owner is gone). */
+function stateOut(ctx: OperationContext, inputs: OrphanSweepInputs, store: MemoryInventories): { refreshState?: SweepRefreshState } {
+  const scope = inventoryScope(ctx, inputs.provider);
+  const stored = store.get(scope, inputs.owner);
+  if (stored === undefined) return {};
+  const state = refreshStateOf(scope, stored);
+  return { refreshState: { ...state, inventory: asSecret(state.inventory) } };
 }
 
 function redactorFor(inputs: OrphanSweepInputs, credentials: ProviderCredentials): (text: string) => string {
@@ -74,20 +98,27 @@ async function observe(
 }
 
 /** Observe, delete what no live link covers, observe again (reconcileSweep): the outputs say what was found and removed. */
-async function sweep(what: string, inputs: OrphanSweepInputs, credentials: ProviderCredentials): Promise<OrphanSweepOutputs> {
+async function sweep(
+  what: string,
+  inputs: OrphanSweepInputs,
+  credentials: ProviderCredentials,
+  previous: SweepRefreshState | undefined,
+): Promise<OrphanSweepOutputs> {
   let outcome: SweepReconciliation;
+  const store = storeFrom(inputs, previous);
+  const after = contextFor(inputs, credentials, store);
   try {
-    // The second observation reads through fresh clients.
-    outcome = await reconcileSweep(contextFor(inputs, credentials), sweepSpecOf(inputs), inputs.links, contextFor(inputs, credentials));
+    // The second observation reads through fresh clients; after deletions, its refresh reads in full.
+    outcome = await reconcileSweep(contextFor(inputs, credentials, store), sweepSpecOf(inputs), inputs.links, after);
   } catch (error) {
     // Only an observation throws: a failed step is in the outcome.
     throw new Error(redactorFor(inputs, credentials)(`${what} failed while observing: ${messageOf(error)}`), { cause: error });
   }
-  const { plan, result, removed, observed: after } = outcome;
-  if (result.failed !== null || after === null) throw new Error(stoppedExecutionMessage(what, result, redactorFor(inputs, credentials)));
+  const { plan, result, removed, observed } = outcome;
+  if (result.failed !== null || observed === null) throw new Error(stoppedExecutionMessage(what, result, redactorFor(inputs, credentials)));
   const manual = plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step] : []));
-  const found = artifactsToRemove(after);
-  return { ...sweepOutputsOf(inputs, after, found, removed, manual), drift: sweepDriftFacts(found) };
+  const found = artifactsToRemove(observed);
+  return { ...sweepOutputsOf(inputs, observed, found, removed, manual), drift: sweepDriftFacts(found), ...stateOut(after, inputs, store) };
 }
 
 /** Validates the sweep as the YAML loader does, and that it names its world; unknowns wait for apply. */
@@ -129,10 +160,10 @@ export async function createSweep(
   credentials: ProviderCredentials,
   inputs: Props,
 ): Promise<pulumi.dynamic.CreateResult<OrphanSweepOutputs>> {
-  return { id: sweepResourceId(inputs), outs: await sweep(`${label(inputs)} create`, pickSweepInputs(inputs), credentials) };
+  return { id: sweepResourceId(inputs), outs: await sweep(`${label(inputs)} create`, pickSweepInputs(inputs), credentials, undefined) };
 }
 
-/** Refresh: what the owner holds now; `removed` keeps what the last create or update deleted. */
+/** Refresh: what the owner holds now (from the audit log where the last state allows); `removed` keeps what the last create or update deleted. */
 export async function readSweep(
   credentials: ProviderCredentials,
   id: string,
@@ -143,15 +174,21 @@ export async function readSweep(
       `OrphanSweep read: no declaration for ${id || "(no id)"}. Dynamic resources cannot be imported; declare the sweep and run pulumi up.`,
     );
   }
-  const observed = await observe(`${label(props)} read`, contextFor(props, credentials), props, credentials);
   const previous = props as Partial<OrphanSweepOutputs>;
+  const store = storeFrom(props, previous.refreshState);
+  const ctx = contextFor(props, credentials, store);
+  const observed = await observe(`${label(props)} read`, ctx, props, credentials);
   const found = artifactsToRemove(observed);
   const drift = sweepDriftFacts(found);
   // As for links: the drift goes into the stored inputs too, so the next preview names what up deletes.
   const inputs = { ...pickSweepInputs(props), ...(drift.length > 0 ? { drift } : {}) };
   return {
     id,
-    props: { ...sweepOutputsOf(props, observed, found, previous.removed ?? [], previous.pendingManualSteps ?? []), drift },
+    props: {
+      ...sweepOutputsOf(props, observed, found, previous.removed ?? [], previous.pendingManualSteps ?? []),
+      drift,
+      ...stateOut(ctx, props, store),
+    },
     // The SDK types `inputs` as the outputs type; the host sends it to the engine as the inputs it is.
     inputs: inputs as unknown as OrphanSweepOutputs,
   };
@@ -161,10 +198,10 @@ export async function readSweep(
 export async function updateSweep(
   credentials: ProviderCredentials,
   _id: string,
-  _olds: OrphanSweepOutputs,
+  olds: OrphanSweepOutputs,
   news: Props,
 ): Promise<pulumi.dynamic.UpdateResult<OrphanSweepOutputs>> {
-  return { outs: await sweep(`${label(news)} update`, pickSweepInputs(news), credentials) };
+  return { outs: await sweep(`${label(news)} update`, pickSweepInputs(news), credentials, olds.refreshState) };
 }
 
 /** Removing a sweep stops sweeping: nothing on the owner changes. */

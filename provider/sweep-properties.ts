@@ -7,6 +7,7 @@ import type { LinkSpec, SweepSpec } from "../engine/model/spec.js";
 import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
 import type { ManualStep } from "../engine/model/manual-step.js";
 import { linkResourceId, toPlainJson, type WorldSettings } from "./properties.js";
+import type { SweepRefreshState } from "./sweep-refresh-state.js";
 
 /** `OrphanSweep` inputs: the declared sweep, its world, the declared links it classifies against. */
 export interface OrphanSweepInputs extends SweepSpec, WorldSettings {
@@ -27,6 +28,11 @@ export interface OrphanSweepOutputs extends OrphanSweepInputs {
   pendingManualSteps: ManualStep[];
   /** What the next create or update would delete, in words (provider/drift.ts); absent in older state. */
   drift?: string[];
+  /**
+   * What the next refresh reuses: the audit log cursor, the last full verification and its inventory
+   * (provider/sweep-refresh-state.ts; the inventory a secret in state); absent in older state.
+   */
+  refreshState?: SweepRefreshState;
 }
 
 /** The input keys of a sweep, in a fixed order: what `diff` compares. */

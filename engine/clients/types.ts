@@ -240,7 +240,7 @@ export type AuditLogRead =
 
 /** A GitHub Enterprise Cloud org's audit log, read for what changed on its repositories since a time. */
 export interface AuditLogClient {
-  /** Who the requests about `owner` act as: `app:ID` for a GitHub App, else `user:LOGIN` (`GET /user`, read once). */
+  /** Who the requests about `owner` act as: `app:ID/installation:ID` for a GitHub App, else `user:LOGIN` (`GET /user`, read once). */
   actingAs(owner: string): Promise<string>;
   /**
    * Hook, deploy key and repository events created at or after `since` (epoch ms), every page; with
