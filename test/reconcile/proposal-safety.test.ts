@@ -1,7 +1,7 @@
 /**
  * A replacement's proposal never overwrites anyone's work, over loopback against the sandbox's demo
- * world: a branch of the proposal's name that holds commits sourcelinks did not write (pushed to a
- * pull request that was then closed, or made for another reason) is held back with its reason and
+ * world: a branch of the proposal's name that holds commits sourcelinks did not write (pushed to its
+ * pull request, open or then closed, or made for another reason) is held back with its reason and
  * nothing is written for the build; a branch whose head is a merged pull request's is reset and
  * proposed again; sourcelinks' own branch, unchanged since it wrote it, is updated in place. Each
  * time a second plan has nothing to do, so no second pull request is ever opened.
@@ -128,6 +128,23 @@ describe("a GitHub proposal's branch", () => {
     await apply(changed);
     expect(githubHead(GH_BRANCH)).toBe(theirs);
     expect(githubRepo(sandbox.world(), "acme/api").pulls?.map((p) => p.state)).toEqual(["closed"]);
+  });
+
+  it("keeps an open pull request someone pushed to as it is, and holds it back rather than write over their commit when the rules change", async () => {
+    await apply([githubBuild()]);
+    const theirs = await pushOnGithub(GH_BRANCH);
+    // Nothing to write: the branch still holds the rendered file, and the pull request is open.
+    const same = await plan([githubBuild()]);
+    expect(same.plan.observed).toMatchObject({ state: "proposed", held: null, branchUse: "keep" });
+    expect(same.steps).toEqual([]);
+
+    const changed = [githubBuild([TAG_RULE])];
+    const held = await plan(changed);
+    expect(held.plan.observed.held).toMatch(HELD);
+    expect(held.steps).toEqual([]);
+    await apply(changed);
+    expect(githubHead(GH_BRANCH)).toBe(theirs);
+    expect(githubRepo(sandbox.world(), "acme/api").pulls?.map((p) => p.state)).toEqual(["open"]);
   });
 
   it("is held back, with no secret set either, when a branch of that name was made for another reason", async () => {
