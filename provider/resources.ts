@@ -274,6 +274,8 @@ export interface ReplacementBuildArgs extends WorldArgs {
   /** Default `repository`. */
   secretScope?: pulumi.Input<"repository" | "organization">;
   proposal?: pulumi.Input<{ branch?: string }>;
+  /** The branch whose first run after the merge verifies the replacement. Default: the default branch. */
+  verify?: pulumi.Input<{ branch: string }>;
   /** The builds rendered into the same CI file, this one included (Bitbucket: every build of the repository). Default: this build alone. */
   fileBuilds?: pulumi.Input<pulumi.Input<BuildSpec>[]>;
 }
@@ -320,6 +322,7 @@ export class ReplacementBuild extends pulumi.dynamic.Resource {
       replacement: args.replacement,
       secretScope: args.secretScope ?? "repository",
       proposal: args.proposal,
+      verify: args.verify,
     };
     const props: Record<string, unknown> = {
       ...spec,

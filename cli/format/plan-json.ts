@@ -56,6 +56,8 @@ export interface ObservedBuildJson {
   defaultBranch: string;
   branch: string;
   pullRequest: { number: number; url: string; state: string } | null;
+  /** Why the proposal is held back (its branch holds commits sourcelinks did not write; apply writes nothing for it), else null. */
+  held: string | null;
   builds: { image: string; state: string; reason: string | null }[];
 }
 
@@ -178,6 +180,7 @@ function observedBuildJson(entry: PlannedBuildEntry): ObservedBuildJson {
     defaultBranch: o.defaultBranch,
     branch: o.branch,
     pullRequest: o.pullRequest === null ? null : { number: o.pullRequest.number, url: o.pullRequest.url, state: o.pullRequest.state },
+    held: o.held,
     builds: entry.verdicts.map((v) => ({ image: v.image, state: v.state, reason: v.reason })),
   };
 }
