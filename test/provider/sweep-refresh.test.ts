@@ -46,8 +46,11 @@ interface Outputs {
 }
 
 /** The acme sweep's inputs as declared from the YAML, with `change` to its declaration. */
-function inputs(change: Partial<SweepSpec> = {}): PropertyMap {
-  const spec = config.sweeps?.find((s) => s.provider === "github" && s.owner === "acme") as SweepSpec;
+function inputs(
+  change: Partial<SweepSpec> = {},
+  owner: Pick<SweepSpec, "provider" | "owner"> = { provider: "github", owner: "acme" },
+): PropertyMap {
+  const spec = config.sweeps?.find((s) => s.provider === owner.provider && s.owner === owner.owner) as SweepSpec;
   const declared: OrphanSweepInputs = {
     ...spec,
     ...change,
@@ -230,5 +233,15 @@ describe("OrphanSweep refreshed from the audit log through the dynamic-provider 
       fullBecause: "the last full verification is 2 h old (verifyEvery 60 min)",
     });
     expect(JSON.stringify(refreshed)).not.toContain("--verify");
+  });
+  it("a Bitbucket sweep declaring verifySlices rolls its refreshes, its inventory kept in refreshState without a cursor", async () => {
+    const workspace = makeUrn(SWEEP_TYPE, "acme-team");
+    const owner = { provider: "bitbucket", owner: "acme-team" } as const;
+    const created = revealSecrets((await engine.up(workspace, inputs({ verifySlices: 2 }, owner))).entry.outputs) as unknown as Outputs;
+    expect(created.refreshState?.cursor).toBeNull();
+    expect((created.refreshState?.inventory as { repositories: unknown[] }).repositories.length).toBeGreaterThan(0);
+    nowMs += HOUR;
+    const refreshed = revealSecrets((await engine.refresh(workspace)).outputs) as unknown as Outputs;
+    expect(refreshed.observed.refresh).toMatchObject({ mode: "rolling", stalenessBoundRuns: 1, fullBecause: null });
   });
 });
