@@ -206,6 +206,10 @@ describe("OrphanSweep refreshed from the audit log through the dynamic-provider 
     ]);
   });
 
+  it("declaring the default cadence (verifyEvery: 1440m) where none was declared is no change", async () => {
+    expect((await engine.up(urn, inputs({ verifyEvery: "1440m" }))).op).toBe("same");
+  });
+
   it("a declared verifyEvery alone is an update that deletes nothing: a hook added since stays, named in drift", async () => {
     expect(await github("POST", "/repos/acme/forgotten/hooks", { config: { url: DOCKER } })).toBe(201);
     const deletesBefore = Object.entries(sandbox.counters().byEndpoint)
