@@ -4,6 +4,7 @@
  * (test/fixtures/worlds/sweep.yaml, org acme with the log) on the sandbox's injected clock. The state
  * the outputs keep (`refreshState`) carries the cursor and the verified inventory from one call to
  * the next, as the CLI's cache folder does; every doubt is a full read that says why in `observed.refresh`.
+ * The cadence (`verifyEvery`, `verifySlices`) is the resource's inputs', and its reasons name those inputs.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
