@@ -12,6 +12,7 @@ import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { missingCredentials } from "../engine/config/missing-credentials.js";
 import { VerificationStore, verificationStorePath } from "../engine/clients/verification-store.js";
 import { createOperationContext, type OperationContext } from "../engine/reconcile/operations.js";
+import { DEFAULT_REFRESH } from "../engine/reconcile/refresh-owner.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { refreshPolicy, type RefreshOptions } from "./refresh-options.js";
 
@@ -37,7 +38,7 @@ export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.Proce
     ctx.refresh = policy;
     ctx.verifications = {
       store: new VerificationStore(verificationStorePath(etagCacheFile)),
-      verifyEveryMs: policy.verifyEveryMs,
+      verifyEveryMs: policy.overrides?.verifyEvery?.value ?? DEFAULT_REFRESH.verifyEveryMs,
       now: policy.now,
     };
   }

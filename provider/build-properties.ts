@@ -47,6 +47,7 @@ export const BUILD_SPEC_KEYS = [
   "replacement",
   "secretScope",
   "proposal",
+  "verify",
 ] as const satisfies readonly (keyof BuildSpec)[];
 
 /** The input keys, in a fixed order: what `diff` compares. */

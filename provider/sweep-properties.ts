@@ -41,11 +41,16 @@ export const SWEEP_INPUT_KEYS = [
   "provider",
   "owner",
   "exclude",
+  "verifyEvery",
+  "verifySlices",
   "links",
   "buildService",
   "providers",
   "providerVersion",
 ] as const satisfies readonly (keyof OrphanSweepInputs)[];
+
+/** Keys that only set how often the owner is verified in full: a change to them alone deletes nothing (sweep-methods.ts). */
+export const SWEEP_CADENCE_KEYS = ["verifyEvery", "verifySlices"] as const;
 
 /** Keys whose change makes it another sweep (another owner): a replacement. */
 export const SWEEP_REPLACE_KEYS = ["provider", "owner"] as const;
@@ -89,7 +94,14 @@ export function sweepResourceId(spec: Pick<SweepSpec, "provider" | "owner">): st
 
 /** The sweep's own spec out of its inputs. */
 export function sweepSpecOf(inputs: OrphanSweepInputs): SweepSpec {
-  return { name: inputs.name, provider: inputs.provider, owner: inputs.owner, exclude: [...(inputs.exclude ?? [])] };
+  return {
+    name: inputs.name,
+    provider: inputs.provider,
+    owner: inputs.owner,
+    exclude: [...(inputs.exclude ?? [])],
+    ...(inputs.verifyEvery == null ? {} : { verifyEvery: inputs.verifyEvery }),
+    ...(inputs.verifySlices == null ? {} : { verifySlices: inputs.verifySlices }),
+  };
 }
 
 /** Just the input keys of sweep inputs or outputs (drops outputs and the host's `__provider`). */

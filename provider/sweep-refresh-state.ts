@@ -57,11 +57,11 @@ export interface SweepRefreshState {
 
 /**
  * The state to keep of a stored inventory read under `scope`. Without a cursor (no audit log) only
- * rolling slices would reuse the repositories, and the provider rolls none (sweep-methods.ts): they are not kept.
+ * rolling slices reuse the repositories: they are kept then only when the sweep declares `verifySlices` (`rolling`).
  */
-export function refreshStateOf(scope: string, stored: StoredInventory): SweepRefreshState {
+export function refreshStateOf(scope: string, stored: StoredInventory, rolling: boolean): SweepRefreshState {
   const read = new Map(stored.repositories.map((r) => [r.repository.toLowerCase(), r]));
-  const reusable = stored.cursor !== null;
+  const reusable = stored.cursor !== null || rolling;
   return {
     scope,
     ownerType: stored.ownerType,

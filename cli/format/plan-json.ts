@@ -57,8 +57,10 @@ export interface ObservedBuildJson {
   defaultBranch: string;
   branch: string;
   pullRequest: { number: number; url: string; state: string } | null;
+  /** Why the proposal is held back (its branch holds commits sourcelinks did not write; apply writes nothing for it), else null. */
+  held: string | null;
   builds: { image: string; state: string; reason: string | null; carriedOver?: CarriedOver }[];
-  /** Set when this observation is an earlier run's, carried over: only the default branch's head was read. */
+  /** Set when this observation is an earlier run's, carried over: only the branches' heads were read. */
   carriedOver?: CarriedOver;
 }
 
@@ -181,6 +183,7 @@ function observedBuildJson(entry: PlannedBuildEntry): ObservedBuildJson {
     defaultBranch: o.defaultBranch,
     branch: o.branch,
     pullRequest: o.pullRequest === null ? null : { number: o.pullRequest.number, url: o.pullRequest.url, state: o.pullRequest.state },
+    held: o.held,
     builds: entry.verdicts.map((v) => ({
       image: v.image,
       state: v.state,

@@ -1,8 +1,9 @@
 /**
  * Carrying a replacement build's verification over between runs. A file verified once stays verified
- * while what it was verified against is unchanged: the merged file and the first run on the default
- * branch's head commit. So a run reads that branch's head (one conditional request: a 304 when it has
- * not moved) and, when it is the commit stored, carries the stored observation and verdicts over,
+ * while what it was verified against is unchanged: the merged file on the default branch and the first
+ * run on the verified branch's head commit (the default branch, or a declared `verify.branch`). So a
+ * run reads those branches' heads (one conditional request each: a 304 when unmoved) and, when they
+ * are the commits stored, carries the stored observation and verdicts over,
  * marked as such with when they were read; anything else (the head moved or is gone, another
  * credential, a changed declaration, a verification older than `--verify-every`) is read in full.
  * Only a file whose every build was verified, with nothing left to plan, is stored. Docker Hub's tags
@@ -11,7 +12,8 @@
 import { createHash } from "node:crypto";
 import { buildKey } from "../builds/continuity.js";
 import type { ProposalTarget } from "../builds/proposal.js";
-import type { VerificationStore } from "../clients/verification-store.js";
+import type { ReplacementClient } from "../clients/types.js";
+import type { StoredVerification, VerificationStore } from "../clients/verification-store.js";
 import type { BuildSpec } from "../model/build-spec.js";
 import type { CarriedOver, ObservedReplacement, ReplacementObservation } from "../model/replacement.js";
 import type { ReplacementVerdict } from "../model/replacement-run.js";
@@ -36,6 +38,17 @@ export interface ObservedTarget {
   carried: ReplacementVerdict[];
 }
 
+/**
+ * Whether the default branch and every branch the stored verification read (`verify.branch`) are at
+ * the commits it read: one request each, answered 304 while unmoved.
+ */
+async function headsUnmoved(client: ReplacementClient, repository: string, stored: StoredVerification["observed"]): Promise<boolean> {
+  const heads = new Map<string, string | null>([[stored.defaultBranch, stored.defaultSha]]);
+  for (const [branch, sha] of Object.entries(stored.verifyHeads ?? {})) if (!heads.has(branch)) heads.set(branch, sha);
+  const now = await Promise.all([...heads.keys()].map((branch) => client.branchHead(repository, branch)));
+  return [...heads.values()].every((sha, i) => sha !== null && now[i] === sha);
+}
+
 /** The builds of `live` that `target`'s file builds. */
 export function buildsOf(target: ProposalTarget, live: readonly BuildSpec[]): BuildSpec[] {
   return live.filter((b) => b.provider === target.provider && b.repository === target.repository && target.images.includes(b.image));
@@ -55,8 +68,9 @@ function digestOf(target: ProposalTarget, builds: readonly BuildSpec[]): string 
 }
 
 /**
- * Observes `target`'s file, or carries its stored verification over when the default branch's head is
- * where that verification left it (then one request in all).
+ * Observes `target`'s file, or carries its stored verification over when the default branch's head
+ * (and that of a declared `verify.branch`) is where that verification left it: then one request per
+ * branch in all.
  */
 export async function observeOrCarry(
   ctx: OperationContext,
@@ -73,15 +87,17 @@ export async function observeOrCarry(
       stored.digest === digestOf(target, builds) &&
       memory.now() - stored.verifiedAt < memory.verifyEveryMs &&
       builds.every((b) => stored.verdicts.some((v) => buildKey(v) === buildKey(b) && v.state === "verified"));
-    if (usable && (await client.branchHead(target.repository, stored.observed.defaultBranch)) === stored.observed.defaultSha) {
-      const carriedOver: CarriedOver = {
-        verifiedAt: new Date(stored.verifiedAt).toISOString(),
-        branch: stored.observed.defaultBranch,
-        headSha: stored.observed.defaultSha,
-      };
+    if (usable && (await headsUnmoved(client, target.repository, stored.observed))) {
+      const { defaultBranch, defaultSha } = stored.observed;
+      const verifiedAt = new Date(stored.verifiedAt).toISOString();
+      const carriedOn = (branch: string | undefined): CarriedOver =>
+        branch === undefined
+          ? { verifiedAt, branch: defaultBranch, headSha: defaultSha }
+          : { verifiedAt, branch, headSha: stored.observed.verifyHeads?.[branch] ?? defaultSha };
+      const spec = (image: string): BuildSpec | undefined => builds.find((b) => b.image === image);
       return {
-        observed: { ...stored.observed, defaultText: target.text, carriedOver },
-        carried: stored.verdicts.map((v) => ({ ...v, carriedOver })),
+        observed: { ...stored.observed, defaultText: target.text, carriedOver: carriedOn(undefined) },
+        carried: stored.verdicts.map((v) => ({ ...v, carriedOver: carriedOn(spec(v.image)?.verify?.branch) })),
       };
     }
   }

@@ -37,6 +37,11 @@ export interface RefreshPolicy {
   overlapMs: number;
   /** Epoch ms where no server time is known (owners without an audit log). */
   now: () => number;
+  /**
+   * How reasons name what set the cadence (`--verify-every` or the sweep's `verifyEvery`), and how
+   * they suggest rolling slices when none are set (sweep-cadence.ts).
+   */
+  setBy: { verifyEvery: string; slicesHint: string };
 }
 
 /** The cadence and overlap a policy uses by default. */
@@ -75,7 +80,7 @@ export async function refreshOwner(
     return full(ctx, provider, owner, options, policy, {
       read: null,
       actingAs: stored.actingAs,
-      because: rememberedRefusal(known),
+      because: rememberedRefusal(known, policy),
       missed: [],
       now: policy.now(),
       noAuditLog: known,
@@ -102,7 +107,7 @@ export async function refreshOwner(
   return full(ctx, provider, owner, options, policy, {
     read,
     actingAs,
-    because: because ?? "no audit log: every run reads in full (--verify-slices N rolls the reads)",
+    because: because ?? `no audit log: every run reads in full (${policy.setBy.slicesHint} rolls the reads)`,
     missed: [],
     now,
     // A log that refused for now (429, 5xx) still has the events since the last cursor: start there next time.
@@ -122,8 +127,8 @@ function knownRefusal(stored: StoredInventory | undefined, policy: RefreshPolicy
 }
 
 /** The reason a run that did not ask the log again gives for its full read. */
-function rememberedRefusal(refusal: AuditLogRefusal): string {
-  return `${logRefusal(refusal.status)} at ${new Date(refusal.since).toISOString()}; asked again once --verify-every has passed since`;
+function rememberedRefusal(refusal: AuditLogRefusal, policy: RefreshPolicy): string {
+  return `${logRefusal(refusal.status)} at ${new Date(refusal.since).toISOString()}; asked again once ${policy.setBy.verifyEvery} has passed since`;
 }
 
 /** Why this run must read in full; null when an incremental (or rolling) read is sound. */
@@ -137,13 +142,13 @@ function fullReason(
 ): string | null {
   if (read !== null && !read.ok) return read.reason === undefined ? logRefusal(read.status) : `the audit log gave ${read.reason}`;
   if (read === null && policy.slices === 0)
-    return `no audit log on ${provider}: every run reads in full (--verify-slices N rolls the reads)`;
+    return `no audit log on ${provider}: every run reads in full (${policy.setBy.slicesHint} rolls the reads)`;
   if (stored === undefined) return "no stored cursor (the first run with this cache folder or this resource's state)";
   if (stored.invalidated !== undefined) return stored.invalidated;
   if (stored.actingAs !== actingAs)
     return `the token's owner or app changed (${stored.actingAs ?? "none"} before, ${actingAs ?? "none"} now)`;
   if (now - stored.verifiedAt >= policy.verifyEveryMs)
-    return `the last full verification is ${age(now - stored.verifiedAt)} old (--verify-every ${age(policy.verifyEveryMs)})`;
+    return `the last full verification is ${age(now - stored.verifiedAt)} old (${policy.setBy.verifyEvery} ${age(policy.verifyEveryMs)})`;
   if (read === null) return null;
   if (stored.ownerType !== "org" || stored.cursor === null) return "no stored cursor (the last run had no audit log)";
   if (now - stored.cursor > AUDIT_LOG_RETENTION_MS) return "the stored cursor is older than the 180 days the audit log keeps";

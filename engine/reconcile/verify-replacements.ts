@@ -8,7 +8,7 @@
  */
 import { buildKey, gatingBuilds, holdReason } from "../builds/continuity.js";
 import { proposalTargets } from "../builds/proposal.js";
-import { expectedTags, firstRunOn, judgeReplacement } from "../builds/verify.js";
+import { expectedTags, firstRunOn, judgeReplacement, verifiedSha } from "../builds/verify.js";
 import type { ReplacementReaders } from "../clients/types.js";
 import type { BuildSpec } from "../model/build-spec.js";
 import type { ReplacementObservation } from "../model/replacement.js";
@@ -51,11 +51,14 @@ export function verifyReplacements(
     const observation = observationOf(build, observations);
     const base = { build, observation, ...(options.ref === undefined ? {} : { ref: options.ref }) };
     if (observation === null || observation.state !== "merged") return judgeReplacement({ ...base, run: null, pushed: null });
+    const sha = verifiedSha(build, observation);
+    if (sha === null) return judgeReplacement({ ...base, run: null, pushed: null });
     const reader = readers.runs[build.provider];
     if (reader === undefined) throw new Error(`verifying ${build.image}: providers.${build.provider} is not configured`);
-    const run = firstRunOn(await reader.runs(build.repository, observation.path, observation.defaultSha), observation.defaultSha);
+    const branchRef = `refs/heads/${build.verify?.branch ?? observation.defaultBranch}`;
+    const run = firstRunOn(await reader.runs(build.repository, observation.path, sha), sha, branchRef);
     if (!succeeded(run)) return judgeReplacement({ ...base, run, pushed: null });
-    const ref = options.ref ?? `refs/heads/${observation.defaultBranch}`;
+    const ref = options.ref ?? branchRef;
     const pushed = await pushedTags(readers, build.image, expectedTags(build, ref));
     return judgeReplacement({ ...base, run, pushed });
   });

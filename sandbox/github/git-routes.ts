@@ -1,5 +1,6 @@
 /**
- * Branches and files of a repository: `GET …/git/ref/heads/{branch}`, `POST …/git/refs`,
+ * Branches and files of a repository: `GET …/git/ref/heads/{branch}`, `GET …/branches/{branch}`
+ * (https://docs.github.com/en/rest/branches/branches), `POST …/git/refs`,
  * `PATCH …/git/refs/heads/{branch}` (https://docs.github.com/en/rest/git/refs) and
  * `GET`/`PUT …/contents/{path}` (https://docs.github.com/en/rest/repos/contents), over the git model
  * (git/model.ts). A write under `.github/workflows/` needs the `workflow` scope (classic and OAuth
@@ -10,7 +11,7 @@ import type { GitHubRepoState } from "../world.js";
 import { branchHead, blobSha, commitOnBranch, gitOf, resolveRef } from "../git/model.js";
 import { commitLanded } from "../git/landed.js";
 import { authed, repoFor, type Caller } from "./auth.js";
-import { contentFileWire, fileCommitWire, refWire } from "./content-wire.js";
+import { branchWire, contentFileWire, fileCommitWire, refWire } from "./content-wire.js";
 import { installationFor } from "./installation-access.js";
 import { conditional, githubError, notFound, validationFailed } from "./respond.js";
 
@@ -42,6 +43,19 @@ export function registerGitRoutes(router: Router): void {
   );
 
   router.add(
+    "GET",
+    "/repos/:owner/:repo/branches/*branch",
+    authed((ctx, caller) => {
+      const found = repoFor(ctx, caller, "read");
+      if (!found.ok) return found.response;
+      const repo = found.value;
+      const branch = ctx.params.branch ?? "";
+      const head = branchHead(gitOf(repo, repo.name), branch);
+      return head ? { status: 200, body: branchWire(ctx.mountUrl, ctx.world, repo, branch, head) } : githubError(404, "Branch not found");
+    }),
+  );
+
+  router.add(
     "POST",
     "/repos/:owner/:repo/git/refs",
     authed((ctx, caller) => {
@@ -59,8 +73,22 @@ export function registerGitRoutes(router: Router): void {
       const git = gitOf(repo, repo.name);
       const branch = ref.slice("refs/heads/".length);
       if (git.branches[branch] !== undefined) return githubError(422, "Reference already exists");
-      if (git.commits[sha] === undefined) return githubError(422, "Object does not exist");
+      const commit = git.commits[sha];
+      if (commit === undefined) return githubError(422, "Object does not exist");
       git.branches[branch] = sha;
+      // A new branch is a push, as GitHub sends it: workflows run for it on that commit.
+      commitLanded({
+        world: ctx.world,
+        clock: ctx.clock,
+        provider: "github",
+        repository: `${repo.owner}/${repo.name}`,
+        branch,
+        defaultBranch: false,
+        sha,
+        message: commit.message,
+        files: commit.files,
+        via: "push",
+      });
       return {
         status: 201,
         body: refWire(ctx.mountUrl, repo, branch, sha),

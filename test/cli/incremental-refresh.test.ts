@@ -324,7 +324,7 @@ describe("falls back to a full read, and says why", () => {
 });
 
 describe("without an audit log", () => {
-  it("remembers an org whose log answered 404: no log query and no GET /user until --verify-every has passed since", async () => {
+  it("remembers an org whose log answered 404: no log query and no GET /user until the sweep's verifyEvery has passed since", async () => {
     sandbox.world().github.orgs.find((o) => o.login === "acme")!.auditLog = null;
     const first = await sweep();
     expect(first.refresh).toMatchObject({ mode: "full", fullBecause: expect.stringContaining("the audit log answered 404") });
@@ -333,7 +333,7 @@ describe("without an audit log", () => {
     expect(second.refresh).toMatchObject({
       mode: "full",
       fullBecause: expect.stringMatching(
-        /^the audit log answered 404 \(not GitHub Enterprise Cloud.*\) at \S+Z; asked again once --verify-every has passed since$/,
+        /^the audit log answered 404 \(not GitHub Enterprise Cloud.*\) at \S+Z; asked again once verifyEvery has passed since$/,
       ),
     });
     expect(sandbox.counters().byEndpoint["GET /github/orgs/:org/audit-log"]).toBeUndefined();
@@ -369,6 +369,68 @@ describe("without an audit log", () => {
     const after = await sweep(slices);
     expect(after.refresh).toMatchObject({ mode: "rolling", reread: 1 });
     expect(after.artifacts.filter((a) => a.kind === "deploy-key")).toEqual([]);
+  });
+});
+
+/** The acme config with `fields` added to its sweep, written beside the others; returns its path and text. */
+function acmeWith(fields: string): { file: string; text: string } {
+  const text = readFileSync(config, "utf8").replace('exclude: ["acme/sandbox-*"] }', `exclude: ["acme/sandbox-*"], ${fields} }`);
+  expect(text).toContain(fields);
+  const file = join(mkdtempSync(join(tmpdir(), "sourcelinks-cadence-")), "acme.yaml");
+  writeFileSync(file, text);
+  return { file, text };
+}
+
+describe("a verification cadence declared on the sweep", () => {
+  it("is used: a sweep with verifyEvery: 1h reads in full once its last full verification is 2 h old, and says the sweep set it", async () => {
+    const { file } = acmeWith("verifyEvery: 1h");
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "full" });
+    nowMs += 30 * 60_000;
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "incremental" });
+    nowMs += 90 * 60_000;
+    expect((await sweep({ config: file })).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the last full verification is 2 h old (verifyEvery 60 min)",
+    });
+  });
+
+  it("is overridden by --verify-every for the run, and the reason then names the flag", async () => {
+    const { file } = acmeWith("verifyEvery: 1h");
+    await sweep({ config: file });
+    nowMs += 2 * HOUR;
+    expect((await sweep({ config: file, args: ["--verify-every", "7d"] })).refresh).toMatchObject({ mode: "incremental" });
+    nowMs += HOUR;
+    expect((await sweep({ config: file, args: ["--verify-every", "2h"] })).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the last full verification is 3 h old (--verify-every 2 h)",
+    });
+  });
+
+  it("rolls a Bitbucket workspace's reads with verifySlices, without the flag", async () => {
+    const text = readFileSync(bitbucketConfig, "utf8").replace("owner: acme-team }", "owner: acme-team, verifySlices: 4 }");
+    expect(text).toContain("verifySlices: 4");
+    const file = join(mkdtempSync(join(tmpdir(), "sourcelinks-cadence-")), "acme-team.yaml");
+    writeFileSync(file, text);
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "full" });
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "rolling", stalenessBoundRuns: 3, fullBecause: null });
+  });
+
+  it.each([
+    ["verifyEvery: soon", 'verifyEvery must be a duration: a whole number above 0 and s, m, h or d (e.g. 24h, 90m, 7d), not "soon"'],
+    ["verifyEvery: 0h", "verifyEvery must be a duration"],
+    ["verifySlices: 0", "verifySlices must be at least 1, not 0"],
+  ])("refuses %s with exit 2, located at its value", async (fields, message) => {
+    const { file, text } = acmeWith(fields);
+    const env = { ...sandbox.env, GITHUB_TOKEN: tokenOf("ops"), SOURCELINKS_ETAG_CACHE: join(cacheDir, "etags.json") };
+    const run = await runCli(["plan", file], env);
+    expect(run.code).toBe(2);
+    const value = fields.split(": ")[1]!;
+    const lines = text.split("\n");
+    const row = lines.findIndex((l) => l.includes(fields));
+    const column = lines[row]!.indexOf(fields) + fields.length - value.length + 1;
+    expect(run.stderr).toContain(`${file}:${row + 1}:${column}`);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe("");
   });
 });
 

@@ -45,6 +45,15 @@ function observe(spec: BuildSpec) {
   return observeReplacement(ctx, proposalTargets([spec])[0]!);
 }
 
+async function gh(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${sandbox.env.SOURCELINKS_GITHUB_API_URL}${path}`, {
+    method,
+    headers: { authorization: `token ${sandbox.env.GITHUB_TOKEN}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as unknown };
+}
+
 function pull(number: number, head: string, merged: boolean): GitHubPullState {
   return {
     number,
@@ -66,12 +75,18 @@ function pull(number: number, head: string, merged: boolean): GitHubPullState {
 }
 
 describe("listings a replacement's observation reads on GitHub", () => {
-  it("finds the merged pull request of the proposal branch behind 130 newer closed ones", async () => {
+  it("finds the merged pull request the proposal branch's head came from behind 130 newer closed ones, so the branch may be reset", async () => {
     const spec = build();
     const branch = proposalTargets([spec])[0]!.branch;
+    // Someone's branch at main's head (no sourcelinks commit), which pull request #1 merged.
+    const main = await gh("GET", "/repos/acme/api/git/ref/heads/main");
+    const sha = (main.body as { object: { sha: string } }).object.sha;
+    expect((await gh("POST", "/repos/acme/api/git/refs", { ref: `refs/heads/${branch}`, sha })).status).toBe(201);
     // GitHub lists the newest first: the merged one (#1) is on the second page of 100.
     githubRepo(sandbox.world(), "acme/api").pulls = Array.from({ length: 131 }, (_, i) => pull(i + 1, branch, i === 0));
-    expect((await observe(spec)).pullRequest).toMatchObject({ number: 1, state: "merged" });
+    const observed = await observe(spec);
+    expect(observed.branchUse).toBe("reset");
+    expect(observed.held).toBeNull();
     expect(sandbox.counters().byEndpoint["GET /github/repos/:owner/:repo/pulls"]).toBe(2);
   });
 

@@ -55,7 +55,7 @@ function stored(change: Partial<StoredInventory> = {}): StoredInventory {
 
 describe("a sweep's refresh state in its outputs", () => {
   it("keeps the cursor, the verification, the listing in order with what was read of each repository, and the org's webhooks", () => {
-    const state = JSON.parse(JSON.stringify(refreshStateOf(SCOPE, stored()))) as unknown;
+    const state = JSON.parse(JSON.stringify(refreshStateOf(SCOPE, stored(), false))) as unknown;
     const back = storedInventoryOf(state);
     expect(back?.scope).toBe(SCOPE);
     const original = stored();
@@ -83,14 +83,19 @@ describe("a sweep's refresh state in its outputs", () => {
   });
 
   it("keeps no repositories without a cursor, since nothing would reuse them", () => {
-    const state = refreshStateOf(SCOPE, stored({ cursor: null }));
+    const state = refreshStateOf(SCOPE, stored({ cursor: null }), false);
     expect(state.inventory).toEqual({ repositories: [], orgWebhooks: null });
     expect(storedInventoryOf(state)?.stored).toMatchObject({ cursor: null, noAuditLog: stored().noAuditLog, listing: [] });
+  });
+
+  it("keeps the repositories without a cursor when the sweep rolls slices, which reuse them", () => {
+    const state = refreshStateOf(SCOPE, stored({ cursor: null }), true);
+    expect(storedInventoryOf(state)?.stored.repositories.map((r) => r.repository)).toEqual(["acme/api", "acme/frozen", "acme/gone"]);
   });
 
   it("reads state that is not its own (absent, or of another version) as none", () => {
     expect(storedInventoryOf(undefined)).toBeNull();
     expect(storedInventoryOf({ scope: SCOPE, cursor: 5 })).toBeNull();
-    expect(storedInventoryOf({ ...refreshStateOf(SCOPE, stored()), verifiedAt: "yesterday" })).toBeNull();
+    expect(storedInventoryOf({ ...refreshStateOf(SCOPE, stored(), false), verifiedAt: "yesterday" })).toBeNull();
   });
 });

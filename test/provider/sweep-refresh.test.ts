@@ -4,6 +4,7 @@
  * (test/fixtures/worlds/sweep.yaml, org acme with the log) on the sandbox's injected clock. The state
  * the outputs keep (`refreshState`) carries the cursor and the verified inventory from one call to
  * the next, as the CLI's cache folder does; every doubt is a full read that says why in `observed.refresh`.
+ * The cadence (`verifyEvery`, `verifySlices`) is the resource's inputs', and its reasons name those inputs.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,10 +46,15 @@ interface Outputs {
   refreshState?: { cursor: string | null; verifiedAt: string; actingAs: string | null; inventory: unknown };
 }
 
-function inputs(): PropertyMap {
-  const spec = config.sweeps?.find((s) => s.provider === "github" && s.owner === "acme") as SweepSpec;
+/** The acme sweep's inputs as declared from the YAML, with `change` to its declaration. */
+function inputs(
+  change: Partial<SweepSpec> = {},
+  owner: Pick<SweepSpec, "provider" | "owner"> = { provider: "github", owner: "acme" },
+): PropertyMap {
+  const spec = config.sweeps?.find((s) => s.provider === owner.provider && s.owner === owner.owner) as SweepSpec;
   const declared: OrphanSweepInputs = {
     ...spec,
+    ...change,
     links: config.links,
     buildService: config.buildService,
     providers: config.providers,
@@ -189,5 +195,58 @@ describe("OrphanSweep refreshed from the audit log through the dynamic-provider 
       fullBecause: expect.stringContaining("the last full verification is 25 h old"),
     });
     expect(refreshed.refreshState?.verifiedAt).toBe(new Date(nowMs).toISOString());
+  });
+  it("check refuses a declared verifyEvery that is not a duration and a verifySlices below 1, naming each", async () => {
+    const checked = await host.check(urn, {}, inputs({ verifyEvery: "daily", verifySlices: 0 }));
+    expect(checked.failures).toEqual([
+      {
+        property: "verifyEvery",
+        reason: expect.stringContaining('must be a duration: a whole number above 0 and s, m, h or d (e.g. 24h, 90m, 7d), not "daily"'),
+      },
+      { property: "verifySlices", reason: "must be at least 1, not 0" },
+    ]);
+  });
+
+  it("declaring the default cadence (verifyEvery: 1440m) where none was declared is no change", async () => {
+    expect((await engine.up(urn, inputs({ verifyEvery: "1440m" }))).op).toBe("same");
+  });
+
+  it("a declared verifyEvery alone is an update that deletes nothing: a hook added since stays, named in drift", async () => {
+    expect(await github("POST", "/repos/acme/forgotten/hooks", { config: { url: DOCKER } })).toBe(201);
+    const deletesBefore = Object.entries(sandbox.counters().byEndpoint)
+      .filter(([e]) => e.startsWith("DELETE "))
+      .reduce((n, [, c]) => n + c, 0);
+    const up = await engine.up(urn, inputs({ verifyEvery: "1h" }));
+    expect(up.op).toBe("update");
+    const outputs = revealSecrets(up.entry.outputs) as unknown as Outputs & { verifyEvery?: string };
+    expect(outputs.verifyEvery).toBe("1h");
+    expect(outputs.drift).toEqual([expect.stringMatching(/^webhook \d+ on acme\/forgotten is orphaned$/)]);
+    const deletesAfter = Object.entries(sandbox.counters().byEndpoint)
+      .filter(([e]) => e.startsWith("DELETE "))
+      .reduce((n, [, c]) => n + c, 0);
+    expect(deletesAfter).toBe(deletesBefore);
+  });
+
+  it("a declared verifyEvery: 1h reads in full once the last full verification is 2 h old, and the reason names verifyEvery, no CLI flag", async () => {
+    nowMs += 30 * 60_000;
+    const early = revealSecrets((await engine.refresh(urn)).outputs) as unknown as Outputs;
+    expect(early.observed.refresh).toMatchObject({ mode: "incremental" });
+    nowMs += 90 * 60_000;
+    const refreshed = revealSecrets((await engine.refresh(urn)).outputs) as unknown as Outputs;
+    expect(refreshed.observed.refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the last full verification is 2 h old (verifyEvery 60 min)",
+    });
+    expect(JSON.stringify(refreshed)).not.toContain("--verify");
+  });
+  it("a Bitbucket sweep declaring verifySlices rolls its refreshes, its inventory kept in refreshState without a cursor", async () => {
+    const workspace = makeUrn(SWEEP_TYPE, "acme-team");
+    const owner = { provider: "bitbucket", owner: "acme-team" } as const;
+    const created = revealSecrets((await engine.up(workspace, inputs({ verifySlices: 2 }, owner))).entry.outputs) as unknown as Outputs;
+    expect(created.refreshState?.cursor).toBeNull();
+    expect((created.refreshState?.inventory as { repositories: unknown[] }).repositories.length).toBeGreaterThan(0);
+    nowMs += HOUR;
+    const refreshed = revealSecrets((await engine.refresh(workspace)).outputs) as unknown as Outputs;
+    expect(refreshed.observed.refresh).toMatchObject({ mode: "rolling", stalenessBoundRuns: 1, fullBecause: null });
   });
 });

@@ -41,8 +41,8 @@ export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, 
   });
   if (options.inventoryFile !== undefined)
     ctx.refresh = {
-      ...DEFAULT_REFRESH,
-      ...(options.verifySlices === undefined ? {} : { slices: options.verifySlices }),
+      overlapMs: DEFAULT_REFRESH.overlapMs,
+      ...(options.verifySlices === undefined ? {} : { overrides: { slices: { value: options.verifySlices, name: "--verify-slices" } } }),
       store: new InventoryStore(options.inventoryFile),
       now: Date.now,
     };

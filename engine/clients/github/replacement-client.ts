@@ -5,7 +5,7 @@
  * App installations and redaction as for every other GitHub call.
  */
 import type { PlannedRequest } from "../../model/plan.js";
-import type { ProposalPullRequest } from "../../model/replacement.js";
+import type { BranchCommit, ProposalPullRequest } from "../../model/replacement.js";
 import { encodePath } from "../../model/replacement-requests.js";
 import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { Secret } from "../../model/secret.js";
@@ -36,6 +36,7 @@ interface PullWire {
   html_url: string;
   state: "open" | "closed";
   merged_at: string | null;
+  head: { sha: string };
 }
 
 /** `ReplacementClient` of kind `github`. */
@@ -66,6 +67,15 @@ export class GitHubReplacementClient implements ReplacementClient {
     return ref?.object.sha ?? null;
   }
 
+  async branchCommit(repository: string, branch: string): Promise<BranchCommit | null> {
+    // `branches/{branch}` names the head's message beside its sha, in the one read `git/ref` would cost.
+    const url = `${githubRepoUrl(this.ctx.apiUrl, repository)}/branches/${encodePath(branch)}`;
+    const found = await this.#maybe(() =>
+      this.#get<{ commit: { sha: string; commit: { message: string } } }>(repository, url, `read branch ${branch}`),
+    );
+    return found === null ? null : { sha: found.commit.sha, message: found.commit.commit.message };
+  }
+
   async readFile(repository: string, ref: string, path: string): Promise<RepositoryFile | null> {
     const url = `${githubRepoUrl(this.ctx.apiUrl, repository)}/contents/${encodePath(path)}?ref=${encodeURIComponent(ref)}`;
     const file = await this.#maybe(() => this.#get<{ content?: string; sha: string; type: string }>(repository, url, `read ${path}`));
@@ -82,9 +92,12 @@ export class GitHubReplacementClient implements ReplacementClient {
       "list pull requests",
       `pull requests from ${branch} of ${repository}`,
     );
-    return pulls
-      .filter((p) => p.state === "open" || p.merged_at !== null)
-      .map((p) => ({ number: p.number, url: p.html_url, state: p.state === "open" ? "open" : "merged" }));
+    return pulls.map((p) => ({
+      number: p.number,
+      url: p.html_url,
+      state: p.state === "open" ? "open" : p.merged_at !== null ? "merged" : "closed",
+      headSha: p.head.sha,
+    }));
   }
 
   async secretNames(repository: string): Promise<string[]> {
