@@ -46,8 +46,10 @@ export function heldLines(held: readonly HeldLinkEntry[]): { link: string; build
   return held.map((h) => {
     const where = h.location ? ` (${formatLocation(h.location)})` : "";
     const steps = h.steps.filter(isApiStep);
+    const manual =
+      h.manualSteps.length === 0 ? "" : `; its manual steps wait too (done now, they stop the autobuilds): ${h.manualSteps.join(", ")}`;
     return {
-      link: `link ${h.link}${where}: ${plural(steps.length, "revoke step")} kept back${steps.length > 0 ? `: ${steps.map((s) => describeStep(s)).join("; ")}` : ""}`,
+      link: `link ${h.link}${where}: ${plural(steps.length, "revoke step")} kept back${steps.length > 0 ? `: ${steps.map((s) => describeStep(s)).join("; ")}` : ""}${manual}`,
       builds: h.builds.map((b) => `${b.location ? `${formatLocation(b.location)}: ` : ""}build ${b.image} (${b.repository}): ${b.reason}`),
     };
   });

@@ -69,6 +69,8 @@ export interface HeldJson {
   link: string;
   location: SourceLocation | null;
   steps: PlanStepJson[];
+  /** The ids of the link's manual steps, which wait as well. */
+  manualSteps: string[];
   builds: { image: string; repository: string; reason: string; location: SourceLocation | null }[];
 }
 
@@ -203,6 +205,7 @@ function heldJson(held: HeldLinkEntry): HeldJson {
     link: held.link,
     location: held.location ?? null,
     steps: held.steps.filter(isApiStep).map(stepJson),
+    manualSteps: held.manualSteps,
     builds: held.builds.map((b) => ({ image: b.image, repository: b.repository, reason: b.reason, location: b.location ?? null })),
   };
 }

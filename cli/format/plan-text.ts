@@ -26,7 +26,8 @@ import {
 /** The text plan. */
 export function formatPlanText(run: PlanRun): string {
   const lines: string[] = [];
-  for (const entry of entriesOf(run)) lines.push(...resourceLines(entry), "");
+  const waiting = new Set((run.held ?? []).map((h) => h.link));
+  for (const entry of entriesOf(run)) lines.push(...resourceLines(entry, entry.resource === "link" && waiting.has(entry.spec.name)), "");
   if (run.held !== undefined && run.held.length > 0) {
     lines.push(`${HELD_TITLE}:`);
     for (const h of heldLines(run.held)) lines.push(`  ${h.link}`, ...h.builds.map((b) => `    waits for ${b}`));
@@ -39,7 +40,8 @@ export function formatPlanText(run: PlanRun): string {
   return `${lines.map(terminalText).join("\n")}\n`;
 }
 
-function resourceLines(entry: PlannedEntry): string[] {
+/** `held`: the entry is a link whose revocation waits for its replacement builds, manual steps included. */
+function resourceLines(entry: PlannedEntry, held: boolean): string[] {
   const kind = entryKind(entry);
   const desired = entryDesired(entry);
   const where = entry.location ? `  (${formatLocation(entry.location)})` : "";
@@ -67,7 +69,11 @@ function resourceLines(entry: PlannedEntry): string[] {
   }
   const manual = manualStepsOf(entry.plan.steps);
   if (manual.length > 0) {
-    lines.push(`  ${CATEGORY_TITLES.manual} (apply cannot do these):`);
+    lines.push(
+      held
+        ? `  ${CATEGORY_TITLES.manual} (apply cannot do these; wait until the replacement builds below are verified):`
+        : `  ${CATEGORY_TITLES.manual} (apply cannot do these):`,
+    );
     manual.forEach((m, i) =>
       lines.push(
         `    ${i + 1}. ${m.summary}`,

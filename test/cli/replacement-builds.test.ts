@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
-import { BUILDS_EXAMPLE, EXAMPLE, runCli } from "../support/cli-harness.js";
+import { BUILDS_EXAMPLE, EXAMPLE, ROOT, runCli } from "../support/cli-harness.js";
 
 let sandbox: SandboxHandle;
 let env: Record<string, string>;
@@ -45,6 +45,7 @@ interface PlanJsonView {
     link: string;
     location: { file: string; line: number };
     steps: unknown[];
+    manualSteps: string[];
     builds: { image: string; reason: string; location: { file: string } }[];
   }[];
 }
@@ -111,6 +112,36 @@ describe("replacement builds in plan and apply", () => {
         expect.objectContaining({ image: "acme/mobile", state: "absent" }),
       ]),
     );
+  });
+
+  it("on docker-hub, tells the person to wait with the manual unlink and grant revocation of a link whose replacement is not verified", async () => {
+    const hubBuilds = join(tmp, "docker-hub-builds.yaml");
+    writeFileSync(
+      hubBuilds,
+      [
+        "apiVersion: sourcelinks/v1",
+        "providers:",
+        "  dockerHub: { apiUrl: https://hub.docker.com, usernameEnv: DOCKER_HUB_USERNAME, tokenEnv: DOCKER_HUB_READ_TOKEN }",
+        "builds:",
+        "  - { image: acme/api, provider: github, repository: acme/api, link: ci-builds, rules: [{ sourceType: branch, source: main, tag: latest }] }",
+        "",
+      ].join("\n"),
+    );
+    const files = [join(ROOT, "examples/docker-hub/sourcelinks.yaml"), hubBuilds];
+    const text = await runCli(["plan", ...files], env);
+    expect(text.code, text.stderr).toBe(0);
+    const ciBuilds = text.stdout.slice(text.stdout.indexOf("link ci-builds:"), text.stdout.indexOf("link legacy-builds:"));
+    expect(ciBuilds).toContain("Manual steps (apply cannot do these; wait until the replacement builds below are verified):");
+    expect(text.stdout).toMatch(
+      /^ {2}link ci-builds \(.*\): 4 revoke steps kept back: .*; its manual steps wait too \(done now, they stop the autobuilds\): docker-hub-unlink:acme:github:jdoe, revoke-grant:github:jdoe$/m,
+    );
+    // legacy-builds has no build waiting: its manual steps are to do now.
+    const legacy = text.stdout.slice(text.stdout.indexOf("link legacy-builds:"));
+    expect(legacy).toContain("Manual steps (apply cannot do these):");
+    const json = await planJson(files);
+    expect(json.held?.map((h) => [h.link, h.manualSteps])).toEqual([
+      ["ci-builds", ["docker-hub-unlink:acme:github:jdoe", "revoke-grant:github:jdoe"]],
+    ]);
   });
 
   it("plans the basic example alone without any build", async () => {

@@ -117,6 +117,11 @@ export interface HeldLinkEntry {
   location: SourceLocation | undefined;
   /** The steps kept back: every step of the link's plan that sends a request. */
   steps: ResourcePlan["steps"];
+  /**
+   * The ids of the link's manual steps, which wait as well: they stay in the plan (the person's ledger),
+   * but unlinking in Docker Hub or revoking the grant by hand stops the autobuilds just as a request would.
+   */
+  manualSteps: string[];
   builds: HoldingBuild[];
 }
 

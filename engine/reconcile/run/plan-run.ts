@@ -70,7 +70,8 @@ function planBuild(entry: NonNullable<Observation["builds"]>[number], ctx: Opera
 /**
  * The links with every step that sends a request kept back while a build declared for the link (or
  * one of its repositories) is not verified, and what was kept back, where and why. The manual steps
- * stay: they are the person's ledger, which check and report count. Runs after the shared steps are
+ * stay: they are the person's ledger, which check and report count; the held entry names them, so
+ * the plan tells the person to wait as well. Runs after the shared steps are
  * placed, so a step two links share waits when the link that sends it waits.
  */
 function holdRevocations(
@@ -93,6 +94,7 @@ function holdRevocations(
       link: entry.spec.name,
       location: entry.location,
       steps: entry.plan.steps.filter(isApiStep),
+      manualSteps: entry.plan.steps.flatMap((s) => (s.kind === "manual" ? [s.step.id] : [])),
       builds: hold.builds.map((b) => ({
         image: b.image,
         repository: b.repository,
