@@ -4,12 +4,11 @@
  * a hash of the credential (never the credential), since what a token may see differs per token.
  * Persisted as JSON with an atomic write (temp file + rename) when a file is given.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, writeFile, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { createHash } from "node:crypto";
 import type { Secret } from "../model/secret.js";
 import { type FileProblem, readRegularFile } from "../config/read-file.js";
 import { formatBytes } from "../config/input-limits.js";
+import { writeStateFile } from "./state-file.js";
 import { SourcelinksError } from "../model/errors.js";
 
 /** One cached answer: the validators, the body and the pagination `Link` header that came with it. */
@@ -191,15 +190,7 @@ export class EtagCache {
   async save(): Promise<void> {
     if (this.file === null || !this.#dirty) return;
     const body: CacheFile = { version: 1, entries: [...this.#entries] };
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
-      await rename(tmp, this.file);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
-    }
+    await writeStateFile(this.file, body);
     this.#dirty = false;
   }
 }

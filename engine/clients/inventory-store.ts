@@ -4,10 +4,8 @@
  * Holds what the ETag cache holds (listings of webhooks and deploy keys), never a credential: the
  * acting identity is a login or an app id. Written atomically (temp file + rename), mode 0600.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { readRegularFile } from "../config/read-file.js";
+import { readStateFile, writeStateFile } from "./state-file.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import type { OwnerPages, OwnerRepository } from "./types.js";
 
@@ -115,34 +113,25 @@ export class InventoryStore implements InventoryRecords {
   async save(): Promise<void> {
     if (!this.#dirty || this.#owners === null) return;
     const body: StoreFile = { version: 1, owners: Object.fromEntries(this.#owners) };
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
-      await rename(tmp, this.file);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
-    }
+    await writeStateFile(this.file, body);
     this.#dirty = false;
   }
 
   #load(): Map<string, StoredInventory> {
     if (this.#owners !== null) return this.#owners;
     this.#owners = new Map();
-    const read = readRegularFile(this.file, { maxBytes: MAX_BYTES, noFollow: true });
-    if ("problem" in read) {
-      if (!(read.problem.kind === "error" && read.problem.code === "ENOENT"))
-        this.#problem = `${this.file} cannot be read (${read.problem.kind})`;
+    const read = readStateFile(this.file, MAX_BYTES);
+    if (!read.ok) {
+      this.#problem = read.problem;
       return this.#owners;
     }
-    try {
-      const parsed = JSON.parse(read.bytes.toString("utf8")) as Partial<StoreFile> | null;
-      if (parsed?.version !== 1 || typeof parsed.owners !== "object" || parsed.owners === null) throw new Error("unknown format");
-      for (const [k, v] of Object.entries(parsed.owners)) if (isStored(v)) this.#owners.set(k, v);
-    } catch {
+    if (read.value === null) return this.#owners;
+    const parsed = read.value as Partial<StoreFile> | null;
+    if (parsed?.version !== 1 || typeof parsed.owners !== "object" || parsed.owners === null) {
       this.#problem = `${this.file} does not hold stored inventories`;
+      return this.#owners;
     }
+    for (const [k, v] of Object.entries(parsed.owners)) if (isStored(v)) this.#owners.set(k, v);
     return this.#owners;
   }
 }

@@ -5,10 +5,8 @@
  * tag dates), never a credential: the reader is named by a one-way fingerprint, as the ETag cache's
  * scopes are. Written atomically (temp file + rename), mode 0600.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { readRegularFile } from "../config/read-file.js";
+import { readStateFile, writeStateFile } from "./state-file.js";
 import type { ObservedReplacement } from "../model/replacement.js";
 import type { ReplacementVerdict } from "../model/replacement-run.js";
 
@@ -73,35 +71,25 @@ export class VerificationStore {
   async save(): Promise<void> {
     if (!this.#dirty || this.#entries === null) return;
     const body: StoreFile = { version: 1, verifications: Object.fromEntries(this.#entries) };
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
-      await rename(tmp, this.file);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
-    }
+    await writeStateFile(this.file, body);
     this.#dirty = false;
   }
 
   #load(): Map<string, StoredVerification> {
     if (this.#entries !== null) return this.#entries;
     this.#entries = new Map();
-    const read = readRegularFile(this.file, { maxBytes: MAX_BYTES, noFollow: true });
-    if ("problem" in read) {
-      if (!(read.problem.kind === "error" && read.problem.code === "ENOENT"))
-        this.#problem = `${this.file} cannot be read (${read.problem.kind})`;
+    const read = readStateFile(this.file, MAX_BYTES);
+    if (!read.ok) {
+      this.#problem = read.problem;
       return this.#entries;
     }
-    try {
-      const parsed = JSON.parse(read.bytes.toString("utf8")) as Partial<StoreFile> | null;
-      if (parsed?.version !== 1 || typeof parsed.verifications !== "object" || parsed.verifications === null)
-        throw new Error("unknown format");
-      for (const [k, v] of Object.entries(parsed.verifications)) if (isStored(v)) this.#entries.set(k, v);
-    } catch {
+    if (read.value === null) return this.#entries;
+    const parsed = read.value as Partial<StoreFile> | null;
+    if (parsed?.version !== 1 || typeof parsed.verifications !== "object" || parsed.verifications === null) {
       this.#problem = `${this.file} does not hold stored verifications`;
+      return this.#entries;
     }
+    for (const [k, v] of Object.entries(parsed.verifications)) if (isStored(v)) this.#entries.set(k, v);
     return this.#entries;
   }
 }
