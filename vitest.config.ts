@@ -52,6 +52,21 @@ const SHARED_MODULES = [
   "security/markdown-injection.test.ts",
   "support",
 ];
+/**
+ * Files that set env vars, Pulumi's runtime mocks or its config, but share one module graph: importing
+ * Pulumi and the engine afresh took each of them longer than its tests. A setup file puts the
+ * environment and Pulumi's runtime state back after each file.
+ */
+const PULUMI_MOCKED = [
+  "provider/declare-builds.test.ts",
+  "provider/engine-harness.test.ts",
+  "provider/github-webhooks-example.test.ts",
+  "provider/links-component.test.ts",
+  "provider/preview-unknowns.test.ts",
+  "provider/program.test.ts",
+  "provider/renames.test.ts",
+  "provider/serialization.test.ts",
+];
 /** A folder's test files, or one file. */
 const glob = (entry: string): string => (entry.endsWith(".ts") ? `test/${entry}` : `test/${entry}/**/*.test.ts`);
 
@@ -71,8 +86,15 @@ export default defineConfig({
     maxWorkers: 3,
     projects: [
       { extends: true, test: { name: "shared", include: SHARED_MODULES.map(glob), isolate: false } },
-      // The provider's and the secrets' tests set env vars and Pulumi mocks per file.
-      { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: SHARED_MODULES.map(glob) } },
+      {
+        extends: true,
+        test: { name: "pulumi", include: PULUMI_MOCKED.map(glob), isolate: false, setupFiles: ["test/support/pulumi-file-reset.ts"] },
+      },
+      // The secrets' tests and the npm package's set env vars and Pulumi mocks and run for long: a process each.
+      {
+        extends: true,
+        test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: [...SHARED_MODULES, ...PULUMI_MOCKED].map(glob) },
+      },
     ],
   },
 });
