@@ -4,12 +4,15 @@
  * another account, or a live link whose grant an API can verify: a revoked one is a broken link to
  * relink), and GitHub ETags persist between runs so an unchanged repository answers 304 at no
  * primary-rate cost (docs/performance.md); beside them, each swept owner's last verified inventory,
- * so an Enterprise Cloud org is refreshed from its audit log (cli/refresh-options.ts).
+ * so an Enterprise Cloud org is refreshed from its audit log (cli/refresh-options.ts), and each
+ * replacement build's last verification, carried over while its default branch has not moved.
  */
 import { join } from "node:path";
 import type { SourcelinksConfig } from "../engine/model/spec.js";
 import { missingCredentials } from "../engine/config/missing-credentials.js";
+import { VerificationStore, verificationStorePath } from "../engine/clients/verification-store.js";
 import { createOperationContext, type OperationContext } from "../engine/reconcile/operations.js";
+import { DEFAULT_REFRESH } from "../engine/reconcile/refresh-owner.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { refreshPolicy, type RefreshOptions } from "./refresh-options.js";
 
@@ -31,7 +34,14 @@ export function cliOperationContext(config: SourcelinksConfig, env: NodeJS.Proce
     grantChecks: "when-deciding",
     ...(etagCacheFile === undefined ? {} : { etagCacheFile }),
   });
-  if (policy !== null) ctx.refresh = policy;
+  if (policy !== null && etagCacheFile !== undefined) {
+    ctx.refresh = policy;
+    ctx.verifications = {
+      store: new VerificationStore(verificationStorePath(etagCacheFile)),
+      verifyEveryMs: policy.overrides?.verifyEvery?.value ?? DEFAULT_REFRESH.verifyEveryMs,
+      now: policy.now,
+    };
+  }
   return ctx;
 }
 

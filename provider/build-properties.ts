@@ -24,8 +24,8 @@ export interface ReplacementBuildOutputs extends ReplacementBuildInputs {
   state: ReplacementState;
   /** Why `state` is not `verified`; null when verified. */
   reason: string | null;
-  /** The ref whose run verification reads. */
-  ref: string;
+  /** The ref whose run verification reads; null when the repository was not observed and no ref is declared. */
+  ref: string | null;
   pullRequest: ProposalPullRequest | null;
   /** The replacement's first run on `ref` after the merge, once there is one. */
   lastRun: ReplacementRun | null;
@@ -47,6 +47,7 @@ export const BUILD_SPEC_KEYS = [
   "replacement",
   "secretScope",
   "proposal",
+  "verify",
 ] as const satisfies readonly (keyof BuildSpec)[];
 
 /** The input keys, in a fixed order: what `diff` compares. */

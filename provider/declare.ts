@@ -137,7 +137,15 @@ export function declareFromLoadedConfig(config: SourcelinksConfig, options: Decl
   for (const entry of config.sweeps ?? []) {
     sweeps[entry.name] = new OrphanSweep(
       entry.name,
-      { ...world, provider: entry.provider, owner: entry.owner, exclude: entry.exclude, links: allLinks },
+      {
+        ...world,
+        provider: entry.provider,
+        owner: entry.owner,
+        exclude: entry.exclude,
+        ...(entry.verifyEvery === undefined ? {} : { verifyEvery: entry.verifyEvery }),
+        ...(entry.verifySlices === undefined ? {} : { verifySlices: entry.verifySlices }),
+        links: allLinks,
+      },
       { ...options.resourceOptions, dependsOn: [...toArray(options.resourceOptions?.dependsOn), ...Object.values(links)] },
     );
   }

@@ -194,6 +194,10 @@ export interface OrphanSweepArgs extends WorldArgs {
   exclude?: pulumi.Input<pulumi.Input<string>[]>;
   /** Every declared link: live ones cover their repositories, revoked ones handle their own leftovers. Default `[]`. */
   links?: pulumi.Input<pulumi.Input<LinkSpec>[]>;
+  /** A full verification of the owner when the last is older than this (`24h`, `90m`, `7d`); default `24h`. */
+  verifyEvery?: pulumi.Input<string>;
+  /** Also re-read 1/N of the owner's repositories every refresh; default none. */
+  verifySlices?: pulumi.Input<number>;
 }
 
 /**
@@ -208,6 +212,8 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
   declare readonly provider: pulumi.Output<ProviderKind>;
   declare readonly owner: pulumi.Output<string>;
   declare readonly exclude: pulumi.Output<string[]>;
+  declare readonly verifyEvery: pulumi.Output<string | undefined>;
+  declare readonly verifySlices: pulumi.Output<number | undefined>;
   declare readonly links: pulumi.Output<LinkSpec[]>;
   declare readonly buildService: pulumi.Output<BuildServiceSpec>;
   declare readonly providers: pulumi.Output<ProvidersSpec>;
@@ -230,6 +236,8 @@ export class OrphanSweep extends pulumi.dynamic.Resource {
       provider: args.provider,
       owner: args.owner,
       exclude: args.exclude ?? [],
+      verifyEvery: args.verifyEvery,
+      verifySlices: args.verifySlices,
       links: args.links ?? [],
       buildService: args.buildService,
       providers: args.providers,
@@ -266,6 +274,8 @@ export interface ReplacementBuildArgs extends WorldArgs {
   /** Default `repository`. */
   secretScope?: pulumi.Input<"repository" | "organization">;
   proposal?: pulumi.Input<{ branch?: string }>;
+  /** The branch whose first run after the merge verifies the replacement. Default: the default branch. */
+  verify?: pulumi.Input<{ branch: string }>;
   /** The builds rendered into the same CI file, this one included (Bitbucket: every build of the repository). Default: this build alone. */
   fileBuilds?: pulumi.Input<pulumi.Input<BuildSpec>[]>;
 }
@@ -312,6 +322,7 @@ export class ReplacementBuild extends pulumi.dynamic.Resource {
       replacement: args.replacement,
       secretScope: args.secretScope ?? "repository",
       proposal: args.proposal,
+      verify: args.verify,
     };
     const props: Record<string, unknown> = {
       ...spec,

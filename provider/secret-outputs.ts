@@ -41,6 +41,14 @@ export function withSecretCapabilities<T>(value: T): T {
   return walk(value) as T;
 }
 
+/**
+ * `value` as one wire secret, whatever it holds (typed as itself, as the engine hands it back to
+ * methods revealed): for a part of the outputs whose strings may carry capabilities no pattern knows.
+ */
+export function asSecret<T>(value: T): T {
+  return { [SECRET_SIG_KEY]: SECRET_SIG, value } as WireSecret as unknown as T;
+}
+
 /** `value` with every wire secret replaced by its plain value. */
 export function revealed<T>(value: T): T {
   const walk = (v: unknown): unknown => {

@@ -7,6 +7,7 @@ import type { LinkSpec, SweepSpec } from "../engine/model/spec.js";
 import type { SweepObservation, SweptArtifact } from "../engine/model/sweep.js";
 import type { ManualStep } from "../engine/model/manual-step.js";
 import { linkResourceId, toPlainJson, type WorldSettings } from "./properties.js";
+import type { SweepRefreshState } from "./sweep-refresh-state.js";
 
 /** `OrphanSweep` inputs: the declared sweep, its world, the declared links it classifies against. */
 export interface OrphanSweepInputs extends SweepSpec, WorldSettings {
@@ -27,6 +28,11 @@ export interface OrphanSweepOutputs extends OrphanSweepInputs {
   pendingManualSteps: ManualStep[];
   /** What the next create or update would delete, in words (provider/drift.ts); absent in older state. */
   drift?: string[];
+  /**
+   * What the next refresh reuses: the audit log cursor, the last full verification and its inventory
+   * (provider/sweep-refresh-state.ts; the inventory a secret in state); absent in older state.
+   */
+  refreshState?: SweepRefreshState;
 }
 
 /** The input keys of a sweep, in a fixed order: what `diff` compares. */
@@ -35,11 +41,16 @@ export const SWEEP_INPUT_KEYS = [
   "provider",
   "owner",
   "exclude",
+  "verifyEvery",
+  "verifySlices",
   "links",
   "buildService",
   "providers",
   "providerVersion",
 ] as const satisfies readonly (keyof OrphanSweepInputs)[];
+
+/** Keys that only set how often the owner is verified in full: a change to them alone deletes nothing (sweep-methods.ts). */
+export const SWEEP_CADENCE_KEYS = ["verifyEvery", "verifySlices"] as const;
 
 /** Keys whose change makes it another sweep (another owner): a replacement. */
 export const SWEEP_REPLACE_KEYS = ["provider", "owner"] as const;
@@ -83,7 +94,14 @@ export function sweepResourceId(spec: Pick<SweepSpec, "provider" | "owner">): st
 
 /** The sweep's own spec out of its inputs. */
 export function sweepSpecOf(inputs: OrphanSweepInputs): SweepSpec {
-  return { name: inputs.name, provider: inputs.provider, owner: inputs.owner, exclude: [...(inputs.exclude ?? [])] };
+  return {
+    name: inputs.name,
+    provider: inputs.provider,
+    owner: inputs.owner,
+    exclude: [...(inputs.exclude ?? [])],
+    ...(inputs.verifyEvery == null ? {} : { verifyEvery: inputs.verifyEvery }),
+    ...(inputs.verifySlices == null ? {} : { verifySlices: inputs.verifySlices }),
+  };
 }
 
 /** Just the input keys of sweep inputs or outputs (drops outputs and the host's `__provider`). */

@@ -3,8 +3,9 @@
  * (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
  * - primary: 5,000 points per hour per token; a `304` to `If-None-Match` costs nothing;
  * - secondary: at most 100 concurrent requests; 900 points per minute per REST endpoint
- *   (GET/HEAD/OPTIONS 1 point, POST/PATCH/PUT/DELETE 5); 80 content-creating requests per minute and
- *   500 per hour.
+ *   (GET/HEAD/OPTIONS 1 point, POST/PATCH/PUT/DELETE 5); 80 content-generating requests per minute and
+ *   500 per hour. GitHub documents that limit for requests that create content and lists no methods
+ *   for it: POST, PATCH and PUT are counted, a DELETE (which creates nothing) only by its points.
  *
  * Windows are fixed: each starts at the first request that needs it and lasts an hour or a minute of
  * GitHub time (see clock.ts for `timeScale`). The `x-ratelimit-*` headers are sent on every GitHub
@@ -84,14 +85,14 @@ interface Window {
 const RATE_LIMIT_DOCS = "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api";
 const SECONDARY_MESSAGE = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
 
-/** Points a request costs against the secondary per-endpoint limit (GitHub: reads 1, writes 5). */
+/** Points a request costs against the secondary per-endpoint limit (GitHub: reads 1; POST, PATCH, PUT and DELETE 5). */
 export function secondaryCost(method: string): number {
-  return isContentCreating(method) ? 5 : 1;
+  return isContentCreating(method) || method === "DELETE" ? 5 : 1;
 }
 
-/** POST, PATCH, PUT and DELETE count as content-creating for GitHub's secondary limit. */
+/** POST, PATCH and PUT count against GitHub's content-creation limit; a DELETE creates no content. */
 export function isContentCreating(method: string): boolean {
-  return method === "POST" || method === "PATCH" || method === "PUT" || method === "DELETE";
+  return method === "POST" || method === "PATCH" || method === "PUT";
 }
 
 /** The GitHub limiter of one sandbox server. */

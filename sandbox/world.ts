@@ -83,6 +83,8 @@ export interface GitHubPullState {
   closed_at: string | null;
   merged_at: string | null;
   mergedBy: string | null;
+  /** The head branch's commit when the pull request was closed unmerged (GitHub's head stops following the branch then). */
+  closedHeadSha?: string | null;
 }
 
 /** An Actions secret as the sandbox received it: the value is the decrypted sealed box (never served back). */
@@ -257,6 +259,8 @@ export interface BitbucketPullState {
   state: "OPEN" | "MERGED" | "DECLINED";
   author: string;
   mergeCommitSha: string | null;
+  /** The source branch's commit when the pull request was merged or declined (it stops following the branch then). */
+  sourceSha?: string | null;
   created_on: string;
   updated_on: string;
 }

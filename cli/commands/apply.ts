@@ -10,6 +10,7 @@ import type { PlanRun } from "../../engine/reconcile/run/entries.js";
 import type { OperationContext } from "../../engine/reconcile/context.js";
 import { type EntryOutcome, executeRun } from "../../engine/reconcile/run/execute-run.js";
 import { inventoryScope } from "../../engine/reconcile/refresh-owner.js";
+import { WROTE_TO_OWNER } from "../../engine/reconcile/reconcile-sweep.js";
 import { CliError, ExitCode, type ExitCodeValue } from "../exit-codes.js";
 import { entryKind } from "../format/entry-labels.js";
 import { plural } from "../format/observed-summary.js";
@@ -148,8 +149,7 @@ function refuseUnsendableBuilds(loaded: LoadedConfig, run: PlanRun, ctx: Operati
 async function forgetWrittenOwners(ctx: OperationContext, run: PlanRun, outcomes: readonly EntryOutcome[], io: CliIo): Promise<void> {
   const store = ctx.refresh?.store;
   if (!store || !outcomes.some((o) => o.result.done.length > 0)) return;
-  for (const sweep of run.sweeps ?? [])
-    store.invalidate(inventoryScope(ctx, sweep.spec.provider), sweep.spec.owner, "the last apply wrote to this owner's repositories");
+  for (const sweep of run.sweeps ?? []) store.invalidate(inventoryScope(ctx, sweep.spec.provider), sweep.spec.owner, WROTE_TO_OWNER);
   await store
     .save()
     .catch((error: unknown) => io.err(`sourcelinks: warning: the swept owners' inventories were not updated (${errorText(error)})`));

@@ -2,6 +2,7 @@
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { SweepObservation } from "../../engine/model/sweep.js";
 import type { PlannedBuildEntry, PlannedEntry } from "../../engine/reconcile/run/entries.js";
+import { carriedOverText } from "./carried-over.js";
 import { refreshSummary } from "./sweep-refresh.js";
 
 /** `enabled as jdoe (team ci, person), grant active; 2 repos: 2 webhooks, 2 deploy keys, 1 foreign webhook` */
@@ -54,8 +55,12 @@ function linkSummary(o: ObservedLink): string {
 function buildSummary(entry: PlannedBuildEntry): string {
   const o = entry.observed;
   const pr = o.pullRequest === null ? "" : ` (pull request #${o.pullRequest.number}, ${o.pullRequest.state})`;
-  const verdicts = entry.verdicts.map((v) => `${v.image} ${v.state}`).join(", ");
-  return `${o.path} in ${o.provider} ${o.repository}: ${o.state}${pr}${verdicts === "" ? "" : `; ${verdicts}`}`;
+  const verdicts = entry.verdicts
+    .map((v) => `${v.image} ${v.carriedOver === undefined ? v.state : carriedOverText(v.carriedOver)}`)
+    .join(", ");
+  // A carried-over observation is dated: this run read only the default branch's head.
+  const when = o.carriedOver === undefined ? "" : ` as observed at ${o.carriedOver.verifiedAt}`;
+  return `${o.path} in ${o.provider} ${o.repository}: ${o.state}${when}${pr}${verdicts === "" ? "" : `; ${verdicts}`}`;
 }
 
 function orgSummary(o: ObservedOrgAccess): string {

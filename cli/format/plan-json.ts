@@ -7,6 +7,7 @@ import type { SourceLocation } from "../../engine/config/loaded-config.js";
 import type { KeptItem } from "../../engine/model/plan.js";
 import type { ObservedLink, ObservedOrgAccess } from "../../engine/model/observed.js";
 import type { ManualStep } from "../../engine/model/manual-step.js";
+import type { CarriedOver } from "../../engine/model/replacement.js";
 import type { SweepObservation, SweepRefresh, SweptArtifact } from "../../engine/model/sweep.js";
 import { entryDesired } from "./entry-labels.js";
 import type { HeldLinkEntry, PlanRun, PlannedBuildEntry, PlannedEntry } from "../../engine/reconcile/run/entries.js";
@@ -56,7 +57,11 @@ export interface ObservedBuildJson {
   defaultBranch: string;
   branch: string;
   pullRequest: { number: number; url: string; state: string } | null;
-  builds: { image: string; state: string; reason: string | null }[];
+  /** Why the proposal is held back (its branch holds commits sourcelinks did not write; apply writes nothing for it), else null. */
+  held: string | null;
+  builds: { image: string; state: string; reason: string | null; carriedOver?: CarriedOver }[];
+  /** Set when this observation is an earlier run's, carried over: only the branches' heads were read. */
+  carriedOver?: CarriedOver;
 }
 
 /** A revoked link's revoke steps kept back until its replacement builds are verified. */
@@ -178,8 +183,19 @@ function observedBuildJson(entry: PlannedBuildEntry): ObservedBuildJson {
     defaultBranch: o.defaultBranch,
     branch: o.branch,
     pullRequest: o.pullRequest === null ? null : { number: o.pullRequest.number, url: o.pullRequest.url, state: o.pullRequest.state },
-    builds: entry.verdicts.map((v) => ({ image: v.image, state: v.state, reason: v.reason })),
+    held: o.held,
+    builds: entry.verdicts.map((v) => ({
+      image: v.image,
+      state: v.state,
+      reason: v.reason,
+      ...(v.carriedOver === undefined ? {} : { carriedOver: carriedOverJson(v.carriedOver) }),
+    })),
+    ...(o.carriedOver === undefined ? {} : { carriedOver: carriedOverJson(o.carriedOver) }),
   };
+}
+
+function carriedOverJson(c: CarriedOver): CarriedOver {
+  return { verifiedAt: c.verifiedAt, branch: c.branch, headSha: c.headSha };
 }
 
 function heldJson(held: HeldLinkEntry): HeldJson {

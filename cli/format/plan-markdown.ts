@@ -7,7 +7,7 @@
 import { entryDesired, entryKind } from "./entry-labels.js";
 import { formatLocation } from "../location.js";
 import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
-import { HELD_TITLE, heldLines, proposedFileDiff } from "./held.js";
+import { HELD_PROPOSALS_TITLE, HELD_TITLE, heldLines, heldProposalLines, proposedFileDiff } from "./held.js";
 import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { observedSummary, plural } from "./observed-summary.js";
 import { cell, code, html } from "./markdown.js";
@@ -171,10 +171,13 @@ function details(entry: PlannedEntry, c: PlanCounts, room: number): { lines: str
   return { lines: [...head, ...body, ...tail], omitted };
 }
 
-/** The revocations kept back until their builds are verified, each with where it and its builds are declared; nothing when none is. */
+/** The proposals held back, then the revocations kept back until their builds are verified, each located; nothing when none is. */
 function heldSection(run: PlanRun): string[] {
-  if (run.held === undefined || run.held.length === 0) return [];
+  const proposals = heldProposalLines(run);
+  const out = proposals.length === 0 ? [] : [`### ${HELD_PROPOSALS_TITLE}`, "", ...proposals.map((p) => `- ${markdownText(p)}`), ""];
+  if (run.held === undefined || run.held.length === 0) return out;
   return [
+    ...out,
     `### ${HELD_TITLE}`,
     "",
     ...heldLines(run.held).flatMap((h) => [`- ${markdownText(h.link)}`, ...h.builds.map((b) => `  - waits for ${markdownText(b)}`)]),

@@ -5,7 +5,7 @@
  */
 import type { PlanStep } from "../../engine/reconcile/steps/plan-step.js";
 import { formatLocation } from "../location.js";
-import { HELD_TITLE, heldLines, proposedFileDiff } from "./held.js";
+import { HELD_PROPOSALS_TITLE, HELD_TITLE, heldLines, heldProposalLines, proposedFileDiff } from "./held.js";
 import type { PlanRun, PlannedEntry } from "../../engine/reconcile/run/entries.js";
 import { entryDesired, entryKind } from "./entry-labels.js";
 import { terminalText } from "./escape.js";
@@ -32,6 +32,8 @@ export function formatPlanText(run: PlanRun): string {
     for (const h of heldLines(run.held)) lines.push(`  ${h.link}`, ...h.builds.map((b) => `    waits for ${b}`));
     lines.push("");
   }
+  const proposals = heldProposalLines(run);
+  if (proposals.length > 0) lines.push(`${HELD_PROPOSALS_TITLE}:`, ...proposals.map((p) => `  ${p}`), "");
   lines.push(summaryLine(summarize(run)));
   // Each line is one line on the terminal: remote text in it (titles, URLs) cannot break or control it.
   return `${lines.map(terminalText).join("\n")}\n`;

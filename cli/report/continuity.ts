@@ -6,6 +6,8 @@
 import type { BuildSpec } from "../../engine/model/build-spec.js";
 import type { ReplacementVerdict } from "../../engine/model/replacement-run.js";
 import { buildKey } from "../../engine/builds/continuity.js";
+import type { CarriedOver } from "../../engine/model/replacement.js";
+import { carriedOverText } from "../format/carried-over.js";
 
 /** One image's continuity: its replacement's state, or `retired` on purpose. */
 export interface ReportContinuity {
@@ -23,6 +25,8 @@ export interface ReportContinuity {
   run: { url: string; conclusion: string | null; startedAt: string } | null;
   /** The tags that run should have pushed, with `tag_last_pushed` (null: not on Docker Hub). */
   tags: { name: string; lastPushed: string | null; fresh: boolean }[];
+  /** Present when the state is an earlier run's verification, carried over (the run and the tags as read then). */
+  carriedOver?: CarriedOver;
 }
 
 /** Continuity of every declared build, in declaration order; a build verification did not reach is `not-verified`. */
@@ -41,13 +45,22 @@ export function continuityOf(builds: readonly BuildSpec[], verdicts: ReadonlyMap
       pullRequest: verdict.pullRequest?.url ?? null,
       run: verdict.run === null ? null : { url: verdict.run.url, conclusion: verdict.run.conclusion, startedAt: verdict.run.startedAt },
       tags: verdict.tags.map((t) => ({ ...t })),
+      ...(verdict.carriedOver === undefined
+        ? {}
+        : {
+            carriedOver: {
+              verifiedAt: verdict.carriedOver.verifiedAt,
+              branch: verdict.carriedOver.branch,
+              headSha: verdict.carriedOver.headSha,
+            },
+          }),
     };
   });
 }
 
 /** The one-line state of an entry, for the text formats. */
 export function continuityText(entry: ReportContinuity): string {
-  if (entry.state === "verified") return "verified";
+  if (entry.state === "verified") return entry.carriedOver === undefined ? "verified" : carriedOverText(entry.carriedOver);
   if (entry.state === "retired") return "retired on purpose (replacement: none)";
   return `${entry.state}: ${entry.reason ?? ""}`.replace(/: $/, "");
 }

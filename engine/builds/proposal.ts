@@ -5,6 +5,7 @@
  */
 import type { BuildSpec } from "../model/build-spec.js";
 import type { ProviderKind } from "../model/spec.js";
+import { proposalCommitMessage } from "./proposal-branch.js";
 import { renderBuildFiles } from "./render.js";
 
 /** Docker's migration guide, linked from every pull request. */
@@ -35,11 +36,14 @@ export interface ProposalTarget {
   branch: string;
   title: string;
   body: string;
+  /** The message of the commit that writes the file, with the trailer that marks it sourcelinks' own. */
   message: string;
   secrets: ProposalSecret[];
   secretScope: "repository" | "organization";
   /** The links these builds replace (a revocation waits for them). */
   links: string[];
+  /** The branches other than the default one whose runs verify these builds (`verify.branch`), each once. */
+  verifyBranches: string[];
 }
 
 /** The proposal of every rendered file of `builds`, in `builds render`'s order. */
@@ -81,10 +85,11 @@ function target(group: BuildSpec[]): ProposalTarget {
     branch: group.find((b) => b.proposal?.branch !== undefined)?.proposal?.branch ?? `sourcelinks/${name}`,
     title: `Build ${images.join(", ")} with ${ci} (replacing Docker Hub autobuilds)`,
     body: pullRequestBody(group, path, ci),
-    message: `Build ${images.join(", ")} with ${ci}, by the autobuild rules it replaces`,
+    message: proposalCommitMessage(`Build ${images.join(", ")} with ${ci}, by the autobuild rules it replaces`),
     secrets: secretsOf(group),
     secretScope: first.secretScope,
     links: [...new Set(group.flatMap((b) => (b.link === undefined ? [] : [b.link])))],
+    verifyBranches: [...new Set(group.flatMap((b) => (b.verify === undefined ? [] : [b.verify.branch])))],
   };
 }
 

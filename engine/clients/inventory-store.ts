@@ -22,7 +22,7 @@ export interface StoredRepository extends OwnerRepository {
 export interface StoredInventory {
   ownerType: OwnerPages["ownerType"];
   publicOnly: boolean;
-  /** Who the requests acted as (`app:ID`, `user:LOGIN`); null where the provider has no such notion (Bitbucket). */
+  /** Who the requests acted as (`app:ID/installation:ID`, `user:LOGIN`); null where the provider has no such notion (Bitbucket). */
   actingAs: string | null;
   /** The audit log's server time when it was last read: the next read starts there (less an overlap); null without a log. */
   cursor: number | null;
@@ -40,6 +40,25 @@ export interface StoredInventory {
   orgWebhooks: ObservedWebhook[] | null;
   /** Why the next run must read in full although the log may say nothing yet (an apply wrote to the owner). */
   invalidated?: string;
+  /**
+   * The audit log refused this owner (403 or 404: not Enterprise Cloud, or no permission) at `since`
+   * (epoch ms): runs ask it again only once the verification cadence has passed since then.
+   */
+  noAuditLog?: { status: number; since: number };
+}
+
+/** Where refreshes keep each owner's last verified inventory: a file for the CLI, a resource's outputs for Pulumi. */
+export interface InventoryRecords {
+  /** The stored inventory of an owner; `scope`: its provider and the API it was read from (refresh-owner.ts `inventoryScope`). */
+  get(scope: string, owner: string): StoredInventory | undefined;
+  /** Replaces an owner's stored inventory. */
+  set(scope: string, owner: string, inventory: StoredInventory): void;
+  /** Makes an owner's next refresh a full read, saying why. */
+  invalidate(scope: string, owner: string, reason: string): void;
+  /** Forgets an owner (its next refresh reads in full). */
+  delete(scope: string, owner: string): void;
+  /** Persists what changed, where the records persist at all. */
+  save(): Promise<void>;
 }
 
 interface StoreFile {
@@ -56,7 +75,7 @@ export function inventoryStorePath(etagCacheFile: string): string {
 }
 
 /** The inventories of one file, loaded on first use; a file that cannot be read is treated as empty (a full read then). */
-export class InventoryStore {
+export class InventoryStore implements InventoryRecords {
   #owners: Map<string, StoredInventory> | null = null;
   #problem: string | null = null;
   #dirty = false;

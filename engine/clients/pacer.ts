@@ -3,8 +3,9 @@
  * place (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
  * - at most `concurrency` requests in flight (GitHub's secondary limit is 100);
  * - per REST endpoint, at most `endpointPointsPerMinute` points (900; reads cost 1, writes 5);
- * - at most `contentCreatingPerMinute` content-creating requests (POST/PATCH/PUT/DELETE; 80) a minute,
- *   and `contentCreatingPerHour` (500) an hour;
+ * - at most `contentCreatingPerMinute` content-creating requests (POST/PATCH/PUT; 80) a minute,
+ *   and `contentCreatingPerHour` (500) an hour: GitHub's limit on requests that create content, which
+ *   a DELETE does not (it still costs 5 endpoint points);
  * - the primary budget the server reported (`x-ratelimit-remaining` / `x-ratelimit-reset`).
  *
  * Budgets are sliding windows counted from when a request's answer ARRIVED (an upper bound on when
@@ -73,7 +74,7 @@ export interface PacerStats {
 }
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-const CONTENT_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+const CONTENT_METHODS = new Set(["POST", "PATCH", "PUT"]);
 
 /** A sliding-window budget that counts in-flight spending as used. */
 class Budget {

@@ -9,7 +9,7 @@ import type { ReplacementRun } from "../model/replacement-run.js";
 import type { DockerHubTag } from "./docker-hub/wire.js";
 import type { PlannedRequest } from "../model/plan.js";
 import type { Secret } from "../model/secret.js";
-import type { ProposalPullRequest } from "../model/replacement.js";
+import type { BranchCommit, ProposalPullRequest } from "../model/replacement.js";
 
 /** Input for creating a link. */
 export interface NewLink {
@@ -163,13 +163,17 @@ export interface OrgSecretAccess {
  */
 export interface ReplacementClient {
   readonly kind: ProviderKind;
+  /** A one-way fingerprint of the credential reads go out with (never the credential): whose answers a stored verification holds. */
+  credentialScope(): string;
   /** The default (main) branch and its head commit. */
   defaultBranch(repository: string): Promise<{ name: string; sha: string }>;
   /** A branch's head commit, or null when there is no such branch. */
   branchHead(repository: string, branch: string): Promise<string | null>;
+  /** A branch's head commit with its message (whose trailer tells sourcelinks' own commits), or null when there is no such branch. */
+  branchCommit(repository: string, branch: string): Promise<BranchCommit | null>;
   /** A file at a ref (a branch name or a commit), or null when there is none. */
   readFile(repository: string, ref: string, path: string): Promise<RepositoryFile | null>;
-  /** Pull requests from `branch` into `base` that are open or merged, newest first. */
+  /** Pull requests from `branch` into `base`, open, merged or closed unmerged, newest first, each with its head commit. */
   pullRequests(repository: string, branch: string, base: string): Promise<ProposalPullRequest[]>;
   /** The names of the repository's CI secrets (GitHub Actions secrets, Bitbucket repository variables). */
   secretNames(repository: string): Promise<string[]>;
@@ -238,7 +242,7 @@ export type AuditLogRead =
 
 /** A GitHub Enterprise Cloud org's audit log, read for what changed on its repositories since a time. */
 export interface AuditLogClient {
-  /** Who the requests about `owner` act as: `app:ID` for a GitHub App, else `user:LOGIN` (`GET /user`, read once). */
+  /** Who the requests about `owner` act as: `app:ID/installation:ID` for a GitHub App, else `user:LOGIN` (`GET /user`, read once). */
   actingAs(owner: string): Promise<string>;
   /**
    * Hook, deploy key and repository events created at or after `since` (epoch ms), every page; with

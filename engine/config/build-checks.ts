@@ -1,9 +1,10 @@
 /**
  * Semantic checks of `builds:` the schema cannot express: each rule as Docker's UI would judge it
- * (regex, groups, tags, paths), one build per image and repository, a known link, and a login the
- * provider's CI can do. Each problem is reported at the field it is about.
+ * (regex, groups, tags, paths), one build per image and repository, a known link, a login the
+ * provider's CI can do, and a verification branch some rule pushes from. Each problem is reported at the field it is about.
  */
 import { ruleProblems } from "../builds/rule.js";
+import { expectedTags } from "../builds/verify.js";
 import type { MergedConfig } from "./merge.js";
 import type { Origins } from "./origins.js";
 import type { Anchor } from "./source-map.js";
@@ -70,11 +71,21 @@ export function checkBuilds(config: MergedConfig, origins: Origins, report: Buil
         `${origins.subject(pointer)} must be the NAME of the environment variable holding the secret, but the value written there looks like the secret itself (not shown): rotate it and write the variable's name`,
       );
     }
+    let rulesValid = true;
     build.rules.forEach((rule, r) => {
       for (const problem of ruleProblems(rule)) {
+        rulesValid = false;
         const pointer = `${at}/rules/${r}/${problem.field}`;
         report(pointer, `${origins.subject(pointer)} ${problem.message}`);
       }
     });
+    // A branch no rule pushes from could never verify the build: the revocation would wait forever.
+    if (rulesValid && build.verify !== undefined && expectedTags(build, `refs/heads/${build.verify.branch}`).length === 0) {
+      const pointer = `${at}/verify/branch`;
+      report(
+        pointer,
+        `${origins.subject(pointer)} is "${build.verify.branch}", but no rule of ${build.image} pushes a tag for that branch, so no run there can verify it: name a branch a rule with autobuild pushes from`,
+      );
+    }
   });
 }

@@ -120,6 +120,13 @@ function describe(error: ErrorObject, data: unknown): Finding | undefined {
       return patternFinding(error, subject, value);
     case "minLength":
       return { pointer, anchor: "value", message: `${subject} must not be empty` };
+    case "minimum":
+    case "maximum":
+      return {
+        pointer,
+        anchor: "value",
+        message: `${subject} must be ${error.keyword === "minimum" ? "at least" : "at most"} ${String(params["limit"])}, not ${typeof value === "number" ? String(value) : quoteValue(value)}`,
+      };
     case "minItems":
       return { pointer, anchor: "value", message: `${subject} must list at least ${String(params["limit"])} item(s)` };
     default:
@@ -219,6 +226,12 @@ function patternFinding(error: ErrorObject, subject: string, value: unknown): Fi
           (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(text)
             ? ` and at most 100 characters long, not ${text.length} characters`
             : `, not ${quoteValue(value)}`),
+      };
+    case "duration":
+      return {
+        pointer,
+        anchor: "value",
+        message: `${subject} must be a duration: a whole number above 0 and s, m, h or d (e.g. 24h, 90m, 7d), not ${quoteValue(value)}`,
       };
     case "displayName":
       return {

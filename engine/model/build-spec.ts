@@ -48,4 +48,6 @@ export interface BuildSpec {
   secretScope: "repository" | "organization";
   /** The branch the proposal's pull request comes from; absent: `sourcelinks/<the CI file's name>`. */
   proposal?: { branch?: string };
+  /** The branch whose run verifies the replacement once merged; absent: the default branch. */
+  verify?: { branch: string };
 }

@@ -1,5 +1,5 @@
 /** A replacement build's CI run and the verdict verification reaches on it: the facts plan, check, the report and Pulumi share. */
-import type { ProposalPullRequest, ReplacementState } from "./replacement.js";
+import type { CarriedOver, ProposalPullRequest, ReplacementState } from "./replacement.js";
 
 /** One CI run (a GitHub Actions workflow run or a Bitbucket pipeline), as its API reports it. */
 export interface ReplacementRun {
@@ -37,9 +37,11 @@ export interface ReplacementVerdict {
   state: ReplacementState;
   /** Why the state is not `verified`, in one sentence; null when verified. */
   reason: string | null;
-  /** The ref verification reads (the default branch, or a declared ref). */
-  ref: string;
+  /** The ref verification reads (the default branch, or a declared ref); null when the build was not observed and no ref is declared. */
+  ref: string | null;
   pullRequest: ProposalPullRequest | null;
   run: ReplacementRun | null;
   tags: VerifiedTag[];
+  /** Set when the verdict is an earlier run's verification, carried over (its run and tags were not read again). */
+  carriedOver?: CarriedOver;
 }

@@ -7,7 +7,7 @@
 import type { PlannedRequest } from "./plan.js";
 import type { ProviderKind } from "./spec.js";
 
-/** GitHub: a proposal branch from the default branch's head: created (`POST …/git/refs`), or reset there (`PATCH`, forced) when an earlier proposal on it was merged or closed. */
+/** GitHub: a proposal branch from the default branch's head: created (`POST …/git/refs`), or reset there (`PATCH`, forced) when its head is the head a merged pull request took in. */
 export interface ProposalBranchStep {
   kind: "proposal-branch";
   request: PlannedRequest;

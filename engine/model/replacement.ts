@@ -16,12 +16,21 @@ export type ProposalState = "absent" | "proposed" | "merged";
 /** A proposal's state, then what verification adds: the first run after the merge built and pushed (`verified`) or did not (`failing`). */
 export type ReplacementState = ProposalState | "verified" | "failing";
 
-/** The pull request a proposal opened (GitHub pull request or Bitbucket pull request). */
+/** A pull request from the proposal branch into the default branch (GitHub pull request or Bitbucket pull request). */
 export interface ProposalPullRequest {
   number: number;
   /** The pull request's web page. */
   url: string;
+  /** `closed`: closed without merging (GitHub) or declined (Bitbucket). */
   state: "open" | "merged" | "closed";
+  /** The commit the pull request's head was at: the branch's head while open, the commit it merged or was closed at after. */
+  headSha: string;
+}
+
+/** The proposal branch's head commit as the branch read names it. */
+export interface BranchCommit {
+  sha: string;
+  message: string;
 }
 
 /** What one observation of a replacement's repository found. */
@@ -37,14 +46,43 @@ export interface ReplacementObservation {
   defaultBranch: string;
   /** The default branch's head commit when observed: the commit whose runs verification reads once `merged`. */
   defaultSha: string;
+  /** Once `merged`: the head commit of each branch a build declares to verify on (`verify.branch`), null when there is no such branch. */
+  verifyHeads: Record<string, string | null>;
   /** The branch the proposal is committed on. */
   branch: string;
   /** The proposal branch's head commit, or null when the branch does not exist. */
   branchSha: string | null;
   /** True when the proposal branch already holds the rendered bytes (no commit is needed). */
   branchCurrent: boolean;
-  /** The open pull request from `branch`, else the most recent merged one, else null. */
+  /** The open pull request from `branch`, else the most recent closed or merged one, else null. */
   pullRequest: ProposalPullRequest | null;
+  /**
+   * Why nothing may be written on the proposal branch (it holds commits sourcelinks did not write, so a
+   * write or a reset would overwrite someone's work), located by the caller; null when the proposal may go ahead.
+   */
+  held: string | null;
+}
+
+/**
+ * What the proposal may do with its branch: nothing to write (`keep`), `create` it, `reset` it to the
+ * default branch (its head is a merged pull request's, so nothing is lost), write on top of it (`update`:
+ * its head is sourcelinks' own commit), or `hold` (someone else's commits are on it).
+ */
+export type BranchUse = "keep" | "create" | "reset" | "update" | "hold";
+
+/**
+ * A verification carried over from an earlier run instead of read again: this run read only the
+ * heads of the default branch and of the branch verified, and found them where that verification left
+ * them, so the merged file, the run on that commit and its verdict stand as they were then. Never
+ * presented as observed in this run.
+ */
+export interface CarriedOver {
+  /** When the verification that read the run and the tags ran (ISO 8601). */
+  verifiedAt: string;
+  /** The branch whose run verified the build (the default branch, or the declared `verify.branch`). */
+  branch: string;
+  /** Its head commit, then and now. */
+  headSha: string;
 }
 
 /** A CI secret as observed: set in the repository (or its org secret selected for it), set but not selected, or absent. */
@@ -58,10 +96,14 @@ export interface ObservedReplacement extends ReplacementObservation {
   defaultFileSha: string | null;
   /** GitHub's blob sha of the file on the proposal branch, when the branch holds one. */
   branchFileSha: string | null;
+  /** How the proposal branch may be written (engine/builds/proposal-branch.ts decides from what was read). */
+  branchUse: BranchUse;
   /** Each needed CI secret by name. */
   secrets: Record<string, ObservedSecretState>;
   /** Bitbucket: whether Pipelines is enabled; null on GitHub. */
   pipelinesEnabled: boolean | null;
   /** GitHub with organization secrets: the repository's id; else null. */
   repositoryId: number | null;
+  /** Set when this observation is an earlier run's, carried over because the default branch's head had not moved. */
+  carriedOver?: CarriedOver;
 }

@@ -131,6 +131,10 @@ export interface SweepSpec {
   owner: string;
   /** Globs of `owner/name` the sweep leaves alone (`*` within the name). */
   exclude: string[];
+  /** How old the last full verification may grow before a run reads in full again (`24h`, `90m`, `7d`); absent: 24 h. */
+  verifyEvery?: string;
+  /** Also re-read 1/N of the owner's repositories every run; absent: none. */
+  verifySlices?: number;
   /** Manual steps a person recorded as done (e.g. unarchiving a repository). */
   manualSteps?: RecordedManualStep[];
 }

@@ -11,7 +11,8 @@ import type { Clients } from "../clients/types.js";
 import type { Secret } from "../model/secret.js";
 import { planSettingsOf, type PlanSettings } from "./plan-settings.js";
 import { SeenInRun } from "./seen-in-run.js";
-import type { RefreshPolicy } from "./refresh-owner.js";
+import type { RunRefresh } from "./sweep-cadence.js";
+import type { VerificationMemory } from "./carried-verifications.js";
 
 /**
  * What every operation needs: the clients of one world plus the planners' settings (`PlanSettings`,
@@ -37,9 +38,14 @@ export interface OperationContext extends PlanSettings {
   secretValue?: (envVar: string) => string | undefined;
   /**
    * How sweeps may reuse what an earlier run verified (the audit log, rolling slices); absent: every
-   * sweep reads its owner in full and stores nothing.
+   * sweep reads its owner in full and stores nothing. Each sweep's cadence is its own (sweep-cadence.ts).
    */
-  refresh?: RefreshPolicy;
+  refresh?: RunRefresh;
+  /**
+   * Where replacement builds' verifications are kept between runs, to be carried over while the
+   * default branch's head has not moved; absent: every build is observed and verified in full.
+   */
+  verifications?: VerificationMemory;
 }
 
 /** Credentials and tuning that take precedence over the environment (the provider passes stack-config secrets). */

@@ -5,6 +5,7 @@
  * holds exactly the rendered bytes, `proposed` while a pull request from the branch is open, else `absent`.
  */
 import type { ProposalTarget } from "../builds/proposal.js";
+import { branchUse, heldBranchReason } from "../builds/proposal-branch.js";
 import type { ReplacementClient } from "../clients/types.js";
 import type { ObservedReplacement, ObservedSecretState, ProposalState } from "../model/replacement.js";
 import type { OperationContext } from "./context.js";
@@ -26,16 +27,27 @@ export async function observeReplacement(ctx: OperationContext, target: Proposal
   const client = replacementClient(ctx, target.provider);
   const { repository, path, branch } = target;
   const main = await client.defaultBranch(repository);
-  const [onDefault, branchSha, pulls] = await Promise.all([
+  const [onDefault, head, pulls] = await Promise.all([
     client.readFile(repository, main.sha, path),
-    client.branchHead(repository, branch),
+    client.branchCommit(repository, branch),
     client.pullRequests(repository, branch, main.name),
   ]);
+  const branchSha = head?.sha ?? null;
   const onBranch = branchSha === null ? null : await client.readFile(repository, branchSha, path);
   const open = pulls.find((p) => p.state === "open") ?? null;
   const merged = onDefault !== null && onDefault.text === target.text;
   const state: ProposalState = merged ? "merged" : open ? "proposed" : "absent";
+  const branchCurrent = onBranch !== null && onBranch.text === target.text;
+  const use = branchUse({ state, head, branchCurrent, pullRequests: pulls });
   const organization = target.provider === "github" && target.secretScope === "organization";
+  // Read only once merged: before that, no run of the file anywhere can verify it.
+  const verifyHeads: Record<string, string | null> = {};
+  if (merged)
+    await Promise.all(
+      target.verifyBranches.map(async (name) => {
+        verifyHeads[name] = await client.branchHead(repository, name);
+      }),
+    );
   const [secrets, pipelinesEnabled, repositoryId] = await Promise.all([
     secretStates(client, target, organization),
     target.provider === "bitbucket" ? client.pipelinesEnabled(repository) : Promise.resolve(null),
@@ -49,10 +61,13 @@ export async function observeReplacement(ctx: OperationContext, target: Proposal
     state,
     defaultBranch: main.name,
     defaultSha: main.sha,
+    verifyHeads,
     branch,
     branchSha,
-    branchCurrent: onBranch !== null && onBranch.text === target.text,
+    branchCurrent,
     pullRequest: open ?? pulls[0] ?? null,
+    held: use === "hold" ? heldBranchReason(repository, branch) : null,
+    branchUse: use,
     defaultText: onDefault?.text ?? null,
     defaultFileSha: onDefault?.sha ?? null,
     branchFileSha: onBranch?.sha ?? null,

@@ -25,6 +25,7 @@ import { ReconcileError } from "./errors.js";
 import { inventoryOwner, ownerClient } from "./inventory-owner.js";
 import { RunReads } from "./run-reads.js";
 import { refreshOwner } from "./refresh-owner.js";
+import { sweepRefreshPolicy } from "./sweep-cadence.js";
 
 /** The links a sweep classifies against: the build service's records and their repositories, read once per run. */
 export class SweepLinkWorld {
@@ -61,7 +62,7 @@ export async function observeSweep(ctx: OperationContext, spec: SweepSpec, links
   const options = { include: (repository: string) => !excluded(repository), reads: links.reads };
   const [read, facts] = await Promise.all([
     ctx.refresh
-      ? refreshOwner(ctx, spec.provider, spec.owner, options, ctx.refresh)
+      ? refreshOwner(ctx, spec.provider, spec.owner, options, sweepRefreshPolicy(ctx.refresh, spec))
       : inventoryOwner(ctx, spec.provider, spec.owner, options).then((inventory) => ({
           inventory,
           orgWebhooks: undefined,

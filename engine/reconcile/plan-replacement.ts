@@ -1,9 +1,11 @@
 /**
  * Plans one replacement build (pure): from its target (what to propose) and what observation found,
  * the steps that put it in place, none when it is done. A merged file is done; otherwise the proposal
- * branch is made (or, after an earlier proposal was merged or closed, reset to the default branch),
+ * branch is made (or, on GitHub, reset to the default branch when its head is a merged pull request's),
  * the file committed on it unless the branch already holds it, and the pull request opened, or the
- * open one updated. Missing CI secrets are set and, on Bitbucket, Pipelines switched on.
+ * open one updated. Missing CI secrets are set and, on Bitbucket, Pipelines switched on. A proposal
+ * whose branch holds someone else's commits (observation's `held`) plans nothing at all: no write may
+ * land beside a proposal that cannot be made.
  */
 import type { ProposalTarget } from "../builds/proposal.js";
 import type { ObservedReplacement } from "../model/replacement.js";
@@ -21,14 +23,16 @@ import type { ReplacementStep } from "../model/replacement-steps.js";
 export function planReplacement(target: ProposalTarget, observed: ObservedReplacement, api: string): ReplacementStep[] {
   const { provider, repository } = target;
   const steps: ReplacementStep[] = [];
+  const use = observed.branchUse;
+  if (use === "hold") return steps;
   if (observed.state !== "merged") {
     const open = observed.pullRequest?.state === "open" ? observed.pullRequest : null;
     let fileSha = observed.branchFileSha;
     let parent: string | null = null;
-    // After a merged proposal the branch is behind: start it again from the default branch.
-    const stale = open === null && (!observed.branchCurrent || observed.pullRequest?.state === "merged");
-    if (provider === "github" && (observed.branchSha === null || stale)) {
-      const reset = observed.branchSha !== null;
+    // After a merged proposal the branch is behind: GitHub starts it again from the default branch;
+    // Bitbucket has no forced ref update, and writes on top (every commit under it is merged already).
+    if (provider === "github" && (use === "create" || use === "reset")) {
+      const reset = use === "reset";
       steps.push({
         kind: "proposal-branch",
         request: proposalBranchRequest(api, repository, target.branch, reset),
@@ -41,7 +45,7 @@ export function planReplacement(target: ProposalTarget, observed: ObservedReplac
       // The branch then holds what the default branch holds.
       fileSha = observed.defaultFileSha;
     }
-    if (provider === "bitbucket" && observed.branchSha === null) parent = observed.defaultSha;
+    if (provider === "bitbucket" && use === "create") parent = observed.defaultSha;
     const writesFile = !observed.branchCurrent || steps.length > 0;
     if (writesFile) {
       steps.push({

@@ -6,6 +6,10 @@ import type { OperationContext } from "./context.js";
 import { type ExecutionHooks, type ExecutionResult, executePlan } from "./execute.js";
 import { observeSweep, SweepLinkWorld } from "./observe-sweep.js";
 import { artifactsToRemove, planSweep } from "./plan-sweep.js";
+import { inventoryScope } from "./refresh-owner.js";
+
+/** Why the observation after a sweep's deletions reads in full: the audit log shows their events only after a delay. */
+export const WROTE_TO_OWNER = "the last apply wrote to this owner's repositories";
 
 /** The outcome of reconciling one sweep. */
 export interface SweepReconciliation {
@@ -20,7 +24,7 @@ export interface SweepReconciliation {
 /**
  * Deletes what no live link of `links` covers and observes again. A failed step does not throw: it is
  * in `result.failed`, and re-running converges; only a failed observation throws. `after` is the context
- * the second observation reads through (the provider's is a fresh one).
+ * the second observation reads through (the provider's is a fresh one); after writes, its refresh reads in full.
  */
 export async function reconcileSweep(
   ctx: OperationContext,
@@ -34,6 +38,7 @@ export async function reconcileSweep(
   const result = await executePlan(ctx, plan, hooks);
   const removed = artifactsToRemove(before).filter((a) => deletedBy(a, result.done));
   if (result.failed !== null) return { plan, result, removed, observed: null };
+  if (result.done.length > 0) after.refresh?.store.invalidate(inventoryScope(after, spec.provider), spec.owner, WROTE_TO_OWNER);
   return { plan, result, removed, observed: await observeSweep(after, spec, new SweepLinkWorld(after, links)) };
 }
 

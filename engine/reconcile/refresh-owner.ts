@@ -8,9 +8,10 @@
  * reads in full unless rolling slices are asked for (then the repositories with known build-service
  * artifacts are re-read every run, and the staleness bound is reported).
  * Any doubt (no cursor, an old one, the log refusing, an event it cannot place, a changed identity)
- * is a full read, with the reason recorded in the observation.
+ * is a full read, with the reason recorded in the observation. A log that answered 403 or 404 is
+ * remembered in the stored inventory, and asked again only once the cadence has passed since.
  */
-import type { InventoryStore, StoredInventory, StoredRepository } from "../clients/inventory-store.js";
+import type { InventoryRecords, StoredInventory, StoredRepository } from "../clients/inventory-store.js";
 import type { AuditLogRead, OwnerRepository } from "../clients/types.js";
 import type { ObservedWebhook } from "../model/observed.js";
 import type { ProviderKind } from "../model/spec.js";
@@ -27,7 +28,7 @@ export const AUDIT_LOG_RETENTION_MS = 180 * 86_400_000;
 
 /** How refreshes are allowed to reuse what an earlier run verified. */
 export interface RefreshPolicy {
-  store: InventoryStore;
+  store: InventoryRecords;
   /** A full verification runs when the last one is older than this (ms). Default 24 h. */
   verifyEveryMs: number;
   /** Re-read 1/N of the repositories each run besides the events; 0: none. */
@@ -36,6 +37,11 @@ export interface RefreshPolicy {
   overlapMs: number;
   /** Epoch ms where no server time is known (owners without an audit log). */
   now: () => number;
+  /**
+   * How reasons name what set the cadence (`--verify-every` or the sweep's `verifyEvery`), and how
+   * they suggest rolling slices when none are set (sweep-cadence.ts).
+   */
+  setBy: { verifyEvery: string; slicesHint: string };
 }
 
 /** The cadence and overlap a policy uses by default. */
@@ -67,15 +73,28 @@ export async function refreshOwner(
 ): Promise<RefreshedOwner> {
   const stored = policy.store.get(inventoryScope(ctx, provider), owner);
   const log = provider === "github" ? (ctx.clients.githubAuditLog ?? null) : null;
+  // A log that refused for want of Enterprise Cloud or permission is asked again only once the cadence has passed.
+  const known = log !== null ? knownRefusal(stored, policy) : null;
+  if (known !== null && stored !== undefined && policy.slices === 0)
+    // Every run of such an owner reads in full anyway: no log query, and no identity to compare.
+    return full(ctx, provider, owner, options, policy, {
+      read: null,
+      actingAs: stored.actingAs,
+      because: rememberedRefusal(known, policy),
+      missed: [],
+      now: policy.now(),
+      noAuditLog: known,
+    });
   const actingAs = log ? await log.actingAs(owner) : null;
   const usable = stored !== undefined && stored.actingAs === actingAs && stored.ownerType === "org" ? stored : undefined;
-  const read: AuditLogRead | null = log
-    ? await log.eventsSince(owner, usable?.cursor != null ? usable.cursor - policy.overlapMs : null)
-    : null;
+  const read: AuditLogRead | null =
+    log && known === null ? await log.eventsSince(owner, usable?.cursor != null ? usable.cursor - policy.overlapMs : null) : null;
   const now = read?.ok ? read.serverTime : policy.now();
 
   // No log here (Bitbucket, a GitHub user, an org without Enterprise Cloud): rolling slices, when asked for, stand in for it.
-  const noLog = read === null || (!read.ok && (read.status === 403 || read.status === 404));
+  const refused = read !== null && !read.ok && (read.status === 403 || read.status === 404);
+  const noLog = read === null || refused;
+  const noAuditLog = known ?? (refused ? { status: read.status, since: now } : undefined);
   let because = fullReason(stored, actingAs, noLog && policy.slices > 0 ? null : read, now, policy, provider);
   if (because === null && read?.ok && usable) {
     const incremental = await incrementalRead(ctx, provider, owner, options, policy, usable, read);
@@ -83,18 +102,33 @@ export async function refreshOwner(
     because = incremental.reason;
     return full(ctx, provider, owner, options, policy, { read, actingAs, because, missed: incremental.missed, now });
   }
-  if (because === null && noLog && stored && policy.slices > 0) return rollingRead(ctx, provider, owner, options, policy, stored, now);
+  if (because === null && noLog && stored && policy.slices > 0)
+    return rollingRead(ctx, provider, owner, options, policy, stored, now, noAuditLog);
   return full(ctx, provider, owner, options, policy, {
     read,
     actingAs,
-    because: because ?? "no audit log: every run reads in full (--verify-slices N rolls the reads)",
+    because: because ?? `no audit log: every run reads in full (${policy.setBy.slicesHint} rolls the reads)`,
     missed: [],
     now,
     // A log that refused for now (429, 5xx) still has the events since the last cursor: start there next time.
-    ...(stored?.cursor != null && read !== null && !read.ok && read.status !== 403 && read.status !== 404
-      ? { keepCursor: stored.cursor }
-      : {}),
+    ...(stored?.cursor != null && read !== null && !read.ok && !refused ? { keepCursor: stored.cursor } : {}),
+    ...(noAuditLog ? { noAuditLog } : {}),
   });
+}
+
+type AuditLogRefusal = NonNullable<StoredInventory["noAuditLog"]>;
+
+/** The stored refusal of an owner's audit log while the cadence has not passed since; null when the log is to be asked. */
+function knownRefusal(stored: StoredInventory | undefined, policy: RefreshPolicy): AuditLogRefusal | null {
+  const refusal = stored?.noAuditLog;
+  if (refusal === undefined) return null;
+  const since = policy.now() - refusal.since;
+  return since >= 0 && since < policy.verifyEveryMs ? refusal : null;
+}
+
+/** The reason a run that did not ask the log again gives for its full read. */
+function rememberedRefusal(refusal: AuditLogRefusal, policy: RefreshPolicy): string {
+  return `${logRefusal(refusal.status)} at ${new Date(refusal.since).toISOString()}; asked again once ${policy.setBy.verifyEvery} has passed since`;
 }
 
 /** Why this run must read in full; null when an incremental (or rolling) read is sound. */
@@ -108,13 +142,13 @@ function fullReason(
 ): string | null {
   if (read !== null && !read.ok) return read.reason === undefined ? logRefusal(read.status) : `the audit log gave ${read.reason}`;
   if (read === null && policy.slices === 0)
-    return `no audit log on ${provider}: every run reads in full (--verify-slices N rolls the reads)`;
-  if (stored === undefined) return "no stored cursor (the first run with this cache)";
+    return `no audit log on ${provider}: every run reads in full (${policy.setBy.slicesHint} rolls the reads)`;
+  if (stored === undefined) return "no stored cursor (the first run with this cache folder or this resource's state)";
   if (stored.invalidated !== undefined) return stored.invalidated;
   if (stored.actingAs !== actingAs)
     return `the token's owner or app changed (${stored.actingAs ?? "none"} before, ${actingAs ?? "none"} now)`;
   if (now - stored.verifiedAt >= policy.verifyEveryMs)
-    return `the last full verification is ${age(now - stored.verifiedAt)} old (--verify-every ${age(policy.verifyEveryMs)})`;
+    return `the last full verification is ${age(now - stored.verifiedAt)} old (${policy.setBy.verifyEvery} ${age(policy.verifyEveryMs)})`;
   if (read === null) return null;
   if (stored.ownerType !== "org" || stored.cursor === null) return "no stored cursor (the last run had no audit log)";
   if (now - stored.cursor > AUDIT_LOG_RETENTION_MS) return "the stored cursor is older than the 180 days the audit log keeps";
@@ -169,8 +203,10 @@ async function incrementalRead(
   if (!result.ok) return result;
   const orgWebhooks = change.orgHooks ? await ownerClient(ctx, provider).listOrgWebhooks(owner) : stored.orgWebhooks;
   const cursor = read.serverTime;
+  // The log answered: a refusal remembered from before no longer holds.
+  const { noAuditLog: _answered, ...kept } = result.stored;
   const next: StoredInventory = {
-    ...result.stored,
+    ...kept,
     cursor,
     seenEvents: read.events.filter((e) => e.at >= cursor - policy.overlapMs).map((e) => e.id),
     orgWebhooks,
@@ -195,6 +231,7 @@ async function rollingRead(
   policy: RefreshPolicy,
   stored: StoredInventory,
   now: number,
+  noAuditLog: StoredInventory["noAuditLog"],
 ): Promise<RefreshedOwner> {
   const pages = await ownerClient(ctx, provider).repositoryPages(owner);
   if (pages === null)
@@ -218,11 +255,13 @@ async function rollingRead(
     { ok: true }
   >;
   const orgWebhooks = pages.ownerType === "org" ? await ownerClient(ctx, provider).listOrgWebhooks(owner) : null;
+  const { noAuditLog: _before, ...kept } = value.stored;
   policy.store.set(inventoryScope(ctx, provider), owner, {
-    ...value.stored,
+    ...kept,
     ownerType: pages.ownerType,
     publicOnly: pages.publicOnly === true,
     orgWebhooks,
+    ...(noAuditLog ? { noAuditLog } : {}),
   });
   return {
     inventory: { ...value.inventory, ownerType: pages.ownerType, publicOnly: pages.publicOnly === true },
@@ -323,7 +362,15 @@ async function full(
   owner: string,
   options: InventoryOptions,
   policy: RefreshPolicy,
-  why: { read: AuditLogRead | null; actingAs: string | null; because: string; missed: string[]; now: number; keepCursor?: number },
+  why: {
+    read: AuditLogRead | null;
+    actingAs: string | null;
+    because: string;
+    missed: string[];
+    now: number;
+    keepCursor?: number;
+    noAuditLog?: StoredInventory["noAuditLog"];
+  },
 ): Promise<RefreshedOwner> {
   const inventory = await inventoryOwner(ctx, provider, owner, { ...options, keepListing: true });
   const orgWebhooks = inventory.ownerType === "org" ? await ownerClient(ctx, provider).listOrgWebhooks(owner) : null;
@@ -341,6 +388,7 @@ async function full(
       listing: inventory.listing ?? [],
       repositories: inventory.repositories,
       orgWebhooks,
+      ...(why.noAuditLog ? { noAuditLog: why.noAuditLog } : {}),
     });
   const { listing: _listing, ...rest } = inventory;
   return {

@@ -2,12 +2,13 @@
  * Verifies each merged replacement build against its CI and Docker Hub: the runs of its file on the
  * merged commit (one request, ETag-cached on GitHub), then, once the first run succeeded, the image's
  * most recently pushed tags (one request; a tag not among them is read on its own only when the page
- * was full). So verifying a build costs at most two requests when nothing changed, beside one token
- * exchange per run. engine/builds/verify.ts judges what they return.
+ * was full), beside one token exchange per run. A build verified in an earlier run whose default
+ * branch has not moved since is carried over instead (carried-verifications.ts): one request for its
+ * file, its run and its tags. engine/builds/verify.ts judges what they return.
  */
 import { buildKey, gatingBuilds, holdReason } from "../builds/continuity.js";
 import { proposalTargets } from "../builds/proposal.js";
-import { expectedTags, firstRunOn, judgeReplacement } from "../builds/verify.js";
+import { expectedTags, firstRunOn, judgeReplacement, verifiedSha } from "../builds/verify.js";
 import type { ReplacementReaders } from "../clients/types.js";
 import type { BuildSpec } from "../model/build-spec.js";
 import type { ReplacementObservation } from "../model/replacement.js";
@@ -15,7 +16,7 @@ import type { ReplacementRun, ReplacementVerdict } from "../model/replacement-ru
 import type { LinkSpec } from "../model/spec.js";
 import type { OperationContext } from "./context.js";
 import { mapLimit } from "./map-limit.js";
-import { observeReplacement } from "./observe-replacement.js";
+import { buildsOf, carriedByKey, observationsOf, observeOrCarry, rememberVerifications } from "./carried-verifications.js";
 
 /** Tags read in the one listing request: Docker Hub's largest page. */
 const RECENT_TAGS = 100;
@@ -26,6 +27,8 @@ export interface VerifyOptions {
   concurrency?: number;
   /** The ref whose run is read instead of each repository's default branch (e.g. `refs/heads/release`). */
   ref?: string;
+  /** Verdicts carried over from an earlier run, by `buildKey`: taken as they are, nothing read for them. */
+  carried?: ReadonlyMap<string, ReplacementVerdict>;
 }
 
 /** The observation of `build`'s file, if any: same provider and repository, and a file that builds its image. */
@@ -43,14 +46,19 @@ export function verifyReplacements(
   options: VerifyOptions = {},
 ): Promise<ReplacementVerdict[]> {
   return mapLimit(builds, options.concurrency ?? 8, async (build) => {
+    const carried = options.carried?.get(buildKey(build));
+    if (carried !== undefined) return carried;
     const observation = observationOf(build, observations);
     const base = { build, observation, ...(options.ref === undefined ? {} : { ref: options.ref }) };
     if (observation === null || observation.state !== "merged") return judgeReplacement({ ...base, run: null, pushed: null });
+    const sha = verifiedSha(build, observation);
+    if (sha === null) return judgeReplacement({ ...base, run: null, pushed: null });
     const reader = readers.runs[build.provider];
     if (reader === undefined) throw new Error(`verifying ${build.image}: providers.${build.provider} is not configured`);
-    const run = firstRunOn(await reader.runs(build.repository, observation.path, observation.defaultSha), observation.defaultSha);
+    const branchRef = `refs/heads/${build.verify?.branch ?? observation.defaultBranch}`;
+    const run = firstRunOn(await reader.runs(build.repository, observation.path, sha), sha, branchRef);
     if (!succeeded(run)) return judgeReplacement({ ...base, run, pushed: null });
-    const ref = options.ref ?? `refs/heads/${observation.defaultBranch}`;
+    const ref = options.ref ?? branchRef;
     const pushed = await pushedTags(readers, build.image, expectedTags(build, ref));
     return judgeReplacement({ ...base, run, pushed });
   });
@@ -91,9 +99,21 @@ export async function observeAndVerify(
   if (live.length === 0) return new Map();
   const readers = ctx.clients.verification;
   if (readers === undefined) throw new Error("verifying replacement builds: these clients cannot read CI runs or Docker Hub");
-  const observations = await mapLimit(proposalTargets(live), options.concurrency ?? 8, (target) => observeReplacement(ctx, target));
-  const verdicts = await verifyReplacements(live, observations, readers, options);
-  return new Map(verdicts.map((v, i) => [buildKey(live[i]!), v]));
+  const verifiedAt = ctx.verifications?.now() ?? 0;
+  const targets = proposalTargets(live);
+  const observed = await mapLimit(targets, options.concurrency ?? 8, (target) =>
+    observeOrCarry(ctx, target, buildsOf(target, live), options.ref),
+  );
+  const verdicts = await verifyReplacements(live, observationsOf(observed), readers, { ...options, carried: carriedByKey(observed) });
+  const byKey = new Map(verdicts.map((v, i) => [buildKey(live[i]!), v]));
+  rememberVerifications(
+    ctx,
+    targets.map((target, i) => ({ target, observed: observed[i]!.observed })),
+    live,
+    byKey,
+    { ref: options.ref, verifiedAt },
+  );
+  return byKey;
 }
 
 /** A revoked link whose revoke steps wait, and for which builds (their index in the merged `builds`) and why. */

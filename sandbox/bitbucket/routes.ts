@@ -11,7 +11,7 @@ import { createDeployKey, deleteDeployKey, getDeployKey, listDeployKeys } from "
 import { createHook, deleteHook, getHook, listHooks, updateHook } from "./hooks.js";
 import { listPipelines } from "./pipelines-runs.js";
 import { createVariable, getPipelinesConfig, listVariables, putPipelinesConfig, updateVariable } from "./pipelines-routes.js";
-import { createPull, getBranch, getPull, getSrc, listPulls, mergePull, postSrc, updatePull } from "./src-routes.js";
+import { createPull, declinePull, getBranch, getPull, getSrc, listPulls, mergePull, postSrc, updatePull } from "./src-routes.js";
 import { gitOf } from "../git/model.js";
 import { repoHref } from "./wire.js";
 import { listWorkspaceRepositories } from "./workspace-repositories.js";
@@ -74,6 +74,7 @@ export function bitbucketRouter(): Router {
     .add("GET", "/repositories/:workspace/:repo_slug/pullrequests/:pull_id", getPull)
     .add("PUT", "/repositories/:workspace/:repo_slug/pullrequests/:pull_id", updatePull)
     .add("POST", "/repositories/:workspace/:repo_slug/pullrequests/:pull_id/merge", mergePull)
+    .add("POST", "/repositories/:workspace/:repo_slug/pullrequests/:pull_id/decline", declinePull)
     .add("GET", "/repositories/:workspace/:repo_slug/pipelines_config", getPipelinesConfig)
     .add("PUT", "/repositories/:workspace/:repo_slug/pipelines_config", putPipelinesConfig)
     .add("GET", "/repositories/:workspace/:repo_slug/pipelines_config/variables", listVariables)

@@ -2,7 +2,7 @@
  * Files, branches and pull requests of the sandbox's Bitbucket, over the git model (git/model.ts):
  * `POST …/src` commits form fields as files on a branch (created from `parents` or the main branch),
  * `GET …/src/{commit}/{path}` reads one raw, `GET …/refs/branches/{name}` names a branch's head, and
- * `…/pullrequests` opens, lists, updates and merges (a merge commit announced by git/landed.ts).
+ * `…/pullrequests` opens, lists, updates, merges (a merge commit announced by git/landed.ts) and declines.
  * https://developer.atlassian.com/cloud/bitbucket/rest/api-group-source/ and api-group-pullrequests/.
  */
 import type { RouteContext, RouteResponse } from "../router.js";
@@ -91,11 +91,10 @@ export const getBranch = withRepository((ctx, repo) => {
 
 function pullWire(ctx: RouteContext, repo: BitbucketRepoState, pull: BitbucketPullState): Record<string, unknown> {
   const git = gitOf(repo, repo.slug);
-  const side = (branch: string): Record<string, unknown> => ({
-    branch: { name: branch },
-    commit: git.branches[branch] === undefined ? null : { type: "commit", hash: git.branches[branch] },
-    repository: repoRef(ctx, repo),
-  });
+  const side = (branch: string, frozen?: string | null): Record<string, unknown> => {
+    const hash = frozen ?? git.branches[branch];
+    return { branch: { name: branch }, commit: hash === undefined ? null : { type: "commit", hash }, repository: repoRef(ctx, repo) };
+  };
   const self = `${repoHref(ctx, repo)}/pullrequests/${pull.id}`;
   return {
     type: "pullrequest",
@@ -104,7 +103,8 @@ function pullWire(ctx: RouteContext, repo: BitbucketRepoState, pull: BitbucketPu
     description: pull.description,
     state: pull.state,
     author: { type: "user", username: pull.author, display_name: pull.author },
-    source: side(pull.source),
+    // Once merged or declined, the source stays at the commit it was then.
+    source: side(pull.source, pull.sourceSha),
     destination: side(pull.destination),
     merge_commit: pull.mergeCommitSha === null ? null : { type: "commit", hash: pull.mergeCommitSha },
     close_source_branch: false,
@@ -191,7 +191,7 @@ export const mergePull = withPull((ctx, repo, pull) => {
   const message = `Merged in ${pull.source} (pull request #${pull.id})`;
   const merged = mergeBranches(git, pull.source, pull.destination, message, stamp(ctx));
   if (merged === null) return bbError(400, "There are no changes to be pulled");
-  Object.assign(pull, { state: "MERGED", mergeCommitSha: merged.sha, updated_on: stamp(ctx) });
+  Object.assign(pull, { state: "MERGED", mergeCommitSha: merged.sha, sourceSha: merged.parents[1] ?? null, updated_on: stamp(ctx) });
   commitLanded({
     world: ctx.world,
     clock: ctx.clock,
@@ -205,6 +205,14 @@ export const mergePull = withPull((ctx, repo, pull) => {
     via: "merge",
     pullRequest: pull.id,
   });
+  return json(200, pullWire(ctx, repo, pull));
+});
+
+/** `POST …/pullrequests/{id}/decline`: an open pull request declined (closed unmerged); 200 with it. */
+export const declinePull = withPull((ctx, repo, pull) => {
+  if (pull.state !== "OPEN") return bbError(400, "You can't decline a pull request that is not open");
+  const head = gitOf(repo, repo.slug).branches[pull.source] ?? null;
+  Object.assign(pull, { state: "DECLINED", sourceSha: head, updated_on: stamp(ctx) });
   return json(200, pullWire(ctx, repo, pull));
 });
 

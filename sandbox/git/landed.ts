@@ -1,7 +1,7 @@
 /**
  * "A commit landed on branch B of repository R with these files": the one event the sandbox's git
  * model announces, for every commit its GitHub and Bitbucket routes make (a contents or src write, a
- * merged pull request). Other sandbox modules (workflow runs, pipelines) subscribe with
+ * merged pull request) and for every GitHub branch created at a commit (a push of a new branch). Other sandbox modules (workflow runs, pipelines) subscribe with
  * `onCommitLanded`; a listener acts on the event's world, so one process may serve several sandboxes.
  */
 import type { SandboxClock } from "../clock.js";
@@ -22,7 +22,7 @@ export interface CommitLanded {
   message: string;
   /** The commit's whole tree: path → base64 bytes. */
   files: Readonly<Record<string, string>>;
-  /** `push`: a file written on the branch; `merge`: a pull request merged into it. */
+  /** `push`: a file written on the branch, or the branch created; `merge`: a pull request merged into it. */
   via: "push" | "merge";
   /** The merged pull request's number, for `merge`. */
   pullRequest?: number;

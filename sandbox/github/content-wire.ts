@@ -94,6 +94,35 @@ function commitWire(api: string, world: World, repo: GitHubRepoState, commit: Gi
   };
 }
 
+/** `branch-with-protection`: the answer to `GET …/branches/{branch}`, its head commit with the message. */
+export function branchWire(api: string, world: World, repo: GitHubRepoState, branch: string, commit: GitCommitState): WireObject {
+  const r = `${api}/repos/${repo.owner}/${repo.name}`;
+  // The git model keeps no committer per commit: the repository's owner stands in.
+  const { author, committer, message, tree, url } = commitWire(api, world, repo, commit, repo.owner);
+  return {
+    name: branch,
+    commit: {
+      sha: commit.sha,
+      node_id: nodeId("Commit", commit.sha),
+      commit: { author, committer, message, tree, url, comment_count: 0 },
+      url: `${r}/commits/${commit.sha}`,
+      html_url: `${HTML_BASE}/${repo.owner}/${repo.name}/commit/${commit.sha}`,
+      comments_url: `${r}/commits/${commit.sha}/comments`,
+      author: null,
+      committer: null,
+      parents: commit.parents.map((sha) => ({
+        sha,
+        url: `${r}/commits/${sha}`,
+        html_url: `${HTML_BASE}/${repo.owner}/${repo.name}/commit/${sha}`,
+      })),
+    },
+    _links: { self: `${r}/branches/${branch}`, html: `${HTML_BASE}/${repo.owner}/${repo.name}/tree/${branch}` },
+    protected: false,
+    protection: { enabled: false, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } },
+    protection_url: `${r}/branches/${branch}/protection`,
+  };
+}
+
 /** `pull-request-simple` (lists); `full` adds the fields of `pull-request` (a single pull request). */
 export function pullWire(
   api: string,

@@ -1,5 +1,6 @@
 /**
- * Branches and files of a repository: `GET …/git/ref/heads/{branch}`, `POST …/git/refs`,
+ * Branches and files of a repository: `GET …/git/ref/heads/{branch}`, `GET …/branches/{branch}`
+ * (https://docs.github.com/en/rest/branches/branches), `POST …/git/refs`,
  * `PATCH …/git/refs/heads/{branch}` (https://docs.github.com/en/rest/git/refs) and
  * `GET`/`PUT …/contents/{path}` (https://docs.github.com/en/rest/repos/contents), over the git model
  * (git/model.ts). A write under `.github/workflows/` needs the `workflow` scope (classic and OAuth
@@ -10,9 +11,9 @@ import type { GitHubRepoState } from "../world.js";
 import { branchHead, blobSha, commitOnBranch, gitOf, resolveRef } from "../git/model.js";
 import { commitLanded } from "../git/landed.js";
 import { authed, repoFor, type Caller } from "./auth.js";
-import { contentFileWire, fileCommitWire, refWire } from "./content-wire.js";
+import { branchWire, contentFileWire, fileCommitWire, refWire } from "./content-wire.js";
 import { installationFor } from "./installation-access.js";
-import { githubError, notFound, validationFailed } from "./respond.js";
+import { conditional, githubError, notFound, validationFailed } from "./respond.js";
 
 /** GitHub's timestamp format on the sandbox clock. */
 export function clockStamp(ctx: RouteContext): string {
@@ -36,7 +37,21 @@ export function registerGitRoutes(router: Router): void {
       if (!ref.startsWith("heads/")) return notFound();
       const branch = ref.slice("heads/".length);
       const head = branchHead(gitOf(repo, repo.name), branch);
-      return head ? { status: 200, body: refWire(ctx.mountUrl, repo, branch, head.sha) } : notFound();
+      // With an ETag, as GitHub answers: an unmoved branch revalidates with a 304.
+      return head ? conditional(ctx, { status: 200, body: refWire(ctx.mountUrl, repo, branch, head.sha) }) : notFound();
+    }),
+  );
+
+  router.add(
+    "GET",
+    "/repos/:owner/:repo/branches/*branch",
+    authed((ctx, caller) => {
+      const found = repoFor(ctx, caller, "read");
+      if (!found.ok) return found.response;
+      const repo = found.value;
+      const branch = ctx.params.branch ?? "";
+      const head = branchHead(gitOf(repo, repo.name), branch);
+      return head ? { status: 200, body: branchWire(ctx.mountUrl, ctx.world, repo, branch, head) } : githubError(404, "Branch not found");
     }),
   );
 
@@ -58,8 +73,22 @@ export function registerGitRoutes(router: Router): void {
       const git = gitOf(repo, repo.name);
       const branch = ref.slice("refs/heads/".length);
       if (git.branches[branch] !== undefined) return githubError(422, "Reference already exists");
-      if (git.commits[sha] === undefined) return githubError(422, "Object does not exist");
+      const commit = git.commits[sha];
+      if (commit === undefined) return githubError(422, "Object does not exist");
       git.branches[branch] = sha;
+      // A new branch is a push, as GitHub sends it: workflows run for it on that commit.
+      commitLanded({
+        world: ctx.world,
+        clock: ctx.clock,
+        provider: "github",
+        repository: `${repo.owner}/${repo.name}`,
+        branch,
+        defaultBranch: false,
+        sha,
+        message: commit.message,
+        files: commit.files,
+        via: "push",
+      });
       return {
         status: 201,
         body: refWire(ctx.mountUrl, repo, branch, sha),
@@ -103,7 +132,7 @@ export function registerGitRoutes(router: Router): void {
       const path = ctx.params.path ?? "";
       const content = commit.files[path];
       if (content === undefined) return notFound();
-      return { status: 200, body: contentFileWire(ctx.mountUrl, repo, path, content, ref) };
+      return conditional(ctx, { status: 200, body: contentFileWire(ctx.mountUrl, repo, path, content, ref) });
     }),
   );
 

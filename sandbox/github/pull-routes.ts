@@ -16,12 +16,12 @@ function bodyOf(ctx: RouteContext): Record<string, unknown> {
   return typeof ctx.body === "object" && ctx.body !== null && !Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>) : {};
 }
 
-/** The head and base commits a pull request shows: the branches' heads while open, the merged commits after. */
+/** The head and base commits a pull request shows: the branches' heads while open, the merged commits after a merge, the head it was closed at after a close. */
 function heads(repo: GitHubRepoState, pull: GitHubPullState): { head: string; base: string } {
   const git = gitOf(repo, repo.name);
   const merge = pull.mergeCommitSha === null ? undefined : git.commits[pull.mergeCommitSha];
   return {
-    head: merge?.parents[1] ?? git.branches[pull.head] ?? "0".repeat(40),
+    head: merge?.parents[1] ?? pull.closedHeadSha ?? git.branches[pull.head] ?? "0".repeat(40),
     base: merge?.parents[0] ?? git.branches[pull.base] ?? "0".repeat(40),
   };
 }
@@ -103,8 +103,9 @@ export function registerPullRoutes(router: Router): void {
       const now = clockStamp(ctx);
       if (typeof title === "string") pull.title = title;
       if (body !== undefined) pull.body = body as string | null;
-      if (state === "closed" && pull.state === "open") Object.assign(pull, { state: "closed", closed_at: now });
-      if (state === "open" && pull.state === "closed") Object.assign(pull, { state: "open", closed_at: null });
+      const head = gitOf(repo, repo.name).branches[pull.head] ?? null;
+      if (state === "closed" && pull.state === "open") Object.assign(pull, { state: "closed", closed_at: now, closedHeadSha: head });
+      if (state === "open" && pull.state === "closed") Object.assign(pull, { state: "open", closed_at: null, closedHeadSha: null });
       pull.updated_at = now;
       return { status: 200, body: wire(ctx, repo, pull, true) };
     }),

@@ -9,7 +9,7 @@ import type { ActionsSecretState, GitHubOrgState, GitHubRepoState, OrgActionsSec
 import { newSealingKey, openSealedBox } from "../sealed-box.js";
 import { authed, findOrg, isOrgOwner, oauthRestriction, repoFor, type Caller, type Lookup } from "./auth.js";
 import { clockStamp } from "./git-routes.js";
-import { notFound, validationFailed } from "./respond.js";
+import { notFound, paginate, validationFailed } from "./respond.js";
 import { minimalRepository } from "./wire.js";
 
 const VISIBILITIES = ["all", "private", "selected"] as const;
@@ -100,7 +100,12 @@ export function registerSecretRoutes(router: Router): void {
   router.add(
     "GET",
     "/repos/:owner/:repo/actions/secrets",
-    repo((_ctx, r) => ({ status: 200, body: { total_count: (r.secrets ?? []).length, secrets: (r.secrets ?? []).map(secretWire) } })),
+    repo((ctx, r) => {
+      // Paged like GitHub's (30 by default, 100 at most), the page wrapped with the whole count.
+      const all = (r.secrets ?? []).map(secretWire);
+      const page = paginate(ctx, all);
+      return { ...page, body: { total_count: all.length, secrets: page.body } };
+    }),
   );
   router.add(
     "GET",
@@ -178,9 +183,13 @@ export function registerSecretRoutes(router: Router): void {
       const secret = (o.secrets ?? []).find((s) => s.name === secretName(ctx));
       if (!secret) return notFound();
       const repos = ctx.world.github.repos.filter((r) => secret.selectedRepositoryIds.includes(r.id));
+      const page = paginate(ctx, repos);
       return {
-        status: 200,
-        body: { total_count: repos.length, repositories: repos.map((r) => minimalRepository(ctx.mountUrl, ctx.world, r)) },
+        ...page,
+        body: {
+          total_count: repos.length,
+          repositories: (page.body as GitHubRepoState[]).map((r) => minimalRepository(ctx.mountUrl, ctx.world, r)),
+        },
       };
     }),
   );

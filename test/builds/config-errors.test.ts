@@ -2,7 +2,7 @@
  * A builds declaration Docker would refuse is refused at its line, with every problem listed, before
  * anything is rendered; so are CLI arguments that name no declared build or no full git ref.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli-harness.js";
 import { scratch, writeConfig } from "./builds-harness.js";
@@ -139,6 +139,32 @@ builds:
     expect(run.stderr).toBe(
       `${file}:8:14: builds[0] (acme/api): env.TOKEN holds "\${{", which GitHub Actions would evaluate as an expression: env values are plain; a secret goes under secrets\n`,
     );
+  });
+
+  it("refuses a verification branch no rule pushes from, at its line", async () => {
+    const dir = scratch();
+    const file = writeConfig(
+      dir,
+      "bad.yaml",
+      `apiVersion: sourcelinks/v1
+builds:
+  - image: acme/web
+    provider: github
+    repository: acme/web
+    rules:
+      - { sourceType: branch, source: '/^release-/', tag: '{sourceref}' }
+      - { sourceType: branch, source: main, tag: edge, autobuild: false }
+    verify: { branch: main }
+`,
+    );
+    const run = await runCli(["builds", "render", file, "--out", `${dir}/out`], {});
+    expect(run.code).toBe(2);
+    expect(existsSync(`${dir}/out`)).toBe(false);
+    expect(run.stderr).toBe(
+      `${file}:9:23: builds[0] (acme/web): verify.branch is "main", but no rule of acme/web pushes a tag for that branch, so no run there can verify it: name a branch a rule with autobuild pushes from\n`,
+    );
+    const fixed = writeConfig(dir, "good.yaml", readFileSync(file, "utf8").replace("branch: main }", "branch: release-2026.12 }"));
+    expect((await runCli(["builds", "render", fixed, "--out", `${dir}/out`], {})).code).toBe(0);
   });
 
   it("a schema problem (an unknown key, a misspelt sourceType) is located like any other", async () => {

@@ -79,7 +79,7 @@ describe("the demo's Docker Hub part (npm start)", () => {
 });
 
 describe("the demo's replacement part (npm start)", () => {
-  it("proposes acme/legacy-api's replacement, holds legacy-builds back until the merged workflow pushed its tags, then revokes it", async () => {
+  it("proposes every build of the example's file as it is, holds legacy-builds back until each merged file ran and pushed (legacy-web on its release branch), then revokes it", async () => {
     const log: string[] = [];
     const secretValues = { DOCKERHUB_USERNAME: "acme-ci", DOCKERHUB_TOKEN: "demo-hub-secret-value", NPM_TOKEN: "demo-npm-secret-value" };
     const withSecrets = { ...env, ...secretValues };
@@ -93,7 +93,6 @@ describe("the demo's replacement part (npm start)", () => {
       root: ROOT,
       links: EXAMPLE,
       builds: BUILDS_EXAMPLE,
-      buildsCopy: join(mkdtempSync(join(tmpdir(), "sourcelinks-replacement-demo-")), "builds.yaml"),
       secretValues,
     });
     const text = log.join("\n");
@@ -107,6 +106,13 @@ describe("the demo's replacement part (npm start)", () => {
     expect(api?.pulls?.map((p) => [p.number, p.merged])).toEqual([[1, true]]);
     const runs = (sandbox.world().github.workflowRuns ?? []).filter((r) => r.repository === "acme/legacy-api");
     expect(runs.map((r) => [r.refName, r.conclusion, r.pushed])).toEqual([["main", "success", ["acme/legacy-api:latest"]]]);
+    const web = (sandbox.world().github.workflowRuns ?? []).filter((r) => r.repository === "acme/legacy-web");
+    // Its rules read every branch: the proposal branch and main ran too, and pushed nothing.
+    expect(web.map((r) => [r.refName, r.conclusion, r.pushed])).toEqual([
+      ["sourcelinks/docker-hub-acme-legacy-web", "success", []],
+      ["main", "success", []],
+      ["release-2026.12", "success", ["acme/legacy-web:release-2026.12"]],
+    ]);
     const legacy = sandbox.world().github.repos.filter((r) => r.owner === "acme" && r.name.startsWith("legacy-"));
     expect(legacy.flatMap((r) => r.keys)).toEqual([]);
     expect(legacy.flatMap((r) => r.hooks.map((h) => h.config.url))).toEqual(Array(3).fill("https://ci.acme.example/hooks/github"));

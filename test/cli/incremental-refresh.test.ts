@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SweepRefresh } from "../../engine/model/sweep.js";
 import { startSandbox, type SandboxHandle } from "../../sandbox/index.js";
 import { ROOT, runCli } from "../support/cli-harness.js";
+import { appKeyPair } from "../support/github-app-harness.js";
 
 const DOCKER = "https://cloud.docker.com/api/build/v1/vcs/22222222-aaaa-4bbb-8ccc-0000000000aa/trigger/call/";
 const HOOK_LIST = "GET /github/repos/:owner/:repo/hooks";
@@ -24,19 +25,43 @@ let sandbox: SandboxHandle;
 let config: string;
 /** The sweep world's links with only the sweep of Bitbucket workspace acme-team (no audit log there). */
 let bitbucketConfig: string;
+/** The acme config authenticated as each of two GitHub Apps installed on acme, and the apps' private key. */
+const APPS = [
+  { id: 424242, installation: 7001 },
+  { id: 424243, installation: 7002 },
+] as const;
+let appConfigs: string[];
+let appKey: string;
 
 beforeAll(async () => {
   // Org acme on Enterprise Cloud, with a second owner (for a changed token owner).
   const seed = readFileSync(join(ROOT, "test/fixtures/worlds/sweep.yaml"), "utf8")
     .replace("      owners: [ops]\n", "      owners: [ops, acme-builder]\n      auditLog: true\n")
     .replace("      members: [acme-builder, old-builder]\n", "      members: [old-builder]\n");
-  sandbox = await startSandbox({ seed, now: () => nowMs });
+  // Two GitHub Apps on acme (one key pair for both), each allowed to read the audit log.
+  const keys = appKeyPair();
+  appKey = keys.privateKey;
+  const permissions =
+    "{ metadata: read, repository_hooks: write, administration: write, organization_hooks: write, organization_administration: read }";
+  const apps = APPS.map(
+    (a) =>
+      `    - { id: ${a.id}, publicKey: ${JSON.stringify(keys.publicKey)}, installations: [{ id: ${a.installation}, owner: acme, permissions: ${permissions} }] }\n`,
+  ).join("");
+  sandbox = await startSandbox({ seed: seed.replace("  repos:\n", `  apps:\n${apps}  repos:\n`), now: () => nowMs });
   const text = readFileSync(join(ROOT, "test/fixtures/worlds/sweep.sourcelinks.yaml"), "utf8")
     .replace(/ {2}- \{ name: operator-repos, provider: github, owner: ops \}\n/, "")
     .replace(/ {2}- \{ provider: bitbucket, owner: acme-team \}\n/, "");
   const dir = mkdtempSync(join(tmpdir(), "sourcelinks-incremental-"));
   config = join(dir, "acme.yaml");
   writeFileSync(config, text);
+  appConfigs = APPS.map((a) => {
+    const file = join(dir, `acme-app-${a.id}.yaml`);
+    writeFileSync(
+      file,
+      text.replace("  github: {}\n", `  github:\n    auth: { appId: ${a.id}, privateKeyEnv: SOURCELINKS_GITHUB_APP_KEY }\n`),
+    );
+    return file;
+  });
   bitbucketConfig = join(dir, "acme-team.yaml");
   writeFileSync(
     bitbucketConfig,
@@ -99,6 +124,7 @@ async function sweep(options: { args?: string[]; cache?: boolean; login?: string
     ...sandbox.env,
     GITHUB_TOKEN: tokenOf(options.login ?? "ops"),
     SOURCELINKS_ETAG_CACHE: options.cache === false ? "off" : join(cacheDir, "etags.json"),
+    SOURCELINKS_GITHUB_APP_KEY: appKey,
   };
   const run = await runCli(["plan", options.config ?? config, "--format", "json", ...(options.args ?? [])], env);
   expect(run.code, run.stderr).toBe(0);
@@ -114,7 +140,10 @@ const artifacts = (s: SweepJson): string[] => s.artifacts.map((a) => `${a.kind} 
 describe("incremental refresh from the audit log", () => {
   it("reads in full first, then only the log, and observes every change its events announce as a full read does", async () => {
     const first = await sweep();
-    expect(first.refresh).toMatchObject({ mode: "full", fullBecause: expect.stringContaining("no stored cursor") });
+    expect(first.refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "no stored cursor (the first run with this cache folder or this resource's state)",
+    });
 
     await admin("POST", "/counters/reset");
     nowMs += HOUR;
@@ -181,7 +210,7 @@ describe("falls back to a full read, and says why", () => {
     nowMs += 181 * 24 * HOUR;
     expect((await sweep({ args: ["--verify-every", "400d"] })).refresh).toMatchObject({
       mode: "full",
-      fullBecause: expect.stringContaining("older than the 180 days"),
+      fullBecause: "the stored cursor is older than the 180 days the audit log keeps",
     });
   });
 
@@ -216,12 +245,44 @@ describe("falls back to a full read, and says why", () => {
     });
   });
 
+  it("when more events arrived than a refresh reads (over 10,000)", async () => {
+    await sweep();
+    nowMs += 60_000;
+    const log = sandbox.world().github.orgs[0]!.auditLog!;
+    const at = new Date(nowMs).toISOString();
+    for (let i = 0; i < 10_001; i++) log.push({ action: "repo.create", repo: `acme/burst-${i}`, created_at: at, actor: "ops" });
+    nowMs += 60_000;
+    expect((await sweep()).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the audit log gave more than 10,000 events since the last run",
+    });
+  });
+
   it("when the token's owner changed", async () => {
     await sweep();
     nowMs += HOUR;
     expect((await sweep({ login: "acme-builder" })).refresh).toMatchObject({
       mode: "full",
       fullBecause: "the token's owner or app changed (user:ops before, user:acme-builder now)",
+    });
+  });
+
+  it("when the GitHub App changed (another app, or another installation)", async () => {
+    const [first, second] = appConfigs as [string, string];
+    expect((await sweep({ config: first })).refresh).toMatchObject({ mode: "full" });
+    nowMs += HOUR;
+    expect((await sweep({ config: first })).refresh).toMatchObject({ mode: "incremental" });
+    nowMs += HOUR;
+    expect((await sweep({ config: second })).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the token's owner or app changed (app:424242/installation:7001 before, app:424243/installation:7002 now)",
+    });
+    // The same app installed again on the org: a new installation, which may have missed what happened in between.
+    sandbox.world().github.apps!.find((a) => a.id === APPS[1].id)!.installations[0]!.id = 7003;
+    nowMs += HOUR;
+    expect((await sweep({ config: second })).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the token's owner or app changed (app:424243/installation:7002 before, app:424243/installation:7003 now)",
     });
   });
 
@@ -253,13 +314,45 @@ describe("falls back to a full read, and says why", () => {
       });
     nowMs += HOUR;
     const run = await sweep({ args: ["--verify-slices", "1"] });
-    expect(run.refresh).toMatchObject({ mode: "full", fullBecause: expect.stringContaining("missed event") });
+    expect(run.refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "a difference the audit log's events do not explain (a missed event) on 1 repository",
+    });
     expect(run.refresh!.missedEvents).toEqual([expect.stringContaining("acme/forgotten")]);
     expect(artifacts(run)).toEqual(expect.arrayContaining([`repository-webhook acme/forgotten ${DOCKER} orphaned`]));
   });
 });
 
 describe("without an audit log", () => {
+  it("remembers an org whose log answered 404: no log query and no GET /user until the sweep's verifyEvery has passed since", async () => {
+    sandbox.world().github.orgs.find((o) => o.login === "acme")!.auditLog = null;
+    const first = await sweep();
+    expect(first.refresh).toMatchObject({ mode: "full", fullBecause: expect.stringContaining("the audit log answered 404") });
+    await admin("POST", "/counters/reset");
+    const second = await sweep();
+    expect(second.refresh).toMatchObject({
+      mode: "full",
+      fullBecause: expect.stringMatching(
+        /^the audit log answered 404 \(not GitHub Enterprise Cloud.*\) at \S+Z; asked again once verifyEvery has passed since$/,
+      ),
+    });
+    expect(sandbox.counters().byEndpoint["GET /github/orgs/:org/audit-log"]).toBeUndefined();
+    expect(sandbox.counters().byEndpoint["GET /github/user"]).toBeUndefined();
+    expect(artifacts(second)).toEqual(artifacts(first));
+
+    // The refusal as a day's wait leaves it: the log is asked again.
+    const file = join(cacheDir, "inventories.json");
+    const stored = JSON.parse(readFileSync(file, "utf8")) as { owners: Record<string, { noAuditLog?: { since: number } }> };
+    const owners = Object.values(stored.owners).filter((o) => o.noAuditLog !== undefined);
+    expect(owners).toHaveLength(1);
+    for (const o of owners) o.noAuditLog!.since -= 25 * HOUR;
+    writeFileSync(file, JSON.stringify(stored));
+    await admin("POST", "/counters/reset");
+    const later = await sweep();
+    expect(later.refresh!.fullBecause).toMatch(/^the audit log answered 404 \(not GitHub Enterprise Cloud[^)]*\)$/);
+    expect(sandbox.counters().byEndpoint["GET /github/orgs/:org/audit-log"]).toBe(1);
+  });
+
   it("reads a Bitbucket workspace in full by default, and with --verify-slices rolls the reads and prints the staleness bound", async () => {
     const bitbucket = { config: bitbucketConfig };
     expect((await sweep(bitbucket)).refresh).toMatchObject({
@@ -276,6 +369,68 @@ describe("without an audit log", () => {
     const after = await sweep(slices);
     expect(after.refresh).toMatchObject({ mode: "rolling", reread: 1 });
     expect(after.artifacts.filter((a) => a.kind === "deploy-key")).toEqual([]);
+  });
+});
+
+/** The acme config with `fields` added to its sweep, written beside the others; returns its path and text. */
+function acmeWith(fields: string): { file: string; text: string } {
+  const text = readFileSync(config, "utf8").replace('exclude: ["acme/sandbox-*"] }', `exclude: ["acme/sandbox-*"], ${fields} }`);
+  expect(text).toContain(fields);
+  const file = join(mkdtempSync(join(tmpdir(), "sourcelinks-cadence-")), "acme.yaml");
+  writeFileSync(file, text);
+  return { file, text };
+}
+
+describe("a verification cadence declared on the sweep", () => {
+  it("is used: a sweep with verifyEvery: 1h reads in full once its last full verification is 2 h old, and says the sweep set it", async () => {
+    const { file } = acmeWith("verifyEvery: 1h");
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "full" });
+    nowMs += 30 * 60_000;
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "incremental" });
+    nowMs += 90 * 60_000;
+    expect((await sweep({ config: file })).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the last full verification is 2 h old (verifyEvery 60 min)",
+    });
+  });
+
+  it("is overridden by --verify-every for the run, and the reason then names the flag", async () => {
+    const { file } = acmeWith("verifyEvery: 1h");
+    await sweep({ config: file });
+    nowMs += 2 * HOUR;
+    expect((await sweep({ config: file, args: ["--verify-every", "7d"] })).refresh).toMatchObject({ mode: "incremental" });
+    nowMs += HOUR;
+    expect((await sweep({ config: file, args: ["--verify-every", "2h"] })).refresh).toMatchObject({
+      mode: "full",
+      fullBecause: "the last full verification is 3 h old (--verify-every 2 h)",
+    });
+  });
+
+  it("rolls a Bitbucket workspace's reads with verifySlices, without the flag", async () => {
+    const text = readFileSync(bitbucketConfig, "utf8").replace("owner: acme-team }", "owner: acme-team, verifySlices: 4 }");
+    expect(text).toContain("verifySlices: 4");
+    const file = join(mkdtempSync(join(tmpdir(), "sourcelinks-cadence-")), "acme-team.yaml");
+    writeFileSync(file, text);
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "full" });
+    expect((await sweep({ config: file })).refresh).toMatchObject({ mode: "rolling", stalenessBoundRuns: 3, fullBecause: null });
+  });
+
+  it.each([
+    ["verifyEvery: soon", 'verifyEvery must be a duration: a whole number above 0 and s, m, h or d (e.g. 24h, 90m, 7d), not "soon"'],
+    ["verifyEvery: 0h", "verifyEvery must be a duration"],
+    ["verifySlices: 0", "verifySlices must be at least 1, not 0"],
+  ])("refuses %s with exit 2, located at its value", async (fields, message) => {
+    const { file, text } = acmeWith(fields);
+    const env = { ...sandbox.env, GITHUB_TOKEN: tokenOf("ops"), SOURCELINKS_ETAG_CACHE: join(cacheDir, "etags.json") };
+    const run = await runCli(["plan", file], env);
+    expect(run.code).toBe(2);
+    const value = fields.split(": ")[1]!;
+    const lines = text.split("\n");
+    const row = lines.findIndex((l) => l.includes(fields));
+    const column = lines[row]!.indexOf(fields) + fields.length - value.length + 1;
+    expect(run.stderr).toContain(`${file}:${row + 1}:${column}`);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe("");
   });
 });
 

@@ -164,4 +164,39 @@ describe("replacement builds in plan and apply", () => {
     expect(released.code).toBe(0);
     expect(released.stdout.slice(released.stdout.indexOf("\nApply:\n"))).toMatch(/^link legacy-builds: done$/m);
   });
+
+  it("holds a proposal whose branch holds someone else's commits, located in plan and check, and apply writes nothing for it", async () => {
+    const branch = (await planJson([EXAMPLE, builds])).resources.find((r) => r.name === "acme/legacy-api")!.observed as { branch: string };
+    const api = `${env.SOURCELINKS_GITHUB_API_URL}/repos/acme/legacy-api`;
+    const headers = { authorization: `token ${env.GITHUB_TOKEN}`, "content-type": "application/json" };
+    const main = (await (await fetch(`${api}/git/ref/heads/main`, { headers })).json()) as { object: { sha: string } };
+    const made = await fetch(`${api}/git/refs`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ ref: `refs/heads/${branch.branch}`, sha: main.object.sha }),
+    });
+    expect(made.status).toBe(201);
+    const reason = `branch ${branch.branch} of acme/legacy-api has commits not written by sourcelinks; delete it or merge it`;
+
+    const text = await runCli(["plan", EXAMPLE, builds], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("Proposals held back: apply writes nothing for these builds:");
+    expect(text.stdout).toContain(`builds.yaml:`);
+    expect(text.stdout).toMatch(
+      new RegExp(`^  \\S*builds\\.yaml:\\d+:\\d+: build acme/legacy-api \\(acme/legacy-api\\): ${reason.replace(/[/.]/g, "\\$&")}$`, "m"),
+    );
+    expect(text.stdout).toMatch(/^build acme\/legacy-api: verified, no changes/m);
+    const json = await planJson([EXAMPLE, builds]);
+    expect(json.resources.find((r) => r.name === "acme/legacy-api")?.observed).toMatchObject({ held: reason });
+    expect(json.held?.[0]?.builds[0]?.reason).toContain(`the proposal is held back: ${reason}`);
+
+    const check = await runCli(["check", EXAMPLE, builds, "--live"], env);
+    expect(check.code).toBe(3);
+    expect(check.stdout).toContain(`the proposal is held back: ${reason}`);
+
+    const applied = await runCli(["apply", EXAMPLE, builds, "--yes"], { ...env, ...SECRETS });
+    expect(applied.code).toBe(0);
+    const repo = sandbox.world().github.repos.find((r) => r.owner === "acme" && r.name === "legacy-api");
+    expect([repo?.git?.branches[branch.branch], repo?.pulls ?? [], repo?.secrets ?? []]).toEqual([main.object.sha, [], []]);
+  });
 });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createGitHubClients } from "../../engine/clients/github/index.js";
 import type { PacerClock } from "../../engine/clients/pacer.js";
 import { Secret } from "../../engine/model/secret.js";
-import { deleteWebhookRequest } from "../../engine/reconcile/steps/delete-webhook.js";
+import { proposalBranchRequest } from "../../engine/model/replacement-requests.js";
 import { startGitHubSandbox, type GitHubSandbox } from "../support/github-harness.js";
 
 const HOUR_MS = 3_600_000;
@@ -54,20 +54,22 @@ describe("content-creating requests past GitHub's hourly budget", () => {
     const clock = new SharedClock();
     const gh = await startGitHubSandbox({ now: () => clock.now(), limits: { enabled: true, contentCreatingPerHour: 3 } });
     open = gh;
-    const { provider } = createGitHubClients({
+    const { replacement } = createGitHubClients({
       apiUrl: gh.apiUrl,
       token: new Secret(gh.tokens.admin),
       // A refusal is retried at once, so a client that does not pace the hour ends refused, not waiting.
       retryAfterBaseMs: 0,
       pacing: { budgets: true, contentCreatingPerHour: 3, clock },
     });
+    // Six branches created (POST …/git/refs): content-creating, unlike a DELETE.
+    const main = await replacement.branchHead("acme/many", "main");
     const settled: boolean[] = [];
-    const deletes = Array.from({ length: 6 }, (_, i) => {
-      const request = deleteWebhookRequest("github", gh.apiUrl, "acme/many", String(5000 + i));
-      return provider.deleteWebhook("acme/many", request).then(
-        (outcome) => {
+    const branches = Array.from({ length: 6 }, (_, i) => {
+      const request = proposalBranchRequest(gh.apiUrl, "acme/many", `paced-${i}`, false);
+      return replacement.send(request, { ref: `refs/heads/paced-${i}`, sha: main }).then(
+        () => {
           settled[i] = true;
-          return outcome;
+          return "created";
         },
         (error: unknown) => {
           settled[i] = true;
@@ -76,9 +78,9 @@ describe("content-creating requests past GitHub's hourly budget", () => {
       );
     });
     await settledCount(settled, 3);
-    expect(gh.sandbox.counters().byEndpoint["DELETE /github/repos/:owner/:repo/hooks/:hook_id"]).toBe(3);
+    expect(gh.sandbox.counters().byEndpoint["POST /github/repos/:owner/:repo/git/refs"]).toBe(3);
     clock.advance(HOUR_MS);
-    expect(await Promise.all(deletes)).toEqual(Array(6).fill("deleted"));
+    expect(await Promise.all(branches)).toEqual(Array(6).fill("created"));
     expect(gh.sandbox.counters().rejections["secondary-content-creation"]).toBe(0);
   });
 });

@@ -75,10 +75,12 @@ export function merged(
     state: "merged",
     defaultBranch,
     defaultSha: sha,
+    verifyHeads: {},
     branch: "sourcelinks/replacement",
     branchSha: null,
     branchCurrent: true,
-    pullRequest: { number: 7, url: `https://github.com/${spec.repository}/pull/7`, state: "merged" },
+    pullRequest: { number: 7, url: `https://github.com/${spec.repository}/pull/7`, state: "merged", headSha: "7".repeat(40) },
+    held: null,
   };
 }
 

@@ -60,6 +60,14 @@ describe("verifying replacement builds", () => {
     });
   });
 
+  it("a build never observed names no ref and no tags it should push, and reads nothing", async () => {
+    sandbox = await startVerifyWorld();
+    const before = sandbox.counters().requests;
+    const [verdict] = await verifyReplacements([api], [], readers(sandbox));
+    expect(verdict).toMatchObject({ state: "absent", reason: "acme/api was not observed", ref: null, run: null, tags: [] });
+    expect(sandbox.counters().requests).toBe(before);
+  });
+
   it("costs at most two requests per build when nothing changed (one token exchange per run aside)", async () => {
     sandbox = await startVerifyWorld();
     await push(sandbox, api, "refs/heads/main", SHA);

@@ -1,8 +1,11 @@
 /**
  * declareFromConfig under `pulumi.runtime.setMocks`: one ReplacementBuild per `builds:` entry, named
  * by its image, and each link registered after the builds its revocation waits for (declared for it
- * or for one of its repositories), so `pulumi up` proposes and verifies them before a revoke runs.
+ * or for one of its repositories), so `pulumi up` proposes and verifies them before a revoke runs;
+ * and each OrphanSweep with the verification cadence its YAML entry declares.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_TIMEOUT_MS, ensureBuilt, providerPackage, type RawRegistration, setRecordingMocks } from "../support/provider-dist.js";
@@ -10,6 +13,7 @@ import { makeUrn, projectRoot } from "../support/engine-harness.js";
 
 const BUILD_TYPE = "pulumi-nodejs:dynamic/sourcelinks:ReplacementBuild";
 const LINK_TYPE = "pulumi-nodejs:dynamic/sourcelinks:SourceProviderLink";
+const SWEEP_TYPE = "pulumi-nodejs:dynamic/sourcelinks:OrphanSweep";
 
 const records: RawRegistration[] = [];
 
@@ -18,11 +22,17 @@ beforeAll(async () => {
   await setRecordingMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, records, {
     preview: false,
   });
+  const sweeps = join(mkdtempSync(join(tmpdir(), "sourcelinks-declare-")), "sweeps.yaml");
+  writeFileSync(
+    sweeps,
+    "apiVersion: sourcelinks/v1\nsweeps:\n  - { provider: github, owner: widgets, verifyEvery: 7d, verifySlices: 3 }\n",
+  );
   const declared = await providerPackage().declareFromConfig([
     join(projectRoot, "examples/basic/sourcelinks.yaml"),
     join(projectRoot, "examples/basic/builds.yaml"),
+    sweeps,
   ]);
-  const urns = [...Object.values(declared.links), ...Object.values(declared.builds)].map((r) => r.urn);
+  const urns = [...Object.values(declared.links), ...Object.values(declared.builds), ...Object.values(declared.sweeps)].map((r) => r.urn);
   await Promise.all(urns.map((urn) => new Promise((resolve) => urn.apply(resolve))));
 }, BUILD_TIMEOUT_MS);
 
@@ -51,5 +61,14 @@ describe("declareFromConfig with builds", () => {
       [makeUrn(BUILD_TYPE, "acme/legacy-api"), makeUrn(BUILD_TYPE, "acme/legacy-web")].sort(),
     );
     expect(registration(LINK_TYPE, "acme-builds").dependencies.filter((u) => u.includes("ReplacementBuild"))).toEqual([]);
+  });
+});
+
+describe("declareFromConfig with sweeps", () => {
+  it("passes a sweep's declared verifyEvery and verifySlices to its OrphanSweep, and none where the YAML declares none", () => {
+    expect(registration(SWEEP_TYPE, "sweep-github-widgets").object).toMatchObject({ owner: "widgets", verifyEvery: "7d", verifySlices: 3 });
+    const acme = registration(SWEEP_TYPE, "sweep-github-acme").object;
+    expect(acme.verifyEvery).toBeUndefined();
+    expect(acme.verifySlices).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type * as LinkProvider from "../../provider/link-provider.js";
 import type * as OrgAccessProvider from "../../provider/org-access-provider.js";
 import type * as BuildProvider from "../../provider/build-provider.js";
+import type * as SweepProvider from "../../provider/sweep-provider.js";
 import { BUILD_TIMEOUT_MS, ensureBuilt, requireDist, serializeProvider } from "../support/provider-dist.js";
 import { projectRoot } from "../support/engine-harness.js";
 import { expectNoSecretIn } from "../support/no-secret.js";
@@ -49,6 +50,12 @@ const cases = [
     exported: "buildProvider",
     specifier: "sourcelinks/provider/build-methods",
   },
+  {
+    label: "OrphanSweep",
+    module: "provider/sweep-provider.js",
+    exported: "sweepProvider",
+    specifier: "sourcelinks/provider/sweep-methods",
+  },
 ] as const;
 
 describe.each(cases)("the $label provider, serialized", ({ module, exported, specifier }) => {
@@ -57,7 +64,9 @@ describe.each(cases)("the $label provider, serialized", ({ module, exported, spe
   beforeAll(async () => {
     for (const [name, value] of Object.entries(FAKE)) process.env[name] = value;
     await ensureBuilt();
-    const loaded = requireDist<Record<string, unknown> & (typeof LinkProvider | typeof OrgAccessProvider | typeof BuildProvider)>(module);
+    const loaded = requireDist<
+      Record<string, unknown> & (typeof LinkProvider | typeof OrgAccessProvider | typeof BuildProvider | typeof SweepProvider)
+    >(module);
     text = await serializeProvider(loaded[exported] as object);
   }, BUILD_TIMEOUT_MS);
 

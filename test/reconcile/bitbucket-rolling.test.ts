@@ -1,6 +1,6 @@
 /**
- * Rolling reads of a Bitbucket workspace over loopback (`--verify-slices N`, the sweeps' refresh
- * policy): after the first full read, each run lists one slice plus the repositories with known
+ * Rolling reads of a Bitbucket workspace over loopback (the sweep's `verifySlices: N`, the sweeps'
+ * refresh policy): after the first full read, each run lists one slice plus the repositories with known
  * build-service artifacts, so a webhook the build service leaves on a quiet repository is found
  * within N runs, and each run sends only the listings it reports.
  */
@@ -28,7 +28,7 @@ const CONFIG = [
   "providers:",
   "  bitbucket: { usernameEnv: BITBUCKET_EMAIL, tokenEnv: BITBUCKET_API_TOKEN }",
   "links: []",
-  `sweeps: [{ provider: bitbucket, owner: ${BITBUCKET_SCALE_WORKSPACE} }]`,
+  `sweeps: [{ provider: bitbucket, owner: ${BITBUCKET_SCALE_WORKSPACE}, verifySlices: ${SLICES} }]`,
 ].join("\n");
 
 let sandbox: SandboxHandle;
@@ -46,7 +46,7 @@ afterAll(async () => {
 async function run(store: InventoryStore): Promise<{ observed: SweepObservation; listings: number }> {
   const { config } = loadConfigTexts([{ file: "sweep.yaml", text: CONFIG }]);
   const ctx = createOperationContext(config, sandbox.env);
-  ctx.refresh = { ...DEFAULT_REFRESH, slices: SLICES, store, now: () => Date.UTC(2026, 11, 1) };
+  ctx.refresh = { overlapMs: DEFAULT_REFRESH.overlapMs, store, now: () => Date.UTC(2026, 11, 1) };
   const before = sandbox.counters().byEndpoint[HOOK_LIST] ?? 0;
   const observed = await observeSweep(ctx, config.sweeps?.[0] ?? expect.unreachable(), new SweepLinkWorld(ctx, config.links));
   return { observed, listings: (sandbox.counters().byEndpoint[HOOK_LIST] ?? 0) - before };

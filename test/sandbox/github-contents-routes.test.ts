@@ -111,13 +111,15 @@ describe("GitHub repository contents in the sandbox", () => {
       });
       expect((await gh("PUT", "/repos/acme/api/pulls/1/merge", {})).status).toBe(405);
 
+      // The branch's creation is a push too (workflows run for a new branch), then the file's commit, then the merge.
       expect(landed.map((e) => [e.repository, e.branch, e.via, e.defaultBranch])).toEqual([
+        ["acme/api", "sourcelinks/api", "push", false],
         ["acme/api", "sourcelinks/api", "push", false],
         ["acme/api", "main", "merge", true],
       ]);
-      expect(landed[1]?.sha).toBe(merged.body.sha);
-      expect(Buffer.from(landed[1]?.files[WORKFLOW] ?? "", "base64").toString()).toBe("name: one\n");
-      expect(landed[1]?.pullRequest).toBe(1);
+      expect(landed[2]?.sha).toBe(merged.body.sha);
+      expect(Buffer.from(landed[2]?.files[WORKFLOW] ?? "", "base64").toString()).toBe("name: one\n");
+      expect(landed[2]?.pullRequest).toBe(1);
     } finally {
       stop();
     }

@@ -197,6 +197,25 @@ const contentCases: Case[] = [
     call: (gh) => gh.get("/repos/acme/api/git/ref/heads/nope", tokenOf(gh)),
   },
   {
+    name: "branch",
+    doc: "api",
+    path: "/repos/{owner}/{repo}/branches/{branch}",
+    method: "GET",
+    status: 200,
+    call: async (gh) => {
+      await proposal(gh, false);
+      return gh.get("/repos/acme/api/branches/feature", tokenOf(gh));
+    },
+  },
+  {
+    name: "missing branch",
+    doc: "api",
+    path: "/repos/{owner}/{repo}/branches/{branch}",
+    method: "GET",
+    status: 404,
+    call: (gh) => gh.get("/repos/acme/api/branches/nope", tokenOf(gh)),
+  },
+  {
     name: "create ref",
     doc: "api",
     path: "/repos/{owner}/{repo}/git/refs",

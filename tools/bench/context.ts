@@ -5,6 +5,7 @@
  */
 import type { SourcelinksConfig } from "../../engine/model/spec.js";
 import { InventoryStore } from "../../engine/clients/inventory-store.js";
+import { VerificationStore } from "../../engine/clients/verification-store.js";
 import { createOperationContext, type OperationContext } from "../../engine/reconcile/operations.js";
 import { DEFAULT_REFRESH } from "../../engine/reconcile/refresh-owner.js";
 
@@ -22,6 +23,8 @@ export interface BenchClientOptions {
   inventoryFile?: string;
   /** With `inventoryFile`: `--verify-slices N` (rolling reads where there is no audit log). */
   verifySlices?: number;
+  /** File that keeps replacement builds' verifications between runs (carried over while a default branch has not moved); none: every build is verified in full. */
+  verificationFile?: string;
   /** Bitbucket's webhook-data budget is paced on this time scale (Bitbucket seconds per real second); default real time. */
   bitbucketTimeScale?: number;
 }
@@ -38,9 +41,15 @@ export function benchContext(config: SourcelinksConfig, env: NodeJS.ProcessEnv, 
   });
   if (options.inventoryFile !== undefined)
     ctx.refresh = {
-      ...DEFAULT_REFRESH,
-      ...(options.verifySlices === undefined ? {} : { slices: options.verifySlices }),
+      overlapMs: DEFAULT_REFRESH.overlapMs,
+      ...(options.verifySlices === undefined ? {} : { overrides: { slices: { value: options.verifySlices, name: "--verify-slices" } } }),
       store: new InventoryStore(options.inventoryFile),
+      now: Date.now,
+    };
+  if (options.verificationFile !== undefined)
+    ctx.verifications = {
+      store: new VerificationStore(options.verificationFile),
+      verifyEveryMs: DEFAULT_REFRESH.verifyEveryMs,
       now: Date.now,
     };
   return ctx;

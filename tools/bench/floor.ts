@@ -55,12 +55,14 @@ export interface Floor {
 /** The formula, as written into results.json. */
 export const FLOOR_FORMULA =
   "floor = max( max_b (ceil(points_b / limit_b) - 1) * window_b / timeScale + latency, requests * latency / maxConcurrent ); " +
-  "budgets b: each endpoint (GET 1 point, POST/PATCH/PUT/DELETE 5; 900 per GitHub minute), content-creating requests (80 per GitHub minute, 500 per GitHub hour), " +
+  "budgets b: each endpoint (GET 1 point, POST/PATCH/PUT/DELETE 5; 900 per GitHub minute), content-creating requests (POST/PATCH/PUT; 80 per GitHub minute, 500 per GitHub hour), " +
   "primary points (per GitHub hour; a 304 costs none). rateFloor = the same with points_b / limit_b * window_b for secondary budgets (issue 6's form). " +
   "An apply is two phases (the revoke guard of docs/cli.md needs the whole plan before anything is deleted): its floor is the observe floor plus the execute floor.";
 
 const PRIMARY = "primary points";
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+/** What GitHub's content-creation limit counts: requests that create content, so not a DELETE (sandbox/limits.ts). */
+const CONTENT_METHODS = new Set(["POST", "PATCH", "PUT"]);
 
 /**
  * The floor of `needs` under `limits` on a clock `timeScale` times faster than real time, with
@@ -90,13 +92,13 @@ export function computeFloor(
     term(`secondary: ${need.endpoint}`, need.requests * (WRITE_METHODS.has(need.method) ? 5 : 1), limits.endpointPointsPerMinute, 60);
   term(
     "secondary: content-creating requests",
-    needs.filter((n) => WRITE_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0),
+    needs.filter((n) => CONTENT_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0),
     limits.contentCreatingPerMinute,
     60,
   );
   term(
     "secondary: content-creating requests per hour",
-    needs.filter((n) => WRITE_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0),
+    needs.filter((n) => CONTENT_METHODS.has(n.method)).reduce((s, n) => s + n.requests, 0),
     limits.contentCreatingPerHour ?? Number.POSITIVE_INFINITY,
     3600,
   );

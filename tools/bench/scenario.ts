@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const wallSeconds = (performance.now() - started) / 1000;
   await ctx.clients.flush?.();
   await ctx.refresh?.store.save();
+  await ctx.verifications?.store.save();
   const memory = rss.stop();
   const outcome: ScenarioOutcome = { workload: name, wallSeconds, ...memory, summary };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);

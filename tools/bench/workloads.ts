@@ -185,14 +185,20 @@ export interface VerifySummary {
   builds: number;
   /** Verdicts by state (`proposed`, `verified`, ...). */
   states: Record<string, number>;
+  /** Verdicts carried over from an earlier run's verification (the default branch's head unmoved). */
+  carriedOver: number;
 }
 
 /** Verifies every declared build's replacement, as plan and check do before judging a revocation. */
 export async function verify(ctx: OperationContext, builds: readonly BuildSpec[]): Promise<VerifySummary> {
   const verdicts = await observeAndVerify(ctx, builds, { concurrency: PROPOSE_CONCURRENCY });
   const states: Record<string, number> = {};
-  for (const verdict of verdicts.values()) states[verdict.state] = (states[verdict.state] ?? 0) + 1;
-  return { builds: builds.length, states };
+  let carriedOver = 0;
+  for (const verdict of verdicts.values()) {
+    states[verdict.state] = (states[verdict.state] ?? 0) + 1;
+    if (verdict.carriedOver !== undefined) carriedOver++;
+  }
+  return { builds: builds.length, states, carriedOver };
 }
 
 /**

@@ -6,9 +6,10 @@
  * OS temp folder, its path printed last). The sweep of org acme finds the orphaned webhook on
  * acme/old-site, which apply deletes. Then, on the demo world afresh, the Docker Hub path (docker-hub.ts):
  * the same retirement where the link side and the grants are manual steps, recorded by hand. Then,
- * afresh again, the replacement builds (replacements.ts): plan proposes acme/legacy-api's replacement
- * and holds legacy-builds' revocation back, apply opens the pull request and sets the secrets, the owner
- * merges it and the sandbox's CI pushes the tags, the next plan verifies them and apply revokes.
+ * afresh again, the replacement builds (replacements.ts) of the example's builds file as it is: plan
+ * proposes each replacement and holds legacy-builds' revocation back, apply opens the pull requests and
+ * sets the secrets, the owners merge them and the sandbox's CI pushes the tags, the next plans verify
+ * them (legacy-web on the release branch it declares, once cut) and apply revokes.
  * Exits 0 only when every step answered as the demo world promises.
  */
 import { spawn } from "node:child_process";
@@ -26,9 +27,8 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CONFIG = "examples/basic/sourcelinks.yaml";
 /** Where the demo writes its retirement report (the OS temp folder: the checkout stays clean). */
 const REPORT = join(tmpdir(), "sourcelinks-demo-report.html");
-/** The example's builds, and where the replacement part writes its copy of them. */
+/** The example's builds, which the replacement part proposes, verifies and waits for as they are. */
 const BUILDS = "examples/basic/builds.yaml";
-const BUILDS_COPY = join(tmpdir(), "sourcelinks-demo-builds.yaml");
 /** Where the Docker Hub part writes its configuration with the manual steps recorded. */
 const RECORDED = join(tmpdir(), "sourcelinks-demo-docker-hub.yaml");
 
@@ -151,7 +151,6 @@ async function replacementPart(sandbox: SandboxHandle, env: NodeJS.ProcessEnv): 
     root: ROOT,
     links: CONFIG,
     builds: BUILDS,
-    buildsCopy: BUILDS_COPY,
     secretValues,
   });
 }

@@ -5,10 +5,11 @@
  * the webhook client (client.ts `bitbucketHttp`).
  */
 import type { PlannedRequest } from "../../model/plan.js";
-import type { ProposalPullRequest } from "../../model/replacement.js";
+import type { BranchCommit, ProposalPullRequest } from "../../model/replacement.js";
 import { encodePath } from "../../model/replacement-requests.js";
 import { bitbucketRepoUrl } from "../../model/requests.js";
 import type { Secret, SecretSet } from "../../model/secret.js";
+import { tokenFingerprint } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
 import { plannedUrl } from "../planned-request.js";
 import { assertSameOrigin, type JsonHttp } from "../json-http.js";
@@ -23,6 +24,7 @@ const PAGELEN = 50;
 interface PullWire {
   id: number;
   state: "OPEN" | "MERGED" | "DECLINED" | "SUPERSEDED";
+  source: { commit: { hash: string } | null };
   destination: { branch: { name: string } };
   links: { html?: { href: string } };
 }
@@ -38,12 +40,18 @@ class BitbucketReplacementClient implements ReplacementClient {
   readonly #base: string;
   readonly #http: JsonHttp;
   readonly #secrets: SecretSet;
+  readonly #credential: string;
 
   constructor(options: BitbucketClientOptions) {
     this.#base = options.apiUrl.replace(/\/+$/, "");
+    this.#credential = options.token === null ? "anonymous" : `token:${tokenFingerprint(options.token.reveal())}`;
     const { http, secrets } = bitbucketHttp(options);
     this.#http = http;
     this.#secrets = secrets;
+  }
+
+  credentialScope(): string {
+    return this.#credential;
   }
 
   async defaultBranch(repository: string): Promise<{ name: string; sha: string }> {
@@ -56,9 +64,15 @@ class BitbucketReplacementClient implements ReplacementClient {
   }
 
   async branchHead(repository: string, branch: string): Promise<string | null> {
+    return (await this.branchCommit(repository, branch))?.sha ?? null;
+  }
+
+  async branchCommit(repository: string, branch: string): Promise<BranchCommit | null> {
     const url = `${bitbucketRepoUrl(this.#base, repository)}/refs/branches/${encodePath(branch)}`;
-    const ref = await maybe(() => this.#http.request<{ target: { hash: string } }>("GET", url, undefined, { shape: "object" }));
-    return ref?.body.target.hash ?? null;
+    const ref = await maybe(() =>
+      this.#http.request<{ target: { hash: string; message?: string } }>("GET", url, undefined, { shape: "object" }),
+    );
+    return ref === null ? null : { sha: ref.body.target.hash, message: ref.body.target.message ?? "" };
   }
 
   async readFile(repository: string, ref: string, path: string): Promise<RepositoryFile | null> {
@@ -72,16 +86,21 @@ class BitbucketReplacementClient implements ReplacementClient {
 
   async pullRequests(repository: string, branch: string, base: string): Promise<ProposalPullRequest[]> {
     const query = new URLSearchParams({ q: `source.branch.name="${branch}"`, pagelen: String(PAGELEN) });
-    query.append("state", "OPEN");
-    query.append("state", "MERGED");
+    for (const state of ["OPEN", "MERGED", "DECLINED", "SUPERSEDED"]) query.append("state", state);
     const pulls = await this.#all<PullWire>(
       `${bitbucketRepoUrl(this.#base, repository)}/pullrequests?${query}`,
       `pull requests of ${repository}`,
     );
     return pulls
-      .filter((p) => p.destination.branch.name === base && (p.state === "OPEN" || p.state === "MERGED"))
+      .filter((p) => p.destination.branch.name === base)
       .sort((a, b) => b.id - a.id)
-      .map((p) => ({ number: p.id, url: p.links.html?.href ?? "", state: p.state === "OPEN" ? "open" : "merged" }));
+      .map((p) => ({
+        number: p.id,
+        url: p.links.html?.href ?? "",
+        state: p.state === "OPEN" ? "open" : p.state === "MERGED" ? "merged" : "closed",
+        // A pull request whose source commit is gone names none: it can match no branch head.
+        headSha: p.source.commit?.hash ?? "",
+      }));
   }
 
   async secretNames(repository: string): Promise<string[]> {

@@ -35,7 +35,8 @@ export class GitHubAuditLogClient implements AuditLogClient {
 
   async actingAs(owner: string): Promise<string> {
     const app = this.ctx.app();
-    if (app !== null) return `app:${app.appId}`;
+    // The installation too: an app uninstalled and installed again may have missed what happened in between.
+    if (app !== null) return `app:${app.appId}/installation:${await app.installationOf(owner)}`;
     this.#login ??= this.#ownLogin(owner);
     this.#login.catch(() => (this.#login = null));
     return `user:${(await this.#login).toLowerCase()}`;
@@ -73,7 +74,8 @@ export class GitHubAuditLogClient implements AuditLogClient {
         if (since === null || next === undefined) break;
         // More events than a refresh reads is a full read's worth; a Link header pointing off this
         // org's log is not followed. Either way, the events are not all known.
-        if (pages >= MAX_PAGES) return { ok: false, status: 200, reason: `more than ${MAX_PAGES * 100} events since the last run` };
+        if (pages >= MAX_PAGES)
+          return { ok: false, status: 200, reason: `more than ${(MAX_PAGES * 100).toLocaleString("en-US")} events since the last run` };
         if (!next.startsWith(url)) return { ok: false, status: 200, reason: "a next page outside the org's audit log" };
         page = await this.ctx.call({ method: "GET", url }, () => octokit.request(`GET ${next}`, noRetry));
       }

@@ -5,11 +5,13 @@
  * App installations and redaction as for every other GitHub call.
  */
 import type { PlannedRequest } from "../../model/plan.js";
-import type { ProposalPullRequest } from "../../model/replacement.js";
+import type { BranchCommit, ProposalPullRequest } from "../../model/replacement.js";
 import { encodePath } from "../../model/replacement-requests.js";
 import { githubRepoUrl, splitGitHubRepository } from "../../model/requests.js";
 import type { Secret } from "../../model/secret.js";
+import { tokenFingerprint } from "../etag-cache.js";
 import { HttpError } from "../http-error.js";
+import { PageGuard } from "../page-guard.js";
 import { plannedUrl } from "../planned-request.js";
 import type { OrgSecretAccess, ReplacementClient, RepositoryFile } from "../types.js";
 import type { GitHubContext } from "./context.js";
@@ -19,14 +21,22 @@ import type { GitHubOctokit } from "./octokit.js";
 import { sealForGitHub } from "./sealed-box.js";
 import { WorkflowPermissionError } from "./workflow-permission-error.js";
 
-/** Pull requests of one branch read at most: one page of GitHub's largest. */
+/** GitHub's largest page, so a listing costs as few requests as possible. */
 const PER_PAGE = 100;
+
+/**
+ * Pages of one listing read at most: 10,000 items, beyond what a repository's Actions secrets (100 at
+ * most, https://docs.github.com/en/actions/security-guides/using-secrets-in-github-actions) or one
+ * branch's pull requests hold in practice; a server that pages on past it is refused.
+ */
+const MAX_PAGES = 100;
 
 interface PullWire {
   number: number;
   html_url: string;
   state: "open" | "closed";
   merged_at: string | null;
+  head: { sha: string };
 }
 
 /** `ReplacementClient` of kind `github`. */
@@ -34,6 +44,14 @@ export class GitHubReplacementClient implements ReplacementClient {
   readonly kind = "github" as const;
 
   constructor(private readonly ctx: GitHubContext) {}
+
+  credentialScope(): string {
+    // An app's installation tokens change hourly; what they may read is the app's.
+    const app = this.ctx.settings.app;
+    const token = this.ctx.settings.token;
+    if (app !== undefined) return `app:${app.appId}`;
+    return token === null ? "anonymous" : `token:${tokenFingerprint(token.reveal())}`;
+  }
 
   async defaultBranch(repository: string): Promise<{ name: string; sha: string }> {
     const repo = await this.#get<{ default_branch: string }>(repository, githubRepoUrl(this.ctx.apiUrl, repository), "read the repository");
@@ -49,6 +67,15 @@ export class GitHubReplacementClient implements ReplacementClient {
     return ref?.object.sha ?? null;
   }
 
+  async branchCommit(repository: string, branch: string): Promise<BranchCommit | null> {
+    // `branches/{branch}` names the head's message beside its sha, in the one read `git/ref` would cost.
+    const url = `${githubRepoUrl(this.ctx.apiUrl, repository)}/branches/${encodePath(branch)}`;
+    const found = await this.#maybe(() =>
+      this.#get<{ commit: { sha: string; commit: { message: string } } }>(repository, url, `read branch ${branch}`),
+    );
+    return found === null ? null : { sha: found.commit.sha, message: found.commit.commit.message };
+  }
+
   async readFile(repository: string, ref: string, path: string): Promise<RepositoryFile | null> {
     const url = `${githubRepoUrl(this.ctx.apiUrl, repository)}/contents/${encodePath(path)}?ref=${encodeURIComponent(ref)}`;
     const file = await this.#maybe(() => this.#get<{ content?: string; sha: string; type: string }>(repository, url, `read ${path}`));
@@ -59,20 +86,24 @@ export class GitHubReplacementClient implements ReplacementClient {
   async pullRequests(repository: string, branch: string, base: string): Promise<ProposalPullRequest[]> {
     const { owner } = splitGitHubRepository(repository);
     const query = new URLSearchParams({ state: "all", head: `${owner}:${branch}`, base, per_page: String(PER_PAGE) });
-    const pulls = await this.#get<PullWire[]>(
+    const pulls = await this.#list<PullWire>(
       repository,
       `${githubRepoUrl(this.ctx.apiUrl, repository)}/pulls?${query}`,
       "list pull requests",
+      `pull requests from ${branch} of ${repository}`,
     );
-    return pulls
-      .filter((p) => p.state === "open" || p.merged_at !== null)
-      .map((p) => ({ number: p.number, url: p.html_url, state: p.state === "open" ? "open" : "merged" }));
+    return pulls.map((p) => ({
+      number: p.number,
+      url: p.html_url,
+      state: p.state === "open" ? "open" : p.merged_at !== null ? "merged" : "closed",
+      headSha: p.head.sha,
+    }));
   }
 
   async secretNames(repository: string): Promise<string[]> {
     const url = `${githubRepoUrl(this.ctx.apiUrl, repository)}/actions/secrets?per_page=${PER_PAGE}`;
-    const listed = await this.#get<{ secrets: { name: string }[] }>(repository, url, "list Actions secrets");
-    return listed.secrets.map((s) => s.name);
+    const listed = await this.#list<{ name: string }>(repository, url, "list Actions secrets", `Actions secrets of ${repository}`);
+    return listed.map((s) => s.name);
   }
 
   async orgSecret(repository: string, name: string): Promise<OrgSecretAccess> {
@@ -81,12 +112,13 @@ export class GitHubReplacementClient implements ReplacementClient {
     const secret = await this.#maybe(() => this.#get<{ visibility: string }>(repository, base, `read org secret ${name}`));
     if (secret === null) return { exists: false, selected: false };
     if (secret.visibility !== "selected") return { exists: true, selected: true };
-    const selected = await this.#get<{ repositories: { full_name: string }[] }>(
+    const selected = await this.#list<{ full_name: string }>(
       repository,
       `${base}/repositories?per_page=${PER_PAGE}`,
       `list the repositories of org secret ${name}`,
+      `repositories of org secret ${name}`,
     );
-    return { exists: true, selected: selected.repositories.some((r) => r.full_name.toLowerCase() === repository.toLowerCase()) };
+    return { exists: true, selected: selected.some((r) => r.full_name.toLowerCase() === repository.toLowerCase()) };
   }
 
   async repositoryId(repository: string): Promise<number> {
@@ -148,6 +180,30 @@ export class GitHubReplacementClient implements ReplacementClient {
       needed: `${needed} of ${repository}`,
     });
     return response.data as T;
+  }
+
+  /**
+   * Every page of a listing from `url` (its query names the page size), following GitHub's `Link`
+   * headers through Octokit's paginator, which also unwraps `{ total_count, secrets: […] }` answers.
+   */
+  async #list<T>(repository: string, url: string, needed: string, what: string): Promise<T[]> {
+    const octokit = await this.#octokit(repository);
+    return this.ctx.call(
+      { method: "GET", url },
+      async () => {
+        const guard = new PageGuard("github", what, MAX_PAGES, "more than a repository holds");
+        guard.visit(url);
+        const all: T[] = [];
+        for await (const page of octokit.paginate.iterator(`GET ${url}`)) {
+          for (const item of page.data as T[]) all.push(item);
+          const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers.link ?? "");
+          if (next) guard.visit(next[1]!);
+        }
+        return all;
+      },
+      [],
+      { owner: repository.split("/")[0] ?? "", needed: `${needed} of ${repository}` },
+    );
   }
 
   /** The read's answer, or null on 404. */

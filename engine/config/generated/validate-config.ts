@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}},"sweeps":{"description":"Owners where no build-service webhook or deploy key may exist, on any repository nor on the org's own hooks, except where a live link covers the repository.","type":"array","items":{"$ref":"#/$defs/sweep"}},"builds":{"description":"Autobuilds to keep going in CI once their link is revoked: each builds one Docker Hub repository from one source repository by Docker's build rules (`sourcelinks builds render` writes the CI file).","type":"array","items":{"$ref":"#/$defs/build"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"githubAppAuth":{"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}},"keyFilePath":{"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers, Docker Hub, and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}},"dockerHub":{"description":"Docker Hub's API, read to verify that each replacement build pushed its tags (a read-only personal access token is enough).","type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_DOCKER_HUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://hub.docker.com"},"usernameEnv":{"description":"Env var holding the Docker ID the access token belongs to.","$ref":"#/$defs/envVarName","default":"DOCKER_HUB_USERNAME"},"tokenEnv":{"description":"Env var holding a read-only personal access token; when unset, only public repositories are read.","$ref":"#/$defs/envVarName","default":"DOCKER_HUB_READ_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"onRelink":{"description":"What moving a team link to another account does to the previous account's OAuth grant. By default it is kept: one grant covers every link of the account, including links in namespaces this run cannot see.","type":"object","additionalProperties":false,"properties":{"revokePreviousGrant":{"description":"Also revoke the previous account's grant (by API where the client secret allows, else as a manual step), unless another live link the run sees uses it.","type":"boolean","default":false}}},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"sweep":{"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"build":{"description":"One Docker Hub repository's autobuild configuration, in Docker's words; one build per (image, repository) across all files.","type":"object","additionalProperties":false,"required":["image","provider","repository","rules"],"properties":{"image":{"description":"The Docker Hub repository, namespace/name.","type":"string","pattern":"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},"provider":{"description":"Where the source repository is, so which CI file is rendered: GitHub Actions or Bitbucket Pipelines.","$ref":"#/$defs/providerKind"},"repository":{"description":"The source repository the autobuild builds from.","$ref":"#/$defs/repository"},"link":{"description":"The link whose autobuilds this replaces.","$ref":"#/$defs/identifier"},"autotest":{"description":"Docker's Autotest: build and test pull requests without pushing; internal = pull requests from the repository's own branches, external = forks too (run without secrets).","type":"string","enum":["off","internal","external"],"default":"off"},"rules":{"description":"Docker's build rules, in order.","type":"array","minItems":1,"items":{"$ref":"#/$defs/buildRule"}},"env":{"description":"Build environment variables (plain values; given to hooks, tests and the build).","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"type":"string","pattern":"^[^\\p{C}]{0,1024}$"},"default":{}},"secrets":{"description":"Secret build variables: the name in CI → the env var holding the value here. Only names are written to files.","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"$ref":"#/$defs/envVarName"},"default":{}},"replacement":{"description":"none: the image is retired on purpose (no replacement is proposed, and its link's revocation does not wait for one); the report says so.","const":"none"},"registry":{"description":"How CI logs in to Docker Hub.","type":"object","additionalProperties":false,"default":{"login":"token"},"properties":{"login":{"description":"token: the DOCKERHUB_USERNAME and DOCKERHUB_TOKEN secrets; oidc: a Docker Hub OIDC connection (no stored token).","type":"string","enum":["token","oidc"],"default":"token"}}},"secretScope":{"description":"Where the registry token and secrets are set: repository (GitHub Actions repository secrets, Bitbucket secured repository variables) or organization (GitHub organization secrets of the repository's owner, selected for the repository).","type":"string","enum":["repository","organization"],"default":"repository"},"proposal":{"description":"How the replacement is proposed: the branch its pull request comes from (default sourcelinks/ and the CI file's name).","type":"object","additionalProperties":false,"properties":{"branch":{"description":"The proposal branch: a git branch name.","type":"string","pattern":"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"}}}}},"buildRule":{"description":"One build rule: which branches or tags build, with which tags, Dockerfile and context (defaults as Docker's UI).","type":"object","additionalProperties":false,"required":["sourceType","source","tag"],"properties":{"sourceType":{"type":"string","enum":["branch","tag"]},"source":{"description":"A branch or tag name, or a regular expression written /…/ (up to nine groups, {\\1}…{\\9} in tag).","type":"string","pattern":"^[^\\p{C}]{1,255}$"},"tag":{"description":"The Docker tag, or several separated by commas; {sourceref} is the branch or tag name, {\\1}…{\\9} the regular expression's groups.","type":"string","pattern":"^[^\\p{C}]{1,512}$"},"dockerfile":{"description":"The Dockerfile, relative to the build context (from the repository root when context is empty).","type":"string","pattern":"^[^\\p{C}]{1,1024}$","default":"Dockerfile"},"context":{"description":"The build context, from the repository root; empty means the Dockerfile's folder.","type":"string","pattern":"^[^\\p{C}]{0,1024}$","default":"/"},"autobuild":{"description":"false: built and tested, never pushed.","type":"boolean","default":true},"cache":{"description":"Build with a cache (on GitHub, the GitHub Actions cache backend).","type":"boolean","default":false}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sourcelinks:schema:sourcelinks-v1","title":"sourcelinks configuration file (apiVersion sourcelinks/v1)","description":"One file of a sourcelinks configuration. Several files merge: buildService and providers may be given in one file and links in others. Cross-file rules (unique link names and identities, links naming configured providers) are checked by `sourcelinks validate`, not by this schema; a team link through a person's account is the policy team-link-uses-service-account.","type":"object","additionalProperties":false,"required":["apiVersion"],"properties":{"apiVersion":{"description":"The configuration format version.","const":"sourcelinks/v1"},"buildService":{"$ref":"#/$defs/buildService"},"providers":{"$ref":"#/$defs/providers"},"links":{"description":"Links between a build-service namespace and a provider account.","type":"array","items":{"$ref":"#/$defs/link"}},"orgAccess":{"description":"Desired third-party access of the build service's OAuth app in GitHub organizations.","type":"array","items":{"$ref":"#/$defs/orgAccess"}},"sweeps":{"description":"Owners where no build-service webhook or deploy key may exist, on any repository nor on the org's own hooks, except where a live link covers the repository.","type":"array","items":{"$ref":"#/$defs/sweep"}},"builds":{"description":"Autobuilds to keep going in CI once their link is revoked: each builds one Docker Hub repository from one source repository by Docker's build rules (`sourcelinks builds render` writes the CI file).","type":"array","items":{"$ref":"#/$defs/build"}}},"$defs":{"envVarName":{"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"},"githubAppAuth":{"description":"Authenticate as a GitHub App instead of tokenEnv: requests for a repository go through the installation of its owner, each with its own rate budget. The private key is named by env var or file, never written here.","type":"object","additionalProperties":false,"required":["appId"],"properties":{"appId":{"description":"The GitHub App's numeric id (App settings → About → App ID).","type":"integer","minimum":1},"privateKeyEnv":{"description":"Env var holding the app's private key (PEM). Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/envVarName"},"privateKeyFile":{"description":"Path of the app's private key (PEM), relative to this YAML file. Set exactly one of privateKeyEnv and privateKeyFile.","$ref":"#/$defs/keyFilePath"},"installations":{"description":"Installation id per owner (org or user login); an owner not listed is looked up (GET /orgs/{org}/installation, then GET /users/{user}/installation).","type":"object","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"type":"integer","minimum":1}}}},"duration":{"description":"A duration: a whole number and s, m, h or d (min for minutes also), e.g. 24h, 90m, 7d.","type":"string","pattern":"^(?!0+(?:s|m|min|h|d)$)[0-9]{1,9}(?:s|m|min|h|d)$"},"keyFilePath":{"description":"A file path of at most 1024 characters on one line; never a key itself.","type":"string","pattern":"^(?!.*-----BEGIN)[^\\n\\r]{1,1024}$"},"httpUrl":{"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"},"glob":{"description":"A glob: `*` matches any run of characters within one path segment.","type":"string","pattern":"\\S"},"manualSteps":{"description":"Steps no API covers that a person did, by the id the plan prints for each: shown as done by hand instead of pending, until the step can be verified.","type":"array","items":{"type":"object","additionalProperties":false,"required":["id","done","by"],"properties":{"id":{"description":"The step's id as the plan prints it, e.g. revoke-grant:github:legacy-builder.","type":"string","pattern":"^[a-z][a-z-]*(:[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$"},"done":{"description":"When it was done (YYYY-MM-DD).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},"by":{"description":"Who did it.","$ref":"#/$defs/identifier"}}}},"identifier":{"description":"A name made of letters, digits, '.', '-' and '_', starting with a letter or digit, at most 100 characters: it is a resource name and a segment of API paths, so no '/', '%', whitespace or shell metacharacters.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"},"displayName":{"description":"A display name: 1 to 100 printable characters, not only spaces (no control or format characters).","type":"string","pattern":"^(?=[^\\p{C}]{1,100}$).*\\S"},"repository":{"description":"`owner/name` (GitHub) or `workspace/slug` (Bitbucket): exactly two segments of letters, digits, '.', '-' and '_' (at most 100 each), neither of them '.' or '..'.","type":"string","pattern":"^(?![.]{1,2}/)[A-Za-z0-9_.-]{1,100}/(?![.]{1,2}$)[A-Za-z0-9_.-]{1,100}$"},"providerKind":{"type":"string","enum":["github","bitbucket"]},"revokeAction":{"type":"string","enum":["delete","keep"]},"buildService":{"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}},"providers":{"description":"Source providers, Docker Hub, and where their credentials come from.","type":"object","additionalProperties":false,"properties":{"github":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_GITHUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.github.com"},"tokenEnv":{"$ref":"#/$defs/envVarName","default":"GITHUB_TOKEN"},"auth":{"$ref":"#/$defs/githubAppAuth"}}},"bitbucket":{"type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_BITBUCKET_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://api.bitbucket.org/2.0"},"usernameEnv":{"description":"Env var holding the Atlassian account's email, for an API token (Basic auth). When it is unset or empty, the token is sent as a Bearer workspace or repository access token.","$ref":"#/$defs/envVarName","default":"BITBUCKET_EMAIL"},"tokenEnv":{"description":"Env var holding the Bitbucket API token (with scopes) or access token. App passwords were removed on 2026-07-28.","$ref":"#/$defs/envVarName","default":"BITBUCKET_API_TOKEN"}}},"dockerHub":{"description":"Docker Hub's API, read to verify that each replacement build pushed its tags (a read-only personal access token is enough).","type":"object","additionalProperties":false,"properties":{"apiUrl":{"description":"env SOURCELINKS_DOCKER_HUB_API_URL overrides.","$ref":"#/$defs/httpUrl","default":"https://hub.docker.com"},"usernameEnv":{"description":"Env var holding the Docker ID the access token belongs to.","$ref":"#/$defs/envVarName","default":"DOCKER_HUB_USERNAME"},"tokenEnv":{"description":"Env var holding a read-only personal access token; when unset, only public repositories are read.","$ref":"#/$defs/envVarName","default":"DOCKER_HUB_READ_TOKEN"}}}}},"link":{"description":"One link; `name` is unique across all files and is the resource name.","type":"object","additionalProperties":false,"required":["name","namespace","provider","account"],"properties":{"name":{"$ref":"#/$defs/identifier"},"namespace":{"description":"Build service account or organization.","$ref":"#/$defs/identifier"},"team":{"description":"The build service team the link is for (the policy team-link-uses-service-account wants a service account here).","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"account":{"description":"The provider login the link authorizes.","$ref":"#/$defs/identifier"},"serviceAccount":{"type":"boolean","default":false},"state":{"type":"string","enum":["linked","disabled","revoked"],"default":"linked"},"repositories":{"description":"Autobuild source repositories.","type":"array","items":{"$ref":"#/$defs/repository"},"default":[]},"onRevoke":{"description":"What revoking does to the build service's webhooks and deploy keys.","type":"object","additionalProperties":false,"default":{"webhooks":"delete","deployKeys":"delete"},"properties":{"webhooks":{"$ref":"#/$defs/revokeAction","default":"delete"},"deployKeys":{"$ref":"#/$defs/revokeAction","default":"delete"}}},"onDelete":{"description":"What removing the link from the program (pulumi destroy, or deleting its resource) does: release stops managing it and leaves it linked; revoke revokes it as state: revoked does.","type":"string","enum":["release","revoke"]},"onRelink":{"description":"What moving a team link to another account does to the previous account's OAuth grant. By default it is kept: one grant covers every link of the account, including links in namespaces this run cannot see.","type":"object","additionalProperties":false,"properties":{"revokePreviousGrant":{"description":"Also revoke the previous account's grant (by API where the client secret allows, else as a manual step), unless another live link the run sees uses it.","type":"boolean","default":false}}},"aliases":{"description":"Earlier names of this link, so renaming it is not a delete and a create (Pulumi aliases).","type":"array","items":{"$ref":"#/$defs/identifier"}},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"orgAccess":{"description":"Desired access of one oauthApps entry in one GitHub organization.","type":"object","additionalProperties":false,"required":["org","access"],"properties":{"org":{"$ref":"#/$defs/identifier"},"provider":{"type":"string","enum":["github"],"default":"github"},"app":{"description":"Which buildService.oauthApps entry.","$ref":"#/$defs/providerKind","default":"github"},"access":{"type":"string","enum":["granted","denied"]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"sweep":{"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]},"verifyEvery":{"description":"How old the last full verification of the owner may grow before a run reads it in full again (between two, an Enterprise Cloud org is refreshed from its audit log); default 24h; the CLI's --verify-every overrides it for a run.","$ref":"#/$defs/duration"},"verifySlices":{"description":"Also re-read 1/N of the owner's repositories every run (without an audit log: roll the reads, re-reading those with build-service artifacts every run, so each is read at least every N runs); absent: none. The CLI's --verify-slices overrides it for a run.","type":"integer","minimum":1,"maximum":999999},"manualSteps":{"$ref":"#/$defs/manualSteps"}}},"build":{"description":"One Docker Hub repository's autobuild configuration, in Docker's words; one build per (image, repository) across all files.","type":"object","additionalProperties":false,"required":["image","provider","repository","rules"],"properties":{"image":{"description":"The Docker Hub repository, namespace/name.","type":"string","pattern":"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},"provider":{"description":"Where the source repository is, so which CI file is rendered: GitHub Actions or Bitbucket Pipelines.","$ref":"#/$defs/providerKind"},"repository":{"description":"The source repository the autobuild builds from.","$ref":"#/$defs/repository"},"link":{"description":"The link whose autobuilds this replaces.","$ref":"#/$defs/identifier"},"autotest":{"description":"Docker's Autotest: build and test pull requests without pushing; internal = pull requests from the repository's own branches, external = forks too (run without secrets).","type":"string","enum":["off","internal","external"],"default":"off"},"rules":{"description":"Docker's build rules, in order.","type":"array","minItems":1,"items":{"$ref":"#/$defs/buildRule"}},"env":{"description":"Build environment variables (plain values; given to hooks, tests and the build).","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"type":"string","pattern":"^[^\\p{C}]{0,1024}$"},"default":{}},"secrets":{"description":"Secret build variables: the name in CI → the env var holding the value here. Only names are written to files.","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"$ref":"#/$defs/envVarName"},"default":{}},"replacement":{"description":"none: the image is retired on purpose (no replacement is proposed, and its link's revocation does not wait for one); the report says so.","const":"none"},"registry":{"description":"How CI logs in to Docker Hub.","type":"object","additionalProperties":false,"default":{"login":"token"},"properties":{"login":{"description":"token: the DOCKERHUB_USERNAME and DOCKERHUB_TOKEN secrets; oidc: a Docker Hub OIDC connection (no stored token).","type":"string","enum":["token","oidc"],"default":"token"}}},"secretScope":{"description":"Where the registry token and secrets are set: repository (GitHub Actions repository secrets, Bitbucket secured repository variables) or organization (GitHub organization secrets of the repository's owner, selected for the repository).","type":"string","enum":["repository","organization"],"default":"repository"},"verify":{"description":"Where the replacement is verified: the first run on this branch's head once the file is merged (default: the default branch). For images whose rules push nothing from the default branch (autobuild: false there), name a branch a rule pushes from, such as the next release branch.","type":"object","additionalProperties":false,"required":["branch"],"properties":{"branch":{"description":"A git branch name.","type":"string","pattern":"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"}}},"proposal":{"description":"How the replacement is proposed: the branch its pull request comes from (default sourcelinks/ and the CI file's name).","type":"object","additionalProperties":false,"properties":{"branch":{"description":"The proposal branch: a git branch name.","type":"string","pattern":"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"}}}}},"buildRule":{"description":"One build rule: which branches or tags build, with which tags, Dockerfile and context (defaults as Docker's UI).","type":"object","additionalProperties":false,"required":["sourceType","source","tag"],"properties":{"sourceType":{"type":"string","enum":["branch","tag"]},"source":{"description":"A branch or tag name, or a regular expression written /…/ (up to nine groups, {\\1}…{\\9} in tag).","type":"string","pattern":"^[^\\p{C}]{1,255}$"},"tag":{"description":"The Docker tag, or several separated by commas; {sourceref} is the branch or tag name, {\\1}…{\\9} the regular expression's groups.","type":"string","pattern":"^[^\\p{C}]{1,512}$"},"dockerfile":{"description":"The Dockerfile, relative to the build context (from the repository root when context is empty).","type":"string","pattern":"^[^\\p{C}]{1,1024}$","default":"Dockerfile"},"context":{"description":"The build context, from the repository root; empty means the Dockerfile's folder.","type":"string","pattern":"^[^\\p{C}]{0,1024}$","default":"/"},"autobuild":{"description":"false: built and tested, never pushed.","type":"boolean","default":true},"cache":{"description":"Build with a cache (on GitHub, the GitHub Actions cache backend).","type":"boolean","default":false}}}}};
 const schema32 = {"description":"The build service links are made on.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"description":"`reference` drives the REST contract in schema/build-service.openapi.yaml; `docker-hub` automates what public APIs allow and emits manual steps for the rest.","type":"string","enum":["reference","docker-hub"]},"apiUrl":{"description":"Base URL of the build service API (env SOURCELINKS_BUILD_API_URL overrides). Required for `reference`.","$ref":"#/$defs/httpUrl"},"tokenEnv":{"description":"Env var holding the build service token.","$ref":"#/$defs/envVarName","default":"SOURCELINKS_BUILD_TOKEN"},"webhookUrlPatterns":{"description":"Globs recognising the build service's webhooks by URL. Required for `reference`; `docker-hub` defaults to Docker Hub's URLs.","type":"array","minItems":1,"items":{"$ref":"#/$defs/glob"}},"deployKeyTitlePatterns":{"description":"Globs recognising the build service's deploy keys by title; `docker-hub` defaults to `Docker Hub Builder*`.","type":"array","items":{"$ref":"#/$defs/glob"}},"oauthApps":{"description":"The build service's OAuth application on each provider.","type":"object","additionalProperties":false,"default":{},"properties":{"github":{"type":"object","additionalProperties":false,"required":["clientId","name"],"properties":{"clientId":{"description":"The GitHub OAuth app's client id.","$ref":"#/$defs/identifier"},"name":{"description":"The app's display name.","$ref":"#/$defs/displayName"},"clientSecretEnv":{"description":"Env var holding the app owner's client secret; enables revoking grants by API (DELETE /applications/{client_id}/grant).","$ref":"#/$defs/envVarName"}}},"bitbucket":{"type":"object","additionalProperties":false,"required":["key","name"],"properties":{"key":{"description":"The Bitbucket OAuth consumer key.","$ref":"#/$defs/identifier"},"name":{"description":"The consumer's display name.","$ref":"#/$defs/displayName"}}}}}},"if":{"properties":{"kind":{"const":"reference"}},"required":["kind"]},"then":{"required":["apiUrl","webhookUrlPatterns"]}};
 const schema33 = {"description":"An http(s) URL of at most 2048 characters, without credentials (user:password@), query or fragment.","type":"string","pattern":"^(?=.{1,2048}$)https?://[^\\s/?#@\\p{C}]+(?:/[^\\s?#\\p{C}]*)?$"};
 const schema34 = {"description":"The NAME of an environment variable (at most 128 characters); secrets are never written in the YAML.","type":"string","pattern":"^[A-Z_][A-Z0-9_]{0,127}$"};
@@ -1898,7 +1898,9 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema70 = {"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]},"manualSteps":{"$ref":"#/$defs/manualSteps"}}};
+const schema70 = {"description":"One owner to sweep: every repository of a GitHub org or user, or of a Bitbucket workspace.","type":"object","additionalProperties":false,"required":["provider","owner"],"properties":{"name":{"description":"The sweep's resource name; default sweep-PROVIDER-OWNER.","$ref":"#/$defs/identifier"},"provider":{"$ref":"#/$defs/providerKind"},"owner":{"description":"The GitHub org or user, or the Bitbucket workspace.","$ref":"#/$defs/identifier"},"exclude":{"description":"Globs of repositories (`owner/name`, `*` within the name) the sweep leaves alone.","type":"array","items":{"$ref":"#/$defs/glob"},"default":[]},"verifyEvery":{"description":"How old the last full verification of the owner may grow before a run reads it in full again (between two, an Enterprise Cloud org is refreshed from its audit log); default 24h; the CLI's --verify-every overrides it for a run.","$ref":"#/$defs/duration"},"verifySlices":{"description":"Also re-read 1/N of the owner's repositories every run (without an audit log: roll the reads, re-reading those with build-service artifacts every run, so each is read at least every N runs); absent: none. The CLI's --verify-slices overrides it for a run.","type":"integer","minimum":1,"maximum":999999},"manualSteps":{"$ref":"#/$defs/manualSteps"}}};
+const schema75 = {"description":"A duration: a whole number and s, m, h or d (min for minutes also), e.g. 24h, 90m, 7d.","type":"string","pattern":"^(?!0+(?:s|m|min|h|d)$)[0-9]{1,9}(?:s|m|min|h|d)$"};
+const pattern37 = new RegExp("^(?!0+(?:s|m|min|h|d)$)[0-9]{1,9}(?:s|m|min|h|d)$", "u");
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1935,7 +1937,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "name") || (key0 === "provider")) || (key0 === "owner")) || (key0 === "exclude")) || (key0 === "manualSteps"))){
+if(!(((((((key0 === "name") || (key0 === "provider")) || (key0 === "owner")) || (key0 === "exclude")) || (key0 === "verifyEvery")) || (key0 === "verifySlices")) || (key0 === "manualSteps"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2058,15 +2060,11 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.manualSteps !== undefined){
-if(!(validate28(data.manualSteps, {instancePath:instancePath+"/manualSteps",parentData:data,parentDataProperty:"manualSteps",rootData,dynamicAnchors}))){
-if (vErrors === null) vErrors = [...validate28.errors]; else for (const e of validate28.errors) vErrors.push(e);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.verifyEvery !== undefined){
+let data5 = data.verifyEvery;
+if(typeof data5 === "string"){
+if(!pattern37.test(data5)){
+const err12 = {instancePath:instancePath+"/verifyEvery",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^(?!0+(?:s|m|min|h|d)$)[0-9]{1,9}(?:s|m|min|h|d)$"},message:"must match pattern \""+"^(?!0+(?:s|m|min|h|d)$)[0-9]{1,9}(?:s|m|min|h|d)$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2075,19 +2073,83 @@ vErrors.push(err12);
 }
 errors++;
 }
+}
+else {
+const err13 = {instancePath:instancePath+"/verifyEvery",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.verifySlices !== undefined){
+let data6 = data.verifySlices;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err14 = {instancePath:instancePath+"/verifySlices",schemaPath:"#/properties/verifySlices/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 999999 || isNaN(data6)){
+const err15 = {instancePath:instancePath+"/verifySlices",schemaPath:"#/properties/verifySlices/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999999},message:"must be <= 999999"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/verifySlices",schemaPath:"#/properties/verifySlices/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data.manualSteps !== undefined){
+if(!(validate28(data.manualSteps, {instancePath:instancePath+"/manualSteps",parentData:data,parentDataProperty:"manualSteps",rootData,dynamicAnchors}))){
+if (vErrors === null) vErrors = [...validate28.errors]; else for (const e of validate28.errors) vErrors.push(e);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
 validate34.errors = vErrors;
 return errors === 0;
 }
 validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema75 = {"description":"One Docker Hub repository's autobuild configuration, in Docker's words; one build per (image, repository) across all files.","type":"object","additionalProperties":false,"required":["image","provider","repository","rules"],"properties":{"image":{"description":"The Docker Hub repository, namespace/name.","type":"string","pattern":"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},"provider":{"description":"Where the source repository is, so which CI file is rendered: GitHub Actions or Bitbucket Pipelines.","$ref":"#/$defs/providerKind"},"repository":{"description":"The source repository the autobuild builds from.","$ref":"#/$defs/repository"},"link":{"description":"The link whose autobuilds this replaces.","$ref":"#/$defs/identifier"},"autotest":{"description":"Docker's Autotest: build and test pull requests without pushing; internal = pull requests from the repository's own branches, external = forks too (run without secrets).","type":"string","enum":["off","internal","external"],"default":"off"},"rules":{"description":"Docker's build rules, in order.","type":"array","minItems":1,"items":{"$ref":"#/$defs/buildRule"}},"env":{"description":"Build environment variables (plain values; given to hooks, tests and the build).","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"type":"string","pattern":"^[^\\p{C}]{0,1024}$"},"default":{}},"secrets":{"description":"Secret build variables: the name in CI → the env var holding the value here. Only names are written to files.","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"$ref":"#/$defs/envVarName"},"default":{}},"replacement":{"description":"none: the image is retired on purpose (no replacement is proposed, and its link's revocation does not wait for one); the report says so.","const":"none"},"registry":{"description":"How CI logs in to Docker Hub.","type":"object","additionalProperties":false,"default":{"login":"token"},"properties":{"login":{"description":"token: the DOCKERHUB_USERNAME and DOCKERHUB_TOKEN secrets; oidc: a Docker Hub OIDC connection (no stored token).","type":"string","enum":["token","oidc"],"default":"token"}}},"secretScope":{"description":"Where the registry token and secrets are set: repository (GitHub Actions repository secrets, Bitbucket secured repository variables) or organization (GitHub organization secrets of the repository's owner, selected for the repository).","type":"string","enum":["repository","organization"],"default":"repository"},"proposal":{"description":"How the replacement is proposed: the branch its pull request comes from (default sourcelinks/ and the CI file's name).","type":"object","additionalProperties":false,"properties":{"branch":{"description":"The proposal branch: a git branch name.","type":"string","pattern":"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"}}}}};
-const schema79 = {"description":"One build rule: which branches or tags build, with which tags, Dockerfile and context (defaults as Docker's UI).","type":"object","additionalProperties":false,"required":["sourceType","source","tag"],"properties":{"sourceType":{"type":"string","enum":["branch","tag"]},"source":{"description":"A branch or tag name, or a regular expression written /…/ (up to nine groups, {\\1}…{\\9} in tag).","type":"string","pattern":"^[^\\p{C}]{1,255}$"},"tag":{"description":"The Docker tag, or several separated by commas; {sourceref} is the branch or tag name, {\\1}…{\\9} the regular expression's groups.","type":"string","pattern":"^[^\\p{C}]{1,512}$"},"dockerfile":{"description":"The Dockerfile, relative to the build context (from the repository root when context is empty).","type":"string","pattern":"^[^\\p{C}]{1,1024}$","default":"Dockerfile"},"context":{"description":"The build context, from the repository root; empty means the Dockerfile's folder.","type":"string","pattern":"^[^\\p{C}]{0,1024}$","default":"/"},"autobuild":{"description":"false: built and tested, never pushed.","type":"boolean","default":true},"cache":{"description":"Build with a cache (on GitHub, the GitHub Actions cache backend).","type":"boolean","default":false}}};
-const pattern37 = new RegExp("^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$", "u");
-const pattern40 = new RegExp("^[^\\p{C}]{1,255}$", "u");
-const pattern41 = new RegExp("^[^\\p{C}]{1,512}$", "u");
-const pattern42 = new RegExp("^[^\\p{C}]{1,1024}$", "u");
-const pattern43 = new RegExp("^[^\\p{C}]{0,1024}$", "u");
-const pattern48 = new RegExp("^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
+const schema76 = {"description":"One Docker Hub repository's autobuild configuration, in Docker's words; one build per (image, repository) across all files.","type":"object","additionalProperties":false,"required":["image","provider","repository","rules"],"properties":{"image":{"description":"The Docker Hub repository, namespace/name.","type":"string","pattern":"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},"provider":{"description":"Where the source repository is, so which CI file is rendered: GitHub Actions or Bitbucket Pipelines.","$ref":"#/$defs/providerKind"},"repository":{"description":"The source repository the autobuild builds from.","$ref":"#/$defs/repository"},"link":{"description":"The link whose autobuilds this replaces.","$ref":"#/$defs/identifier"},"autotest":{"description":"Docker's Autotest: build and test pull requests without pushing; internal = pull requests from the repository's own branches, external = forks too (run without secrets).","type":"string","enum":["off","internal","external"],"default":"off"},"rules":{"description":"Docker's build rules, in order.","type":"array","minItems":1,"items":{"$ref":"#/$defs/buildRule"}},"env":{"description":"Build environment variables (plain values; given to hooks, tests and the build).","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"type":"string","pattern":"^[^\\p{C}]{0,1024}$"},"default":{}},"secrets":{"description":"Secret build variables: the name in CI → the env var holding the value here. Only names are written to files.","type":"object","propertyNames":{"$ref":"#/$defs/envVarName"},"additionalProperties":{"$ref":"#/$defs/envVarName"},"default":{}},"replacement":{"description":"none: the image is retired on purpose (no replacement is proposed, and its link's revocation does not wait for one); the report says so.","const":"none"},"registry":{"description":"How CI logs in to Docker Hub.","type":"object","additionalProperties":false,"default":{"login":"token"},"properties":{"login":{"description":"token: the DOCKERHUB_USERNAME and DOCKERHUB_TOKEN secrets; oidc: a Docker Hub OIDC connection (no stored token).","type":"string","enum":["token","oidc"],"default":"token"}}},"secretScope":{"description":"Where the registry token and secrets are set: repository (GitHub Actions repository secrets, Bitbucket secured repository variables) or organization (GitHub organization secrets of the repository's owner, selected for the repository).","type":"string","enum":["repository","organization"],"default":"repository"},"verify":{"description":"Where the replacement is verified: the first run on this branch's head once the file is merged (default: the default branch). For images whose rules push nothing from the default branch (autobuild: false there), name a branch a rule pushes from, such as the next release branch.","type":"object","additionalProperties":false,"required":["branch"],"properties":{"branch":{"description":"A git branch name.","type":"string","pattern":"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"}}},"proposal":{"description":"How the replacement is proposed: the branch its pull request comes from (default sourcelinks/ and the CI file's name).","type":"object","additionalProperties":false,"properties":{"branch":{"description":"The proposal branch: a git branch name.","type":"string","pattern":"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"}}}}};
+const schema80 = {"description":"One build rule: which branches or tags build, with which tags, Dockerfile and context (defaults as Docker's UI).","type":"object","additionalProperties":false,"required":["sourceType","source","tag"],"properties":{"sourceType":{"type":"string","enum":["branch","tag"]},"source":{"description":"A branch or tag name, or a regular expression written /…/ (up to nine groups, {\\1}…{\\9} in tag).","type":"string","pattern":"^[^\\p{C}]{1,255}$"},"tag":{"description":"The Docker tag, or several separated by commas; {sourceref} is the branch or tag name, {\\1}…{\\9} the regular expression's groups.","type":"string","pattern":"^[^\\p{C}]{1,512}$"},"dockerfile":{"description":"The Dockerfile, relative to the build context (from the repository root when context is empty).","type":"string","pattern":"^[^\\p{C}]{1,1024}$","default":"Dockerfile"},"context":{"description":"The build context, from the repository root; empty means the Dockerfile's folder.","type":"string","pattern":"^[^\\p{C}]{0,1024}$","default":"/"},"autobuild":{"description":"false: built and tested, never pushed.","type":"boolean","default":true},"cache":{"description":"Build with a cache (on GitHub, the GitHub Actions cache backend).","type":"boolean","default":false}}};
+const pattern38 = new RegExp("^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$", "u");
+const pattern41 = new RegExp("^[^\\p{C}]{1,255}$", "u");
+const pattern42 = new RegExp("^[^\\p{C}]{1,512}$", "u");
+const pattern43 = new RegExp("^[^\\p{C}]{1,1024}$", "u");
+const pattern44 = new RegExp("^[^\\p{C}]{0,1024}$", "u");
+const pattern49 = new RegExp("^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2156,7 +2218,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema75.properties, key0))){
+if(!(func1.call(schema76.properties, key0))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -2170,7 +2232,7 @@ errors++;
 if(data.image !== undefined){
 let data0 = data.image;
 if(typeof data0 === "string"){
-if(!pattern37.test(data0)){
+if(!pattern38.test(data0)){
 const err5 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9_-]{1,254}/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -2277,7 +2339,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!(((data4 === "off") || (data4 === "internal")) || (data4 === "external"))){
-const err14 = {instancePath:instancePath+"/autotest",schemaPath:"#/properties/autotest/enum",keyword:"enum",params:{allowedValues: schema75.properties.autotest.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/autotest",schemaPath:"#/properties/autotest/enum",keyword:"enum",params:{allowedValues: schema76.properties.autotest.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2370,7 +2432,7 @@ vErrors.push(err20);
 errors++;
 }
 if(!((data7 === "branch") || (data7 === "tag"))){
-const err21 = {instancePath:instancePath+"/rules/" + i0+"/sourceType",schemaPath:"#/$defs/buildRule/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema79.properties.sourceType.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/rules/" + i0+"/sourceType",schemaPath:"#/$defs/buildRule/properties/sourceType/enum",keyword:"enum",params:{allowedValues: schema80.properties.sourceType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2383,7 +2445,7 @@ errors++;
 if(data6.source !== undefined){
 let data8 = data6.source;
 if(typeof data8 === "string"){
-if(!pattern40.test(data8)){
+if(!pattern41.test(data8)){
 const err22 = {instancePath:instancePath+"/rules/" + i0+"/source",schemaPath:"#/$defs/buildRule/properties/source/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{1,255}$"},message:"must match pattern \""+"^[^\\p{C}]{1,255}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -2408,7 +2470,7 @@ errors++;
 if(data6.tag !== undefined){
 let data9 = data6.tag;
 if(typeof data9 === "string"){
-if(!pattern41.test(data9)){
+if(!pattern42.test(data9)){
 const err24 = {instancePath:instancePath+"/rules/" + i0+"/tag",schemaPath:"#/$defs/buildRule/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{1,512}$"},message:"must match pattern \""+"^[^\\p{C}]{1,512}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -2432,7 +2494,7 @@ errors++;
 }
 let data10 = data6.dockerfile;
 if(typeof data10 === "string"){
-if(!pattern42.test(data10)){
+if(!pattern43.test(data10)){
 const err26 = {instancePath:instancePath+"/rules/" + i0+"/dockerfile",schemaPath:"#/$defs/buildRule/properties/dockerfile/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{1,1024}$"},message:"must match pattern \""+"^[^\\p{C}]{1,1024}$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -2455,7 +2517,7 @@ errors++;
 }
 let data11 = data6.context;
 if(typeof data11 === "string"){
-if(!pattern43.test(data11)){
+if(!pattern44.test(data11)){
 const err28 = {instancePath:instancePath+"/rules/" + i0+"/context",schemaPath:"#/$defs/buildRule/properties/context/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{0,1024}$"},message:"must match pattern \""+"^[^\\p{C}]{0,1024}$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -2561,7 +2623,7 @@ errors++;
 for(const key3 in data14){
 let data15 = data14[key3];
 if(typeof data15 === "string"){
-if(!pattern43.test(data15)){
+if(!pattern44.test(data15)){
 const err37 = {instancePath:instancePath+"/env/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[^\\p{C}]{0,1024}$"},message:"must match pattern \""+"^[^\\p{C}]{0,1024}$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
@@ -2709,7 +2771,7 @@ vErrors.push(err48);
 errors++;
 }
 if(!((data20 === "token") || (data20 === "oidc"))){
-const err49 = {instancePath:instancePath+"/registry/login",schemaPath:"#/properties/registry/properties/login/enum",keyword:"enum",params:{allowedValues: schema75.properties.registry.properties.login.enum},message:"must be equal to one of the allowed values"};
+const err49 = {instancePath:instancePath+"/registry/login",schemaPath:"#/properties/registry/properties/login/enum",keyword:"enum",params:{allowedValues: schema76.properties.registry.properties.login.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2741,7 +2803,7 @@ vErrors.push(err51);
 errors++;
 }
 if(!((data21 === "repository") || (data21 === "organization"))){
-const err52 = {instancePath:instancePath+"/secretScope",schemaPath:"#/properties/secretScope/enum",keyword:"enum",params:{allowedValues: schema75.properties.secretScope.enum},message:"must be equal to one of the allowed values"};
+const err52 = {instancePath:instancePath+"/secretScope",schemaPath:"#/properties/secretScope/enum",keyword:"enum",params:{allowedValues: schema76.properties.secretScope.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2750,12 +2812,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data.proposal !== undefined){
-let data22 = data.proposal;
+if(data.verify !== undefined){
+let data22 = data.verify;
 if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key7 in data22){
-if(!(key7 === "branch")){
-const err53 = {instancePath:instancePath+"/proposal",schemaPath:"#/properties/proposal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data22.branch === undefined){
+const err53 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/required",keyword:"required",params:{missingProperty: "branch"},message:"must have required property '"+"branch"+"'"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2764,12 +2825,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-if(data22.branch !== undefined){
-let data23 = data22.branch;
-if(typeof data23 === "string"){
-if(!pattern48.test(data23)){
-const err54 = {instancePath:instancePath+"/proposal/branch",schemaPath:"#/properties/proposal/properties/branch/pattern",keyword:"pattern",params:{pattern: "^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"},message:"must match pattern \""+"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"+"\""};
+for(const key7 in data22){
+if(!(key7 === "branch")){
+const err54 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2779,8 +2837,11 @@ vErrors.push(err54);
 errors++;
 }
 }
-else {
-const err55 = {instancePath:instancePath+"/proposal/branch",schemaPath:"#/properties/proposal/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data22.branch !== undefined){
+let data23 = data22.branch;
+if(typeof data23 === "string"){
+if(!pattern49.test(data23)){
+const err55 = {instancePath:instancePath+"/verify/branch",schemaPath:"#/properties/verify/properties/branch/pattern",keyword:"pattern",params:{pattern: "^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"},message:"must match pattern \""+"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2790,9 +2851,8 @@ vErrors.push(err55);
 errors++;
 }
 }
-}
 else {
-const err56 = {instancePath:instancePath+"/proposal",schemaPath:"#/properties/proposal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err56 = {instancePath:instancePath+"/verify/branch",schemaPath:"#/properties/verify/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2804,12 +2864,76 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err57 = {instancePath:instancePath+"/verify",schemaPath:"#/properties/verify/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err57];
 }
 else {
 vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.proposal !== undefined){
+let data24 = data.proposal;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key8 in data24){
+if(!(key8 === "branch")){
+const err58 = {instancePath:instancePath+"/proposal",schemaPath:"#/properties/proposal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data24.branch !== undefined){
+let data25 = data24.branch;
+if(typeof data25 === "string"){
+if(!pattern49.test(data25)){
+const err59 = {instancePath:instancePath+"/proposal/branch",schemaPath:"#/properties/proposal/properties/branch/pattern",keyword:"pattern",params:{pattern: "^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"},message:"must match pattern \""+"^(?!/|.*//|.*\\.\\.|.*\\.lock$|.*/$)[A-Za-z0-9._/-]{1,200}$"+"\""};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/proposal/branch",schemaPath:"#/properties/proposal/properties/branch/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/proposal",schemaPath:"#/properties/proposal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }

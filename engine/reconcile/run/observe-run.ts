@@ -84,6 +84,12 @@ export async function observeRun(loaded: LoadedConfig, ctx: OperationContext, ho
       `sourcelinks: warning: the swept owners' inventories were not kept (${error instanceof Error ? error.message : String(error)}); the next run reads them in full`,
     );
   });
+  // And the builds' verifications (carried-verifications.ts): without them the next run verifies every build in full.
+  await ctx.verifications?.store.save().catch((error: unknown) => {
+    warnings.push(
+      `sourcelinks: warning: the builds' verifications were not kept (${error instanceof Error ? error.message : String(error)}); the next run verifies them in full`,
+    );
+  });
 
   const failures: ObservationFailure[] = [];
   const out: Observation = { links: [], orgs: [], sweeps: [], liveLinkIds: new Set() };
