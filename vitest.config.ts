@@ -30,8 +30,8 @@ const SHARED_MODULES = [
   "model",
   "performance",
   "policies",
-  // The provider's tests that run it in Pulumi's hosts (child processes) or call it directly; its
-  // tests under Pulumi's runtime mocks or with credential variables set stay isolated.
+  // The provider's tests that run it in Pulumi's hosts (child processes) or call it directly; those
+  // under Pulumi's runtime mocks are PULUMI_MOCKED.
   "provider/build-host.test.ts",
   "provider/check-inputs.test.ts",
   "provider/declare.test.ts",
@@ -42,6 +42,8 @@ const SHARED_MODULES = [
   "provider/pulumi-conventions.test.ts",
   "provider/read-import.test.ts",
   "provider/sweep-host.test.ts",
+  "provider/sweep-refresh-state.test.ts",
+  "provider/sweep-refresh.test.ts",
   "reconcile",
   "reliability",
   "sandbox",
@@ -54,8 +56,9 @@ const SHARED_MODULES = [
 ];
 /**
  * Files that set env vars, Pulumi's runtime mocks or its config, but share one module graph: importing
- * Pulumi and the engine afresh took each of them longer than its tests. A setup file puts the
- * environment and Pulumi's runtime state back after each file.
+ * Pulumi and the engine afresh took each of them longer than its tests (25 s of CPU for these eight
+ * in a process each, 16 s shared). A setup file puts the environment and Pulumi's runtime state back
+ * after each file.
  */
 const PULUMI_MOCKED = [
   "provider/declare-builds.test.ts",
@@ -90,7 +93,8 @@ export default defineConfig({
         extends: true,
         test: { name: "pulumi", include: PULUMI_MOCKED.map(glob), isolate: false, setupFiles: ["test/support/pulumi-file-reset.ts"] },
       },
-      // The secrets' tests and the npm package's set env vars and Pulumi mocks and run for long: a process each.
+      // Every other file in a process of its own: the secrets' tests and the npm package's, which change env vars
+      // and Pulumi's state and run for long, and any new file until it is known to share nothing.
       {
         extends: true,
         test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: [...SHARED_MODULES, ...PULUMI_MOCKED].map(glob) },
