@@ -69,10 +69,14 @@ export function orgStepCheck(spec: OrgAccessSpec, observed: ObservedOrgAccess): 
 /** A sweep's `unarchive` step is produced only while the archived repository still holds artifacts: then it is observed otherwise. */
 export function sweepStepCheck(observed: SweepObservation): StepCheck {
   const seen = new Map<string, string>();
+  // Counted once per repository: a sweep of tens of thousands of artifacts would otherwise rescan them all for each.
+  const listed = new Map<string, number>();
+  for (const b of observed.artifacts)
+    if (b.repository !== null && b.classification !== "covered") listed.set(b.repository, (listed.get(b.repository) ?? 0) + 1);
   for (const a of artifactsToRemove(observed)) {
     if (!a.archived || a.repository === null) continue;
     const id = unarchiveStep(observed.provider, a.repository, 1).id;
-    const n = observed.artifacts.filter((b) => b.repository === a.repository && b.classification !== "covered").length;
+    const n = listed.get(a.repository) ?? 0;
     seen.set(
       id,
       `${a.repository} is still archived and the build service's ${n === 1 ? "artifact is" : `${n} artifacts are`} still listed there`,
