@@ -4,7 +4,7 @@
  *
  * A budget of B points per window W (GitHub time), fully available when the run starts, lets N points
  * through no sooner than (ceil(N / B) − 1) × W: the last window's requests can go as soon as it opens.
- * That is the floor used for ratios ("burst floor"). Issue 6 states the looser rate form N / B × W
+ * That is the floor used for ratios ("burst floor"). The looser rate form is N / B × W
  * ("1,000 deletes ≥ 12.5 GitHub-minutes"), reported alongside as `rateFloor`; the burst floor is never
  * larger, so a ratio against it is the stricter check. Real seconds = GitHub seconds / timeScale, plus
  * one round trip (the last request still has to be answered), and never less than the concurrency
@@ -43,7 +43,7 @@ export interface FloorTerm {
 export interface Floor {
   /** Real seconds no client can beat under these limits (burst form). */
   seconds: number;
-  /** Real seconds by issue 6's rate form. */
+  /** Real seconds by the looser rate form (docs/performance.md). */
   rateSeconds: number;
   /** The budget that binds (largest burst term), or `concurrency` when latency does. */
   binding: string;
@@ -56,7 +56,7 @@ export interface Floor {
 export const FLOOR_FORMULA =
   "floor = max( max_b (ceil(points_b / limit_b) - 1) * window_b / timeScale + latency, requests * latency / maxConcurrent ); " +
   "budgets b: each endpoint (GET 1 point, POST/PATCH/PUT/DELETE 5; 900 per GitHub minute), content-creating requests (POST/PATCH/PUT; 80 per GitHub minute, 500 per GitHub hour), " +
-  "primary points (per GitHub hour; a 304 costs none). rateFloor = the same with points_b / limit_b * window_b for secondary budgets (issue 6's form). " +
+  "primary points (per GitHub hour; a 304 costs none). rateFloor = the same with points_b / limit_b * window_b for secondary budgets (the looser rate form). " +
   "An apply is two phases (the revoke guard of docs/cli.md needs the whole plan before anything is deleted): its floor is the observe floor plus the execute floor.";
 
 const PRIMARY = "primary points";

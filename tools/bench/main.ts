@@ -17,7 +17,7 @@
  * (g) a sweep of one org of 5,000 repositories (every 10th with the build service's webhook and
  *     deploy key), as `sourcelinks plan` observes one (observeSweep): listing pages and webhooks by
  *     REST, deploy keys by GraphQL, under the limits of (b); (g2) the same sweep again with nothing changed.
- * (h) sharded by org (issue 17): one, two, then four orgs of 2,500 repositories, one GitHub App
+ * (h) sharded by org: one, two, then four orgs of 2,500 repositories, one GitHub App
  *     installation and one process each, in parallel under per-installation limits (sharded.ts).
  * (i), (i2), (i3) the org of (g) on GitHub Enterprise Cloud, swept from its audit log: unchanged, 20
  *     repositories changed, an event the log shows late (audit-log.ts).
@@ -69,7 +69,7 @@ const REVOKE_EVERY = 5;
 const NAIVE_LINKS = 40;
 const VALIDATE_LINKS = 10_000;
 const VALIDATE_RUNS = 5;
-/** (e2): unknown keys in one mapping, the shape that was quadratic (issue 16); a few runs, each several seconds at most. */
+/** (e2): unknown keys in one mapping, the shape that was once quadratic; a few runs, each several seconds at most. */
 const HOSTILE_KEYS = 100_000;
 const HOSTILE_RUNS = 3;
 /**
@@ -690,7 +690,7 @@ async function writeResults(only: Set<string> | null, scenarios: Record<string, 
   for (const figure of figures) process.stdout.write(`${formatFigure(figure)}\n`);
   const missed = figures.filter((f) => !meets(f));
   const results = {
-    issue: "6: performance at scale (docs/performance.md)",
+    about: "performance at scale (docs/performance.md)",
     date: started.toISOString(),
     machine: {
       cpuModel: cpus()[0]?.model ?? "unknown",

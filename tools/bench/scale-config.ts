@@ -13,7 +13,7 @@ export interface ScaleShape {
   hooksPerMultiPageRepo: number;
 }
 
-/** What issue 6 asks for: 1,000 links over 5,000 repositories, foreign hooks, 20 repositories with 120 hooks. */
+/** The scale the performance targets are set at: 1,000 links over 5,000 repositories, foreign hooks, 20 repositories with 120 hooks. */
 export const ISSUE_SHAPE: ScaleShape = Object.freeze({
   links: 1000,
   repositories: 5000,
@@ -135,7 +135,7 @@ export function validateConfigText(count: number): string {
 
 /**
  * YAML of a config whose root mapping holds `count` unknown keys after a valid head, for timing
- * `validate` of a hostile pull request (issue 16): every key is an error, so the run describes
+ * `validate` of a hostile pull request: every key is an error, so the run describes
  * the first 100 at their lines and counts the rest.
  */
 export function unknownKeysConfigText(count: number): string {

@@ -1,5 +1,5 @@
 /**
- * Bench scenario (h), issue 17: orgs of 2,500 repositories each, one GitHub App installation per org,
+ * Bench scenario (h): orgs of 2,500 repositories each, one GitHub App installation per org,
  * each org's run in its own process (as one CI matrix job per org), all at once against one sandbox
  * enforcing github.com's limits per installation. One org alone sets the reference; two, then four
  * orgs in parallel must stay within 1.2× of it, where one shared token would need the sum (its floor
