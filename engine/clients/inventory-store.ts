@@ -5,7 +5,7 @@
  * acting identity is a login or an app id. Written atomically (temp file + rename), mode 0600.
  */
 import { dirname, join } from "node:path";
-import { readStateFile, writeStateFile } from "./state-file.js";
+import { type KeyedEntries, KeyedStateFile, MemoryEntries } from "./state-file.js";
 import type { ObservedDeployKey, ObservedWebhook } from "../model/observed.js";
 import type { OwnerPages, OwnerRepository } from "./types.js";
 
@@ -59,11 +59,6 @@ export interface InventoryRecords {
   save(): Promise<void>;
 }
 
-interface StoreFile {
-  version: 1;
-  owners: Record<string, StoredInventory>;
-}
-
 /** The largest file read, as for the ETag cache. */
 const MAX_BYTES = 128 * 1024 * 1024;
 
@@ -74,27 +69,29 @@ export function inventoryStorePath(etagCacheFile: string): string {
 
 /** The inventories of one file, loaded on first use; a file that cannot be read is treated as empty (a full read then). */
 export class InventoryStore implements InventoryRecords {
-  #owners: Map<string, StoredInventory> | null = null;
-  #problem: string | null = null;
-  #dirty = false;
+  readonly #owners: KeyedEntries<StoredInventory>;
 
-  constructor(readonly file: string) {}
+  /** `file`: where the inventories are kept; null keeps them in memory only (see memory-inventories.ts). */
+  constructor(readonly file: string | null) {
+    this.#owners =
+      file === null
+        ? new MemoryEntries()
+        : new KeyedStateFile(file, { field: "owners", what: "stored inventories", maxBytes: MAX_BYTES, isEntry: isStored });
+  }
 
   /** Why the file could not be used, once loaded; null when it could (or did not exist yet). */
   get problem(): string | null {
-    this.#load();
-    return this.#problem;
+    return this.#owners.problem;
   }
 
   /** The stored inventory of an owner; `scope`: its provider and the API it was read from (refresh-owner.ts `inventoryScope`). */
   get(scope: string, owner: string): StoredInventory | undefined {
-    return this.#load().get(key(scope, owner));
+    return this.#owners.get(key(scope, owner));
   }
 
   /** Replaces an owner's stored inventory (kept in memory until `save`). */
   set(scope: string, owner: string, inventory: StoredInventory): void {
-    this.#load().set(key(scope, owner), inventory);
-    this.#dirty = true;
+    this.#owners.set(key(scope, owner), inventory);
   }
 
   /** Makes an owner's next refresh a full read, saying why (its stored inventory is kept for nothing else). */
@@ -106,33 +103,12 @@ export class InventoryStore implements InventoryRecords {
 
   /** Forgets an owner (its next refresh reads in full). */
   delete(scope: string, owner: string): void {
-    if (this.#load().delete(key(scope, owner))) this.#dirty = true;
+    this.#owners.delete(key(scope, owner));
   }
 
   /** Writes the file atomically when something changed. */
   async save(): Promise<void> {
-    if (!this.#dirty || this.#owners === null) return;
-    const body: StoreFile = { version: 1, owners: Object.fromEntries(this.#owners) };
-    await writeStateFile(this.file, body);
-    this.#dirty = false;
-  }
-
-  #load(): Map<string, StoredInventory> {
-    if (this.#owners !== null) return this.#owners;
-    this.#owners = new Map();
-    const read = readStateFile(this.file, MAX_BYTES);
-    if (!read.ok) {
-      this.#problem = read.problem;
-      return this.#owners;
-    }
-    if (read.value === null) return this.#owners;
-    const parsed = read.value as Partial<StoreFile> | null;
-    if (parsed?.version !== 1 || typeof parsed.owners !== "object" || parsed.owners === null) {
-      this.#problem = `${this.file} does not hold stored inventories`;
-      return this.#owners;
-    }
-    for (const [k, v] of Object.entries(parsed.owners)) if (isStored(v)) this.#owners.set(k, v);
-    return this.#owners;
+    await this.#owners.save();
   }
 }
 

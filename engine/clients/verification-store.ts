@@ -6,7 +6,7 @@
  * scopes are. Written atomically (temp file + rename), mode 0600.
  */
 import { dirname, join } from "node:path";
-import { readStateFile, writeStateFile } from "./state-file.js";
+import { KeyedStateFile } from "./state-file.js";
 import type { ObservedReplacement } from "../model/replacement.js";
 import type { ReplacementVerdict } from "../model/replacement-run.js";
 
@@ -24,11 +24,6 @@ export interface StoredVerification {
   verdicts: ReplacementVerdict[];
 }
 
-interface StoreFile {
-  version: 1;
-  verifications: Record<string, StoredVerification>;
-}
-
 /** The largest file read, as for the ETag cache. */
 const MAX_BYTES = 128 * 1024 * 1024;
 
@@ -37,60 +32,10 @@ export function verificationStorePath(etagCacheFile: string): string {
   return join(dirname(etagCacheFile), "verifications.json");
 }
 
-/** The verifications of one file, loaded on first use; a file that cannot be read is treated as empty (every build is then read in full). */
-export class VerificationStore {
-  #entries: Map<string, StoredVerification> | null = null;
-  #problem: string | null = null;
-  #dirty = false;
-
-  constructor(readonly file: string) {}
-
-  /** Why the file could not be used, once loaded; null when it could (or did not exist yet). */
-  get problem(): string | null {
-    this.#load();
-    return this.#problem;
-  }
-
-  /** The stored verification under `key` (the API scope, repository, file and ref: see carried-verifications.ts). */
-  get(key: string): StoredVerification | undefined {
-    return this.#load().get(key);
-  }
-
-  /** Replaces the verification under `key` (kept in memory until `save`). */
-  set(key: string, verification: StoredVerification): void {
-    this.#load().set(key, verification);
-    this.#dirty = true;
-  }
-
-  /** Forgets the verification under `key`. */
-  delete(key: string): void {
-    if (this.#load().delete(key)) this.#dirty = true;
-  }
-
-  /** Writes the file atomically when something changed. */
-  async save(): Promise<void> {
-    if (!this.#dirty || this.#entries === null) return;
-    const body: StoreFile = { version: 1, verifications: Object.fromEntries(this.#entries) };
-    await writeStateFile(this.file, body);
-    this.#dirty = false;
-  }
-
-  #load(): Map<string, StoredVerification> {
-    if (this.#entries !== null) return this.#entries;
-    this.#entries = new Map();
-    const read = readStateFile(this.file, MAX_BYTES);
-    if (!read.ok) {
-      this.#problem = read.problem;
-      return this.#entries;
-    }
-    if (read.value === null) return this.#entries;
-    const parsed = read.value as Partial<StoreFile> | null;
-    if (parsed?.version !== 1 || typeof parsed.verifications !== "object" || parsed.verifications === null) {
-      this.#problem = `${this.file} does not hold stored verifications`;
-      return this.#entries;
-    }
-    for (const [k, v] of Object.entries(parsed.verifications)) if (isStored(v)) this.#entries.set(k, v);
-    return this.#entries;
+/** The verifications of one file, keyed by API scope, repository, file and ref (see carried-verifications.ts); a file that cannot be read is treated as empty (every build is then read in full). */
+export class VerificationStore extends KeyedStateFile<StoredVerification> {
+  constructor(file: string) {
+    super(file, { field: "verifications", what: "stored verifications", maxBytes: MAX_BYTES, isEntry: isStored });
   }
 }
 
