@@ -136,6 +136,17 @@ export type RepoNeed = "read" | "admin" | "admin-archived";
 /** A lookup that either found the thing or produced the response to send instead. */
 export type Lookup<T> = { ok: true; value: T } | { ok: false; response: RouteResponse };
 
+/** A route on one repository, run only when the caller has `need` on it; otherwise GitHub's own refusal. */
+export function onRepo(
+  need: RepoNeed,
+  handler: (ctx: RouteContext, repo: GitHubRepoState, caller: Caller) => RouteResponse | Promise<RouteResponse>,
+): RouteHandler {
+  return authed((ctx, caller) => {
+    const found = repoFor(ctx, caller, need);
+    return found.ok ? handler(ctx, found.value, caller) : found.response;
+  });
+}
+
 /**
  * Resolves `:owner/:repo` for the caller: 404 when it does not exist or cannot be seen (GitHub
  * hides private repositories and admin-only resources behind 404), 403 for an OAuth restriction.

@@ -10,7 +10,7 @@ import type { RouteContext, RouteResponse, Router } from "../router.js";
 import type { GitHubRepoState } from "../world.js";
 import { branchHead, blobSha, commitOnBranch, gitOf, resolveRef } from "../git/model.js";
 import { commitLanded } from "../git/landed.js";
-import { authed, repoFor, type Caller } from "./auth.js";
+import { onRepo, type Caller } from "./auth.js";
 import { branchWire, contentFileWire, fileCommitWire, refWire } from "./content-wire.js";
 import { installationFor } from "./installation-access.js";
 import { conditional, githubError, notFound, validationFailed } from "./respond.js";
@@ -29,10 +29,7 @@ export function registerGitRoutes(router: Router): void {
   router.add(
     "GET",
     "/repos/:owner/:repo/git/ref/*ref",
-    authed((ctx, caller) => {
-      const found = repoFor(ctx, caller, "read");
-      if (!found.ok) return found.response;
-      const repo = found.value;
+    onRepo("read", (ctx, repo) => {
       const ref = ctx.params.ref ?? "";
       if (!ref.startsWith("heads/")) return notFound();
       const branch = ref.slice("heads/".length);
@@ -45,10 +42,7 @@ export function registerGitRoutes(router: Router): void {
   router.add(
     "GET",
     "/repos/:owner/:repo/branches/*branch",
-    authed((ctx, caller) => {
-      const found = repoFor(ctx, caller, "read");
-      if (!found.ok) return found.response;
-      const repo = found.value;
+    onRepo("read", (ctx, repo) => {
       const branch = ctx.params.branch ?? "";
       const head = branchHead(gitOf(repo, repo.name), branch);
       return head ? { status: 200, body: branchWire(ctx.mountUrl, ctx.world, repo, branch, head) } : githubError(404, "Branch not found");
@@ -58,10 +52,7 @@ export function registerGitRoutes(router: Router): void {
   router.add(
     "POST",
     "/repos/:owner/:repo/git/refs",
-    authed((ctx, caller) => {
-      const found = repoFor(ctx, caller, "admin");
-      if (!found.ok) return found.response;
-      const repo = found.value;
+    onRepo("admin", (ctx, repo) => {
       const { ref, sha } = bodyOf(ctx);
       if (typeof ref !== "string" || typeof sha !== "string")
         return validationFailed([{ resource: "Reference", code: "missing_field", field: typeof ref === "string" ? "sha" : "ref" }]);
@@ -100,10 +91,7 @@ export function registerGitRoutes(router: Router): void {
   router.add(
     "PATCH",
     "/repos/:owner/:repo/git/refs/*ref",
-    authed((ctx, caller) => {
-      const found = repoFor(ctx, caller, "admin");
-      if (!found.ok) return found.response;
-      const repo = found.value;
+    onRepo("admin", (ctx, repo) => {
       const ref = ctx.params.ref ?? "";
       const { sha, force } = bodyOf(ctx);
       const git = gitOf(repo, repo.name);
@@ -121,10 +109,7 @@ export function registerGitRoutes(router: Router): void {
   router.add(
     "GET",
     "/repos/:owner/:repo/contents/*path",
-    authed((ctx, caller) => {
-      const found = repoFor(ctx, caller, "read");
-      if (!found.ok) return found.response;
-      const repo = found.value;
+    onRepo("read", (ctx, repo) => {
       const git = gitOf(repo, repo.name);
       const ref = ctx.url.searchParams.get("ref") ?? git.defaultBranch;
       const commit = resolveRef(git, ref);
@@ -139,10 +124,7 @@ export function registerGitRoutes(router: Router): void {
   router.add(
     "PUT",
     "/repos/:owner/:repo/contents/*path",
-    authed((ctx, caller) => {
-      const found = repoFor(ctx, caller, "admin");
-      if (!found.ok) return found.response;
-      const repo = found.value;
+    onRepo("admin", (ctx, repo, caller) => {
       const path = ctx.params.path ?? "";
       const refused = workflowRefusal(ctx, caller, path);
       if (refused) return refused;
